@@ -1,0 +1,106 @@
+"""Opening the practice's database: where it lives, its settings, its schema."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import platformdirs
+from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
+from playhouse.db_url import connect
+from playhouse.migrations import Runner
+
+from db.models import MODELS
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_TABLE = "schema_migration"
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 5000,
+    "synchronous": "full",
+}
+
+
+class StoreError(Exception):
+    """The database cannot be opened or used; the message is fit for a person."""
+
+
+def default_path() -> Path:
+    return Path(platformdirs.user_data_dir("om-tui", appauthor=False)) / "practice.db"
+
+
+def open_database(target: str | os.PathLike[str] | None = None) -> Database:
+    """Open (creating if absent) the practice database, migrate it, bind the models.
+
+    `target` is a file path or a database URL (`postgresql://…`); None means the
+    default file under the user's data directory.
+    """
+    if target is not None and "://" in str(target):
+        database = _open_url(str(target))
+    else:
+        database = _open_sqlite(Path(target) if target is not None else default_path())
+    database.bind(MODELS)
+    return database
+
+
+def _open_url(url: str) -> Database:
+    try:
+        database: Database = connect(url)
+        database.connect()
+    except Exception as error:  # driver errors differ between backends
+        raise StoreError(f"Cannot open the database at that URL: {type(error).__name__}") from None
+    _migrate(database, fresh=not database.get_tables())
+    return database
+
+
+def _open_sqlite(path: Path) -> SqliteDatabase:
+    path = path.expanduser()
+    fresh = not path.exists()
+    if fresh:
+        _create_private(path)
+    elif path.is_dir():
+        raise StoreError(f"{path} is a directory, not a database file.")
+    database = SqliteDatabase(
+        str(path),
+        pragmas=SQLITE_PRAGMAS,
+        timeout=5,
+        # Every write transaction takes the write lock up front: with plain
+        # BEGIN, read-then-write transactions in several processes deadlock
+        # into "database is locked".
+        lock_type="IMMEDIATE",
+    )
+    try:
+        database.connect()
+        tables = database.get_tables()
+    except (DatabaseError, sqlite3.DatabaseError):
+        database.close()
+        raise StoreError(f"{path} is not an om-tui database (not a SQLite file).") from None
+    except OperationalError as error:
+        raise StoreError(f"Cannot open {path}: {error}") from None
+    if tables and MIGRATION_TABLE not in tables:
+        database.close()
+        raise StoreError(f"{path} is a SQLite file, but not an om-tui database.")
+    _migrate(database, fresh=not tables)
+    return database
+
+
+def _create_private(path: Path) -> None:
+    """Create the file (and its directory) readable by its owner only."""
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise StoreError(f"Cannot create the database at {path}: {reason}.") from None
+    os.close(descriptor)
+
+
+def _migrate(database: Database, *, fresh: bool) -> None:
+    runner = Runner(database, directory=str(MIGRATIONS), table_name=MIGRATION_TABLE)
+    try:
+        runner.up()
+    except OperationalError as error:
+        raise StoreError(f"Cannot update the database schema: {error}") from None

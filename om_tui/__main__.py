@@ -1,0 +1,3 @@
+from om_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""What the office does, in plain Python: flow, settings, search. No Textual here."""

@@ -1,0 +1,134 @@
+"""Practice-wide settings: name, time zone, stage thresholds, lateness."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from peewee import Database
+
+from db.models import Setting, SettingKey, Stage
+
+NAME = SettingKey.PRACTICE_NAME
+TIMEZONE = SettingKey.TIMEZONE
+THRESHOLDS = SettingKey.THRESHOLDS
+LATE_AFTER = SettingKey.LATE_AFTER
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Minutes in a stage after which the board warns, then alerts."""
+
+    warn: int
+    alert: int
+
+
+DEFAULT_THRESHOLDS: dict[Stage, Thresholds] = {
+    Stage.ARRIVED: Thresholds(10, 20),
+    Stage.ROOMED: Thresholds(10, 20),
+    Stage.WITH_PROVIDER: Thresholds(30, 45),
+    Stage.CHECKOUT: Thresholds(5, 10),
+}
+DEFAULT_LATE_AFTER = 10
+
+
+class SettingError(ValueError):
+    """A setting value a person gave that cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class PracticeSettings:
+    name: str = "Practice"
+    timezone: str = "UTC"
+    thresholds: dict[Stage, Thresholds] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
+    late_after_minutes: int = DEFAULT_LATE_AFTER
+
+    @property
+    def zone(self) -> dt.tzinfo:
+        return zone_named(self.timezone)
+
+    def local(self, moment: dt.datetime) -> dt.datetime:
+        return moment.astimezone(self.zone)
+
+    def today(self, now: dt.datetime) -> dt.date:
+        return self.local(now).date()
+
+    def day_bounds(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+        """The UTC instants where a practice-local day begins and the next begins."""
+        start = dt.datetime.combine(day, dt.time(), tzinfo=self.zone)
+        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=self.zone)
+        return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def zone_named(name: str) -> dt.tzinfo:
+    if name == "local":
+        zone = dt.datetime.now().astimezone().tzinfo
+        return zone if zone is not None else dt.UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingError(f"Unknown time zone: {name!r}") from None
+
+
+def system_timezone_name() -> str:
+    """The machine's IANA zone name where it can be found, else "local"."""
+    try:
+        link = os.readlink("/etc/localtime")
+    except OSError:
+        return "local"
+    marker = "zoneinfo/"
+    return link.split(marker, 1)[1] if marker in link else "local"
+
+
+def load(database: Database) -> PracticeSettings:
+    stored = {row.key: row.value for row in Setting.select()}
+    thresholds = dict(DEFAULT_THRESHOLDS)
+    for stage_name, pair in json.loads(stored.get(THRESHOLDS, "{}")).items():
+        thresholds[Stage(stage_name)] = Thresholds(int(pair[0]), int(pair[1]))
+    return PracticeSettings(
+        name=stored.get(NAME, "Practice"),
+        timezone=stored.get(TIMEZONE, "UTC"),
+        thresholds=thresholds,
+        late_after_minutes=int(stored.get(LATE_AFTER, DEFAULT_LATE_AFTER)),
+    )
+
+
+def put(database: Database, key: str, value: str) -> None:
+    with database.atomic():
+        Setting.insert(key=key, value=value).on_conflict(
+            conflict_target=[Setting.key], update={Setting.value: value}
+        ).execute()
+
+
+def get(database: Database, key: str) -> str | None:
+    row = Setting.get_or_none(Setting.key == key)
+    return None if row is None else str(row.value)
+
+
+def set_threshold(database: Database, stage: Stage, warn: int, alert: int) -> None:
+    if stage not in DEFAULT_THRESHOLDS:
+        names = ", ".join(s.value for s in DEFAULT_THRESHOLDS)
+        raise SettingError(f"Thresholds are kept for these stages only: {names}.")
+    if warn <= 0 or alert <= warn:
+        raise SettingError("The alert must come after the warning, and both after 0 minutes.")
+    current = load(database).thresholds
+    current[stage] = Thresholds(warn, alert)
+    put(
+        database,
+        THRESHOLDS,
+        json.dumps({s.value: [t.warn, t.alert] for s, t in current.items()}, sort_keys=True),
+    )
+
+
+def set_late_after(database: Database, minutes: int) -> None:
+    if minutes <= 0:
+        raise SettingError("Late must be a positive number of minutes.")
+    put(database, LATE_AFTER, str(minutes))
+
+
+def set_timezone(database: Database, name: str) -> None:
+    zone_named(name)
+    put(database, TIMEZONE, name)
