@@ -46,7 +46,7 @@ FINISHED = frozenset({Stage.DONE, *SIDE_EXITS})
 
 STAGE_LABELS: dict[Stage, str] = {
     Stage.SCHEDULED: "Scheduled",
-    Stage.ARRIVED: "Waiting",
+    Stage.ARRIVED: "Arrived",
     Stage.ROOMED: "Roomed",
     Stage.WITH_PROVIDER: "With provider",
     Stage.CHECKOUT: "Checkout",
@@ -324,7 +324,7 @@ class Flow:
             appointment_start=as_utc(appointment.start) if appointment else None,
             kind=appointment.kind if appointment else None,
             provider=provider.name if provider else None,
-            room=visit.room.name if visit.room_id else None,
+            room=visit.room.name if visit.room_id and stage in _ROOM_SHOWN else None,
             stage=stage,
             stage_since=as_utc(events[-1].at) if events else None,
             arrived_at=arrived,
@@ -441,8 +441,11 @@ class Flow:
         following = MAIN_LINE[MAIN_LINE.index(row.stage) + 1]
         return self.move(row, following)
 
-    def move(self, row: BoardRow, stage: Stage) -> Change:
-        """Record that the visit entered `stage` now (a step on, or a side exit)."""
+    def move(self, row: BoardRow, stage: Stage, room: int | None = None) -> Change:
+        """Record that the visit entered `stage` now (a step on, or a side exit).
+
+        `room`, when given, is assigned in the same transaction (rooming a patient).
+        """
         with self.database.atomic():
             visit = self._visit_as_seen(row)
             if visit is None:
@@ -466,9 +469,22 @@ class Flow:
                 raise FlowError(f"{row.full_name} has not arrived; use No-show or Cancelled.")
             if stage in (Stage.NO_SHOW,) and row.stage != Stage.SCHEDULED:
                 raise FlowError(f"{row.full_name} has arrived, so is not a no-show.")
+            old_room = visit.room_id
+            if room is not None:
+                visit.room = room
             event = self._add_event(visit, stage)
             description = f"{row.full_name}: {STAGE_LABELS[row.stage]} → {STAGE_LABELS[stage]}"
-            return Change(description, visit.id, event.id)
+            if room is None:
+                return Change(description, visit.id, event.id)
+            room_name = Room.get_by_id(room).name
+            return Change(
+                f"{description}, {room_name}",
+                visit.id,
+                event.id,
+                field_name="room",
+                old_value=old_room,
+                new_value=room,
+            )
 
     def step_back(self, row: BoardRow) -> Change:
         """Take back the visit's latest stage: it returns to where it was."""
@@ -525,18 +541,16 @@ class Flow:
             if change.field_name is not None:
                 if getattr(visit, f"{change.field_name}_id") != change.new_value:
                     raise StaleVisit(f"Not undone: the {change.field_name} was changed since.")
-                setattr(visit, change.field_name, change.old_value)
-                visit.save()
-            elif change.event_id is not None:
+            if change.event_id is not None:
                 if latest is None or latest.id != change.event_id:
                     raise StaleVisit("Not undone: the visit was moved again since.")
                 if change.created_visit:
                     VisitEvent.delete().where(VisitEvent.visit == visit.id).execute()
                     visit.delete_instance()
-                else:
-                    latest.undone_at = utc_naive(self.clock.now())
-                    latest.save()
-                    self._sync_stage(visit)
+                    return f"Undone: {change.description}"
+                latest.undone_at = utc_naive(self.clock.now())
+                latest.save()
+                self._sync_stage(visit)
             elif change.voided_event_id is not None:
                 voided = VisitEvent.get_by_id(change.voided_event_id)
                 if latest is not None and latest.at > voided.at:
@@ -544,6 +558,9 @@ class Flow:
                 voided.undone_at = None
                 voided.save()
                 self._sync_stage(visit)
+            if change.field_name is not None:
+                setattr(visit, change.field_name, change.old_value)
+                visit.save()
             return f"Undone: {change.description}"
 
     # -- helpers -----------------------------------------------------------
@@ -592,3 +609,4 @@ class Flow:
 
 
 _TICK = dt.timedelta(microseconds=1)
+_ROOM_SHOWN = frozenset({Stage.ARRIVED, Stage.ROOMED, Stage.WITH_PROVIDER})

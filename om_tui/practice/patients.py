@@ -201,9 +201,12 @@ class PatientIndex:
         ]
         if not added:
             return
-        self._entries.extend(added)
-        self._entries.sort(key=lambda e: (e.last_name.lower(), e.first_name.lower()))
-        self._by_id.update((e.patient_id, e) for e in added)
+        # Build aside and swap, so a search running meanwhile sees whole lists.
+        entries = self._entries + added
+        entries.sort(key=lambda e: (e.last_name.lower(), e.first_name.lower()))
+        by_id = dict(self._by_id)
+        by_id.update((e.patient_id, e) for e in added)
+        self._entries, self._by_id = entries, by_id
         self._highest_id = added[-1].patient_id
 
     def get(self, patient_id: int) -> PatientEntry | None:
@@ -227,6 +230,20 @@ class PatientIndex:
                 if len(found) >= limit:
                     break
         return found
+
+    def same_person(self, new: NewPatient) -> PatientEntry | None:
+        """A patient on file with the same name and date of birth, if any."""
+        if new.dob is None:
+            return None
+        first, last = new.first_name.lower(), new.last_name.lower()
+        for entry in self._entries:
+            if (
+                entry.dob == new.dob
+                and entry.last_name.lower() == last
+                and entry.first_name.lower() == first
+            ):
+                return entry
+        return None
 
     def matches(self, entry: PatientEntry, query: str) -> bool:
         terms = search_terms(query)

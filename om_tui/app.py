@@ -1,0 +1,156 @@
+"""The om-tui application: its main screens, global keys, and the change watcher."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from peewee import Database, OperationalError
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from om_tui.messages import DataChanged
+from om_tui.practice import settings
+from om_tui.practice.changes import ChangeWatcher, watcher_for
+from om_tui.practice.clock import Clock, SystemClock
+from om_tui.practice.flow import Change, Flow, FlowError
+from om_tui.practice.patients import PatientIndex
+from om_tui.resources import stylesheet
+from om_tui.screens.board import FlowBoardScreen
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+#: The main screens, in the order of their keys. Later screens (stats, hats,
+#: people, the owner's overview) plug in here: (mode, key, title, screen class).
+MAIN_SCREENS: tuple[tuple[str, str, str, Callable[[], Screen[Any]]], ...] = (
+    ("board", "1", "Board", FlowBoardScreen),
+)
+
+POLL_SECONDS = 0.25
+WRITE_ATTEMPTS = 3
+
+
+class OmTuiApp(App[None]):
+    """The Office Manager's instrument panel."""
+
+    TITLE = "om-tui"
+    CSS_PATH = [stylesheet("app.tcss"), stylesheet("board.tcss"), stylesheet("modals.tcss")]
+    BINDINGS = [
+        Binding(key, f"switch_mode('{mode}')", title, id=f"app.{mode}")
+        for mode, key, title, _ in MAIN_SCREENS
+    ] + [
+        Binding("f1", "show_help_panel", "Keys", id="app.keys", show=False),
+    ]
+    MODES = {mode: screen for mode, _, _, screen in MAIN_SCREENS}
+
+    def __init__(
+        self,
+        database: Database,
+        clock: Clock | None = None,
+        staff_id: int | None = None,
+        watcher: ChangeWatcher | None = None,
+    ) -> None:
+        super().__init__()
+        self.database = database
+        self.clock: Clock = clock or SystemClock()
+        self.practice = settings.load(database)
+        self.flow = Flow(database, self.clock, self.practice, staff_id)
+        self.patients = PatientIndex()
+        self.watcher = watcher or watcher_for(database)
+        self.undo_stack: list[Change] = []
+        """What this terminal changed, newest last: `u` takes back the newest."""
+
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        self.switch_mode("board")
+        self.set_interval(POLL_SECONDS, self.check_for_changes)
+        self.call_after_refresh(self.load_patients)
+
+    def check_for_changes(self) -> None:
+        """Poll the store's change signal; on a change, every screen re-reads."""
+        if self.watcher.changed():
+            self.announce_change()
+
+    def announce_change(self) -> None:
+        for screen in self.screen_stack:
+            screen.post_message(DataChanged())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="patients")
+    def load_patients(self) -> None:
+        """Read patients added since last time into the check-in search."""
+        with self.database.connection_context():
+            self.patients.refresh(self.database)
+
+    @work(thread=True, exit_on_error=False, group="writes")
+    def write(
+        self,
+        change: Callable[[], T],
+        done: Callable[[T], None] | None = None,
+        failed: Callable[[], None] | None = None,
+    ) -> None:
+        """Run a write off the event loop; report back on it.
+
+        `done` gets the result on the event loop. A refusal (FlowError) is shown
+        to the person as it is; a busy database is retried, then reported.
+        """
+        result: T
+        try:
+            with self.database.connection_context():
+                result = self._with_retries(change)
+        except FlowError as refusal:
+            self.call_from_thread(self._refused, str(refusal), failed)
+            return
+        except OperationalError:
+            log.warning("write failed: database busy or unavailable")
+            self.call_from_thread(
+                self._refused,
+                "The database is busy (another terminal is writing). Nothing was saved; try again.",
+                failed,
+            )
+            return
+        if done is not None:
+            self.call_from_thread(done, result)
+        self.call_from_thread(self.announce_change)
+
+    def _with_retries(self, change: Callable[[], T]) -> T:
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                return change()
+            except OperationalError as error:
+                if "locked" not in str(error) and "busy" not in str(error):
+                    raise
+                if attempt == WRITE_ATTEMPTS:
+                    raise
+                log.info("database locked, retrying (attempt %d)", attempt)
+        raise AssertionError("unreachable")
+
+    def _refused(self, message: str, failed: Callable[[], None] | None) -> None:
+        self.notify(message, severity="warning", timeout=6)
+        if failed is not None:
+            failed()
+        self.announce_change()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        for mode, _key, title, _ in MAIN_SCREENS:
+            yield SystemCommand(
+                f"Go to {title}", f"Open the {title.lower()}", lambda m=mode: self.switch_mode(m)
+            )
+        commands = getattr(screen, "palette_commands", None)
+        if commands is not None:
+            yield from commands()
+        yield from super().get_system_commands(screen)
+
+
+def make_app(
+    database: Database,
+    clock: Clock | None = None,
+    staff_id: int | None = None,
+    watcher: ChangeWatcher | None = None,
+) -> OmTuiApp:
+    """The one way the app is built, by the console script and the tests alike."""
+    return OmTuiApp(database, clock=clock, staff_id=staff_id, watcher=watcher)

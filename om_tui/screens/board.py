@@ -1,0 +1,462 @@
+"""The patient flow board: today's visits, who needs attention first, ticking live."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from db.models import Stage
+from om_tui.messages import DataChanged
+from om_tui.practice.flow import (
+    FINISHED,
+    IN_OFFICE,
+    KIND_LABELS,
+    SIDE_EXITS,
+    STAGE_LABELS,
+    Board,
+    BoardRow,
+    Change,
+    Severity,
+    attention_order,
+    format_duration,
+    is_late,
+    severity,
+)
+from om_tui.screens.check_in import CheckInChoice, CheckInScreen
+from om_tui.screens.picker import Choice, PickerScreen
+from om_tui.screens.walk_in import WalkInResult, WalkInScreen
+
+if TYPE_CHECKING:
+    from om_tui.app import OmTuiApp
+
+#: Columns: (key, wide title, compact title).
+COLUMNS = (
+    ("time", "Appt", "Appt"),
+    ("patient", "Patient", "Patient"),
+    ("kind", "Type", "Ty"),
+    ("provider", "Provider", "Pr"),
+    ("room", "Room", "Room"),
+    ("stage", "Stage", "Stage"),
+    ("in_stage", "In stage", "In stg"),
+    ("in_office", "In office", "Total"),
+)
+COMPACT_BELOW = 110  # columns of the terminal under which the board drops long labels
+MARKERS = {Severity.NORMAL: "  ", Severity.WARNING: "! ", Severity.ALERT: "!!"}
+
+
+class FlowBoardScreen(Screen[None]):
+    """Today's visits, ordered so the front desk sees first who needs attention."""
+
+    BINDINGS = [
+        Binding("slash", "check_in", "Check in", id="board.check_in"),
+        Binding("w", "walk_in", "Walk-in", id="board.walk_in"),
+        Binding("n", "advance", "Next", id="board.advance"),
+        Binding("b", "step_back", "Back", id="board.step_back"),
+        Binding("r", "room", "Room", id="board.room"),
+        Binding("p", "provider", "Provider", id="board.provider"),
+        Binding("x", "side_exit", "End…", id="board.side_exit"),
+        Binding("u,ctrl+z", "undo", "Undo", id="board.undo"),
+        Binding("i", "privacy", "Privacy", id="board.privacy"),
+    ]
+
+    privacy: reactive[bool] = reactive(False, init=False)
+    """Show "First L." instead of full names (a screen the waiting room can see)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._board: Board | None = None
+        self._rows: dict[str, BoardRow] = {}
+        self._shown: dict[tuple[str, str], Text | str] = {}
+        self._levels: dict[str, Severity] = {}
+        self._pending: set[str] = set()
+        self._compact = False
+
+    @property
+    def om(self) -> OmTuiApp:
+        return cast("OmTuiApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="topbar")
+        yield Static(id="figures")
+        table: DataTable[Text | str] = DataTable(
+            id="board", cursor_type="row", zebra_stripes=True, cell_padding=1
+        )
+        yield table
+        yield Static(id="empty")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._compact = self.app.size.width < COMPACT_BELOW
+        self._set_columns()
+        self.reload()
+        self.set_interval(1.0, self.tick)
+        self.query_one("#board", DataTable).focus()
+
+    def watch_privacy(self) -> None:
+        if self._board is not None:
+            self._fill_table()
+
+    def on_resize(self) -> None:
+        compact = self.app.size.width < COMPACT_BELOW
+        if compact != self._compact:
+            self._compact = compact
+            self._set_columns()
+            self._fill_table()
+
+    @on(DataChanged)
+    def reload(self) -> None:
+        """Re-read today's board (a few ms) and redraw the rows."""
+        self._board = self.om.flow.board()
+        self._fill_table()
+
+    @on(DataTable.RowSelected, "#board")
+    def _row_chosen(self) -> None:
+        self.action_advance()
+
+    # -- drawing -------------------------------------------------------------
+
+    def _set_columns(self) -> None:
+        table = self.query_one("#board", DataTable)
+        table.clear(columns=True)
+        for key, wide, compact in COLUMNS:
+            table.add_column(compact if self._compact else wide, key=key)
+        self._shown.clear()
+
+    def _fill_table(self) -> None:
+        """Put the rows in attention order, keeping the cursor on the same visit."""
+        assert self._board is not None
+        table = self.query_one("#board", DataTable)
+        now = self.om.clock.now()
+        selected = self._selected_key()
+        ordered = attention_order(self._board.rows, now, self.om.practice)
+        self._rows = {row.key: row for row in ordered}
+        self._levels = {row.key: severity(row, now, self.om.practice) for row in ordered}
+        table.clear()
+        self._shown.clear()
+        for row in ordered:
+            cells = self._cells(row, now)
+            self._shown.update(((row.key, column), value) for column, value in cells.items())
+            table.add_row(*cells.values(), key=row.key)
+        if selected in self._rows:
+            table.move_cursor(row=table.get_row_index(selected), animate=False)
+        self._show_header(now)
+        empty = self.query_one("#empty", Static)
+        empty.display = not ordered
+        empty.update("No visits today yet. Press / to check a patient in, w for a walk-in.")
+
+    def _cells(self, row: BoardRow, now: dt.datetime) -> dict[str, Text | str]:
+        practice = self.om.practice
+        if row.appointment_start is not None:
+            time = practice.local(row.appointment_start).strftime("%H:%M")
+        else:
+            time = "walk"
+        name = row.short_name if self.privacy else row.full_name
+        kind = KIND_LABELS.get(row.kind, "") if row.kind else "Walk-in"
+        provider = row.provider or ""
+        if self._compact:
+            kind = {"New patient": "NP", "Regular": "R", "Re-exam": "RE", "Walk-in": "W"}.get(
+                kind, kind[:2]
+            )
+            provider = "".join(part[0] for part in provider.split()[1:]) or provider[:2]
+        return {
+            "time": time,
+            "patient": name,
+            "kind": kind,
+            "provider": provider,
+            "room": row.room or "",
+            **self._live_cells(row, now),
+        }
+
+    def _live_cells(self, row: BoardRow, now: dt.datetime) -> dict[str, Text | str]:
+        """The cells that change with time: stage (lateness), in stage, in office."""
+        level = severity(row, now, self.om.practice)
+        style = self._style(level)
+        marker = MARKERS[level]
+        if row.stage == Stage.SCHEDULED:
+            if is_late(row, now, self.om.practice):
+                late = format_duration(dt.timedelta(minutes=row.minutes_late(now)))
+                stage = Text(f"{marker}Late", style=style)
+                in_stage: Text | str = Text(f"+{late}", style=style)
+            else:
+                stage, in_stage = Text(f"  {STAGE_LABELS[row.stage]}"), ""
+        else:
+            stage = Text(f"{marker}{STAGE_LABELS[row.stage]}", style=style)
+            in_stage = Text(format_duration(row.time_in_stage(now)), style=style)
+        if row.stage in FINISHED:
+            stage.stylize("dim")
+        office = format_duration(row.time_in_office(now))
+        return {"stage": stage, "in_stage": in_stage, "in_office": office}
+
+    def _style(self, level: Severity) -> Style:
+        colours = self.app.theme_variables
+        if level == Severity.ALERT:
+            return Style(color=colours.get("error"), bold=True, reverse=True)
+        if level == Severity.WARNING:
+            return Style(color=colours.get("warning"), bold=True)
+        return Style()
+
+    def _show_header(self, now: dt.datetime) -> None:
+        practice = self.om.practice
+        local = practice.local(now)
+        privacy = "  [reverse] PRIVACY [/]" if self.privacy else ""
+        self.query_one("#topbar", Static).update(
+            f"[b]{practice.name}[/b]  {local:%a %d %b %Y  %H:%M}{privacy}"
+        )
+        if self._board is None:
+            return
+        figures = self._board.figures(now)
+        longest = format_duration(figures.longest_wait) or "—"
+        average = format_duration(figures.average_wait) or "—"
+        gap = "  " if self._compact else "   "
+        longest_label = "Longest" if self._compact else "Longest wait"
+        self.query_one("#figures", Static).update(
+            gap.join(
+                (
+                    f"In office [b]{figures.in_office}[/b]",
+                    f"Waiting [b]{figures.waiting}[/b]",
+                    f"{longest_label} [b]{longest}[/b]",
+                    f"Avg wait [b]{average}[/b]",
+                    f"Seen [b]{figures.seen}[/b]",
+                    f"No-shows [b]{figures.no_shows}[/b]",
+                )
+            )
+        )
+
+    def tick(self) -> None:
+        """Once a second: update only the cells that show time."""
+        if self._board is None:
+            return
+        now = self.om.clock.now()
+        table = self.query_one("#board", DataTable)
+        reorder = False
+        for key, row in self._rows.items():
+            if row.stage in FINISHED:
+                continue
+            level = severity(row, now, self.om.practice)
+            if level != self._levels.get(key):
+                reorder = True
+            for column, value in self._live_cells(row, now).items():
+                if self._shown.get((key, column)) != value:
+                    self._shown[(key, column)] = value
+                    table.update_cell(key, column, value)
+        if reorder:
+            self._fill_table()  # someone crossed a threshold: they move up
+        else:
+            self._show_header(now)
+
+    # -- acting on the selected visit ----------------------------------------
+
+    def _selected_key(self) -> str | None:
+        table = self.query_one("#board", DataTable)
+        if table.row_count == 0:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except Exception:  # no rows or cursor out of range
+            return None
+        return key
+
+    def _selected(self) -> BoardRow | None:
+        key = self._selected_key()
+        row = self._rows.get(key) if key is not None else None
+        if row is None:
+            self.notify("No visit selected.", severity="warning")
+            return None
+        if row.key in self._pending:
+            self.app.bell()
+            return None
+        return row
+
+    def _apply(self, row: BoardRow | None, change: Any) -> None:
+        """Write in the background; remember the change for undo; redraw."""
+        key = row.key if row is not None else None
+        if key is not None:
+            self._pending.add(key)
+
+        def done(made: Change) -> None:
+            self._pending.discard(key or "")
+            self.om.undo_stack.append(made)
+            self.notify(made.description, timeout=3)
+            self.reload()
+            self._select_visit(made.visit_id)
+
+        def failed() -> None:
+            self._pending.discard(key or "")
+
+        self.om.write(change, done, failed)
+
+    def _select_visit(self, visit_id: int) -> None:
+        """Put the cursor on a visit just changed, so the next key acts on it."""
+        for key, row in self._rows.items():
+            if row.visit_id == visit_id:
+                table = self.query_one("#board", DataTable)
+                table.move_cursor(row=table.get_row_index(key), animate=False)
+                return
+
+    def action_advance(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        if row.stage in FINISHED:
+            self.notify(
+                f"{row.full_name}'s visit is finished ({STAGE_LABELS[row.stage]}); "
+                "b steps it back.",
+                severity="warning",
+            )
+            return
+        if row.stage == Stage.ARRIVED:
+            self._pick_room(row, rooming=True)
+            return
+        flow = self.om.flow
+        self._apply(row, lambda: flow.advance(row))
+
+    def action_step_back(self) -> None:
+        row = self._selected()
+        if row is not None:
+            flow = self.om.flow
+            self._apply(row, lambda: flow.step_back(row))
+
+    def action_room(self) -> None:
+        row = self._selected()
+        if row is not None:
+            if row.stage not in IN_OFFICE:
+                self.notify(f"{row.full_name} is not in the office.", severity="warning")
+                return
+            self._pick_room(row, rooming=False)
+
+    def _pick_room(self, row: BoardRow, *, rooming: bool) -> None:
+        flow = self.om.flow
+        rooms = flow.rooms()
+        choices = [
+            Choice(room_id, name + ("  (in use)" if busy else ""))
+            for room_id, name, busy in sorted(rooms, key=lambda r: r[2])
+        ]
+        if rooming:
+            title = f"Room {row.full_name} — which room?"
+            choices.append(Choice(None, "No room yet (just mark roomed)"))
+        else:
+            title = f"Room for {row.full_name}"
+            choices.append(Choice(None, "No room"))
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is None:
+                return
+            room = choice.value
+            if rooming:
+                self._apply(row, lambda: flow.move(row, Stage.ROOMED, room=room))
+            else:
+                self._apply(row, lambda: flow.assign(row, "room", room))
+
+        self.app.push_screen(PickerScreen(title, choices), chosen)
+
+    def action_provider(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        if row.stage not in IN_OFFICE:
+            self.notify(f"{row.full_name} is not in the office.", severity="warning")
+            return
+        flow = self.om.flow
+        choices = [Choice(staff_id, name) for staff_id, name in flow.providers()]
+        choices.append(Choice(None, "No provider"))
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is not None:
+                staff_id = choice.value
+                self._apply(row, lambda: flow.assign(row, "provider", staff_id))
+
+        self.app.push_screen(PickerScreen(f"Provider for {row.full_name}", choices), chosen)
+
+    def action_side_exit(self) -> None:
+        row = self._selected()
+        if row is None:
+            return
+        if row.stage in FINISHED:
+            self.notify(f"{row.full_name}'s visit is already finished.", severity="warning")
+            return
+        if row.stage == Stage.SCHEDULED:
+            exits = [Stage.NO_SHOW, Stage.CANCELLED]
+        else:
+            exits = [Stage.LEFT, Stage.CANCELLED]
+        choices = [Choice(stage, STAGE_LABELS[stage]) for stage in exits if stage in SIDE_EXITS]
+        flow = self.om.flow
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is not None:
+                stage = Stage(choice.value)
+                self._apply(row, lambda: flow.move(row, stage))
+
+        self.app.push_screen(PickerScreen(f"End {row.full_name}'s visit as…", choices), chosen)
+
+    def action_undo(self) -> None:
+        stack = self.om.undo_stack
+        if not stack:
+            self.notify("Nothing to undo on this terminal.")
+            return
+        change = stack.pop()
+        flow = self.om.flow
+
+        def done(message: str) -> None:
+            self.notify(message, timeout=4)
+            self.reload()
+
+        self.om.write(lambda: flow.undo(change), done)
+
+    def action_privacy(self) -> None:
+        self.privacy = not self.privacy
+        self._show_header(self.om.clock.now())
+
+    def action_check_in(self) -> None:
+        self.app.push_screen(CheckInScreen(self._board), self._checked_in_choice)
+
+    def _checked_in_choice(self, choice: CheckInChoice | None) -> None:
+        if choice is None:
+            return
+        if choice.new_name is not None:
+            self._walk_in(choice.new_name)
+            return
+        assert choice.patient_id is not None
+        flow = self.om.flow
+        patient_id, appointment_id = choice.patient_id, choice.appointment_id
+        self._apply(None, lambda: flow.check_in(patient_id, appointment_id))
+
+    def action_walk_in(self) -> None:
+        self._walk_in("")
+
+    def _walk_in(self, name: str) -> None:
+        def saved(result: WalkInResult | None) -> None:
+            if result is None:
+                return
+            flow = self.om.flow
+            self._apply(None, lambda: result.check_in(flow, self.om.database))
+
+        self.app.push_screen(WalkInScreen(name), saved)
+
+    def palette_commands(self) -> list[SystemCommand]:
+        """The board's actions, for the command palette."""
+        return [
+            SystemCommand("Check in", "Find a patient and check them in (/)", self.action_check_in),
+            SystemCommand("Walk-in", "Add a walk-in patient (w)", self.action_walk_in),
+            SystemCommand("Next stage", "Move the selected visit on (n)", self.action_advance),
+            SystemCommand(
+                "Step back", "Take back the selected visit's stage (b)", self.action_step_back
+            ),
+            SystemCommand("Room", "Choose a room for the selected visit (r)", self.action_room),
+            SystemCommand("Provider", "Choose the provider (p)", self.action_provider),
+            SystemCommand(
+                "No-show / cancelled / left", "End the selected visit (x)", self.action_side_exit
+            ),
+            SystemCommand("Undo", "Undo this terminal's last change (u)", self.action_undo),
+            SystemCommand(
+                "Privacy", "Show First L. instead of full names (i)", self.action_privacy
+            ),
+        ]

@@ -1,0 +1,186 @@
+"""Check-in search: a few letters of a name, a phone number or a birth date, then Enter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from db.models import Stage
+from om_tui.messages import DataChanged
+from om_tui.practice.flow import FINISHED, STAGE_LABELS, Board, BoardRow
+
+if TYPE_CHECKING:
+    from om_tui.app import OmTuiApp
+    from om_tui.practice.patients import PatientEntry
+
+
+@dataclass(frozen=True)
+class CheckInChoice:
+    """Who to check in — or, with `new_name`, a walk-in not yet on file."""
+
+    patient_id: int | None = None
+    appointment_id: int | None = None
+    new_name: str | None = None
+
+
+class CheckInScreen(ModalScreen[CheckInChoice | None]):
+    """Today's appointments match first, then every patient on file."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Close", id="check_in.cancel"),
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+        Binding("pagedown", "move(8)", show=False),
+        Binding("pageup", "move(-8)", show=False),
+    ]
+
+    def __init__(self, board: Board | None) -> None:
+        super().__init__()
+        self._board = board
+        self._choices: list[CheckInChoice] = []
+        self._refusals: dict[int, str] = {}
+
+    @property
+    def om(self) -> OmTuiApp:
+        return cast("OmTuiApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label("Check in — name, phone or date of birth", classes="dialog-title")
+            yield Input(placeholder="e.g. mar lop, 555-0142, 3/14/1985", id="query")
+            yield OptionList(id="matches")
+            yield Label("", id="hint", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.om.load_patients()  # pick up patients added since the last search
+        self._show("")
+        self.query_one("#query", Input).focus()
+
+    @on(DataChanged)
+    def _data_changed(self) -> None:
+        self._board = self.om.flow.board()
+        self._show(self.query_one("#query", Input).value)
+
+    @on(Input.Changed, "#query")
+    def _typed(self, event: Input.Changed) -> None:
+        self._show(event.value)
+
+    @on(Input.Submitted, "#query")
+    def _submitted(self) -> None:
+        options = self.query_one("#matches", OptionList)
+        if options.highlighted is not None:
+            self._choose(options.highlighted)
+
+    @on(OptionList.OptionSelected, "#matches")
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        self._choose(event.option_index)
+
+    def _choose(self, index: int) -> None:
+        if index in self._refusals:
+            self.notify(self._refusals[index], severity="warning")
+            return
+        self.dismiss(self._choices[index])
+
+    def _today(self) -> list[BoardRow]:
+        rows = self._board.rows if self._board is not None else []
+        return sorted(
+            rows,
+            key=lambda r: (
+                r.stage != Stage.SCHEDULED,
+                r.appointment_start.timestamp() if r.appointment_start else 0.0,
+            ),
+        )
+
+    def _show(self, query: str) -> None:
+        options = self.query_one("#matches", OptionList)
+        hint = self.query_one("#hint", Label)
+        index = self.om.patients
+        self._choices, self._refusals = [], {}
+        prompts: list[Text] = []
+        query = query.strip()
+        today = self._today()
+        if not query:
+            for row in today:
+                if row.stage == Stage.SCHEDULED:
+                    self._add_today(row, prompts)
+            hint.update("Expected today, in order. Type to search everyone · Enter check in")
+        else:
+            today_ids = set()
+            for row in today:
+                entry = index.get(row.patient_id)
+                matched = (
+                    index.matches(entry, query)
+                    if entry is not None
+                    else query.lower() in row.full_name.lower()
+                )
+                if matched:
+                    today_ids.add(row.patient_id)
+                    self._add_today(row, prompts)
+            for entry in index.search(query, exclude=today_ids):
+                self._add_patient(entry, prompts)
+            self._choices.append(CheckInChoice(new_name=query if query[0].isalpha() else ""))
+            prompts.append(Text(f"+ New walk-in patient…  ({query})", style="italic"))
+            found = len(prompts) - 1
+            if found:
+                hint.update(f"{found} found · ↑↓ choose · Enter check in · Esc close")
+            else:
+                loading = "" if len(index) else " (the patient list is still loading)"
+                hint.update(
+                    f"No patient matches “{query}”{loading}. Enter adds a walk-in; "
+                    "or try part of the last name, a phone number or a birth date."
+                )
+        options.clear_options()
+        options.add_options([Option(prompt) for prompt in prompts])
+        if prompts:
+            options.highlighted = 0
+
+    def _add_today(self, row: BoardRow, prompts: list[Text]) -> None:
+        practice = self.om.practice
+        when = (
+            practice.local(row.appointment_start).strftime("%H:%M")
+            if row.appointment_start
+            else "walk"
+        )
+        text = Text.assemble((f"{when}  ", "bold"), (row.full_name, "bold"))
+        if row.provider:
+            text.append(f"  · {row.provider}")
+        if row.stage == Stage.SCHEDULED:
+            text.append("  · today", style="italic")
+        else:
+            state = STAGE_LABELS[row.stage]
+            text.append(f"  · {state}", style="dim")
+            if row.stage not in FINISHED:
+                self._refusals[len(self._choices)] = (
+                    f"{row.full_name} is already checked in ({state})."
+                )
+        self._choices.append(CheckInChoice(row.patient_id, row.appointment_id))
+        prompts.append(text)
+
+    def _add_patient(self, entry: PatientEntry, prompts: list[Text]) -> None:
+        born = f"{entry.dob:%m/%d/%Y}" if entry.dob else "DOB —"
+        text = Text.assemble(
+            ("       ", ""),
+            (entry.full_name, ""),
+            (f"  · {born}  · {entry.phone or 'no phone'}  · #{entry.chart_number}", "dim"),
+        )
+        self._choices.append(CheckInChoice(entry.patient_id))
+        prompts.append(text)
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one("#matches", OptionList)
+        if options.option_count == 0:
+            return
+        current = options.highlighted if options.highlighted is not None else 0
+        options.highlighted = max(0, min(options.option_count - 1, current + step))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
