@@ -11,6 +11,7 @@ import datetime as dt
 from enum import StrEnum
 
 from peewee import (
+    AutoField,
     BooleanField,
     CharField,
     DateField,
@@ -70,6 +71,7 @@ class Setting(BaseModel):
 
 
 class Patient(BaseModel):
+    id = AutoField()
     first_name = CharField()
     last_name = CharField()
     dob = DateField(null=True)
@@ -83,6 +85,7 @@ class Patient(BaseModel):
 
 
 class Staff(BaseModel):
+    id = AutoField()
     name = CharField()
     initials = CharField()
     role = CharField()  # a Role
@@ -91,19 +94,24 @@ class Staff(BaseModel):
 
 
 class Room(BaseModel):
+    id = AutoField()
     name = CharField(unique=True)
     position = IntegerField(default=0)
 
 
 class Appointment(BaseModel):
+    id = AutoField()
     patient = ForeignKeyField(Patient, backref="appointments", on_delete="CASCADE")
     provider = ForeignKeyField(Staff, null=True, backref="appointments")
     start = DateTimeField(index=True)  # UTC, naive
     length_minutes = IntegerField(default=30)
     kind = CharField(default="regular")  # new_patient, regular, re_exam
+    patient_id: int
+    provider_id: int | None
 
 
 class Visit(BaseModel):
+    id = AutoField()
     patient = ForeignKeyField(Patient, backref="visits", on_delete="CASCADE")
     appointment = ForeignKeyField(
         Appointment, null=True, unique=True, backref="visits", on_delete="SET NULL"
@@ -112,16 +120,23 @@ class Visit(BaseModel):
     stage = CharField()  # current stage, kept equal to the latest live event
     room = ForeignKeyField(Room, null=True, backref="visits")
     provider = ForeignKeyField(Staff, null=True, backref="visits")
+    patient_id: int
+    appointment_id: int | None
+    room_id: int | None
+    provider_id: int | None
 
 
 class VisitEvent(BaseModel):
     """A visit entered `stage` at `at`. Undone events stay, marked, for the record."""
 
+    id = AutoField()
     visit = ForeignKeyField(Visit, backref="events", on_delete="CASCADE")
     stage = CharField()
     at = DateTimeField(index=True)  # UTC, naive
     by = ForeignKeyField(Staff, null=True, backref="events")
     undone_at = DateTimeField(null=True)
+    visit_id: int
+    by_id: int | None
 
 
 MODELS: tuple[type[BaseModel], ...] = (

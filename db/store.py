@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import platformdirs
@@ -52,17 +53,18 @@ def _open_url(url: str) -> Database:
         database.connect()
     except Exception as error:  # driver errors differ between backends
         raise StoreError(f"Cannot open the database at that URL: {type(error).__name__}") from None
-    _migrate(database, fresh=not database.get_tables())
+    _migrate(database)
     return database
 
 
 def _open_sqlite(path: Path) -> SqliteDatabase:
     path = path.expanduser()
-    fresh = not path.exists()
-    if fresh:
-        _create_private(path)
-    elif path.is_dir():
+    if path.is_dir():
         raise StoreError(f"{path} is a directory, not a database file.")
+    if path.exists():
+        _check_is_ours(path)
+    else:
+        _create_private(path)
     database = SqliteDatabase(
         str(path),
         pragmas=SQLITE_PRAGMAS,
@@ -74,17 +76,25 @@ def _open_sqlite(path: Path) -> SqliteDatabase:
     )
     try:
         database.connect()
-        tables = database.get_tables()
-    except (DatabaseError, sqlite3.DatabaseError):
+        database.get_tables()
+    except (DatabaseError, sqlite3.DatabaseError) as error:
         database.close()
-        raise StoreError(f"{path} is not an om-tui database (not a SQLite file).") from None
-    except OperationalError as error:
         raise StoreError(f"Cannot open {path}: {error}") from None
-    if tables and MIGRATION_TABLE not in tables:
-        database.close()
-        raise StoreError(f"{path} is a SQLite file, but not an om-tui database.")
-    _migrate(database, fresh=not tables)
+    _migrate(database)
     return database
+
+
+def _check_is_ours(path: Path) -> None:
+    """Look, read-only, before any setting touches the file: is it ours (or empty)?"""
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as probe:
+            tables = {row[0] for row in probe.execute("select name from sqlite_master")}
+    except sqlite3.DatabaseError:
+        raise StoreError(f"{path} is not an om-tui database (not a SQLite file).") from None
+    except OSError as error:
+        raise StoreError(f"Cannot read {path}: {error.strerror}.") from None
+    if tables and MIGRATION_TABLE not in tables:
+        raise StoreError(f"{path} is a SQLite file, but not an om-tui database.")
 
 
 def _create_private(path: Path) -> None:
@@ -98,7 +108,7 @@ def _create_private(path: Path) -> None:
     os.close(descriptor)
 
 
-def _migrate(database: Database, *, fresh: bool) -> None:
+def _migrate(database: Database) -> None:
     runner = Runner(database, directory=str(MIGRATIONS), table_name=MIGRATION_TABLE)
     try:
         runner.up()

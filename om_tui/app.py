@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from peewee import Database, OperationalError
 from textual import work
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from om_tui.messages import DataChanged
@@ -40,10 +40,11 @@ class OmTuiApp(App[None]):
 
     TITLE = "om-tui"
     CSS_PATH = [stylesheet("app.tcss"), stylesheet("board.tcss"), stylesheet("modals.tcss")]
-    BINDINGS = [
-        Binding(key, f"switch_mode('{mode}')", title, id=f"app.{mode}")
-        for mode, key, title, _ in MAIN_SCREENS
-    ] + [
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(key, f"switch_mode('{mode}')", title, id=f"app.{mode}")
+            for mode, key, title, _ in MAIN_SCREENS
+        ),
         Binding("f1", "show_help_panel", "Keys", id="app.keys", show=False),
     ]
     MODES = {mode: screen for mode, _, _, screen in MAIN_SCREENS}

@@ -26,7 +26,7 @@ class SqliteDataVersion:
         self._last = self._read()
 
     def _read(self) -> int:
-        row = self._database.execute_sql("PRAGMA data_version").fetchone()
+        row = self._database.execute_sql("PRAGMA data_version").fetchone()  # type: ignore[no-untyped-call]
         return int(row[0])
 
     def changed(self) -> bool:

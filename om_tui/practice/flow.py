@@ -324,7 +324,7 @@ class Flow:
             appointment_start=as_utc(appointment.start) if appointment else None,
             kind=appointment.kind if appointment else None,
             provider=provider.name if provider else None,
-            room=visit.room.name if visit.room_id and stage in _ROOM_SHOWN else None,
+            room=visit.room.name if visit.room is not None and stage in _ROOM_SHOWN else None,
             stage=stage,
             stage_since=as_utc(events[-1].at) if events else None,
             arrived_at=arrived,
@@ -340,7 +340,7 @@ class Flow:
             last_name=appointment.patient.last_name,
             appointment_start=as_utc(appointment.start),
             kind=appointment.kind,
-            provider=appointment.provider.name if appointment.provider_id else None,
+            provider=appointment.provider.name if appointment.provider is not None else None,
             room=None,
             stage=Stage.SCHEDULED,
             stage_since=None,
@@ -399,8 +399,7 @@ class Flow:
                 appointment_id = self._todays_open_appointment(patient_id, today)
             created = True
             if appointment_id is not None:
-                visit = Visit.get_or_none(Visit.appointment == appointment_id)
-                if visit is not None:
+                if Visit.get_or_none(Visit.appointment == appointment_id) is not None:
                     raise StaleVisit(f"{patient.full_name} was already checked in.")
                 appointment = Appointment.get_by_id(appointment_id)
                 visit = Visit.create(
@@ -449,8 +448,9 @@ class Flow:
         with self.database.atomic():
             visit = self._visit_as_seen(row)
             if visit is None:
-                # A scheduled appointment sent to a side exit before arriving.
-                if stage not in SIDE_EXITS or row.appointment_id is None:
+                # A scheduled appointment sent to a side exit before arriving
+                # (not Left unseen: that needs them to have been in the office).
+                if stage not in (Stage.NO_SHOW, Stage.CANCELLED) or row.appointment_id is None:
                     raise FlowError(f"{row.full_name} has not arrived yet.")
                 visit = Visit.create(
                     patient=row.patient_id,
@@ -471,7 +471,7 @@ class Flow:
                 raise FlowError(f"{row.full_name} has arrived, so is not a no-show.")
             old_room = visit.room_id
             if room is not None:
-                visit.room = room
+                visit.room_id = room
             event = self._add_event(visit, stage)
             description = f"{row.full_name}: {STAGE_LABELS[row.stage]} → {STAGE_LABELS[stage]}"
             if room is None:
@@ -553,7 +553,14 @@ class Flow:
                 self._sync_stage(visit)
             elif change.voided_event_id is not None:
                 voided = VisitEvent.get_by_id(change.voided_event_id)
-                if latest is not None and latest.at > voided.at:
+                stepped_back_again = (
+                    VisitEvent.select()
+                    .where(VisitEvent.visit == visit.id, VisitEvent.undone_at > voided.undone_at)
+                    .exists()
+                )
+                if stepped_back_again or (
+                    latest is not None and (latest.at, latest.id) > (voided.at, voided.id)
+                ):
                     raise StaleVisit("Not undone: the visit was moved again since.")
                 voided.undone_at = None
                 voided.save()

@@ -193,11 +193,12 @@ class PatientIndex:
             .order_by(Patient.id)
             .tuples()
         )
+        rows: Iterable[tuple[int, str, str, dt.date | None, str, str]] = query  # type: ignore[assignment]
         added = [
             PatientEntry(
                 pid, first, last, dob, phone, chart, _haystack(first, last, dob, phone, chart)
             )
-            for pid, first, last, dob, phone, chart in query
+            for pid, first, last, dob, phone, chart in rows
         ]
         if not added:
             return

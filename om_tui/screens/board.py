@@ -49,8 +49,8 @@ COLUMNS = (
     ("in_stage", "In stage", "In stg"),
     ("in_office", "In office", "Total"),
 )
-COMPACT_BELOW = 110  # columns of the terminal under which the board drops long labels
-MARKERS = {Severity.NORMAL: "  ", Severity.WARNING: "! ", Severity.ALERT: "!!"}
+COMPACT_BELOW = 108  # columns of the terminal under which the board drops long labels
+MARKERS = {Severity.NORMAL: "   ", Severity.WARNING: "!  ", Severity.ALERT: "!! "}
 
 
 class FlowBoardScreen(Screen[None]):
@@ -187,7 +187,7 @@ class FlowBoardScreen(Screen[None]):
                 stage = Text(f"{marker}Late", style=style)
                 in_stage: Text | str = Text(f"+{late}", style=style)
             else:
-                stage, in_stage = Text(f"  {STAGE_LABELS[row.stage]}"), ""
+                stage, in_stage = Text(f"{marker}{STAGE_LABELS[row.stage]}"), ""
         else:
             stage = Text(f"{marker}{STAGE_LABELS[row.stage]}", style=style)
             in_stage = Text(format_duration(row.time_in_stage(now)), style=style)

@@ -1,0 +1,93 @@
+"""The command line: clear one-line errors, settings, and the refusal without a terminal."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from om_tui.cli import main
+
+
+def run_cli(*args: str, stdin: int | None = subprocess.DEVNULL) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "om_tui", *args],
+        capture_output=True,
+        text=True,
+        stdin=stdin,
+        timeout=60,
+    )
+
+
+def test_db_path_that_cannot_be_created_is_one_line_and_nonzero(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = run_cli("--db", str(blocker / "sub" / "practice.db"), "settings")
+    assert result.returncode == 2
+    assert result.stderr.startswith("om-tui: Cannot create the database")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
+    junk = tmp_path / "notes.db"
+    junk.write_bytes(os.urandom(4096))
+    result = run_cli("--db", str(junk), "settings")
+    assert result.returncode == 2
+    assert "not an om-tui database" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_another_sqlite_database_is_refused_and_left_alone(tmp_path: Path) -> None:
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as connection:
+        connection.execute("create table notes (body text)")
+    before = other.read_bytes()
+    result = run_cli("--db", str(other), "settings")
+    assert result.returncode == 2
+    assert "not an om-tui database" in result.stderr
+    assert other.read_bytes() == before
+
+
+def test_without_a_terminal_the_app_refuses_to_start(tmp_path: Path) -> None:
+    result = run_cli("--db", str(tmp_path / "p.db"))
+    assert result.returncode == 2
+    assert "needs a terminal" in result.stderr
+
+
+def test_settings_change_thresholds_and_show_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = str(tmp_path / "p.db")
+    assert main(["--db", target, "settings", "threshold", "arrived", "7", "15"]) == 0
+    assert main(["--db", target, "settings", "late-after", "5"]) == 0
+    assert main(["--db", target, "settings", "timezone", "America/Denver"]) == 0
+    out = capsys.readouterr().out
+    assert "arrived        warn   7 min, alert  15 min" in out
+    assert "Late after: 5 min" in out
+    assert "America/Denver" in out
+
+
+def test_bad_settings_are_refused_with_a_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = str(tmp_path / "p.db")
+    assert main(["--db", target, "settings", "threshold", "arrived", "20", "10"]) == 2
+    assert main(["--db", target, "settings", "timezone", "Mars/Olympus"]) == 2
+    err = capsys.readouterr().err
+    assert "alert must come after the warning" in err
+    assert "Unknown time zone" in err
+
+
+def test_demo_is_created_private_with_settings(tmp_path: Path) -> None:
+    target = tmp_path / "data" / "demo.db"
+    result = run_cli("--demo", "--db", str(target), "settings")
+    assert result.returncode == 0, result.stderr
+    assert "Riverside Chiropractic" in result.stdout
+    assert (target.stat().st_mode & 0o777) == 0o600
+    assert (target.parent.stat().st_mode & 0o777) == 0o700
