@@ -9,7 +9,6 @@ from pathlib import Path
 
 import platformdirs
 from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
-from playhouse.db_url import connect
 from playhouse.migrations import Runner
 
 from db.models import MODELS
@@ -48,6 +47,8 @@ def open_database(target: str | os.PathLike[str] | None = None) -> Database:
 
 
 def _open_url(url: str) -> Database:
+    from playhouse.db_url import connect  # only for a server database: keeps start-up lean
+
     try:
         database: Database = connect(url)
         database.connect()

@@ -32,6 +32,7 @@ MAIN_SCREENS: tuple[tuple[str, str, str, Callable[[], Screen[Any]]], ...] = (
 )
 
 POLL_SECONDS = 0.25
+PATIENT_LIST_DELAY = 0.5
 WRITE_ATTEMPTS = 3
 
 
@@ -70,7 +71,8 @@ class OmTuiApp(App[None]):
         self.theme = "textual-dark"
         self.switch_mode("board")
         self.set_interval(POLL_SECONDS, self.check_for_changes)
-        self.call_after_refresh(self.load_patients)
+        # The check-in search's patient list loads once the board is up and idle.
+        self.set_timer(PATIENT_LIST_DELAY, self.load_patients)
 
     def check_for_changes(self) -> None:
         """Poll the store's change signal; on a change, every screen re-reads."""
@@ -131,6 +133,10 @@ class OmTuiApp(App[None]):
         raise AssertionError("unreachable")
 
     def _refused(self, message: str, failed: Callable[[], None] | None) -> None:
+        for screen in self.screen_stack:
+            discreet = getattr(screen, "discreet", None)
+            if discreet is not None:
+                message = discreet(message)
         self.notify(message, severity="warning", timeout=6)
         if failed is not None:
             failed()

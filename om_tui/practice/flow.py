@@ -272,6 +272,7 @@ class Flow:
             .switch(Visit)
             .join(VisitProvider, JOIN.LEFT_OUTER, on=(Visit.provider == VisitProvider.id))
             .where(Visit.date == day)
+            .order_by(Visit.id)
         )
         events: dict[int, list[VisitEvent]] = {v.id: [] for v in visits}
         if visits:
@@ -389,6 +390,9 @@ class Flow:
                 if Stage(visit.stage) in IN_OFFICE:
                     label = STAGE_LABELS[Stage(visit.stage)]
                     raise StaleVisit(f"{patient.full_name} is already checked in ({label}).")
+                if appointment_id is None and visit.stage == Stage.SCHEDULED:
+                    # Stepped back to Scheduled: checking the patient in is their booking.
+                    appointment_id = visit.appointment_id
                 if visit.appointment_id == appointment_id and appointment_id is not None:
                     if visit.stage != Stage.SCHEDULED:
                         label = STAGE_LABELS[Stage(visit.stage)]

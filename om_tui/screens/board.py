@@ -31,12 +31,12 @@ from om_tui.practice.flow import (
     is_late,
     severity,
 )
-from om_tui.screens.check_in import CheckInChoice, CheckInScreen
 from om_tui.screens.picker import Choice, PickerScreen
-from om_tui.screens.walk_in import WalkInResult, WalkInScreen
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
+    from om_tui.screens.check_in import CheckInChoice
+    from om_tui.screens.walk_in import WalkInResult
 
 #: Columns: (key, wide title, compact title).
 COLUMNS = (
@@ -79,6 +79,8 @@ class FlowBoardScreen(Screen[None]):
         self._levels: dict[str, Severity] = {}
         self._pending: set[str] = set()
         self._compact = False
+        self._header: dict[str, str] = {}
+        self._styles: dict[Severity, Style] = {}
 
     @property
     def om(self) -> OmTuiApp:
@@ -96,6 +98,7 @@ class FlowBoardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._compact = self.app.size.width < COMPACT_BELOW
+        self._styles = self._theme_styles()
         self._set_columns()
         self.reload()
         self.set_interval(1.0, self.tick)
@@ -179,7 +182,7 @@ class FlowBoardScreen(Screen[None]):
     def _live_cells(self, row: BoardRow, now: dt.datetime) -> dict[str, Text | str]:
         """The cells that change with time: stage (lateness), in stage, in office."""
         level = severity(row, now, self.om.practice)
-        style = self._style(level)
+        style = self._styles[level]
         marker = MARKERS[level]
         if row.stage == Stage.SCHEDULED:
             if is_late(row, now, self.om.practice):
@@ -196,52 +199,66 @@ class FlowBoardScreen(Screen[None]):
         office = format_duration(row.time_in_office(now))
         return {"stage": stage, "in_stage": in_stage, "in_office": office}
 
-    def _style(self, level: Severity) -> Style:
+    def _theme_styles(self) -> dict[Severity, Style]:
+        """Warning and alert styles from the theme's own colours."""
         colours = self.app.theme_variables
-        if level == Severity.ALERT:
-            return Style(color=colours.get("error"), bold=True, reverse=True)
-        if level == Severity.WARNING:
-            return Style(color=colours.get("warning"), bold=True)
-        return Style()
+        return {
+            Severity.NORMAL: Style(),
+            Severity.WARNING: Style(color=colours.get("warning"), bold=True),
+            Severity.ALERT: Style(color=colours.get("error"), bold=True, reverse=True),
+        }
 
     def _show_header(self, now: dt.datetime) -> None:
         practice = self.om.practice
         local = practice.local(now)
-        privacy = "  [reverse] PRIVACY [/]" if self.privacy else ""
-        self.query_one("#topbar", Static).update(
-            f"[b]{practice.name}[/b]  {local:%a %d %b %Y  %H:%M}{privacy}"
-        )
+        top = Text.assemble((practice.name, "bold"), f"  {local:%a %d %b %Y  %H:%M}")
+        if self.privacy:
+            top.append("  ")
+            top.append(" PRIVACY ", style="reverse")
+        self._update_static("#topbar", top)
         if self._board is None:
             return
         figures = self._board.figures(now)
-        longest = format_duration(figures.longest_wait) or "—"
-        average = format_duration(figures.average_wait) or "—"
         gap = "  " if self._compact else "   "
-        longest_label = "Longest" if self._compact else "Longest wait"
-        self.query_one("#figures", Static).update(
-            gap.join(
-                (
-                    f"In office [b]{figures.in_office}[/b]",
-                    f"Waiting [b]{figures.waiting}[/b]",
-                    f"{longest_label} [b]{longest}[/b]",
-                    f"Avg wait [b]{average}[/b]",
-                    f"Seen [b]{figures.seen}[/b]",
-                    f"No-shows [b]{figures.no_shows}[/b]",
-                )
-            )
+        parts = (
+            ("In office", str(figures.in_office)),
+            ("Waiting", str(figures.waiting)),
+            (
+                "Longest" if self._compact else "Longest wait",
+                format_duration(figures.longest_wait) or "—",
+            ),
+            ("Avg wait", format_duration(figures.average_wait) or "—"),
+            ("Seen", str(figures.seen)),
+            ("No-shows", str(figures.no_shows)),
         )
+        line = Text()
+        for label, value in parts:
+            if line:
+                line.append(gap)
+            line.append(f"{label} ")
+            line.append(value, style="bold")
+        self._update_static("#figures", line)
+
+    def _update_static(self, selector: str, text: Text) -> None:
+        """Redraw only when the text really changed (most ticks it does not)."""
+        if self._header.get(selector) != text.plain:
+            self._header[selector] = text.plain
+            self.query_one(selector, Static).update(text, layout=False)  # one fixed line
 
     def tick(self) -> None:
         """Once a second: update only the cells that show time."""
         if self._board is None:
             return
         now = self.om.clock.now()
+        practice = self.om.practice
         table = self.query_one("#board", DataTable)
         reorder = False
         for key, row in self._rows.items():
             if row.stage in FINISHED:
                 continue
-            level = severity(row, now, self.om.practice)
+            if row.stage == Stage.SCHEDULED and not is_late(row, now, practice):
+                continue  # nothing about an expected patient changes until they are late
+            level = severity(row, now, practice)
             if level != self._levels.get(key):
                 reorder = True
             for column, value in self._live_cells(row, now).items():
@@ -285,7 +302,7 @@ class FlowBoardScreen(Screen[None]):
         def done(made: Change) -> None:
             self._pending.discard(key or "")
             self.om.undo_stack.append(made)
-            self.notify(made.description, timeout=3)
+            self.notify(self.discreet(made.description), timeout=3)
             self.reload()
             self._select_visit(made.visit_id)
 
@@ -293,6 +310,14 @@ class FlowBoardScreen(Screen[None]):
             self._pending.discard(key or "")
 
         self.om.write(change, done, failed)
+
+    def discreet(self, message: str) -> str:
+        """In privacy mode, a message names patients as "First L." too."""
+        if not self.privacy:
+            return message
+        for row in self._rows.values():
+            message = message.replace(row.full_name, row.short_name)
+        return message
 
     def _select_visit(self, visit_id: int) -> None:
         """Put the cursor on a visit just changed, so the next key acts on it."""
@@ -406,7 +431,7 @@ class FlowBoardScreen(Screen[None]):
         flow = self.om.flow
 
         def done(message: str) -> None:
-            self.notify(message, timeout=4)
+            self.notify(self.discreet(message), timeout=4)
             self.reload()
 
         self.om.write(lambda: flow.undo(change), done)
@@ -416,6 +441,8 @@ class FlowBoardScreen(Screen[None]):
         self._show_header(self.om.clock.now())
 
     def action_check_in(self) -> None:
+        from om_tui.screens.check_in import CheckInScreen  # loaded on first use: quicker start
+
         self.app.push_screen(CheckInScreen(self._board), self._checked_in_choice)
 
     def _checked_in_choice(self, choice: CheckInChoice | None) -> None:
@@ -433,6 +460,8 @@ class FlowBoardScreen(Screen[None]):
         self._walk_in("")
 
     def _walk_in(self, name: str) -> None:
+        from om_tui.screens.walk_in import WalkInScreen
+
         def saved(result: WalkInResult | None) -> None:
             if result is None:
                 return

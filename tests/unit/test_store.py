@@ -1,0 +1,183 @@
+"""db.open_database on real files: privacy, SQLite settings, migrations, refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from peewee import Database, IntegrityError, SqliteDatabase
+
+import db
+from db import MODELS, Patient, Staff, StoreError, Visit, open_database
+from db.store import MIGRATION_TABLE, MIGRATIONS
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def _pragma(database: Database, name: str) -> object:
+    return database.execute_sql(f"PRAGMA {name}").fetchone()[0]
+
+
+def test_creates_a_private_file_in_a_private_directory(db_path: Path) -> None:
+    assert not db_path.parent.exists()
+    database = open_database(db_path)
+    try:
+        assert db_path.is_file()
+        assert _mode(db_path) == 0o600
+        assert _mode(db_path.parent) == 0o700
+        # SQLite gives its side files the database file's permissions.
+        Staff.create(name="A", initials="A", role="staff")
+        wal = db_path.with_name(db_path.name + "-wal")
+        assert wal.exists()
+        assert _mode(wal) == 0o600
+    finally:
+        database.close()
+
+
+def test_sqlite_settings_are_applied(database: Database) -> None:
+    assert str(_pragma(database, "journal_mode")).lower() == "wal"
+    assert _pragma(database, "foreign_keys") == 1
+    assert _pragma(database, "synchronous") == 2  # FULL
+    assert _pragma(database, "busy_timeout") == 5000
+
+
+def test_foreign_keys_are_enforced(database: Database) -> None:
+    with pytest.raises(IntegrityError):
+        Visit.create(patient=999, date=dt.date(2026, 1, 1), stage="arrived")
+
+
+def test_write_transactions_take_the_lock_up_front(database: Database, db_path: Path) -> None:
+    """lock_type IMMEDIATE: an open transaction blocks other writers before it writes."""
+    other = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+    try:
+        with database.atomic():
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")  # free again once committed
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+
+
+def test_every_migration_is_applied_and_recorded(database: Database) -> None:
+    scripts = sorted(p.stem for p in MIGRATIONS.glob("[0-9]*.py"))
+    assert scripts, "no migration scripts found"
+    recorded = [
+        row[0] for row in database.execute_sql(f"SELECT name FROM {MIGRATION_TABLE} ORDER BY name")
+    ]
+    assert recorded == scripts
+    assert {m._meta.table_name for m in MODELS} <= set(database.get_tables())
+
+
+def test_reopening_keeps_data_and_does_not_migrate_again(db_path: Path) -> None:
+    first = open_database(db_path)
+    Staff.create(name="Dr. Kept", initials="DK", role="owner", provider=True)
+    applied = first.execute_sql(f"SELECT name, applied FROM {MIGRATION_TABLE}").fetchall()
+    first.close()
+
+    again = open_database(db_path)
+    try:
+        assert [s.name for s in Staff.select()] == ["Dr. Kept"]
+        assert again.execute_sql(f"SELECT name, applied FROM {MIGRATION_TABLE}").fetchall() == (
+            applied
+        )
+        assert _pragma(again, "foreign_keys") == 1
+    finally:
+        again.close()
+
+
+def test_an_empty_existing_file_becomes_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    path.touch()
+    database = open_database(path)
+    try:
+        assert Patient.select().count() == 0
+        assert MIGRATION_TABLE in database.get_tables()
+    finally:
+        database.close()
+
+
+def test_a_file_that_is_not_sqlite_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    garbage = bytes(range(256)) * 32  # not a SQLite header
+    path.write_bytes(garbage)
+    with pytest.raises(StoreError, match="not a SQLite file") as refused:
+        open_database(path)
+    assert str(path) in str(refused.value)
+    assert path.read_bytes() == garbage
+
+
+def test_a_sqlite_file_of_another_program_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as other:
+        other.execute("CREATE TABLE recipe (name TEXT)")
+        other.execute("INSERT INTO recipe VALUES ('soup')")
+    other.close()
+    with pytest.raises(StoreError, match="not an om-tui database"):
+        open_database(path)
+    with sqlite3.connect(path) as other:
+        tables = [r[0] for r in other.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    other.close()
+    assert tables == ["recipe"]  # nothing was added to it
+
+
+@pytest.mark.parametrize("below", ["practice.db", "sub/practice.db"])
+def test_a_parent_that_cannot_be_created_is_refused(tmp_path: Path, below: str) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("I am a file, not a directory")
+    path = blocker / below
+    with pytest.raises(StoreError, match="Cannot create the database") as refused:
+        open_database(path)
+    assert str(path) in str(refused.value)
+    assert blocker.read_text() == "I am a file, not a directory"
+
+
+def test_a_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="is a directory"):
+        open_database(tmp_path)
+
+
+def test_models_agree_with_the_migrated_schema(database: Database, tmp_path: Path) -> None:
+    """The models, creating their own tables, give the schema the migrations made."""
+    from_models = SqliteDatabase(str(tmp_path / "from-models.db"))
+    with from_models.bind_ctx(MODELS):
+        from_models.create_tables(MODELS)
+    try:
+        for model in MODELS:
+            table = model._meta.table_name
+
+            def columns(source: Database, table: str = table) -> list[tuple[object, ...]]:
+                return sorted(
+                    (c.name, c.data_type.upper(), c.null, c.primary_key)
+                    for c in source.get_columns(table)
+                )
+
+            def unique_indexes(source: Database, table: str = table) -> set[tuple[str, ...]]:
+                return {tuple(i.columns) for i in source.get_indexes(table) if i.unique}
+
+            def foreign_keys(source: Database, table: str = table) -> set[tuple[str, str, str]]:
+                return {
+                    (k.column, k.dest_table, k.dest_column) for k in source.get_foreign_keys(table)
+                }
+
+            assert columns(database) == columns(from_models), table
+            assert columns(database), table
+            assert unique_indexes(database) == unique_indexes(from_models), table
+            assert foreign_keys(database) == foreign_keys(from_models), table
+            # And each model field names a column the migrated table has.
+            migrated = {c.name for c in database.get_columns(table)}
+            assert {f.column_name for f in model._meta.sorted_fields} == migrated, table
+    finally:
+        from_models.close()
+        database.bind(MODELS)
+
+
+def test_the_package_exports_what_it_promises() -> None:
+    for name in db.__all__:
+        assert hasattr(db, name), name
