@@ -79,6 +79,10 @@ def split_name(text: str) -> tuple[str, str]:
         first, _, last = text.rpartition(" ")
     if not first or not last:
         raise PatientInputError("name", "First and last name, please (e.g. Maria Lopez).")
+    if not re.fullmatch(
+        r"[^\W\d_]+(?:[ '’.\-][^\W\d_]*)*", text.replace(",", " ").replace("  ", " ")
+    ):
+        raise PatientInputError("name", "A name has letters only (and spaces, - ' .).")
     if len(text) > 120:
         raise PatientInputError("name", "That name is too long.")
     return first, last

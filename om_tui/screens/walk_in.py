@@ -69,13 +69,13 @@ class WalkInScreen(ModalScreen[WalkInResult | None]):
         with Vertical(classes="dialog"):
             yield Label("Walk-in patient", classes="dialog-title")
             yield Label("Full name")
-            yield Input(self._name, placeholder="First Last", id="name")
+            yield Input(self._name, placeholder="First Last", id="name", compact=True)
             yield Label("", id="name-error", classes="field-error")
             yield Label("Date of birth (optional)")
-            yield Input(placeholder="MM/DD/YYYY", id="dob")
+            yield Input(placeholder="MM/DD/YYYY", id="dob", compact=True)
             yield Label("", id="dob-error", classes="field-error")
             yield Label("Phone (optional)")
-            yield Input(placeholder="555-123-4567", id="phone")
+            yield Input(placeholder="555-123-4567", id="phone", compact=True)
             yield Label("", id="phone-error", classes="field-error")
             yield Label("", id="offer", classes="offer")
             yield Label(
