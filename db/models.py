@@ -74,7 +74,7 @@ class Patient(BaseModel):
     id = AutoField()
     first_name = CharField()
     last_name = CharField()
-    dob = DateField(null=True)
+    dob = DateField(null=True, index=True)  # indexed by migration 0002
     phone = CharField(default="")
     chart_number = CharField(unique=True)
     created = DateTimeField()

@@ -422,13 +422,13 @@ class Flow:
 
     def _todays_open_appointment(self, patient_id: int, day: dt.date) -> int | None:
         start, end = self.settings.day_bounds(day)
-        taken = Visit.select(Visit.appointment).where(Visit.appointment.is_null(False))
         appointment = (
             Appointment.select(Appointment.id)
+            .join(Visit, JOIN.LEFT_OUTER, on=(Visit.appointment == Appointment.id))
             .where(
                 Appointment.patient == patient_id,
                 Appointment.start.between(utc_naive(start), utc_naive(end - _TICK)),
-                Appointment.id.not_in(taken),
+                Visit.id.is_null(),
             )
             .order_by(Appointment.start)
             .first()

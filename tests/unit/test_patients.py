@@ -263,3 +263,26 @@ def test_index_matches(index: PatientIndex) -> None:
     assert index.matches(entry, "7/4/1970")
     assert not index.matches(entry, "maria lee")
     assert not index.matches(entry, "")
+
+
+def test_index_search_while_a_birth_date_is_being_typed(index: PatientIndex) -> None:
+    # Every keystroke of "3/14/1985" narrows; none is a dead end on the way.
+    assert "Mary Ann Lee" in _names(index.search("3/"))
+    assert _names(index.search("3/14")) == ["Mary Ann Lee"]
+    assert _names(index.search("3/14/19")) == ["Mary Ann Lee"]
+    assert _names(index.search("7/")) == ["Maria Lopez"]
+    assert index.search("3/15") == []
+
+
+def test_index_search_finds_the_last_patient_and_never_across_two(index: PatientIndex) -> None:
+    # "Ann Marie Smith" is last in name order; the joined search text must not
+    # let a term run from one patient's line into the next.
+    assert _names(index.search("smith")) == ["Ann Marie Smith"]
+    assert index.search("smith\nleon") == []
+
+
+def test_index_same_person_by_name_and_birth_date(index: PatientIndex) -> None:
+    same = index.same_person(read_new_patient("mary ann LEE", "03/14/1985", "", TODAY))
+    assert same is not None and same.full_name == "Mary Ann Lee"
+    assert index.same_person(read_new_patient("Mary Ann Lee", "03/15/1985", "", TODAY)) is None
+    assert index.same_person(read_new_patient("Mary Ann Lee", "", "", TODAY)) is None
