@@ -68,7 +68,6 @@ class OmTuiApp(App[None]):
         """What this terminal changed, newest last: `u` takes back the newest."""
 
     def on_mount(self) -> None:
-        self.theme = "textual-dark"
         self.switch_mode("board")
         self.set_interval(POLL_SECONDS, self.check_for_changes)
         # The check-in search's patient list loads once the board is up and idle.

@@ -313,9 +313,8 @@ class Flow:
         finished = None
         if stage in FINISHED and events:
             finished = as_utc(events[-1].at)
+        # The visit's own provider: set from the booking at check-in, changed with `p`.
         provider = visit.provider if visit.provider_id else None
-        if provider is None and appointment is not None and appointment.provider_id:
-            provider = appointment.provider
         return BoardRow(
             appointment_id=visit.appointment_id,
             visit_id=visit.id,
@@ -461,6 +460,7 @@ class Flow:
                     appointment=row.appointment_id,
                     date=self.today(),
                     stage=stage,
+                    provider=Appointment.get_by_id(row.appointment_id).provider_id,
                 )
                 event = self._add_event(visit, stage)
                 return Change(

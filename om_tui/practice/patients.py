@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -241,12 +242,18 @@ class PatientIndex:
     def __init__(self) -> None:
         self._index = _snapshot([])
         self._highest_id = 0
+        # Refreshes come from worker threads (start-up, each search); one at a time.
+        self._refreshing = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._index.entries) + len(self._index.recent)
 
     def refresh(self, database: Database) -> None:
         """Load patients added since the last refresh (all of them the first time)."""
+        with self._refreshing:
+            self._refresh(database)
+
+    def _refresh(self, database: Database) -> None:
         cursor = database.execute_sql(  # type: ignore[no-untyped-call]
             "SELECT id, first_name, last_name, dob, phone, chart_number FROM patient "
             "WHERE id > ? ORDER BY id",

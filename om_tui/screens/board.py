@@ -112,8 +112,9 @@ class FlowBoardScreen(Screen[None]):
         compact = self.app.size.width < COMPACT_BELOW
         if compact != self._compact:
             self._compact = compact
+            selected = self._selected_key()
             self._set_columns()
-            self._fill_table()
+            self._fill_table(selected)
 
     @on(DataChanged)
     def reload(self) -> None:
@@ -134,12 +135,12 @@ class FlowBoardScreen(Screen[None]):
             table.add_column(compact if self._compact else wide, key=key)
         self._shown.clear()
 
-    def _fill_table(self) -> None:
+    def _fill_table(self, selected: str | None = None) -> None:
         """Put the rows in attention order, keeping the cursor on the same visit."""
         assert self._board is not None
         table = self.query_one("#board", DataTable)
         now = self.om.clock.now()
-        selected = self._selected_key()
+        selected = selected or self._selected_key()
         ordered = attention_order(self._board.rows, now, self.om.practice)
         self._rows = {row.key: row for row in ordered}
         self._levels = {row.key: severity(row, now, self.om.practice) for row in ordered}

@@ -67,8 +67,17 @@ class CheckInScreen(ModalScreen[CheckInChoice | None]):
 
     @on(DataChanged)
     def _data_changed(self) -> None:
+        """Another terminal changed something: refresh, keeping the highlight on the same person."""
+        options = self.query_one("#matches", OptionList)
+        index = options.highlighted
+        chosen = self._choices[index] if index is not None and index < len(self._choices) else None
         self._board = self.om.flow.board()
         self._show(self.query_one("#query", Input).value)
+        if chosen is not None:
+            for position, choice in enumerate(self._choices):
+                if choice.patient_id == chosen.patient_id and choice.new_name == chosen.new_name:
+                    options.highlighted = position
+                    break
 
     @on(Input.Changed, "#query")
     def _typed(self, event: Input.Changed) -> None:
