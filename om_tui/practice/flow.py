@@ -510,7 +510,20 @@ class Flow:
             description = (
                 f"{row.full_name}: {STAGE_LABELS[row.stage]} → back to {STAGE_LABELS[previous]}"
             )
-            return Change(description, visit.id, voided_event_id=latest.id)
+            old_room = visit.room_id
+            if previous in _ROOM_HELD or old_room is None:
+                return Change(description, visit.id, voided_event_id=latest.id)
+            # Back out of the room (to waiting, say): the room is free again.
+            visit.room_id = None
+            visit.save()
+            return Change(
+                description,
+                visit.id,
+                voided_event_id=latest.id,
+                field_name="room",
+                old_value=old_room,
+                new_value=None,
+            )
 
     def assign(self, row: BoardRow, field_name: str, value: int | None) -> Change:
         """Set the visit's room or provider (None clears it)."""
@@ -620,4 +633,5 @@ class Flow:
 
 
 _TICK = dt.timedelta(microseconds=1)
-_ROOM_SHOWN = frozenset({Stage.ARRIVED, Stage.ROOMED, Stage.WITH_PROVIDER})
+_ROOM_HELD = frozenset({Stage.ROOMED, Stage.WITH_PROVIDER})
+_ROOM_SHOWN = _ROOM_HELD | {Stage.ARRIVED}  # a waiting patient may be told their room

@@ -444,7 +444,9 @@ class FlowBoardScreen(Screen[None]):
     def action_check_in(self) -> None:
         from om_tui.screens.check_in import CheckInScreen  # loaded on first use: quicker start
 
-        self.app.push_screen(CheckInScreen(self._board), self._checked_in_choice)
+        self.app.push_screen(
+            CheckInScreen(self._board, private=self.privacy), self._checked_in_choice
+        )
 
     def _checked_in_choice(self, choice: CheckInChoice | None) -> None:
         if choice is None:

@@ -43,9 +43,11 @@ class CheckInScreen(ModalScreen[CheckInChoice | None]):
         Binding("pageup", "move(-8)", show=False),
     ]
 
-    def __init__(self, board: Board | None) -> None:
+    def __init__(self, board: Board | None, private: bool = False) -> None:
         super().__init__()
         self._board = board
+        self._private = private
+        """The board is in privacy mode: names as "First L.", no birth dates or phones."""
         self._choices: list[CheckInChoice] = []
         self._refusals: dict[int, str] = {}
 
@@ -159,7 +161,8 @@ class CheckInScreen(ModalScreen[CheckInChoice | None]):
             if row.appointment_start
             else "walk"
         )
-        text = Text.assemble((f"{when}  ", "bold"), (row.full_name, "bold"))
+        name = row.short_name if self._private else row.full_name
+        text = Text.assemble((f"{when}  ", "bold"), (name, "bold"))
         if row.provider:
             text.append(f"  · {row.provider}")
         if row.stage == Stage.SCHEDULED:
@@ -175,11 +178,18 @@ class CheckInScreen(ModalScreen[CheckInChoice | None]):
         prompts.append(text)
 
     def _add_patient(self, entry: PatientEntry, prompts: list[Text]) -> None:
-        born = f"{entry.dob:%m/%d/%Y}" if entry.dob else "DOB —"
+        if self._private:
+            name = f"{entry.first_name} {entry.last_name[:1]}."
+            born = f"born {entry.dob:%Y}" if entry.dob else "DOB —"
+            phone = f"…{entry.phone[-4:]}" if entry.phone else "no phone"
+        else:
+            name = entry.full_name
+            born = f"{entry.dob:%m/%d/%Y}" if entry.dob else "DOB —"
+            phone = entry.phone or "no phone"
         text = Text.assemble(
             ("       ", ""),
-            (entry.full_name, ""),
-            (f"  · {born}  · {entry.phone or 'no phone'}  · #{entry.chart_number}", "dim"),
+            (name, ""),
+            (f"  · {born}  · {phone}  · #{entry.chart_number}", "dim"),
         )
         self._choices.append(CheckInChoice(entry.patient_id))
         prompts.append(text)

@@ -787,3 +787,21 @@ def test_after_local_midnight_the_board_is_the_next_day(
     # Yesterday's walk-in, still marked in the office, may check in again today.
     flow.check_in(practice.patients["eve"])
     assert len(practice.rows(flow, "eve")) == 1
+
+
+def test_stepping_back_out_of_a_room_frees_it_and_undo_puts_them_back(
+    flow: Flow, practice: Practice, clock: FrozenClock
+) -> None:
+    flow.advance(practice.row(flow, "ann"))  # arrived
+    clock.advance(minutes=2)
+    flow.move(practice.row(flow, "ann"), Stage.ROOMED, room=practice.rooms[0])
+    assert practice.row(flow, "ann").room == "Room 1"
+
+    back = flow.step_back(practice.row(flow, "ann"))
+    row = practice.row(flow, "ann")
+    assert row.stage == Stage.ARRIVED and row.room is None
+    assert all(not busy for _, _, busy in flow.rooms())
+
+    flow.undo(back)
+    row = practice.row(flow, "ann")
+    assert row.stage == Stage.ROOMED and row.room == "Room 1"

@@ -1,0 +1,204 @@
+"""What the front desk feels, on the large practice: start-up, the tick, live sync.
+
+    .venv/bin/python -m tests.bench.bench_app
+
+1. Process start to the board on screen, against a bare Textual app that shows one
+   label, measured in the same run: each is started in a pseudo-terminal and timed
+   until its text appears in what it writes (target: within 1.5x the bare app).
+2. One timer tick with 60 visits on the board: `FlowBoardScreen.tick()`, which
+   updates the time cells with `DataTable.update_cell` (target: < 5 ms).
+3. Propagation: another process checks a patient in; time from its commit to the
+   running app's table showing the patient as arrived (median < 300 ms, max < 1 s).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import pty
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+from db import open_database
+from om_tui.app import make_app
+from om_tui.practice.clock import FrozenClock
+from tests.bench.large_practice import open_large_practice
+from tests.bench.timing import Figures
+
+ROOT = Path(__file__).resolve().parents[2]
+BARE_APP = textwrap.dedent(
+    """
+    from textual.app import App
+    from textual.widgets import Label
+
+    class Bare(App):
+        def compose(self):
+            yield Label("READY-BARE")
+
+    Bare().run()
+    """
+)
+
+
+def time_to_text(command: list[str], marker: bytes, timeout: float = 20.0) -> float:
+    """Seconds from spawning `command` in a pty until `marker` appears on its screen."""
+    started = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: become the program
+        os.environ["TERM"] = "xterm-256color"
+        os.environ["COLUMNS"], os.environ["LINES"] = "140", "40"
+        os.execvp(command[0], command)
+    seen = b""
+    try:
+        while time.perf_counter() - started < timeout:
+            ready, _, _ = select.select([fd], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    break
+                seen += chunk
+                if marker in seen:
+                    return time.perf_counter() - started
+        raise RuntimeError(f"{marker!r} never appeared; last output: {seen[-300:]!r}")
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+
+def bench_start(db_path: Path, runs: int = 8) -> tuple[Figures, Figures]:
+    bare_script = Path(tempfile.mkdtemp()) / "bare.py"
+    bare_script.write_text(BARE_APP)
+    bare, ours = [], []
+    for _ in range(runs):  # interleaved, so both see the same machine
+        bare.append(1000 * time_to_text([sys.executable, str(bare_script)], b"READY-BARE"))
+        ours.append(
+            1000
+            * time_to_text([sys.executable, "-m", "om_tui", "--db", str(db_path)], b"Longest wait")
+        )
+    return Figures.of(bare), Figures.of(ours)
+
+
+async def bench_tick(db_path: Path, now_iso: str, runs: int = 300) -> tuple[Figures, int]:
+    import datetime as dt
+
+    clock = FrozenClock(dt.datetime.fromisoformat(now_iso))
+    app = make_app(open_database(db_path), clock=clock)
+    samples = []
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        rows = screen.query_one("#board").row_count
+        for _ in range(runs):
+            clock.advance(seconds=1)
+            started = time.perf_counter()
+            screen.tick()  # type: ignore[attr-defined]
+            samples.append(1000 * (time.perf_counter() - started))
+            await pilot.pause()
+    return Figures.of(samples), rows
+
+
+WRITER = textwrap.dedent(
+    """
+    import datetime as dt, sys, time
+    import db
+    from om_tui.practice import settings
+    from om_tui.practice.clock import FrozenClock
+    from om_tui.practice.flow import Flow
+    from db.models import Stage
+
+    database = db.open_database(sys.argv[1])
+    flow = Flow(database, FrozenClock(dt.datetime.fromisoformat(sys.argv[2])),
+                settings.load(database))
+    expected = sorted((r for r in flow.board().rows if r.stage == Stage.SCHEDULED),
+                      key=lambda r: r.appointment_start)
+    for row in expected[: int(sys.argv[3])]:
+        sys.stdin.readline()            # wait until the app is ready for the next one
+        flow.check_in(row.patient_id, row.appointment_id)
+        print(row.key, time.time(), flush=True)
+    """
+)
+
+
+async def bench_propagation(db_path: Path, now_iso: str, moves: int = 20) -> Figures:
+    import datetime as dt
+
+    clock = FrozenClock(dt.datetime.fromisoformat(now_iso))
+    app = make_app(open_database(db_path), clock=clock)
+    delays = []
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        # Steady state: the check-in search's patient list loads after start-up.
+        await asyncio.sleep(1.0)
+        await app.workers.wait_for_complete()
+        table = app.screen.query_one("#board")
+        writer = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(db_path), now_iso, str(moves)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        assert writer.stdin is not None and writer.stdout is not None
+        loop = asyncio.get_running_loop()
+        for _ in range(moves):
+            writer.stdin.write("go\n")
+            writer.stdin.flush()
+            line = await loop.run_in_executor(None, writer.stdout.readline)
+            key, committed = line.split()
+            while "Arrived" not in str(table.get_row(key)[5]):  # the stage column
+                await asyncio.sleep(0.002)
+            delays.append(1000 * (time.time() - float(committed)))
+        writer.wait(timeout=30)
+    return Figures.of(delays)
+
+
+def main() -> None:
+    practice = open_large_practice()
+    now_iso = practice.now.isoformat()
+    practice.database.close()
+    work = Path(tempfile.mkdtemp(prefix="om-tui-bench-"))
+    copy = work / "large.db"
+    # The benchmarks write (check-ins): they work on a copy of the cached file.
+    source = sqlite_checkpointed(practice.path)
+    shutil.copy(source, copy)
+    print(f"large practice: {practice.path} (copied to {copy})")
+
+    bare, ours = bench_start(copy)
+    print(
+        f"start to screen   bare Textual median {bare.median:7.0f} ms   "
+        f"om-tui board median {ours.median:7.0f} ms   "
+        f"ratio {ours.median / bare.median:4.2f}x (target <= 1.5x)"
+    )
+    tick, rows = asyncio.run(bench_tick(copy, now_iso))
+    print(
+        f"timer tick        {rows} rows: median {tick.median:6.2f} ms   p95 {tick.p95:6.2f} ms   "
+        f"max {tick.worst:6.2f} ms (target < 5 ms)"
+    )
+    spread = asyncio.run(bench_propagation(copy, now_iso))
+    print(
+        f"propagation       median {spread.median:6.0f} ms   max {spread.worst:6.0f} ms "
+        f"over {spread.runs} check-ins (targets: median < 300 ms, max < 1 s)"
+    )
+    shutil.rmtree(work)
+
+
+def sqlite_checkpointed(path: Path) -> Path:
+    """Fold the WAL into the main file, so one file copy is the whole database."""
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""What the Pilot tests read off the screen, and how they let the app's writes land."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from rich.text import Text
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+from textual.worker import WorkerCancelled
+
+from db.models import Stage, Visit, VisitEvent
+
+from .conftest import Practice
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let the writes started by the last keys finish and the screen redraw.
+
+    A patient-list load replaced by a newer one (exclusive) counts as finished.
+    """
+    for worker in list(pilot.app.workers):
+        with contextlib.suppress(WorkerCancelled):
+            await worker.wait()
+    await pilot.pause()
+
+
+def board(pilot: Pilot[Any]) -> DataTable[Any]:
+    return pilot.app.screen.query_one("#board", DataTable)
+
+
+def plain(value: object) -> str:
+    return value.plain if isinstance(value, Text) else str(value)
+
+
+def cell(pilot: Pilot[Any], key: str, column: str) -> str:
+    """The text of one board cell, without the spaces around it."""
+    return plain(board(pilot).get_cell(key, column)).strip()
+
+
+def stage(pilot: Pilot[Any], key: str) -> str:
+    """The stage a row shows, without its attention marker ("!", "!!")."""
+    return cell(pilot, key, "stage").lstrip("! ")
+
+
+def marked(pilot: Pilot[Any], key: str) -> bool:
+    """Whether the row's stage carries an attention marker."""
+    return cell(pilot, key, "stage").startswith("!")
+
+
+def static_text(pilot: Pilot[Any], selector: str) -> str:
+    return str(pilot.app.screen.query_one(selector, Static).render())
+
+
+def select(pilot: Pilot[Any], key: str) -> None:
+    """Put the board's cursor on a row, as the arrow keys would."""
+    table = board(pilot)
+    table.move_cursor(row=table.get_row_index(key), animate=False)
+
+
+def notices(pilot: Pilot[Any]) -> list[str]:
+    return [notification.message for notification in pilot.app._notifications]
+
+
+def warnings(pilot: Pilot[Any]) -> list[str]:
+    return [n.message for n in pilot.app._notifications if n.severity == "warning"]
+
+
+def visit_for(appointment_id: int) -> Visit | None:
+    return Visit.get_or_none(Visit.appointment == appointment_id)
+
+
+def live_stages(visit_id: int) -> list[Stage]:
+    """The visit's stages in order, leaving out the undone ones."""
+    events = (
+        VisitEvent.select()
+        .where(VisitEvent.visit == visit_id, VisitEvent.undone_at.is_null())
+        .order_by(VisitEvent.at, VisitEvent.id)
+    )
+    return [Stage(event.stage) for event in events]
+
+
+def move_elsewhere(practice: Practice, key: str, stage: Stage, room: int | None = None) -> None:
+    """Another terminal moves a visit, on its own connection: run it in a thread."""
+    with practice.database.connection_context():
+        flow = practice.flow()
+        [row] = [r for r in flow.board().rows if r.key == key]
+        flow.move(row, stage, room=room)
+
+
+async def paste(pilot: Pilot[Any], text: str) -> None:
+    """Put text into the focused field as a terminal paste does: one change in all.
+
+    Pilot takes a tenth of a second per typed key, so whole names and dates are
+    pasted; the search tests still type their few letters one by one.
+    """
+    field = pilot.app.screen.focused
+    assert isinstance(field, Input), f"{field!r} is not a text field"
+    field.post_message(events.Paste(text))
+    await pilot.pause()

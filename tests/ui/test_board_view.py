@@ -1,0 +1,158 @@
+"""What the board shows: names, privacy, the day's figures, time ticking, a small terminal."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable
+
+from .conftest import Practice
+from .helpers import board, cell, marked, notices, select, settle, stage, static_text
+
+DEMO_FIGURES = (
+    "In office 10   Waiting 4   Longest wait 23:30   Avg wait 10:44   Seen 13   No-shows 1"
+)
+
+
+def titles(table: DataTable) -> list[str]:
+    return [str(column.label) for column in table.columns.values()]
+
+
+async def test_the_board_lists_the_day_in_attention_order(office: Practice) -> None:
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        table = board(pilot)
+        assert titles(table) == [
+            "Appt",
+            "Patient",
+            "Type",
+            "Provider",
+            "Room",
+            "Stage",
+            "In stage",
+            "In office",
+        ]
+        # Tom is in the office; then who is still expected, by time.
+        assert [key.value for key in table.rows] == ["a2", "a1", "a3"]
+        assert [cell(pilot, key, "patient") for key in ("a2", "a1", "a3")] == [
+            "Tom Baker",
+            "Maria Lopez",
+            "Nora Quinn",
+        ]
+        assert table.get_row("a1")[:4] == ["10:15", "Maria Lopez", "Regular", "Dr. Ada Park"]
+        assert static_text(pilot, "#topbar") == "Lakeview Chiropractic  Wed 18 Nov 2026  10:00"
+
+
+async def test_privacy_shows_first_name_and_initial_then_toggles_back(office: Practice) -> None:
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        key = office.row_key("maria")
+        select(pilot, key)
+        await pilot.press("i")
+        await pilot.pause()
+        assert cell(pilot, key, "patient") == "Maria L."
+        assert cell(pilot, office.row_key("tom"), "patient") == "Tom B."
+        assert "PRIVACY" in static_text(pilot, "#topbar")
+        assert board(pilot).cursor_row == board(pilot).get_row_index(key)
+
+        await pilot.press("n")  # what the desk says about a patient stays discreet too
+        await settle(pilot)
+        assert "Maria L.: checked in" in notices(pilot)
+        assert not any("Lopez" in notice for notice in notices(pilot))
+
+        await pilot.press("i")
+        await pilot.pause()
+        assert cell(pilot, key, "patient") == "Maria Lopez"
+        assert "PRIVACY" not in static_text(pilot, "#topbar")
+
+
+async def test_the_demo_header_shows_the_days_figures(demo: Practice) -> None:
+    app = demo.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        assert static_text(pilot, "#figures") == DEMO_FIGURES
+        assert static_text(pilot, "#topbar") == "Riverside Chiropractic  Wed 18 Nov 2026  10:07"
+        assert board(pilot).row_count == 42  # 41 appointments and a walk-in
+
+
+async def test_the_demo_board_puts_alerts_first(demo: Practice) -> None:
+    app = demo.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        table = board(pilot)
+        first = table.coordinate_to_cell_key((0, 0)).row_key.value
+        # Logan Wallace has waited 23:30 since arriving: past the 20-minute alert.
+        assert cell(pilot, first, "patient") == "Logan Wallace"
+        assert cell(pilot, first, "stage").startswith("!!")
+        assert cell(pilot, first, "in_stage") == "23:30"
+        last = table.coordinate_to_cell_key((table.row_count - 1, 0)).row_key.value
+        assert stage(pilot, last) in {"Done", "No-show"}
+
+
+async def test_time_ticks_in_the_cells_without_rebuilding_the_table(office: Practice) -> None:
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        key = office.row_key("tom")
+        table = board(pilot)
+        select(pilot, office.row_key("maria"))
+        rows, cursor = table.row_count, table.cursor_row
+        row_object = table.rows[table.coordinate_to_cell_key((0, 0)).row_key]
+        assert cell(pilot, key, "in_stage") == "00:00"
+
+        office.clock.advance(seconds=65)
+        app.screen.tick()
+        await pilot.pause()
+
+        assert cell(pilot, key, "in_stage") == "01:05"
+        assert cell(pilot, key, "in_office") == "01:05"
+        assert (table.row_count, table.cursor_row) == (rows, cursor)
+        assert table.rows[table.coordinate_to_cell_key((0, 0)).row_key] is row_object
+        assert "Longest wait 01:05" in static_text(pilot, "#figures")
+
+
+async def test_a_wait_past_the_threshold_is_marked(office: Practice) -> None:
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        key = office.row_key("tom")
+        assert not marked(pilot, key)
+
+        office.clock.advance(minutes=10)  # the warning for Arrived is at 10 minutes
+        app.screen.tick()
+        await pilot.pause()
+
+        assert marked(pilot, key)
+        assert stage(pilot, key) == "Arrived"
+        assert cell(pilot, key, "in_stage") == "10:00"
+
+
+async def test_a_small_terminal_gets_the_compact_board(demo: Practice) -> None:
+    app = demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = board(pilot)
+        assert titles(table) == ["Appt", "Patient", "Ty", "Pr", "Room", "Stage", "In stg", "Total"]
+        first = table.coordinate_to_cell_key((0, 0)).row_key.value
+        assert cell(pilot, first, "provider") == "MW"  # Dr. Marcus Webb
+        assert cell(pilot, first, "kind") in {"NP", "R", "RE", "W"}
+        assert static_text(pilot, "#figures") == (
+            "In office 10  Waiting 4  Longest 23:30  Avg wait 10:44  Seen 13  No-shows 1"
+        )
+
+
+async def test_narrowing_the_terminal_switches_to_the_compact_board(office: Practice) -> None:
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+
+        table = board(pilot)
+        assert titles(table)[2:4] == ["Ty", "Pr"]
+        assert cell(pilot, office.row_key("maria"), "provider") == "AP"
+        assert table.row_count == 3
+        assert static_text(pilot, "#figures").startswith("In office 1  Waiting 1  Longest 00:00")
+
+
+async def test_narrowing_the_terminal_keeps_the_selected_visit(office: Practice) -> None:
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        key = office.row_key("maria")
+        select(pilot, key)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+
+        assert board(pilot).cursor_row == board(pilot).get_row_index(key)

@@ -1,0 +1,110 @@
+"""Several terminals on one practice: changes made elsewhere show, races record one move."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from db.models import Stage, VisitEvent
+from om_tui.practice.changes import NeverChanges
+
+from .conftest import Practice
+from .helpers import board, cell, live_stages, select, settle, stage, visit_for, warnings
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+# Another front-desk terminal, as its own process: check one patient in and exit.
+OTHER_TERMINAL = """
+import datetime as dt
+import sys
+
+from db import open_database
+from om_tui.practice import settings
+from om_tui.practice.clock import FrozenClock
+from om_tui.practice.flow import Flow
+
+path, now, patient, appointment = sys.argv[1:]
+database = open_database(path)
+flow = Flow(database, FrozenClock(dt.datetime.fromisoformat(now)), settings.load(database))
+flow.check_in(int(patient), int(appointment))
+database.close()
+"""
+
+
+@pytest.mark.slow
+async def test_a_check_in_from_another_process_shows_on_the_board(office: Practice) -> None:
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        key = office.row_key("nora")
+        assert stage(pilot, key) == "Scheduled"
+
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                OTHER_TERMINAL,
+                str(office.path),
+                office.clock.now().isoformat(),
+                str(office.patients["nora"]),
+                str(office.appointments["nora"]),
+            ],
+            cwd=PROJECT,
+            check=True,
+            timeout=30,
+        )
+        app.check_for_changes()
+        await pilot.pause()
+
+        assert stage(pilot, key) == "Arrived"
+        assert cell(pilot, key, "in_stage") == "00:00"
+        assert "Waiting 2" in str(app.screen.query_one("#figures").render())
+
+
+@pytest.mark.parametrize(
+    ("who", "refusal"),
+    [
+        ("maria", "Maria Lopez is already checked in (Arrived)."),
+        ("tom", "Tom Baker is already With provider (changed on another terminal)."),
+    ],
+)
+async def test_two_terminals_racing_on_one_visit_record_one_move(
+    office: Practice, who: str, refusal: str
+) -> None:
+    """Maria is expected (next = check in); Tom has arrived and is roomed (next = provider).
+
+    Both terminals share the one Database object: peewee binds the models once per
+    process, so a second open_database would rebind the first terminal's models too.
+    Each write still runs on its own worker-thread connection, in its own transaction.
+    """
+    if who == "tom":
+        flow = office.flow()
+        [row] = [r for r in flow.board().rows if r.key == office.row_key("tom")]
+        flow.move(row, Stage.ROOMED, room=office.rooms["Room 1"])
+    key = office.row_key(who)
+    first = office.app()
+    # The second terminal has not polled for changes yet when its person presses "n".
+    second = office.app(watcher=NeverChanges())
+    async with first.run_test(size=(140, 40)) as one, second.run_test(size=(140, 40)) as two:
+        shown = stage(two, key)
+        events = VisitEvent.select().count()
+        select(one, key)
+        await one.press("n")
+        await settle(one)
+        moved_to = stage(one, key)
+        assert moved_to != shown
+        assert stage(two, key) == shown  # still the old stage
+
+        select(two, key)
+        await two.press("n")
+        await settle(two)
+
+        assert VisitEvent.select().count() == events + 1
+        assert warnings(two) == [refusal]
+        assert stage(two, key) == moved_to  # the second terminal now shows the truth
+        assert second.undo_stack == []
+        visit = visit_for(office.appointments[who])
+        assert visit is not None and visit.stage == live_stages(visit.id)[-1]
+        assert board(two).cursor_row == board(two).get_row_index(key)
