@@ -32,16 +32,20 @@ def default_path() -> Path:
     return Path(platformdirs.user_data_dir("om-tui", appauthor=False)) / "practice.db"
 
 
-def open_database(target: str | os.PathLike[str] | None = None) -> Database:
+def open_database(
+    target: str | os.PathLike[str] | None = None, *, busy_timeout: float = 5.0
+) -> Database:
     """Open (creating if absent) the practice database, migrate it, bind the models.
 
     `target` is a file path or a database URL (`postgresql://…`); None means the
-    default file under the user's data directory.
+    default file under the user's data directory. `busy_timeout` is how long, in
+    seconds, a write waits for another process's write lock before giving up.
     """
     if target is not None and "://" in str(target):
         database = _open_url(str(target))
     else:
-        database = _open_sqlite(Path(target) if target is not None else default_path())
+        path = Path(target) if target is not None else default_path()
+        database = _open_sqlite(path, busy_timeout)
     database.bind(MODELS)
     return database
 
@@ -58,7 +62,7 @@ def _open_url(url: str) -> Database:
     return database
 
 
-def _open_sqlite(path: Path) -> SqliteDatabase:
+def _open_sqlite(path: Path, busy_timeout: float) -> SqliteDatabase:
     path = path.expanduser()
     if path.is_dir():
         raise StoreError(f"{path} is a directory, not a database file.")
@@ -68,8 +72,8 @@ def _open_sqlite(path: Path) -> SqliteDatabase:
         _create_private(path)
     database = SqliteDatabase(
         str(path),
-        pragmas=SQLITE_PRAGMAS,
-        timeout=5,
+        pragmas={**SQLITE_PRAGMAS, "busy_timeout": int(busy_timeout * 1000)},
+        timeout=busy_timeout,
         # Every write transaction takes the write lock up front: with plain
         # BEGIN, read-then-write transactions in several processes deadlock
         # into "database is locked".

@@ -115,6 +115,15 @@ class OmTuiApp(App[None]):
                 failed,
             )
             return
+        except Exception as error:  # a person never sees a traceback
+            # The type only: messages can quote the values (patient data) involved.
+            log.error("write failed: %s", type(error).__name__)
+            self.call_from_thread(
+                self._refused,
+                "That could not be saved (the error is logged). Nothing was changed.",
+                failed,
+            )
+            return
         if done is not None:
             self.call_from_thread(done, result)
         self.call_from_thread(self.announce_change)

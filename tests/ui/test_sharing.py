@@ -108,3 +108,38 @@ async def test_two_terminals_racing_on_one_visit_record_one_move(
         visit = visit_for(office.appointments[who])
         assert visit is not None and visit.stage == live_stages(visit.id)[-1]
         assert board(two).cursor_row == board(two).get_row_index(key)
+
+
+async def test_a_locked_database_is_retried_then_reported_with_nothing_half_written(
+    office: Practice,
+) -> None:
+    """Another process holds the write lock: the move waits, retries, then says so plainly."""
+    import sqlite3
+
+    from db import open_database
+    from om_tui.app import make_app
+
+    impatient = open_database(office.path, busy_timeout=0.1)  # the same file, a short wait
+    app = make_app(impatient, clock=office.clock)
+    key = office.row_key("maria")
+    other = sqlite3.connect(office.path, isolation_level=None)
+    try:
+        async with app.run_test(size=(140, 40)) as pilot:
+            events = VisitEvent.select().count()
+            other.execute("BEGIN IMMEDIATE")  # another terminal in the middle of a write
+            select(pilot, key)
+            await pilot.press("n")
+            await settle(pilot)
+            assert warnings(pilot) == [
+                "The database is busy (another terminal is writing). Nothing was saved; try again."
+            ]
+            assert stage(pilot, key) == "Scheduled"
+            other.execute("ROLLBACK")
+            assert VisitEvent.select().count() == events
+
+            await pilot.press("n")  # the lock is gone: the same key now works
+            await settle(pilot)
+            assert stage(pilot, key) == "Arrived"
+            assert VisitEvent.select().count() == events + 1
+    finally:
+        other.close()
