@@ -11,6 +11,7 @@ is closed out as history and a new one is laid for today.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from collections.abc import Iterator
 
@@ -20,12 +21,15 @@ from db.models import (
     Appointment,
     AppointmentKind,
     Patient,
+    Post,
     Role,
     Room,
     Setting,
     SettingKey,
     Staff,
     Stage,
+    Stat,
+    StatValue,
     Visit,
     VisitEvent,
     utc_naive,
@@ -338,3 +342,308 @@ def _steps_back_from(
         at -= dt.timedelta(minutes=rng.randint(3, 14), seconds=rng.randint(0, 59))
         steps.insert(0, (earlier, at))
     return steps
+
+
+# -- stats ----------------------------------------------------------------------------
+
+POSTS = (
+    "Doctor",
+    "Office Manager",
+    "Receptionist",
+    "Chiropractic Assistant",
+    "Insurance & Billing",
+)
+
+#: (short name, name, unit, post, source, computed or formula, up is good, weekly quota,
+#:  daily, typical weekly value, weekly growth)
+STATS: tuple[
+    tuple[str, str, str, str, str, str | None, bool, float | None, bool, float, float], ...
+] = (
+    (
+        "visits",
+        "Patient visits",
+        "count",
+        "Doctor",
+        "computed",
+        "visits",
+        True,
+        180,
+        False,
+        150,
+        0.004,
+    ),
+    (
+        "new_patients",
+        "New patients",
+        "count",
+        "Office Manager",
+        "computed",
+        "new_patients",
+        True,
+        12,
+        False,
+        9,
+        0.004,
+    ),
+    (
+        "no_shows",
+        "No-shows",
+        "count",
+        "Receptionist",
+        "computed",
+        "no_shows",
+        False,
+        None,
+        False,
+        9,
+        -0.002,
+    ),
+    (
+        "cancellations",
+        "Cancellations",
+        "count",
+        "Receptionist",
+        "computed",
+        "cancellations",
+        False,
+        None,
+        False,
+        7,
+        -0.001,
+    ),
+    (
+        "average_wait",
+        "Average wait (min)",
+        "minutes",
+        "Receptionist",
+        "computed",
+        "average_wait",
+        False,
+        None,
+        False,
+        11,
+        -0.002,
+    ),
+    (
+        "visit_length",
+        "Average visit (min)",
+        "minutes",
+        "Chiropractic Assistant",
+        "computed",
+        "average_visit_length",
+        False,
+        None,
+        False,
+        38,
+        -0.001,
+    ),
+    (
+        "collections",
+        "Collections",
+        "money",
+        "Insurance & Billing",
+        "entered",
+        None,
+        True,
+        30000,
+        False,
+        24000,
+        0.005,
+    ),
+    (
+        "services",
+        "Services billed",
+        "money",
+        "Insurance & Billing",
+        "entered",
+        None,
+        True,
+        None,
+        False,
+        27000,
+        0.005,
+    ),
+    (
+        "claims",
+        "Claims submitted",
+        "count",
+        "Insurance & Billing",
+        "entered",
+        None,
+        True,
+        None,
+        False,
+        140,
+        0.003,
+    ),
+    (
+        "referrals",
+        "Referrals received",
+        "count",
+        "Office Manager",
+        "entered",
+        None,
+        True,
+        8,
+        False,
+        5,
+        0.004,
+    ),
+    (
+        "reactivations",
+        "Reactivations",
+        "count",
+        "Receptionist",
+        "entered",
+        None,
+        True,
+        10,
+        False,
+        6,
+        0.003,
+    ),
+    (
+        "booked",
+        "Appointments booked",
+        "count",
+        "Receptionist",
+        "entered",
+        None,
+        True,
+        170,
+        True,
+        155,
+        0.004,
+    ),
+    (
+        "pva",
+        "PVA (visits per new patient)",
+        "count",
+        "Doctor",
+        "formula",
+        "visits / new_patients",
+        True,
+        None,
+        False,
+        0,
+        0,
+    ),
+    (
+        "per_visit",
+        "Collections per visit",
+        "money",
+        "Insurance & Billing",
+        "formula",
+        "collections / visits",
+        True,
+        None,
+        False,
+        0,
+        0,
+    ),
+    (
+        "collection_rate",
+        "Collection rate (%)",
+        "percent",
+        "Insurance & Billing",
+        "formula",
+        "collections / services * 100",
+        True,
+        95,
+        False,
+        0,
+        0,
+    ),
+)
+STAT_HISTORY_WEEKS = 104
+
+
+def open_demo_stats(now: dt.datetime, this_week: dt.date, computed_from: dt.date) -> bool:
+    """The demo's posts and stats, with two years of weekly history. True if created now.
+
+    Typed stats get values up to last week (this week is left to type); computed
+    stats get stored values only for weeks before `computed_from` — the caller
+    counts later weeks from the demo's own patient flow.
+    """
+    if Stat.select().exists():
+        return False
+    rng = random.Random(SEED + 7)
+    staff = {s.role: s.id for s in Staff.select()}
+    posts = {}
+    for position, title in enumerate(POSTS):
+        posts[title] = Post.create(title=title, position=position).id
+    enters = {
+        "Receptionist": staff.get(Role.FRONT_DESK),
+        "Insurance & Billing": staff.get(Role.OFFICE_MANAGER),
+    }
+    rows = []
+    for position, (
+        short,
+        name,
+        unit,
+        post,
+        source,
+        how,
+        up,
+        quota,
+        daily,
+        typical,
+        growth,
+    ) in enumerate(STATS):
+        stat = Stat.create(
+            name=name,
+            short_name=short,
+            unit=unit,
+            post=posts[post],
+            entered_by=enters.get(post, staff.get(Role.OFFICE_MANAGER)),
+            daily=daily,
+            weekly=True,
+            up_is_good=up,
+            quota=quota,
+            source=source,
+            computed=how if source == "computed" else None,
+            formula=how if source == "formula" else None,
+            rollup="sum",
+            position=position,
+            created=utc_naive(now - dt.timedelta(weeks=STAT_HISTORY_WEEKS + 1)),
+        )
+        if source == "formula":
+            continue
+        last = this_week - dt.timedelta(weeks=1)
+        for back in range(STAT_HISTORY_WEEKS, 0, -1):
+            week = this_week - dt.timedelta(weeks=back)
+            if source == "computed" and week >= computed_from:
+                continue
+            level = typical * (1 + growth) ** (STAT_HISTORY_WEEKS - back)
+            season = 1 + 0.08 * math.sin((week.toordinal() / 7) * 2 * math.pi / 52)
+            dip = 0.7 if 30 <= back <= 33 else 1.0  # a bad month a while ago
+            value = level * season * dip * rng.uniform(0.88, 1.12)
+            value = (
+                round(value, 2) if unit == "money" else round(value, 1 if unit == "minutes" else 0)
+            )
+            if daily and week == last:
+                continue  # last week's booked appointments were typed day by day, below
+            rows.append(
+                {
+                    "stat": stat.id,
+                    "period": "week",
+                    "day": week,
+                    "value": value,
+                    "at": utc_naive(now),
+                }
+            )
+        if daily:
+            for offset in range(1, 6):
+                day = last - dt.timedelta(days=7 - offset)
+                rows.append(
+                    {
+                        "stat": stat.id,
+                        "period": "day",
+                        "day": day,
+                        "value": float(rng.randint(25, 38)),
+                        "at": utc_naive(now),
+                    }
+                )
+    for start in range(0, len(rows), 500):
+        StatValue.insert_many(rows[start : start + 500]).execute()
+    return True

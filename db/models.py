@@ -16,6 +16,7 @@ from peewee import (
     CharField,
     DateField,
     DateTimeField,
+    FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -56,6 +57,7 @@ class SettingKey(StrEnum):
     THRESHOLDS = "flow.thresholds"
     LATE_AFTER = "flow.late_after_minutes"
     DEMO_DAY = "demo.day"
+    WEEK_ENDS = "stats.week_ends"  # weekday and local time the stats week ends: "3 14:00"
 
 
 class BaseModel(Model):
@@ -139,17 +141,6 @@ class VisitEvent(BaseModel):
     by_id: int | None
 
 
-MODELS: tuple[type[BaseModel], ...] = (
-    Setting,
-    Patient,
-    Staff,
-    Room,
-    Appointment,
-    Visit,
-    VisitEvent,
-)
-
-
 def utc_naive(moment: dt.datetime) -> dt.datetime:
     """The form instants are stored in: UTC, without tzinfo."""
     if moment.tzinfo is None:
@@ -160,3 +151,90 @@ def utc_naive(moment: dt.datetime) -> dt.datetime:
 def as_utc(stored: dt.datetime) -> dt.datetime:
     """A stored instant back as an aware UTC datetime."""
     return stored.replace(tzinfo=dt.UTC)
+
+
+class StatSource(StrEnum):
+    ENTERED = "entered"  # typed by hand
+    COMPUTED = "computed"  # counted from the patient flow
+    FORMULA = "formula"  # arithmetic over other stats
+
+
+class Post(BaseModel):
+    """A post (hat) in the practice's organization: it owns stats (and, later, duties)."""
+
+    id = AutoField()
+    title = CharField(unique=True)
+    position = FloatField(default=0)
+
+
+class Stat(BaseModel):
+    id = AutoField()
+    name = CharField()
+    short_name = CharField(unique=True)  # what formulas call it
+    unit = CharField(default="count")  # count, money, minutes, percent
+    post = ForeignKeyField(Post, null=True, backref="stats", on_delete="SET NULL")
+    entered_by = ForeignKeyField(Staff, null=True, backref="stats")
+    daily = BooleanField(default=False)
+    weekly = BooleanField(default=True)
+    up_is_good = BooleanField(default=True)
+    quota = FloatField(null=True)  # weekly
+    source = CharField(default=StatSource.ENTERED)
+    computed = CharField(null=True)  # which flow figure, for a computed stat
+    formula = TextField(null=True)  # e.g. "visits / new_patients"
+    rollup = CharField(default="sum")  # how daily values make the week: sum, average, last
+    gap_is_zero = BooleanField(default=False)  # a week with no value counts as 0
+    thresholds = TextField(null=True)  # JSON: this stat's condition thresholds
+    scale_bottom = FloatField(null=True)  # the graph's manual scale, when set
+    scale_top = FloatField(null=True)
+    position = FloatField(default=0)
+    active = BooleanField(default=True)
+    created = DateTimeField()
+    post_id: int | None
+    entered_by_id: int | None
+
+
+class StatValue(BaseModel):
+    """One value of a stat: for a day, or for a week (`day` = the week's ending day)."""
+
+    id = AutoField()
+    stat = ForeignKeyField(Stat, backref="values", on_delete="CASCADE")
+    period = CharField()  # "day" or "week"
+    day = DateField()
+    value = FloatField()
+    by = ForeignKeyField(Staff, null=True)
+    at = DateTimeField()
+    stat_id: int
+
+    class Meta:
+        indexes = ((("stat", "period", "day"), True),)
+
+
+class ConditionOverride(BaseModel):
+    """The manager's condition for a stat's week, with the reason; the computed one stays."""
+
+    id = AutoField()
+    stat = ForeignKeyField(Stat, backref="overrides", on_delete="CASCADE")
+    week = DateField()  # the week's ending day
+    condition = CharField()
+    reason = TextField()
+    by = ForeignKeyField(Staff, null=True)
+    at = DateTimeField()
+    stat_id: int
+
+    class Meta:
+        indexes = ((("stat", "week"), True),)
+
+
+MODELS: tuple[type[BaseModel], ...] = (
+    Setting,
+    Patient,
+    Staff,
+    Room,
+    Appointment,
+    Visit,
+    VisitEvent,
+    Post,
+    Stat,
+    StatValue,
+    ConditionOverride,
+)

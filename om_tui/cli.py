@@ -88,12 +88,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _open_demo(database: Database) -> None:
-    from db.demo import open_demo
-    from om_tui.practice import settings
     from om_tui.practice.clock import SystemClock
+    from om_tui.practice.demo import open_demo_practice
 
-    zone_name = settings.get(database, settings.TIMEZONE) or settings.system_timezone_name()
-    open_demo(database, SystemClock().now(), settings.zone_named(zone_name))
+    open_demo_practice(database, SystemClock())
 
 
 def _settings(database: Database, args: argparse.Namespace) -> int:

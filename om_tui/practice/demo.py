@@ -1,0 +1,31 @@
+"""Opening the demo practice: the store's demo data, then what the practice counts from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from peewee import Database
+
+from db.demo import HISTORY_DAYS, open_demo, open_demo_stats
+from om_tui.practice import settings
+from om_tui.practice.clock import Clock
+from om_tui.practice.stats import Stats
+
+
+def open_demo_practice(database: Database, clock: Clock) -> None:
+    """The demo's patients and live day, its stats, and its computed stats counted."""
+    zone_name = settings.get(database, settings.TIMEZONE) or settings.system_timezone_name()
+    now = clock.now()
+    open_demo(database, now, settings.zone_named(zone_name))
+    stats = Stats(database, clock, settings.load(database))
+    this_week = stats.this_week()
+    history_starts = settings.load(database).today(now) - dt.timedelta(days=HISTORY_DAYS)
+    first_counted = stats.weeks.week_of_day(history_starts) + dt.timedelta(weeks=1)
+    if open_demo_stats(now, this_week, first_counted):
+        week = first_counted
+        while week <= this_week:
+            stats.recompute(week)
+            week += dt.timedelta(weeks=1)
+    else:
+        stats.recompute(this_week - dt.timedelta(weeks=1))
+        stats.recompute(this_week)

@@ -1,0 +1,797 @@
+"""Statistical management: the stats week, values, formulas, flow figures, conditions.
+
+A stat is counted daily and/or weekly. The week ends on a configurable weekday
+and local time (default Thursday 14:00); a week is named by the local date its
+cutoff falls on. An instant belongs to the first week whose cutoff is after it;
+a day's value belongs to the week its start falls in.
+
+Conditions follow DESIGN.md's default rule, configurable per stat: the change
+against the previous week decides Affluence, Normal, Emergency, Danger or
+Non-Existence; Power is Normal or better for 3+ weeks at a new all-time high;
+a stat's first 4 weeks are Non-Existence (new).
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import json
+import math
+import operator
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from statistics import fmean
+from typing import Any
+
+from peewee import JOIN, Database
+
+from db.models import (
+    Appointment,
+    AppointmentKind,
+    ConditionOverride,
+    Post,
+    Setting,
+    SettingKey,
+    Stage,
+    Stat,
+    StatSource,
+    StatValue,
+    Visit,
+    VisitEvent,
+    utc_naive,
+)
+from om_tui.practice.clock import Clock
+from om_tui.practice.settings import PracticeSettings, zone_named
+
+
+def _rows(query: Any) -> list[tuple[Any, ...]]:
+    """A `.tuples()` query's rows, typed for mypy (peewee's stubs yield models)."""
+    return list(query)
+
+
+# -- the week ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeekEnds:
+    """When the stats week ends: a weekday (Monday 0 … Sunday 6) and a local time."""
+
+    weekday: int = 3
+    at: dt.time = dt.time(14, 0)
+
+    @classmethod
+    def parse(cls, text: str) -> WeekEnds:
+        """ "3 14:00" → Thursday 14:00."""
+        try:
+            day, clock = text.split()
+            hour, minute = clock.split(":")
+            ends = cls(int(day), dt.time(int(hour), int(minute)))
+        except ValueError:
+            raise StatError(
+                f"Week ending must look like '3 14:00' (weekday 0–6, time): {text!r}"
+            ) from None
+        if not 0 <= ends.weekday <= 6:
+            raise StatError("The weekday is 0 (Monday) to 6 (Sunday).")
+        return ends
+
+    def __str__(self) -> str:
+        return f"{self.weekday} {self.at:%H:%M}"
+
+
+class StatWeeks:
+    """Week arithmetic in the practice's time zone, safe across DST and year ends."""
+
+    def __init__(self, zone: dt.tzinfo, ends: WeekEnds = WeekEnds()) -> None:
+        self.zone = zone
+        self.ends = ends
+
+    def cutoff(self, week: dt.date) -> dt.datetime:
+        """The instant (UTC) a week, named by its ending day, ends."""
+        return dt.datetime.combine(week, self.ends.at, tzinfo=self.zone).astimezone(dt.UTC)
+
+    def week_of(self, moment: dt.datetime) -> dt.date:
+        """The week an instant belongs to: the first whose cutoff comes after it."""
+        local = moment.astimezone(self.zone)
+        ahead = (self.ends.weekday - local.weekday()) % 7
+        week = local.date() + dt.timedelta(days=ahead)
+        if moment >= self.cutoff(week):
+            week += dt.timedelta(days=7)
+        return week
+
+    def week_of_day(self, day: dt.date) -> dt.date:
+        """The week a local day belongs to: the one its first moment falls in."""
+        return self.week_of(dt.datetime.combine(day, dt.time(), tzinfo=self.zone))
+
+    def bounds(self, week: dt.date) -> tuple[dt.datetime, dt.datetime]:
+        """[start, end) of a week, as UTC instants."""
+        return self.cutoff(week - dt.timedelta(days=7)), self.cutoff(week)
+
+    def weeks_back(self, week: dt.date, count: int) -> list[dt.date]:
+        """`count` weeks ending with `week`, oldest first."""
+        return [week - dt.timedelta(days=7 * n) for n in range(count - 1, -1, -1)]
+
+
+# -- conditions -------------------------------------------------------------------
+
+
+class Condition(StrEnum):
+    NON_EXISTENCE = "non_existence"
+    DANGER = "danger"
+    EMERGENCY = "emergency"
+    NORMAL = "normal"
+    AFFLUENCE = "affluence"
+    POWER = "power"
+
+
+#: Worst first: the board sorts by this.
+CONDITION_ORDER: tuple[Condition, ...] = tuple(Condition)
+CONDITION_LABELS: dict[Condition, str] = {
+    Condition.NON_EXISTENCE: "Non-Existence",
+    Condition.DANGER: "Danger",
+    Condition.EMERGENCY: "Emergency",
+    Condition.NORMAL: "Normal",
+    Condition.AFFLUENCE: "Affluence",
+    Condition.POWER: "Power",
+}
+
+
+@dataclass(frozen=True)
+class ConditionRule:
+    """Per-stat thresholds, in percent change against the previous week."""
+
+    affluence: float = 25.0  # above: Affluence
+    danger: float = -25.0  # below (down to non_existence): Danger
+    non_existence: float = -50.0  # below: Non-Existence
+    new_weeks: int = 4  # a stat's first weeks are Non-Existence (new)
+    power_weeks: int = 3  # Normal or better this long, at a new high: Power
+
+    def __post_init__(self) -> None:
+        if not self.non_existence < self.danger < 0 < self.affluence:
+            raise StatError("Thresholds must run Non-Existence < Danger < 0 < Affluence.")
+        if self.new_weeks < 0 or self.power_weeks < 1:
+            raise StatError("Week counts must be positive.")
+
+    @classmethod
+    def from_json(cls, text: str | None) -> ConditionRule:
+        if not text:
+            return cls()
+        try:
+            return cls(**json.loads(text))
+        except (TypeError, ValueError):
+            raise StatError("These condition thresholds cannot be read.") from None
+
+    def to_json(self) -> str:
+        return json.dumps(self.__dict__, sort_keys=True)
+
+    def by_change(self, change: float) -> Condition:
+        """The condition a percent change earns (an up-is-good change)."""
+        if change > self.affluence:
+            return Condition.AFFLUENCE
+        if change > 0:
+            return Condition.NORMAL
+        if change >= self.danger:
+            return Condition.EMERGENCY
+        if change >= self.non_existence:
+            return Condition.DANGER
+        return Condition.NON_EXISTENCE
+
+
+def percent_change(previous: float, current: float, up_is_good: bool = True) -> float:
+    """Change in percent, signed so that positive is better."""
+    if previous == 0:
+        change = 0.0 if current == 0 else math.copysign(math.inf, current)
+    else:
+        change = (current - previous) / abs(previous) * 100
+    return change if up_is_good else -change
+
+
+def conditions(
+    series: Sequence[float | None], up_is_good: bool = True, rule: ConditionRule = ConditionRule()
+) -> list[Condition | None]:
+    """Each week's condition, oldest first; None where there is nothing to compare."""
+    result: list[Condition | None] = []
+    first = next((i for i, v in enumerate(series) if v is not None), None)
+    best: float | None = None
+    for index, value in enumerate(series):
+        if value is None or first is None:
+            result.append(None)
+            continue
+        if index - first < rule.new_weeks:
+            result.append(Condition.NON_EXISTENCE)  # new: not yet a trend
+        else:
+            previous = series[index - 1]
+            if previous is None:
+                result.append(None)
+            else:
+                found = rule.by_change(percent_change(previous, value, up_is_good))
+                recent = (
+                    [*result[-(rule.power_weeks - 1) :], found] if rule.power_weeks > 1 else [found]
+                )
+                at_high = best is not None and (value > best if up_is_good else value < best)
+                steady = len(recent) >= rule.power_weeks and all(
+                    c in (Condition.NORMAL, Condition.AFFLUENCE, Condition.POWER) for c in recent
+                )
+                result.append(Condition.POWER if steady and at_high else found)
+        best = value if best is None else (max(best, value) if up_is_good else min(best, value))
+    return result
+
+
+TREND_BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(series: Sequence[float | None], up_is_good: bool = True) -> str:
+    """A small picture of the recent weeks; up always means better."""
+    known = [v for v in series if v is not None]
+    if not known:
+        return ""
+    low, high = min(known), max(known)
+    span = high - low or 1.0
+    bars = []
+    for value in series:
+        if value is None:
+            bars.append(" ")
+            continue
+        level = (value - low) / span
+        if not up_is_good:
+            level = 1 - level
+        bars.append(TREND_BARS[min(int(level * len(TREND_BARS)), len(TREND_BARS) - 1)])
+    return "".join(bars)
+
+
+# -- formulas ---------------------------------------------------------------------
+
+
+class StatError(ValueError):
+    """Something about a stat that cannot be; the message is fit for the manager."""
+
+
+class StatGone(StatError):
+    """The stat was removed (on another terminal, perhaps)."""
+
+
+_OPERATORS: dict[type, Callable[[float, float], float]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
+
+
+def formula_names(text: str) -> set[str]:
+    """The stats a formula uses (by short name). Raises StatError if it is not arithmetic."""
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError:
+        raise StatError(
+            f"Not a formula: {text!r}. Use stat short names, numbers, + - * / ( )."
+        ) from None
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.BinOp | ast.UnaryOp):
+            if isinstance(node, ast.BinOp) and type(node.op) not in _OPERATORS:
+                raise StatError("A formula may use + - * / only.")
+            if isinstance(node, ast.UnaryOp) and not isinstance(node.op, ast.USub | ast.UAdd):
+                raise StatError("A formula may use + - * / only.")
+        elif isinstance(node, ast.Constant):
+            if not isinstance(node.value, int | float) or isinstance(node.value, bool):
+                raise StatError("A formula's constants are numbers.")
+        elif not isinstance(node, ast.Expression | ast.Load | ast.operator | ast.unaryop):
+            raise StatError("A formula may use stat short names, numbers, + - * / and ( ) only.")
+    return names
+
+
+@dataclass(frozen=True)
+class FormulaResult:
+    value: float | None
+    problem: str = ""  # why there is no value: "÷ 0", "missing: visits"
+
+
+def evaluate(text: str, values: dict[str, float | None]) -> FormulaResult:
+    """A formula's value; a division by zero or a missing input gives no value, said why."""
+    missing = sorted(name for name in formula_names(text) if values.get(name) is None)
+    if missing:
+        return FormulaResult(None, "missing: " + ", ".join(missing))
+
+    def walk(node: ast.AST) -> float:
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.Constant):
+            return float(node.value)  # type: ignore[arg-type]  # numbers only, checked above
+        if isinstance(node, ast.Name):
+            found = values[node.id]
+            assert found is not None
+            return found
+        if isinstance(node, ast.UnaryOp):
+            return -walk(node.operand) if isinstance(node.op, ast.USub) else walk(node.operand)
+        if isinstance(node, ast.BinOp):
+            return _OPERATORS[type(node.op)](walk(node.left), walk(node.right))
+        raise StatError("unreachable")
+
+    try:
+        return FormulaResult(walk(ast.parse(text, mode="eval")))
+    except ZeroDivisionError:
+        return FormulaResult(None, "÷ 0")
+
+
+def check_formulas(formulas: dict[str, str], known: Iterable[str]) -> None:
+    """Refuse unknown names and formulas that reach back to themselves."""
+    known_names = set(known) | set(formulas)
+    uses = {name: formula_names(text) for name, text in formulas.items()}
+    for name, names in uses.items():
+        unknown = sorted(names - known_names)
+        if unknown:
+            raise StatError(f"{name}: no stat is called {', '.join(unknown)}.")
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in path:
+            loop = " → ".join((*path[path.index(name) :], name))
+            raise StatError(f"A formula cannot use itself: {loop}.")
+        for used in uses.get(name, ()):
+            visit(used, (*path, name))
+
+    for name in uses:
+        visit(name, ())
+
+
+# -- figures the flow already knows -------------------------------------------------
+
+COMPUTED: dict[str, str] = {
+    "visits": "Patient visits (seen by a provider)",
+    "new_patients": "New patients seen",
+    "no_shows": "No-shows",
+    "cancellations": "Cancellations",
+    "average_wait": "Average wait, arrived → roomed (minutes)",
+    "average_visit_length": "Average visit, arrived → done (minutes)",
+}
+
+
+def flow_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float | None]:
+    """Every computed figure for [start, end), counted from visit events (undone ones not)."""
+    events = _rows(
+        VisitEvent.select(VisitEvent.visit, VisitEvent.stage, VisitEvent.at, Appointment.kind)
+        .join(Visit)
+        .join(Appointment, JOIN.LEFT_OUTER)
+        .where(
+            VisitEvent.at >= utc_naive(start),
+            VisitEvent.at < utc_naive(end),
+            VisitEvent.undone_at.is_null(),
+        )
+        .tuples()
+    )
+    seen: set[int] = set()
+    new_seen: set[int] = set()
+    counted = {Stage.NO_SHOW: 0, Stage.CANCELLED: 0}
+    roomed: dict[int, dt.datetime] = {}
+    done: dict[int, dt.datetime] = {}
+    for visit, stage, at, kind in events:
+        if stage == Stage.WITH_PROVIDER:
+            seen.add(visit)
+            if kind == AppointmentKind.NEW_PATIENT:
+                new_seen.add(visit)
+        elif stage in counted:
+            counted[Stage(stage)] += 1
+        elif stage == Stage.ROOMED:
+            roomed[visit] = at
+        elif stage == Stage.DONE:
+            done[visit] = at
+    arrived: dict[int, dt.datetime] = {}
+    wanted = list(set(roomed) | set(done))
+    for chunk in range(0, len(wanted), 500):
+        for visit, at in _rows(
+            VisitEvent.select(VisitEvent.visit, VisitEvent.at)
+            .where(
+                VisitEvent.visit.in_(wanted[chunk : chunk + 500]),
+                VisitEvent.stage == Stage.ARRIVED,
+                VisitEvent.undone_at.is_null(),
+            )
+            .tuples()
+        ):
+            arrived[visit] = at
+
+    def average_minutes(ends: dict[int, dt.datetime]) -> float | None:
+        spans = [(at - arrived[v]).total_seconds() / 60 for v, at in ends.items() if v in arrived]
+        return round(fmean(spans), 1) if spans else None
+
+    return {
+        "visits": float(len(seen)),
+        "new_patients": float(len(new_seen)),
+        "no_shows": float(counted[Stage.NO_SHOW]),
+        "cancellations": float(counted[Stage.CANCELLED]),
+        "average_wait": average_minutes(roomed),
+        "average_visit_length": average_minutes(done),
+    }
+
+
+# -- reading what is typed --------------------------------------------------------------
+
+LIMIT = 1e12
+NON_NEGATIVE_UNITS = ("count", "minutes", "percent")
+
+
+@dataclass(frozen=True)
+class Reading:
+    value: float
+    needs_confirmation: str = ""  # non-empty: ask before saving (an absurd jump)
+
+
+def read_value(text: str, unit: str, last_week: float | None) -> Reading:
+    """A value as typed (1,250.50, $300, 45%); StatError with a clear message if wrong."""
+    cleaned = text.strip().replace(",", "").replace("$", "").rstrip("%").strip()
+    if not cleaned:
+        raise StatError("Type a number.")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise StatError(
+            f"“{text.strip()}” is not a number. Type digits, e.g. 42 or 1,250.50."
+        ) from None
+    if not math.isfinite(value) or abs(value) >= LIMIT:
+        raise StatError("That number is too large.")
+    if value < 0 and unit in NON_NEGATIVE_UNITS:
+        raise StatError(f"A {unit} cannot be negative.")
+    if last_week is not None and last_week > 0 and value >= 10 * last_week:
+        return Reading(
+            value,
+            f"{value:,.10g} is over 10× last week ({last_week:,.10g}). Enter again to keep it.",
+        )
+    return Reading(value)
+
+
+# -- the service ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatRow:
+    """One line of the stat board."""
+
+    stat_id: int
+    name: str
+    short_name: str
+    post: str
+    unit: str
+    source: str
+    up_is_good: bool
+    quota: float | None
+    series: list[float | None]  # the recent weeks, oldest first, this week last
+    notes: list[str]  # why a week has no value (formula stats), same order
+    conditions: list[Condition | None]
+    override: tuple[Condition, str] | None = None  # this week's, with the reason
+
+    @property
+    def this_week(self) -> float | None:
+        return self.series[-1]
+
+    @property
+    def last_week(self) -> float | None:
+        return self.series[-2] if len(self.series) > 1 else None
+
+    @property
+    def change(self) -> float | None:
+        if self.this_week is None or self.last_week is None:
+            return None
+        return percent_change(self.last_week, self.this_week)
+
+    @property
+    def condition(self) -> Condition | None:
+        """This week's condition as the manager set it, else as computed."""
+        return self.override[0] if self.override else self.computed_condition
+
+    @property
+    def computed_condition(self) -> Condition | None:
+        return self.conditions[-1] if self.conditions else None
+
+
+def week_ends_of(database: Database) -> WeekEnds:
+    row = Setting.get_or_none(Setting.key == SettingKey.WEEK_ENDS)
+    return WeekEnds.parse(row.value) if row else WeekEnds()
+
+
+@dataclass
+class Stats:
+    """The practice's stats: what they are, their values by week, and their conditions."""
+
+    database: Database
+    clock: Clock
+    settings: PracticeSettings
+    staff_id: int | None = None
+    weeks: StatWeeks = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.weeks = StatWeeks(zone_named(self.settings.timezone), week_ends_of(self.database))
+
+    def this_week(self) -> dt.date:
+        return self.weeks.week_of(self.clock.now())
+
+    def stats(self, post_id: int | None = None) -> list[Stat]:
+        query = Stat.select().where(Stat.active == True)  # noqa: E712
+        if post_id is not None:
+            query = query.where(Stat.post == post_id)
+        return list(query.order_by(Stat.position, Stat.name))
+
+    def posts(self) -> list[tuple[int, str]]:
+        return [(p.id, p.title) for p in Post.select().order_by(Post.position, Post.title)]
+
+    # -- values by week ---------------------------------------------------------------
+
+    def table(
+        self, stats: Sequence[Stat], weeks: Sequence[dt.date]
+    ) -> dict[int, list[float | None]]:
+        """Each stat's weekly values over `weeks` (formula stats evaluated)."""
+        values, _ = self._table(stats, weeks)
+        return values
+
+    def _table(
+        self, stats: Sequence[Stat], weeks: Sequence[dt.date]
+    ) -> tuple[dict[int, list[float | None]], dict[int, list[str]]]:
+        every = {s.short_name: s for s in self.stats()}
+        wanted: dict[str, Stat] = {}
+        pending = list(stats)
+        while pending:  # the stats asked for, and everything their formulas use
+            stat = pending.pop()
+            if stat.short_name in wanted:
+                continue
+            wanted[stat.short_name] = stat
+            if stat.source == StatSource.FORMULA:
+                pending += [every[n] for n in formula_names(stat.formula or "") if n in every]
+        stored = self._stored(list(wanted.values()), weeks)
+        position = {week: i for i, week in enumerate(weeks)}
+        values: dict[str, list[float | None]] = {}
+        notes: dict[str, list[str]] = {}
+        for name, stat in wanted.items():
+            if stat.source == StatSource.FORMULA:
+                continue
+            series: list[float | None] = [None] * len(weeks)
+            for week, value in stored.get(stat.id, {}).items():
+                series[position[week]] = value
+            if stat.gap_is_zero:
+                series = [0.0 if v is None else v for v in series]
+            values[name] = series
+            notes[name] = [""] * len(weeks)
+        formulas = {n: s for n, s in wanted.items() if s.source == StatSource.FORMULA}
+        for name in _formula_order({n: s.formula or "" for n, s in formulas.items()}):
+            stat = formulas[name]
+            results = [
+                evaluate(stat.formula or "", {k: v[i] for k, v in values.items()})
+                for i in range(len(weeks))
+            ]
+            values[name] = [r.value for r in results]
+            notes[name] = [r.problem for r in results]
+        return (
+            {s.id: values[s.short_name] for s in stats},
+            {s.id: notes[s.short_name] for s in stats},
+        )
+
+    def _stored(
+        self, stats: Sequence[Stat], weeks: Sequence[dt.date]
+    ) -> dict[int, dict[dt.date, float]]:
+        """Weekly values as stored, with daily values rolled up into their weeks."""
+        if not weeks or not stats:
+            return {}
+        result: dict[int, dict[dt.date, float]] = {s.id: {} for s in stats}
+        first_day = weeks[0] - dt.timedelta(days=7)
+        rows = _rows(
+            StatValue.select(StatValue.stat, StatValue.period, StatValue.day, StatValue.value)
+            .where(
+                StatValue.stat.in_([s.id for s in stats]),
+                StatValue.day.between(first_day, weeks[-1]),
+            )
+            .order_by(StatValue.day)
+            .tuples()
+        )
+        wanted = set(weeks)
+        daily: dict[tuple[int, dt.date], list[float]] = {}
+        by_id = {s.id: s for s in stats}
+        for stat_id, period, day, value in rows:
+            if period == "week":
+                if day in wanted:
+                    result[stat_id][day] = value
+            else:
+                week = self.weeks.week_of_day(day)
+                if week in wanted:
+                    daily.setdefault((stat_id, week), []).append(value)
+        for (stat_id, week), days in daily.items():
+            if week in result[stat_id]:
+                continue  # a weekly value typed for the week stands
+            rollup = by_id[stat_id].rollup
+            if rollup == "average":
+                result[stat_id][week] = fmean(days)
+            elif rollup == "last":
+                result[stat_id][week] = days[-1]
+            else:
+                result[stat_id][week] = float(sum(days))
+        return result
+
+    def board(
+        self, week: dt.date | None = None, post_id: int | None = None, span: int = 8
+    ) -> list[StatRow]:
+        """Every stat with its recent weeks and conditions, for the stat board."""
+        week = week or self.this_week()
+        stats = self.stats(post_id)
+        history = self.weeks.weeks_back(week, max(span, 1) + 52)  # conditions need history
+        values, notes = self._table(stats, history)
+        overrides = {
+            o.stat_id: (Condition(o.condition), o.reason)
+            for o in ConditionOverride.select().where(ConditionOverride.week == week)
+        }
+        posts = dict(self.posts())
+        rows = []
+        for stat in stats:
+            series = values[stat.id]
+            found = conditions(series, stat.up_is_good, ConditionRule.from_json(stat.thresholds))
+            rows.append(
+                StatRow(
+                    stat_id=stat.id,
+                    name=stat.name,
+                    short_name=stat.short_name,
+                    post=posts.get(stat.post_id, "") if stat.post_id else "",
+                    unit=stat.unit,
+                    source=stat.source,
+                    up_is_good=stat.up_is_good,
+                    quota=stat.quota,
+                    series=series[-span:],
+                    notes=notes[stat.id][-span:],
+                    conditions=found[-span:],
+                    override=overrides.get(stat.id),
+                )
+            )
+        return rows
+
+    def graph(
+        self, stat_id: int, weeks: int | None, until: dt.date | None = None
+    ) -> tuple[Stat, list[dt.date], list[float | None], list[Condition | None]]:
+        """A stat's weekly series for its graph: `weeks` back from `until`, or all."""
+        stat = Stat.get_or_none(Stat.id == stat_id)
+        if stat is None:
+            raise StatGone("That stat was removed.")
+        until = until or self.this_week()
+        if weeks is None:
+            first = (
+                StatValue.select(StatValue.day)
+                .where(StatValue.stat == stat_id)
+                .order_by(StatValue.day)
+                .first()
+            )
+            start = self.weeks.week_of_day(first.day) if first else until
+            weeks = max((until - start).days // 7 + 1, 1)
+        shown = self.weeks.weeks_back(until, weeks)
+        history = self.weeks.weeks_back(until, weeks + ConditionRule().new_weeks + 1)
+        series = self.table([stat], history)[stat.id]
+        found = conditions(series, stat.up_is_good, ConditionRule.from_json(stat.thresholds))
+        cut = len(history) - len(shown)
+        return stat, shown, series[cut:], found[cut:]
+
+    # -- writing ------------------------------------------------------------------------
+
+    def enter(
+        self, stat_id: int, value: float, *, week: dt.date | None = None, day: dt.date | None = None
+    ) -> None:
+        """Save a typed value for a week (or a day): one row, replaced if typed again."""
+        period, when = ("day", day) if day is not None else ("week", week or self.this_week())
+        assert when is not None
+        with self.database.atomic():
+            stat = Stat.get_or_none(Stat.id == stat_id)
+            if stat is None or not stat.active:
+                raise StatGone("That stat was removed on another terminal; nothing was saved.")
+            if stat.source != StatSource.ENTERED:
+                raise StatError(f"{stat.name} is {stat.source}, not typed.")
+            self._put(stat_id, period, when, value)
+
+    def clear(
+        self, stat_id: int, *, week: dt.date | None = None, day: dt.date | None = None
+    ) -> None:
+        period, when = ("day", day) if day is not None else ("week", week or self.this_week())
+        with self.database.atomic():
+            StatValue.delete().where(
+                StatValue.stat == stat_id, StatValue.period == period, StatValue.day == when
+            ).execute()
+
+    def _put(self, stat_id: int, period: str, day: dt.date, value: float) -> None:
+        now = utc_naive(self.clock.now())
+        StatValue.insert(
+            stat=stat_id, period=period, day=day, value=value, by=self.staff_id, at=now
+        ).on_conflict(
+            conflict_target=[StatValue.stat, StatValue.period, StatValue.day],
+            update={StatValue.value: value, StatValue.by: self.staff_id, StatValue.at: now},
+        ).execute()
+
+    def recompute(self, week: dt.date | None = None) -> dict[str, float | None]:
+        """Count this week's flow figures into the computed stats (stored as weekly values)."""
+        week = week or self.this_week()
+        start, end = self.weeks.bounds(week)
+        figures = flow_figures(start, end)
+        with self.database.atomic():
+            computed = Stat.select().where(Stat.source == StatSource.COMPUTED, Stat.active == True)  # noqa: E712
+            for stat in computed:
+                value = figures.get(stat.computed or "")
+                if value is None:
+                    StatValue.delete().where(
+                        StatValue.stat == stat.id, StatValue.period == "week", StatValue.day == week
+                    ).execute()
+                else:
+                    self._put(stat.id, "week", week, value)
+        return figures
+
+    def override(
+        self, stat_id: int, week: dt.date, condition: Condition | None, reason: str
+    ) -> None:
+        """The manager's condition for a week (None takes the override away)."""
+        with self.database.atomic():
+            if Stat.get_or_none(Stat.id == stat_id) is None:
+                raise StatGone("That stat was removed on another terminal.")
+            if condition is None:
+                ConditionOverride.delete().where(
+                    ConditionOverride.stat == stat_id, ConditionOverride.week == week
+                ).execute()
+                return
+            if not reason.strip():
+                raise StatError("Say why: an override keeps its reason.")
+            now = utc_naive(self.clock.now())
+            ConditionOverride.insert(
+                stat=stat_id,
+                week=week,
+                condition=condition,
+                reason=reason.strip(),
+                by=self.staff_id,
+                at=now,
+            ).on_conflict(
+                conflict_target=[ConditionOverride.stat, ConditionOverride.week],
+                update={
+                    ConditionOverride.condition: condition,
+                    ConditionOverride.reason: reason.strip(),
+                    ConditionOverride.by: self.staff_id,
+                    ConditionOverride.at: now,
+                },
+            ).execute()
+
+    def define(self, **fields: Any) -> Stat:
+        """Add a stat, refusing formulas that use unknown stats or themselves."""
+        with self.database.atomic():
+            short = str(fields.get("short_name", "")).strip()
+            if not short.isidentifier():
+                raise StatError(
+                    "A short name is one word of letters, digits and _ (e.g. new_patients)."
+                )
+            if Stat.get_or_none(Stat.short_name == short) is not None:
+                raise StatError(f"There is already a stat called {short}.")
+            if not str(fields.get("name", "")).strip():
+                raise StatError("A stat needs a name.")
+            if fields.get("source") == StatSource.FORMULA:
+                formulas = {
+                    s.short_name: s.formula or ""
+                    for s in Stat.select().where(Stat.source == StatSource.FORMULA)
+                }
+                formulas[short] = str(fields.get("formula") or "")
+                check_formulas(formulas, (s.short_name for s in Stat.select()))
+            if (
+                fields.get("source") == StatSource.COMPUTED
+                and fields.get("computed") not in COMPUTED
+            ):
+                raise StatError("A computed stat counts one of: " + ", ".join(COMPUTED) + ".")
+            fields.setdefault("created", utc_naive(self.clock.now()))
+            stat: Stat = Stat.create(**fields)
+            return stat
+
+
+def _formula_order(formulas: dict[str, str]) -> list[str]:
+    """Formula stats in an order where each comes after the formulas it uses."""
+    done: list[str] = []
+
+    def visit(name: str, path: frozenset[str]) -> None:
+        if name in done or name in path or name not in formulas:
+            return
+        for used in sorted(formula_names(formulas[name])):
+            visit(used, path | {name})
+        done.append(name)
+
+    for name in sorted(formulas):
+        visit(name, frozenset())
+    return done
+
+
+def set_week_ends(database: Database, ends: WeekEnds) -> None:
+    from om_tui.practice.settings import put
+
+    put(database, SettingKey.WEEK_ENDS, str(ends))
