@@ -18,8 +18,10 @@ from om_tui.practice.changes import ChangeWatcher, watcher_for
 from om_tui.practice.clock import Clock, SystemClock
 from om_tui.practice.flow import Change, Flow, FlowError
 from om_tui.practice.patients import PatientIndex
+from om_tui.practice.stats import Stats
 from om_tui.resources import stylesheet
 from om_tui.screens.board import FlowBoardScreen
+from om_tui.screens.stats import StatsScreen
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,7 @@ T = TypeVar("T")
 #: people, the owner's overview) plug in here: (mode, key, title, screen class).
 MAIN_SCREENS: tuple[tuple[str, str, str, Callable[[], Screen[Any]]], ...] = (
     ("board", "1", "Board", FlowBoardScreen),
+    ("stats", "2", "Stats", StatsScreen),
 )
 
 POLL_SECONDS = 0.25
@@ -40,7 +43,12 @@ class OmTuiApp(App[None]):
     """The Office Manager's instrument panel."""
 
     TITLE = "om-tui"
-    CSS_PATH = [stylesheet("app.tcss"), stylesheet("board.tcss"), stylesheet("modals.tcss")]
+    CSS_PATH = [
+        stylesheet("app.tcss"),
+        stylesheet("board.tcss"),
+        stylesheet("stats.tcss"),
+        stylesheet("modals.tcss"),
+    ]
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(key, f"switch_mode('{mode}')", title, id=f"app.{mode}")
@@ -62,6 +70,7 @@ class OmTuiApp(App[None]):
         self.clock: Clock = clock or SystemClock()
         self.practice = settings.load(database)
         self.flow = Flow(database, self.clock, self.practice, staff_id)
+        self.stats = Stats(database, self.clock, self.practice, staff_id)
         self.patients = PatientIndex()
         self.watcher = watcher or watcher_for(database)
         self.undo_stack: list[Change] = []

@@ -458,7 +458,8 @@ class StatRow:
     series: list[float | None]  # the recent weeks, oldest first, this week last
     notes: list[str]  # why a week has no value (formula stats), same order
     conditions: list[Condition | None]
-    override: tuple[Condition, str] | None = None  # this week's, with the reason
+    override: tuple[Condition, str] | None = None  # the judged week's, with the reason
+    judged: int = -1  # which week the condition is for: -1 this week, -2 last (this one unfinished)
 
     @property
     def this_week(self) -> float | None:
@@ -481,7 +482,7 @@ class StatRow:
 
     @property
     def computed_condition(self) -> Condition | None:
-        return self.conditions[-1] if self.conditions else None
+        return self.conditions[self.judged] if len(self.conditions) >= -self.judged else None
 
 
 def week_ends_of(database: Database) -> WeekEnds:
@@ -504,6 +505,14 @@ class Stats:
 
     def this_week(self) -> dt.date:
         return self.weeks.week_of(self.clock.now())
+
+    def in_progress(self, week: dt.date) -> bool:
+        start, end = self.weeks.bounds(week)
+        return start <= self.clock.now() < end
+
+    def judged_week(self, week: dt.date) -> dt.date:
+        """The week whose condition the board shows: this one once it has ended, else the last."""
+        return week - dt.timedelta(weeks=1) if self.in_progress(week) else week
 
     def stats(self, post_id: int | None = None) -> list[Stat]:
         query = Stat.select().where(Stat.active == True)  # noqa: E712
@@ -609,12 +618,14 @@ class Stats:
     ) -> list[StatRow]:
         """Every stat with its recent weeks and conditions, for the stat board."""
         week = week or self.this_week()
+        judged = -2 if self.in_progress(week) else -1  # a week is judged once it has ended
+        judged_week = week + dt.timedelta(weeks=judged + 1)
         stats = self.stats(post_id)
         history = self.weeks.weeks_back(week, max(span, 1) + 52)  # conditions need history
         values, notes = self._table(stats, history)
         overrides = {
             o.stat_id: (Condition(o.condition), o.reason)
-            for o in ConditionOverride.select().where(ConditionOverride.week == week)
+            for o in ConditionOverride.select().where(ConditionOverride.week == judged_week)
         }
         posts = dict(self.posts())
         rows = []
@@ -635,6 +646,7 @@ class Stats:
                     notes=notes[stat.id][-span:],
                     conditions=found[-span:],
                     override=overrides.get(stat.id),
+                    judged=judged,
                 )
             )
         return rows
@@ -660,6 +672,8 @@ class Stats:
         history = self.weeks.weeks_back(until, weeks + ConditionRule().new_weeks + 1)
         series = self.table([stat], history)[stat.id]
         found = conditions(series, stat.up_is_good, ConditionRule.from_json(stat.thresholds))
+        if self.in_progress(until):
+            found[-1] = None  # a week is judged once it has ended
         cut = len(history) - len(shown)
         return stat, shown, series[cut:], found[cut:]
 

@@ -1,0 +1,189 @@
+"""Stat entry: one post's stats for a week in one grid — digits, Enter, next."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from db.models import Stat, StatSource
+from om_tui.messages import DataChanged
+from om_tui.practice.stats import Reading, StatError, percent_change, read_value
+from om_tui.screens.stats import format_value
+
+if TYPE_CHECKING:
+    from om_tui.app import OmTuiApp
+
+
+class StatLine(Horizontal):
+    """One stat: name, last week, the value typed, and what it means."""
+
+    def __init__(self, stat: Stat, last_week: float | None, this_week: float | None) -> None:
+        super().__init__(classes="stat-line")
+        self.stat = stat
+        self.last_week = last_week
+        self.saved = this_week
+        self.confirming: float | None = None
+
+    def compose(self) -> ComposeResult:
+        typed = "" if self.saved is None else f"{self.saved:g}"
+        yield Label(self.stat.name, classes="stat-name")
+        yield Label(format_value(self.last_week, self.stat.unit), classes="stat-last")
+        yield Input(
+            typed, placeholder="—", id=f"value-{self.stat.id}", classes="stat-value", compact=True
+        )
+        yield Label(self._meaning(self.saved), classes="stat-note")
+
+    def _meaning(self, value: float | None) -> str:
+        if value is None or self.last_week is None:
+            return ""
+        change = percent_change(self.last_week, value)
+        return "level" if change == 0 else f"{'▲' if change > 0 else '▼'} {abs(change):.0f}%"
+
+
+class StatEntryScreen(Screen[None]):
+    """Saved as typed: Enter (or Tab away) saves and moves on; no save button."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Done", id="entry.done"),
+        Binding(
+            "ctrl+left_square_bracket", "week(-1)", "◀ Week", id="entry.previous_week", show=False
+        ),
+        Binding("f7", "week(-1)", "◀ Week", id="entry.previous_week_key"),
+        Binding("f8", "week(1)", "Week ▶", id="entry.next_week_key"),
+        Binding("f6", "post", "Post", id="entry.post"),
+    ]
+
+    def __init__(self, post: tuple[int, str] | None, week: dt.date | None) -> None:
+        super().__init__()
+        self._post = post
+        self._week = week
+
+    @property
+    def om(self) -> OmTuiApp:
+        return cast("OmTuiApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="entry-title")
+        yield VerticalScroll(id="entry-lines")
+        yield Static(
+            "Type a number, Enter: saved, next stat. Tab moves on too. Empty + Enter clears.",
+            id="entry-hint",
+        )
+        yield Footer(compact=True)
+
+    async def on_mount(self) -> None:
+        self._week = self._week or self.om.stats.this_week()
+        await self._build()
+
+    async def _build(self) -> None:
+        assert self._week is not None
+        stats = [
+            s
+            for s in self.om.stats.stats(self._post[0] if self._post else None)
+            if s.source == StatSource.ENTERED
+        ]
+        weeks = [self._week - dt.timedelta(weeks=1), self._week]
+        values = self.om.stats.table(stats, weeks)
+        lines = self.query_one("#entry-lines", VerticalScroll)
+        await lines.remove_children()
+        await lines.mount_all(StatLine(s, values[s.id][0], values[s.id][1]) for s in stats)
+        if not stats:
+            await lines.mount(
+                Label("This post has no typed stats (computed and formula stats fill themselves).")
+            )
+        start, end = self.om.stats.weeks.bounds(self._week)
+        post = self._post[1] if self._post else "all posts"
+        self.query_one("#entry-title", Static).update(
+            f"[b]Enter stats[/b] — {post} — week ending "
+            f"{self.om.practice.local(end):%a %d %b %Y %H:%M}   (F7/F8 week, F6 post, Esc done)"
+        )
+        inputs = self.query(Input)
+        if inputs:
+            inputs.first().focus()
+
+    def _line(self, widget: Input) -> StatLine:
+        parent = widget.parent
+        assert isinstance(parent, StatLine)
+        return parent
+
+    @on(Input.Submitted, ".stat-value")
+    def _submitted(self, event: Input.Submitted) -> None:
+        if self._save(event.input, confirm=True):
+            self.focus_next()
+
+    @on(Input.Blurred, ".stat-value")
+    def _left(self, event: Input.Blurred) -> None:
+        line = self._line(event.input)
+        if event.input.value.strip() and line.confirming is None:
+            self._save(event.input, confirm=False)
+
+    def _save(self, field: Input, *, confirm: bool) -> bool:
+        """Check what was typed and save it; False keeps the cursor here."""
+        line = self._line(field)
+        note = line.query_one(".stat-note", Label)
+        text = field.value.strip()
+        stats, stat_id, week = self.om.stats, line.stat.id, self._week
+        if not text:
+            if line.saved is not None:
+                self.om.write(lambda: stats.clear(stat_id, week=week), lambda _: None)
+                line.saved = None
+                note.update("cleared")
+            return True
+        try:
+            reading: Reading = read_value(text, line.stat.unit, line.last_week)
+        except StatError as error:
+            note.update(f"[$error]{error}[/]")
+            field.add_class("-invalid")
+            return False
+        field.remove_class("-invalid")
+        if reading.needs_confirmation and line.confirming != reading.value:
+            if confirm:
+                line.confirming = reading.value
+            note.update(f"[$warning]{reading.needs_confirmation}[/]")
+            return False
+        line.confirming = None
+        if reading.value == line.saved:
+            return True
+        value = reading.value
+
+        def saved(_: object) -> None:
+            line.saved = value
+            note.update(line._meaning(value) or "saved")
+
+        self.om.write(lambda: stats.enter(stat_id, value, week=week), saved)
+        return True
+
+    @on(DataChanged)
+    async def _refresh(self) -> None:
+        """Another terminal changed stats: keep what is being typed, drop stats now gone."""
+        alive = {s.id for s in self.om.stats.stats()}
+        for line in list(self.query(StatLine)):
+            if line.stat.id not in alive:
+                self.notify(
+                    f"{line.stat.name} was removed on another terminal.", severity="warning"
+                )
+                await line.remove()
+
+    async def action_week(self, step: int) -> None:
+        assert self._week is not None
+        self._week += dt.timedelta(weeks=step)
+        await self._build()
+
+    def action_post(self) -> None:
+        from om_tui.screens.picker import Choice, PickerScreen
+
+        choices = [Choice(None, "All posts")] + [Choice(p, p[1]) for p in self.om.stats.posts()]
+
+        async def chosen(choice: Choice | None) -> None:
+            if choice is not None:
+                self._post = choice.value
+                await self._build()
+
+        self.app.push_screen(PickerScreen("Enter the stats of…", choices), chosen)

@@ -1,0 +1,282 @@
+"""The stat board: every stat's week, last week, change, trend and condition."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from om_tui.messages import DataChanged
+from om_tui.practice.stats import (
+    CONDITION_LABELS,
+    CONDITION_ORDER,
+    Condition,
+    StatRow,
+    sparkline,
+)
+from om_tui.screens.picker import Choice, PickerScreen
+
+if TYPE_CHECKING:
+    from om_tui.app import OmTuiApp
+
+COLUMNS = (
+    ("stat", "Stat"),
+    ("post", "Post"),
+    ("this", "This week"),
+    ("last", "Last week"),
+    ("change", "Change"),
+    ("trend", "Trend (8 wk)"),
+    ("condition", "Condition"),
+)
+#: Theme variables for each condition, worst first.
+CONDITION_COLOURS: dict[Condition, str] = {
+    Condition.NON_EXISTENCE: "error",
+    Condition.DANGER: "error",
+    Condition.EMERGENCY: "warning",
+    Condition.NORMAL: "foreground",
+    Condition.AFFLUENCE: "success",
+    Condition.POWER: "accent",
+}
+
+
+def format_value(value: float | None, unit: str, note: str = "") -> str:
+    if value is None:
+        return "—" if not note or note == "÷ 0" else "— (missing)"
+    if unit == "money":
+        return f"${value:,.0f}" if abs(value) >= 1000 else f"${value:,.2f}"
+    if unit == "percent":
+        return f"{value:.1f}%"
+    if unit == "minutes":
+        return f"{value:.1f} min"
+    return f"{value:,.1f}" if value != int(value) else f"{value:,.0f}"
+
+
+class StatsScreen(Screen[None]):
+    """Stats, worst condition first; Enter opens a stat's graph."""
+
+    BINDINGS = [
+        Binding("enter", "graph", "Graph", id="stats.graph", show=False),
+        Binding("g", "graph", "Graph", id="stats.graph_key"),
+        Binding("e", "enter_stats", "Enter stats", id="stats.enter"),
+        Binding("f", "filter", "Post", id="stats.filter"),
+        Binding("s", "sort", "Sort", id="stats.sort"),
+        Binding("left_square_bracket", "week(-1)", "◀ Week", id="stats.previous_week"),
+        Binding("right_square_bracket", "week(1)", "Week ▶", id="stats.next_week"),
+        Binding("o", "override", "Override", id="stats.override"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list[StatRow] = []
+        self._week: dt.date | None = None
+        self._post: tuple[int, str] | None = None
+        self._worst_first = True
+
+    @property
+    def om(self) -> OmTuiApp:
+        return cast("OmTuiApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="stats-title")
+        table: DataTable[Text | str] = DataTable(id="stats", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static(id="stats-detail")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#stats", DataTable)
+        for key, title in COLUMNS:
+            table.add_column(title, key=key)
+        self._week = self.om.stats.this_week()
+        self.reload()
+        self._count_flow()
+        table.focus()
+
+    def _count_flow(self) -> None:
+        """Count this week's flow figures into the computed stats (a write: off the loop)."""
+        stats = self.om.stats
+        week = self._week
+        self.om.write(lambda: stats.recompute(week), lambda _: self.reload())
+
+    @on(DataChanged)
+    def reload(self) -> None:
+        assert self._week is not None
+        post_id = self._post[0] if self._post else None
+        self._rows = self.om.stats.board(self._week, post_id)
+        self._fill()
+
+    def _fill(self) -> None:
+        table = self.query_one("#stats", DataTable)
+        selected = self._selected()
+        rows = self._rows
+        if self._worst_first:
+            order = {c: i for i, c in enumerate(CONDITION_ORDER)}
+            rows = sorted(rows, key=lambda r: order[r.condition] if r.condition else len(order))
+        table.clear()
+        for row in rows:
+            table.add_row(*self._cells(row), key=str(row.stat_id))
+        if selected is not None and str(selected.stat_id) in {str(r.stat_id) for r in rows}:
+            table.move_cursor(row=table.get_row_index(str(selected.stat_id)), animate=False)
+        self._show_title()
+        self._show_detail()
+
+    def _cells(self, row: StatRow) -> list[Text | str]:
+        change = row.change
+        if change is None:
+            shown_change = Text("—")
+        else:
+            better = change if row.up_is_good else -change
+            arrow = "▲" if change > 0 else "▼" if change < 0 else "="
+            style = "bold" if abs(better) > 25 else ""
+            shown_change = Text(
+                f"{arrow} {abs(change):.0f}%" if abs(change) != float("inf") else f"{arrow} new",
+                style=style,
+            )
+        return [
+            row.name,
+            row.post,
+            format_value(row.this_week, row.unit, row.notes[-1]),
+            format_value(row.last_week, row.unit, row.notes[-2] if len(row.notes) > 1 else ""),
+            shown_change,
+            sparkline(row.series, row.up_is_good),
+            self._condition_text(row),
+        ]
+
+    def _condition_text(self, row: StatRow) -> Text:
+        condition = row.condition
+        if condition is None:
+            return Text("—")
+        colour = self.app.theme_variables.get(CONDITION_COLOURS[condition], "")
+        text = Text(CONDITION_LABELS[condition], style=f"bold {colour}" if colour else "bold")
+        if row.override is not None:
+            computed = row.computed_condition
+            text.append(
+                f" ✎ (computed {CONDITION_LABELS[computed] if computed else '—'})", style="dim"
+            )
+        return text
+
+    def _show_title(self) -> None:
+        assert self._week is not None
+        stats = self.om.stats
+        start, end = stats.weeks.bounds(self._week)
+        local_end = self.om.practice.local(end)
+        now = self.om.clock.now()
+        judged = stats.judged_week(self._week)
+        if start <= now < end:
+            state = f" — in progress; conditions are for the week ending {judged:%d %b}"
+        else:
+            state = " — not yet begun" if now < start else ""
+        where = f"   Post: {self._post[1]}" if self._post else "   All posts"
+        order = "worst first" if self._worst_first else "by post"
+        self.query_one("#stats-title", Static).update(
+            Text.assemble(
+                ("Stats", "bold"),
+                f"   Week ending {local_end:%a %d %b %Y %H:%M}{state}{where}   ({order})",
+            )
+        )
+
+    def _selected(self) -> StatRow | None:
+        table = self.query_one("#stats", DataTable)
+        if table.row_count == 0:
+            return None
+        try:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except Exception:  # no rows, or the cursor outside them
+            return None
+        return next((r for r in self._rows if str(r.stat_id) == key), None)
+
+    @on(DataTable.RowHighlighted, "#stats")
+    def _show_detail(self) -> None:
+        row = self._selected()
+        detail = self.query_one("#stats-detail", Static)
+        if row is None:
+            detail.update("No stats yet for this post." if self._post else "No stats yet.")
+            return
+        parts = [f"{row.name}: {row.source}"]
+        if row.quota is not None:
+            parts.append(f"quota {format_value(row.quota, row.unit)}")
+        parts.append("up is good" if row.up_is_good else "down is good")
+        if row.notes[-1]:
+            parts.append(f"this week {row.notes[-1]}")
+        if row.override is not None:
+            parts.append(f"override: {CONDITION_LABELS[row.override[0]]} — {row.override[1]}")
+        detail.update(" · ".join(parts))
+
+    @on(DataTable.RowSelected, "#stats")
+    def _chosen(self) -> None:
+        self.action_graph()
+
+    def action_graph(self) -> None:
+        from om_tui.screens.stat_graph import StatGraphScreen
+
+        row = self._selected()
+        if row is not None:
+            self.app.push_screen(StatGraphScreen(row.stat_id, self._week))
+
+    def action_enter_stats(self) -> None:
+        from om_tui.screens.stat_entry import StatEntryScreen
+
+        row = self._selected()
+        post = self._post
+        if post is None and row is not None and row.post:
+            post = next(((i, t) for i, t in self.om.stats.posts() if t == row.post), None)
+        self.app.push_screen(StatEntryScreen(post, self._week))
+
+    def action_filter(self) -> None:
+        choices = [Choice(None, "All posts")] + [
+            Choice((post_id, title), title) for post_id, title in self.om.stats.posts()
+        ]
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is not None:
+                self._post = choice.value
+                self.reload()
+
+        self.app.push_screen(PickerScreen("Show the stats of…", choices), chosen)
+
+    def action_sort(self) -> None:
+        self._worst_first = not self._worst_first
+        self._fill()
+
+    def action_week(self, step: int) -> None:
+        assert self._week is not None
+        self._week += dt.timedelta(weeks=step)
+        self.reload()
+
+    def action_override(self) -> None:
+        from om_tui.screens.condition_override import ConditionOverrideScreen
+
+        row = self._selected()
+        if row is None or self._week is None:
+            return
+        stats = self.om.stats
+        week = stats.judged_week(self._week)
+
+        def chosen(result: tuple[Condition | None, str] | None) -> None:
+            if result is None:
+                return
+            condition, reason = result
+            self.om.write(
+                lambda: stats.override(row.stat_id, week, condition, reason),
+                lambda _: self.reload(),
+            )
+
+        self.app.push_screen(ConditionOverrideScreen(row, week), chosen)
+
+    def palette_commands(self) -> list[SystemCommand]:
+        return [
+            SystemCommand("Graph", "The selected stat's graph (g)", self.action_graph),
+            SystemCommand("Enter stats", "Type this week's stats (e)", self.action_enter_stats),
+            SystemCommand("Filter by post", "Show one post's stats (f)", self.action_filter),
+            SystemCommand(
+                "Override condition",
+                "Set this week's condition, with a reason (o)",
+                self.action_override,
+            ),
+        ]
