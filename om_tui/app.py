@@ -54,7 +54,7 @@ class OmTuiApp(App[None]):
             Binding(key, f"switch_mode('{mode}')", title, id=f"app.{mode}")
             for mode, key, title, _ in MAIN_SCREENS
         ),
-        Binding("f1", "show_help_panel", "Keys", id="app.keys", show=False),
+        Binding("f1", "toggle_keys", "Keys", id="app.keys", show=False),
     ]
     MODES = {mode: screen for mode, _, _, screen in MAIN_SCREENS}
 
@@ -159,6 +159,13 @@ class OmTuiApp(App[None]):
             failed()
         self.announce_change()
 
+    def action_toggle_keys(self) -> None:
+        """F1 shows the keys; F1 again hides them."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         for mode, _key, title, _ in MAIN_SCREENS:
             yield SystemCommand(
@@ -167,7 +174,10 @@ class OmTuiApp(App[None]):
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:
             yield from commands()
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            # A screenshot would write patient names to a file: not from here.
+            if command.title != "Screenshot":
+                yield command
 
 
 def make_app(

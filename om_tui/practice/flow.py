@@ -348,18 +348,20 @@ class Flow:
             finished_at=None,
         )
 
-    def rooms(self) -> list[tuple[int, str, bool]]:
-        """Every room as (id, name, occupied now)."""
-        occupied = {
-            v.room_id
-            for v in Visit.select(Visit.room).where(
+    def rooms(self) -> list[tuple[int, str, str | None]]:
+        """Every room, in its order, as (id, name, who is in it now as "First L." or None)."""
+        occupants = {
+            visit.room_id: f"{visit.patient.first_name} {visit.patient.last_name[:1]}."
+            for visit in Visit.select(Visit, Patient)
+            .join(Patient)
+            .where(
                 Visit.date == self.today(),
                 Visit.stage.in_([Stage.ROOMED, Stage.WITH_PROVIDER]),
                 Visit.room.is_null(False),
             )
         }
         return [
-            (room.id, room.name, room.id in occupied)
+            (room.id, room.name, occupants.get(room.id))
             for room in Room.select().order_by(Room.position, Room.name)
         ]
 
@@ -455,6 +457,12 @@ class Flow:
                 # (not Left unseen: that needs them to have been in the office).
                 if stage not in (Stage.NO_SHOW, Stage.CANCELLED) or row.appointment_id is None:
                     raise FlowError(f"{row.full_name} has not arrived yet.")
+                due = row.appointment_start
+                if stage == Stage.NO_SHOW and due is not None and due > self.clock.now():
+                    raise FlowError(
+                        f"{row.full_name} is not due until "
+                        f"{self.settings.local(due):%H:%M}: not a no-show yet (Cancelled is)."
+                    )
                 visit = Visit.create(
                     patient=row.patient_id,
                     appointment=row.appointment_id,
@@ -536,12 +544,13 @@ class Flow:
             old = getattr(visit, f"{field_name}_id")
             setattr(visit, field_name, value)
             visit.save()
-            if field_name == "room":
-                shown = Room.get_by_id(value).name if value is not None else "no room"
-            else:
-                shown = Staff.get_by_id(value).name if value is not None else "no provider"
+            model = Room if field_name == "room" else Staff
+
+            def named(key: int | None) -> str:
+                return str(model.get_by_id(key).name) if key is not None else f"no {field_name}"
+
             return Change(
-                f"{row.full_name}: {shown}",
+                f"{row.full_name}: {field_name} {named(old)} → {named(value)}",
                 visit.id,
                 field_name=field_name,
                 old_value=old,
@@ -557,10 +566,15 @@ class Flow:
             latest = self._latest_event(visit.id)
             if change.field_name is not None:
                 if getattr(visit, f"{change.field_name}_id") != change.new_value:
-                    raise StaleVisit(f"Not undone: the {change.field_name} was changed since.")
+                    raise StaleVisit(
+                        f"Not undone ({change.description}): the {change.field_name} "
+                        "was changed since."
+                    )
             if change.event_id is not None:
                 if latest is None or latest.id != change.event_id:
-                    raise StaleVisit("Not undone: the visit was moved again since.")
+                    raise StaleVisit(
+                        f"Not undone ({change.description}): the visit was moved again since."
+                    )
                 if change.created_visit:
                     VisitEvent.delete().where(VisitEvent.visit == visit.id).execute()
                     visit.delete_instance()
@@ -578,7 +592,9 @@ class Flow:
                 if stepped_back_again or (
                     latest is not None and (latest.at, latest.id) > (voided.at, voided.id)
                 ):
-                    raise StaleVisit("Not undone: the visit was moved again since.")
+                    raise StaleVisit(
+                        f"Not undone ({change.description}): the visit was moved again since."
+                    )
                 voided.undone_at = None
                 voided.save()
                 self._sync_stage(visit)

@@ -47,6 +47,10 @@ def parse_dob(text: str, today: dt.date) -> dt.date | None:
         raise PatientInputError("dob", "Please type the year in full, e.g. 3/14/1985.")
     dob = parse_date(text)
     if dob is None:
+        if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}", text.strip()):
+            raise PatientInputError(
+                "dob", f"{text.strip()} is not a date (month 1–12, then a day that month has)."
+            )
         raise PatientInputError("dob", "Date of birth as MM/DD/YYYY or YYYY-MM-DD.")
     if dob > today:
         raise PatientInputError("dob", "Date of birth is in the future.")
@@ -103,6 +107,21 @@ class NewPatient:
 def read_new_patient(name: str, dob: str, phone: str, today: dt.date) -> NewPatient:
     first, last = split_name(name)
     return NewPatient(first, last, parse_dob(dob, today), parse_phone(phone))
+
+
+def new_patient_problems(name: str, dob: str, phone: str, today: dt.date) -> dict[str, str]:
+    """Every field's problem at once (field → message), so a form can show them all."""
+    problems = {}
+    for field, check in (
+        ("name", lambda: split_name(name)),
+        ("dob", lambda: parse_dob(dob, today)),
+        ("phone", lambda: parse_phone(phone)),
+    ):
+        try:
+            check()
+        except PatientInputError as error:
+            problems[field] = str(error)
+    return problems
 
 
 def find_same(database: Database, new: NewPatient) -> Patient | None:
@@ -164,10 +183,11 @@ def _haystack(first: str, last: str, dob: dt.date | None, phone: str, chart: str
     if dob is None:
         return f"{first} {last}|{digits}|{chart}".lower()
     iso = dob.isoformat()
-    return f"{first} {last}|{digits}|{chart} {iso} {iso[5:7]}{iso[8:10]}{iso[:4]}".lower()
+    mmdd = f"{iso[5:7]}{iso[8:10]}"
+    return f"{first} {last}|{digits}|{chart} {iso} {mmdd}{iso[:4]} {mmdd}{iso[2:4]}".lower()
 
 
-_PARTIAL_DATE = re.compile(r"(\d{1,2})/(\d{0,2})(/\d{0,4})?")
+_PARTIAL_DATE = re.compile(r"(\d{1,2})[/.-](\d{0,2})([/.-]\d{0,4})?")
 
 
 def search_terms(query: str) -> list[str]:
@@ -184,7 +204,8 @@ def search_terms(query: str) -> list[str]:
         month, day_digits, year = partial.groups()
         if len(day_digits) == 2 or year is not None:
             day_digits = day_digits.zfill(2)
-        return [f" {month.zfill(2)}{day_digits}{(year or '').lstrip('/')}"]
+        # MMDDYYYY and MMDDYY both stand in the haystack: "5-24-77" finds 05/24/1977.
+        return [f" {month.zfill(2)}{day_digits}{(year or '')[1:]}"]
     if re.fullmatch(r"[\d\s()+.\-]+", query):
         return [re.sub(r"\D", "", query)]
     return query.replace(",", " ").split()
@@ -310,6 +331,15 @@ class PatientIndex:
             if entry.patient_id not in skip and all(t in entry.haystack for t in terms):
                 found.append(entry)
         return found
+
+    def same_name(self, new: NewPatient) -> list[PatientEntry]:
+        """Patients on file with this first and last name (any birth date)."""
+        first, last = new.first_name.lower(), new.last_name.lower()
+        return [
+            e
+            for e in self.search(f"{first} {last}", limit=20)
+            if e.first_name.lower() == first and e.last_name.lower() == last
+        ]
 
     def same_person(self, new: NewPatient) -> PatientEntry | None:
         """A patient on file with the same name and date of birth, if any."""

@@ -200,7 +200,7 @@ def conditions(
         if index - first < rule.new_weeks:
             result.append(Condition.NON_EXISTENCE)  # new: not yet a trend
         else:
-            previous = series[index - 1]
+            previous = series[index - 1] if index > 0 else None  # not series[-1]: the last week
             if previous is None:
                 result.append(None)
             else:
@@ -660,13 +660,28 @@ class Stats:
             raise StatGone("That stat was removed.")
         until = until or self.this_week()
         if weeks is None:
+            ids: list[int] = []  # a formula stat's weeks are its inputs' weeks
+            names: set[str] = set()
+            pending = [stat]
+            while pending:
+                used = pending.pop()
+                ids.append(used.id)
+                if used.source == StatSource.FORMULA:
+                    wanted = formula_names(used.formula or "") - names
+                    names |= wanted
+                    pending += list(Stat.select().where(Stat.short_name.in_(wanted)))
             first = (
-                StatValue.select(StatValue.day)
-                .where(StatValue.stat == stat_id)
+                StatValue.select(StatValue.period, StatValue.day)
+                .where(StatValue.stat.in_(ids))
                 .order_by(StatValue.day)
                 .first()
             )
-            start = self.weeks.week_of_day(first.day) if first else until
+            if first is None:
+                start = until
+            elif first.period == "week":
+                start = first.day  # a weekly value is stored under its week's own day
+            else:
+                start = self.weeks.week_of_day(first.day)
             weeks = max((until - start).days // 7 + 1, 1)
         shown = self.weeks.weeks_back(until, weeks)
         history = self.weeks.weeks_back(until, weeks + ConditionRule().new_weeks + 1)

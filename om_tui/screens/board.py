@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.style import Style
@@ -68,6 +69,9 @@ class FlowBoardScreen(Screen[None]):
         Binding("i", "privacy", "Privacy", id="board.privacy"),
     ]
 
+    stray_enter_seconds = 0.5
+    """How long after a dialog closes an Enter is taken as the dialog's, not the board's."""
+
     privacy: reactive[bool] = reactive(False, init=False)
     """Show "First L." instead of full names (a screen the waiting room can see)."""
 
@@ -80,6 +84,8 @@ class FlowBoardScreen(Screen[None]):
         self._pending: set[str] = set()
         self._compact = False
         self._header: dict[str, str] = {}
+        self._resumed_at = 0.0
+        self._was_shown = False
         self._styles: dict[Severity, Style] = {}
 
     @property
@@ -122,8 +128,16 @@ class FlowBoardScreen(Screen[None]):
         self._board = self.om.flow.board()
         self._fill_table()
 
+    def on_screen_resume(self) -> None:
+        if self._was_shown:  # back from a dialog (not the board's first showing)
+            self._resumed_at = time.monotonic()
+        self._was_shown = True
+
     @on(DataTable.RowSelected, "#board")
     def _row_chosen(self) -> None:
+        # An Enter typed twice to close a dialog must not also move the next patient on.
+        if time.monotonic() - self._resumed_at < self.stray_enter_seconds:
+            return
         self.action_advance()
 
     # -- drawing -------------------------------------------------------------
@@ -321,9 +335,10 @@ class FlowBoardScreen(Screen[None]):
         return message
 
     def _select_visit(self, visit_id: int) -> None:
-        """Put the cursor on a visit just changed, so the next key acts on it."""
+        """Put the cursor on a visit just changed, so the next key acts on it
+        (not on one just finished: following it to the bottom hides who needs attention)."""
         for key, row in self._rows.items():
-            if row.visit_id == visit_id:
+            if row.visit_id == visit_id and row.stage not in FINISHED:
                 table = self.query_one("#board", DataTable)
                 table.move_cursor(row=table.get_row_index(key), animate=False)
                 return
@@ -361,10 +376,14 @@ class FlowBoardScreen(Screen[None]):
 
     def _pick_room(self, row: BoardRow, *, rooming: bool) -> None:
         flow = self.om.flow
-        rooms = flow.rooms()
+        current = next((room_id for room_id, name, _ in flow.rooms() if name == row.room), None)
         choices = [
-            Choice(room_id, name + ("  (in use)" if busy else ""))
-            for room_id, name, busy in sorted(rooms, key=lambda r: r[2])
+            Choice(
+                room_id,
+                name + (f"  (in use: {self.discreet(who)})" if who and room_id != current else ""),
+                disabled=bool(who) and room_id != current,
+            )
+            for room_id, name, who in flow.rooms()
         ]
         if rooming:
             title = f"Room {row.full_name} — which room?"
@@ -382,7 +401,7 @@ class FlowBoardScreen(Screen[None]):
             else:
                 self._apply(row, lambda: flow.assign(row, "room", room))
 
-        self.app.push_screen(PickerScreen(title, choices), chosen)
+        self.app.push_screen(PickerScreen(title, choices, current=current), chosen)
 
     def action_provider(self) -> None:
         row = self._selected()
@@ -400,7 +419,10 @@ class FlowBoardScreen(Screen[None]):
                 staff_id = choice.value
                 self._apply(row, lambda: flow.assign(row, "provider", staff_id))
 
-        self.app.push_screen(PickerScreen(f"Provider for {row.full_name}", choices), chosen)
+        current = next((i for i, name in flow.providers() if name == row.provider), None)
+        self.app.push_screen(
+            PickerScreen(f"Provider for {row.full_name}", choices, current=current), chosen
+        )
 
     def action_side_exit(self) -> None:
         row = self._selected()
@@ -452,7 +474,7 @@ class FlowBoardScreen(Screen[None]):
         if choice is None:
             return
         if choice.new_name is not None:
-            self._walk_in(choice.new_name)
+            self._walk_in(choice.new_name, choice.new_phone)
             return
         assert choice.patient_id is not None
         flow = self.om.flow
@@ -462,7 +484,7 @@ class FlowBoardScreen(Screen[None]):
     def action_walk_in(self) -> None:
         self._walk_in("")
 
-    def _walk_in(self, name: str) -> None:
+    def _walk_in(self, name: str, phone: str = "") -> None:
         from om_tui.screens.walk_in import WalkInScreen
 
         def saved(result: WalkInResult | None) -> None:
@@ -471,7 +493,7 @@ class FlowBoardScreen(Screen[None]):
             flow = self.om.flow
             self._apply(None, lambda: result.check_in(flow, self.om.database))
 
-        self.app.push_screen(WalkInScreen(name), saved)
+        self.app.push_screen(WalkInScreen(name, phone), saved)
 
     def palette_commands(self) -> list[SystemCommand]:
         """The board's actions, for the command palette."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -10,13 +11,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from db.models import Stage
 from om_tui.messages import DataChanged
 from om_tui.practice.flow import FINISHED, STAGE_LABELS, Board, BoardRow
+from om_tui.screens.dialog import Dialog
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
@@ -30,9 +31,10 @@ class CheckInChoice:
     patient_id: int | None = None
     appointment_id: int | None = None
     new_name: str | None = None
+    new_phone: str = ""
 
 
-class CheckInScreen(ModalScreen[CheckInChoice | None]):
+class CheckInScreen(Dialog[CheckInChoice | None]):
     """Today's appointments match first, then every patient on file."""
 
     BINDINGS = [
@@ -99,7 +101,7 @@ class CheckInScreen(ModalScreen[CheckInChoice | None]):
         if index in self._refusals:
             self.notify(self._refusals[index], severity="warning")
             return
-        self.dismiss(self._choices[index])
+        self.answer(self._choices[index])
 
     def _today(self) -> list[BoardRow]:
         rows = self._board.rows if self._board is not None else []
@@ -123,7 +125,11 @@ class CheckInScreen(ModalScreen[CheckInChoice | None]):
             for row in today:
                 if row.stage == Stage.SCHEDULED:
                     self._add_today(row, prompts)
-            hint.update("Expected today, in order. Type to search everyone · Enter check in")
+            hint.update(
+                "Expected today, in order. Type to search everyone · Enter check in"
+                if prompts
+                else "No one else is expected today. Type a name, phone or birth date."
+            )
         else:
             today_ids = set()
             for row in today:
@@ -138,7 +144,13 @@ class CheckInScreen(ModalScreen[CheckInChoice | None]):
                     self._add_today(row, prompts)
             for entry in index.search(query, exclude=today_ids):
                 self._add_patient(entry, prompts)
-            self._choices.append(CheckInChoice(new_name=query if query[0].isalpha() else ""))
+            typed_phone = bool(re.fullmatch(r"[\d\s()+.\-]{7,}", query))
+            self._choices.append(
+                CheckInChoice(
+                    new_name=query if query[0].isalpha() else "",
+                    new_phone=query if typed_phone else "",
+                )
+            )
             prompts.append(Text(f"+ New walk-in patient…  ({query})", style="italic"))
             found = len(prompts) - 1
             if found:
@@ -163,6 +175,11 @@ class CheckInScreen(ModalScreen[CheckInChoice | None]):
         )
         name = row.short_name if self._private else row.full_name
         text = Text.assemble((f"{when}  ", "bold"), (name, "bold"))
+        entry = self.om.patients.get(row.patient_id)
+        if entry is not None and entry.dob is not None:  # to tell namesakes apart
+            text.append(
+                f"  · born {entry.dob:%Y}" if self._private else f"  · {entry.dob:%m/%d/%Y}"
+            )
         if row.provider:
             text.append(f"  · {row.provider}")
         if row.stage == Stage.SCHEDULED:
@@ -202,4 +219,4 @@ class CheckInScreen(ModalScreen[CheckInChoice | None]):
         options.highlighted = max(0, min(options.option_count - 1, current + step))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.answer(None)

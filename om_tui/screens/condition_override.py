@@ -8,14 +8,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from om_tui.practice.stats import CONDITION_LABELS, CONDITION_ORDER, Condition, StatRow
+from om_tui.screens.dialog import Dialog
 
 
-class ConditionOverrideScreen(ModalScreen[tuple[Condition | None, str] | None]):
+class ConditionOverrideScreen(Dialog[tuple[Condition | None, str] | None]):
     """Pick a condition, say why, Enter. "Computed" takes an override away."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="override.cancel")]
@@ -67,7 +67,7 @@ class ConditionOverrideScreen(ModalScreen[tuple[Condition | None, str] | None]):
                 "Say why: an override keeps its reason."
             )
             return
-        self.dismiss((condition, reason))
+        self.answer((condition, reason))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.answer(None)

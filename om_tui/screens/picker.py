@@ -9,18 +9,20 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
+
+from om_tui.screens.dialog import Dialog
 
 
 @dataclass(frozen=True)
 class Choice:
     value: Any
     label: str
+    disabled: bool = False  # shown (say, a room in use) but not to be picked
 
 
-class PickerScreen(ModalScreen[Choice | None]):
+class PickerScreen(Dialog[Choice | None]):
     """Enter picks the highlighted line, 1–9 pick by number, Escape leaves unchanged."""
 
     BINDINGS = [
@@ -28,17 +30,22 @@ class PickerScreen(ModalScreen[Choice | None]):
         *(Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)),
     ]
 
-    def __init__(self, title: str, choices: list[Choice]) -> None:
+    def __init__(self, title: str, choices: list[Choice], current: Any = None) -> None:
         super().__init__()
         self._title = title
         self._choices = choices
+        self._current = current
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self._title, classes="dialog-title")
             yield OptionList(
                 *(
-                    Option(f"{n}  {choice.label}" if n < 10 else f"   {choice.label}", id=str(n))
+                    Option(
+                        f"{n}  {choice.label}" if n < 10 else f"   {choice.label}",
+                        id=str(n),
+                        disabled=choice.disabled,
+                    )
                     for n, choice in enumerate(self._choices, start=1)
                 ),
                 id="choices",
@@ -46,15 +53,24 @@ class PickerScreen(ModalScreen[Choice | None]):
             yield Label("Enter choose · 1–9 pick · Esc cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
+        options = self.query_one(OptionList)
+        # Start on the current value, else the first that can be picked.
+        start = next(
+            (i for i, c in enumerate(self._choices) if c.value == self._current and not c.disabled),
+            next((i for i, c in enumerate(self._choices) if not c.disabled), 0),
+        )
+        options.highlighted = start
+        options.focus()
 
     @on(OptionList.OptionSelected, "#choices")
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self._choices[event.option_index])
+        self.answer(self._choices[event.option_index])
 
     def action_pick(self, number: int) -> None:
-        if number <= len(self._choices):
-            self.dismiss(self._choices[number - 1])
+        if number <= len(self._choices) and not self._choices[number - 1].disabled:
+            self.answer(self._choices[number - 1])
+        else:
+            self.app.bell()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.answer(None)

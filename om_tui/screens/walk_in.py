@@ -10,17 +10,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from om_tui.practice.flow import Change, Flow
 from om_tui.practice.patients import (
     NewPatient,
     PatientEntry,
-    PatientInputError,
     add_patient,
+    new_patient_problems,
     read_new_patient,
 )
+from om_tui.screens.dialog import Dialog
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
@@ -47,7 +47,7 @@ class WalkInResult:
 FIELDS = ("name", "dob", "phone")
 
 
-class WalkInScreen(ModalScreen[WalkInResult | None]):
+class WalkInScreen(Dialog[WalkInResult | None]):
     """A short form; the same name and birth date already on file is offered instead."""
 
     BINDINGS = [
@@ -55,11 +55,13 @@ class WalkInScreen(ModalScreen[WalkInResult | None]):
         Binding("ctrl+n", "add_anyway", "Add as new patient", id="walk_in.add_anyway"),
     ]
 
-    def __init__(self, name: str = "") -> None:
+    def __init__(self, name: str = "", phone: str = "") -> None:
         super().__init__()
         self._name = name
+        self._phone = phone
         self._offered: PatientEntry | None = None
         self._new: NewPatient | None = None
+        self._namesakes_shown = False
 
     @property
     def om(self) -> OmTuiApp:
@@ -75,7 +77,7 @@ class WalkInScreen(ModalScreen[WalkInResult | None]):
             yield Input(placeholder="MM/DD/YYYY", id="dob", compact=True)
             yield Label("", id="dob-error", classes="field-error")
             yield Label("Phone (optional)")
-            yield Input(placeholder="555-123-4567", id="phone", compact=True)
+            yield Input(self._phone, placeholder="555-123-4567", id="phone", compact=True)
             yield Label("", id="phone-error", classes="field-error")
             yield Label("", id="offer", classes="offer")
             yield Label(
@@ -98,19 +100,37 @@ class WalkInScreen(ModalScreen[WalkInResult | None]):
     @on(Input.Submitted)
     def _submitted(self) -> None:
         if self._offered is not None:
-            self.dismiss(WalkInResult(existing_id=self._offered.patient_id))
+            self.answer(WalkInResult(existing_id=self._offered.patient_id))
             return
         values = {field: self.query_one(f"#{field}", Input).value for field in FIELDS}
         today = self.om.flow.today()
-        try:
-            new = read_new_patient(values["name"], values["dob"], values["phone"], today)
-        except PatientInputError as error:
-            self.query_one(f"#{error.field}-error", Label).update(str(error))
-            self.query_one(f"#{error.field}", Input).focus()
+        problems = new_patient_problems(values["name"], values["dob"], values["phone"], today)
+        if problems:
+            for field in FIELDS:
+                self.query_one(f"#{field}-error", Label).update(problems.get(field, ""))
+            self.query_one(f"#{next(iter(problems))}", Input).focus()
             return
+        new = read_new_patient(values["name"], values["dob"], values["phone"], today)
         same = self.om.patients.same_person(new)
         if same is None:
-            self.dismiss(WalkInResult(new=new))
+            namesakes = (
+                []
+                if new.dob is not None or self._namesakes_shown
+                else (self.om.patients.same_name(new))
+            )
+            if not namesakes:
+                self.answer(WalkInResult(new=new))
+                return
+            # Same name, no birth date to tell them apart: ask before a duplicate.
+            self._namesakes_shown, self._new = True, new
+            born = ", ".join(f"{e.dob:%m/%d/%Y}" if e.dob else "DOB unknown" for e in namesakes[:4])
+            offer = self.query_one("#offer", Label)
+            offer.update(
+                f"{len(namesakes)} patient(s) named {new.first_name} {new.last_name} on file "
+                f"(born {born}).\nAdd the date of birth to find them · ctrl+n adds a new patient"
+            )
+            offer.display = True
+            self.query_one("#dob", Input).focus()
             return
         self._offered, self._new = same, new
         offer = self.query_one("#offer", Label)
@@ -122,8 +142,8 @@ class WalkInScreen(ModalScreen[WalkInResult | None]):
         offer.display = True
 
     def action_add_anyway(self) -> None:
-        if self._offered is not None and self._new is not None:
-            self.dismiss(WalkInResult(new=self._new))
+        if (self._offered is not None or self._namesakes_shown) and self._new is not None:
+            self.answer(WalkInResult(new=self._new))
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.answer(None)

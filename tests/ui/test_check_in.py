@@ -218,3 +218,21 @@ async def test_in_privacy_mode_the_search_is_discreet_too(office: Practice) -> N
         shown = " ".join(options(pilot))
         assert "Walter K." in shown and "born 1961" in shown
         assert "05/09/1961" not in shown and "Kim" not in shown
+
+
+async def test_enter_typed_twice_checks_in_once_and_does_not_crash(office: Practice) -> None:
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        events = Visit.select().count()
+        await pilot.press("slash")
+        await settle(pilot)
+        search = app.screen
+        assert isinstance(search, CheckInScreen)
+        # Two Enters reach the dialog before it has closed: it answers once.
+        search._choose(0)
+        search._choose(0)
+        await settle(pilot)
+        assert app.is_running
+        assert Visit.select().count() == events + 1  # one check-in, nobody else moved
+        assert not isinstance(app.screen, CheckInScreen)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Label
+from textual.widgets import Label, OptionList
 
 from db.models import Stage, Visit, VisitEvent
+from om_tui.screens.board import FlowBoardScreen
 from om_tui.screens.picker import PickerScreen
 
 from .conftest import Practice
@@ -63,8 +64,10 @@ async def test_next_on_an_arrived_patient_asks_for_a_room(office: Practice) -> N
 
 @pytest.mark.parametrize("key", ["n", "enter"])
 async def test_next_and_enter_move_a_roomed_patient_to_the_provider(
-    office: Practice, key: str
+    office: Practice, key: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A person's Enter comes well after the room picker closed (see the test below).
+    monkeypatch.setattr(FlowBoardScreen, "stray_enter_seconds", 0.0)
     app = office.app()
     async with app.run_test(size=(140, 40)) as pilot:
         await room_tom(pilot, office)
@@ -90,15 +93,24 @@ async def test_next_on_an_expected_patient_checks_them_in(office: Practice) -> N
         assert stage(pilot, office.row_key("nora")) == "Arrived"
 
 
-async def test_the_room_picker_offers_free_rooms_first(office: Practice) -> None:
+async def test_the_room_picker_numbers_are_the_rooms_and_a_room_in_use_is_not_offered(
+    office: Practice,
+) -> None:
     app = office.app()
     async with app.run_test(size=(140, 40)) as pilot:
         await room_tom(pilot, office)  # Room 1 is now taken
         select(pilot, office.row_key("maria"))
         await pilot.press("n")  # check Maria in
         await settle(pilot)
-        await pilot.press("n")  # and room her: "1" is the first free room
-        await pilot.press("1")
+        await pilot.press("n")  # and room her: the picker starts on the first free room
+        await pilot.pause()
+        assert "in use: Tom B." in " ".join(
+            str(o.prompt) for o in app.screen.query_one(OptionList).options
+        )
+        await pilot.press("1")  # Room 1 is in use: not taken
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        await pilot.press("2")
         await settle(pilot)
 
         maria = visit_for(office.appointments["maria"])
@@ -139,7 +151,20 @@ async def test_back_on_an_expected_patient_is_refused(office: Practice) -> None:
         assert visit_for(office.appointments["maria"]) is None
 
 
+async def test_a_no_show_before_the_appointment_time_is_refused(office: Practice) -> None:
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        select(pilot, office.row_key("nora"))  # due at 11:00; it is 10:00
+        await pilot.press("x", "1")
+        await settle(pilot)
+        assert visit_for(office.appointments["nora"]) is None
+        assert warnings(pilot) == [
+            "Nora Quinn is not due until 11:00: not a no-show yet (Cancelled is)."
+        ]
+
+
 async def test_end_marks_an_expected_patient_a_no_show(office: Practice) -> None:
+    office.clock.advance(hours=1, minutes=20)  # Nora was due at 11:00
     app = office.app()
     async with app.run_test(size=(140, 40)) as pilot:
         select(pilot, office.row_key("nora"))
@@ -245,5 +270,19 @@ async def test_no_provider_clears_the_provider_cell(office: Practice) -> None:
         await settle(pilot)
 
         assert tom(office).provider_id is None
-        assert "Tom Baker: no provider" in notices(pilot)
+        assert "Tom Baker: provider Dr. Ada Park → no provider" in notices(pilot)
         assert cell(pilot, office.row_key("tom"), "provider") == ""
+
+
+async def test_an_enter_typed_twice_to_close_a_dialog_moves_nobody_on(
+    office: Practice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(FlowBoardScreen, "stray_enter_seconds", 60.0)  # any Enter is "at once"
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        select(pilot, office.row_key("tom"))
+        await pilot.press("n", "enter", "enter")  # room picker: first room; a second Enter
+        await settle(pilot)
+        visit = tom(office)
+        assert visit.stage == Stage.ROOMED  # not moved on to the provider
+        assert live_stages(visit.id) == [Stage.ARRIVED, Stage.ROOMED]

@@ -104,7 +104,9 @@ async def test_undo_after_another_terminal_moved_the_visit_is_refused(office: Pr
         await pilot.press("u")
         await settle(pilot)
 
-        assert warnings(pilot) == ["Not undone: the visit was moved again since."]
+        assert warnings(pilot) == [
+            "Not undone (Tom Baker: Arrived → Roomed, Room 1): the visit was moved again since."
+        ]
         visit = visit_for(office.appointments["tom"])
         assert visit is not None and visit.stage == Stage.WITH_PROVIDER
         assert live_stages(visit.id) == [Stage.ARRIVED, Stage.ROOMED, Stage.WITH_PROVIDER]

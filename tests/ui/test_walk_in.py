@@ -62,7 +62,7 @@ async def test_an_impossible_birth_date_is_explained_and_nothing_saved(office: P
 
         assert isinstance(app.screen, WalkInScreen)
         assert str(label(pilot, "#dob-error").render()) == (
-            "Date of birth as MM/DD/YYYY or YYYY-MM-DD."
+            "13/45/1990 is not a date (month 1–12, then a day that month has)."
         )
         assert app.screen.focused is not None and app.screen.focused.id == "dob"
         assert Patient.select().where(Patient.last_name == "Rivers").count() == 0
@@ -117,3 +117,40 @@ async def test_ctrl_n_adds_a_new_patient_despite_the_offer(office: Practice) -> 
         assert walk_in_visits(office.patients["walter"]) == []
         [visit] = walk_in_visits(newcomer.id)
         assert stage(pilot, f"v{visit.id}") == "Arrived"
+
+
+async def test_every_wrong_field_is_said_at_once(office: Practice) -> None:
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_form(pilot)
+        await paste(pilot, "Sam Rivers")
+        await pilot.press("tab")
+        await paste(pilot, "13/45/1990")
+        await pilot.press("tab")
+        await paste(pilot, "12")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "is not a date" in str(label(pilot, "#dob-error").render())
+        assert "10 digits" in str(label(pilot, "#phone-error").render())
+        assert Patient.select().where(Patient.last_name == "Rivers").count() == 0
+
+
+async def test_a_known_name_without_a_birth_date_asks_before_a_duplicate(
+    office: Practice,
+) -> None:
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)  # the patient list has loaded
+        await open_form(pilot)
+        await paste(pilot, "Maria Lopez")  # on file, born 03/14/1985
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WalkInScreen)
+        assert "1 patient(s) named Maria Lopez on file (born 03/14/1985)" in str(
+            label(pilot, "#offer").render()
+        )
+        assert Patient.select().where(Patient.last_name == "Lopez").count() == 1
+
+        await pilot.press("ctrl+n")  # a different Maria Lopez, really
+        await settle(pilot)
+        assert Patient.select().where(Patient.last_name == "Lopez").count() == 2

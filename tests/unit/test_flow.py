@@ -303,14 +303,14 @@ def test_assign_room_and_provider(flow: Flow, practice: Practice) -> None:
     flow.assign(practice.row(flow, "ann"), "room", practice.rooms[1])
     assert practice.row(flow, "ann").room == "Room 2"
     # Waiting with a room set aside is not yet occupying it.
-    assert [occupied for _, _, occupied in flow.rooms()] == [False, False, False]
+    assert [who for _, _, who in flow.rooms()] == [None, None, None]
 
     flow.advance(practice.row(flow, "ann"))
     assert practice.row(flow, "ann").room == "Room 2"
-    assert [(name, occupied) for _, name, occupied in flow.rooms()] == [
-        ("Room 1", False),
-        ("Room 2", True),
-        ("Room 3", False),
+    assert [(name, who) for _, name, who in flow.rooms()] == [
+        ("Room 1", None),
+        ("Room 2", "Ann A."),  # who is in it, as the privacy mode would show them
+        ("Room 3", None),
     ]
 
     flow.assign(practice.row(flow, "ann"), "provider", practice.other_provider)

@@ -52,9 +52,17 @@ def test_parse_dob_refuses_the_future_but_takes_today() -> None:
     assert parse_dob("11/18/2026", TODAY) == TODAY
 
 
-@pytest.mark.parametrize("typed", ["13/01/1985", "2/30/1985", "last spring", "1985"])
-def test_parse_dob_refuses_what_is_not_a_date(typed: str) -> None:
-    with pytest.raises(PatientInputError, match="MM/DD/YYYY"):
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("13/01/1985", "13/01/1985 is not a date"),
+        ("2/30/1985", "2/30/1985 is not a date"),
+        ("last spring", "MM/DD/YYYY"),
+        ("1985", "MM/DD/YYYY"),
+    ],
+)
+def test_parse_dob_refuses_what_is_not_a_date(typed: str, said: str) -> None:
+    with pytest.raises(PatientInputError, match=said):
         parse_dob(typed, TODAY)
 
 
@@ -286,3 +294,10 @@ def test_index_same_person_by_name_and_birth_date(index: PatientIndex) -> None:
     assert same is not None and same.full_name == "Mary Ann Lee"
     assert index.same_person(read_new_patient("Mary Ann Lee", "03/15/1985", "", TODAY)) is None
     assert index.same_person(read_new_patient("Mary Ann Lee", "", "", TODAY)) is None
+
+
+def test_index_search_by_birth_date_with_a_two_digit_year_or_dashes(index: PatientIndex) -> None:
+    assert _names(index.search("3-14-85")) == ["Mary Ann Lee"]
+    assert _names(index.search("3/14/85")) == ["Mary Ann Lee"]
+    assert _names(index.search("07-04-1970")) == ["Maria Lopez"]
+    assert index.search("3-14-86") == []
