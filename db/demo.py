@@ -369,7 +369,7 @@ STATS: tuple[
         True,
         180,
         False,
-        150,
+        160,
         0.004,
     ),
     (
@@ -382,7 +382,7 @@ STATS: tuple[
         True,
         12,
         False,
-        9,
+        11,
         0.004,
     ),
     (
@@ -421,7 +421,7 @@ STATS: tuple[
         False,
         None,
         False,
-        11,
+        10,
         -0.002,
     ),
     (
@@ -434,7 +434,7 @@ STATS: tuple[
         False,
         None,
         False,
-        38,
+        37,
         -0.001,
     ),
     (
@@ -614,7 +614,7 @@ def open_demo_stats(now: dt.datetime, this_week: dt.date, computed_from: dt.date
             week = this_week - dt.timedelta(weeks=back)
             if source == "computed" and week >= computed_from:
                 continue
-            level = typical * (1 + growth) ** (STAT_HISTORY_WEEKS - back)
+            level = typical / (1 + growth) ** back  # grown to `typical` by now
             season = 1 + 0.08 * math.sin((week.toordinal() / 7) * 2 * math.pi / 52)
             dip = 0.7 if 30 <= back <= 33 else 1.0  # a bad month a while ago
             value = level * season * dip * rng.uniform(0.88, 1.12)

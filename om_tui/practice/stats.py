@@ -60,20 +60,22 @@ class WeekEnds:
     weekday: int = 3
     at: dt.time = dt.time(14, 0)
 
+    def __post_init__(self) -> None:
+        if not 0 <= self.weekday <= 6:
+            raise StatError("The weekday is 0 (Monday) to 6 (Sunday).")
+
     @classmethod
     def parse(cls, text: str) -> WeekEnds:
         """ "3 14:00" → Thursday 14:00."""
         try:
             day, clock = text.split()
             hour, minute = clock.split(":")
-            ends = cls(int(day), dt.time(int(hour), int(minute)))
+            weekday, at = int(day), dt.time(int(hour), int(minute))
         except ValueError:
             raise StatError(
                 f"Week ending must look like '3 14:00' (weekday 0–6, time): {text!r}"
             ) from None
-        if not 0 <= ends.weekday <= 6:
-            raise StatError("The weekday is 0 (Monday) to 6 (Sunday).")
-        return ends
+        return cls(weekday, at)  # which checks the weekday
 
     def __str__(self) -> str:
         return f"{self.weekday} {self.at:%H:%M}"
@@ -186,13 +188,18 @@ def percent_change(previous: float, current: float, up_is_good: bool = True) -> 
     return change if up_is_good else -change
 
 
+#: A new high for Power is a high over this many weeks before; conditions read at least
+#: LOOKBACK weeks before the first week they show.
+HIGH_WEEKS = 52
+LOOKBACK = HIGH_WEEKS + 8
+
+
 def conditions(
     series: Sequence[float | None], up_is_good: bool = True, rule: ConditionRule = ConditionRule()
 ) -> list[Condition | None]:
     """Each week's condition, oldest first; None where there is nothing to compare."""
     result: list[Condition | None] = []
     first = next((i for i, v in enumerate(series) if v is not None), None)
-    best: float | None = None
     for index, value in enumerate(series):
         if value is None or first is None:
             result.append(None)
@@ -208,12 +215,15 @@ def conditions(
                 recent = (
                     [*result[-(rule.power_weeks - 1) :], found] if rule.power_weeks > 1 else [found]
                 )
+                # "All-time" is the last HIGH_WEEKS weeks: the board and a graph, reading
+                # different spans, must agree on a week's Power.
+                before = [v for v in series[max(0, index - HIGH_WEEKS) : index] if v is not None]
+                best = (max(before) if up_is_good else min(before)) if before else None
                 at_high = best is not None and (value > best if up_is_good else value < best)
                 steady = len(recent) >= rule.power_weeks and all(
                     c in (Condition.NORMAL, Condition.AFFLUENCE, Condition.POWER) for c in recent
                 )
                 result.append(Condition.POWER if steady and at_high else found)
-        best = value if best is None else (max(best, value) if up_is_good else min(best, value))
     return result
 
 
@@ -621,7 +631,7 @@ class Stats:
         judged = -2 if self.in_progress(week) else -1  # a week is judged once it has ended
         judged_week = week + dt.timedelta(weeks=judged + 1)
         stats = self.stats(post_id)
-        history = self.weeks.weeks_back(week, max(span, 1) + 52)  # conditions need history
+        history = self.weeks.weeks_back(week, max(span, 1) + LOOKBACK)  # conditions need history
         values, notes = self._table(stats, history)
         overrides = {
             o.stat_id: (Condition(o.condition), o.reason)
@@ -684,7 +694,7 @@ class Stats:
                 start = self.weeks.week_of_day(first.day)
             weeks = max((until - start).days // 7 + 1, 1)
         shown = self.weeks.weeks_back(until, weeks)
-        history = self.weeks.weeks_back(until, weeks + ConditionRule().new_weeks + 1)
+        history = self.weeks.weeks_back(until, weeks + LOOKBACK)
         series = self.table([stat], history)[stat.id]
         found = conditions(series, stat.up_is_good, ConditionRule.from_json(stat.thresholds))
         if self.in_progress(until):
@@ -794,6 +804,7 @@ class Stats:
                 }
                 formulas[short] = str(fields.get("formula") or "")
                 check_formulas(formulas, (s.short_name for s in Stat.select()))
+            ConditionRule.from_json(fields.get("thresholds"))  # refused here, not on every board
             if (
                 fields.get("source") == StatSource.COMPUTED
                 and fields.get("computed") not in COMPUTED
