@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from peewee import Database
 
 STAGE_NAMES = ("arrived", "roomed", "with_provider", "checkout")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     zone.add_argument("name")
     name = changes.add_parser("name", help="the practice's name, shown on the board")
     name.add_argument("name")
+    week = changes.add_parser(
+        "week-ends",
+        help='when the stats week ends: weekday 0-6 (Monday 0) and time, e.g. "3 14:00"',
+    )
+    week.add_argument("when")
     return parser
 
 
@@ -97,6 +103,7 @@ def _open_demo(database: Database) -> None:
 def _settings(database: Database, args: argparse.Namespace) -> int:
     from db.models import Stage
     from om_tui.practice import settings
+    from om_tui.practice.stats import StatError, WeekEnds, set_week_ends, week_ends_of
 
     try:
         if args.setting == "threshold":
@@ -107,11 +114,15 @@ def _settings(database: Database, args: argparse.Namespace) -> int:
             settings.set_timezone(database, args.name)
         elif args.setting == "name":
             settings.put(database, settings.NAME, args.name)
-    except settings.SettingError as error:
+        elif args.setting == "week-ends":
+            set_week_ends(database, WeekEnds.parse(args.when))
+    except (settings.SettingError, StatError) as error:
         print(f"om-tui: {error}", file=sys.stderr)
         return 2
     current = settings.load(database)
+    ends = week_ends_of(database)
     print(f"Practice:   {current.name}")
+    print(f"Week ends:  {_WEEKDAYS[ends.weekday]} {ends.at:%H:%M} (stats)")
     print(f"Time zone:  {current.timezone}")
     print(f"Late after: {current.late_after_minutes} min")
     for stage, limits in current.thresholds.items():

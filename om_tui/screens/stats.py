@@ -169,15 +169,15 @@ class StatsScreen(Screen[None]):
         now = self.om.clock.now()
         judged = stats.judged_week(self._week)
         if start <= now < end:
-            state = f" — in progress; conditions are for the week ending {judged:%d %b}"
+            state = f" (so far; conditions: wk ending {judged:%d %b})"
         else:
-            state = " — not yet begun" if now < start else ""
-        where = f"   Post: {self._post[1]}" if self._post else "   All posts"
+            state = " (not begun)" if now < start else ""
+        where = self._post[1] if self._post else "all posts"
         order = "worst first" if self._worst_first else "by post"
         self.query_one("#stats-title", Static).update(
             Text.assemble(
                 ("Stats", "bold"),
-                f"   Week ending {local_end:%a %d %b %Y %H:%M}{state}{where}   ({order})",
+                f" · week ending {local_end:%a %d %b %H:%M}{state} · {where} · {order}",
             )
         )
 

@@ -91,3 +91,15 @@ def test_demo_is_created_private_with_settings(tmp_path: Path) -> None:
     assert "Riverside Chiropractic" in result.stdout
     assert (target.stat().st_mode & 0o777) == 0o600
     assert (target.parent.stat().st_mode & 0o777) == 0o700
+
+
+def test_the_stats_week_ending_is_set_and_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = str(tmp_path / "p.db")
+    assert main(["--db", target, "settings", "week-ends", "0 09:00"]) == 0
+    assert "Week ends:  Monday 09:00" in capsys.readouterr().out
+    assert main(["--db", target, "settings", "week-ends", "9 09:00"]) == 2
+    assert "weekday is 0 (Monday) to 6" in capsys.readouterr().err
+    assert main(["--db", target, "settings"]) == 0
+    assert "Week ends:  Monday 09:00" in capsys.readouterr().out
