@@ -17,6 +17,14 @@ if TYPE_CHECKING:
     from peewee import Database
 
 STAGE_NAMES = ("arrived", "roomed", "with_provider", "checkout")
+COMPUTED_NAMES = (
+    "visits",
+    "new_patients",
+    "no_shows",
+    "cancellations",
+    "average_wait",
+    "average_visit_length",
+)
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -60,7 +68,40 @@ def build_parser() -> argparse.ArgumentParser:
         help='when the stats week ends: weekday 0-6 (Monday 0) and time, e.g. "3 14:00"',
     )
     week.add_argument("when")
+    _stats_commands(commands)
     return parser
+
+
+def _stats_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    stats = commands.add_parser("stats", help="list, add and change stats; count the flow's")
+    actions = stats.add_subparsers(dest="stats_command", metavar="ACTION", required=True)
+    actions.add_parser("list", help="every stat, with how its value comes")
+    add = actions.add_parser("add", help="a new stat")
+    add.add_argument("short_name", help="one word, what formulas call it (e.g. referrals)")
+    add.add_argument("name", help="as shown (e.g. 'Referrals received')")
+    add.add_argument("--post", required=True, help="the post (hat) that owns it")
+    add.add_argument("--unit", choices=("count", "money", "minutes", "percent"), default="count")
+    how = add.add_mutually_exclusive_group()
+    how.add_argument("--computed", choices=COMPUTED_NAMES, help="counted from the patient flow")
+    how.add_argument("--formula", help="over other stats, e.g. 'visits / new_patients'")
+    add.add_argument("--daily", action="store_true", help="typed day by day, rolled up")
+    add.add_argument("--rollup", choices=("sum", "average", "last"), default="sum")
+    add.add_argument("--down-is-good", action="store_true", help="e.g. no-shows, waits")
+    add.add_argument("--quota", type=float, help="weekly quota")
+    change = actions.add_parser("set", help="change a stat's quota, scale or thresholds")
+    change.add_argument("short_name")
+    change.add_argument("--name")
+    change.add_argument("--quota", type=float)
+    change.add_argument("--scale", nargs=2, type=float, metavar=("BOTTOM", "TOP"))
+    change.add_argument("--auto-scale", action="store_true", help="the graph scales itself")
+    change.add_argument("--affluence", type=float, help="%% change above which: Affluence")
+    change.add_argument("--danger", type=float, help="%% change below which: Danger")
+    change.add_argument("--non-existence", type=float, help="%% change below which: Non-Existence")
+    change.add_argument("--gap-is-zero", choices=("yes", "no"), help="a week with no value is 0")
+    retire = actions.add_parser("retire", help="stop showing a stat (its history stays)")
+    retire.add_argument("short_name")
+    count = actions.add_parser("recompute", help="count the flow's figures into computed stats")
+    count.add_argument("--weeks", type=int, default=2, help="this week and the N-1 before")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "settings":
         return _settings(database, args)
+    if args.command == "stats":
+        return _stats(database, args)
     from om_tui.app import make_app
 
     make_app(database).run()
@@ -145,3 +188,90 @@ def _start_log() -> None:
         )
     except OSError:
         logging.basicConfig(handlers=[logging.NullHandler()])
+
+
+def _stats(database: Database, args: argparse.Namespace) -> int:
+    import dataclasses
+    import datetime as dt
+
+    from db.models import StatSource
+    from om_tui.practice import settings
+    from om_tui.practice.clock import SystemClock
+    from om_tui.practice.stats import ConditionRule, StatError, Stats
+
+    stats = Stats(database, SystemClock(), settings.load(database))
+    try:
+        if args.stats_command == "add":
+            source = (
+                StatSource.COMPUTED
+                if args.computed
+                else StatSource.FORMULA
+                if args.formula
+                else StatSource.ENTERED
+            )
+            stats.define(
+                short_name=args.short_name,
+                name=args.name,
+                post=stats.post_named(args.post),
+                unit=args.unit,
+                source=source,
+                computed=args.computed,
+                formula=args.formula,
+                daily=args.daily,
+                rollup=args.rollup,
+                up_is_good=not args.down_is_good,
+                quota=args.quota,
+            )
+        elif args.stats_command == "set":
+            fields: dict[str, object] = {}
+            if args.name:
+                fields["name"] = args.name
+            if args.quota is not None:
+                fields["quota"] = args.quota
+            if args.scale:
+                fields["scale_bottom"], fields["scale_top"] = args.scale
+            if args.auto_scale:
+                fields["scale_bottom"] = fields["scale_top"] = None
+            if args.gap_is_zero:
+                fields["gap_is_zero"] = args.gap_is_zero == "yes"
+            limits = {
+                k: v
+                for k, v in (
+                    ("affluence", args.affluence),
+                    ("danger", args.danger),
+                    ("non_existence", args.non_existence),
+                )
+                if v is not None
+            }
+            if limits:
+                current = ConditionRule.from_json(stats.named(args.short_name).thresholds)
+                fields["thresholds"] = dataclasses.replace(current, **limits).to_json()
+            stats.change(args.short_name, **fields)
+        elif args.stats_command == "retire":
+            stats.retire(args.short_name)
+        elif args.stats_command == "recompute":
+            week = stats.this_week()
+            for back in range(max(args.weeks, 1)):
+                stats.recompute(week - dt.timedelta(weeks=back))
+            print(f"Counted the flow into computed stats for {max(args.weeks, 1)} week(s).")
+            return 0
+    except StatError as error:
+        print(f"om-tui: {error}", file=sys.stderr)
+        return 2
+    posts = dict(stats.posts())
+    for stat in stats.stats():
+        how = stat.computed if stat.source == StatSource.COMPUTED else stat.formula or "typed"
+        extras = []
+        if stat.daily:
+            extras.append(f"daily, {stat.rollup}")
+        if not stat.up_is_good:
+            extras.append("down is good")
+        if stat.quota is not None:
+            extras.append(f"quota {stat.quota:g}")
+        if stat.scale_bottom is not None or stat.scale_top is not None:
+            extras.append(f"scale {stat.scale_bottom}..{stat.scale_top}")
+        if stat.thresholds:
+            extras.append(f"thresholds {stat.thresholds}")
+        post = posts.get(stat.post_id, "—") if stat.post_id else "—"
+        print(f"{stat.short_name:18} {stat.name:30} {post:24} {how}  {'; '.join(extras)}")
+    return 0

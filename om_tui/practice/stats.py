@@ -33,6 +33,7 @@ from db.models import (
     Post,
     Setting,
     SettingKey,
+    Staff,
     Stage,
     Stat,
     StatSource,
@@ -524,11 +525,39 @@ class Stats:
         """The week whose condition the board shows: this one once it has ended, else the last."""
         return week - dt.timedelta(weeks=1) if self.in_progress(week) else week
 
-    def stats(self, post_id: int | None = None) -> list[Stat]:
+    def stats(self, post_id: int | None = None, person_id: int | None = None) -> list[Stat]:
         query = Stat.select().where(Stat.active == True)  # noqa: E712
         if post_id is not None:
             query = query.where(Stat.post == post_id)
+        if person_id is not None:
+            query = query.where(Stat.entered_by == person_id)
         return list(query.order_by(Stat.position, Stat.name))
+
+    def people(self) -> list[tuple[int, str]]:
+        """Who enters stats: (staff id, name)."""
+        return [
+            (s.id, s.name)
+            for s in Staff.select()
+            .join(Stat, on=(Stat.entered_by == Staff.id))
+            .where(Stat.active == True)  # noqa: E712
+            .distinct()
+            .order_by(Staff.name)
+        ]
+
+    def day_values(self, stat_ids: Sequence[int], day: dt.date) -> dict[int, float]:
+        """Daily values typed for one day."""
+        return {
+            stat_id: value
+            for stat_id, value in _rows(
+                StatValue.select(StatValue.stat, StatValue.value)
+                .where(
+                    StatValue.stat.in_(list(stat_ids)),
+                    StatValue.period == "day",
+                    StatValue.day == day,
+                )
+                .tuples()
+            )
+        }
 
     def posts(self) -> list[tuple[int, str]]:
         return [(p.id, p.title) for p in Post.select().order_by(Post.position, Post.title)]
@@ -813,6 +842,46 @@ class Stats:
             fields.setdefault("created", utc_naive(self.clock.now()))
             stat: Stat = Stat.create(**fields)
             return stat
+
+    def named(self, short_name: str) -> Stat:
+        stat: Stat | None = Stat.get_or_none(Stat.short_name == short_name)
+        if stat is None:
+            raise StatGone(f"No stat is called {short_name}.")
+        return stat
+
+    def post_named(self, title: str) -> int:
+        """A post's id by its title, created if new."""
+        with self.database.atomic():
+            post = Post.get_or_none(Post.title == title)
+            if post is None:
+                post = Post.create(title=title, position=Post.select().count())
+            return int(post.id)
+
+    def change(self, short_name: str, **fields: Any) -> Stat:
+        """Change a stat's settings (quota, scale, thresholds, …); its values stay as they are."""
+        with self.database.atomic():
+            stat = self.named(short_name)
+            if "thresholds" in fields:
+                ConditionRule.from_json(fields["thresholds"])
+            if "formula" in fields and stat.source == StatSource.FORMULA:
+                formulas = {
+                    s.short_name: s.formula or ""
+                    for s in Stat.select().where(Stat.source == StatSource.FORMULA)
+                }
+                formulas[short_name] = str(fields["formula"])
+                check_formulas(formulas, (s.short_name for s in Stat.select()))
+            bottom = fields.get("scale_bottom", stat.scale_bottom)
+            top = fields.get("scale_top", stat.scale_top)
+            if bottom is not None and top is not None and bottom >= top:
+                raise StatError("The scale's bottom must be below its top.")
+            for name, value in fields.items():
+                setattr(stat, name, value)
+            stat.save()
+            return stat
+
+    def retire(self, short_name: str) -> None:
+        """Stop showing a stat; its history stays (formulas using it show "missing")."""
+        self.change(short_name, active=False)
 
 
 def _formula_order(formulas: dict[str, str]) -> list[str]:

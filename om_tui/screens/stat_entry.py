@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from textual import on
@@ -47,23 +48,34 @@ class StatLine(Horizontal):
         return "level" if change == 0 else f"{'▲' if change > 0 else '▼'} {abs(change):.0f}%"
 
 
+@dataclass(frozen=True)
+class Whose:
+    """Whose stats the grid shows: a post's, a person's, or everyone's."""
+
+    title: str = "all posts"
+    post_id: int | None = None
+    person_id: int | None = None
+
+
 class StatEntryScreen(Screen[None]):
-    """Saved as typed: Enter (or Tab away) saves and moves on; no save button."""
+    """Saved as typed: Enter (or Tab away) saves and moves on; no save button.
+
+    Weekly stats are typed for a week; daily stats (F5) for a day, and roll up.
+    """
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Done", id="entry.done"),
-        Binding(
-            "ctrl+left_square_bracket", "week(-1)", "◀ Week", id="entry.previous_week", show=False
-        ),
-        Binding("f7", "week(-1)", "◀ Week", id="entry.previous_week_key"),
-        Binding("f8", "week(1)", "Week ▶", id="entry.next_week_key"),
-        Binding("f6", "post", "Post", id="entry.post"),
+        Binding("f5", "toggle_period", "Week/Day", id="entry.period"),
+        Binding("f6", "whose", "Post/person", id="entry.whose"),
+        Binding("f7", "move(-1)", "◀ Back", id="entry.back"),
+        Binding("f8", "move(1)", "On ▶", id="entry.on"),
     ]
 
     def __init__(self, post: tuple[int, str] | None, week: dt.date | None) -> None:
         super().__init__()
-        self._post = post
+        self._whose = Whose(post[1], post_id=post[0]) if post else Whose()
         self._week = week
+        self._day: dt.date | None = None  # set: typing daily stats for this day
 
     @property
     def om(self) -> OmTuiApp:
@@ -84,25 +96,43 @@ class StatEntryScreen(Screen[None]):
 
     async def _build(self) -> None:
         assert self._week is not None
-        stats = [
+        stats_service = self.om.stats
+        whose = self._whose
+        every = [
             s
-            for s in self.om.stats.stats(self._post[0] if self._post else None)
+            for s in stats_service.stats(whose.post_id, whose.person_id)
             if s.source == StatSource.ENTERED
         ]
-        weeks = [self._week - dt.timedelta(weeks=1), self._week]
-        values = self.om.stats.table(stats, weeks)
+        daily = [s for s in every if s.daily]
         lines = self.query_one("#entry-lines", VerticalScroll)
         await lines.remove_children()
-        await lines.mount_all(StatLine(s, values[s.id][0], values[s.id][1]) for s in stats)
+        if self._day is None:
+            stats = [s for s in every if not s.daily]
+            weeks = [self._week - dt.timedelta(weeks=1), self._week]
+            values = stats_service.table(stats, weeks)
+            await lines.mount_all(StatLine(s, values[s.id][0], values[s.id][1]) for s in stats)
+            _, end = stats_service.weeks.bounds(self._week)
+            when = f"week ending {self.om.practice.local(end):%a %d %b %Y %H:%M}"
+            other = f"  {len(daily)} daily stat(s): F5 to type them by day." if daily else ""
+        else:
+            stats = daily
+            today = stats_service.day_values([s.id for s in stats], self._day)
+            before = stats_service.day_values(
+                [s.id for s in stats], self._day - dt.timedelta(weeks=1)
+            )
+            await lines.mount_all(StatLine(s, before.get(s.id), today.get(s.id)) for s in stats)
+            when = f"{self._day:%A %d %b %Y} (beside: the same day last week)"
+            other = ""
         if not stats:
             await lines.mount(
-                Label("This post has no typed stats (computed and formula stats fill themselves).")
+                Label("Nothing to type here: computed and formula stats fill themselves." + other)
             )
-        start, end = self.om.stats.weeks.bounds(self._week)
-        post = self._post[1] if self._post else "all posts"
         self.query_one("#entry-title", Static).update(
-            f"[b]Enter stats[/b] — {post} — week ending "
-            f"{self.om.practice.local(end):%a %d %b %Y %H:%M}   (F7/F8 week, F6 post, Esc done)"
+            f"[b]Enter stats[/b] — {whose.title} — {when}"
+        )
+        self.query_one("#entry-hint", Static).update(
+            "Type a number, Enter: saved, next stat. Tab moves on too. Empty + Enter clears."
+            + other
         )
         inputs = self.query(Input)
         if inputs:
@@ -120,6 +150,8 @@ class StatEntryScreen(Screen[None]):
 
     @on(Input.Blurred, ".stat-value")
     def _left(self, event: Input.Blurred) -> None:
+        if not isinstance(event.input.parent, StatLine) or not event.input.is_attached:
+            return  # the grid is being rebuilt (another week, day or post)
         line = self._line(event.input)
         if event.input.value.strip() and line.confirming is None:
             self._save(event.input, confirm=False)
@@ -129,10 +161,11 @@ class StatEntryScreen(Screen[None]):
         line = self._line(field)
         note = line.query_one(".stat-note", Label)
         text = field.value.strip()
-        stats, stat_id, week = self.om.stats, line.stat.id, self._week
+        stats, stat_id = self.om.stats, line.stat.id
+        week, day = (None, self._day) if self._day is not None else (self._week, None)
         if not text:
             if line.saved is not None:
-                self.om.write(lambda: stats.clear(stat_id, week=week), lambda _: None)
+                self.om.write(lambda: stats.clear(stat_id, week=week, day=day), lambda _: None)
                 line.saved = None
                 note.update("cleared")
             return True
@@ -157,7 +190,7 @@ class StatEntryScreen(Screen[None]):
             line.saved = value
             note.update(line._meaning(value) or "saved")
 
-        self.om.write(lambda: stats.enter(stat_id, value, week=week), saved)
+        self.om.write(lambda: stats.enter(stat_id, value, week=week, day=day), saved)
         return True
 
     @on(DataChanged)
@@ -171,19 +204,36 @@ class StatEntryScreen(Screen[None]):
                 )
                 await line.remove()
 
-    async def action_week(self, step: int) -> None:
-        assert self._week is not None
-        self._week += dt.timedelta(weeks=step)
+    async def action_toggle_period(self) -> None:
+        if self._day is None:
+            today = self.om.practice.today(self.om.clock.now())
+            self._day = today
+        else:
+            self._day = None
         await self._build()
 
-    def action_post(self) -> None:
+    async def action_move(self, step: int) -> None:
+        if self._day is not None:
+            self._day += dt.timedelta(days=step)
+        else:
+            assert self._week is not None
+            self._week += dt.timedelta(weeks=step)
+        await self._build()
+
+    def action_whose(self) -> None:
         from om_tui.screens.picker import Choice, PickerScreen
 
-        choices = [Choice(None, "All posts")] + [Choice(p, p[1]) for p in self.om.stats.posts()]
+        stats = self.om.stats
+        choices = [Choice(Whose(), "All posts")]
+        choices += [Choice(Whose(title, post_id=i), title) for i, title in stats.posts()]
+        choices += [
+            Choice(Whose(name, person_id=i), f"{name} (what they enter)")
+            for i, name in stats.people()
+        ]
 
         async def chosen(choice: Choice | None) -> None:
             if choice is not None:
-                self._post = choice.value
+                self._whose = choice.value
                 await self._build()
 
         self.app.push_screen(PickerScreen("Enter the stats of…", choices), chosen)

@@ -103,3 +103,38 @@ def test_the_stats_week_ending_is_set_and_checked(
     assert "weekday is 0 (Monday) to 6" in capsys.readouterr().err
     assert main(["--db", target, "settings"]) == 0
     assert "Week ends:  Monday 09:00" in capsys.readouterr().out
+
+
+def test_stats_are_added_changed_and_refused_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = str(tmp_path / "p.db")
+
+    def stats(*args: str) -> int:
+        return main(["--db", target, "stats", *args])
+
+    assert stats("add", "referrals", "Referrals received", "--post", "Office Manager") == 0
+    assert stats("add", "visits", "Patient visits", "--post", "Doctor", "--computed", "visits") == 0
+    assert (
+        stats(
+            "add", "per_visit", "Per visit", "--post", "Doctor", "--formula", "referrals / visits"
+        )
+        == 0
+    )
+    assert stats("set", "visits", "--quota", "180", "--scale", "0", "250", "--danger", "-30") == 0
+    listed = capsys.readouterr().out
+    assert "per_visit" in listed and "referrals / visits" in listed
+    assert "quota 180; scale 0.0..250.0" in listed and '"danger": -30.0' in listed
+
+    assert stats("add", "loop", "Loop", "--post", "Doctor", "--formula", "loop + 1") == 2
+    assert stats("add", "referrals", "Again", "--post", "Doctor") == 2
+    assert stats("set", "visits", "--scale", "10", "5") == 2
+    assert stats("set", "visits", "--danger", "5") == 2
+    said = capsys.readouterr().err
+    assert "cannot use itself" in said
+    assert "already a stat called referrals" in said
+    assert "bottom must be below its top" in said
+    assert "Non-Existence < Danger < 0 < Affluence" in said
+
+    assert stats("retire", "referrals") == 0
+    assert "Referrals received" not in capsys.readouterr().out
