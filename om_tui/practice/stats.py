@@ -21,6 +21,7 @@ import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from statistics import fmean
 from typing import Any
 
@@ -218,12 +219,15 @@ def conditions(
                 )
                 # "All-time" is the last HIGH_WEEKS weeks: the board and a graph, reading
                 # different spans, must agree on a week's Power.
-                before = [v for v in series[max(0, index - HIGH_WEEKS) : index] if v is not None]
-                best = (max(before) if up_is_good else min(before)) if before else None
-                at_high = best is not None and (value > best if up_is_good else value < best)
                 steady = len(recent) >= rule.power_weeks and all(
                     c in (Condition.NORMAL, Condition.AFFLUENCE, Condition.POWER) for c in recent
                 )
+                at_high = False
+                if steady:  # only then is the 52-week high worth finding
+                    window = series[max(0, index - HIGH_WEEKS) : index]
+                    before = [v for v in window if v is not None]
+                    best = (max(before) if up_is_good else min(before)) if before else None
+                    at_high = best is not None and (value > best if up_is_good else value < best)
                 result.append(Condition.POWER if steady and at_high else found)
     return result
 
@@ -271,6 +275,12 @@ _OPERATORS: dict[type, Callable[[float, float], float]] = {
 
 def formula_names(text: str) -> set[str]:
     """The stats a formula uses (by short name). Raises StatError if it is not arithmetic."""
+    return set(_parsed(text)[1])
+
+
+@lru_cache(maxsize=256)
+def _parsed(text: str) -> tuple[ast.Expression, frozenset[str]]:
+    """A formula's tree and the names it uses, checked: parsed once, not once a week."""
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError:
@@ -291,7 +301,7 @@ def formula_names(text: str) -> set[str]:
                 raise StatError("A formula's constants are numbers.")
         elif not isinstance(node, ast.Expression | ast.Load | ast.operator | ast.unaryop):
             raise StatError("A formula may use stat short names, numbers, + - * / and ( ) only.")
-    return names
+    return tree, frozenset(names)
 
 
 @dataclass(frozen=True)
@@ -302,7 +312,8 @@ class FormulaResult:
 
 def evaluate(text: str, values: dict[str, float | None]) -> FormulaResult:
     """A formula's value; a division by zero or a missing input gives no value, said why."""
-    missing = sorted(name for name in formula_names(text) if values.get(name) is None)
+    tree, names = _parsed(text)
+    missing = sorted(name for name in names if values.get(name) is None)
     if missing:
         return FormulaResult(None, "missing: " + ", ".join(missing))
 
@@ -322,7 +333,7 @@ def evaluate(text: str, values: dict[str, float | None]) -> FormulaResult:
         raise StatError("unreachable")
 
     try:
-        return FormulaResult(walk(ast.parse(text, mode="eval")))
+        return FormulaResult(walk(tree))
     except ZeroDivisionError:
         return FormulaResult(None, "÷ 0")
 
@@ -620,24 +631,33 @@ class Stats:
             return {}
         result: dict[int, dict[dt.date, float]] = {s.id: {} for s in stats}
         first_day = weeks[0] - dt.timedelta(days=7)
-        rows = _rows(
-            StatValue.select(StatValue.stat, StatValue.period, StatValue.day, StatValue.value)
-            .where(
-                StatValue.stat.in_([s.id for s in stats]),
-                StatValue.day.between(first_day, weeks[-1]),
-            )
-            .order_by(StatValue.day)
-            .tuples()
+        # The raw cursor: building a peewee row per value costs most of a board's time.
+        ids = [s.id for s in stats]
+        cursor = self.database.execute_sql(  # type: ignore[no-untyped-call]
+            "SELECT stat_id, period, day, value FROM stat_value "
+            f"WHERE stat_id IN ({', '.join('?' * len(ids))}) AND day BETWEEN ? AND ? "
+            "ORDER BY day",
+            (*ids, first_day.isoformat(), weeks[-1].isoformat()),
         )
         wanted = set(weeks)
         daily: dict[tuple[int, dt.date], list[float]] = {}
         by_id = {s.id: s for s in stats}
-        for stat_id, period, day, value in rows:
+        parsed: dict[object, dt.date] = {}
+        week_of: dict[dt.date, dt.date] = {}
+        for stat_id, period, stored_day, value in cursor:
+            day = parsed.get(stored_day)
+            if day is None:  # SQLite gives text, Postgres a date
+                day = (
+                    dt.date.fromisoformat(stored_day) if isinstance(stored_day, str) else stored_day
+                )
+                parsed[stored_day] = day
             if period == "week":
                 if day in wanted:
                     result[stat_id][day] = value
             else:
-                week = self.weeks.week_of_day(day)
+                week = week_of.get(day)
+                if week is None:
+                    week = week_of[day] = self.weeks.week_of_day(day)
                 if week in wanted:
                     daily.setdefault((stat_id, week), []).append(value)
         for (stat_id, week), days in daily.items():
@@ -770,9 +790,25 @@ class Stats:
         week = week or self.this_week()
         start, end = self.weeks.bounds(week)
         figures = flow_figures(start, end)
+        computed = list(
+            Stat.select().where(Stat.source == StatSource.COMPUTED, Stat.active == True)  # noqa: E712
+        )
+        stored = dict(
+            _rows(
+                StatValue.select(StatValue.stat, StatValue.value)
+                .where(
+                    StatValue.stat.in_([s.id for s in computed]),
+                    StatValue.period == "week",
+                    StatValue.day == week,
+                )
+                .tuples()
+            )
+        )
+        changed = [s for s in computed if figures.get(s.computed or "") != stored.get(s.id)]
+        if not changed:
+            return figures  # no commit: other terminals have nothing to re-read
         with self.database.atomic():
-            computed = Stat.select().where(Stat.source == StatSource.COMPUTED, Stat.active == True)  # noqa: E712
-            for stat in computed:
+            for stat in changed:
                 value = figures.get(stat.computed or "")
                 if value is None:
                     StatValue.delete().where(

@@ -102,7 +102,7 @@ class StatsScreen(Screen[None]):
         """Count this week's flow figures into the computed stats (a write: off the loop)."""
         stats = self.om.stats
         week = self._week
-        self.om.write(lambda: stats.recompute(week), lambda _: self.reload())
+        self.om.write(lambda: stats.recompute(week))  # a change, if any, re-reads the board
 
     @on(DataChanged)
     def reload(self) -> None:
