@@ -5,7 +5,8 @@ from __future__ import annotations
 import gc
 import logging
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar, TypeVar
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from peewee import Database, OperationalError
 from textual import work
@@ -19,20 +20,28 @@ from om_tui.practice.changes import ChangeWatcher, watcher_for
 from om_tui.practice.clock import Clock, SystemClock
 from om_tui.practice.flow import Change, Flow, FlowError
 from om_tui.practice.patients import PatientIndex
-from om_tui.practice.stats import Stats
 from om_tui.resources import stylesheet
 from om_tui.screens.board import FlowBoardScreen
-from om_tui.screens.stats import StatsScreen
+
+if TYPE_CHECKING:
+    from om_tui.practice.stats import Stats
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+
+def _stats_screen() -> Screen[Any]:
+    from om_tui.screens.stats import StatsScreen  # loaded when first opened: a quicker start
+
+    return StatsScreen()
+
+
 #: The main screens, in the order of their keys. Later screens (stats, hats,
 #: people, the owner's overview) plug in here: (mode, key, title, screen class).
 MAIN_SCREENS: tuple[tuple[str, str, str, Callable[[], Screen[Any]]], ...] = (
     ("board", "1", "Board", FlowBoardScreen),
-    ("stats", "2", "Stats", StatsScreen),
+    ("stats", "2", "Stats", _stats_screen),
 )
 
 POLL_SECONDS = 0.25
@@ -71,11 +80,17 @@ class OmTuiApp(App[None]):
         self.clock: Clock = clock or SystemClock()
         self.practice = settings.load(database)
         self.flow = Flow(database, self.clock, self.practice, staff_id)
-        self.stats = Stats(database, self.clock, self.practice, staff_id)
+        self._staff_id = staff_id
         self.patients = PatientIndex()
         self.watcher = watcher or watcher_for(database)
         self.undo_stack: list[Change] = []
         """What this terminal changed, newest last: `u` takes back the newest."""
+
+    @cached_property
+    def stats(self) -> Stats:
+        from om_tui.practice.stats import Stats
+
+        return Stats(self.database, self.clock, self.practice, self._staff_id)
 
     def on_mount(self) -> None:
         self.switch_mode("board")
