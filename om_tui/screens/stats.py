@@ -25,15 +25,18 @@ from om_tui.screens.picker import Choice, PickerScreen
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
 
+#: (key, wide title, compact title); the post is left out of the compact board.
 COLUMNS = (
-    ("stat", "Stat"),
-    ("post", "Post"),
-    ("this", "This week"),
-    ("last", "Last week"),
-    ("change", "Change"),
-    ("trend", "Trend (8 wk)"),
-    ("condition", "Condition"),
+    ("stat", "Stat", "Stat"),
+    ("post", "Post", ""),
+    ("this", "This week", "This wk"),
+    ("last", "Last week", "Last wk"),
+    ("change", "Change", "Chg"),
+    ("trend", "Trend (8 wk)", "Trend"),
+    ("condition", "Condition", "Condition"),
 )
+COMPACT_BELOW = 110  # terminal columns
+COMPACT_NAME = 22
 #: Theme variables for each condition, worst first.
 CONDITION_COLOURS: dict[Condition, str] = {
     Condition.NON_EXISTENCE: "error",
@@ -77,6 +80,7 @@ class StatsScreen(Screen[None]):
         self._week: dt.date | None = None
         self._post: tuple[int, str] | None = None
         self._worst_first = True
+        self._compact = False
 
     @property
     def om(self) -> OmTuiApp:
@@ -89,10 +93,26 @@ class StatsScreen(Screen[None]):
         yield Static(id="stats-detail")
         yield Footer(compact=True)
 
+    def _set_columns(self) -> None:
+        table = self.query_one("#stats", DataTable)
+        table.clear(columns=True)
+        for key, wide, compact in COLUMNS:
+            if not self._compact:
+                table.add_column(wide, key=key)
+            elif compact:
+                table.add_column(compact, key=key)
+
+    def on_resize(self) -> None:
+        compact = self.app.size.width < COMPACT_BELOW
+        if compact != self._compact:
+            self._compact = compact
+            self._set_columns()
+            self._fill()
+
     def on_mount(self) -> None:
         table = self.query_one("#stats", DataTable)
-        for key, title in COLUMNS:
-            table.add_column(title, key=key)
+        self._compact = self.app.size.width < COMPACT_BELOW
+        self._set_columns()
         self._week = self.om.stats.this_week()
         self.reload()
         self._count_flow()
@@ -138,11 +158,24 @@ class StatsScreen(Screen[None]):
                 f"{arrow} {abs(change):.0f}%" if abs(change) != float("inf") else f"{arrow} new",
                 style=style,
             )
+        this = format_value(row.this_week, row.unit, row.notes[-1])
+        last = format_value(row.last_week, row.unit, row.notes[-2] if len(row.notes) > 1 else "")
+        if not self._compact:
+            return [
+                row.name,
+                row.post,
+                this,
+                last,
+                shown_change,
+                sparkline(row.series, row.up_is_good),
+                self._condition_text(row),
+            ]
+        name = row.name if len(row.name) <= COMPACT_NAME else row.name[: COMPACT_NAME - 1] + "…"
+        shown_change.plain = shown_change.plain.replace(" ", "")
         return [
-            row.name,
-            row.post,
-            format_value(row.this_week, row.unit, row.notes[-1]),
-            format_value(row.last_week, row.unit, row.notes[-2] if len(row.notes) > 1 else ""),
+            name,
+            this.replace(" min", "m").replace(" (missing)", "?"),
+            last.replace(" min", "m").replace(" (missing)", "?"),
             shown_change,
             sparkline(row.series, row.up_is_good),
             self._condition_text(row),
@@ -156,9 +189,9 @@ class StatsScreen(Screen[None]):
         text = Text(CONDITION_LABELS[condition], style=f"bold {colour}" if colour else "bold")
         if row.override is not None:
             computed = row.computed_condition
-            text.append(
-                f" ✎ (computed {CONDITION_LABELS[computed] if computed else '—'})", style="dim"
-            )
+            was = CONDITION_LABELS[computed] if computed else "—"
+            # Narrow: the mark here, "computed …" on the line below the table.
+            text.append(" ✎" if self._compact else f" ✎ (computed {was})", style="dim")
         return text
 
     def _show_title(self) -> None:
@@ -205,7 +238,10 @@ class StatsScreen(Screen[None]):
         if row.notes[-1]:
             parts.append(f"this week {row.notes[-1]}")
         if row.override is not None:
-            parts.append(f"override: {CONDITION_LABELS[row.override[0]]} — {row.override[1]}")
+            computed = row.computed_condition
+            was = CONDITION_LABELS[computed] if computed else "—"
+            chosen, reason = CONDITION_LABELS[row.override[0]], row.override[1]
+            parts.append(f"override: {chosen} (computed {was}) — {reason}")
         detail.update(" · ".join(parts))
 
     @on(DataTable.RowSelected, "#stats")
