@@ -18,8 +18,9 @@ from om_tui.messages import DataChanged
 from om_tui.practice import settings
 from om_tui.practice.changes import ChangeWatcher, watcher_for
 from om_tui.practice.clock import Clock, SystemClock
-from om_tui.practice.flow import Change, Flow, FlowError
+from om_tui.practice.flow import Change, Flow
 from om_tui.practice.patients import PatientIndex
+from om_tui.practice.refusal import Refusal
 from om_tui.resources import stylesheet
 from om_tui.screens.board import FlowBoardScreen
 
@@ -125,14 +126,14 @@ class OmTuiApp(App[None]):
     ) -> None:
         """Run a write off the event loop; report back on it.
 
-        `done` gets the result on the event loop. A refusal (FlowError) is shown
+        `done` gets the result on the event loop. A refusal (a Refusal: flow, stats, …) is shown
         to the person as it is; a busy database is retried, then reported.
         """
         result: T
         try:
             with self.database.connection_context():
                 result = self._with_retries(change)
-        except FlowError as refusal:
+        except Refusal as refusal:
             self.call_from_thread(self._refused, str(refusal), failed)
             return
         except OperationalError:

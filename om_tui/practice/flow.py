@@ -30,6 +30,7 @@ from db.models import (
     utc_naive,
 )
 from om_tui.practice.clock import Clock
+from om_tui.practice.refusal import Refusal
 from om_tui.practice.settings import PracticeSettings
 
 MAIN_LINE: tuple[Stage, ...] = (
@@ -62,7 +63,7 @@ KIND_LABELS: dict[str, str] = {
 }
 
 
-class FlowError(Exception):
+class FlowError(Refusal):
     """A move that cannot be made; the message is fit for the front desk."""
 
 

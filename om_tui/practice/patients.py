@@ -15,9 +15,10 @@ from peewee import Database, fn
 
 from db.models import Patient, utc_naive
 from om_tui.practice.clock import Clock
+from om_tui.practice.refusal import Refusal
 
 
-class PatientInputError(ValueError):
+class PatientInputError(Refusal, ValueError):
     """What the person typed cannot be used; the message says what to type instead."""
 
     def __init__(self, field: str, message: str) -> None:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from peewee import Database
 
 from db.models import Setting, SettingKey, Stage
+from om_tui.practice.refusal import Refusal
 
 NAME = SettingKey.PRACTICE_NAME
 TIMEZONE = SettingKey.TIMEZONE
@@ -35,7 +36,7 @@ DEFAULT_THRESHOLDS: dict[Stage, Thresholds] = {
 DEFAULT_LATE_AFTER = 10
 
 
-class SettingError(ValueError):
+class SettingError(Refusal, ValueError):
     """A setting value a person gave that cannot be used; the message says why."""
 
 
