@@ -44,6 +44,7 @@ from db.models import (
     utc_naive,
 )
 from om_tui.practice.clock import Clock
+from om_tui.practice.refusal import Refusal
 from om_tui.practice.settings import PracticeSettings, zone_named
 
 
@@ -257,7 +258,7 @@ def sparkline(series: Sequence[float | None], up_is_good: bool = True) -> str:
 # -- formulas ---------------------------------------------------------------------
 
 
-class StatError(ValueError):
+class StatError(Refusal, ValueError):
     """Something about a stat that cannot be; the message is fit for the manager."""
 
 
@@ -537,12 +538,19 @@ class Stats:
         return week - dt.timedelta(weeks=1) if self.in_progress(week) else week
 
     def stats(self, post_id: int | None = None, person_id: int | None = None) -> list[Stat]:
-        query = Stat.select().where(Stat.active == True)  # noqa: E712
+        """Active stats grouped by post (in the posts' order, stats of no post last)."""
+        query = (
+            Stat.select(Stat)
+            .join(Post, JOIN.LEFT_OUTER, on=(Stat.post == Post.id))
+            .where(Stat.active == True)  # noqa: E712
+        )
         if post_id is not None:
             query = query.where(Stat.post == post_id)
         if person_id is not None:
             query = query.where(Stat.entered_by == person_id)
-        return list(query.order_by(Stat.position, Stat.name))
+        return list(
+            query.order_by(Post.id.is_null(), Post.position, Post.title, Stat.position, Stat.name)
+        )
 
     def people(self) -> list[tuple[int, str]]:
         """Who enters stats: (staff id, name)."""
