@@ -30,6 +30,7 @@ class StatLine(Horizontal):
         self.stat = stat
         self.last_week = last_week
         self.saved = this_week
+        self.sent: float | None = None  # the last value sent to the database, saved or not
         self.confirming: float | None = None
 
     def compose(self) -> ComposeResult:
@@ -176,15 +177,16 @@ class StatEntryScreen(Screen[None]):
             field.add_class("-invalid")
             return False
         field.remove_class("-invalid")
+        if reading.value == line.saved or (reading.value == line.sent and not confirm):
+            line.confirming = None
+            return True  # saved, or sent already: leaving the field does not send it again
         if reading.needs_confirmation and line.confirming != reading.value:
             if confirm:
                 line.confirming = reading.value
             note.update(f"[$warning]{reading.needs_confirmation}[/]")
             return False
         line.confirming = None
-        if reading.value == line.saved:
-            return True
-        value = reading.value
+        value = line.sent = reading.value
 
         def saved(_: object) -> None:
             line.saved = value
