@@ -134,3 +134,39 @@ def demo(demo_template: Path, tmp_path: Path) -> Iterator[Practice]:
     open_demo(database, DEMO_NOW, ZONE)  # the live day is already today: nothing to lay
     yield Practice(path, database, FrozenClock(DEMO_NOW))
     database.close()
+
+
+# -- the stats screens ---------------------------------------------------------------------
+
+#: The stats tests' "now": the demo's Wednesday morning, mid-week (the stats week ends
+#: Thursday 19 November 14:00 Chicago time), well away from the Thursday cutoff.
+STATS_NOW = DEMO_NOW
+STATS_WEEK = dt.date(2026, 11, 19)
+
+
+_stats_templates: list[Path] = []  # the snapshot tests' conftest shares this one
+
+
+@pytest.fixture(scope="session")
+def stats_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo practice with its stats (two years of weekly history), laid out once."""
+    from om_tui.practice.demo import open_demo_practice
+
+    if not _stats_templates:
+        path = tmp_path_factory.mktemp("stats-demo") / "demo.db"
+        database = open_database(path)
+        settings.set_timezone(database, ZONE_NAME)  # before the demo: its weeks are Chicago's
+        open_demo_practice(database, FrozenClock(STATS_NOW))
+        database.close()
+        _stats_templates.append(path)
+    return _stats_templates[0]
+
+
+@pytest.fixture
+def stats_demo(stats_demo_template: Path, tmp_path: Path) -> Iterator[Practice]:
+    """The demo practice with stats, at 10:07:30 on Wednesday 18 November, Chicago time."""
+    path = tmp_path / "stats-demo.db"
+    shutil.copyfile(stats_demo_template, path)
+    database = open_database(path)
+    yield Practice(path, database, FrozenClock(STATS_NOW))
+    database.close()

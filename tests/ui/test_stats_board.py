@@ -1,0 +1,178 @@
+"""The stat board ("2"): every active stat, worst condition first; a post's stats; other weeks.
+
+The demo practice with its stats, at Wednesday 18 November 2026 10:07 Chicago time: the
+stats week ending Thursday 19 November 14:00 is in progress (typed stats not yet typed),
+so the conditions shown are those of the week ending 12 November.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from db.models import Post, Stat
+from om_tui.practice.stats import CONDITION_LABELS, CONDITION_ORDER
+from om_tui.screens.picker import PickerScreen
+from om_tui.screens.stats import StatsScreen
+
+from .conftest import Practice
+from .helpers import plain, settle, static_text
+
+#: Worst first; a stat with no condition comes after every condition.
+RANK = {CONDITION_LABELS[c]: i for i, c in enumerate(CONDITION_ORDER)} | {"—": len(CONDITION_ORDER)}
+
+
+async def open_board(pilot: Pilot[Any]) -> None:
+    await settle(pilot)
+    await pilot.press("2")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, StatsScreen)
+
+
+def table(pilot: Pilot[Any]) -> DataTable[Any]:
+    return pilot.app.screen.query_one("#stats", DataTable)
+
+
+def shown(pilot: Pilot[Any]) -> list[dict[str, str]]:
+    """The board's rows as shown, top to bottom: column key → text."""
+    found = table(pilot)
+    keys = [str(column.value) for column in found.columns]
+    return [
+        dict(zip(keys, (plain(c).strip() for c in found.get_row(row)), strict=True))
+        for row in found.rows
+    ]
+
+
+def row_named(pilot: Pilot[Any], name: str) -> dict[str, str]:
+    return next(row for row in shown(pilot) if row["stat"] == name)
+
+
+def condition_name(cell: str) -> str:
+    """The condition a cell shows, without an override's note: "Power ✎ (…)" → "Power"."""
+    return cell.split(" ✎")[0]
+
+
+def title(pilot: Pilot[Any]) -> str:
+    return static_text(pilot, "#stats-title")
+
+
+async def test_the_board_lists_every_active_stat_worst_condition_first(
+    stats_demo: Practice,
+) -> None:
+    app = stats_demo.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_board(pilot)
+        rows = shown(pilot)
+        active = {s.name for s in Stat.select().where(Stat.active == True)}  # noqa: E712
+        assert len(active) == 15
+        assert sorted(row["stat"] for row in rows) == sorted(active)
+        ranks = [RANK[condition_name(row["condition"])] for row in rows]
+        assert ranks == sorted(ranks)
+        assert ranks[0] < ranks[-1]  # the demo's stats are not all in one condition
+        assert title(pilot) == (
+            "Stats · week ending Thu 19 Nov 14:00 (so far; conditions: wk ending 12 Nov)"
+            " · all posts · worst first"
+        )
+        visits = row_named(pilot, "Patient visits")
+        assert visits["post"] == "Doctor"
+        assert visits["this"] == "110"  # counted from this week's flow so far
+        assert visits["last"] == "158"
+        assert visits["change"] == "▼ 30%"
+        assert len(visits["trend"]) == 8
+        # Typed stats are not typed yet this week: a gap, not a zero.
+        assert row_named(pilot, "Collections")["this"] == "—"
+        assert row_named(pilot, "Collections")["last"] == "$22,438"
+
+        # A formula stat with an input missing says so: per visit = collections / visits.
+        per_visit = row_named(pilot, "Collections per visit")
+        assert per_visit["this"] == "— (missing)"
+        assert per_visit["last"] == "$142.02"
+        assert per_visit["change"] == "—"
+        assert row_named(pilot, "Collection rate (%)")["this"] == "— (missing)"
+        found = table(pilot)
+        per_visit_key = str(Stat.get(Stat.short_name == "per_visit").id)
+        found.move_cursor(row=found.get_row_index(per_visit_key), animate=False)
+        await pilot.pause()
+        assert "this week missing: collections" in static_text(pilot, "#stats-detail")
+
+
+async def test_s_toggles_between_worst_first_and_the_stats_own_order(stats_demo: Practice) -> None:
+    app = stats_demo.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_board(pilot)
+        worst_first = [row["stat"] for row in shown(pilot)]
+
+        await pilot.press("s")
+        await pilot.pause()
+        by_post = Stat.select(Stat).join(Post).order_by(Post.position, Stat.position, Stat.name)
+        in_order = [s.name for s in by_post]  # every demo stat has a post
+        assert [row["stat"] for row in shown(pilot)] == in_order
+        assert title(pilot).endswith(" · all posts · by post")
+
+        await pilot.press("s")
+        await pilot.pause()
+        assert [row["stat"] for row in shown(pilot)] == worst_first
+        assert title(pilot).endswith(" · worst first")
+
+
+async def test_the_board_by_post_keeps_each_posts_stats_together(stats_demo: Practice) -> None:
+    app = stats_demo.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_board(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert "by post" in title(pilot)
+        posts = [row["post"] for row in shown(pilot)]
+        runs = [post for i, post in enumerate(posts) if i == 0 or posts[i - 1] != post]
+        assert len(runs) == len(set(runs)), f"a post's stats are split: {posts}"
+
+
+async def test_f_and_a_number_shows_one_posts_stats(stats_demo: Practice) -> None:
+    app = stats_demo.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_board(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        # 1 All posts, then the posts in their order: 6 is Insurance & Billing.
+        await pilot.press("6")
+        await settle(pilot)
+        assert isinstance(app.screen, StatsScreen)
+        billing = Post.get(Post.title == "Insurance & Billing")
+        expected = {s.name for s in Stat.select().where(Stat.post == billing.id)}
+        rows = shown(pilot)
+        assert {row["stat"] for row in rows} == expected
+        assert len(rows) == 5
+        assert {row["post"] for row in rows} == {"Insurance & Billing"}
+        assert " · Insurance & Billing · " in title(pilot)
+
+        await pilot.press("f", "1")  # all posts again
+        await settle(pilot)
+        assert len(shown(pilot)) == 15
+        assert " · all posts · " in title(pilot)
+
+
+async def test_square_brackets_move_a_week_back_and_on(stats_demo: Practice) -> None:
+    app = stats_demo.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_board(pilot)
+        assert row_named(pilot, "Collections")["this"] == "—"
+
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        # Last week is over: no "so far", and its typed values are all there.
+        assert title(pilot) == "Stats · week ending Thu 12 Nov 14:00 · all posts · worst first"
+        collections = row_named(pilot, "Collections")
+        assert collections["this"] == "$22,438"
+        assert collections["last"] != "—"
+        assert row_named(pilot, "Patient visits")["this"] == "158"
+
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await pilot.pause()
+        assert title(pilot) == (
+            "Stats · week ending Thu 26 Nov 14:00 (not begun) · all posts · worst first"
+        )
+        assert row_named(pilot, "Patient visits")["this"] == "—"
+        assert row_named(pilot, "Patient visits")["last"] == "110"

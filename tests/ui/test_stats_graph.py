@@ -1,0 +1,88 @@
+"""A stat's graph: Enter (or "g") on the stat board; 1–4 choose 13, 26, 52 weeks or all of it.
+
+The demo's stats have two years of weekly history: "all" of Patient visits is the 104
+weeks before this one (ending 19 November 2026), and this one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from db.models import Stat
+from om_tui.screens.stat_graph import StatGraphScreen
+from om_tui.screens.stats import StatsScreen
+from om_tui.widgets.stat_graph import StatGraph
+
+from .conftest import Practice
+from .helpers import settle
+
+
+def stat_key(short_name: str) -> str:
+    return str(Stat.get(Stat.short_name == short_name).id)
+
+
+async def on_the_board_at(pilot: Pilot[Any], short_name: str) -> DataTable[Any]:
+    """The stat board ("2"), its cursor on one stat."""
+    await settle(pilot)
+    if not isinstance(pilot.app.screen, StatsScreen):
+        await pilot.press("2")
+        await settle(pilot)
+    board = pilot.app.screen.query_one("#stats", DataTable)
+    board.move_cursor(row=board.get_row_index(stat_key(short_name)), animate=False)
+    await pilot.pause()
+    return board
+
+
+def plot_text(pilot: Pilot[Any]) -> str:
+    """What the plot draws, as plain text (its title is the top line)."""
+    return pilot.app.screen.query_one(StatGraph).render().plain
+
+
+async def span(pilot: Pilot[Any], key: str) -> tuple[str, str]:
+    await pilot.press(key)
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, StatGraphScreen)
+    return screen._span, plot_text(pilot).splitlines()[0].strip()
+
+
+async def test_a_stats_graph_over_13_26_52_weeks_and_all_of_it(stats_demo: Practice) -> None:
+    """Enter on Patient visits, the spans by number, back; then "g" on No-shows."""
+    app = stats_demo.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        board = await on_the_board_at(pilot, "visits")
+        row = board.cursor_row
+
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StatGraphScreen)
+        assert app.screen._span == "13"
+        assert plot_text(pilot).splitlines()[0].strip() == "Patient visits — 13 weeks"
+
+        assert await span(pilot, "2") == ("26", "Patient visits — 26 weeks")
+        assert await span(pilot, "3") == ("52", "Patient visits — 52 weeks")
+        # The first tick is the first week shown: 51 weeks before the week ending 19 Nov 2026.
+        assert "11/27" in plot_text(pilot).splitlines()[-1]
+        assert await span(pilot, "4") == ("all", "Patient visits — 105 weeks")
+        assert await span(pilot, "1") == ("13", "Patient visits — 13 weeks")
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, StatsScreen)
+        assert board.cursor_row == row  # back where it was
+
+        await on_the_board_at(pilot, "no_shows")
+        await pilot.press("g")
+        await settle(pilot)
+        assert isinstance(app.screen, StatGraphScreen)
+        assert plot_text(pilot).splitlines()[0].strip() == (
+            "No-shows — 13 weeks (down is good: drawn flipped, up is better)"
+        )
+        legend = str(app.screen.query_one("#graph-legend").render())
+        assert legend.startswith("P Power  A Affluence  N Normal")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, StatsScreen)
