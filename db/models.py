@@ -57,7 +57,9 @@ class SettingKey(StrEnum):
     THRESHOLDS = "flow.thresholds"
     LATE_AFTER = "flow.late_after_minutes"
     DEMO_DAY = "demo.day"
+    DEMO_HATS_DAY = "demo.hats_day"  # the demo's hat ticks are filled in up to this day
     WEEK_ENDS = "stats.week_ends"  # weekday and local time the stats week ends: "3 14:00"
+    OPEN_DAYS = "hats.open_days"  # weekdays the office is open (daily items due): "0 1 2 3 4"
 
 
 class BaseModel(Model):
@@ -160,11 +162,13 @@ class StatSource(StrEnum):
 
 
 class Post(BaseModel):
-    """A post (hat) in the practice's organization: it owns stats (and, later, duties)."""
+    """A post (hat) in the practice's organization: its write-up, stats and duties."""
 
     id = AutoField()
     title = CharField(unique=True)
     position = FloatField(default=0)
+    purpose = TextField(default="")  # added by migration 0004
+    product = TextField(default="")  # its valuable final product
 
 
 class Stat(BaseModel):
@@ -225,6 +229,157 @@ class ConditionOverride(BaseModel):
         indexes = ((("stat", "week"), True),)
 
 
+class Frequency(StrEnum):
+    """How often a checklist item is due: each day, each stats week, each month."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+
+
+class HatHolder(BaseModel):
+    """A person holds a post from `since` until (not including) `until`."""
+
+    id = AutoField()
+    post = ForeignKeyField(Post, backref="holders")  # a held post cannot be deleted
+    staff = ForeignKeyField(Staff, backref="hats")
+    since = DateField()
+    until = DateField(null=True)
+    post_id: int
+    staff_id: int
+
+
+class Duty(BaseModel):
+    """One line of a post's duties, in order."""
+
+    id = AutoField()
+    post = ForeignKeyField(Post, backref="duties", on_delete="CASCADE")
+    text = TextField()
+    position = FloatField(default=0)
+    post_id: int
+
+
+class ChecklistItem(BaseModel):
+    """One version of a checklist item, in force from `start` until (not including) `end`.
+
+    Changing an item's words, frequency or due time closes this version and opens a
+    new one with the same `key`, so ticks already made keep what they ticked.
+    """
+
+    id = AutoField()
+    key = IntegerField(index=True)  # the item through its versions: its first version's id
+    post = ForeignKeyField(Post, backref="checklist", on_delete="CASCADE")
+    text = TextField()
+    frequency = CharField(default=Frequency.DAILY)
+    due_time = CharField(null=True)  # "HH:MM" local, or none: by the end of the period
+    shared = BooleanField(default=False)  # one tick for the post, not one per holder
+    position = FloatField(default=0)
+    start = DateField()
+    end = DateField(null=True)
+    created = DateTimeField()
+    post_id: int
+
+
+class Tick(BaseModel):
+    """An item done for one period (`due_on` names it: the day, week end or month end)."""
+
+    id = AutoField()
+    item = ForeignKeyField(ChecklistItem, backref="ticks", on_delete="CASCADE")
+    key = IntegerField()
+    due_on = DateField(index=True)
+    holder = IntegerField()  # whose tick: a staff id, or 0 for a shared item
+    by = ForeignKeyField(Staff, null=True)
+    at = DateTimeField()
+    item_id: int
+    by_id: int | None
+
+    class Meta:
+        indexes = ((("key", "due_on", "holder"), True),)
+
+
+class ChecksheetStep(BaseModel):
+    """A one-time training step of a post, signed off by the manager."""
+
+    id = AutoField()
+    post = ForeignKeyField(Post, backref="checksheet", on_delete="CASCADE")
+    text = TextField()
+    position = FloatField(default=0)
+    active = BooleanField(default=True)
+    post_id: int
+
+
+class StepSignoff(BaseModel):
+    id = AutoField()
+    step = ForeignKeyField(ChecksheetStep, backref="signoffs", on_delete="CASCADE")
+    staff = ForeignKeyField(Staff, backref="signoffs")
+    signed_by = ForeignKeyField(Staff, null=True)
+    at = DateTimeField()
+    step_id: int
+    staff_id: int
+
+    class Meta:
+        indexes = ((("step", "staff"), True),)
+
+
+class Policy(BaseModel):
+    id = AutoField()
+    title = CharField(unique=True)
+    created = DateTimeField()
+
+
+class PolicyVersion(BaseModel):
+    """A policy's text as of one version; versions are never edited, only added."""
+
+    id = AutoField()
+    policy = ForeignKeyField(Policy, backref="versions", on_delete="CASCADE")
+    number = IntegerField()
+    body = TextField()  # Markdown
+    by = ForeignKeyField(Staff, null=True)
+    at = DateTimeField()
+    policy_id: int
+
+    class Meta:
+        indexes = ((("policy", "number"), True),)
+
+
+class PolicyPost(BaseModel):
+    """The holders of `post` must attest to `policy`."""
+
+    id = AutoField()
+    policy = ForeignKeyField(Policy, backref="posts", on_delete="CASCADE")
+    post = ForeignKeyField(Post, backref="policies", on_delete="CASCADE")
+    policy_id: int
+    post_id: int
+
+    class Meta:
+        indexes = ((("policy", "post"), True),)
+
+
+class Attestation(BaseModel):
+    """A person read and agreed to one version of a policy, at a time."""
+
+    id = AutoField()
+    version = ForeignKeyField(PolicyVersion, backref="attestations", on_delete="CASCADE")
+    staff = ForeignKeyField(Staff, backref="attestations")
+    at = DateTimeField()
+    version_id: int
+    staff_id: int
+
+    class Meta:
+        indexes = ((("version", "staff"), True),)
+
+
+class Leave(BaseModel):
+    """A person away from `start` to `end` (both included): they owe no duties then."""
+
+    id = AutoField()
+    staff = ForeignKeyField(Staff, backref="leave")
+    start = DateField()
+    end = DateField()
+    note = TextField(default="")
+    staff_id: int
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Setting,
     Patient,
@@ -237,4 +392,15 @@ MODELS: tuple[type[BaseModel], ...] = (
     Stat,
     StatValue,
     ConditionOverride,
+    HatHolder,
+    Duty,
+    ChecklistItem,
+    Tick,
+    ChecksheetStep,
+    StepSignoff,
+    Policy,
+    PolicyVersion,
+    PolicyPost,
+    Attestation,
+    Leave,
 )

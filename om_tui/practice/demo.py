@@ -9,11 +9,12 @@ from peewee import Database
 from db.demo import HISTORY_DAYS, open_demo, open_demo_stats
 from om_tui.practice import settings
 from om_tui.practice.clock import Clock
+from om_tui.practice.demo_hats import open_demo_hats
 from om_tui.practice.stats import Stats
 
 
 def open_demo_practice(database: Database, clock: Clock) -> None:
-    """The demo's patients and live day, its stats, and its computed stats counted."""
+    """The demo's patients and live day, its stats (computed ones counted), its hats."""
     zone_name = settings.get(database, settings.TIMEZONE) or settings.system_timezone_name()
     now = clock.now()
     open_demo(database, now, settings.zone_named(zone_name))
@@ -29,3 +30,4 @@ def open_demo_practice(database: Database, clock: Clock) -> None:
     else:
         stats.recompute(this_week - dt.timedelta(weeks=1))
         stats.recompute(this_week)
+    open_demo_hats(database, clock, settings.load(database))

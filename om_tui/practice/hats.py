@@ -1,0 +1,1235 @@
+"""Hats: each post's write-up, its checklists and their ticks, training, policies, compliance.
+
+A checklist item is due once per period: a day, a stats week (which ends on the
+practice's cutoff, Thursday 14:00 by default) or a calendar month. Each period is
+named by its `due_on` day — the day itself, the week's ending day, the month's last
+day — and has a deadline: the item's due time on that day, the week's cutoff, or the
+end of the day. A tick at or before the deadline is on time; after it, late.
+
+Compliance = occurrences done on time ÷ occurrences due, where an occurrence is one
+item, one period, one holder (a shared item is owed once by all its post's holders).
+An item is due in a period when one of its versions is in force on `due_on`, the
+person holds the post that day and is not on leave. An occurrence whose deadline is
+still ahead is not due yet (unless already ticked).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from peewee import JOIN, Database, IntegrityError
+
+from db.models import (
+    Attestation,
+    ChecklistItem,
+    ChecksheetStep,
+    Duty,
+    Frequency,
+    HatHolder,
+    Leave,
+    Policy,
+    PolicyPost,
+    PolicyVersion,
+    Post,
+    Setting,
+    SettingKey,
+    Staff,
+    Stat,
+    StepSignoff,
+    Tick,
+    utc_naive,
+)
+from om_tui.practice.clock import Clock
+from om_tui.practice.refusal import Refusal
+from om_tui.practice.settings import PracticeSettings
+from om_tui.practice.stats import StatWeeks, week_ends_of
+
+SHARED = 0
+"""The holder of a shared item's tick: the post, not one person."""
+
+
+class HatError(Refusal):
+    """Something about a hat that cannot be; the message is fit for the person."""
+
+
+class State(StrEnum):
+    """Where one occurrence of an item stands."""
+
+    OPEN = "open"  # not done, the deadline ahead
+    OVERDUE = "overdue"  # not done, the deadline passed, may still be ticked (late)
+    MISSED = "missed"  # not done, too late to tick
+    DONE = "done"  # ticked on time
+    LATE = "late"  # ticked after the deadline
+
+
+def parse_due_time(text: str | None) -> str | None:
+    """ "9", "9:30", "09:30" → "09:30"; empty → None. Refuses what is not a time of day."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    hour, _, minute = text.partition(":")
+    try:
+        at = dt.time(int(hour), int(minute or 0))
+    except ValueError:
+        raise HatError(f"A due time is a time of day, like 9:30 or 17:00 (not {text!r}).") from None
+    return f"{at:%H:%M}"
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+OPEN_DAYS = frozenset(range(5))
+"""Daily items are due on the days the office is open: Monday to Friday unless set."""
+
+
+def parse_open_days(text: str) -> frozenset[int]:
+    """ "0 1 2 3 4" (Monday 0) → those weekdays. Refuses an empty or odd list."""
+    try:
+        days = frozenset(int(part) for part in text.replace(",", " ").split())
+    except ValueError:
+        days = frozenset()
+    if not days or not days <= set(range(7)):
+        raise HatError(f"Open days are weekday numbers 0 (Monday) to 6 (Sunday): {text!r}")
+    return days
+
+
+def open_days_of(database: Database) -> frozenset[int]:
+    row = Setting.get_or_none(Setting.key == SettingKey.OPEN_DAYS)
+    return parse_open_days(row.value) if row else OPEN_DAYS
+
+
+def set_open_days(database: Database, days: frozenset[int]) -> None:
+    value = " ".join(str(day) for day in sorted(days))
+    with database.atomic():
+        Setting.insert(key=SettingKey.OPEN_DAYS, value=value).on_conflict(
+            conflict_target=[Setting.key], update={Setting.value: value}
+        ).execute()
+
+
+@dataclass(frozen=True)
+class Periods:
+    """Period arithmetic for checklist items, in the practice's time zone."""
+
+    zone: dt.tzinfo
+    weeks: StatWeeks
+    open_days: frozenset[int] = OPEN_DAYS
+
+    def due_on(self, frequency: str, day: dt.date) -> dt.date:
+        """The day naming the period of `frequency` that `day` falls in.
+
+        A daily item's period is an open day; a closed day belongs to the next open one.
+        """
+        if frequency == Frequency.DAILY:
+            while day.weekday() not in self.open_days:
+                day += dt.timedelta(days=1)
+            return day
+        if frequency == Frequency.WEEKLY:
+            return self.weeks.week_of_day(day)
+        return _month_end(day)
+
+    def current(self, frequency: str, now: dt.datetime) -> dt.date:
+        """The period an instant falls in (a week turns at its cutoff, not at midnight)."""
+        if frequency == Frequency.WEEKLY:
+            return self.weeks.week_of(now)
+        return self.due_on(frequency, now.astimezone(self.zone).date())
+
+    def previous(self, frequency: str, due_on: dt.date) -> dt.date:
+        if frequency == Frequency.DAILY:
+            day = due_on - dt.timedelta(days=1)
+            while day.weekday() not in self.open_days:
+                day -= dt.timedelta(days=1)
+            return day
+        if frequency == Frequency.WEEKLY:
+            return due_on - dt.timedelta(weeks=1)
+        return due_on.replace(day=1) - dt.timedelta(days=1)
+
+    def deadline(self, frequency: str, due_on: dt.date, due_time: str | None) -> dt.datetime:
+        """When an occurrence must be done by (UTC)."""
+        if frequency == Frequency.WEEKLY:
+            return self.weeks.cutoff(due_on)
+        if due_time:
+            at = dt.time.fromisoformat(due_time)
+            return dt.datetime.combine(due_on, at, tzinfo=self.zone).astimezone(dt.UTC)
+        midnight = dt.datetime.combine(due_on + dt.timedelta(days=1), dt.time(), tzinfo=self.zone)
+        return midnight.astimezone(dt.UTC)
+
+    def due_days(self, frequency: str, first: dt.date, last: dt.date) -> Iterator[dt.date]:
+        """Every `due_on` day of `frequency` from `first` to `last`, both included."""
+        day = self.due_on(frequency, first)
+        while day <= last:
+            if day >= first:
+                yield day
+            if frequency == Frequency.DAILY:
+                day = self.due_on(frequency, day + dt.timedelta(days=1))
+            elif frequency == Frequency.WEEKLY:
+                day += dt.timedelta(weeks=1)
+            else:
+                day = _month_end(day + dt.timedelta(days=1))
+
+
+def _in_force(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
+    return start <= day and (end is None or day < end)
+
+
+# -- what the screens read ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One item, one period, one holder — and what became of it."""
+
+    item_id: int
+    key: int
+    post_id: int
+    post: str
+    text: str
+    frequency: str
+    due_on: dt.date
+    deadline: dt.datetime
+    due_time: str | None
+    person_id: int
+    shared: bool
+    state: State
+    ticked_by: str | None = None
+    ticked_at: dt.datetime | None = None
+
+    @property
+    def holder(self) -> int:
+        return SHARED if self.shared else self.person_id
+
+    @property
+    def done(self) -> bool:
+        return self.state in (State.DONE, State.LATE)
+
+
+@dataclass(frozen=True)
+class PolicyDue:
+    """A policy a person must attest to: its newest version, and what they attested before."""
+
+    policy_id: int
+    title: str
+    version_id: int
+    number: int
+    attested_number: int | None
+    body: str
+
+
+@dataclass(frozen=True)
+class ChecksheetProgress:
+    post_id: int
+    post: str
+    done: int
+    total: int
+
+
+@dataclass
+class MyHat:
+    """What one person works from today: their hats' checklists, policies, training."""
+
+    person_id: int
+    name: str
+    posts: list[tuple[int, str]]
+    today: list[Occurrence]  # overdue first (yesterday's too), then in order
+    week: list[Occurrence]
+    month: list[Occurrence]
+    policies: list[PolicyDue]
+    checksheets: list[ChecksheetProgress]
+
+    @property
+    def overdue(self) -> int:
+        return sum(o.state == State.OVERDUE for o in (*self.today, *self.week, *self.month))
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    """A checklist item as the editor shows it: its version in force now."""
+
+    item_id: int
+    key: int
+    text: str
+    frequency: str
+    due_time: str | None
+    shared: bool
+
+
+@dataclass(frozen=True)
+class StepLine:
+    step_id: int
+    text: str
+    signed: dict[int, dt.datetime]  # holder's staff id → when signed off
+
+
+@dataclass
+class HatDetail:
+    """Everything a post's write-up holds, for the hat editor."""
+
+    post_id: int
+    title: str
+    purpose: str
+    product: str
+    holders: list[tuple[int, str]]
+    stats: list[str]
+    duties: list[tuple[int, str]]
+    items: list[ItemLine]
+    steps: list[StepLine]
+    policies: list[tuple[int, str]]
+
+
+@dataclass
+class Tally:
+    """Occurrences due, and how they ended."""
+
+    due: int = 0
+    on_time: int = 0
+    late: int = 0
+
+    @property
+    def missed(self) -> int:
+        return self.due - self.on_time - self.late
+
+    @property
+    def share(self) -> float | None:
+        """Done on time ÷ due, or None when nothing was due."""
+        return self.on_time / self.due if self.due else None
+
+    def add(self, occurrence: Occurrence) -> None:
+        self.due += 1
+        self.on_time += occurrence.state == State.DONE
+        self.late += occurrence.state == State.LATE
+
+
+@dataclass
+class Compliance:
+    """People × periods (days or weeks): the share of due items done on time."""
+
+    periods: list[dt.date]  # days, or weeks named by their ending day
+    by_week: bool
+    people: list[tuple[int, str]]
+    cells: dict[tuple[int, dt.date], Tally] = field(default_factory=dict)
+    totals: dict[int, Tally] = field(default_factory=dict)
+    by_post: dict[tuple[int, int], Tally] = field(default_factory=dict)
+    posts: dict[int, str] = field(default_factory=dict)
+
+    def cell(self, person_id: int, period: dt.date) -> Tally:
+        return self.cells.get((person_id, period), Tally())
+
+
+@dataclass(frozen=True)
+class Outstanding:
+    """A person owes an attestation to a policy's newest version."""
+
+    person: str
+    policy: str
+    number: int
+
+
+# -- the service ---------------------------------------------------------------------
+
+
+@dataclass
+class Hats:
+    """The practice's hats: writing them, working from them, and measuring compliance."""
+
+    database: Database
+    clock: Clock
+    settings: PracticeSettings
+    staff_id: int | None = None
+    periods: Periods = field(init=False)
+
+    def __post_init__(self) -> None:
+        zone = self.settings.zone
+        weeks = StatWeeks(zone, week_ends_of(self.database))
+        self.periods = Periods(zone, weeks, open_days_of(self.database))
+
+    def today(self) -> dt.date:
+        return self.settings.today(self.clock.now())
+
+    def _now(self) -> dt.datetime:
+        return utc_naive(self.clock.now())
+
+    # -- people and posts -------------------------------------------------------------
+
+    def people(self) -> list[tuple[int, str]]:
+        """Active staff, by name."""
+        query = Staff.select(Staff.id, Staff.name).where(Staff.active == True)  # noqa: E712
+        return [(s.id, s.name) for s in query.order_by(Staff.name)]
+
+    def posts(self) -> list[tuple[int, str]]:
+        return [(p.id, p.title) for p in Post.select().order_by(Post.position, Post.title)]
+
+    def held_on(self, day: dt.date) -> dict[int, list[int]]:
+        """Post → the staff holding it on `day`."""
+        held: dict[int, list[int]] = defaultdict(list)
+        for holder in HatHolder.select():
+            if _in_force(holder.since, holder.until, day):
+                held[holder.post_id].append(holder.staff_id)
+        return held
+
+    def hats_of(self, person_id: int, day: dt.date | None = None) -> list[tuple[int, str]]:
+        day = day or self.today()
+        query = (
+            HatHolder.select(HatHolder, Post)
+            .join(Post)
+            .where(HatHolder.staff == person_id)
+            .order_by(Post.position, Post.title)
+        )
+        return [(h.post.id, h.post.title) for h in query if _in_force(h.since, h.until, day)]
+
+    def holders(self, post_id: int, day: dt.date | None = None) -> list[tuple[int, str]]:
+        day = day or self.today()
+        query = (
+            HatHolder.select(HatHolder, Staff)
+            .join(Staff)
+            .where(HatHolder.post == post_id)
+            .order_by(Staff.name)
+        )
+        return [(h.staff.id, h.staff.name) for h in query if _in_force(h.since, h.until, day)]
+
+    def detail(self, post_id: int) -> HatDetail:
+        post = Post.get_or_none(Post.id == post_id)
+        if post is None:
+            raise HatError("That hat was deleted (on another terminal, perhaps).")
+        today = self.today()
+        items = [
+            ItemLine(i.id, i.key, i.text, i.frequency, i.due_time, i.shared)
+            for i in self._items_in_force(post_id, today)
+        ]
+        holders = self.holders(post_id, today)
+        signed: dict[int, dict[int, dt.datetime]] = defaultdict(dict)
+        steps = list(
+            ChecksheetStep.select()
+            .where((ChecksheetStep.post == post_id) & (ChecksheetStep.active == True))  # noqa: E712
+            .order_by(ChecksheetStep.position, ChecksheetStep.id)
+        )
+        for signoff in StepSignoff.select().where(StepSignoff.step.in_([s.id for s in steps])):
+            signed[signoff.step_id][signoff.staff_id] = signoff.at
+        return HatDetail(
+            post_id=post.id,
+            title=post.title,
+            purpose=post.purpose,
+            product=post.product,
+            holders=holders,
+            stats=[
+                s.name
+                for s in Stat.select(Stat.name)
+                .where((Stat.post == post_id) & (Stat.active == True))  # noqa: E712
+                .order_by(Stat.position)
+            ],
+            duties=[
+                (d.id, d.text)
+                for d in Duty.select().where(Duty.post == post_id).order_by(Duty.position, Duty.id)
+            ],
+            items=items,
+            steps=[StepLine(s.id, s.text, signed[s.id]) for s in steps],
+            policies=[
+                (p.id, p.title)
+                for p in Policy.select()
+                .join(PolicyPost)
+                .where(PolicyPost.post == post_id)
+                .order_by(Policy.title)
+            ],
+        )
+
+    def _items_in_force(self, post_id: int, day: dt.date) -> list[ChecklistItem]:
+        query = ChecklistItem.select().where(
+            (ChecklistItem.post == post_id)
+            & (ChecklistItem.start <= day)
+            & (ChecklistItem.end.is_null() | (ChecklistItem.end > day))
+        )
+        return list(query.order_by(ChecklistItem.position, ChecklistItem.key))
+
+    # -- working from one's hat -------------------------------------------------------
+
+    def my_hat(self, person_id: int) -> MyHat:
+        person = Staff.get_or_none(Staff.id == person_id)
+        if person is None:
+            raise HatError("That person is not on the staff list.")
+        now = self.clock.now()
+        today = self.today()
+        posts = self.hats_of(person_id, today)
+        post_ids = [p for p, _ in posts]
+        titles = dict(posts)
+        position = {p: n for n, p in enumerate(post_ids)}
+        lists: dict[str, list[Occurrence]] = {f: [] for f in Frequency}
+        if post_ids:
+            items = list(
+                ChecklistItem.select().where(
+                    ChecklistItem.post.in_(post_ids)
+                    & (ChecklistItem.end.is_null() | (ChecklistItem.end >= self._oldest(today)))
+                )
+            )
+            wanted: list[tuple[ChecklistItem, dt.date]] = []
+            for item in items:
+                current = self.periods.current(item.frequency, now)
+                for due_on in (self.periods.previous(item.frequency, current), current):
+                    if _in_force(item.start, item.end, due_on):
+                        wanted.append((item, due_on))
+            ticks = self._ticks({i.key for i, _ in wanted}, [d for _, d in wanted])
+            earliest = min((d for _, d in wanted), default=today)
+            on_leave = self._leave([person_id], earliest, today)
+            held = self._holdings(person_id)
+            for item, due_on in wanted:
+                current = self.periods.current(item.frequency, now)
+                found = self._occurrence(item, due_on, person_id, titles[item.post_id], ticks, now)
+                if due_on != current and (
+                    found.state != State.OVERDUE
+                    or (person_id, due_on) in on_leave
+                    or not any(_in_force(s, u, due_on) for s, u in held[item.post_id])
+                ):
+                    continue  # of the last period, only what they owed and can still do shows
+                lists[item.frequency].append(found)
+            rank = {State.OVERDUE: 0}
+            for occurrences in lists.values():
+                occurrences.sort(
+                    key=lambda o: (
+                        rank.get(o.state, 1),
+                        o.due_on,
+                        position[o.post_id],
+                        o.due_time or "99",
+                        o.key,
+                    )
+                )
+        return MyHat(
+            person_id=person_id,
+            name=person.name,
+            posts=posts,
+            today=lists[Frequency.DAILY],
+            week=lists[Frequency.WEEKLY],
+            month=lists[Frequency.MONTHLY],
+            policies=self.policies_due(person_id),
+            checksheets=self._checksheets_of(person_id, posts),
+        )
+
+    def _holdings(self, person_id: int) -> dict[int, list[tuple[dt.date, dt.date | None]]]:
+        held: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+        for holding in HatHolder.select().where(HatHolder.staff == person_id):
+            held[holding.post_id].append((holding.since, holding.until))
+        return held
+
+    def _oldest(self, today: dt.date) -> dt.date:
+        """The oldest `due_on` My hat can show: last month's end."""
+        return today.replace(day=1) - dt.timedelta(days=1)
+
+    def _ticks(
+        self, keys: Iterable[int], days: Sequence[dt.date]
+    ) -> dict[tuple[int, dt.date, int], tuple[dt.datetime, str | None]]:
+        keys = list(keys)
+        if not keys or not days:
+            return {}
+        query = (
+            Tick.select(Tick.key, Tick.due_on, Tick.holder, Tick.at, Staff.name)
+            .join(Staff, JOIN.LEFT_OUTER, on=(Tick.by == Staff.id))
+            .where(Tick.key.in_(keys) & Tick.due_on.between(min(days), max(days)))
+            .tuples()
+        )
+        return {(key, on, holder): (at, name) for key, on, holder, at, name in _rows(query)}
+
+    def _occurrence(
+        self,
+        item: ChecklistItem,
+        due_on: dt.date,
+        person_id: int,
+        post: str,
+        ticks: dict[tuple[int, dt.date, int], tuple[dt.datetime, str | None]],
+        now: dt.datetime,
+    ) -> Occurrence:
+        deadline = self.periods.deadline(item.frequency, due_on, item.due_time)
+        holder = SHARED if item.shared else person_id
+        tick = ticks.get((item.key, due_on, holder))
+        ticked_at = tick[0].replace(tzinfo=dt.UTC) if tick else None
+        if ticked_at is not None:
+            state = State.DONE if ticked_at <= deadline else State.LATE
+        elif now < deadline:
+            state = State.OPEN
+        elif self._tickable(item.frequency, due_on, now):
+            state = State.OVERDUE
+        else:
+            state = State.MISSED
+        return Occurrence(
+            item_id=item.id,
+            key=item.key,
+            post_id=item.post_id,
+            post=post,
+            text=item.text,
+            frequency=item.frequency,
+            due_on=due_on,
+            deadline=deadline,
+            due_time=item.due_time,
+            person_id=person_id,
+            shared=item.shared,
+            state=state,
+            ticked_by=tick[1] if tick else None,
+            ticked_at=ticked_at,
+        )
+
+    def _tickable(self, frequency: str, due_on: dt.date, now: dt.datetime) -> bool:
+        """This period or the last one: a missed item may be done late until the next ends."""
+        current = self.periods.current(frequency, now)
+        return due_on in (current, self.periods.previous(frequency, current))
+
+    def tick(self, item_id: int, due_on: dt.date, person_id: int) -> Occurrence:
+        """Tick an item done for a period. Ticked already (by anyone)? That tick stands."""
+        now = self.clock.now()
+        with self.database.atomic():
+            item = ChecklistItem.get_or_none(ChecklistItem.id == item_id)
+            if item is None:
+                raise HatError("That item was removed from the hat; nothing was ticked.")
+            post = Post.get_by_id(item.post_id)
+            if not any(p == item.post_id for p, _ in self.hats_of(person_id, due_on)):
+                raise HatError(f"Only a holder of the {post.title} hat can tick its items.")
+            if not self._tickable(item.frequency, due_on, now):
+                raise HatError("That period is closed: the item stays missed in the record.")
+            holder = SHARED if item.shared else person_id
+            try:
+                with self.database.atomic():
+                    Tick.create(
+                        item=item.id,
+                        key=item.key,
+                        due_on=due_on,
+                        holder=holder,
+                        by=person_id,
+                        at=utc_naive(now),
+                    )
+            except IntegrityError:
+                pass  # ticked a moment ago on another terminal: one record, theirs
+            ticks = self._ticks([item.key], [due_on])
+            return self._occurrence(item, due_on, person_id, post.title, ticks, now)
+
+    def untick(self, item_id: int, due_on: dt.date, person_id: int) -> None:
+        """Take a tick back: only the day it was made."""
+        with self.database.atomic():
+            item = ChecklistItem.get_or_none(ChecklistItem.id == item_id)
+            if item is None:
+                raise HatError("That item was removed from the hat.")
+            holder = SHARED if item.shared else person_id
+            tick = Tick.get_or_none(
+                (Tick.key == item.key) & (Tick.due_on == due_on) & (Tick.holder == holder)
+            )
+            if tick is None:
+                return  # unticked already, perhaps on another terminal
+            made = self.settings.today(tick.at.replace(tzinfo=dt.UTC))
+            if made != self.today():
+                raise HatError("A tick can be taken back only the day it was made.")
+            tick.delete_instance()
+
+    # -- policies ---------------------------------------------------------------------
+
+    def policies_due(self, person_id: int) -> list[PolicyDue]:
+        """Policies of the person's hats whose newest version they have not attested."""
+        post_ids = [p for p, _ in self.hats_of(person_id)]
+        if not post_ids:
+            return []
+        policies = list(
+            Policy.select()
+            .join(PolicyPost)
+            .where(PolicyPost.post.in_(post_ids))
+            .distinct()
+            .order_by(Policy.title)
+        )
+        due = []
+        for policy in policies:
+            versions = list(
+                PolicyVersion.select()
+                .where(PolicyVersion.policy == policy.id)
+                .order_by(PolicyVersion.number.desc())
+            )
+            if not versions:
+                continue
+            attested = {
+                a.version_id
+                for a in Attestation.select().where(
+                    (Attestation.staff == person_id)
+                    & Attestation.version.in_([v.id for v in versions])
+                )
+            }
+            newest = versions[0]
+            if newest.id in attested:
+                continue
+            before = next((v.number for v in versions if v.id in attested), None)
+            due.append(
+                PolicyDue(policy.id, policy.title, newest.id, newest.number, before, newest.body)
+            )
+        return due
+
+    def attest(self, version_id: int, person_id: int) -> None:
+        with self.database.atomic():
+            version = PolicyVersion.get_or_none(PolicyVersion.id == version_id)
+            if version is None:
+                raise HatError("That policy was deleted; nothing was recorded.")
+            newest = (
+                PolicyVersion.select(PolicyVersion.number)
+                .where(PolicyVersion.policy == version.policy_id)
+                .order_by(PolicyVersion.number.desc())
+                .scalar()
+            )
+            if newest != version.number:
+                raise HatError(
+                    f"The policy has a newer version (v{newest}) since you opened it: read that."
+                )
+            Attestation.insert(
+                version=version_id, staff=person_id, at=self._now()
+            ).on_conflict_ignore().execute()
+
+    def policies(self) -> list[tuple[int, str, int]]:
+        """Every policy: (id, title, newest version number)."""
+        rows = []
+        for policy in Policy.select().order_by(Policy.title):
+            newest = (
+                PolicyVersion.select(PolicyVersion.number)
+                .where(PolicyVersion.policy == policy.id)
+                .order_by(PolicyVersion.number.desc())
+                .scalar()
+            )
+            rows.append((policy.id, policy.title, newest or 0))
+        return rows
+
+    def policy(self, policy_id: int) -> tuple[Policy, PolicyVersion, list[tuple[int, str]]]:
+        """A policy, its newest version, and the posts whose holders attest to it."""
+        policy = Policy.get_or_none(Policy.id == policy_id)
+        if policy is None:
+            raise HatError("That policy was deleted (on another terminal, perhaps).")
+        newest = (
+            PolicyVersion.select()
+            .where(PolicyVersion.policy == policy_id)
+            .order_by(PolicyVersion.number.desc())
+            .get()
+        )
+        posts = [
+            (p.id, p.title)
+            for p in Post.select().join(PolicyPost).where(PolicyPost.policy == policy_id)
+        ]
+        return policy, newest, posts
+
+    def write_policy(self, title: str, body: str, post_ids: Sequence[int] = ()) -> int:
+        """A new policy, version 1."""
+        title = _required(title, "A policy needs a title.")
+        body = _required(body, "A policy needs its text.")
+        with self.database.atomic():
+            if Policy.select().where(Policy.title == title).exists():
+                raise HatError(f"There is already a policy called {title!r}.")
+            policy = Policy.create(title=title, created=self._now())
+            PolicyVersion.create(
+                policy=policy, number=1, body=body, by=self.staff_id, at=self._now()
+            )
+            for post_id in post_ids:
+                PolicyPost.insert(policy=policy, post=post_id).on_conflict_ignore().execute()
+            return int(policy.id)
+
+    def revise_policy(self, policy_id: int, body: str, title: str | None = None) -> int:
+        """A new version: every holder concerned must attest again. Returns its number."""
+        body = _required(body, "A policy needs its text.")
+        with self.database.atomic():
+            policy, newest, _ = self.policy(policy_id)
+            if title is not None and title.strip() and title.strip() != policy.title:
+                self._rename_policy(policy, title.strip())
+            if body == newest.body:
+                return int(newest.number)  # nothing changed: nobody is asked again
+            number = int(newest.number) + 1
+            PolicyVersion.create(
+                policy=policy_id, number=number, body=body, by=self.staff_id, at=self._now()
+            )
+            return number
+
+    def _rename_policy(self, policy: Policy, title: str) -> None:
+        if Policy.select().where((Policy.title == title) & (Policy.id != policy.id)).exists():
+            raise HatError(f"There is already a policy called {title!r}.")
+        policy.title = title
+        policy.save()
+
+    def set_policy_posts(self, policy_id: int, post_ids: Sequence[int]) -> None:
+        with self.database.atomic():
+            PolicyPost.delete().where(PolicyPost.policy == policy_id).execute()
+            for post_id in post_ids:
+                PolicyPost.create(policy=policy_id, post=post_id)
+
+    # -- training checksheets ---------------------------------------------------------
+
+    def _checksheets_of(
+        self, person_id: int, posts: Sequence[tuple[int, str]]
+    ) -> list[ChecksheetProgress]:
+        progress = []
+        for post_id, title in posts:
+            steps = [
+                s.id
+                for s in ChecksheetStep.select(ChecksheetStep.id).where(
+                    (ChecksheetStep.post == post_id) & (ChecksheetStep.active == True)  # noqa: E712
+                )
+            ]
+            if not steps:
+                continue
+            done = (
+                StepSignoff.select()
+                .where(StepSignoff.step.in_(steps) & (StepSignoff.staff == person_id))
+                .count()
+            )
+            progress.append(ChecksheetProgress(post_id, title, done, len(steps)))
+        return progress
+
+    def sign_off(self, step_id: int, trainee_id: int) -> None:
+        """The manager signs a trainee's step off, dated now."""
+        with self.database.atomic():
+            step = ChecksheetStep.get_or_none(ChecksheetStep.id == step_id)
+            if step is None or not step.active:
+                raise HatError("That checksheet step was removed.")
+            if trainee_id == self.staff_id:
+                raise HatError("A step is signed off by someone else, not by its trainee.")
+            StepSignoff.insert(
+                step=step_id, staff=trainee_id, signed_by=self.staff_id, at=self._now()
+            ).on_conflict_ignore().execute()
+
+    def unsign(self, step_id: int, trainee_id: int) -> None:
+        StepSignoff.delete().where(
+            (StepSignoff.step == step_id) & (StepSignoff.staff == trainee_id)
+        ).execute()
+
+    # -- compliance -------------------------------------------------------------------
+
+    def occurrences(
+        self, first: dt.date, last: dt.date, person_ids: Sequence[int] | None = None
+    ) -> list[Occurrence]:
+        """Every occurrence due from `first` to `last` (by `due_on`), not yet-open ones."""
+        now = self.clock.now()
+        holdings = _rows(
+            HatHolder.select(HatHolder.post, HatHolder.staff, HatHolder.since, HatHolder.until)
+            .where(
+                (HatHolder.since <= last) & (HatHolder.until.is_null() | (HatHolder.until > first))
+            )
+            .tuples()
+        )
+        if person_ids is not None:
+            wanted = set(person_ids)
+            holdings = [h for h in holdings if h[1] in wanted]
+        if not holdings:
+            return []
+        by_post: dict[int, list[tuple[int, dt.date, dt.date | None]]] = defaultdict(list)
+        for post_id, staff_id, since, until in holdings:
+            by_post[post_id].append((staff_id, since, until))
+        titles: dict[int, str] = dict(_rows(Post.select(Post.id, Post.title).tuples()))
+        items = list(
+            ChecklistItem.select(
+                ChecklistItem.id,
+                ChecklistItem.key,
+                ChecklistItem.post,
+                ChecklistItem.text,
+                ChecklistItem.frequency,
+                ChecklistItem.due_time,
+                ChecklistItem.shared,
+                ChecklistItem.start,
+                ChecklistItem.end,
+            ).where(
+                ChecklistItem.post.in_(list(by_post))
+                & (ChecklistItem.start <= last)
+                & (ChecklistItem.end.is_null() | (ChecklistItem.end > first))
+            )
+        )
+        on_leave = self._leave(
+            {s for s, _, _ in (h for hs in by_post.values() for h in hs)}, first, last
+        )
+        ticks = self._ticks_between(first, last)
+        found = []
+        for item in items:
+            start = max(first, item.start)
+            stop = last if item.end is None else min(last, item.end - dt.timedelta(days=1))
+            for due_on in self.periods.due_days(item.frequency, start, stop):
+                deadline = self.periods.deadline(item.frequency, due_on, item.due_time)
+                for staff_id, since, until in by_post[item.post_id]:
+                    if not _in_force(since, until, due_on) or (staff_id, due_on) in on_leave:
+                        continue
+                    holder = SHARED if item.shared else staff_id
+                    tick = ticks.get((item.key, due_on, holder))
+                    if tick is None and now < deadline:
+                        continue  # not due yet
+                    found.append(self._settled(item, due_on, deadline, staff_id, titles, tick, now))
+        return found
+
+    def _settled(
+        self,
+        item: ChecklistItem,
+        due_on: dt.date,
+        deadline: dt.datetime,
+        person_id: int,
+        titles: dict[int, str],
+        tick: tuple[dt.datetime, str | None] | None,
+        now: dt.datetime,
+    ) -> Occurrence:
+        if tick is not None:
+            at = tick[0].replace(tzinfo=dt.UTC)
+            state = State.DONE if at <= deadline else State.LATE
+        else:
+            at = None
+            state = State.OVERDUE if self._tickable(item.frequency, due_on, now) else State.MISSED
+        return Occurrence(
+            item_id=item.id,
+            key=item.key,
+            post_id=item.post_id,
+            post=titles.get(item.post_id, ""),
+            text=item.text,
+            frequency=item.frequency,
+            due_on=due_on,
+            deadline=deadline,
+            due_time=item.due_time,
+            person_id=person_id,
+            shared=item.shared,
+            state=state,
+            ticked_by=tick[1] if tick else None,
+            ticked_at=at,
+        )
+
+    def _ticks_between(
+        self, first: dt.date, last: dt.date
+    ) -> dict[tuple[int, dt.date, int], tuple[dt.datetime, str | None]]:
+        names: dict[int, str] = dict(_rows(Staff.select(Staff.id, Staff.name).tuples()))
+        query = (
+            Tick.select(Tick.key, Tick.due_on, Tick.holder, Tick.at, Tick.by)
+            .where(Tick.due_on.between(first, last))
+            .tuples()
+        )
+        return {(key, on, holder): (at, names.get(by)) for key, on, holder, at, by in _rows(query)}
+
+    def _leave(
+        self, person_ids: Iterable[int], first: dt.date, last: dt.date
+    ) -> set[tuple[int, dt.date]]:
+        """The (person, day) pairs spent on leave from `first` to `last`."""
+        away: set[tuple[int, dt.date]] = set()
+        for leave in Leave.select().where(
+            Leave.staff.in_(list(person_ids)) & (Leave.start <= last) & (Leave.end >= first)
+        ):
+            day = max(first, leave.start)
+            while day <= min(last, leave.end):
+                away.add((leave.staff_id, day))
+                day += dt.timedelta(days=1)
+        return away
+
+    def compliance(
+        self,
+        first: dt.date,
+        last: dt.date,
+        by_week: bool = False,
+        person_ids: Sequence[int] | None = None,
+    ) -> Compliance:
+        """The compliance matrix from `first` to `last`: by day, or by stats week."""
+        if by_week:
+            weeks = self.periods.weeks
+            periods = list(self.periods.due_days(Frequency.WEEKLY, first, last))
+            if not periods or periods[-1] < last:
+                periods.append(weeks.week_of_day(last))
+
+            def period_of(day: dt.date) -> dt.date:
+                return weeks.week_of_day(day)
+        else:
+            periods = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+            def period_of(day: dt.date) -> dt.date:
+                return day
+
+        people = self.people()
+        if person_ids is not None:
+            people = [p for p in people if p[0] in set(person_ids)]
+        matrix = Compliance(periods=periods, by_week=by_week, people=[])
+        seen: set[int] = set()
+        for found in self.occurrences(first, last, [p for p, _ in people]):
+            seen.add(found.person_id)
+            period = period_of(found.due_on)
+            matrix.cells.setdefault((found.person_id, period), Tally()).add(found)
+            matrix.totals.setdefault(found.person_id, Tally()).add(found)
+            matrix.by_post.setdefault((found.person_id, found.post_id), Tally()).add(found)
+            matrix.posts[found.post_id] = found.post
+        matrix.people = [p for p in people if p[0] in seen]
+        return matrix
+
+    def outstanding_attestations(self) -> list[Outstanding]:
+        """Who owes which policy an attestation, for the manager."""
+        owed = []
+        for person_id, name in self.people():
+            for due in self.policies_due(person_id):
+                owed.append(Outstanding(name, due.title, due.number))
+        return owed
+
+    def checksheets_in_progress(self) -> list[tuple[str, ChecksheetProgress]]:
+        """Each holder's unfinished training checksheets."""
+        found = []
+        for person_id, name in self.people():
+            for progress in self._checksheets_of(person_id, self.hats_of(person_id)):
+                if progress.done < progress.total:
+                    found.append((name, progress))
+        return found
+
+    # -- writing hats -------------------------------------------------------------------
+
+    def create_post(self, title: str, purpose: str = "", product: str = "") -> int:
+        title = _required(title, "A hat needs a title.")
+        with self.database.atomic():
+            self._check_title_free(title)
+            last = Post.select(Post.position).order_by(Post.position.desc()).scalar() or 0
+            post = Post.create(
+                title=title, purpose=purpose.strip(), product=product.strip(), position=last + 1
+            )
+            return int(post.id)
+
+    def _check_title_free(self, title: str, but: int | None = None) -> None:
+        clash = Post.select().where(Post.title**title)  # case-insensitive
+        if but is not None:
+            clash = clash.where(Post.id != but)
+        if clash.exists():
+            raise HatError(f"There is already a hat called {title!r}.")
+
+    def update_post(
+        self,
+        post_id: int,
+        title: str | None = None,
+        purpose: str | None = None,
+        product: str | None = None,
+    ) -> None:
+        with self.database.atomic():
+            post = self._post(post_id)
+            if title is not None:
+                title = _required(title, "A hat needs a title.")
+                self._check_title_free(title, but=post_id)
+                post.title = title
+            if purpose is not None:
+                post.purpose = purpose.strip()
+            if product is not None:
+                post.product = product.strip()
+            post.save()
+
+    def _post(self, post_id: int) -> Post:
+        post = Post.get_or_none(Post.id == post_id)
+        if post is None:
+            raise HatError("That hat was deleted (on another terminal, perhaps).")
+        return post
+
+    def delete_post(self, post_id: int) -> None:
+        """Delete a hat nobody holds now. Its stats stay, without a post."""
+        with self.database.atomic():
+            post = self._post(post_id)
+            held = self.holders(post_id)
+            if held:
+                names = ", ".join(name for _, name in held)
+                raise HatError(
+                    f"{names} {'holds' if len(held) == 1 else 'hold'} the {post.title} hat: "
+                    "take them off it (or give it to someone else) first."
+                )
+            if Tick.select().join(ChecklistItem).where(ChecklistItem.post == post_id).exists():
+                raise HatError(
+                    f"The {post.title} hat has ticks on record: its history is kept. "
+                    "Take its items off instead."
+                )
+            HatHolder.delete().where(HatHolder.post == post_id).execute()
+            post.delete_instance()
+
+    def add_holder(self, post_id: int, staff_id: int) -> None:
+        today = self.today()
+        with self.database.atomic():
+            self._post(post_id)
+            if any(s == staff_id for s, _ in self.holders(post_id, today)):
+                return
+            HatHolder.create(post=post_id, staff=staff_id, since=today)
+
+    def remove_holder(self, post_id: int, staff_id: int) -> None:
+        """From today on the person no longer holds the hat; their history stays."""
+        today = self.today()
+        with self.database.atomic():
+            for holding in HatHolder.select().where(
+                (HatHolder.post == post_id) & (HatHolder.staff == staff_id)
+            ):
+                if holding.since >= today:
+                    holding.delete_instance()  # given and taken back today: never held
+                elif holding.until is None or holding.until > today:
+                    holding.until = today
+                    holding.save()
+
+    def add_duty(self, post_id: int, text: str) -> int:
+        text = _required(text, "A duty needs its text.")
+        with self.database.atomic():
+            self._post(post_id)
+            last = (
+                Duty.select(Duty.position)
+                .where(Duty.post == post_id)
+                .order_by(Duty.position.desc())
+                .scalar()
+            )
+            return int(Duty.create(post=post_id, text=text, position=(last or 0) + 1).id)
+
+    def edit_duty(self, duty_id: int, text: str) -> None:
+        text = _required(text, "A duty needs its text.")
+        Duty.update(text=text).where(Duty.id == duty_id).execute()
+
+    def remove_duty(self, duty_id: int) -> None:
+        Duty.delete().where(Duty.id == duty_id).execute()
+
+    def move_duty(self, duty_id: int, step: int) -> None:
+        with self.database.atomic():
+            duty = Duty.get_or_none(Duty.id == duty_id)
+            if duty is None:
+                return
+            siblings = list(
+                Duty.select().where(Duty.post == duty.post_id).order_by(Duty.position, Duty.id)
+            )
+            _move(siblings, duty_id, step)
+
+    def add_item(
+        self,
+        post_id: int,
+        text: str,
+        frequency: str = Frequency.DAILY,
+        due_time: str | None = None,
+        shared: bool = False,
+    ) -> int:
+        """A new checklist item, due from today."""
+        text = _required(text, "A checklist item needs its text.")
+        frequency = _frequency(frequency)
+        due_time = parse_due_time(due_time)
+        today = self.today()
+        with self.database.atomic():
+            self._post(post_id)
+            items = self._items_in_force(post_id, today)
+            position = (items[-1].position if items else 0) + 1
+            item = ChecklistItem.create(
+                key=0,
+                post=post_id,
+                text=text,
+                frequency=frequency,
+                due_time=due_time,
+                shared=shared,
+                position=position,
+                start=today,
+                created=self._now(),
+            )
+            item.key = item.id
+            item.save()
+            return int(item.id)
+
+    def edit_item(
+        self,
+        item_id: int,
+        text: str | None = None,
+        frequency: str | None = None,
+        due_time: str | None = None,
+        shared: bool | None = None,
+    ) -> int:
+        """Change an item from today on; ticks already made keep what they ticked.
+
+        Returns the id of the version now in force.
+        """
+        today = self.today()
+        with self.database.atomic():
+            item = self._item_now(item_id, today)
+            changed = {
+                "text": item.text
+                if text is None
+                else _required(text, "A checklist item needs its text."),
+                "frequency": item.frequency if frequency is None else _frequency(frequency),
+                "due_time": item.due_time if due_time is None else parse_due_time(due_time),
+                "shared": item.shared if shared is None else shared,
+            }
+            if all(getattr(item, name) == value for name, value in changed.items()):
+                return int(item.id)
+            if item.start == today and not Tick.select().where(Tick.item == item.id).exists():
+                ChecklistItem.update(**changed).where(ChecklistItem.id == item.id).execute()
+                return int(item.id)
+            item.end = today
+            item.save()
+            new = ChecklistItem.create(
+                key=item.key,
+                post=item.post_id,
+                position=item.position,
+                start=today,
+                created=self._now(),
+                **changed,
+            )
+            return int(new.id)
+
+    def _item_now(self, item_id: int, today: dt.date) -> ChecklistItem:
+        item = ChecklistItem.get_or_none(ChecklistItem.id == item_id)
+        if item is not None and not _in_force(item.start, item.end, today):
+            item = (  # another terminal made a newer version: change that one
+                ChecklistItem.select()
+                .where(
+                    (ChecklistItem.key == item.key)
+                    & (ChecklistItem.start <= today)
+                    & (ChecklistItem.end.is_null() | (ChecklistItem.end > today))
+                )
+                .first()
+            )
+        if item is None:
+            raise HatError("That item was removed from the hat (on another terminal, perhaps).")
+        return item
+
+    def remove_item(self, item_id: int) -> None:
+        """The item is no longer due from today on; its ticks stay in the record."""
+        today = self.today()
+        with self.database.atomic():
+            item = self._item_now(item_id, today)
+            if item.start >= today and not Tick.select().where(Tick.key == item.key).exists():
+                ChecklistItem.delete().where(ChecklistItem.key == item.key).execute()
+                return
+            item.end = today
+            item.save()
+
+    def move_item(self, item_id: int, step: int) -> None:
+        today = self.today()
+        with self.database.atomic():
+            item = self._item_now(item_id, today)
+            _move(self._items_in_force(item.post_id, today), item.id, step)
+
+    def add_step(self, post_id: int, text: str) -> int:
+        text = _required(text, "A checksheet step needs its text.")
+        with self.database.atomic():
+            self._post(post_id)
+            last = (
+                ChecksheetStep.select(ChecksheetStep.position)
+                .where(ChecksheetStep.post == post_id)
+                .order_by(ChecksheetStep.position.desc())
+                .scalar()
+            )
+            return int(ChecksheetStep.create(post=post_id, text=text, position=(last or 0) + 1).id)
+
+    def remove_step(self, step_id: int) -> None:
+        """Off the checksheet; sign-offs already given stay on record."""
+        ChecksheetStep.update(active=False).where(ChecksheetStep.id == step_id).execute()
+
+    def add_leave(self, staff_id: int, start: dt.date, end: dt.date, note: str = "") -> int:
+        if end < start:
+            raise HatError("Leave ends on or after the day it starts.")
+        return int(Leave.create(staff=staff_id, start=start, end=end, note=note.strip()).id)
+
+
+def _rows(query: Any) -> list[tuple[Any, ...]]:
+    """A `.tuples()` query's rows, typed for mypy (peewee's stubs yield models)."""
+    return list(query)
+
+
+def _required(text: str | None, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise HatError(message)
+    return text
+
+
+def _frequency(text: str) -> str:
+    try:
+        return Frequency(text.strip().lower())
+    except ValueError:
+        raise HatError("How often: daily, weekly or monthly.") from None
+
+
+def _move(rows: Sequence[Any], row_id: int, step: int) -> None:
+    """Move one row `step` places in a positioned list, renumbering the list."""
+    ordered = list(rows)
+    index = next((n for n, row in enumerate(ordered) if row.id == row_id), None)
+    if index is None:
+        return
+    target = max(0, min(len(ordered) - 1, index + step))
+    ordered.insert(target, ordered.pop(index))
+    for position, row in enumerate(ordered, start=1):
+        if row.position != position:
+            row.position = position
+            row.save()
