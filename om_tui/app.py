@@ -25,6 +25,7 @@ from om_tui.resources import stylesheet
 from om_tui.screens.board import FlowBoardScreen
 
 if TYPE_CHECKING:
+    from om_tui.practice.hats import Hats
     from om_tui.practice.stats import Stats
 
 log = logging.getLogger(__name__)
@@ -38,11 +39,32 @@ def _stats_screen() -> Screen[Any]:
     return StatsScreen()
 
 
+def _my_hat_screen() -> Screen[Any]:
+    from om_tui.screens.my_hat import MyHatScreen
+
+    return MyHatScreen()
+
+
+def _hats_screen() -> Screen[Any]:
+    from om_tui.screens.hat_editor import HatEditorScreen
+
+    return HatEditorScreen()
+
+
+def _compliance_screen() -> Screen[Any]:
+    from om_tui.screens.compliance import ComplianceScreen
+
+    return ComplianceScreen()
+
+
 #: The main screens, in the order of their keys. Later screens (stats, hats,
 #: people, the owner's overview) plug in here: (mode, key, title, screen class).
 MAIN_SCREENS: tuple[tuple[str, str, str, Callable[[], Screen[Any]]], ...] = (
     ("board", "1", "Board", FlowBoardScreen),
     ("stats", "2", "Stats", _stats_screen),
+    ("my_hat", "3", "My hat", _my_hat_screen),
+    ("hats", "4", "Hats", _hats_screen),
+    ("compliance", "5", "Compliance", _compliance_screen),
 )
 
 POLL_SECONDS = 0.25
@@ -58,16 +80,21 @@ class OmTuiApp(App[None]):
         stylesheet("app.tcss"),
         stylesheet("board.tcss"),
         stylesheet("stats.tcss"),
+        stylesheet("hats.tcss"),
+        stylesheet("my_hat.tcss"),
+        stylesheet("compliance.tcss"),
         stylesheet("modals.tcss"),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
-            Binding(key, f"switch_mode('{mode}')", title, id=f"app.{mode}")
+            # Not in the footer: every main screen shows them on its top line (ScreenTabs).
+            Binding(key, f"switch_mode('{mode}')", title, id=f"app.{mode}", show=False)
             for mode, key, title, _ in MAIN_SCREENS
         ),
         Binding("f1", "toggle_keys", "Keys", id="app.keys", show=False),
     ]
     MODES = {mode: screen for mode, _, _, screen in MAIN_SCREENS}
+    TABS = tuple((mode, key, title) for mode, key, title, _ in MAIN_SCREENS)
 
     def __init__(
         self,
@@ -82,6 +109,8 @@ class OmTuiApp(App[None]):
         self.practice = settings.load(database)
         self.flow = Flow(database, self.clock, self.practice, staff_id)
         self._staff_id = staff_id
+        self.person_id: int | None = staff_id
+        """Who is at this terminal: My hat is theirs. Chosen on My hat until login exists."""
         self.patients = PatientIndex()
         self.watcher = watcher or watcher_for(database)
         self.undo_stack: list[Change] = []
@@ -92,6 +121,12 @@ class OmTuiApp(App[None]):
         from om_tui.practice.stats import Stats
 
         return Stats(self.database, self.clock, self.practice, self._staff_id)
+
+    @cached_property
+    def hats(self) -> Hats:
+        from om_tui.practice.hats import Hats
+
+        return Hats(self.database, self.clock, self.practice, self._staff_id)
 
     def on_mount(self) -> None:
         self.switch_mode("board")

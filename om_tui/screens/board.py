@@ -11,6 +11,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
@@ -33,6 +34,7 @@ from om_tui.practice.flow import (
     severity,
 )
 from om_tui.screens.picker import Choice, PickerScreen
+from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
@@ -93,7 +95,9 @@ class FlowBoardScreen(Screen[None]):
         return cast("OmTuiApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="topbar")
+        with Horizontal(classes="top-line"):
+            yield Static(id="topbar")
+            yield ScreenTabs("board")
         yield Static(id="figures")
         table: DataTable[Text | str] = DataTable(
             id="board", cursor_type="row", zebra_stripes=True, cell_padding=1
@@ -226,7 +230,10 @@ class FlowBoardScreen(Screen[None]):
     def _show_header(self, now: dt.datetime) -> None:
         practice = self.om.practice
         local = practice.local(now)
-        top = Text.assemble((practice.name, "bold"), f"  {local:%a %d %b %Y  %H:%M}")
+        if self._compact:  # the time first: a narrow line crops the name, not the time
+            top = Text.assemble(f"{local:%H:%M %a %d %b}  ", (practice.name, "bold"))
+        else:
+            top = Text.assemble((practice.name, "bold"), f"  {local:%a %d %b %Y  %H:%M}")
         if self.privacy:
             top.append("  ")
             top.append(" PRIVACY ", style="reverse")

@@ -9,6 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
@@ -21,6 +22,7 @@ from om_tui.practice.stats import (
     sparkline,
 )
 from om_tui.screens.picker import Choice, PickerScreen
+from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
@@ -87,7 +89,9 @@ class StatsScreen(Screen[None]):
         return cast("OmTuiApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="stats-title")
+        with Horizontal(classes="top-line"):
+            yield Static(id="stats-title")
+            yield ScreenTabs("stats")
         table: DataTable[Text | str] = DataTable(id="stats", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static(id="stats-detail")

@@ -1,0 +1,13 @@
+"""Hats (being built)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+
+class HatEditorScreen(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("Hats")
+        yield Footer()
