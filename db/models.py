@@ -316,6 +316,7 @@ class StepSignoff(BaseModel):
     at = DateTimeField()
     step_id: int
     staff_id: int
+    signed_by_id: int | None
 
     class Meta:
         indexes = ((("step", "staff"), True),)

@@ -1,0 +1,350 @@
+"""The hats service: writing hats, ticking from one's hat, item versions, policies and
+attestations, training sign-offs, and two terminals ticking one shared item."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+
+import pytest
+from peewee import Database
+
+from db.models import (
+    Attestation,
+    ChecklistItem,
+    Frequency,
+    HatHolder,
+    PolicyVersion,
+    Post,
+    Role,
+    Staff,
+    StepSignoff,
+    Tick,
+)
+from om_tui.practice import settings
+from om_tui.practice.clock import FrozenClock
+from om_tui.practice.hats import SHARED, HatError, Hats, State
+
+from .practice_fixture import ZONE, ZONE_NAME
+
+#: Wednesday 18 November 2026; the stats week ends Thursday 19th at 14:00.
+TODAY = dt.date(2026, 11, 18)
+YESTERDAY = TODAY - dt.timedelta(days=1)
+WEEK = dt.date(2026, 11, 19)
+MONTH = dt.date(2026, 11, 30)
+
+
+def local(hour: int, minute: int = 0, day: dt.date = TODAY) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=ZONE)
+
+
+@dataclass
+class Office:
+    hats: Hats
+    clock: FrozenClock
+    manager: int
+    desk: int
+    other_desk: int
+    reception: int
+
+
+@pytest.fixture
+def office(database: Database) -> Office:
+    settings.set_timezone(database, ZONE_NAME)
+    manager = Staff.create(name="Karen Miles", initials="KM", role=Role.OFFICE_MANAGER).id
+    desk = Staff.create(name="Jenny Ortiz", initials="JO", role=Role.FRONT_DESK).id
+    other = Staff.create(name="Sam Lee", initials="SL", role=Role.FRONT_DESK).id
+    clock = FrozenClock(local(8, 0, day=TODAY - dt.timedelta(days=7)))
+    hats = Hats(database, clock, settings.load(database), staff_id=manager)
+    reception = hats.create_post("Receptionist", purpose="Welcome every patient")
+    hats.add_holder(reception, desk)
+    hats.add_holder(reception, other)
+    clock.set(local(10, 0))
+    return Office(hats, clock, manager, desk, other, reception)
+
+
+def item(office: Office, text: str, frequency: str = Frequency.DAILY, **options: object) -> int:
+    """An item that has been on the hat for a week already."""
+    item_id = office.hats.add_item(office.reception, text, frequency, **options)  # type: ignore[arg-type]
+    ChecklistItem.update(start=TODAY - dt.timedelta(days=7)).where(
+        ChecklistItem.id == item_id
+    ).execute()
+    return item_id
+
+
+def mine(office: Office, person: int | None = None) -> dict[str, State]:
+    today = office.hats.my_hat(person or office.desk)
+    return {o.text: o.state for o in (*today.today, *today.week, *today.month)}
+
+
+# -- writing hats ---------------------------------------------------------------------
+
+
+def test_a_hat_needs_a_title_and_a_free_one(office: Office) -> None:
+    with pytest.raises(HatError, match="needs a title"):
+        office.hats.create_post("   ")
+    with pytest.raises(HatError, match="already a hat called"):
+        office.hats.create_post("receptionist")  # names differ only by case: one post
+    assert Post.select().count() == 1
+
+
+def test_an_item_needs_text_and_a_known_frequency(office: Office) -> None:
+    with pytest.raises(HatError, match="needs its text"):
+        office.hats.add_item(office.reception, "")
+    with pytest.raises(HatError, match="daily, weekly or monthly"):
+        office.hats.add_item(office.reception, "Call", "hourly")
+    with pytest.raises(HatError, match="time of day"):
+        office.hats.add_item(office.reception, "Call", Frequency.DAILY, "25:00")
+    assert ChecklistItem.select().count() == 0
+
+
+def test_a_held_hat_cannot_be_deleted(office: Office) -> None:
+    with pytest.raises(HatError, match="Jenny Ortiz, Sam Lee hold the Receptionist hat"):
+        office.hats.delete_post(office.reception)
+    assert Post.select().count() == 1
+    office.hats.remove_holder(office.reception, office.desk)
+    office.hats.remove_holder(office.reception, office.other_desk)
+    office.hats.delete_post(office.reception)
+    assert Post.select().count() == 0
+
+
+def test_a_hat_with_ticks_on_record_is_kept(office: Office) -> None:
+    phones = item(office, "Phones on")
+    office.hats.tick(phones, TODAY, office.desk)
+    office.hats.remove_holder(office.reception, office.desk)
+    office.hats.remove_holder(office.reception, office.other_desk)
+    with pytest.raises(HatError, match="ticks on record"):
+        office.hats.delete_post(office.reception)
+
+
+def test_taking_someone_off_a_hat_keeps_their_history(office: Office) -> None:
+    office.hats.remove_holder(office.reception, office.desk)
+    holding = HatHolder.get(HatHolder.staff == office.desk)
+    assert holding.until == TODAY
+    assert office.hats.hats_of(office.desk) == []
+    assert office.hats.hats_of(office.desk, YESTERDAY) == [(office.reception, "Receptionist")]
+
+
+def test_duties_and_items_keep_their_order_and_move(office: Office) -> None:
+    first = office.hats.add_duty(office.reception, "Greets patients")
+    office.hats.add_duty(office.reception, "Books ahead")
+    office.hats.move_duty(first, 1)
+    a, b, c = (item(office, text) for text in "ABC")
+    office.hats.move_item(c, -2)
+    detail = office.hats.detail(office.reception)
+    assert [text for _, text in detail.duties] == ["Books ahead", "Greets patients"]
+    assert [line.text for line in detail.items] == ["C", "A", "B"]
+    assert a != b
+
+
+# -- ticking ------------------------------------------------------------------------
+
+
+def test_a_tick_is_saved_at_once_and_on_time_before_the_due_time(office: Office) -> None:
+    calls = item(office, "Call no-shows", due_time="10:30")
+    done = office.hats.tick(calls, TODAY, office.desk)
+    assert done.state == State.DONE
+    tick = Tick.get()
+    assert (tick.due_on, tick.holder, tick.by_id) == (TODAY, office.desk, office.desk)
+
+
+def test_a_tick_after_the_due_time_is_late_and_an_undone_one_overdue(office: Office) -> None:
+    calls = item(office, "Call no-shows", due_time="09:00")
+    item(office, "Confirm tomorrow", due_time="09:30")
+    item(office, "Tidy up")
+    states = mine(office)
+    assert states == {
+        "Call no-shows": State.OVERDUE,
+        "Confirm tomorrow": State.OVERDUE,
+        "Tidy up": State.OPEN,
+    }
+    assert office.hats.tick(calls, TODAY, office.desk).state == State.LATE
+
+
+def test_overdue_items_come_first_yesterdays_too(office: Office) -> None:
+    item(office, "Tidy up")
+    item(office, "Phones on", due_time="08:00")
+    item(office, "Deposit", due_time="16:00")
+    today = office.hats.my_hat(office.desk).today
+    assert [(o.text, o.due_on, o.state) for o in today] == [
+        ("Phones on", YESTERDAY, State.OVERDUE),  # by day, then by due time
+        ("Deposit", YESTERDAY, State.OVERDUE),
+        ("Tidy up", YESTERDAY, State.OVERDUE),
+        ("Phones on", TODAY, State.OVERDUE),
+        ("Deposit", TODAY, State.OPEN),
+        ("Tidy up", TODAY, State.OPEN),
+    ]
+
+
+def test_yesterdays_item_may_be_done_late_but_not_last_weeks(office: Office) -> None:
+    tidy = item(office, "Tidy up")
+    assert office.hats.tick(tidy, YESTERDAY, office.desk).state == State.LATE
+    with pytest.raises(HatError, match="period is closed"):
+        office.hats.tick(tidy, TODAY - dt.timedelta(days=2), office.desk)
+
+
+def test_only_a_holder_ticks(office: Office) -> None:
+    tidy = item(office, "Tidy up")
+    with pytest.raises(HatError, match="Only a holder of the Receptionist hat"):
+        office.hats.tick(tidy, TODAY, office.manager)
+    assert Tick.select().count() == 0
+
+
+def test_untick_the_same_day_only(office: Office) -> None:
+    tidy = item(office, "Tidy up")
+    office.hats.tick(tidy, TODAY, office.desk)
+    office.hats.untick(tidy, TODAY, office.desk)
+    assert Tick.select().count() == 0
+    office.hats.tick(tidy, TODAY, office.desk)
+    office.clock.set(local(9, 0, day=TODAY + dt.timedelta(days=1)))
+    with pytest.raises(HatError, match="only the day it was made"):
+        office.hats.untick(tidy, TODAY, office.desk)
+    assert Tick.select().count() == 1
+
+
+def test_a_personal_item_is_owed_by_each_holder(office: Office) -> None:
+    calls = item(office, "Call no-shows")
+    office.hats.tick(calls, TODAY, office.desk)
+    assert mine(office, office.desk)["Call no-shows"] == State.DONE
+    assert mine(office, office.other_desk)["Call no-shows"] == State.OPEN
+
+
+def test_a_shared_item_is_one_tick_for_every_holder(office: Office) -> None:
+    drawer = item(office, "Balance the drawer", shared=True)
+    done = office.hats.tick(drawer, TODAY, office.desk)
+    again = office.hats.tick(drawer, TODAY, office.other_desk)  # on the other screen, later
+    assert Tick.select().count() == 1
+    assert Tick.get().holder == SHARED
+    assert done.ticked_by == again.ticked_by == "Jenny Ortiz"
+    assert mine(office, office.other_desk)["Balance the drawer"] == State.DONE
+
+
+def test_two_terminals_ticking_one_shared_item_at_once_make_one_record(office: Office) -> None:
+    drawer = item(office, "Balance the drawer", shared=True)
+    database = office.hats.database
+    start = threading.Barrier(2, timeout=10)
+    results: dict[int, str | None] = {}
+    errors: list[BaseException] = []
+
+    def terminal(person: int) -> None:
+        hats = Hats(database, office.clock, settings.load(database))  # its own connection
+        try:
+            start.wait()
+            results[person] = hats.tick(drawer, TODAY, person).ticked_by
+        except BaseException as error:  # recorded, so the test sees every outcome
+            errors.append(error)
+        finally:
+            database.close()  # this thread's connection
+
+    people = (office.desk, office.other_desk)
+    threads = [threading.Thread(target=terminal, args=(person,)) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert Tick.select().count() == 1
+    first = Staff.get_by_id(Tick.get().by_id).name
+    assert results == {office.desk: first, office.other_desk: first}  # both show the one record
+
+
+# -- item versions ------------------------------------------------------------------
+
+
+def test_editing_an_item_keeps_what_old_ticks_ticked(office: Office) -> None:
+    calls = item(office, "Call no-shows", due_time="10:30")
+    office.hats.tick(calls, YESTERDAY, office.desk)
+    new = office.hats.edit_item(calls, text="Call no-shows and cancellations", due_time="11:00")
+    assert new != calls
+    old = ChecklistItem.get_by_id(calls)
+    assert (old.text, old.end) == ("Call no-shows", TODAY)
+    assert Tick.get().item.text == "Call no-shows"  # the record says what was done
+    lines = office.hats.detail(office.reception).items
+    assert [(line.text, line.due_time) for line in lines] == [
+        ("Call no-shows and cancellations", "11:00")
+    ]
+
+
+def test_a_tick_made_before_an_edit_still_counts_that_period(office: Office) -> None:
+    weekly = item(office, "Reactivation calls", Frequency.WEEKLY)
+    office.hats.tick(weekly, WEEK, office.desk)
+    office.hats.edit_item(weekly, text="Reactivation calls: 20 patients")
+    assert mine(office)["Reactivation calls: 20 patients"] == State.DONE
+
+
+def test_an_item_made_today_is_edited_in_place(office: Office) -> None:
+    made = office.hats.add_item(office.reception, "Typo itme")
+    assert office.hats.edit_item(made, text="Typo item") == made
+    assert ChecklistItem.select().count() == 1
+
+
+def test_removing_an_item_ends_it_and_keeps_its_ticks(office: Office) -> None:
+    tidy = item(office, "Tidy up")
+    office.hats.tick(tidy, YESTERDAY, office.desk)
+    office.hats.remove_item(tidy)
+    assert ChecklistItem.get_by_id(tidy).end == TODAY
+    assert Tick.select().count() == 1
+    assert "Tidy up" not in mine(office)
+    assert office.hats.detail(office.reception).items == []
+
+
+def test_an_item_is_due_from_its_start_only(office: Office) -> None:
+    office.hats.add_item(office.reception, "New today", due_time="09:00")
+    assert [o.due_on for o in office.hats.my_hat(office.desk).today] == [TODAY]
+
+
+# -- policies and training ------------------------------------------------------------
+
+
+def test_a_new_policy_version_asks_holders_to_attest_again(office: Office) -> None:
+    policy = office.hats.write_policy("Cash handling", "# Count twice", [office.reception])
+    due = office.hats.policies_due(office.desk)
+    assert [(p.title, p.number, p.attested_number) for p in due] == [("Cash handling", 1, None)]
+    office.hats.attest(due[0].version_id, office.desk)
+    assert office.hats.policies_due(office.desk) == []
+    assert office.hats.revise_policy(policy, "# Count twice, sign the sheet") == 2
+    again = office.hats.policies_due(office.desk)
+    assert [(p.number, p.attested_number) for p in again] == [(2, 1)]
+    assert office.hats.policies_due(office.manager) == []  # not a receptionist
+
+
+def test_the_same_text_is_not_a_new_version(office: Office) -> None:
+    policy = office.hats.write_policy("Cash handling", "# Count twice", [office.reception])
+    assert office.hats.revise_policy(policy, "# Count twice") == 1
+    assert PolicyVersion.select().count() == 1
+
+
+def test_attesting_an_old_version_is_refused(office: Office) -> None:
+    policy = office.hats.write_policy("Cash handling", "v1", [office.reception])
+    first = office.hats.policies_due(office.desk)[0].version_id
+    office.hats.revise_policy(policy, "v2")
+    with pytest.raises(HatError, match="newer version"):
+        office.hats.attest(first, office.desk)
+    assert Attestation.select().count() == 0
+
+
+def test_policies_need_a_title_text_and_a_free_title(office: Office) -> None:
+    with pytest.raises(HatError, match="needs a title"):
+        office.hats.write_policy(" ", "text")
+    with pytest.raises(HatError, match="needs its text"):
+        office.hats.write_policy("Dress code", "  ")
+    office.hats.write_policy("Dress code", "Scrubs")
+    with pytest.raises(HatError, match="already a policy"):
+        office.hats.write_policy("Dress code", "Suits")
+
+
+def test_the_manager_signs_off_a_step_a_trainee_cannot(office: Office) -> None:
+    step = office.hats.add_step(office.reception, "Drill: check in five patients")
+    office.hats.add_step(office.reception, "Read the phone policy")
+    office.hats.sign_off(step, office.desk)
+    progress = office.hats.my_hat(office.desk).checksheets
+    assert [(p.done, p.total) for p in progress] == [(1, 2)]
+    assert StepSignoff.get().signed_by_id == office.manager
+    own = Hats(office.hats.database, office.clock, office.hats.settings, staff_id=office.desk)
+    with pytest.raises(HatError, match="not by its trainee"):
+        own.sign_off(step, office.desk)
+    assert [name for name, _ in office.hats.checksheets_in_progress()] == [
+        "Jenny Ortiz",
+        "Sam Lee",
+    ]
