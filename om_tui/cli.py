@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
         help='when the stats week ends: weekday 0-6 (Monday 0) and time, e.g. "3 14:00"',
     )
     week.add_argument("when")
+    open_days = changes.add_parser(
+        "open-days",
+        help='the weekdays the office is open, when daily checklist items are due: "0 1 2 3 4"',
+    )
+    open_days.add_argument("days", help="weekday numbers, Monday 0 … Sunday 6")
     _stats_commands(commands)
     return parser
 
@@ -146,7 +151,9 @@ def _open_demo(database: Database) -> None:
 def _settings(database: Database, args: argparse.Namespace) -> int:
     from db.models import Stage
     from om_tui.practice import settings
-    from om_tui.practice.stats import StatError, WeekEnds, set_week_ends, week_ends_of
+    from om_tui.practice.hats import open_days_of, parse_open_days, set_open_days
+    from om_tui.practice.refusal import Refusal
+    from om_tui.practice.stats import WeekEnds, set_week_ends, week_ends_of
 
     try:
         if args.setting == "threshold":
@@ -159,13 +166,16 @@ def _settings(database: Database, args: argparse.Namespace) -> int:
             settings.put(database, settings.NAME, args.name)
         elif args.setting == "week-ends":
             set_week_ends(database, WeekEnds.parse(args.when))
-    except (settings.SettingError, StatError) as error:
+        elif args.setting == "open-days":
+            set_open_days(database, parse_open_days(args.days))
+    except Refusal as error:
         print(f"om-tui: {error}", file=sys.stderr)
         return 2
     current = settings.load(database)
     ends = week_ends_of(database)
     print(f"Practice:   {current.name}")
     print(f"Week ends:  {_WEEKDAYS[ends.weekday]} {ends.at:%H:%M} (stats)")
+    print(f"Open days:  {', '.join(_WEEKDAYS[day][:3] for day in sorted(open_days_of(database)))}")
     print(f"Time zone:  {current.timezone}")
     print(f"Late after: {current.late_after_minutes} min")
     for stage, limits in current.thresholds.items():

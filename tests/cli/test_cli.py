@@ -105,6 +105,20 @@ def test_the_stats_week_ending_is_set_and_checked(
     assert "Week ends:  Monday 09:00" in capsys.readouterr().out
 
 
+def test_the_open_days_are_set_and_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = str(tmp_path / "p.db")
+    assert main(["--db", target, "settings"]) == 0
+    assert "Open days:  Mon, Tue, Wed, Thu, Fri" in capsys.readouterr().out
+    assert main(["--db", target, "settings", "open-days", "0 1 2 3 4 5"]) == 0
+    assert "Open days:  Mon, Tue, Wed, Thu, Fri, Sat" in capsys.readouterr().out
+    assert main(["--db", target, "settings", "open-days", "1 8"]) == 2
+    assert "weekday numbers 0 (Monday) to 6" in capsys.readouterr().err
+    assert main(["--db", target, "settings"]) == 0
+    assert "Fri, Sat" in capsys.readouterr().out  # the bad value changed nothing
+
+
 def test_stats_are_added_changed_and_refused_from_the_command_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
