@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import os
 import sys
@@ -74,7 +75,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     open_days.add_argument("days", help="weekday numbers, Monday 0 … Sunday 6")
     _stats_commands(commands)
+    _leave_commands(commands)
     return parser
+
+
+def _leave_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    leave = commands.add_parser("leave", help="who is away: they owe no checklist items then")
+    actions = leave.add_subparsers(dest="leave_command", metavar="ACTION")
+    actions.add_parser("list", help="leave from today on (the default)")
+    add = actions.add_parser("add", help="a person away from one day to another, both included")
+    add.add_argument("name", help="the staff member (the start of the name will do)")
+    add.add_argument("first", type=_date, help="first day away, YYYY-MM-DD")
+    add.add_argument("last", type=_date, help="last day away, YYYY-MM-DD")
+    add.add_argument("--note", default="", help="e.g. holiday, course")
+    remove = actions.add_parser("remove", help="take back a leave, by its number")
+    remove.add_argument("number", type=int)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a date is YYYY-MM-DD, not {text!r}") from None
 
 
 def _stats_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -135,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         return _settings(database, args)
     if args.command == "stats":
         return _stats(database, args)
+    if args.command == "leave":
+        return _leave(database, args)
     from om_tui.app import make_app
 
     make_app(database).run()
@@ -198,6 +222,29 @@ def _start_log() -> None:
         )
     except OSError:
         logging.basicConfig(handlers=[logging.NullHandler()])
+
+
+def _leave(database: Database, args: argparse.Namespace) -> int:
+    from om_tui.practice import settings
+    from om_tui.practice.clock import SystemClock
+    from om_tui.practice.hats import HatError, Hats
+
+    hats = Hats(database, SystemClock(), settings.load(database))
+    try:
+        if args.leave_command == "add":
+            with database.atomic():
+                hats.add_leave(hats.person_named(args.name), args.first, args.last, args.note)
+        elif args.leave_command == "remove":
+            hats.remove_leave(args.number)
+    except HatError as error:
+        print(f"om-tui: {error}", file=sys.stderr)
+        return 2
+    rows = hats.leave()
+    if not rows:
+        print("No one is on leave from today on.")
+    for number, name, first, last, note in rows:
+        print(f"{number:4}  {name:24} {first:%a %d %b %Y} – {last:%a %d %b %Y}  {note}".rstrip())
+    return 0
 
 
 def _stats(database: Database, args: argparse.Namespace) -> int:

@@ -1196,10 +1196,40 @@ class Hats:
         """Off the checksheet; sign-offs already given stay on record."""
         ChecksheetStep.update(active=False).where(ChecksheetStep.id == step_id).execute()
 
+    # -- leave --------------------------------------------------------------------------
+
+    def person_named(self, name: str) -> int:
+        """A staff member by name, or by the start of it if only one name starts so."""
+        wanted = name.strip().lower()
+        people = list(Staff.select(Staff.id, Staff.name))
+        exact = [s.id for s in people if s.name.lower() == wanted]
+        starting = [s.id for s in people if wanted and s.name.lower().startswith(wanted)]
+        found = exact or starting
+        if len(found) != 1:
+            known = ", ".join(s.name for s in people)
+            raise HatError(f"No one person is called {name!r}. Staff: {known}.")
+        return int(found[0])
+
     def add_leave(self, staff_id: int, start: dt.date, end: dt.date, note: str = "") -> int:
+        """A person away from `start` to `end`, both included: they owe no items then."""
         if end < start:
             raise HatError("Leave ends on or after the day it starts.")
         return int(Leave.create(staff=staff_id, start=start, end=end, note=note.strip()).id)
+
+    def leave(self, since: dt.date | None = None) -> list[tuple[int, str, dt.date, dt.date, str]]:
+        """Leave ending on or after `since` (default today): (id, name, start, end, note)."""
+        since = since or self.today()
+        query = (
+            Leave.select(Leave, Staff)
+            .join(Staff)
+            .where(Leave.end >= since)
+            .order_by(Leave.start, Staff.name)
+        )
+        return [(row.id, row.staff.name, row.start, row.end, row.note) for row in query]
+
+    def remove_leave(self, leave_id: int) -> None:
+        if not Leave.delete().where(Leave.id == leave_id).execute():
+            raise HatError(f"There is no leave numbered {leave_id}.")
 
 
 def _rows(query: Any) -> list[tuple[Any, ...]]:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from db import open_database
+from db.models import Role, Staff
 from om_tui.cli import main
 
 
@@ -117,6 +119,29 @@ def test_the_open_days_are_set_and_checked(
     assert "weekday numbers 0 (Monday) to 6" in capsys.readouterr().err
     assert main(["--db", target, "settings"]) == 0
     assert "Fri, Sat" in capsys.readouterr().out  # the bad value changed nothing
+
+
+def test_leave_is_added_listed_and_removed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = str(tmp_path / "p.db")
+    database = open_database(target)
+    Staff.create(name="Tom Becker", initials="TB", role=Role.STAFF)
+    Staff.create(name="Tina Ray", initials="TR", role=Role.STAFF)
+    database.close()
+    assert main(["--db", target, "leave", "add", "Tom", "2099-03-02", "2099-03-06"]) == 0
+    listed = capsys.readouterr().out
+    assert "Tom Becker" in listed and "Mon 02 Mar 2099 – Fri 06 Mar 2099" in listed
+    assert main(["--db", target, "leave", "add", "T", "2099-03-02", "2099-03-06"]) == 2
+    assert "No one person is called 'T'" in capsys.readouterr().err
+    assert main(["--db", target, "leave", "add", "Tina", "2099-03-06", "2099-03-02"]) == 2
+    assert "ends on or after" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["--db", target, "leave", "add", "Tina", "March 2", "2099-03-02"])
+    assert "a date is YYYY-MM-DD" in capsys.readouterr().err
+    number = listed.split()[0]
+    assert main(["--db", target, "leave", "remove", number]) == 0
+    assert "No one is on leave" in capsys.readouterr().out
 
 
 def test_stats_are_added_changed_and_refused_from_the_command_line(
