@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from peewee import JOIN, Database, IntegrityError
 
@@ -175,6 +176,24 @@ class Periods:
                 day = _month_end(day + dt.timedelta(days=1))
 
 
+_Ticked = tuple[bool, str, int | None]
+"""A tick as the compliance walk reads it: on time?, when (UTC, as stored), by whom."""
+
+
+class _Item(NamedTuple):
+    """A checklist item version's row, as the compliance walk reads it."""
+
+    id: int
+    key: int
+    post_id: int
+    text: str
+    frequency: str
+    due_time: str | None
+    shared: bool
+    start: dt.date
+    end: dt.date | None
+
+
 def _in_force(start: dt.date, end: dt.date | None, day: dt.date) -> bool:
     return start <= day and (end is None or day < end)
 
@@ -199,7 +218,39 @@ class Occurrence:
     shared: bool
     state: State
     ticked_by: str | None = None
+    ticked_by_id: int | None = None
     ticked_at: dt.datetime | None = None
+
+    @classmethod
+    def of(
+        cls,
+        item: _Item | ChecklistItem,
+        post: str,
+        due_on: dt.date,
+        deadline: dt.datetime,
+        person_id: int,
+        state: State,
+        by_id: int | None = None,
+        by: str | None = None,
+        at: dt.datetime | None = None,
+    ) -> Occurrence:
+        return cls(
+            item_id=item.id,
+            key=item.key,
+            post_id=item.post_id,
+            post=post,
+            text=item.text,
+            frequency=item.frequency,
+            due_on=due_on,
+            deadline=deadline,
+            due_time=item.due_time,
+            person_id=person_id,
+            shared=item.shared,
+            state=state,
+            ticked_by=by,
+            ticked_by_id=by_id,
+            ticked_at=at,
+        )
 
     @property
     def holder(self) -> int:
@@ -300,10 +351,17 @@ class Tally:
         """Done on time ÷ due, or None when nothing was due."""
         return self.on_time / self.due if self.due else None
 
-    def add(self, occurrence: Occurrence) -> None:
-        self.due += 1
-        self.on_time += occurrence.state == State.DONE
-        self.late += occurrence.state == State.LATE
+    @classmethod
+    def of(cls, occurrences: Iterable[Occurrence]) -> Tally:
+        tally = cls()
+        for occurrence in occurrences:
+            tally.due += 1
+            tally.on_time += occurrence.state == State.DONE
+            tally.late += occurrence.state == State.LATE
+        return tally
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(self.due + other.due, self.on_time + other.on_time, self.late + other.late)
 
 
 @dataclass
@@ -505,7 +563,7 @@ class Hats:
             week=lists[Frequency.WEEKLY],
             month=lists[Frequency.MONTHLY],
             policies=self.policies_due(person_id),
-            checksheets=self._checksheets_of(person_id, posts),
+            checksheets=self._checksheets([person_id]).get(person_id, []),
         )
 
     def _holdings(self, person_id: int) -> dict[int, list[tuple[dt.date, dt.date | None]]]:
@@ -520,17 +578,18 @@ class Hats:
 
     def _ticks(
         self, keys: Iterable[int], days: Sequence[dt.date]
-    ) -> dict[tuple[int, dt.date, int], tuple[dt.datetime, str | None]]:
+    ) -> dict[tuple[int, dt.date, int], tuple[dt.datetime, int | None, str | None]]:
+        """(key, due_on, holder) → when ticked, by whom (id, name)."""
         keys = list(keys)
         if not keys or not days:
             return {}
         query = (
-            Tick.select(Tick.key, Tick.due_on, Tick.holder, Tick.at, Staff.name)
+            Tick.select(Tick.key, Tick.due_on, Tick.holder, Tick.at, Tick.by, Staff.name)
             .join(Staff, JOIN.LEFT_OUTER, on=(Tick.by == Staff.id))
             .where(Tick.key.in_(keys) & Tick.due_on.between(min(days), max(days)))
             .tuples()
         )
-        return {(key, on, holder): (at, name) for key, on, holder, at, name in _rows(query)}
+        return {(key, on, hold): (at, by, name) for key, on, hold, at, by, name in _rows(query)}
 
     def _occurrence(
         self,
@@ -538,7 +597,7 @@ class Hats:
         due_on: dt.date,
         person_id: int,
         post: str,
-        ticks: dict[tuple[int, dt.date, int], tuple[dt.datetime, str | None]],
+        ticks: dict[tuple[int, dt.date, int], tuple[dt.datetime, int | None, str | None]],
         now: dt.datetime,
     ) -> Occurrence:
         deadline = self.periods.deadline(item.frequency, due_on, item.due_time)
@@ -553,22 +612,8 @@ class Hats:
             state = State.OVERDUE
         else:
             state = State.MISSED
-        return Occurrence(
-            item_id=item.id,
-            key=item.key,
-            post_id=item.post_id,
-            post=post,
-            text=item.text,
-            frequency=item.frequency,
-            due_on=due_on,
-            deadline=deadline,
-            due_time=item.due_time,
-            person_id=person_id,
-            shared=item.shared,
-            state=state,
-            ticked_by=tick[1] if tick else None,
-            ticked_at=ticked_at,
-        )
+        by_id, by = (tick[1], tick[2]) if tick else (None, None)
+        return Occurrence.of(item, post, due_on, deadline, person_id, state, by_id, by, ticked_at)
 
     def _tickable(self, frequency: str, due_on: dt.date, now: dt.datetime) -> bool:
         """This period or the last one: a missed item may be done late until the next ends."""
@@ -624,40 +669,83 @@ class Hats:
 
     def policies_due(self, person_id: int) -> list[PolicyDue]:
         """Policies of the person's hats whose newest version they have not attested."""
-        post_ids = [p for p, _ in self.hats_of(person_id)]
-        if not post_ids:
-            return []
-        policies = list(
-            Policy.select()
-            .join(PolicyPost)
-            .where(PolicyPost.post.in_(post_ids))
-            .distinct()
-            .order_by(Policy.title)
+        return self._policies_owed([person_id]).get(person_id, [])
+
+    def _held_today(self, person_ids: Sequence[int]) -> dict[int, list[tuple[int, str]]]:
+        """Person → the hats they hold today, in the hats' order."""
+        today = self.today()
+        query = (
+            HatHolder.select(HatHolder.staff, HatHolder.since, HatHolder.until, Post.id, Post.title)
+            .join(Post)
+            .where(HatHolder.staff.in_(list(person_ids)))
+            .order_by(Post.position, Post.title)
+            .tuples()
         )
-        due = []
-        for policy in policies:
-            versions = list(
-                PolicyVersion.select()
-                .where(PolicyVersion.policy == policy.id)
-                .order_by(PolicyVersion.number.desc())
+        held: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for staff_id, since, until, post_id, title in _rows(query):
+            if _in_force(since, until, today) and (post_id, title) not in held[staff_id]:
+                held[staff_id].append((post_id, title))
+        return held
+
+    def _policies_owed(self, person_ids: Sequence[int]) -> dict[int, list[PolicyDue]]:
+        """Person → the policies they owe an attestation, by title (a few queries for all)."""
+        held = self._held_today(person_ids)
+        post_ids = {p for posts in held.values() for p, _ in posts}
+        if not post_ids:
+            return {}
+        policies_of: dict[int, set[int]] = defaultdict(set)
+        for policy_id, post_id in _rows(
+            PolicyPost.select(PolicyPost.policy, PolicyPost.post)
+            .where(PolicyPost.post.in_(list(post_ids)))
+            .tuples()
+        ):
+            policies_of[post_id].add(policy_id)
+        wanted = {p for ps in policies_of.values() for p in ps}
+        titles: dict[int, str] = dict(
+            _rows(
+                Policy.select(Policy.id, Policy.title).where(Policy.id.in_(list(wanted))).tuples()
             )
-            if not versions:
-                continue
-            attested = {
-                a.version_id
-                for a in Attestation.select().where(
-                    (Attestation.staff == person_id)
-                    & Attestation.version.in_([v.id for v in versions])
+        )
+        newest: dict[int, PolicyVersion] = {}
+        version_of: dict[int, tuple[int, int]] = {}  # version id → (policy, number)
+        for version in PolicyVersion.select(
+            PolicyVersion.id, PolicyVersion.policy, PolicyVersion.number
+        ).where(PolicyVersion.policy.in_(list(wanted))):
+            version_of[version.id] = (version.policy_id, version.number)
+            if version.number > getattr(newest.get(version.policy_id), "number", 0):
+                newest[version.policy_id] = version
+        attested: dict[tuple[int, int], int] = {}  # (person, policy) → highest number attested
+        for version_id, staff_id in _rows(
+            Attestation.select(Attestation.version, Attestation.staff)
+            .where(
+                Attestation.staff.in_(list(person_ids)) & Attestation.version.in_(list(version_of))
+            )
+            .tuples()
+        ):
+            policy_id, number = version_of[version_id]
+            attested[(staff_id, policy_id)] = max(number, attested.get((staff_id, policy_id), 0))
+        bodies: dict[int, str] = {}
+        owed: dict[int, list[PolicyDue]] = {}
+        for person_id, posts in held.items():
+            mine = {pol for post_id, _ in posts for pol in policies_of[post_id] if pol in newest}
+            for policy_id in sorted(mine, key=lambda p: titles[p]):
+                version = newest[policy_id]
+                before = attested.get((person_id, policy_id))
+                if before == version.number:
+                    continue
+                if version.id not in bodies:
+                    bodies[version.id] = PolicyVersion.get_by_id(version.id).body
+                owed.setdefault(person_id, []).append(
+                    PolicyDue(
+                        policy_id,
+                        titles[policy_id],
+                        version.id,
+                        version.number,
+                        before,
+                        bodies[version.id],
+                    )
                 )
-            }
-            newest = versions[0]
-            if newest.id in attested:
-                continue
-            before = next((v.number for v in versions if v.id in attested), None)
-            due.append(
-                PolicyDue(policy.id, policy.title, newest.id, newest.number, before, newest.body)
-            )
-        return due
+        return owed
 
     def attest(self, version_id: int, person_id: int) -> None:
         with self.database.atomic():
@@ -752,26 +840,37 @@ class Hats:
 
     # -- training checksheets ---------------------------------------------------------
 
-    def _checksheets_of(
-        self, person_id: int, posts: Sequence[tuple[int, str]]
-    ) -> list[ChecksheetProgress]:
-        progress = []
-        for post_id, title in posts:
-            steps = [
-                s.id
-                for s in ChecksheetStep.select(ChecksheetStep.id).where(
-                    (ChecksheetStep.post == post_id) & (ChecksheetStep.active == True)  # noqa: E712
+    def _checksheets(self, person_ids: Sequence[int]) -> dict[int, list[ChecksheetProgress]]:
+        """Person → their progress on the checksheets of the hats they hold today."""
+        held = self._held_today(person_ids)
+        post_ids = {p for posts in held.values() for p, _ in posts}
+        post_of: dict[int, int] = dict(
+            _rows(
+                ChecksheetStep.select(ChecksheetStep.id, ChecksheetStep.post)
+                .where(
+                    ChecksheetStep.post.in_(list(post_ids)) & (ChecksheetStep.active == True)  # noqa: E712
                 )
-            ]
-            if not steps:
-                continue
-            done = (
-                StepSignoff.select()
-                .where(StepSignoff.step.in_(steps) & (StepSignoff.staff == person_id))
-                .count()
+                .tuples()
             )
-            progress.append(ChecksheetProgress(post_id, title, done, len(steps)))
-        return progress
+        )
+        steps: dict[int, int] = defaultdict(int)
+        for post_id in post_of.values():
+            steps[post_id] += 1
+        done: dict[tuple[int, int], int] = defaultdict(int)
+        for step_id, staff_id in _rows(
+            StepSignoff.select(StepSignoff.step, StepSignoff.staff)
+            .where(StepSignoff.step.in_(list(post_of)) & StepSignoff.staff.in_(list(person_ids)))
+            .tuples()
+        ):
+            done[(staff_id, post_of[step_id])] += 1
+        return {
+            person_id: [
+                ChecksheetProgress(post_id, title, done[(person_id, post_id)], steps[post_id])
+                for post_id, title in posts
+                if steps[post_id]
+            ]
+            for person_id, posts in held.items()
+        }
 
     def sign_off(self, step_id: int, trainee_id: int) -> None:
         """The manager signs a trainee's step off, dated now."""
@@ -797,6 +896,46 @@ class Hats:
     ) -> list[Occurrence]:
         """Every occurrence due from `first` to `last` (by `due_on`), not yet-open ones."""
         now = self.clock.now()
+        titles: dict[int, str] = dict(_rows(Post.select(Post.id, Post.title).tuples()))
+        names: dict[int, str] = dict(_rows(Staff.select(Staff.id, Staff.name).tuples()))
+        tickable = self._tickable_periods(now)
+        found = []
+        for item, due_on, deadline, staff_id, tick in self._due(first, last, person_ids, now):
+            at: dt.datetime | None = None
+            by: int | None = None
+            if tick is not None:
+                on_time, when, by = tick
+                at = dt.datetime.fromisoformat(when).replace(tzinfo=dt.UTC)
+                state = State.DONE if on_time else State.LATE
+            else:
+                state = State.OVERDUE if due_on in tickable[item.frequency] else State.MISSED
+            post = titles.get(item.post_id, "")
+            name = names.get(by) if by is not None else None
+            found.append(Occurrence.of(item, post, due_on, deadline, staff_id, state, by, name, at))
+        return found
+
+    def _tickable_periods(self, now: dt.datetime) -> dict[str, set[dt.date]]:
+        """Frequency → the periods that may still be ticked (this one and the last)."""
+        tickable = {}
+        for frequency in Frequency:
+            current = self.periods.current(frequency, now)
+            tickable[str(frequency)] = {current, self.periods.previous(frequency, current)}
+        return tickable
+
+    def _due(
+        self,
+        first: dt.date,
+        last: dt.date,
+        person_ids: Sequence[int] | None,
+        now: dt.datetime,
+    ) -> Iterator[tuple[_Item, dt.date, dt.datetime, int, _Ticked | None]]:
+        """(item, due_on, deadline, person, tick) for every occurrence due in the range.
+
+        The one walk behind both the drill-down and the matrix. A big practice's quarter
+        is ~30,000 occurrences and ~25,000 ticks, so this reads rows as tuples, ticks
+        through a raw cursor (peewee's per-row conversions tripled that read) and works
+        each period's deadline out once.
+        """
         holdings = _rows(
             HatHolder.select(HatHolder.post, HatHolder.staff, HatHolder.since, HatHolder.until)
             .where(
@@ -808,91 +947,72 @@ class Hats:
             wanted = set(person_ids)
             holdings = [h for h in holdings if h[1] in wanted]
         if not holdings:
-            return []
+            return
         by_post: dict[int, list[tuple[int, dt.date, dt.date | None]]] = defaultdict(list)
         for post_id, staff_id, since, until in holdings:
             by_post[post_id].append((staff_id, since, until))
-        titles: dict[int, str] = dict(_rows(Post.select(Post.id, Post.title).tuples()))
-        items = list(
-            ChecklistItem.select(
-                ChecklistItem.id,
-                ChecklistItem.key,
-                ChecklistItem.post,
-                ChecklistItem.text,
-                ChecklistItem.frequency,
-                ChecklistItem.due_time,
-                ChecklistItem.shared,
-                ChecklistItem.start,
-                ChecklistItem.end,
-            ).where(
-                ChecklistItem.post.in_(list(by_post))
-                & (ChecklistItem.start <= last)
-                & (ChecklistItem.end.is_null() | (ChecklistItem.end > first))
+        items = [
+            _Item(*row)
+            for row in _rows(
+                ChecklistItem.select(
+                    ChecklistItem.id,
+                    ChecklistItem.key,
+                    ChecklistItem.post,
+                    ChecklistItem.text,
+                    ChecklistItem.frequency,
+                    ChecklistItem.due_time,
+                    ChecklistItem.shared,
+                    ChecklistItem.start,
+                    ChecklistItem.end,
+                )
+                .where(
+                    ChecklistItem.post.in_(list(by_post))
+                    & (ChecklistItem.start <= last)
+                    & (ChecklistItem.end.is_null() | (ChecklistItem.end > first))
+                )
+                .tuples()
             )
-        )
-        on_leave = self._leave(
-            {s for s, _, _ in (h for hs in by_post.values() for h in hs)}, first, last
-        )
-        ticks = self._ticks_between(first, last)
-        found = []
-        for item in items:
-            start = max(first, item.start)
-            stop = last if item.end is None else min(last, item.end - dt.timedelta(days=1))
-            for due_on in self.periods.due_days(item.frequency, start, stop):
-                deadline = self.periods.deadline(item.frequency, due_on, item.due_time)
-                for staff_id, since, until in by_post[item.post_id]:
-                    if not _in_force(since, until, due_on) or (staff_id, due_on) in on_leave:
-                        continue
-                    holder = SHARED if item.shared else staff_id
-                    tick = ticks.get((item.key, due_on, holder))
-                    if tick is None and now < deadline:
-                        continue  # not due yet
-                    found.append(self._settled(item, due_on, deadline, staff_id, titles, tick, now))
-        return found
-
-    def _settled(
-        self,
-        item: ChecklistItem,
-        due_on: dt.date,
-        deadline: dt.datetime,
-        person_id: int,
-        titles: dict[int, str],
-        tick: tuple[dt.datetime, str | None] | None,
-        now: dt.datetime,
-    ) -> Occurrence:
-        if tick is not None:
-            at = tick[0].replace(tzinfo=dt.UTC)
-            state = State.DONE if at <= deadline else State.LATE
-        else:
-            at = None
-            state = State.OVERDUE if self._tickable(item.frequency, due_on, now) else State.MISSED
-        return Occurrence(
-            item_id=item.id,
-            key=item.key,
-            post_id=item.post_id,
-            post=titles.get(item.post_id, ""),
-            text=item.text,
-            frequency=item.frequency,
-            due_on=due_on,
-            deadline=deadline,
-            due_time=item.due_time,
-            person_id=person_id,
-            shared=item.shared,
-            state=state,
-            ticked_by=tick[1] if tick else None,
-            ticked_at=at,
-        )
-
-    def _ticks_between(
-        self, first: dt.date, last: dt.date
-    ) -> dict[tuple[int, dt.date, int], tuple[dt.datetime, str | None]]:
-        names: dict[int, str] = dict(_rows(Staff.select(Staff.id, Staff.name).tuples()))
-        query = (
+        ]
+        on_leave = self._leave({s for hs in by_post.values() for s, _, _ in hs}, first, last)
+        # Ticks stay text: `at` is stored as "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC, which
+        # compares with a deadline written the same way as the instants do. Converting
+        # a quarter's 25,000 ticks to datetimes cost more than reading them.
+        sql, params = (
             Tick.select(Tick.key, Tick.due_on, Tick.holder, Tick.at, Tick.by)
             .where(Tick.due_on.between(first, last))
-            .tuples()
+            .sql()
         )
-        return {(key, on, holder): (at, names.get(by)) for key, on, holder, at, by in _rows(query)}
+        cursor = self.database.execute_sql(sql, params)  # type: ignore[no-untyped-call]
+        ticks = {(key, on, holder): (at, by) for key, on, holder, at, by in cursor}
+        # Each frequency's periods in the range, and each (frequency, due time)'s
+        # deadlines, worked out once; an item takes the slice its versions cover.
+        days = {str(f): list(self.periods.due_days(f, first, last)) for f in Frequency}
+        schedules: dict[tuple[str, str | None], list[tuple[dt.date, str, dt.datetime, str]]] = {}
+        for item in items:
+            schedule = schedules.get((item.frequency, item.due_time))
+            if schedule is None:
+                schedule = schedules[(item.frequency, item.due_time)] = []
+                for due_on in days[item.frequency]:
+                    deadline = self.periods.deadline(item.frequency, due_on, item.due_time)
+                    schedule.append(
+                        (due_on, due_on.isoformat(), deadline, str(utc_naive(deadline)))
+                    )
+            stop = last if item.end is None else item.end - dt.timedelta(days=1)
+            held = by_post[item.post_id]
+            own = not item.shared
+            periods = days[item.frequency]
+            start, end = bisect_left(periods, item.start), bisect_right(periods, stop)
+            for due_on, day, deadline, by_then in schedule[start:end]:
+                for staff_id, since, until in held:
+                    if not _in_force(since, until, due_on) or (staff_id, due_on) in on_leave:
+                        continue
+                    tick = ticks.get((item.key, day, staff_id if own else SHARED))
+                    if tick is None:
+                        if now < deadline:
+                            continue  # not due yet
+                        yield item, due_on, deadline, staff_id, None
+                    else:
+                        yield item, due_on, deadline, staff_id, (tick[0] <= by_then, *tick)
 
     def _leave(
         self, person_ids: Iterable[int], first: dt.date, last: dt.date
@@ -916,51 +1036,68 @@ class Hats:
         person_ids: Sequence[int] | None = None,
     ) -> Compliance:
         """The compliance matrix from `first` to `last`: by day, or by stats week."""
+        weeks = self.periods.weeks
         if by_week:
-            weeks = self.periods.weeks
             periods = list(self.periods.due_days(Frequency.WEEKLY, first, last))
             if not periods or periods[-1] < last:
                 periods.append(weeks.week_of_day(last))
-
-            def period_of(day: dt.date) -> dt.date:
-                return weeks.week_of_day(day)
         else:
             periods = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-
-            def period_of(day: dt.date) -> dt.date:
-                return day
-
         people = self.people()
         if person_ids is not None:
-            people = [p for p in people if p[0] in set(person_ids)]
-        matrix = Compliance(periods=periods, by_week=by_week, people=[])
-        seen: set[int] = set()
-        for found in self.occurrences(first, last, [p for p, _ in people]):
-            seen.add(found.person_id)
-            period = period_of(found.due_on)
-            matrix.cells.setdefault((found.person_id, period), Tally()).add(found)
-            matrix.totals.setdefault(found.person_id, Tally()).add(found)
-            matrix.by_post.setdefault((found.person_id, found.post_id), Tally()).add(found)
-            matrix.posts[found.post_id] = found.post
-        matrix.people = [p for p in people if p[0] in seen]
-        return matrix
+            chosen = set(person_ids)
+            people = [p for p in people if p[0] in chosen]
+        # Counted as (person, period, post) → [due, on time, late]; no Occurrence is built.
+        counts: dict[tuple[int, dt.date, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+        period_of: dict[dt.date, dt.date] = {}
+        walk = self._due(first, last, [p for p, _ in people], self.clock.now())
+        for item, due_on, _, staff_id, tick in walk:
+            period = period_of.get(due_on)
+            if period is None:
+                period = period_of[due_on] = weeks.week_of_day(due_on) if by_week else due_on
+            count = counts[(staff_id, period, item.post_id)]
+            count[0] += 1
+            if tick is not None:
+                count[1 if tick[0] else 2] += 1
+        titles: dict[int, str] = dict(_rows(Post.select(Post.id, Post.title).tuples()))
+        cells: dict[tuple[int, dt.date], list[int]] = defaultdict(lambda: [0, 0, 0])
+        totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+        by_post: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+        for (person, period, post_id), count in counts.items():
+            for sums in (cells[(person, period)], totals[person], by_post[(person, post_id)]):
+                sums[0] += count[0]
+                sums[1] += count[1]
+                sums[2] += count[2]
+        return Compliance(
+            periods=periods,
+            by_week=by_week,
+            people=[p for p in people if p[0] in totals],
+            cells={key: Tally(*sums) for key, sums in cells.items()},
+            totals={key: Tally(*sums) for key, sums in totals.items()},
+            by_post={key: Tally(*sums) for key, sums in by_post.items()},
+            posts={post_id: titles.get(post_id, "") for _, post_id in by_post},
+        )
 
     def outstanding_attestations(self) -> list[Outstanding]:
         """Who owes which policy an attestation, for the manager."""
-        owed = []
-        for person_id, name in self.people():
-            for due in self.policies_due(person_id):
-                owed.append(Outstanding(name, due.title, due.number))
-        return owed
+        people = self.people()
+        owed = self._policies_owed([p for p, _ in people])
+        return [
+            Outstanding(name, due.title, due.number)
+            for person_id, name in people
+            for due in owed.get(person_id, [])
+        ]
 
     def checksheets_in_progress(self) -> list[tuple[str, ChecksheetProgress]]:
         """Each holder's unfinished training checksheets."""
-        found = []
-        for person_id, name in self.people():
-            for progress in self._checksheets_of(person_id, self.hats_of(person_id)):
-                if progress.done < progress.total:
-                    found.append((name, progress))
-        return found
+        people = self.people()
+        progress = self._checksheets([p for p, _ in people])
+        return [
+            (name, found)
+            for person_id, name in people
+            for found in progress.get(person_id, [])
+            if found.done < found.total
+        ]
 
     # -- writing hats -------------------------------------------------------------------
 

@@ -546,12 +546,7 @@ def _marker(tally: Tally) -> str:
 
 
 def _sum(tallies: Iterable[Tally]) -> Tally:
-    total = Tally()
-    for tally in tallies:
-        total.due += tally.due
-        total.on_time += tally.on_time
-        total.late += tally.late
-    return total
+    return sum(tallies, Tally())
 
 
 def _total(matrix: Compliance, person_id: int) -> Tally:

@@ -145,10 +145,8 @@ class ComplianceDetailScreen(Screen[None]):
                 by_post[post_id],
                 key=lambda o: (RANK[o.state], o.due_on, o.deadline, o.person_id, o.key),
             )
-            tally = Tally()
-            for occurrence in found:
-                tally.add(occurrence)
-                total.add(occurrence)
+            tally = Tally.of(found)
+            total += tally
             # The hat's line: its title where the items' texts go, its figures beside.
             blank = [""] * (3 if everyone else 2)
             figures = Text(f"{tally.on_time}/{tally.due} on time", style="bold")
