@@ -534,15 +534,22 @@ class Hats:
             earliest = min((d for _, d in wanted), default=today)
             on_leave = self._leave([person_id], earliest, today)
             held = self._holdings(person_id)
+            live = {i.key for i in items if _in_force(i.start, i.end, today)}  # not removed
             for item, due_on in wanted:
                 current = self.periods.current(item.frequency, now)
                 found = self._occurrence(item, due_on, person_id, titles[item.post_id], ticks, now)
+                ticked_today = (
+                    found.ticked_at is not None and self.settings.today(found.ticked_at) == today
+                )
                 if due_on != current and (
-                    found.state != State.OVERDUE
+                    not (found.state == State.OVERDUE or ticked_today)
+                    or item.key not in live
                     or (person_id, due_on) in on_leave
                     or not any(_in_force(s, u, due_on) for s, u in held[item.post_id])
                 ):
-                    continue  # of the last period, only what they owed and can still do shows
+                    # Of the last period, what they owe and can still do shows, and what
+                    # was ticked today (so a late tick can be seen, and taken back).
+                    continue
                 lists[item.frequency].append(found)
             rank = {State.OVERDUE: 0}
             for occurrences in lists.values():
@@ -649,7 +656,7 @@ class Hats:
             return self._occurrence(item, due_on, person_id, post.title, ticks, now)
 
     def untick(self, item_id: int, due_on: dt.date, person_id: int) -> None:
-        """Take a tick back: only the day it was made."""
+        """Take a tick back: only one's own, and only the day it was made."""
         with self.database.atomic():
             item = ChecklistItem.get_or_none(ChecklistItem.id == item_id)
             if item is None:
@@ -660,6 +667,10 @@ class Hats:
             )
             if tick is None:
                 return  # unticked already, perhaps on another terminal
+            if tick.by_id != person_id:
+                who = Staff.get_or_none(Staff.id == tick.by_id)
+                name = who.name if who is not None else "Someone else"
+                raise HatError(f"{name} ticked this; only they can take their tick back.")
             made = self.settings.today(tick.at.replace(tzinfo=dt.UTC))
             if made != self.today():
                 raise HatError("A tick can be taken back only the day it was made.")
@@ -758,6 +769,13 @@ class Hats:
                 .order_by(PolicyVersion.number.desc())
                 .scalar()
             )
+            held = {p for p, _ in self.hats_of(person_id)}
+            if (
+                not PolicyPost.select()
+                .where((PolicyPost.policy == version.policy_id) & PolicyPost.post.in_(list(held)))
+                .exists()
+            ):
+                raise HatError("That policy is not one of your hats' policies.")
             if newest != version.number:
                 raise HatError(
                     f"The policy has a newer version (v{newest}) since you opened it: read that."
@@ -801,8 +819,7 @@ class Hats:
         title = _required(title, "A policy needs a title.")
         body = _required(body, "A policy needs its text.")
         with self.database.atomic():
-            if Policy.select().where(Policy.title == title).exists():
-                raise HatError(f"There is already a policy called {title!r}.")
+            self._check_policy_title_free(title)
             policy = Policy.create(title=title, created=self._now())
             PolicyVersion.create(
                 policy=policy, number=1, body=body, by=self.staff_id, at=self._now()
@@ -827,8 +844,7 @@ class Hats:
             return number
 
     def _rename_policy(self, policy: Policy, title: str) -> None:
-        if Policy.select().where((Policy.title == title) & (Policy.id != policy.id)).exists():
-            raise HatError(f"There is already a policy called {title!r}.")
+        self._check_policy_title_free(title, but=policy.id)
         policy.title = title
         policy.save()
 
@@ -1111,12 +1127,18 @@ class Hats:
             )
             return int(post.id)
 
+    def move_post(self, post_id: int, step: int) -> None:
+        """Move a hat up or down the list (the order the stats board follows too)."""
+        with self.database.atomic():
+            _move(list(Post.select().order_by(Post.position, Post.title)), post_id, step)
+
     def _check_title_free(self, title: str, but: int | None = None) -> None:
-        clash = Post.select().where(Post.title**title)  # case-insensitive
-        if but is not None:
-            clash = clash.where(Post.id != but)
-        if clash.exists():
+        if _taken(Post.select(Post.id, Post.title).tuples(), title, but):
             raise HatError(f"There is already a hat called {title!r}.")
+
+    def _check_policy_title_free(self, title: str, but: int | None = None) -> None:
+        if _taken(Policy.select(Policy.id, Policy.title).tuples(), title, but):
+            raise HatError(f"There is already a policy called {title!r}.")
 
     def update_post(
         self,
@@ -1223,7 +1245,7 @@ class Hats:
         """A new checklist item, due from today."""
         text = _required(text, "A checklist item needs its text.")
         frequency = _frequency(frequency)
-        due_time = parse_due_time(due_time)
+        due_time = None if frequency == Frequency.WEEKLY else parse_due_time(due_time)
         today = self.today()
         with self.database.atomic():
             self._post(post_id)
@@ -1267,6 +1289,8 @@ class Hats:
                 "due_time": item.due_time if due_time is None else parse_due_time(due_time),
                 "shared": item.shared if shared is None else shared,
             }
+            if changed["frequency"] == Frequency.WEEKLY:
+                changed["due_time"] = None  # a weekly item is due by the week's cutoff
             if all(getattr(item, name) == value for name, value in changed.items()):
                 return int(item.id)
             if item.start == today and not Tick.select().where(Tick.item == item.id).exists():
@@ -1329,6 +1353,18 @@ class Hats:
             )
             return int(ChecksheetStep.create(post=post_id, text=text, position=(last or 0) + 1).id)
 
+    def move_step(self, step_id: int, step: int) -> None:
+        with self.database.atomic():
+            found = ChecksheetStep.get_or_none(ChecksheetStep.id == step_id)
+            if found is None:
+                return
+            siblings = (
+                ChecksheetStep.select()
+                .where((ChecksheetStep.post == found.post_id) & (ChecksheetStep.active == True))  # noqa: E712
+                .order_by(ChecksheetStep.position, ChecksheetStep.id)
+            )
+            _move(list(siblings), step_id, step)
+
     def remove_step(self, step_id: int) -> None:
         """Off the checksheet; sign-offs already given stay on record."""
         ChecksheetStep.update(active=False).where(ChecksheetStep.id == step_id).execute()
@@ -1372,6 +1408,12 @@ class Hats:
 def _rows(query: Any) -> list[tuple[Any, ...]]:
     """A `.tuples()` query's rows, typed for mypy (peewee's stubs yield models)."""
     return list(query)
+
+
+def _taken(titles: Any, title: str, but: int | None) -> bool:
+    """Is `title` in use by another row? Case aside: "front desk" is "Front Desk"."""
+    wanted = title.casefold()
+    return any(row_id != but and other.casefold() == wanted for row_id, other in titles)
 
 
 def _required(text: str | None, message: str) -> str:

@@ -309,7 +309,7 @@ class HatEditorScreen(Screen[None]):
             return True
         kind, _ = self._under_cursor()
         if action == "move":
-            return kind in ("duty", "item")
+            return kind in ("hat", "duty", "item", "step")
         if action == "sign_off":
             return kind in ("step", "holder")
         return True
@@ -566,8 +566,13 @@ class HatEditorScreen(Screen[None]):
     def action_move(self, step: int) -> None:
         kind, ident = self._under_cursor()
         hats = self.om.hats
-        if kind == "duty":
+        if kind == "hat" and self._post_id is not None:
+            post_id = self._post_id
+            self._save(lambda: hats.move_post(post_id, step), lambda _: None)
+        elif kind == "duty":
             self._save(lambda: hats.move_duty(int(ident), step), lambda _: _line("duty", ident))
+        elif kind == "step":
+            self._save(lambda: hats.move_step(int(ident), step), lambda _: _line("step", ident))
         elif kind == "item" and self._detail is not None:
             item = next((i for i in self._detail.items if i.key == int(ident)), None)
             if item is not None:

@@ -15,6 +15,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input, Label
@@ -37,6 +38,20 @@ class ChoiceField(Widget, can_focus=True):
 
     index: reactive[int] = reactive(0)
     """Which of the choices is chosen."""
+
+    class Changed(Message):
+        """Another choice was made."""
+
+        def __init__(self, field: ChoiceField) -> None:
+            super().__init__()
+            self.field = field
+
+        @property
+        def control(self) -> ChoiceField:
+            return self.field
+
+    def watch_index(self) -> None:
+        self.post_message(self.Changed(self))
 
     def __init__(self, choices: Sequence[tuple[str, str]], value: str, *, field: str) -> None:
         super().__init__(id=field)
@@ -154,6 +169,8 @@ FREQUENCIES = (
     (Frequency.WEEKLY, "weekly"),
     (Frequency.MONTHLY, "monthly"),
 )
+DUE_BY = "Due by (optional, like 9:30 or 17:00)"
+DUE_BY_WEEK = "Due by the week's end (the stats week's cutoff)"
 WHOSE = (("each", "each holder"), ("shared", "one tick for all (shared)"))
 
 
@@ -179,7 +196,7 @@ class ItemForm(Dialog[ItemFields | None]):
             yield Label("", id="text-error", classes="field-error")
             yield Label("How often (←/→ or d, w, m)")
             yield ChoiceField(FREQUENCIES, fields.frequency, field="frequency")
-            yield Label("Due by (optional, like 9:30 or 17:00)")
+            yield Label(DUE_BY, id="due-label")
             yield Input(fields.due_time or "", placeholder="end of the day", id="due", compact=True)
             yield Label("", id="due-error", classes="field-error")
             yield Label("Ticked by (←/→)")
@@ -188,6 +205,14 @@ class ItemForm(Dialog[ItemFields | None]):
 
     def on_mount(self) -> None:
         self.query_one("#text", Input).focus()
+        self._frequency_chosen()
+
+    @on(ChoiceField.Changed, "#frequency")
+    def _frequency_chosen(self) -> None:
+        """A weekly item is due by the week's end: no time of day to ask for."""
+        weekly = self.query_one("#frequency", ChoiceField).value == Frequency.WEEKLY
+        self.query_one("#due-label", Label).update(DUE_BY_WEEK if weekly else DUE_BY)
+        self.query_one("#due", Input).disabled = weekly
 
     @on(Input.Changed)
     def _edited(self, event: Input.Changed) -> None:
@@ -200,8 +225,9 @@ class ItemForm(Dialog[ItemFields | None]):
             self.query_one("#text-error", Label).update("A checklist item needs its text.")
             self.query_one("#text", Input).focus()
             return
+        due = self.query_one("#due", Input)
         try:
-            due_time = parse_due_time(self.query_one("#due", Input).value)
+            due_time = None if due.disabled else parse_due_time(due.value)
         except HatError as error:
             self.query_one("#due-error", Label).update(str(error))
             self.query_one("#due", Input).focus()

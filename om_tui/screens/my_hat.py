@@ -214,9 +214,16 @@ class MyHatScreen(Screen[None]):
         listed = {line_id(o) for o in everything}
         order: dict[str, int] = {str(f): n for n, (_, f) in enumerate(SECTIONS)}
         place = {post_id: n for n, (post_id, _) in enumerate(hat.posts)}
+        now = self.om.clock.now()
+
+        def behind(o: Occurrence) -> bool:
+            """Overdue, or of the last period (ticked late today): the top section."""
+            return o.state == State.OVERDUE or o.due_on != periods.current(o.frequency, now)
+
+        periods = self.om.hats.periods
         late = [
             *(o for key, o in self._kept.items() if key not in listed),
-            *(o for o in everything if o.state == State.OVERDUE),
+            *(o for o in everything if behind(o)),
         ]
         late.sort(
             key=lambda o: (
@@ -228,8 +235,7 @@ class MyHatScreen(Screen[None]):
             )
         )
         sections = [("overdue", late)] + [
-            (section, [o for o in lists[section] if o.state != State.OVERDUE])
-            for section, _ in SECTIONS
+            (section, [o for o in lists[section] if not behind(o)]) for section, _ in SECTIONS
         ]
         for section, occurrences in sections:
             if not occurrences:
@@ -428,7 +434,7 @@ class MyHatScreen(Screen[None]):
             today = at.date() == self.om.hats.today()
             when = f"{at:%H:%M}" if today else f"{day(at)} {at:%H:%M}"
             late = " (late)" if occurrence.state == State.LATE else ""
-            mine = self._hat is not None and occurrence.ticked_by == self._hat.name
+            mine = self._hat is not None and occurrence.ticked_by_id == self._hat.person_id
             if mine:
                 parts.append(f"you ticked it {when}{late}")
                 parts.append("space: take back" if today else "ticked on an earlier day: it stays")
@@ -493,7 +499,7 @@ class MyHatScreen(Screen[None]):
         if key in self._pending:
             self.app.bell()  # the last key's write is still on its way
             return
-        if line.done and line.ticked_by is not None and line.ticked_by != hat.name:
+        if line.done and line.ticked_by_id not in (None, hat.person_id):
             self.notify(
                 f"{line.ticked_by} ticked this; only they can take their tick back.",
                 severity="warning",
@@ -512,7 +518,8 @@ class MyHatScreen(Screen[None]):
                 self._kept[key] = result
             self._written(key)
             by = result.ticked_by
-            if by is not None and by != hat.name and result.ticked_at is not None:
+            mine = result.ticked_by_id == hat.person_id
+            if by is not None and not mine and result.ticked_at is not None:
                 at = self.om.practice.local(result.ticked_at)
                 self.notify(f"{by} had ticked it already ({at:%H:%M}): one tick, theirs.")
 

@@ -66,7 +66,7 @@ async def cursor_to(pilot: Pilot[Any], line: str) -> None:
         if screen._cursor_line() == line:
             return
         await pilot.press("down")
-    raise AssertionError(f"no line {line!r} in the write-up")
+    raise AssertionError(f"no line {line!r} in {[o.id for o in write_up.options]}")
 
 
 def editor(pilot: Pilot[Any]) -> HatEditorScreen:
@@ -129,9 +129,12 @@ async def test_a_new_hat_written_by_keyboard(stats_demo: Practice) -> None:
         await settle(pilot)
         await pilot.press("a")  # the cursor is on the new item: "a" adds to the checklist
         await paste(pilot, "Count the week's referrals")
-        await pilot.press("tab", "w", "tab")  # how often: weekly
-        await paste(pilot, "16:00")
-        await pilot.press("tab", "right", "enter")  # ticked: once for all holders
+        await pilot.press("tab", "w")  # how often: weekly, due by the week's end
+        form = app.screen
+        assert label(pilot, "#due-label") == "Due by the week's end (the stats week's cutoff)"
+        await pilot.press("tab")  # past the due time, which a weekly item has not
+        assert form.focused is form.query_one("#whose")
+        await pilot.press("right", "enter")  # ticked: once for all holders
         await settle(pilot)
 
         items = list(
@@ -139,7 +142,7 @@ async def test_a_new_hat_written_by_keyboard(stats_demo: Practice) -> None:
         )
         assert [(i.text, i.frequency, i.due_time, i.shared) for i in items] == [
             ("Post on the practice's page", Frequency.DAILY, None, False),
-            ("Count the week's referrals", Frequency.WEEKLY, "16:00", True),
+            ("Count the week's referrals", Frequency.WEEKLY, None, True),
         ]
         assert all(i.start == TODAY and i.end is None for i in items)
         assert screen._cursor_line() == f"item:{items[1].key}"

@@ -138,6 +138,25 @@ def test_duties_and_items_keep_their_order_and_move(office: Office) -> None:
     assert a != b
 
 
+def test_steps_and_hats_move_too(office: Office) -> None:
+    drill = office.hats.add_step(office.reception, "Drill: check in five patients")
+    office.hats.add_step(office.reception, "Read the phone policy")
+    office.hats.move_step(drill, 1)
+    steps = office.hats.detail(office.reception).steps
+    assert [s.text for s in steps] == ["Read the phone policy", "Drill: check in five patients"]
+    billing = office.hats.create_post("Billing")
+    office.hats.move_post(billing, -1)
+    assert [title for _, title in office.hats.posts()] == ["Billing", "Receptionist"]
+
+
+def test_a_weekly_item_is_due_by_the_weeks_cutoff_not_a_time_of_day(office: Office) -> None:
+    count = office.hats.add_item(office.reception, "Count referrals", Frequency.WEEKLY, "16:00")
+    assert ChecklistItem.get_by_id(count).due_time is None
+    calls = office.hats.add_item(office.reception, "Call back", Frequency.DAILY, "16:00")
+    weekly = office.hats.edit_item(calls, frequency=Frequency.WEEKLY)
+    assert ChecklistItem.get_by_id(weekly).due_time is None
+
+
 # -- ticking ------------------------------------------------------------------------
 
 
@@ -201,6 +220,31 @@ def test_untick_the_same_day_only(office: Office) -> None:
     with pytest.raises(HatError, match="only the day it was made"):
         office.hats.untick(tidy, TODAY, office.desk)
     assert Tick.select().count() == 1
+
+
+def test_only_the_one_who_ticked_takes_a_tick_back(office: Office) -> None:
+    drawer = item(office, "Balance the drawer", shared=True)
+    office.hats.tick(drawer, TODAY, office.desk)
+    with pytest.raises(HatError, match="Jenny Ortiz ticked this; only they can take"):
+        office.hats.untick(drawer, TODAY, office.other_desk)
+    with pytest.raises(HatError, match="Jenny Ortiz ticked this"):
+        office.hats.untick(drawer, TODAY, office.manager)  # not even a holder
+    assert Tick.select().count() == 1
+    office.hats.untick(drawer, TODAY, office.desk)
+    assert Tick.select().count() == 0
+
+
+def test_yesterdays_item_ticked_late_today_stays_in_sight(office: Office) -> None:
+    tidy = item(office, "Tidy up")
+    office.hats.tick(tidy, YESTERDAY, office.desk)
+    today = office.hats.my_hat(office.desk).today
+    assert [(o.due_on, o.state) for o in today] == [
+        (YESTERDAY, State.LATE),  # seen, and may be taken back today
+        (TODAY, State.OPEN),
+    ]
+    office.clock.set(local(9, 0, day=TODAY + dt.timedelta(days=1)))
+    tomorrow = office.hats.my_hat(office.desk).today
+    assert [o.due_on for o in tomorrow] == [TODAY, TODAY + dt.timedelta(days=1)]  # today's owed
 
 
 def test_a_personal_item_is_owed_by_each_holder(office: Office) -> None:
@@ -322,6 +366,24 @@ def test_attesting_an_old_version_is_refused(office: Office) -> None:
     with pytest.raises(HatError, match="newer version"):
         office.hats.attest(first, office.desk)
     assert Attestation.select().count() == 0
+
+
+def test_only_a_holder_of_a_policys_hat_attests(office: Office) -> None:
+    office.hats.write_policy("Cash handling", "Count twice", [office.reception])
+    version = office.hats.policies_due(office.desk)[0].version_id
+    with pytest.raises(HatError, match="not one of your hats' policies"):
+        office.hats.attest(version, office.manager)
+    assert Attestation.select().count() == 0
+
+
+def test_policy_titles_differ_by_more_than_case(office: Office) -> None:
+    office.hats.write_policy("Dress code", "Scrubs")
+    with pytest.raises(HatError, match="already a policy"):
+        office.hats.write_policy("DRESS CODE", "Suits")
+    phones = office.hats.write_policy("Phones", "Answer by the third ring")
+    with pytest.raises(HatError, match="already a policy"):
+        office.hats.revise_policy(phones, "Answer by the third ring", title="dress Code")
+    office.hats.revise_policy(phones, "Answer by the third ring", title="PHONES")  # its own
 
 
 def test_policies_need_a_title_text_and_a_free_title(office: Office) -> None:
