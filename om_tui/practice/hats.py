@@ -1378,6 +1378,8 @@ class Hats:
         exact = [s.id for s in people if s.name.lower() == wanted]
         starting = [s.id for s in people if wanted and s.name.lower().startswith(wanted)]
         found = exact or starting
+        if not people:
+            raise HatError("There is no one on the staff list yet.")
         if len(found) != 1:
             known = ", ".join(s.name for s in people)
             raise HatError(f"No one person is called {name!r}. Staff: {known}.")
