@@ -92,7 +92,7 @@ def _open_sqlite(path: Path, busy_timeout: float) -> SqliteDatabase:
 def _check_is_ours(path: Path) -> None:
     """Look, read-only, before any setting touches the file: is it ours (or empty)?"""
     try:
-        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as probe:
+        with closing(sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)) as probe:
             tables = {row[0] for row in probe.execute("select name from sqlite_master")}
     except sqlite3.DatabaseError:
         raise StoreError(f"{path} is not an om-tui database (not a SQLite file).") from None

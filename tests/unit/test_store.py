@@ -92,6 +92,18 @@ def test_reopening_keeps_data_and_does_not_migrate_again(db_path: Path) -> None:
         again.close()
 
 
+def test_an_existing_file_opens_by_a_relative_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    open_database(tmp_path / "practice.db").close()
+    monkeypatch.chdir(tmp_path)
+    again = open_database("practice.db")  # examined first through a file: URI
+    try:
+        assert MIGRATION_TABLE in again.get_tables()
+    finally:
+        again.close()
+
+
 def test_an_empty_existing_file_becomes_a_database(tmp_path: Path) -> None:
     path = tmp_path / "empty.db"
     path.touch()
