@@ -11,6 +11,7 @@ import platformdirs
 from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
 from playhouse.migrations import Runner
 
+from db import audit
 from db.models import MODELS
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -79,6 +80,7 @@ def _open_sqlite(path: Path, busy_timeout: float) -> SqliteDatabase:
         # into "database is locked".
         lock_type="IMMEDIATE",
     )
+    audit.register(database)  # before the first connection: every connection gets them
     try:
         database.connect()
         database.get_tables()
@@ -116,6 +118,12 @@ def _create_private(path: Path) -> None:
 def _migrate(database: Database) -> None:
     runner = Runner(database, directory=str(MIGRATIONS), table_name=MIGRATION_TABLE)
     try:
-        runner.up()
+        if any(m.applied is None and m.path is not None for m in runner.status()):
+            # The audit triggers name the tables' columns: rebuilt from the new schema below.
+            audit.drop_capture(database)
+        applied = runner.up()
+        if applied and audit.has_trail(database):
+            audit.record(database, "migrate", "", {"applied": applied})
+        audit.install(database)
     except OperationalError as error:
         raise StoreError(f"Cannot update the database schema: {error}") from None

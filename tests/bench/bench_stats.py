@@ -57,7 +57,7 @@ from typing import Any
 import peewee
 from peewee import Database
 
-from db import open_database
+from db import audit, open_database
 from db.models import BaseModel, ConditionOverride, Post, Stat, StatSource, StatValue
 from om_tui.app import OmTuiApp, make_app
 from om_tui.practice.clock import FrozenClock
@@ -172,7 +172,7 @@ GRAPHED = ("collections", "phone_wait", "pva_gap", "average_wait")
 
 # The columns written, in order; checked against db/models.py before writing.
 COLUMNS: dict[type[BaseModel], tuple[str, ...]] = {
-    Post: ("id", "title", "position"),
+    Post: ("id", "title", "position", "purpose", "product"),
     Stat: (
         "id",
         "name",
@@ -341,12 +341,12 @@ def seed_stats(database: Database, stats: Stats) -> Seeded:
             (len(overrides) + 1, stat_id, week.isoformat(), condition, "benchmark", DESK_ID, stamp)
         )
 
-    with database.atomic():
-        _insert(database, Post, [(n, title, float(n)) for title, n in posts.items()])
+    with database.atomic(), audit.suspended(database):
+        _insert(database, Post, [(n, title, float(n), "", "") for title, n in posts.items()])
         _insert(database, Stat, stat_rows)
         _insert(database, ConditionOverride, overrides)
     for start in range(0, len(values), 50_000):
-        with database.atomic():
+        with database.atomic(), audit.suspended(database):
             _insert(database, StatValue, values[start : start + 50_000])
     database.execute_sql("ANALYZE")  # as a long-lived practice file would have
     counts = {

@@ -30,7 +30,7 @@ from typing import Any
 
 from peewee import Database
 
-from db import open_database
+from db import audit, open_database
 from db.demo import FIRST_NAMES, LAST_NAMES, ROOMS, STAFF  # the demo's own staff and rooms
 from db.models import (
     Appointment,
@@ -139,6 +139,9 @@ def build(path: Path = DEFAULT_PATH, now: dt.datetime | None = None) -> dict[str
         leftover.unlink(missing_ok=True)
     started = time.perf_counter()
     database = open_database(building)
+    # A new file nobody else has: no audit triggers while it is filled (each costs even when
+    # suspended); built again, and noted in the trail, once it is full.
+    audit.drop_capture(database)
     practice_settings.put(database, practice_settings.NAME, PRACTICE_NAME)
     practice_settings.set_timezone(database, TIMEZONE)
     loaded = practice_settings.load(database)
@@ -176,6 +179,7 @@ def build(path: Path = DEFAULT_PATH, now: dt.datetime | None = None) -> dict[str
         )
         for model in COLUMNS
     }
+    audit.install(database)
     database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     database.close()
     for old in _with_sidecars(path)[1:]:
@@ -501,7 +505,7 @@ def _roll_live_day(
     """Remove the old live day and lay today's board (history keeps a gap; no matter)."""
     old_day = settings.today(old_now)
     start, end = settings.day_bounds(old_day)
-    with database.atomic():
+    with database.atomic(), audit.suspended(database):
         old_visits = 'SELECT "id" FROM "visit" WHERE "date" = ?'
         database.execute_sql(
             f'DELETE FROM "visit_event" WHERE "visit_id" IN ({old_visits})', (old_day.isoformat(),)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from peewee import Database
 
+from db import audit
 from db.models import Stat, StatSource
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.stats import (
@@ -157,6 +158,7 @@ def test_define_refuses_a_loop_through_an_existing_formula(
     b = define(stats, "b")
     define(stats, "a", StatSource.FORMULA, formula="b + 1")
     with sqlite3.connect(db_path) as other:
+        audit.attach(other)  # om-tui on another terminal: its writes are audited
         other.execute("delete from stat where id = ?", (b.id,))
     with pytest.raises(StatError, match="cannot use itself: (a → b → a|b → a → b)"):
         define(stats, "b", StatSource.FORMULA, formula="a * 2")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from peewee import Database
 
+from db import audit
 from db.models import ConditionOverride, Staff, Stat, StatSource, StatValue, utc_naive
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
@@ -310,6 +311,7 @@ def test_enter_on_a_stat_deleted_on_another_terminal(
 ) -> None:
     before = value_rows()
     with sqlite3.connect(db_path) as other:
+        audit.attach(other)  # om-tui on another terminal: its writes are audited
         other.execute("pragma foreign_keys = on")
         other.execute("delete from stat where id = ?", (claims.id,))
     with pytest.raises(StatGone, match="removed on another terminal; nothing was saved"):
