@@ -2,8 +2,8 @@
 policies waiting for their attestation; their training checksheets.
 
 Space ticks the selected item, saved at once; on an item ticked today it takes the
-tick back. Overdue items come first, marked "!". Until there is a login, the person
-says whose hat this terminal shows (`w`).
+tick back. Overdue items come first, marked "!". It is the hat of the person logged
+in; an office manager or owner may look at (and tick for) another's (`w`).
 """
 
 from __future__ import annotations
@@ -574,8 +574,16 @@ class MyHatScreen(Screen[None]):
 
         self.app.push_screen(PolicyViewScreen(policy), read)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "whose":
+            return self.om.may("hats")  # others' hats are the managers' to look at
+        return True
+
     def action_whose(self) -> None:
-        """Say whose hat this terminal shows (until people log in)."""
+        """A manager looks at another person's hat."""
+        if not self.om.may("hats"):
+            self.notify("Only an office manager or the owner looks at others' hats.")
+            return
         choices = [Choice(person_id, name) for person_id, name in self.om.hats.people()]
 
         def chosen(choice: Choice | None) -> None:
@@ -603,7 +611,9 @@ class MyHatScreen(Screen[None]):
                 "Read a policy waiting for you, and attest (a)",
                 self.action_attest,
             ),
-            SystemCommand(
-                "Whose hat", "Show another person's hat on this terminal (w)", self.action_whose
+            *(
+                [SystemCommand("Whose hat", "Look at another person's hat (w)", self.action_whose)]
+                if self.om.may("hats")
+                else []
             ),
         ]

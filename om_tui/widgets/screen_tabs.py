@@ -6,7 +6,11 @@ from typing import Any
 
 from rich.text import Text
 from textual.events import Click
+from textual.geometry import Size
 from textual.widgets import Static
+
+ROOM_FOR_TITLE = 30
+"""Columns the screen's own title keeps on the top line, left of the tabs."""
 
 
 class ScreenTabs(Static):
@@ -26,21 +30,43 @@ class ScreenTabs(Static):
         super().__init__(**options)
         self.current = current
 
+    def _tabs(self) -> tuple[tuple[str, str, str], ...]:
+        """The screens the person here may open (the app knows their role)."""
+        tabs = getattr(self.app, "tabs", None)
+        return tuple(tabs()) if tabs is not None else tuple(getattr(self.app, "TABS", ()))
+
+    def _labels(self) -> list[tuple[str, str, str]]:
+        """(mode, key, label): every title if they fit beside the screen's own title,
+        else only the open screen's (the keys stay; F1 and the palette name them all)."""
+        tabs = self._tabs()
+        full = sum(len(f" {key} {title} ") for _, key, title in tabs) + 2
+        if full <= self.app.size.width - ROOM_FOR_TITLE:
+            return [(mode, key, f" {key} {title} ") for mode, key, title in tabs]
+        return [
+            (mode, key, f" {key} {title} " if mode == self.current else f" {key} ")
+            for mode, key, title in tabs
+        ]
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return sum(len(label) for _, _, label in self._labels())
+
     def render(self) -> Text:
         line = Text(no_wrap=True, overflow="crop")
-        for mode, key, title in getattr(self.app, "TABS", ()):
+        for mode, key, label in self._labels():
             if mode == self.current:
-                line.append(f" {key} {title} ", style="reverse bold")
+                line.append(label, style="reverse bold")
             else:
-                line.append(f" {key}", style="bold")
-                line.append(f" {title} ")
+                line.append(label[: len(key) + 1], style="bold")
+                line.append(label[len(key) + 1 :])
         return line
+
+    def on_resize(self) -> None:
+        self.refresh(layout=True)
 
     def on_click(self, event: Click) -> None:
         offset = 1  # the left padding
-        for mode, key, title in getattr(self.app, "TABS", ()):
-            width = len(f" {key} {title} ")
-            if offset <= event.x < offset + width:
+        for mode, _, label in self._labels():
+            if offset <= event.x < offset + len(label):
                 self.app.switch_mode(mode)
                 return
-            offset += width
+            offset += len(label)

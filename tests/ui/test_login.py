@@ -1,0 +1,423 @@
+"""Logging in by keyboard: who are you, the PIN masked, wrong tries and the lockout, the
+idle lock on a frozen clock, switching user, and a person taken off the staff elsewhere."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.command import CommandPalette
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, Static
+
+from db.models import Staff
+from om_tui.app import OmTuiApp
+from om_tui.practice.people import People, give_pin_to_those_without, set_idle_lock
+from om_tui.screens.board import FlowBoardScreen
+from om_tui.screens.check_in import CheckInScreen
+from om_tui.screens.login import LoginScreen
+from om_tui.screens.my_hat import MyHatScreen
+
+from .conftest import Practice
+from .helpers import board, cell, notices, paste, settle
+
+PIN = "1234"
+
+
+@pytest.fixture
+def demo_pins(demo: Practice) -> Practice:
+    """The demo practice, where everyone's PIN is 1234 (as `om-tui --demo` gives)."""
+    give_pin_to_those_without(demo.database, PIN)
+    return demo
+
+
+def staff(name: str) -> int:
+    return int(Staff.get(Staff.name == name).id)
+
+
+def at_login(pilot: Pilot[Any]) -> LoginScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, LoginScreen), screen
+    return screen
+
+
+def said(pilot: Pilot[Any]) -> str:
+    return str(at_login(pilot).query_one("#login-message", Static).render())
+
+
+def listed(pilot: Pilot[Any]) -> list[str]:
+    options = at_login(pilot).query_one("#login-people", OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+def asked(pilot: Pilot[Any]) -> str:
+    """Whose PIN the screen asks for ("" while it shows the list)."""
+    person = at_login(pilot).query_one("#login-person", Static)
+    return str(person.render()).split("  ")[0] if person.display else ""
+
+
+def screen_text(pilot: Pilot[Any]) -> str:
+    """Everything drawn on the terminal, as text."""
+    svg = pilot.app.export_screenshot()
+    return html.unescape(re.sub(r"<[^>]*>", "", svg)).replace("\xa0", " ")
+
+
+async def pick(pilot: Pilot[Any], name: str) -> None:
+    names = [label.split("  ")[1].strip() for label in listed(pilot)]
+    await pilot.press(str(names.index(name) + 1))
+    await pilot.pause()
+
+
+async def type_pin(pilot: Pilot[Any], pin: str = PIN) -> None:
+    await paste(pilot, pin)
+    await pilot.press("enter")
+    await settle(pilot)  # the PIN is checked in a worker
+    await settle(pilot)
+
+
+async def log_in(pilot: Pilot[Any], name: str, pin: str = PIN) -> None:
+    await pick(pilot, name)
+    await type_pin(pilot, pin)
+
+
+def login_app(practice: Practice, **options: Any) -> OmTuiApp:
+    return practice.app(login=True, **options)
+
+
+# -- at start-up ---------------------------------------------------------------------
+
+
+async def test_start_up_asks_who_you_are_and_shows_nothing_of_the_practice(
+    demo_pins: Practice,
+) -> None:
+    app = login_app(demo_pins)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = at_login(pilot)
+        title = screen.query_one("#login-title", Static)
+        assert str(title.render()).startswith("om-tui · log in")
+        assert title.region.y == 0
+        assert [label.split("  ")[1].strip() for label in listed(pilot)] == [
+            "Dr. Marcus Webb",
+            "Dr. Priya Patel",
+            "Dr. Sarah Chen",
+            "Jenny Ortiz",
+            "Karen Miles",
+            "Tom Becker",
+        ]
+        assert app.screen_stack == [screen]  # no board behind it
+        assert app.role is None and app.user_id is None
+        assert "Patient" not in screen_text(pilot)
+        # Nothing is cut off at 80x24: every line of the box is inside the terminal.
+        for widget in screen.query("#login-box > *"):
+            if widget.display:
+                assert widget.region.bottom <= 23 and widget.region.right <= 80, widget
+
+
+async def test_a_person_picks_their_name_types_their_pin_and_is_in(demo_pins: Practice) -> None:
+    app = login_app(demo_pins)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pick(pilot, "Jenny Ortiz")
+        assert asked(pilot) == "Jenny Ortiz"
+        secret = at_login(pilot).query_one("#login-secret", Input)
+        assert secret.has_focus and secret.password  # masked
+        await pilot.press(*PIN)  # digits go to the field, not to the screens' keys
+        assert secret.value == PIN
+        await pilot.press("enter")
+        await settle(pilot)
+        await settle(pilot)
+
+        assert isinstance(app.screen, FlowBoardScreen)
+        assert (app.user_id, app.role) == (staff("Jenny Ortiz"), "front_desk")
+        assert app.flow.staff_id == staff("Jenny Ortiz")  # her moves are hers
+        await pilot.press("3")
+        await settle(pilot)
+        assert isinstance(app.screen, MyHatScreen)
+        assert app.person_id == staff("Jenny Ortiz")  # her own hat, not asked
+
+
+async def test_a_wrong_pin_is_said_plainly_and_the_field_is_emptied(demo_pins: Practice) -> None:
+    app = login_app(demo_pins)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await log_in(pilot, "Karen Miles", "9999")
+        assert said(pilot) == "Wrong PIN or password: 4 tries left."
+        assert at_login(pilot).query_one("#login-secret", Input).value == ""
+        assert app.role is None
+        await type_pin(pilot, "")
+        assert said(pilot) == "Type your PIN or password, then Enter."
+        await type_pin(pilot)
+        assert isinstance(app.screen, FlowBoardScreen)
+        assert app.user_id == staff("Karen Miles")
+
+
+async def test_five_wrong_pins_lock_the_person_out_until_a_time_shown(
+    demo_pins: Practice,
+) -> None:
+    app = login_app(demo_pins)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pick(pilot, "Jenny Ortiz")
+        for _ in range(5):
+            await type_pin(pilot, "0000")
+        # DEMO_NOW is 10:07:30 in Chicago: a minute's wait.
+        assert said(pilot) == "Too many wrong tries: Jenny Ortiz can try again at 10:08."
+        await type_pin(pilot)
+        assert said(pilot) == "Too many wrong tries: Jenny Ortiz can try again at 10:08."
+        assert app.role is None
+
+        # Someone else is not held up by Jenny's lockout; coming back to her shows it.
+        await pilot.press("escape")
+        await pick(pilot, "Jenny Ortiz")
+        assert said(pilot) == "Too many wrong tries: Jenny Ortiz can try again at 10:08."
+
+        demo_pins.clock.advance(minutes=1)
+        await type_pin(pilot)
+        assert isinstance(app.screen, FlowBoardScreen)
+
+
+async def test_the_user_option_asks_only_that_persons_pin(demo_pins: Practice) -> None:
+    app = login_app(demo_pins, user="karen")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert asked(pilot) == "Karen Miles"
+        await pilot.press("escape")  # someone else is at the keyboard after all
+        assert asked(pilot) == ""
+        assert len(listed(pilot)) == 6
+
+
+async def test_a_user_option_naming_no_one_says_so_over_the_list(demo_pins: Practice) -> None:
+    app = login_app(demo_pins, user="Bob")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert asked(pilot) == ""
+        assert said(pilot) == "No active staff member is called 'Bob'."
+
+
+async def test_behind_the_login_screen_no_key_opens_the_practice(demo_pins: Practice) -> None:
+    app = login_app(demo_pins)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert not isinstance(app.screen, CommandPalette)
+        app.switch_mode("board")  # as a key bound elsewhere would
+        await pilot.pause()
+        at_login(pilot)
+        await pilot.press("9")  # no ninth person: nothing happens
+        assert asked(pilot) == ""
+
+
+# -- the idle lock -------------------------------------------------------------------
+
+
+def patients_on_board(pilot: Pilot[Any]) -> list[str]:
+    table = board(pilot)
+    return [cell(pilot, str(key.value), "patient") for key in table.rows]
+
+
+async def test_ten_idle_minutes_lock_the_screen_and_the_same_person_goes_on(
+    demo_pins: Practice,
+) -> None:
+    clock = demo_pins.clock
+    app = demo_pins.app(staff_id=staff("Jenny Ortiz"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        names = patients_on_board(pilot)
+        assert names
+        app.notify(f"{names[0]} checked in")  # a toast naming a patient
+        clock.advance(minutes=9, seconds=59)
+        app.check_for_changes()  # what the quarter-second poll calls
+        assert isinstance(app.screen, FlowBoardScreen)
+        await pilot.press("down")  # a key: the ten minutes start again
+        clock.advance(minutes=9, seconds=59)
+        app.check_for_changes()
+        assert isinstance(app.screen, FlowBoardScreen)
+
+        clock.advance(seconds=1)
+        app.check_for_changes()
+        await settle(pilot)
+        screen = at_login(pilot)
+        assert app.screen_stack == [screen]
+        assert str(screen.query_one("#login-reason", Static).render()) == (
+            "Locked after 10 minutes without a key: log in to go on."
+        )
+        assert asked(pilot) == "Jenny Ortiz"
+        text = screen_text(pilot)
+        assert not [name for name in names if name in text]
+        assert notices(pilot) == []
+
+        await type_pin(pilot)
+        assert isinstance(app.screen, FlowBoardScreen)
+        assert board(pilot).cursor_row == 1  # her screen as she left it
+
+
+async def test_the_idle_time_is_the_practices_setting(demo_pins: Practice) -> None:
+    set_idle_lock(demo_pins.database, 3)
+    app = demo_pins.app(staff_id=staff("Karen Miles"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        demo_pins.clock.advance(minutes=3)
+        app.check_for_changes()
+        await settle(pilot)
+        assert "after 3 minutes" in str(at_login(pilot).query_one("#login-reason").render())
+
+
+async def test_someone_else_unlocking_gets_fresh_screens_with_their_rights(
+    demo_pins: Practice,
+) -> None:
+    app = demo_pins.app(staff_id=staff("Karen Miles"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        karen_board = app.screen
+        await pilot.press("slash")
+        await pilot.press(*"Col")  # Karen starts a check-in search: a patient's name
+        await settle(pilot)
+        assert isinstance(app.screen, CheckInScreen)
+
+        demo_pins.clock.advance(minutes=10)
+        app.check_for_changes()
+        await settle(pilot)
+        assert asked(pilot) == "Karen Miles"
+        await pilot.press("escape")
+        await log_in(pilot, "Dr. Marcus Webb")
+
+        # Staff: My hat, his own; the board (and Karen's search on it) is gone.
+        assert isinstance(app.screen, MyHatScreen)
+        assert app.person_id == staff("Dr. Marcus Webb")
+        assert app.role == "staff"
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, MyHatScreen)
+
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        await log_in(pilot, "Jenny Ortiz")
+        assert isinstance(app.screen, FlowBoardScreen)
+        assert app.screen is not karen_board
+        assert app.screen_stack == [app.screen]  # no check-in dialog, no "Col"
+
+
+async def test_the_same_person_comes_back_to_the_dialog_they_left(demo_pins: Practice) -> None:
+    app = demo_pins.app(staff_id=staff("Jenny Ortiz"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.press(*"Col")
+        await settle(pilot)
+        demo_pins.clock.advance(minutes=10)
+        app.check_for_changes()
+        await settle(pilot)
+        assert "Col" not in screen_text(pilot).replace("Collapse", "")
+        await type_pin(pilot)
+        assert isinstance(app.screen, CheckInScreen)
+        assert app.screen.query_one(Input).value == "Col"
+
+
+# -- switching user, and a person taken off the staff --------------------------------
+
+
+async def test_ctrl_l_switches_user_from_anywhere(demo_pins: Practice) -> None:
+    app = demo_pins.app(staff_id=staff("Karen Miles"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")  # even from inside a dialog's search field
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert asked(pilot) == ""  # the list: who is next?
+        assert app.role is None and app.person_id == staff("Karen Miles")
+        await log_in(pilot, "Karen Miles")
+        assert isinstance(app.screen, FlowBoardScreen)  # her own: a fresh start all the same
+        assert app.screen_stack == [app.screen]
+
+
+def deactivate_elsewhere(practice: Practice, staff_id: int) -> None:
+    """The manager takes a person off the staff on another terminal: run it in a thread,
+    on its own connection."""
+    with practice.database.connection_context():
+        People(practice.database, practice.clock).deactivate(staff_id)
+
+
+async def test_a_person_taken_off_the_staff_elsewhere_must_log_in_again(
+    demo_pins: Practice,
+) -> None:
+    jenny = staff("Jenny Ortiz")
+    app = demo_pins.app(staff_id=jenny)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await asyncio.to_thread(deactivate_elsewhere, demo_pins, jenny)
+        app.check_for_changes()
+        await settle(pilot)
+        assert str(at_login(pilot).query_one("#login-reason").render()) == (
+            "Jenny Ortiz is no longer on the active staff list."
+        )
+        assert "Jenny Ortiz" not in [label.split("  ")[1].strip() for label in listed(pilot)]
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_console_script_always_starts_at_the_login(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from om_tui.cli import main
+
+    built: dict[str, Any] = {}
+
+    class Started:
+        def run(self) -> None:
+            built["ran"] = True
+
+    def make_app(database: Any, **options: Any) -> Started:
+        built.update(options)
+        return Started()
+
+    monkeypatch.setattr("om_tui.app.make_app", make_app)
+    monkeypatch.setattr("sys.stdin", _Terminal())
+    monkeypatch.setattr("sys.stdout", _Terminal())
+    monkeypatch.setattr("signal.signal", lambda *_: None)  # leave the test run's SIGHUP be
+    assert main(["--db", str(tmp_path / "practice.db"), "--user", "Jenny"]) == 0
+    assert built == {"login": True, "user": "Jenny", "ran": True}
+
+
+def change_role_elsewhere(practice: Practice, staff_id: int, role: str) -> None:
+    with practice.database.connection_context():
+        People(practice.database, practice.clock).edit(staff_id, role=role)
+
+
+async def test_a_person_whose_role_changed_elsewhere_logs_in_again_to_new_rights(
+    demo_pins: Practice,
+) -> None:
+    karen = staff("Karen Miles")
+    app = demo_pins.app(staff_id=karen)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.current_mode == "stats"
+        await asyncio.to_thread(change_role_elsewhere, demo_pins, karen, "front desk")
+        app.check_for_changes()
+        await settle(pilot)
+        assert str(at_login(pilot).query_one("#login-reason").render()) == (
+            "Karen Miles's role is now front desk: log in again."
+        )
+        assert asked(pilot) == "Karen Miles"
+        await type_pin(pilot)
+        assert (app.current_mode, app.role) == ("board", "front_desk")
+
+
+async def test_someone_without_a_pin_is_told_so_when_picked(demo: Practice) -> None:
+    app = login_app(demo)  # the demo template as laid: nobody has a PIN
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pick(pilot, "Tom Becker")
+        assert said(pilot) == "Tom Becker has no PIN or password yet: the office manager sets one."
