@@ -1,0 +1,166 @@
+"""The first run: a practice where nobody can log in is set up before anything else.
+
+Setup asks for the practice's name, its time zone, when its stats week ends, and the
+first person (the owner or office manager) with their PIN or password. Nothing is
+written until the end, and then all of it in one transaction: a setup left half-way
+(a closed terminal, a lost SSH connection) leaves the database as it was, and the
+next start asks again.
+
+A database is "not set up" while no active person has a PIN or password. That also
+covers a practice used before logins existed: its staff are there, without secrets;
+the first person named in setup may be one of them (they get the PIN and the role).
+The demo practice never needs setup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import zoneinfo
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from peewee import Database
+
+from db.models import Role, SettingKey
+from om_tui.practice import settings
+from om_tui.practice.clock import Clock
+from om_tui.practice.people import (
+    MANAGERS,
+    People,
+    check_secret_rules,
+    parse_role,
+    record,
+    set_actor,
+)
+from om_tui.practice.refusal import Refusal
+
+if TYPE_CHECKING:
+    # Only setup needs the stats week; every start asks `needs_setup`: keep it light.
+    from om_tui.practice.stats import WeekEnds
+
+FIRST_ROLES = (Role.OWNER, Role.OFFICE_MANAGER)
+"""Who may set a practice up: someone who can let the others in afterwards."""
+
+
+class SetupError(Refusal):
+    """Setup cannot go on as asked; the message says why, fit for a person."""
+
+
+@dataclass(frozen=True)
+class PracticeSetup:
+    """What the first run asks for."""
+
+    practice: str
+    timezone: str
+    week_ends: WeekEnds
+    name: str
+    role: str
+    secret: str = field(repr=False)
+    initials: str | None = None
+    provider: bool = False
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """What setup's fields start with: the machine's time zone, or what is stored already."""
+
+    practice: str
+    timezone: str
+    week_ends: WeekEnds
+
+
+def needs_setup(database: Database, clock: Clock) -> bool:
+    """Must this database be set up before anyone can use it?"""
+    if settings.get(database, SettingKey.DEMO_DAY) is not None:
+        return False  # the demo lets anyone in as anyone
+    return not People(database, clock).has_logins()
+
+
+def defaults(database: Database) -> Defaults:
+    """A practice used before setup keeps its name, zone and week; a new one gets the
+    machine's time zone and the default week (Thursday 14:00)."""
+    from om_tui.practice.stats import week_ends_of
+
+    zone = settings.get(database, SettingKey.TIMEZONE) or settings.system_timezone_name()
+    return Defaults(
+        practice=settings.get(database, SettingKey.PRACTICE_NAME) or "",
+        timezone="" if zone == "local" else zone,
+        week_ends=week_ends_of(database),
+    )
+
+
+def check_practice_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise SetupError("The practice needs a name (it is shown on every screen).")
+    return name
+
+
+def check_timezone(name: str) -> str:
+    """An IANA time zone name, as the system's time zone database spells it."""
+    name = name.strip()
+    if not name:
+        raise SetupError("The practice needs its time zone, like America/Chicago.")
+    known = {zone.casefold(): zone for zone in timezone_names()}
+    canonical = known.get(name.casefold(), name)
+    try:
+        zoneinfo.ZoneInfo(canonical)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise SetupError(
+            f"{name!r} is not a time zone name: write it as Region/City, like America/Chicago."
+        ) from None
+    return canonical
+
+
+def parse_time_of_day(text: str) -> dt.time:
+    """ "14", "14:00", "9:30" → a time of day."""
+    text = text.strip()
+    hour, _, minute = text.partition(":")
+    try:
+        return dt.time(int(hour), int(minute or 0))
+    except ValueError:
+        raise SetupError(f"A time of day, like 14:00 (not {text!r}).") from None
+
+
+@functools.cache
+def timezone_names() -> list[str]:
+    """Every time zone name the system knows (for suggesting them as one types)."""
+    return sorted(zoneinfo.available_timezones())
+
+
+def set_up(database: Database, clock: Clock, setup: PracticeSetup) -> int:
+    """Write the practice's settings and its first person at once; their staff id.
+
+    Slow (the PIN is hashed): off the event loop. Refused, with nothing written, when
+    another terminal finished setting up first. The person is logged in from here on:
+    they have just typed their PIN twice.
+    """
+    from om_tui.practice.stats import set_week_ends
+
+    practice = check_practice_name(setup.practice)
+    zone = check_timezone(setup.timezone)
+    role = parse_role(setup.role)
+    if role.value not in MANAGERS:
+        raise SetupError("The first person is the owner or the office manager.")
+    check_secret_rules(setup.secret)
+    people = People(database, clock)
+    with database.atomic():
+        if not needs_setup(database, clock):
+            raise SetupError("This practice was set up on another terminal meanwhile: log in.")
+        settings.put(database, settings.NAME, practice)
+        settings.set_timezone(database, zone)
+        set_week_ends(database, setup.week_ends)
+        name = " ".join(setup.name.split())
+        known = next((i for i, n in people.active() if n.casefold() == name.casefold()), None)
+        if known is None:
+            staff_id = people.add(
+                name, role, setup.secret, initials=setup.initials, provider=setup.provider
+            )
+        else:  # a practice from before logins: this person is on the staff already
+            people.edit(known, role=role, initials=setup.initials, provider=setup.provider)
+            people.set_secret(known, setup.secret)
+            staff_id = known
+        set_actor(database, staff_id)
+        record(database, "login", name)
+    return staff_id
