@@ -1,0 +1,70 @@
+"""om-tui without a terminal refuses in one line, and never outlives the terminal it had."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .terminal import SCREEN_MARKER, Terminal, processes_with, quiet_env, seed_practice, wait_gone
+
+REFUSAL = "om-tui: needs a terminal (run it in a terminal, or over ssh with -t)."
+
+WAYS_TO_START = {
+    "plain": ([], "neither"),
+    "demo": (["--demo"], "neither"),
+    "as a person": (["--user", "Dr. Sarah Chen"], "neither"),
+    "demo as a person": (["--demo", "--user", "Dr. Sarah Chen"], "neither"),
+    "a terminal to read from only": ([], "stdin"),
+    "a terminal to write to only": (["--user", "Dr. Sarah Chen"], "stdout"),
+}
+
+
+@pytest.mark.parametrize(("options", "terminal_on"), WAYS_TO_START.values(), ids=WAYS_TO_START)
+def test_every_way_to_start_refuses_without_a_terminal(
+    tmp_path: Path, options: list[str], terminal_on: str
+) -> None:
+    target = tmp_path / "data" / "practice.db"
+    master, slave = os.openpty()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "om_tui", "--db", str(target), *options],
+            stdin=slave if terminal_on == "stdin" else subprocess.DEVNULL,
+            stdout=slave if terminal_on == "stdout" else subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=quiet_env(tmp_path),
+            timeout=30,
+        )
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert result.returncode == 2
+    assert result.stderr.decode().splitlines() == [REFUSAL]
+    assert not target.exists(), "refused before anything was created"
+
+
+@pytest.mark.slow
+def test_a_hung_up_terminal_ends_the_app_even_with_sighup_ignored(tmp_path: Path) -> None:
+    """Started deaf to SIGHUP (nohup, a trap), the app would spin on a dead terminal for ever."""
+    target = str(tmp_path / "practice.db")
+    seed_practice(Path(target))
+    deaf = (
+        "import os, signal, sys; signal.signal(signal.SIGHUP, signal.SIG_IGN); "
+        "os.execv(sys.argv[1], sys.argv[1:])"
+    )
+    terminal = Terminal(
+        [sys.executable, "-c", deaf, sys.executable, "-m", "om_tui", "--db", target],
+        quiet_env(tmp_path),
+        controlling=True,
+    )
+    try:
+        terminal.wait_for(SCREEN_MARKER)
+        running = processes_with(target)
+        assert running == [terminal.process.pid]
+        terminal.hang_up()
+        assert wait_gone(running) == [], "om-tui is still running after its terminal hung up"
+    finally:
+        terminal.close()

@@ -1,0 +1,219 @@
+"""The authorized_keys line: the key checked, the person looked up, the quoting that holds."""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+from peewee import Database
+
+from db.models import Role, Staff
+from om_tui.practice.ssh_access import (
+    AccessError,
+    PublicKey,
+    active_staff_name,
+    add_authorized_key,
+    authorized_keys_line,
+    forced_command,
+    parse_public_key,
+    read_public_key,
+)
+
+
+def ssh_string(data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + data
+
+
+def key_text(kind: str = "ssh-ed25519", comment: str = "owner@laptop", seed: int = 7) -> str:
+    """A well-formed public key line: the blob names its own type, as OpenSSH writes it."""
+    blob = ssh_string(kind.encode()) + ssh_string(bytes([seed]) * 32)
+    return f"{kind} {base64.b64encode(blob).decode()} {comment}".rstrip()
+
+
+def sshd_dequote(line: str) -> str:
+    """The command="…" option as sshd reads it (auth-options.c opt_dequote): only \\" escapes."""
+    start = line.index('command="') + len('command="')
+    out, i = [], start
+    while line[i] != '"':
+        if line[i] == "\\" and line[i + 1] == '"':
+            i += 1
+        out.append(line[i])
+        i += 1
+    assert line[i + 1 :].startswith(",restrict,pty "), "the options go on after the command"
+    return "".join(out)
+
+
+@pytest.fixture
+def staff(database: Database) -> None:
+    Staff.create(name="Dr. Sarah Chen", initials="SC", role=Role.OWNER, provider=True)
+    Staff.create(name="Dr. Sam Ortiz", initials="SO", role=Role.STAFF, provider=True)
+    Staff.create(name="Jenny Marsh", initials="JM", role=Role.OFFICE_MANAGER)
+    Staff.create(name="Dr. Old Partner", initials="OP", role=Role.OWNER, active=False)
+
+
+def test_a_public_key_is_read_with_its_comment(tmp_path: Path) -> None:
+    path = tmp_path / "id_ed25519.pub"
+    path.write_text(f"# the owner's laptop\n\n{key_text()}\n")
+    key = read_public_key(path)
+    assert key.kind == "ssh-ed25519"
+    assert key.comment == "owner@laptop"
+    assert str(key) == key_text()
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("-----BEGIN OPENSSH PRIVATE KEY-----\nb3Blbn\n", "That is a private key"),
+        ("", "exactly one public key line, not 0"),
+        (f"{key_text(seed=1)}\n{key_text(seed=2)}\n", "exactly one public key line, not 2"),
+        (f'command="sh" {key_text()}', "Not an OpenSSH public key"),
+        ("ssh-ed25519 AAAA!!not-base64 me", "not valid base64"),
+        (key_text("ssh-rsa").replace("ssh-rsa", "ssh-ed25519", 1), "does not hold a ssh-ed25519"),
+        ("ssh-ed25519", "does not hold a ssh-ed25519"),
+    ],
+)
+def test_what_is_not_one_public_key_is_refused(text: str, said: str) -> None:
+    with pytest.raises(AccessError, match=said):
+        parse_public_key(text)
+
+
+def test_a_missing_or_odd_key_file_is_refused_clearly(tmp_path: Path) -> None:
+    with pytest.raises(AccessError, match="There is no key file"):
+        read_public_key(tmp_path / "nope.pub")
+    with pytest.raises(AccessError, match="is a folder"):
+        read_public_key(tmp_path)
+    binary = tmp_path / "key.pub"
+    binary.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(AccessError, match="not text"):
+        read_public_key(binary)
+
+
+def test_a_comment_that_could_break_the_line_is_dropped() -> None:
+    key = parse_public_key(key_text(comment="me\x1b[2Jthere"))
+    assert key.comment == ""
+    assert "\x1b" not in str(key)
+
+
+def test_the_person_is_an_active_staff_member_found_by_name(staff: None) -> None:
+    assert active_staff_name("Dr. Sarah Chen") == "Dr. Sarah Chen"
+    assert active_staff_name("  dr. sarah chen ") == "Dr. Sarah Chen"
+    assert active_staff_name("Jenny") == "Jenny Marsh"
+    with pytest.raises(AccessError, match="No one active staff member is called 'Dr. Sa'"):
+        active_staff_name("Dr. Sa")
+    with pytest.raises(AccessError, match="'Dr. Old Partner' is no longer on the active staff"):
+        active_staff_name("Dr. Old Partner")
+    with pytest.raises(AccessError, match="Active: Dr. Sarah Chen, Dr. Sam Ortiz, Jenny Marsh"):
+        active_staff_name("Nobody")
+
+
+def test_with_no_staff_the_refusal_says_so(database: Database) -> None:
+    with pytest.raises(AccessError, match="Active: none yet"):
+        active_staff_name("Dr. Chen")
+
+
+NAMES = [
+    "Dr. Sarah Chen",
+    "Dr. Jo O'Neil",
+    'Dr. "Doc" Smith',
+    "Dr. $(touch pwned) `id`; echo",
+    "Zoë Müller-Śliwa",
+    "'\"'\"",
+]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_line_carries_every_word_intact_through_sshd_and_the_shell(
+    tmp_path: Path, name: str
+) -> None:
+    """sshd strips its quoting, the account's shell runs the rest: the words arrive whole."""
+    folder = tmp_path / "My Programs"
+    folder.mkdir()
+    program = folder / "om-tui"
+    program.write_text('#!/bin/sh\nfor word in "$@"; do printf "%s\\n" "$word"; done\n')
+    program.chmod(0o700)
+    database = str(tmp_path / "Practice data" / "practice.db")
+    command = forced_command(str(program), database, name)
+    line = authorized_keys_line(command, parse_public_key(key_text()))
+    assert line.startswith('command="') and line.endswith(f",restrict,pty {key_text()}")
+    assert "\n" not in line
+    for shell in ("/bin/sh", shutil.which("bash")):
+        assert shell
+        ran = subprocess.run(
+            [shell, "-c", sshd_dequote(line)], capture_output=True, text=True, cwd=tmp_path
+        )
+        assert ran.returncode == 0, ran.stderr
+        assert ran.stdout.splitlines() == ["--db", database, "--user", name]
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_the_demo_and_the_colours_are_kept_in_the_command() -> None:
+    command = forced_command("/opt/om-tui", "/data/demo.db", "Dr. Chen", demo=True)
+    assert command == "/opt/om-tui --db /data/demo.db --demo --user 'Dr. Chen'"
+    command = forced_command("/opt/om-tui", "/data/p.db", "Dr. Chen", colors="256")
+    assert command == "TEXTUAL_COLOR_SYSTEM=256 /opt/om-tui --db /data/p.db --user 'Dr. Chen'"
+    with pytest.raises(AccessError, match="Colours are one of truecolor, 256, standard"):
+        forced_command("/opt/om-tui", "/data/p.db", "Dr. Chen", colors="$(reboot)")
+
+
+@pytest.mark.parametrize(
+    ("program", "database", "name", "said"),
+    [
+        ("/opt/om-tui", "/data/p.db", "Dr. Chen\nssh-ed25519 AAAA intruder", "The name"),
+        ("/opt/om-tui", "/data/p.db", "Dr. Chen\\", "The name"),
+        ("/opt/om-tui", "/data/p.db", "Dr. Chen\t", "The name"),
+        ("/opt/om-tui", "/data/p.db", "Dr. \u202enehC", "The name"),
+        ("/opt/om-tui", "/data/p\r.db", "Dr. Chen", "The database"),
+        ("/opt/om\x00-tui", "/data/p.db", "Dr. Chen", "The program path"),
+        ("/opt/om-tui", "/data/p.db", "--help", "A name starting with '-'"),
+    ],
+)
+def test_what_cannot_be_quoted_safely_is_refused(
+    program: str, database: str, name: str, said: str
+) -> None:
+    with pytest.raises(AccessError, match=said):
+        forced_command(program, database, name)
+
+
+def line_for(key: PublicKey, name: str = "Dr. Sarah Chen") -> str:
+    return authorized_keys_line(forced_command("/opt/om-tui", "/data/p.db", name), key)
+
+
+def test_writing_creates_a_private_folder_and_file(tmp_path: Path) -> None:
+    key = parse_public_key(key_text())
+    path = tmp_path / "home" / ".ssh" / "authorized_keys"
+    (tmp_path / "home").mkdir()
+    assert add_authorized_key(path, line_for(key), key)
+    assert path.read_text() == f"{line_for(key)}\n"
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_writing_appends_after_other_keys_and_never_twice(tmp_path: Path) -> None:
+    path = tmp_path / "authorized_keys"
+    other = key_text(seed=1, comment="backup")
+    path.write_text(other)  # no newline at the end: ours must not be glued onto it
+    os.chmod(path, 0o600)
+    key = parse_public_key(key_text(seed=2))
+    assert add_authorized_key(path, line_for(key), key)
+    assert add_authorized_key(path, line_for(key), key) is False
+    assert path.read_text().splitlines() == [other, line_for(key)]
+
+
+def test_the_same_key_with_other_options_is_refused_and_the_file_kept(tmp_path: Path) -> None:
+    path = tmp_path / "authorized_keys"
+    key = parse_public_key(key_text())
+    assert add_authorized_key(path, line_for(key, "Dr. Sarah Chen"), key)
+    before = path.read_bytes()
+    with pytest.raises(AccessError, match=r"already in .* \(line 1\) with other options"):
+        add_authorized_key(path, line_for(key, "Jenny Marsh"), key)
+    plain = tmp_path / "plain_keys"
+    plain.write_text(f"{key}\n")  # the same key, already allowed a full shell
+    with pytest.raises(AccessError, match="line 1"):
+        add_authorized_key(plain, line_for(key), key)
+    assert path.read_bytes() == before
+    assert plain.read_text() == f"{key}\n"
