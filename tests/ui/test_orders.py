@@ -1,0 +1,450 @@
+"""Orders and programs by keyboard: giving an order, reporting it done, accepting it,
+sending it back, chasing it; the board and My orders; a program's steps.
+
+The demo practice at Wednesday 18 November 2026, 10:07:30 Chicago time, with its
+orders (om_tui/practice/demo_orders.py). Karen Miles (office manager) gave most of
+them. Tom Becker's "Count the supply closet" is overdue and was chased twice; Jenny
+Ortiz's "Update the phone script" is reported done, waiting for Karen.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from typing import Any
+
+from rich.console import Console, RenderableType
+from textual.pilot import Pilot
+from textual.widgets import Label, OptionList
+
+from db.models import Order, OrderStatus, ProgramStep, Staff, utc_naive
+from om_tui.app import OmTuiApp
+from om_tui.practice import settings
+from om_tui.practice.orders import Orders
+from om_tui.screens.order_forms import NotePrompt, OrderForm, whom_choices
+from om_tui.screens.orders import OrdersScreen
+from om_tui.screens.picker import PickerScreen
+from om_tui.screens.programs import ProgramsScreen
+
+from .conftest import Practice
+from .helpers import notices, paste, settle, static_text, warnings
+
+
+def rendered(prompt: RenderableType) -> str:
+    """A line as the person reads it, its spaces squeezed."""
+    console = Console(width=120, file=io.StringIO(), color_system=None)
+    with console.capture() as capture:
+        console.print(prompt)
+    return " ".join(capture.get().split())
+
+
+def staff(name: str) -> int:
+    return int(Staff.get(Staff.name == name).id)
+
+
+def order(text: str) -> Order:
+    return Order.get(Order.text == text)
+
+
+def app_as(practice: Practice, name: str | None) -> OmTuiApp:
+    return practice.app(staff_id=staff(name) if name else None)
+
+
+async def open_orders(pilot: Pilot[Any], screen: Any = None) -> None:
+    await settle(pilot)
+    pilot.app.push_screen(screen or OrdersScreen())
+    await settle(pilot)
+
+
+def listing(pilot: Pilot[Any]) -> OptionList:
+    return pilot.app.screen.query_one("#orders", OptionList)
+
+
+def lines(pilot: Pilot[Any]) -> dict[str, str]:
+    """Every line of the list, top to bottom: its id → its text."""
+    return {str(o.id): rendered(o.prompt) for o in listing(pilot).options}
+
+
+def line_of(text: str) -> str:
+    return f"order-{order(text).id}"
+
+
+def put_cursor(pilot: Pilot[Any], line: str) -> None:
+    found = listing(pilot)
+    found.highlighted = found.get_option_index(line)
+
+
+def error(pilot: Pilot[Any], field: str) -> str:
+    return str(pilot.app.screen.query_one(f"#{field}-error", Label).render())
+
+
+def orders_as(practice: Practice, name: str) -> Orders:
+    return Orders(practice.database, practice.clock, settings.load(practice.database), staff(name))
+
+
+async def test_the_board_puts_overdue_first_with_compliance(stats_demo: Practice) -> None:
+    async with app_as(stats_demo, "Karen Miles").run_test(size=(120, 34)) as pilot:
+        await open_orders(pilot)
+        shown = list(lines(pilot).items())
+        assert shown[0][0] == "overdue"
+        assert [key for key, _ in shown[1:4]] == [
+            line_of("Count the supply closet; list what to order"),
+            line_of("Call the three insurers with claims over 60 days"),
+            line_of("Scan last month's sign-in sheets, then shred them"),
+        ]
+        assert shown[1][1].startswith("! [ ] Mon 16 Nov Count the supply closet")
+        assert shown[1][1].endswith("→ Tom Becker chased 2× 09:11")
+        assert shown[4][0] == "open"
+        assert all(not text.startswith("!") for _, text in shown[5:])
+        summary = static_text(pilot, "#orders-summary")
+        assert summary.startswith("3 overdue · 9 not done · 1 reported done: a accepts")
+        compliance = static_text(pilot, "#orders-compliance")
+        assert compliance.startswith("On time, 30 days: Jenny Ortiz 2/4 50%!! · ")
+        assert "Tom Becker 2/4 50%!!" in compliance
+        assert compliance.endswith("practice 5/10 50%!!")
+        # The cursor starts on the first overdue order, described in full below.
+        assert "From Karen Miles to Tom Becker" in static_text(pilot, "#orders-detail")
+        assert "chased 2 times, last 09:11" in static_text(pilot, "#orders-detail")
+
+
+async def test_giving_an_order_by_keyboard(stats_demo: Practice) -> None:
+    karen = orders_as(stats_demo, "Karen Miles")
+    tom = next(n for n, c in enumerate(whom_choices(karen), 1) if c.label == "Tom Becker")
+    async with app_as(stats_demo, "Karen Miles").run_test(size=(120, 34)) as pilot:
+        await open_orders(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, PickerScreen)  # for whom, first
+        await pilot.press(str(tom))
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, OrderForm)
+        await paste(pilot, "Oil the therapy table hinges")
+        await pilot.press("tab")
+        await paste(pilot, "fri 5pm")
+        assert static_text(pilot, "#due-said") == "→ Fri 20 Nov 17:00"
+        await pilot.press("enter")
+        await settle(pilot)
+
+        assert isinstance(pilot.app.screen, OrdersScreen)
+        given = order("Oil the therapy table hinges")
+        assert (given.to_staff_id, given.issued_by_id) == (
+            staff("Tom Becker"),
+            staff("Karen Miles"),
+        )
+        assert (given.due_on.isoformat(), given.due_time) == ("2026-11-20", "17:00")
+        assert given.status == OrderStatus.OPEN
+        assert "Order given to Tom Becker." in notices(pilot)
+        assert lines(pilot)[f"order-{given.id}"].startswith("[ ] Fri 20 Nov 17:00 Oil the")
+
+
+async def test_the_order_form_says_what_is_wrong_under_the_field(stats_demo: Practice) -> None:
+    before = Order.select().count()
+    async with app_as(stats_demo, "Karen Miles").run_test(size=(120, 34)) as pilot:
+        await open_orders(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("escape")  # nobody chosen yet
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, OrderForm)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert error(pilot, "whom") == "Choose whom it is for (space)."
+        assert error(pilot, "text") == "Say what is to be done."
+        assert error(pilot, "due").startswith("When is it due?")
+
+        await pilot.press("space")  # the field opens the list again
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await paste(pilot, "Call the lab")
+        await pilot.press("tab")
+        await paste(pilot, "2026-11-17")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert error(pilot, "due") == "Tue 17 Nov is in the past: the due day is today or later."
+        due = pilot.app.screen.query_one("#due")
+        assert pilot.app.screen.focused is due
+        await pilot.press("ctrl+a", "ctrl+k")
+        await paste(pilot, "today 9:00")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert error(pilot, "due") == "09:00 today has passed: give a later time, or a later day."
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, OrdersScreen)
+    assert Order.select().count() == before
+
+
+async def test_reporting_done_with_a_note(stats_demo: Practice) -> None:
+    async with app_as(stats_demo, "Jenny Ortiz").run_test(size=(120, 34)) as pilot:
+        await open_orders(pilot)
+        assert static_text(pilot, "#orders-title").startswith("Orders · Jenny Ortiz")
+        scan = line_of("Scan last month's sign-in sheets, then shred them")
+        assert listing(pilot).highlighted_option.id == scan  # overdue: first
+        assert static_text(pilot, "#orders-summary").startswith("2 overdue · 4 to do")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, NotePrompt)
+        await paste(pilot, "Scanned to the shared drive; shredded")
+        await pilot.press("enter")
+        await settle(pilot)
+
+        done = order("Scan last month's sign-in sheets, then shred them")
+        assert (done.status, done.reply) == (
+            OrderStatus.REPORTED,
+            "Scanned to the shared drive; shredded",
+        )
+        assert (done.reported_by_id, done.reported_at) == (
+            staff("Jenny Ortiz"),
+            utc_naive(stats_demo.clock.now()),
+        )
+        # Reported after its deadline (yesterday 17:00): late, and no longer overdue.
+        assert lines(pilot)[scan].startswith("[✓] Tue 17 Nov 17:00 Scan last month's")
+        assert lines(pilot)[scan].endswith("reported 10:07 late")
+        assert static_text(pilot, "#orders-summary").startswith("1 overdue · 4 to do")
+        assert "Reported done." in notices(pilot)
+
+        await pilot.press("d")  # reported already: nothing more to report
+        await settle(pilot)
+        assert not isinstance(pilot.app.screen, NotePrompt)
+
+
+async def test_staff_see_their_own_keys_only(stats_demo: Practice) -> None:
+    before = Order.select().count()
+    async with app_as(stats_demo, "Jenny Ortiz").run_test(size=(120, 34)) as pilot:
+        await open_orders(pilot)
+        screen = pilot.app.screen
+        for action in ("new", "accept", "send_back", "chase", "cancel_order", "toggle_board"):
+            assert screen.check_action(action, ()) is False, action
+        await pilot.press("n", "b", "c")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        assert static_text(pilot, "#orders-title").startswith("Orders · Jenny Ortiz")
+    assert Order.select().count() == before
+    assert order("Scan last month's sign-in sheets, then shred them").chased == 0
+
+
+async def test_accepting_and_sending_back(stats_demo: Practice) -> None:
+    orders_as(stats_demo, "Tom Becker").report_done(
+        order("Count the supply closet; list what to order").id, "Counted; list on your desk"
+    )
+    async with app_as(stats_demo, "Karen Miles").run_test(size=(120, 34)) as pilot:
+        await open_orders(pilot)
+        script = line_of("Update the phone script with the holiday hours")
+        put_cursor(pilot, script)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, NotePrompt)
+        await pilot.press("enter")
+        await settle(pilot)
+        accepted = order("Update the phone script with the holiday hours")
+        assert (accepted.status, accepted.answered_by_id) == (
+            OrderStatus.DONE,
+            staff("Karen Miles"),
+        )
+        assert lines(pilot)[script].endswith("done")
+        assert list(lines(pilot)).index(script) > list(lines(pilot)).index("closed")
+
+        closet = line_of("Count the supply closet; list what to order")
+        put_cursor(pilot, closet)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("enter")  # no reason given
+        await settle(pilot)
+        assert error(pilot, "note") == "Say why it goes back: what is still to be done."
+        await paste(pilot, "The list has no quantities")
+        await pilot.press("enter")
+        await settle(pilot)
+        sent = order("Count the supply closet; list what to order")
+        assert (sent.status, sent.sent_back, sent.remark) == (
+            OrderStatus.OPEN,
+            1,
+            "The list has no quantities",
+        )
+        assert lines(pilot)[closet].startswith("! [ ] Mon 16 Nov")
+        assert "sent back" in lines(pilot)[closet]
+        assert "Sent back by Karen Miles 10:07: “The list has no quantities”" in static_text(
+            pilot, "#orders-detail"
+        )
+
+
+async def test_chasing_keeps_a_count_and_the_time(stats_demo: Practice) -> None:
+    async with app_as(stats_demo, "Karen Miles").run_test(size=(120, 34)) as pilot:
+        await open_orders(pilot)
+        closet = line_of("Count the supply closet; list what to order")
+        assert listing(pilot).highlighted_option.id == closet
+        await pilot.press("c")
+        await settle(pilot)
+        chased = order("Count the supply closet; list what to order")
+        assert (chased.chased, chased.chased_at) == (3, utc_naive(stats_demo.clock.now()))
+        assert lines(pilot)[closet].endswith("chased 3× 10:07")
+        assert "Chased (3×): Tom Becker." in notices(pilot)
+
+        put_cursor(pilot, line_of("Update the phone script with the holiday hours"))
+        await pilot.press("c")  # reported: nothing to chase
+        await settle(pilot)
+        assert order("Update the phone script with the holiday hours").chased == 0
+
+
+async def test_an_order_answered_on_another_terminal_meanwhile(stats_demo: Practice) -> None:
+    """Karen accepts on her terminal while the owner's prompt is open: the owner is told."""
+    async with app_as(stats_demo, "Dr. Sarah Chen").run_test(size=(120, 34)) as pilot:
+        await open_orders(pilot)
+        script = line_of("Update the phone script with the holiday hours")
+        put_cursor(pilot, script)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, NotePrompt)
+
+        def elsewhere() -> None:
+            with stats_demo.database.connection_context():
+                orders_as(stats_demo, "Karen Miles").accept(order_id)
+
+        order_id = order("Update the phone script with the holiday hours").id
+        other = threading.Thread(target=elsewhere)
+        other.start()
+        other.join()
+
+        await paste(pilot, "Add the new Saturday hours")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert warnings(pilot) == [
+            "Already answered — Karen Miles accepted it at 10:07: it is done. Nothing was changed."
+        ]
+        kept = order("Update the phone script with the holiday hours")
+        assert (kept.status, kept.sent_back, kept.remark) == (OrderStatus.DONE, 0, "")
+        assert lines(pilot)[script].endswith("done")
+
+
+async def test_my_orders_asks_whose_when_nobody_is_named(stats_demo: Practice) -> None:
+    names = [name for _, name in orders_as(stats_demo, "Karen Miles").people()]
+    async with app_as(stats_demo, None).run_test(size=(120, 34)) as pilot:
+        await open_orders(pilot)  # the nameless owner of the tests: the board first
+        assert static_text(pilot, "#orders-title").startswith("Orders · the board")
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, PickerScreen)
+        await pilot.press(str(names.index("Tom Becker") + 1))
+        await settle(pilot)
+        assert static_text(pilot, "#orders-title").startswith("Orders · Tom Becker")
+        assert line_of("Count the supply closet; list what to order") in lines(pilot)
+        assert "Program steps" not in " ".join(lines(pilot).values())  # Tom has none
+        await pilot.press("b")
+        await settle(pilot)
+        assert static_text(pilot, "#orders-title").startswith("Orders · the board")
+
+
+# -- programs -------------------------------------------------------------------------------
+
+
+def program_lines(pilot: Pilot[Any]) -> dict[str, str]:
+    found = pilot.app.screen.query_one("#program", OptionList)
+    return {str(o.id): rendered(o.prompt) for o in found.options}
+
+
+def step(text: str) -> ProgramStep:
+    return ProgramStep.get(ProgramStep.text == text)
+
+
+async def to_step(pilot: Pilot[Any], text: str) -> None:
+    await pilot.press("right")
+    found = pilot.app.screen.query_one("#program", OptionList)
+    found.highlighted = found.get_option_index(f"step:{step(text).id}")
+    await pilot.pause()
+
+
+async def test_a_program_step_marked_done_moves_the_bar(stats_demo: Practice) -> None:
+    async with app_as(stats_demo, "Jenny Ortiz").run_test(size=(120, 34)) as pilot:
+        await open_orders(pilot, ProgramsScreen())
+        lines_now = program_lines(pilot)
+        assert lines_now["progress"].endswith("2 of 6 steps done (33%) · 1 overdue")
+        mail = f"step:{step('Mail the letters to the first 100').id}"
+        assert lines_now[mail].startswith("! 3 · Mail the letters")
+        assert lines_now[mail].endswith("Mon 16 Nov overdue")
+        screen = pilot.app.screen
+        assert screen.check_action("add_step", ()) is False  # the managers write programs
+
+        await to_step(pilot, "Mail the letters to the first 100")
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, NotePrompt)
+        await paste(pilot, "100 mailed Tuesday")
+        await pilot.press("enter")
+        await settle(pilot)
+
+        done = step("Mail the letters to the first 100")
+        assert (done.done_by_id, done.note) == (staff("Jenny Ortiz"), "100 mailed Tuesday")
+        assert program_lines(pilot)["progress"].endswith("3 of 6 steps done (50%)")
+        assert program_lines(pilot)[mail].endswith("done late")
+
+
+async def test_the_manager_adds_and_reorders_steps(stats_demo: Practice) -> None:
+    karen = orders_as(stats_demo, "Karen Miles")
+    jenny = next(n for n, c in enumerate(whom_choices(karen), 1) if c.label == "Jenny Ortiz")
+    async with app_as(stats_demo, "Karen Miles").run_test(size=(120, 34)) as pilot:
+        await open_orders(pilot)
+        await pilot.press("p")  # from the orders, the programs; Escape goes back
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ProgramsScreen)
+        await pilot.press("right", "a")
+        await settle(pilot)
+        await pilot.press(str(jenny))
+        await settle(pilot)
+        await paste(pilot, "Thank-you cards to every reactivated patient")
+        await pilot.press("tab")
+        await paste(pilot, "fri 17:00")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert error(pilot, "due") == "A step is due by a day: leave the time out."
+        await pilot.press("ctrl+a", "ctrl+k")
+        await paste(pilot, "2w")
+        await pilot.press("enter")
+        await settle(pilot)
+
+        added = step("Thank-you cards to every reactivated patient")
+        assert (added.to_staff_id, added.due_on.isoformat()) == (staff("Jenny Ortiz"), "2026-12-02")
+        assert added.position == 7
+        assert program_lines(pilot)["progress"].endswith("2 of 7 steps done (28%) · 1 overdue")
+        screen = pilot.app.screen
+        assert screen._cursor_line() == f"step:{added.id}"
+
+        await pilot.press("ctrl+up")
+        await settle(pilot)
+        ordered = [
+            s.text
+            for s in ProgramStep.select()
+            .where(ProgramStep.program == added.program_id)
+            .order_by(ProgramStep.position)
+        ]
+        assert ordered[-2:] == [
+            "Thank-you cards to every reactivated patient",
+            "Review the results; plan the second 100",
+        ]
+        assert screen._cursor_line() == f"step:{added.id}"
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, OrdersScreen)
+
+
+async def test_cancelling_an_order_and_a_narrow_terminal(stats_demo: Practice) -> None:
+    async with app_as(stats_demo, "Karen Miles").run_test(size=(80, 24)) as pilot:
+        await open_orders(pilot)
+        closet = line_of("Count the supply closet; list what to order")
+        # Narrow: short dates, and the chase's time only in the line below.
+        assert lines(pilot)[closet].startswith("! [ ] 16 Nov Count the supply closet")
+        assert lines(pilot)[closet].endswith("chased 2×")
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, NotePrompt)
+        await paste(pilot, "Tom counted it last week after all")
+        await pilot.press("enter")
+        await settle(pilot)
+        cancelled = order("Count the supply closet; list what to order")
+        assert (cancelled.status, cancelled.remark) == (
+            OrderStatus.CANCELLED,
+            "Tom counted it last week after all",
+        )
+        assert lines(pilot)[closet].startswith("[×] 16 Nov")
+        assert list(lines(pilot)).index(closet) > list(lines(pilot)).index("closed")
+        assert static_text(pilot, "#orders-summary").startswith("2 overdue · 8 not done")
