@@ -1,0 +1,120 @@
+"""The weekly report from the app: the palette's "Weekly report…", a dated file, a bad path."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+from textual.command import CommandList, CommandPalette
+from textual.widgets import Input, Label
+
+from db.models import Role, Staff
+from om_tui.screens.weekly_report import WeeklyReportScreen
+
+from .conftest import Practice
+from .helpers import notices, paste, settle
+
+
+async def test_the_palette_writes_the_report_where_it_is_told(
+    office: Practice, tmp_path: Path
+) -> None:
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"weekly rep")
+        await settle(pilot)
+        found = app.screen.query_one(CommandList)
+        assert str(found.get_option_at_index(0).prompt).startswith("Weekly report")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WeeklyReportScreen)
+        week = app.screen.query_one("#report-week", Input)
+        path = app.screen.query_one("#report-path", Input)
+        # Wednesday 18 November: the last week that ended is the one ending Thursday 12th.
+        assert week.value == "2026-11-12"
+        assert path.value.endswith("weekly-report-2026-11-12.html")
+        assert app.screen.focused is path
+
+        target = tmp_path / "owner" / "week.html"
+        target.parent.mkdir()
+        await paste(pilot, str(target))  # the whole suggestion is selected: replaced
+        await pilot.press("enter")
+        await settle(pilot)
+
+        assert not isinstance(app.screen, WeeklyReportScreen)
+        assert "Weekly report — Lakeview Chiropractic" in target.read_text()
+        assert stat.S_IMODE(target.stat().st_mode) == 0o600
+        assert any(f"written to {target}" in notice for notice in notices(pilot))
+
+
+async def test_the_suggested_name_follows_the_week_and_the_format(office: Practice) -> None:
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        app.action_weekly_report()
+        await pilot.pause()
+        path = app.screen.query_one("#report-path", Input)
+        await pilot.press("shift+tab")  # to the format
+        await pilot.press("m")
+        await pilot.pause()
+        assert path.value.endswith("weekly-report-2026-11-12.md")
+        await pilot.press("shift+tab")  # to the week: any day of it names it
+        await paste(pilot, "2026-11-02")
+        assert path.value.endswith("weekly-report-2026-11-05.md")
+
+
+async def test_a_folder_that_does_not_exist_keeps_the_dialog_open(
+    office: Practice, tmp_path: Path
+) -> None:
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        app.action_weekly_report()
+        await pilot.pause()
+        target = tmp_path / "nowhere" / "week.html"
+        await paste(pilot, str(target))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WeeklyReportScreen)
+        error = str(app.screen.query_one("#report-error", Label).render())
+        assert (
+            error
+            == f"Cannot write the report to {target}: the folder {target.parent} does not exist."
+        )
+        assert not target.parent.exists()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, WeeklyReportScreen)
+
+
+async def test_a_week_not_begun_or_not_a_date_is_said_under_the_form(
+    office: Practice, tmp_path: Path
+) -> None:
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        app.action_weekly_report()
+        await pilot.pause()
+        await paste(pilot, str(tmp_path / "week.html"))
+        await pilot.press("shift+tab", "shift+tab")
+        await paste(pilot, "next week")
+        await pilot.press("enter")
+        await pilot.pause()
+        error = app.screen.query_one("#report-error", Label)
+        assert "YYYY-MM-DD" in str(error.render())
+        await pilot.press("ctrl+u")
+        await paste(pilot, "2026-12-24")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "has not begun yet" in str(error.render())
+        assert not (tmp_path / "week.html").exists()
+
+
+async def test_the_front_desk_is_not_offered_the_report(office: Practice) -> None:
+    desk = Staff.get(Staff.role == Role.FRONT_DESK).id
+    app = office.app(staff_id=desk)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Go to Board" in titles and "Weekly report…" not in titles
+        app.action_weekly_report()
+        await pilot.pause()
+        assert not isinstance(app.screen, WeeklyReportScreen | CommandPalette)
