@@ -1,0 +1,337 @@
+"""The owner's overview by keyboard: the owner starts there; every figure opens what is
+behind it; the arrows walk the panels; a change on another terminal shows at once.
+
+The demo practice at Wednesday 18 November 2026, 10:07:30 Chicago time, with its stats,
+hats, orders, line and programs. Dr. Sarah Chen is the owner; the stats week ends
+Thursday 14:00, so the conditions shown are those of the week ending 12 November.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import io
+from typing import Any
+
+from rich.console import Console, RenderableType
+from textual.pilot import Pilot
+from textual.widgets import DataTable, OptionList
+
+from db.models import Order, Program, Role, Staff, Stage
+from om_tui.app import OmTuiApp
+from om_tui.practice import settings
+from om_tui.practice.flow import format_duration
+from om_tui.practice.line import Line
+from om_tui.practice.overview import gather
+from om_tui.screens.board import FlowBoardScreen
+from om_tui.screens.compliance import ComplianceScreen
+from om_tui.screens.compliance_detail import ComplianceDetailScreen
+from om_tui.screens.line import LineScreen
+from om_tui.screens.orders import OrdersScreen
+from om_tui.screens.overview import OverviewScreen, Panel
+from om_tui.screens.programs import ProgramsScreen
+from om_tui.screens.stat_graph import StatGraphScreen
+
+from .conftest import Practice
+from .helpers import settle, static_text, warnings
+
+SIZE = (100, 30)
+
+
+def staff(name: str) -> int:
+    return int(Staff.get(Staff.name == name).id)
+
+
+def owners_app(practice: Practice) -> OmTuiApp:
+    return practice.app(staff_id=staff("Dr. Sarah Chen"))
+
+
+def rendered(prompt: RenderableType) -> str:
+    console = Console(width=100, file=io.StringIO(), color_system=None)
+    with console.capture() as capture:
+        console.print(prompt)
+    return " ".join(capture.get().split())
+
+
+def panel(pilot: Pilot[Any], key: str) -> Panel:
+    return pilot.app.screen.query_one(f"#panel-{key}", Panel)
+
+
+def lines(pilot: Pilot[Any], key: str) -> dict[str, str]:
+    """A panel's lines, top to bottom: id → text."""
+    return {str(o.id): rendered(o.prompt) for o in panel(pilot, key).options}
+
+
+def figure(pilot: Pilot[Any], key: str) -> str:
+    return static_text(pilot, f"#figure-{key}")
+
+
+async def open_overview(pilot: Pilot[Any]) -> OverviewScreen:
+    await settle(pilot)
+    await settle(pilot)  # the first read, in its worker, then the panels filled
+    screen = pilot.app.screen
+    assert isinstance(screen, OverviewScreen)
+    return screen
+
+
+async def choose(pilot: Pilot[Any], key: str, line: str) -> None:
+    """Put the cursor on a panel's line and press Enter, as the arrows and Enter would."""
+    found = panel(pilot, key)
+    found.focus()
+    found.highlighted = found.get_option_index(line)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_the_owner_starts_at_the_overview_and_the_desk_may_not_open_it(
+    stats_demo: Practice,
+) -> None:
+    async with owners_app(stats_demo).run_test(size=SIZE) as pilot:
+        await open_overview(pilot)
+        tabs = str(pilot.app.screen.query_one("ScreenTabs").render())
+        assert tabs.rstrip().endswith("0 Overview")
+
+    manager = stats_demo.app(staff_id=staff("Karen Miles"))
+    async with manager.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, FlowBoardScreen)  # hers: the board first
+        await pilot.press("0")
+        await open_overview(pilot)
+
+    desk = stats_demo.app(staff_id=staff("Jenny Ortiz"))
+    async with desk.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("0")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, FlowBoardScreen)
+        assert warnings(pilot) == ["Overview is not open to your role (front desk)."]
+
+
+async def test_the_figures_are_the_practices_and_the_waits_tick(stats_demo: Practice) -> None:
+    app = owners_app(stats_demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_overview(pilot)
+        now = stats_demo.clock.now()
+        expected = gather(stats_demo.database, stats_demo.clock, app.practice)
+        figures = expected.figures(now)
+        assert figure(pilot, "in_office") == f"In office {figures.in_office}"
+        assert figure(pilot, "waiting") == f"Waiting {figures.waiting}"
+        assert figure(pilot, "longest") == f"Longest wait {format_duration(figures.longest_wait)}"
+        assert figure(pilot, "seen") == f"Seen {figures.seen}"
+        assert figure(pilot, "no_shows") == f"No-shows {figures.no_shows}"
+
+        stats = lines(pilot, "stats")
+        assert list(stats) == [f"stat-{f.stat_id}" for f in expected.stats]  # worst first
+        assert stats[f"stat-{expected.stats[0].stat_id}"].startswith("Danger PVA")
+        assert [f"main-{f.stat_id}" for f in expected.main] == list(lines(pilot, "main"))
+        assert list(lines(pilot, "orders")) == [f"order-{o.id}" for o in expected.overdue_orders]
+        assert list(lines(pilot, "line")) == [f"item-{i.id}" for i in expected.for_owner]
+        people = [f"person-{c.person_id}" for c in expected.compliance]
+        assert list(lines(pilot, "compliance")) == ["everyone", *people]
+        assert list(lines(pilot, "programs")) == [f"program-{p.id}" for p in expected.programs]
+
+        stats_demo.clock.advance(seconds=61)
+        app.screen.tick()  # the once-a-second tick, with the clock a minute on
+        later = expected.figures(stats_demo.clock.now())
+        assert later.longest_wait == figures.longest_wait + dt.timedelta(seconds=61)
+        assert figure(pilot, "longest") == f"Longest wait {format_duration(later.longest_wait)}"
+
+
+async def test_a_check_in_on_another_terminal_shows_at_once(stats_demo: Practice) -> None:
+    app = owners_app(stats_demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_overview(pilot)
+        before = gather(stats_demo.database, stats_demo.clock, app.practice).figures(
+            stats_demo.clock.now()
+        )
+        expected = stats_demo.flow().board()
+        [row] = [r for r in expected.rows if r.stage == Stage.SCHEDULED][:1]
+
+        def check_in_elsewhere() -> None:
+            with stats_demo.database.connection_context():
+                stats_demo.flow().check_in(row.patient_id, row.appointment_id)
+
+        await asyncio.to_thread(check_in_elsewhere)  # its own connection: another terminal
+        app.check_for_changes()
+        await settle(pilot)
+        await settle(pilot)
+        assert figure(pilot, "in_office") == f"In office {before.in_office + 1}"
+        assert figure(pilot, "waiting") == f"Waiting {before.waiting + 1}"
+
+
+async def test_an_urgent_item_filed_elsewhere_reaches_the_owners_panel(
+    stats_demo: Practice,
+) -> None:
+    app = owners_app(stats_demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_overview(pilot)
+        jenny = staff("Jenny Ortiz")
+
+        def file_elsewhere() -> int:
+            with stats_demo.database.connection_context():
+                database = stats_demo.database
+                line = Line(database, stats_demo.clock, settings.load(database))
+                return line.file(jenny, "problem", "The x-ray is down", urgent=True)
+
+        item = await asyncio.to_thread(file_elsewhere)
+        app.check_for_changes()
+        await settle(pilot)
+        await settle(pilot)
+        shown = lines(pilot, "line")
+        assert shown[f"item-{item}"] == ("!! Problem The x-ray is down Jenny Ortiz")
+        # Urgent items first, as they came: after the demo's card reader, before the rest.
+        assert list(shown)[:2] == [list(shown)[0], f"item-{item}"]
+        assert shown[list(shown)[0]].startswith("!! Problem The card reader is")
+
+
+async def test_enter_on_a_flow_figure_opens_the_board_on_the_longest_wait(
+    stats_demo: Practice,
+) -> None:
+    app = owners_app(stats_demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_overview(pilot)
+        longest = screen._overview.longest_waiting(stats_demo.clock.now())  # type: ignore[union-attr]
+        assert longest is not None
+        await pilot.press("right", "right")  # In office → Waiting → Longest wait
+        assert app.screen.focused is app.screen.query_one("#figure-longest")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FlowBoardScreen)
+        table = app.screen.query_one("#board", DataTable)
+        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == longest.key
+        await pilot.press("0")
+        await settle(pilot)
+        assert app.screen is screen
+
+
+async def test_enter_on_a_stat_opens_its_graph_and_escape_comes_back(
+    stats_demo: Practice,
+) -> None:
+    app = owners_app(stats_demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_overview(pilot)
+        worst = screen._overview.stats[0]  # type: ignore[union-attr]
+        await choose(pilot, "stats", f"stat-{worst.stat_id}")
+        assert isinstance(app.screen, StatGraphScreen)
+        assert app.screen._stat_id == worst.stat_id
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+
+        main = screen._overview.main[1]  # type: ignore[union-attr]
+        await choose(pilot, "main", f"main-{main.stat_id}")
+        assert isinstance(app.screen, StatGraphScreen)
+        assert app.screen._stat_id == main.stat_id
+
+
+async def test_enter_on_compliance_opens_a_persons_week_or_the_matrix(
+    stats_demo: Practice,
+) -> None:
+    app = owners_app(stats_demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_overview(pilot)
+        tom = staff("Tom Becker")
+        await choose(pilot, "compliance", f"person-{tom}")
+        assert isinstance(app.screen, ComplianceDetailScreen)
+        assert app.screen._people == [tom]
+        assert (app.screen._first, app.screen._last) == (
+            dt.date(2026, 11, 13),
+            dt.date(2026, 11, 18),
+        )
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen
+        await choose(pilot, "compliance", "everyone")
+        assert isinstance(app.screen, ComplianceScreen)
+
+
+async def test_enter_on_an_order_opens_the_orders_board_on_it(stats_demo: Practice) -> None:
+    app = owners_app(stats_demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_overview(pilot)
+        closet = Order.get(Order.text.startswith("Count the supply closet"))
+        insurers = Order.get(Order.text.startswith("Call the three insurers"))
+        assert lines(pilot, "orders")[f"order-{closet.id}"].endswith("Tom Becker 2×")
+        for order in (closet, insurers):  # the board opened, then shown again
+            await choose(pilot, "orders", f"order-{order.id}")
+            assert isinstance(app.screen, OrdersScreen)
+            highlighted = app.screen.query_one("#orders", OptionList).highlighted_option
+            assert highlighted is not None and highlighted.id == f"order-{order.id}"
+            await pilot.press("0")
+            await settle(pilot)
+            assert app.screen is screen
+
+
+async def test_enter_on_an_item_opens_the_line_on_it_to_answer(stats_demo: Practice) -> None:
+    app = owners_app(stats_demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_overview(pilot)
+        second = screen._overview.for_owner[1]  # type: ignore[union-attr]
+        await choose(pilot, "line", f"item-{second.id}")
+        assert isinstance(app.screen, LineScreen)
+        highlighted = app.screen.query_one("#line-list", OptionList).highlighted_option
+        assert highlighted is not None and highlighted.id == f"owner-{second.id}"
+
+
+async def test_enter_on_a_program_opens_its_steps(stats_demo: Practice) -> None:
+    app = owners_app(stats_demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_overview(pilot)
+        front = Program.get(Program.name == "Front desk in 60 seconds")
+        await choose(pilot, "programs", f"program-{front.id}")
+        assert isinstance(app.screen, ProgramsScreen)
+        assert "Front desk in 60 seconds" in static_text(pilot, "#programs-title")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, OverviewScreen)
+
+
+async def test_the_arrows_walk_the_figures_and_the_panels(stats_demo: Practice) -> None:
+    app = owners_app(stats_demo)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_overview(pilot)
+        overview = screen._overview
+        assert overview is not None
+
+        def at() -> str:
+            focused = app.screen.focused
+            assert focused is not None and focused.id is not None
+            if isinstance(focused, Panel):
+                option = focused.highlighted_option
+                return f"{focused.id}:{option.id if option else None}"
+            return focused.id
+
+        assert at() == "figure-in_office"
+        await pilot.press("left")  # nothing to the left of the first figure
+        assert at() == "figure-in_office"
+        await pilot.press("down")
+        assert at() == f"panel-stats:stat-{overview.stats[0].stat_id}"
+        await pilot.press("right")
+        assert at().startswith("panel-main:")
+        await pilot.press("down", "down", "down", "down")  # its four stats, then below it
+        assert at() == f"panel-orders:order-{overview.overdue_orders[0].id}"
+        await pilot.press("left")
+        assert at().startswith("panel-line:")
+        await pilot.press("up")  # from the first line, up to the panel above, its last line
+        assert at() == f"panel-stats:stat-{overview.stats[-1].stat_id}"
+        await pilot.press("tab")
+        assert at().startswith("panel-main:")
+        for _ in range(len(overview.stats)):
+            await pilot.press("left", "up")
+        assert at() == "figure-in_office"  # from the top of the stats, up to today's figures
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FlowBoardScreen)
+
+
+async def test_the_overview_fits_a_small_terminal(stats_demo: Practice) -> None:
+    """At 80x24 every panel is there, with at least a line of figures each."""
+    async with owners_app(stats_demo).run_test(size=(80, 24)) as pilot:
+        await open_overview(pilot)
+        for key in ("stats", "main", "line", "orders", "compliance", "programs"):
+            found = panel(pilot, key)
+            assert found.region.height >= 3, key  # borders and a line at least
+            assert found.region.right <= 80
+        assert pilot.app.screen.query_one("#overview-today").region.height == 3
+        assert figure(pilot, "longest").startswith("Longest ")
+        assert Staff.get(Staff.name == "Dr. Sarah Chen").role == Role.OWNER
