@@ -14,6 +14,7 @@ from peewee import (
     AutoField,
     BooleanField,
     CharField,
+    Check,
     DateField,
     DateTimeField,
     FloatField,
@@ -60,6 +61,8 @@ class SettingKey(StrEnum):
     DEMO_HATS_DAY = "demo.hats_day"  # the demo's hat ticks are filled in up to this day
     WEEK_ENDS = "stats.week_ends"  # weekday and local time the stats week ends: "3 14:00"
     OPEN_DAYS = "hats.open_days"  # weekdays the office is open (daily items due): "0 1 2 3 4"
+    LAST_BACKUP = "backup.last"  # when the last good backup was taken, UTC ISO 8601
+    IDLE_LOCK = "login.idle_lock_minutes"  # the screen locks after this long without input
 
 
 class BaseModel(Model):
@@ -95,6 +98,9 @@ class Staff(BaseModel):
     role = CharField()  # a Role
     provider = BooleanField(default=False)  # sees patients (a doctor may also be the owner)
     active = BooleanField(default=True)
+    secret = TextField(null=True)  # the PIN or password's Argon2id hash (migration 0006)
+    failed_logins = IntegerField(default=0)  # wrong tries since the last good one
+    locked_until = DateTimeField(null=True)  # UTC, naive: no tries before then
 
 
 class Room(BaseModel):
@@ -381,6 +387,211 @@ class Leave(BaseModel):
     staff_id: int
 
 
+class OrderStatus(StrEnum):
+    """Where an order stands. Overdue is not stored: an open order past its deadline."""
+
+    OPEN = "open"
+    REPORTED = "reported"  # the assignee says done; the issuer (or a manager) has not accepted
+    DONE = "done"  # accepted
+    CANCELLED = "cancelled"
+
+
+class Order(BaseModel):
+    """An order to a person or to a post (then any of its holders answers it), due by a day."""
+
+    id = AutoField()
+    issued_by = ForeignKeyField(Staff, backref="orders_issued")
+    to_staff = ForeignKeyField(Staff, null=True, backref="orders")
+    to_post = ForeignKeyField(Post, null=True, backref="orders")
+    text = TextField()
+    due_on = DateField(index=True)  # the practice-local day it is due
+    due_time = CharField(null=True)  # "HH:MM" local, or none: by the end of the day
+    created = DateTimeField()
+    status = CharField(default=OrderStatus.OPEN, index=True)
+    reply = TextField(default="")  # the assignee's note with "done"
+    reported_at = DateTimeField(null=True)
+    reported_by = ForeignKeyField(Staff, null=True)
+    remark = TextField(default="")  # the issuer's note: accepted, sent back or cancelled
+    answered_by = ForeignKeyField(Staff, null=True)  # who accepted, sent back or cancelled
+    answered_at = DateTimeField(null=True)
+    sent_back = IntegerField(default=0)
+    done_at = DateTimeField(null=True)  # accepted at
+    chased = IntegerField(default=0)
+    chased_at = DateTimeField(null=True)
+    issued_by_id: int
+    to_staff_id: int | None
+    to_post_id: int | None
+    reported_by_id: int | None
+    answered_by_id: int | None
+
+    class Meta:
+        table_name = "orders"  # plural: ORDER is an SQL keyword
+
+
+class Program(BaseModel):
+    """A named goal of the owner's, reached by ordered steps."""
+
+    id = AutoField()
+    name = CharField(unique=True)
+    goal = TextField(default="")
+    created = DateTimeField()
+    created_by = ForeignKeyField(Staff, null=True)
+    active = BooleanField(default=True)
+    created_by_id: int | None
+
+
+class ProgramStep(BaseModel):
+    """One target of a program, in order, for a person or a post, due by a day."""
+
+    id = AutoField()
+    program = ForeignKeyField(Program, backref="steps", on_delete="CASCADE")
+    position = FloatField(default=0)
+    text = TextField()
+    to_staff = ForeignKeyField(Staff, null=True)
+    to_post = ForeignKeyField(Post, null=True)
+    due_on = DateField(null=True)
+    done_at = DateTimeField(null=True)
+    done_by = ForeignKeyField(Staff, null=True)
+    note = TextField(default="")
+    program_id: int
+    to_staff_id: int | None
+    to_post_id: int | None
+    done_by_id: int | None
+
+
+class LineKind(StrEnum):
+    """What an item on the communication line is."""
+
+    QUESTION = "question"
+    REQUEST = "request"
+    PROBLEM = "problem"
+    APPROVAL = "approval"  # an approval needed
+
+
+class LinePriority(StrEnum):
+    NORMAL = "normal"
+    HIGH = "high"
+
+
+class LineStatus(StrEnum):
+    """Where an item on the line stands."""
+
+    NEW = "new"  # filed; in the office manager's queue
+    WITH_MANAGER = "with_manager"  # the manager has taken it up
+    HANDLED = "handled"  # answered by the manager herself
+    BATCHED = "batched"  # for the owner: in the batch, or on their screen once `routed_at`
+    ANSWERED = "answered"  # answered by the owner
+
+
+class LineAnswer(StrEnum):
+    APPROVE = "approve"
+    DECLINE = "decline"
+    NOTE = "note"
+    SEE_ME = "see_me"
+
+
+class LineItem(BaseModel):
+    """A question, request, problem or approval for the owner, filed by a staff member.
+
+    The office manager handles it or batches it; it reaches the owner (`routed_at`) when
+    she sends the batch, or at once when it is urgent. The answer goes back to the sender.
+    """
+
+    id = AutoField()
+    sender = ForeignKeyField(Staff, backref="line_items")
+    kind = CharField()  # a LineKind
+    text = TextField()
+    priority = CharField(default=LinePriority.NORMAL)
+    urgent = BooleanField(default=False)
+    created = DateTimeField()
+    status = CharField(default=LineStatus.NEW, index=True)
+    routed_at = DateTimeField(null=True)  # when it reached the owner's screen
+    answer = CharField(null=True)  # a LineAnswer
+    answer_note = TextField(default="")
+    answered_by = ForeignKeyField(Staff, null=True)
+    answered_at = DateTimeField(null=True)
+    seen_by_sender_at = DateTimeField(null=True)  # the sender has read the answer
+    sender_id: int
+    answered_by_id: int | None
+
+
+class LineEvent(BaseModel):
+    """One step of a line item's trail: who did what to it, when, with what note."""
+
+    id = AutoField()
+    item = ForeignKeyField(LineItem, backref="events", on_delete="CASCADE")
+    who = ForeignKeyField(Staff, null=True)
+    at = DateTimeField()
+    what = CharField()  # filed, taken, handled, batched, sent, answered, seen
+    note = TextField(default="")
+    item_id: int
+    who_id: int | None
+
+
+class EvaluationKind(StrEnum):
+    """Which period an evaluation covers."""
+
+    NEW_HIRE = "90_day"  # the first 90 days on a hat
+    YEARLY = "yearly"  # the last 365 days
+    CHOSEN = "chosen"  # dates the manager chose
+
+
+class EvaluationStatus(StrEnum):
+    DRAFT = "draft"  # being written: ratings, comments, the self-evaluation
+    FINISHED = "finished"  # kept as it was finished, read-only
+
+
+class EvaluationCriterion(BaseModel):
+    """One thing the practice rates its staff on (1–5). Never deleted: old ratings name it."""
+
+    id = AutoField()
+    name = CharField(unique=True)
+    description = TextField(default="")
+    position = FloatField(default=0)
+    active = BooleanField(default=True)
+
+
+class Evaluation(BaseModel):
+    """A staff member's performance evaluation over a period, by a manager or the owner.
+
+    While a draft its figures are gathered afresh; finishing freezes them (`gathered`,
+    JSON, with the ratings as they stood) and the row is read-only from then on.
+    """
+
+    id = AutoField()
+    staff = ForeignKeyField(Staff, backref="evaluations")
+    start = DateField()
+    end = DateField()
+    kind = CharField()  # an EvaluationKind
+    status = CharField(default=EvaluationStatus.DRAFT, index=True)
+    created_by = ForeignKeyField(Staff, null=True)
+    created = DateTimeField()
+    finished_by = ForeignKeyField(Staff, null=True)
+    finished_at = DateTimeField(null=True)
+    gathered = TextField(null=True)  # JSON: the figures and ratings when finished
+    comments = TextField(default="")  # the manager's
+    self_evaluation = TextField(default="")  # the staff member's own
+    self_evaluated_at = DateTimeField(null=True)
+    staff_id: int
+    created_by_id: int | None
+    finished_by_id: int | None
+
+
+class EvaluationRating(BaseModel):
+    """One criterion's rating (1–5) and comment in an evaluation."""
+
+    id = AutoField()
+    evaluation = ForeignKeyField(Evaluation, backref="ratings", on_delete="CASCADE")
+    criterion = ForeignKeyField(EvaluationCriterion)
+    rating = IntegerField(null=True, constraints=[Check("rating BETWEEN 1 AND 5")])
+    comment = TextField(default="")
+    evaluation_id: int
+    criterion_id: int
+
+    class Meta:
+        indexes = ((("evaluation", "criterion"), True),)
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Setting,
     Patient,
@@ -404,4 +615,12 @@ MODELS: tuple[type[BaseModel], ...] = (
     PolicyPost,
     Attestation,
     Leave,
+    Order,
+    Program,
+    ProgramStep,
+    LineItem,
+    LineEvent,
+    EvaluationCriterion,
+    Evaluation,
+    EvaluationRating,
 )

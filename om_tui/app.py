@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import logging
 from collections.abc import Callable, Iterable
@@ -9,20 +10,26 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from peewee import Database, OperationalError
-from textual import work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.widget import AwaitMount
 
+from db.models import Role
 from om_tui.messages import DataChanged
-from om_tui.practice import settings
+from om_tui.practice import audit, settings
+from om_tui.practice.backup import backup_reminder
 from om_tui.practice.changes import ChangeWatcher, watcher_for
 from om_tui.practice.clock import Clock, SystemClock
 from om_tui.practice.flow import Change, Flow
 from om_tui.practice.patients import PatientIndex
+from om_tui.practice.people import People, idle_lock_minutes, may, role_title, set_actor
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.setup import needs_setup
 from om_tui.resources import stylesheet
 from om_tui.screens.board import FlowBoardScreen
+from om_tui.screens.login import LoginRequest, LoginScreen
 
 if TYPE_CHECKING:
     from om_tui.practice.hats import Hats
@@ -57,6 +64,30 @@ def _compliance_screen() -> Screen[Any]:
     return ComplianceScreen()
 
 
+def _staff_screen() -> Screen[Any]:
+    from om_tui.screens.staff import StaffScreen
+
+    return StaffScreen()
+
+
+def _orders_screen() -> Screen[Any]:
+    from om_tui.screens.orders import OrdersScreen
+
+    return OrdersScreen()
+
+
+def _line_screen() -> Screen[Any]:
+    from om_tui.screens.line import LineScreen
+
+    return LineScreen()
+
+
+def _overview_screen() -> Screen[Any]:
+    from om_tui.screens.overview import OverviewScreen
+
+    return OverviewScreen()
+
+
 #: The main screens, in the order of their keys. Later screens (stats, hats,
 #: people, the owner's overview) plug in here: (mode, key, title, screen class).
 MAIN_SCREENS: tuple[tuple[str, str, str, Callable[[], Screen[Any]]], ...] = (
@@ -65,7 +96,19 @@ MAIN_SCREENS: tuple[tuple[str, str, str, Callable[[], Screen[Any]]], ...] = (
     ("my_hat", "3", "My hat", _my_hat_screen),
     ("hats", "4", "Hats", _hats_screen),
     ("compliance", "5", "Compliance", _compliance_screen),
+    ("staff", "6", "Staff", _staff_screen),
+    ("orders", "7", "Orders", _orders_screen),
+    ("line", "8", "Line", _line_screen),
+    ("overview", "0", "Overview", _overview_screen),  # last, as 0 is on the keyboard
 )
+
+#: What a main screen asks of a person's role (people.PERMISSIONS); by default, its mode.
+MODE_PERMISSIONS = {"staff": "roster", "overview": "stats"}  # the overview: managers
+
+LOGIN = "login"
+"""The mode of the login screen (start-up, idle lock, switch user): a stack of its own."""
+FIRST_RUN = "first_run"
+"""The mode of the first run's setup (om_tui/screens/first_run.py): before any login."""
 
 POLL_SECONDS = 0.25
 PATIENT_LIST_DELAY = 0.5
@@ -83,6 +126,12 @@ class OmTuiApp(App[None]):
         stylesheet("hats.tcss"),
         stylesheet("my_hat.tcss"),
         stylesheet("compliance.tcss"),
+        stylesheet("staff.tcss"),
+        stylesheet("overview.tcss"),
+        stylesheet("first_run.tcss"),
+        stylesheet("login.tcss"),
+        stylesheet("audit.tcss"),
+        stylesheet("evaluation.tcss"),
         stylesheet("modals.tcss"),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -92,6 +141,10 @@ class OmTuiApp(App[None]):
             for mode, key, title, _ in MAIN_SCREENS
         ),
         Binding("f1", "toggle_keys", "Keys", id="app.keys", show=False),
+        # Priority: it works in any field or dialog, on a shared front-desk terminal.
+        Binding(
+            "ctrl+l", "switch_user", "Switch user", id="app.switch_user", show=False, priority=True
+        ),
     ]
     MODES = {mode: screen for mode, _, _, screen in MAIN_SCREENS}
     TABS = tuple((mode, key, title) for mode, key, title, _ in MAIN_SCREENS)
@@ -102,15 +155,32 @@ class OmTuiApp(App[None]):
         clock: Clock | None = None,
         staff_id: int | None = None,
         watcher: ChangeWatcher | None = None,
+        *,
+        login: bool = False,
+        user: str | None = None,
     ) -> None:
         super().__init__()
         self.database = database
         self.clock: Clock = clock or SystemClock()
         self.practice = settings.load(database)
+        audit.set_clock(database, self.clock)  # the trail's times: frozen with the app's in tests
         self.flow = Flow(database, self.clock, self.practice, staff_id)
         self._staff_id = staff_id
-        self.person_id: int | None = staff_id
-        """Who is at this terminal: My hat is theirs. Chosen on My hat until login exists."""
+        self.people = People(database, self.clock)
+        self.user_id: int | None = None if login else staff_id
+        """Who is logged in here (None: at the login screen, or the tests' nameless owner)."""
+        self.role: str | None = None
+        """What the person here may open and change (people.PERMISSIONS); None: locked."""
+        if not login:
+            self.role = Role.OWNER if staff_id is None else self.people.person(staff_id).role
+        self.person_id: int | None = self.user_id
+        """Whose hat My hat shows: the person logged in; a manager may look at another's."""
+        self._login_request = LoginRequest(name=user)
+        self._resume_mode: str | None = None
+        """The screen the person was on when the terminal locked: theirs again on unlock."""
+        self._last_input = self.clock.now()
+        self._idle_minutes = idle_lock_minutes(database)
+        self.add_mode(LOGIN, lambda: LoginScreen(self._login_request))
         self.patients = PatientIndex()
         self.watcher = watcher or watcher_for(database)
         self.undo_stack: list[Change] = []
@@ -129,19 +199,201 @@ class OmTuiApp(App[None]):
         return Hats(self.database, self.clock, self.practice, self._staff_id)
 
     def on_mount(self) -> None:
-        self.switch_mode("board")
+        if self.role is None and needs_setup(self.database, self.clock):
+            # A new practice: the first run sets it up, then logs its first person in.
+            from om_tui.screens.first_run import FirstRunScreen
+
+            self.add_mode(FIRST_RUN, FirstRunScreen)
+            self.switch_mode(FIRST_RUN)
+        elif self.role is None:
+            self.switch_mode(LOGIN)
+        else:
+            if self.user_id is not None:
+                set_actor(self.database, self.user_id)
+            self.switch_mode(self.first_screen())
+        from om_tui.practice.line import UrgentWatch
+
+        # Urgent items on the line reach the owner wherever they are; those already
+        # waiting at start are on the Line screen, not news.
+        self._urgent = UrgentWatch(self.database)
         self.set_interval(POLL_SECONDS, self.check_for_changes)
         # The check-in search's patient list loads once the board is up and idle.
         self.set_timer(PATIENT_LIST_DELAY, self.load_patients)
+        self.remind_of_backups()
+
+    def remind_of_backups(self) -> None:
+        """The manager's and the owner's (the settings' people): after their login too."""
+        if self.may("settings") and (reminder := backup_reminder(self.database, self.clock)):
+            self.notify(reminder, title="Backups", timeout=10)
 
     def check_for_changes(self) -> None:
         """Poll the store's change signal; on a change, every screen re-reads."""
         if self.watcher.changed():
             self.announce_change()
+        self.lock_if_idle()
 
     def announce_change(self) -> None:
+        if not self._still_allowed():
+            return
         for screen in self.screen_stack:
             screen.post_message(DataChanged())
+        self._announce_urgent()
+
+    def _announce_urgent(self) -> None:
+        """Tell the owner logged in here of each urgent item filed since the last look."""
+        from om_tui.practice.line import alert_text
+
+        news = self._urgent.check()
+        if self.role != Role.OWNER or self.user_id is None:
+            return
+        for item in news:
+            self.notify(
+                alert_text(item), title="Urgent, on the line", severity="warning", timeout=30
+            )
+
+    # -- who is here, and what they may do ------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        # Any key or mouse input, wherever it goes, keeps the terminal awake.
+        if isinstance(event, events.Key | events.MouseEvent) and not event.is_forwarded:
+            self._last_input = self.clock.now()
+        await super().on_event(event)
+
+    def may(self, permission: str) -> bool:
+        """May the person logged in here open or change what `permission` names?"""
+        return self.role is not None and may(self.role, permission)
+
+    def may_open(self, mode: str) -> bool:
+        return self.may(MODE_PERMISSIONS.get(mode, mode))
+
+    def tabs(self) -> tuple[tuple[str, str, str], ...]:
+        """The main screens this person may open: (mode, key, title)."""
+        return tuple(tab for tab in self.TABS if self.may_open(tab[0]))
+
+    def first_screen(self) -> str:
+        """Where a person starts: the owner at the overview; anyone else at the board if
+        theirs, else the first screen they may open. (The tests' nameless owner: the board.)"""
+        if self.role == Role.OWNER and self.user_id is not None and self.may_open("overview"):
+            return "overview"
+        return next((mode for mode, _, _ in self.tabs()), "my_hat")
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        """Open a main screen, if the person here may; the login screen, always."""
+        if mode != LOGIN and mode in self.MODES and not self.may_open(mode):
+            if self.role is not None:
+                title = next((t for m, _, t in self.TABS if m == mode), mode)
+                self.notify(
+                    f"{title} is not open to your role ({role_title(self.role).lower()}).",
+                    severity="warning",
+                )
+            return AwaitMount(self.screen, [])
+        return super().switch_mode(mode)
+
+    def lock_if_idle(self) -> None:
+        """Lock the terminal after the practice's idle time without a key or the mouse."""
+        if self.role is None or self.user_id is None:
+            return  # locked already, or nobody named to log back in (the tests' owner)
+        if self.clock.now() - self._last_input >= dt.timedelta(minutes=self._idle_minutes):
+            minutes = "1 minute" if self._idle_minutes == 1 else f"{self._idle_minutes} minutes"
+            self.lock_screen(f"Locked after {minutes} without a key: log in to go on.")
+
+    def lock_screen(
+        self, reason: str = "", *, keep_person: bool = True, action: str = "lock"
+    ) -> None:
+        """Cover everything with the login screen. The same person gets their screens back;
+        someone else gets fresh ones."""
+        if self.role is None:
+            return
+        user_id = self.user_id
+        if user_id is not None:
+            self.write(lambda: self.people.logout(user_id, action))
+        self.role = None
+        # A lock keeps the person's screens for them; a logout leaves nothing behind.
+        self._resume_mode = self.current_mode if action == "lock" else None
+        self.clear_notifications()  # a toast can name a patient
+        again = user_id if keep_person else None
+        self._login_request = LoginRequest(reason=reason, person_id=again)
+        self.remove_mode(LOGIN)  # a fresh login screen, no one's typing left in it
+        self.add_mode(LOGIN, lambda: LoginScreen(self._login_request))
+        self.switch_mode(LOGIN)
+
+    def _still_allowed(self) -> bool:
+        """Lock when the person here was taken off the staff, or their role changed, elsewhere."""
+        if self.role is None or self.user_id is None:
+            return True
+        person = self.people.person(self.user_id)
+        if person.active and person.role == self.role:
+            return True
+        if person.active:
+            reason = f"{person.name}'s role is now {role_title(person.role).lower()}: log in again."
+        else:
+            reason = f"{person.name} is no longer on the active staff list."
+        # A changed role is a new session (fresh screens); a lock would keep the old ones.
+        self.lock_screen(reason, keep_person=person.active, action="logout")
+        return False
+
+    @on(LoginScreen.LoggedIn)
+    def _logged_in(self, message: LoginScreen.LoggedIn) -> None:
+        person = self.people.person(message.staff_id)
+        returning = person.id == self.user_id and self._resume_mode is not None
+        if not returning:
+            self._new_session(person.id)
+        self.user_id = person.id
+        self.role = person.role
+        self._idle_minutes = idle_lock_minutes(self.database)
+        self._last_input = self.clock.now()
+        mode = self._resume_mode if returning else None
+        self._resume_mode = None
+        resume = mode is not None and mode in self.MODES and self.may_open(mode)
+        self.switch_mode(mode if resume and mode is not None else self.first_screen())
+        if not returning:
+            self.remind_of_backups()
+
+    def _new_session(self, staff_id: int) -> None:
+        """Someone else is here: the practice acts in their name, every screen starts afresh
+        (nothing of the previous person's view stays), My hat is theirs."""
+        self.practice = settings.load(self.database)
+        self.flow = Flow(self.database, self.clock, self.practice, staff_id)
+        self._staff_id = staff_id
+        for name in ("stats", "hats"):
+            self.__dict__.pop(name, None)  # cached: built again for this person
+        self.person_id = staff_id
+        self.undo_stack.clear()
+        for mode, _key, _title, screen in MAIN_SCREENS:
+            self.remove_mode(mode)
+            self.add_mode(mode, screen)
+
+    def action_switch_user(self) -> None:
+        """Log out; the login screen asks who is next."""
+        self.lock_screen(keep_person=False, action="logout")
+
+    def action_lock(self) -> None:
+        self.lock_screen("Locked: log in to go on.")
+
+    def action_audit(self) -> None:
+        """The audit trail, for the office manager and the owner."""
+        from om_tui.screens.audit import AuditScreen
+
+        if self.may("audit"):
+            self.push_screen(AuditScreen())
+
+    def action_my_evaluations(self) -> None:
+        """The person's own evaluations: the finished ones, and a draft to self-evaluate."""
+        from om_tui.screens.evaluation import EvaluationScreen
+
+        if self.user_id is not None:
+            self.push_screen(EvaluationScreen(self.user_id))
+
+    def action_weekly_report(self) -> None:
+        """The weekly report to a file, for those who read the stats (the manager, the owner)."""
+        from om_tui.screens.weekly_report import WeeklyReportScreen
+
+        if self.may("stats"):
+            self.push_screen(WeeklyReportScreen())
+
+    def action_command_palette(self) -> None:
+        if self.role is not None:  # nothing to offer behind the login screen
+            super().action_command_palette()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="patients")
     def load_patients(self) -> None:
@@ -222,13 +474,37 @@ class OmTuiApp(App[None]):
             self.action_show_help_panel()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        if self.role is None:
+            return
         for mode, _key, title, _ in MAIN_SCREENS:
+            if not self.may_open(mode):
+                continue
             yield SystemCommand(
                 f"Go to {title}", f"Open the {title.lower()}", lambda m=mode: self.switch_mode(m)
             )
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:
             yield from commands()
+        yield SystemCommand(
+            "Switch user", "Log out; someone else logs in (ctrl+l)", self.action_switch_user
+        )
+        if self.user_id is not None:
+            yield SystemCommand("Lock the screen", "Log in again to go on", self.action_lock)
+            yield SystemCommand(
+                "My evaluations",
+                "Your performance evaluations; your self-evaluation on a draft",
+                self.action_my_evaluations,
+            )
+        if self.may("audit"):
+            yield SystemCommand(
+                "Audit trail", "Who changed what, when, from which terminal", self.action_audit
+            )
+        if self.may("stats"):
+            yield SystemCommand(
+                "Weekly report…",
+                "A week's stats, flow, compliance, orders and line to a file (HTML, Markdown, CSV)",
+                self.action_weekly_report,
+            )
         for command in super().get_system_commands(screen):
             # A screenshot would write patient names to a file: not from here.
             if command.title != "Screenshot":
@@ -240,6 +516,16 @@ def make_app(
     clock: Clock | None = None,
     staff_id: int | None = None,
     watcher: ChangeWatcher | None = None,
+    *,
+    login: bool = False,
+    user: str | None = None,
 ) -> OmTuiApp:
-    """The one way the app is built, by the console script and the tests alike."""
-    return OmTuiApp(database, clock=clock, staff_id=staff_id, watcher=watcher)
+    """The one way the app is built, by the console script and the tests alike.
+
+    `login`: start at the login screen (`user` names the person to ask first); the
+    console script always does. Without it the app starts logged in: as `staff_id`,
+    or, when no one is named, with the owner's rights and nobody's name (tests).
+    """
+    return OmTuiApp(
+        database, clock=clock, staff_id=staff_id, watcher=watcher, login=login, user=user
+    )

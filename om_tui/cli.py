@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the demo practice (created if absent; default file demo.db in your data folder)",
     )
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help="who is logging in (the start of the name will do): only the PIN is asked",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     config = commands.add_parser("settings", help="show or change the practice's settings")
@@ -74,9 +80,168 @@ def build_parser() -> argparse.ArgumentParser:
         help='the weekdays the office is open, when daily checklist items are due: "0 1 2 3 4"',
     )
     open_days.add_argument("days", help="weekday numbers, Monday 0 … Sunday 6")
+    idle = changes.add_parser(
+        "idle-lock", help="minutes without a key before a terminal locks itself (default 10)"
+    )
+    idle.add_argument("minutes", type=int)
     _stats_commands(commands)
     _leave_commands(commands)
+    _ssh_commands(commands)
+    _backup_commands(commands)
+    _audit_commands(commands)
+    _report_commands(commands)
     return parser
+
+
+def _report_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    report = commands.add_parser("report", help="the weekly report, as Markdown, HTML or CSV")
+    kinds = report.add_subparsers(dest="report_command", metavar="REPORT", required=True)
+    week = kinds.add_parser(
+        "week",
+        help="one stats week: stats and conditions, flow, compliance, orders, programs, the line",
+    )
+    week.add_argument(
+        "--week",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="any day of the week (default: the last week that has ended)",
+    )
+    week.add_argument("--format", choices=("md", "html", "csv"), default="md")
+    week.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write it here, private (default: print)"
+    )
+
+
+def _report(database: Database, args: argparse.Namespace) -> int:
+    from om_tui.practice import settings
+    from om_tui.practice.clock import SystemClock
+    from om_tui.practice.report import ReportError, write_report
+
+    try:
+        report, path = write_report(
+            database,
+            SystemClock(),
+            settings.load(database),
+            day=args.week,
+            form=args.format,
+            path=args.output,
+            out=sys.stdout.write,
+        )
+    except ReportError as error:
+        print(f"om-tui: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `om-tui report week | head`: the reader left early
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    if path is not None:
+        print(f"Weekly report for the week ending {report.week:%a %d %b %Y} written to {path}.")
+    return 0
+
+
+def _audit_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    trail = commands.add_parser("audit", help="the audit trail of who changed what")
+    actions = trail.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    actions.add_parser(
+        "verify",
+        help="check that no row of the trail was altered or removed (exit 1 if one was)",
+    )
+
+
+def _audit(database: Database, args: argparse.Namespace) -> int:
+    from om_tui.practice import audit
+
+    result = audit.verify(database)
+    if result.ok:
+        print(result.message)
+        return 0
+    print(f"The audit trail has been tampered with. {result.message}")
+    return 1
+
+
+def _backup_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    backup = commands.add_parser(
+        "backup", help="a checked, dated copy of the database, taken while others keep working"
+    )
+    backup.add_argument(
+        "folder", nargs="?", metavar="DIR", help="where to (default: backups/ beside the database)"
+    )
+    backup.add_argument("--keep", type=int, default=14, metavar="N", help="keep the newest N")
+    restore = commands.add_parser(
+        "restore", help="replace the database with a backup (the replaced one is kept)"
+    )
+    restore.add_argument("file", metavar="FILE", help="the backup to restore")
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+
+def _backups(target: str, args: argparse.Namespace) -> int:
+    from db import StoreError, open_database
+    from om_tui.practice import backup
+    from om_tui.practice.clock import SystemClock
+
+    try:
+        path = backup.database_file(target)
+        if args.command == "backup":
+            if not path.is_file():
+                raise backup.BackupError(f"No database at {path}: nothing to back up.")
+            database = open_database(path)
+            try:
+                folder = Path(args.folder) if args.folder else None
+                made = backup.back_up(database, SystemClock(), folder, keep=args.keep)
+            finally:
+                database.close()
+            removed = f"; {len(made.removed)} older removed" if made.removed else ""
+            print(f"Backup written to {made.path} (integrity checked{removed}).")
+            return 0
+        found = backup.check_backup(Path(args.file))
+        backup.check_target(found, path)
+        if not args.yes:
+            answer = _ask(f"Replace {path} with {found.path} (the current one is kept)? [y/N] ")
+            if answer is None:
+                print("om-tui: Not restored: no one to ask (--yes skips asking).", file=sys.stderr)
+                return 1
+            if answer not in ("y", "yes"):
+                print("Not restored: nothing was changed.")
+                return 1
+        restored = backup.restore(found, path, SystemClock())
+    except (backup.BackupError, StoreError) as error:
+        print(f"om-tui: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:  # a person never sees a traceback
+        print(f"om-tui: {error.strerror or type(error).__name__}.", file=sys.stderr)
+        return 2
+    kept = f"; the database it replaced is kept as {restored.replaced}" if restored.replaced else ""
+    print(f"Restored {restored.database} from {found.path}{kept}.")
+    return 0
+
+
+def _ask(question: str) -> str | None:
+    """The answer, in lower case; None when no one is there to answer."""
+    try:
+        return input(question).strip().lower()
+    except (EOFError, OSError):
+        print()
+        return None
+
+
+def _ssh_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    ssh = commands.add_parser("ssh", help="let a person reach om-tui over SSH, and only om-tui")
+    actions = ssh.add_subparsers(dest="ssh_command", metavar="ACTION", required=True)
+    authorize = actions.add_parser(
+        "authorize",
+        help="the authorized_keys line that locks a public key to om-tui for one person",
+    )
+    authorize.add_argument(
+        "--user", required=True, metavar="NAME", help="the active staff member, by name"
+    )
+    authorize.add_argument("key_file", type=Path, metavar="PUBKEY_FILE", help="e.g. id_ed25519.pub")
+    authorize.add_argument(
+        "--write", action="store_true", help="append it to ~/.ssh/authorized_keys (else print it)"
+    )
+    authorize.add_argument(
+        "--colors",
+        choices=("truecolor", "256", "standard"),
+        help="the colours of that person's terminal (default: what TERM says, 256 at most)",
+    )
 
 
 def _leave_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -146,6 +311,8 @@ def main(argv: list[str] | None = None) -> int:
             "om-tui: needs a terminal (run it in a terminal, or over ssh with -t).", file=sys.stderr
         )
         return 2
+    if args.command in ("backup", "restore"):
+        return _backups(target, args)  # before opening: a restore must find the file unused
     try:
         database = open_database(target)
         if args.demo:
@@ -153,15 +320,53 @@ def main(argv: list[str] | None = None) -> int:
     except StoreError as error:
         print(f"om-tui: {error}", file=sys.stderr)
         return 2
+    if args.command is not None:
+        from om_tui.practice import audit
+
+        audit.set_terminal(database, audit.cli_terminal())  # no one logged in: the actor is None
+    if args.command == "report":
+        return _report(database, args)
+    if args.command == "audit":
+        return _audit(database, args)
     if args.command == "settings":
         return _settings(database, args)
     if args.command == "stats":
         return _stats(database, args)
     if args.command == "leave":
         return _leave(database, args)
+    if args.command == "ssh":
+        return _ssh(target, args)
+    # A dropped SSH connection hangs the terminal up: the app must end with it, even when
+    # started with SIGHUP ignored (nohup, a trap), or it spins on the dead terminal for ever.
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
     from om_tui.app import make_app
 
-    make_app(database).run()
+    make_app(database, login=True, user=args.user).run()
+    return 0
+
+
+def _ssh(target: str, args: argparse.Namespace) -> int:
+    from om_tui.practice import ssh_access
+
+    try:
+        key = ssh_access.read_public_key(args.key_file)
+        name = ssh_access.active_staff_name(args.user)
+        where = target if "://" in target else os.path.abspath(target)
+        command = ssh_access.forced_command(
+            ssh_access.om_tui_program(), where, name, demo=args.demo, colors=args.colors
+        )
+        line = ssh_access.authorized_keys_line(command, key)
+        if not args.write:
+            print(line)
+            return 0
+        keys = ssh_access.authorized_keys_file()
+        if ssh_access.add_authorized_key(keys, line, key):
+            print(f"Added to {keys}: {name} may now connect with ssh -t to this account.")
+        else:
+            print(f"Already in {keys}: nothing changed.")
+    except ssh_access.AccessError as error:
+        print(f"om-tui: {error}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -176,6 +381,7 @@ def _settings(database: Database, args: argparse.Namespace) -> int:
     from db.models import Stage
     from om_tui.practice import settings
     from om_tui.practice.hats import open_days_of, parse_open_days, set_open_days
+    from om_tui.practice.people import idle_lock_minutes, set_idle_lock
     from om_tui.practice.refusal import Refusal
     from om_tui.practice.stats import WeekEnds, set_week_ends, week_ends_of
 
@@ -192,6 +398,8 @@ def _settings(database: Database, args: argparse.Namespace) -> int:
             set_week_ends(database, WeekEnds.parse(args.when))
         elif args.setting == "open-days":
             set_open_days(database, parse_open_days(args.days))
+        elif args.setting == "idle-lock":
+            set_idle_lock(database, args.minutes)
     except Refusal as error:
         print(f"om-tui: {error}", file=sys.stderr)
         return 2
@@ -202,6 +410,7 @@ def _settings(database: Database, args: argparse.Namespace) -> int:
     print(f"Open days:  {', '.join(_WEEKDAYS[day][:3] for day in sorted(open_days_of(database)))}")
     print(f"Time zone:  {current.timezone}")
     print(f"Late after: {current.late_after_minutes} min")
+    print(f"Idle lock:  {idle_lock_minutes(database)} min")
     for stage, limits in current.thresholds.items():
         print(f"{stage.value:14} warn {limits.warn:3} min, alert {limits.alert:3} min")
     return 0

@@ -7,14 +7,25 @@ import datetime as dt
 from peewee import Database
 
 from db.demo import HISTORY_DAYS, open_demo, open_demo_stats
-from om_tui.practice import settings
+from om_tui.practice import audit, settings
 from om_tui.practice.clock import Clock
 from om_tui.practice.demo_hats import open_demo_hats
+from om_tui.practice.demo_line import open_demo_line
+from om_tui.practice.demo_orders import open_demo_orders
+from om_tui.practice.people import give_pin_to_those_without
 from om_tui.practice.stats import Stats
+
+DEMO_PIN = "1234"
+"""Everyone's PIN in the demo (the README lists the demo's people)."""
 
 
 def open_demo_practice(database: Database, clock: Clock) -> None:
     """The demo's patients and live day, its stats (computed ones counted), its hats."""
+    with audit.suspended(database):  # made up, not done: no audit row per generated row
+        _open_demo_practice(database, clock)
+
+
+def _open_demo_practice(database: Database, clock: Clock) -> None:
     zone_name = settings.get(database, settings.TIMEZONE) or settings.system_timezone_name()
     now = clock.now()
     open_demo(database, now, settings.zone_named(zone_name))
@@ -31,3 +42,6 @@ def open_demo_practice(database: Database, clock: Clock) -> None:
         stats.recompute(this_week - dt.timedelta(weeks=1))
         stats.recompute(this_week)
     open_demo_hats(database, clock, settings.load(database))
+    open_demo_line(database, clock, settings.load(database))
+    open_demo_orders(database, clock, settings.load(database))
+    give_pin_to_those_without(database, DEMO_PIN)

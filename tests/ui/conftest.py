@@ -21,7 +21,16 @@ from peewee import Database
 
 from db import open_database
 from db.demo import open_demo
-from db.models import Appointment, AppointmentKind, Patient, Role, Room, Staff, utc_naive
+from db.models import (
+    Appointment,
+    AppointmentKind,
+    Patient,
+    Role,
+    Room,
+    SettingKey,
+    Staff,
+    utc_naive,
+)
 from om_tui.app import OmTuiApp, make_app
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
@@ -78,6 +87,7 @@ def build_office(path: Path) -> Practice:
     database = open_database(path)
     settings.set_timezone(database, ZONE_NAME)
     settings.put(database, settings.NAME, "Lakeview Chiropractic")
+    settings.put(database, SettingKey.LAST_BACKUP, OFFICE_NOW.isoformat())  # no reminder
     practice = Practice(path, database, FrozenClock(OFFICE_NOW))
     Staff.create(name="Jo Desk", initials="JD", role=Role.FRONT_DESK)
     for name, initials in (("Dr. Ada Park", "AP"), ("Dr. Ben Ruiz", "BR")):
