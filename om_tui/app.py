@@ -237,6 +237,8 @@ class OmTuiApp(App[None]):
             return
         for screen in self.screen_stack:
             screen.post_message(DataChanged())
+        # `om-tui settings idle-lock` on any terminal reaches the ones already logged in.
+        self._idle_minutes = idle_lock_minutes(self.database)
         self._announce_urgent()
 
     def _announce_urgent(self) -> None:

@@ -22,6 +22,8 @@ from om_tui.screens.hat_forms import ChoiceField
 
 KINDS = tuple((kind.value, KIND_TITLES[kind].lower()) for kind in LineKind)
 PRIORITIES = ((LinePriority.NORMAL.value, "normal"), (LinePriority.HIGH.value, "high"))
+MIN_TEXT = 3
+"""Fewer letters than this is a slip of the keys, not an item."""
 URGENCY = (("no", "no: with the next batch"), ("urgent", "urgent: to the owner at once"))
 
 
@@ -56,12 +58,14 @@ class NewItemForm(Dialog[ItemFields | None]):
             yield Label("Urgent (←/→ or n, u) — an urgent item skips the batch")
             yield ChoiceField(URGENCY, "no", field="urgent")
             yield Label(
-                "The office manager reads it first. Enter send · Tab next field · Esc cancel",
+                "Urgent goes to the owner at once; the rest, the office manager reads first.",
                 classes="dialog-hint",
             )
+            yield Label("Enter send · Tab next field · Esc cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.query_one("#text", Input).focus()
+        # The fields in the order they are read: what kind first, then the words.
+        self.query_one("#kind", ChoiceField).focus()
 
     @on(Input.Changed, "#text")
     def _edited(self) -> None:
@@ -70,7 +74,7 @@ class NewItemForm(Dialog[ItemFields | None]):
     @on(Input.Submitted)
     def action_save(self) -> None:
         text = self.query_one("#text", Input).value.strip()
-        if not text:
+        if len(text) < MIN_TEXT:
             self.query_one("#text-error", Label).update(
                 "An item for the line needs its text: what is it about?"
             )

@@ -116,6 +116,7 @@ async def test_a_staff_member_files_an_item_and_sees_where_it_stands(
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, NewItemForm)
+        assert app.screen.focused is not None and app.screen.focused.id == "kind"  # read first
         await pilot.press("enter")  # no text yet: refused in the form
         await settle(pilot)
         assert isinstance(app.screen, NewItemForm)
@@ -156,7 +157,7 @@ async def test_routing_and_answering_across_terminals_with_the_trail(
         assert lines(owner)["owner-none"] == "Nothing waits for your answer."
         assert "queue" not in lines(owner)  # a practice with a manager: the queue is hers
 
-        await desk.press("n")
+        await desk.press("n", "tab")  # past what kind, to the words
         await paste(desk, "Music in the waiting room?")
         await desk.press("enter")
         await settle(desk)
@@ -254,7 +255,7 @@ async def test_an_urgent_item_reaches_the_owner_at_once_with_a_notification(
             office_line.desk, "question", "Filed earlier", urgent=True
         )
         await open_line(desk)
-        await desk.press("n")
+        await desk.press("n", "tab")  # past what kind, to the words
         await paste(desk, "The card reader is down: cash only today?")
         await desk.press("shift+tab", "p", "tab", "tab", "tab", "u", "enter")
         await settle(desk)
@@ -278,7 +279,7 @@ async def test_an_urgent_item_reaches_the_owner_at_once_with_a_notification(
 
         # With the owner's Line open, a new urgent item shows the moment the poll sees it.
         office_line.practice.clock.advance(minutes=1)
-        await desk.press("n")
+        await desk.press("n", "tab")  # past what kind, to the words
         await paste(desk, "And the phones are down too")
         await desk.press("tab", "tab", "u", "enter")  # to the urgent field: urgent
         await settle(desk)

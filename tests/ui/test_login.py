@@ -269,6 +269,18 @@ async def test_the_idle_time_is_the_practices_setting(demo_pins: Practice) -> No
         assert "after 3 minutes" in str(at_login(pilot).query_one("#login-reason").render())
 
 
+async def test_a_new_idle_time_reaches_a_terminal_already_in_use(demo_pins: Practice) -> None:
+    app = demo_pins.app(staff_id=staff("Karen Miles"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        set_idle_lock(demo_pins.database, 2)  # on another terminal, by the CLI
+        app.announce_change()  # what the poll does when it sees the change
+        demo_pins.clock.advance(minutes=2)
+        app.check_for_changes()
+        await settle(pilot)
+        assert "after 2 minutes" in str(at_login(pilot).query_one("#login-reason").render())
+
+
 async def test_someone_else_unlocking_gets_fresh_screens_with_their_rights(
     demo_pins: Practice,
 ) -> None:
