@@ -371,14 +371,14 @@ class OrdersScreen(Screen[None]):
                 summary.append("Whose orders is this terminal showing? Press w to choose.")
             else:
                 title.append(f" · {mine.name}")
+                # The same counts as the sections below: overdue, then the rest to do.
                 active = [o for o in mine.orders if not o.closed]
-                summary.append(
-                    f"{mine.overdue} overdue", style=styles["overdue"] if mine.overdue else "bold"
-                )
-                summary.append(f" · {len(active)} to do")
+                overdue = sum(o.overdue for o in active)
+                summary.append(f"{overdue} overdue", style=styles["overdue"] if overdue else "bold")
+                summary.append(f" · {len(active) - overdue} to do")
                 steps = sum(not s.done for s in mine.steps)
                 if steps:
-                    summary.append(f" · {steps} program step{'s' if steps != 1 else ''}")
+                    summary.append(f" · {steps} open program step{'s' if steps != 1 else ''}")
                 summary.append(f" · on time, {WINDOW_DAYS} days: ")
                 summary.append(self._share(mine.compliance))
         self.query_one("#orders-title", Static).update(title)

@@ -181,7 +181,7 @@ async def test_reporting_done_with_a_note(stats_demo: Practice) -> None:
         assert static_text(pilot, "#orders-title").startswith("Orders · Jenny Ortiz")
         scan = line_of("Scan last month's sign-in sheets, then shred them")
         assert listing(pilot).highlighted_option.id == scan  # overdue: first
-        assert static_text(pilot, "#orders-summary").startswith("2 overdue · 4 to do")
+        assert static_text(pilot, "#orders-summary").startswith("1 overdue · 3 to do · 3 open program steps")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(pilot.app.screen, NotePrompt)
@@ -201,7 +201,7 @@ async def test_reporting_done_with_a_note(stats_demo: Practice) -> None:
         # Reported after its deadline (yesterday 17:00): late, and no longer overdue.
         assert lines(pilot)[scan].startswith("[✓] Tue 17 Nov 17:00 Scan last month's")
         assert lines(pilot)[scan].endswith("reported 10:07 late")
-        assert static_text(pilot, "#orders-summary").startswith("1 overdue · 4 to do")
+        assert static_text(pilot, "#orders-summary").startswith("0 overdue · 4 to do")
         assert "Reported done." in notices(pilot)
 
         await pilot.press("d")  # reported already: nothing more to report
