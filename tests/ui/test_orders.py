@@ -181,7 +181,9 @@ async def test_reporting_done_with_a_note(stats_demo: Practice) -> None:
         assert static_text(pilot, "#orders-title").startswith("Orders · Jenny Ortiz")
         scan = line_of("Scan last month's sign-in sheets, then shred them")
         assert listing(pilot).highlighted_option.id == scan  # overdue: first
-        assert static_text(pilot, "#orders-summary").startswith("1 overdue · 3 to do · 3 open program steps")
+        assert static_text(pilot, "#orders-summary").startswith(
+            "1 overdue · 3 to do · 3 open program steps"
+        )
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(pilot.app.screen, NotePrompt)
