@@ -88,7 +88,7 @@ from tests.bench.bench_stats import (
     _settled,
     _until,
 )
-from tests.bench.timing import Figures, measure, ms
+from tests.bench.timing import Figures, measure, ms, print_findings
 
 DEFAULT_PATH = Path("/tmp/om-tui-bench/hats.db")
 # Bump when the generator changes, so that a cached file is rebuilt.
@@ -810,12 +810,7 @@ def main(argv: list[str] | None = None) -> int:
         for label, statements in captured:
             slow += explain(database, f"Query plans: {label}", statements, 10)
     report.print()
-    if slow:
-        print("\nSlow statements (median > 5 ms on the raw connection):")
-        for line in dict.fromkeys(slow):
-            print(f"  {line}")
-    if report.missed:
-        print(f"\nMissed targets: {', '.join(report.missed)}")
+    print_findings(slow, report.missed)
     database.close()
     return 1 if args.check and report.missed else 0
 

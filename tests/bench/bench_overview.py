@@ -105,7 +105,7 @@ from tests.bench.bench_stats import (
     seed_stats,
 )
 from tests.bench.large_practice import DEFAULT_PATH, open_large_practice
-from tests.bench.timing import Figures, measure, ms
+from tests.bench.timing import Figures, measure, ms, print_findings
 
 TARGET_MS = 300.0
 SIZE = (100, 30)
@@ -589,12 +589,7 @@ def main(argv: list[str] | None = None) -> int:
             for label, statements in captured:
                 slow += explain(database, f"Query plans: {label}", statements, 10)
         report.print()
-        if slow:
-            print("\nSlow statements (median > 5 ms on the raw connection):")
-            for line in dict.fromkeys(slow):
-                print(f"  {line}")
-        if report.missed:
-            print(f"\nMissed targets: {', '.join(report.missed)}")
+        print_findings(slow, report.missed)
         database.close()
     finally:
         shutil.rmtree(work)

@@ -54,7 +54,7 @@ from om_tui.practice.flow import (
 from om_tui.practice.patients import NewPatient, PatientIndex, add_patient, find_same
 from om_tui.practice.settings import PracticeSettings
 from tests.bench.large_practice import DEFAULT_PATH, LargePractice, open_large_practice
-from tests.bench.timing import Figures, measure, ms, once
+from tests.bench.timing import Figures, measure, ms, once, print_findings
 
 SEARCH_TARGET_MS = 30.0
 TICK_TARGET_MS = 5.0
@@ -405,12 +405,7 @@ def main(argv: list[str] | None = None) -> int:
         for label, statements in other_sql:
             slow += explain(database, f"Query plans: {label}", statements, plan_runs)
     report.print(args.runs)
-    if slow:
-        print("\nSlow statements (median > 5 ms on the raw connection):")
-        for line in dict.fromkeys(slow):
-            print(f"  {line}")
-    if report.missed:
-        print(f"\nMissed targets: {', '.join(report.missed)}")
+    print_findings(slow, report.missed)
     database.close()
     return 1 if args.check and report.missed else 0
 

@@ -85,7 +85,7 @@ from tests.bench.bench_app import sqlite_checkpointed
 from tests.bench.bench_practice import calibration, captured_sql, explain
 from tests.bench.bench_stats import DAILY, FLOW, FORMULAS, HISTORY_WEEKS, POSTS, WEEKLY, Report
 from tests.bench.large_practice import DEFAULT_PATH, open_large_practice
-from tests.bench.timing import Figures, measure, ms
+from tests.bench.timing import Figures, measure, ms, print_findings
 
 TARGET_MS = 1000.0
 SEED = 20261127
@@ -612,12 +612,7 @@ def main(argv: list[str] | None = None) -> int:
             for label, statements in captured:
                 slow += explain(database, f"Query plans: {label}", statements, 5)
         report.print()
-        if slow:
-            print("\nSlow statements (median > 5 ms on the raw connection):")
-            for line in dict.fromkeys(slow):
-                print(f"  {line}")
-        if report.missed:
-            print(f"\nMissed targets: {', '.join(report.missed)}")
+        print_findings(slow, report.missed)
         database.close()
     finally:
         shutil.rmtree(work)

@@ -68,7 +68,7 @@ from om_tui.widgets.stat_graph import StatGraph
 from tests.bench.bench_app import sqlite_checkpointed
 from tests.bench.bench_practice import calibration, captured_sql, explain
 from tests.bench.large_practice import DEFAULT_PATH, DESK_ID, open_large_practice
-from tests.bench.timing import Figures, measure, ms
+from tests.bench.timing import Figures, measure, ms, print_findings
 
 BOARD_TARGET_MS = 200.0
 GRAPH_TARGET_MS = 100.0
@@ -845,12 +845,7 @@ def main(argv: list[str] | None = None) -> int:
             for label, statements in captured:
                 slow += explain(database, f"Query plans: {label}", statements, 20)
         report.print()
-        if slow:
-            print("\nSlow statements (median > 5 ms on the raw connection):")
-            for line in dict.fromkeys(slow):
-                print(f"  {line}")
-        if report.missed:
-            print(f"\nMissed targets: {', '.join(report.missed)}")
+        print_findings(slow, report.missed)
         database.close()
     finally:
         shutil.rmtree(work)

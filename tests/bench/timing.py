@@ -72,3 +72,13 @@ def ms(value: float) -> str:
     if value < 100:
         return f"{value:.2f}"
     return f"{value:.0f}"
+
+
+def print_findings(slow: list[str], missed: list[str]) -> None:
+    """The end of every benchmark's output: slow statements, then missed targets."""
+    if slow:
+        print("\nSlow statements (median > 5 ms on the raw connection):")
+        for line in dict.fromkeys(slow):
+            print(f"  {line}")
+    if missed:
+        print(f"\nMissed targets: {', '.join(missed)}")
