@@ -65,8 +65,12 @@ async def cursor_to(pilot: Pilot[Any], line: str) -> None:
     for _ in range(MOST_PRESSES):
         if screen._cursor_line() == line:
             return
+        assert screen.focused is write_up, f"the focus left the write-up for {screen.focused!r}"
         await pilot.press("down")
-    raise AssertionError(f"no line {line!r} in {[o.id for o in write_up.options]}")
+    raise AssertionError(
+        f"no line {line!r} in {[o.id for o in write_up.options]}, "
+        f"the cursor on {screen._cursor_line()!r}"
+    )
 
 
 def editor(pilot: Pilot[Any]) -> HatEditorScreen:
