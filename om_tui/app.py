@@ -102,6 +102,25 @@ MAIN_SCREENS: tuple[tuple[str, str, str, Callable[[], Screen[Any]]], ...] = (
     ("overview", "0", "Overview", _overview_screen),  # last, as 0 is on the keyboard
 )
 
+def _styled_as_the_app(make: Callable[[], Screen[Any]]) -> Callable[[], Screen[Any]]:
+    """`make`, with its screen marked as styled by the app's stylesheet as it stands.
+
+    Textual reparses the whole stylesheet when it first shows a mode's screen, twice
+    (100-300 ms on a busy machine; textual#5211 keeps it so that a theme change reaches the
+    screens of other modes, and hopes to skip it "when not strictly required"). A screen made
+    now is styled from the current stylesheet when it mounts: its own CSS_PATH or CSS is
+    still read (and parsed) by Textual, new widgets' default CSS is parsed as it is added,
+    and a later theme change counts up past the mark and refreshes it as before.
+    """
+
+    def make_styled() -> Screen[Any]:
+        screen = make()
+        screen._css_update_count = screen.app._css_update_count
+        return screen
+
+    return make_styled
+
+
 #: What a main screen asks of a person's role (people.PERMISSIONS); by default, its mode.
 MODE_PERMISSIONS = {"staff": "roster", "overview": "stats"}  # the overview: managers
 
@@ -146,7 +165,7 @@ class OmTuiApp(App[None]):
             "ctrl+l", "switch_user", "Switch user", id="app.switch_user", show=False, priority=True
         ),
     ]
-    MODES = {mode: screen for mode, _, _, screen in MAIN_SCREENS}
+    MODES = {mode: _styled_as_the_app(screen) for mode, _, _, screen in MAIN_SCREENS}
     TABS = tuple((mode, key, title) for mode, key, title, _ in MAIN_SCREENS)
 
     def __init__(

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from contextlib import suppress
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.style import Style
 from rich.text import Text
 from textual import on, work
-from textual._context import NoActiveAppError
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal
@@ -209,11 +207,6 @@ class OverviewScreen(Screen[None]):
         """Read as the screen was made: its first showing need not read again."""
         self._filled_width = 0
         """The panels' width the lines were laid out for."""
-        # A new screen is taken to need the whole stylesheet parsed again (Textual parses it
-        # twice on the first switch to a mode: 100-300 ms). This one's rules are in the app's
-        # stylesheet, parsed at start-up and again on a theme change: it is up to date.
-        with suppress(NoActiveAppError):
-            self._css_update_count = self.app._css_update_count
 
     @property
     def om(self) -> OmTuiApp:
