@@ -102,6 +102,7 @@ MAIN_SCREENS: tuple[tuple[str, str, str, Callable[[], Screen[Any]]], ...] = (
     ("overview", "0", "Overview", _overview_screen),  # last, as 0 is on the keyboard
 )
 
+
 def _styled_as_the_app(make: Callable[[], Screen[Any]]) -> Callable[[], Screen[Any]]:
     """`make`, with its screen marked as styled by the app's stylesheet as it stands.
 
