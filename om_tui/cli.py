@@ -292,6 +292,13 @@ def _stats_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser
     change.add_argument("--gap-is-zero", choices=("yes", "no"), help="a week with no value is 0")
     retire = actions.add_parser("retire", help="stop showing a stat (its history stays)")
     retire.add_argument("short_name")
+    main_stats = actions.add_parser(
+        "main", help="the owner's overview's main stats, graphed small: show or choose them"
+    )
+    main_stats.add_argument("short_names", nargs="*", metavar="SHORT_NAME", help="in order")
+    main_stats.add_argument(
+        "--rule", action="store_true", help="forget the choice: visits, new patients, … again"
+    )
     count = actions.add_parser("recompute", help="count the flow's figures into computed stats")
     count.add_argument("--weeks", type=int, default=2, help="this week and the N-1 before")
 
@@ -456,6 +463,26 @@ def _leave(database: Database, args: argparse.Namespace) -> int:
     return 0
 
 
+def _main_stats(database: Database, names: list[str], *, rule: bool) -> int:
+    """Show the overview's main stats, or choose them (`rule`: back to the rule)."""
+    from om_tui.practice.overview import MOST_MAIN_STATS, chosen_main_stats, set_main_stats
+
+    if names and rule:
+        print("om-tui: either name the main stats or --rule, not both.", file=sys.stderr)
+        return 2
+    if names or rule:
+        set_main_stats(database, names)  # a StatError is the caller's to print
+    chosen = chosen_main_stats(database)
+    if chosen is None:
+        print(
+            "Main stats by the rule: visits, new_patients, collections, then the stats of the"
+            f" posts the owner holds ({MOST_MAIN_STATS} at most)."
+        )
+    else:
+        print(f"Main stats, as chosen: {', '.join(chosen)}.")
+    return 0
+
+
 def _stats(database: Database, args: argparse.Namespace) -> int:
     import dataclasses
     import datetime as dt
@@ -515,6 +542,8 @@ def _stats(database: Database, args: argparse.Namespace) -> int:
             stats.change(args.short_name, **fields)
         elif args.stats_command == "retire":
             stats.retire(args.short_name)
+        elif args.stats_command == "main":
+            return _main_stats(database, args.short_names, rule=args.rule)
         elif args.stats_command == "recompute":
             week = stats.this_week()
             for back in range(max(args.weeks, 1)):

@@ -224,11 +224,17 @@ def _share_key(tally: Tally) -> tuple[int, float]:
 # -- the main stats ----------------------------------------------------------------------
 
 
+def chosen_main_stats(database: Database) -> list[str] | None:
+    """The main stats the practice chose (short names, in order); None: the rule decides."""
+    chosen = practice_settings.get(database, MAIN_STATS)
+    return chosen.split() if chosen is not None else None
+
+
 def main_stat_names(database: Database, figures: Sequence[StatFigure], day: dt.date) -> list[str]:
     """The short names of the main stats: the practice's choice, else the rule."""
-    chosen = practice_settings.get(database, MAIN_STATS)
+    chosen = chosen_main_stats(database)
     if chosen is not None:
-        return chosen.split()
+        return chosen
     owners = _owners_posts(day)
     names = [*DEFAULT_MAIN_STATS, *(f.short_name for f in figures if f.post in owners)]
     return list(dict.fromkeys(names))

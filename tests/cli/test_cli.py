@@ -177,3 +177,30 @@ def test_stats_are_added_changed_and_refused_from_the_command_line(
 
     assert stats("retire", "referrals") == 0
     assert "Referrals received" not in capsys.readouterr().out
+
+
+def test_the_overviews_main_stats_are_chosen_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = str(tmp_path / "p.db")
+
+    def main_stats(*args: str) -> int:
+        return main(["--db", target, "stats", "main", *args])
+
+    assert main(["--db", target, "stats", "add", "visits", "Visits", "--post", "Doctor"]) == 0
+    assert main(["--db", target, "stats", "add", "refs", "Referrals", "--post", "Doctor"]) == 0
+    capsys.readouterr()
+    assert main_stats() == 0
+    assert "by the rule" in capsys.readouterr().out
+
+    assert main_stats("refs", "visits") == 0
+    assert capsys.readouterr().out.strip() == "Main stats, as chosen: refs, visits."
+    assert main_stats("refs", "nope") == 2
+    assert "No stat is called nope." in capsys.readouterr().err
+    assert main_stats("--rule", "refs") == 2
+    assert "not both" in capsys.readouterr().err
+    assert main_stats() == 0
+    assert "refs, visits" in capsys.readouterr().out  # the refused changes changed nothing
+
+    assert main_stats("--rule") == 0
+    assert "by the rule" in capsys.readouterr().out
