@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
+import pytest
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Input, Label
 
 from db.models import Role, Staff
+from om_tui.practice import settings
+from om_tui.practice.report import gather, render
 from om_tui.screens.weekly_report import WeeklyReportScreen
 
 from .conftest import Practice
 from .helpers import notices, paste, settle
+
+EXPECTED = Path(__file__).parent / "report_expected"
+UPDATE = os.environ.get("OM_TUI_UPDATE_EXPECTED") == "1"  # then read the diff before keeping it
 
 
 async def test_the_palette_writes_the_report_where_it_is_told(
@@ -118,3 +125,15 @@ async def test_the_front_desk_is_not_offered_the_report(office: Practice) -> Non
         app.action_weekly_report()
         await pilot.pause()
         assert not isinstance(app.screen, WeeklyReportScreen | CommandPalette)
+
+
+@pytest.mark.parametrize("form", ["md", "html", "csv"])
+def test_the_demo_practices_week_as_expected(stats_demo: Practice, form: str) -> None:
+    """The demo practice's last week (ended Thursday 12 November), byte for byte."""
+    report = gather(stats_demo.database, stats_demo.clock, settings.load(stats_demo.database))
+    assert not report.empty
+    text = render(report, form)
+    path = EXPECTED / f"demo-week.{form}"
+    if UPDATE:
+        path.write_text(text, encoding="utf-8", newline="")
+    assert text == path.read_text(encoding="utf-8"), f"differs from {path}"
