@@ -325,8 +325,9 @@ class FlowBoardScreen(Screen[None]):
             self._pending.discard(key or "")
             self.om.undo_stack.append(made)
             self.notify(self.discreet(made.description), timeout=3)
+            place = self.query_one("#board", DataTable).cursor_row
             self.reload()
-            self._select_visit(made.visit_id)
+            self._select_visit(made.visit_id, place)
 
         def failed() -> None:
             self._pending.discard(key or "")
@@ -341,14 +342,17 @@ class FlowBoardScreen(Screen[None]):
             message = message.replace(row.full_name, row.short_name)
         return message
 
-    def _select_visit(self, visit_id: int) -> None:
-        """Put the cursor on a visit just changed, so the next key acts on it
-        (not on one just finished: following it to the bottom hides who needs attention)."""
+    def _select_visit(self, visit_id: int, place: int | None = None) -> None:
+        """Put the cursor on a visit just changed, so the next key acts on it; on one just
+        finished, leave it at `place` (the row that took its place): following it to the
+        bottom would hide who needs attention."""
+        table = self.query_one("#board", DataTable)
         for key, row in self._rows.items():
             if row.visit_id == visit_id and row.stage not in FINISHED:
-                table = self.query_one("#board", DataTable)
                 table.move_cursor(row=table.get_row_index(key), animate=False)
                 return
+        if place is not None and table.row_count:
+            table.move_cursor(row=min(place, table.row_count - 1), animate=False)
 
     def action_advance(self) -> None:
         row = self._selected()

@@ -286,3 +286,25 @@ async def test_an_enter_typed_twice_to_close_a_dialog_moves_nobody_on(
         visit = tom(office)
         assert visit.stage == Stage.ROOMED  # not moved on to the provider
         assert live_stages(visit.id) == [Stage.ARRIVED, Stage.ROOMED]
+
+
+async def test_finishing_a_visit_leaves_the_cursor_on_the_row_that_takes_its_place(
+    office: Practice,
+) -> None:
+    """The finished visit sinks to the bottom; the desk goes on with the next one up."""
+    office.flow().check_in(office.patients["nora"], office.appointments["nora"])
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await room_tom(pilot, office)
+        table = board(pilot)
+        for _ in range(3):  # with the provider, at checkout, done
+            place = table.cursor_row
+            assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == (
+                office.row_key("tom")
+            )
+            await pilot.press("n")
+            await settle(pilot)
+        assert tom(office).stage == Stage.DONE
+        tom_at = table.get_row_index(office.row_key("tom"))
+        assert tom_at == table.row_count - 1  # finished: at the bottom
+        assert table.cursor_row == min(place, table.row_count - 1) != tom_at
