@@ -150,6 +150,12 @@ class StatsScreen(Screen[None]):
         self._show_title()
         self._show_detail()
 
+    def _in_progress(self) -> bool:
+        """The week shown has begun and not ended: its figures are partial."""
+        assert self._week is not None
+        start, end = self.om.stats.weeks.bounds(self._week)
+        return start <= self.om.clock.now() < end
+
     def _cells(self, row: StatRow) -> list[Text | str]:
         change = row.change
         if change is None:
@@ -157,7 +163,8 @@ class StatsScreen(Screen[None]):
         else:
             better = change if row.up_is_good else -change
             arrow = "▲" if change > 0 else "▼" if change < 0 else "="
-            style = "bold" if abs(better) > 25 else ""
+            # A week in progress (the title says "so far") is no drop yet: dim, never bold.
+            style = "dim" if self._in_progress() else "bold" if abs(better) > 25 else ""
             shown_change = Text(
                 f"{arrow} {abs(change):.0f}%" if abs(change) != float("inf") else f"{arrow} new",
                 style=style,
@@ -205,18 +212,18 @@ class StatsScreen(Screen[None]):
         local_end = self.om.practice.local(end)
         now = self.om.clock.now()
         judged = stats.judged_week(self._week)
-        if start <= now < end:
-            state = f" (so far; conditions: wk ending {judged:%d %b})"
-        else:
-            state = " (not begun)" if now < start else ""
         where = self._post[1] if self._post else "all posts"
-        order = "worst first" if self._worst_first else "by post"
-        self.query_one("#stats-title", Static).update(
-            Text.assemble(
-                ("Stats", "bold"),
-                f" · week ending {local_end:%a %d %b %H:%M}{state} · {where} · {order}",
-            )
-        )
+        if self._compact:  # 80 columns: what the week is comes first; s says the order
+            state = ", so far" if start <= now < end else ", not begun" if now < start else ""
+            line = f" · wk to {local_end:%a} {local_end.day} {local_end:%b}{state} · {where}"
+        else:
+            if start <= now < end:
+                state = f" (so far; conditions: wk ending {judged:%d %b})"
+            else:
+                state = " (not begun)" if now < start else ""
+            order = "worst first" if self._worst_first else "by post"
+            line = f" · week ending {local_end:%a %d %b %H:%M}{state} · {where} · {order}"
+        self.query_one("#stats-title", Static).update(Text.assemble(("Stats", "bold"), line))
 
     def _selected(self) -> StatRow | None:
         table = self.query_one("#stats", DataTable)
@@ -236,6 +243,9 @@ class StatsScreen(Screen[None]):
             detail.update("No stats yet for this post." if self._post else "No stats yet.")
             return
         parts = [f"{row.name}: {row.source}"]
+        if self._compact and self._week is not None and self._in_progress():  # wide: title
+            judged = self.om.stats.judged_week(self._week)
+            parts.append(f"condition of wk to {judged.day} {judged:%b}")
         if row.quota is not None:
             parts.append(f"quota {format_value(row.quota, row.unit)}")
         parts.append("up is good" if row.up_is_good else "down is good")

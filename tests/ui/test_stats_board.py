@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -176,3 +177,24 @@ async def test_square_brackets_move_a_week_back_and_on(stats_demo: Practice) -> 
         )
         assert row_named(pilot, "Patient visits")["this"] == "—"
         assert row_named(pilot, "Patient visits")["last"] == "110"
+
+
+async def test_at_80_columns_the_title_keeps_the_week_and_so_far(stats_demo: Practice) -> None:
+    """The narrow title loses the order (s says it), never the week or that it is partial;
+    the week whose condition is shown moves to the line under the table; a partial week's
+    change is dim, never bold."""
+    app = stats_demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(pilot)
+        assert title(pilot) == "Stats · wk to Thu 19 Nov, so far · all posts"
+        assert "condition of wk to 12 Nov" in static_text(pilot, "#stats-detail")
+        found = table(pilot)
+        changes = [found.get_row(row)[3] for row in found.rows]
+        assert changes and all(
+            isinstance(c, Text) and (c.plain == "—" or c.style == "dim") for c in changes
+        )
+
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert title(pilot) == "Stats · wk to Thu 12 Nov · all posts"
+        assert "condition of" not in static_text(pilot, "#stats-detail")
