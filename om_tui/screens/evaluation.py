@@ -8,7 +8,8 @@ or on the whole (`m`), and finish it (`f`, after a yes): from then on it is kept
 was, read-only. A staff member opens their own from the command palette ("My
 evaluations"): the finished ones in full, a draft without the manager's ratings (not
 theirs yet), and on a draft they write their self-evaluation (`s`). `h` shows another
-evaluation from the person's history. The rules live in om_tui.practice.evaluations.
+evaluation from the person's history; `k` opens the practice's criteria (managers).
+The rules live in om_tui.practice.evaluations.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from db.models import EvaluationKind
+from db.models import EvaluationKind, EvaluationStatus
 from om_tui.messages import DataChanged
 from om_tui.practice.evaluations import (
     EvaluationError,
@@ -39,6 +40,7 @@ from om_tui.practice.evaluations import (
     RatingLine,
     StatTrend,
     kind_title,
+    may_evaluate,
 )
 from om_tui.practice.hats import Tally
 from om_tui.practice.stats import CONDITION_LABELS, Condition, sparkline
@@ -146,6 +148,7 @@ class EvaluationScreen(Screen[None]):
         Binding("f", "finish", "Finish", id="evaluation.finish"),
         Binding("n", "new", "New", id="evaluation.new"),
         Binding("h", "history", "History", id="evaluation.history"),
+        Binding("k", "criteria", "Criteria", id="evaluation.criteria"),
         Binding("x", "discard", "Discard draft", id="evaluation.discard", show=False),
     ]
 
@@ -419,10 +422,13 @@ class EvaluationScreen(Screen[None]):
             return view is not None and view.may_rate
         if action == "self_evaluate":
             return view is not None and view.may_self_evaluate
-        if action == "new":
-            return self.om.may("roster") and self.staff_id != self.om.user_id
+        if action == "new":  # one draft at a time: the practice refuses a second
+            drafting = any(line.status == EvaluationStatus.DRAFT for line in self._history)
+            return self.om.may("roster") and self.staff_id != self.om.user_id and not drafting
         if action == "history":
             return len(self._history) > 1
+        if action == "criteria":
+            return may_evaluate(self.om.role)
         return True
 
     def _criterion(self) -> RatingLine | None:
@@ -628,6 +634,9 @@ class EvaluationScreen(Screen[None]):
         self.app.push_screen(
             PickerScreen(f"{self._name}'s evaluations", choices, self.evaluation_id), chosen
         )
+
+    def action_criteria(self) -> None:
+        self.om.action_evaluation_criteria()
 
     def palette_commands(self) -> list[SystemCommand]:
         commands = [

@@ -3,10 +3,10 @@ hats they hold today; the office manager and the owner keep it up by keyboard.
 
 `n` adds a person with their first PIN, `e` or Enter edits one, `p` gives a new PIN or
 password (which also lets a locked-out person in again), `d` deactivates and `r`
-reactivates; `v` opens the person's performance evaluation. Nobody is ever deleted:
-visits, ticks and stats keep their names. Every change goes through the practice
-(om_tui.practice.people), which hashes PINs (in the write worker: it is slow by design)
-and keeps one office manager or owner active.
+reactivates; `v` opens the person's performance evaluation, `k` the criteria evaluations
+rate. Nobody is ever deleted: visits, ticks and stats keep their names. Every change goes
+through the practice (om_tui.practice.people), which hashes PINs (in the write worker: it
+is slow by design) and keeps one office manager or owner active.
 """
 
 from __future__ import annotations
@@ -72,6 +72,7 @@ class StaffScreen(Screen[None]):
         Binding("d", "deactivate", "Deactivate", id="staff.deactivate"),
         Binding("r", "reactivate", "Reactivate", id="staff.reactivate"),
         Binding("v", "evaluate", "Evaluation", id="staff.evaluate"),
+        Binding("k", "criteria", "Criteria", id="staff.criteria"),
     ]
 
     def __init__(self) -> None:
@@ -388,6 +389,10 @@ class StaffScreen(Screen[None]):
         person = self._person()
         if person is not None:
             self.app.push_screen(EvaluationScreen(int(person.id)))
+
+    def action_criteria(self) -> None:
+        """The criteria evaluations rate (the roster is the evaluators' screen already)."""
+        self.om.action_evaluation_criteria()
 
     def palette_commands(self) -> list[SystemCommand]:
         return [

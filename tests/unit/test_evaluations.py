@@ -46,7 +46,13 @@ from db.models import (
 )
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.evaluations import EvaluationError, Evaluations, Holding, Training
+from om_tui.practice.evaluations import (
+    CriterionUse,
+    EvaluationError,
+    Evaluations,
+    Holding,
+    Training,
+)
 from om_tui.practice.hats import Tally
 
 from .practice_fixture import ZONE, ZONE_NAME
@@ -206,6 +212,77 @@ def test_the_manager_adds_and_retires_criteria(office: Office) -> None:
     karen.set_criterion_active(added, False)
     assert "Patient care" not in [c.name for c in karen.criteria()]
     assert "Patient care" in [c.name for c in karen.criteria(everything=True)]
+
+
+def test_a_retired_name_is_not_taken_again_and_the_message_says_bring_it_back(
+    office: Office,
+) -> None:
+    karen = office.evaluations(office.manager)
+    initiative = criteria(office)[3]
+    karen.set_criterion_active(initiative, False)
+    with pytest.raises(EvaluationError, match="'Initiative', retired: bring it back instead"):
+        karen.add_criterion(" INITIATIVE ")
+    with pytest.raises(EvaluationError, match="already a criterion called 'Reliability'\\.$"):
+        karen.edit_criterion(criteria(office)[0], "reliability")
+    with pytest.raises(EvaluationError, match="needs a name"):
+        karen.edit_criterion(criteria(office)[0], "   ")
+    assert EvaluationCriterion.select().count() == 5
+    assert EvaluationCriterion.get_by_id(criteria(office)[0]).name == "Quality of work"
+
+
+def test_a_criterion_brought_back_comes_at_the_end(office: Office) -> None:
+    karen = office.evaluations(office.manager)
+    quality = criteria(office)[0]
+    karen.set_criterion_active(quality, False)
+    karen.set_criterion_active(quality, False)  # twice: nothing more happens
+    karen.set_criterion_active(quality, True)
+    assert [c.name for c in karen.criteria()][-2:] == ["Reliability", "Quality of work"]
+    with pytest.raises(EvaluationError, match="Only the office manager or the owner"):
+        office.evaluations(office.jenny).set_criterion_active(quality, False)
+
+
+def test_the_last_criterion_in_use_is_not_retired(office: Office) -> None:
+    karen = office.evaluations(office.manager)
+    *others, last = criteria(office)
+    for criterion_id in others:
+        karen.set_criterion_active(criterion_id, False)
+    with pytest.raises(EvaluationError, match="Reliability is the only criterion in use"):
+        karen.set_criterion_active(last, False)
+    assert [c.name for c in karen.criteria()] == ["Reliability"]
+
+
+def test_the_manager_moves_criteria_up_and_down(office: Office) -> None:
+    karen = office.evaluations(office.manager)
+    quality, hat, communication, initiative, reliability = criteria(office)
+    karen.set_criterion_active(communication, False)
+    karen.move_criterion(reliability, -2)
+    karen.move_criterion(quality, -1)  # at the top already: stays
+    karen.move_criterion(hat, 9)  # past the end: the last
+    assert [c.criterion_id for c in karen.criteria()] == [quality, reliability, initiative, hat]
+    with pytest.raises(EvaluationError, match="Communication is retired: bring it back"):
+        karen.move_criterion(communication, 1)
+    with pytest.raises(EvaluationError, match="Only the office manager or the owner"):
+        office.evaluations(office.jenny).move_criterion(hat, -1)
+
+
+def test_finished_evaluations_keep_a_retired_criterions_rating(office: Office) -> None:
+    karen = office.evaluations(office.manager)
+    quality, *_ = criteria(office)
+    finished = karen.start(office.jenny, EvaluationKind.CHOSEN, FIRST, LAST)
+    rate_all(office, finished, 3)
+    karen.finish(finished)
+    draft = karen.start(office.tom, EvaluationKind.CHOSEN, FIRST, LAST)
+    karen.rate(draft, quality, 5)
+    karen.rate(draft, criteria(office)[1], None)  # a row without a rating: not counted
+    use = karen.criterion_use()
+    assert use[quality] == CriterionUse(finished=1, drafts=1)
+    assert use[criteria(office)[1]] == CriterionUse(finished=1, drafts=0)
+
+    karen.set_criterion_active(quality, False)
+    kept = karen.evaluation(finished)
+    assert [(r.name, r.rating) for r in kept.ratings][0] == ("Quality of work", 3)
+    assert "Quality of work" not in [r.name for r in karen.evaluation(draft).ratings]
+    assert karen.criterion_use()[quality] == CriterionUse(finished=1, drafts=1)
 
 
 # -- gathering ------------------------------------------------------------------------------
