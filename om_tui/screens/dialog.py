@@ -6,9 +6,10 @@ Textual would pop a screen that is already gone.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from textual.screen import ModalScreen
+from textual.widgets import Input
 
 ResultType = TypeVar("ResultType")
 
@@ -23,3 +24,9 @@ class Dialog(ModalScreen[ResultType]):
             return
         self._answered = True
         self.dismiss(result)
+
+
+def edited(value: str, **options: Any) -> Input:
+    """A field holding a value to edit: the cursor at its end, nothing selected, so a key
+    typed adds to the text instead of replacing it all (Textual selects on focus)."""
+    return Input(value, compact=True, select_on_focus=False, **options)

@@ -22,7 +22,7 @@ from textual.widgets import Input, Label
 
 from db.models import Frequency
 from om_tui.practice.hats import HatError, parse_due_time
-from om_tui.screens.dialog import Dialog
+from om_tui.screens.dialog import Dialog, edited
 
 
 class ChoiceField(Widget, can_focus=True):
@@ -115,12 +115,12 @@ class PostForm(Dialog[PostFields | None]):
         with Vertical(classes="dialog"):
             yield Label(self._heading, classes="dialog-title")
             yield Label("Title")
-            yield Input(self._fields.title, placeholder="Receptionist", id="title", compact=True)
+            yield edited(self._fields.title, placeholder="Receptionist", id="title")
             yield Label("", id="title-error", classes="field-error")
             yield Label("Purpose")
-            yield Input(self._fields.purpose, placeholder="To …", id="purpose", compact=True)
+            yield edited(self._fields.purpose, placeholder="To …", id="purpose")
             yield Label("Valuable final product")
-            yield Input(self._fields.product, id="product", compact=True)
+            yield edited(self._fields.product, id="product")
             yield Label("Enter save · Tab next field · Esc cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -192,12 +192,12 @@ class ItemForm(Dialog[ItemFields | None]):
         with Vertical(classes="dialog"):
             yield Label(self._heading, classes="dialog-title")
             yield Label("What to do")
-            yield Input(fields.text, id="text", compact=True)
+            yield edited(fields.text, id="text")
             yield Label("", id="text-error", classes="field-error")
             yield Label("How often (←/→ or d, w, m)")
             yield ChoiceField(FREQUENCIES, fields.frequency, field="frequency")
             yield Label(DUE_BY, id="due-label")
-            yield Input(fields.due_time or "", placeholder="end of the day", id="due", compact=True)
+            yield edited(fields.due_time or "", placeholder="end of the day", id="due")
             yield Label("", id="due-error", classes="field-error")
             yield Label("Ticked by (←/→)")
             yield ChoiceField(WHOSE, "shared" if fields.shared else "each", field="whose")
@@ -259,7 +259,7 @@ class TextPrompt(Dialog[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self._heading, classes="dialog-title")
-            yield Input(self._value, id="text", compact=True)
+            yield edited(self._value, id="text")
             yield Label("", id="text-error", classes="field-error")
             yield Label("Enter save · Esc cancel", classes="dialog-hint")
 

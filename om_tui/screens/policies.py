@@ -34,7 +34,7 @@ from textual.widgets.option_list import Option
 from db.models import Attestation, PolicyVersion, Staff, as_utc
 from om_tui.messages import DataChanged
 from om_tui.practice.hats import Hats
-from om_tui.screens.dialog import Dialog
+from om_tui.screens.dialog import Dialog, edited
 from om_tui.screens.hat_forms import Confirm
 from om_tui.widgets.screen_tabs import ScreenTabs
 
@@ -404,7 +404,7 @@ class PolicyEditor(Dialog[PolicyText | None]):
         with Vertical(classes="dialog wide"):
             yield Label(self._heading, classes="dialog-title")
             yield Label("Title")
-            yield Input(self._text.title, id="title", compact=True)
+            yield edited(self._text.title, id="title")
             yield Label("", id="title-error", classes="field-error")
             yield Label("Text (Markdown: # heading, - list, **bold**)")
             with Horizontal(id="policy-editing"):

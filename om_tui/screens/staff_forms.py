@@ -21,7 +21,7 @@ from textual.widgets import Input, Label
 
 from db.models import Role
 from om_tui.practice.people import PeopleError, check_secret_rules
-from om_tui.screens.dialog import Dialog
+from om_tui.screens.dialog import Dialog, edited
 from om_tui.screens.hat_forms import ChoiceField
 
 #: The roles, in the words the office uses, lowest first.
@@ -123,10 +123,10 @@ class PersonForm(Dialog[PersonFields | None]):
         with Vertical(classes="dialog"):
             yield Label(self._heading, classes="dialog-title")
             yield Label("Name")
-            yield Input(fields.name, placeholder="Jenny Ortiz", id="name", compact=True)
+            yield edited(fields.name, placeholder="First Last", id="name")
             yield problem_line("name")
             yield Label("Initials (empty: from the name)")
-            yield Input(fields.initials, id="initials", max_length=8, compact=True)
+            yield edited(fields.initials, id="initials", max_length=8)
             yield problem_line("initials")
             yield Label("Role (←/→)")
             yield ChoiceField(ROLES, fields.role, field="role")

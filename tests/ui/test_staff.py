@@ -279,3 +279,24 @@ async def test_only_the_owner_changes_the_owner(stats_demo: Practice) -> None:
         await settle(pilot)
     assert person("Karen Miles").role == Role.OFFICE_MANAGER
     assert person("Karen Miles").active
+
+
+async def test_a_key_typed_in_a_filled_field_adds_to_it_and_replaces_nothing(
+    stats_demo: Practice,
+) -> None:
+    """The name field opens with the cursor at the end of the name: a stray key is one
+    letter to take back, not a whole name lost."""
+    app = stats_demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_roster(pilot)
+        await cursor_to(pilot, "Tom Becker")
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, PersonForm)
+        name = form.query_one("#name", Input)
+        assert form.focused is name
+        await pilot.press("s")
+        assert name.value == "Tom Beckers"
+        await pilot.press("backspace", "tab", "J")  # on to the initials, "TB"
+        assert name.value == "Tom Becker"
+        assert form.query_one("#initials", Input).value == "TBJ"
