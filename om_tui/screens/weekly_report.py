@@ -40,7 +40,11 @@ CHOICES = (("html", "html (prints on A4)"), ("md", "markdown"), ("csv", "csv (a 
 class WeeklyReportScreen(Dialog[Path | None]):
     """Week, format and path; Enter in any field writes the report. Answers where it went."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="weekly_report.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="weekly_report.cancel"),
+        # On the format too (a field's own Enter submits it, which comes here as well).
+        Binding("enter", "write", "Write", id="weekly_report.write", show=False),
+    ]
 
     def __init__(self, folder: Path | None = None) -> None:
         super().__init__()
@@ -92,7 +96,7 @@ class WeeklyReportScreen(Dialog[Path | None]):
         path.value = self._suggested
 
     @on(Input.Submitted)
-    def _write_it(self) -> None:
+    def action_write(self) -> None:
         if self._writing:
             return
         day = _day(self.query_one("#report-week", Input).value)

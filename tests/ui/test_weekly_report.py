@@ -70,6 +70,19 @@ async def test_the_suggested_name_follows_the_week_and_the_format(office: Practi
         assert path.value.endswith("weekly-report-2026-11-05.md")
 
 
+async def test_enter_on_the_format_writes_the_report(office: Practice, tmp_path: Path) -> None:
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        app.action_weekly_report()
+        await pilot.pause()
+        await paste(pilot, str(tmp_path / "week.md"))
+        await pilot.press("shift+tab", "m")  # to the format: Markdown
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, WeeklyReportScreen)
+        assert (tmp_path / "week.md").read_text().startswith("# Weekly report — Lakeview")
+
+
 async def test_a_folder_that_does_not_exist_keeps_the_dialog_open(
     office: Practice, tmp_path: Path
 ) -> None:
