@@ -4,8 +4,9 @@ An order goes to one person, or to a post (then any of its holders answers it). 
 due by a day, and by a time that day if one is given, else by the end of the day: that
 is its deadline. It is open until the assignee reports it done, with a note; the one
 who gave it (or a manager) then accepts it — done — or sends it back, open again, with
-a note. It can be cancelled while not done. Overdue is not stored: an open order whose
-deadline has passed. Chasing one keeps a count and the time of the last chase.
+a note. It can be cancelled while not done, and given to someone else while open (its
+person has left, say). Overdue is not stored: an open order whose deadline has passed.
+Chasing one keeps a count and the time of the last chase.
 
 Compliance, per person, over a window of days = orders done on time ÷ orders due:
 
@@ -46,7 +47,7 @@ from db.models import (
     utc_naive,
 )
 from om_tui.practice.clock import Clock
-from om_tui.practice.hats import Tally
+from om_tui.practice.hats import WEEKDAY_NAMES, Tally, open_days_of
 from om_tui.practice.people import MANAGERS
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.settings import PracticeSettings
@@ -174,6 +175,51 @@ def parse_due(text: str, today: dt.date) -> tuple[dt.date, str | None]:
     return day, due_time
 
 
+def next_open_day(day: dt.date, open_days: frozenset[int]) -> dt.date:
+    """`day` itself if the practice is open then, else the next day it is."""
+    for _ in range(7):
+        if day.weekday() in open_days:
+            return day
+        day += dt.timedelta(days=1)
+    return day  # no open day at all: settings refuse that, but never loop for it
+
+
+def due_example(today: dt.date, open_days: frozenset[int], with_time: bool = True) -> str:
+    """What a due may look like, from today on: "mon 17:00, tomorrow, +3, 11 Dec".
+
+    The weekday and the date are open days ahead (never today), so the example can be
+    typed as it stands; a step, due by a day, has no time and no "tomorrow".
+    """
+    weekday = next_open_day(today + dt.timedelta(days=2), open_days)
+    dated = next_open_day(today + dt.timedelta(days=14), open_days)
+    day_name = WEEKDAY_NAMES[weekday.weekday()].lower()
+    date = f"{dated.day} {dated:%b}"
+    if with_time:
+        return f"{day_name} 17:00, tomorrow, +3, {date}"
+    return f"{day_name}, +3, {date}"
+
+
+def due_said(
+    due_on: dt.date, due_time: str | None, today: dt.date, open_days: frozenset[int]
+) -> str:
+    """What a typed due reads as, the day always named, a closed day said:
+    "→ tomorrow, Sat 28 Nov · closed on Saturdays; next open day Mon 30 Nov"."""
+    named = f"{due_on:%a} {due_on.day} {due_on:%b}"
+    if due_on.year != today.year:
+        named += f" {due_on.year}"
+    relative = due_text(due_on, None, today)
+    said = f"→ {relative}, {named}" if relative in ("today", "tomorrow") else f"→ {named}"
+    if due_time:
+        said += f" {due_time}"
+    if due_on.weekday() not in open_days:
+        opens = next_open_day(due_on, open_days)
+        said += (
+            f" · closed on {calendar.day_name[due_on.weekday()]}s;"
+            f" next open day {opens:%a} {opens.day} {opens:%b}"
+        )
+    return said
+
+
 def due_text(due_on: dt.date, due_time: str | None, today: dt.date, short: bool = False) -> str:
     """ "today 17:00", "tomorrow", "Fri 20 Nov", "Fri 20 Nov 2027 09:00"; short: "20 Nov"."""
     if due_on == today:
@@ -211,6 +257,11 @@ class Assignee:
         if self.post_id is None:
             return self.short
         return f"{self.name} ({', '.join(self.holders) or 'nobody holds it'})"
+
+    @property
+    def stranded(self) -> bool:
+        """Nobody can answer it: the person has left, or nobody holds the post now."""
+        return self.left or (self.post_id is not None and not self.holders)
 
 
 @dataclass(frozen=True)
@@ -355,6 +406,11 @@ class OrdersBoard:
     def reported(self) -> int:
         return sum(o.status == OrderStatus.REPORTED for o in self.orders)
 
+    @property
+    def stranded(self) -> int:
+        """Open orders nobody can answer: to someone who left, or to a post nobody holds."""
+        return sum(o.status == OrderStatus.OPEN and o.to.stranded for o in self.orders)
+
 
 def _rows(query: Any) -> list[tuple[Any, ...]]:
     """A `.tuples()` query's rows, typed for mypy (peewee's stubs yield models)."""
@@ -401,6 +457,10 @@ class Orders:
         else:
             at = dt.datetime.combine(due_on + dt.timedelta(days=1), dt.time(), tzinfo=zone)
         return at.astimezone(dt.UTC)
+
+    def open_days(self) -> frozenset[int]:
+        """The weekdays the practice is open (Monday 0), as the hats' settings say."""
+        return open_days_of(self.database)
 
     def when(self, moment: dt.datetime) -> str:
         """ "10:05" today, "Tue 17 Nov 10:05" another day: how a time is told to a person."""
@@ -811,6 +871,36 @@ class Orders:
                 .execute()
             )
             if not changed:
+                raise self._moved_on(order_id)
+            return self.order(order_id)
+
+    def reassign(
+        self, order_id: int, *, to_staff: int | None = None, to_post: int | None = None
+    ) -> OrderLine:
+        """An open order goes to someone else: a person, or a post someone holds.
+
+        For an order whose person has left (or whose post nobody holds now), and any
+        open one besides. Its due, its chases and its history stay as they were.
+        """
+        with self.database.atomic():
+            self._manager("gives an order to someone else")
+            order = self._found(order_id)
+            if (to_staff, to_post) == (order.to_staff_id, order.to_post_id):
+                whom = self.order(order_id).to.short
+                raise OrderError(f"The order is {whom}'s already: nothing was changed.")
+            self._check_assignee(to_staff, to_post)
+            changed = (
+                Order.update(to_staff=to_staff, to_post=to_post)
+                .where((Order.id == order_id) & (Order.status == OrderStatus.OPEN))
+                .execute()
+            )
+            if not changed:
+                line = self.order(order_id)
+                if line.status == OrderStatus.REPORTED:
+                    raise OrderError(
+                        f"{line.reported_by} reported it done already: accept it or send it "
+                        "back first. Nothing was changed."
+                    )
                 raise self._moved_on(order_id)
             return self.order(order_id)
 

@@ -3,10 +3,11 @@
 Everyone sees their own items — where each stands, the answers, the unread ones
 marked — and files a new one with n. The office manager works the queue: t takes an
 item up, h handles it herself with a note (the answer goes back to its sender), b
-batches it for the owner, B sends the batch. The owner sees only what was routed to
-them — urgent items at once, the rest when the batch is sent — and answers: a approve,
-d decline, n a note, s "see me". Below the list: the selected item in full, and its
-trail. The owner covers the queue too when the practice has no office manager.
+batches it for the owner, B sends the batch (after a yes that says how many go). The
+owner sees only what was routed to them — urgent items at once, the rest when the batch
+is sent — and answers: a approve, d decline, n a note, s "see me". Below the list: the
+selected item in full, and its trail. The owner covers the queue too when the practice
+has no office manager.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from om_tui.messages import DataChanged
 from om_tui.practice.line import ANSWER_TITLES, Item, Line, UrgentWatch, alert_text
 from om_tui.practice.people import role_title
 from om_tui.resources import stylesheet
+from om_tui.screens.hat_forms import Confirm
 from om_tui.screens.line_forms import ItemFields, NewItemForm, NoteForm
 from om_tui.widgets.screen_tabs import ScreenTabs
 
@@ -584,13 +586,28 @@ class LineScreen(Screen[None]):
         )
 
     def action_send_batch(self) -> None:
-        """Send the batch: its items reach the owner's screen."""
+        """Send the batch, after a yes: its items reach the owner's screen."""
         line, me = self.line, self._me
+        batch = line.in_batch()  # as it stands now, not as last drawn
+        if not batch:
+            self.notify("The batch is empty: nothing to send.", timeout=4)
+            return
+        count = len(batch)
+        items = f"{count} item{'s' if count != 1 else ''}"
+        high_ones = sum(item.high for item in batch)
+        high = f" ({high_ones} high priority)" if high_ones else ""
 
-        def said(count: int) -> str:
-            return f"Sent to the owner: {count} item{'s' if count != 1 else ''}."
+        def said(sent: int) -> str:
+            return f"Sent to the owner: {sent} item{'s' if sent != 1 else ''}."
 
-        self._write(None, lambda: line.send_batch(me), said)
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._write(None, lambda: line.send_batch(me), said)
+
+        self.app.push_screen(
+            Confirm(f"Send the batch to the owner now? {items}{high} go to their screen.", "Send"),
+            confirmed,
+        )
 
     def palette_commands(self) -> list[SystemCommand]:
         commands = [

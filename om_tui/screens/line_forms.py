@@ -2,7 +2,8 @@
 
 Each form checks what it can before it answers (an item with no text, a note that is
 required) and says so under the field; Enter saves only a valid form, Escape leaves
-everything as it was. The line checks again on saving.
+everything as it was. The line checks again on saving. What is typed in a field goes on
+at the end of what is there, never over it.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import Input, Label
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Input, Label, Static
 
 from db.models import LineKind, LinePriority
 from om_tui.practice.line import KIND_TITLES, MAX_TEXT
@@ -51,7 +52,7 @@ class NewItemForm(Dialog[ItemFields | None]):
             yield Label("What kind (←/→ or q, r, p, a)")
             yield ChoiceField(KINDS, LineKind.QUESTION, field="kind")
             yield Label("What is it about")
-            yield Input(id="text", max_length=MAX_TEXT, compact=True)
+            yield Input(id="text", max_length=MAX_TEXT, compact=True, select_on_focus=False)
             yield Label("", id="text-error", classes="field-error")
             yield Label("Priority (←/→ or n, h)")
             yield ChoiceField(PRIORITIES, LinePriority.NORMAL, field="priority")
@@ -99,7 +100,11 @@ class NoteForm(Dialog[str | None]):
     Answers the note ("" for none), or None when cancelled.
     """
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="line_note.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="line_note.cancel"),
+        Binding("pageup", "scroll_about(-1)", "Scroll up", show=False),
+        Binding("pagedown", "scroll_about(1)", "Scroll down", show=False),
+    ]
 
     def __init__(self, heading: str, about: str, label: str, required: str | None = None) -> None:
         super().__init__()
@@ -111,13 +116,15 @@ class NoteForm(Dialog[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(self._heading, classes="dialog-title")
-            yield Label(self._about, id="note-about")
+            with VerticalScroll(id="note-about-box"):
+                yield Static(self._about, id="note-about", markup=False)
             yield Label(self._label)
             yield Input(
                 id="note",
                 max_length=MAX_TEXT,
                 placeholder="" if self._required else "(none)",
                 compact=True,
+                select_on_focus=False,
             )
             yield Label("", id="note-error", classes="field-error")
             yield Label("Enter save · Esc cancel", classes="dialog-hint")
@@ -136,6 +143,11 @@ class NoteForm(Dialog[str | None]):
             self.query_one("#note-error", Label).update(self._required)
             return
         self.answer(note)
+
+    def action_scroll_about(self, pages: int) -> None:
+        """A long item read while the note is typed: page up and down through it."""
+        box = self.query_one("#note-about-box", VerticalScroll)
+        box.scroll_to(y=box.scroll_y + pages * max(1, box.size.height - 1), animate=False)
 
     def action_cancel(self) -> None:
         self.answer(None)

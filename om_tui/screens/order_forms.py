@@ -2,7 +2,8 @@
 
 Each form checks what it can before it answers — nobody chosen, no text, a due day that
 cannot be read or is past — and says so under the field; Enter saves only a valid form,
-Escape leaves everything as it was. The practice checks again on saving.
+Escape leaves everything as it was. The practice checks again on saving. A field opened
+with a value keeps it on focus: what is typed goes on at the end, not over it.
 """
 
 from __future__ import annotations
@@ -21,12 +22,18 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
-from om_tui.practice.orders import OrderError, Orders, due_text, parse_due
+from om_tui.practice.orders import OrderError, Orders, due_example, due_said, parse_due
 from om_tui.screens.dialog import Dialog
 from om_tui.screens.picker import Choice, PickerScreen
 
 Whom = tuple[str, int]
 """Whom an order is for: ("staff", id) or ("post", id)."""
+
+
+def whom_ids(whom: Whom) -> tuple[int | None, int | None]:
+    """(to_staff, to_post): what the practice's orders take."""
+    kind, found = whom
+    return (found, None) if kind == "staff" else (None, found)
 
 
 def whom_choices(orders: Orders) -> list[Choice]:
@@ -96,11 +103,11 @@ class OrderFields:
 
     @property
     def to_staff(self) -> int | None:
-        return self.whom[1] if self.whom[0] == "staff" else None
+        return whom_ids(self.whom)[0]
 
     @property
     def to_post(self) -> int | None:
-        return self.whom[1] if self.whom[0] == "post" else None
+        return whom_ids(self.whom)[1]
 
 
 class OrderForm(Dialog[OrderFields | None]):
@@ -133,6 +140,7 @@ class OrderForm(Dialog[OrderFields | None]):
         self._keep_past_due = keep_past_due
         """A step's due day as it was: kept, it may be past."""
         self._choices = whom_choices(orders)
+        self._open_days = orders.open_days()
 
     def compose(self) -> ComposeResult:
         fields = self._fields
@@ -143,17 +151,19 @@ class OrderForm(Dialog[OrderFields | None]):
         due = ""
         if fields is not None:
             due = fields.due_on.isoformat() + (f" {fields.due_time}" if fields.due_time else "")
-        example = "fri 17:00, tomorrow, +3, 20 Nov" if self._with_time else "fri, +3, 20 Nov"
+        example = due_example(self._orders.today(), self._open_days, self._with_time)
         with Vertical(classes="dialog wide"):
             yield Label(self._heading, classes="dialog-title")
             yield Label("For whom")
             yield WhomField(self._choices, chosen, field="whom")
             yield Label("", id="whom-error", classes="field-error")
             yield Label(self._what)
-            yield Input(fields.text if fields else "", id="text", compact=True)
+            yield Input(
+                fields.text if fields else "", id="text", compact=True, select_on_focus=False
+            )
             yield Label("", id="text-error", classes="field-error")
             yield Label(f"Due ({example})" if self._with_time else f"Due by ({example})")
-            yield Input(due, placeholder=example, id="due", compact=True)
+            yield Input(due, placeholder=example, id="due", compact=True, select_on_focus=False)
             yield Label("", id="due-said", classes="field-hint")
             yield Label("", id="due-error", classes="field-error")
             yield Label("Enter save · Tab next field · Esc cancel", classes="dialog-hint")
@@ -178,14 +188,16 @@ class OrderForm(Dialog[OrderFields | None]):
 
     @on(Input.Changed, "#due")
     def _due_changed(self) -> None:
-        """Say what the due reads as, while it is typed: "→ Fri 20 Nov 17:00"."""
+        """Say what the due reads as, while it is typed: "→ Fri 20 Nov 17:00"; a day the
+        practice is closed, said so ("→ tomorrow, Sat 21 Nov · closed on Saturdays; …")."""
         self.query_one("#due-error", Label).update("")
         said = ""
         typed = self.query_one("#due", Input).value
         if typed.strip():
+            today = self._orders.today()
             try:
-                due_on, due_time = parse_due(typed, self._orders.today())
-                said = "→ " + due_text(due_on, due_time, self._orders.today())
+                due_on, due_time = parse_due(typed, today)
+                said = due_said(due_on, due_time, today, self._open_days)
             except OrderError:
                 said = ""
         self.query_one("#due-said", Label).update(said)
@@ -250,8 +262,8 @@ class NotePrompt(Dialog[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(self._heading, classes="dialog-title", id="note-heading")
-            yield Label(self._question)
-            yield Input(self._value, id="note", compact=True)
+            yield Label(self._question, id="note-question")
+            yield Input(self._value, id="note", compact=True, select_on_focus=False)
             yield Label("", id="note-error", classes="field-error")
             yield Label(self._hint, classes="dialog-hint")
 
@@ -298,11 +310,21 @@ class ProgramForm(Dialog[ProgramFields | None]):
             yield Label(self._heading, classes="dialog-title")
             yield Label("Name")
             yield Input(
-                self._fields.name, placeholder="Reactivate 200 patients", id="name", compact=True
+                self._fields.name,
+                placeholder="Reactivate 200 patients",
+                id="name",
+                compact=True,
+                select_on_focus=False,
             )
             yield Label("", id="name-error", classes="field-error")
             yield Label("The goal: what it is for, by when")
-            yield Input(self._fields.goal, placeholder="To …", id="goal", compact=True)
+            yield Input(
+                self._fields.goal,
+                placeholder="To …",
+                id="goal",
+                compact=True,
+                select_on_focus=False,
+            )
             yield Label("Enter save · Tab next field · Esc cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:

@@ -7,12 +7,15 @@ the selected order done, with a note (on a step: marks it done).
 The board (`b` toggles it; the managers start there) lists every order not yet done,
 overdue first, then by due, with each person's compliance over the last 30 days: orders
 done on time ÷ orders due. `n` gives an order, `a` accepts a report of done, `s` sends it
-back with a note, `c` chases (the count and the last time show), `x` cancels.
+back with a note, `c` chases (the count and the last time show), `r` gives an open order
+to someone else (its person has left: the line says so), `x` cancels.
+
+A key shows in the footer only where it does something; pressed elsewhere, it says why.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from rich.style import Style
 from rich.table import Table
@@ -21,7 +24,6 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -33,24 +35,47 @@ from om_tui.practice.orders import (
     MyOrders,
     OrderError,
     OrderLine,
-    Orders,
     OrdersBoard,
     StepLine,
     due_text,
-    may_manage,
 )
-from om_tui.resources import stylesheet
 from om_tui.screens.compliance import level, share_text
-from om_tui.screens.order_forms import NotePrompt, OrderFields, OrderForm
+from om_tui.screens.order_forms import (
+    NotePrompt,
+    OrderFields,
+    OrderForm,
+    whom_choices,
+    whom_ids,
+)
+from om_tui.screens.orders_view import OrdersView
 from om_tui.screens.picker import Choice, PickerScreen
 from om_tui.widgets.screen_tabs import ScreenTabs
 
-if TYPE_CHECKING:
-    from om_tui.app import OmTuiApp
-
-COMPACT_BELOW = 100  # terminal columns: shorter dates and notes below this
 REFRESH_SECONDS = 30  # open orders turn overdue as time passes, with no write to say so
 HEADINGS = frozenset({"overdue", "open", "closed", "steps"})
+MANAGERS_KEYS = frozenset(
+    (
+        "new",
+        "toggle_board",
+        "show_board",
+        "whose",
+        "accept",
+        "send_back",
+        "chase",
+        "reassign",
+        "cancel_order",
+    )
+)
+"""The actions only the office manager and the owner have."""
+BY_LINE = {
+    "d": "report",
+    "a": "accept",
+    "s": "send_back",
+    "c": "chase",
+    "r": "reassign",
+    "x": "cancel_order",
+}
+"""The keys that act on the selected order: where one does nothing, it says why."""
 
 Line = OrderLine | StepLine
 """What a selectable line of the list stands for."""
@@ -78,20 +103,23 @@ def tally_text(tally: Tally) -> str:
     return f"{tally.on_time}/{tally.due} {share_text(tally)}"
 
 
-class OrdersScreen(Screen[None]):
+class OrdersScreen(OrdersView):
     """A person's orders, or (for the managers) every order not done and who complies."""
 
-    CSS_PATH = stylesheet("orders.tcss")
     BINDINGS = [
         Binding("d", "report", "Done", id="orders.report"),
-        Binding("n", "new", "New order", id="orders.new"),
+        Binding("n", "new", "New", id="orders.new"),
         Binding("a", "accept", "Accept", id="orders.accept"),
         Binding("s", "send_back", "Send back", id="orders.send_back"),
         Binding("c", "chase", "Chase", id="orders.chase"),
-        Binding("x", "cancel_order", "Cancel order", id="orders.cancel"),
-        Binding("b", "toggle_board", "Board/mine", id="orders.board"),
+        Binding("r", "reassign", "Reassign", id="orders.reassign"),
+        Binding("x", "cancel_order", "Cancel", id="orders.cancel"),
+        Binding("b", "show_board(False)", "Mine", id="orders.mine"),
+        Binding("b", "show_board(True)", "Board", id="orders.board"),
         Binding("w", "whose", "Whose", id="orders.whose"),
         Binding("p", "programs", "Programs", id="orders.programs"),
+        # The same keys where they do nothing on the selected line: a word on why.
+        *(Binding(key, f"why_not('{action}')", show=False) for key, action in BY_LINE.items()),
     ]
 
     def __init__(self, board: bool | None = None) -> None:
@@ -101,27 +129,12 @@ class OrdersScreen(Screen[None]):
         self._mine: MyOrders | None = None
         self._all: OrdersBoard | None = None
         self._lines: dict[str, Line] = {}
-        self._styles: dict[str, Style] = {}
-        self._compact = False
-
-    @property
-    def om(self) -> OmTuiApp:
-        return cast("OmTuiApp", self.app)
-
-    @property
-    def orders(self) -> Orders:
-        """The practice's orders, acted on in the name of the person logged in here."""
-        om = self.om
-        return Orders(om.database, om.clock, om.practice, om.user_id)
 
     @property
     def showing_board(self) -> bool:
         if self._board_wanted is None:
             return self._manages()
         return self._board_wanted and self._manages()
-
-    def _manages(self) -> bool:
-        return may_manage(self.om.role)
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="top-line"):
@@ -134,30 +147,12 @@ class OrdersScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        colours = self.app.theme_variables
-        self._styles = {
-            "overdue": Style(color=colours.get("error"), bold=True),
-            "late": Style(color=colours.get("warning"), bold=True),
-            "waiting": Style(color=colours.get("warning"), bold=True),
-            "done": Style(color=colours.get("success"), bold=True),
-            "accent": Style(color=colours.get("accent"), bold=True),
-            "muted": Style(dim=True),
-        }
-        self._compact = self.app.size.width < COMPACT_BELOW
+        self._take_measure()
         self.set_interval(REFRESH_SECONDS, self.reload)
         self.query_one("#orders", OptionList).focus()
         self.reload()
         if not self.showing_board and self.om.person_id is None:
             self.call_after_refresh(self.action_whose)
-
-    def on_screen_resume(self) -> None:
-        self.reload()
-
-    def on_resize(self) -> None:
-        compact = self.app.size.width < COMPACT_BELOW
-        if compact != self._compact:
-            self._compact = compact
-            self.reload()
 
     # -- reading and drawing --------------------------------------------------------
 
@@ -286,8 +281,8 @@ class OrdersScreen(Screen[None]):
         text = Text(line.text)
         if line.closed:
             text.stylize(styles["muted"])
-        if self.showing_board:
-            whom = Text(f"→ {line.to.short}")
+        if self.showing_board:  # one who left: said in the note, always in view
+            whom = Text(f"→ {line.to.name}")
         else:
             whom = Text(f"from {line.issued_by}", style=styles["muted"])
             if line.to.post_id is not None:
@@ -314,6 +309,8 @@ class OrdersScreen(Screen[None]):
         if line.status == OrderStatus.CANCELLED:
             return Text("cancelled", style=styles["muted"])
         note = Text()
+        if line.to.stranded:  # nobody can answer it until it is given to someone else
+            note.append("left " if line.to.left else "no holder ", style=styles["late"])
         if line.sent_back:
             note.append("sent back " if not self._compact else "back ", style=styles["late"])
         if line.chased and line.chased_at is not None:
@@ -357,6 +354,9 @@ class OrdersScreen(Screen[None]):
                     f"{board.overdue} overdue",
                     style=styles["overdue"] if board.overdue else "bold",
                 )
+                if board.stranded:
+                    summary.append(" · ")
+                    summary.append(f"{board.stranded} nobody can answer: r", styles["late"])
                 summary.append(f" · {not_done} not done")
                 if board.reported:
                     summary.append(" · ")
@@ -446,14 +446,21 @@ class OrdersScreen(Screen[None]):
             text.append(f"\n{said} by {line.answered_by} {when(line.answered_at)}")
             if line.remark:
                 text.append(f": “{line.remark}”")
+        if line.status == OrderStatus.OPEN and line.to.stranded:
+            text.append(f"\n{self._stranded(line)}", style=self._styles["late"])
         text.append(f"\n{self._what_keys(line)}", style=muted)
         return text
+
+    def _stranded(self, line: OrderLine) -> str:
+        if line.to.left:
+            return f"{line.to.name} has left the practice: r gives the order to someone else."
+        return f"Nobody holds the {line.to.name} post now: r gives the order to someone else."
 
     def _what_keys(self, line: OrderLine) -> str:
         if line.status == OrderStatus.OPEN:
             keys = ["Enter/d: report done"]
             if self._manages():
-                keys += ["c: chase", "x: cancel"]
+                keys += ["c: chase", "r: reassign", "x: cancel"]
             return " · ".join(keys)
         if line.status == OrderStatus.REPORTED:
             return (
@@ -500,33 +507,53 @@ class OrdersScreen(Screen[None]):
         return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The managers' keys only for them; a key that does nothing here is shown dimmed."""
-        if action in (
-            "new",
-            "toggle_board",
-            "whose",
-            "accept",
-            "send_back",
-            "chase",
-            "cancel_order",
-        ):
-            if not self._manages():
-                return False
-        if action == "whose" and self.showing_board:
+        """A key only where it does something: the managers' keys for them alone; a key
+        that does nothing on the selected line is hidden (pressed, it says why)."""
+        if action == "why_not":
+            return str(parameters[0]) not in MANAGERS_KEYS or self._manages()
+        if action in MANAGERS_KEYS and not self._manages():
             return False
-        if not self.is_mounted:
-            return True
-        line = self._selected()
-        status = line.status if isinstance(line, OrderLine) else None
-        if action == "report":
-            return True if (status == OrderStatus.OPEN or isinstance(line, StepLine)) else None
-        if action in ("accept", "send_back"):
-            return True if status == OrderStatus.REPORTED else None
-        if action == "chase":
-            return True if status == OrderStatus.OPEN else None
-        if action == "cancel_order":
-            return True if status in (OrderStatus.OPEN, OrderStatus.REPORTED) else None
+        if action == "whose":
+            return not self.showing_board
+        if action == "show_board":  # "Mine" on the board, "Board" on my orders
+            return bool(parameters[0]) != self.showing_board
+        if action in BY_LINE.values() and self.is_mounted:
+            return self._why(action, self._selected()) is None
         return True
+
+    def _why_here(self, action: str) -> str | None:
+        return self._why(action, self._selected())
+
+    def _why(self, action: str, line: Line | None) -> str | None:
+        """Why `action` does nothing on `line`, fit to show; None where it does something."""
+        if isinstance(line, StepLine):
+            if action == "report":
+                return "That step is done already." if line.done else None
+            return "That is a program step: d marks it done; p shows its program."
+        if line is None:
+            return "Choose an order first (↑↓)."
+        status = line.status
+        if status == OrderStatus.OPEN:
+            if action in ("accept", "send_back"):
+                doing = "accept" if action == "accept" else "send back"
+                return f"Nothing to {doing} yet: nobody has reported this order done."
+            return None
+        if status == OrderStatus.REPORTED:
+            if action in ("accept", "send_back", "cancel_order"):
+                return None
+            if self._manages():
+                return "Reported done already: a accepts it, s sends it back."
+            return "Reported done already: waiting for acceptance."
+        return "That order is done." if status == OrderStatus.DONE else "That order was cancelled."
+
+    def _order_for(self, action: str) -> OrderLine | None:
+        """The selected order, if `action` does something on it; else None, and why."""
+        line = self._selected()
+        said = self._why(action, line)
+        if said is not None or not isinstance(line, OrderLine):
+            self.notify(said or "Choose an order first (↑↓).", timeout=4)
+            return None
+        return line
 
     @on(OptionList.OptionSelected, "#orders")
     def _chosen(self) -> None:
@@ -548,20 +575,13 @@ class OrdersScreen(Screen[None]):
 
         self.om.write(change, done)
 
-    def _order(self) -> OrderLine | None:
-        line = self._selected()
-        return line if isinstance(line, OrderLine) else None
-
     # -- actions ---------------------------------------------------------------------
 
     def action_report(self) -> None:
         """Report the selected order done, with a note (a step: mark it done)."""
         line = self._selected()
         orders = self.orders
-        if isinstance(line, StepLine):
-            if line.done:
-                self.notify("That step is done already.", timeout=3)
-                return
+        if isinstance(line, StepLine) and not line.done:
             step_id = line.id
 
             def step_noted(note: str | None) -> None:
@@ -573,34 +593,23 @@ class OrdersScreen(Screen[None]):
                 step_noted,
             )
             return
-        if line is None:
-            self.app.bell()
+        found = self._order_for("report")
+        if found is None:
             return
-        if line.status != OrderStatus.OPEN:
-            self.notify(self._not_open(line), timeout=4)
-            return
-        order_id = line.id
+        order_id = found.id
 
         def noted(note: str | None) -> None:
             if note is not None:
                 self._write(lambda: orders.report_done(order_id, note), "Reported done.")
 
         self.app.push_screen(
-            NotePrompt(f"Done: {line.text}", "What was done (optional, for the one who gave it)"),
+            NotePrompt(f"Done: {found.text}", "What was done (optional, for the one who gave it)"),
             noted,
         )
 
-    def _not_open(self, line: OrderLine) -> str:
-        if line.status == OrderStatus.REPORTED:
-            return "Reported done already: waiting for acceptance."
-        if line.status == OrderStatus.DONE:
-            return "That order is done."
-        return "That order was cancelled."
-
     def action_accept(self) -> None:
-        line = self._order()
-        if line is None or line.status != OrderStatus.REPORTED:
-            self.notify("Only an order reported done can be accepted.", timeout=3)
+        line = self._order_for("accept")
+        if line is None:
             return
         orders, order_id = self.orders, line.id
 
@@ -608,19 +617,19 @@ class OrdersScreen(Screen[None]):
             if note is not None:
                 self._write(lambda: orders.accept(order_id, note), "Accepted: the order is done.")
 
+        said = f"“{line.reply}”" if line.reply else "(no note)"
         self.app.push_screen(
             NotePrompt(
                 f"Accept: {line.text}",
-                f"{line.reported_by} says: “{line.reply or 'done'}”. A note back (optional)",
+                f"{line.reported_by} reported it done: {said}\nA note back (optional)",
                 hint="Enter accept · Esc cancel",
             ),
             noted,
         )
 
     def action_send_back(self) -> None:
-        line = self._order()
-        if line is None or line.status != OrderStatus.REPORTED:
-            self.notify("Only an order reported done can be sent back.", timeout=3)
+        line = self._order_for("send_back")
+        if line is None:
             return
         orders, order_id = self.orders, line.id
 
@@ -639,18 +648,42 @@ class OrdersScreen(Screen[None]):
         )
 
     def action_chase(self) -> None:
-        line = self._order()
-        if line is None or line.status != OrderStatus.OPEN:
-            self.notify("Only an open order can be chased.", timeout=3)
+        line = self._order_for("chase")
+        if line is None:
             return
         orders, order_id = self.orders, line.id
         times = line.chased + 1
         self._write(lambda: orders.chase(order_id), f"Chased ({times}×): {line.to.short}.")
 
+    def action_reassign(self) -> None:
+        """Give the selected open order to someone else: its person has left, say."""
+        line = self._order_for("reassign")
+        if line is None:
+            return
+        orders, order_id = self.orders, line.id
+        now = (
+            ("staff", line.to.staff_id)
+            if line.to.staff_id is not None
+            else ("post", line.to.post_id)
+        )
+        choices = [choice for choice in whom_choices(orders) if choice.value != now]
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is None:
+                return
+            to_staff, to_post = whom_ids(choice.value)
+            self._write(
+                lambda: orders.reassign(order_id, to_staff=to_staff, to_post=to_post),
+                f"The order is for {choice.label} now.",
+            )
+
+        self.app.push_screen(
+            PickerScreen(f"Give it to whom? Now: {line.to.short}", choices), chosen
+        )
+
     def action_cancel_order(self) -> None:
-        line = self._order()
-        if line is None or line.closed:
-            self.notify("Only an order not yet done can be cancelled.", timeout=3)
+        line = self._order_for("cancel_order")
+        if line is None:
             return
         orders, order_id = self.orders, line.id
 
@@ -688,6 +721,10 @@ class OrdersScreen(Screen[None]):
             )
 
         self.app.push_screen(OrderForm("New order", orders), saved)
+
+    def action_show_board(self, board: bool) -> None:
+        if board != self.showing_board:
+            self.action_toggle_board()
 
     def action_toggle_board(self) -> None:
         if not self._manages():
@@ -736,6 +773,11 @@ class OrdersScreen(Screen[None]):
                 ),
                 SystemCommand(
                     "Orders board", "Every order, or my own (b)", self.action_toggle_board
+                ),
+                SystemCommand(
+                    "Reassign order",
+                    "Give the selected open order to someone else (r)",
+                    self.action_reassign,
                 ),
             ]
         return commands

@@ -10,7 +10,7 @@ reorder, Delete removes a step, `u` reopens a step, `x` archives a program.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from rich.style import Style
 from rich.table import Table
@@ -19,22 +19,18 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from om_tui.messages import DataChanged
 from om_tui.practice.orders import (
     OrderError,
-    Orders,
     ProgramDetail,
     ProgramLine,
     Progress,
     StepLine,
     due_text,
-    may_manage,
 )
-from om_tui.resources import stylesheet
 from om_tui.screens.hat_forms import Confirm
 from om_tui.screens.order_forms import (
     NotePrompt,
@@ -43,12 +39,15 @@ from om_tui.screens.order_forms import (
     ProgramFields,
     ProgramForm,
 )
+from om_tui.screens.orders_view import OrdersView
 from om_tui.widgets.screen_tabs import ScreenTabs
 
-if TYPE_CHECKING:
-    from om_tui.app import OmTuiApp
-
-COMPACT_BELOW = 100  # terminal columns: narrower bars, fewer columns below this
+MANAGERS_KEYS = frozenset(
+    ("new_program", "add_step", "edit", "move", "remove", "reopen", "archive")
+)
+"""The actions only the office manager and the owner have."""
+BY_STEP = {"d": "done", "space": "done", "u": "reopen", "delete": "remove"}
+"""The keys that act on the step under the cursor: where one does nothing, it says why."""
 LIST_BAR = {False: 14, True: 8}  # the program list's bars, in cells
 DETAIL_BAR = {False: 30, True: 16}
 
@@ -68,23 +67,25 @@ def progress_words(progress: Progress) -> str:
     return said + (f" · {progress.overdue} overdue" if progress.overdue else "")
 
 
-class ProgramsScreen(Screen[None]):
+class ProgramsScreen(OrdersView):
     """The programs, left; the chosen program's goal and steps, right."""
 
-    CSS_PATH = stylesheet("orders.tcss")
     BINDINGS = [
-        Binding("d,space", "done", "Step done", id="programs.done"),
-        Binding("n", "new_program", "New program", id="programs.new"),
+        Binding("d,space", "done", "Done", id="programs.done"),
+        Binding("n", "new_program", "New", id="programs.new"),
         Binding("a", "add_step", "Add step", id="programs.add"),
         Binding("e", "edit", "Edit", id="programs.edit"),
-        Binding("ctrl+up,shift+up", "move(-1)", "Move", key_display="^↑↓", id="programs.up"),
+        # Moving is for the odd slip: the keys panel (F1) and the palette show it.
+        Binding("ctrl+up,shift+up", "move(-1)", "Move up", id="programs.up", show=False),
         Binding("ctrl+down,shift+down", "move(1)", "Move down", id="programs.down", show=False),
-        Binding("delete", "remove", "Remove step", id="programs.remove"),
-        Binding("u", "reopen", "Reopen step", id="programs.reopen"),
+        Binding("delete", "remove", "Remove", id="programs.remove"),
+        Binding("u", "reopen", "Reopen", id="programs.reopen"),
         Binding("x", "archive", "Archive", id="programs.archive"),
         Binding("right", "focus_program", "Steps", id="programs.to_steps", show=False),
         Binding("left", "focus_list", "Programs", id="programs.to_list", show=False),
         Binding("escape", "back", "Back", id="programs.back"),
+        # The same keys where they do nothing on the line under the cursor: a word on why.
+        *(Binding(key, f"why_not('{action}')", show=False) for key, action in BY_STEP.items()),
     ]
 
     def __init__(self) -> None:
@@ -92,20 +93,6 @@ class ProgramsScreen(Screen[None]):
         self._program_id: int | None = None
         self._programs: list[ProgramLine] = []
         self._detail: ProgramDetail | None = None
-        self._styles: dict[str, Style] = {}
-        self._compact = False
-
-    @property
-    def om(self) -> OmTuiApp:
-        return cast("OmTuiApp", self.app)
-
-    @property
-    def orders(self) -> Orders:
-        om = self.om
-        return Orders(om.database, om.clock, om.practice, om.user_id)
-
-    def _manages(self) -> bool:
-        return may_manage(self.om.role)
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="top-line"):
@@ -118,28 +105,9 @@ class ProgramsScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        colours = self.app.theme_variables
-        self._styles = {
-            "overdue": Style(color=colours.get("error"), bold=True),
-            "late": Style(color=colours.get("warning"), bold=True),
-            "done": Style(color=colours.get("success"), bold=True),
-            "bar": Style(color=colours.get("success")),
-            "rest": Style(color=colours.get("panel-lighten-2") or colours.get("panel")),
-            "accent": Style(color=colours.get("accent"), bold=True),
-            "muted": Style(dim=True),
-        }
-        self._compact = self.app.size.width < COMPACT_BELOW
+        self._take_measure()
         self.reload()
         self.query_one("#program-list", OptionList).focus()
-
-    def on_screen_resume(self) -> None:
-        self.reload()
-
-    def on_resize(self) -> None:
-        compact = self.app.size.width < COMPACT_BELOW
-        if compact != self._compact:
-            self._compact = compact
-            self.reload()
 
     # -- reading and drawing --------------------------------------------------------
 
@@ -347,23 +315,34 @@ class ProgramsScreen(Screen[None]):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        managers = ("new_program", "add_step", "edit", "move", "remove", "reopen", "archive")
-        if action in managers and not self._manages():
+        """A key only where it does something: the managers' keys for them alone; a step's
+        key is hidden where there is no step for it (pressed, it says why)."""
+        if action == "why_not":
+            return str(parameters[0]) not in MANAGERS_KEYS or self._manages()
+        if action in MANAGERS_KEYS and not self._manages():
             return False
         if action == "back":
             return len(self.app.screen_stack) > 1 or None
         if not self.is_mounted:
             return True
-        step = self._step()
-        if action in ("move", "remove"):
-            return True if step is not None else None
-        if action == "done":
-            return True if step is not None and not step.done else None
-        if action == "reopen":
-            return True if step is not None and step.done else None
+        if action in ("done", "reopen", "move", "remove"):
+            return self._why(action, self._step()) is None
         if action in ("add_step", "archive"):
-            return True if self._program_id is not None else None
+            return self._program_id is not None
         return True
+
+    def _why_here(self, action: str) -> str | None:
+        return self._why(action, self._step())
+
+    def _why(self, action: str, step: StepLine | None) -> str | None:
+        """Why `action` does nothing on `step`, fit to show; None where it does something."""
+        if step is None:
+            return "Choose a step first: → to the steps, then ↑↓."
+        if action == "done" and step.done:
+            return "That step is done already."
+        if action == "reopen" and not step.done:
+            return "That step is not done: there is nothing to reopen."
+        return None
 
     # -- writing ------------------------------------------------------------------------
 
@@ -492,11 +471,9 @@ class ProgramsScreen(Screen[None]):
 
     def action_done(self) -> None:
         step = self._step()
-        if step is None:
-            self.notify("Choose a step (→, then ↑↓) to mark it done.", timeout=3)
-            return
-        if step.done:
-            self.notify("That step is done already.", timeout=3)
+        said = self._why("done", step)
+        if said is not None or step is None:
+            self.notify(said or "Choose a step first.", timeout=4)
             return
         orders = self.orders
 

@@ -15,14 +15,16 @@ from typing import Any
 
 import pytest
 from rich.console import Console, RenderableType
+from textual.containers import VerticalScroll
 from textual.pilot import Pilot
-from textual.widgets import Label, OptionList
+from textual.widgets import Input, Label, OptionList, Static
 
 from db.models import LineEvent, LineItem, LineStatus, Role, Staff
 from om_tui.app import OmTuiApp
 from om_tui.practice import settings
 from om_tui.practice.changes import NeverChanges
 from om_tui.practice.line import Line
+from om_tui.screens.hat_forms import Confirm
 from om_tui.screens.line import LineScreen, UrgentAlerts
 from om_tui.screens.line_forms import NewItemForm, NoteForm
 
@@ -180,7 +182,12 @@ async def test_routing_and_answering_across_terminals_with_the_trail(
         await elsewhere_changed(desk)
         assert lines(desk)[f"mine-{item.id}"].endswith("in the batch for the owner")
 
-        await manager.press("B")
+        await manager.press("B")  # asks first, saying how many go
+        await settle(manager)
+        assert isinstance(manager_app.screen, Confirm)
+        assert "1 item go" in str(manager_app.screen.query_one(".dialog-title", Label).render())
+        assert LineItem.get_by_id(item.id).routed_at is None  # nothing sent before the yes
+        await manager.press("y")
         await settle(manager)
         assert "Sent to the owner: 1 item." in notices(manager)
         assert lines(manager)[f"with_owner-{item.id}"].endswith("Jo Desk · 10:00")
@@ -353,9 +360,10 @@ async def test_the_manager_handles_an_item_with_a_note(office_line: Office) -> N
         assert lines(pilot)["queue-none"] == "The queue is empty."
         assert "Handled: Jo Desk has your answer." in notices(pilot)
 
-        await pilot.press("B")  # nothing in the batch: said so, nothing sent
+        await pilot.press("B")  # nothing in the batch: said so, nothing asked, nothing sent
         await settle(pilot)
-        assert warnings(pilot) == ["The batch is empty: nothing to send (sent already, perhaps)."]
+        assert isinstance(app.screen, LineScreen)
+        assert "The batch is empty: nothing to send." in notices(pilot)
 
 
 async def test_keys_are_for_their_roles(office_line: Office) -> None:
@@ -401,7 +409,77 @@ async def test_without_an_office_manager_the_owner_works_the_queue(office_line: 
         await open_line(pilot)
         assert list(lines(pilot))[:4] == ["owner", "owner-none", "queue-gap", "queue"]
         put_cursor(pilot, f"queue-{item_id}")
-        await pilot.press("b", "enter", "B")
+        await pilot.press("b", "enter", "B", "y")
         await settle(pilot)
         assert f"owner-{item_id}" in lines(pilot)
         assert LineItem.get_by_id(item_id).routed_at is not None
+
+
+# -- what a new person's walk found ---------------------------------------------------------
+
+
+async def test_sending_the_batch_asks_first_saying_how_many_go(office_line: Office) -> None:
+    line = office_line.line()
+    first = line.file(office_line.desk, "request", "New mats for room 2", priority="high")
+    second = line.file(office_line.desk, "question", "Music in the waiting room?")
+    for item_id in (first, second):
+        line.batch(item_id, office_line.manager)
+    app = office_line.app(office_line.manager)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_line(pilot)
+        await pilot.press("B")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        assert str(app.screen.query_one(".dialog-title", Label).render()) == (
+            "Send the batch to the owner now? 2 items (1 high priority) go to their screen."
+        )
+        await pilot.press("n")  # not now: the batch stays as it was
+        await settle(pilot)
+        assert isinstance(app.screen, LineScreen)
+        assert [LineItem.get_by_id(i).routed_at for i in (first, second)] == [None, None]
+        assert not [said for said in notices(pilot) if said.startswith("Sent")]
+
+        await pilot.press("B", "enter")
+        await settle(pilot)
+        assert all(LineItem.get_by_id(i).routed_at is not None for i in (first, second))
+        assert "Sent to the owner: 2 items." in notices(pilot)
+        assert lines(pilot)["batch-none"] == "The batch is empty."
+
+
+async def test_the_owner_reads_the_whole_item_while_answering(office_line: Office) -> None:
+    words = " ".join(f"Point {n}: the lease, the parking and the signs." for n in range(1, 25))
+    item_id = office_line.line().file(office_line.desk, "question", words, urgent=True)
+    app = office_line.app(office_line.owner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_line(pilot)
+        assert cursor(pilot) == f"owner-{item_id}"
+        await pilot.press("d")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, NoteForm)
+        about = form.query_one("#note-about", Static)
+        assert str(about.render()).replace("\n", " ").split() == words.split()  # all of it
+        box = form.query_one("#note-about-box", VerticalScroll)
+        assert box.size.height <= 8 and box.max_scroll_y > 0  # long: it scrolls
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert box.scroll_y > 0
+        assert form.focused is form.query_one("#note", Input)  # the note is still typed
+        await pilot.press("N", "o")
+        await pilot.press("enter")
+        await settle(pilot)
+        item = LineItem.get_by_id(item_id)
+        assert (item.answer, item.answer_note) == ("decline", "No")
+
+
+async def test_typing_after_leaving_a_field_goes_on_at_its_end(office_line: Office) -> None:
+    app = office_line.app(office_line.desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_line(pilot)
+        await pilot.press("n", "tab")
+        await settle(pilot)
+        await paste(pilot, "The printer")
+        await pilot.press("tab", "shift+tab", "space", "j", "a", "m", "s")  # away and back
+        await pilot.press("enter")
+        await settle(pilot)
+        assert item_by_text("The printer jams").sender_id == office_line.desk

@@ -9,24 +9,27 @@ Ortiz's "Update the phone script" is reported done, waiting for Karen.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import threading
 from typing import Any
 
 from rich.console import Console, RenderableType
 from textual.pilot import Pilot
-from textual.widgets import Label, OptionList
+from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets._footer import FooterKey
 
 from db.models import Order, OrderStatus, ProgramStep, Staff, utc_naive
 from om_tui.app import OmTuiApp
 from om_tui.practice import settings
 from om_tui.practice.orders import Orders
-from om_tui.screens.order_forms import NotePrompt, OrderForm, whom_choices
+from om_tui.practice.people import People
+from om_tui.screens.order_forms import NotePrompt, OrderForm, ProgramForm, whom_choices
 from om_tui.screens.orders import OrdersScreen
 from om_tui.screens.picker import PickerScreen
 from om_tui.screens.programs import ProgramsScreen
 
-from .conftest import Practice
+from .conftest import ZONE, Practice
 from .helpers import notices, paste, settle, static_text, warnings
 
 
@@ -80,6 +83,23 @@ def error(pilot: Pilot[Any], field: str) -> str:
 
 def orders_as(practice: Practice, name: str) -> Orders:
     return Orders(practice.database, practice.clock, settings.load(practice.database), staff(name))
+
+
+def footer(pilot: Pilot[Any]) -> list[str]:
+    """The footer's keys as shown ("d Done"), each checked to be whole on the screen:
+    not cut by the screen's edge or by the palette's key at the right."""
+    keys = list(pilot.app.screen.query_one(Footer).query(FooterKey))
+    palette = [key for key in keys if key.has_class("-command-palette")]
+    edge = palette[0].region.x if palette else pilot.app.size.width
+    shown = []
+    for key in keys:
+        if key in palette:
+            continue
+        said = f"{key.key_display} {key.description}"
+        region = key.region
+        assert region.width >= len(said) and region.right <= edge, f"{said!r} is cut"
+        shown.append(said)
+    return shown
 
 
 async def test_the_board_puts_overdue_first_with_compliance(stats_demo: Practice) -> None:
@@ -450,3 +470,198 @@ async def test_cancelling_an_order_and_a_narrow_terminal(stats_demo: Practice) -
         assert lines(pilot)[closet].startswith("[×] 16 Nov")
         assert list(lines(pilot)).index(closet) > list(lines(pilot)).index("closed")
         assert static_text(pilot, "#orders-summary").startswith("2 overdue · 8 not done")
+
+
+# -- what a new person's walk found ---------------------------------------------------------
+
+
+async def test_accepting_says_the_report_once_and_plainly(stats_demo: Practice) -> None:
+    script = order("Update the phone script with the holiday hours")
+    async with app_as(stats_demo, "Karen Miles").run_test(size=(80, 24)) as pilot:
+        await open_orders(pilot)
+        put_cursor(pilot, f"order-{script.id}")
+        await pilot.press("a")
+        await settle(pilot)
+        question = str(pilot.app.screen.query_one("#note-question", Label).render())
+        assert question == (
+            f"Jenny Ortiz reported it done: “{script.reply}”\nA note back (optional)"
+        )
+        assert script.reply.endswith(".") and "”." not in question  # once, inside the quote
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Accepted: the order is done." in notices(pilot)
+        assert not [said for said in notices(pilot) if ".." in said]
+
+
+async def test_a_key_that_does_nothing_on_the_line_says_why(stats_demo: Practice) -> None:
+    closet = order("Count the supply closet; list what to order")
+    script = order("Update the phone script with the holiday hours")
+    async with app_as(stats_demo, "Karen Miles").run_test(size=(80, 24)) as pilot:
+        await open_orders(pilot)
+        screen = pilot.app.screen
+        assert listing(pilot).highlighted_option.id == f"order-{closet.id}"  # open, overdue
+        # Only what does something shows, and whole, at 80 columns.
+        assert footer(pilot) == [
+            "d Done",
+            "n New",
+            "c Chase",
+            "r Reassign",
+            "x Cancel",
+            "b Mine",
+            "p Programs",
+        ]
+        assert screen.check_action("accept", ()) is False
+        await pilot.press("a")
+        await settle(pilot)
+        assert "Nothing to accept yet: nobody has reported this order done." in notices(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert "Nothing to send back yet: nobody has reported this order done." in notices(pilot)
+        assert pilot.app.screen is screen
+        assert order("Count the supply closet; list what to order").status == OrderStatus.OPEN
+
+        put_cursor(pilot, f"order-{script.id}")  # reported done: accept or send back
+        await settle(pilot)
+        assert footer(pilot) == [
+            "n New",
+            "a Accept",
+            "s Send back",
+            "x Cancel",
+            "b Mine",
+            "p Programs",
+        ]
+        await pilot.press("c", "r", "d")
+        await settle(pilot)
+        assert notices(pilot).count("Reported done already: a accepts it, s sends it back.") == 3
+        kept = order("Update the phone script with the holiday hours")
+        assert (kept.chased, kept.to_staff_id, kept.status) == (
+            0,
+            staff("Jenny Ortiz"),
+            OrderStatus.REPORTED,
+        )
+
+        await pilot.press("b")  # my own orders: the board's key says so
+        await settle(pilot)
+        assert "b Board" in footer(pilot) and "w Whose" in footer(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ProgramsScreen)
+        assert footer(pilot) == ["n New", "a Add step", "e Edit", "x Archive", "esc Back"]
+        await pilot.press("d")  # on the programs' list, not a step
+        await settle(pilot)
+        assert "Choose a step first: → to the steps, then ↑↓." in notices(pilot)
+        await to_step(pilot, "Mail the letters to the first 100")
+        await settle(pilot)
+        assert footer(pilot) == [
+            "d Done",
+            "n New",
+            "a Add step",
+            "e Edit",
+            "del Remove",
+            "x Archive",
+            "esc Back",
+        ]
+        await to_step(pilot, "Pull the list of patients not seen in 6 months")  # done
+        await pilot.press("d")
+        await settle(pilot)
+        assert "That step is done already." in notices(pilot)
+        assert not isinstance(pilot.app.screen, NotePrompt)
+
+
+async def test_the_due_example_is_ahead_by_the_clock_and_a_closed_day_said(
+    stats_demo: Practice,
+) -> None:
+    async with app_as(stats_demo, "Karen Miles").run_test(size=(80, 24)) as pilot:
+        await open_orders(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("escape")  # the picker: nobody yet
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, OrderForm)
+        # Wednesday 18 November: Friday, and two weeks on.
+        example = "fri 17:00, tomorrow, +3, 2 Dec"
+        assert form.query_one("#due", Input).placeholder == example
+        assert any(str(label.render()) == f"Due ({example})" for label in form.query(Label))
+        await pilot.press("escape")
+        await settle(pilot)
+
+        stats_demo.clock.set(dt.datetime(2026, 11, 20, 10, tzinfo=ZONE))  # a Friday
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert form.query_one("#due", Input).placeholder == "mon 17:00, tomorrow, +3, 4 Dec"
+        form.query_one("#due", Input).focus()
+        await pilot.pause()
+        await paste(pilot, "tomorrow")
+        assert static_text(pilot, "#due-said") == (
+            "→ tomorrow, Sat 21 Nov · closed on Saturdays; next open day Mon 23 Nov"
+        )
+
+
+async def test_an_order_to_someone_who_left_is_marked_and_given_to_someone_else(
+    stats_demo: Practice,
+) -> None:
+    tom = staff("Tom Becker")
+    karen = orders_as(stats_demo, "Karen Miles")
+    People(stats_demo.database, stats_demo.clock).deactivate(tom)
+    toms = [o for o in karen.board().orders if o.to.staff_id == tom]
+    jenny = next(n for n, c in enumerate(whom_choices(karen), 1) if c.label == "Jenny Ortiz")
+    closet = line_of("Count the supply closet; list what to order")
+    async with app_as(stats_demo, "Karen Miles").run_test(size=(120, 34)) as pilot:
+        await open_orders(pilot)
+        assert lines(pilot)[closet].endswith("→ Tom Becker left chased 2× 09:11")
+        assert f"· {len(toms)} nobody can answer: r ·" in static_text(pilot, "#orders-summary")
+        assert "Tom Becker has left the practice: r gives the order to someone else." in (
+            static_text(pilot, "#orders-detail")
+        )
+        assert listing(pilot).highlighted_option.id == closet
+        await pilot.press("r")
+        await settle(pilot)
+        picker = pilot.app.screen
+        assert isinstance(picker, PickerScreen)
+        assert "Tom Becker" not in [choice.label for choice in picker._choices]
+        await pilot.press(str(jenny))
+        await settle(pilot)
+
+        moved = order("Count the supply closet; list what to order")
+        assert (moved.to_staff_id, moved.to_post_id, moved.chased) == (
+            staff("Jenny Ortiz"),
+            None,
+            2,
+        )
+        assert "The order is for Jenny Ortiz now." in notices(pilot)
+        assert lines(pilot)[closet].endswith("→ Jenny Ortiz chased 2× 09:11")
+        summary = static_text(pilot, "#orders-summary")
+        if len(toms) == 1:
+            assert "nobody can answer" not in summary
+        else:
+            assert f"· {len(toms) - 1} nobody can answer: r ·" in summary
+
+
+async def test_typing_in_a_field_with_a_value_goes_on_at_its_end(stats_demo: Practice) -> None:
+    async with app_as(stats_demo, "Karen Miles").run_test(size=(120, 34)) as pilot:
+        await open_orders(pilot, ProgramsScreen())
+        await pilot.press("e")  # the program itself
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ProgramForm)
+        await pilot.press("space", "t", "w", "o")
+        await pilot.press("tab", "space", "s", "o", "o", "n")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert ProgramStep.select().count()  # the demo's steps are all still there
+        names = [p.name for p in orders_as(stats_demo, "Karen Miles").programs()]
+        assert "Reactivate 200 patients two" in names
+
+        await to_step(pilot, "Mail the letters to the first 100")
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, OrderForm)
+        await pilot.press("!")  # the target first: on at the end
+        await pilot.press("tab", "end", "backspace", "9")  # the due: its last digit changed
+        await pilot.press("enter")
+        await settle(pilot)
+        changed = step("Mail the letters to the first 100!")
+        assert changed.due_on.isoformat() == "2026-11-19"

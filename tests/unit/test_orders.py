@@ -21,10 +21,13 @@ from db import open_database
 from db.models import MODELS, HatHolder, Order, OrderStatus, Post, ProgramStep, Role, Staff
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.hats import Tally
+from om_tui.practice.hats import Tally, set_open_days
 from om_tui.practice.orders import (
     OrderError,
     Orders,
+    due_example,
+    due_said,
+    next_open_day,
     parse_day,
     parse_due,
     parse_time,
@@ -615,6 +618,121 @@ def test_an_order_to_someone_who_has_left_since_says_so(office: Office) -> None:
     line = karen.order(order_id)
     assert (line.to.short, line.to.label) == ("Tom Becker (left)", "Tom Becker (left)")
     assert karen.cancel(order_id, "Gone").status == OrderStatus.CANCELLED
+
+
+def test_an_order_to_someone_who_has_left_goes_to_someone_else(office: Office) -> None:
+    karen = office.orders(office.manager)
+    keys = karen.issue("Return the keys", day(20), "17:00", to_staff=office.tom)
+    karen.chase(keys)
+    forms = karen.issue("Restock the forms", day(20), to_post=office.reception)
+    Staff.update(active=False).where(Staff.id == office.tom).execute()
+    HatHolder.update(until=TODAY).where(HatHolder.staff == office.jenny).execute()
+    board = karen.board()
+    assert [(o.text, o.to.stranded) for o in board.orders] == [
+        ("Return the keys", True),  # Tom has left
+        ("Restock the forms", True),  # nobody holds the Receptionist post today
+    ]
+    assert board.stranded == 2
+
+    moved = karen.reassign(keys, to_staff=office.jenny)
+    assert (moved.to.staff_id, moved.to.post_id, moved.to.stranded) == (office.jenny, None, False)
+    assert (moved.due_on, moved.due_time, moved.chased) == (day(20), "17:00", 1)  # as it was
+    assert moved.status == OrderStatus.OPEN
+    stored = Order.get_by_id(keys)
+    assert (stored.to_staff_id, stored.to_post_id) == (office.jenny, None)
+    assert office.orders(office.jenny).report_done(keys).reported_by == "Jenny Ortiz"
+    # A person's order can go to a post, and a post's to a person.
+    assert karen.reassign(forms, to_staff=office.manager).to.label == "Karen Miles"
+    assert karen.board().stranded == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (lambda o, x, n: o.reassign(n, to_staff=x.leo), "Leo Hart has left the practice"),
+        (lambda o, x, n: o.reassign(n, to_staff=x.tom), "Tom Becker's already"),
+        (lambda o, x, n: o.reassign(n, to_post=x.empty_post), "Nobody holds the Marketing"),
+        (lambda o, x, n: o.reassign(n), "Say to whom"),
+        (lambda o, x, n: o.reassign(9999, to_staff=x.jenny), "no longer on record"),
+        (
+            lambda o, x, n: x.orders(x.jenny).reassign(n, to_staff=x.jenny),
+            "Only the office manager or the owner gives an order to someone else",
+        ),
+    ],
+)
+def test_an_order_given_to_someone_else_who_cannot_take_it_is_refused(
+    office: Office, change: Callable[[Orders, Office, int], object], said: str
+) -> None:
+    karen = office.orders(office.manager)
+    order_id = karen.issue("Return the keys", day(20), to_staff=office.tom)
+    with pytest.raises(OrderError, match=said):
+        change(karen, office, order_id)
+    stored = Order.get_by_id(order_id)
+    assert (stored.to_staff_id, stored.to_post_id) == (office.tom, None)
+
+
+def test_only_an_open_order_goes_to_someone_else(office: Office) -> None:
+    karen = office.orders(office.manager)
+    reported = karen.issue("Return the keys", day(20), to_staff=office.jenny)
+    office.orders(office.jenny).report_done(reported, "On your desk")
+    with pytest.raises(OrderError, match="Jenny Ortiz reported it done already: accept it"):
+        karen.reassign(reported, to_staff=office.tom)
+    cancelled = karen.issue("Order pens", day(20), to_staff=office.jenny)
+    karen.cancel(cancelled)
+    with pytest.raises(OrderError, match="Karen Miles cancelled it at 10:00"):
+        karen.reassign(cancelled, to_staff=office.tom)
+    assert {o.to_staff_id for o in Order.select()} == {office.jenny}
+
+
+def test_an_order_cancelled_on_another_terminal_is_not_given_on(office: Office) -> None:
+    """The manager cancels it while the owner's picker is open: the owner is told."""
+    karen = office.orders(office.manager)
+    order_id = karen.issue("Return the keys", day(20), to_staff=office.tom)
+    karen.cancel(order_id)
+    with pytest.raises(OrderError, match="Nothing was changed"):
+        office.orders(office.owner).reassign(order_id, to_staff=office.jenny)
+    assert Order.get_by_id(order_id).to_staff_id == office.tom
+
+
+# -- due examples and what a due reads as ---------------------------------------------------
+
+WEEKDAYS = frozenset(range(5))
+
+
+def test_the_due_example_is_ahead_and_on_open_days() -> None:
+    # Wednesday 18 November: Friday, two weeks on is Wednesday 2 December.
+    assert due_example(TODAY, WEEKDAYS) == "fri 17:00, tomorrow, +3, 2 Dec"
+    assert due_example(TODAY, WEEKDAYS, with_time=False) == "fri, +3, 2 Dec"
+    # Friday 20th: Sunday is closed, so Monday; two weeks on, Friday 4 December.
+    assert due_example(day(20), WEEKDAYS) == "mon 17:00, tomorrow, +3, 4 Dec"
+    # Saturday 19 December: the date crosses the year and lands on a Saturday → Monday.
+    assert due_example(dt.date(2026, 12, 19), WEEKDAYS).endswith(", 4 Jan")
+    # Every example parses to a day after today, whatever the day.
+    for offset in range(14):
+        today = TODAY + dt.timedelta(days=offset)
+        for part in due_example(today, WEEKDAYS).split(", "):
+            due_on, _ = parse_due(part, today)
+            assert due_on > today, (today, part)
+            if part != "tomorrow" and not part.startswith("+"):
+                assert due_on.weekday() in WEEKDAYS, (today, part)
+
+
+def test_what_a_due_reads_as_names_the_day_and_a_closed_one() -> None:
+    assert due_said(day(20), "17:00", TODAY, WEEKDAYS) == "→ Fri 20 Nov 17:00"
+    assert due_said(TODAY, "16:00", TODAY, WEEKDAYS) == "→ today, Wed 18 Nov 16:00"
+    assert due_said(day(21), None, day(20), WEEKDAYS) == (
+        "→ tomorrow, Sat 21 Nov · closed on Saturdays; next open day Mon 23 Nov"
+    )
+    assert due_said(dt.date(2027, 1, 5), None, TODAY, WEEKDAYS) == "→ Tue 5 Jan 2027"
+    assert next_open_day(day(21), WEEKDAYS) == day(23)
+    assert next_open_day(day(21), frozenset({5})) == day(21)
+
+
+def test_the_open_days_are_the_practices(office: Office) -> None:
+    karen = office.orders(office.manager)
+    assert karen.open_days() == WEEKDAYS
+    set_open_days(office.database, frozenset({0, 1, 2, 3, 4, 5}))
+    assert karen.open_days() == frozenset(range(6))
 
 
 # -- the demo's orders ---------------------------------------------------------------------
