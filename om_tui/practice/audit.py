@@ -12,16 +12,17 @@ owner: people.PERMISSIONS["audit"]), and never written to a log.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from peewee import Database, Table, fn
+from peewee import BooleanField, Database, ForeignKeyField, Table, fn
 
 from db import audit as store
 from db.audit import VerifyResult, suspended, terminal_here
-from db.models import Patient, Staff
+from db.models import MODELS, Patient, Post, Staff
 from om_tui.practice.clock import Clock
 from om_tui.practice.settings import PracticeSettings
 
@@ -29,6 +30,7 @@ __all__ = [
     "NOBODY",
     "PAGE",
     "Entry",
+    "Names",
     "Page",
     "VerifyResult",
     "cli_terminal",
@@ -58,7 +60,89 @@ ACTIONS = {
     "migrate": "upgraded the database",
     "audit_triggers": "set the audit triggers",
 }
+ROW_CHANGES = ("create", "change", "delete")
+#: What a table's rows are called on screen; a table not named here is called by its name.
+TABLES = {
+    "staff": "staff member",
+    "post": "hat",
+    "hat_holder": "hat holder",
+    "checklist_item": "checklist item",
+    "checksheet_step": "checksheet step",
+    "step_signoff": "checksheet sign-off",
+    "policy_post": "policy's hat",
+    "policy_version": "policy version",
+    "visit_event": "visit's stage",
+    "stat_value": "stat value",
+    "condition_override": "condition override",
+    "orders": "order",
+    "program_step": "program step",
+    "line_item": "line item",
+    "line_event": "line item's step",
+    "evaluation_criterion": "evaluation criterion",
+    "evaluation_rating": "evaluation rating",
+}
+#: What a column is called on screen; one not named here is called by its name, without
+#: a trailing "_id" and with spaces for underscores ("created_by_id": "created by").
+FIELDS = {
+    "staff_id": "person",
+    "post_id": "hat",
+    "secret": "PIN or password",
+    "dob": "date of birth",
+    "failed_logins": "wrong PIN tries",
+    "to_staff_id": "to person",
+    "to_post_id": "to hat",
+    "provider": "sees patients",
+    "holder": "whose tick",
+    "key": "item number",
+    "shared": "shared by the holders",
+    "length_minutes": "minutes",
+    "up_is_good": "up is good",
+}
 _STAMP = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def table_label(table: str) -> str:
+    """ "hat_holder" → "hat holder": what the viewer calls a table's rows."""
+    return TABLES.get(table, table.replace("_", " "))
+
+
+def field_label(column: str) -> str:
+    """ "staff_id" → "person": what the viewer calls a column."""
+    return FIELDS.get(column) or column.removesuffix("_id").replace("_", " ")
+
+
+@functools.cache
+def _references() -> dict[tuple[str, str], str]:
+    """(table, column) → "people" or "hats", for each column that holds a person's or hat's id."""
+    found = {("tick", "holder"): "people"}  # a person's id, or 0 for a shared item
+    for model in MODELS:
+        for column in model._meta.fields.values():
+            if isinstance(column, ForeignKeyField) and column.rel_model in (Staff, Post):
+                kind = "people" if column.rel_model is Staff else "hats"
+                found[(model._meta.table_name, column.column_name)] = kind
+    return found
+
+
+@functools.cache
+def _column_order() -> dict[str, dict[str, int]]:
+    """Table → column → its place in the table, as the models declare them."""
+    return {
+        model._meta.table_name: {
+            column.column_name: place for place, column in enumerate(model._meta.sorted_fields)
+        }
+        for model in MODELS
+    }
+
+
+@functools.cache
+def _flags() -> frozenset[tuple[str, str]]:
+    """(table, column) of each yes-or-no column (SQLite stores them as 1 and 0)."""
+    return frozenset(
+        (model._meta.table_name, column.column_name)
+        for model in MODELS
+        for column in model._meta.fields.values()
+        if isinstance(column, BooleanField)
+    )
 
 
 def set_actor(database: Database, staff_id: int | None) -> None:
@@ -95,8 +179,19 @@ def verify(database: Database) -> VerifyResult:
 
 
 def people(database: Database) -> list[tuple[int, str]]:
-    """Everyone who can appear as the one who did something, by name."""
-    return [(s.id, s.name) for s in Staff.select(Staff.id, Staff.name).order_by(Staff.name)]
+    """Everyone who can appear as the one who did something, by name; "(left)" after the
+    name of someone deactivated."""
+    query = Staff.select(Staff.id, Staff.name, Staff.active).order_by(Staff.name)
+    return [(s.id, s.name if s.active else f"{s.name} (left)") for s in query]
+
+
+@dataclass(frozen=True)
+class Names:
+    """Who and what the ids in a page of the trail stand for: people (those deactivated
+    too) and hats."""
+
+    people: Mapping[int, str] = field(default_factory=dict)
+    hats: Mapping[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -117,48 +212,84 @@ class Entry:
     after: dict[str, Any] | None
     detail: Any
     hash: str
+    names: Names = field(default_factory=Names, compare=False, repr=False)
 
     @property
     def is_row_change(self) -> bool:
-        return self.action in ("create", "change", "delete")
+        return self.action in ROW_CHANGES
 
     @property
     def what(self) -> str:
-        """ "changed visit #12", "logged in: Jo Desk"."""
+        """ "changed visit #12", "changed staff member Tom Becker", "logged in: Jo Desk"."""
         action = ACTIONS.get(self.action, self.action.replace("_", " "))
         if self.is_row_change:
-            row = f"#{self.row}" if isinstance(self.row, int) else str(self.row)
-            return f"{action} {self.subject.replace('_', ' ')} {row}"
+            return f"{action} {table_label(self.subject)} {self._row_name()}"
         return f"{action}: {self.subject}" if self.subject else action
+
+    def _row_name(self) -> str:
+        """A person or a hat by name (a removed hat by the title its entry keeps), else "#12"."""
+        if not isinstance(self.row, int):
+            return str(self.row)
+        if self.subject == "staff" and self.row in self.names.people:
+            return self.names.people[self.row]
+        if self.subject == "post":
+            title = self.names.hats.get(self.row) or (self.after or self.before or {}).get("title")
+            if title:
+                return str(title)
+        return f"#{self.row}"
 
     @property
     def summary(self) -> str:
-        """The change on one line: "stage arrived → roomed", or the values added or removed."""
+        """The change on one line: "stage arrived → roomed", or the values added or removed
+        (those that are not blank)."""
         if self.action == "change" and self.before is not None and self.after is not None:
             return "; ".join(
-                f"{key} {_shown(self.before.get(key))} → {_shown(value)}"
-                for key, value in self.after.items()
+                f"{field_label(key)} {self.value(key, self.before.get(key))} → "
+                f"{self.value(key, self.after[key])}"
+                for key in self._columns(self.after)
             )
         values = self.after if self.action == "create" else self.before
         if values is not None:
-            return ", ".join(f"{key} {_shown(v)}" for key, v in values.items() if key != "id")
+            return ", ".join(
+                f"{field_label(key)} {self.value(key, values[key])}"
+                for key in self._columns(values)
+                if key != "id" and values[key] not in (None, "")
+            )
         if isinstance(self.detail, dict):
             return ", ".join(f"{key} {_shown(v)}" for key, v in self.detail.items())
         return "" if self.detail is None else _shown(self.detail)
 
     def fields(self) -> list[tuple[str, str, str]]:
-        """(field, before, after) for every value the row names."""
+        """(field, before, after) for every value the row names, as a person reads them."""
         before = self.before or {}
         after = self.after or {}
-        names = list(dict.fromkeys([*before, *after]))
         return [
             (
-                name,
-                _shown(before[name]) if name in before else "",
-                _shown(after[name]) if name in after else "",
+                field_label(name),
+                self.value(name, before[name]) if name in before else "",
+                self.value(name, after[name]) if name in after else "",
             )
-            for name in names
+            for name in self._columns({**before, **after})
         ]
+
+    def _columns(self, values: Mapping[str, object]) -> list[str]:
+        """The columns named in `values`, in their table's order (the entry keeps them sorted
+        by name), those the tables no longer have last."""
+        order = _column_order().get(self.subject, {})
+        return sorted(values, key=lambda column: (order.get(column, len(order)), column))
+
+    def value(self, column: str, value: object) -> str:
+        """One of the row's values as a person reads it: a person's or hat's name for its id,
+        yes or no for a flag."""
+        kind = _references().get((self.subject, column))
+        if kind is not None and isinstance(value, int) and not isinstance(value, bool):
+            if (self.subject, column) == ("tick", "holder") and value == 0:
+                return "all the holders (shared)"
+            names = self.names.people if kind == "people" else self.names.hats
+            return names.get(value, f"#{value}")
+        if (self.subject, column) in _flags() and value in (0, 1):
+            return "yes" if value else "no"
+        return _shown(value)
 
 
 def _shown(value: object) -> str:
@@ -210,26 +341,51 @@ def read(
     rows = list(query.order_by(trail.c.id.desc()).limit(limit + 1).tuples())
     more = len(rows) > limit
     bodies = [(int(row_id), json.loads(text)) for row_id, text in rows[:limit]]
-    names = _names(
-        Staff, [b["staff"] for _, b in bodies if b.get("staff") is not None], lambda s: s.name
+    people, hats = _named_ids(body for _, body in bodies)
+    names = Names(
+        people=_names(Staff, people, lambda s: s.name, Staff.name),
+        hats=_names(Post, hats, lambda p: p.title, Post.title),
     )
     patients = _names(
         Patient,
-        [b["patient"] for _, b in bodies if b.get("patient") is not None],
+        {b["patient"] for _, b in bodies if b.get("patient") is not None},
         lambda p: p.full_name,
+        Patient.first_name,
+        Patient.last_name,
     )
     return Page([_entry(row_id, body, names, patients) for row_id, body in bodies], more)
 
 
-def _names(model: Any, ids: Sequence[int], name: Any) -> dict[int, str]:
+def _named_ids(bodies: Iterable[dict[str, Any]]) -> tuple[set[int], set[int]]:
+    """The ids of the people and of the hats that a page's entries name."""
+    references = _references()
+    people: set[int] = set()
+    hats: set[int] = set()
+    for body in bodies:
+        if isinstance(body.get("staff"), int):
+            people.add(body["staff"])
+        if body.get("action") not in ROW_CHANGES:
+            continue
+        subject, row = str(body.get("subject") or ""), body.get("row")
+        if isinstance(row, int) and subject in ("staff", "post"):
+            (people if subject == "staff" else hats).add(row)
+        for values in (body.get("before"), body.get("after")):
+            for column, value in (values or {}).items():
+                kind = references.get((subject, column))
+                if kind is not None and isinstance(value, int):
+                    (people if kind == "people" else hats).add(value)
+    return people, hats
+
+
+def _names(model: Any, ids: set[int], name: Any, *columns: Any) -> dict[int, str]:
+    """Id → name for the rows of `model` with those ids, whatever their state: one query."""
     if not ids:
         return {}
-    return {row.id: str(name(row)) for row in model.select().where(model.id.in_(set(ids)))}
+    query = model.select(model.id, *columns).where(model.id.in_(ids))
+    return {row.id: str(name(row)) for row in query}
 
 
-def _entry(
-    row_id: int, body: dict[str, Any], staff: dict[int, str], patients: dict[int, str]
-) -> Entry:
+def _entry(row_id: int, body: dict[str, Any], names: Names, patients: dict[int, str]) -> Entry:
     staff_id = body.get("staff")
     patient_id = body.get("patient")
     patient = ""
@@ -239,7 +395,7 @@ def _entry(
         id=row_id,
         at=dt.datetime.strptime(body["at"], _STAMP).replace(tzinfo=dt.UTC),
         staff_id=staff_id,
-        who=staff.get(staff_id, f"#{staff_id}") if staff_id is not None else "no one",
+        who=names.people.get(staff_id, f"#{staff_id}") if staff_id is not None else "no one",
         terminal=str(body.get("terminal") or ""),
         action=str(body.get("action") or ""),
         subject=str(body.get("subject") or ""),
@@ -250,6 +406,7 @@ def _entry(
         after=body.get("after"),
         detail=body.get("detail"),
         hash=str(body.get("hash") or ""),
+        names=names,
     )
 
 

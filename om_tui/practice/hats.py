@@ -34,10 +34,14 @@ from db.models import (
     Frequency,
     HatHolder,
     Leave,
+    Order,
+    OrderStatus,
     Policy,
     PolicyPost,
     PolicyVersion,
     Post,
+    Program,
+    ProgramStep,
     Setting,
     SettingKey,
     Staff,
@@ -375,6 +379,9 @@ class Compliance:
     totals: dict[int, Tally] = field(default_factory=dict)
     by_post: dict[tuple[int, int], Tally] = field(default_factory=dict)
     posts: dict[int, str] = field(default_factory=dict)
+    left: dict[int, dt.date | None] = field(default_factory=dict)
+    """Those of `people` no longer on the staff → the day they stopped holding hats (None:
+    not known). They owe nothing from that day on; what they owed before is kept."""
 
     def cell(self, person_id: int, period: dt.date) -> Tally:
         return self.cells.get((person_id, period), Tally())
@@ -419,6 +426,10 @@ class Hats:
         """Active staff, by name."""
         query = Staff.select(Staff.id, Staff.name).where(Staff.active == True)  # noqa: E712
         return [(s.id, s.name) for s in query.order_by(Staff.name)]
+
+    def names(self) -> dict[int, str]:
+        """Everyone's name by id, those who have left too (their record keeps them)."""
+        return dict(_rows(Staff.select(Staff.id, Staff.name).tuples()))
 
     def posts(self) -> list[tuple[int, str]]:
         return [(p.id, p.title) for p in Post.select().order_by(Post.position, Post.title)]
@@ -913,7 +924,7 @@ class Hats:
         """Every occurrence due from `first` to `last` (by `due_on`), not yet-open ones."""
         now = self.clock.now()
         titles: dict[int, str] = dict(_rows(Post.select(Post.id, Post.title).tuples()))
-        names: dict[int, str] = dict(_rows(Staff.select(Staff.id, Staff.name).tuples()))
+        names = self.names()
         tickable = self._tickable_periods(now)
         found = []
         for item, due_on, deadline, staff_id, tick in self._due(first, last, person_ids, now):
@@ -1051,7 +1062,11 @@ class Hats:
         by_week: bool = False,
         person_ids: Sequence[int] | None = None,
     ) -> Compliance:
-        """The compliance matrix from `first` to `last`: by day, or by stats week."""
+        """The compliance matrix from `first` to `last`: by day, or by stats week.
+
+        Everyone who owed an item in the window is in it, those who have left since too
+        (for the days they held a hat: the staff roster takes a leaver off their hats).
+        """
         weeks = self.periods.weeks
         if by_week:
             periods = list(self.periods.due_days(Frequency.WEEKLY, first, last))
@@ -1059,14 +1074,18 @@ class Hats:
                 periods.append(weeks.week_of_day(last))
         else:
             periods = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
-        people = self.people()
+        query = Staff.select(Staff.id, Staff.name, Staff.active).order_by(Staff.name, Staff.id)
+        staff = _rows(query.tuples())
         if person_ids is not None:
             chosen = set(person_ids)
-            people = [p for p in people if p[0] in chosen]
+            staff = [row for row in staff if row[0] in chosen]
+        people = [(person_id, name) for person_id, name, _ in staff]
+        gone = {person_id for person_id, _, active in staff if not active}
         # Counted as (person, period, post) → [due, on time, late]; no Occurrence is built.
         counts: dict[tuple[int, dt.date, int], list[int]] = defaultdict(lambda: [0, 0, 0])
         period_of: dict[dt.date, dt.date] = {}
-        walk = self._due(first, last, [p for p, _ in people], self.clock.now())
+        wanted = None if person_ids is None else [person_id for person_id, _ in people]
+        walk = self._due(first, last, wanted, self.clock.now())
         for item, due_on, _, staff_id, tick in walk:
             period = period_of.get(due_on)
             if period is None:
@@ -1092,7 +1111,24 @@ class Hats:
             totals={key: Tally(*sums) for key, sums in totals.items()},
             by_post={key: Tally(*sums) for key, sums in by_post.items()},
             posts={post_id: titles.get(post_id, "") for _, post_id in by_post},
+            left=self._left_on(gone & set(totals)),
         )
+
+    def _left_on(self, person_ids: set[int]) -> dict[int, dt.date | None]:
+        """Person → the day they stopped holding hats (None while one is still theirs)."""
+        if not person_ids:
+            return {}
+        left: dict[int, dt.date | None] = {}
+        for staff_id, until in _rows(
+            HatHolder.select(HatHolder.staff, HatHolder.until)
+            .where(HatHolder.staff.in_(list(person_ids)))
+            .tuples()
+        ):
+            if staff_id in left and left[staff_id] is None:
+                continue
+            held_until = left.get(staff_id)
+            left[staff_id] = None if until is None else max(until, held_until or until)
+        return left
 
     def outstanding_attestations(self) -> list[Outstanding]:
         """Who owes which policy an attestation, for the manager."""
@@ -1166,7 +1202,8 @@ class Hats:
         return post
 
     def delete_post(self, post_id: int) -> None:
-        """Delete a hat nobody holds now. Its stats stay, without a post."""
+        """Delete a hat nobody holds now and nothing on record names. Its stats stay,
+        without a post."""
         with self.database.atomic():
             post = self._post(post_id)
             held = self.holders(post_id)
@@ -1181,8 +1218,56 @@ class Hats:
                     f"The {post.title} hat has ticks on record: its history is kept. "
                     "Take its items off instead."
                 )
-            HatHolder.delete().where(HatHolder.post == post_id).execute()
-            post.delete_instance()
+            self._refuse_if_named(post)
+            try:
+                with self.database.atomic():
+                    HatHolder.delete().where(HatHolder.post == post_id).execute()
+                    post.delete_instance()
+            except IntegrityError:  # named by a record this service does not know of
+                raise HatError(
+                    f"The {post.title} hat is named by other records, which keep it. "
+                    "Nothing was deleted."
+                ) from None
+
+    def _refuse_if_named(self, post: Post) -> None:
+        """Orders and program steps keep the hat they were given to. Those on record (done
+        or cancelled) keep it for good; open ones until they are given to someone else."""
+        live = [OrderStatus.OPEN, OrderStatus.REPORTED]
+        orders = list(Order.select(Order.status).where(Order.to_post == post.id))
+        open_orders = sum(order.status in live for order in orders)
+        steps = list(
+            ProgramStep.select(ProgramStep.done_at, Program.name, Program.active)
+            .join(Program)
+            .where(ProgramStep.to_post == post.id)
+        )
+        open_steps = [step for step in steps if step.done_at is None and step.program.active]
+        kept = [
+            _count(number, thing)
+            for number, thing in (
+                (len(orders) - open_orders, "past order"),
+                (len(steps) - len(open_steps), "past program step"),
+            )
+            if number
+        ]
+        if kept:
+            raise HatError(
+                f"The {post.title} hat has {' and '.join(kept)} on record: its history is kept. "
+                "Take its holders and items off instead."
+            )
+        if open_orders:
+            raise HatError(
+                f"{_count(open_orders, 'open order')} {'is' if open_orders == 1 else 'are'} "
+                f"addressed to the {post.title} hat: give "
+                f"{'it' if open_orders == 1 else 'them'} to someone else on Orders (7) first."
+            )
+        if open_steps:
+            programs = ", ".join(sorted({step.program.name for step in open_steps}))
+            raise HatError(
+                f"{_count(len(open_steps), 'open program step')} "
+                f"{'is' if len(open_steps) == 1 else 'are'} for the {post.title} hat "
+                f"({programs}): give {'it' if len(open_steps) == 1 else 'them'} to someone "
+                "else first (7 Orders, p Programs, e on the step)."
+            )
 
     def add_holder(self, post_id: int, staff_id: int) -> None:
         today = self.today()
@@ -1410,6 +1495,11 @@ class Hats:
 def _rows(query: Any) -> list[tuple[Any, ...]]:
     """A `.tuples()` query's rows, typed for mypy (peewee's stubs yield models)."""
     return list(query)
+
+
+def _count(number: int, thing: str) -> str:
+    """ "1 open order", "3 open orders"."""
+    return f"{number} {thing}{'' if number == 1 else 's'}"
 
 
 def _taken(titles: Any, title: str, but: int | None) -> bool:

@@ -2,8 +2,10 @@
 
 Filters narrow it by person, by patient (a name or chart number) and by day;
 Enter shows a row's values before and after. Older rows are read as the cursor
-reaches the bottom. For the office manager and the owner (the palette's
-"Audit trail").
+reaches the bottom. People and hats are named, fields called what a person calls
+them (practice.audit). Below 120 columns the table keeps when, who, what and the
+patient; the line under it shows the highlighted row's change. For the office
+manager and the owner (the palette's "Audit trail").
 """
 
 from __future__ import annotations
@@ -38,6 +40,14 @@ COLUMNS = (
     ("Terminal", "terminal", 14),
     ("What", "what", 30),
     ("Patient", "patient", 18),
+)
+#: Below this many columns the table drops the terminal and the change (the line under the
+#: table shows the highlighted row's change, Enter all of it) and "What" takes the width left.
+COMPACT_BELOW = 120
+COMPACT_COLUMNS = (
+    ("When", "when", 12),
+    ("Who", "who", 14),
+    ("Patient", "patient", 13),
 )
 
 
@@ -87,7 +97,7 @@ class AuditScreen(Screen[None]):
         self._entries: list[Entry] = []
         self._more = False
         self._reading_older = False
-        self._change_width = 16
+        self._widths: dict[str, int] = {}
 
     @property
     def om(self) -> OmTuiApp:
@@ -99,12 +109,8 @@ class AuditScreen(Screen[None]):
             yield Select[int](
                 [], prompt="Anyone", allow_blank=True, id="audit-person", compact=True
             )
-            yield Input(
-                placeholder="Patient: name or chart number", id="audit-patient", compact=True
-            )
-            yield Input(
-                placeholder="Day: YYYY-MM-DD, today, yesterday", id="audit-day", compact=True
-            )
+            yield Input(placeholder="Patient or chart number", id="audit-patient", compact=True)
+            yield Input(placeholder="Day: today or YYYY-MM-DD", id="audit-day", compact=True)
         yield DataTable(id="audit", cursor_type="row", zebra_stripes=True)
         yield Static(id="audit-detail")
         yield Footer(compact=True)
@@ -170,12 +176,10 @@ class AuditScreen(Screen[None]):
         if table.row_count:
             selected = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         table.clear(columns=True)
-        for label, key, width in COLUMNS:
-            table.add_column(label, key=key, width=width)
-        # Each column's padding, and the scrollbar.
-        used = sum(width for _, _, width in COLUMNS) + 2 * (len(COLUMNS) + 1) + 2
-        self._change_width = max(16, self.app.size.width - used)
-        table.add_column("Change", key="change", width=self._change_width)
+        self._widths = _widths(self.app.size.width)
+        labels = {key: label for label, key, _ in (*COLUMNS, ("Change", "change", 0))}
+        for key, width in self._widths.items():
+            table.add_column(labels[key], key=key, width=width)
         for entry in self._entries:
             self._add_row(table, entry)
         if selected is not None and selected in table.rows:
@@ -183,18 +187,24 @@ class AuditScreen(Screen[None]):
 
     def _add_row(self, table: DataTable[Any], entry: Entry) -> None:
         at = self.om.practice.local(entry.at)
-        widths = {key: width for _, key, width in COLUMNS}
-        widths["change"] = self._change_width
+        widths = self._widths
         who = Text(_clipped(entry.who, widths["who"]))
         if entry.staff_id is None:
             who.stylize("italic")
+        cells: dict[str, Text | str] = {
+            "when": f"{at:%d %b %Y %H:%M:%S}" if widths["when"] >= 20 else f"{at:%d %b %H:%M}",
+            "who": who,
+            "terminal": entry.terminal,
+            "what": entry.what,
+            "patient": entry.patient,
+            "change": entry.summary,
+        }
         table.add_row(
-            f"{at:%d %b %Y %H:%M:%S}",
-            who,
-            _clipped(entry.terminal, widths["terminal"]),
-            _clipped(entry.what, widths["what"]),
-            _clipped(entry.patient, widths["patient"]),
-            _clipped(entry.summary, widths["change"]),
+            *(
+                cell if isinstance(cell, Text) else _clipped(cell, widths[key])
+                for key, cell in cells.items()
+                if key in widths
+            ),
             key=str(entry.id),
         )
 
@@ -297,6 +307,23 @@ class AuditScreen(Screen[None]):
         ]
 
 
+def _widths(screen_width: int) -> dict[str, int]:
+    """Column key → width for a screen this wide, in the table's order."""
+    columns: tuple[tuple[str, str, int], ...]
+    if screen_width < COMPACT_BELOW:
+        columns = COMPACT_COLUMNS
+        wide = "what"  # between who and the patient
+    else:
+        columns = COLUMNS
+        wide = "change"  # last
+    # Each column's padding, and the scrollbar.
+    used = sum(width for _, _, width in columns) + 2 * (len(columns) + 1) + 2
+    widths = {key: width for _, key, width in columns}
+    widths[wide] = max(16, screen_width - used)
+    order = [key for _, key, _ in COLUMNS] + ["change"]
+    return {key: widths[key] for key in order if key in widths}
+
+
 def _clipped(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -331,6 +358,8 @@ class AuditEntryScreen(Dialog[None]):
             table.add_columns("Field", "Before", "After")
             for name, before, after in entry.fields():
                 table.add_row(name, before, after)
+        elif entry.detail is None:
+            table.display = False  # a login, a lock: nothing more to say
         else:
             table.add_columns("Detail", "Value")
             detail = entry.detail if isinstance(entry.detail, dict) else {"": entry.detail}

@@ -39,6 +39,7 @@ ON_TIME_FAIR = 70  # … $warning at or above this, $error below
 #: The marker after a share, so that its level reads without colour (as the board's "!").
 MARKERS = {"success": "", "warning": "!", "error": "!!"}
 EVERYONE = "all"  # the row key of the practice's own line
+LEFT = " (left)"  # after the name of someone no longer on the staff
 
 #: Column widths (cell padding is 0: each width holds the space before the next column).
 NAME_WIDTH = {False: 17, True: 13}
@@ -314,7 +315,7 @@ class ComplianceScreen(Screen[None]):
         width = NAME_WIDTH[self._compact] - 1
         for person_id, name in people:
             by_period = {period: matrix.cell(person_id, period) for period in matrix.periods}
-            name_cell = Text(_fitted(name, width))
+            name_cell = _name_cell(name, width, person_id in matrix.left)
             table.add_row(
                 *self._cells(name_cell, by_period, _total(matrix, person_id)), key=str(person_id)
             )
@@ -451,6 +452,9 @@ class ComplianceScreen(Screen[None]):
         person, period = selected
         matrix = reading.matrix
         who = person[1] if person else "All staff"
+        if person is not None and person[0] in matrix.left:
+            left_on = matrix.left[person[0]]
+            who += f" (left {left_on:%a %d %b})" if left_on else " (left)"
         if period is not None:
             when = self._period_name(period)
             tally = (
@@ -556,6 +560,21 @@ def _total(matrix: Compliance, person_id: int) -> Tally:
 def _worst_first_key(tally: Tally) -> tuple[int, float]:
     share = tally.share
     return (1, 0.0) if share is None else (0, share)
+
+
+def _name_cell(name: str, width: int, left: bool) -> Text:
+    """A person's name in the matrix; one who has left is dim and says so in words too (a
+    terminal may not dim), the name shortened to make room: "Tom B. (left)", "Tom (left)"."""
+    if not left:
+        return Text(_fitted(name, width))
+    words = [word for word in name.split() if not word.endswith(".")] or name.split()
+    shorter = [name]
+    if len(words) > 1:
+        shorter.append(f"{words[0]} {words[-1][0]}.")
+    shorter.append(words[0] if words else name)
+    room = width - len(LEFT)
+    short = next((s for s in shorter if len(s) <= room), _fitted(shorter[-1], room))
+    return Text(short + LEFT, style="dim")
 
 
 def _fitted(name: str, width: int) -> str:

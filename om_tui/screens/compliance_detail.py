@@ -104,7 +104,7 @@ class ComplianceDetailScreen(Screen[None]):
     def _read(self, hats: Hats) -> None:
         with hats.database.connection_context():
             found = hats.occurrences(self._first, self._last, self._people)
-            items = Items(found, [post_id for post_id, _ in hats.posts()], dict(hats.people()))
+            items = Items(found, [post_id for post_id, _ in hats.posts()], hats.names())
         if not get_current_worker().is_cancelled:
             self.post_message(self.Read(items))
 

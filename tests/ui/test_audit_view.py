@@ -8,7 +8,8 @@ from typing import Any
 
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input, Select
+from textual.widgets._select import SelectCurrent
 
 from db.models import Patient, Role, Staff
 from om_tui.practice import audit, settings
@@ -17,7 +18,7 @@ from om_tui.practice.clock import FrozenClock
 from om_tui.screens.audit import AuditEntryScreen, AuditScreen
 
 from .conftest import Practice, local
-from .helpers import paste, plain, settle
+from .helpers import paste, plain, settle, static_text
 
 SIZE = (150, 40)
 
@@ -45,9 +46,10 @@ def rows(pilot: Pilot[Any]) -> list[tuple[str, ...]]:
     """(when, who, what, patient) of each row shown, top to bottom."""
     table = pilot.app.screen.query_one("#audit", DataTable)
     shown = []
+    keys = [str(column.key.value) for column in table.columns.values()]
     for index in range(table.row_count):
-        cells = [plain(cell) for cell in table.get_row_at(index)]
-        shown.append((cells[0], cells[1], cells[3], cells[4]))
+        cells = dict(zip(keys, (plain(cell) for cell in table.get_row_at(index)), strict=True))
+        shown.append((cells["when"], cells["who"], cells["what"], cells["patient"]))
     return shown
 
 
@@ -202,3 +204,40 @@ async def test_older_rows_are_read_at_the_bottom(office: Practice) -> None:
         await settle(pilot)
         assert len(rows(pilot)) == total
         assert rows(pilot)[-1][2] == "upgraded the database"
+
+
+async def test_at_80_columns_the_hints_are_whole_and_the_rows_name_people(
+    office: Practice,
+) -> None:
+    """On the smallest terminal the filters' hints show whole, the table fits the width
+    (the change moves to the line below it), and a person changed is named, not numbered."""
+    people = history(office)
+    audit.set_actor(office.database, people["park"])
+    Staff.update(active=False).where(Staff.id == people["desk"]).execute()
+    audit.set_actor(office.database, None)
+    app = office.app(staff_id=people["park"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_trail(pilot)
+        screen = app.screen
+        for field in screen.query(Input):
+            assert field.content_region.width >= len(str(field.placeholder)), field.id
+        table = screen.query_one("#audit", DataTable)
+        assert [str(column.label) for column in table.columns.values()] == [
+            "When",
+            "Who",
+            "What",
+            "Patient",
+        ]
+        assert sum(column.get_render_width(table) for column in table.columns.values()) <= 78
+        when, who, what, patient = (plain(cell) for cell in table.get_row_at(0))
+        assert (who, what, patient) == ("Dr. Ada Park", "changed staff member Jo Desk", "")
+        assert when == "17 Nov 09:00"  # the trail's clock, where history() left it
+        assert static_text(pilot, "#audit-detail") == "active yes → no"
+
+        await pilot.press("w", "enter")  # the person filter: Jo Desk has left, and says so
+        await pilot.press(*"Jo")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert {who for _, who, _, _ in rows(pilot)} == {"Jo Desk"}
+        person = screen.query_one("#audit-person", Select)
+        assert str(person.query_one(SelectCurrent).label) == "Jo Desk (left)"

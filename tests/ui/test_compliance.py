@@ -13,7 +13,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from db.models import ChecklistItem, Staff
+from db.models import ChecklistItem, HatHolder, Staff
 from om_tui.practice import settings
 from om_tui.practice.hats import Compliance, Hats, State, Tally
 from om_tui.screens.compliance import ComplianceScreen, share_text
@@ -270,3 +270,39 @@ async def test_at_80_columns_fewer_days_and_the_totals_still_show(stats_demo: Pr
         total = figures.totals[tom]
         assert shown(pilot, "total")[str(tom)] == f"{total.on_time}/{total.due}!!"
         assert shown(pilot, "name")[str(staff_id("Dr. Sarah Chen"))] == "Dr. Sarah C…"
+
+
+async def test_someone_who_left_stays_for_the_days_they_held_a_hat(stats_demo: Practice) -> None:
+    """Tom left on Friday 13 November (the roster took him off his hat that day): the two
+    weeks still show his days before, dim and marked as left, and nothing owed after."""
+    tom, friday = staff_id(TOM), dt.date(2026, 11, 13)
+    HatHolder.update(until=friday).where(
+        (HatHolder.staff == tom) & HatHolder.until.is_null()
+    ).execute()
+    Staff.update(active=False).where(Staff.id == tom).execute()
+    app = stats_demo.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_compliance(pilot)
+        periods = period_columns(pilot)
+        figures = app.hats.compliance(periods[0], DAY)
+        name = matrix(pilot).get_cell(str(tom), "name")
+        assert (plain(name), name.style) == ("Tom B. (left)", "dim")
+        row = {f"p{p.isoformat()}": shown(pilot, f"p{p.isoformat()}")[str(tom)] for p in periods}
+        assert row == expected_row(figures, tom, periods)
+        assert [p for p in periods if row[f"p{p.isoformat()}"] != "—"] == [
+            p for p in periods if p < friday and p.weekday() < 5
+        ]
+        total = figures.totals[tom]
+        assert total.due and shown(pilot, "total")[str(tom)] == f"{total.on_time}/{total.due}"
+
+        put_cursor(pilot, str(tom), "name")
+        await pilot.pause()
+        assert static_text(pilot, "#compliance-detail").startswith(
+            "Tom Becker (left Fri 13 Nov) · "
+        )
+        put_cursor(pilot, "all", "name")  # everyone's items: his under his name
+        await pilot.press("enter")
+        await settle(pilot)
+        items = app.screen.query_one("#items", DataTable)
+        who = [plain(items.get_cell(row, "who")) for row in items.rows]
+        assert who.count("Tom B.") == total.due

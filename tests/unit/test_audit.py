@@ -600,3 +600,86 @@ def test_an_entry_says_what_changed(
     assert entry.summary == "phone 555-010-0000 → 555-1111"
     assert entry.fields() == [("phone", "555-010-0000", "555-1111")]
     assert entry.at == local(9, 0, day=dt.date(2026, 11, 16))
+
+
+# -- reading it: names and labels -------------------------------------------------------------
+
+
+def test_entries_name_people_and_hats_and_label_their_fields(
+    database: Database, practice: Practice, clock: FrozenClock
+) -> None:
+    """People by name (the deactivated too, the doer and the done-to), hats by title, fields
+    by what a person calls them, flags as yes or no, secrets still hidden."""
+    manager = Staff.create(name="Karen Miles", initials="KM", role=Role.OFFICE_MANAGER).id
+    audit.set_actor(database, practice.retired_provider)  # Dr. Old Hand, inactive
+    Staff.update(secret="$argon2id$v=19$x", active=False).where(Staff.id == manager).execute()
+    audit.set_actor(database, manager)
+    hats = Hats(database, clock, settings.load(database), staff_id=manager)
+    post = hats.create_post("Receptionist")
+    hats.add_holder(post, practice.desk)
+    start = mark(database)
+    doomed = hats.create_post("Courier")
+    hats.delete_post(doomed)
+    audit.set_actor(database, None)
+
+    entries = audit.read(database, settings.load(database)).entries
+    removed, added = entries[0], entries[1]
+    assert (removed.what, added.what) == ("removed hat Courier", "added hat Courier")
+    assert removed.id > start
+    holder = next(e for e in entries if e.subject == "hat_holder")
+    assert holder.what == f"added hat holder #{holder.row}"
+    assert holder.who == "Karen Miles"
+    assert holder.summary == "hat Receptionist, person Jo Desk, since 2026-11-18"
+    assert ("person", "", "Jo Desk") in holder.fields()
+    staff = next(e for e in entries if e.subject == "staff" and e.action == "change")
+    assert staff.who == "Dr. Old Hand"  # deactivated: still by name
+    assert staff.what == "changed staff member Karen Miles"
+    assert staff.summary == "active yes → no; PIN or password — → (hidden)"
+    assert staff.fields() == [
+        ("active", "yes", "no"),
+        ("PIN or password", "—", store.HIDDEN),
+    ]
+    assert "argon2" not in json.dumps([e.summary for e in entries])
+
+
+def test_labels_fall_back_to_the_columns_own_name() -> None:
+    assert audit.table_label("hat_holder") == "hat holder"
+    assert audit.table_label("new_table") == "new table"
+    assert audit.field_label("staff_id") == "person"
+    assert audit.field_label("created_by_id") == "created by"
+    assert audit.field_label("phone") == "phone"
+
+
+def test_the_people_filter_marks_who_has_left(database: Database, practice: Practice) -> None:
+    people = dict(audit.people(database))
+    assert people[practice.retired_provider] == "Dr. Old Hand (left)"
+    assert people[practice.desk] == "Jo Desk"
+
+
+def test_names_cost_the_same_few_queries_however_many_people_a_page_names(
+    database: Database, practice: Practice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loaded = settings.load(database)
+
+    def queries_to_read() -> int:
+        count = 0
+        execute = database.execute_sql
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            nonlocal count
+            count += 1
+            return execute(*args, **kwargs)
+
+        monkeypatch.setattr(database, "execute_sql", counted)
+        audit.read(database, loaded, limit=1000)
+        monkeypatch.undo()
+        return count
+
+    audit.set_actor(database, practice.desk)
+    Staff.update(initials="JO").where(Staff.id == practice.desk).execute()
+    few = queries_to_read()
+    for n in range(12):
+        person = Staff.create(name=f"Temp {n}", initials="T", role=Role.STAFF)
+        audit.set_actor(database, person.id)
+        Staff.update(active=False).where(Staff.id == person.id).execute()
+    assert queries_to_read() == few

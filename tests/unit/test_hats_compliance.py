@@ -27,6 +27,7 @@ from db import open_database
 from db.models import Frequency, HatHolder, Leave, Role, Staff, Tick, utc_naive
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.hats import SHARED, Compliance, Hats, State, Tally
+from om_tui.practice.people import People
 from om_tui.practice.settings import PracticeSettings
 
 ZONE = ZoneInfo("America/New_York")
@@ -178,3 +179,36 @@ def test_the_drill_down_says_what_became_of_each_item(office: Office) -> None:
     assert late.ticked_by == "Ann Avery"
     assert late.ticked_at == at(day(5), 9).astimezone(dt.UTC)
     assert not any(o.person_id == office.ben for o in found)
+
+
+def test_someone_who_left_keeps_their_record_and_owes_nothing_after(office: Office) -> None:
+    """Ben leaves on Tuesday 3 February: the roster takes him off his hat that day (as the
+    staff screen does) and deactivates him. His Friday and Monday stay in the matrix, marked
+    as his who has left; from Tuesday on he owes nothing, the week's calls (due Thursday)
+    included; Ann's figures do not change."""
+    clock = office.hats.clock
+    assert isinstance(clock, FrozenClock)
+    clock.set(at(day(3), 9))
+    office.hats.remove_holder(office.front_desk, office.ben)
+    People(office.hats.database, clock).deactivate(office.ben)
+    clock.set(NOW)
+
+    matrix = office.hats.compliance(FIRST, LAST)
+    assert matrix.people == [(office.ann, "Ann Avery"), (office.ben, "Ben Brook")]
+    assert matrix.left == {office.ben: day(3)}
+    assert tallies(matrix, office.ben) == {
+        day(30, 1): (2, 2, 0),  # Open up and Tidy on time
+        day(2): (2, 1, 0),  # Open up missed, Tidy (Ann's tick, shared) on time
+    }
+    assert counts(matrix.totals[office.ben]) == (4, 3, 0, 1)
+    assert counts(matrix.totals[office.ann]) == (14, 7, 3, 4)
+
+    weeks = office.hats.compliance(FIRST, NEXT_WEEK, by_week=True)
+    assert tallies(weeks, office.ben) == {WEEK: (4, 3, 0)}
+    assert weeks.left == {office.ben: day(3)}
+    assert not any(o.person_id == office.ben for o in office.hats.occurrences(day(3), day(9)))
+    assert office.hats.names()[office.ben] == "Ben Brook"
+
+    later = office.hats.compliance(day(6), day(9))  # after he left: not in it at all
+    assert office.ben not in dict(later.people)
+    assert later.left == {}

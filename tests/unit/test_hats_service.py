@@ -17,6 +17,7 @@ from db.models import (
     HatHolder,
     PolicyVersion,
     Post,
+    ProgramStep,
     Role,
     Staff,
     StepSignoff,
@@ -25,6 +26,7 @@ from db.models import (
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.hats import SHARED, HatError, Hats, State
+from om_tui.practice.orders import Orders
 
 from .practice_fixture import ZONE, ZONE_NAME
 
@@ -116,6 +118,62 @@ def test_a_hat_with_ticks_on_record_is_kept(office: Office) -> None:
     office.hats.remove_holder(office.reception, office.other_desk)
     with pytest.raises(HatError, match="ticks on record"):
         office.hats.delete_post(office.reception)
+
+
+def test_a_hat_that_orders_are_addressed_to_is_kept_and_says_why(office: Office) -> None:
+    orders = Orders(office.hats.database, office.clock, office.hats.settings, office.manager)
+    order = orders.issue("Restock the brochures", TODAY, to_post=office.reception)
+    office.hats.remove_holder(office.reception, office.desk)
+    office.hats.remove_holder(office.reception, office.other_desk)
+    with pytest.raises(HatError) as refused:
+        office.hats.delete_post(office.reception)
+    assert str(refused.value) == (
+        "1 open order is addressed to the Receptionist hat: "
+        "give it to someone else on Orders (7) first."
+    )
+    orders.cancel(order)
+    with pytest.raises(HatError, match="has 1 past order on record: its history is kept"):
+        office.hats.delete_post(office.reception)
+    assert Post.get_or_none(Post.id == office.reception) is not None
+    assert HatHolder.select().where(HatHolder.post == office.reception).count() == 2
+
+
+def test_a_hat_with_open_program_steps_is_kept_until_they_go_elsewhere(office: Office) -> None:
+    orders = Orders(office.hats.database, office.clock, office.hats.settings, office.manager)
+    courier = office.hats.create_post("Courier")
+    office.hats.add_holder(courier, office.desk)
+    program = orders.create_program("New patients up")
+    flyers = orders.add_step(program, "Drop flyers at the gym", TODAY, to_post=courier)
+    orders.add_step(program, "Drop flyers at the library", TODAY, to_post=courier)
+    office.hats.remove_holder(courier, office.desk)  # given and taken back today: never held
+    with pytest.raises(HatError) as refused:
+        office.hats.delete_post(courier)
+    assert str(refused.value) == (
+        "2 open program steps are for the Courier hat (New patients up): give them to "
+        "someone else first (7 Orders, p Programs, e on the step)."
+    )
+    for step in ProgramStep.select().where(ProgramStep.program == program):
+        orders.edit_step(step.id, step.text, step.due_on, to_staff=office.desk)
+    office.hats.delete_post(courier)
+    assert Post.get_or_none(Post.id == courier) is None
+    assert ProgramStep.get_by_id(flyers).to_staff_id == office.desk
+
+
+def test_a_hat_a_done_program_step_was_for_is_kept(office: Office) -> None:
+    orders = Orders(office.hats.database, office.clock, office.hats.settings, office.manager)
+    courier = office.hats.create_post("Courier")
+    office.hats.add_holder(courier, office.desk)
+    program = orders.create_program("New patients up")
+    step = orders.add_step(program, "Drop flyers at the gym", TODAY, to_post=courier)
+    orders.step_done(step)
+    office.hats.remove_holder(courier, office.desk)
+    with pytest.raises(HatError) as refused:
+        office.hats.delete_post(courier)
+    assert str(refused.value) == (
+        "The Courier hat has 1 past program step on record: its history is kept. "
+        "Take its holders and items off instead."
+    )
+    assert Post.get_or_none(Post.id == courier) is not None
 
 
 def test_taking_someone_off_a_hat_keeps_their_history(office: Office) -> None:
