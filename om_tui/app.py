@@ -101,6 +101,18 @@ MAIN_SCREENS: tuple[tuple[str, str, str, Callable[[], Screen[Any]]], ...] = (
     ("line", "8", "Line", _line_screen),
     ("overview", "0", "Overview", _overview_screen),  # last, as 0 is on the keyboard
 )
+#: What each main screen is for, as the command palette says it under "Go to …".
+SCREEN_PURPOSES = {
+    "board": "The patient flow board: who is here, waiting, with whom",
+    "stats": "Each post's stats, week by week, and their conditions",
+    "my_hat": "Your checklists for today, policies to attest, your training",
+    "hats": "Write the hats: duties, checklists, holders, policies",
+    "compliance": "Who keeps their hat on, day by day or week by week",
+    "staff": "The staff roster: people, roles, PINs",
+    "orders": "Orders given and owed, and programs",
+    "line": "The communication line: items to and from the owner",
+    "overview": "The practice at a glance: flow, stats, line, orders, compliance",
+}
 
 
 def _styled_as_the_app(make: Callable[[], Screen[Any]]) -> Callable[[], Screen[Any]]:
@@ -152,6 +164,8 @@ class OmTuiApp(App[None]):
         stylesheet("login.tcss"),
         stylesheet("audit.tcss"),
         stylesheet("evaluation.tcss"),
+        stylesheet("orders.tcss"),
+        stylesheet("line.tcss"),
         stylesheet("modals.tcss"),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -161,6 +175,15 @@ class OmTuiApp(App[None]):
             for mode, key, title, _ in MAIN_SCREENS
         ),
         Binding("f1", "toggle_keys", "Keys", id="app.keys", show=False),
+        # Textual's own, named for the people at the desk (and 3 columns the footer needs).
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "menu",
+            show=False,
+            priority=True,
+            tooltip="Every command, by name",
+        ),
         # Priority: it works in any field or dialog, on a shared front-desk terminal.
         Binding(
             "ctrl+l", "switch_user", "Switch user", id="app.switch_user", show=False, priority=True
@@ -347,7 +370,9 @@ class OmTuiApp(App[None]):
         if person.active and person.role == self.role:
             return True
         if person.active:
-            reason = f"{person.name}'s role is now {role_title(person.role).lower()}: log in again."
+            # Said as what happened: still true if the role is changed back meanwhile.
+            role = role_title(person.role).lower()
+            reason = f"{person.name}'s role was changed to {role} elsewhere: log in again."
         else:
             reason = f"{person.name} is no longer on the active staff list."
         # A changed role is a new session (fresh screens); a lock would keep the old ones.
@@ -405,6 +430,14 @@ class OmTuiApp(App[None]):
 
         if self.user_id is not None:
             self.push_screen(EvaluationScreen(self.user_id))
+
+    def action_evaluation_criteria(self) -> None:
+        """The criteria the practice rates its staff on, for those who evaluate."""
+        from om_tui.practice.evaluations import may_evaluate
+        from om_tui.screens.evaluation_criteria import CriteriaScreen
+
+        if may_evaluate(self.role) and not isinstance(self.screen, CriteriaScreen):
+            self.push_screen(CriteriaScreen())
 
     def action_weekly_report(self) -> None:
         """The weekly report to a file, for those who read the stats (the manager, the owner)."""
@@ -489,20 +522,29 @@ class OmTuiApp(App[None]):
         self.announce_change()
 
     def action_toggle_keys(self) -> None:
-        """F1 shows the keys; F1 again hides them."""
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
+        """F1 shows the keys (this screen's first); F1 again hides them."""
+        from om_tui.widgets.keys_panel import KeysPanel
+
+        shown = self.screen.query(KeysPanel)
+        if shown:
+            shown.remove()
         else:
-            self.action_show_help_panel()
+            self.screen.mount(KeysPanel(self._key_offered))
+
+    def _key_offered(self, binding: Binding) -> bool:
+        """A screen's key is listed only for those whose role opens it."""
+        mode = binding.action.removeprefix("switch_mode('").removesuffix("')")
+        return mode == binding.action or mode not in self.MODES or self.may_open(mode)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         if self.role is None:
             return
-        for mode, _key, title, _ in MAIN_SCREENS:
+        for mode, key, title, _ in MAIN_SCREENS:
             if not self.may_open(mode):
                 continue
+            purpose = SCREEN_PURPOSES.get(mode, f"Open {title}")
             yield SystemCommand(
-                f"Go to {title}", f"Open the {title.lower()}", lambda m=mode: self.switch_mode(m)
+                f"Go to {title}", f"{purpose} ({key})", lambda m=mode: self.switch_mode(m)
             )
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:
@@ -516,6 +558,14 @@ class OmTuiApp(App[None]):
                 "My evaluations",
                 "Your performance evaluations; your self-evaluation on a draft",
                 self.action_my_evaluations,
+            )
+        from om_tui.practice.evaluations import may_evaluate
+
+        if may_evaluate(self.role):
+            yield SystemCommand(
+                "Evaluation criteria…",
+                "What staff are rated on (1–5): add, rename, retire, reorder",
+                self.action_evaluation_criteria,
             )
         if self.may("audit"):
             yield SystemCommand(

@@ -63,7 +63,8 @@ class FlowBoardScreen(Screen[None]):
         Binding("slash", "check_in", "Check in", id="board.check_in"),
         Binding("w", "walk_in", "Walk-in", id="board.walk_in"),
         Binding("n", "advance", "Next", id="board.advance"),
-        Binding("b", "step_back", "Back", id="board.step_back"),
+        # Off the footer (80 columns hold the rest): u undoes a move; F1 lists b.
+        Binding("b", "step_back", "Back", id="board.step_back", show=False),
         Binding("r", "room", "Room", id="board.room"),
         Binding("p", "provider", "Provider", id="board.provider"),
         Binding("x", "side_exit", "End…", id="board.side_exit"),

@@ -31,7 +31,6 @@ from db.models import LineAnswer, LineStatus, Role
 from om_tui.messages import DataChanged
 from om_tui.practice.line import ANSWER_TITLES, Item, Line, UrgentWatch, alert_text
 from om_tui.practice.people import role_title
-from om_tui.resources import stylesheet
 from om_tui.screens.hat_forms import Confirm
 from om_tui.screens.line_forms import ItemFields, NewItemForm, NoteForm
 from om_tui.widgets.screen_tabs import ScreenTabs
@@ -88,7 +87,6 @@ def _grid(flag: Text, kind: Text, text: Text, note: Text) -> Table:
 class LineScreen(Screen[None]):
     """My items for everyone; the queue for the office manager; what is routed, for the owner."""
 
-    CSS_PATH = stylesheet("line.tcss")
     BINDINGS = [
         # Two keys on n: on an item waiting for the owner, the owner's note; else a new item.
         Binding("n", "answer('note')", "Note", id="line.note"),

@@ -11,7 +11,6 @@ from rich.style import Style
 from textual.screen import Screen
 
 from om_tui.practice.orders import Orders, may_manage
-from om_tui.resources import stylesheet
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
@@ -21,8 +20,6 @@ COMPACT_BELOW = 100  # terminal columns: shorter dates, narrower bars, fewer col
 
 class OrdersView(Screen[None]):
     """The common ground of the Orders and Programs screens; each draws its own."""
-
-    CSS_PATH = stylesheet("orders.tcss")
 
     def __init__(self) -> None:
         super().__init__()

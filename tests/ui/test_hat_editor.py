@@ -24,6 +24,8 @@ from db.models import (
     StepSignoff,
     Tick,
 )
+from om_tui.practice import settings
+from om_tui.practice.orders import Orders
 from om_tui.screens.hat_editor import HatEditorScreen
 from om_tui.screens.hat_forms import Confirm, ItemForm, PostForm, TextPrompt
 from om_tui.screens.picker import PickerScreen
@@ -67,6 +69,7 @@ async def cursor_to(pilot: Pilot[Any], line: str) -> None:
             return
         assert screen.focused is write_up, f"the focus left the write-up for {screen.focused!r}"
         await pilot.press("down")
+        await pilot.pause()  # the highlight's messages handled before the next look
     raise AssertionError(
         f"no line {line!r} in {[o.id for o in write_up.options]}, "
         f"the cursor on {screen._cursor_line()!r}"
@@ -336,3 +339,30 @@ async def test_a_checksheet_step_signed_off_and_back(stats_demo: Practice) -> No
         await pilot.press("s", "1")  # signed already: Enter or its number takes it back
         await settle(pilot)
         assert StepSignoff.get_or_none(step=step.id, staff=tom) is None
+
+
+async def test_deleting_a_hat_an_open_order_is_addressed_to_says_why_not(
+    stats_demo: Practice,
+) -> None:
+    app = stats_demo.app()
+    karen = Staff.get(Staff.name == "Karen Miles").id
+    post_id = app.hats.create_post("Courier")
+    app.hats.add_holder(post_id, karen)
+    orders = Orders(
+        stats_demo.database, stats_demo.clock, settings.load(stats_demo.database), karen
+    )
+    orders.issue("Take the deposit to the bank", TODAY, to_post=post_id)
+    app.hats.remove_holder(post_id, karen)  # nobody holds it now: only the order keeps it
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_hats(pilot)
+        await choose_hat(pilot, "Courier")
+        await pilot.press("d")
+        assert isinstance(app.screen, Confirm)
+        await pilot.press("y")
+        await settle(pilot)
+        assert warnings(pilot) == [
+            "1 open order is addressed to the Courier hat: "
+            "give it to someone else on Orders (7) first."
+        ]
+        assert Post.get_or_none(Post.id == post_id) is not None
+        assert editor(pilot)._detail is not None and editor(pilot)._detail.title == "Courier"

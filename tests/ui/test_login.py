@@ -420,7 +420,7 @@ async def test_a_person_whose_role_changed_elsewhere_logs_in_again_to_new_rights
         app.check_for_changes()
         await settle(pilot)
         assert str(at_login(pilot).query_one("#login-reason").render()) == (
-            "Karen Miles's role is now front desk: log in again."
+            "Karen Miles's role was changed to front desk elsewhere: log in again."
         )
         assert asked(pilot) == "Karen Miles"
         await type_pin(pilot)

@@ -26,3 +26,20 @@ async def test_the_palette_finds_check_in_and_runs_it(office: Practice) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CheckInScreen)
+
+
+async def test_each_screen_is_offered_in_its_own_words(office: Practice) -> None:
+    """ "Go to My hat" says what My hat is for and its key — not "Open the my hat"."""
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"go to")
+        await settle(pilot)
+        found = app.screen.query_one(CommandList)
+        prompts = [str(found.get_option_at_index(i).prompt) for i in range(found.option_count)]
+        my_hat = next(p for p in prompts if p.startswith("Go to My hat"))
+        assert my_hat.endswith("Your checklists for today, policies to attest, your training (3)")
+        goes = [p for p in prompts if p.startswith("Go to ")]
+        assert len(goes) >= 9, prompts
+        assert not [p for p in goes if "Open the" in p or not p.endswith(")")], goes

@@ -1,0 +1,34 @@
+"""F1: the keys that work now, this screen's first, only the screens one's role opens."""
+
+from __future__ import annotations
+
+from db.models import Staff
+from om_tui.widgets.keys_panel import EVERYWHERE, HERE, THIS_SCREEN, KeysPanel, sections
+
+from .conftest import Practice
+from .helpers import settle
+
+
+async def test_f1_lists_the_screens_keys_first_and_f1_again_hides_them(office: Practice) -> None:
+    desk = Staff.get(Staff.name == "Jo Desk").id  # front desk: no stats, hats or staff
+    app = office.app(staff_id=desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.screen.query(KeysPanel)
+        listed = sections(app.screen.active_bindings, app._key_offered)
+        assert list(listed) == [THIS_SCREEN, EVERYWHERE, HERE]
+        board_keys = dict(listed[THIS_SCREEN])
+        assert board_keys["/"] == "Check in"
+        assert board_keys["b"] == "Back"  # not in the footer at 80 columns: here it is
+        assert board_keys["u ^z"] == "Undo"
+        everywhere = dict(listed[EVERYWHERE])
+        assert everywhere["1"] == "Board" and everywhere["3"] == "My hat"
+        assert "2" not in everywhere and "6" not in everywhere  # not for the front desk
+        descriptions = [description for _, description in listed[EVERYWHERE]]
+        assert descriptions.index("Switch user") < descriptions.index("Focus Next")
+
+        await pilot.press("f1")
+        await pilot.pause()
+        assert not app.screen.query(KeysPanel)
