@@ -874,6 +874,14 @@ class Orders:
                 raise self._moved_on(order_id)
             return self.order(order_id)
 
+    def open_to(self, person_id: int) -> int:
+        """How many open orders are addressed to the person by name (not through a post)."""
+        return int(
+            Order.select()
+            .where((Order.to_staff == person_id) & (Order.status == OrderStatus.OPEN))
+            .count()
+        )
+
     def reassign(
         self, order_id: int, *, to_staff: int | None = None, to_post: int | None = None
     ) -> OrderLine:

@@ -27,6 +27,7 @@ from textual.widgets.data_table import RowDoesNotExist
 
 from db.models import Role, Staff, as_utc
 from om_tui.messages import DataChanged
+from om_tui.practice.orders import Orders
 from om_tui.practice.people import People, role_title
 from om_tui.screens.hat_forms import Confirm
 from om_tui.screens.staff_forms import PersonFields, PersonForm, SecretForm
@@ -354,6 +355,12 @@ class StaffScreen(Screen[None]):
         question = f"Deactivate {name}? They can no longer log in; their history stays."
         if hats:
             question += f" They no longer hold {', '.join(hats)} from today."
+        orders = Orders(self.om.database, self.om.clock, self.om.practice).open_to(staff_id)
+        if orders:
+            some, it = (
+                ("1 open order is", "it") if orders == 1 else (f"{orders} open orders are", "them")
+            )
+            question += f" {some} theirs: r on Orders (7) gives {it} to someone else."
         people, practice_hats, database = self.people, self.om.hats, self.om.database
 
         def deactivate() -> None:

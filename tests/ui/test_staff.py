@@ -13,7 +13,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label
 
-from db.models import HatHolder, Post, Role, Staff, utc_naive
+from db.models import HatHolder, Order, OrderStatus, Post, Role, Staff, utc_naive
 from om_tui.practice.people import People, hash_secret, verify_secret
 from om_tui.screens.hat_forms import Confirm
 from om_tui.screens.staff import StaffScreen
@@ -300,3 +300,25 @@ async def test_a_key_typed_in_a_filled_field_adds_to_it_and_replaces_nothing(
         await pilot.press("backspace", "tab", "J")  # on to the initials, "TB"
         assert name.value == "Tom Becker"
         assert form.query_one("#initials", Input).value == "TBJ"
+
+
+async def test_deactivating_says_how_many_open_orders_are_theirs(stats_demo: Practice) -> None:
+    tom = person("Tom Becker")
+    open_orders = (
+        Order.select()
+        .where((Order.to_staff == tom.id) & (Order.status == OrderStatus.OPEN))
+        .count()
+    )
+    assert open_orders > 1  # the demo's: his deep-clean, the supply count …
+    app = stats_demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_roster(pilot)
+        await cursor_to(pilot, "Tom Becker")
+        await pilot.press("d")
+        confirm = app.screen
+        assert isinstance(confirm, Confirm)
+        question = str(confirm.query_one(".dialog-title", Label).render())
+        assert f"{open_orders} open orders are theirs: r on Orders (7) gives them" in question
+        await pilot.press("n")
+        await settle(pilot)
+    assert person("Tom Becker").active
