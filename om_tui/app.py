@@ -177,9 +177,10 @@ class OmTuiApp(App[None]):
         Binding("f1", "toggle_keys", "Keys", id="app.keys", show=False),
         # Textual's own, named for the people at the desk (and 3 columns the footer needs).
         Binding(
-            "ctrl+p",
+            App.COMMAND_PALETTE_BINDING,
             "command_palette",
             "menu",
+            id="app.menu",
             show=False,
             priority=True,
             tooltip="Every command, by name",
@@ -533,8 +534,8 @@ class OmTuiApp(App[None]):
 
     def _key_offered(self, binding: Binding) -> bool:
         """A screen's key is listed only for those whose role opens it."""
-        mode = binding.action.removeprefix("switch_mode('").removesuffix("')")
-        return mode == binding.action or mode not in self.MODES or self.may_open(mode)
+        mode = (binding.id or "").removeprefix("app.")
+        return mode not in self.MODES or self.may_open(mode)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         if self.role is None:

@@ -465,7 +465,12 @@ def _leave(database: Database, args: argparse.Namespace) -> int:
 
 def _main_stats(database: Database, names: list[str], *, rule: bool) -> int:
     """Show the overview's main stats, or choose them (`rule`: back to the rule)."""
-    from om_tui.practice.overview import MOST_MAIN_STATS, chosen_main_stats, set_main_stats
+    from om_tui.practice.overview import (
+        DEFAULT_MAIN_STATS,
+        MOST_MAIN_STATS,
+        chosen_main_stats,
+        set_main_stats,
+    )
 
     if names and rule:
         print("om-tui: either name the main stats or --rule, not both.", file=sys.stderr)
@@ -475,7 +480,7 @@ def _main_stats(database: Database, names: list[str], *, rule: bool) -> int:
     chosen = chosen_main_stats(database)
     if chosen is None:
         print(
-            "Main stats by the rule: visits, new_patients, collections, then the stats of the"
+            f"Main stats by the rule: {', '.join(DEFAULT_MAIN_STATS)}, then the stats of the"
             f" posts the owner holds ({MOST_MAIN_STATS} at most)."
         )
     else:

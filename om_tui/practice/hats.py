@@ -1258,7 +1258,7 @@ class Hats:
             raise HatError(
                 f"{_count(open_orders, 'open order')} {'is' if open_orders == 1 else 'are'} "
                 f"addressed to the {post.title} hat: give "
-                f"{'it' if open_orders == 1 else 'them'} to someone else on Orders (7) first."
+                f"{'it' if open_orders == 1 else 'them'} to someone else on Orders first."
             )
         if open_steps:
             programs = ", ".join(sorted({step.program.name for step in open_steps}))
@@ -1266,7 +1266,7 @@ class Hats:
                 f"{_count(len(open_steps), 'open program step')} "
                 f"{'is' if len(open_steps) == 1 else 'are'} for the {post.title} hat "
                 f"({programs}): give {'it' if len(open_steps) == 1 else 'them'} to someone "
-                "else first (7 Orders, p Programs, e on the step)."
+                "else first (Orders, then Programs)."
             )
 
     def add_holder(self, post_id: int, staff_id: int) -> None:

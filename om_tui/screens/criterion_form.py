@@ -19,7 +19,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label
 
 from om_tui.practice.evaluations import LONGEST_DESCRIPTION, LONGEST_NAME, Criterion
-from om_tui.screens.dialog import Dialog
+from om_tui.screens.dialog import Dialog, edited
 
 
 @dataclass(frozen=True)
@@ -56,21 +56,16 @@ class CriterionForm(Dialog[CriterionFields | None]):
             if self._about:
                 yield Label(self._about, id="criterion-about")
             yield Label("Name")
-            yield Input(
-                fields.name,
-                placeholder="Patient care",
-                max_length=LONGEST_NAME,
-                id="name",
-                compact=True,
+            yield edited(
+                fields.name, placeholder="Patient care", max_length=LONGEST_NAME, id="name"
             )
             yield Label("", id="name-error", classes="field-error")
             yield Label("What it means (shown when rating; optional)")
-            yield Input(
+            yield edited(
                 fields.description,
                 placeholder="Kind, on time, explains what happens next.",
                 max_length=LONGEST_DESCRIPTION,
                 id="description",
-                compact=True,
             )
             yield Label("Enter save · Tab next field · Esc cancel", classes="dialog-hint")
 

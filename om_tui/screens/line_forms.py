@@ -18,7 +18,7 @@ from textual.widgets import Input, Label, Static
 
 from db.models import LineKind, LinePriority
 from om_tui.practice.line import KIND_TITLES, MAX_TEXT
-from om_tui.screens.dialog import Dialog
+from om_tui.screens.dialog import Dialog, edited
 from om_tui.screens.hat_forms import ChoiceField
 
 KINDS = tuple((kind.value, KIND_TITLES[kind].lower()) for kind in LineKind)
@@ -52,7 +52,7 @@ class NewItemForm(Dialog[ItemFields | None]):
             yield Label("What kind (←/→ or q, r, p, a)")
             yield ChoiceField(KINDS, LineKind.QUESTION, field="kind")
             yield Label("What is it about")
-            yield Input(id="text", max_length=MAX_TEXT, compact=True, select_on_focus=False)
+            yield edited("", id="text", max_length=MAX_TEXT)
             yield Label("", id="text-error", classes="field-error")
             yield Label("Priority (←/→ or n, h)")
             yield ChoiceField(PRIORITIES, LinePriority.NORMAL, field="priority")
@@ -119,12 +119,8 @@ class NoteForm(Dialog[str | None]):
             with VerticalScroll(id="note-about-box"):
                 yield Static(self._about, id="note-about", markup=False)
             yield Label(self._label)
-            yield Input(
-                id="note",
-                max_length=MAX_TEXT,
-                placeholder="" if self._required else "(none)",
-                compact=True,
-                select_on_focus=False,
+            yield edited(
+                "", id="note", max_length=MAX_TEXT, placeholder="" if self._required else "(none)"
             )
             yield Label("", id="note-error", classes="field-error")
             yield Label("Enter save · Esc cancel", classes="dialog-hint")

@@ -23,7 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label
 
 from om_tui.practice.orders import OrderError, Orders, due_example, due_said, parse_due
-from om_tui.screens.dialog import Dialog
+from om_tui.screens.dialog import Dialog, edited
 from om_tui.screens.picker import Choice, PickerScreen
 
 Whom = tuple[str, int]
@@ -158,12 +158,10 @@ class OrderForm(Dialog[OrderFields | None]):
             yield WhomField(self._choices, chosen, field="whom")
             yield Label("", id="whom-error", classes="field-error")
             yield Label(self._what)
-            yield Input(
-                fields.text if fields else "", id="text", compact=True, select_on_focus=False
-            )
+            yield edited(fields.text if fields else "", id="text")
             yield Label("", id="text-error", classes="field-error")
             yield Label(f"Due ({example})" if self._with_time else f"Due by ({example})")
-            yield Input(due, placeholder=example, id="due", compact=True, select_on_focus=False)
+            yield edited(due, placeholder=example, id="due")
             yield Label("", id="due-said", classes="field-hint")
             yield Label("", id="due-error", classes="field-error")
             yield Label("Enter save · Tab next field · Esc cancel", classes="dialog-hint")
@@ -263,7 +261,7 @@ class NotePrompt(Dialog[str | None]):
         with Vertical(classes="dialog wide"):
             yield Label(self._heading, classes="dialog-title", id="note-heading")
             yield Label(self._question, id="note-question")
-            yield Input(self._value, id="note", compact=True, select_on_focus=False)
+            yield edited(self._value, id="note")
             yield Label("", id="note-error", classes="field-error")
             yield Label(self._hint, classes="dialog-hint")
 
@@ -309,22 +307,10 @@ class ProgramForm(Dialog[ProgramFields | None]):
         with Vertical(classes="dialog wide"):
             yield Label(self._heading, classes="dialog-title")
             yield Label("Name")
-            yield Input(
-                self._fields.name,
-                placeholder="Reactivate 200 patients",
-                id="name",
-                compact=True,
-                select_on_focus=False,
-            )
+            yield edited(self._fields.name, placeholder="Reactivate 200 patients", id="name")
             yield Label("", id="name-error", classes="field-error")
             yield Label("The goal: what it is for, by when")
-            yield Input(
-                self._fields.goal,
-                placeholder="To …",
-                id="goal",
-                compact=True,
-                select_on_focus=False,
-            )
+            yield edited(self._fields.goal, placeholder="To …", id="goal")
             yield Label("Enter save · Tab next field · Esc cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:

@@ -150,12 +150,6 @@ class StatsScreen(Screen[None]):
         self._show_title()
         self._show_detail()
 
-    def _in_progress(self) -> bool:
-        """The week shown has begun and not ended: its figures are partial."""
-        assert self._week is not None
-        start, end = self.om.stats.weeks.bounds(self._week)
-        return start <= self.om.clock.now() < end
-
     def _cells(self, row: StatRow) -> list[Text | str]:
         change = row.change
         if change is None:
@@ -164,7 +158,8 @@ class StatsScreen(Screen[None]):
             better = change if row.up_is_good else -change
             arrow = "▲" if change > 0 else "▼" if change < 0 else "="
             # A week in progress (the title says "so far") is no drop yet: dim, never bold.
-            style = "dim" if self._in_progress() else "bold" if abs(better) > 25 else ""
+            in_progress = self._week is not None and self.om.stats.in_progress(self._week)
+            style = "dim" if in_progress else "bold" if abs(better) > 25 else ""
             shown_change = Text(
                 f"{arrow} {abs(change):.0f}%" if abs(change) != float("inf") else f"{arrow} new",
                 style=style,
@@ -243,7 +238,7 @@ class StatsScreen(Screen[None]):
             detail.update("No stats yet for this post." if self._post else "No stats yet.")
             return
         parts = [f"{row.name}: {row.source}"]
-        if self._compact and self._week is not None and self._in_progress():  # wide: title
+        if self._compact and self._week is not None and self.om.stats.in_progress(self._week):
             judged = self.om.stats.judged_week(self._week)
             parts.append(f"condition of wk to {judged.day} {judged:%b}")
         if row.quota is not None:

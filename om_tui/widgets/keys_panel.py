@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -16,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 #: Section titles, in the order shown.
-THIS_SCREEN, EVERYWHERE, HERE = "This screen", "Everywhere", "In the list or field"
+THIS_SCREEN, EVERYWHERE, HERE = "This screen", "Everywhere", "Under the cursor"
 
 
 #: Textual's own screen keys (focus next, copy): they work on every screen.
@@ -85,13 +86,14 @@ class KeysPanel(VerticalScroll, can_focus=False):
         if not self.is_attached:
             return
         accent = self.app.theme_variables.get("accent", "")
-        table = Table.grid(padding=(0, 1))
-        table.add_column(justify="right", style=f"bold {accent}", no_wrap=True)
-        table.add_column()
+        parts: list[RenderableType] = []
         for where, lines in sections(self.screen.active_bindings, self._offered).items():
-            if table.row_count:
-                table.add_row("", "")
-            table.add_row("", Text(where, style="bold underline"))
+            table = Table.grid(padding=(0, 1))
+            table.add_column(justify="right", style=f"bold {accent}", no_wrap=True)
+            table.add_column()
             for keys, description in lines:
                 table.add_row(keys, description)
-        self.query_one("#keys-table", Static).update(table)
+            if parts:
+                parts.append(Text(""))
+            parts += [Text(where, style="bold underline"), table]
+        self.query_one("#keys-table", Static).update(Group(*parts))

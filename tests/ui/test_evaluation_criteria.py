@@ -85,9 +85,8 @@ async def open_criteria_from_the_roster(pilot: Pilot[Any]) -> CriteriaScreen:
 
 async def rename_to(pilot: Pilot[Any], name: str) -> None:
     """In the open form: the name field emptied and `name` typed in its place."""
-    field = pilot.app.screen.query_one("#name", Input)
-    field.action_end()
-    await pilot.press("ctrl+u")  # everything left of the cursor
+    assert pilot.app.screen.query_one("#name", Input).has_focus
+    await pilot.press("ctrl+u")  # everything left of the cursor: the field opens at its end
     await paste(pilot, name)
 
 
@@ -128,7 +127,7 @@ async def test_the_manager_adds_renames_moves_and_retires_a_criterion(
         await pilot.press("e")
         await settle(pilot)
         assert isinstance(app.screen, CriterionForm)
-        await rename_to(pilot, "Patient care and manners")
+        await paste(pilot, " and manners")  # the cursor waits at the end of the name
         await pilot.press("enter")
         await settle(pilot)
         assert EvaluationCriterion.get_by_id(added.id).name == "Patient care and manners"

@@ -361,8 +361,7 @@ async def test_deleting_a_hat_an_open_order_is_addressed_to_says_why_not(
         await pilot.press("y")
         await settle(pilot)
         assert warnings(pilot) == [
-            "1 open order is addressed to the Courier hat: "
-            "give it to someone else on Orders (7) first."
+            "1 open order is addressed to the Courier hat: give it to someone else on Orders first."
         ]
         assert Post.get_or_none(Post.id == post_id) is not None
         assert editor(pilot)._detail is not None and editor(pilot)._detail.title == "Courier"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from textual.geometry import Region
+from textual.widgets import Static
+
 from db.models import Staff
 from om_tui.widgets.keys_panel import EVERYWHERE, HERE, THIS_SCREEN, KeysPanel, sections
 
@@ -16,7 +19,14 @@ async def test_f1_lists_the_screens_keys_first_and_f1_again_hides_them(office: P
         await settle(pilot)
         await pilot.press("f1")
         await pilot.pause()
-        assert app.screen.query(KeysPanel)
+        table = app.screen.query_one(KeysPanel).query_one("#keys-table", Static)
+        area = Region(0, 0, table.size.width, table.size.height)
+        drawn = [" ".join(line.text.split()) for line in table.render_lines(area)]
+        drawn = [line for line in drawn if line]
+        assert drawn[:3] == ["This screen", "/ Check in", "w Walk-in"]
+        assert "b Back" in drawn and "1 Board" in drawn
+        assert drawn.index("Everywhere") < drawn.index("1 Board") < drawn.index(HERE)
+        assert "2 Stats" not in drawn  # not for the front desk
         listed = sections(app.screen.active_bindings, app._key_offered)
         assert list(listed) == [THIS_SCREEN, EVERYWHERE, HERE]
         board_keys = dict(listed[THIS_SCREEN])

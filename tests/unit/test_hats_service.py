@@ -129,7 +129,7 @@ def test_a_hat_that_orders_are_addressed_to_is_kept_and_says_why(office: Office)
         office.hats.delete_post(office.reception)
     assert str(refused.value) == (
         "1 open order is addressed to the Receptionist hat: "
-        "give it to someone else on Orders (7) first."
+        "give it to someone else on Orders first."
     )
     orders.cancel(order)
     with pytest.raises(HatError, match="has 1 past order on record: its history is kept"):
@@ -150,7 +150,7 @@ def test_a_hat_with_open_program_steps_is_kept_until_they_go_elsewhere(office: O
         office.hats.delete_post(courier)
     assert str(refused.value) == (
         "2 open program steps are for the Courier hat (New patients up): give them to "
-        "someone else first (7 Orders, p Programs, e on the step)."
+        "someone else first (Orders, then Programs)."
     )
     for step in ProgramStep.select().where(ProgramStep.program == program):
         orders.edit_step(step.id, step.text, step.due_on, to_staff=office.desk)
