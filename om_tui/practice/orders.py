@@ -883,12 +883,19 @@ class Orders:
         )
 
     def reassign(
-        self, order_id: int, *, to_staff: int | None = None, to_post: int | None = None
+        self,
+        order_id: int,
+        *,
+        to_staff: int | None = None,
+        to_post: int | None = None,
+        due: tuple[dt.date, str | None] | None = None,
     ) -> OrderLine:
         """An open order goes to someone else: a person, or a post someone holds.
 
         For an order whose person has left (or whose post nobody holds now), and any
-        open one besides. Its due, its chases and its history stay as they were.
+        open one besides. Its chases and its history stay as they were; its due too,
+        unless it is past: then `due` (day, time) is needed, or the newcomer would owe
+        an order missed before it was theirs.
         """
         with self.database.atomic():
             self._manager("gives an order to someone else")
@@ -897,8 +904,20 @@ class Orders:
                 whom = self.order(order_id).to.short
                 raise OrderError(f"The order is {whom}'s already: nothing was changed.")
             self._check_assignee(to_staff, to_post)
+            fields: dict[Any, Any] = {Order.to_staff: to_staff, Order.to_post: to_post}
+            if due is not None:
+                self.check_due(*due)
+                fields.update({Order.due_on: due[0], Order.due_time: due[1]})
+            elif (
+                order.status == OrderStatus.OPEN
+                and self.deadline(order.due_on, order.due_time) <= self.clock.now()
+            ):
+                raise OrderError(
+                    f"It was due {due_text(order.due_on, order.due_time, self.today())}: give "
+                    "it a new due as well. Nothing was changed."
+                )
             changed = (
-                Order.update(to_staff=to_staff, to_post=to_post)
+                Order.update(fields)
                 .where((Order.id == order_id) & (Order.status == OrderStatus.OPEN))
                 .execute()
             )

@@ -37,7 +37,9 @@ from om_tui.practice.orders import (
     OrderLine,
     OrdersBoard,
     StepLine,
+    due_example,
     due_text,
+    parse_due,
 )
 from om_tui.screens.compliance import level, share_text
 from om_tui.screens.order_forms import (
@@ -672,9 +674,36 @@ class OrdersScreen(OrdersView):
             if choice is None:
                 return
             to_staff, to_post = whom_ids(choice.value)
-            self._write(
-                lambda: orders.reassign(order_id, to_staff=to_staff, to_post=to_post),
-                f"The order is for {choice.label} now.",
+            if not line.overdue:
+                self._write(
+                    lambda: orders.reassign(order_id, to_staff=to_staff, to_post=to_post),
+                    f"The order is for {choice.label} now.",
+                )
+                return
+
+            def dated(typed: str | None) -> None:
+                if typed is None:
+                    return
+                self._write(  # a due that does not read is refused there, nothing written
+                    lambda: orders.reassign(
+                        order_id,
+                        to_staff=to_staff,
+                        to_post=to_post,
+                        due=parse_due(typed, orders.today()),
+                    ),
+                    f"The order is for {choice.label} now.",
+                )
+
+            was = due_text(line.due_on, line.due_time, orders.today())
+            example = due_example(orders.today(), orders.open_days())
+            self.app.push_screen(
+                NotePrompt(
+                    f"For {choice.label}: it was due {was}",
+                    f"A new due, so that it is not late before it is theirs ({example})",
+                    required="Say when it is due now.",
+                    hint="Enter give it on · Esc keep it as it is",
+                ),
+                dated,
             )
 
         self.app.push_screen(

@@ -625,6 +625,10 @@ async def test_an_order_to_someone_who_left_is_marked_and_given_to_someone_else(
         assert "Tom Becker" not in [choice.label for choice in picker._choices]
         await pilot.press(str(jenny))
         await settle(pilot)
+        assert isinstance(pilot.app.screen, NotePrompt)  # overdue: a new due first
+        await paste(pilot, "fri")
+        await pilot.press("enter")
+        await settle(pilot)
 
         moved = order("Count the supply closet; list what to order")
         assert (moved.to_staff_id, moved.to_post_id, moved.chased) == (
@@ -665,3 +669,34 @@ async def test_typing_in_a_field_with_a_value_goes_on_at_its_end(stats_demo: Pra
         await settle(pilot)
         changed = step("Mail the letters to the first 100!")
         assert changed.due_on.isoformat() == "2026-11-19"
+
+
+async def test_an_overdue_order_given_to_someone_else_asks_for_a_new_due(
+    stats_demo: Practice,
+) -> None:
+    karen = orders_as(stats_demo, "Karen Miles")
+    late = next(o for o in karen.board().orders if o.overdue and o.status == OrderStatus.OPEN)
+    jenny = next(n for n, c in enumerate(whom_choices(karen), 1) if c.label == "Jenny Ortiz")
+    async with app_as(stats_demo, "Karen Miles").run_test(size=(80, 24)) as pilot:
+        await open_orders(pilot)
+        put_cursor(pilot, f"order-{late.id}")
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press(str(jenny))
+        await settle(pilot)
+        prompt = pilot.app.screen
+        assert isinstance(prompt, NotePrompt)
+        assert "it was due" in static_text(pilot, "#note-heading")
+        await pilot.press("enter")  # nothing typed: asked again, nothing written
+        assert static_text(pilot, "#note-error") == "Say when it is due now."
+        await paste(pilot, "fri 12:00")
+        await pilot.press("enter")
+        await settle(pilot)
+
+        moved = Order.get_by_id(late.id)
+        assert (moved.to_staff_id, moved.due_on, moved.due_time) == (
+            staff("Jenny Ortiz"),
+            dt.date(2026, 11, 20),  # the Friday after the demo's Wednesday
+            "12:00",
+        )
+        assert "The order is for Jenny Ortiz now." in notices(pilot)

@@ -646,6 +646,28 @@ def test_an_order_to_someone_who_has_left_goes_to_someone_else(office: Office) -
     assert karen.board().stranded == 0
 
 
+def test_an_overdue_order_given_to_someone_else_needs_a_new_due(office: Office) -> None:
+    """Else the newcomer would owe, already late, an order missed before it was theirs."""
+    karen = office.orders(office.manager)
+    keys = karen.issue("Return the keys", day(19), "17:00", to_staff=office.tom)
+    office.clock.advance(days=2)  # Friday the 20th: due yesterday
+    with pytest.raises(OrderError, match="It was due .* give it a new due as well"):
+        karen.reassign(keys, to_staff=office.jenny)
+    with pytest.raises(OrderError, match="is in the past"):
+        karen.reassign(keys, to_staff=office.jenny, due=(day(19), None))
+    assert Order.get_by_id(keys).to_staff_id == office.tom  # refused: nothing changed
+
+    moved = karen.reassign(keys, to_staff=office.jenny, due=(day(23), "12:00"))
+    assert (moved.to.staff_id, moved.due_on, moved.due_time, moved.overdue) == (
+        office.jenny,
+        day(23),
+        "12:00",
+        False,
+    )
+    week = karen.compliance(day(16), day(22))
+    assert week.of(office.jenny).due == 0  # not hers to have missed
+
+
 @pytest.mark.parametrize(
     ("change", "said"),
     [
