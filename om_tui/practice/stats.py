@@ -43,6 +43,7 @@ from db.models import (
     VisitEvent,
     utc_naive,
 )
+from om_tui.practice import audit
 from om_tui.practice.clock import Clock
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.settings import PracticeSettings, zone_named
@@ -784,13 +785,17 @@ class Stats:
                 StatValue.stat == stat_id, StatValue.period == period, StatValue.day == when
             ).execute()
 
-    def _put(self, stat_id: int, period: str, day: dt.date, value: float) -> None:
+    def _put(
+        self, stat_id: int, period: str, day: dt.date, value: float, *, counted: bool = False
+    ) -> None:
+        """Store a value: typed by this service's person, or `counted` from the flow (by no one)."""
         now = utc_naive(self.clock.now())
+        by = None if counted else self.staff_id
         StatValue.insert(
-            stat=stat_id, period=period, day=day, value=value, by=self.staff_id, at=now
+            stat=stat_id, period=period, day=day, value=value, by=by, at=now
         ).on_conflict(
             conflict_target=[StatValue.stat, StatValue.period, StatValue.day],
-            update={StatValue.value: value, StatValue.by: self.staff_id, StatValue.at: now},
+            update={StatValue.value: value, StatValue.by: by, StatValue.at: now},
         ).execute()
 
     def recompute(self, week: dt.date | None = None) -> dict[str, float | None]:
@@ -815,7 +820,9 @@ class Stats:
         changed = [s for s in computed if figures.get(s.computed or "") != stored.get(s.id)]
         if not changed:
             return figures  # no commit: other terminals have nothing to re-read
-        with self.database.atomic():
+        # A count of visits the trail holds already, made whenever a screen looks: no one's
+        # change, so not put on the trail in the name of whoever happened to open Stats.
+        with audit.suspended(self.database), self.database.atomic():
             for stat in changed:
                 value = figures.get(stat.computed or "")
                 if value is None:
@@ -823,7 +830,7 @@ class Stats:
                         StatValue.stat == stat.id, StatValue.period == "week", StatValue.day == week
                     ).execute()
                 else:
-                    self._put(stat.id, "week", week, value)
+                    self._put(stat.id, "week", week, value, counted=True)
         return figures
 
     def override(

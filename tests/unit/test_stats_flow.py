@@ -16,7 +16,7 @@ from peewee import Database
 
 from db import open_database
 from db.models import Stage, Stat, StatSource, StatValue, VisitEvent, utc_naive
-from om_tui.practice import settings
+from om_tui.practice import audit, settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.flow import Flow
 from om_tui.practice.stats import COMPUTED, Stats, flow_figures
@@ -212,3 +212,16 @@ def test_the_flow_stages_counted(stats: Stats) -> None:
     )
     with_provider = {e.visit_id for e in live if e.stage == Stage.WITH_PROVIDER}
     assert len(with_provider) == EXPECTED[WEEK]["visits"]
+
+
+def test_a_recount_is_no_ones_change_and_not_on_the_trail(
+    database: Database, stats: Stats, played: Practice
+) -> None:
+    """Opening Stats recounts the week: the person who looked did not change the figures."""
+    audit.set_actor(database, played.desk)
+    last = database.execute_sql("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0]
+    assert stats.recompute(WEEK) == EXPECTED[WEEK]
+    assert stored(WEEK) == {k: v for k, v in EXPECTED[WEEK].items() if v is not None}
+    assert {value.by_id for value in StatValue.select()} == {None}
+    after = database.execute_sql("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0]
+    assert after == last
