@@ -966,11 +966,13 @@ def render(report: WeeklyReport, form: str) -> str:
 
 def default_folder() -> Path:
     """Where a report goes unless told: the Documents folder if there is one, else om-tui's
-    data folder (beside the practice's database)."""
+    data folder (beside the practice's database), made (private) if it is not there yet."""
     documents = Path(platformdirs.user_documents_dir())
     if documents.is_dir():
         return documents
-    return Path(platformdirs.user_data_dir("om-tui", appauthor=False))
+    data = Path(platformdirs.user_data_dir("om-tui", appauthor=False))
+    data.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return data
 
 
 def default_name(week: dt.date, form: str) -> str:

@@ -718,3 +718,20 @@ def test_a_new_practice_reports_nothing_plainly(empty_practice: Database) -> Non
     assert report.empty
     assert report.stats == [] and report.people == [] and report.programs == []
     assert render(report, "md").endswith(NOTHING + "\n")
+
+
+def test_without_a_documents_folder_the_report_goes_to_oms_data_folder_made_private(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """om-tui --db elsewhere on a new machine: its data folder is not there yet."""
+    import platformdirs
+
+    from om_tui.practice.report import default_folder
+
+    data = tmp_path / "share" / "om-tui"
+    monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(tmp_path / "Documents"))
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda *_, **__: str(data))
+    assert default_folder() == data
+    assert data.is_dir() and stat.S_IMODE(data.stat().st_mode) == 0o700
+    (tmp_path / "Documents").mkdir()
+    assert default_folder() == tmp_path / "Documents"
