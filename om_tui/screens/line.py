@@ -295,9 +295,11 @@ class LineScreen(Screen[None]):
             note.append(f"{item.answer_title} · {item.sender} · ")
             note.append(when(local(item.answered_at), today), style=styles["muted"])
         else:
-            at = item.routed_at if section in ("owner", "with_owner") else item.created
+            sent = section in ("owner", "with_owner") and item.routed_at is not None
             note.append(f"{item.sender} · ")
-            note.append(when(local(at or item.created), today), style=styles["muted"])
+            # With the owner: since when (the detail line says when it was filed).
+            at = f"sent {when(local(item.routed_at), today)}" if sent and item.routed_at else None
+            note.append(at or when(local(item.created), today), style=styles["muted"])
             if section == "queue" and item.status == LineStatus.WITH_MANAGER:
                 note.append(" · taken", style=styles["muted"])
         text = Text(item.text)

@@ -190,7 +190,7 @@ async def test_routing_and_answering_across_terminals_with_the_trail(
         await manager.press("y")
         await settle(manager)
         assert "Sent to the owner: 1 item." in notices(manager)
-        assert lines(manager)[f"with_owner-{item.id}"].endswith("Jo Desk · 10:00")
+        assert lines(manager)[f"with_owner-{item.id}"].endswith("Jo Desk · sent 10:00")
 
         await elsewhere_changed(owner)
         assert cursor(owner) == f"owner-{item.id}"
