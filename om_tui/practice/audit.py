@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -292,11 +293,17 @@ class Entry:
         return _shown(value)
 
 
+#: A moment as the store keeps it: UTC, to the microsecond.
+STORED_MOMENT = re.compile(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(\.\d+)?")
+
+
 def _shown(value: object) -> str:
     if value is None:
         return "—"
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and (moment := STORED_MOMENT.fullmatch(value)):
+        return f"{moment.group(1)} UTC"  # to the second; said as kept
     return str(value)
 
 

@@ -683,3 +683,12 @@ def test_names_cost_the_same_few_queries_however_many_people_a_page_names(
         audit.set_actor(database, person.id)
         Staff.update(active=False).where(Staff.id == person.id).execute()
     assert queries_to_read() == few
+
+
+def test_a_stored_moment_reads_to_the_second_and_says_it_is_utc() -> None:
+    from om_tui.practice.audit import _shown
+
+    assert _shown("2026-11-27 07:31:10.339832") == "2026-11-27 07:31:10 UTC"
+    assert _shown("2026-11-27 07:31:10") == "2026-11-27 07:31:10 UTC"
+    assert _shown("2026-11-27") == "2026-11-27"  # a day is a day
+    assert _shown("Call 2026-11-27 07:31:10 back") == "Call 2026-11-27 07:31:10 back"
