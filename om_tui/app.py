@@ -578,9 +578,13 @@ class OmTuiApp(App[None]):
                 "A week's stats, flow, compliance, orders and line to a file (HTML, Markdown, CSV)",
                 self.action_weekly_report,
             )
+        yield SystemCommand(
+            "Keys", "The keys that work here, this screen's first (F1)", self.action_toggle_keys
+        )
         for command in super().get_system_commands(screen):
-            # A screenshot would write patient names to a file: not from here.
-            if command.title != "Screenshot":
+            # A screenshot would write patient names to a file: not from here. Textual's own
+            # keys panel is replaced by F1's; maximizing a "widget" means nothing at the desk.
+            if command.title not in ("Screenshot", "Keys", "Maximize", "Minimize"):
                 yield command
 
 

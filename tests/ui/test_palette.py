@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.command import CommandList, CommandPalette
 
 from om_tui.screens.check_in import CheckInScreen
+from om_tui.widgets.keys_panel import KeysPanel
 
 from .conftest import Practice
 from .helpers import settle
@@ -43,3 +44,20 @@ async def test_each_screen_is_offered_in_its_own_words(office: Practice) -> None
         goes = [p for p in prompts if p.startswith("Go to ")]
         assert len(goes) >= 9, prompts
         assert not [p for p in goes if "Open the" in p or not p.endswith(")")], goes
+
+
+async def test_keys_in_the_menu_opens_f1s_panel_and_no_widget_jargon_is_offered(
+    office: Practice,
+) -> None:
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Keys" in titles and "Quit" in titles
+        assert not {"Maximize", "Minimize", "Screenshot"} & set(titles)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"keys")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query(KeysPanel)
