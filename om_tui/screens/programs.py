@@ -337,7 +337,8 @@ class ProgramsScreen(OrdersView):
     def _why(self, action: str, step: StepLine | None) -> str | None:
         """Why `action` does nothing on `step`, fit to show; None where it does something."""
         if step is None:
-            return "Choose a step first: → to the steps, then ↑↓."
+            where = "→ to the program's steps" if self._in_list() else "↑↓ to one of its steps"
+            return f"Choose a step first: {where}."
         if action == "done" and step.done:
             return "That step is done already."
         if action == "reopen" and not step.done:
@@ -359,7 +360,16 @@ class ProgramsScreen(OrdersView):
     # -- actions ------------------------------------------------------------------------
 
     def action_focus_program(self) -> None:
-        self.query_one("#program", OptionList).focus()
+        """Into the program's pane, on its first step not done (the steps are what the keys
+        act on), unless the cursor is on a step already."""
+        pane = self.query_one("#program", OptionList)
+        pane.focus()
+        if (self._cursor_line() or "").startswith("step:") or self._detail is None:
+            return
+        steps = self._detail.steps
+        first = next((s for s in steps if not s.done), steps[0] if steps else None)
+        if first is not None:
+            pane.highlighted = pane.get_option_index(f"step:{first.id}")
 
     def action_focus_list(self) -> None:
         self.query_one("#program-list", OptionList).focus()

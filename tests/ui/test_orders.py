@@ -549,7 +549,13 @@ async def test_a_key_that_does_nothing_on_the_line_says_why(stats_demo: Practice
         assert footer(pilot) == ["n New", "a Add step", "e Edit", "x Archive", "esc Back"]
         await pilot.press("d")  # on the programs' list, not a step
         await settle(pilot)
-        assert "Choose a step first: → to the steps, then ↑↓." in notices(pilot)
+        assert "Choose a step first: → to the program's steps." in notices(pilot)
+        await pilot.press("right")  # into the program: on its first step not done
+        await settle(pilot)
+        cursor = pilot.app.screen.query_one("#program", OptionList).highlighted_option
+        assert cursor is not None and str(cursor.id).startswith("step:")
+        assert ProgramStep.get_by_id(int(str(cursor.id).partition(":")[2])).done_at is None
+        await pilot.press("left")
         await to_step(pilot, "Mail the letters to the first 100")
         await settle(pilot)
         assert footer(pilot) == [
