@@ -2,9 +2,10 @@
 
     .venv/bin/python -m tests.bench.bench_app
 
-1. Process start to the board on screen, against a bare Textual app that shows one
-   label, measured in the same run: each is started in a pseudo-terminal and timed
-   until its text appears in what it writes (target: within 1.5x the bare app).
+1. Process start to its first screen (the login's "Who are you?", since people log in),
+   against a bare Textual app that shows one label, measured in the same run: each is
+   started in a pseudo-terminal and timed until its text appears in what it writes
+   (target: within 1.5x the bare app).
 2. One timer tick with 60 visits on the board: `FlowBoardScreen.tick()`, which
    updates the time cells with `DataTable.update_cell` (target: < 5 ms).
 3. Propagation: another process checks a patient in; time from its commit to the
@@ -74,7 +75,22 @@ def time_to_text(command: list[str], marker: bytes, timeout: float = 20.0) -> fl
         os.close(fd)
 
 
+def give_a_login(db_path: Path) -> None:
+    """The large practice's staff have no PINs (a first run would greet them): one gets one,
+    so that om-tui starts at its login, as in a practice."""
+    from db.models import Role, Staff
+    from om_tui.practice.people import hash_secret
+
+    database = open_database(db_path)
+    first = Staff.select().order_by(Staff.id).first()
+    Staff.update(secret=hash_secret("1234"), role=Role.OFFICE_MANAGER).where(
+        Staff.id == first.id
+    ).execute()
+    database.close()
+
+
 def bench_start(db_path: Path, runs: int = 8) -> tuple[Figures, Figures]:
+    give_a_login(db_path)
     bare_script = Path(tempfile.mkdtemp()) / "bare.py"
     bare_script.write_text(BARE_APP)
     bare, ours = [], []
@@ -82,7 +98,7 @@ def bench_start(db_path: Path, runs: int = 8) -> tuple[Figures, Figures]:
         bare.append(1000 * time_to_text([sys.executable, str(bare_script)], b"READY-BARE"))
         ours.append(
             1000
-            * time_to_text([sys.executable, "-m", "om_tui", "--db", str(db_path)], b"Longest wait")
+            * time_to_text([sys.executable, "-m", "om_tui", "--db", str(db_path)], b"Who are you")
         )
     return Figures.of(bare), Figures.of(ours)
 
@@ -175,7 +191,7 @@ def main() -> None:
     bare, ours = bench_start(copy)
     print(
         f"start to screen   bare Textual median {bare.median:7.0f} ms   "
-        f"om-tui board median {ours.median:7.0f} ms   "
+        f"om-tui login median {ours.median:7.0f} ms   "
         f"ratio {ours.median / bare.median:4.2f}x (target <= 1.5x)"
     )
     tick, rows = asyncio.run(bench_tick(copy, now_iso))
