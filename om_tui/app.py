@@ -411,6 +411,13 @@ class OmTuiApp(App[None]):
             self.remove_mode(mode)
             self.add_mode(mode, screen)
 
+    def add_mode(self, mode: str, base_screen: str | Callable[[], Screen[Any]]) -> None:
+        """Every mode's screen, made on its first showing, is styled as the app is (the login
+        and first run's too, and the main screens again after each login)."""
+        if not isinstance(base_screen, str):
+            base_screen = _styled_as_the_app(base_screen)
+        super().add_mode(mode, base_screen)
+
     def action_switch_user(self) -> None:
         """Log out; the login screen asks who is next."""
         self.lock_screen(keep_person=False, action="logout")

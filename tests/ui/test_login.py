@@ -433,3 +433,23 @@ async def test_someone_without_a_pin_is_told_so_when_picked(demo: Practice) -> N
         await settle(pilot)
         await pick(pilot, "Tom Becker")
         assert said(pilot) == "Tom Becker has no PIN or password yet: the office manager sets one."
+
+
+async def test_screens_opened_after_a_login_do_not_parse_the_stylesheet_again(
+    demo_pins: Practice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual reparses every style when a mode's screen first shows (100-300 ms); om-tui's
+    screens are made styled as the app is — the login's, and the main screens made afresh
+    for each person who logs in."""
+    app = login_app(demo_pins)
+    refreshed: list[str] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(app, "refresh_css", lambda *_, **__: refreshed.append("css"))
+        await log_in(pilot, "Karen Miles")
+        await settle(pilot)
+        await settle(pilot)
+        await pilot.press("3")  # a screen first shown after the login
+        await settle(pilot)
+        assert isinstance(app.screen, MyHatScreen)
+        assert refreshed == []
