@@ -175,6 +175,8 @@ class OmTuiApp(App[None]):
             for mode, key, title, _ in MAIN_SCREENS
         ),
         Binding("f1", "toggle_keys", "Keys", id="app.keys", show=False),
+        # Last in line: a screen's own Esc (back, cancel) comes first.
+        Binding("escape", "hide_keys", "Hide keys", id="app.hide_keys", show=False),
         # Textual's own, named for the people at the desk (and 3 columns the footer needs).
         Binding(
             App.COMMAND_PALETTE_BINDING,
@@ -538,6 +540,19 @@ class OmTuiApp(App[None]):
             shown.remove()
         else:
             self.screen.mount(KeysPanel(self._key_offered))
+
+    def action_hide_keys(self) -> None:
+        """Esc closes F1's list where the screen has no Esc of its own."""
+        from om_tui.widgets.keys_panel import KeysPanel
+
+        self.screen.query(KeysPanel).remove()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "hide_keys":  # only while the list is shown
+            from om_tui.widgets.keys_panel import KeysPanel
+
+            return bool(self.screen.query(KeysPanel))
+        return True
 
     def _key_offered(self, binding: Binding) -> bool:
         """A screen's key is listed only for those whose role opens it."""

@@ -42,3 +42,10 @@ async def test_f1_lists_the_screens_keys_first_and_f1_again_hides_them(office: P
         await pilot.press("f1")
         await pilot.pause()
         assert not app.screen.query(KeysPanel)
+
+        await pilot.press("f1")  # Esc closes it too, where the screen has no Esc of its own
+        await pilot.pause()
+        assert app.screen.query(KeysPanel)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.screen.query(KeysPanel)
