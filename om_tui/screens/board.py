@@ -321,12 +321,14 @@ class FlowBoardScreen(Screen[None]):
         key = row.key if row is not None else None
         if key is not None:
             self._pending.add(key)
+        # Where the visit is as the key is pressed: a re-read from the change watcher may
+        # move the cursor with it before this write is done.
+        place = self.query_one("#board", DataTable).cursor_row
 
         def done(made: Change) -> None:
             self._pending.discard(key or "")
             self.om.undo_stack.append(made)
             self.notify(self.discreet(made.description), timeout=3)
-            place = self.query_one("#board", DataTable).cursor_row
             self.reload()
             self._select_visit(made.visit_id, place)
 
