@@ -115,12 +115,15 @@ class HatEditorScreen(Screen[None]):
             line = None
         self._post_id = post_id
         hat_list = self.query_one("#hat-list", OptionList)
-        hat_list.set_options(
-            Option(self._hat_prompt(title, hats.holders(ident)), id=f"hat:{ident}")
-            for ident, title in posts
-        )
-        if post_id is not None:
-            hat_list.highlighted = hat_list.get_option_index(f"hat:{post_id}")
+        # Set here, not chosen by a person: no OptionHighlighted to come back later (a stale
+        # one, handled after a newer _show, would open the hat it names).
+        with hat_list.prevent(OptionList.OptionHighlighted):
+            hat_list.set_options(
+                Option(self._hat_prompt(title, hats.holders(ident)), id=f"hat:{ident}")
+                for ident, title in posts
+            )
+            if post_id is not None:
+                hat_list.highlighted = hat_list.get_option_index(f"hat:{post_id}")
         try:
             self._detail = hats.detail(post_id) if post_id is not None else None
         except HatError:  # deleted between the two reads: the next change re-reads
