@@ -54,6 +54,7 @@ from om_tui.practice.clock import Clock
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.settings import PracticeSettings
 from om_tui.practice.stats import StatWeeks, week_ends_of
+from om_tui.practice.words import counted
 
 SHARED = 0
 """The holder of a shared item's tick: the post, not one person."""
@@ -1242,7 +1243,7 @@ class Hats:
         )
         open_steps = [step for step in steps if step.done_at is None and step.program.active]
         kept = [
-            _count(number, thing)
+            counted(number, thing)
             for number, thing in (
                 (len(orders) - open_orders, "past order"),
                 (len(steps) - len(open_steps), "past program step"),
@@ -1256,14 +1257,14 @@ class Hats:
             )
         if open_orders:
             raise HatError(
-                f"{_count(open_orders, 'open order')} {'is' if open_orders == 1 else 'are'} "
+                f"{counted(open_orders, 'open order')} {'is' if open_orders == 1 else 'are'} "
                 f"addressed to the {post.title} hat: give "
                 f"{'it' if open_orders == 1 else 'them'} to someone else on Orders first."
             )
         if open_steps:
             programs = ", ".join(sorted({step.program.name for step in open_steps}))
             raise HatError(
-                f"{_count(len(open_steps), 'open program step')} "
+                f"{counted(len(open_steps), 'open program step')} "
                 f"{'is' if len(open_steps) == 1 else 'are'} for the {post.title} hat "
                 f"({programs}): give {'it' if len(open_steps) == 1 else 'them'} to someone "
                 "else first (Orders, then Programs)."
@@ -1495,11 +1496,6 @@ class Hats:
 def _rows(query: Any) -> list[tuple[Any, ...]]:
     """A `.tuples()` query's rows, typed for mypy (peewee's stubs yield models)."""
     return list(query)
-
-
-def _count(number: int, thing: str) -> str:
-    """ "1 open order", "3 open orders"."""
-    return f"{number} {thing}{'' if number == 1 else 's'}"
 
 
 def _taken(titles: Any, title: str, but: int | None) -> bool:

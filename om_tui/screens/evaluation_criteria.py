@@ -33,6 +33,7 @@ from om_tui.practice.evaluations import (
     Evaluations,
     may_evaluate,
 )
+from om_tui.practice.words import counted
 from om_tui.screens.criterion_form import CriterionFields, CriterionForm
 from om_tui.screens.hat_forms import Confirm
 
@@ -43,18 +44,13 @@ RETIRED = "retired"
 """The option id of the line above the retired criteria."""
 
 
-def _count(number: int, thing: str) -> str:
-    """ "1 draft", "3 drafts"."""
-    return f"{number} {thing}{'' if number == 1 else 's'}"
-
-
 def use_words(use: CriterionUse) -> str:
     """ "rated in 3 finished evaluations and 1 draft"; "not rated yet"."""
     parts = []
     if use.finished:
-        parts.append(f"{_count(use.finished, 'finished evaluation')}")
+        parts.append(f"{counted(use.finished, 'finished evaluation')}")
     if use.drafts:
-        parts.append(_count(use.drafts, "draft"))
+        parts.append(counted(use.drafts, "draft"))
     return "rated in " + " and ".join(parts) if parts else "not rated yet"
 
 
@@ -153,7 +149,7 @@ class CriteriaScreen(Screen[None]):
         if use.finished:
             counts.append(f"{use.finished} finished")
         if use.drafts:
-            counts.append(_count(use.drafts, "draft"))
+            counts.append(counted(use.drafts, "draft"))
         active = criterion.active
         grid.add_row(
             Text(str(number) if number is not None else "", style="dim"),
