@@ -199,39 +199,56 @@ LOOKBACK = HIGH_WEEKS + 8
 
 
 def conditions(
-    series: Sequence[float | None], up_is_good: bool = True, rule: ConditionRule = ConditionRule()
+    series: Sequence[float | None],
+    up_is_good: bool = True,
+    rule: ConditionRule = ConditionRule(),
+    last: int | None = None,
 ) -> list[Condition | None]:
-    """Each week's condition, oldest first; None where there is nothing to compare."""
-    result: list[Condition | None] = []
+    """Each week's condition, oldest first; None where there is nothing to compare.
+
+    With `last`, only the last `last` weeks' conditions: the weeks before are still read
+    (for "new" and the 52-week high) but not judged, which is most of the work.
+    """
     first = next((i for i, v in enumerate(series) if v is not None), None)
-    for index, value in enumerate(series):
+    shown = range(0 if last is None else max(len(series) - last, 0), len(series))
+
+    def by_change(index: int) -> Condition | None:
+        """The week's condition by its change alone (Power is judged below)."""
+        value = series[index]
         if value is None or first is None:
-            result.append(None)
-            continue
+            return None
         if index - first < rule.new_weeks:
-            result.append(Condition.NON_EXISTENCE)  # new: not yet a trend
-        else:
-            previous = series[index - 1] if index > 0 else None  # not series[-1]: the last week
-            if previous is None:
-                result.append(None)
-            else:
-                found = rule.by_change(percent_change(previous, value, up_is_good))
-                recent = (
-                    [*result[-(rule.power_weeks - 1) :], found] if rule.power_weeks > 1 else [found]
-                )
-                # "All-time" is the last HIGH_WEEKS weeks: the board and a graph, reading
-                # different spans, must agree on a week's Power.
-                steady = len(recent) >= rule.power_weeks and all(
-                    c in (Condition.NORMAL, Condition.AFFLUENCE, Condition.POWER) for c in recent
-                )
-                at_high = False
-                if steady:  # only then is the 52-week high worth finding
-                    window = series[max(0, index - HIGH_WEEKS) : index]
-                    before = [v for v in window if v is not None]
-                    best = (max(before) if up_is_good else min(before)) if before else None
-                    at_high = best is not None and (value > best if up_is_good else value < best)
-                result.append(Condition.POWER if steady and at_high else found)
+            return Condition.NON_EXISTENCE  # new: not yet a trend
+        previous = series[index - 1] if index > 0 else None  # not series[-1]: the last week
+        if previous is None:
+            return None
+        return rule.by_change(percent_change(previous, value, up_is_good))
+
+    needed = range(max(shown.start - rule.power_weeks + 1, 0), len(series))
+    plain = {index: by_change(index) for index in needed}
+    result: list[Condition | None] = []
+    for index in shown:
+        found = plain[index]
+        # Power: Normal or better for power_weeks weeks running, at a new high. A week
+        # judged Power was Normal or better by its change, so the run reads `plain`.
+        steady = index >= rule.power_weeks - 1 and all(
+            plain[i] in _STEADY for i in range(index - rule.power_weeks + 1, index + 1)
+        )
+        at_high = False
+        if steady:  # only then is the 52-week high worth finding
+            # "All-time" is the last HIGH_WEEKS weeks: the board and a graph, reading
+            # different spans, must agree on a week's Power.
+            window = series[max(0, index - HIGH_WEEKS) : index]
+            before = [v for v in window if v is not None]
+            best = (max(before) if up_is_good else min(before)) if before else None
+            value = series[index]
+            assert value is not None  # steady: the week has a change
+            at_high = best is not None and (value > best if up_is_good else value < best)
+        result.append(Condition.POWER if at_high else found)
     return result
+
+
+_STEADY = frozenset((Condition.NORMAL, Condition.AFFLUENCE, Condition.POWER))
 
 
 TREND_BARS = "▁▂▃▄▅▆▇█"
@@ -621,9 +638,9 @@ class Stats:
         formulas = {n: s for n, s in wanted.items() if s.source == StatSource.FORMULA}
         for name in _formula_order({n: s.formula or "" for n, s in formulas.items()}):
             stat = formulas[name]
+            used = [(n, values[n]) for n in formula_names(stat.formula or "") if n in values]
             results = [
-                evaluate(stat.formula or "", {k: v[i] for k, v in values.items()})
-                for i in range(len(weeks))
+                evaluate(stat.formula or "", {n: v[i] for n, v in used}) for i in range(len(weeks))
             ]
             values[name] = [r.value for r in results]
             notes[name] = [r.problem for r in results]
@@ -699,7 +716,7 @@ class Stats:
         rows = []
         for stat in stats:
             series = values[stat.id]
-            found = conditions(series, stat.up_is_good, ConditionRule.from_json(stat.thresholds))
+            rule = ConditionRule.from_json(stat.thresholds)
             rows.append(
                 StatRow(
                     stat_id=stat.id,
@@ -712,7 +729,7 @@ class Stats:
                     quota=stat.quota,
                     series=series[-span:],
                     notes=notes[stat.id][-span:],
-                    conditions=found[-span:],
+                    conditions=conditions(series, stat.up_is_good, rule, last=span),
                     override=overrides.get(stat.id),
                     judged=judged,
                 )
@@ -754,11 +771,11 @@ class Stats:
         shown = self.weeks.weeks_back(until, weeks)
         history = self.weeks.weeks_back(until, weeks + LOOKBACK)
         series = self.table([stat], history)[stat.id]
-        found = conditions(series, stat.up_is_good, ConditionRule.from_json(stat.thresholds))
+        rule = ConditionRule.from_json(stat.thresholds)
+        found = conditions(series, stat.up_is_good, rule, last=len(shown))
         if self.in_progress(until):
             found[-1] = None  # a week is judged once it has ended
-        cut = len(history) - len(shown)
-        return stat, shown, series[cut:], found[cut:]
+        return stat, shown, series[len(history) - len(shown) :], found
 
     # -- writing ------------------------------------------------------------------------
 

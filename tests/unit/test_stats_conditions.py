@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 
 import pytest
 
@@ -231,3 +232,23 @@ def test_sparkline_draws_up_as_better() -> None:
     assert sparkline([5.0, 5.0, 5.0]) == "▁▁▁"
     assert sparkline([]) == ""
     assert sparkline([None, None]) == ""
+
+
+def test_the_last_weeks_alone_are_judged_as_in_the_whole_series() -> None:
+    """`last=` (the board's and a graph's few weeks) reads the weeks before, judges none."""
+    rng = random.Random(6)
+    powers = 0
+    for _ in range(2000):
+        level = rng.uniform(1, 200)
+        series: list[float | None] = []
+        for _ in range(rng.randint(0, 80)):
+            level = level * rng.uniform(0.6, 1.5) if rng.random() < 0.95 else 0.0
+            series.append(None if rng.random() < 0.1 else round(level))
+        rule = ConditionRule(new_weeks=rng.randint(0, 5), power_weeks=rng.randint(1, 5))
+        up_is_good = rng.random() < 0.5
+        whole = conditions(series, up_is_good, rule)
+        powers += whole.count(POWER)
+        for last in (0, 1, 3, 14, len(series), len(series) + 2):
+            tail = whole[len(whole) - last :] if last < len(whole) else whole
+            assert conditions(series, up_is_good, rule, last=last) == tail
+    assert powers > 100  # the series reach new highs: Power's window is read too
