@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from weakref import WeakKeyDictionary
 
 from peewee import Database, OperationalError
 from textual import events, on, work
@@ -229,6 +230,10 @@ class OmTuiApp(App[None]):
         self.add_mode(LOGIN, lambda: LoginScreen(self._login_request))
         self.patients = PatientIndex()
         self.watcher = watcher or watcher_for(database)
+        self._changes = 0
+        """How many changes of the database this terminal has announced."""
+        self._heard: WeakKeyDictionary[Screen[Any], int] = WeakKeyDictionary()
+        """The changes each screen has been told of: a main screen not shown was not."""
         self.undo_stack: list[Change] = []
         """What this terminal changed, newest last: `u` takes back the newest."""
 
@@ -281,11 +286,22 @@ class OmTuiApp(App[None]):
     def announce_change(self) -> None:
         if not self._still_allowed():
             return
+        self._changes += 1
         for screen in self.screen_stack:
+            self._heard[screen] = self._changes
             screen.post_message(DataChanged())
         # `om-tui settings idle-lock` on any terminal reaches the ones already logged in.
         self._idle_minutes = idle_lock_minutes(self.database)
         self._announce_urgent()
+
+    def _tell_of_changes(self) -> None:
+        """The screens shown (a main screen and its dialogs) hear of the changes they have
+        not: those announced while another main screen was shown. A screen not seen before
+        is new, and has read them."""
+        for screen in self.screen_stack:
+            if self._heard.setdefault(screen, self._changes) != self._changes:
+                self._heard[screen] = self._changes
+                screen.post_message(DataChanged())
 
     def _announce_urgent(self) -> None:
         """Tell the owner logged in here of each urgent item filed since the last look."""
@@ -335,7 +351,10 @@ class OmTuiApp(App[None]):
                     severity="warning",
                 )
             return AwaitMount(self.screen, [])
-        return super().switch_mode(mode)
+        self._tell_of_changes()  # the screens left: what they have heard, kept
+        mounted = super().switch_mode(mode)
+        self._tell_of_changes()
+        return mounted
 
     def lock_if_idle(self) -> None:
         """Lock the terminal after the practice's idle time without a key or the mouse."""

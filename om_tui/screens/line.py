@@ -184,10 +184,6 @@ class LineScreen(Screen[None]):
         self._view = view
         self._show()
 
-    def on_screen_resume(self) -> None:
-        # Changes made while another main screen was shown were announced to that one.
-        self.reload()
-
     def _show(self) -> None:
         """Draw the list, keeping the cursor on the same line (or near where it was)."""
         listing = self.query_one("#line-list", OptionList)

@@ -159,10 +159,6 @@ class MyHatScreen(Screen[None]):
         self._hat = hat
         self._show()
 
-    def on_screen_resume(self) -> None:
-        # Changes made while another main screen was shown were announced to that one.
-        self.reload()
-
     def _show(self) -> None:
         """Draw the list, keeping the cursor on the same line (or near where it was)."""
         checklist = self.query_one("#checklist", OptionList)

@@ -74,9 +74,6 @@ class OrdersView(Screen[None]):
         else:  # the line changed under the key: it does something now
             getattr(self, f"action_{action}")()
 
-    def on_screen_resume(self) -> None:
-        self.reload()
-
     def on_resize(self) -> None:
         compact = self.app.size.width < COMPACT_BELOW
         if compact != self._compact:

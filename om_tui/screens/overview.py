@@ -203,8 +203,9 @@ class OverviewScreen(Screen[None]):
         self._styles: dict[str, Style] = {}
         self._shown: dict[str, str] = {}
         """The text each figure shows now: a tick redraws only what changed."""
-        self._fresh = False
-        """Read as the screen was made: its first showing need not read again."""
+        self._stale = False
+        """A reading was due while the screen was not shown (under a dialog, or the minute's
+        reading while another main screen was): it reads again when shown."""
         self._filled_width = 0
         """The panels' width the lines were laid out for."""
 
@@ -263,10 +264,8 @@ class OverviewScreen(Screen[None]):
             self._fill()
 
     def on_screen_resume(self) -> None:
-        # Changes announced while another main screen was shown went to that one.
-        if self._fresh:
-            self._fresh = False  # just read, as the screen was made
-        else:
+        # Changes announced while another main screen was shown: the app tells of them.
+        if self._stale:
             self.reload()
 
     # -- reading ------------------------------------------------------------------------
@@ -284,14 +283,15 @@ class OverviewScreen(Screen[None]):
             log.error("the overview could not be read: %s", type(error).__name__)
             self.notify("The overview could not be read (the error is logged).", severity="warning")
             return
-        self._fresh = True
         self._fill()
 
     @on(DataChanged)
     def reload(self) -> None:
         """Read it all again, off the event loop (on a big practice it takes a while)."""
         if not self.is_current:
-            return  # read again when shown (on_screen_resume)
+            self._stale = True  # read when shown again (on_screen_resume)
+            return
+        self._stale = False
         om = self.om
         self._read(om.database, om.clock, om.practice, om.stats, om.hats)
 

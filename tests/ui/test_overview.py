@@ -23,6 +23,7 @@ from om_tui.practice import settings
 from om_tui.practice.flow import format_duration
 from om_tui.practice.line import Line
 from om_tui.practice.overview import gather
+from om_tui.screens import overview as overview_screen
 from om_tui.screens.board import FlowBoardScreen
 from om_tui.screens.compliance import ComplianceScreen
 from om_tui.screens.compliance_detail import ComplianceDetailScreen
@@ -157,6 +158,51 @@ async def test_a_check_in_on_another_terminal_shows_at_once(stats_demo: Practice
         await settle(pilot)
         assert figure(pilot, "in_office") == f"In office {before.in_office + 1}"
         assert figure(pilot, "waiting") == f"Waiting {before.waiting + 1}"
+
+
+async def test_it_reads_once_when_shown_and_again_only_after_a_change(
+    stats_demo: Practice, monkeypatch: Any
+) -> None:
+    """A main screen's first showing reads once (Textual resumes a new mode's screen twice);
+    back from another screen it reads again only if something changed meanwhile."""
+    readings: list[dt.datetime] = []
+
+    def counted(*args: Any, **options: Any) -> Any:
+        readings.append(stats_demo.clock.now())
+        return gather(*args, **options)
+
+    monkeypatch.setattr(overview_screen, "gather", counted)
+    app = owners_app(stats_demo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_overview(pilot)
+        await app.workers.wait_for_complete()
+        assert len(readings) == 1
+        before = figure(pilot, "in_office")
+
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("0")
+        await open_overview(pilot)
+        await app.workers.wait_for_complete()
+        assert len(readings) == 1  # nothing changed: the figures shown stand
+
+        await pilot.press("1")
+        await settle(pilot)
+        [row] = [r for r in stats_demo.flow().board().rows if r.stage == Stage.SCHEDULED][:1]
+
+        def check_in_elsewhere() -> None:
+            with stats_demo.database.connection_context():
+                stats_demo.flow().check_in(row.patient_id, row.appointment_id)
+
+        await asyncio.to_thread(check_in_elsewhere)
+        app.check_for_changes()  # announced to the board, shown now
+        await settle(pilot)
+        await pilot.press("0")
+        await open_overview(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert len(readings) == 2
+        assert figure(pilot, "in_office") != before
 
 
 async def test_an_urgent_item_filed_elsewhere_reaches_the_owners_panel(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 
 from db.models import Stage, VisitEvent
 from om_tui.practice.changes import NeverChanges
+from om_tui.screens.board import FlowBoardScreen
 
 from .conftest import Practice
 from .helpers import board, cell, live_stages, select, settle, stage, visit_for, warnings
@@ -61,6 +63,32 @@ async def test_a_check_in_from_another_process_shows_on_the_board(office: Practi
         assert stage(pilot, key) == "Arrived"
         assert cell(pilot, key, "in_stage") == "00:00"
         assert "Waiting 2" in str(app.screen.query_one("#figures").render())
+
+
+async def test_a_change_made_while_another_screen_is_shown_is_on_the_board_back(
+    office: Practice,
+) -> None:
+    """The front desk looks at another screen; a patient is checked in elsewhere; back on
+    the board, the patient has arrived (the change was announced to the screen shown)."""
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        key = office.row_key("nora")
+        assert stage(pilot, key) == "Scheduled"
+        await pilot.press("6")
+        await settle(pilot)
+        assert not isinstance(app.screen, FlowBoardScreen)
+
+        def check_in_elsewhere() -> None:
+            with office.database.connection_context():
+                office.flow().check_in(office.patients["nora"], office.appointments["nora"])
+
+        await asyncio.to_thread(check_in_elsewhere)  # its own connection: another terminal
+        app.check_for_changes()
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, FlowBoardScreen)
+        assert stage(pilot, key) == "Arrived"
 
 
 @pytest.mark.parametrize(
