@@ -428,6 +428,25 @@ class Order(BaseModel):
         table_name = "orders"  # plural: ORDER is an SQL keyword
 
 
+class OrderHandover(BaseModel):
+    """An open order given to someone else: whose it was, and the due it had then. One
+    given on after its deadline stays a miss on the record of whose it was."""
+
+    id = AutoField()
+    order = ForeignKeyField(Order, backref="handovers", on_delete="CASCADE")
+    from_staff = ForeignKeyField(Staff, null=True)
+    from_post = ForeignKeyField(Post, null=True, on_delete="SET NULL")  # None: a hat removed
+    due_on = DateField(index=True)
+    due_time = CharField(null=True)
+    at = DateTimeField()
+    by = ForeignKeyField(Staff)
+    missed = BooleanField(default=False)  # given on past its deadline
+    order_id: int
+    from_staff_id: int | None
+    from_post_id: int | None
+    by_id: int
+
+
 class Program(BaseModel):
     """A named goal of the owner's, reached by ordered steps."""
 
@@ -616,6 +635,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     Attestation,
     Leave,
     Order,
+    OrderHandover,
     Program,
     ProgramStep,
     LineItem,

@@ -35,6 +35,7 @@ from db.models import (
     HatHolder,
     Leave,
     Order,
+    OrderHandover,
     OrderStatus,
     Policy,
     PolicyPost,
@@ -1236,6 +1237,11 @@ class Hats:
         live = [OrderStatus.OPEN, OrderStatus.REPORTED]
         orders = list(Order.select(Order.status).where(Order.to_post == post.id))
         open_orders = sum(order.status in live for order in orders)
+        handed_on = (  # missed by the hat's holders, then given on: their record
+            OrderHandover.select()
+            .where((OrderHandover.from_post == post.id) & OrderHandover.missed)
+            .count()
+        )
         steps = list(
             ProgramStep.select(ProgramStep.done_at, Program.name, Program.active)
             .join(Program)
@@ -1245,7 +1251,7 @@ class Hats:
         kept = [
             counted(number, thing)
             for number, thing in (
-                (len(orders) - open_orders, "past order"),
+                (len(orders) - open_orders + handed_on, "past order"),
                 (len(steps) - len(open_steps), "past program step"),
             )
             if number

@@ -38,6 +38,7 @@ from peewee import Database, fn
 from db.models import (
     HatHolder,
     Order,
+    OrderHandover,
     OrderStatus,
     Post,
     Program,
@@ -265,6 +266,18 @@ class Assignee:
 
 
 @dataclass(frozen=True)
+class Handover:
+    """An order given to someone else: whose it was, by whom, when; given on past its due?"""
+
+    was: str  # the person's name, or the post's title
+    by: str
+    at: dt.datetime  # aware, UTC
+    due_on: dt.date
+    due_time: str | None
+    missed: bool  # its deadline had passed: a miss of whose it was
+
+
+@dataclass(frozen=True)
 class OrderLine:
     """One order, as the screens show it, with what is derived (its deadline, overdue)."""
 
@@ -290,6 +303,7 @@ class OrderLine:
     done_at: dt.datetime | None = None
     chased: int = 0
     chased_at: dt.datetime | None = None
+    handovers: tuple[Handover, ...] = ()  # oldest first
 
     @property
     def closed(self) -> bool:
@@ -597,6 +611,29 @@ class Orders:
             assert staff_id is not None
             return Assignee(staff_id, None, names[staff_id], left=staff_id in gone)
 
+        orders = list(orders)
+        handed: dict[int, list[Handover]] = defaultdict(list)
+        for handover in (
+            OrderHandover.select()
+            .where(OrderHandover.order.in_([order.id for order in orders]))
+            .order_by(OrderHandover.at, OrderHandover.id)
+        ):
+            if handover.from_staff_id is not None:
+                was = names[handover.from_staff_id]
+            elif handover.from_post_id is not None:
+                was = titles[handover.from_post_id]
+            else:
+                was = "a hat since removed"
+            handed[handover.order_id].append(
+                Handover(
+                    was=was,
+                    by=names[handover.by_id],
+                    at=as_utc(handover.at),
+                    due_on=handover.due_on,
+                    due_time=handover.due_time,
+                    missed=handover.missed,
+                )
+            )
         lines = []
         for order in orders:
             deadline = self.deadline(order.due_on, order.due_time)
@@ -625,6 +662,7 @@ class Orders:
                     done_at=_aware(order.done_at),
                     chased=order.chased,
                     chased_at=_aware(order.chased_at),
+                    handovers=tuple(handed.get(order.id, ())),
                 )
             )
         return lines
@@ -706,6 +744,19 @@ class Orders:
         held: dict[int, list[tuple[int, dt.date, dt.date | None]]] = defaultdict(list)
         for post_id, staff_id, since, until in holdings:
             held[post_id].append((staff_id, since, until))
+
+        def owed(to_staff: int | None, to_post: int | None, due_on: dt.date) -> list[int]:
+            """Who owes an order: its person, or whoever held its post on the day due."""
+            if to_staff is not None:
+                return [to_staff]
+            return sorted(
+                {
+                    s
+                    for s, since, until in held.get(to_post or 0, [])
+                    if _in_force(since, until, due_on)
+                }
+            )
+
         totals: dict[int, Tally] = defaultdict(Tally)
         practice = Tally()
         query = Order.select().where(
@@ -722,19 +773,24 @@ class Orders:
                 late=int(reported is not None and reported > deadline),
             )
             practice = practice + one
-            if order.to_staff_id is not None:
-                owed = [order.to_staff_id]
-            else:
-                owed = sorted(
-                    {
-                        s
-                        for s, since, until in held.get(order.to_post_id or 0, [])
-                        if _in_force(since, until, order.due_on)
-                    }
-                )
-            for person_id in owed:
+            for person_id in owed(order.to_staff_id, order.to_post_id, order.due_on):
                 if person_ids is None or person_id in person_ids:
                     totals[person_id] = totals[person_id] + one
+        missed = Tally(due=1)
+        handed_late = (  # given on in time, an order is the newcomer's to owe: not here
+            OrderHandover.select(OrderHandover)
+            .join(Order)
+            .where(
+                OrderHandover.due_on.between(first, last)
+                & OrderHandover.missed
+                & (Order.status != OrderStatus.CANCELLED)
+            )
+        )
+        for handover in handed_late:
+            practice = practice + missed
+            for person_id in owed(handover.from_staff_id, handover.from_post_id, handover.due_on):
+                if person_ids is None or person_id in person_ids:
+                    totals[person_id] = totals[person_id] + missed
         people = sorted(((p, names[p]) for p in totals), key=lambda p: (p[1].lower(), p[0]))
         return OrdersCompliance(first, last, people, dict(totals), practice)
 
@@ -895,23 +951,22 @@ class Orders:
         For an order whose person has left (or whose post nobody holds now), and any
         open one besides. Its chases and its history stay as they were; its due too,
         unless it is past: then `due` (day, time) is needed, or the newcomer would owe
-        an order missed before it was theirs.
+        an order missed before it was theirs. The handover is kept (OrderHandover): one
+        past its due stays a miss of whose it was.
         """
         with self.database.atomic():
-            self._manager("gives an order to someone else")
+            actor = self._manager("gives an order to someone else")
             order = self._found(order_id)
             if (to_staff, to_post) == (order.to_staff_id, order.to_post_id):
                 whom = self.order(order_id).to.short
                 raise OrderError(f"The order is {whom}'s already: nothing was changed.")
             self._check_assignee(to_staff, to_post)
             fields: dict[Any, Any] = {Order.to_staff: to_staff, Order.to_post: to_post}
+            missed = self.deadline(order.due_on, order.due_time) <= self.clock.now()
             if due is not None:
                 self.check_due(*due)
                 fields.update({Order.due_on: due[0], Order.due_time: due[1]})
-            elif (
-                order.status == OrderStatus.OPEN
-                and self.deadline(order.due_on, order.due_time) <= self.clock.now()
-            ):
+            elif order.status == OrderStatus.OPEN and missed:
                 raise OrderError(
                     f"It was due {due_text(order.due_on, order.due_time, self.today())}: give "
                     "it a new due as well. Nothing was changed."
@@ -929,6 +984,16 @@ class Orders:
                         "back first. Nothing was changed."
                     )
                 raise self._moved_on(order_id)
+            OrderHandover.create(
+                order=order_id,
+                from_staff=order.to_staff_id,
+                from_post=order.to_post_id,
+                due_on=order.due_on,
+                due_time=order.due_time,
+                at=utc_naive(self.clock.now()),
+                by=actor.id,
+                missed=missed,
+            )
             return self.order(order_id)
 
     def _check_issuer(self, actor: Staff, order: Order, doing: str) -> None:

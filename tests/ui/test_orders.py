@@ -706,3 +706,10 @@ async def test_an_overdue_order_given_to_someone_else_asks_for_a_new_due(
             "12:00",
         )
         assert "The order is for Jenny Ortiz now." in notices(pilot)
+        # The line keeps whose it was, and that it was missed then.
+        put_cursor(pilot, f"order-{late.id}")
+        await settle(pilot)
+        assert (
+            f"Given on by Karen Miles 10:07: {late.to.label}'s before, missed (due "
+            in static_text(pilot, "#orders-detail")
+        )

@@ -666,6 +666,39 @@ def test_an_overdue_order_given_to_someone_else_needs_a_new_due(office: Office) 
     )
     week = karen.compliance(day(16), day(22))
     assert week.of(office.jenny).due == 0  # not hers to have missed
+    assert week.of(office.tom) == Tally(due=1)  # his miss stays his
+    assert week.practice == Tally(due=1)
+    assert karen.compliance(day(23), day(23)).of(office.tom).due == 0  # the new due: Jenny's
+    [handover] = moved.handovers
+    assert (handover.was, handover.by, handover.due_on, handover.missed) == (
+        "Tom Becker",
+        "Karen Miles",
+        day(19),
+        True,
+    )
+    assert handover.at == office.clock.now()
+
+    office.orders(office.jenny).report_done(keys)
+    office.clock.advance(days=1)
+    assert karen.compliance(day(16), day(23)).of(office.jenny) == Tally(due=1, on_time=1)
+    assert karen.compliance(day(16), day(23)).of(office.tom) == Tally(due=1)
+    karen.cancel(keys, "Not needed after all")
+    assert karen.compliance(day(16), day(23)).practice == Tally()  # cancelled: no one's
+
+
+def test_an_order_given_on_before_its_due_leaves_no_miss(office: Office) -> None:
+    karen = office.orders(office.manager)
+    keys = karen.issue("Return the keys", day(19), "17:00", to_staff=office.tom)
+    moved = karen.reassign(keys, to_staff=office.jenny)
+    [handover] = moved.handovers
+    assert (handover.was, handover.missed) == ("Tom Becker", False)
+    office.clock.advance(days=2)  # past its due, not done: Jenny's miss, not Tom's
+    week = karen.compliance(day(16), day(22))
+    assert (week.of(office.tom).due, week.of(office.jenny), week.practice) == (
+        0,
+        Tally(due=1),
+        Tally(due=1),
+    )
 
 
 @pytest.mark.parametrize(
