@@ -136,7 +136,7 @@ def _styled_as_the_app(make: Callable[[], Screen[Any]]) -> Callable[[], Screen[A
 
 
 #: What a main screen asks of a person's role (people.PERMISSIONS); by default, its mode.
-MODE_PERMISSIONS = {"staff": "roster", "overview": "stats"}  # the overview: managers
+MODE_PERMISSIONS = {"staff": "roster"}
 
 LOGIN = "login"
 """The mode of the login screen (start-up, idle lock, switch user): a stack of its own."""

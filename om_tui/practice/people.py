@@ -55,6 +55,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "my_hat": _EVERYONE,  # one's own hat: checklist, attestations
     "orders": _EVERYONE,  # one's orders and program steps; managers give and accept them
     "line": _EVERYONE,  # the communication line: filing items; managers and the owner route them
+    "overview": MANAGERS,  # the owner's overview (its figures open screens of their own rights)
     "stats": MANAGERS,  # the stat board and graphs
     "stats_edit": MANAGERS,  # typing stat values, overriding conditions
     "hats": MANAGERS,  # the hat editor; others' hats on My hat
