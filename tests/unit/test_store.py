@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sqlite3
 import stat
@@ -12,7 +13,7 @@ import pytest
 from peewee import Database, IntegrityError, SqliteDatabase
 
 import db
-from db import MODELS, Patient, Staff, StoreError, Visit, open_database
+from db import MODELS, Patient, Staff, StoreError, Visit, audit, open_database
 from db.store import MIGRATION_TABLE, MIGRATIONS
 
 
@@ -88,6 +89,32 @@ def test_reopening_keeps_data_and_does_not_migrate_again(db_path: Path) -> None:
             applied
         )
         assert _pragma(again, "foreign_keys") == 1
+    finally:
+        again.close()
+
+
+def test_a_database_a_migration_behind_gets_it_on_opening(db_path: Path) -> None:
+    """The newest migration undone by hand (as on a file from an older om-tui): opening
+    applies it, and the trail says so."""
+    first = open_database(db_path)
+    newest = max(p.stem for p in MIGRATIONS.glob("[0-9]*.py"))
+    assert newest == "0010_order_handover"  # this test undoes it: update both together
+    audit.drop_capture(first)
+    first.execute_sql('DROP TABLE "order_handover"')
+    first.execute_sql(f"DELETE FROM {MIGRATION_TABLE} WHERE name = ?", (newest,))
+    first.close()
+
+    again = open_database(db_path)
+    try:
+        assert "order_handover" in again.get_tables()
+        names = [r[0] for r in again.execute_sql(f"SELECT name FROM {MIGRATION_TABLE}")]
+        assert names.count(newest) == 1
+        migrations = [
+            json.loads(entry)["detail"]["applied"]
+            for (entry,) in again.execute_sql("SELECT entry FROM audit ORDER BY id")
+            if json.loads(entry)["action"] == "migrate"
+        ]
+        assert migrations[-1] == [newest]
     finally:
         again.close()
 
