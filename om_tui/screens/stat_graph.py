@@ -13,7 +13,7 @@ from textual.widgets import Footer, Static
 
 from om_tui.messages import DataChanged
 from om_tui.practice.stats import StatError
-from om_tui.widgets.stat_graph import LEGEND, StatGraph
+from om_tui.widgets.stat_graph import LEGEND, SO_FAR, StatGraph
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
@@ -44,7 +44,7 @@ class StatGraphScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield StatGraph(id="graph")
-        yield Static(LEGEND + "   — quota line in blue", id="graph-legend")
+        yield Static(id="graph-legend")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -62,6 +62,13 @@ class StatGraphScreen(Screen[None]):
             return
         span = f"{len(weeks)} weeks" if self._span == "all" else f"{self._span} weeks"
         flipped = " (down is good: drawn flipped, up is better)" if not stat.up_is_good else ""
+        in_progress = bool(weeks) and self.om.stats.in_progress(weeks[-1])
+        legend = LEGEND
+        if in_progress:
+            legend += f"   {SO_FAR} this week so far"
+        if stat.quota is not None:
+            legend += "   — quota (blue)"
+        self.query_one("#graph-legend", Static).update(legend)
         self.query_one(StatGraph).show(
             f"{stat.name} — {span}{flipped}",
             weeks,
@@ -70,6 +77,7 @@ class StatGraphScreen(Screen[None]):
             up_is_good=stat.up_is_good,
             quota=stat.quota,
             scale=(stat.scale_bottom, stat.scale_top),
+            in_progress=in_progress,
         )
 
     def action_span(self, span: str) -> None:

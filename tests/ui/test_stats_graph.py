@@ -83,6 +83,9 @@ async def test_a_stats_graph_over_13_26_52_weeks_and_all_of_it(stats_demo: Pract
         )
         legend = str(app.screen.query_one("#graph-legend").render())
         assert legend.startswith("P Power  A Affluence  N Normal")
+        # Wednesday: the week ending Thursday is drawn apart, its figure so far, unjudged.
+        assert "… this week so far" in legend
+        assert plot_text(pilot).count("…") == 1
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, StatsScreen)
