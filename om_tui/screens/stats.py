@@ -151,14 +151,17 @@ class StatsScreen(Screen[None]):
         self._show_detail()
 
     def _cells(self, row: StatRow) -> list[Text | str]:
+        # A week in progress (the title says "so far") is no drop yet: dim, never bold.
+        in_progress = self._week is not None and self.om.stats.in_progress(self._week)
+        trend = Text(sparkline(row.series, row.up_is_good))
+        if in_progress and trend:
+            trend.stylize("dim", len(trend) - 1)  # its bar: the figure so far
         change = row.change
         if change is None:
             shown_change = Text("—")
         else:
             better = change if row.up_is_good else -change
             arrow = "▲" if change > 0 else "▼" if change < 0 else "="
-            # A week in progress (the title says "so far") is no drop yet: dim, never bold.
-            in_progress = self._week is not None and self.om.stats.in_progress(self._week)
             style = "dim" if in_progress else "bold" if abs(better) > 25 else ""
             shown_change = Text(
                 f"{arrow} {abs(change):.0f}%" if abs(change) != float("inf") else f"{arrow} new",
@@ -173,7 +176,7 @@ class StatsScreen(Screen[None]):
                 this,
                 last,
                 shown_change,
-                sparkline(row.series, row.up_is_good),
+                trend,
                 self._condition_text(row),
             ]
         name = row.name if len(row.name) <= COMPACT_NAME else row.name[: COMPACT_NAME - 1] + "…"
@@ -183,7 +186,7 @@ class StatsScreen(Screen[None]):
             this.replace(" min", "m").replace(" (missing)", "?"),
             last.replace(" min", "m").replace(" (missing)", "?"),
             shown_change,
-            sparkline(row.series, row.up_is_good),
+            trend,
             self._condition_text(row),
         ]
 
@@ -245,7 +248,7 @@ class StatsScreen(Screen[None]):
             parts.append(f"quota {format_value(row.quota, row.unit)}")
         parts.append("up is good" if row.up_is_good else "down is good")
         if row.notes[-1]:
-            parts.append(f"this week {row.notes[-1]}")
+            parts.append(f"this week: no value, {row.notes[-1]}")
         if row.override is not None:
             computed = row.computed_condition
             was = CONDITION_LABELS[computed] if computed else "—"

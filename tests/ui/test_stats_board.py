@@ -96,7 +96,7 @@ async def test_the_board_lists_every_active_stat_worst_condition_first(
         per_visit_key = str(Stat.get(Stat.short_name == "per_visit").id)
         found.move_cursor(row=found.get_row_index(per_visit_key), animate=False)
         await pilot.pause()
-        assert "this week missing: collections" in static_text(pilot, "#stats-detail")
+        assert "this week: no value, missing: collections" in static_text(pilot, "#stats-detail")
 
 
 async def test_s_toggles_between_worst_first_and_the_stats_own_order(stats_demo: Practice) -> None:
