@@ -8,7 +8,6 @@ import logging
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
-from weakref import WeakKeyDictionary
 
 from peewee import Database, OperationalError
 from textual import events, on, work
@@ -206,6 +205,10 @@ class OmTuiApp(App[None]):
         login: bool = False,
         user: str | None = None,
     ) -> None:
+        self._changes = 0
+        """How many changes of the database this terminal has announced."""
+        self._left_at: dict[str, int] = {}
+        """Each main screen not shown: the changes announced when it was left."""
         super().__init__()
         self.database = database
         self.clock: Clock = clock or SystemClock()
@@ -230,10 +233,6 @@ class OmTuiApp(App[None]):
         self.add_mode(LOGIN, lambda: LoginScreen(self._login_request))
         self.patients = PatientIndex()
         self.watcher = watcher or watcher_for(database)
-        self._changes = 0
-        """How many changes of the database this terminal has announced."""
-        self._heard: WeakKeyDictionary[Screen[Any], int] = WeakKeyDictionary()
-        """The changes each screen has been told of: a main screen not shown was not."""
         self.undo_stack: list[Change] = []
         """What this terminal changed, newest last: `u` takes back the newest."""
 
@@ -288,20 +287,10 @@ class OmTuiApp(App[None]):
             return
         self._changes += 1
         for screen in self.screen_stack:
-            self._heard[screen] = self._changes
             screen.post_message(DataChanged())
         # `om-tui settings idle-lock` on any terminal reaches the ones already logged in.
         self._idle_minutes = idle_lock_minutes(self.database)
         self._announce_urgent()
-
-    def _tell_of_changes(self) -> None:
-        """The screens shown (a main screen and its dialogs) hear of the changes they have
-        not: those announced while another main screen was shown. A screen not seen before
-        is new, and has read them."""
-        for screen in self.screen_stack:
-            if self._heard.setdefault(screen, self._changes) != self._changes:
-                self._heard[screen] = self._changes
-                screen.post_message(DataChanged())
 
     def _announce_urgent(self) -> None:
         """Tell the owner logged in here of each urgent item filed since the last look."""
@@ -351,9 +340,12 @@ class OmTuiApp(App[None]):
                     severity="warning",
                 )
             return AwaitMount(self.screen, [])
-        self._tell_of_changes()  # the screens left: what they have heard, kept
+        self._left_at[self.current_mode] = self._changes
         mounted = super().switch_mode(mode)
-        self._tell_of_changes()
+        if self._left_at.pop(mode, self._changes) != self._changes:
+            # Changes announced while another main screen was shown went to that one.
+            for screen in self.screen_stack:
+                screen.post_message(DataChanged())
         return mounted
 
     def lock_if_idle(self) -> None:
@@ -438,6 +430,7 @@ class OmTuiApp(App[None]):
         if not isinstance(base_screen, str):
             base_screen = _styled_as_the_app(base_screen)
         super().add_mode(mode, base_screen)
+        self._left_at.pop(mode, None)  # made anew when shown: it reads what there is
 
     def action_switch_user(self) -> None:
         """Log out; the login screen asks who is next."""

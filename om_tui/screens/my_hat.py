@@ -97,6 +97,8 @@ class MyHatScreen(Screen[None]):
         """Last period's items ticked late here today. The practice's list leaves them out;
         the person expects to see their tick, and may take it back today."""
         self._styles: dict[str, Style] = {}
+        self._shown_for: int | None = None
+        """Whose hat is shown: the app's choice (Orders' "whose" sets it too) may move on."""
 
     @property
     def om(self) -> OmTuiApp:
@@ -157,7 +159,12 @@ class MyHatScreen(Screen[None]):
                 )
             }
         self._hat = hat
+        self._shown_for = self.om.person_id
         self._show()
+
+    def on_screen_resume(self) -> None:
+        if self._shown_for != self.om.person_id:  # another person chosen on Orders
+            self.reload()
 
     def _show(self) -> None:
         """Draw the list, keeping the cursor on the same line (or near where it was)."""

@@ -131,6 +131,8 @@ class OrdersScreen(OrdersView):
         self._mine: MyOrders | None = None
         self._all: OrdersBoard | None = None
         self._lines: dict[str, Line] = {}
+        self._shown_for: int | None = None
+        """Whose orders are shown: the app's choice (My hat's "whose" sets it too) may move on."""
 
     @property
     def showing_board(self) -> bool:
@@ -175,7 +177,12 @@ class OrdersScreen(OrdersView):
                 except OrderError as refusal:  # taken off the staff list elsewhere
                     self.om.person_id = None
                     self.notify(str(refusal), severity="warning")
+        self._shown_for = self.om.person_id
         self._show()
+
+    def on_screen_resume(self) -> None:
+        if not self.showing_board and self._shown_for != self.om.person_id:
+            self.reload()  # another person chosen on My hat
 
     def _show(self) -> None:
         listing = self.query_one("#orders", OptionList)

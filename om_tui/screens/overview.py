@@ -264,7 +264,11 @@ class OverviewScreen(Screen[None]):
             self._fill()
 
     def on_screen_resume(self) -> None:
-        # Changes announced while another main screen was shown: the app tells of them.
+        # Changes announced while another main screen was shown: the app tells of them,
+        # after this; a reading due meanwhile is started once they have been heard.
+        self.call_later(self._reload_if_stale)
+
+    def _reload_if_stale(self) -> None:
         if self._stale:
             self.reload()
 

@@ -15,7 +15,7 @@ from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
-from db.models import Staff
+from db.models import Staff, Stage
 from om_tui.app import OmTuiApp
 from om_tui.practice.people import People, give_pin_to_those_without, set_idle_lock
 from om_tui.screens.board import FlowBoardScreen
@@ -24,7 +24,7 @@ from om_tui.screens.login import LoginScreen
 from om_tui.screens.my_hat import MyHatScreen
 
 from .conftest import Practice
-from .helpers import board, cell, notices, paste, settle
+from .helpers import board, cell, notices, paste, settle, stage
 
 PIN = "1234"
 
@@ -256,6 +256,29 @@ async def test_ten_idle_minutes_lock_the_screen_and_the_same_person_goes_on(
         await type_pin(pilot)
         assert isinstance(app.screen, FlowBoardScreen)
         assert board(pilot).cursor_row == 1  # her screen as she left it
+
+
+async def test_a_change_made_while_locked_is_on_the_board_after_the_pin(
+    demo_pins: Practice,
+) -> None:
+    app = demo_pins.app(staff_id=staff("Jenny Ortiz"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        at_login(pilot)
+        [row] = [r for r in demo_pins.flow().board().rows if r.stage == Stage.SCHEDULED][:1]
+
+        def check_in_elsewhere() -> None:
+            with demo_pins.database.connection_context():
+                demo_pins.flow().check_in(row.patient_id, row.appointment_id)
+
+        await asyncio.to_thread(check_in_elsewhere)  # its own connection: another terminal
+        app.check_for_changes()  # announced to the login screen, the one shown
+        await settle(pilot)
+        await log_in(pilot, "Jenny Ortiz")
+        assert isinstance(app.screen, FlowBoardScreen)
+        assert stage(pilot, f"a{row.appointment_id}") == "Arrived"
 
 
 async def test_the_idle_time_is_the_practices_setting(demo_pins: Practice) -> None:

@@ -356,6 +356,33 @@ async def test_my_orders_asks_whose_when_nobody_is_named(stats_demo: Practice) -
         assert static_text(pilot, "#orders-title").startswith("Orders · the board")
 
 
+async def test_whose_orders_follows_whose_hat_chosen_on_my_hat(stats_demo: Practice) -> None:
+    """One "whose" for the terminal: Tom's hat chosen on My hat, Orders shows Tom's."""
+    names = [name for _, name in orders_as(stats_demo, "Karen Miles").people()]
+    app = app_as(stats_demo, None)
+    async with app.run_test(size=(120, 34)) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press(str(names.index("Karen Miles") + 1))
+        await settle(pilot)
+        assert static_text(pilot, "#orders-title").startswith("Orders · Karen Miles")
+
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        hats_names = [name for _, name in app.hats.people()]
+        await pilot.press(str(hats_names.index("Tom Becker") + 1))
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        assert static_text(pilot, "#orders-title").startswith("Orders · Tom Becker")
+        assert line_of("Count the supply closet; list what to order") in lines(pilot)
+
+
 # -- programs -------------------------------------------------------------------------------
 
 
