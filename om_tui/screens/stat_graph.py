@@ -13,7 +13,8 @@ from textual.widgets import Footer, Static
 
 from om_tui.messages import DataChanged
 from om_tui.practice.stats import StatError
-from om_tui.widgets.stat_graph import LEGEND, SO_FAR, StatGraph
+from om_tui.screens.stats import format_value
+from om_tui.widgets.stat_graph import LEGEND, StatGraph
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
@@ -52,23 +53,32 @@ class StatGraphScreen(Screen[None]):
 
     @on(DataChanged)
     def draw(self) -> None:
+        stats = self.om.stats
+        week = self._week or stats.this_week()
+        # A week in progress is not drawn (its figure so far would read as a drop, and
+        # squeeze the weeks that ended into a corner): the legend gives it.
+        in_progress = stats.in_progress(week)
+        wanted = SPANS[self._span]
         try:
-            stat, weeks, values, found = self.om.stats.graph(
-                self._stat_id, SPANS[self._span], self._week
+            stat, weeks, values, found = stats.graph(
+                self._stat_id, wanted + 1 if wanted and in_progress else wanted, week
             )
         except StatError as error:
             self.notify(str(error), severity="warning")
             self.app.pop_screen()
             return
+        so_far: str | None = None
+        if in_progress and weeks:
+            so_far = format_value(values[-1], stat.unit)
+            weeks, values, found = weeks[:-1], values[:-1], found[:-1]
         span = f"{len(weeks)} weeks" if self._span == "all" else f"{self._span} weeks"
         flipped = " (down is good: drawn flipped, up is better)" if not stat.up_is_good else ""
-        in_progress = bool(weeks) and self.om.stats.in_progress(weeks[-1])
-        legend = LEGEND
-        if in_progress:
-            legend += f"   {SO_FAR} this week so far"
+        notes = []
+        if so_far is not None:
+            notes.append(f"This week so far: {so_far} (not drawn: it has not ended)")
         if stat.quota is not None:
-            legend += "   — quota (blue)"
-        self.query_one("#graph-legend", Static).update(legend)
+            notes.append(f"Blue line: the quota, {format_value(stat.quota, stat.unit)}")
+        self.query_one("#graph-legend", Static).update("\n".join([LEGEND, " · ".join(notes)]))
         self.query_one(StatGraph).show(
             f"{stat.name} — {span}{flipped}",
             weeks,
@@ -77,7 +87,6 @@ class StatGraphScreen(Screen[None]):
             up_is_good=stat.up_is_good,
             quota=stat.quota,
             scale=(stat.scale_bottom, stat.scale_top),
-            in_progress=in_progress,
         )
 
     def action_span(self, span: str) -> None:

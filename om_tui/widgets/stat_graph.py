@@ -25,8 +25,6 @@ MARKS: dict[Condition, tuple[str, str]] = {
     Condition.NON_EXISTENCE: ("X", "red"),
 }
 LEGEND = "  ".join(f"{mark} {CONDITION_LABELS[c]}" for c, (mark, _) in MARKS.items())
-SO_FAR = "…"
-"""The mark of a week in progress: its figure so far, not yet judged, on a dotted line."""
 
 
 class StatGraph(PlotextPlot):
@@ -49,16 +47,13 @@ class StatGraph(PlotextPlot):
         up_is_good: bool = True,
         quota: float | None = None,
         scale: tuple[float | None, float | None] = (None, None),
-        in_progress: bool = False,
     ) -> None:
-        """`in_progress`: the last week has not ended; its figure so far is drawn apart."""
         plt = self.plt
         plt.clear_figure()
         plt.title(title)
         xs = list(range(1, len(weeks) + 1))
-        ended = len(values) - 1 if in_progress and values else len(values)
         run: list[tuple[int, float]] = []
-        for x, value in [*zip(xs[:ended], values[:ended], strict=True), (0, None)]:
+        for x, value in [*zip(xs, values, strict=True), (0, None)]:
             if value is None:  # a gap: the line stops, it does not drop to zero
                 if run:
                     plt.plot([p[0] for p in run], [p[1] for p in run], marker="braille")
@@ -75,12 +70,6 @@ class StatGraph(PlotextPlot):
                 plt.scatter(
                     [p[0] for p in points], [p[1] for p in points], marker=mark, color=colour
                 )
-        so_far = values[ended] if ended < len(values) else None
-        if so_far is not None:
-            before = values[ended - 1] if ended > 0 else None
-            if before is not None:
-                plt.plot([xs[ended - 1], xs[ended]], [before, so_far], marker="dot", color="gray")
-            plt.scatter([xs[ended]], [so_far], marker=SO_FAR, color="gray")
         if quota is not None:
             plt.hline(quota, "blue")
         known = [v for v in values if v is not None]
@@ -90,7 +79,7 @@ class StatGraph(PlotextPlot):
             high = top if top is not None else max(known, default=1.0)
             plt.ylim(low, high)
         if not up_is_good:
-            plt.yreverse()
+            plt.yreverse(True)  # plotext: without an argument it leaves the axis as it is
         step = max(len(weeks) // 8, 1)
         ticks = xs[::step]
         plt.xticks([float(x) for x in ticks], [f"{weeks[x - 1]:%m/%d}" for x in ticks])

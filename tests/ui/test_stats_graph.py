@@ -1,7 +1,8 @@
 """A stat's graph: Enter (or "g") on the stat board; 1–4 choose 13, 26, 52 weeks or all of it.
 
 The demo's stats have two years of weekly history: "all" of Patient visits is the 104
-weeks before this one (ending 19 November 2026), and this one.
+weeks before this one (ending 19 November 2026); this one, in progress on the demo's
+Wednesday, is not drawn: the legend gives its figure so far.
 """
 
 from __future__ import annotations
@@ -64,9 +65,9 @@ async def test_a_stats_graph_over_13_26_52_weeks_and_all_of_it(stats_demo: Pract
 
         assert await span(pilot, "2") == ("26", "Patient visits — 26 weeks")
         assert await span(pilot, "3") == ("52", "Patient visits — 52 weeks")
-        # The first tick is the first week shown: 51 weeks before the week ending 19 Nov 2026.
-        assert "11/27" in plot_text(pilot).splitlines()[-1]
-        assert await span(pilot, "4") == ("all", "Patient visits — 105 weeks")
+        # The weeks that ended: the first tick is 51 weeks before the one ending 12 Nov 2026.
+        assert "11/20" in plot_text(pilot).splitlines()[-1]
+        assert await span(pilot, "4") == ("all", "Patient visits — 104 weeks")
         assert await span(pilot, "1") == ("13", "Patient visits — 13 weeks")
 
         await pilot.press("escape")
@@ -83,9 +84,13 @@ async def test_a_stats_graph_over_13_26_52_weeks_and_all_of_it(stats_demo: Pract
         )
         legend = str(app.screen.query_one("#graph-legend").render())
         assert legend.startswith("P Power  A Affluence  N Normal")
-        # Wednesday: the week ending Thursday is drawn apart, its figure so far, unjudged.
-        assert "… this week so far" in legend
-        assert plot_text(pilot).count("…") == 1
+        # Wednesday: the week ending Thursday has not ended: not drawn, its figure given.
+        assert legend.splitlines()[1] == "This week so far: 6 (not drawn: it has not ended)"
+        # Down is good: the fewest no-shows at the top.
+        scale = [
+            float(line.split("┤")[0]) for line in plot_text(pilot).splitlines() if "┤" in line
+        ]
+        assert scale == sorted(scale)
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, StatsScreen)
