@@ -269,12 +269,12 @@ class Assignee:
 class Handover:
     """An order given to someone else: whose it was, by whom, when; given on past its due?"""
 
-    was: str  # the person's name, or the post's title
+    was: str | None  # "Tom Becker", "the Receptionist hat"; None: a hat since removed
     by: str
     at: dt.datetime  # aware, UTC
     due_on: dt.date
     due_time: str | None
-    missed: bool  # its deadline had passed: a miss of whose it was
+    missed: bool  # given on past its deadline: a miss of whose it was (there on the day)
 
 
 @dataclass(frozen=True)
@@ -621,9 +621,9 @@ class Orders:
             if handover.from_staff_id is not None:
                 was = names[handover.from_staff_id]
             elif handover.from_post_id is not None:
-                was = titles[handover.from_post_id]
+                was = f"the {titles[handover.from_post_id]} hat"
             else:
-                was = "a hat since removed"
+                was = None
             handed[handover.order_id].append(
                 Handover(
                     was=was,
@@ -962,11 +962,15 @@ class Orders:
                 raise OrderError(f"The order is {whom}'s already: nothing was changed.")
             self._check_assignee(to_staff, to_post)
             fields: dict[Any, Any] = {Order.to_staff: to_staff, Order.to_post: to_post}
-            missed = self.deadline(order.due_on, order.due_time) <= self.clock.now()
+            overdue = self.deadline(order.due_on, order.due_time) <= self.clock.now()
+            # Missed by whose it was: not by someone who had left before it fell due.
+            missed = overdue and (
+                order.to_staff_id is None or self._there_on(order.to_staff_id, order.due_on)
+            )
             if due is not None:
                 self.check_due(*due)
                 fields.update({Order.due_on: due[0], Order.due_time: due[1]})
-            elif order.status == OrderStatus.OPEN and missed:
+            elif order.status == OrderStatus.OPEN and overdue:
                 raise OrderError(
                     f"It was due {due_text(order.due_on, order.due_time, self.today())}: give "
                     "it a new due as well. Nothing was changed."
@@ -995,6 +999,17 @@ class Orders:
                 missed=missed,
             )
             return self.order(order_id)
+
+    def _there_on(self, person_id: int, day: dt.date) -> bool:
+        """Was the person with the practice on `day`? Those still here are; one who has
+        left was while they held a hat (the roster ends their hats as they leave)."""
+        person = Staff.get_by_id(person_id)
+        if person.active:
+            return True
+        held = HatHolder.select(HatHolder.since, HatHolder.until).where(
+            HatHolder.staff == person_id
+        )
+        return any(_in_force(h.since, h.until, day) for h in held)
 
     def _check_issuer(self, actor: Staff, order: Order, doing: str) -> None:
         if actor.id != order.issued_by_id and not may_manage(actor.role):

@@ -456,12 +456,12 @@ class OrdersScreen(OrdersView):
             if line.remark:
                 text.append(f": “{line.remark}”")
         for handover in line.handovers:
-            due = due_text(handover.due_on, handover.due_time, self.orders.today())
-            missed = f", missed (due {due})" if handover.missed else ""
-            text.append(
-                f"\nGiven on by {handover.by} {when(handover.at)}: {handover.was}'s before{missed}",
-                style=muted,
-            )
+            was = handover.was or "a hat since removed"
+            said = f"\nReassigned by {handover.by} {when(handover.at)} from {was}"
+            if handover.missed:
+                due = due_text(handover.due_on, handover.due_time, self.orders.today())
+                said += f": missed by then (due {due})"
+            text.append(said, style=muted)
         if line.status == OrderStatus.OPEN and line.to.stranded:
             text.append(f"\n{self._stranded(line)}", style=self._styles["late"])
         text.append(f"\n{self._what_keys(line)}", style=muted)

@@ -737,6 +737,6 @@ async def test_an_overdue_order_given_to_someone_else_asks_for_a_new_due(
         put_cursor(pilot, f"order-{late.id}")
         await settle(pilot)
         assert (
-            f"Given on by Karen Miles 10:07: {late.to.label}'s before, missed (due "
+            f"Reassigned by Karen Miles 10:07 from {late.to.label}: missed by then (due "
             in static_text(pilot, "#orders-detail")
         )

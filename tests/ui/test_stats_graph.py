@@ -87,9 +87,7 @@ async def test_a_stats_graph_over_13_26_52_weeks_and_all_of_it(stats_demo: Pract
         # Wednesday: the week ending Thursday has not ended: not drawn, its figure given.
         assert legend.splitlines()[1] == "This week so far: 6 (not drawn: it has not ended)"
         # Down is good: the fewest no-shows at the top.
-        scale = [
-            float(line.split("┤")[0]) for line in plot_text(pilot).splitlines() if "┤" in line
-        ]
+        scale = [float(line.split("┤")[0]) for line in plot_text(pilot).splitlines() if "┤" in line]
         assert scale == sorted(scale)
         await pilot.press("escape")
         await settle(pilot)

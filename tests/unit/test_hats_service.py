@@ -142,7 +142,7 @@ def test_a_hat_whose_order_was_given_on_goes_unless_its_holders_missed_it(
     office: Office,
 ) -> None:
     """Given on in time, an order was never the hat's to miss: the hat may go (its
-    handover says "a hat since removed"). Given on overdue, the miss is its holders'."""
+    handover no longer names it). Given on overdue, the miss is its holders'."""
     orders = Orders(office.hats.database, office.clock, office.hats.settings, office.manager)
     brochures = orders.issue("Restock the brochures", TODAY, to_post=office.reception)
     late = orders.issue("Call the printer", TODAY, "11:00", to_post=office.reception)
@@ -151,7 +151,7 @@ def test_a_hat_whose_order_was_given_on_goes_unless_its_holders_missed_it(
     orders.reassign(brochures, to_staff=office.desk)
     office.clock.set(local(12, 0))
     moved = orders.reassign(late, to_post=courier, due=(TODAY, "17:00"))  # 11:00 passed
-    assert [(h.was, h.missed) for h in moved.handovers] == [("Receptionist", True)]
+    assert [(h.was, h.missed) for h in moved.handovers] == [("the Receptionist hat", True)]
     for holder in (office.desk, office.other_desk):
         office.hats.remove_holder(office.reception, holder)
     with pytest.raises(HatError, match="has 1 past order on record: its history is kept"):
@@ -161,7 +161,7 @@ def test_a_hat_whose_order_was_given_on_goes_unless_its_holders_missed_it(
     orders.reassign(late, to_staff=office.other_desk)  # in time for 17:00: no miss
     office.hats.delete_post(courier)
     assert Post.get_or_none(Post.id == courier) is None
-    assert [h.was for h in orders.order(late).handovers] == ["Receptionist", "a hat since removed"]
+    assert [h.was for h in orders.order(late).handovers] == ["the Receptionist hat", None]
 
 
 def test_a_hat_with_open_program_steps_is_kept_until_they_go_elsewhere(office: Office) -> None:

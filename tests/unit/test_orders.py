@@ -686,6 +686,28 @@ def test_an_overdue_order_given_to_someone_else_needs_a_new_due(office: Office) 
     assert karen.compliance(day(16), day(23)).practice == Tally()  # cancelled: no one's
 
 
+def test_an_order_of_someone_who_left_before_its_due_is_no_miss_of_theirs(
+    office: Office,
+) -> None:
+    """Tom held a hat until he left: orders due after are given on without a miss of his;
+    one due while he was still here, and missed, stays his."""
+    karen = office.orders(office.manager)
+    HatHolder.create(post=office.empty_post, staff=office.tom, since=day(1))
+    before = karen.issue("File the mail", day(18), "17:00", to_staff=office.tom)
+    after = karen.issue("Return the keys", day(20), "17:00", to_staff=office.tom)
+    office.clock.advance(days=2)  # Friday the 20th, 10:00: the 18th's order is missed
+    Staff.update(active=False).where(Staff.id == office.tom).execute()
+    HatHolder.update(until=day(19)).where(HatHolder.staff == office.tom).execute()
+    office.clock.advance(days=1)  # Saturday: both overdue, Tom gone since Thursday
+    new_due = (day(23), "12:00")
+    [missed] = karen.reassign(before, to_staff=office.jenny, due=new_due).handovers
+    [gone] = karen.reassign(after, to_staff=office.jenny, due=new_due).handovers
+    assert (missed.missed, gone.missed) == (True, False)
+    week = karen.compliance(day(16), day(22))
+    assert week.of(office.tom) == Tally(due=1)  # the 18th's, not the 20th's
+    assert week.practice == Tally(due=1)
+
+
 def test_an_order_given_on_before_its_due_leaves_no_miss(office: Office) -> None:
     karen = office.orders(office.manager)
     keys = karen.issue("Return the keys", day(19), "17:00", to_staff=office.tom)
