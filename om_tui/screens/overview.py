@@ -573,64 +573,71 @@ class OverviewScreen(Screen[None]):
         self._show_detail()
 
     def _show_detail(self) -> None:
-        self.query_one("#overview-detail", Static).update(self._describe())
+        """What Enter opens first (at 80 columns the line is cut), then what the figure is."""
+        described = self._describe()
+        line = Text()
+        if described is not None:
+            opens, said = described
+            line.append(f"Enter: {opens}", style="bold")
+            if said:
+                line.append(f" · {said}")
+        self.query_one("#overview-detail", Static).update(line)
 
-    def _describe(self) -> str:
-        """A line on the figure under the cursor: what it is, and what Enter opens."""
+    def _describe(self) -> tuple[str, str] | None:
+        """The figure under the cursor: what Enter opens, and what it is."""
         overview = self._overview
         focused = self.focused
         if overview is None or focused is None:
-            return ""
+            return None
         if isinstance(focused, Figure):
             key = (focused.id or "").removeprefix("figure-")
-            said = FIGURE_WORDS.get(key, "")
-            return f"{said} Enter: the board."
+            return "the board", FIGURE_WORDS.get(key, "")
         option = focused.highlighted_option if isinstance(focused, OptionList) else None
         target = option.id if option is not None else None
         if target is None:
-            return ""
+            return None
         kind, _, number = target.partition("-")
         if kind in ("stat", "main"):
             figure = next((f for f in overview.stats if str(f.stat_id) == number), None)
-            return self._describe_stat(figure, overview) if figure else ""
+            return ("its graph", self._describe_stat(figure, overview)) if figure else None
         if kind == "person":
             person = next((p for p in overview.compliance if str(p.person_id) == number), None)
             if person is None:
-                return ""
+                return None
             tally = person.tally
-            return (
+            return "the items", (
                 f"{person.name}: {tally.on_time} of {tally.due} items on time this week, "
-                f"{tally.late} late, {tally.missed} not done. Enter: the items."
+                f"{tally.late} late, {tally.missed} not done."
             )
         if kind == "order":
             order = next((o for o in overview.overdue_orders if str(o.id) == number), None)
             if order is None:
-                return ""
+                return None
             chased = f", chased {order.chased}×" if order.chased else ""
-            return f"From {order.issued_by} to {order.to.label}{chased}. Enter: the orders board."
+            return "the orders board", f"From {order.issued_by} to {order.to.label}{chased}."
         if kind == "item":
             item = next((i for i in overview.for_owner if str(i.id) == number), None)
             if item is None:
-                return ""
+                return None
             urgent = "Urgent · " if item.urgent else ""
             said = f"{item.kind_title} from {item.sender} · {item.priority} priority"
-            return f"{urgent}{said}. Enter: answer it."
+            return "answer it", f"{urgent}{said}."
         if kind == "program":
             program = next((p for p in overview.programs if str(p.id) == number), None)
             if program is None:
-                return ""
+                return None
             progress = program.progress
             overdue = f", {progress.overdue} overdue" if progress.overdue else ""
             done = f"{progress.done} of {progress.total} steps done{overdue}"
-            return f"{program.name}: {done}. Enter: its steps."
+            return "its steps", f"{program.name}: {done}."
         return {
-            "everyone": "Every holder's items this week: done on time ÷ due. Enter: compliance.",
-            "stats": "Enter: the stat board.",
-            "main": "Enter: the stat board.",
-            "line": "Enter: the line.",
-            "orders": "Enter: the orders board.",
-            "programs": "Enter: the programs.",
-        }.get(target, "")
+            "everyone": ("compliance", "Every holder's items this week: done on time ÷ due."),
+            "stats": ("the stat board", ""),
+            "main": ("the stat board", ""),
+            "line": ("the line", ""),
+            "orders": ("the orders board", ""),
+            "programs": ("the programs", ""),
+        }.get(target)
 
     def _describe_stat(self, figure: StatFigure, overview: Overview) -> str:
         condition = CONDITION_LABELS[figure.condition] if figure.condition else "no condition yet"
@@ -640,7 +647,7 @@ class OverviewScreen(Screen[None]):
         on_before = f", {change} on the week before" if change else ""
         return (
             f"{figure.name} ({figure.post or 'no post'}): {condition}{by}, week ending "
-            f"{overview.judged_week:%d %b}: {value}{on_before}. Enter: its graph."
+            f"{overview.judged_week:%d %b}: {value}{on_before}."
         )
 
     # -- moving between figures -------------------------------------------------------

@@ -381,3 +381,9 @@ async def test_the_overview_fits_a_small_terminal(stats_demo: Practice) -> None:
         assert pilot.app.screen.query_one("#overview-today").region.height == 3
         assert figure(pilot, "longest").startswith("Longest ")
         assert Staff.get(Staff.name == "Dr. Sarah Chen").role == Role.OWNER
+        # The line below says first what Enter opens: at 80 columns its end is cut.
+        detail = static_text(pilot, "#overview-detail")
+        assert detail.startswith("Enter: the board · In the office now: arrived, roomed")
+        panel(pilot, "stats").enter_from(1)
+        await pilot.pause()
+        assert static_text(pilot, "#overview-detail").startswith("Enter: its graph · ")
