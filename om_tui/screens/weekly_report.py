@@ -74,7 +74,9 @@ class WeeklyReportScreen(Dialog[Path | None]):
             yield Label("Enter write · Tab next field · Esc cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.query_one("#report-path", Input).focus()
+        # The fields top down, each wholly selected as it is reached: a day typed replaces
+        # the week, a path the suggestion. Enter on any writes.
+        self.query_one("#report-week", Input).focus()
 
     @on(Input.Changed)
     def _edited(self) -> None:

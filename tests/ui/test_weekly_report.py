@@ -41,10 +41,12 @@ async def test_the_palette_writes_the_report_where_it_is_told(
         # Wednesday 18 November: the last week that ended is the one ending Thursday 12th.
         assert week.value == "2026-11-12"
         assert path.value.endswith("weekly-report-2026-11-12.html")
-        assert app.screen.focused is path
+        assert app.screen.focused is week  # the fields top down
 
         target = tmp_path / "owner" / "week.html"
         target.parent.mkdir()
+        await pilot.press("tab", "tab")  # past the format, to where it is saved
+        assert app.screen.focused is path
         await paste(pilot, str(target))  # the whole suggestion is selected: replaced
         await pilot.press("enter")
         await settle(pilot)
@@ -61,11 +63,11 @@ async def test_the_suggested_name_follows_the_week_and_the_format(office: Practi
         app.action_weekly_report()
         await pilot.pause()
         path = app.screen.query_one("#report-path", Input)
-        await pilot.press("shift+tab")  # to the format
+        await pilot.press("tab")  # to the format
         await pilot.press("m")
         await pilot.pause()
         assert path.value.endswith("weekly-report-2026-11-12.md")
-        await pilot.press("shift+tab")  # to the week: any day of it names it
+        await pilot.press("shift+tab")  # back to the week: any day of it names it
         await paste(pilot, "2026-11-02")
         assert path.value.endswith("weekly-report-2026-11-05.md")
 
@@ -75,6 +77,7 @@ async def test_enter_on_the_format_writes_the_report(office: Practice, tmp_path:
     async with app.run_test(size=(140, 40)) as pilot:
         app.action_weekly_report()
         await pilot.pause()
+        await pilot.press("tab", "tab")
         await paste(pilot, str(tmp_path / "week.md"))
         await pilot.press("shift+tab", "m")  # to the format: Markdown
         await pilot.press("enter")
@@ -91,6 +94,7 @@ async def test_a_folder_that_does_not_exist_keeps_the_dialog_open(
         app.action_weekly_report()
         await pilot.pause()
         target = tmp_path / "nowhere" / "week.html"
+        await pilot.press("tab", "tab")
         await paste(pilot, str(target))
         await pilot.press("enter")
         await settle(pilot)
@@ -113,6 +117,7 @@ async def test_a_week_not_begun_or_not_a_date_is_said_under_the_form(
     async with app.run_test(size=(140, 40)) as pilot:
         app.action_weekly_report()
         await pilot.pause()
+        await pilot.press("tab", "tab")
         await paste(pilot, str(tmp_path / "week.html"))
         await pilot.press("shift+tab", "shift+tab")
         await paste(pilot, "next week")
