@@ -462,7 +462,10 @@ class OverviewScreen(Screen[None]):
 
     def _fill_compliance(self, overview: Overview) -> None:
         first, last = overview.compliance_first, overview.compliance_last
-        span = f"{first:%a} {first.day}–{last:%a} {last.day} {last:%b}"
+        if first == last:  # the week's first day
+            span = f"so far today, {last:%a} {last.day} {last:%b}"
+        else:
+            span = f"{first:%a} {first.day}–{last:%a} {last.day} {last:%b}"
         title = Text.assemble(("Hats this week", "bold"), f" · {span}")
         theme = self.app.theme_variables
 

@@ -14,6 +14,7 @@ import io
 from typing import Any
 
 from rich.console import Console, RenderableType
+from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList
 
@@ -368,6 +369,14 @@ async def test_the_arrows_walk_the_figures_and_the_panels(stats_demo: Practice) 
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, FlowBoardScreen)
+
+
+async def test_on_a_weeks_first_day_hats_say_so_far_today(stats_demo: Practice) -> None:
+    stats_demo.clock.set(dt.datetime(2026, 11, 20, 16, 0, tzinfo=dt.UTC))  # Fri 10:00 local
+    async with owners_app(stats_demo).run_test(size=SIZE) as pilot:
+        await open_overview(pilot)
+        title = Text.from_markup(str(panel(pilot, "compliance").border_title)).plain
+        assert title == "Hats this week · so far today, Fri 20 Nov"
 
 
 async def test_the_overview_fits_a_small_terminal(stats_demo: Practice) -> None:
