@@ -16,6 +16,7 @@ from textual.widgets import Footer, Input, Label, Static
 from db.models import Stat, StatSource
 from om_tui.messages import DataChanged
 from om_tui.practice.stats import Reading, StatError, percent_change, read_value
+from om_tui.practice.words import counted
 from om_tui.screens.stats import format_value
 
 if TYPE_CHECKING:
@@ -47,6 +48,17 @@ class StatLine(Horizontal):
             return ""
         change = percent_change(self.last_week, value)
         return "level" if change == 0 else f"{'▲' if change > 0 else '▼'} {abs(change):.0f}%"
+
+
+def _heading(before: str, typed: str) -> Horizontal:
+    """The columns' names, above the stats: what is beside each, and what is typed."""
+    return Horizontal(
+        Label("Stat", classes="stat-name"),
+        Label(before, classes="stat-last"),
+        Label(typed, classes="stat-typed"),
+        Label("Change", classes="stat-note"),
+        classes="stat-line stat-heading",
+    )
 
 
 @dataclass(frozen=True)
@@ -111,16 +123,24 @@ class StatEntryScreen(Screen[None]):
             stats = [s for s in every if not s.daily]
             weeks = [self._week - dt.timedelta(weeks=1), self._week]
             values = stats_service.table(stats, weeks)
+            if stats:
+                await lines.mount(_heading("Last week", "This week"))
             await lines.mount_all(StatLine(s, values[s.id][0], values[s.id][1]) for s in stats)
             _, end = stats_service.weeks.bounds(self._week)
             when = f"week ending {self.om.practice.local(end):%a %d %b %Y %H:%M}"
-            other = f"  {len(daily)} daily stat(s): F5 to type them by day." if daily else ""
+            other = f"  {counted(len(daily), 'daily stat')}: F5 to type by day." if daily else ""
         else:
             stats = daily
             today = stats_service.day_values([s.id for s in stats], self._day)
             before = stats_service.day_values(
                 [s.id for s in stats], self._day - dt.timedelta(weeks=1)
             )
+            if stats:
+                await lines.mount(
+                    _heading(
+                        f"{self._day - dt.timedelta(weeks=1):%a %d %b}", f"{self._day:%a %d %b}"
+                    )
+                )
             await lines.mount_all(StatLine(s, before.get(s.id), today.get(s.id)) for s in stats)
             when = f"{self._day:%A %d %b %Y} (beside: the same day last week)"
             other = ""

@@ -13,6 +13,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from db.models import StatSource
 from om_tui.messages import DataChanged
 from om_tui.practice.stats import (
     CONDITION_LABELS,
@@ -273,7 +274,9 @@ class StatsScreen(Screen[None]):
         row = self._selected()
         post = self._post
         if post is None and row is not None and row.post:
-            post = next(((i, t) for i, t in self.om.stats.posts() if t == row.post), None)
+            # The post of the stat under the cursor, if it has stats to type; else all.
+            if any(r.post == row.post and r.source == StatSource.ENTERED for r in self._rows):
+                post = next(((i, t) for i, t in self.om.stats.posts() if t == row.post), None)
         self.app.push_screen(StatEntryScreen(post, self._week))
 
     def action_filter(self) -> None:

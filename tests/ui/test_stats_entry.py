@@ -123,6 +123,21 @@ async def test_a_posts_week_takes_the_digits_and_one_enter_per_stat(stats_demo: 
         assert board_cell(pilot, "per_visit", "this") == "$213.64"  # 23,500 / 110 visits
 
 
+async def test_e_on_a_post_with_nothing_to_type_opens_every_posts_grid(
+    stats_demo: Practice,
+) -> None:
+    """The Doctor's stats are computed or formulas: "e" on one opens all posts' typed
+    stats, not an empty grid; the columns say which is last week and which is typed."""
+    app = stats_demo.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_grid_by_keys(pilot, "visits")
+        assert "all posts" in static_text(pilot, "#entry-title")
+        assert "referrals" in [found.stat.short_name for found in lines(pilot)]
+        heading = app.screen.query_one(".stat-heading")
+        said = [str(label.render()) for label in heading.query(Label)]
+        assert said == ["Stat", "Last week", "This week", "Change"]
+
+
 async def test_bad_values_are_refused_inline_and_a_tenfold_jump_asks_first(
     stats_demo: Practice,
 ) -> None:
