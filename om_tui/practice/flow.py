@@ -446,11 +446,16 @@ class Flow:
         following = MAIN_LINE[MAIN_LINE.index(row.stage) + 1]
         return self.move(row, following)
 
-    def move(self, row: BoardRow, stage: Stage, room: int | None = None) -> Change:
+    def move(
+        self, row: BoardRow, stage: Stage, room: int | None = None, provider: int | None = None
+    ) -> Change:
         """Record that the visit entered `stage` now (a step on, or a side exit).
 
-        `room`, when given, is assigned in the same transaction (rooming a patient).
+        `room` or `provider`, when given, is assigned in the same transaction (rooming a
+        patient; a provider taking a walk-in who had none).
         """
+        if room is not None and provider is not None:
+            raise ValueError("a room or a provider, not both")
         with self.database.atomic():
             visit = self._visit_as_seen(row)
             if visit is None:
@@ -482,21 +487,23 @@ class Flow:
                 raise FlowError(f"{row.full_name} has not arrived; use No-show or Cancelled.")
             if stage in (Stage.NO_SHOW,) and row.stage != Stage.SCHEDULED:
                 raise FlowError(f"{row.full_name} has arrived, so is not a no-show.")
-            old_room = visit.room_id
-            if room is not None:
-                visit.room_id = room
+            field_name, model, value = (
+                ("room", Room, room) if room is not None else ("provider", Staff, provider)
+            )
+            old_value = getattr(visit, f"{field_name}_id")
+            if value is not None:
+                setattr(visit, f"{field_name}_id", value)
             event = self._add_event(visit, stage)
             description = f"{row.full_name}: {STAGE_LABELS[row.stage]} → {STAGE_LABELS[stage]}"
-            if room is None:
+            if value is None:
                 return Change(description, visit.id, event.id)
-            room_name = Room.get_by_id(room).name
             return Change(
-                f"{description}, {room_name}",
+                f"{description}, {model.get_by_id(value).name}",
                 visit.id,
                 event.id,
-                field_name="room",
-                old_value=old_room,
-                new_value=room,
+                field_name=field_name,
+                old_value=old_value,
+                new_value=value,
             )
 
     def step_back(self, row: BoardRow) -> Change:

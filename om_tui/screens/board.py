@@ -371,6 +371,9 @@ class FlowBoardScreen(Screen[None]):
         if row.stage == Stage.ARRIVED:
             self._pick_room(row, rooming=True)
             return
+        if row.stage == Stage.ROOMED and not row.provider:
+            self._pick_provider(row, seeing=True)  # a walk-in nobody took yet
+            return
         flow = self.om.flow
         self._apply(row, lambda: flow.advance(row))
 
@@ -424,19 +427,30 @@ class FlowBoardScreen(Screen[None]):
         if row.stage not in IN_OFFICE:
             self.notify(f"{row.full_name} is not in the office.", severity="warning")
             return
+        self._pick_provider(row, seeing=False)
+
+    def _pick_provider(self, row: BoardRow, *, seeing: bool) -> None:
+        """Choose the visit's provider; `seeing`: and move it on to With provider."""
         flow = self.om.flow
         choices = [Choice(staff_id, name) for staff_id, name in flow.providers()]
-        choices.append(Choice(None, "No provider"))
+        if seeing:
+            title = f"Who sees {row.full_name}?"
+            choices.append(Choice(None, "Not said (just mark with provider)"))
+        else:
+            title = f"Provider for {row.full_name}"
+            choices.append(Choice(None, "No provider"))
 
         def chosen(choice: Choice | None) -> None:
-            if choice is not None:
-                staff_id = choice.value
+            if choice is None:
+                return
+            staff_id = choice.value
+            if seeing:
+                self._apply(row, lambda: flow.move(row, Stage.WITH_PROVIDER, provider=staff_id))
+            else:
                 self._apply(row, lambda: flow.assign(row, "provider", staff_id))
 
         current = next((i for i, name in flow.providers() if name == row.provider), None)
-        self.app.push_screen(
-            PickerScreen(f"Provider for {row.full_name}", choices, current=current), chosen
-        )
+        self.app.push_screen(PickerScreen(title, choices, current=current), chosen)
 
     def action_side_exit(self) -> None:
         row = self._selected()

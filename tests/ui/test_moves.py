@@ -81,6 +81,37 @@ async def test_next_and_enter_move_a_roomed_patient_to_the_provider(
         assert "Seen 1" in static_text(pilot, "#figures")
 
 
+async def test_next_on_a_walk_in_nobody_took_asks_who_sees_them(office: Practice) -> None:
+    """A walk-in has no provider: "n" from Roomed asks who, and moves on with them in one
+    step; "u" takes both back."""
+    flow = office.flow()
+    flow.check_in(office.patients["walter"])
+    [row] = [r for r in flow.board().rows if r.full_name == "Walter Kim"]
+    flow.move(row, Stage.ROOMED)
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        key = f"v{row.visit_id}"
+        assert cell(pilot, key, "provider") == ""
+        select(pilot, key)
+        await pilot.press("n")
+        await pilot.pause()
+        assert picker_title(pilot) == "Who sees Walter Kim?"
+        await pilot.press("2")  # the providers by name: Dr. Ada Park, Dr. Ben Ruiz
+        await settle(pilot)
+        visit = Visit.get_by_id(row.visit_id)
+        assert (visit.stage, visit.provider_id) == (
+            Stage.WITH_PROVIDER,
+            office.providers["Dr. Ben Ruiz"],
+        )
+        assert stage(pilot, key) == "With provider"
+        assert cell(pilot, key, "provider") == "Dr. Ben Ruiz"
+
+        await pilot.press("u")
+        await settle(pilot)
+        visit = Visit.get_by_id(row.visit_id)
+        assert (visit.stage, visit.provider_id) == (Stage.ROOMED, None)
+
+
 async def test_next_on_an_expected_patient_checks_them_in(office: Practice) -> None:
     app = office.app()
     async with app.run_test(size=(140, 40)) as pilot:

@@ -8,7 +8,7 @@ import pytest
 from peewee import Database
 
 from db import Appointment, Patient, Stage, Visit, VisitEvent
-from db.models import utc_naive
+from db.models import Staff, utc_naive
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.flow import (
@@ -346,6 +346,23 @@ def test_rooming_with_a_room_in_one_move(flow: Flow, practice: Practice) -> None
     row = practice.row(flow, "ann")
     assert row.stage == Stage.ARRIVED
     assert Visit.get_by_id(row.visit_id).room_id is None
+
+
+def test_a_provider_taking_a_walk_in_in_one_move(flow: Flow, practice: Practice) -> None:
+    flow.check_in(practice.patients["eve"])  # a walk-in: no provider
+    eve = next(r for r in flow.board().rows if r.patient_id == practice.patients["eve"])
+    flow.move(eve, Stage.ROOMED)
+    eve = next(r for r in flow.board().rows if r.visit_id == eve.visit_id)
+    provider = next(staff_id for staff_id, _ in flow.providers())
+    with pytest.raises(ValueError, match="not both"):
+        flow.move(eve, Stage.WITH_PROVIDER, room=practice.rooms[0], provider=provider)
+    change = flow.move(eve, Stage.WITH_PROVIDER, provider=provider)
+    visit = Visit.get_by_id(eve.visit_id)
+    assert (visit.stage, visit.provider_id) == (Stage.WITH_PROVIDER, provider)
+    assert change.description.endswith(f"Roomed → With provider, {Staff.get_by_id(provider).name}")
+    flow.undo(change)
+    visit = Visit.get_by_id(eve.visit_id)
+    assert (visit.stage, visit.provider_id) == (Stage.ROOMED, None)
 
 
 # -- undo -------------------------------------------------------------------------
