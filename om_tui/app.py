@@ -177,6 +177,9 @@ class OmTuiApp(App[None]):
         Binding("f1", "toggle_keys", "Keys", id="app.keys", show=False),
         # Last in line: a screen's own Esc (back, cancel) comes first.
         Binding("escape", "hide_keys", "Hide keys", id="app.hide_keys", show=False),
+        # A main screen opened from the overview's figure: Esc goes back to it (the
+        # overview says so; a full footer at 80 columns would lose it).
+        Binding("escape", "back_to_figure", "Back", id="app.back", show=False),
         # Textual's own, named for the people at the desk (and 3 columns the footer needs).
         Binding(
             App.COMMAND_PALETTE_BINDING,
@@ -209,6 +212,8 @@ class OmTuiApp(App[None]):
         """How many changes of the database this terminal has announced."""
         self._left_at: dict[str, int] = {}
         """Each main screen not shown: the changes announced when it was left."""
+        self._back_to: str | None = None
+        """The main screen this one was opened from (a figure's Enter): Esc goes back."""
         super().__init__()
         self.database = database
         self.clock: Clock = clock or SystemClock()
@@ -341,6 +346,7 @@ class OmTuiApp(App[None]):
                 )
             return AwaitMount(self.screen, [])
         self._left_at[self.current_mode] = self._changes
+        self._back_to = None  # a screen chosen by its key: nothing to go back to
         mounted = super().switch_mode(mode)
         if self._left_at.pop(mode, self._changes) != self._changes:
             # Changes announced while another main screen was shown went to that one.
@@ -553,6 +559,19 @@ class OmTuiApp(App[None]):
         else:
             self.screen.mount(KeysPanel(self._key_offered))
 
+    def open_from(self, mode: str, origin: str) -> AwaitMount:
+        """Open a main screen from another's figure: Esc there comes back to `origin`."""
+        mounted = self.switch_mode(mode)
+        if self.current_mode == mode != origin:
+            self._back_to = origin
+            self.refresh_bindings()
+        return mounted
+
+    def action_back_to_figure(self) -> None:
+        origin, self._back_to = self._back_to, None
+        if origin is not None:
+            self.switch_mode(origin)
+
     def action_hide_keys(self) -> None:
         """Esc closes F1's list where the screen has no Esc of its own."""
         from om_tui.widgets.keys_panel import KeysPanel
@@ -564,6 +583,8 @@ class OmTuiApp(App[None]):
             from om_tui.widgets.keys_panel import KeysPanel
 
             return bool(self.screen.query(KeysPanel))
+        if action == "back_to_figure":  # on the main screen a figure opened, not its dialogs
+            return self._back_to is not None and len(self.screen_stack) == 1
         return True
 
     def _key_offered(self, binding: Binding) -> bool:

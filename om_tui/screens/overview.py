@@ -582,6 +582,7 @@ class OverviewScreen(Screen[None]):
         if described is not None:
             opens, said = described
             line.append(f"Enter: {opens}", style="bold")
+            line.append(", Esc back")
             if said:
                 line.append(f" · {said}")
         self.query_one("#overview-detail", Static).update(line)
@@ -755,8 +756,8 @@ class OverviewScreen(Screen[None]):
     def _open_main(
         self, mode: str, table: str | None = None, rows: list[str] | None = None
     ) -> None:
-        """Switch to a main screen; on the board, put the cursor on `rows`' first."""
-        self.app.switch_mode(mode)
+        """Switch to a main screen (Esc comes back); on the board, the cursor on `rows`' first."""
+        self.om.open_from(mode, MODE)
         if table is not None and rows:
             self.app.call_after_refresh(_point_table, self.app, table, rows[0])
 
@@ -765,7 +766,7 @@ class OverviewScreen(Screen[None]):
         one: Esc comes back), with the list's cursor put on the line asked for."""
         app = self.om
         if mode is not None:
-            await app.switch_mode(mode)
+            await app.open_from(mode, MODE)
         else:
             from om_tui.screens.programs import ProgramsScreen
 

@@ -8,7 +8,8 @@ from typing import Any
 from rich.text import Text
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets._footer import FooterKey
 from textual.worker import WorkerCancelled
 
 from db.models import Stage, Visit, VisitEvent
@@ -100,3 +101,20 @@ async def paste(pilot: Pilot[Any], text: str) -> None:
     assert isinstance(field, Input), f"{field!r} is not a text field"
     field.post_message(events.Paste(text))
     await pilot.pause()
+
+
+def footer(pilot: Pilot[Any]) -> list[str]:
+    """The footer's keys as shown ("d Done"), each checked to be whole on the screen:
+    not cut by the screen's edge or by the palette's key at the right."""
+    keys = list(pilot.app.screen.query_one(Footer).query(FooterKey))
+    palette = [key for key in keys if key.has_class("-command-palette")]
+    edge = palette[0].region.x if palette else pilot.app.size.width
+    shown = []
+    for key in keys:
+        if key in palette:
+            continue
+        said = f"{key.key_display} {key.description}"
+        region = key.region
+        assert region.width >= len(said) and region.right <= edge, f"{said!r} is cut"
+        shown.append(said)
+    return shown

@@ -16,8 +16,7 @@ from typing import Any
 
 from rich.console import Console, RenderableType
 from textual.pilot import Pilot
-from textual.widgets import Footer, Input, Label, OptionList
-from textual.widgets._footer import FooterKey
+from textual.widgets import Input, Label, OptionList
 
 from db.models import Order, OrderStatus, ProgramStep, Staff, utc_naive
 from om_tui.app import OmTuiApp
@@ -30,7 +29,7 @@ from om_tui.screens.picker import PickerScreen
 from om_tui.screens.programs import ProgramsScreen
 
 from .conftest import ZONE, Practice
-from .helpers import notices, paste, settle, static_text, warnings
+from .helpers import footer, notices, paste, settle, static_text, warnings
 
 
 def rendered(prompt: RenderableType) -> str:
@@ -83,23 +82,6 @@ def error(pilot: Pilot[Any], field: str) -> str:
 
 def orders_as(practice: Practice, name: str) -> Orders:
     return Orders(practice.database, practice.clock, settings.load(practice.database), staff(name))
-
-
-def footer(pilot: Pilot[Any]) -> list[str]:
-    """The footer's keys as shown ("d Done"), each checked to be whole on the screen:
-    not cut by the screen's edge or by the palette's key at the right."""
-    keys = list(pilot.app.screen.query_one(Footer).query(FooterKey))
-    palette = [key for key in keys if key.has_class("-command-palette")]
-    edge = palette[0].region.x if palette else pilot.app.size.width
-    shown = []
-    for key in keys:
-        if key in palette:
-            continue
-        said = f"{key.key_display} {key.description}"
-        region = key.region
-        assert region.width >= len(said) and region.right <= edge, f"{said!r} is cut"
-        shown.append(said)
-    return shown
 
 
 async def test_the_board_puts_overdue_first_with_compliance(stats_demo: Practice) -> None:

@@ -246,9 +246,16 @@ async def test_enter_on_a_flow_figure_opens_the_board_on_the_longest_wait(
         assert isinstance(app.screen, FlowBoardScreen)
         table = app.screen.query_one("#board", DataTable)
         assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == longest.key
-        await pilot.press("0")
+        await pilot.press("escape")  # back where the figure was
         await settle(pilot)
         assert app.screen is screen
+        assert app.screen.focused is app.screen.query_one("#figure-longest")
+
+        await pilot.press("1")  # the board by its key: Esc has nothing to go back to
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, FlowBoardScreen)
 
 
 async def test_enter_on_a_stat_opens_its_graph_and_escape_comes_back(
@@ -392,7 +399,7 @@ async def test_the_overview_fits_a_small_terminal(stats_demo: Practice) -> None:
         assert Staff.get(Staff.name == "Dr. Sarah Chen").role == Role.OWNER
         # The line below says first what Enter opens: at 80 columns its end is cut.
         detail = static_text(pilot, "#overview-detail")
-        assert detail.startswith("Enter: the board · In the office now: arrived, roomed")
+        assert detail.startswith("Enter: the board, Esc back · In the office now: arrived")
         panel(pilot, "stats").enter_from(1)
         await pilot.pause()
-        assert static_text(pilot, "#overview-detail").startswith("Enter: its graph · ")
+        assert static_text(pilot, "#overview-detail").startswith("Enter: its graph, Esc back · ")
