@@ -28,6 +28,7 @@ from om_tui.messages import DataChanged
 from om_tui.practice import audit
 from om_tui.practice.audit import NOBODY, PAGE, Entry, Page
 from om_tui.screens.dialog import Dialog
+from om_tui.widgets.row_table import RowTable
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
@@ -111,7 +112,7 @@ class AuditScreen(Screen[None]):
             )
             yield Input(placeholder="Patient or chart number", id="audit-patient", compact=True)
             yield Input(placeholder="Day: today or YYYY-MM-DD", id="audit-day", compact=True)
-        yield DataTable(id="audit", cursor_type="row", zebra_stripes=True)
+        yield RowTable[str](id="audit", zebra_stripes=True)
         yield Static(id="audit-detail")
         yield Footer(compact=True)
 

@@ -34,6 +34,7 @@ from om_tui.practice.flow import (
     severity,
 )
 from om_tui.screens.picker import Choice, PickerScreen
+from om_tui.widgets.row_table import RowTable
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
@@ -100,9 +101,7 @@ class FlowBoardScreen(Screen[None]):
             yield Static(id="topbar")
             yield ScreenTabs("board")
         yield Static(id="figures")
-        table: DataTable[Text | str] = DataTable(
-            id="board", cursor_type="row", zebra_stripes=True, cell_padding=1
-        )
+        table: RowTable[Text | str] = RowTable(id="board", zebra_stripes=True, cell_padding=1)
         yield table
         yield Static(id="empty")
         yield Footer(compact=True)

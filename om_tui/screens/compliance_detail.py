@@ -20,6 +20,7 @@ from textual.worker import get_current_worker
 from db.models import Frequency
 from om_tui.messages import DataChanged
 from om_tui.practice.hats import Hats, Occurrence, State, Tally
+from om_tui.widgets.row_table import RowTable
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
@@ -81,7 +82,7 @@ class ComplianceDetailScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="items-title")
-        yield DataTable(id="items", cursor_type="row", zebra_stripes=True)
+        yield RowTable[Text | str](id="items", zebra_stripes=True)
         yield Static(id="items-detail")
         yield Footer(compact=True)
 

@@ -36,6 +36,7 @@ from om_tui.messages import DataChanged
 from om_tui.practice.hats import Hats
 from om_tui.screens.dialog import Dialog, edited
 from om_tui.screens.hat_forms import Confirm
+from om_tui.widgets.row_table import RowTable
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
@@ -154,9 +155,7 @@ class PoliciesScreen(Screen[None]):
                 yield Static(id="policy-meta")
                 with VerticalScroll(id="policy-scroll"):
                     yield Markdown(id="policy-text")
-                table: DataTable[str | Text] = DataTable(
-                    id="attestations", cursor_type="row", zebra_stripes=True
-                )
+                table: RowTable[str | Text] = RowTable(id="attestations", zebra_stripes=True)
                 yield table
         yield Footer(compact=True)
 

@@ -31,6 +31,7 @@ from om_tui.practice.orders import Orders
 from om_tui.practice.people import People, role_title
 from om_tui.screens.hat_forms import Confirm
 from om_tui.screens.staff_forms import PersonFields, PersonForm, SecretForm
+from om_tui.widgets.row_table import RowTable
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
@@ -52,15 +53,6 @@ EDGE = 2  # the scrollbar's room and the screen's edge
 def _fitted(text: str, width: int) -> str:
     """The text in a column `width` wide, one space kept before the next: "Office Man…"."""
     return text if len(text) < width else text[: width - 2] + "…"
-
-
-class Roster(DataTable[Text]):
-    """The staff, a person a line: Home and End go to the first and the last."""
-
-    BINDINGS = [
-        Binding("home", "scroll_top", "First", show=False),
-        Binding("end", "scroll_bottom", "Last", show=False),
-    ]
 
 
 class StaffScreen(Screen[None]):
@@ -94,7 +86,7 @@ class StaffScreen(Screen[None]):
         with Horizontal(classes="top-line"):
             yield Static(id="staff-title")
             yield ScreenTabs("staff")
-        yield Roster(id="roster", cursor_type="row", cell_padding=0)
+        yield RowTable[Text](id="roster", cell_padding=0)
         yield Static(id="staff-detail")
         yield Footer(compact=True)
 
@@ -129,7 +121,7 @@ class StaffScreen(Screen[None]):
 
     def _fill(self, keep: int | None = None) -> None:
         """Draw the roster; the cursor stays on `keep` (a staff id) where they are listed."""
-        table = self.query_one("#roster", Roster)
+        table: RowTable[Text] = self.query_one("#roster", RowTable)
         self._width = self.app.size.width
         fixed = sum(width for _, _, width in COLUMNS) + EDGE
         hats_width = max(HATS_MIN_WIDTH, self._width - fixed)

@@ -23,6 +23,7 @@ from om_tui.practice.stats import (
     sparkline,
 )
 from om_tui.screens.picker import Choice, PickerScreen
+from om_tui.widgets.row_table import RowTable
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ class StatsScreen(Screen[None]):
         with Horizontal(classes="top-line"):
             yield Static(id="stats-title")
             yield ScreenTabs("stats")
-        table: DataTable[Text | str] = DataTable(id="stats", cursor_type="row", zebra_stripes=True)
+        table: RowTable[Text | str] = RowTable(id="stats", zebra_stripes=True)
         yield table
         yield Static(id="stats-detail")
         yield Footer(compact=True)

@@ -84,6 +84,11 @@ async def test_the_demo_board_puts_alerts_first(demo: Practice) -> None:
         last = table.coordinate_to_cell_key((table.row_count - 1, 0)).row_key.value
         assert stage(pilot, last) in {"Done", "No-show"}
 
+        await pilot.press("end")  # the last row, and Home the first
+        assert table.cursor_row == table.row_count - 1
+        await pilot.press("home")
+        assert table.cursor_row == 0
+
 
 async def test_time_ticks_in_the_cells_without_rebuilding_the_table(office: Practice) -> None:
     app = office.app()
