@@ -98,6 +98,19 @@ def _grid(
     return grid
 
 
+def _align_notes(options: list[Option]) -> None:
+    """Every line's note (its right column) as wide as the widest, so that the columns
+    line up down the list: each line is a grid of its own, sized by its own cells."""
+    grids = [option.prompt for option in options if isinstance(option.prompt, Table)]
+    widest = 0
+    for grid in grids:
+        note = next(iter(grid.columns[-1].cells), None)
+        if isinstance(note, Text):
+            widest = max(widest, note.cell_len)
+    for grid in grids:
+        grid.columns[-1].width = widest
+
+
 def tally_text(tally: Tally) -> str:
     """ "2/4 50%!!"; "—" when nothing was due."""
     if not tally.due:
@@ -189,6 +202,7 @@ class OrdersScreen(OrdersView):
         chosen = self._selected_id()
         before = listing.highlighted
         options = self._options()
+        _align_notes(options)
         ids = [option.id for option in options]
         if ids == [option.id for option in listing.options]:
             for option in options:  # the same lines: redrawn in place, no jump

@@ -96,6 +96,15 @@ async def test_the_board_puts_overdue_first_with_compliance(stats_demo: Practice
         ]
         assert shown[1][1].startswith("! [ ] Mon 16 Nov Count the supply closet")
         assert shown[1][1].endswith("→ Tom Becker chased 2× 09:11")
+        # Whatever each line's note, the "→ whom" column is in one place down the list.
+        console = Console(width=100, file=io.StringIO(), color_system=None)
+        arrows = set()
+        for option in listing(pilot).options:
+            if option.id and option.id.startswith("order-"):
+                with console.capture() as capture:
+                    console.print(option.prompt)
+                arrows.add(capture.get().splitlines()[0].index("→"))
+        assert len(arrows) == 1
         assert shown[4][0] == "open"
         assert all(not text.startswith("!") for _, text in shown[5:])
         summary = static_text(pilot, "#orders-summary")
