@@ -145,16 +145,17 @@ class StatsScreen(Screen[None]):
             order = {c: i for i, c in enumerate(CONDITION_ORDER)}
             rows = sorted(rows, key=lambda r: order[r.condition] if r.condition else len(order))
         table.clear()
+        in_progress = self._week is not None and self.om.stats.in_progress(self._week)
         for row in rows:
-            table.add_row(*self._cells(row), key=str(row.stat_id))
+            table.add_row(*self._cells(row, in_progress), key=str(row.stat_id))
         if selected is not None and str(selected.stat_id) in {str(r.stat_id) for r in rows}:
             table.move_cursor(row=table.get_row_index(str(selected.stat_id)), animate=False)
         self._show_title()
         self._show_detail()
 
-    def _cells(self, row: StatRow) -> list[Text | str]:
-        # A week in progress (the title says "so far") is no drop yet: dim, never bold.
-        in_progress = self._week is not None and self.om.stats.in_progress(self._week)
+    def _cells(self, row: StatRow, in_progress: bool) -> list[Text | str]:
+        """`in_progress`: the week shown has not ended (the title says "so far"): its
+        change and its trend bar are no drop yet, dim, never bold."""
         trend = Text(sparkline(row.series, row.up_is_good))
         if in_progress and trend:
             trend.stylize("dim", len(trend) - 1)  # its bar: the figure so far
