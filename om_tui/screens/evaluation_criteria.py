@@ -34,8 +34,9 @@ from om_tui.practice.evaluations import (
     may_evaluate,
 )
 from om_tui.practice.words import counted
-from om_tui.screens.criterion_form import CriterionFields, CriterionForm
+from om_tui.screens.criterion_form import CriterionForm
 from om_tui.screens.hat_forms import Confirm
+from om_tui.screens.named_form import NamedFields
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
@@ -229,10 +230,10 @@ class CriteriaScreen(Screen[None]):
     def action_add(self) -> None:
         service = self.service
 
-        def saved(fields: CriterionFields | None) -> None:
+        def saved(fields: NamedFields | None) -> None:
             if fields is not None:
                 self._save(
-                    lambda: service.add_criterion(fields.name, fields.description),
+                    lambda: service.add_criterion(fields.name, fields.about),
                     None,
                     f"{fields.name} added: drafts ask for it from now on.",
                 )
@@ -251,12 +252,12 @@ class CriteriaScreen(Screen[None]):
         if criterion is None or not self._manages():
             return
         service, ident = self.service, criterion.criterion_id
-        before = CriterionFields(criterion.name, criterion.description)
+        before = NamedFields(criterion.name, criterion.description)
 
-        def saved(fields: CriterionFields | None) -> None:
+        def saved(fields: NamedFields | None) -> None:
             if fields is not None and fields != before:
                 self._save(
-                    lambda: service.edit_criterion(ident, fields.name, fields.description),
+                    lambda: service.edit_criterion(ident, fields.name, fields.about),
                     ident,
                     f"{fields.name}: saved.",
                 )

@@ -24,6 +24,7 @@ from textual.widgets import Input, Label
 
 from om_tui.practice.orders import OrderError, Orders, due_example, due_said, parse_due
 from om_tui.screens.dialog import Dialog, edited
+from om_tui.screens.named_form import NamedFields, NamedForm
 from om_tui.screens.picker import Choice, PickerScreen
 
 Whom = tuple[str, int]
@@ -284,55 +285,22 @@ class NotePrompt(Dialog[str | None]):
         self.answer(None)
 
 
-@dataclass(frozen=True)
-class ProgramFields:
-    name: str
-    goal: str = ""
-
-
-class ProgramForm(Dialog[ProgramFields | None]):
+class ProgramForm(NamedForm):
     """A program's name and the owner's goal for it; Enter in either field saves."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="program_form.cancel")]
+    THING = "program"
+    NAME_EXAMPLE = "Reactivate 200 patients"
+    ABOUT_LABEL = "The goal: what it is for, by when"
+    ABOUT_EXAMPLE = "To …"
+    WIDE = True
 
     def __init__(
-        self, heading: str, fields: ProgramFields | None = None, taken: Collection[str] = ()
+        self, heading: str, fields: NamedFields | None = None, taken: Collection[str] = ()
     ) -> None:
-        super().__init__()
-        self._heading = heading
-        self._fields = fields or ProgramFields("")
+        super().__init__(heading, fields)
         self._taken = {name.casefold() for name in taken}
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
-            yield Label(self._heading, classes="dialog-title")
-            yield Label("Name")
-            yield edited(self._fields.name, placeholder="Reactivate 200 patients", id="name")
-            yield Label("", id="name-error", classes="field-error")
-            yield Label("The goal: what it is for, by when")
-            yield edited(self._fields.goal, placeholder="To …", id="goal")
-            yield Label("Enter save · Tab next field · Esc cancel", classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#name", Input).focus()
-
-    @on(Input.Changed, "#name")
-    def _edited(self) -> None:
-        self.query_one("#name-error", Label).update("")
-
-    @on(Input.Submitted)
-    def _save(self) -> None:
-        name = self.query_one("#name", Input).value.strip()
-        problem = ""
-        if not name:
-            problem = "A program needs a name."
-        elif name.casefold() in self._taken:
-            problem = f"There is already a program called {name!r}."
-        if problem:
-            self.query_one("#name-error", Label).update(problem)
-            self.query_one("#name", Input).focus()
-            return
-        self.answer(ProgramFields(name, self.query_one("#goal", Input).value.strip()))
-
-    def action_cancel(self) -> None:
-        self.answer(None)
+    def taken(self, name: str) -> str | None:
+        if name.casefold() in self._taken:
+            return f"There is already a program called {name!r}."
+        return None

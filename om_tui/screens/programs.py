@@ -32,11 +32,11 @@ from om_tui.practice.orders import (
     due_text,
 )
 from om_tui.screens.hat_forms import Confirm
+from om_tui.screens.named_form import NamedFields
 from om_tui.screens.order_forms import (
     NotePrompt,
     OrderFields,
     OrderForm,
-    ProgramFields,
     ProgramForm,
 )
 from om_tui.screens.orders_view import OrdersView
@@ -384,7 +384,7 @@ class ProgramsScreen(OrdersView):
         orders = self.orders
         taken = [p.name for p in self._programs]
 
-        def saved(fields: ProgramFields | None) -> None:
+        def saved(fields: NamedFields | None) -> None:
             if fields is None:
                 return
 
@@ -392,7 +392,7 @@ class ProgramsScreen(OrdersView):
                 self._show(program_id, "steps")
                 self.action_focus_program()
 
-            self.om.write(lambda: orders.create_program(fields.name, fields.goal), done)
+            self.om.write(lambda: orders.create_program(fields.name, fields.about), done)
 
         self.app.push_screen(ProgramForm("New program", taken=taken), saved)
 
@@ -409,13 +409,13 @@ class ProgramsScreen(OrdersView):
             return
         program = detail.program
         orders = self.orders
-        fields = ProgramFields(program.name, program.goal)
+        fields = NamedFields(program.name, program.goal)
         taken = [p.name for p in self._programs if p.id != program.id]
 
-        def saved(result: ProgramFields | None) -> None:
+        def saved(result: NamedFields | None) -> None:
             if result is not None and result != fields:
                 self._save(
-                    lambda: orders.edit_program(program.id, result.name, result.goal),
+                    lambda: orders.edit_program(program.id, result.name, result.about),
                     lambda _: None if self._in_list() else self._cursor_line(),
                 )
 
