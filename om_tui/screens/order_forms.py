@@ -9,7 +9,7 @@ with a value keeps it on focus: what is typed goes on at the end, not over it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -190,15 +190,8 @@ class OrderForm(Dialog[OrderFields | None]):
         """Say what the due reads as, while it is typed: "→ Fri 20 Nov 17:00"; a day the
         practice is closed, said so ("→ tomorrow, Sat 21 Nov · closed on Saturdays; …")."""
         self.query_one("#due-error", Label).update("")
-        said = ""
         typed = self.query_one("#due", Input).value
-        if typed.strip():
-            today = self._orders.today()
-            try:
-                due_on, due_time = parse_due(typed, today)
-                said = due_said(due_on, due_time, today, self._open_days)
-            except OrderError:
-                said = ""
+        said = due_reading(typed, self._orders.today(), self._open_days)
         self.query_one("#due-said", Label).update(said)
 
     def _due(self) -> tuple[dt.date, str | None]:
@@ -237,8 +230,21 @@ class OrderForm(Dialog[OrderFields | None]):
         self.answer(None)
 
 
+def due_reading(typed: str, today: dt.date, open_days: frozenset[int]) -> str:
+    """What a due being typed reads as ("→ Fri 20 Nov 17:00"); nothing while it does not."""
+    if not typed.strip():
+        return ""
+    try:
+        return due_said(*parse_due(typed, today), today, open_days)
+    except OrderError:
+        return ""
+
+
 class NotePrompt(Dialog[str | None]):
-    """A note with an answer: optional ("done", "accept") or required ("send back")."""
+    """A note with an answer: optional ("done", "accept") or required ("send back").
+
+    `reads`, given: a line under the field says what the text typed reads as (a due).
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="note_prompt.cancel")]
 
@@ -250,6 +256,7 @@ class NotePrompt(Dialog[str | None]):
         required: str | None = None,
         hint: str = "Enter save · Esc cancel",
         value: str = "",
+        reads: Callable[[str], str] | None = None,
     ) -> None:
         super().__init__()
         self._heading = heading
@@ -257,12 +264,15 @@ class NotePrompt(Dialog[str | None]):
         self._required = required
         self._hint = hint
         self._value = value
+        self._reads = reads
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(self._heading, classes="dialog-title", id="note-heading")
             yield Label(self._question, id="note-question")
             yield edited(self._value, id="note")
+            if self._reads is not None:
+                yield Label("", id="note-reads", classes="field-hint")
             yield Label("", id="note-error", classes="field-error")
             yield Label(self._hint, classes="dialog-hint")
 
@@ -270,8 +280,10 @@ class NotePrompt(Dialog[str | None]):
         self.query_one("#note", Input).focus()
 
     @on(Input.Changed)
-    def _edited(self) -> None:
+    def _edited(self, event: Input.Changed) -> None:
         self.query_one("#note-error", Label).update("")
+        if self._reads is not None:
+            self.query_one("#note-reads", Label).update(self._reads(event.value))
 
     @on(Input.Submitted)
     def _save(self) -> None:

@@ -46,6 +46,7 @@ from om_tui.screens.order_forms import (
     NotePrompt,
     OrderFields,
     OrderForm,
+    due_reading,
     whom_choices,
     whom_ids,
 )
@@ -730,6 +731,7 @@ class OrdersScreen(OrdersView):
                     f"A new due, so that it is not late before it is theirs ({example})",
                     required="Say when it is due now.",
                     hint="Enter give it on · Esc keep it as it is",
+                    reads=lambda typed: due_reading(typed, orders.today(), orders.open_days()),
                 ),
                 dated,
             )

@@ -714,6 +714,7 @@ async def test_an_overdue_order_given_to_someone_else_asks_for_a_new_due(
         await pilot.press("enter")  # nothing typed: asked again, nothing written
         assert static_text(pilot, "#note-error") == "Say when it is due now."
         await paste(pilot, "fri 12:00")
+        assert static_text(pilot, "#note-reads") == "→ Fri 20 Nov 12:00"  # as it is typed
         await pilot.press("enter")
         await settle(pilot)
 
