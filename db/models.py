@@ -441,6 +441,7 @@ class OrderHandover(BaseModel):
     at = DateTimeField()
     by = ForeignKeyField(Staff)
     missed = BooleanField(default=False)  # given on past its deadline
+    chased = IntegerField(default=0)  # the chases of whose it was (the order's start again)
     order_id: int
     from_staff_id: int | None
     from_post_id: int | None

@@ -1,8 +1,17 @@
 """Orders given to someone else: whose each was, its due then, and whether it was missed
-(given on past its deadline): a miss stays on the record of whose it was. A hat removed
+(given on past its deadline): a miss stays on the record of whose it was; the chases
+were theirs too, and stay with the handover. A hat removed
 since leaves its handovers (given on in time: nothing of theirs to keep) without it."""
 
-from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, Model
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+)
 
 
 def up(migrator, db):
@@ -32,5 +41,6 @@ def up(migrator, db):
         at = DateTimeField()
         by = ForeignKeyField(Staff)
         missed = BooleanField(default=False)
+        chased = IntegerField(default=0)
 
     db.create_tables([OrderHandover])

@@ -275,6 +275,7 @@ class Handover:
     due_on: dt.date
     due_time: str | None
     missed: bool  # given on past its deadline: a miss of whose it was (there on the day)
+    chased: int  # how often whose it was had been chased
 
 
 @dataclass(frozen=True)
@@ -632,6 +633,7 @@ class Orders:
                     due_on=handover.due_on,
                     due_time=handover.due_time,
                     missed=handover.missed,
+                    chased=handover.chased,
                 )
             )
         lines = []
@@ -949,10 +951,10 @@ class Orders:
         """An open order goes to someone else: a person, or a post someone holds.
 
         For an order whose person has left (or whose post nobody holds now), and any
-        open one besides. Its chases and its history stay as they were; its due too,
-        unless it is past: then `due` (day, time) is needed, or the newcomer would owe
-        an order missed before it was theirs. The handover is kept (OrderHandover): one
-        past its due stays a miss of whose it was.
+        open one besides. Its due stays, unless it is past: then `due` (day, time) is
+        needed, or the newcomer would owe an order missed before it was theirs. The
+        handover is kept (OrderHandover): one past its due stays a miss of whose it was,
+        and the chases go with it (the newcomer has not been chased).
         """
         with self.database.atomic():
             actor = self._manager("gives an order to someone else")
@@ -961,7 +963,14 @@ class Orders:
                 whom = self.order(order_id).to.short
                 raise OrderError(f"The order is {whom}'s already: nothing was changed.")
             self._check_assignee(to_staff, to_post)
-            fields: dict[Any, Any] = {Order.to_staff: to_staff, Order.to_post: to_post}
+            # The chases were of whose it was: the handover keeps them, the newcomer's
+            # start at none.
+            fields: dict[Any, Any] = {
+                Order.to_staff: to_staff,
+                Order.to_post: to_post,
+                Order.chased: 0,
+                Order.chased_at: None,
+            }
             overdue = self.deadline(order.due_on, order.due_time) <= self.clock.now()
             # Missed by whose it was: not by someone who had left before it fell due.
             missed = overdue and (
@@ -997,6 +1006,7 @@ class Orders:
                 at=utc_naive(self.clock.now()),
                 by=actor.id,
                 missed=missed,
+                chased=order.chased,
             )
             return self.order(order_id)
 

@@ -473,6 +473,8 @@ class OrdersScreen(OrdersView):
         for handover in line.handovers:
             was = handover.was or "a hat since removed"
             said = f"\nReassigned by {handover.by} {when(handover.at)} from {was}"
+            if handover.chased:
+                said += f" (chased {handover.chased}×)"
             if handover.missed:
                 due = due_text(handover.due_on, handover.due_time, self.orders.today())
                 said += f": missed by then (due {due})"

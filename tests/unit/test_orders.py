@@ -636,7 +636,9 @@ def test_an_order_to_someone_who_has_left_goes_to_someone_else(office: Office) -
 
     moved = karen.reassign(keys, to_staff=office.jenny)
     assert (moved.to.staff_id, moved.to.post_id, moved.to.stranded) == (office.jenny, None, False)
-    assert (moved.due_on, moved.due_time, moved.chased) == (day(20), "17:00", 1)  # as it was
+    assert (moved.due_on, moved.due_time) == (day(20), "17:00")  # as it was
+    assert (moved.chased, moved.chased_at) == (0, None)  # Jenny has not been chased
+    assert [(h.was, h.chased) for h in moved.handovers] == [("Tom Becker", 1)]  # Tom was
     assert moved.status == OrderStatus.OPEN
     stored = Order.get_by_id(keys)
     assert (stored.to_staff_id, stored.to_post_id) == (office.jenny, None)
