@@ -78,7 +78,8 @@ class StatGraphScreen(Screen[None]):
             notes.append(f"This week so far: {so_far} (not drawn: it has not ended)")
         if stat.quota is not None:
             notes.append(f"Blue line: the quota, {format_value(stat.quota, stat.unit)}")
-        self.query_one("#graph-legend", Static).update("\n".join([LEGEND, " · ".join(notes)]))
+        legend = "\n".join([LEGEND, " · ".join(notes)]) if notes else LEGEND
+        self.query_one("#graph-legend", Static).update(legend)
         self.query_one(StatGraph).show(
             f"{stat.name} — {span}{flipped}",
             weeks,

@@ -7,6 +7,7 @@ Wednesday, is not drawn: the legend gives its figure so far.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from textual.pilot import Pilot
@@ -15,7 +16,7 @@ from textual.widgets import DataTable
 from db.models import Stat
 from om_tui.screens.stat_graph import StatGraphScreen
 from om_tui.screens.stats import StatsScreen
-from om_tui.widgets.stat_graph import StatGraph
+from om_tui.widgets.stat_graph import LEGEND, StatGraph
 
 from .conftest import Practice
 from .helpers import settle
@@ -92,3 +93,17 @@ async def test_a_stats_graph_over_13_26_52_weeks_and_all_of_it(stats_demo: Pract
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, StatsScreen)
+
+
+async def test_a_week_that_ended_has_the_marks_alone_under_its_graph(
+    stats_demo: Practice,
+) -> None:
+    """The board's week set back one: every week shown has ended; No-shows has no quota."""
+    app = stats_demo.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        ended = app.stats.this_week() - dt.timedelta(weeks=1)
+        await app.push_screen(StatGraphScreen(int(stat_key("no_shows")), ended))
+        await settle(pilot)
+        legend = str(app.screen.query_one("#graph-legend").render())
+        assert legend == LEGEND  # no empty line below it
