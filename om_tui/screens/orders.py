@@ -364,6 +364,10 @@ class OrdersScreen(OrdersView):
             note.append("overdue", style=styles["overdue"])
         return _grid(flag, box, due, text, whom, note, self._compact)
 
+    def on_resize(self) -> None:
+        if self._all is not None or self._mine is not None:
+            self._show_top()  # the compliance line breaks where the width says
+
     def _show_top(self) -> None:
         styles = self._styles
         title = Text("Orders", style="bold")
@@ -416,19 +420,32 @@ class OrdersScreen(OrdersView):
         return Text(f"{tally.on_time} of {tally.due} ({share_text(tally)})", style=colour)
 
     def _compliance_line(self, board: OrdersBoard) -> Text:
-        """ "On time, 30 days: Jenny Ortiz 2/4 50%!! · … · practice 5/10 50%!!"."""
+        """ "On time, 30 days: Jenny Ortiz 2/4 50%!! · … · practice 5/10 50%!!", broken
+        between people where it is too long for a line, never inside a person's figure."""
         window = board.compliance
-        line = Text.assemble(("On time", "bold"), f", {WINDOW_DAYS} days: ")
         theme = self.app.theme_variables
-        for person_id, name in window.people:
-            tally = window.of(person_id)
+
+        def entry(label: str, tally: Tally, style: str = "") -> Text:
             found = level(tally)
-            line.append(f"{name} ")
-            line.append(tally_text(tally), style=theme.get(found, "") if found else "")
-            line.append(" · ")
-        found = level(window.practice)
-        line.append("practice ", style="bold")
-        line.append(tally_text(window.practice), style=theme.get(found, "") if found else "")
+            return Text.assemble(
+                (label, style), " ", (tally_text(tally), theme.get(found, "") if found else "")
+            )
+
+        entries = [entry(name, window.of(person_id)) for person_id, name in window.people]
+        entries.append(entry("practice", window.practice, "bold"))
+        room = max(self.app.size.width - 2, 20)  # the line's padding
+        line = Text.assemble(("On time", "bold"), f", {WINDOW_DAYS} days: ")
+        width = line.cell_len
+        for number, said in enumerate(entries):
+            if number:
+                if width + 3 + said.cell_len > room:
+                    line.append(" ·\n")
+                    width = 0
+                else:
+                    line.append(" · ")
+                    width += 3
+            line.append_text(said)
+            width += said.cell_len
         return line
 
     @on(OptionList.OptionHighlighted, "#orders")

@@ -725,6 +725,10 @@ async def test_an_overdue_order_given_to_someone_else_asks_for_a_new_due(
             "12:00",
         )
         assert "The order is for Jenny Ortiz now." in notices(pilot)
+        # Compliance breaks between people, each line whole at 80 columns.
+        lines_of = static_text(pilot, "#orders-compliance").split("\n")
+        assert len(lines_of) > 1 and all(len(part) <= 78 for part in lines_of)
+        assert all(part.endswith(" ·") for part in lines_of[:-1])
         # The line keeps whose it was, and that it was missed then.
         put_cursor(pilot, f"order-{late.id}")
         await settle(pilot)
