@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import logging
+import traceback
 from collections.abc import Callable, Iterable
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from peewee import Database, OperationalError
@@ -548,6 +550,24 @@ class OmTuiApp(App[None]):
         if failed is not None:
             failed()
         self.announce_change()
+
+    def _fatal_error(self) -> None:
+        """An error nobody foresaw. Textual would print a traceback with each frame's
+        variables (a patient's name among them); instead the log, private, gets its kind
+        and where it happened (no message: it may quote a value), and the terminal a line."""
+        error = self._exception
+        where = ""
+        if error is not None and error.__traceback__ is not None:
+            frame = traceback.extract_tb(error.__traceback__)[-1]
+            where = f" at {Path(frame.filename).name}:{frame.lineno} ({frame.name})"
+        kind = type(error).__name__ if error is not None else "error"
+        log.error("om-tui stopped on an unexpected %s%s", kind, where)
+        self.bell()
+        self._exit_renderables.append(
+            f"om-tui stopped on an unexpected error ({kind}; its place is in the log). "
+            "What was saved is kept: start it again."
+        )
+        self._close_messages_no_wait()
 
     def action_toggle_keys(self) -> None:
         """F1 shows the keys (this screen's first); F1 again hides them."""

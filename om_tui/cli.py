@@ -348,8 +348,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
     from om_tui.app import make_app
 
-    make_app(database, login=True, user=args.user).run()
-    return 0
+    app = make_app(database, login=True, user=args.user)
+    app.run()
+    return app.return_code or 0  # 1 after an error nobody foresaw
 
 
 def _ssh(target: str, args: argparse.Namespace) -> int:
