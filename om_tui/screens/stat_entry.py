@@ -124,7 +124,15 @@ class StatEntryScreen(Screen[None]):
             weeks = [self._week - dt.timedelta(weeks=1), self._week]
             values = stats_service.table(stats, weeks)
             if stats:
-                await lines.mount(_heading("Last week", "This week"))
+                if self._week == stats_service.this_week():
+                    await lines.mount(_heading("Last week", "This week"))
+                else:  # a week F7/F8 went to: named by the days they end
+                    earlier, shown = weeks
+                    await lines.mount(
+                        _heading(
+                            f"Wk to {earlier.day} {earlier:%b}", f"Wk to {shown.day} {shown:%b}"
+                        )
+                    )
             await lines.mount_all(StatLine(s, values[s.id][0], values[s.id][1]) for s in stats)
             _, end = stats_service.weeks.bounds(self._week)
             when = f"week ending {self.om.practice.local(end):%a %d %b %Y %H:%M}"

@@ -137,6 +137,12 @@ async def test_e_on_a_post_with_nothing_to_type_opens_every_posts_grid(
         said = [str(label.render()) for label in heading.query(Label)]
         assert said == ["Stat", "Last week", "This week", "Change"]
 
+        await pilot.press("f7")  # a week back: the weeks are named by the days they end
+        await settle(pilot)
+        heading = app.screen.query_one(".stat-heading")
+        said = [str(label.render()) for label in heading.query(Label)]
+        assert said == ["Stat", "Wk to 5 Nov", "Wk to 12 Nov", "Change"]
+
 
 async def test_bad_values_are_refused_inline_and_a_tenfold_jump_asks_first(
     stats_demo: Practice,
