@@ -409,6 +409,8 @@ def test_the_console_script_always_starts_at_the_login(
     built: dict[str, Any] = {}
 
     class Started:
+        return_code: int | None = None  # as Textual's, after a clean exit
+
         def run(self) -> None:
             built["ran"] = True
 
