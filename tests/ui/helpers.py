@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from typing import Any
 
@@ -118,3 +119,15 @@ def footer(pilot: Pilot[Any]) -> list[str]:
         assert region.width >= len(said) and region.right <= edge, f"{said!r} is cut"
         shown.append(said)
     return shown
+
+
+async def check_in_elsewhere(
+    practice: Practice, patient_id: int, appointment_id: int | None
+) -> None:
+    """Another terminal checks a patient in: on its own connection, in a thread."""
+
+    def check_in() -> None:
+        with practice.database.connection_context():
+            practice.flow().check_in(patient_id, appointment_id)
+
+    await asyncio.to_thread(check_in)

@@ -24,7 +24,7 @@ from om_tui.screens.login import LoginScreen
 from om_tui.screens.my_hat import MyHatScreen
 
 from .conftest import Practice
-from .helpers import board, cell, notices, paste, settle, stage
+from .helpers import board, cell, check_in_elsewhere, notices, paste, settle, stage
 
 PIN = "1234"
 
@@ -269,11 +269,7 @@ async def test_a_change_made_while_locked_is_on_the_board_after_the_pin(
         at_login(pilot)
         [row] = [r for r in demo_pins.flow().board().rows if r.stage == Stage.SCHEDULED][:1]
 
-        def check_in_elsewhere() -> None:
-            with demo_pins.database.connection_context():
-                demo_pins.flow().check_in(row.patient_id, row.appointment_id)
-
-        await asyncio.to_thread(check_in_elsewhere)  # its own connection: another terminal
+        await check_in_elsewhere(demo_pins, row.patient_id, row.appointment_id)
         app.check_for_changes()  # announced to the login screen, the one shown
         await settle(pilot)
         await log_in(pilot, "Jenny Ortiz")

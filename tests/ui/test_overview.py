@@ -35,7 +35,7 @@ from om_tui.screens.programs import ProgramsScreen
 from om_tui.screens.stat_graph import StatGraphScreen
 
 from .conftest import Practice
-from .helpers import settle, static_text, warnings
+from .helpers import check_in_elsewhere, settle, static_text, warnings
 
 SIZE = (100, 30)
 
@@ -149,11 +149,7 @@ async def test_a_check_in_on_another_terminal_shows_at_once(stats_demo: Practice
         expected = stats_demo.flow().board()
         [row] = [r for r in expected.rows if r.stage == Stage.SCHEDULED][:1]
 
-        def check_in_elsewhere() -> None:
-            with stats_demo.database.connection_context():
-                stats_demo.flow().check_in(row.patient_id, row.appointment_id)
-
-        await asyncio.to_thread(check_in_elsewhere)  # its own connection: another terminal
+        await check_in_elsewhere(stats_demo, row.patient_id, row.appointment_id)
         app.check_for_changes()
         await settle(pilot)
         await settle(pilot)
@@ -191,11 +187,7 @@ async def test_it_reads_once_when_shown_and_again_only_after_a_change(
         await settle(pilot)
         [row] = [r for r in stats_demo.flow().board().rows if r.stage == Stage.SCHEDULED][:1]
 
-        def check_in_elsewhere() -> None:
-            with stats_demo.database.connection_context():
-                stats_demo.flow().check_in(row.patient_id, row.appointment_id)
-
-        await asyncio.to_thread(check_in_elsewhere)
+        await check_in_elsewhere(stats_demo, row.patient_id, row.appointment_id)
         app.check_for_changes()  # announced to the board, shown now
         await settle(pilot)
         await pilot.press("0")

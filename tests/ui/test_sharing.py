@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,17 @@ from om_tui.practice.changes import NeverChanges
 from om_tui.screens.board import FlowBoardScreen
 
 from .conftest import Practice
-from .helpers import board, cell, live_stages, select, settle, stage, visit_for, warnings
+from .helpers import (
+    board,
+    cell,
+    check_in_elsewhere,
+    live_stages,
+    select,
+    settle,
+    stage,
+    visit_for,
+    warnings,
+)
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -78,11 +87,7 @@ async def test_a_change_made_while_another_screen_is_shown_is_on_the_board_back(
         await settle(pilot)
         assert not isinstance(app.screen, FlowBoardScreen)
 
-        def check_in_elsewhere() -> None:
-            with office.database.connection_context():
-                office.flow().check_in(office.patients["nora"], office.appointments["nora"])
-
-        await asyncio.to_thread(check_in_elsewhere)  # its own connection: another terminal
+        await check_in_elsewhere(office, office.patients["nora"], office.appointments["nora"])
         app.check_for_changes()
         await settle(pilot)
         await pilot.press("1")
