@@ -1,0 +1,1 @@
+"""The schedule's screens: the appointment book, patients and their cards, rooms."""
