@@ -330,7 +330,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is not None:
         from om_tui.practice import audit
 
-        audit.set_terminal(database, audit.cli_terminal())  # no one logged in: the actor is None
+        # The machine's administrator: every check lets the command line through
+        # (roles.ADMINISTRATOR); the trail names no person, and this terminal.
+        audit.set_terminal(database, audit.cli_terminal())
     if args.command == "report":
         return _report(database, args)
     if args.command == "audit":
@@ -391,23 +393,24 @@ def _settings(database: Database, args: argparse.Namespace) -> int:
     from om_tui.practice.hats import open_days_of, parse_open_days, set_open_days
     from om_tui.practice.people import idle_lock_minutes, set_idle_lock
     from om_tui.practice.refusal import Refusal
+    from om_tui.practice.roles import ADMINISTRATOR as CLI
     from om_tui.practice.stats import WeekEnds, set_week_ends, week_ends_of
 
     try:
         if args.setting == "threshold":
-            settings.set_threshold(database, Stage(args.stage), args.warn, args.alert)
+            settings.set_threshold(database, Stage(args.stage), args.warn, args.alert, by=CLI)
         elif args.setting == "late-after":
-            settings.set_late_after(database, args.minutes)
+            settings.set_late_after(database, args.minutes, by=CLI)
         elif args.setting == "timezone":
-            settings.set_timezone(database, args.name)
+            settings.set_timezone(database, args.name, by=CLI)
         elif args.setting == "name":
-            settings.put(database, settings.NAME, args.name)
+            settings.set_name(database, args.name, by=CLI)
         elif args.setting == "week-ends":
-            set_week_ends(database, WeekEnds.parse(args.when))
+            set_week_ends(database, WeekEnds.parse(args.when), by=CLI)
         elif args.setting == "open-days":
-            set_open_days(database, parse_open_days(args.days))
+            set_open_days(database, parse_open_days(args.days), by=CLI)
         elif args.setting == "idle-lock":
-            set_idle_lock(database, args.minutes)
+            set_idle_lock(database, args.minutes, by=CLI)
     except Refusal as error:
         print(f"om-tui: {error}", file=sys.stderr)
         return 2
@@ -445,8 +448,9 @@ def _leave(database: Database, args: argparse.Namespace) -> int:
     from om_tui.practice import settings
     from om_tui.practice.clock import SystemClock
     from om_tui.practice.hats import HatError, Hats
+    from om_tui.practice.roles import ADMINISTRATOR
 
-    hats = Hats(database, SystemClock(), settings.load(database))
+    hats = Hats(database, SystemClock(), settings.load(database), ADMINISTRATOR)
     try:
         if args.leave_command == "add":
             with database.atomic():
@@ -472,12 +476,13 @@ def _main_stats(database: Database, names: list[str], *, rule: bool) -> int:
         chosen_main_stats,
         set_main_stats,
     )
+    from om_tui.practice.roles import ADMINISTRATOR
 
     if names and rule:
         print("om-tui: either name the main stats or --rule, not both.", file=sys.stderr)
         return 2
     if names or rule:
-        set_main_stats(database, names)  # a StatError is the caller's to print
+        set_main_stats(database, names, by=ADMINISTRATOR)  # a StatError is the caller's to print
     chosen = chosen_main_stats(database)
     if chosen is None:
         print(
@@ -496,9 +501,10 @@ def _stats(database: Database, args: argparse.Namespace) -> int:
     from db.models import StatSource
     from om_tui.practice import settings
     from om_tui.practice.clock import SystemClock
+    from om_tui.practice.roles import ADMINISTRATOR
     from om_tui.practice.stats import ConditionRule, StatError, Stats
 
-    stats = Stats(database, SystemClock(), settings.load(database))
+    stats = Stats(database, SystemClock(), settings.load(database), ADMINISTRATOR)
     try:
         if args.stats_command == "add":
             source = (

@@ -16,6 +16,7 @@ from peewee import Database, fn
 from db.models import Patient, utc_naive
 from om_tui.practice.clock import Clock
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.roles import checked
 
 
 class PatientInputError(Refusal, ValueError):
@@ -141,7 +142,8 @@ def find_same(database: Database, new: NewPatient) -> Patient | None:
     return found
 
 
-def add_patient(database: Database, clock: Clock, new: NewPatient) -> Patient:
+@checked("check_in", "adds patients")
+def add_patient(database: Database, clock: Clock, new: NewPatient, *, by: int | None) -> Patient:
     with database.atomic():
         highest = Patient.select(fn.MAX(Patient.id)).scalar() or 0
         patient: Patient = Patient.create(

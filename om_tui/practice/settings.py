@@ -12,6 +12,7 @@ from peewee import Database
 
 from db.models import Setting, SettingKey, Stage
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.roles import checked
 
 NAME = SettingKey.PRACTICE_NAME
 TIMEZONE = SettingKey.TIMEZONE
@@ -98,6 +99,8 @@ def load(database: Database) -> PracticeSettings:
 
 
 def put(database: Database, key: str, value: str) -> None:
+    """The store's writer of one setting, for the practice layer's own use (a backup's time,
+    the checked setters below): what a person changes goes through those setters."""
     with database.atomic():
         Setting.insert(key=key, value=value).on_conflict(
             conflict_target=[Setting.key], update={Setting.value: value}
@@ -109,7 +112,10 @@ def get(database: Database, key: str) -> str | None:
     return None if row is None else str(row.value)
 
 
-def set_threshold(database: Database, stage: Stage, warn: int, alert: int) -> None:
+@checked("settings", "changes the practice's settings")
+def set_threshold(
+    database: Database, stage: Stage, warn: int, alert: int, *, by: int | None
+) -> None:
     if stage not in DEFAULT_THRESHOLDS:
         names = ", ".join(s.value for s in DEFAULT_THRESHOLDS)
         raise SettingError(f"Thresholds are kept for these stages only: {names}.")
@@ -124,12 +130,20 @@ def set_threshold(database: Database, stage: Stage, warn: int, alert: int) -> No
     )
 
 
-def set_late_after(database: Database, minutes: int) -> None:
+@checked("settings", "changes the practice's settings")
+def set_late_after(database: Database, minutes: int, *, by: int | None) -> None:
     if minutes <= 0:
         raise SettingError("Late must be a positive number of minutes.")
     put(database, LATE_AFTER, str(minutes))
 
 
-def set_timezone(database: Database, name: str) -> None:
+@checked("settings", "changes the practice's settings")
+def set_timezone(database: Database, name: str, *, by: int | None) -> None:
     zone_named(name)
     put(database, TIMEZONE, name)
+
+
+@checked("settings", "changes the practice's settings")
+def set_name(database: Database, name: str, *, by: int | None) -> None:
+    """The practice's name, shown on the board."""
+    put(database, NAME, name)

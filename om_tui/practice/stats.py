@@ -46,6 +46,7 @@ from db.models import (
 from om_tui.practice import audit
 from om_tui.practice.clock import Clock
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.roles import checked, recorded, require
 from om_tui.practice.settings import PracticeSettings, zone_named
 
 
@@ -779,6 +780,7 @@ class Stats:
 
     # -- writing ------------------------------------------------------------------------
 
+    @checked("stats_edit", "enters stat values")
     def enter(
         self, stat_id: int, value: float, *, week: dt.date | None = None, day: dt.date | None = None
     ) -> None:
@@ -793,6 +795,7 @@ class Stats:
                 raise StatError(f"{stat.name} is {stat.source}, not typed.")
             self._put(stat_id, period, when, value)
 
+    @checked("stats_edit", "enters stat values")
     def clear(
         self, stat_id: int, *, week: dt.date | None = None, day: dt.date | None = None
     ) -> None:
@@ -807,7 +810,7 @@ class Stats:
     ) -> None:
         """Store a value: typed by this service's person, or `counted` from the flow (by no one)."""
         now = utc_naive(self.clock.now())
-        by = None if counted else self.staff_id
+        by = None if counted else recorded(self.staff_id)
         StatValue.insert(
             stat=stat_id, period=period, day=day, value=value, by=by, at=now
         ).on_conflict(
@@ -840,6 +843,7 @@ class Stats:
         # A count of visits the trail holds already, made whenever a screen looks: no one's
         # change, so not put on the trail in the name of whoever happened to open Stats.
         with audit.suspended(self.database), self.database.atomic():
+            require(self.database, self.staff_id, "stats", "counts the flow into stats")
             for stat in changed:
                 value = figures.get(stat.computed or "")
                 if value is None:
@@ -850,6 +854,7 @@ class Stats:
                     self._put(stat.id, "week", week, value, counted=True)
         return figures
 
+    @checked("stats_edit", "overrides conditions")
     def override(
         self, stat_id: int, week: dt.date, condition: Condition | None, reason: str
     ) -> None:
@@ -870,18 +875,19 @@ class Stats:
                 week=week,
                 condition=condition,
                 reason=reason.strip(),
-                by=self.staff_id,
+                by=recorded(self.staff_id),
                 at=now,
             ).on_conflict(
                 conflict_target=[ConditionOverride.stat, ConditionOverride.week],
                 update={
                     ConditionOverride.condition: condition,
                     ConditionOverride.reason: reason.strip(),
-                    ConditionOverride.by: self.staff_id,
+                    ConditionOverride.by: recorded(self.staff_id),
                     ConditionOverride.at: now,
                 },
             ).execute()
 
+    @checked("stats_setup", "adds and changes stats")
     def define(self, **fields: Any) -> Stat:
         """Add a stat, refusing formulas that use unknown stats or themselves."""
         with self.database.atomic():
@@ -917,6 +923,7 @@ class Stats:
             raise StatGone(f"No stat is called {short_name}.")
         return stat
 
+    @checked("hats", "writes hats")
     def post_named(self, title: str) -> int:
         """A post's id by its title, created if new."""
         with self.database.atomic():
@@ -925,6 +932,7 @@ class Stats:
                 post = Post.create(title=title, position=Post.select().count())
             return int(post.id)
 
+    @checked("stats_setup", "adds and changes stats")
     def change(self, short_name: str, **fields: Any) -> Stat:
         """Change a stat's settings (quota, scale, thresholds, …); its values stay as they are."""
         with self.database.atomic():
@@ -947,6 +955,7 @@ class Stats:
             stat.save()
             return stat
 
+    @checked("stats_setup", "adds and changes stats")
     def retire(self, short_name: str) -> None:
         """Stop showing a stat; its history stays (formulas using it show "missing")."""
         self.change(short_name, active=False)
@@ -968,7 +977,8 @@ def _formula_order(formulas: dict[str, str]) -> list[str]:
     return done
 
 
-def set_week_ends(database: Database, ends: WeekEnds) -> None:
+@checked("settings", "changes the practice's settings")
+def set_week_ends(database: Database, ends: WeekEnds, *, by: int | None) -> None:
     from om_tui.practice.settings import put
 
     put(database, SettingKey.WEEK_ENDS, str(ends))

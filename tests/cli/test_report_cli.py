@@ -32,6 +32,7 @@ from om_tui.cli import main
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock, SystemClock
 from om_tui.practice.report import NOTHING, gather, last_ended_week, render
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.stats import Stats
 
 ZONE = ZoneInfo("America/New_York")
@@ -47,12 +48,12 @@ def at(day: int, hour: int) -> dt.datetime:
 def practice(tmp_path: Path) -> Path:
     path = tmp_path / "practice.db"
     database = open_database(path)
-    settings.set_timezone(database, "America/New_York")
+    settings.set_timezone(database, "America/New_York", by=ADMINISTRATOR)
     settings.put(database, settings.NAME, "Birch Dental")
     manager = Staff.create(name="Meg Manager", initials="MM", role=Role.OFFICE_MANAGER).id
     desk = Staff.create(name="Dee Desk", initials="DD", role=Role.FRONT_DESK).id
     clock = FrozenClock(at(1, 9))
-    stats = Stats(database, clock, settings.load(database))
+    stats = Stats(database, clock, settings.load(database), ADMINISTRATOR)
     post = stats.post_named("Front desk")
     calls = stats.define(short_name="calls", name="Recall calls", post=post)
     for weeks_back, value in enumerate((40.0, 35.0, 52.0)):
@@ -160,7 +161,7 @@ def test_by_default_the_last_week_that_ended(
     practice: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     database = open_database(practice)
-    weeks = Stats(database, SystemClock(), settings.load(database)).weeks
+    weeks = Stats(database, SystemClock(), settings.load(database), ADMINISTRATOR).weeks
     before = last_ended_week(weeks, SystemClock().now())
     assert main(["--db", str(practice), "report", "week", "--format", "csv"]) == 0
     after = last_ended_week(weeks, SystemClock().now())

@@ -22,6 +22,7 @@ from om_tui.app import OmTuiApp
 from om_tui.practice import settings
 from om_tui.practice.changes import NeverChanges
 from om_tui.practice.hats import Hats
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.screens.my_hat import MyHatScreen
 from om_tui.screens.picker import PickerScreen
 from om_tui.screens.policy_view import PolicyViewScreen
@@ -96,7 +97,9 @@ def app_for(practice: Practice, name: str | None, **options: Any) -> OmTuiApp:
 def tick_elsewhere(practice: Practice, text: str, name: str) -> None:
     """Another terminal ticks an item, on its own connection: run it in a thread."""
     with practice.database.connection_context():
-        hats = Hats(practice.database, practice.clock, settings.load(practice.database))
+        hats = Hats(
+            practice.database, practice.clock, settings.load(practice.database), ADMINISTRATOR
+        )
         hats.tick(item(text).id, DAY, staff(name))
 
 

@@ -17,6 +17,7 @@ from db.models import Appointment, AppointmentKind, Post, Stage, Stat, StatSourc
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.flow import Flow
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.stats import Stats
 
 from .practice_fixture import DAY, Practice, local
@@ -28,7 +29,9 @@ BEFORE = dt.date(2026, 11, 12)  # the Thursday the week starts on, at 14:00
 CUTOFF_DAY = WEEK  # the Thursday it ends on, at 14:00
 
 
-def stats_service(database: Database, clock: FrozenClock, staff_id: int | None = None) -> Stats:
+def stats_service(
+    database: Database, clock: FrozenClock, staff_id: int | None = ADMINISTRATOR
+) -> Stats:
     return Stats(database, clock, settings.load(database), staff_id=staff_id)
 
 
