@@ -370,7 +370,9 @@ def test_each_step_is_for_its_role(line: Line, people: People) -> None:
         lambda: line.handle(other, people.desk, "Sure."),
         lambda: line.send_batch(people.staff),
     ):
-        with pytest.raises(LineError, match="Only the office manager or the owner works the line's queue"):
+        with pytest.raises(
+            LineError, match="Only the office manager or the owner works the line's queue"
+        ):
             step()
     assert line.item(other).status == LineStatus.NEW
     assert line.item(item_id).with_owner
