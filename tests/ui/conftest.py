@@ -75,7 +75,7 @@ class Practice:
         return make_app(self.database, clock=self.clock, **options)
 
     def flow(self) -> Flow:
-        return Flow(self.database, self.clock, settings.load(self.database))
+        return Flow(self.database, self.clock, settings.load(self.database), ADMINISTRATOR)
 
     def row_key(self, who: str) -> str:
         """The board's key for a patient's appointment today."""
