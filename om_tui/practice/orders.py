@@ -873,10 +873,10 @@ class Orders:
             return
         if actor.id == order.reported_by_id:
             issuer = Staff.get_by_id(order.issued_by_id).name
-            raise OrderError(f"You reported this order done: {issuer}, who gave it, {doing} it.")
+            raise OrderError(f"You reported this order done: {issuer}, who gave it, {doing}.")
         if not self._manages(actor):
             issuer = Staff.get_by_id(order.issued_by_id).name
-            raise OrderError(f"Only {issuer}, who gave the order, or a manager {doing} it.")
+            raise OrderError(f"Only {issuer}, who gave the order, or a manager {doing}.")
 
     def accept(self, order_id: int, note: str = "") -> OrderLine:
         """A report of done is accepted: the order is done."""
@@ -884,7 +884,7 @@ class Orders:
         with self.database.atomic():
             actor = self._actor()
             order = self._found(order_id)
-            self._check_answerer(actor, order, "accepts")
+            self._check_answerer(actor, order, "accepts it")
             changed = (
                 Order.update(
                     status=OrderStatus.DONE,
@@ -907,7 +907,7 @@ class Orders:
         with self.database.atomic():
             actor = self._actor()
             order = self._found(order_id)
-            self._check_answerer(actor, order, "sends back")
+            self._check_answerer(actor, order, "sends it back")
             changed = (
                 Order.update(
                     status=OrderStatus.OPEN,
