@@ -31,7 +31,7 @@ def up(migrator, db):
         migrator.add_column(
             "patient",
             "merged_into_id",
-            ForeignKeyField(
+            ForeignKeyField(  # type: ignore[call-overload]
                 Patient,
                 null=True,
                 field=Patient._meta.primary_key,  # the table's id, declared by peewee
