@@ -198,6 +198,9 @@ class PatientRecords:
             raise RecordError("That patient is no longer on file.")
         return _record(patient)
 
+    def any_patients(self) -> bool:
+        return bool(Patient.select().exists())
+
     def card(self, patient_id: int) -> PatientCard:
         """The record, the appointments to come, and the past ones and visits, newest first."""
         record = self.record(patient_id)

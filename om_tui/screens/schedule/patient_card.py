@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
@@ -37,32 +38,31 @@ def card_header(card: PatientCard, today: dt.date) -> Text:
     return text
 
 
-def card_lines(card: PatientCard, settings: PracticeSettings) -> Table:
+def card_lines(card: PatientCard, settings: PracticeSettings) -> Group:
     """Upcoming appointments, then the past ones and visits, newest first, one a line."""
-    grid = Table.grid(padding=(0, 1))
-    for _ in range(5):
-        grid.add_column(no_wrap=True, overflow="ellipsis")
 
-    def add(line: CardLine) -> None:
-        if isinstance(line.when, dt.datetime):
-            when = f"{settings.local(line.when):%a %m/%d/%Y %H:%M}"
-        else:
-            when = f"{line.when:%a %m/%d/%Y}      "
-        grid.add_row(when, line.what, line.provider, line.room, Text(line.state, style="italic"))
+    def listed(lines: list[CardLine], none: str) -> Table | Text:
+        if not lines:
+            return Text(f"  {none}", style="dim")
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        for _ in range(4):
+            grid.add_column(no_wrap=True, overflow="ellipsis")
+        for line in lines:
+            if isinstance(line.when, dt.datetime):
+                when = f"  {settings.local(line.when):%a %m/%d/%Y %H:%M}"
+            else:
+                when = f"  {line.when:%a %m/%d/%Y}"
+            state = Text(line.state, style="italic")
+            grid.add_row(when, line.what, line.provider, line.room, state)
+        return grid
 
-    grid.add_row(Text("Upcoming", style="bold"))
-    if not card.upcoming:
-        grid.add_row(Text("  nothing booked", style="dim"))
-    for line in card.upcoming:
-        add(line)
-    shown = (
-        f" (the last {len(card.past)} of {card.past_count})"
-        if card.past_count > len(card.past)
-        else ""
+    past = "Past appointments and visits"
+    if card.past_count > len(card.past):
+        past += f" (the last {len(card.past)} of {card.past_count})"
+    return Group(
+        Text("Upcoming", style="bold"),
+        listed(card.upcoming, "nothing booked"),
+        Text(past, style="bold"),
+        listed(card.past, "none yet"),
     )
-    grid.add_row(Text(f"Past appointments and visits{shown}", style="bold"))
-    if not card.past:
-        grid.add_row(Text("  none yet", style="dim"))
-    for line in card.past:
-        add(line)
-    return grid

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult, SystemCommand
@@ -126,7 +125,9 @@ class PatientsScreen(Screen[None]):
             title.append(
                 f" · {len(self._entries)} found" + (" or more" if len(self._entries) >= 40 else "")
             )
-        elif not len(index):
+        elif self._start_with is not None:
+            title.append(" · the card · / search · ctrl+n new patient")
+        elif not len(index) and not self.records.any_patients():
             title.append(" · no patients yet: ctrl+n adds the first")
         else:
             title.append(" · type to find · ↓ the list · ctrl+n new patient")
@@ -181,7 +182,7 @@ class PatientsScreen(Screen[None]):
             return
         today = self.om.practice.today(self.om.clock.now())
         card.update(card_header(self._card, today))
-        lines.update(Group(card_lines(self._card, self.om.practice)))
+        lines.update(card_lines(self._card, self.om.practice))
 
     @on(OptionList.OptionSelected, "#found")
     def _chosen(self) -> None:
