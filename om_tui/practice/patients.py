@@ -249,16 +249,31 @@ class _Snapshot(NamedTuple):
     by_id: dict[int, PatientEntry]
     by_dob: dict[dt.date, list[PatientEntry]]
     recent: list[PatientEntry] = []  # added since the text was built: searched one by one
+    hidden: frozenset[int] = frozenset()  # changed since the text was built: found in `recent`
 
-    def with_recent(self, added: list[PatientEntry]) -> _Snapshot:
-        """A few new patients, without rebuilding the joined text."""
+    def with_recent(
+        self, added: list[PatientEntry], changed: dict[int, PatientEntry | None]
+    ) -> _Snapshot:
+        """A few new or changed patients (None: merged away), without rebuilding the text:
+        a changed one's old line is hidden, its new one kept with the recent ones."""
         by_id = dict(self.by_id)
         by_dob = dict(self.by_dob)
-        for entry in added:
+        for patient_id in changed:
+            old = by_id.pop(patient_id, None)
+            if old is not None and old.dob is not None:
+                by_dob[old.dob] = [e for e in by_dob.get(old.dob, []) if e.patient_id != patient_id]
+        fresh = [*added, *(e for e in changed.values() if e is not None)]
+        for entry in fresh:
             by_id[entry.patient_id] = entry
             if entry.dob is not None:
                 by_dob[entry.dob] = [*by_dob.get(entry.dob, []), entry]
-        return self._replace(by_id=by_id, by_dob=by_dob, recent=[*self.recent, *added])
+        recent = [e for e in self.recent if e.patient_id not in changed]
+        return self._replace(
+            by_id=by_id,
+            by_dob=by_dob,
+            recent=[*recent, *fresh],
+            hidden=self.hidden | changed.keys(),
+        )
 
 
 #: New patients kept aside before the joined text is rebuilt with them.
@@ -297,7 +312,7 @@ class PatientIndex:
         self._refreshing = threading.Lock()
 
     def __len__(self) -> int:
-        return len(self._index.entries) + len(self._index.recent)
+        return len(self._index.by_id)
 
     def refresh(self, database: Database) -> None:
         """Load patients added since the last refresh (all of them the first time)."""
@@ -326,11 +341,11 @@ class PatientIndex:
         if not added and not changed:
             return
         index = self._index
-        if not changed and index.entries and len(index.recent) + len(added) <= RECENT_LIMIT:
-            self._index = index.with_recent(added)
+        if index.entries and len(index.recent) + len(added) + len(changed) <= RECENT_LIMIT:
+            self._index = index.with_recent(added, changed)
             return
-        # A record corrected, made inactive or merged (rare): the whole index anew.
-        entries = [e for e in (*index.entries, *index.recent) if e.patient_id not in changed]
+        entries = [e for e in index.entries if e.patient_id not in index.hidden]
+        entries = [e for e in (*entries, *index.recent) if e.patient_id not in changed]
         entries += [e for e in changed.values() if e is not None]
         entries += added
         entries.sort(key=lambda e: e.sort_key)
@@ -352,6 +367,7 @@ class PatientIndex:
         index = self._index
         text, starts, entries = index.text, index.starts, index.entries
         skip = set(exclude)
+        stale = index.hidden  # changed since the text was built: their new lines are recent
         found: list[PatientEntry] = []
         at = text.find(first)
         while at != -1:
@@ -359,6 +375,7 @@ class PatientIndex:
             entry = entries[position]
             if (
                 entry.patient_id not in skip
+                and entry.patient_id not in stale
                 and (inactive or entry.active)
                 and all(t in entry.haystack for t in rest)
             ):

@@ -16,7 +16,7 @@ from om_tui.screens.schedule.patients import PatientsScreen
 from om_tui.screens.schedule.rooms import RoomForm, RoomsScreen
 
 from .conftest import Practice
-from .helpers import paste, select, settle, visit_for, warnings
+from .helpers import footer, paste, select, settle, visit_for, warnings
 
 
 def card(pilot) -> str:
@@ -77,6 +77,21 @@ async def test_a_record_changed_elsewhere_is_not_written_over(office: Practice) 
         )
         maria = Patient.get_by_id(office.patients["maria"])
         assert (maria.first_name, maria.phone) == ("Maria", "555-777-0000")
+
+
+async def test_mark_a_patient_inactive_and_active_again(office: Practice) -> None:
+    app = office.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_patients(pilot, "walter")
+        assert "i Inactive" in footer(pilot)
+        await pilot.press("i", "y")
+        await settle(pilot)
+        assert not Patient.get_by_id(office.patients["walter"]).active
+        assert "inactive" in card(pilot)
+        assert "i Active again" in footer(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        assert Patient.get_by_id(office.patients["walter"]).active
 
 
 async def test_add_a_patient(office: Practice) -> None:

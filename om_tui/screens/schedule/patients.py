@@ -51,7 +51,8 @@ class PatientsScreen(Screen[None]):
         Binding("e", "edit", "Edit", id="patients.edit"),
         # ctrl+n from the search field too, where a letter is typed.
         Binding("a,ctrl+n", "add", "Add", id="patients.add"),
-        Binding("i", "active", "Inactive", id="patients.active"),
+        Binding("i", "active(False)", "Inactive", id="patients.inactive"),
+        Binding("i", "active(True)", "Active again", id="patients.active"),
         Binding("m", "merge", "Merge", id="patients.merge"),
         Binding("down", "to_list", show=False),
     ]
@@ -197,7 +198,9 @@ class PatientsScreen(Screen[None]):
         if action == "add":
             return True
         record = self._record()
-        return record is not None and record.merged_into is None
+        if record is None or record.merged_into is not None:
+            return False
+        return action != "active" or parameters[0] != record.active
 
     def _record(self) -> PatientRecord | None:
         return self._card.record if self._card is not None else None
@@ -268,11 +271,11 @@ class PatientsScreen(Screen[None]):
             "{name}: saved.",
         )
 
-    def action_active(self) -> None:
+    def action_active(self, active: bool) -> None:
         record = self._record()
-        if record is None or record.merged_into is not None:
+        if record is None or record.merged_into is not None or record.active == active:
             return
-        records, active = self.records, not record.active
+        records = self.records
         if active:
             self._save(lambda: records.set_active(record, True), "{name} is active again.")
             return
