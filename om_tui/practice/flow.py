@@ -483,12 +483,14 @@ class Flow:
                         f"{row.full_name} is not due until "
                         f"{self.settings.local(due):%H:%M}: not a no-show yet (Cancelled is)."
                     )
+                # The booking's patient as it stands: a merge elsewhere may have moved it.
+                booking = Appointment.get_by_id(row.appointment_id)
                 visit = Visit.create(
-                    patient=row.patient_id,
+                    patient=booking.patient_id,
                     appointment=row.appointment_id,
                     date=self.today(),
                     stage=stage,
-                    provider=Appointment.get_by_id(row.appointment_id).provider_id,
+                    provider=booking.provider_id,
                 )
                 event = self._add_event(visit, stage)
                 return Change(

@@ -9,7 +9,7 @@ import pytest
 from peewee import Database
 
 from db import Patient
-from db.models import Appointment, Role, Staff, Visit
+from db.models import Appointment, Role, Staff, Stage, Visit
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.flow import Flow, StaleVisit
@@ -181,6 +181,17 @@ def test_check_in_of_a_patient_merged_meanwhile_is_refused(
     with pytest.raises(StaleVisit, match="merged into Eve Evans's"):
         flow.check_in(practice.patients["gus"])
     assert Visit.select().where(Visit.date == DAY).count() == 0
+
+
+def test_a_board_row_shown_before_a_merge_ends_the_visit_of_the_record_kept(
+    records: PatientRecords, practice: Practice, flow: Flow
+) -> None:
+    row = practice.row(flow, "dee")  # the board shows Dee's booking; a merge moves it
+    records.merge(
+        records.record(practice.patients["eve"]), records.record(practice.patients["dee"])
+    )
+    change = flow.move(row, Stage.CANCELLED)
+    assert Visit.get_by_id(change.visit_id).patient_id == practice.patients["eve"]
 
 
 def test_a_merged_record_is_gone_from_the_search(
