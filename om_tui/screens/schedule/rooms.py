@@ -107,7 +107,7 @@ class RoomsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="rooms-title")
-        yield OptionList(id="rooms-list")
+        yield OptionList(id="rooms-list", compact=True)
         yield Static(id="rooms-detail")
         yield Footer(compact=True)
 
