@@ -74,7 +74,7 @@ class FlowBoardScreen(Screen[None]):
         Binding("u,ctrl+z", "undo", "Undo", id="board.undo"),
         Binding("i", "privacy", "Privacy", id="board.privacy"),
         # Off the footer (80 columns): F1 and the menu list them.
-        Binding("f", "app.patients", "Patients", id="board.patients", show=False),
+        Binding("f", "patients", "Patients", id="board.patients", show=False),
         Binding("c", "card", "Patient's card", id="board.card", show=False),
     ]
 
@@ -527,8 +527,18 @@ class FlowBoardScreen(Screen[None]):
         """The selected visit's patient on the Patients screen: their card, and `e` to correct
         the name, birth date or phone given at check-in."""
         row = self._selected()
-        if row is not None:
+        if row is not None and not self._private_refused():
             self.om.action_patients(row.patient_id)
+
+    def action_patients(self) -> None:
+        if not self._private_refused():
+            self.om.action_patients()
+
+    def _private_refused(self) -> bool:
+        """Patient records show birth dates and phones: not on a screen the waiting room sees."""
+        if self.privacy:
+            self.notify("Privacy is on: i turns it off before patient records are shown.")
+        return self.privacy
 
     def action_privacy(self) -> None:
         self.privacy = not self.privacy

@@ -167,6 +167,18 @@ async def test_the_board_opens_a_checked_in_patients_card_to_correct_it(
         assert not isinstance(app.screen, PatientsScreen)
 
 
+async def test_no_patient_record_is_shown_in_privacy_mode(office: Practice) -> None:
+    app = office.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        select(pilot, office.row_key("tom"))
+        await pilot.press("i", "c", "f")
+        await pilot.pause()
+        assert not isinstance(app.screen, PatientsScreen)
+        await pilot.press("i", "c")
+        await pilot.pause()
+        assert isinstance(app.screen, PatientsScreen)
+
+
 async def test_a_fresh_practice_adds_its_first_room_from_the_picker(office: Practice) -> None:
     Room.delete().execute()  # no rooms yet, as after first-run setup
     app = office.app()
