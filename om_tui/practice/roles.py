@@ -40,6 +40,8 @@ _OWNER = frozenset({Role.OWNER.value})
 PERMISSIONS: dict[str, frozenset[str]] = {
     "board": _DESK,  # the flow board
     "check_in": _DESK,  # check-in, walk-ins, moving visits along
+    "patients": _DESK,  # patient records: add, correct, inactive, merge
+    "rooms": _DESK,  # the practice's rooms: add, rename, reorder, retire
     "my_hat": _EVERYONE,  # one's own hat: checklist, attestations, one's own PIN
     "tick_for_others": MANAGERS,  # ticking a checklist item on someone else's behalf
     "orders": _EVERYONE,  # one's orders and program steps; managers give and accept them

@@ -56,6 +56,8 @@ from om_tui.practice.people import (
 )
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.roles import ADMINISTRATOR, PERMISSIONS, NotAllowed, may, require, who_may
+from om_tui.practice.schedule.patients import PatientFields, PatientRecord, PatientRecords
+from om_tui.practice.schedule.rooms import RoomInfo, Rooms
 from om_tui.practice.stats import Condition, Stats, WeekEnds, set_week_ends
 
 from .practice_fixture import DAY, Practice, build_practice, local
@@ -108,6 +110,15 @@ class World:
 
     def people(self, actor: int) -> People:
         return People(self.database, self.clock, actor)
+
+    def records(self, actor: int) -> PatientRecords:
+        return PatientRecords(self.database, self.clock, settings.load(self.database), actor)
+
+    def record(self, who: str) -> PatientRecord:
+        return self.records(ADMINISTRATOR).record(self.practice.patients[who])
+
+    def room(self) -> RoomInfo:
+        return Rooms(self.database, ADMINISTRATOR).rooms()[0]
 
     def line(self) -> Line:
         return Line(self.database, self.clock, settings.load(self.database))
@@ -278,6 +289,21 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("Flow.undo", "check_in", lambda w, a: w.flow(a).undo(w.checked_in("ben")[1])),
     Operation("patients.add_patient", "check_in", lambda w, a: add_patient(
         w.database, w.clock, _patient(), by=a)),
+    # patient records and rooms
+    Operation("PatientRecords.add", "patients", lambda w, a: w.records(a).add(
+        PatientFields("Nia Newcomer", "1990-02-03"))),
+    Operation("PatientRecords.edit", "patients", lambda w, a: w.records(a).edit(
+        w.record("ann"), PatientFields("Ann Able", phone="555-010-9999"))),
+    Operation("PatientRecords.set_active", "patients", lambda w, a: w.records(a).set_active(
+        w.record("eve"), False)),
+    Operation("PatientRecords.merge", "patients", lambda w, a: w.records(a).merge(
+        w.record("eve"), w.record("gus"))),
+    Operation("Rooms.add", "rooms", lambda w, a: Rooms(w.database, a).add("Room 9")),
+    Operation("Rooms.rename", "rooms", lambda w, a: Rooms(w.database, a).rename(
+        w.room(), "Front room")),
+    Operation("Rooms.set_retired", "rooms", lambda w, a: Rooms(w.database, a).set_retired(
+        w.room(), True)),
+    Operation("Rooms.move", "rooms", lambda w, a: Rooms(w.database, a).move(w.room(), 1)),
     # the roster
     Operation("People.add", "roster", lambda w, a: w.people(a).add("Nia New", "staff")),
     Operation("People.edit", "roster", lambda w, a: w.people(a).edit(w.target, initials="TX")),
@@ -505,6 +531,8 @@ READERS: dict[str, set[str]] = {
         "today",
         "when",
     },
+    "PatientRecords": {"any_patients", "card", "record", "today"},
+    "Rooms": {"rooms"},
     "Line": {
         "decided_recently",
         "for_owner",
