@@ -294,7 +294,7 @@ def test_what_each_role_may_open() -> None:
         for role in (Role.FRONT_DESK, Role.STAFF, Role.OFFICE_MANAGER)
     }
     everyone = ["line", "my_hat", "orders", "self_evaluation"]
-    assert opens[Role.FRONT_DESK] == sorted(["board", "check_in", *everyone])
+    assert opens[Role.FRONT_DESK] == sorted(["board", "check_in", "patients", "rooms", *everyone])
     assert opens[Role.STAFF] == everyone
     owners_only = {"line_answer", "owners", "owner_settings"}
     assert opens[Role.OFFICE_MANAGER] == sorted(set(PERMISSIONS) - owners_only)
