@@ -148,7 +148,7 @@ def find_same(database: Database, new: NewPatient, but: int | None = None) -> Pa
     return found
 
 
-@checked("check_in", "adds patients")
+@checked("patients", "adds patients")
 def add_patient(database: Database, clock: Clock, new: NewPatient, *, by: int | None) -> Patient:
     with database.atomic():
         highest = Patient.select(fn.MAX(Patient.id)).scalar() or 0

@@ -287,7 +287,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("Flow.assign", "check_in", lambda w, a: w.flow(a).assign(
         w.checked_in("ben")[0], "room", w.practice.rooms[0])),
     Operation("Flow.undo", "check_in", lambda w, a: w.flow(a).undo(w.checked_in("ben")[1])),
-    Operation("patients.add_patient", "check_in", lambda w, a: add_patient(
+    Operation("patients.add_patient", "patients", lambda w, a: add_patient(
         w.database, w.clock, _patient(), by=a)),
     # patient records and rooms
     Operation("PatientRecords.add", "patients", lambda w, a: w.records(a).add(
