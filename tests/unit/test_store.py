@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import sqlite3
 import stat
@@ -14,8 +15,15 @@ import pytest
 from peewee import Database, IntegrityError, SqliteDatabase
 
 import db
-from db import MODELS, Patient, Staff, StoreError, Visit, open_database, store
+from db import MODELS, Patient, Staff, StoreError, Visit, audit, open_database, store
 from db.store import MIGRATION_TABLE, MIGRATIONS
+from om_tui.practice import settings
+from om_tui.practice.clock import FrozenClock
+from om_tui.practice.flow import Flow
+
+from .practice_fixture import build_practice, local
+
+_NOON = dt.datetime(2026, 1, 5, 12, 0)
 
 
 def _mode(path: Path) -> int:
@@ -214,12 +222,109 @@ def test_models_agree_with_the_migrated_schema(database: Database, tmp_path: Pat
             assert columns(database), table
             assert unique_indexes(database) == unique_indexes(from_models), table
             assert foreign_keys(database) == foreign_keys(from_models), table
+            assert _never_reuses_ids(database, table) == _never_reuses_ids(from_models, table)
             # And each model field names a column the migrated table has.
             migrated = {c.name for c in database.get_columns(table)}
             assert {f.column_name for f in model._meta.sorted_fields} == migrated, table
     finally:
         from_models.close()
         database.bind(MODELS)
+
+
+def _has_integer_id(source: Database, table: str) -> bool:
+    return any(
+        c.name == "id" and c.primary_key and c.data_type.upper() == "INTEGER"
+        for c in source.get_columns(table)
+    )
+
+
+def _never_reuses_ids(source: Database, table: str) -> bool:
+    """Is the table's id AUTOINCREMENT (SQLite then never hands out an id twice)?"""
+    (sql,) = source.execute_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+    ).fetchone()
+    return re.search(r"\bAUTOINCREMENT\b", sql, re.IGNORECASE) is not None
+
+
+def _tables_with_integer_ids(source: Database) -> list[str]:
+    return [
+        table
+        for table in source.get_tables()
+        if not table.startswith("sqlite_") and _has_integer_id(source, table)
+    ]
+
+
+def test_every_table_with_an_integer_id_never_hands_an_id_out_twice(database: Database) -> None:
+    """Every table, those of later migrations too: a deleted newest row's id stays unused."""
+    tables = _tables_with_integer_ids(database)
+    assert {m._meta.table_name for m in MODELS if m._meta.table_name != "setting"} <= set(tables)
+    assert [t for t in tables if not _never_reuses_ids(database, t)] == []
+    patient = Patient.create(first_name="A", last_name="B", chart_number="1", created=_NOON)
+    patient.delete_instance()
+    again = Patient.create(first_name="C", last_name="D", chart_number="2", created=_NOON)
+    assert again.id == patient.id + 1
+
+
+def _snapshot(source: Database) -> dict[str, list[tuple[object, ...]]]:
+    """Every table's rows in id order (the trail's too), and every index's statement."""
+    found: dict[str, list[tuple[object, ...]]] = {
+        table: source.execute_sql(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()
+        for table in source.get_tables()
+        if table not in ("sqlite_sequence", MIGRATION_TABLE)
+    }
+    found["indexes"] = source.execute_sql(
+        "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+    ).fetchall()
+    found["guards"] = source.execute_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit_no_%'"
+    ).fetchall()
+    return found
+
+
+def test_a_database_made_at_0010_keeps_its_rows_ids_indexes_and_trail_at_0011(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A practice from before 0011, with a walk-in's check-in undone (its visit, the newest,
+    deleted): after 0011 every row keeps its id, and that visit's id is not given again."""
+    folder = tmp_path / "migrations-0010"
+    folder.mkdir()
+    for script in MIGRATIONS.glob("[0-9]*.py"):
+        if script.stem <= "0010_~":
+            shutil.copy(script, folder)
+    monkeypatch.setattr(store, "MIGRATIONS", folder)
+    old = open_database(db_path)
+    assert not _never_reuses_ids(old, "visit")
+    with old.atomic():
+        practice = build_practice(old)
+    flow = Flow(old, FrozenClock(local(10, 0)), settings.load(old), staff_id=practice.desk)
+    flow.check_in(practice.patients["ann"])
+    undone = flow.check_in(practice.patients["eve"])
+    flow.undo(undone)
+    before = _snapshot(old)
+    old.close()
+    monkeypatch.setattr(store, "MIGRATIONS", MIGRATIONS)
+
+    migrated = open_database(db_path)
+    try:
+        after = _snapshot(migrated)
+        trail_before = before.pop("audit")
+        trail_after = after.pop("audit")
+        assert after == before
+        assert trail_after[: len(trail_before)] == trail_before
+        assert [
+            t for t in _tables_with_integer_ids(migrated) if not _never_reuses_ids(migrated, t)
+        ] == []
+        assert _pragma(migrated, "foreign_keys") == 1
+        assert migrated.execute_sql("PRAGMA foreign_key_check").fetchall() == []
+        assert migrated.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert audit.verify(migrated).ok
+        flow = Flow(
+            migrated, FrozenClock(local(10, 5)), settings.load(migrated), staff_id=practice.desk
+        )
+        again = flow.check_in(practice.patients["gus"])
+        assert again.visit_id > undone.visit_id
+    finally:
+        migrated.close()
 
 
 def test_the_package_exports_what_it_promises() -> None:
