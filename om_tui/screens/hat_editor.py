@@ -363,13 +363,16 @@ class HatEditorScreen(Screen[None]):
         post_id = detail.post_id
         taken = [title for ident, title in self._titles.items() if ident != post_id]
         fields = PostFields(detail.title, detail.purpose, detail.product)
+        seen = {"title": detail.title, "purpose": detail.purpose, "product": detail.product}
         hats = self.om.hats
 
         def saved(result: PostFields | None) -> None:
             if result is None or result == fields:
                 return
             self._save(
-                lambda: hats.update_post(post_id, result.title, result.purpose, result.product),
+                lambda: hats.update_post(
+                    post_id, result.title, result.purpose, result.product, seen=seen
+                ),
                 lambda _: None if self._in_list() else _line("post", focus),
             )
 
@@ -380,6 +383,12 @@ class HatEditorScreen(Screen[None]):
         if item is None:
             return
         fields = ItemFields(item.text, item.frequency, item.due_time, item.shared)
+        seen = {
+            "text": item.text,
+            "frequency": item.frequency,
+            "due_time": item.due_time,
+            "shared": item.shared,
+        }
         hats = self.om.hats
 
         def saved(result: ItemFields | None) -> None:
@@ -392,6 +401,7 @@ class HatEditorScreen(Screen[None]):
                     frequency=result.frequency,
                     due_time=result.due_time or "",  # "" clears a due time; None keeps it
                     shared=result.shared,
+                    seen=seen,
                 ),
                 lambda _: _line("item", key),
             )
@@ -407,7 +417,8 @@ class HatEditorScreen(Screen[None]):
         def saved(result: str | None) -> None:
             if result is not None and result != text:
                 self._save(
-                    lambda: hats.edit_duty(duty_id, result), lambda _: _line("duty", duty_id)
+                    lambda: hats.edit_duty(duty_id, result, seen=text),
+                    lambda _: _line("duty", duty_id),
                 )
 
         self.app.push_screen(TextPrompt("Edit duty", text, "A duty needs its text."), saved)
