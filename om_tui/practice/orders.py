@@ -948,8 +948,12 @@ class Orders:
         to_staff: int | None = None,
         to_post: int | None = None,
         due: tuple[dt.date, str | None] | None = None,
+        seen: Mapping[str, object] | None = None,
     ) -> OrderLine:
         """An open order goes to someone else: a person, or a post someone holds.
+
+        `seen`: whom it was for (to_staff, to_post) and its due (due_on, due_time) as the
+        screen showed it; given to someone else or re-dated elsewhere since: refused.
 
         For an order whose person has left (or whose post nobody holds now), and any
         open one besides. Its due stays, unless it is past: then `due` (day, time) is
@@ -960,6 +964,13 @@ class Orders:
         with self.database.atomic():
             actor = self._manager("gives an order to someone else")
             order = self._found(order_id)
+            current = {  # whom, as an Assignee names it: the post, else the person
+                "to_staff": order.to_staff_id if order.to_post_id is None else None,
+                "to_post": order.to_post_id,
+                "due_on": order.due_on,
+                "due_time": order.due_time,
+            }
+            require_unchanged("The order", current, seen)
             if (to_staff, to_post) == (order.to_staff_id, order.to_post_id):
                 whom = self.order(order_id).to.short
                 raise OrderError(f"The order is {whom}'s already: nothing was changed.")
@@ -1264,8 +1275,8 @@ class Orders:
             current = {
                 "text": step.text,
                 "due_on": step.due_on,
-                "to_staff": step.to_staff_id,
-                "to_post": step.to_post_id,
+                "to_staff": step.to_staff_id,  # whom, as an Assignee names it: the person,
+                "to_post": step.to_post_id if step.to_staff_id is None else None,  # else post
             }
             require_unchanged("That step", current, seen)
             if (to_staff, to_post) != (step.to_staff_id, step.to_post_id):
