@@ -1,16 +1,19 @@
-"""Two front-desk terminals on one file: a row one of them still shows acts on nothing else."""
+"""Two terminals on one file: what one still shows never acts on, or writes over, what changed."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any
 
 from textual.pilot import Pilot
 
 from db.models import Patient, Stage, Visit, utc_naive
+from om_tui.practice.changes import NeverChanges
 
-from .conftest import OFFICE_NOW, Practice
+from .conftest import OFFICE_NOW, STATS_WEEK, Practice
 from .helpers import paste, select, settle, stage, warnings
+from .test_stats_entry import LAST_WEEK, field, open_grid, saved, stat_id
 
 
 async def _walk_in(pilot: Pilot[Any], phone: str) -> None:
@@ -59,3 +62,37 @@ async def test_ending_a_walk_in_whose_check_in_was_undone_ends_no_one_else(
         assert Visit.get_by_id(yuri.id).stage == Stage.ARRIVED
         assert stage(two, f"v{yuri.id}") == "Arrived"
         assert c.undo_stack == []
+
+
+def _type_elsewhere(practice: Practice, short_name: str, value: float) -> None:
+    """Another terminal types a stat's value for this week, on its own connection."""
+    with practice.database.connection_context():
+        stats = practice.app().stats
+        stats.enter(stat_id(short_name), value, week=STATS_WEEK)
+
+
+async def test_a_stat_typed_on_another_terminal_is_not_typed_over(stats_demo: Practice) -> None:
+    """The grid showed no value for Claims; another terminal types one; the value typed
+    here is refused, said so, and the other stands — until typed again, on purpose."""
+    last = saved("claims", LAST_WEEK)
+    assert last is not None and saved("claims") is None
+    theirs, mine = int(last) + 2, int(last) + 1
+    app = stats_demo.app(watcher=NeverChanges())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_grid(pilot, "collections")
+        field(pilot, "claims").focus()
+        await asyncio.to_thread(_type_elsewhere, stats_demo, "claims", theirs)
+
+        await pilot.press(*str(mine), "enter")
+        await settle(pilot)
+        assert saved("claims") == theirs
+        assert warnings(pilot) == [
+            "Claims submitted: changed on another terminal since you opened it (value): "
+            "nothing was saved."
+        ]
+
+        field(pilot, "claims").focus()
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert saved("claims") == mine
