@@ -1025,11 +1025,14 @@ class Evaluations:
             if not changed:
                 raise EvaluationError("This evaluation was finished on another terminal.")
 
-    def discard(self, evaluation_id: int) -> None:
-        """Throw a draft away (a finished evaluation is kept for good)."""
+    def discard(self, evaluation_id: int, seen: Mapping[str, object] | None = None) -> None:
+        """Throw a draft away (a finished evaluation is kept for good); `seen` as for
+        `finish`: ratings or comments given elsewhere since are not thrown away unseen."""
         with self.database.atomic():
             row = self._draft(evaluation_id)
             self._evaluator(row.staff_id)
+            current = _draft_state(self._live_ratings(evaluation_id), row.comments)
+            require_unchanged("The evaluation", current, seen)
             row.delete_instance(recursive=True)
 
 

@@ -563,12 +563,14 @@ class EvaluationScreen(Screen[None]):
         view = self._view
         if view is None:
             return
-        service, evaluation_id = self.service, view.evaluation_id
+        service, evaluation_id, shown = self.service, view.evaluation_id, view.shown
 
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.evaluation_id = None
-                self._save(lambda: service.discard(evaluation_id), "The draft was discarded.")
+                self._save(
+                    lambda: service.discard(evaluation_id, shown), "The draft was discarded."
+                )
 
         self.app.push_screen(
             Confirm(f"Discard this draft of {view.name}'s evaluation?", yes="Discard"), confirmed

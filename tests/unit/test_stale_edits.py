@@ -30,6 +30,7 @@ from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.evaluations import Evaluations
 from om_tui.practice.hats import Hats
+from om_tui.practice.line import Line
 from om_tui.practice.orders import Orders
 from om_tui.practice.people import People, shown_details
 from om_tui.practice.seen import ChangedElsewhere
@@ -249,3 +250,37 @@ def test_a_program_or_step_changed_elsewhere_is_not_written_over(
         orders.edit_step(step, "Flyers", due, to_staff=manager, seen=shown)
     assert Program.get_by_id(program).goal == "Thirty a week"
     assert ProgramStep.get_by_id(step).text == "Flyers out to 500 homes"
+
+
+def test_a_draft_changed_elsewhere_is_not_discarded_unseen(
+    database: Database, clock: FrozenClock, manager: int
+) -> None:
+    jenny = int(Staff.create(name="Jenny Ortiz", initials="JO", role=Role.FRONT_DESK).id)
+    karen = Evaluations(database, clock, settings.load(database), manager)
+    draft = karen.start(jenny, EvaluationKind.CHOSEN, DAY - dt.timedelta(days=60), DAY)
+    shown = karen.evaluation(draft).shown
+    karen.rate(draft, karen.criteria()[0].criterion_id, 5)  # terminal B
+    with pytest.raises(ChangedElsewhere, match=rf"^The evaluation: {CHANGED} \(ratings\)"):
+        karen.discard(draft, shown)
+    assert karen.evaluation(draft).ratings[0].rating == 5
+    karen.discard(draft, karen.evaluation(draft).shown)
+
+
+# -- the line ------------------------------------------------------------------------------
+
+
+def test_a_batch_changed_elsewhere_is_not_sent(
+    database: Database, clock: FrozenClock, manager: int
+) -> None:
+    desk = int(Staff.create(name="Jenny Ortiz", initials="JO", role=Role.FRONT_DESK).id)
+    line = Line(database, clock, settings.load(database))
+    first = line.file(desk, "request", "A card reader")
+    line.batch(first, manager)
+    seen = [item.id for item in line.in_batch()]
+    second = line.file(desk, "question", "Closed on the 24th?")
+    line.batch(second, manager)  # terminal B
+
+    with pytest.raises(ChangedElsewhere, match="The batch was changed on another terminal"):
+        line.send_batch(manager, seen)
+    assert {item.id for item in line.in_batch()} == {first, second}
+    assert line.send_batch(manager, [first, second]) == 2
