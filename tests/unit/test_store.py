@@ -17,11 +17,6 @@ from peewee import Database, IntegrityError, SqliteDatabase
 import db
 from db import MODELS, Patient, Staff, StoreError, Visit, audit, open_database, store
 from db.store import MIGRATION_TABLE, MIGRATIONS
-from om_tui.practice import settings
-from om_tui.practice.clock import FrozenClock
-from om_tui.practice.flow import Flow
-
-from .practice_fixture import build_practice, local
 
 _NOON = dt.datetime(2026, 1, 5, 12, 0)
 
@@ -281,28 +276,70 @@ def _snapshot(source: Database) -> dict[str, list[tuple[object, ...]]]:
     return found
 
 
+def _migrations_up_to(tmp_path: Path, last: str) -> Path:
+    """A copy of the migrations folder as an older om-tui had it: up to `last` only."""
+    folder = tmp_path / f"migrations-{last}"
+    folder.mkdir()
+    for script in MIGRATIONS.glob("[0-9]*.py"):
+        if script.stem[:4] <= last:
+            shutil.copy(script, folder)
+    return folder
+
+
+def _write(source: Database, sql: str, *params: object) -> int:
+    """A row written as that om-tui wrote it (audited), in SQL: today's models have
+    columns its tables did not."""
+    return int(source.execute_sql(sql, params).lastrowid)
+
+
 def test_a_database_made_at_0010_keeps_its_rows_ids_indexes_and_trail_at_0011(
     db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A practice from before 0011, with a walk-in's check-in undone (its visit, the newest,
     deleted): after 0011 every row keeps its id, and that visit's id is not given again."""
-    folder = tmp_path / "migrations-0010"
-    folder.mkdir()
-    for script in MIGRATIONS.glob("[0-9]*.py"):
-        if script.stem <= "0010_~":
-            shutil.copy(script, folder)
-    monkeypatch.setattr(store, "MIGRATIONS", folder)
+    monkeypatch.setattr(store, "MIGRATIONS", _migrations_up_to(tmp_path, "0010"))
     old = open_database(db_path)
     assert not _never_reuses_ids(old, "visit")
     with old.atomic():
-        practice = build_practice(old)
-    flow = Flow(old, FrozenClock(local(10, 0)), settings.load(old), staff_id=practice.desk)
-    flow.check_in(practice.patients["ann"])
-    undone = flow.check_in(practice.patients["eve"])
-    flow.undo(undone)
+        desk = _write(
+            old,
+            "INSERT INTO staff (name, initials, role, provider, active, failed_logins)"
+            " VALUES ('Jo Desk', 'JD', 'front_desk', 0, 1, 0)",
+        )
+        _write(old, "INSERT INTO room (name, position) VALUES ('Room 1', 1)")
+        patients = [
+            _write(
+                old,
+                "INSERT INTO patient (first_name, last_name, phone, chart_number, created)"
+                " VALUES (?, ?, '', ?, '2026-11-18 15:00:00')",
+                first,
+                "Walk-in",
+                chart,
+            )
+            for first, chart in (("Ann", "1"), ("Eve", "2"), ("Gus", "3"))
+        ]
+        visits = []
+        for patient in patients[:2]:
+            visit = _write(
+                old,
+                "INSERT INTO visit (patient_id, date, stage) VALUES (?, '2026-11-18', 'arrived')",
+                patient,
+            )
+            _write(
+                old,
+                "INSERT INTO visit_event (visit_id, stage, at, by_id)"
+                " VALUES (?, 'arrived', '2026-11-18 15:00:00', ?)",
+                visit,
+                desk,
+            )
+            visits.append(visit)
+    undone = visits[-1]  # Eve's check-in undone: the newest visit and its event deleted
+    with old.atomic():
+        old.execute_sql("DELETE FROM visit_event WHERE visit_id = ?", (undone,))
+        old.execute_sql("DELETE FROM visit WHERE id = ?", (undone,))
     before = _snapshot(old)
     old.close()
-    monkeypatch.setattr(store, "MIGRATIONS", MIGRATIONS)
+    monkeypatch.setattr(store, "MIGRATIONS", _migrations_up_to(tmp_path, "0011"))
 
     migrated = open_database(db_path)
     try:
@@ -318,11 +355,13 @@ def test_a_database_made_at_0010_keeps_its_rows_ids_indexes_and_trail_at_0011(
         assert migrated.execute_sql("PRAGMA foreign_key_check").fetchall() == []
         assert migrated.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert audit.verify(migrated).ok
-        flow = Flow(
-            migrated, FrozenClock(local(10, 5)), settings.load(migrated), staff_id=practice.desk
-        )
-        again = flow.check_in(practice.patients["gus"])
-        assert again.visit_id > undone.visit_id
+        with migrated.atomic():
+            again = _write(
+                migrated,
+                "INSERT INTO visit (patient_id, date, stage) VALUES (?, '2026-11-18', 'arrived')",
+                patients[2],
+            )
+        assert again > undone
     finally:
         migrated.close()
 
