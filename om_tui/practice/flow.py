@@ -230,13 +230,13 @@ class Change:
 
     description: str
     visit_id: int
-    patient_id: int | None = None  # whose visit it was (undo: still theirs)
     event_id: int | None = None  # a stage event added (undo: mark it undone)
     voided_event_id: int | None = None  # a stage event marked undone (undo: restore it)
     created_visit: bool = False  # the visit began with this change (undo: remove it)
     field_name: str | None = None  # "room" or "provider" changed
     old_value: int | None = None
     new_value: int | None = None
+    patient_id: int | None = None  # whose visit it was (undo: still theirs)
 
 
 def format_duration(span: dt.timedelta | None) -> str:
@@ -430,7 +430,10 @@ class Flow:
                         raise StaleVisit(f"{patient.full_name}'s visit is already {label}.")
                     event = self._add_event(visit, Stage.ARRIVED)
                     return Change(
-                        f"{patient.full_name}: checked in", visit.id, patient.id, event.id
+                        f"{patient.full_name}: checked in",
+                        visit.id,
+                        event.id,
+                        patient_id=patient.id,
                     )
             if appointment_id is None:
                 appointment_id = self._todays_open_appointment(patient_id, today)
@@ -454,8 +457,8 @@ class Flow:
             return Change(
                 f"{patient.full_name}: {what}",
                 visit.id,
-                patient.id,
                 event.id,
+                patient_id=patient.id,
                 created_visit=created,
             )
 
@@ -519,8 +522,8 @@ class Flow:
                 return Change(
                     f"{row.full_name}: {STAGE_LABELS[stage]}",
                     visit.id,
-                    row.patient_id,
                     event.id,
+                    patient_id=row.patient_id,
                     created_visit=True,
                 )
             if stage == Stage.LEFT and row.stage not in IN_OFFICE:
@@ -537,12 +540,12 @@ class Flow:
             event = self._add_event(visit, stage)
             description = f"{row.full_name}: {STAGE_LABELS[row.stage]} → {STAGE_LABELS[stage]}"
             if value is None:
-                return Change(description, visit.id, row.patient_id, event.id)
+                return Change(description, visit.id, event.id, patient_id=row.patient_id)
             return Change(
                 f"{description}, {model.get_by_id(value).name}",
                 visit.id,
-                row.patient_id,
                 event.id,
+                patient_id=row.patient_id,
                 field_name=field_name,
                 old_value=old_value,
                 new_value=value,
@@ -570,15 +573,17 @@ class Flow:
             )
             old_room = visit.room_id
             if previous in _ROOM_HELD or old_room is None:
-                return Change(description, visit.id, row.patient_id, voided_event_id=latest.id)
+                return Change(
+                    description, visit.id, voided_event_id=latest.id, patient_id=row.patient_id
+                )
             # Back out of the room (to waiting, say): the room is free again.
             visit.room_id = None
             visit.save()
             return Change(
                 description,
                 visit.id,
-                row.patient_id,
                 voided_event_id=latest.id,
+                patient_id=row.patient_id,
                 field_name="room",
                 old_value=old_room,
                 new_value=None,
@@ -605,7 +610,7 @@ class Flow:
                 f"{row.full_name}: {field_name} {_named(field_name, old)} → "
                 f"{_named(field_name, value)}",
                 visit.id,
-                row.patient_id,
+                patient_id=row.patient_id,
                 field_name=field_name,
                 old_value=old,
                 new_value=value,

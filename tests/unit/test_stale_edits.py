@@ -13,6 +13,7 @@ import pytest
 from peewee import Database
 
 from db.models import (
+    Attestation,
     ConditionOverride,
     Duty,
     EvaluationKind,
@@ -25,6 +26,8 @@ from db.models import (
     Role,
     Staff,
     StatValue,
+    StepSignoff,
+    Tick,
 )
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
@@ -33,6 +36,7 @@ from om_tui.practice.hats import Hats
 from om_tui.practice.line import Line
 from om_tui.practice.orders import Orders
 from om_tui.practice.people import People, shown_details
+from om_tui.practice.refusal import Refusal
 from om_tui.practice.seen import ChangedElsewhere
 from om_tui.practice.stats import Condition, Stats
 
@@ -284,3 +288,52 @@ def test_a_batch_changed_elsewhere_is_not_sent(
         line.send_batch(manager, seen)
     assert {item.id for item in line.in_batch()} == {first, second}
     assert line.send_batch(manager, [first, second]) == 2
+
+
+# -- the records a screen only ticks, signs or answers: gone, or moved on, is refused --------
+
+
+def test_ticks_sign_offs_and_attestations_of_records_changed_elsewhere_are_refused(
+    database: Database, clock: FrozenClock, manager: int
+) -> None:
+    """Ids are never reused, so a record a screen still shows is that record or gone; these
+    writes change no words, so "gone" or "moved on" is the whole check."""
+    jenny = int(Staff.create(name="Jenny Ortiz", initials="JO", role=Role.FRONT_DESK).id)
+    hats = _hats(database, clock, manager)
+    post = hats.create_post("Reception")
+    hats.add_holder(post, jenny)
+    item = hats.add_item(post, "Phones on")
+    step = hats.add_step(post, "Learn the phones")
+    policy = hats.write_policy("Phones", "Answer by the third ring.", [post])
+    version = hats.policy(policy)[1].id
+    hats.remove_item(item)  # terminal B, each of them
+    hats.remove_step(step)
+    hats.revise_policy(policy, "Answer by the second ring.")
+
+    with pytest.raises(Refusal, match="That item was removed from the hat"):
+        hats.tick(item, DAY, jenny)
+    with pytest.raises(Refusal, match="That checksheet step was removed"):
+        hats.sign_off(step, jenny)
+    with pytest.raises(Refusal, match=r"newer version \(v2\) since you opened it"):
+        hats.attest(version, jenny)
+    assert Tick.select().count() == StepSignoff.select().count() == 0
+    assert Attestation.select().count() == 0
+
+
+def test_an_order_or_line_item_moved_on_elsewhere_is_not_answered_again(
+    database: Database, clock: FrozenClock, manager: int
+) -> None:
+    jenny = int(Staff.create(name="Jenny Ortiz", initials="JO", role=Role.FRONT_DESK).id)
+    orders = Orders(database, clock, settings.load(database), manager)
+    order = orders.issue("Order the paper", DAY + dt.timedelta(days=2), to_staff=jenny)
+    orders.cancel(order, "Not needed")  # terminal B
+    with pytest.raises(Refusal, match="cancelled it"):
+        orders.chase(order)
+    assert Order.get_by_id(order).chased == 0
+
+    line = Line(database, clock, settings.load(database))
+    item = line.file(jenny, "request", "A card reader")
+    line.batch(item, manager)  # terminal B
+    with pytest.raises(Refusal):
+        line.take(item, manager)
+    assert [i.id for i in line.in_batch()] == [item]
