@@ -8,11 +8,13 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from db.models import Patient, Stage, Visit, utc_naive
+from db.models import Patient, Role, Staff, Stage, Visit, utc_naive
 from om_tui.practice.changes import NeverChanges
+from om_tui.screens.staff_forms import PersonForm
 
 from .conftest import OFFICE_NOW, STATS_WEEK, Practice
 from .helpers import paste, select, settle, stage, warnings
+from .test_staff import cursor_to, open_roster, person
 from .test_stats_entry import LAST_WEEK, field, open_grid, saved, stat_id
 
 
@@ -96,3 +98,33 @@ async def test_a_stat_typed_on_another_terminal_is_not_typed_over(stats_demo: Pr
         await pilot.press("enter")
         await settle(pilot)
         assert saved("claims") == mine
+
+
+def _role_elsewhere(practice: Practice, name: str, role: Role) -> None:
+    """Another terminal changes a person's role, on its own connection."""
+    with practice.database.connection_context():
+        Staff.update(role=role).where(Staff.name == name).execute()
+
+
+async def test_a_person_edited_on_another_terminal_is_not_written_over(
+    stats_demo: Practice,
+) -> None:
+    """The edit form opened on Tom as staff; another terminal makes him office manager;
+    his new role typed here (front desk) is refused, said so, and the other stands."""
+    app = stats_demo.app(watcher=NeverChanges())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_roster(pilot)
+        await cursor_to(pilot, "Tom Becker")
+        await pilot.press("e")
+        await settle(pilot)
+        assert isinstance(app.screen, PersonForm)
+        await asyncio.to_thread(_role_elsewhere, stats_demo, "Tom Becker", Role.OFFICE_MANAGER)
+
+        await pilot.press("tab", "tab", "left")  # staff → front desk
+        await pilot.press("enter")
+        await settle(pilot)
+
+        assert warnings(pilot) == [
+            "Tom Becker: changed on another terminal since you opened it (role): nothing was saved."
+        ]
+        assert person("Tom Becker").role == Role.OFFICE_MANAGER
