@@ -52,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="who is logging in (the start of the name will do): only the PIN is asked",
     )
+    # Written by `ssh authorize` into a key's forced command: that key's session is its
+    # person's only (no one else logs in on it), and the trail names the key.
+    parser.add_argument("--ssh-user", type=int, metavar="ID", help=argparse.SUPPRESS)
+    parser.add_argument("--ssh-key", default="", metavar="KEY", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     config = commands.add_parser("settings", help="show or change the practice's settings")
@@ -342,33 +346,44 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "leave":
         return _leave(database, args)
     if args.command == "ssh":
-        return _ssh(target, args)
+        return _ssh(database, target, args)
+    from om_tui.app import make_app
+    from om_tui.practice.sessions import Pin
+
+    pin = None if args.ssh_user is None else Pin(args.ssh_user, args.ssh_key)
+    app = make_app(database, login=True, user=args.user, pin=pin)
+
+    def hung_up(signum: int, frame: object) -> None:
+        """The session ends on the trail, then the process, at once: its terminal is gone."""
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+        app.end_session("hangup")
+        os._exit(128 + signal.SIGHUP)
+
     # A dropped SSH connection hangs the terminal up: the app must end with it, even when
     # started with SIGHUP ignored (nohup, a trap), or it spins on the dead terminal for ever.
-    signal.signal(signal.SIGHUP, signal.SIG_DFL)
-    from om_tui.app import make_app
-
-    app = make_app(database, login=True, user=args.user)
+    signal.signal(signal.SIGHUP, hung_up)
     app.run()
     return app.return_code or 0  # 1 after an error nobody foresaw
 
 
-def _ssh(target: str, args: argparse.Namespace) -> int:
+def _ssh(database: Database, target: str, args: argparse.Namespace) -> int:
     from om_tui.practice import ssh_access
 
     try:
         key = ssh_access.read_public_key(args.key_file)
-        name = ssh_access.active_staff_name(args.user)
+        staff_id, name = ssh_access.active_staff(args.user)
         where = target if "://" in target else os.path.abspath(target)
         command = ssh_access.forced_command(
-            ssh_access.om_tui_program(), where, name, demo=args.demo, colors=args.colors
+            ssh_access.om_tui_program(), where, staff_id, key, demo=args.demo, colors=args.colors
         )
         line = ssh_access.authorized_keys_line(command, key)
         if not args.write:
             print(line)
+            ssh_access.note_authorized(database, name, key, "printed")
             return 0
         keys = ssh_access.authorized_keys_file()
         if ssh_access.add_authorized_key(keys, line, key):
+            ssh_access.note_authorized(database, name, key, str(keys))
             print(f"Added to {keys}: {name} may now connect with ssh -t to this account.")
         else:
             print(f"Already in {keys}: nothing changed.")

@@ -1,8 +1,11 @@
 """The owner over SSH: the authorized_keys line that locks one key to om-tui for one person.
 
 Remote access is stock OpenSSH with a forced command. Whatever the client asks to run,
-sshd runs `om-tui --db … --user NAME` instead, in a terminal: `restrict` takes away
-port, agent and X11 forwarding and ~/.ssh/rc, `pty` gives the terminal back.
+sshd runs `om-tui --db … --ssh-user ID --ssh-key LABEL` instead, in a terminal:
+`restrict` takes away port, agent and X11 forwarding and ~/.ssh/rc, `pty` gives the
+terminal back. The session is pinned to that person (the staff id, which a rename
+does not change): om-tui lets no one else log in on it, and the trail names the key
+by its fingerprint and comment. The key's holder cannot change the command.
 
 sshd hands the command to the account's shell (`$SHELL -c`), so every word is
 shell-quoted; inside `command="…"` sshd itself knows only one escape, `\\"`. A name
@@ -15,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import fcntl
+import hashlib
 import os
 import shlex
 import shutil
@@ -23,7 +27,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from peewee import Database
+
 from db.models import Staff
+from om_tui.practice import audit
 from om_tui.practice.refusal import Refusal
 
 KEY_TYPES = frozenset(
@@ -59,6 +66,17 @@ class PublicKey:
 
     def __str__(self) -> str:
         return f"{self.kind} {self.body} {self.comment}".rstrip()
+
+    @property
+    def fingerprint(self) -> str:
+        """As `ssh-keygen -l` shows it: SHA256:, then the unpadded base64 of the digest."""
+        digest = hashlib.sha256(base64.b64decode(self.body)).digest()
+        return "SHA256:" + base64.b64encode(digest).decode().rstrip("=")
+
+    @property
+    def label(self) -> str:
+        """How the trail names the key: its fingerprint, and its comment if it has one."""
+        return f"{self.fingerprint} {self.comment}".rstrip()
 
 
 def parse_public_key(text: str) -> PublicKey:
@@ -107,40 +125,59 @@ def read_public_key(path: Path) -> PublicKey:
     return parse_public_key(text)
 
 
-def active_staff_name(name: str) -> str:
-    """The full name of the one active staff member called `name` (or whose name starts so)."""
+def active_staff(name: str) -> tuple[int, str]:
+    """(id, full name) of the one active staff member called `name` (or whose name starts so)."""
     wanted = name.strip().casefold()
-    people = [(str(s.name), bool(s.active)) for s in Staff.select(Staff.name, Staff.active)]
-    exact = [n for n, active in people if active and n.casefold() == wanted]
-    starting = [n for n, active in people if active and wanted and n.casefold().startswith(wanted)]
+    people = [
+        (int(s.id), str(s.name), bool(s.active))
+        for s in Staff.select(Staff.id, Staff.name, Staff.active)
+    ]
+    exact = [(i, n) for i, n, active in people if active and n.casefold() == wanted]
+    starting = [
+        (i, n) for i, n, active in people if active and wanted and n.casefold().startswith(wanted)
+    ]
     found = exact or starting
     if len(found) == 1:
         return found[0]
-    if any(n.casefold() == wanted for n, active in people if not active):
+    if any(n.casefold() == wanted for _, n, active in people if not active):
         raise AccessError(f"{name!r} is no longer on the active staff.")
-    active_names = ", ".join(n for n, active in people if active) or "none yet"
-    raise AccessError(f"No one active staff member is called {name!r}. Active: {active_names}.")
+    active_names = ", ".join(n for _, n, active in people if active) or "none yet"
+    if found:
+        raise AccessError(f"More than one active staff member fits {name!r}: {active_names}.")
+    raise AccessError(f"No active staff member is called {name!r}. Active: {active_names}.")
 
 
 def forced_command(
-    program: str, database: str, user: str, *, demo: bool = False, colors: str | None = None
+    program: str,
+    database: str,
+    staff_id: int,
+    key: PublicKey,
+    *,
+    demo: bool = False,
+    colors: str | None = None,
 ) -> str:
-    """The shell command sshd runs for this key: om-tui on this database, as this person.
+    """The shell command sshd runs for this key: om-tui on this database, for this person only.
 
     `colors` (truecolor, 256, standard) sets TEXTUAL_COLOR_SYSTEM for the session, as
     sshd passes on no colour setting of the client's unless its AcceptEnv says so.
     """
     if colors is not None and colors not in COLOR_SYSTEMS:
         raise AccessError(f"Colours are one of {', '.join(COLOR_SYSTEMS)}, not {colors!r}.")
-    if user.startswith("-"):
-        raise AccessError(f"A name starting with '-' cannot be passed to om-tui: {user!r}.")
-    for what, text in (("program path", program), ("database", database), ("name", user)):
+    for what, text in (("program path", program), ("database", database)):
         if not _quotable(text):
             raise AccessError(
                 f"The {what} {text!r} holds a character that cannot be put safely in "
                 "authorized_keys (a line break, control character or backslash)."
             )
-    words = [program, "--db", database, *(["--demo"] if demo else []), "--user", user]
+    words = [
+        program,
+        "--db",
+        database,
+        *(["--demo"] if demo else []),
+        "--ssh-user",
+        str(staff_id),
+        f"--ssh-key={key.label}",  # one word with its option: a comment may start with "-"
+    ]
     setting = f"TEXTUAL_COLOR_SYSTEM={colors} " if colors else ""
     return setting + " ".join(shlex.quote(word) for word in words)
 
@@ -206,3 +243,9 @@ def _quotable(text: str) -> bool:
     """Text that shell quoting plus sshd's `\\"` carry through unchanged: no backslash,
     and no control, format or unassigned character (a line break would start a new key)."""
     return "\\" not in text and not any(unicodedata.category(c).startswith("C") for c in text)
+
+
+def note_authorized(database: Database, name: str, key: PublicKey, to: str) -> None:
+    """The trail keeps that a key was let in for a person: who, which key, where it went
+    ("printed": the line was shown, for someone to add by hand)."""
+    audit.record(database, "ssh_authorize", name, {"ssh key": key.label, "to": to})
