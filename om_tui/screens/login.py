@@ -99,6 +99,9 @@ class LoginScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        # A still screen: nothing is sent to the terminal while no one types, so that sshd's
+        # ClientAlive checks can tell a frozen client (an idle lock brings every session here).
+        self.query_one("#login-secret", Input).cursor_blink = False
         self.query_one("#login-reason").display = bool(self.request.reason)
         self._read_people()
         wanted = self._wanted()
