@@ -24,6 +24,8 @@ from peewee import (
     TextField,
 )
 
+from db.fields import NeverReusedId
+
 
 class Stage(StrEnum):
     """Where a visit stands. The stored value is the enum's value."""
@@ -620,7 +622,7 @@ class TerminalSession(BaseModel):
     apart; `ending` is how it ended (logout, quit, hangup, ended without logout).
     """
 
-    id = AutoField()
+    id = NeverReusedId()
     staff = ForeignKeyField(Staff)
     terminal = CharField()
     host = CharField()

@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from peewee import Database, OperationalError
+from peewee import Database, OperationalError, PeeweeException
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -480,7 +480,17 @@ class OmTuiApp(App[None]):
     async def action_quit(self) -> None:
         """ctrl+q: the session ends on the trail, the trail's head is anchored, om-tui quits."""
         self.end_session("quit")
+        self._anchor_trail("quit")
         self.exit()
+
+    def _anchor_trail(self, why: str) -> None:
+        """The trail's head, to the anchor log beside the database (anchors.py)."""
+        from om_tui.practice import anchors
+
+        try:
+            anchors.write(self.database, self.clock, why)
+        except (OSError, PeeweeException) as error:
+            log.warning("trail's anchor not written at %s: %s", why, type(error).__name__)
 
     def _new_session(self, staff_id: int) -> None:
         """Someone else is here: the practice acts in their name, every screen starts afresh

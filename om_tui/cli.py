@@ -18,6 +18,8 @@ from om_tui import __version__
 if TYPE_CHECKING:
     from peewee import Database
 
+    from om_tui.practice.backup import Restored
+
 STAGE_NAMES = ("arrived", "roomed", "with_provider", "checkout")
 COMPUTED_NAMES = (
     "visits",
@@ -145,21 +147,36 @@ def _report(database: Database, args: argparse.Namespace) -> int:
 def _audit_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     trail = commands.add_parser("audit", help="the audit trail of who changed what")
     actions = trail.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    actions.add_parser(
+    verify = actions.add_parser(
         "verify",
-        help="check that no row of the trail was altered or removed (exit 1 if one was)",
+        help="check that no entry of the trail was altered or removed, and that it holds every "
+        "anchor of its head (the anchor log, the backups'): exit 1 if not",
+    )
+    verify.add_argument(
+        "--anchor",
+        action="append",
+        default=[],
+        metavar="COUNT:HASH",
+        help="an anchor kept elsewhere (a report's foot, a backup's .anchor file); repeatable",
+    )
+    verify.add_argument(
+        "--deep",
+        action="store_true",
+        help="also replay the trail against the tables: name the rows written around it",
     )
 
 
 def _audit(database: Database, args: argparse.Namespace) -> int:
-    from om_tui.practice import audit
+    from om_tui.practice import anchors, trail_check
 
-    result = audit.verify(database)
-    if result.ok:
-        print(result.message)
-        return 0
-    print(f"The audit trail has been tampered with. {result.message}")
-    return 1
+    try:
+        given = [anchors.given(text) for text in args.anchor]
+    except anchors.AnchorError as error:
+        print(f"om-tui: {error}", file=sys.stderr)
+        return 2
+    result = trail_check.check(database, given, deep=args.deep)
+    print("\n".join(result.lines))
+    return 0 if result.ok else 1
 
 
 def _backup_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -215,7 +232,26 @@ def _backups(target: str, args: argparse.Namespace) -> int:
         return 2
     kept = f"; the database it replaced is kept as {restored.replaced}" if restored.replaced else ""
     print(f"Restored {restored.database} from {found.path}{kept}.")
+    _note_restored(restored, found.path)
     return 0
+
+
+def _note_restored(restored: Restored, source: Path) -> None:
+    """The restore goes on the restored database's trail, from the command line."""
+    from db import StoreError, open_database
+    from om_tui.practice import audit, backup
+    from om_tui.practice.clock import SystemClock
+
+    try:
+        database = open_database(restored.database)
+    except StoreError as error:
+        print(f"om-tui: restored, but not noted on its audit trail: {error}", file=sys.stderr)
+        return
+    try:
+        audit.set_terminal(database, audit.cli_terminal())
+        backup.note_restored(database, SystemClock(), restored, source)
+    finally:
+        database.close()
 
 
 def _ask(question: str) -> str | None:

@@ -7,13 +7,14 @@ record: its rows are not themselves on the trail (db/audit.py, UNAUDITED).
 """
 
 from peewee import (
-    AutoField,
     CharField,
     DateTimeField,
     ForeignKeyField,
     IntegerField,
     Model,
 )
+
+from db.fields import NeverReusedId
 
 
 def up(migrator, db):
@@ -27,7 +28,7 @@ def up(migrator, db):
             table_name = "staff"
 
     class TerminalSession(Base):
-        id = AutoField()
+        id = NeverReusedId()
         staff = ForeignKeyField(Staff)
         terminal = CharField()
         host = CharField()

@@ -78,7 +78,8 @@ def test_a_backup_says_where_it_wrote_in_one_line(
 
     assert main(["--db", str(target), "backup", "--keep", "1"]) == 0
     assert "1 older removed" in capsys.readouterr().out
-    assert len(list((target.parent / "backups").iterdir())) == 1
+    assert len(list((target.parent / "backups").glob("*.db"))) == 1
+    assert len(list((target.parent / "backups").glob("*.db.anchor"))) == 1  # pruned with it
 
 
 def test_a_backup_folder_that_is_a_file_or_under_one_is_refused(

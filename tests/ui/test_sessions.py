@@ -6,12 +6,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import astuple
 from typing import Any
 
 import pytest
 
 from db.models import TerminalSession
-from om_tui.practice import audit, sessions, settings
+from om_tui.practice import anchors, audit, sessions, settings
 from om_tui.practice.people import People
 from om_tui.practice.sessions import Pin
 from om_tui.screens.overview import OverviewScreen
@@ -110,6 +111,12 @@ async def test_quitting_ends_the_session_on_the_trail(demo_pins: Practice) -> No
         ("login", "Karen Miles", None),
         ("quit", "Karen Miles", {"session": session.id}),
     ]
+    # A clean exit anchors the trail's head beside the database (anchors.py).
+    [anchor] = anchors.read(demo_pins.path.with_name(demo_pins.path.name + ".anchors"), "log")
+    assert (anchor.count, anchor.hash, anchor.why) == (
+        *astuple(anchors.head(demo_pins.database))[:2],
+        "quit",
+    )
 
 
 async def test_switching_user_ends_the_session_and_begins_the_next(demo_pins: Practice) -> None:
