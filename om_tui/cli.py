@@ -156,8 +156,9 @@ def _audit_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser
         "--anchor",
         action="append",
         default=[],
-        metavar="COUNT:HASH",
-        help="an anchor kept elsewhere (a report's foot, a backup's .anchor file); repeatable",
+        metavar="COUNT:HASH|FILE",
+        help="an anchor kept elsewhere: typed from a report's foot, or a file holding anchors "
+        "(a backup's .anchor, a weekly report); repeatable",
     )
     verify.add_argument(
         "--deep",
@@ -170,7 +171,7 @@ def _audit(database: Database, args: argparse.Namespace) -> int:
     from om_tui.practice import anchors, trail_check
 
     try:
-        given = [anchors.given(text) for text in args.anchor]
+        given = [anchor for text in args.anchor for anchor in anchors.given(text)]
     except anchors.AnchorError as error:
         print(f"om-tui: {error}", file=sys.stderr)
         return 2

@@ -42,6 +42,8 @@ SHORTEST_HASH = 12
 SHOWN = 3
 """Findings named one by one; the rest are counted (each quit writes an anchor)."""
 _LINE = re.compile(r"(\S+) (\d+) ([0-9a-f]{64})(?: (.*))?")
+_REPORT_FOOT = re.compile(r"Audit trail: (\d+) entries, head ([0-9a-f]{64})|(\d+),([0-9a-f]{64})")
+"""A weekly report's foot: Markdown and HTML say it in words, CSV in its [audit] section."""
 
 
 class AnchorError(ValueError):
@@ -142,8 +144,31 @@ def read(path: Path, source: str) -> list[Anchor]:
     return found
 
 
-def given(text: str) -> Anchor:
-    """`COUNT:HASH` (the hash, or its first 12 characters or more), as typed."""
+def given(text: str) -> list[Anchor]:
+    """The anchors `--anchor` names: `COUNT:HASH` (the hash, or its first 12 characters or
+    more), or a file holding anchors: a backup's .anchor, an anchor log, a weekly report."""
+    path = Path(text).expanduser()
+    if path.is_file():
+        return _in_file(path)
+    return [_typed(text)]
+
+
+def _in_file(path: Path) -> list[Anchor]:
+    found = read(path, path.name)
+    if not found:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError as error:
+            raise AnchorError(f"Cannot read {path}: {error.strerror}.") from None
+        for match in _REPORT_FOOT.finditer(text):
+            count, digest = (match[1], match[2]) if match[1] else (match[3], match[4])
+            found.append(Anchor(int(count), digest, source=path.name))
+    if not found:
+        raise AnchorError(f"{path} holds no anchor of the audit trail.")
+    return found
+
+
+def _typed(text: str) -> Anchor:
     count, _, digest = text.strip().partition(":")
     digest = digest.strip().lower().rstrip("…")
     if not count.isdigit() or int(count) < 1 or not re.fullmatch(r"[0-9a-f]+", digest):

@@ -141,7 +141,12 @@ def active_staff(name: str) -> tuple[int, str]:
         return found[0]
     if any(n.casefold() == wanted for _, n, active in people if not active):
         raise AccessError(f"{name!r} is no longer on the active staff.")
-    active_names = ", ".join(n for _, n, active in people if active) or "none yet"
+    active_names = ", ".join(n for _, n, active in people if active)
+    if not active_names:
+        raise AccessError(
+            f"No active staff member is called {name!r}: this database has no staff yet "
+            "(is it the right one? --db PATH before ssh, or --demo for the demo practice)."
+        )
     if found:
         raise AccessError(f"More than one active staff member fits {name!r}: {active_names}.")
     raise AccessError(f"No active staff member is called {name!r}. Active: {active_names}.")

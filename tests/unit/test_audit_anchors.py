@@ -97,8 +97,7 @@ def test_a_rewritten_trail_differs_from_a_given_anchor(
     cut_the_tail(db_path, 2)  # the anchored entry gone, another one in its place
     database.connect()
     some_changes(database, practice, 2)
-    given = anchors.given(f"{head.count}:{head.hash[:12]}")
-    result = trail_check.check(database, [given])
+    result = trail_check.check(database, anchors.given(f"{head.count}:{head.hash[:12]}"))
     assert not result.ok
     assert result.lines[1] == (
         f"The trail was rewritten: entry {head.count} is not the one the anchor in the "
@@ -241,4 +240,4 @@ def test_a_weekly_report_ends_with_the_trails_head(
     [logged] = anchors.read(db_path.with_name("practice.db.anchors"), "log")
     assert (logged.count, logged.hash) == (head.count, head.hash)
     assert logged.why.startswith("report week ending ")
-    assert trail_check.check(database, [anchors.given(f"{head.count}:{head.hash}")]).ok
+    assert trail_check.check(database, anchors.given(f"{head.count}:{head.hash}")).ok

@@ -117,7 +117,7 @@ def test_the_person_is_an_active_staff_member_found_by_name(staff: None) -> None
 
 
 def test_with_no_staff_the_refusal_says_so(database: Database) -> None:
-    with pytest.raises(AccessError, match="Active: none yet"):
+    with pytest.raises(AccessError, match="this database has no staff yet .is it the right one"):
         active_staff("Dr. Chen")
 
 
