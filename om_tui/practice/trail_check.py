@@ -47,27 +47,21 @@ def check(database: Database, given: Sequence[Anchor] = (), *, deep: bool = Fals
         return TrailCheck(False, [f"The audit trail has been tampered with. {chain.message}"])
     kept = anchors.found(database)
     held = anchors.check(database, [*kept, *given])
+    rows = audit_replay.unexplained(database, _exempt(database)) if deep else []
     if held.problems:
-        return TrailCheck(
-            False, ["The audit trail has been tampered with.", *held.problems, _held(held)]
+        lines = ["The audit trail has been tampered with.", *held.problems, _held(held)]
+    else:
+        lines = [f"{chain.message} {_held(held)}"]
+    if deep and not rows:
+        lines[-1] += " Every row of the tables is as the trail says."
+    elif rows:
+        lines.append(
+            f"{len(rows)} row(s) of the tables are not as the trail says (written around it):"
         )
-    line = f"{chain.message} {_held(held)}"
-    if not deep:
-        return TrailCheck(True, [line])
-    rows = audit_replay.unexplained(database, _exempt(database))
-    if not rows:
-        return TrailCheck(True, [f"{line} Every row of the tables is as the trail says."])
-    named = [f"  {row}" for row in rows[:SHOWN_ROWS]]
-    if len(rows) > SHOWN_ROWS:
-        named.append(f"  … and {len(rows) - SHOWN_ROWS} more rows.")
-    return TrailCheck(
-        False,
-        [
-            f"{line} But {len(rows)} row(s) of the tables are not as the trail says "
-            "(written around it):",
-            *named,
-        ],
-    )
+        lines += [f"  {row}" for row in rows[:SHOWN_ROWS]]
+        if len(rows) > SHOWN_ROWS:
+            lines.append(f"  … and {len(rows) - SHOWN_ROWS} more rows.")
+    return TrailCheck(not held.problems and not rows, lines)
 
 
 def _held(held: anchors.Checked) -> str:
@@ -79,7 +73,7 @@ def _held(held: anchors.Checked) -> str:
     if not held.checked:
         return f"No anchor of its head is kept yet{replaced}: a cut of its tail would not show."
     if held.problems:
-        return f"{held.checked} anchor(s) checked{replaced}."
+        return f"Checked against {held.checked} anchor(s){replaced}."
     return f"It agrees with its {held.checked} anchor(s){replaced}."
 
 
