@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from peewee import Database
 
     from om_tui.practice.backup import Restored
+    from om_tui.practice.ssh_access import PublicKey
 
 STAGE_NAMES = ("arrived", "roomed", "with_provider", "checkout")
 COMPUTED_NAMES = (
@@ -283,6 +284,10 @@ def _ssh_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         choices=("truecolor", "256", "standard"),
         help="the colours of that person's terminal (default: what TERM says, 256 at most)",
     )
+    revoke = actions.add_parser(
+        "revoke", help="take a public key out of ~/.ssh/authorized_keys: it opens om-tui no more"
+    )
+    revoke.add_argument("key_file", type=Path, metavar="PUBKEY_FILE", help="e.g. id_ed25519.pub")
 
 
 def _leave_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -408,6 +413,8 @@ def _ssh(database: Database, target: str, args: argparse.Namespace) -> int:
 
     try:
         key = ssh_access.read_public_key(args.key_file)
+        if args.ssh_command == "revoke":
+            return _revoke(database, key)
         staff_id, name = ssh_access.active_staff(args.user)
         where = target if "://" in target else os.path.abspath(target)
         command = ssh_access.forced_command(
@@ -427,6 +434,25 @@ def _ssh(database: Database, target: str, args: argparse.Namespace) -> int:
     except ssh_access.AccessError as error:
         print(f"om-tui: {error}", file=sys.stderr)
         return 2
+    return 0
+
+
+def _revoke(database: Database, key: PublicKey) -> int:
+    """`ssh revoke`: the key's lines out of authorized_keys, and the fact on the trail."""
+    from om_tui.practice import ssh_access
+
+    keys = ssh_access.authorized_keys_file()
+    taken = ssh_access.remove_authorized_key(keys, key)
+    if not taken:
+        print(f"Not in {keys}: nothing changed.")
+        return 0
+    name = ssh_access.pinned_person(taken[0])
+    ssh_access.note_revoked(database, name, key, keys)
+    whose = f" ({name}'s)" if name else ""
+    print(
+        f"Removed from {keys}: the key {key.label}{whose} opens om-tui no more. "
+        "A session it opened goes on until it ends."
+    )
     return 0
 
 

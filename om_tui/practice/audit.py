@@ -62,6 +62,7 @@ ACTIONS = {
     "ended_without_logout": "ended without logout",
     "restore": "restored the database from a backup",
     "ssh_authorize": "authorized an SSH key",
+    "ssh_revoke": "took an SSH key out",
     "lock": "locked the screen",
     "login_failed": "failed login",
     "migrate": "upgraded the database",

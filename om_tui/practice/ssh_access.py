@@ -20,6 +20,7 @@ import binascii
 import fcntl
 import hashlib
 import os
+import re
 import shlex
 import shutil
 import sys
@@ -228,6 +229,45 @@ def add_authorized_key(path: Path, line: str, key: PublicKey) -> bool:
         keys.flush()
         os.fsync(keys.fileno())
     return True
+
+
+def remove_authorized_key(path: Path, key: PublicKey) -> list[str]:
+    """Take every line of `key` out of the authorized_keys file at `path`; the lines taken.
+
+    Rewritten in place under the lock `add_authorized_key` takes, so that an authorize
+    running at the same moment is neither lost nor interleaved.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        return []
+    except OSError as error:
+        raise AccessError(f"Cannot open {path}: {error.strerror}.") from None
+    with os.fdopen(descriptor, "r+b") as keys:
+        fcntl.flock(keys, fcntl.LOCK_EX)
+        lines = keys.read().decode("utf-8", errors="surrogateescape").splitlines(keepends=True)
+        taken = [line for line in lines if key.body in line.split()]
+        if not taken:
+            return []
+        keys.seek(0)
+        keys.truncate()
+        kept = "".join(line for line in lines if line not in taken)
+        keys.write(kept.encode("utf-8", errors="surrogateescape"))
+        keys.flush()
+        os.fsync(keys.fileno())
+    return [line.rstrip("\n") for line in taken]
+
+
+def pinned_person(line: str) -> str:
+    """The name of the staff member an om-tui line is pinned to ("" if none, or unknown)."""
+    found = re.search(r"--ssh-user (\d+)", line)
+    person = Staff.get_or_none(Staff.id == int(found[1])) if found else None
+    return str(person.name) if person is not None else ""
+
+
+def note_revoked(database: Database, name: str, key: PublicKey, path: Path) -> None:
+    """The trail keeps that a key was taken out: whose it opened, which key, from where."""
+    audit.record(database, "ssh_revoke", name, {"ssh key": key.label, "from": str(path)})
 
 
 def om_tui_program() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -97,3 +98,42 @@ def test_a_bad_key_or_name_is_one_line_and_writes_nothing(
     assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith(said)
     assert not (machine / "home" / ".ssh").exists()
     assert events(machine) == []
+
+
+def revoke(machine: Path, key_file: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "om_tui", "--db", str(machine / "practice.db"), "ssh", "revoke"]
+        + [key_file],
+        capture_output=True,
+        text=True,
+        cwd=machine,
+        env=quiet_env(machine / "home"),
+        timeout=60,
+    )
+
+
+def test_revoking_takes_the_keys_line_out_and_says_so_on_the_trail(machine: Path) -> None:
+    keys = machine / "home" / ".ssh" / "authorized_keys"
+    assert authorize(machine, "--user", OWNER, "owner.pub", "--write").returncode == 0
+    other = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBBBB backup@desk"
+    keys.write_text(keys.read_text() + other + "\n")
+
+    done = revoke(machine, "owner.pub")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"Removed from {keys}: the key SHA256:")
+    assert f"owner@laptop ({OWNER}'s) opens om-tui no more." in done.stdout
+    assert keys.read_text() == other + "\n"  # the other key stays, the file stays private
+    assert stat.S_IMODE(keys.stat().st_mode) == 0o600
+    database = open_database(machine / "practice.db")
+    try:
+        [entry] = [
+            e
+            for e in audit.read(database, settings.load(database)).entries
+            if e.action == "ssh_revoke"
+        ]
+    finally:
+        database.close()
+    assert entry.subject == OWNER and entry.detail["from"] == str(keys)
+
+    again = revoke(machine, "owner.pub")
+    assert again.stdout == f"Not in {keys}: nothing changed.\n"
