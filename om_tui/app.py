@@ -272,8 +272,9 @@ class OmTuiApp(App[None]):
 
     def on_mount(self) -> None:
         self._close_abandoned_sessions()
-        if self.role is None and needs_setup(self.database, self.clock):
-            # A new practice: the first run sets it up, then logs its first person in.
+        if self.role is None and self.pin is None and needs_setup(self.database, self.clock):
+            # A new practice: the first run sets it up, then logs its first person in (never
+            # over an SSH key's session: that key is one person's, on a practice set up).
             from om_tui.screens.first_run import FirstRunScreen
 
             self.add_mode(FIRST_RUN, FirstRunScreen)
@@ -477,21 +478,6 @@ class OmTuiApp(App[None]):
         writer.start()
         writer.join(timeout=5)
 
-    async def action_quit(self) -> None:
-        """ctrl+q: the session ends on the trail, the trail's head is anchored, om-tui quits."""
-        self.end_session("quit")
-        self._anchor_trail("quit")
-        self.exit()
-
-    def _anchor_trail(self, why: str) -> None:
-        """The trail's head, to the anchor log beside the database (anchors.py)."""
-        from om_tui.practice import anchors
-
-        try:
-            anchors.write(self.database, self.clock, why)
-        except (OSError, PeeweeException) as error:
-            log.warning("trail's anchor not written at %s: %s", why, type(error).__name__)
-
     def _new_session(self, staff_id: int) -> None:
         """Someone else is here: the practice acts in their name, every screen starts afresh
         (nothing of the previous person's view stays), My hat is theirs."""
@@ -527,6 +513,21 @@ class OmTuiApp(App[None]):
 
     def action_lock(self) -> None:
         self.lock_screen("Locked: log in to go on.")
+
+    async def action_quit(self) -> None:
+        """ctrl+q: the session ends on the trail, the trail's head is anchored, om-tui quits."""
+        self.end_session("quit")
+        self._anchor_trail("quit")
+        self.exit()
+
+    def _anchor_trail(self, why: str) -> None:
+        """The trail's head, to the anchor log beside the database (anchors.py)."""
+        from om_tui.practice import anchors
+
+        try:
+            anchors.write(self.database, self.clock, why)
+        except (OSError, PeeweeException) as error:
+            log.warning("trail's anchor not written at %s: %s", why, type(error).__name__)
 
     def action_audit(self) -> None:
         """The audit trail, for the office manager and the owner."""

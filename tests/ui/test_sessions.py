@@ -7,14 +7,18 @@ import os
 import subprocess
 import sys
 from dataclasses import astuple
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from db import open_database
 from db.models import TerminalSession
+from om_tui.app import make_app
 from om_tui.practice import anchors, audit, sessions, settings
 from om_tui.practice.people import People
 from om_tui.practice.sessions import Pin
+from om_tui.screens.login import LoginScreen
 from om_tui.screens.overview import OverviewScreen
 
 from .conftest import Practice
@@ -169,3 +173,16 @@ async def test_a_reused_process_id_is_not_taken_for_the_session(demo_pins: Pract
     TerminalSession.update(pid=os.getppid(), process_start="1").execute()  # another start
     assert sessions.close_abandoned(demo_pins.database, demo_pins.clock) == 1
     assert TerminalSession.get_by_id(opened).ending == "ended_without_logout"
+
+
+async def test_an_ssh_key_never_opens_the_first_run(tmp_path: Path) -> None:
+    """A key's session on a database with no one in it: nothing to set up from there."""
+    database = open_database(tmp_path / "practice.db")
+    try:
+        app = make_app(database, login=True, pin=Pin(1, KEY))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen, LoginScreen)
+            assert app.role is None
+    finally:
+        database.close()
