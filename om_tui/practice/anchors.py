@@ -204,7 +204,11 @@ class Checked:
 
 def check(database: Database, anchors: Iterable[Anchor]) -> Checked:
     """Each anchor's entry must be there, with the anchor's hash: else the trail was cut
-    or rewritten after the anchor was written."""
+    or rewritten after the anchor was written.
+
+    Call it on a chain that holds (audit.verify): its entries are then #1 to #N without a
+    gap, and the Nth entry is the one with id N (one look-up per anchor, by its key).
+    """
     anchors = list(anchors)
     restores = [a for a in anchors if a.why == RESTORE and a.at]
     last_restore = max(restores, key=lambda a: a.at, default=None)
@@ -229,9 +233,7 @@ def check(database: Database, anchors: Iterable[Anchor]) -> Checked:
             )
             continue
         row = _sql(
-            database,
-            f"SELECT hash FROM {store.TABLE} ORDER BY id LIMIT 1 OFFSET ?",
-            (anchor.count - 1,),
+            database, f"SELECT hash FROM {store.TABLE} WHERE id = ?", (anchor.count,)
         ).fetchone()
         if row is None or not str(row[0]).startswith(anchor.hash):
             problems.append(
