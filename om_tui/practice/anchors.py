@@ -24,7 +24,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sqlite3
 from collections.abc import Iterable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,7 +49,7 @@ _REPORT_FOOT = re.compile(r"Audit trail: (\d+) entries, head ([0-9a-f]{64})|(\d+
 
 
 class AnchorError(ValueError):
-    """An anchor given on the command line that is not COUNT:HASH."""
+    """An anchor given on the command line that is neither COUNT:HASH nor a file holding one."""
 
 
 @dataclass(frozen=True)
@@ -84,14 +86,17 @@ def head(database: Database) -> Anchor | None:
 
 
 def head_of_file(path: Path) -> Anchor | None:
-    """The head of the trail in a database file (a backup), read without om-tui's functions."""
-    import sqlite3
-    from contextlib import closing
-
+    """The head of the trail in a database file (a backup), read without om-tui's functions;
+    None when it has none."""
     uri = f"{path.absolute().as_uri()}?mode=ro"
-    with closing(sqlite3.connect(uri, uri=True)) as copy:
-        count = copy.execute(f"SELECT count(*) FROM {store.TABLE}").fetchone()[0]
-        last = copy.execute(f"SELECT hash FROM {store.TABLE} ORDER BY id DESC LIMIT 1").fetchone()
+    try:
+        with closing(sqlite3.connect(uri, uri=True)) as copy:
+            count = copy.execute(f"SELECT count(*) FROM {store.TABLE}").fetchone()[0]
+            last = copy.execute(
+                f"SELECT hash FROM {store.TABLE} ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+    except sqlite3.Error:
+        return None
     return Anchor(int(count), str(last[0])) if count and last else None
 
 
