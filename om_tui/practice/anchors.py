@@ -64,6 +64,8 @@ class Anchor:
     """What wrote it: "quit", "backup practice-….db", "report week ending …", "restore"."""
     source: str = ""
     """Where it was found: the anchor log, a backup's anchor file, the command line."""
+    line_number: int = 0
+    """Its line in the file it was read from (0: not read from a file)."""
 
     def line(self) -> str:
         return f"{self.at} {self.count} {self.hash} {self.why}".rstrip()
@@ -142,10 +144,10 @@ def read(path: Path, source: str) -> list[Anchor]:
     except OSError:
         return []
     found = []
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), start=1):
         match = _LINE.fullmatch(line.strip())
         if match is not None:
-            found.append(Anchor(int(match[2]), match[3], match[1], match[4] or "", source))
+            found.append(Anchor(int(match[2]), match[3], match[1], match[4] or "", source, number))
     return found
 
 
@@ -216,7 +218,7 @@ def check(database: Database, anchors: Iterable[Anchor]) -> Checked:
     """
     anchors = list(anchors)
     restores = [a for a in anchors if a.why == RESTORE and a.at]
-    last_restore = max(restores, key=lambda a: a.at, default=None)
+    last_restore = max(restores, key=lambda a: (a.at, a.line_number), default=None)
     now = head(database)
     count = now.count if now is not None else 0
     problems: list[str] = []
@@ -224,9 +226,8 @@ def check(database: Database, anchors: Iterable[Anchor]) -> Checked:
     for anchor in sorted(anchors, key=lambda a: (a.count, a.at)):
         if (
             last_restore is not None
-            and anchor.at
-            and anchor.at < last_restore.at
             and anchor.count > last_restore.count
+            and _before(anchor, last_restore)
         ):
             replaced += 1
             continue
@@ -248,6 +249,14 @@ def check(database: Database, anchors: Iterable[Anchor]) -> Checked:
     if len(problems) > SHOWN:
         problems = [*problems[:SHOWN], f"… and {len(problems) - SHOWN} more anchors the same."]
     return Checked(problems, checked, replaced)
+
+
+def _before(anchor: Anchor, restore: Anchor) -> bool:
+    """Was the anchor written before the restore? In the anchor log, its line says (two may
+    share a second); elsewhere, its time."""
+    if anchor.source == restore.source and anchor.line_number and restore.line_number:
+        return anchor.line_number < restore.line_number
+    return bool(anchor.at) and anchor.at <= restore.at
 
 
 def _sql(database: Database, sql: str, params: tuple[object, ...] = ()) -> Any:
