@@ -8,7 +8,7 @@ procedure (https://www.sqlite.org/lang_altertable.html#otheralter) — a new tab
 from the old one's statement with the id marked, its rows copied with their ids,
 the old table dropped, the new one renamed, its indexes and triggers made again.
 The runner does this with foreign keys off and in one transaction; the keys are
-checked before it commits.
+checked before it commits (PRAGMA foreign_key_check finds nothing new).
 
 Each table's sequence starts at the highest id it ever had: its own rows, or a row
 the audit trail saw created, changed or deleted, so even an id deleted before this
@@ -19,7 +19,7 @@ sequences never go back: there this does nothing.
 
 import re
 
-from peewee import SqliteDatabase
+from peewee import OperationalError, SqliteDatabase
 
 _ID_COLUMN = re.compile(
     r'(?P<column>(?:"id"|`id`|\[id\]|\bid)\s+INTEGER(?:\s+NOT\s+NULL)?\s+PRIMARY\s+KEY'
@@ -75,7 +75,7 @@ def _highest_ids_in_the_trail(db):
 def _rebuild(db, table, sql, highest_seen):
     marked, count = _ID_COLUMN.subn(r"\g<column> AUTOINCREMENT", sql, count=1)
     if count != 1:
-        raise RuntimeError(f"migration 0011: cannot find the id column of table {table}")
+        raise OperationalError(f"migration 0011: cannot find the id column of table {table}")
     rebuilt = f"{table}__0011"
     definition = marked[marked.index("(") :]
     companions = _rows(
@@ -109,10 +109,14 @@ def up(migrator, db):
     if db.execute_sql("PRAGMA foreign_keys").fetchone()[0]:
         # The runner turns the keys off around a migration (outside its transaction);
         # dropping a table with them on would delete or refuse the rows that point at it.
-        raise RuntimeError("migration 0011 must run with foreign keys off")
+        raise OperationalError("migration 0011 must run with foreign keys off")
     highest = _highest_ids_in_the_trail(db)
+    # A row already pointing at nothing (written with the keys off) is not this
+    # migration's to mend, nor a reason to stop the practice opening its file: the
+    # rebuild only must not add one.
+    broken_before = sorted(_rows(db, "PRAGMA foreign_key_check"))
     for table, sql in tables:
         _rebuild(db, table, sql, highest.get(table, 0))
-    broken = _rows(db, "PRAGMA foreign_key_check")
-    if broken:
-        raise RuntimeError(f"migration 0011: {len(broken)} rows point at rows that are gone")
+    broken = sorted(_rows(db, "PRAGMA foreign_key_check"))
+    if broken != broken_before:
+        raise OperationalError("migration 0011: the rebuilt tables' foreign keys do not hold")
