@@ -369,3 +369,29 @@ def test_a_database_made_at_0010_keeps_its_rows_ids_indexes_and_trail_at_0011(
 def test_the_package_exports_what_it_promises() -> None:
     for name in db.__all__:
         assert hasattr(db, name), name
+
+
+def test_a_row_already_pointing_at_nothing_does_not_stop_0011(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file where a tool once wrote with foreign keys off: the rebuild keeps that row as
+    it is and the practice still opens its file."""
+    monkeypatch.setattr(store, "MIGRATIONS", _migrations_up_to(tmp_path, "0010"))
+    open_database(db_path).close()
+    raw = sqlite3.connect(db_path)
+    audit.attach(raw)
+    raw.execute("PRAGMA foreign_keys = OFF")
+    raw.execute(
+        "INSERT INTO visit_event (visit_id, stage, at) VALUES (999, 'arrived', '2026-11-18')"
+    )
+    raw.commit()
+    raw.close()
+    monkeypatch.setattr(store, "MIGRATIONS", _migrations_up_to(tmp_path, "0011"))
+
+    migrated = open_database(db_path)
+    try:
+        assert _never_reuses_ids(migrated, "visit_event")
+        assert migrated.execute_sql("SELECT visit_id FROM visit_event").fetchall() == [(999,)]
+        assert len(migrated.execute_sql("PRAGMA foreign_key_check").fetchall()) == 1
+    finally:
+        migrated.close()
