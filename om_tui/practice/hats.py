@@ -933,9 +933,14 @@ class Hats:
             ).on_conflict_ignore().execute()
 
     def unsign(self, step_id: int, trainee_id: int) -> None:
-        StepSignoff.delete().where(
-            (StepSignoff.step == step_id) & (StepSignoff.staff == trainee_id)
-        ).execute()
+        """Take a sign-off back; not of a step removed since: its sign-offs stay on record."""
+        with self.database.atomic():
+            step = ChecksheetStep.get_or_none(ChecksheetStep.id == step_id)
+            if step is None or not step.active:
+                raise HatError("That checksheet step was removed; its sign-offs stay on record.")
+            StepSignoff.delete().where(
+                (StepSignoff.step == step_id) & (StepSignoff.staff == trainee_id)
+            ).execute()
 
     # -- compliance -------------------------------------------------------------------
 

@@ -306,8 +306,11 @@ def test_ticks_sign_offs_and_attestations_of_records_changed_elsewhere_are_refus
     step = hats.add_step(post, "Learn the phones")
     policy = hats.write_policy("Phones", "Answer by the third ring.", [post])
     version = hats.policy(policy)[1].id
+    signed = hats.add_step(post, "Learn the till")
+    hats.sign_off(signed, jenny)
     hats.remove_item(item)  # terminal B, each of them
     hats.remove_step(step)
+    hats.remove_step(signed)
     hats.revise_policy(policy, "Answer by the second ring.")
 
     with pytest.raises(Refusal, match="That item was removed from the hat"):
@@ -316,7 +319,10 @@ def test_ticks_sign_offs_and_attestations_of_records_changed_elsewhere_are_refus
         hats.sign_off(step, jenny)
     with pytest.raises(Refusal, match=r"newer version \(v2\) since you opened it"):
         hats.attest(version, jenny)
-    assert Tick.select().count() == StepSignoff.select().count() == 0
+    with pytest.raises(Refusal, match="its sign-offs stay on record"):
+        hats.unsign(signed, jenny)
+    assert Tick.select().count() == 0
+    assert [s.step_id for s in StepSignoff.select()] == [signed]
     assert Attestation.select().count() == 0
 
 
