@@ -1347,8 +1347,15 @@ class Hats:
             require_unchanged("That duty", current, None if seen is None else {"text": seen})
             Duty.update(text=text).where(Duty.id == duty_id).execute()
 
-    def remove_duty(self, duty_id: int) -> None:
-        Duty.delete().where(Duty.id == duty_id).execute()
+    def remove_duty(self, duty_id: int, seen: str | None = None) -> None:
+        """Off the hat; `seen`: its words as shown (reworded elsewhere since: refused)."""
+        with self.database.atomic():
+            duty = Duty.get_or_none(Duty.id == duty_id)
+            if duty is None:
+                return  # removed already
+            shown = None if seen is None else {"text": seen}
+            require_unchanged("That duty", {"text": duty.text}, shown)
+            duty.delete_instance()
 
     def move_duty(self, duty_id: int, step: int) -> None:
         with self.database.atomic():
@@ -1410,9 +1417,7 @@ class Hats:
         today = self.today()
         with self.database.atomic():
             item = self._item_now(item_id, today)
-            current = {name: getattr(item, name) for name in ("text", "frequency", "due_time")}
-            current["shared"] = bool(item.shared)
-            require_unchanged("That checklist item", current, seen)
+            require_unchanged("That checklist item", _item_shown(item), seen)
             changed = {
                 "text": item.text
                 if text is None
@@ -1456,11 +1461,13 @@ class Hats:
             raise HatError("That item was removed from the hat (on another terminal, perhaps).")
         return item
 
-    def remove_item(self, item_id: int) -> None:
-        """The item is no longer due from today on; its ticks stay in the record."""
+    def remove_item(self, item_id: int, seen: Mapping[str, object] | None = None) -> None:
+        """The item is no longer due from today on; its ticks stay in the record.
+        `seen` as for `edit_item`: an item changed elsewhere since is not removed."""
         today = self.today()
         with self.database.atomic():
             item = self._item_now(item_id, today)
+            require_unchanged("That checklist item", _item_shown(item), seen)
             if item.start >= today and not Tick.select().where(Tick.key == item.key).exists():
                 ChecklistItem.delete().where(ChecklistItem.key == item.key).execute()
                 return
@@ -1497,9 +1504,16 @@ class Hats:
             )
             _move(list(siblings), step_id, step)
 
-    def remove_step(self, step_id: int) -> None:
-        """Off the checksheet; sign-offs already given stay on record."""
-        ChecksheetStep.update(active=False).where(ChecksheetStep.id == step_id).execute()
+    def remove_step(self, step_id: int, seen: str | None = None) -> None:
+        """Off the checksheet; sign-offs already given stay on record. `seen`: its words
+        as shown (reworded elsewhere since: refused)."""
+        with self.database.atomic():
+            step = ChecksheetStep.get_or_none(ChecksheetStep.id == step_id)
+            if step is None or not step.active:
+                return  # removed already
+            shown = None if seen is None else {"text": seen}
+            require_unchanged("That checksheet step", {"text": step.text}, shown)
+            ChecksheetStep.update(active=False).where(ChecksheetStep.id == step_id).execute()
 
     # -- leave --------------------------------------------------------------------------
 
@@ -1562,6 +1576,16 @@ def _frequency(text: str) -> str:
         return Frequency(text.strip().lower())
     except ValueError:
         raise HatError("How often: daily, weekly or monthly.") from None
+
+
+def _item_shown(item: ChecklistItem) -> dict[str, object]:
+    """What the hat editor shows of a checklist item, and an edit of it checks."""
+    return {
+        "text": item.text,
+        "frequency": item.frequency,
+        "due_time": item.due_time,
+        "shared": bool(item.shared),
+    }
 
 
 def _move(rows: Sequence[Any], row_id: int, step: int) -> None:

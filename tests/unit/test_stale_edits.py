@@ -14,6 +14,7 @@ from peewee import Database
 
 from db.models import (
     Attestation,
+    ChecksheetStep,
     ConditionOverride,
     Duty,
     EvaluationKind,
@@ -103,6 +104,21 @@ def test_a_hats_write_up_duty_or_item_changed_elsewhere_is_not_written_over(
     assert Post.get_by_id(post).title == "Reception"
     assert Duty.get_by_id(duty).text == "Answer the phone by the third ring"
     assert hats.detail(post).items[0].text == "Phones and lights on"
+
+    # Removing what was shown: reworded elsewhere since, it stays.
+    with pytest.raises(ChangedElsewhere, match=rf"^That duty: {CHANGED}"):
+        hats.remove_duty(duty, seen="Answer the phone")
+    with pytest.raises(ChangedElsewhere, match=rf"^That checklist item: {CHANGED}"):
+        hats.remove_item(item, seen=shown_item)
+    step = hats.add_step(post, "Learn the phones")
+    # Nothing rewords a step today but the store itself; the check holds for when something does.
+    ChecksheetStep.update(text="Learn the phones and the till").where(
+        ChecksheetStep.id == step
+    ).execute()
+    with pytest.raises(ChangedElsewhere, match=rf"^That checksheet step: {CHANGED}"):
+        hats.remove_step(step, seen="Learn the phones")
+    assert [i.text for i in hats.detail(post).items] == ["Phones and lights on"]
+    assert [s.text for s in hats.detail(post).steps] == ["Learn the phones and the till"]
 
     Duty.delete().where(Duty.id == duty).execute()  # removed elsewhere: said so
     with pytest.raises(ChangedElsewhere, match="That duty was removed on another terminal"):
