@@ -170,6 +170,7 @@ class OmTuiApp(App[None]):
         stylesheet("line.tcss"),
         stylesheet("modals.tcss"),
         stylesheet("patients.tcss"),
+        stylesheet("org.tcss"),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
@@ -485,6 +486,13 @@ class OmTuiApp(App[None]):
         if self.may("rooms") and not isinstance(self.screen, RoomsScreen):
             self.push_screen(RoomsScreen())
 
+    def action_org_board(self) -> None:
+        """The org board: divisions, departments, posts, who holds them, how they produce."""
+        from om_tui.screens.org.board import OrgBoardScreen
+
+        if self.may("org") and not isinstance(self.screen, OrgBoardScreen):
+            self.push_screen(OrgBoardScreen())
+
     def action_weekly_report(self) -> None:
         """The weekly report to a file, for those who read the stats (the manager, the owner)."""
         from om_tui.screens.weekly_report import WeeklyReportScreen
@@ -668,6 +676,12 @@ class OmTuiApp(App[None]):
         if self.may("rooms"):
             yield SystemCommand(
                 "Rooms", "The practice's rooms: add, rename, reorder, retire", self.action_rooms
+            )
+        if self.may("org"):
+            yield SystemCommand(
+                "Org board",
+                "Divisions, departments, posts: who holds them, vacancies, conditions (o on Hats)",
+                self.action_org_board,
             )
         if self.may("audit"):
             yield SystemCommand(

@@ -68,37 +68,54 @@ class Structure:
 
     # -- divisions and departments ------------------------------------------------------
 
-    def add_division(self, name: str) -> int:
+    def add_division(self, name: str, product: str = "") -> int:
         name = clean_name(name, "division")
         with self.database.atomic():
             require(self.database, self.staff_id, "org_edit", f"{_EDIT}s")
             _refuse_taken(OrgDivision, name)
-            return int(OrgDivision.create(name=name, position=_next(OrgDivision)).id)
+            row = OrgDivision.create(
+                name=name, product=product.strip(), position=_next(OrgDivision)
+            )
+            return int(row.id)
 
-    def add_department(self, division_id: int, name: str) -> int:
+    def add_department(self, division_id: int, name: str, product: str = "") -> int:
         name = clean_name(name, "department")
         with self.database.atomic():
             require(self.database, self.staff_id, "org_edit", f"{_EDIT}s")
             _division(division_id)
             _refuse_taken(OrgDepartment, name)
             position = _next(OrgDepartment, OrgDepartment.division == division_id)
-            row = OrgDepartment.create(division=division_id, name=name, position=position)
+            row = OrgDepartment.create(
+                division=division_id, name=name, product=product.strip(), position=position
+            )
             return int(row.id)
 
-    def rename_division(self, division_id: int, was: str, name: str) -> None:
-        self._rename(OrgDivision, _division, division_id, was, clean_name(name, "division"))
+    def rename_division(
+        self, division_id: int, was: str, name: str, product: str | None = None
+    ) -> None:
+        name = clean_name(name, "division")
+        self._rename(OrgDivision, _division, division_id, was, name, product)
 
-    def rename_department(self, department_id: int, was: str, name: str) -> None:
-        self._rename(OrgDepartment, _department, department_id, was, clean_name(name, "department"))
+    def rename_department(
+        self, department_id: int, was: str, name: str, product: str | None = None
+    ) -> None:
+        name = clean_name(name, "department")
+        self._rename(OrgDepartment, _department, department_id, was, name, product)
 
-    def _rename(self, model: Any, fetch: Any, row_id: int, was: str, name: str) -> None:
+    def _rename(
+        self, model: Any, fetch: Any, row_id: int, was: str, name: str, product: str | None
+    ) -> None:
+        # `was`: the name the person saw; renamed meanwhile elsewhere, the change is refused.
         with self.database.atomic():
             require(self.database, self.staff_id, "org_edit", f"{_EDIT}s")
             row = fetch(row_id)
             if row.name != was:
                 raise OrgError(f"{was} was renamed {row.name} meanwhile: nothing was changed.")
             _refuse_taken(model, name, but=row_id)
-            model.update(name=name).where(model.id == row_id).execute()
+            changes = {model.name: name}
+            if product is not None:
+                changes[model.product] = product.strip()
+            model.update(changes).where(model.id == row_id).execute()
 
     def remove_division(self, division_id: int) -> None:
         with self.database.atomic():
@@ -151,7 +168,7 @@ class Structure:
 
     # -- posts ----------------------------------------------------------------------------
 
-    def add_post(self, department_id: int, title: str) -> int:
+    def add_post(self, department_id: int, title: str, product: str = "") -> int:
         """A new post (an empty hat, to be written up in the hat editor) at the department's end."""
         title = clean_name(title, "post")
         with self.database.atomic():
@@ -160,7 +177,7 @@ class Structure:
             if Post.select().where(fn.lower(Post.title) == title.lower()).exists():
                 raise OrgError(f"There is already a post called {title!r}: place that one.")
             last = Post.select(fn.MAX(Post.position)).scalar() or 0
-            post = Post.create(title=title, position=last + 1)
+            post = Post.create(title=title, product=product.strip(), position=last + 1)
             self._place(post.id, department_id)
             return int(post.id)
 
