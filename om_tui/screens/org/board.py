@@ -156,12 +156,17 @@ class OrgBoardScreen(Screen[None]):
         for node in _walk(tree.root):
             if node.data in collapsed:
                 node.collapse()
+        self._show_title(board)
+        # The outline numbers its lines when it next draws: the cursor is put back then.
+        self.call_after_refresh(self._put_cursor, keep)
+
+    def _put_cursor(self, keep: Node | None) -> None:
+        tree = cast("Tree[Node]", self.query_one("#org-tree", Tree))
         target = next((n for n in _walk(tree.root) if keep is not None and n.data == keep), None)
-        if target is not None:
+        if target is not None and target.line >= 0:
             tree.move_cursor(target)
         else:
-            tree.cursor_line = 0
-        self._show_title(board)
+            tree.cursor_line = max(tree.cursor_line, 0)
         self._show_detail()
 
     def _add(self, parent: TreeNode[Node], data: Node, area: Any) -> TreeNode[Node]:
