@@ -90,7 +90,42 @@ def build_parser() -> argparse.ArgumentParser:
     _backup_commands(commands)
     _audit_commands(commands)
     _report_commands(commands)
+    _org_commands(commands)
     return parser
+
+
+def _org_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    org = commands.add_parser(
+        "org", help="the org board: divisions, departments, posts, holders, conditions"
+    )
+    org.add_argument(
+        "--format", choices=("md", "html"), default="md", help="Markdown, or HTML to print (A4)"
+    )
+    org.add_argument("--output", "-o", type=Path, help="write to this file (default: print it)")
+
+
+def _org(database: Database, args: argparse.Namespace) -> int:
+    from om_tui.practice import settings
+    from om_tui.practice.clock import SystemClock
+    from om_tui.practice.org.board import read_board
+    from om_tui.practice.org.export import as_html, as_markdown
+
+    practice = settings.load(database)
+    board = read_board(database, SystemClock(), practice)
+    name = settings.get(database, settings.NAME) or "The practice"
+    text = as_html(board, name) if args.format == "html" else as_markdown(board, name)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        descriptor = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as error:
+        print(f"om-tui: cannot write {args.output}: {error.strerror}", file=sys.stderr)
+        return 2
+    print(f"The org board written to {args.output}.")
+    return 0
 
 
 def _report_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -335,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
         return _report(database, args)
     if args.command == "audit":
         return _audit(database, args)
+    if args.command == "org":
+        return _org(database, args)
     if args.command == "settings":
         return _settings(database, args)
     if args.command == "stats":

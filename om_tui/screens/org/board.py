@@ -37,6 +37,7 @@ from om_tui.practice.org.board import (
     StatLine,
     read_board,
 )
+from om_tui.practice.org.export import MARKS
 from om_tui.practice.org.rollup import Rollup
 from om_tui.practice.org.structure import NAME_LENGTH, Structure
 from om_tui.practice.stats import CONDITION_LABELS, Condition
@@ -47,15 +48,6 @@ from om_tui.screens.picker import Choice, PickerScreen
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
 
-#: One letter per condition, as the overview and the stat graph mark them.
-MARKS = {
-    Condition.NON_EXISTENCE: "X",
-    Condition.DANGER: "D",
-    Condition.EMERGENCY: "E",
-    Condition.NORMAL: "N",
-    Condition.AFFLUENCE: "A",
-    Condition.POWER: "P",
-}
 Node = tuple[str, int]
 """What a line of the outline is: ("division" | "department" | "post" | "stat", its id)."""
 
