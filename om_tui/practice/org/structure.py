@@ -37,7 +37,7 @@ DEFAULT_STRUCTURE: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ..
 """A small practice's board: (division, ((department, (post titles …)) …)). Posts the
 practice already has are placed by title; missing ones are made, to be written up."""
 
-_EDIT = "reshape the org board"
+_EDIT = "reshapes the org board"
 
 
 def clean_name(text: str, what: str) -> str:
@@ -71,7 +71,7 @@ class Structure:
     def add_division(self, name: str, product: str = "") -> int:
         name = clean_name(name, "division")
         with self.database.atomic():
-            require(self.database, self.staff_id, "org_edit", f"{_EDIT}s")
+            require(self.database, self.staff_id, "org_edit", _EDIT)
             _refuse_taken(OrgDivision, name)
             row = OrgDivision.create(
                 name=name, product=product.strip(), position=_next(OrgDivision)
@@ -81,7 +81,7 @@ class Structure:
     def add_department(self, division_id: int, name: str, product: str = "") -> int:
         name = clean_name(name, "department")
         with self.database.atomic():
-            require(self.database, self.staff_id, "org_edit", f"{_EDIT}s")
+            require(self.database, self.staff_id, "org_edit", _EDIT)
             _division(division_id)
             _refuse_taken(OrgDepartment, name)
             position = _next(OrgDepartment, OrgDepartment.division == division_id)
@@ -107,7 +107,7 @@ class Structure:
     ) -> None:
         # `was`: the name the person saw; renamed meanwhile elsewhere, the change is refused.
         with self.database.atomic():
-            require(self.database, self.staff_id, "org_edit", f"{_EDIT}s")
+            require(self.database, self.staff_id, "org_edit", _EDIT)
             row = fetch(row_id)
             if row.name != was:
                 raise OrgError(f"{was} was renamed {row.name} meanwhile: nothing was changed.")
@@ -119,7 +119,7 @@ class Structure:
 
     def remove_division(self, division_id: int) -> None:
         with self.database.atomic():
-            require(self.database, self.staff_id, "org_edit", f"{_EDIT}s")
+            require(self.database, self.staff_id, "org_edit", _EDIT)
             division = _division(division_id)
             if OrgDepartment.select().where(OrgDepartment.division == division_id).exists():
                 raise OrgError(f"{division.name} still has departments: move or delete them first.")
@@ -127,7 +127,7 @@ class Structure:
 
     def remove_department(self, department_id: int) -> None:
         with self.database.atomic():
-            require(self.database, self.staff_id, "org_edit", f"{_EDIT}s")
+            require(self.database, self.staff_id, "org_edit", _EDIT)
             department = _department(department_id)
             held = OrgPlace.select().where(OrgPlace.department == department_id).count()
             if held:
@@ -142,7 +142,7 @@ class Structure:
 
     def move_division(self, division_id: int, step: int) -> None:
         with self.database.atomic():
-            require(self.database, self.staff_id, "org_edit", f"{_EDIT}s")
+            require(self.database, self.staff_id, "org_edit", _EDIT)
             _division(division_id)
             _reorder(list(OrgDivision.select().order_by(OrgDivision.position)), division_id, step)
 
@@ -150,7 +150,7 @@ class Structure:
         """Up or down among its division's departments; past either end, into the
         division before or after (at its end or its start)."""
         with self.database.atomic():
-            require(self.database, self.staff_id, "org_edit", f"{_EDIT}s")
+            require(self.database, self.staff_id, "org_edit", _EDIT)
             department = _department(department_id)
             siblings = _ordered(OrgDepartment, OrgDepartment.division == department.division_id)
             index = [row.id for row in siblings].index(department_id)
@@ -172,7 +172,7 @@ class Structure:
         """A new post (an empty hat, to be written up in the hat editor) at the department's end."""
         title = clean_name(title, "post")
         with self.database.atomic():
-            require(self.database, self.staff_id, "org_edit", f"{_EDIT}s")
+            require(self.database, self.staff_id, "org_edit", _EDIT)
             _department(department_id)
             if Post.select().where(fn.lower(Post.title) == title.lower()).exists():
                 raise OrgError(f"There is already a post called {title!r}: place that one.")
@@ -185,7 +185,7 @@ class Structure:
         """Put a post in a department (at its end). `was`: the department the person saw it
         in (None: not placed); refused when it was moved elsewhere meanwhile."""
         with self.database.atomic():
-            require(self.database, self.staff_id, "org_edit", f"{_EDIT}s")
+            require(self.database, self.staff_id, "org_edit", _EDIT)
             post = _post(post_id)
             _department(department_id)
             place = OrgPlace.get_or_none(OrgPlace.post == post_id)
@@ -202,13 +202,13 @@ class Structure:
     def unplace_post(self, post_id: int) -> None:
         """Take a post off the board (it stays a hat, shown as not placed)."""
         with self.database.atomic():
-            require(self.database, self.staff_id, "org_edit", f"{_EDIT}s")
+            require(self.database, self.staff_id, "org_edit", _EDIT)
             OrgPlace.delete().where(OrgPlace.post == post_id).execute()
 
     def move_post(self, post_id: int, step: int) -> None:
         """Up or down within its department (the first is the head)."""
         with self.database.atomic():
-            require(self.database, self.staff_id, "org_edit", f"{_EDIT}s")
+            require(self.database, self.staff_id, "org_edit", _EDIT)
             place = OrgPlace.get_or_none(OrgPlace.post == post_id)
             if place is None:
                 raise OrgError("That post is not on the board (on another terminal, perhaps).")
@@ -230,7 +230,7 @@ class Structure:
         """The default structure for a small practice, on an empty board. Posts the practice
         has are placed by title; those it lacks are made; other posts stay not placed."""
         with self.database.atomic():
-            require(self.database, self.staff_id, "org_edit", f"{_EDIT}s")
+            require(self.database, self.staff_id, "org_edit", _EDIT)
             if not self.is_empty():
                 raise OrgError("The board has its divisions already: reshape it instead.")
             posts = {post.title.lower(): post.id for post in Post.select()}
