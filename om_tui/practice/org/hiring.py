@@ -63,7 +63,7 @@ MAIN_LINE: tuple[CandidateStage, ...] = (
     CandidateStage.HIRED,
 )
 ENDED = frozenset({CandidateStage.HIRED, CandidateStage.DECLINED, CandidateStage.WITHDREW})
-STAGE_TITLES = {
+STAGE_TITLES: dict[str, str] = {
     CandidateStage.APPLIED: "Applied",
     CandidateStage.SCREENED: "Screened",
     CandidateStage.INTERVIEWED: "Interviewed",
@@ -73,7 +73,7 @@ STAGE_TITLES = {
     CandidateStage.DECLINED: "Declined",
     CandidateStage.WITHDREW: "Withdrew",
 }
-NEXT_STEP = {
+NEXT_STEP: dict[str, str] = {
     CandidateStage.APPLIED: "screen them (a call)",
     CandidateStage.SCREENED: "interview them",
     CandidateStage.INTERVIEWED: "a working interview",
@@ -111,7 +111,7 @@ class CandidateLine:
 
     @property
     def waiting_on(self) -> str:
-        return NEXT_STEP.get(CandidateStage(self.stage), "")
+        return NEXT_STEP.get(self.stage, "")
 
     @property
     def ended(self) -> bool:
@@ -190,7 +190,9 @@ class Hiring:
                 query = query.where(Opening.closed.is_null())
             openings = list(query.order_by(Opening.opened, Opening.id))
             ids = [opening.id for opening in openings]
-            names = dict(Staff.select(Staff.id, Staff.name).tuples())
+            names: dict[int | None, str] = {
+                person.id: person.name for person in Staff.select(Staff.id, Staff.name)
+            }
             steps: dict[int, list[StepLine]] = {}
             for step in CandidateStep.select().join(Candidate).where(Candidate.opening.in_(ids)):
                 steps.setdefault(step.candidate_id, []).append(
@@ -251,11 +253,13 @@ class Hiring:
     def close_opening(self, opening_id: int) -> None:
         with self.database.atomic():
             require(self.database, self.staff_id, "hiring", _DOING)
-            opening = self._opening(opening_id)
-            if opening.closed is None:
-                opening.closed = self._now()
-                opening.closed_by = recorded(self.staff_id)
-                opening.save()
+            self._close(self._opening(opening_id))
+
+    def _close(self, opening: Opening) -> None:
+        if opening.closed is None:
+            Opening.update(closed=self._now(), closed_by=recorded(self.staff_id)).where(
+                Opening.id == opening.id
+            ).execute()
 
     @staticmethod
     def _opening(opening_id: int) -> Opening:
@@ -347,10 +351,7 @@ class Hiring:
             HatHolder.create(post=post.id, staff=person.id, since=start)
             self._step(candidate_id, CandidateStage.HIRED, start, "")
             self._bump(candidate_id, stage=CandidateStage.HIRED, hired=person.id)
-            if opening.closed is None:
-                opening.closed = self._now()
-                opening.closed_by = recorded(self.staff_id)
-                opening.save()
+            self._close(opening)
             return Hire(
                 person.id,
                 person.name,
