@@ -493,6 +493,13 @@ class OmTuiApp(App[None]):
         if self.may("org") and not isinstance(self.screen, OrgBoardScreen):
             self.push_screen(OrgBoardScreen())
 
+    def action_hiring(self) -> None:
+        """Openings and candidates, for the office manager and the owner."""
+        from om_tui.screens.org.hiring import HiringScreen
+
+        if self.may("hiring") and not isinstance(self.screen, HiringScreen):
+            self.push_screen(HiringScreen())
+
     def action_weekly_report(self) -> None:
         """The weekly report to a file, for those who read the stats (the manager, the owner)."""
         from om_tui.screens.weekly_report import WeeklyReportScreen
@@ -682,6 +689,12 @@ class OmTuiApp(App[None]):
                 "Org board",
                 "Divisions, departments, posts: who holds them, vacancies, conditions (o on Hats)",
                 self.action_org_board,
+            )
+        if self.may("hiring"):
+            yield SystemCommand(
+                "Hiring",
+                "Openings and candidates: steps, who waits on whom, the hire (h on the org board)",
+                self.action_hiring,
             )
         if self.may("audit"):
             yield SystemCommand(

@@ -3,7 +3,8 @@
 Opened from the menu (ctrl+p, "Org board") or `o` on the hat editor. Each division and
 department says how many posts it has, how many are vacant, and the worst condition
 among their stats — the letter and its colour, so a monochrome screen reads it too.
-Each post says who holds it, or VACANT and who covers it.
+Each post says who holds it, or VACANT and who covers it. `h` opens the post under
+the cursor for hiring and shows the openings (the manager and the owner).
 
 Enter on a post opens its hat (the hat editor for the manager, My hat for one's own);
 on a stat, its graph. The manager and the owner reshape it: `a` adds below the cursor
@@ -83,6 +84,7 @@ class OrgBoardScreen(Screen[None]):
         Binding("m", "move_to", "Move to", id="org.move_to"),
         Binding("d", "remove", "Delete", id="org.remove"),
         Binding("D", "default", "Default", id="org.default"),
+        Binding("h", "hire_for", "Hire", id="org.hire_for"),
         Binding("ctrl+up,shift+up", "move(-1)", "Move", key_display="^↑↓", id="org.up"),
         Binding("ctrl+down,shift+down", "move(1)", "Move down", id="org.down", show=False),
     ]
@@ -292,7 +294,9 @@ class OrgBoardScreen(Screen[None]):
         rollup = area.rollup
         kind = "Division" if isinstance(area, DivisionLine) else "Department"
         text = Text.assemble((area.name, "bold"), (f"  {kind.lower()}", "dim"))
-        text.append(f"\n{rollup.posts} posts · {rollup.vacant} vacant")
+        text.append(
+            f"\n{rollup.posts} post{'' if rollup.posts == 1 else 's'} · {rollup.vacant} vacant"
+        )
         worst = CONDITION_LABELS[rollup.worst] if rollup.worst else "no conditions yet"
         text.append("\nWorst condition: ")
         text.append_text(self._mark(rollup.worst))
@@ -349,6 +353,8 @@ class OrgBoardScreen(Screen[None]):
     # -- reshaping --------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "hire_for":
+            return self.is_mounted and self.om.may("hiring")
         if action not in ("add", "add_division", "rename", "move_to", "remove", "default", "move"):
             return True
         if not self.is_mounted or not self.om.may("org_edit"):
@@ -527,6 +533,29 @@ class OrgBoardScreen(Screen[None]):
         }
         if kind in moves:
             self._save(moves[kind], key)
+
+    def action_hire_for(self) -> None:
+        """Open the post under the cursor for hiring (unless it is open already), then show
+        the openings."""
+        key = self._cursor()
+        om = self.om
+        if key is None or key[0] != "post":
+            om.action_hiring()
+            return
+        from om_tui.practice.org.hiring import Hiring
+
+        actor = om.user_id if om.user_id is not None else ADMINISTRATOR
+        hiring = Hiring(om.database, om.clock, om.practice, actor)
+        post_id = key[1]
+
+        def opened(_: object) -> None:
+            om.action_hiring()
+
+        def open_unless_open() -> None:
+            if not any(o.post_id == post_id for o in hiring.openings()):
+                hiring.open_post(post_id)
+
+        om.write(open_unless_open, opened)
 
     def palette_commands(self) -> list[SystemCommand]:
         if not self.om.may("org_edit"):
