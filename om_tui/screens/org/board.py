@@ -151,11 +151,11 @@ class OrgBoardScreen(Screen[None]):
             if node.data in collapsed:
                 node.collapse()
         self._show_title(board)
-        # The outline numbers its lines when it next draws: the cursor is put back then.
-        self.call_after_refresh(self._put_cursor, keep)
+        self._put_cursor(keep)
 
     def _put_cursor(self, keep: Node | None) -> None:
         tree = cast("Tree[Node]", self.query_one("#org-tree", Tree))
+        _ = tree.last_line  # numbers the outline's lines now (else only when it next draws)
         target = next((n for n in _walk(tree.root) if keep is not None and n.data == keep), None)
         if target is not None and target.line >= 0:
             tree.move_cursor(target)
