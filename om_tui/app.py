@@ -500,6 +500,13 @@ class OmTuiApp(App[None]):
         if self.may("hiring") and not isinstance(self.screen, HiringScreen):
             self.push_screen(HiringScreen())
 
+    def action_someone_leaves(self) -> None:
+        """Pick who leaves (and their last day, the first time): their off-boarding."""
+        from om_tui.screens.org.leaving import choose_who_leaves
+
+        if self.may("leaving"):
+            choose_who_leaves(self)
+
     def action_weekly_report(self) -> None:
         """The weekly report to a file, for those who read the stats (the manager, the owner)."""
         from om_tui.screens.weekly_report import WeeklyReportScreen
@@ -695,6 +702,12 @@ class OmTuiApp(App[None]):
                 "Hiring",
                 "Openings and candidates: steps, who waits on whom, the hire (h on the org board)",
                 self.action_hiring,
+            )
+        if self.may("leaving"):
+            yield SystemCommand(
+                "Someone leaves…",
+                "Off-boarding: hats, orders, SSH access, PIN, the practice's own items",
+                self.action_someone_leaves,
             )
         if self.may("audit"):
             yield SystemCommand(

@@ -188,19 +188,33 @@ class Leaving:
         )
         return [(o.staff_id, o.staff.name, o.end_date) for o in query]
 
-    def view(self, person_id: int) -> LeavingView:
-        offboarding = self._open(person_id)
-        person = Staff.get_by_id(person_id)
-        end = offboarding.end_date
-        hats = [
-            holding.post.title
+    def hats_left(self, person_id: int) -> list[tuple[int, str]]:
+        """(post id, title) of the hats they hold past their last day."""
+        end = self._open(person_id).end_date
+        return [
+            (holding.post.id, holding.post.title)
             for holding in HatHolder.select(HatHolder, Post)
             .join(Post)
             .where(
                 (HatHolder.staff == person_id)
                 & (HatHolder.until.is_null() | (HatHolder.until > end + dt.timedelta(days=1)))
             )
+            .order_by(Post.position, Post.title)
         ]
+
+    @staticmethod
+    def others(person_id: int) -> list[tuple[int, str]]:
+        """Everyone active but them, by name: who their hats, orders and steps can go to."""
+        query = Staff.select(Staff.id, Staff.name).where(
+            (Staff.active == True) & (Staff.id != person_id)  # noqa: E712
+        )
+        return [(person.id, person.name) for person in query.order_by(Staff.name)]
+
+    def view(self, person_id: int) -> LeavingView:
+        offboarding = self._open(person_id)
+        person = Staff.get_by_id(person_id)
+        end = offboarding.end_date
+        hats = [title for _, title in self.hats_left(person_id)]
         live = [OrderStatus.OPEN, OrderStatus.REPORTED]
         orders = list(Order.select().where((Order.to_staff == person_id) & Order.status.in_(live)))
         reported = sum(order.status == OrderStatus.REPORTED for order in orders)
