@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     _audit_commands(commands)
     _report_commands(commands)
     _org_commands(commands)
+    _hiring_commands(commands)
     return parser
 
 
@@ -102,6 +103,41 @@ def _org_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         "--format", choices=("md", "html"), default="md", help="Markdown, or HTML to print (A4)"
     )
     org.add_argument("--output", "-o", type=Path, help="write to this file (default: print it)")
+
+
+def _hiring_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    hiring = commands.add_parser("hiring", help="job candidates' data: delete it, and when")
+    actions = hiring.add_subparsers(dest="hiring_command", metavar="ACTION", required=True)
+    forget = actions.add_parser("forget", help="delete one candidate's data now, by number")
+    forget.add_argument("candidate", type=int, help="the candidate's number (Hiring shows it)")
+    actions.add_parser("purge", help="delete the candidates of openings closed long enough ago")
+    keep = actions.add_parser("keep-days", help="days candidates are kept after an opening closes")
+    keep.add_argument("days", type=int, nargs="?", help="a new number of days (else: show it)")
+
+
+def _hiring(database: Database, args: argparse.Namespace) -> int:
+    from om_tui.practice import settings
+    from om_tui.practice.clock import SystemClock
+    from om_tui.practice.org.access import ADMINISTRATOR
+    from om_tui.practice.org.hiring import Hiring, keep_days, set_keep_days
+    from om_tui.practice.refusal import Refusal
+
+    hiring = Hiring(database, SystemClock(), settings.load(database), ADMINISTRATOR)
+    try:
+        if args.hiring_command == "forget":
+            name = hiring.forget(args.candidate)
+            print(f"Candidate {args.candidate} ({name}): their data is deleted.")
+        elif args.hiring_command == "purge":
+            print(f"{hiring.purge()} candidates' data deleted.")
+        elif args.days is not None:
+            set_keep_days(database, args.days)
+            print(f"Candidates are kept {args.days} days after an opening closes.")
+        else:
+            print(f"Candidates are kept {keep_days(database)} days after an opening closes.")
+    except Refusal as refusal:
+        print(f"om-tui: {refusal}", file=sys.stderr)
+        return 2
+    return 0
 
 
 def _org(database: Database, args: argparse.Namespace) -> int:
@@ -372,6 +408,8 @@ def main(argv: list[str] | None = None) -> int:
         return _audit(database, args)
     if args.command == "org":
         return _org(database, args)
+    if args.command == "hiring":
+        return _hiring(database, args)
     if args.command == "settings":
         return _settings(database, args)
     if args.command == "stats":

@@ -57,3 +57,32 @@ def test_an_unwritable_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFi
     a_practice(target)
     assert main(["--db", str(target), "org", "-o", str(tmp_path / "no" / "such.html")]) == 2
     assert capsys.readouterr().err.startswith("om-tui: cannot write")
+
+
+def test_one_candidates_data_is_deleted_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from db.models import Candidate
+    from om_tui.practice import settings
+    from om_tui.practice.clock import SystemClock
+    from om_tui.practice.org.hiring import Hiring
+
+    target = tmp_path / "p.db"
+    a_practice(target)
+    database = open_database(target)
+    database.bind(MODELS)
+    hiring = Hiring(database, SystemClock(), settings.load(database), ADMINISTRATOR)
+    opening = hiring.open_post(Post.get(Post.title == "Receptionist").id)
+    rosa = hiring.add_candidate(opening, "Rosa Diaz", "555-0100")
+    database.close()
+    assert main(["--db", str(target), "hiring", "forget", str(rosa)]) == 0
+    assert "their data is deleted" in capsys.readouterr().out
+    database = open_database(target)
+    database.bind(MODELS)
+    assert Candidate.get_or_none(Candidate.id == rosa) is None
+    database.close()
+    assert main(["--db", str(target), "hiring", "forget", str(rosa)]) == 2
+    assert capsys.readouterr().err == f"om-tui: There is no candidate {rosa}.\n"
+    assert main(["--db", str(target), "hiring", "keep-days", "0"]) == 2
+    assert main(["--db", str(target), "hiring", "keep-days", "90"]) == 0
+    assert "kept 90 days" in capsys.readouterr().out

@@ -231,7 +231,11 @@ class HiringScreen(Screen[None]):
         candidate = self._candidate()
         opening = self._opening()
         if candidate is not None:
-            text = Text.assemble((candidate.name, "bold"), f" · {STAGE_TITLES[candidate.stage]}")
+            text = Text.assemble(
+                (candidate.name, "bold"),
+                f" · {STAGE_TITLES[candidate.stage]}",
+                (f" · candidate {candidate.candidate_id}", "dim"),
+            )
             for label, value in (
                 ("Reach", candidate.contact),
                 ("From", candidate.source),
