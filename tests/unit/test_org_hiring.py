@@ -145,3 +145,25 @@ def test_one_candidates_data_deleted_now_and_kept_out_of_the_trail(
     assert trail, "the trail records the changes"
     assert not any("Rosa" in entry or "555-0100" in entry for entry in trail)
     assert any(json.loads(entry)["subject"] == "candidate" for entry in trail)
+
+
+def test_the_90_day_evaluation_shows_when_due_until_started(
+    database: Database, hiring: Hiring, assistant: int, practice: Practice
+) -> None:
+    from db.models import Evaluation, EvaluationKind
+    from om_tui.practice.org.hiring import evaluations_due
+
+    _, rosa = candidate(hiring, assistant)
+    made = hiring.hire(rosa, seen(rosa), "staff", "4321", DAY)
+    due = DAY + dt.timedelta(days=89)
+    assert evaluations_due(database, DAY + dt.timedelta(days=70)) == []  # 19 days off
+    assert evaluations_due(database, DAY + dt.timedelta(days=80)) == [("Rosa Diaz", due)]
+    assert evaluations_due(database, DAY + dt.timedelta(days=100)) == [("Rosa Diaz", due)]
+    Evaluation.create(
+        staff=made.staff_id,
+        start=DAY,
+        end=due,
+        kind=EvaluationKind.NEW_HIRE,
+        created=DAY,
+    )
+    assert evaluations_due(database, DAY + dt.timedelta(days=80)) == []

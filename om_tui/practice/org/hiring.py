@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from peewee import Database, fn
 
@@ -30,6 +31,8 @@ from db.models import (
     Candidate,
     CandidateStage,
     CandidateStep,
+    Evaluation,
+    EvaluationKind,
     HatHolder,
     Opening,
     Post,
@@ -153,6 +156,42 @@ def set_keep_days(database: Database, days: int) -> None:
     if not low <= days <= high:
         raise HiringError(f"Candidates are kept {low} to {high} days after an opening closes.")
     practice_settings.put(database, SettingKey.HIRING_KEEP_DAYS, str(days))
+
+
+SOON_DAYS = 14
+"""A 90-day evaluation shows this many days before it is due, and stays until it is started."""
+
+
+def evaluations_due(database: Database, today: dt.date) -> list[tuple[str, dt.date]]:
+    """(name, due day) of the active staff whose 90-day evaluation is due within
+    `SOON_DAYS` days or overdue, and not yet started. The 90 days count from their first
+    hat, as evaluations.py counts them."""
+    query: Any = (
+        HatHolder.select(HatHolder.staff, fn.MIN(HatHolder.since))
+        .group_by(HatHolder.staff)
+        .tuples()
+    )
+    first_hats: list[tuple[int, object]] = list(query)
+    started: set[int] = {
+        int(evaluation.staff_id)
+        for evaluation in Evaluation.select(Evaluation.staff).where(
+            Evaluation.kind == EvaluationKind.NEW_HIRE
+        )
+    }
+    active = {p.id: p.name for p in Staff.select().where(Staff.active == True)}  # noqa: E712
+    due = []
+    for person_id, first in first_hats:
+        first_day = dt.date.fromisoformat(first) if isinstance(first, str) else first
+        assert isinstance(first_day, dt.date)
+        on = first_day + dt.timedelta(days=NEW_HIRE_DAYS - 1)
+        if (
+            person_id in active
+            and person_id not in started
+            and on - today <= dt.timedelta(days=SOON_DAYS)
+            and today - on <= dt.timedelta(days=NEW_HIRE_DAYS)
+        ):
+            due.append((active[person_id], on))
+    return sorted(due, key=lambda pair: pair[1])
 
 
 def _field(text: str, what: str, longest: int = FIELD_LENGTH, needed: bool = False) -> str:

@@ -40,6 +40,7 @@ from om_tui.practice.org.hiring import (
     Hire,
     Hiring,
     OpeningLine,
+    evaluations_due,
 )
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.words import counted
@@ -171,6 +172,17 @@ class HiringScreen(Screen[None]):
                 options.append(
                     Option(self._candidate_line(candidate), id=f"c{candidate.candidate_id}")
                 )
+        due = evaluations_due(self.om.database, self.hiring.today())
+        if due:
+            said = ", ".join(f"{name} {day:%d %b}" for name, day in due)
+            options[:0] = [
+                Option(
+                    Text(f"90-day evaluations due: {said}", style=self._colour("warning")),
+                    id="due",
+                    disabled=True,
+                ),
+                None,
+            ]
         listing.set_options(options)
         index = None
         if keep is not None:
@@ -178,7 +190,9 @@ class HiringScreen(Screen[None]):
                 index = listing.get_option_index(keep)
             except OptionDoesNotExist:
                 index = None
-        listing.highlighted = index if index is not None else (0 if self._openings else None)
+        if index is None and self._openings:
+            index = listing.get_option_index(f"o{self._openings[0].opening_id}")
+        listing.highlighted = index
         waiting = sum(1 for o in self._openings for c in o.candidates if not c.ended)
         self.query_one("#hiring-title", Static).update(
             Text.assemble(
@@ -188,6 +202,9 @@ class HiringScreen(Screen[None]):
             )
         )
         self._show_detail()
+
+    def _colour(self, variable: str) -> str:
+        return self.app.theme_variables.get(variable, "")
 
     def _candidate_line(self, candidate: CandidateLine) -> Text:
         last = candidate.steps[-1] if candidate.steps else None
