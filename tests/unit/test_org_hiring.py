@@ -167,3 +167,27 @@ def test_the_90_day_evaluation_shows_when_due_until_started(
         created=DAY,
     )
     assert evaluations_due(database, DAY + dt.timedelta(days=80)) == []
+
+
+def test_the_weeks_applicants_interviews_and_hires_are_counted(
+    database: Database, hiring: Hiring, assistant: int, clock: FrozenClock
+) -> None:
+    from om_tui.practice.org.hiring import hiring_figures
+
+    _, rosa = candidate(hiring, assistant)
+    _, sam = candidate(hiring, assistant, "Sam Lee")
+    hiring.move(rosa, seen(rosa), CandidateStage.INTERVIEWED)
+    hiring.move(sam, seen(sam), CandidateStage.TRIAL)  # skipped the interview: not counted
+    hiring.hire(rosa, seen(rosa), "staff", "4321", DAY)
+    now = clock.now()
+    hour = dt.timedelta(hours=1)
+    assert hiring_figures(now - hour, now + hour) == {
+        "applicants": 2.0,
+        "interviews": 1.0,
+        "hires": 1.0,
+    }
+    assert hiring_figures(now + hour, now + 2 * hour) == {
+        "applicants": 0.0,
+        "interviews": 0.0,
+        "hires": 0.0,
+    }

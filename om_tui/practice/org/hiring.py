@@ -14,6 +14,9 @@ through), the opening closed, and their 90-day evaluation due 90 days after the 
 Each change carries the candidate's `revision` as the person saw it: two terminals
 hiring the same candidate — the second is refused, nothing half-made.
 
+The week's applicants, interviews and hires are counted from the steps
+(`hiring_figures`), as the flow's figures are from the visits.
+
 Candidates are deleted — not hidden — `keep_days` after their opening closes (the
 practice's setting, 180 days unless set), and one candidate's data can be deleted at
 once (`om-tui hiring forget`). The audit trail keeps that they changed, not their details.
@@ -156,6 +159,28 @@ def set_keep_days(database: Database, days: int) -> None:
     if not low <= days <= high:
         raise HiringError(f"Candidates are kept {low} to {high} days after an opening closes.")
     practice_settings.put(database, SettingKey.HIRING_KEEP_DAYS, str(days))
+
+
+FIGURES = (
+    ("applicants", CandidateStage.APPLIED),
+    ("interviews", CandidateStage.INTERVIEWED),
+    ("hires", CandidateStage.HIRED),
+)
+"""The hiring figures of a week: the steps of these stages recorded in it."""
+
+
+def hiring_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float]:
+    """Applicants, interviews and hires recorded in [start, end) (an interview skipped to a
+    later stage is not counted). Counted from the candidates still kept: count a week
+    before its candidates are deleted."""
+    query: Any = (
+        CandidateStep.select(CandidateStep.stage, fn.COUNT(CandidateStep.id))
+        .where((CandidateStep.at >= utc_naive(start)) & (CandidateStep.at < utc_naive(end)))
+        .group_by(CandidateStep.stage)
+        .tuples()
+    )
+    counts: dict[str, int] = dict(query)
+    return {name: float(counts.get(stage.value, 0)) for name, stage in FIGURES}
 
 
 SOON_DAYS = 14

@@ -2,7 +2,8 @@
 
 Opened from the menu (ctrl+p, "Hiring") or `h` on the org board (which opens the post
 under the cursor for hiring first). For the office manager and the owner only: the
-candidates' details are private to them.
+candidates' details are private to them. The title counts this stats week's applicants,
+interviews and hires.
 
 `c` adds a candidate to the opening under the cursor; Enter or `n` takes a candidate
 to a next step (or out: declined, withdrew, with the reason); `H` hires them — role,
@@ -41,6 +42,7 @@ from om_tui.practice.org.hiring import (
     Hiring,
     OpeningLine,
     evaluations_due,
+    hiring_figures,
 )
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.words import counted
@@ -194,11 +196,17 @@ class HiringScreen(Screen[None]):
             index = listing.get_option_index(f"o{self._openings[0].opening_id}")
         listing.highlighted = index
         waiting = sum(1 for o in self._openings for c in o.candidates if not c.ended)
+        week = self.om.stats.weeks
+        figures = hiring_figures(*week.bounds(week.week_of(self.om.clock.now())))
         self.query_one("#hiring-title", Static).update(
             Text.assemble(
                 ("Hiring", "bold"),
                 f" · {len(self._openings)} open · {waiting} in progress",
-                (" · private to managers", "dim"),
+                (
+                    f" · this week {figures['applicants']:.0f} applied, "
+                    f"{figures['interviews']:.0f} interviewed, {figures['hires']:.0f} hired",
+                    "dim",
+                ),
             )
         )
         self._show_detail()
