@@ -173,21 +173,23 @@ def test_the_weeks_applicants_interviews_and_hires_are_counted(
     database: Database, hiring: Hiring, assistant: int, clock: FrozenClock
 ) -> None:
     from om_tui.practice.org.hiring import hiring_figures
+    from om_tui.practice.stats import Stats
 
-    _, rosa = candidate(hiring, assistant)
-    _, sam = candidate(hiring, assistant, "Sam Lee")
+    weeks = Stats(database, clock, settings.load(database)).weeks
+    week = weeks.week_of_day(DAY)  # Thursday 19 November: the days 12–18 November
+    opening = hiring.open_post(assistant)
+    earlier = hiring.add_candidate(opening, "Ann Early", applied=DAY - dt.timedelta(days=7))
+    rosa = hiring.add_candidate(opening, "Rosa Diaz")
+    sam = hiring.add_candidate(opening, "Sam Lee")
     hiring.move(rosa, seen(rosa), CandidateStage.INTERVIEWED)
     hiring.move(sam, seen(sam), CandidateStage.TRIAL)  # skipped the interview: not counted
+    hiring.move(earlier, seen(earlier), CandidateStage.INTERVIEWED, DAY + dt.timedelta(days=2))
     hiring.hire(rosa, seen(rosa), "staff", "4321", DAY)
-    now = clock.now()
-    hour = dt.timedelta(hours=1)
-    assert hiring_figures(now - hour, now + hour) == {
-        "applicants": 2.0,
-        "interviews": 1.0,
-        "hires": 1.0,
-    }
-    assert hiring_figures(now + hour, now + 2 * hour) == {
-        "applicants": 0.0,
+    assert hiring_figures(weeks, week) == {"applicants": 2.0, "interviews": 1.0, "hires": 1.0}
+    assert hiring_figures(weeks, week - dt.timedelta(weeks=1)) == {
+        "applicants": 1.0,
         "interviews": 0.0,
         "hires": 0.0,
     }
+    following = hiring_figures(weeks, week + dt.timedelta(weeks=1))
+    assert following == {"applicants": 0.0, "interviews": 1.0, "hires": 0.0}

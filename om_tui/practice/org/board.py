@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from peewee import Database
 
-from db.models import OrgDepartment, OrgDivision, OrgPlace, Post, Stat
+from db.models import Opening, OrgDepartment, OrgDivision, OrgPlace, Post, Stat
 from om_tui.practice.clock import Clock
 from om_tui.practice.hats import Hats
 from om_tui.practice.org.rollup import Rollup, of_post, total
@@ -48,6 +48,7 @@ class PostLine:
     stats: tuple[StatLine, ...]
     department_id: int | None  # None: not placed on the board
     rollup: Rollup
+    hiring: bool = False  # open for hiring (an opening not closed)
 
     @property
     def vacant(self) -> bool:
@@ -102,6 +103,7 @@ def read_board(database: Database, clock: Clock, settings: PracticeSettings) -> 
             value = row.series[row.judged] if len(row.series) >= -row.judged else None
             by_post[post_id].append(StatLine(row.stat_id, row.name, row.unit, value, row.condition))
     posts = {post.id: post for post in Post.select().order_by(Post.position, Post.title)}
+    hiring = {o.post_id for o in Opening.select(Opening.post).where(Opening.closed.is_null())}
     holders = {
         post_id: tuple(sorted(names[s] for s in held.get(post_id, []) if s in names))
         for post_id in posts
@@ -144,6 +146,7 @@ def read_board(database: Database, clock: Clock, settings: PracticeSettings) -> 
             stats=stat_lines,
             department_id=department_id,
             rollup=of_post(not holders[post_id], (s.condition for s in stat_lines)),
+            hiring=post_id in hiring,
         )
 
     division_lines = []

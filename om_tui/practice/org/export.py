@@ -37,7 +37,8 @@ def _summary(rollup: Rollup) -> str:
 
 
 def _who(post: PostLine) -> str:
-    return ", ".join(post.holders) if post.holders else f"VACANT (covered by {post.cover})"
+    who = ", ".join(post.holders) if post.holders else f"VACANT (covered by {post.cover})"
+    return who + (" · hiring" if post.hiring else "")
 
 
 def as_markdown(board: OrgBoard, practice: str) -> str:

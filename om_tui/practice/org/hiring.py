@@ -54,6 +54,7 @@ from om_tui.practice.people import (
     parse_role,
 )
 from om_tui.practice.settings import PracticeSettings
+from om_tui.practice.stats import StatWeeks
 
 DEFAULT_KEEP_DAYS = 180
 KEEP_DAYS_RANGE = (1, 3650)
@@ -169,18 +170,19 @@ FIGURES = (
 """The hiring figures of a week: the steps of these stages recorded in it."""
 
 
-def hiring_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float]:
-    """Applicants, interviews and hires recorded in [start, end) (an interview skipped to a
-    later stage is not counted). Counted from the candidates still kept: count a week
-    before its candidates are deleted."""
-    query: Any = (
-        CandidateStep.select(CandidateStep.stage, fn.COUNT(CandidateStep.id))
-        .where((CandidateStep.at >= utc_naive(start)) & (CandidateStep.at < utc_naive(end)))
-        .group_by(CandidateStep.stage)
-        .tuples()
+def hiring_figures(weeks: StatWeeks, week: dt.date) -> dict[str, float]:
+    """Applicants, interviews and hires of a stats week, by the steps' days (a day belongs
+    to the week its start falls in, as a daily stat value does). An interview skipped to a
+    later stage is not counted. Counted from the candidates still kept."""
+    query: Any = CandidateStep.select(CandidateStep.stage, CandidateStep.day).where(
+        CandidateStep.day.between(week - dt.timedelta(days=8), week + dt.timedelta(days=1))
     )
-    counts: dict[str, int] = dict(query)
-    return {name: float(counts.get(stage.value, 0)) for name, stage in FIGURES}
+    counts = {name: 0.0 for name, _ in FIGURES}
+    names = {stage.value: name for name, stage in FIGURES}
+    for step in query:
+        if step.stage in names and weeks.week_of_day(step.day) == week:
+            counts[names[step.stage]] += 1
+    return counts
 
 
 SOON_DAYS = 14
@@ -335,7 +337,13 @@ class Hiring:
     # -- candidates ---------------------------------------------------------------------
 
     def add_candidate(
-        self, opening_id: int, name: str, contact: str = "", source: str = "", notes: str = ""
+        self,
+        opening_id: int,
+        name: str,
+        contact: str = "",
+        source: str = "",
+        notes: str = "",
+        applied: dt.date | None = None,
     ) -> int:
         name = _field(name, "a name", needed=True)
         with self.database.atomic():
@@ -351,7 +359,7 @@ class Hiring:
                 notes=_field(notes, "notes", NOTES_LENGTH),
                 stage=CandidateStage.APPLIED,
             )
-            self._step(candidate.id, CandidateStage.APPLIED, self.today(), "")
+            self._step(candidate.id, CandidateStage.APPLIED, applied or self.today(), "")
             return int(candidate.id)
 
     def move(

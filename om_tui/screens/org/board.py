@@ -213,6 +213,8 @@ class OrgBoardScreen(Screen[None]):
             label.append(", ".join(post.holders), style="dim")
         else:
             label.append("VACANT", style=f"bold {self._colour('warning')}".strip())
+        if post.hiring:
+            label.append(" · hiring", style="italic")
         return label
 
     def _stat_label(self, stat: StatLine) -> Text:
@@ -265,6 +267,8 @@ class OrgBoardScreen(Screen[None]):
         else:
             text.append("\nVACANT", style=f"bold {self._colour('warning')}".strip())
             text.append(f" · covered by {post.cover}")
+        if post.hiring:
+            text.append("\nOpen for hiring (h shows the candidates)")
         text.append("\n\nProduct: ", style="bold")
         text.append(post.product or "— (written on the hat)")
         text.append("\n\nStats", style="bold")

@@ -196,8 +196,8 @@ class HiringScreen(Screen[None]):
             index = listing.get_option_index(f"o{self._openings[0].opening_id}")
         listing.highlighted = index
         waiting = sum(1 for o in self._openings for c in o.candidates if not c.ended)
-        week = self.om.stats.weeks
-        figures = hiring_figures(*week.bounds(week.week_of(self.om.clock.now())))
+        weeks = self.om.stats.weeks
+        figures = hiring_figures(weeks, weeks.week_of(self.om.clock.now()))
         self.query_one("#hiring-title", Static).update(
             Text.assemble(
                 ("Hiring", "bold"),
