@@ -22,6 +22,7 @@ from db.models import (
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.org.access import OrgError
+from om_tui.practice.org.board import read_board
 from om_tui.practice.org.leaving import Leaving, LeavingError, key_lines_of, remove_key_lines
 
 from .practice_fixture import DAY, Practice
@@ -74,6 +75,9 @@ def test_each_step_is_outstanding_until_done(
     ids = lou_with_a_hat_orders_and_a_step(practice, clock)
     lou, last_day = ids["lou"], DAY + dt.timedelta(days=2)
     leaving.start(lou, last_day)
+    board = read_board(leaving.database, clock, settings.load(leaving.database))
+    [assistant] = [p for p in board.posts() if p.title == "Chiropractic Assistant"]
+    assert assistant.leaving == ("Dr. Lou Webb (last day 20 Nov)",)
     view = leaving.view(lou)
     assert {s.key for s in view.outstanding} == {
         "hats",
@@ -92,6 +96,8 @@ def test_each_step_is_outstanding_until_done(
     assert leaving.hand_on_orders(lou, practice.desk) == 2
     assert leaving.hand_on_steps(lou, practice.desk) == 1
     assert leaving.remove_ssh(lou) == 2
+    trail = [e for (e,) in leaving.database.execute_sql("SELECT entry FROM audit").fetchall()]
+    assert any('"action":"ssh_access_removed"' in e and '"lines":2' in e for e in trail)
     leaving.take_pin_off(lou)
     for step in leaving.view(lou).outstanding:
         leaving.tick(lou, step.title)

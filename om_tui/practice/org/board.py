@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from peewee import Database
 
-from db.models import Opening, OrgDepartment, OrgDivision, OrgPlace, Post, Stat
+from db.models import Offboarding, Opening, OrgDepartment, OrgDivision, OrgPlace, Post, Stat
 from om_tui.practice.clock import Clock
 from om_tui.practice.hats import Hats
 from om_tui.practice.org.rollup import Rollup, of_post, total
@@ -49,6 +49,7 @@ class PostLine:
     department_id: int | None  # None: not placed on the board
     rollup: Rollup
     hiring: bool = False  # open for hiring (an opening not closed)
+    leaving: tuple[str, ...] = ()  # holders being off-boarded: "Tom Becker (last day 11 Dec)"
 
     @property
     def vacant(self) -> bool:
@@ -104,6 +105,9 @@ def read_board(database: Database, clock: Clock, settings: PracticeSettings) -> 
             by_post[post_id].append(StatLine(row.stat_id, row.name, row.unit, value, row.condition))
     posts = {post.id: post for post in Post.select().order_by(Post.position, Post.title)}
     hiring = {o.post_id for o in Opening.select(Opening.post).where(Opening.closed.is_null())}
+    last_days = {
+        o.staff_id: o.end_date for o in Offboarding.select().where(Offboarding.finished.is_null())
+    }
     holders = {
         post_id: tuple(sorted(names[s] for s in held.get(post_id, []) if s in names))
         for post_id in posts
@@ -147,6 +151,11 @@ def read_board(database: Database, clock: Clock, settings: PracticeSettings) -> 
             department_id=department_id,
             rollup=of_post(not holders[post_id], (s.condition for s in stat_lines)),
             hiring=post_id in hiring,
+            leaving=tuple(
+                f"{names[s]} (last day {last_days[s]:%d %b})"
+                for s in held.get(post_id, [])
+                if s in last_days and s in names
+            ),
         )
 
     division_lines = []

@@ -48,6 +48,7 @@ from db.models import (
     Staff,
     utc_naive,
 )
+from om_tui.practice import audit
 from om_tui.practice import settings as practice_settings
 from om_tui.practice.clock import Clock
 from om_tui.practice.orders import Orders
@@ -396,7 +397,11 @@ class Leaving:
         with self.database.atomic():
             require(self.database, self.staff_id, "leaving", _DOING)
             self._open(person_id)
-            return remove_key_lines(self._keys(), Staff.get_by_id(person_id).name)
+            name = str(Staff.get_by_id(person_id).name)
+            removed = remove_key_lines(self._keys(), name)
+            # A file, not a row: the trail is told in so many words.
+            audit.record(self.database, "ssh_access_removed", name, {"lines": removed})
+            return removed
 
     def take_pin_off(self, person_id: int) -> None:
         with self.database.atomic():

@@ -267,6 +267,8 @@ class OrgBoardScreen(Screen[None]):
         else:
             text.append("\nVACANT", style=f"bold {self._colour('warning')}".strip())
             text.append(f" · covered by {post.cover}")
+        if post.leaving:
+            text.append("\nLeaving: " + ", ".join(post.leaving), style=self._colour("warning"))
         if post.hiring:
             text.append("\nOpen for hiring (h shows the candidates)")
         text.append("\n\nProduct: ", style="bold")
