@@ -42,8 +42,11 @@ from typing import Any
 from peewee import Database, PostgresqlDatabase, SqliteDatabase
 
 TABLE = "audit"
-UNAUDITED = frozenset({TABLE, "schema_migration", "sqlite_sequence", "sqlite_stat1"})
-"""Tables whose changes are not themselves audited (the trail, the migrations' record)."""
+UNAUDITED = frozenset(
+    {TABLE, "schema_migration", "sqlite_sequence", "sqlite_stat1", "terminal_session"}
+)
+"""Tables whose changes are not themselves audited (the trail, the migrations' record, and
+who is logged in where: its logins and session ends are on the trail as events)."""
 TRIGGER_PREFIX = "audit_capture_"
 GUARDS = {
     "audit_no_update": "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN "
@@ -164,6 +167,11 @@ def _hide_secrets(values: dict[str, Any] | None, table: str = "") -> dict[str, A
         key: HIDDEN if value is not None and (_is_secret(key) or key in private) else value
         for key, value in values.items()
     }
+
+
+def is_hidden(table: str, column: str) -> bool:
+    """Does the trail keep only HIDDEN for this column's values (a secret, a private detail)?"""
+    return _is_secret(column) or column in PRIVATE_COLUMNS.get(table, frozenset())
 
 
 @functools.cache

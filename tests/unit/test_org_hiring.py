@@ -193,3 +193,14 @@ def test_the_weeks_applicants_interviews_and_hires_are_counted(
     }
     following = hiring_figures(weeks, week + dt.timedelta(weeks=1))
     assert following == {"applicants": 0.0, "interviews": 1.0, "hires": 0.0}
+
+
+def test_the_deep_check_takes_a_candidates_hidden_details_as_the_trail_says(
+    database: Database, hiring: Hiring, assistant: int
+) -> None:
+    from om_tui.practice.trail_check import check
+
+    _, rosa = candidate(hiring, assistant)
+    hiring.move(rosa, seen(rosa), CandidateStage.WITHDREW, reason="Moved away")
+    found = check(database, deep=True)
+    assert not any("candidate" in line for line in found.lines), found.lines

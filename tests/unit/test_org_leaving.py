@@ -28,18 +28,19 @@ from om_tui.practice.org.leaving import Leaving, LeavingError, key_lines_of, rem
 from .practice_fixture import DAY, Practice
 
 KEYS = (
-    "command=\"/usr/bin/om-tui --db /srv/p.db --user 'Dr. Lou Webb'\",restrict,pty "
+    'command="/usr/bin/om-tui --db /srv/p.db --ssh-user {lou} --ssh-key=lou@laptop",restrict,pty '
     "ssh-ed25519 AAAAC3Nza1 lou@laptop\n"
     "command=\"/usr/bin/om-tui --db /srv/p.db --user 'Jo Desk'\",restrict,pty "
     "ssh-ed25519 AAAAC3Nza2 jo@desk\n"
     "ssh-ed25519 AAAAC3Nza3 Dr. Lou Webb\n"
 )
+"""Lou's pinned key, Jo's on an older line (by name), and a key of Lou's by its comment."""
 
 
 @pytest.fixture
-def keys(tmp_path: Path) -> Path:
+def keys(tmp_path: Path, practice: Practice) -> Path:
     path = tmp_path / "authorized_keys"
-    path.write_text(KEYS)
+    path.write_text(KEYS.format(lou=practice.other_provider))
     path.chmod(0o600)
     return path
 
@@ -139,11 +140,13 @@ def test_who_may_be_off_boarded(
         staff.take_pin_off(practice.desk)
 
 
-def test_key_lines_are_found_by_the_forced_commands_user_or_the_comment() -> None:
-    assert key_lines_of(KEYS, "Dr. Lou Webb") == [0, 2]
-    assert key_lines_of(KEYS, "Jo Desk") == [1]
-    assert key_lines_of(KEYS, "Jo") == []
+def test_key_lines_are_found_by_the_pinned_person_or_the_comment(practice: Practice) -> None:
+    text = KEYS.format(lou=practice.other_provider)
+    assert key_lines_of(text, practice.other_provider, "Dr. Lou Webb") == [0, 2]
+    assert key_lines_of(text, practice.desk, "Jo Desk") == [1]
+    assert key_lines_of(text, practice.desk, "Jo") == []
+    assert key_lines_of(text, practice.provider, "Dr. Pat Chen") == []
 
 
 def test_no_keys_file_is_nothing_to_remove(tmp_path: Path) -> None:
-    assert remove_key_lines(tmp_path / "none", "Jo Desk") == 0
+    assert remove_key_lines(tmp_path / "none", 1, "Jo Desk") == 0

@@ -10,8 +10,9 @@ it is not:
   one past its due stays their miss). An order they reported done waits for the
   manager to accept or send back first.
 - **Program steps**: their open steps go to someone else.
-- **SSH**: the lines of ~/.ssh/authorized_keys whose forced command runs om-tui as
-  them (`--user NAME`) are removed.
+- **SSH**: the lines of ~/.ssh/authorized_keys that let them in — a forced command
+  pinned to them (`--ssh-user ID`; an older line's `--user NAME`), or a key whose
+  comment is their name — are removed.
 - **PIN**: their PIN or password is taken off: they can no longer log in.
 - **A final evaluation**, if the manager wants one (optional: never outstanding).
 - **The practice's own items** (keys returned, accounts closed …), ticked by the manager.
@@ -28,7 +29,6 @@ import json
 import os
 import re
 import shlex
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,49 +113,55 @@ def set_leaving_items(database: Database, items: list[str]) -> None:
     practice_settings.put(database, SettingKey.LEAVING_ITEMS, json.dumps(cleaned))
 
 
-def key_lines_of(text: str, name: str) -> list[int]:
-    """The numbers (0-based) of authorized_keys lines whose forced command runs om-tui as
-    `name` (`--user NAME`), or whose key comment is exactly `name`."""
+def key_lines_of(text: str, staff_id: int, name: str) -> list[int]:
+    """The numbers (0-based) of authorized_keys lines that let this person in: a forced
+    command pinned to them (`--ssh-user ID`, or an older line's `--user NAME`), or a key
+    whose comment is exactly their name."""
     found = []
     for number, line in enumerate(text.splitlines()):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         match = _COMMAND.search(line)
+        words: list[str] = []
         if match is not None:
-            command = match.group(1).replace('\\"', '"')
             try:
-                words = shlex.split(command)
+                words = shlex.split(match.group(1).replace('\\"', '"'))
             except ValueError:
                 words = []
-            if any(a == "--user" and b == name for a, b in zip(words, words[1:], strict=False)):
-                found.append(number)
-                continue
-        if line.rstrip().endswith(f" {name}") and len(line.split()) >= 3:
+        pinned = {(a, b) for a, b in zip(words, words[1:], strict=False)}
+        if (
+            ("--ssh-user", str(staff_id)) in pinned
+            or ("--user", name) in pinned
+            or (len(line.split()) >= 3 and line.rstrip().endswith(f" {name}"))
+        ):
             found.append(number)
     return found
 
 
-def remove_key_lines(path: Path, name: str) -> int:
-    """Take `name`'s lines out of the authorized_keys file at `path`. How many."""
-    if not path.exists():
-        return 0
+def remove_key_lines(path: Path, staff_id: int, name: str) -> int:
+    """Take the person's lines out of the authorized_keys file at `path`. How many.
+
+    Rewritten in place under the lock that authorizing a key takes (ssh_access), so that
+    an authorize at the same moment is neither lost nor interleaved.
+    """
     try:
-        with path.open("r+b") as keys:
-            fcntl.flock(keys, fcntl.LOCK_EX)  # as authorizing does: one writer at a time
-            text = keys.read().decode("utf-8", errors="replace")
-            gone = set(key_lines_of(text, name))
-            if not gone:
-                return 0
-            kept = [line for n, line in enumerate(text.splitlines()) if n not in gone]
-            descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".authorized_keys.")
-            with os.fdopen(descriptor, "w", encoding="utf-8") as out:
-                out.write("".join(f"{line}\n" for line in kept))
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(temporary, 0o600)
-            os.replace(temporary, path)
+        descriptor = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        return 0
     except OSError as error:
-        raise LeavingError(f"Cannot change {path}: {error.strerror}.") from None
+        raise LeavingError(f"Cannot open {path}: {error.strerror}.") from None
+    with os.fdopen(descriptor, "r+b") as keys:
+        fcntl.flock(keys, fcntl.LOCK_EX)
+        text = keys.read().decode("utf-8", errors="surrogateescape")
+        gone = set(key_lines_of(text, staff_id, name))
+        if not gone:
+            return 0
+        kept = [line for n, line in enumerate(text.splitlines(keepends=True)) if n not in gone]
+        keys.seek(0)
+        keys.truncate()
+        keys.write("".join(kept).encode("utf-8", errors="surrogateescape"))
+        keys.flush()
+        os.fsync(keys.fileno())
     return len(gone)
 
 
@@ -230,7 +236,9 @@ class Leaving:
             .count()
         )
         try:
-            keys = len(key_lines_of(self._keys().read_text(errors="replace"), person.name))
+            keys = len(
+                key_lines_of(self._keys().read_text(errors="replace"), person_id, person.name)
+            )
         except OSError:
             keys = 0
         evaluation = (
@@ -398,7 +406,7 @@ class Leaving:
             require(self.database, self.staff_id, "leaving", _DOING)
             self._open(person_id)
             name = str(Staff.get_by_id(person_id).name)
-            removed = remove_key_lines(self._keys(), name)
+            removed = remove_key_lines(self._keys(), person_id, name)
             # A file, not a row: the trail is told in so many words.
             audit.record(self.database, "ssh_access_removed", name, {"lines": removed})
             return removed
