@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     _report_commands(commands)
     _org_commands(commands)
     _hiring_commands(commands)
+    _offboarding_commands(commands)
     return parser
 
 
@@ -144,6 +145,32 @@ def _hiring(database: Database, args: argparse.Namespace) -> int:
     except Refusal as refusal:
         print(f"om-tui: {refusal}", file=sys.stderr)
         return 2
+    return 0
+
+
+def _offboarding_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    offboarding = commands.add_parser(
+        "offboarding", help="someone leaving: the practice's own checklist items"
+    )
+    actions = offboarding.add_subparsers(
+        dest="offboarding_command", metavar="ACTION", required=True
+    )
+    items = actions.add_parser("items", help="show the items, or set them (in order)")
+    items.add_argument("item", nargs="*", help='e.g. "Keys returned" "Email account closed"')
+
+
+def _offboarding(database: Database, args: argparse.Namespace) -> int:
+    from om_tui.practice.org.leaving import leaving_items, set_leaving_items
+    from om_tui.practice.refusal import Refusal
+
+    if args.item:
+        try:
+            set_leaving_items(database, args.item)
+        except Refusal as refusal:
+            print(f"om-tui: {refusal}", file=sys.stderr)
+            return 2
+    for number, item in enumerate(leaving_items(database), start=1):
+        print(f"{number}. {item}")
     return 0
 
 
@@ -456,6 +483,8 @@ def main(argv: list[str] | None = None) -> int:
         return _org(database, args)
     if args.command == "hiring":
         return _hiring(database, args)
+    if args.command == "offboarding":
+        return _offboarding(database, args)
     if args.command == "settings":
         return _settings(database, args)
     if args.command == "stats":

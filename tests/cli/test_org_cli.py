@@ -86,3 +86,15 @@ def test_one_candidates_data_is_deleted_from_the_command_line(
     assert main(["--db", str(target), "hiring", "keep-days", "0"]) == 2
     assert main(["--db", str(target), "hiring", "keep-days", "90"]) == 0
     assert "kept 90 days" in capsys.readouterr().out
+
+
+def test_the_practices_own_leaving_items_are_set_in_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = str(tmp_path / "p.db")
+    assert main(["--db", target, "offboarding", "items"]) == 0
+    assert capsys.readouterr().out.startswith("1. Keys and cards returned\n")
+    assert main(["--db", target, "offboarding", "items", "Keys returned", " Email  closed "]) == 0
+    assert capsys.readouterr().out == "1. Keys returned\n2. Email closed\n"
+    assert main(["--db", target, "offboarding", "items", "x" * 81]) == 2
+    assert "at most 80" in capsys.readouterr().err
