@@ -70,3 +70,23 @@ async def test_off_boarding_someone_with_a_hat_and_open_orders(
         await settle(pilot)
         assert not Staff.get_by_id(ben).active
         assert Offboarding.get(Offboarding.staff == ben).finished is not None
+
+
+async def test_l_on_the_staff_roster_starts_a_persons_off_boarding(office: Practice) -> None:
+    from textual.widgets import DataTable
+
+    karen = Staff.create(name="Karen Miles", initials="KM", role=Role.OFFICE_MANAGER).id
+    jo = Staff.get(Staff.name == "Jo Desk").id
+    app = office.app(staff_id=karen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        roster = app.screen.query_one("#roster", DataTable)
+        roster.move_cursor(row=roster.get_row_index(str(jo)), animate=False)
+        await pilot.press("L")
+        await settle(pilot)
+        await pilot.press("ctrl+u", *"fri", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LeavingScreen)
+        assert Offboarding.get(Offboarding.staff == jo).end_date == dt.date(2026, 11, 20)

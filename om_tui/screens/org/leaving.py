@@ -229,8 +229,9 @@ class LeavingScreen(Screen[None]):
         )
 
 
-def choose_who_leaves(app: OmTuiApp) -> None:
-    """The person (those being off-boarded first), then their last day if not yet given."""
+def choose_who_leaves(app: OmTuiApp, person_id: int | None = None) -> None:
+    """The person (those being off-boarded first; `person_id`: that one), then their last
+    day if not yet given."""
     actor = app.user_id if app.user_id is not None else ADMINISTRATOR
     leaving = Leaving(app.database, app.clock, app.practice, actor)
     under_way = {ident: (name, end) for ident, name, end in leaving.open_offboardings()}
@@ -268,4 +269,11 @@ def choose_who_leaves(app: OmTuiApp) -> None:
             TextPrompt(f"{choice.label}'s last day", f"{leaving.today():%Y-%m-%d}"), dated
         )
 
+    if person_id is not None:
+        label = next((c.label for c in choices if c.value == person_id), None)
+        if label is None:
+            app.notify("Someone else off-boards you: another manager or the owner.")
+            return
+        picked(Choice(person_id, label))
+        return
     app.push_screen(PickerScreen("Who leaves?", choices), picked)
