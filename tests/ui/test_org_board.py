@@ -93,3 +93,56 @@ async def test_staff_read_the_board_and_change_nothing(office: Practice) -> None
         await settle(pilot)
         assert not OrgDivision.select().exists()
         assert isinstance(app.screen, OrgBoardScreen)
+
+
+async def test_enter_opens_a_posts_hat_and_a_stats_graph(office: Practice) -> None:
+    import datetime as dt
+
+    from db.models import HatHolder, Stat
+    from om_tui.practice.org.access import ADMINISTRATOR
+    from om_tui.practice.org.structure import Structure
+    from om_tui.screens.hat_editor import HatEditorScreen
+    from om_tui.screens.my_hat import MyHatScreen
+    from om_tui.screens.stat_graph import StatGraphScreen
+
+    Structure(office.database, ADMINISTRATOR).lay_out_default()
+    receptionist = Post.get(Post.title == "Receptionist").id
+    desk = Staff.get(Staff.role == Role.FRONT_DESK).id
+    HatHolder.create(post=receptionist, staff=desk, since=dt.date(2026, 1, 1))
+    Stat.create(
+        name="Booked ahead", short_name="booked", post=receptionist, created=dt.datetime(2026, 1, 1)
+    )
+
+    def line_of(app, text: str) -> int:  # type: ignore[no-untyped-def]
+        return next(n for n, line in enumerate(outline(app)) if text in line)
+
+    app = office.app()  # the owner
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_org_board()
+        await settle(pilot)
+        tree = app.screen.query_one("#org-tree", Tree)
+        tree.cursor_line = line_of(app, "Receptionist")
+        await pilot.press("space")  # unfolds its stats
+        await settle(pilot)
+        tree.cursor_line = line_of(app, "Booked ahead")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StatGraphScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        tree.cursor_line = line_of(app, "Receptionist")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HatEditorScreen)
+        assert "Receptionist" in static_text(pilot, "#hats-title")
+    app = office.app(staff_id=desk)  # the front desk: their own hat, on My hat
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_org_board()
+        await settle(pilot)
+        tree = app.screen.query_one("#org-tree", Tree)
+        tree.cursor_line = line_of(app, "Receptionist")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MyHatScreen)
