@@ -29,6 +29,9 @@ COMPUTED_NAMES = (
     "cancellations",
     "average_wait",
     "average_visit_length",
+    "applicants",
+    "interviews",
+    "hires",
 )
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -418,7 +421,9 @@ def _stats_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser
     add.add_argument("--post", required=True, help="the post (hat) that owns it")
     add.add_argument("--unit", choices=("count", "money", "minutes", "percent"), default="count")
     how = add.add_mutually_exclusive_group()
-    how.add_argument("--computed", choices=COMPUTED_NAMES, help="counted from the patient flow")
+    how.add_argument(
+        "--computed", choices=COMPUTED_NAMES, help="counted from the patient flow (or hiring)"
+    )
     how.add_argument("--formula", help="over other stats, e.g. 'visits / new_patients'")
     add.add_argument("--daily", action="store_true", help="typed day by day, rolled up")
     add.add_argument("--rollup", choices=("sum", "average", "last"), default="sum")

@@ -204,3 +204,27 @@ def test_the_deep_check_takes_a_candidates_hidden_details_as_the_trail_says(
     hiring.move(rosa, seen(rosa), CandidateStage.WITHDREW, reason="Moved away")
     found = check(database, deep=True)
     assert not any("candidate" in line for line in found.lines), found.lines
+
+
+def test_hiring_figures_are_stats_the_practice_can_use(
+    database: Database, hiring: Hiring, assistant: int, clock: FrozenClock
+) -> None:
+    from db.models import Stat, StatSource, StatValue
+    from om_tui.practice.stats import Stats
+
+    stats = Stats(database, clock, settings.load(database))
+    hires = stats.define(
+        name="Hires", short_name="hires", source=StatSource.COMPUTED, computed="hires"
+    )
+    _, rosa = candidate(hiring, assistant)
+    hiring.hire(rosa, seen(rosa), "staff", "4321", DAY)
+    week = stats.weeks.week_of_day(DAY)
+    assert stats.recompute(week)["hires"] == 1.0
+    assert StatValue.get(StatValue.stat == hires.id, StatValue.day == week).value == 1.0
+    # A week older than the keeping time: its count stands as stored, candidates or not.
+    set_keep_days(database, 1)
+    Candidate.delete().execute()
+    later = FrozenClock(clock.now() + dt.timedelta(days=30))
+    Stats(database, later, settings.load(database)).recompute(week)
+    assert StatValue.get(StatValue.stat == hires.id, StatValue.day == week).value == 1.0
+    assert Stat.get_by_id(hires.id).computed == "hires"

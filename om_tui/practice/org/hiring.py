@@ -167,13 +167,20 @@ FIGURES = (
     ("interviews", CandidateStage.INTERVIEWED),
     ("hires", CandidateStage.HIRED),
 )
-"""The hiring figures of a week: the steps of these stages recorded in it."""
+"""The hiring figures of a week (stats.HIRING_FIGURES): the steps of these stages in it."""
 
 
-def hiring_figures(weeks: StatWeeks, week: dt.date) -> dict[str, float]:
+def hiring_figures(
+    weeks: StatWeeks, week: dt.date, now: dt.datetime | None = None
+) -> dict[str, float] | None:
     """Applicants, interviews and hires of a stats week, by the steps' days (a day belongs
     to the week its start falls in, as a daily stat value does). An interview skipped to a
-    later stage is not counted. Counted from the candidates still kept."""
+    later stage is not counted. None for a week older than the candidates' keeping time
+    (given `now`): its candidates may have been deleted, so its count stands as stored."""
+    if now is not None:
+        keep = dt.timedelta(days=keep_days(CandidateStep._meta.database))
+        if weeks.bounds(week)[0] < now - keep:
+            return None
     query: Any = CandidateStep.select(CandidateStep.stage, CandidateStep.day).where(
         CandidateStep.day.between(week - dt.timedelta(days=8), week + dt.timedelta(days=1))
     )

@@ -197,14 +197,15 @@ class HiringScreen(Screen[None]):
         listing.highlighted = index
         waiting = sum(1 for o in self._openings for c in o.candidates if not c.ended)
         weeks = self.om.stats.weeks
-        figures = hiring_figures(weeks, weeks.week_of(self.om.clock.now()))
+        figures = hiring_figures(weeks, weeks.week_of(self.om.clock.now())) or {}
         self.query_one("#hiring-title", Static).update(
             Text.assemble(
                 ("Hiring", "bold"),
                 f" · {len(self._openings)} open · {waiting} in progress",
                 (
-                    f" · this week {figures['applicants']:.0f} applied, "
-                    f"{figures['interviews']:.0f} interviewed, {figures['hires']:.0f} hired",
+                    f" · this week {figures.get('applicants', 0):.0f} applied, "
+                    f"{figures.get('interviews', 0):.0f} interviewed, "
+                    f"{figures.get('hires', 0):.0f} hired",
                     "dim",
                 ),
             )
