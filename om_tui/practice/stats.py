@@ -395,7 +395,7 @@ HIRING_FIGURES: dict[str, str] = {
     "interviews": "Interviews (hiring)",
     "hires": "Hires (hiring)",
 }
-"""Figures counted from hiring's candidates (om_tui/practice/org/hiring.py), week by week."""
+"""Figures counted from hiring's candidates (om_tui/practice/org/hiring_counts.py), weekly."""
 
 
 def flow_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float | None]:
@@ -864,7 +864,9 @@ class Stats:
             Stat.select().where(Stat.source == StatSource.COMPUTED, Stat.active == True)  # noqa: E712
         )
         if any(stat.computed in HIRING_FIGURES for stat in computed):
-            from om_tui.practice.org.hiring import hiring_figures  # it reads stats: imported late
+            from om_tui.practice.org.hiring_counts import (
+                hiring_figures,  # reads stats: imported late
+            )
 
             counted = hiring_figures(self.weeks, week, self.clock.now())
             if counted is None:  # its candidates may be deleted: the stored count stands

@@ -151,7 +151,7 @@ def test_the_90_day_evaluation_shows_when_due_until_started(
     database: Database, hiring: Hiring, assistant: int, practice: Practice
 ) -> None:
     from db.models import Evaluation, EvaluationKind
-    from om_tui.practice.org.hiring import evaluations_due
+    from om_tui.practice.org.hiring_counts import evaluations_due
 
     _, rosa = candidate(hiring, assistant)
     made = hiring.hire(rosa, seen(rosa), "staff", "4321", DAY)
@@ -172,7 +172,7 @@ def test_the_90_day_evaluation_shows_when_due_until_started(
 def test_the_weeks_applicants_interviews_and_hires_are_counted(
     database: Database, hiring: Hiring, assistant: int, clock: FrozenClock
 ) -> None:
-    from om_tui.practice.org.hiring import hiring_figures
+    from om_tui.practice.org.hiring_counts import hiring_figures
     from om_tui.practice.stats import Stats
 
     weeks = Stats(database, clock, settings.load(database)).weeks

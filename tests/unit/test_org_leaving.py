@@ -23,7 +23,8 @@ from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.org.access import OrgError
 from om_tui.practice.org.board import read_board
-from om_tui.practice.org.leaving import Leaving, LeavingError, key_lines_of, remove_key_lines
+from om_tui.practice.org.leaving import Leaving, LeavingError
+from om_tui.practice.org.ssh_keys import key_lines_of, remove_key_lines
 
 from .practice_fixture import DAY, Practice
 

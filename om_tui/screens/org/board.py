@@ -12,6 +12,9 @@ on a stat, its graph. The manager and the owner reshape it: `a` adds below the c
 `m` moves a post to another department, ctrl+↑↓ reorder, `d` deletes an empty
 department or division or takes a post off the board. On an empty board, `D` lays out
 the default structure for a small practice. Everyone else sees it read-only.
+
+One screen, one idea — the outline, its detail and the keys that reshape it — hence
+one module past the usual length.
 """
 
 from __future__ import annotations
