@@ -293,7 +293,7 @@ def test_what_each_role_may_open() -> None:
         role: sorted(p for p in PERMISSIONS if may(role, p))
         for role in (Role.FRONT_DESK, Role.STAFF, Role.OFFICE_MANAGER)
     }
-    everyone = ["line", "my_hat", "org", "orders", "self_evaluation"]
+    everyone = ["line", "my_hat", "orders", "org", "self_evaluation"]
     assert opens[Role.FRONT_DESK] == sorted(["board", "check_in", "patients", "rooms", *everyone])
     assert opens[Role.STAFF] == everyone
     owners_only = {"line_answer", "owners", "owner_settings"}
