@@ -103,7 +103,7 @@ from tests.bench.bench_stats import (
     seed_stats,
 )
 from tests.bench.large_practice import DEFAULT_PATH, open_large_practice
-from tests.bench.timing import Figures, measure, ms, print_findings
+from tests.bench.timing import Figures, add_smoke_option, measure, ms, print_findings, smoke
 
 TARGET_MS = 300.0
 SIZE = (100, 30)
@@ -490,9 +490,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="build the practice afresh")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--no-plans", action="store_true", help="skip the query plans")
+    add_smoke_option(parser)
     args = parser.parse_args(argv)
+    smoke(args, runs=2, app_runs=1, no_plans=True)
 
-    practice = open_large_practice(args.path, rebuild=args.rebuild)
+    practice = open_large_practice(args.path, rebuild=args.rebuild, smoke=args.smoke)
     now, settings = practice.now, practice.settings
     practice.database.close()
     work = Path(tempfile.mkdtemp(prefix="om-tui-bench-"))
