@@ -53,28 +53,12 @@ BARE_APP = textwrap.dedent(
 def time_to_text(command: list[str], marker: bytes, timeout: float = 20.0) -> float:
     """Seconds from spawning `command` in a pty until `marker` appears on its screen."""
     started = time.perf_counter()
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: become the program
-        os.environ["TERM"] = "xterm-256color"
-        os.environ["COLUMNS"], os.environ["LINES"] = "140", "40"
-        os.execvp(command[0], command)
-    seen = b""
+    terminal = Terminal(command)
     try:
-        while time.perf_counter() - started < timeout:
-            ready, _, _ = select.select([fd], [], [], 0.05)
-            if ready:
-                try:
-                    chunk = os.read(fd, 65536)
-                except OSError:
-                    break
-                seen += chunk
-                if marker in seen:
-                    return time.perf_counter() - started
-        raise RuntimeError(f"{marker!r} never appeared; last output: {seen[-300:]!r}")
+        terminal.wait_for(marker, timeout)
+        return time.perf_counter() - started
     finally:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        os.close(fd)
+        terminal.close()
 
 
 def give_a_login(db_path: Path) -> None:
@@ -122,6 +106,78 @@ async def bench_tick(db_path: Path, now_iso: str, runs: int = 300) -> tuple[Figu
             samples.append(1000 * (time.perf_counter() - started))
             await pilot.pause()
     return Figures.of(samples), rows
+
+
+class Terminal:
+    """om-tui in a pseudo-terminal of its own (140x40), as a person's terminal runs it."""
+
+    def __init__(self, command: list[str]) -> None:
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: become the program
+            os.environ["TERM"] = "xterm-256color"
+            os.environ["COLUMNS"], os.environ["LINES"] = "140", "40"
+            os.execvp(command[0], command)
+        self.seen = b""
+
+    def wait_for(self, marker: bytes, timeout: float = 30.0) -> None:
+        started = time.perf_counter()
+        while marker not in self.seen:
+            if time.perf_counter() - started > timeout:
+                raise RuntimeError(f"{marker!r} never appeared: {self.seen[-300:]!r}")
+            self.drain(0.05)
+
+    def drain(self, wait: float = 0.0) -> None:
+        """Read what it wrote (so that it never blocks on a full terminal)."""
+        ready, _, _ = select.select([self.fd], [], [], wait)
+        if ready:
+            try:
+                self.seen = (self.seen + os.read(self.fd, 65536))[-65536:]
+            except OSError:
+                pass
+
+    def press(self, keys: bytes) -> None:
+        os.write(self.fd, keys)
+
+    def cpu_seconds(self) -> float:
+        """User and system time it has used so far."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def close(self) -> None:
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+
+def bench_idle(db_path: Path, terminals: int, seconds: float) -> Figures:
+    """% of a core each of `terminals` om-tui processes uses, logged in and idle on the
+    board (the clock ticking, the change poll running), over `seconds`."""
+    from db.demo import STAFF
+
+    person = STAFF[0][0]  # give_a_login's: the first staff member, PIN 1234
+    command = [sys.executable, "-m", "om_tui", "--db", str(db_path), "--user", person]
+    opened = [Terminal(command) for _ in range(terminals)]
+    try:
+        for terminal in opened:
+            terminal.wait_for(b"PIN or password")
+            terminal.press(b"1234\r")
+        for terminal in opened:
+            terminal.wait_for(b"In office")
+        settle_until = time.perf_counter() + 2.0  # the patient list loads after the board
+        while time.perf_counter() < settle_until:
+            for terminal in opened:
+                terminal.drain(0.01)
+        before = [terminal.cpu_seconds() for terminal in opened]
+        started = time.perf_counter()
+        while time.perf_counter() - started < seconds:
+            for terminal in opened:
+                terminal.drain(0.01)
+        elapsed = time.perf_counter() - started
+        used = [terminal.cpu_seconds() - was for terminal, was in zip(opened, before, strict=True)]
+        return Figures.of([100 * u / elapsed for u in used])
+    finally:
+        for terminal in opened:
+            terminal.close()
 
 
 WRITER = textwrap.dedent(
@@ -184,9 +240,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--start-runs", type=int, default=8, help="starts of each app")
     parser.add_argument("--tick-runs", type=int, default=300, help="timed ticks")
     parser.add_argument("--moves", type=int, default=20, help="check-ins from elsewhere")
+    parser.add_argument("--idle-seconds", type=float, default=20, help="idle CPU window")
     add_smoke_option(parser)
     args = parser.parse_args(argv)
-    smoke(args, start_runs=1, tick_runs=10, moves=2)
+    smoke(args, start_runs=1, tick_runs=10, moves=2, idle_seconds=1)
     practice = open_large_practice(smoke=args.smoke)
     now_iso = practice.now.isoformat()
     practice.database.close()
@@ -226,6 +283,21 @@ def main(argv: list[str] | None = None) -> int:
         "median < 60, max < 150 ms",
         spread.median < 60 and spread.worst < 150,
     )
+    for terminals in (1, 8):
+        idle = bench_idle(copy, terminals, args.idle_seconds)
+        print(
+            f"idle on the board {terminals} open: median {idle.median:5.2f} %   max "
+            f"{idle.worst:5.2f} % of a core each, over {args.idle_seconds:g} s (target < 2 %)"
+        )
+        record(
+            f"idle CPU per terminal, {terminals} open (% of a core)",
+            idle.median,
+            idle.p95,
+            idle.worst,
+            "< 2 % each",
+            idle.worst < 2,
+            "%",
+        )
     shutil.rmtree(work)
     return 0
 

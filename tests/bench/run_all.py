@@ -53,6 +53,14 @@ def run(name: str, smoke: bool, folder: Path, results: Path) -> tuple[bool, floa
     return done.returncode == 0, time.perf_counter() - started, log
 
 
+def shown(value: float, unit: str) -> str:
+    if unit == "x":
+        return f"{value:.2f}x"
+    if unit == "%":
+        return f"{value:.2f} %"
+    return f"{ms(value)} ms"
+
+
 def table(results: Path) -> list[str]:
     """The figures the benchmarks noted, one line each, against their targets."""
     if not results.exists():
@@ -65,14 +73,11 @@ def table(results: Path) -> list[str]:
     ]
     for row in rows:
         unit = row["unit"]
-        figure = [
-            (f"{row[k]:.2f}x" if unit == "x" else f"{ms(row[k])} ms") for k in ("median", "p95")
-        ]
-        worst = f"{row['max']:.2f}x" if unit == "x" else f"{ms(row['max'])} ms"
+        figure = [shown(row[k], unit) for k in ("median", "p95", "max")]
         verdict = {True: "met", False: "MISSED", None: ""}[row["met"]]
         lines.append(
             f"| {row['bench']:<14} | {row['label'][:52]:<52} | {figure[0]:>8} | {figure[1]:>8} "
-            f"| {worst:>8} | {row['target']:<26} | {verdict:<6} |"
+            f"| {figure[2]:>8} | {row['target']:<26} | {verdict:<6} |"
         )
     return lines
 
