@@ -34,6 +34,7 @@ from om_tui.app import make_app
 from om_tui.practice.clock import FrozenClock
 from tests.bench.large_practice import open_large_practice
 from tests.bench.timing import Figures, add_smoke_option, record, record_figures, smoke
+from tests.e2e.terminal import ESCAPES  # the e2e tests' reading of a screen
 
 ROOT = Path(__file__).resolve().parents[2]
 BARE_APP = textwrap.dedent(
@@ -120,8 +121,10 @@ class Terminal:
         self.seen = b""
 
     def wait_for(self, marker: bytes, timeout: float = 30.0) -> None:
+        """Until `marker` is on the screen (read without the escapes between its letters:
+        a cursor or a style may sit inside a word)."""
         started = time.perf_counter()
-        while marker not in self.seen:
+        while marker not in ESCAPES.sub(b"", self.seen):
             if time.perf_counter() - started > timeout:
                 raise RuntimeError(f"{marker!r} never appeared: {self.seen[-300:]!r}")
             self.drain(0.05)
