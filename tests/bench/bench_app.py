@@ -166,21 +166,27 @@ def bench_idle(db_path: Path, terminals: int, seconds: float) -> Figures:
             terminal.press(b"1234\r")
         for terminal in opened:
             terminal.wait_for(b"In office")
-        settle_until = time.perf_counter() + 2.0  # the patient list loads after the board
-        while time.perf_counter() < settle_until:
-            for terminal in opened:
-                terminal.drain(0.01)
-        before = [terminal.cpu_seconds() for terminal in opened]
-        started = time.perf_counter()
-        while time.perf_counter() - started < seconds:
-            for terminal in opened:
-                terminal.drain(0.01)
-        elapsed = time.perf_counter() - started
-        used = [terminal.cpu_seconds() - was for terminal, was in zip(opened, before, strict=True)]
-        return Figures.of([100 * u / elapsed for u in used])
+        # Idle means after start-up's work: the check-in search's patient list loads once
+        # the board is up (100,000 patients: seconds, with 8 starting at once on 2 cores).
+        deadline = time.perf_counter() + 60
+        while max(_cpu_percent(opened, 1.0)) > 5 and time.perf_counter() < deadline:
+            pass
+        return Figures.of(_cpu_percent(opened, seconds))
     finally:
         for terminal in opened:
             terminal.close()
+
+
+def _cpu_percent(opened: list[Terminal], seconds: float) -> list[float]:
+    """Each terminal's CPU use over the next `seconds`, as % of a core."""
+    before = [terminal.cpu_seconds() for terminal in opened]
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        for terminal in opened:
+            terminal.drain(0.01)
+    elapsed = time.perf_counter() - started
+    used = [terminal.cpu_seconds() - was for terminal, was in zip(opened, before, strict=True)]
+    return [100 * u / elapsed for u in used]
 
 
 WRITER = textwrap.dedent(
