@@ -307,7 +307,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _start_log()
     # Imported here so `om-tui --help` stays instant.
-    from db import StoreError, open_database
+    import sqlite3
+
+    from peewee import DatabaseError
+
+    from db import StoreError, close_database, open_database, problem
 
     target = args.db
     if target is None:
@@ -321,12 +325,25 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("backup", "restore"):
         return _backups(target, args)  # before opening: a restore must find the file unused
     try:
-        database = open_database(target)
+        # Only the first run (the app, no command) and the demo make a new practice: a
+        # mistyped --db for a command must not leave an empty one behind.
+        database = open_database(target, create=args.command is None or args.demo)
         if args.demo:
             _open_demo(database)
     except StoreError as error:
         print(f"om-tui: {error}", file=sys.stderr)
         return 2
+    try:
+        return _run(database, target, args)
+    except (DatabaseError, sqlite3.Error) as error:  # read-only, locked, damaged: one line
+        print(f"om-tui: {problem(error, target)}", file=sys.stderr)
+        return 2
+    finally:
+        close_database(database)
+
+
+def _run(database: Database, target: str, args: argparse.Namespace) -> int:
+    """The command asked for, or the app when none was."""
     if args.command is not None:
         from om_tui.practice import audit
 
@@ -401,7 +418,7 @@ def _settings(database: Database, args: argparse.Namespace) -> int:
         elif args.setting == "timezone":
             settings.set_timezone(database, args.name)
         elif args.setting == "name":
-            settings.put(database, settings.NAME, args.name)
+            settings.set_name(database, args.name)
         elif args.setting == "week-ends":
             set_week_ends(database, WeekEnds.parse(args.when))
         elif args.setting == "open-days":

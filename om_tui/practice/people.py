@@ -21,7 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from peewee import Database, fn
 
 from db.models import Role, SettingKey, Staff, as_utc, utc_naive
-from om_tui.practice import audit, settings
+from om_tui.practice import audit, limits, settings
 from om_tui.practice.clock import Clock
 from om_tui.practice.refusal import Refusal
 
@@ -408,10 +408,10 @@ class People:
 
     @staticmethod
     def _check_name(name: str) -> str:
-        name = " ".join(name.split())
-        if not name:
+        """A staff member's name follows the one rule for a person's name (patients' too)."""
+        if not name.strip():
             raise PeopleError("A person needs a name.")
-        return name
+        return limits.person_name(name, PeopleError)
 
     @staticmethod
     def _check_initials(initials: str | None, name: str) -> str:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from peewee import Database
 
 from db.models import Setting, SettingKey, Stage
+from om_tui.practice import limits
 from om_tui.practice.refusal import Refusal
 
 NAME = SettingKey.PRACTICE_NAME
@@ -109,12 +110,21 @@ def get(database: Database, key: str) -> str | None:
     return None if row is None else str(row.value)
 
 
+def set_name(database: Database, name: str) -> None:
+    """The practice's name, shown on every screen: never empty, never longer than fits."""
+    name = " ".join(name.split())
+    if not name:
+        raise SettingError("The practice needs a name (it is shown on every screen).")
+    put(database, NAME, limits.checked_text(name, limits.PRACTICE_NAME, SettingError))
+
+
 def set_threshold(database: Database, stage: Stage, warn: int, alert: int) -> None:
     if stage not in DEFAULT_THRESHOLDS:
         names = ", ".join(s.value for s in DEFAULT_THRESHOLDS)
         raise SettingError(f"Thresholds are kept for these stages only: {names}.")
     if warn <= 0 or alert <= warn:
         raise SettingError("The alert must come after the warning, and both after 0 minutes.")
+    limits.checked_minutes(alert, "An alert", SettingError)
     current = load(database).thresholds
     current[stage] = Thresholds(warn, alert)
     put(
@@ -127,6 +137,7 @@ def set_threshold(database: Database, stage: Stage, warn: int, alert: int) -> No
 def set_late_after(database: Database, minutes: int) -> None:
     if minutes <= 0:
         raise SettingError("Late must be a positive number of minutes.")
+    limits.checked_minutes(minutes, "Late", SettingError)
     put(database, LATE_AFTER, str(minutes))
 
 

@@ -26,8 +26,8 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_an_intact_trail_exits_0_with_one_line(tmp_path: Path) -> None:
-    target = str(tmp_path / "p.db")
+def test_an_intact_trail_exits_0_with_one_line(practice_file: str) -> None:
+    target = practice_file
     assert main(["--db", target, "settings", "name", "Lakeview"]) == 0
     result = run_cli("--db", target, "audit", "verify")
     assert result.returncode == 0, result.stderr
@@ -37,9 +37,9 @@ def test_an_intact_trail_exits_0_with_one_line(tmp_path: Path) -> None:
 
 
 def test_the_command_line_is_audited_as_no_one_from_its_terminal(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    practice_file: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    target = tmp_path / "p.db"
+    target = Path(practice_file)
     assert main(["--db", str(target), "settings", "late-after", "7"]) == 0
     capsys.readouterr()
     database = open_database(target)
@@ -59,8 +59,8 @@ def test_the_command_line_is_audited_as_no_one_from_its_terminal(
     assert entry["terminal"].startswith("cli:")
 
 
-def test_a_tampered_trail_exits_1_naming_the_row(tmp_path: Path) -> None:
-    target = tmp_path / "p.db"
+def test_a_tampered_trail_exits_1_naming_the_row(practice_file: str) -> None:
+    target = Path(practice_file)
     assert main(["--db", str(target), "settings", "name", "Lakeview"]) == 0
     with sqlite3.connect(target) as raw:
         row_id, text = raw.execute(

@@ -23,6 +23,7 @@ from db.models import (
     LineStatus,
     Order,
     OrderStatus,
+    Post,
     Role,
     Staff,
     StatValue,
@@ -53,7 +54,7 @@ def practice(tmp_path: Path) -> Path:
     desk = Staff.create(name="Dee Desk", initials="DD", role=Role.FRONT_DESK).id
     clock = FrozenClock(at(1, 9))
     stats = Stats(database, clock, settings.load(database))
-    post = stats.post_named("Front desk")
+    post = Post.create(title="Front desk", position=1).id
     calls = stats.define(short_name="calls", name="Recall calls", post=post)
     for weeks_back, value in enumerate((40.0, 35.0, 52.0)):
         week = dt.date(2025, 11, 20) - dt.timedelta(weeks=weeks_back)
