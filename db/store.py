@@ -72,17 +72,18 @@ def close_database(database: Database) -> None:
 
 def problem(error: BaseException, where: str | os.PathLike[str]) -> str:
     """What a database error means for the person, in one line: the truth, and what to do."""
-    text = str(error).lower()
+    said = _problem(str(error).lower(), where)
+    return said[0].upper() + said[1:]
+
+
+def _problem(text: str, where: str | os.PathLike[str]) -> str:
     if "readonly" in text or "read-only" in text:
         return (
             f"Cannot write to {where}: the file or its folder is read-only for you. "
             "Nothing was changed."
         )
     if "locked" in text or "busy" in text:
-        return (
-            f"{where} is busy: another terminal kept it locked for more than 5 s. "
-            "Nothing was changed; try again."
-        )
+        return f"{where} is busy (another terminal is writing). Nothing was changed; try again."
     if "malformed" in text or "not a database" in text or "corrupt" in text:
         return f"{where} is damaged. Restore a backup (om-tui restore FILE)."
     if "disk" in text or "full" in text:

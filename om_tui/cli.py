@@ -191,6 +191,8 @@ def _backups(target: str, args: argparse.Namespace) -> int:
                 database.close()
             removed = f"; {len(made.removed)} older removed" if made.removed else ""
             print(f"Backup written to {made.path} (integrity checked{removed}).")
+            if not made.recorded:
+                print("Its time is not recorded: the database is read-only for you.")
             return 0
         found = backup.check_backup(Path(args.file))
         backup.check_target(found, path)

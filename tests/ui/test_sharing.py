@@ -164,7 +164,7 @@ async def test_a_locked_database_is_retried_then_reported_with_nothing_half_writ
             await pilot.press("n")
             await settle(pilot)
             assert warnings(pilot) == [
-                "The database is busy (another terminal is writing). Nothing was saved; try again."
+                "The database is busy (another terminal is writing). Nothing was changed; try again."
             ]
             assert stage(pilot, key) == "Scheduled"
             other.execute("ROLLBACK")

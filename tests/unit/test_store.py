@@ -309,7 +309,7 @@ def test_a_read_only_folder_is_called_read_only_not_a_foreign_file(tmp_path: Pat
     ("message", "says"),
     [
         ("attempt to write a readonly database", "read-only for you"),
-        ("database is locked", "is busy: another terminal kept it locked for more than 5 s"),
+        ("database is locked", "is busy (another terminal is writing). Nothing was changed"),
         ("database disk image is malformed", "is damaged. Restore a backup"),
     ],
 )
