@@ -7,7 +7,8 @@ refuses more, the CLI says so in one line, and the app's fields stop typing ther
 control characters (a tab, an escape, a right-to-left override) reach a screen.
 
 A person's name — a patient's or a staff member's — follows one rule: letters of any
-script (accents, marks and all), spaces, and - ' ’ . between them. Hat titles, stat
+script (accents, marks and all), spaces, - ' ’ . between them, and quotes round a
+nickname. Hat titles, stat
 names and other labels follow a sibling rule: any printable text, within their length.
 
 Numbers are finite and within a range that fits what they count: no inf, no NaN, no
@@ -57,7 +58,7 @@ LARGEST_PERCENT = 1000.0
 LONGEST_MINUTES = 24 * 60
 
 _BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_NAME_JOINERS = " '’.-"
+_NAME_JOINERS = " '’.-\"“”"  # quotes: a nickname, as in Robert "Bob" Lee
 
 
 def normal(text: str | None) -> str:
@@ -85,7 +86,8 @@ def checked_text(
 
 def person_name(text: str | None, refusal: type[Refusal]) -> str:
     """A person's name as kept: NFC, single spaces, letters of any script with
-    - ' ’ . between them ("José", "王小明", "O'Brien", "Anne-Marie", "Dr. Sarah Chen")."""
+    - ' ’ . between them ("José", "王小明", "O'Brien", "Anne-Marie", "Dr. Sarah Chen"), and
+    quotes round a nickname (Dr. Jo O'Neil "JJ")."""
     text = " ".join(normal(text).split())
     if not text:
         raise refusal("A name cannot be empty.")
