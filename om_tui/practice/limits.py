@@ -48,6 +48,8 @@ FORMULA = TextField("A formula", 200)
 LEAVE_NOTE = TextField("A leave note", 120)
 REASON = TextField("A reason", 400)
 PHONE = TextField("A phone number", 32)
+#: The longest number a person types in a field ("$1,000,000,000.00" and room to spare).
+TYPED_NUMBER = 24
 
 
 #: The largest value a stat, its quota or its graph's scale may hold (a trillion).
