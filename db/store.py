@@ -72,11 +72,11 @@ def close_database(database: Database) -> None:
 
 def problem(error: BaseException, where: str | os.PathLike[str]) -> str:
     """What a database error means for the person, in one line: the truth, and what to do."""
-    said = _problem(str(error).lower(), where)
+    said = _problem(str(error).lower(), type(error).__name__, where)
     return said[0].upper() + said[1:]
 
 
-def _problem(text: str, where: str | os.PathLike[str]) -> str:
+def _problem(text: str, kind: str, where: str | os.PathLike[str]) -> str:
     if "readonly" in text or "read-only" in text:
         return (
             f"Cannot write to {where}: the file or its folder is read-only for you. "
@@ -90,7 +90,7 @@ def _problem(text: str, where: str | os.PathLike[str]) -> str:
         return f"Cannot write to {where}: the disk is full or failing. Nothing was changed."
     if "unable to open" in text:
         return f"Cannot open {where}: its folder is missing or not readable and writable for you."
-    return f"The database at {where} failed ({type(error).__name__}). Nothing was changed."
+    return f"The database at {where} failed ({kind}). Nothing was changed."
 
 
 def _open_url(url: str) -> Database:
