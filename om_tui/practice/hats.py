@@ -1485,6 +1485,8 @@ class Hats:
         """A person away from `start` to `end`, both included: they owe no items then."""
         if end < start:
             raise HatError("Leave ends on or after the day it starts.")
+        limits.checked_day(start, "A leave's first day", HatError)
+        limits.checked_day(end, "A leave's last day", HatError)
         note = _optional(note, limits.LEAVE_NOTE)
         return int(Leave.create(staff=staff_id, start=start, end=end, note=note).id)
 

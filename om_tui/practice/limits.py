@@ -18,6 +18,7 @@ Numbers are finite and within a range that fits what they count: no inf, no NaN,
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import unicodedata
@@ -58,6 +59,11 @@ LARGEST_NUMBER = 1e12
 LARGEST_PERCENT = 1000.0
 #: Minutes a setting may count (a stage's warning, lateness): one day at most.
 LONGEST_MINUTES = 24 * 60
+
+#: Days a person may name (a report's week, a leave): from 1900 to 2999, where the
+#: calendar's arithmetic never runs off its end.
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2999, 12, 31)
 
 _BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _NAME_JOINERS = " '’.-\"“”"  # quotes: a nickname, as in Robert "Bob" Lee
@@ -141,6 +147,13 @@ def checked_number(
     if number < 0 and not negative:
         raise refusal(f"{what} cannot be negative.")
     return number
+
+
+def checked_day(day: dt.date, what: str, refusal: type[Refusal]) -> dt.date:
+    """A day from 1900 to 2999."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise refusal(f"{what} is a day from {FIRST_DAY.year} to {LAST_DAY.year}.")
+    return day
 
 
 def checked_minutes(value: int, what: str, refusal: type[Refusal]) -> int:

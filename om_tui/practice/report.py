@@ -61,7 +61,7 @@ from db.models import (
     as_utc,
     utc_naive,
 )
-from om_tui.practice import audit
+from om_tui.practice import audit, limits
 from om_tui.practice.clock import Clock
 from om_tui.practice.hats import Hats, Tally
 from om_tui.practice.line import ANSWER_TITLES, KIND_TITLES
@@ -256,7 +256,7 @@ def report_week(stats: Stats, day: dt.date | None) -> dt.date:
     now = stats.clock.now()
     if day is None:
         return last_ended_week(stats.weeks, now)
-    week = stats.weeks.week_of_day(day)
+    week = stats.weeks.week_of_day(limits.checked_day(day, "A report's week", ReportError))
     if stats.weeks.bounds(week)[0] > now:
         raise ReportError(
             f"The week ending {_long_day(week)} has not begun yet: there is nothing to report."

@@ -233,3 +233,24 @@ def test_a_write_kept_waiting_by_another_terminal_is_one_line(practice_file: str
         assert not StatValue.select().exists()
     finally:
         close_database(database)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["leave", "remove", "99999999999999999999999"],
+        ["stats", "recompute", "--weeks", "99999999999"],
+        ["report", "week", "--week", "9999-12-31"],
+        ["report", "week", "--week", "0001-01-01"],
+        ["leave", "add", "Doc", "1800-01-01", "2030-01-02"],
+        ["backup", "--keep", "99999999999999999999"],
+    ],
+    ids=["leave number", "weeks", "last day", "first day", "leave day", "keep"],
+)
+def test_numbers_and_days_beyond_any_use_are_refused_by_the_parser(
+    practice_file: str, args: list[str]
+) -> None:
+    result = run_cli("--db", practice_file, *args)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith(f"om-tui {args[0]}")

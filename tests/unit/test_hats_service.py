@@ -124,6 +124,10 @@ def test_a_leave_note_and_an_items_text_have_their_limits(office: Office) -> Non
     with pytest.raises(HatError, match="A duty, item or step is at most 200"):
         office.hats.add_item(office.reception, "i" * 201)
     assert office.hats.leave(TODAY) == []
+    with pytest.raises(HatError, match="A leave's first day is a day from 1900 to 2999"):
+        office.hats.add_leave(office.desk, dt.date(1, 1, 1), TODAY)
+    with pytest.raises(HatError, match="A leave's last day is a day from 1900 to 2999"):
+        office.hats.add_leave(office.desk, TODAY, dt.date(9999, 12, 31))
 
 
 def test_an_item_needs_text_and_a_known_frequency(office: Office) -> None:
