@@ -140,10 +140,7 @@ def initials_of(name: str) -> str:
 def idle_lock_minutes(database: Database) -> int:
     """Minutes without a key or mouse before a terminal locks itself."""
     stored = settings.get(database, SettingKey.IDLE_LOCK)
-    try:
-        return int(stored) if stored is not None else DEFAULT_IDLE_LOCK_MINUTES
-    except ValueError:
-        return DEFAULT_IDLE_LOCK_MINUTES
+    return settings.stored_minutes(stored, DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_RANGE[1])
 
 
 def set_idle_lock(database: Database, minutes: int) -> None:

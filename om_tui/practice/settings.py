@@ -87,15 +87,42 @@ def system_timezone_name() -> str:
 
 def load(database: Database) -> PracticeSettings:
     stored = {row.key: row.value for row in Setting.select()}
-    thresholds = dict(DEFAULT_THRESHOLDS)
-    for stage_name, pair in json.loads(stored.get(THRESHOLDS, "{}")).items():
-        thresholds[Stage(stage_name)] = Thresholds(int(pair[0]), int(pair[1]))
     return PracticeSettings(
         name=stored.get(NAME, "Practice"),
         timezone=stored.get(TIMEZONE, "UTC"),
-        thresholds=thresholds,
-        late_after_minutes=int(stored.get(LATE_AFTER, DEFAULT_LATE_AFTER)),
+        thresholds=_stored_thresholds(stored.get(THRESHOLDS)),
+        late_after_minutes=stored_minutes(stored.get(LATE_AFTER), DEFAULT_LATE_AFTER),
     )
+
+
+def stored_minutes(text: str | None, default: int, longest: int = limits.LONGEST_MINUTES) -> int:
+    """Minutes as the file keeps them; what is not a whole number from 1 to `longest`
+    (a file edited by hand, "inf") is the default, not a crash on every screen."""
+    try:
+        minutes = int(text) if text is not None else default
+    except ValueError:
+        return default
+    return minutes if 1 <= minutes <= longest else default
+
+
+def _stored_thresholds(text: str | None) -> dict[Stage, Thresholds]:
+    """Each stage's thresholds as the file keeps them; a stage whose pair cannot be read
+    (or makes no sense: an alert before its warning) keeps its default."""
+    thresholds = dict(DEFAULT_THRESHOLDS)
+    try:
+        stored = json.loads(text or "{}")
+        pairs = list(stored.items()) if isinstance(stored, dict) else []
+    except ValueError:
+        pairs = []
+    for stage_name, pair in pairs:
+        try:
+            stage = Stage(stage_name)
+            warn, alert = (stored_minutes(str(minutes), 0) for minutes in pair)
+        except (TypeError, ValueError):
+            continue
+        if stage in thresholds and 0 < warn < alert:
+            thresholds[stage] = Thresholds(warn, alert)
+    return thresholds
 
 
 def put(database: Database, key: str, value: str) -> None:

@@ -147,3 +147,24 @@ def test_minutes_beyond_a_day_are_refused(database: Database) -> None:
     with pytest.raises(SettingError, match="1 to 1440 minutes"):
         settings.set_late_after(database, 10**9)
     assert settings.load(database).thresholds[Stage.ARRIVED] == DEFAULT_THRESHOLDS[Stage.ARRIVED]
+
+
+@pytest.mark.parametrize(
+    ("key", "stored"),
+    [
+        (settings.THRESHOLDS, '{"arrived": ["inf", 20]}'),
+        (settings.THRESHOLDS, '{"arrived": [30, 5], "nowhere": [1, 2]}'),
+        (settings.THRESHOLDS, "not json"),
+        (settings.LATE_AFTER, "inf"),
+        (settings.LATE_AFTER, "1e308"),
+        (settings.LATE_AFTER, "-5"),
+    ],
+)
+def test_numbers_a_file_holds_that_make_no_sense_are_the_defaults(
+    database: Database, key: str, stored: str
+) -> None:
+    """A file edited by hand must not stop every screen that reads the settings."""
+    settings.put(database, key, stored)
+    loaded = settings.load(database)
+    assert loaded.thresholds[Stage.ARRIVED] == DEFAULT_THRESHOLDS[Stage.ARRIVED]
+    assert loaded.late_after_minutes == DEFAULT_LATE_AFTER
