@@ -491,6 +491,8 @@ def read_value(text: str, unit: str, last_week: float | None) -> Reading:
         raise StatError("Type a number.")
     try:
         value = float(without_thousands(cleaned))
+        if math.isnan(value):
+            raise ValueError(cleaned)  # "nan" spells no number at all
     except NumberUnclear as unclear:
         raise StatError(str(unclear)) from None
     except ValueError:

@@ -369,7 +369,7 @@ def test_read_value_accepts_numbers_as_people_type_them(text: str, unit: str, va
     assert reading.needs_confirmation == ""
 
 
-@pytest.mark.parametrize("text", ["abc", "12abc", "1.2.3", "(300)", "twelve", "4 5"])
+@pytest.mark.parametrize("text", ["abc", "12abc", "1.2.3", "(300)", "twelve", "4 5", "nan", "NaN"])
 def test_read_value_refuses_what_is_not_a_number(text: str) -> None:
     with pytest.raises(StatError, match="is not a number") as refused:
         read_value(text, "count", last_week=None)
@@ -388,7 +388,7 @@ def test_read_value_refuses_a_negative_count(unit: str) -> None:
         read_value("-3", unit, last_week=None)
 
 
-@pytest.mark.parametrize("text", ["1e12", "1e400", "-1e13", "inf", "nan", "9" * 20])
+@pytest.mark.parametrize("text", ["1e12", "1e400", "-1e13", "inf", "-Infinity", "9" * 20])
 def test_read_value_refuses_a_huge_number(text: str) -> None:
     with pytest.raises(StatError, match="too large"):
         read_value(text, "money", last_week=None)
