@@ -175,7 +175,7 @@ class PersonForm(Dialog[PersonFields | None]):
         name = " ".join(self.query_one("#name", Input).value.split())
         initials = self.query_one("#initials", Input).value.strip().upper() or initials_of(name)
         problems = {"name": name_problem(name, self._taken), "initials": ""}
-        if name:
+        if name and not problems["name"]:  # initials from a wrong name would be wrong too
             problems["initials"] = initials_problem(initials)
         secret: str | None = None
         if self._new:

@@ -344,6 +344,7 @@ async def test_a_staff_name_is_checked_like_a_patients_and_stops_at_its_length(
         assert len(name.value) == 80  # typing stops at a name's length
         await pilot.press("enter")
         assert error(pilot, "name") == "A name has letters only (and spaces, - ' .)."
+        assert error(pilot, "initials") == ""  # the name is what is wrong
 
         form.query_one("#name", Input).value = ""
         await paste(pilot, "Jose\u0301 Nu\u00f1ez")  # as a Mac types it
