@@ -109,6 +109,8 @@ def _open_sqlite(path: Path, busy_timeout: float, *, create: bool) -> SqliteData
     path = path.expanduser()
     if path.is_dir():
         raise StoreError(f"{path} is a directory, not a database file.")
+    if path.exists() and not path.is_file():  # /dev/null, a pipe: never filled, never chmod-ed
+        raise StoreError(f"{path} is not a file, so not a database.")
     if path.exists():
         _check_is_ours(path)
     elif create:

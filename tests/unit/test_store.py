@@ -317,3 +317,11 @@ def test_a_database_error_is_put_in_a_persons_words(message: str, says: str) -> 
     said = store.problem(sqlite3.OperationalError(message), "/srv/practice.db")
     assert says in said and "/srv/practice.db" in said
     assert "\n" not in said
+
+
+def test_a_device_is_refused_and_left_as_it_was() -> None:
+    """/dev/null reads as an empty file: it must not be "filled", nor made private."""
+    before = os.stat("/dev/null").st_mode
+    with pytest.raises(StoreError, match="/dev/null is not a file, so not a database"):
+        open_database("/dev/null")
+    assert os.stat("/dev/null").st_mode == before
