@@ -11,6 +11,7 @@ import datetime as dt
 from enum import StrEnum
 
 from peewee import (
+    SQL,
     AutoField,
     BooleanField,
     CharField,
@@ -85,6 +86,14 @@ class Patient(BaseModel):
     phone = CharField(default="")
     chart_number = CharField(unique=True)
     created = DateTimeField()
+    email = CharField(default="")  # added by migration 0012
+    notes = TextField(default="")
+    active = BooleanField(default=True)  # inactive: kept, not offered at check-in or booking
+    merged_into = ForeignKeyField(
+        "self", null=True, backref="merged", on_delete="SET NULL"
+    )  # a duplicate merged away: the record kept
+    revision = IntegerField(default=0, index=True)  # the practice-wide change count, at its last
+    merged_into_id: int | None
 
     @property
     def full_name(self) -> str:
@@ -105,8 +114,12 @@ class Staff(BaseModel):
 
 class Room(BaseModel):
     id = AutoField()
-    name = CharField(unique=True)
+    name = CharField()  # unique among the rooms not retired (migration 0012)
     position = IntegerField(default=0)
+    retired = BooleanField(default=False)  # stays on past visits; no longer offered
+
+
+Room.add_index(Room.index(Room.name, unique=True, where=SQL("NOT retired")))
 
 
 class Appointment(BaseModel):

@@ -170,6 +170,7 @@ class OmTuiApp(App[None]):
         stylesheet("orders.tcss"),
         stylesheet("line.tcss"),
         stylesheet("modals.tcss"),
+        stylesheet("patients.tcss"),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
@@ -470,6 +471,21 @@ class OmTuiApp(App[None]):
         if may_evaluate(self.role) and not isinstance(self.screen, CriteriaScreen):
             self.push_screen(CriteriaScreen())
 
+    def action_patients(self, patient_id: int | None = None) -> None:
+        """Patients: find one, their card, add, correct, inactive, merge (`patient_id`: open on
+        that patient's card)."""
+        from om_tui.screens.schedule.patients import PatientsScreen
+
+        if self.may("patients") and not isinstance(self.screen, PatientsScreen):
+            self.push_screen(PatientsScreen(patient_id))
+
+    def action_rooms(self) -> None:
+        """The practice's rooms: add, rename, reorder, retire."""
+        from om_tui.screens.schedule.rooms import RoomsScreen
+
+        if self.may("rooms") and not isinstance(self.screen, RoomsScreen):
+            self.push_screen(RoomsScreen())
+
     def action_weekly_report(self) -> None:
         """The weekly report to a file, for those who read the stats (the manager, the owner)."""
         from om_tui.screens.weekly_report import WeeklyReportScreen
@@ -639,6 +655,16 @@ class OmTuiApp(App[None]):
                 "Evaluation criteria…",
                 "What staff are rated on (1–5): add, rename, retire, reorder",
                 self.action_evaluation_criteria,
+            )
+        if self.may("patients"):
+            yield SystemCommand(
+                "Patients",
+                "Find a patient; their card; add, correct, mark inactive, merge (f on the board)",
+                self.action_patients,
+            )
+        if self.may("rooms"):
+            yield SystemCommand(
+                "Rooms", "The practice's rooms: add, rename, reorder, retire", self.action_rooms
             )
         if self.may("audit"):
             yield SystemCommand(

@@ -60,6 +60,7 @@ ACTIONS = {
     "login_failed": "failed login",
     "migrate": "upgraded the database",
     "audit_triggers": "set the audit triggers",
+    "merge_patients": "merged two patient records",
 }
 ROW_CHANGES = ("create", "change", "delete")
 #: What a table's rows are called on screen; a table not named here is called by its name.

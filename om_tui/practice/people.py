@@ -52,6 +52,8 @@ _EVERYONE = frozenset(role.value for role in Role)
 PERMISSIONS: dict[str, frozenset[str]] = {
     "board": _DESK,  # the flow board
     "check_in": _DESK,  # check-in, walk-ins, moving visits along
+    "patients": _DESK,  # patient records: add, correct, inactive, merge
+    "rooms": _DESK,  # the practice's rooms: add, rename, reorder, retire
     "my_hat": _EVERYONE,  # one's own hat: checklist, attestations
     "orders": _EVERYONE,  # one's orders and program steps; managers give and accept them
     "line": _EVERYONE,  # the communication line: filing items; managers and the owner route them
