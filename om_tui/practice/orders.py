@@ -58,6 +58,7 @@ WINDOW_DAYS = 30
 RECENT_DAYS = 7
 """Orders accepted or cancelled this many days ago still show, below the open ones."""
 LONGEST_TEXT = 2000
+LONGEST_PROGRAM_NAME = 200
 DUE_FORMS = "fri, tomorrow, +3, 20 Nov or 2026-11-20 — and a time if it matters: fri 17:00"
 
 
@@ -1179,7 +1180,8 @@ class Orders:
                 raise OrderError(f"There is already a program called {other!r}.")
 
     def create_program(self, name: str, goal: str = "") -> int:
-        name = _text(name, "A program needs a name.", 200)
+        name = _text(name, "A program needs a name.", LONGEST_PROGRAM_NAME)
+        goal = _text(goal, "", LONGEST_TEXT) if goal.strip() else ""
         with self.database.atomic():
             actor = self._manager("writes programs")
             self._check_name_free(name)
@@ -1193,7 +1195,8 @@ class Orders:
         return int(program.id)
 
     def edit_program(self, program_id: int, name: str, goal: str) -> None:
-        name = _text(name, "A program needs a name.", 200)
+        name = _text(name, "A program needs a name.", LONGEST_PROGRAM_NAME)
+        goal = _text(goal, "", LONGEST_TEXT) if goal.strip() else ""
         with self.database.atomic():
             self._manager("writes programs")
             self._program(program_id)
