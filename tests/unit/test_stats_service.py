@@ -490,3 +490,19 @@ def test_a_post_is_found_by_its_title_and_an_unknown_one_is_refused_naming_the_h
     with pytest.raises(StatError, match="No hat is called 'Nope'. The hats: Front Desk, Off"):
         stats.post_named("Nope")
     assert Post.select().count() == 2
+
+
+def test_an_infinite_quota_or_scale_already_in_the_file_is_read_as_not_set(
+    stats: Stats, database: Database
+) -> None:
+    """Written before om-tui refused it (or by hand): read as not set, so no screen that
+    draws the stat stops on it."""
+    define(stats, "calls")
+    database.execute_sql(
+        "UPDATE stat SET quota = 9e999, scale_bottom = -9e999, scale_top = 9e999"
+        " WHERE short_name = 'calls'"
+    )
+    stored = stats.named("calls")
+    assert (stored.quota, stored.scale_bottom, stored.scale_top) == (None, None, None)
+    [row] = [row for row in stats.board(W) if row.short_name == "calls"]
+    assert row.quota is None
