@@ -64,6 +64,8 @@ def close_database(database: Database) -> None:
     takes what it can and that terminal's own exit finishes it."""
     if isinstance(database, SqliteDatabase) and not database.is_closed():
         try:
+            # Without waiting: while another terminal writes, its own exit folds the log in.
+            database.execute_sql("PRAGMA busy_timeout = 0")  # type: ignore[no-untyped-call]
             database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[no-untyped-call]
         except (DatabaseError, sqlite3.DatabaseError):
             pass  # read-only, or busy: the log stays, and is still read as part of the file

@@ -325,3 +325,23 @@ def test_a_device_is_refused_and_left_as_it_was() -> None:
     with pytest.raises(StoreError, match="/dev/null is not a file, so not a database"):
         open_database("/dev/null")
     assert os.stat("/dev/null").st_mode == before
+
+
+def test_closing_while_another_terminal_writes_does_not_wait_for_it(tmp_path: Path) -> None:
+    """A reading command, or a quit, must not wait out the 5 s busy timeout to fold the log
+    in: the writer's own exit does that."""
+    import time
+
+    path = tmp_path / "practice.db"
+    database = open_database(path)
+    Staff.create(name="Ann Lee", initials="AL", role="staff")
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another terminal, in the middle of a write
+    try:
+        started = time.monotonic()
+        store.close_database(database)
+        assert time.monotonic() - started < 2
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert database.is_closed()
