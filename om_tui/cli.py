@@ -575,7 +575,7 @@ def _stats(database: Database, args: argparse.Namespace) -> int:
             )
         elif args.stats_command == "set":
             fields: dict[str, object] = {}
-            if args.name:
+            if args.name is not None:  # an empty name is refused, not skipped
                 fields["name"] = args.name
             if args.quota is not None:
                 fields["quota"] = args.quota

@@ -985,6 +985,8 @@ def write_file(text: str, path: Path) -> Path:
     where = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise ReportError(f"{path} is a folder: give the report a file name.")
+    if path.exists() and not path.is_file():  # /dev/full, a pipe: the rename would replace it
+        raise ReportError(f"{path} is not a file: give the report a file name.")
     if not where.is_dir():
         raise ReportError(f"Cannot write the report to {path}: the folder {where} does not exist.")
     temporary: str | None = None

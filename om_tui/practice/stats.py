@@ -995,6 +995,8 @@ def _checked_settings(fields: dict[str, Any], unit: str) -> dict[str, Any]:
     length, numbers finite and within range (inf, nan and 1e308 are refused)."""
     checked: dict[str, Any] = {}
     if "name" in fields:
+        if not str(fields["name"]).strip():
+            raise StatError("A stat needs a name.")
         checked["name"] = checked_text(str(fields["name"]), STAT_NAME, StatError)
     if "formula" in fields and fields["formula"] is not None:
         checked["formula"] = checked_text(str(fields["formula"]), FORMULA, StatError)

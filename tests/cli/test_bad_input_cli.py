@@ -50,8 +50,9 @@ def test_a_quota_that_is_no_number_is_refused(practice_file: str, quota: str) ->
         (["--danger", "nan"], "A threshold is a % change"),
         (["--affluence", "1e308"], "A threshold is a % change"),
         (["--name", "N" * 10_000], "A stat's name is at most 60 characters"),
+        (["--name", ""], "A stat needs a name."),
     ],
-    ids=["scale", "danger", "affluence", "name"],
+    ids=["scale", "danger", "affluence", "name", "no name"],
 )
 def test_a_stats_scale_thresholds_and_name_are_checked(
     practice_file: str, option: list[str], says: str
