@@ -323,6 +323,8 @@ def check_target(backup: BackupFile, target: Path) -> None:
     program's database, a database open elsewhere, or a write-ahead log without its file."""
     if target.is_dir():
         raise BackupError(f"{target} is a folder, not a database file.")
+    if target.exists() and not target.is_file():  # /dev/null, a pipe: never swapped out
+        raise BackupError(f"{target} is not a file: a restore replaces a database file only.")
     if not target.exists():
         if _beside(target, "-wal").exists():
             wal = _beside(target, "-wal")
