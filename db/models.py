@@ -25,7 +25,7 @@ from peewee import (
     TextField,
 )
 
-from db.fields import FiniteFloat
+from db.fields import FiniteFloat, NeverReusedId
 
 
 class Stage(StrEnum):
@@ -627,6 +627,27 @@ class EvaluationRating(BaseModel):
         indexes = ((("evaluation", "criterion"), True),)
 
 
+class TerminalSession(BaseModel):
+    """One person's login on one terminal (process), from login to its end.
+
+    Bookkeeping for the trail, not on it: the next om-tui to start closes a session whose
+    process is gone ("ended without logout"). `process_start` tells a reused process id
+    apart; `ending` is how it ended (logout, quit, hangup, ended without logout).
+    """
+
+    id = NeverReusedId()
+    staff = ForeignKeyField(Staff)
+    terminal = CharField()
+    host = CharField()
+    pid = IntegerField()
+    process_start = CharField(default="")
+    ssh_key = CharField(default="")
+    started = DateTimeField()
+    ended = DateTimeField(null=True, index=True)
+    ending = CharField(null=True)
+    staff_id: int
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Setting,
     Patient,
@@ -659,4 +680,5 @@ MODELS: tuple[type[BaseModel], ...] = (
     EvaluationCriterion,
     Evaluation,
     EvaluationRating,
+    TerminalSession,
 )

@@ -244,8 +244,11 @@ class People:
 
     # ---- logging in
 
-    def login(self, staff_id: int, secret: str) -> Staff:
-        """The person, when `secret` is theirs; else PeopleError. Slow: off the event loop."""
+    def login(self, staff_id: int, secret: str, *, ssh_key: str = "") -> Staff:
+        """The person, when `secret` is theirs; else PeopleError. Slow: off the event loop.
+
+        `ssh_key`: the key a session over SSH was opened with, named on the trail's login.
+        """
         person = self.person(staff_id)
         if not person.active:
             raise PeopleError(f"{person.name} is no longer on the active staff list.")
@@ -262,7 +265,9 @@ class People:
                 changes[Staff.secret] = hash_secret(secret)
             Staff.update(changes).where(Staff.id == person.id).execute()
             set_actor(self.database, person.id)
-            audit.record(self.database, "login", person.name)
+            audit.record(
+                self.database, "login", person.name, {"ssh key": ssh_key} if ssh_key else None
+            )
         return self.person(person.id)
 
     def logout(self, staff_id: int, action: str = "logout") -> None:
