@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widget import AwaitMount
 
+from db import problem
 from db.models import Role
 from om_tui.messages import DataChanged
 from om_tui.practice import audit, sessions, settings
@@ -633,13 +634,9 @@ class OmTuiApp(App[None]):
         except Refusal as refusal:
             self.call_from_thread(self._refused, str(refusal), failed)
             return
-        except OperationalError:
-            log.warning("write failed: database busy or unavailable")
-            self.call_from_thread(
-                self._refused,
-                "The database is busy (another terminal is writing). Nothing was saved; try again.",
-                failed,
-            )
+        except OperationalError as error:  # busy, read-only, damaged: said as it is
+            log.warning("write failed: %s", problem(error, "the database"))
+            self.call_from_thread(self._refused, problem(error, "the database"), failed)
             return
         except Exception as error:  # a person never sees a traceback
             # The type only: messages can quote the values (patient data) involved.
