@@ -31,7 +31,7 @@ from db.models import (
     Visit,
     VisitEvent,
 )
-from db.store import StoreError, default_path, open_database
+from db.store import StoreError, close_database, default_path, open_database, problem
 
 __all__ = [
     "MODELS",
@@ -64,6 +64,8 @@ __all__ = [
     "Tick",
     "Visit",
     "VisitEvent",
+    "close_database",
     "default_path",
     "open_database",
+    "problem",
 ]

@@ -24,7 +24,7 @@ from peewee import (
     TextField,
 )
 
-from db.fields import NeverReusedId
+from db.fields import FiniteFloat, NeverReusedId
 
 
 class Stage(StrEnum):
@@ -203,15 +203,15 @@ class Stat(BaseModel):
     daily = BooleanField(default=False)
     weekly = BooleanField(default=True)
     up_is_good = BooleanField(default=True)
-    quota = FloatField(null=True)  # weekly
+    quota = FiniteFloat(null=True)  # weekly
     source = CharField(default=StatSource.ENTERED)
     computed = CharField(null=True)  # which flow figure, for a computed stat
     formula = TextField(null=True)  # e.g. "visits / new_patients"
     rollup = CharField(default="sum")  # how daily values make the week: sum, average, last
     gap_is_zero = BooleanField(default=False)  # a week with no value counts as 0
     thresholds = TextField(null=True)  # JSON: this stat's condition thresholds
-    scale_bottom = FloatField(null=True)  # the graph's manual scale, when set
-    scale_top = FloatField(null=True)
+    scale_bottom = FiniteFloat(null=True)  # the graph's manual scale, when set
+    scale_top = FiniteFloat(null=True)
     position = FloatField(default=0)
     active = BooleanField(default=True)
     created = DateTimeField()

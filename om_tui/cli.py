@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -290,7 +291,9 @@ def _backup_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
     backup.add_argument(
         "folder", nargs="?", metavar="DIR", help="where to (default: backups/ beside the database)"
     )
-    backup.add_argument("--keep", type=int, default=14, metavar="N", help="keep the newest N")
+    backup.add_argument(
+        "--keep", type=_whole(1, 10_000), default=14, metavar="N", help="keep the newest N"
+    )
     restore = commands.add_parser(
         "restore", help="replace the database with a backup (the replaced one is kept)"
     )
@@ -316,6 +319,8 @@ def _backups(target: str, args: argparse.Namespace) -> int:
                 database.close()
             removed = f"; {len(made.removed)} older removed" if made.removed else ""
             print(f"Backup written to {made.path} (integrity checked{removed}).")
+            if not made.recorded:
+                print("Its time is not recorded: the database is read-only for you.")
             return 0
         found = backup.check_backup(Path(args.file))
         backup.check_target(found, path)
@@ -402,14 +407,33 @@ def _leave_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser
     add.add_argument("last", type=_date, help="last day away, YYYY-MM-DD")
     add.add_argument("--note", default="", help="e.g. holiday, course")
     remove = actions.add_parser("remove", help="take back a leave, by its number")
-    remove.add_argument("number", type=int)
+    remove.add_argument("number", type=_whole(1, 2**62))
 
 
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"a date is YYYY-MM-DD, not {text!r}") from None
+    if not 1900 <= day.year <= 2999:
+        raise argparse.ArgumentTypeError(f"a date from 1900 to 2999, not {text!r}")
+    return day
+
+
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high` (no int SQLite cannot hold,
+    no loop that runs for ever)."""
+
+    def number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"a whole number, not {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"a number from {low} to {high:,}, not {text}")
+        return value
+
+    return number
 
 
 def _stats_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -450,14 +474,20 @@ def _stats_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser
         "--rule", action="store_true", help="forget the choice: visits, new patients, … again"
     )
     count = actions.add_parser("recompute", help="count the flow's figures into computed stats")
-    count.add_argument("--weeks", type=int, default=2, help="this week and the N-1 before")
+    count.add_argument(
+        "--weeks", type=_whole(1, 520), default=2, help="this week and the N-1 before"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _start_log()
     # Imported here so `om-tui --help` stays instant.
-    from db import StoreError, open_database
+    import sqlite3
+
+    from peewee import DatabaseError
+
+    from db import StoreError, close_database, open_database, problem
 
     target = args.db
     if target is None:
@@ -471,12 +501,34 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("backup", "restore"):
         return _backups(target, args)  # before opening: a restore must find the file unused
     try:
-        database = open_database(target)
+        # Only the first run (the app, no command) and the demo make a new practice: a
+        # mistyped --db for a command must not leave an empty one behind.
+        database = open_database(target, create=args.command is None or args.demo)
         if args.demo:
             _open_demo(database)
     except StoreError as error:
         print(f"om-tui: {error}", file=sys.stderr)
         return 2
+    try:
+        return _run(database, target, args)
+    except (DatabaseError, sqlite3.Error) as error:  # read-only, locked, damaged: one line
+        print(f"om-tui: {problem(error, target)}", file=sys.stderr)
+        return 2
+    except Exception as error:  # a person never sees a traceback
+        # The kind only: a message can quote the values (patient data) involved.
+        logging.getLogger("om_tui.cli").error("%s failed: %s", args.command, type(error).__name__)
+        print(
+            f"om-tui: {args.command} failed ({type(error).__name__}); it is logged. "
+            "Nothing more was changed.",
+            file=sys.stderr,
+        )
+        return 1
+    finally:
+        close_database(database)
+
+
+def _run(database: Database, target: str, args: argparse.Namespace) -> int:
+    """The command asked for, or the app when none was."""
     if args.command is not None:
         from om_tui.practice import audit
 
@@ -717,7 +769,7 @@ def _stats(database: Database, args: argparse.Namespace) -> int:
             )
         elif args.stats_command == "set":
             fields: dict[str, object] = {}
-            if args.name:
+            if args.name is not None:  # an empty name is refused, not skipped
                 fields["name"] = args.name
             if args.quota is not None:
                 fields["quota"] = args.quota

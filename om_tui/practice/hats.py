@@ -51,6 +51,7 @@ from db.models import (
     Tick,
     utc_naive,
 )
+from om_tui.practice import limits
 from om_tui.practice.clock import Clock
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.roles import ADMINISTRATOR, checked, recorded, require
@@ -183,6 +184,13 @@ class Periods:
                 day += dt.timedelta(weeks=1)
             else:
                 day = _month_end(day + dt.timedelta(days=1))
+
+
+def not_due_yet(deadline: dt.datetime, now: dt.datetime) -> bool:
+    """An occurrence is not owed while its deadline is still ahead. At the deadline
+    itself it is due: untick'd, it is overdue on My hat and counted in the matrix (a tick
+    at that same instant is still on time). The one rule for My hat and compliance."""
+    return now < deadline
 
 
 _Ticked = tuple[bool, str, int | None]
@@ -629,7 +637,7 @@ class Hats:
         ticked_at = tick[0].replace(tzinfo=dt.UTC) if tick else None
         if ticked_at is not None:
             state = State.DONE if ticked_at <= deadline else State.LATE
-        elif now < deadline:
+        elif not_due_yet(deadline, now):
             state = State.OPEN
         elif self._tickable(item.frequency, due_on, now):
             state = State.OVERDUE
@@ -846,8 +854,8 @@ class Hats:
     @checked("policies", "writes policies")
     def write_policy(self, title: str, body: str, post_ids: Sequence[int] = ()) -> int:
         """A new policy, version 1."""
-        title = _required(title, "A policy needs a title.")
-        body = _required(body, "A policy needs its text.")
+        title = _required(title, "A policy needs a title.", limits.POLICY_TITLE)
+        body = _required(body, "A policy needs its text.", limits.POLICY_TEXT)
         with self.database.atomic():
             self._check_policy_title_free(title)
             policy = Policy.create(title=title, created=self._now())
@@ -870,13 +878,13 @@ class Hats:
 
         `seen`: the title and newest version number the editor opened with; a version
         or title written on another terminal since is not silently written over."""
-        body = _required(body, "A policy needs its text.")
+        body = _required(body, "A policy needs its text.", limits.POLICY_TEXT)
         with self.database.atomic():
             policy, newest, _ = self.policy(policy_id)
             current = {"title": policy.title, "version": newest.number}
             require_unchanged(f"The policy {policy.title}", current, seen)
             if title is not None and title.strip() and title.strip() != policy.title:
-                self._rename_policy(policy, title.strip())
+                self._rename_policy(policy, _required(title, "", limits.POLICY_TITLE))
             if body == newest.body:
                 return int(newest.number)  # nothing changed: nobody is asked again
             number = int(newest.number) + 1
@@ -1085,8 +1093,8 @@ class Hats:
                         continue
                     tick = ticks.get((item.key, day, staff_id if own else SHARED))
                     if tick is None:
-                        if now < deadline:
-                            continue  # not due yet
+                        if not_due_yet(deadline, now):
+                            continue
                         yield item, due_on, deadline, staff_id, None
                     else:
                         yield item, due_on, deadline, staff_id, (tick[0] <= by_then, *tick)
@@ -1205,12 +1213,15 @@ class Hats:
 
     @checked("hats", "writes hats")
     def create_post(self, title: str, purpose: str = "", product: str = "") -> int:
-        title = _required(title, "A hat needs a title.")
+        title = _required(title, "A hat needs a title.", limits.HAT_TITLE)
         with self.database.atomic():
             self._check_title_free(title)
             last = Post.select(Post.position).order_by(Post.position.desc()).scalar() or 0
             post = Post.create(
-                title=title, purpose=purpose.strip(), product=product.strip(), position=last + 1
+                title=title,
+                purpose=_optional(purpose, limits.HAT_ABOUT),
+                product=_optional(product, limits.HAT_ABOUT),
+                position=last + 1,
             )
             return int(post.id)
 
@@ -1244,13 +1255,13 @@ class Hats:
             current = {"title": post.title, "purpose": post.purpose, "product": post.product}
             require_unchanged(f"The {post.title} hat", current, seen)
             if title is not None:
-                title = _required(title, "A hat needs a title.")
+                title = _required(title, "A hat needs a title.", limits.HAT_TITLE)
                 self._check_title_free(title, but=post_id)
                 post.title = title
             if purpose is not None:
-                post.purpose = purpose.strip()
+                post.purpose = _optional(purpose, limits.HAT_ABOUT)
             if product is not None:
-                post.product = product.strip()
+                post.product = _optional(product, limits.HAT_ABOUT)
             post.save()
 
     def _post(self, post_id: int) -> Post:
@@ -1358,7 +1369,7 @@ class Hats:
 
     @checked("hats", "writes hats")
     def add_duty(self, post_id: int, text: str) -> int:
-        text = _required(text, "A duty needs its text.")
+        text = _required(text, "A duty needs its text.", limits.CHECKLIST_LINE)
         with self.database.atomic():
             self._post(post_id)
             last = (
@@ -1372,7 +1383,7 @@ class Hats:
     @checked("hats", "writes hats")
     def edit_duty(self, duty_id: int, text: str, seen: str | None = None) -> None:
         """New words for a duty; `seen`: its words as the form showed them."""
-        text = _required(text, "A duty needs its text.")
+        text = _required(text, "A duty needs its text.", limits.CHECKLIST_LINE)
         with self.database.atomic():
             duty = Duty.get_or_none(Duty.id == duty_id)
             current = None if duty is None else {"text": duty.text}
@@ -1411,7 +1422,7 @@ class Hats:
         shared: bool = False,
     ) -> int:
         """A new checklist item, due from today."""
-        text = _required(text, "A checklist item needs its text.")
+        text = _required(text, "A checklist item needs its text.", limits.CHECKLIST_LINE)
         frequency = _frequency(frequency)
         due_time = None if frequency == Frequency.WEEKLY else parse_due_time(due_time)
         today = self.today()
@@ -1457,7 +1468,7 @@ class Hats:
             changed = {
                 "text": item.text
                 if text is None
-                else _required(text, "A checklist item needs its text."),
+                else _required(text, "A checklist item needs its text.", limits.CHECKLIST_LINE),
                 "frequency": item.frequency if frequency is None else _frequency(frequency),
                 "due_time": item.due_time if due_time is None else parse_due_time(due_time),
                 "shared": item.shared if shared is None else shared,
@@ -1520,7 +1531,7 @@ class Hats:
 
     @checked("hats", "writes hats")
     def add_step(self, post_id: int, text: str) -> int:
-        text = _required(text, "A checksheet step needs its text.")
+        text = _required(text, "A checksheet step needs its text.", limits.CHECKLIST_LINE)
         with self.database.atomic():
             self._post(post_id)
             last = (
@@ -1577,7 +1588,10 @@ class Hats:
         """A person away from `start` to `end`, both included: they owe no items then."""
         if end < start:
             raise HatError("Leave ends on or after the day it starts.")
-        return int(Leave.create(staff=staff_id, start=start, end=end, note=note.strip()).id)
+        limits.checked_day(start, "A leave's first day", HatError)
+        limits.checked_day(end, "A leave's last day", HatError)
+        note = _optional(note, limits.LEAVE_NOTE)
+        return int(Leave.create(staff=staff_id, start=start, end=end, note=note).id)
 
     def leave(self, since: dt.date | None = None) -> list[tuple[int, str, dt.date, dt.date, str]]:
         """Leave ending on or after `since` (default today): (id, name, start, end, note)."""
@@ -1607,11 +1621,15 @@ def _taken(titles: Any, title: str, but: int | None) -> bool:
     return any(row_id != but and other.casefold() == wanted for row_id, other in titles)
 
 
-def _required(text: str | None, message: str) -> str:
-    text = (text or "").strip()
-    if not text:
+def _required(text: str | None, message: str, field: limits.TextField) -> str:
+    """A text a hat cannot do without: `message` if empty, else within the field's limits."""
+    if not (text or "").strip():
         raise HatError(message)
-    return text
+    return limits.checked_text(text, field, HatError)
+
+
+def _optional(text: str | None, field: limits.TextField) -> str:
+    return limits.checked_text(text, field, HatError, required=False)
 
 
 def _frequency(text: str) -> str:

@@ -59,6 +59,7 @@ WINDOW_DAYS = 30
 RECENT_DAYS = 7
 """Orders accepted or cancelled this many days ago still show, below the open ones."""
 LONGEST_TEXT = 2000
+LONGEST_PROGRAM_NAME = 200
 DUE_FORMS = "fri, tomorrow, +3, 20 Nov or 2026-11-20 — and a time if it matters: fri 17:00"
 
 
@@ -1184,7 +1185,8 @@ class Orders:
                 raise OrderError(f"There is already a program called {other!r}.")
 
     def create_program(self, name: str, goal: str = "") -> int:
-        name = _text(name, "A program needs a name.", 200)
+        name = _text(name, "A program needs a name.", LONGEST_PROGRAM_NAME)
+        goal = _text(goal, "", LONGEST_TEXT) if goal.strip() else ""
         with self.database.atomic():
             actor = self._manager("writes programs")
             self._check_name_free(name)
@@ -1201,7 +1203,8 @@ class Orders:
         self, program_id: int, name: str, goal: str, seen: Mapping[str, object] | None = None
     ) -> None:
         """New name or goal; `seen`: the name and goal the form opened with."""
-        name = _text(name, "A program needs a name.", 200)
+        name = _text(name, "A program needs a name.", LONGEST_PROGRAM_NAME)
+        goal = _text(goal, "", LONGEST_TEXT) if goal.strip() else ""
         with self.database.atomic():
             self._manager("writes programs")
             program = self._program(program_id)

@@ -22,7 +22,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from peewee import Database, fn
 
 from db.models import Role, SettingKey, Staff, as_utc, utc_naive
-from om_tui.practice import audit, settings
+from om_tui.practice import audit, limits, settings
 from om_tui.practice.clock import Clock
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.roles import ADMINISTRATOR as ADMINISTRATOR
@@ -115,10 +115,7 @@ def initials_of(name: str) -> str:
 def idle_lock_minutes(database: Database) -> int:
     """Minutes without a key or mouse before a terminal locks itself."""
     stored = settings.get(database, SettingKey.IDLE_LOCK)
-    try:
-        return int(stored) if stored is not None else DEFAULT_IDLE_LOCK_MINUTES
-    except ValueError:
-        return DEFAULT_IDLE_LOCK_MINUTES
+    return settings.stored_minutes(stored, DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_RANGE[1])
 
 
 @checked("settings", "changes the practice's settings")
@@ -436,10 +433,10 @@ class People:
 
     @staticmethod
     def _check_name(name: str) -> str:
-        name = " ".join(name.split())
-        if not name:
+        """A staff member's name follows the one rule for a person's name (patients' too)."""
+        if not name.strip():
             raise PeopleError("A person needs a name.")
-        return name
+        return limits.person_name(name, PeopleError)
 
     @staticmethod
     def _check_initials(initials: str | None, name: str) -> str:

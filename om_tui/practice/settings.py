@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from peewee import Database
 
 from db.models import Setting, SettingKey, Stage
+from om_tui.practice import limits
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.roles import checked
 
@@ -87,15 +88,42 @@ def system_timezone_name() -> str:
 
 def load(database: Database) -> PracticeSettings:
     stored = {row.key: row.value for row in Setting.select()}
-    thresholds = dict(DEFAULT_THRESHOLDS)
-    for stage_name, pair in json.loads(stored.get(THRESHOLDS, "{}")).items():
-        thresholds[Stage(stage_name)] = Thresholds(int(pair[0]), int(pair[1]))
     return PracticeSettings(
         name=stored.get(NAME, "Practice"),
         timezone=stored.get(TIMEZONE, "UTC"),
-        thresholds=thresholds,
-        late_after_minutes=int(stored.get(LATE_AFTER, DEFAULT_LATE_AFTER)),
+        thresholds=_stored_thresholds(stored.get(THRESHOLDS)),
+        late_after_minutes=stored_minutes(stored.get(LATE_AFTER), DEFAULT_LATE_AFTER),
     )
+
+
+def stored_minutes(text: str | None, default: int, longest: int = limits.LONGEST_MINUTES) -> int:
+    """Minutes as the file keeps them; what is not a whole number from 1 to `longest`
+    (a file edited by hand, "inf") is the default, not a crash on every screen."""
+    try:
+        minutes = int(text) if text is not None else default
+    except ValueError:
+        return default
+    return minutes if 1 <= minutes <= longest else default
+
+
+def _stored_thresholds(text: str | None) -> dict[Stage, Thresholds]:
+    """Each stage's thresholds as the file keeps them; a stage whose pair cannot be read
+    (or makes no sense: an alert before its warning) keeps its default."""
+    thresholds = dict(DEFAULT_THRESHOLDS)
+    try:
+        stored = json.loads(text or "{}")
+        pairs = list(stored.items()) if isinstance(stored, dict) else []
+    except ValueError:
+        pairs = []
+    for stage_name, pair in pairs:
+        try:
+            stage = Stage(stage_name)
+            warn, alert = (stored_minutes(str(minutes), 0) for minutes in pair)
+        except (TypeError, ValueError):
+            continue
+        if stage in thresholds and 0 < warn < alert:
+            thresholds[stage] = Thresholds(warn, alert)
+    return thresholds
 
 
 def put(database: Database, key: str, value: str) -> None:
@@ -113,6 +141,15 @@ def get(database: Database, key: str) -> str | None:
 
 
 @checked("settings", "changes the practice's settings")
+def set_name(database: Database, name: str, *, by: int | None) -> None:
+    """The practice's name, shown on every screen: never empty, never longer than fits."""
+    name = " ".join(name.split())
+    if not name:
+        raise SettingError("The practice needs a name (it is shown on every screen).")
+    put(database, NAME, limits.checked_text(name, limits.PRACTICE_NAME, SettingError))
+
+
+@checked("settings", "changes the practice's settings")
 def set_threshold(
     database: Database, stage: Stage, warn: int, alert: int, *, by: int | None
 ) -> None:
@@ -121,6 +158,7 @@ def set_threshold(
         raise SettingError(f"Thresholds are kept for these stages only: {names}.")
     if warn <= 0 or alert <= warn:
         raise SettingError("The alert must come after the warning, and both after 0 minutes.")
+    limits.checked_minutes(alert, "An alert", SettingError)
     current = load(database).thresholds
     current[stage] = Thresholds(warn, alert)
     put(
@@ -134,6 +172,7 @@ def set_threshold(
 def set_late_after(database: Database, minutes: int, *, by: int | None) -> None:
     if minutes <= 0:
         raise SettingError("Late must be a positive number of minutes.")
+    limits.checked_minutes(minutes, "Late", SettingError)
     put(database, LATE_AFTER, str(minutes))
 
 
@@ -141,9 +180,3 @@ def set_late_after(database: Database, minutes: int, *, by: int | None) -> None:
 def set_timezone(database: Database, name: str, *, by: int | None) -> None:
     zone_named(name)
     put(database, TIMEZONE, name)
-
-
-@checked("settings", "changes the practice's settings")
-def set_name(database: Database, name: str, *, by: int | None) -> None:
-    """The practice's name, shown on the board."""
-    put(database, NAME, name)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from peewee import Database
 
 from db.models import Role, SettingKey
-from om_tui.practice import settings
+from om_tui.practice import limits, settings
 from om_tui.practice.clock import Clock
 from om_tui.practice.people import (
     ADMINISTRATOR,
@@ -95,7 +95,7 @@ def check_practice_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
         raise SetupError("The practice needs a name (it is shown on every screen).")
-    return name
+    return limits.checked_text(name, limits.PRACTICE_NAME, SetupError)
 
 
 def check_timezone(name: str) -> str:

@@ -22,6 +22,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Label, Static
 
 from db.models import Role
+from om_tui.practice import limits
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.setup import (
     PracticeSetup,
@@ -85,6 +86,7 @@ class FirstRunScreen(Screen[None]):
                 yield Input(
                     start.practice,
                     placeholder="Riverside Chiropractic",
+                    max_length=limits.PRACTICE_NAME.longest,
                     id="practice",
                     compact=True,
                 )
@@ -109,7 +111,12 @@ class FirstRunScreen(Screen[None]):
             with Vertical(id="person-page", classes="first-run-page"):
                 yield Label("Now you: the first person to log in.", classes="first-run-heading")
                 yield Label("Your name")
-                yield Input(placeholder="Dr. Sarah Chen", id="name", compact=True)
+                yield Input(
+                    placeholder="Dr. Sarah Chen",
+                    max_length=limits.PERSON_NAME.longest,
+                    id="name",
+                    compact=True,
+                )
                 yield problem_line("name")
                 yield Label("You are the (←/→)")
                 yield ChoiceField(FIRST_ROLES, Role.OWNER, field="role")

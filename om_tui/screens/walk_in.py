@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
+from om_tui.practice import limits
 from om_tui.practice.flow import Change, Flow
 from om_tui.practice.patients import (
     NewPatient,
@@ -71,13 +72,25 @@ class WalkInScreen(Dialog[WalkInResult | None]):
         with Vertical(classes="dialog"):
             yield Label("Walk-in patient", classes="dialog-title")
             yield Label("Full name")
-            yield Input(self._name, placeholder="First Last", id="name", compact=True)
+            yield Input(
+                self._name,
+                placeholder="First Last",
+                max_length=limits.PERSON_NAME.longest,
+                id="name",
+                compact=True,
+            )
             yield Label("", id="name-error", classes="field-error")
             yield Label("Date of birth (optional)")
             yield Input(placeholder="MM/DD/YYYY", id="dob", compact=True)
             yield Label("", id="dob-error", classes="field-error")
             yield Label("Phone (optional)")
-            yield Input(self._phone, placeholder="555-123-4567", id="phone", compact=True)
+            yield Input(
+                self._phone,
+                placeholder="555-123-4567",
+                max_length=limits.PHONE.longest,
+                id="phone",
+                compact=True,
+            )
             yield Label("", id="phone-error", classes="field-error")
             yield Label("", id="offer", classes="offer")
             yield Label(

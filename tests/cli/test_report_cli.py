@@ -8,6 +8,7 @@ test's frozen one read the same report.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import stat
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from db.models import (
     LineStatus,
     Order,
     OrderStatus,
+    Post,
     Role,
     Staff,
     StatValue,
@@ -30,8 +32,8 @@ from db.models import (
 )
 from om_tui.cli import main
 from om_tui.practice import anchors, settings
-from om_tui.practice.clock import FrozenClock, SystemClock
-from om_tui.practice.report import NOTHING, gather, last_ended_week, render, with_trail_head
+from om_tui.practice.clock import FrozenClock
+from om_tui.practice.report import NOTHING, gather, render, with_trail_head
 from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.stats import Stats
 
@@ -54,7 +56,7 @@ def practice(tmp_path: Path) -> Path:
     desk = Staff.create(name="Dee Desk", initials="DD", role=Role.FRONT_DESK).id
     clock = FrozenClock(at(1, 9))
     stats = Stats(database, clock, settings.load(database), ADMINISTRATOR)
-    post = stats.post_named("Front desk")
+    post = Post.create(title="Front desk", position=1).id
     calls = stats.define(short_name="calls", name="Recall calls", post=post)
     for weeks_back, value in enumerate((40.0, 35.0, 52.0)):
         week = dt.date(2025, 11, 20) - dt.timedelta(weeks=weeks_back)
@@ -143,6 +145,17 @@ def test_a_folder_given_as_the_file_is_refused(
     assert "is a folder: give the report a file name" in capsys.readouterr().err
 
 
+def test_a_path_that_is_not_a_file_is_refused_and_left_as_it_was(
+    practice: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Given /dev/full (as root), the rename put the report in the device's place."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    assert main(["--db", str(practice), "report", "week", "-o", str(pipe)]) == 2
+    assert "is not a file: give the report a file name" in capsys.readouterr().err
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
+
+
 def test_a_week_not_begun_is_refused(practice: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--db", str(practice), "report", "week", "--week", "2999-01-01"]) == 2
     err = capsys.readouterr().err
@@ -160,17 +173,25 @@ def test_a_week_with_no_data_is_a_plain_report(
     assert NOTHING in out
 
 
+@pytest.mark.parametrize(
+    ("now", "week"),
+    [
+        (at(20, 13), "2025-11-13"),  # Thursday before the 14:00 cutoff: last week's
+        (at(20, 15), "2025-11-20"),  # after it: the week that just ended
+        (at(24, 9), "2025-11-20"),  # the Monday after
+    ],
+)
 def test_by_default_the_last_week_that_ended(
-    practice: Path, capsys: pytest.CaptureFixture[str]
+    practice: Path,
+    now: dt.datetime,
+    week: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    database = open_database(practice)
-    weeks = Stats(database, SystemClock(), settings.load(database), ADMINISTRATOR).weeks
-    before = last_ended_week(weeks, SystemClock().now())
+    # The command reads the system clock; here it reads a frozen one instead.
+    monkeypatch.setattr("om_tui.practice.clock.SystemClock", lambda: FrozenClock(now))
     assert main(["--db", str(practice), "report", "week", "--format", "csv"]) == 0
-    after = last_ended_week(weeks, SystemClock().now())
-    database.close()
-    out = capsys.readouterr().out
-    assert f"week_ending,{before.isoformat()}" in out or f"week_ending,{after.isoformat()}" in out
+    assert f"week_ending,{week}\n" in capsys.readouterr().out
 
 
 def test_a_week_that_is_not_a_date_is_refused_by_the_parser(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from db.models import Stage, VisitEvent
 from om_tui.practice.changes import NeverChanges
+from om_tui.practice.flow import Board, Flow
 from om_tui.screens.board import FlowBoardScreen
 
 from .conftest import Practice
@@ -99,6 +101,54 @@ async def test_a_change_made_while_another_screen_is_shown_is_on_the_board_back(
         assert stage(pilot, key) == "Arrived"
 
 
+def check_in_on_its_own_connection(practice: Practice, who: str) -> None:
+    with practice.database.connection_context():
+        practice.flow().check_in(practice.patients[who], practice.appointments[who])
+
+
+async def test_a_burst_of_changes_elsewhere_is_read_once(
+    office: Practice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nora and Maria are checked in elsewhere, one commit each, and the change signal is
+    seen twice before the board has had its turn: the board reads once, and shows both."""
+    reads: list[int] = []
+    board_of = Flow.board
+
+    def counted(flow: Flow) -> Board:
+        reads.append(1)
+        return board_of(flow)
+
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(Flow, "board", counted)
+        for who in ("nora", "maria"):
+            # Another terminal's commit, waited for here: the board gets no turn meanwhile.
+            other = threading.Thread(target=check_in_on_its_own_connection, args=(office, who))
+            other.start()
+            other.join()
+            app.check_for_changes()  # each poll sees a change; the board's turn is after both
+        await settle(pilot)
+        assert len(reads) == 1
+        assert stage(pilot, office.row_key("nora")) == "Arrived"
+        assert stage(pilot, office.row_key("maria")) == "Arrived"
+
+
+async def test_a_write_announced_here_is_not_announced_again_by_the_poll(
+    office: Practice,
+) -> None:
+    """This terminal's writes run on a worker's connection, so the change poll sees them
+    too; their announcement covers that, and the screens do not read them twice."""
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        writer = threading.Thread(target=check_in_on_its_own_connection, args=(office, "nora"))
+        writer.start()
+        writer.join()
+        app.announce_change()  # as a write made here announces itself when done
+        assert not app.watcher.changed()
+
+
 @pytest.mark.parametrize(
     ("who", "refusal"),
     [
@@ -167,7 +217,8 @@ async def test_a_locked_database_is_retried_then_reported_with_nothing_half_writ
             await pilot.press("n")
             await settle(pilot)
             assert warnings(pilot) == [
-                "The database is busy (another terminal is writing). Nothing was saved; try again."
+                "The database is busy (another terminal is writing). "
+                "Nothing was changed; try again."
             ]
             assert stage(pilot, key) == "Scheduled"
             other.execute("ROLLBACK")
@@ -179,3 +230,30 @@ async def test_a_locked_database_is_retried_then_reported_with_nothing_half_writ
             assert VisitEvent.select().count() == events + 1
     finally:
         other.close()
+
+
+async def test_a_database_only_readable_here_is_said_so_not_called_busy(
+    office: Practice,
+) -> None:
+    """A file this person may read but not write: the move says so, and what to expect."""
+    from db import open_database
+    from om_tui.app import make_app
+
+    reader = open_database(office.path)
+    # SQLite's own read-only mode, on every connection the app opens: writes end in
+    # "attempt to write a readonly database", as on a file whose mode forbids writing.
+    reader._pragmas.append(("query_only", 1))  # type: ignore[attr-defined]
+    reader.execute_sql("PRAGMA query_only = 1")
+    app = make_app(reader, clock=office.clock)
+    key = office.row_key("maria")
+    async with app.run_test(size=(140, 40)) as pilot:
+        events = VisitEvent.select().count()
+        select(pilot, key)
+        await pilot.press("n")
+        await settle(pilot)
+        assert warnings(pilot) == [
+            "Cannot write to the database: the file or its folder is read-only for you. "
+            "Nothing was changed."
+        ]
+        assert stage(pilot, key) == "Scheduled"
+    assert VisitEvent.select().count() == events

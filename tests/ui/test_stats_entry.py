@@ -98,10 +98,8 @@ async def test_a_posts_week_takes_the_digits_and_one_enter_per_stat(stats_demo: 
 
         last_week = saved("collections", LAST_WEEK)
         assert last_week is not None
-        typed = {"collections": "23500", "services": "27500", "claims": "145"}
-        keys = [key for value in typed.values() for key in (*value, "enter")]
-        assert len(keys) == sum(len(value) for value in typed.values()) + len(typed)
-        await pilot.press(*keys)
+        # collections, services, claims: the digits and one Enter each, nothing else
+        await pilot.press(*"23500", "enter", *"27500", "enter", *"145", "enter")
         await settle(pilot)
 
         assert saved("collections") == 23500
@@ -281,3 +279,22 @@ async def test_a_stat_retired_on_another_terminal_leaves_the_open_grid(
         await settle(pilot)
         assert saved("collections") == 23500
         assert saved("services") is None
+
+
+async def test_a_comma_that_is_not_between_thousands_is_asked_about(stats_demo: Practice) -> None:
+    app = stats_demo.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_grid(pilot, "referrals")
+        referrals = field(pilot, "referrals")
+        await pilot.press("1", "comma", "5", "enter")
+        await settle(pilot)
+        assert note(pilot, "referrals") == (
+            "Did you mean 1.5 or 15? Type it with a point or without the comma."
+        )
+        assert app.screen.focused is referrals
+        assert saved("referrals") is None
+
+        referrals.clear()
+        await pilot.press(*"3,000", "enter", "enter")  # a thousands separator: kept, after asking
+        await settle(pilot)
+        assert saved("referrals") == 3000

@@ -580,6 +580,10 @@ def test_programs_list_active_first_and_refuse_what_cannot_be(office: Office) ->
         karen.edit_program(old, "REACTIVATION", "")
     with pytest.raises(OrderError, match="needs a name"):
         karen.create_program("  ")
+    with pytest.raises(OrderError, match="That is 10000 characters; 2000 at most"):
+        karen.create_program("Recall", "g" * 10_000)
+    with pytest.raises(OrderError, match="That is 10000 characters; 2000 at most"):
+        karen.edit_program(old, "New patient welcome", "g" * 10_000)
     with pytest.raises(OrderError, match="Only the office manager or the owner writes programs"):
         office.orders(office.jenny).create_program("Mine")
     with pytest.raises(OrderError, match="in the past"):

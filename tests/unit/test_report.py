@@ -452,6 +452,14 @@ def test_a_week_not_begun_is_refused(office: Office) -> None:
         office.report(day(28))  # Friday 28: the week ending 4 December
 
 
+@pytest.mark.parametrize("named", [dt.date(1, 1, 1), dt.date(9999, 12, 31)])
+def test_a_day_where_the_calendar_runs_out_is_refused_not_an_overflow(
+    office: Office, named: dt.date
+) -> None:
+    with pytest.raises(ReportError, match="A report's week is a day from 1900 to 2999"):
+        office.report(named)
+
+
 def test_the_days_of_a_week_follow_its_cutoff() -> None:
     afternoon = StatWeeks(ZONE, WeekEnds(3, dt.time(14, 0)))
     assert week_days(afternoon, WEEK) == (day(14), day(20))
