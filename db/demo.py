@@ -20,7 +20,8 @@ from peewee import JOIN, Database, fn
 from db import audit
 from db.models import (
     Appointment,
-    AppointmentKind,
+    AppointmentType,
+    ConfirmationStatus,
     Patient,
     Post,
     Role,
@@ -183,9 +184,13 @@ def _history_day(day: dt.date, zone: dt.tzinfo) -> None:
         start = _at(day, 15 * (slot // len(providers)) * 2 + rng.choice((0, 15)), zone)
         provider = providers[slot % len(providers)]
         patient = rng.randrange(1, count + 1)
-        kind = rng.choices(list(AppointmentKind), weights=(1, 12, 2))[0]
+        kind = rng.choices(_type_ids(), weights=(1, 12, 2))[0]
         appointment = Appointment.create(
-            patient=patient, provider=provider, start=utc_naive(start), kind=kind
+            patient=patient,
+            provider=provider,
+            start=utc_naive(start),
+            type=kind,
+            status=_status_ids()[-1],
         )
         outcome = rng.random()
         if outcome < 0.05:
@@ -194,6 +199,19 @@ def _history_day(day: dt.date, zone: dt.tzinfo) -> None:
             _visit(appointment, day, [(Stage.CANCELLED, start - dt.timedelta(hours=3))], desk)
         else:
             _visit(appointment, day, _full_visit(rng, start), desk)
+
+
+def _type_ids() -> list[int]:
+    """New patient, Regular, Re-exam: the types migration 0013 gives every practice."""
+    names = ("New patient", "Regular", "Re-exam")
+    found = {t.name: t.id for t in AppointmentType.select().where(AppointmentType.name.in_(names))}
+    return [found[name] for name in names]
+
+
+def _status_ids() -> list[int]:
+    """Unconfirmed, Left message, Confirmed."""
+    query = ConfirmationStatus.select().order_by(ConfirmationStatus.position)
+    return [s.id for s in query][:3]
 
 
 def _full_visit(rng: random.Random, start: dt.datetime) -> list[tuple[Stage, dt.datetime]]:
@@ -282,10 +300,14 @@ def _live_day(now: dt.datetime, zone: dt.tzinfo) -> None:
             while patient in used_patients:
                 patient = rng.randrange(1, count + 1)
             used_patients.add(patient)
-            kind = rng.choices(list(AppointmentKind), weights=(1, 10, 2))[0]
+            kind = rng.choices(_type_ids(), weights=(1, 10, 2))[0]
             appointments.append(
                 Appointment.create(
-                    patient=patient, provider=provider, start=utc_naive(start), kind=kind
+                    patient=patient,
+                    provider=provider,
+                    start=utc_naive(start),
+                    type=kind,
+                    status=rng.choices(_status_ids(), weights=(2, 1, 7))[0],
                 )
             )
     # The recent past is scripted, so the board always shows each kind of moment:

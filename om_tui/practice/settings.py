@@ -17,6 +17,7 @@ NAME = SettingKey.PRACTICE_NAME
 TIMEZONE = SettingKey.TIMEZONE
 THRESHOLDS = SettingKey.THRESHOLDS
 LATE_AFTER = SettingKey.LATE_AFTER
+NO_SHOW_AFTER = SettingKey.NO_SHOW_AFTER
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class PracticeSettings:
     timezone: str = "UTC"
     thresholds: dict[Stage, Thresholds] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
     late_after_minutes: int = DEFAULT_LATE_AFTER
+    no_show_after_minutes: int = 0  # a booking unarrived this long is a no-show (0: never)
 
     @property
     def zone(self) -> dt.tzinfo:
@@ -94,6 +96,7 @@ def load(database: Database) -> PracticeSettings:
         timezone=stored.get(TIMEZONE, "UTC"),
         thresholds=thresholds,
         late_after_minutes=int(stored.get(LATE_AFTER, DEFAULT_LATE_AFTER)),
+        no_show_after_minutes=int(stored.get(NO_SHOW_AFTER, 0)),
     )
 
 
@@ -128,6 +131,13 @@ def set_late_after(database: Database, minutes: int) -> None:
     if minutes <= 0:
         raise SettingError("Late must be a positive number of minutes.")
     put(database, LATE_AFTER, str(minutes))
+
+
+def set_no_show_after(database: Database, minutes: int) -> None:
+    """A booking not checked in `minutes` after its start shows as a no-show; 0: never."""
+    if minutes < 0 or minutes > 24 * 60:
+        raise SettingError("No-show after: minutes from 0 (never) to 1440.")
+    put(database, NO_SHOW_AFTER, str(minutes))
 
 
 def set_timezone(database: Database, name: str) -> None:

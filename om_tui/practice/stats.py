@@ -29,7 +29,7 @@ from peewee import JOIN, Database
 
 from db.models import (
     Appointment,
-    AppointmentKind,
+    AppointmentType,
     ConditionOverride,
     Post,
     Setting,
@@ -392,9 +392,12 @@ COMPUTED: dict[str, str] = {
 def flow_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float | None]:
     """Every computed figure for [start, end), counted from visit events (undone ones not)."""
     events = _rows(
-        VisitEvent.select(VisitEvent.visit, VisitEvent.stage, VisitEvent.at, Appointment.kind)
+        VisitEvent.select(
+            VisitEvent.visit, VisitEvent.stage, VisitEvent.at, AppointmentType.new_patient
+        )
         .join(Visit)
         .join(Appointment, JOIN.LEFT_OUTER)
+        .join(AppointmentType, JOIN.LEFT_OUTER)
         .where(
             VisitEvent.at >= utc_naive(start),
             VisitEvent.at < utc_naive(end),
@@ -407,10 +410,10 @@ def flow_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float | None
     counted = {Stage.NO_SHOW: 0, Stage.CANCELLED: 0}
     roomed: dict[int, dt.datetime] = {}
     done: dict[int, dt.datetime] = {}
-    for visit, stage, at, kind in events:
+    for visit, stage, at, new_patient in events:
         if stage == Stage.WITH_PROVIDER:
             seen.add(visit)
-            if kind == AppointmentKind.NEW_PATIENT:
+            if new_patient:  # the appointment's type counts as a new patient
                 new_seen.add(visit)
         elif stage in counted:
             counted[Stage(stage)] += 1

@@ -21,7 +21,6 @@ from om_tui.messages import DataChanged
 from om_tui.practice.flow import (
     FINISHED,
     IN_OFFICE,
-    KIND_LABELS,
     SIDE_EXITS,
     STAGE_LABELS,
     Board,
@@ -182,12 +181,10 @@ class FlowBoardScreen(Screen[None]):
         else:
             time = "walk"
         name = row.short_name if self.privacy else row.full_name
-        kind = KIND_LABELS.get(row.kind, "") if row.kind else "Walk-in"
+        kind = row.kind or ("" if row.appointment_id is not None else "Walk-in")
         provider = row.provider or ""
         if self._compact:
-            kind = {"New patient": "NP", "Regular": "R", "Re-exam": "RE", "Walk-in": "W"}.get(
-                kind, kind[:2]
-            )
+            kind = row.kind_letter or kind[:1]
             provider = "".join(part[0] for part in provider.split()[1:]) or provider[:2]
         return {
             "time": time,
