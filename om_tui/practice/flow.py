@@ -259,7 +259,9 @@ class Flow:
         Provider = Staff.alias()
         VisitProvider = Staff.alias()
         visits = list(
-            Visit.select(Visit, Patient, Appointment, AppointmentType, Room, VisitProvider, Provider)
+            Visit.select(
+                Visit, Patient, Appointment, AppointmentType, Room, VisitProvider, Provider
+            )
             .join(Patient)
             .switch(Visit)
             .join(Appointment, JOIN.LEFT_OUTER)

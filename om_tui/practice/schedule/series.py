@@ -123,6 +123,8 @@ def book_series(
     type_id: int | None = None,
     room_id: int | None = None,
     consent: Collection[str] = (),
+    *,
+    skip: Collection[dt.date] = (),
 ) -> SeriesBooked:
     """Book every occurrence of `rule`, all or none (a refusal books nothing)."""
     require(book.staff_id, BOOK, "book appointments")
@@ -146,9 +148,12 @@ def book_series(
             created=utc_naive(book.clock.now()),
             by=book.staff_id,
         )
-        booked, skipped = _book_occurrences(
-            book, series, occurrences(rule, book.settings.zone), consent
-        )
+        moments = [
+            m
+            for m in occurrences(rule, book.settings.zone)
+            if book.settings.local(m).date() not in skip
+        ]
+        booked, skipped = _book_occurrences(book, series, moments, consent)
         if not booked:
             raise ScheduleError("No occurrence of that series could be booked.")
     said = f"; {len(skipped)} left out (the practice is closed)" if skipped else ""
@@ -267,8 +272,11 @@ def change_following(
         name = appointment.patient.full_name
         if stop:
             return Booked(appointment.id, f"{name}: series stopped from {book.when(pivot)}")
-        if old_rule.until is not None or old_rule.count is not None:
+        local_day = {a.id: book.settings.local(as_utc(a.replaces)).date() for a in following}
+        if old_rule.until is not None:
             until = old_rule.until
+        elif old_rule.count is not None:  # the new rule ends where the old one did
+            until = max(local_day.values())
         else:  # a capped series keeps its last day
             until = old_rule.first_day + dt.timedelta(weeks=CAP_WEEKS, days=-1)
         rule = Rule(
@@ -277,8 +285,9 @@ def change_following(
             first_day=split_day,
             every_weeks=every_weeks or old_rule.every_weeks,
             until=until,
-            count=len(left) if old_rule.count is not None else None,
         )
+        # An occurrence changed one by one keeps its day: the new rule adds none there.
+        kept = {local_day[a.id] for a in following if a not in left}
         made = book_series(
             book,
             series.patient_id,
@@ -288,6 +297,7 @@ def change_following(
             series.type_id,
             series.room_id,
             consent,
+            skip=kept,
         )
     return Booked(made.series_id, f"{name}: from {split_day:%a %d %b} on, {rule.described}")
 
