@@ -10,6 +10,7 @@ types New patient, Regular and Re-exam; every one is Unconfirmed."""
 
 from peewee import (
     SQL,
+    AutoField,
     BooleanField,
     CharField,
     DateField,
@@ -47,14 +48,20 @@ def up(migrator, db):
             legacy_table_names = False
 
     class Staff(Base):
+        id = AutoField()
+
         class Meta:
             table_name = "staff"
 
     class Patient(Base):
+        id = AutoField()
+
         class Meta:
             table_name = "patient"
 
     class Room(Base):
+        id = AutoField()
+
         class Meta:
             table_name = "room"
 

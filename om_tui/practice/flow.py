@@ -675,11 +675,13 @@ class Flow:
 
 
 def _type_name(appointment: Appointment) -> str | None:
-    return str(appointment.type.name) if appointment.type_id is not None else None
+    kind = appointment.type if appointment.type_id is not None else None
+    return str(kind.name) if kind is not None else None
 
 
 def _type_letter(appointment: Appointment) -> str:
-    return str(appointment.type.letter) if appointment.type_id is not None else ""
+    kind = appointment.type if appointment.type_id is not None else None
+    return str(kind.letter) if kind is not None else ""
 
 
 _TICK = dt.timedelta(microseconds=1)

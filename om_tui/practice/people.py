@@ -52,7 +52,7 @@ _EVERYONE = frozenset(role.value for role in Role)
 PERMISSIONS: dict[str, frozenset[str]] = {
     "board": _DESK,  # the flow board
     "check_in": _DESK,  # check-in, walk-ins, moving visits along
-    "schedule": _EVERYONE,  # the appointment book, to read (staff their day, providers their column)
+    "schedule": _EVERYONE,  # the appointment book, to read (a provider on staff: their column)
     "book": _DESK,  # booking, moving, resizing, cancelling, confirming, marking missed
     "schedule_setup": MANAGERS,  # appointment types, working hours, blockouts, the slot size
     "my_hat": _EVERYONE,  # one's own hat: checklist, attestations

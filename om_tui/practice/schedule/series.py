@@ -272,7 +272,9 @@ def change_following(
         name = appointment.patient.full_name
         if stop:
             return Booked(appointment.id, f"{name}: series stopped from {book.when(pivot)}")
-        local_day = {a.id: book.settings.local(as_utc(a.replaces)).date() for a in following}
+        local_day = {
+            a.id: book.settings.local(as_utc(a.replaces or a.start)).date() for a in following
+        }
         if old_rule.until is not None:
             until = old_rule.until
         elif old_rule.count is not None:  # the new rule ends where the old one did
