@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     _backup_commands(commands)
     _audit_commands(commands)
     _report_commands(commands)
+    from om_tui import cli_schedule
+
+    cli_schedule.add_commands(commands)
     return parser
 
 
@@ -343,6 +346,10 @@ def main(argv: list[str] | None = None) -> int:
         return _leave(database, args)
     if args.command == "ssh":
         return _ssh(target, args)
+    if args.command == "schedule":
+        from om_tui import cli_schedule
+
+        return cli_schedule.run(database, args)
     # A dropped SSH connection hangs the terminal up: the app must end with it, even when
     # started with SIGHUP ignored (nohup, a trap), or it spins on the dead terminal for ever.
     signal.signal(signal.SIGHUP, signal.SIG_DFL)

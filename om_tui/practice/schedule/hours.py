@@ -234,3 +234,38 @@ def blocked_by(
         if blockout.start < end and start < blockout.end:
             return blockout
     return None
+
+
+def parse_weekdays(text: str) -> list[int]:
+    """ "mon-fri", "mon wed fri", "tue,thu", "all" → weekday numbers (Monday 0)."""
+    text = text.strip().lower().replace(",", " ")
+    if text in ("all", "every", "daily"):
+        return list(range(7))
+    days: list[int] = []
+    for word in text.split():
+        first, dash, last = word.partition("-")
+        if dash:
+            a, b = parse_weekday(first), parse_weekday(last)
+            days.extend(range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)])
+        else:
+            days.append(parse_weekday(word))
+    if not days:
+        raise ScheduleError("Which weekdays? Like mon-fri, or mon wed fri.")
+    return sorted(set(days))
+
+
+def provider_named(text: str) -> int:
+    """An active provider by the start of any word of their name ("chen", "dr. s")."""
+    wanted = text.strip().casefold()
+    query = Staff.select().where(Staff.provider == True, Staff.active == True)  # noqa: E712
+    found = [
+        s
+        for s in query
+        if s.name.casefold().startswith(wanted)
+        or any(word.startswith(wanted) for word in s.name.casefold().split())
+    ]
+    if len(found) != 1:
+        names = ", ".join(s.name for s in query.order_by(Staff.name)) or "none yet"
+        what = "No provider" if not found else "More than one provider"
+        raise ScheduleError(f"{what} named {text!r} (the providers: {names}).")
+    return int(found[0].id)
