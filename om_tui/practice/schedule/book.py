@@ -38,6 +38,7 @@ from db.models import (
     utc_naive,
 )
 from om_tui.practice.clock import Clock
+from om_tui.practice.patients import NewPatient, add_patient
 from om_tui.practice.schedule import types
 from om_tui.practice.schedule.access import (
     BOOK,
@@ -355,6 +356,20 @@ class Book:
             self._mark_double(provider_id, start, minutes, double)
         said = " (double-booked)" if double else ""
         return Booked(appointment.id, f"{patient.full_name}: booked {self.when(start)}{said}")
+
+    def book_new(
+        self,
+        new: NewPatient,
+        start: dt.datetime,
+        minutes: int,
+        provider_id: int | None,
+        type_id: int | None = None,
+        consent: Collection[str] = (),
+    ) -> Booked:
+        """Add a new patient and book them, at once: a refused booking adds nobody."""
+        with self.database.atomic():
+            patient = add_patient(self.database, self.clock, new)
+            return self.book(patient.id, start, minutes, provider_id, type_id, None, consent)
 
     def _mark_double(
         self, provider_id: int | None, start: dt.datetime, minutes: int, double: bool

@@ -1,0 +1,546 @@
+"""The appointment book: a day, one column per provider (or per room), time down the
+side at the practice's slot size; booking, moving and the rest by keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from om_tui.messages import DataChanged
+from om_tui.practice.orders import parse_day
+from om_tui.practice.refusal import Refusal
+from om_tui.practice.schedule import types
+from om_tui.practice.schedule.access import DOUBLE_BOOK, NeedsConsent
+from om_tui.practice.schedule.book import Book, Booked, DayBook, Entry
+from om_tui.practice.schedule.slots import next_free
+from om_tui.screens.picker import Choice, PickerScreen
+from om_tui.widgets.screen_tabs import ScreenTabs
+
+if TYPE_CHECKING:
+    from om_tui.app import OmTuiApp
+    from om_tui.screens.schedule.booking import BookingRequest
+
+TIME_WIDTH = 6
+NARROWEST = 14
+WIDEST = 26
+DEFAULT_DAY = (dt.time(8, 0), dt.time(18, 0))
+"""The rows shown when nobody's hours are set and nothing is booked."""
+CONSENT_WORDS = {DOUBLE_BOOK: "Double-book"}
+
+
+class BookScreen(Screen[None]):
+    """A day of the appointment book, a column per provider."""
+
+    BINDINGS = [
+        Binding("b", "book", "Book", id="book.book"),
+        Binding("f", "next_free(False)", "Free", id="book.next_free"),
+        Binding("F", "next_free(True)", "Free (any)", id="book.next_free_any", show=False),
+        Binding("m", "move", "Move", id="book.move"),
+        Binding("plus", "resize(1)", "Longer", id="book.longer", show=False),
+        Binding("minus", "resize(-1)", "Shorter", id="book.shorter", show=False),
+        Binding("c", "cancel", "Cancel…", id="book.cancel"),
+        Binding("x", "missed", "Missed", id="book.missed", show=False),
+        Binding("s", "status", "Status", id="book.status"),
+        Binding("t", "today", "Today", id="book.today", show=False),
+        Binding("n,right_square_bracket", "day(1)", "Next day", id="book.next_day"),
+        Binding("p,left_square_bracket", "day(-1)", "Prev", id="book.previous_day"),
+        Binding("g", "go_to", "Go to", id="book.go_to"),
+        Binding("v", "columns", "Rooms/providers", id="book.columns", show=False),
+        Binding("escape", "stop_moving", "Stop moving", id="book.stop_moving", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.day: dt.date | None = None
+        self.by_room = False
+        self._daybook: DayBook | None = None
+        self._times: list[dt.datetime] = []  # each row's start, UTC
+        self._cells: dict[tuple[int, int], list[Entry]] = {}
+        self._moving: Entry | None = None
+        self._kind: int | None = None  # the type last chosen: the next booking's
+        self._now_row: int | None = None
+
+    @property
+    def om(self) -> OmTuiApp:
+        return cast("OmTuiApp", self.app)
+
+    @property
+    def book(self) -> Book:
+        om = self.om
+        return Book(om.database, om.clock, om.practice, om.flow.staff_id)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="top-line"):
+            yield Static(id="book-title")
+            yield ScreenTabs("book")
+        yield Static(id="book-detail")
+        yield DataTable(id="book", cursor_type="cell", fixed_columns=1, zebra_stripes=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.day = self.book.today()
+        self.reload()
+        self._cursor_to(self._now_row or 0, 1)
+        self.set_interval(30, self._mark_now)
+        self.query_one("#book", DataTable).focus()
+
+    @on(DataChanged)
+    def reload(self) -> None:
+        """Re-read the day (a few ms) and redraw it, the cursor where it was."""
+        assert self.day is not None
+        table = self.query_one("#book", DataTable)
+        place, scrolled = table.cursor_coordinate, (table.scroll_x, table.scroll_y)
+        self._daybook = self.book.day(self.day, by_room=self.by_room)
+        self._draw()
+        if table.row_count:
+            table.scroll_to(*scrolled, animate=False, immediate=True)  # the view stays put
+            self._cursor_to(min(place.row, table.row_count - 1), max(1, place.column))
+        self._show_detail()
+
+    def on_resize(self) -> None:
+        if self._daybook is not None:
+            self.reload()
+
+    # -- drawing -------------------------------------------------------------
+
+    def _rows(self, daybook: DayBook) -> list[dt.datetime]:
+        """Each row's start: the day from the earliest hours or booking to the latest."""
+        practice = self.om.practice
+        zone = practice.zone
+        slot = dt.timedelta(minutes=daybook.slot)
+        day_start, day_end = practice.day_bounds(daybook.day)
+        # Hours not set come as the whole day: the usual working day stands in for them.
+        spans = [s for c in daybook.columns for s in c.spans if s != (day_start, day_end)]
+        if not spans:
+            first, last = (dt.datetime.combine(daybook.day, t, tzinfo=zone) for t in DEFAULT_DAY)
+            spans = [(first.astimezone(dt.UTC), last.astimezone(dt.UTC))]
+        starts = [a for a, _ in spans] + [e.start for e in daybook.entries]
+        ends = [b for _, b in spans] + [e.end for e in daybook.entries]
+        begin = max(min(starts), day_start)
+        finish = min(max(ends), day_end)
+        # On the slot grid from local midnight.
+        midnight = dt.datetime.combine(daybook.day, dt.time(), tzinfo=zone)
+        offset = (begin - day_start) // slot
+        rows = []
+        at = midnight.astimezone(dt.UTC) + offset * slot
+        while at < finish:
+            rows.append(at)
+            at += slot
+        return rows
+
+    def _draw(self) -> None:
+        daybook = self._daybook
+        assert daybook is not None
+        table = self.query_one("#book", DataTable)
+        table.clear(columns=True)
+        columns = daybook.columns
+        room = self.app.size.width - TIME_WIDTH - 4
+        width = max(NARROWEST, min(WIDEST, room // max(1, len(columns)) - 2))
+        table.add_column("Time", key="time", width=TIME_WIDTH - 1)
+        for number, column in enumerate(columns):
+            table.add_column(_short(column.name), key=f"c{number}", width=width)
+        self._times = self._rows(daybook)
+        slot = dt.timedelta(minutes=daybook.slot)
+        now = self.om.clock.now()
+        self._cells = {}
+        self._now_row = None
+        practice = self.om.practice
+        for r, start in enumerate(self._times):
+            end = start + slot
+            label = Text(f"{practice.local(start):%H:%M}")
+            if start <= now < end:
+                self._now_row = r
+                label = Text(f"{practice.local(start):%H:%M}", style="reverse bold")
+            cells: list[Text | str] = [label]
+            for c, column in enumerate(columns):
+                here = [e for e in daybook.in_column(column.id) if e.start < end and start < e.end]
+                self._cells[(r, c + 1)] = here
+                cells.append(self._cell(column.id, column.spans, here, start, end, width))
+            table.add_row(*cells, key=str(r))
+        self._show_title()
+
+    def _cell(
+        self,
+        column: int | None,
+        spans: list[tuple[dt.datetime, dt.datetime]],
+        here: list[Entry],
+        start: dt.datetime,
+        end: dt.datetime,
+        width: int,
+    ) -> Text | str:
+        if not here:
+            daybook = self._daybook
+            assert daybook is not None
+            for whose, b_start, b_end, reason in daybook.blockouts:
+                if (whose is None or whose == column) and b_start < end and start < b_end:
+                    return Text(f"░ {reason}"[:width] if b_start >= start else "░", style="dim")
+            if not self.by_room and spans and not any(a <= start and end <= b for a, b in spans):
+                return Text("·", style="dim")
+            return ""
+        first = here[0]
+        if first.start < start:  # the appointment goes on in this slot
+            text = Text("│ " + first.short_name if len(here) > 1 else "│", style="dim")
+            return text
+        mark = "✗" if first.missed else first.mark or " "
+        text = Text()
+        if len(here) > 1 or first.double_booked:
+            text.append("‼", style="bold")
+        text.append(f"{mark}{first.letter or ' '} ")
+        names = "/".join(e.short_name for e in here if e.start >= start) or first.short_name
+        text.append(names, style="dim" if first.missed else "bold")
+        text.truncate(width)
+        return text
+
+    def _show_title(self) -> None:
+        assert self.day is not None
+        today = self.book.today()
+        when = "today" if self.day == today else f"{(self.day - today).days:+d}d"
+        title = Text.assemble((f"{self.day:%a %d %b}", "bold"), f" {when}")
+        if self.by_room:
+            title.append(" · rooms")
+        self.query_one("#book-title", Static).update(title)
+
+    def _mark_now(self) -> None:
+        """The current time's row, marked (every 30 s; a redraw only when it moved)."""
+        now = self.om.clock.now()
+        slot = dt.timedelta(minutes=self._daybook.slot if self._daybook else 15)
+        row = next((r for r, t in enumerate(self._times) if t <= now < t + slot), None)
+        if row != self._now_row:
+            self.reload()
+
+    def _cursor_to(self, row: int, column: int) -> None:
+        table = self.query_one("#book", DataTable)
+        if table.row_count:
+            table.move_cursor(row=row, column=column, animate=False, scroll=True)
+
+    # -- what the cursor is on -----------------------------------------------
+
+    @on(DataTable.CellHighlighted, "#book")
+    def _show_detail(self) -> None:
+        detail = self.query_one("#book-detail", Static)
+        if self._moving is not None:
+            detail.update(
+                Text.assemble(
+                    ("Moving ", "bold"),
+                    self._moving.full_name,
+                    ": go to the new slot (n/p/g change day) · Enter puts it there · Esc stops",
+                )
+            )
+            return
+        entries = self._here()
+        start = self._slot_start()
+        if start is None:
+            detail.update("")
+            return
+        practice = self.om.practice
+        if not entries:
+            column = self._column()
+            who = column[1] if column else ""
+            detail.update(f"{practice.local(start):%H:%M} {who}: free · b book · f next free")
+            return
+        shown = []
+        for e in entries:
+            state = "missed" if e.missed else e.status
+            parts = [
+                f"{practice.local(e.start):%H:%M}–{practice.local(e.end):%H:%M}",
+                e.full_name,
+                e.type_name or "no type",
+                state,
+            ]
+            if e.double_booked:
+                parts.append("double-booked")
+            if e.series_id is not None:
+                parts.append("series")
+            if e.checked_in:
+                parts.append("checked in")
+            shown.append(" · ".join(parts))
+        detail.update(" | ".join(shown))
+
+    def _slot_start(self) -> dt.datetime | None:
+        table = self.query_one("#book", DataTable)
+        row = table.cursor_coordinate.row
+        return self._times[row] if 0 <= row < len(self._times) else None
+
+    def _column(self) -> tuple[int | None, str] | None:
+        """The cursor's column: (provider or room id, name)."""
+        table = self.query_one("#book", DataTable)
+        index = table.cursor_coordinate.column - 1
+        if self._daybook is None or not 0 <= index < len(self._daybook.columns):
+            return None
+        column = self._daybook.columns[index]
+        return column.id, column.name
+
+    def _here(self) -> list[Entry]:
+        table = self.query_one("#book", DataTable)
+        return self._cells.get((table.cursor_coordinate.row, table.cursor_coordinate.column), [])
+
+    def _selected(self) -> Entry | None:
+        here = self._here()
+        if not here:
+            self.notify("No appointment there.", severity="warning")
+            return None
+        return here[0]
+
+    # -- writing -------------------------------------------------------------
+
+    def _write(
+        self,
+        operation: Callable[[Collection[str]], Booked],
+        consent: frozenset[str] = frozenset(),
+    ) -> None:
+        """Run a change off the event loop; a question (double-book, past, outside the
+        hours) comes back as a confirming key, then the same change with that consent."""
+
+        def attempt() -> Booked | NeedsConsent:
+            try:
+                return operation(consent)
+            except NeedsConsent as asked:
+                return asked
+
+        def done(result: Booked | NeedsConsent) -> None:
+            if isinstance(result, NeedsConsent):
+                from om_tui.screens.hat_forms import Confirm
+
+                yes = CONSENT_WORDS.get(result.consent, "Book anyway")
+
+                def answered(agreed: bool | None) -> None:
+                    if agreed:
+                        self._write(operation, consent | {result.consent})
+
+                self.app.push_screen(Confirm(str(result), yes=yes), answered)
+                return
+            self.notify(result.description, timeout=4)
+            self.reload()
+
+        self.om.write(attempt, done)
+
+    def _may_book(self) -> bool:
+        if not self.om.may("book"):
+            self.notify("Booking is for the front desk and the managers.", severity="warning")
+            return False
+        return True
+
+    # -- actions -------------------------------------------------------------
+
+    def action_book(self) -> None:
+        start, column = self._slot_start(), self._column()
+        if start is None or column is None or not self._may_book():
+            return
+        if self.by_room:
+            self.notify("Book from the providers' columns (v switches).", severity="warning")
+            return
+        from om_tui.screens.schedule.booking import BookingForm
+
+        provider, name = column
+        heading = f"Book {self.book.when(start)} · {name}"
+
+        def chosen(request: BookingRequest | None) -> None:
+            if request is None:
+                return
+            self._kind = request.type_id
+            book = self.book
+            if request.new is not None:
+                new = request.new
+                self._write(
+                    lambda c: book.book_new(
+                        new, start, request.minutes, provider, request.type_id, c
+                    )
+                )
+            else:
+                patient = request.patient_id
+                assert patient is not None
+                self._write(
+                    lambda c: book.book(
+                        patient, start, request.minutes, provider, request.type_id, None, c
+                    )
+                )
+
+        self.app.push_screen(BookingForm(heading, types.appointment_types(), self._kind), chosen)
+
+    @on(DataTable.CellSelected, "#book")
+    def _enter(self) -> None:
+        if self._moving is not None:
+            self._drop()
+        elif not self._here():
+            self.action_book()
+
+    def action_move(self) -> None:
+        entry = self._selected()
+        if entry is None or not self._may_book():
+            return
+        self._moving = entry
+        self.refresh_bindings()
+        self._show_detail()
+
+    def _drop(self) -> None:
+        moving, start, column = self._moving, self._slot_start(), self._column()
+        if moving is None or start is None or column is None:
+            return
+        self._moving = None
+        self.refresh_bindings()
+        book = self.book
+        if self.by_room:
+            self._write(lambda c: book.move(moving.id, moving.version, start, None, c))
+        else:
+            provider = column[0]
+            self._write(lambda c: book.move(moving.id, moving.version, start, provider, c))
+
+    def action_stop_moving(self) -> None:
+        self._moving = None
+        self.refresh_bindings()
+        self._show_detail()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop_moving":
+            return self._moving is not None
+        return True
+
+    def action_resize(self, slots: int) -> None:
+        entry = self._selected()
+        if entry is None or self._daybook is None or not self._may_book():
+            return
+        minutes = entry.minutes + slots * self._daybook.slot
+        book = self.book
+        self._write(lambda c: book.resize(entry.id, entry.version, minutes, c))
+
+    def action_cancel(self) -> None:
+        entry = self._selected()
+        if entry is None or not self._may_book():
+            return
+        book = self.book
+        choices = [Choice(reason_id, text) for reason_id, text in types.cancel_reasons()]
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is not None:
+                reason = int(choice.value)
+                self._write(lambda c: book.cancel(entry.id, entry.version, reason))
+
+        self.app.push_screen(
+            PickerScreen(f"Cancel {entry.full_name}'s appointment: why?", choices), chosen
+        )
+
+    def action_missed(self) -> None:
+        entry = self._selected()
+        if entry is not None and self._may_book():
+            book = self.book
+            self._write(lambda c: book.mark_missed(entry.id, entry.version, not entry.missed))
+
+    def action_status(self) -> None:
+        entry = self._selected()
+        if entry is not None and self._may_book():
+            book = self.book
+            self._write(lambda c: book.set_status(entry.id, entry.version))
+
+    def action_today(self) -> None:
+        self._go(self.book.today())
+
+    def action_day(self, step: int) -> None:
+        assert self.day is not None
+        self._go(self.day + dt.timedelta(days=step))
+
+    def _go(self, day: dt.date, row: int | None = None, column: int | None = None) -> None:
+        self.day = day
+        self.reload()
+        if row is not None:
+            self._cursor_to(row, column or 1)
+
+    def action_go_to(self) -> None:
+        from om_tui.screens.hat_forms import TextPrompt
+
+        def typed(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                self._go(parse_day(text, self.book.today()))
+            except Refusal as error:
+                self.notify(str(error), severity="warning")
+
+        self.app.push_screen(TextPrompt("Go to day: fri, tomorrow, 12/15, +2w, 2026-12-15"), typed)
+
+    def action_columns(self) -> None:
+        self.by_room = not self.by_room
+        self.reload()
+
+    def action_next_free(self, any_provider: bool) -> None:
+        column = self._column()
+        if column is None or self.by_room:
+            return
+        kinds = types.appointment_types()
+        choices = [Choice(k, f"{k.letter}  {k.name} ({k.minutes} min)") for k in kinds]
+        current = next((k for k in kinds if k.id == self._kind), None)
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is None:
+                return
+            kind = choice.value
+            self._kind = kind.id
+            start = self._slot_start()
+            after = max(self.om.clock.now(), start) if start else self.om.clock.now()
+            book = self.book
+            found = next_free(book, kind.minutes, None if any_provider else column[0], after)
+            if found is None:
+                self.notify("No free slot in the next 8 weeks.", severity="warning")
+                return
+            self._show_free(found.provider_id, found.start)
+            self.notify(f"Next free {kind.name}: {book.when(found.start)}", timeout=4)
+
+        who = "any provider" if any_provider else column[1]
+        self.app.push_screen(
+            PickerScreen(f"Next free slot for {who}: which type?", choices, current), chosen
+        )
+
+    def _show_free(self, provider: int, start: dt.datetime) -> None:
+        self.day = self.om.practice.local(start).date()
+        self.reload()
+        assert self._daybook is not None
+        column = next((i + 1 for i, c in enumerate(self._daybook.columns) if c.id == provider), 1)
+        row = next(
+            (
+                r
+                for r, t in enumerate(self._times)
+                if t <= start < t + dt.timedelta(minutes=self._daybook.slot)
+            ),
+            0,
+        )
+        self._cursor_to(row, column)
+        self._show_detail()
+
+    def palette_commands(self) -> list[SystemCommand]:
+        """The book's actions, for the command palette."""
+        return [
+            SystemCommand("Book a slot", "Book the slot under the cursor (b)", self.action_book),
+            SystemCommand(
+                "Next free slot",
+                "For this provider, from here on (f)",
+                lambda: self.action_next_free(False),
+            ),
+            SystemCommand(
+                "Next free slot, any provider",
+                "From here on (F)",
+                lambda: self.action_next_free(True),
+            ),
+            SystemCommand("Move appointment", "Then Enter on the new slot (m)", self.action_move),
+            SystemCommand("Cancel appointment", "With a reason (c)", self.action_cancel),
+            SystemCommand("Missed", "Mark missed, or take it back (x)", self.action_missed),
+            SystemCommand("Confirmation status", "The next state (s)", self.action_status),
+            SystemCommand("Go to day", "fri, 12/15, +2w (g)", self.action_go_to),
+            SystemCommand("Today in the book", "Back to today (t)", self.action_today),
+            SystemCommand(
+                "Rooms / providers", "Columns by room or by provider (v)", self.action_columns
+            ),
+        ]
+
+
+def _short(name: str) -> str:
+    """ "Dr. Sarah Chen" → "Chen": a column's label that fits."""
+    words = [w for w in name.split() if not w.endswith(".")]
+    return words[-1] if words else name
