@@ -292,6 +292,8 @@ def _live_day(now: dt.datetime, zone: dt.tzinfo) -> None:
     slots = [base + dt.timedelta(minutes=15 * k) for k in range(-12, 15)]
     used_patients: set[int] = set()
     appointments = []
+    # A generator of its own: the day's other draws (and so the board) stay as they were.
+    confirming = random.Random(SEED - day.toordinal())
     for index, start in enumerate(slots):
         for p, provider in enumerate(providers):
             if (index + p) % 2:  # each provider every half hour, staggered
@@ -307,7 +309,7 @@ def _live_day(now: dt.datetime, zone: dt.tzinfo) -> None:
                     provider=provider,
                     start=utc_naive(start),
                     type=kind,
-                    status=rng.choices(_status_ids(), weights=(2, 1, 7))[0],
+                    status=confirming.choices(_status_ids(), weights=(2, 1, 7))[0],
                 )
             )
     # The recent past is scripted, so the board always shows each kind of moment:
