@@ -19,11 +19,10 @@ what: `access.py`. Cancelled appointments stay, marked, for the record and the s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Collection
+from dataclasses import dataclass
 
-from peewee import JOIN, Database
+from peewee import Database
 
 from db.models import (
     Appointment,
@@ -51,73 +50,11 @@ from om_tui.practice.schedule.access import (
     require,
     role_of,
 )
+from om_tui.practice.schedule.entries import Column, DayBook, Entry, appointment_query, entries_of
 from om_tui.practice.schedule.hours import Hours, blocked_by, blockouts_between, slot_minutes
 from om_tui.practice.settings import PracticeSettings
 
 DAY = dt.timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One appointment as the book shows it."""
-
-    id: int
-    version: int
-    patient_id: int
-    first_name: str
-    last_name: str
-    start: dt.datetime  # UTC, aware
-    minutes: int
-    provider_id: int | None
-    type_id: int | None
-    type_name: str
-    letter: str
-    status_id: int | None
-    status: str
-    mark: str
-    room_id: int | None
-    double_booked: bool
-    missed: bool
-    cancelled: bool
-    series_id: int | None
-    checked_in: bool
-
-    @property
-    def end(self) -> dt.datetime:
-        return self.start + dt.timedelta(minutes=self.minutes)
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
-
-    @property
-    def short_name(self) -> str:
-        initial = f" {self.last_name[:1]}." if self.last_name else ""
-        return f"{self.first_name}{initial}"
-
-
-@dataclass(frozen=True)
-class Column:
-    """A provider's (or a room's) column of the day."""
-
-    id: int | None
-    name: str
-    spans: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)  # their hours
-
-
-@dataclass(frozen=True)
-class DayBook:
-    day: dt.date
-    slot: int  # minutes
-    by_room: bool
-    columns: list[Column]
-    entries: list[Entry]
-    blockouts: list[tuple[int | None, dt.datetime, dt.datetime, str]]
-
-    def in_column(self, column: int | None) -> list[Entry]:
-        if self.by_room:
-            return [e for e in self.entries if e.room_id == column]
-        return [e for e in self.entries if e.provider_id == column]
 
 
 @dataclass(frozen=True)
@@ -126,62 +63,6 @@ class Booked:
 
     appointment_id: int
     description: str
-
-
-def _query() -> Any:
-    return (
-        Appointment.select(Appointment, Patient, AppointmentType, ConfirmationStatus)
-        .join(Patient)
-        .switch(Appointment)
-        .join(AppointmentType, JOIN.LEFT_OUTER)
-        .switch(Appointment)
-        .join(ConfirmationStatus, JOIN.LEFT_OUTER)
-    )
-
-
-def _checked_in(ids: list[int]) -> set[int]:
-    """Which of these appointments have a visit on the board."""
-    found: set[int] = set()
-    for chunk in range(0, len(ids), 500):
-        query = Visit.select(Visit.appointment).where(
-            Visit.appointment.in_(ids[chunk : chunk + 500])
-        )
-        found.update(v.appointment_id for v in query if v.appointment_id is not None)
-    return found
-
-
-def _entries(query: Iterable[Appointment]) -> list[Entry]:
-    rows = list(query)
-    checked_in = _checked_in([a.id for a in rows])
-    entries = []
-    for a in rows:
-        kind = a.type if a.type_id is not None else None
-        status = a.status if a.status_id is not None else None
-        entries.append(
-            Entry(
-                id=a.id,
-                version=a.version,
-                patient_id=a.patient_id,
-                first_name=a.patient.first_name,
-                last_name=a.patient.last_name,
-                start=as_utc(a.start),
-                minutes=a.length_minutes,
-                provider_id=a.provider_id,
-                type_id=a.type_id,
-                type_name=kind.name if kind is not None else "",
-                letter=kind.letter if kind is not None else "",
-                status_id=a.status_id,
-                status=status.name if status is not None else "",
-                mark=status.mark if status is not None else "",
-                room_id=a.room_id,
-                double_booked=a.double_booked,
-                missed=a.missed_at is not None,
-                cancelled=a.cancelled_at is not None,
-                series_id=a.series_id,
-                checked_in=a.id in checked_in,
-            )
-        )
-    return entries
 
 
 class Book:
@@ -221,12 +102,12 @@ class Book:
         self, start: dt.datetime, end: dt.datetime, *, cancelled: bool = False
     ) -> list[Entry]:
         """Appointments starting in [start, end), by start."""
-        query = _query().where(
+        query = appointment_query().where(
             Appointment.start >= utc_naive(start), Appointment.start < utc_naive(end)
         )
         if not cancelled:
             query = query.where(Appointment.cancelled_at.is_null())
-        return _entries(query.order_by(Appointment.start, Appointment.id))
+        return entries_of(query.order_by(Appointment.start, Appointment.id))
 
     def day(self, day: dt.date, *, by_room: bool = False) -> DayBook:
         start, end = self.settings.day_bounds(day)
@@ -246,7 +127,7 @@ class Book:
         return DayBook(day, slot_minutes(self.database), by_room, columns, entries, blocked)
 
     def entry(self, appointment_id: int) -> Entry:
-        found = _entries(_query().where(Appointment.id == appointment_id))
+        found = entries_of(appointment_query().where(Appointment.id == appointment_id))
         if not found:
             raise StaleAppointment("That appointment is gone (removed on another terminal).")
         return found[0]

@@ -20,7 +20,8 @@ from om_tui.practice.orders import parse_day
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.schedule import types
 from om_tui.practice.schedule.access import DOUBLE_BOOK, NeedsConsent
-from om_tui.practice.schedule.book import Book, Booked, DayBook, Entry
+from om_tui.practice.schedule.book import Book, Booked
+from om_tui.practice.schedule.entries import DayBook, Entry
 from om_tui.practice.schedule.slots import next_free
 from om_tui.screens.picker import Choice, PickerScreen
 from om_tui.widgets.screen_tabs import ScreenTabs
