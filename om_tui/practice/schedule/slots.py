@@ -11,9 +11,8 @@ import datetime as dt
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
-from db.models import Appointment, as_utc, utc_naive
+from db.models import utc_naive
 from om_tui.practice.schedule.book import DAY, Book
 from om_tui.practice.schedule.hours import Hours, blocked_by, blockouts_between, slot_minutes
 
@@ -38,23 +37,9 @@ def next_free(
     if not providers:
         return None
     until = after + dt.timedelta(weeks=weeks)
-    busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
-    query: Any = (
-        Appointment.select(Appointment.provider, Appointment.start, Appointment.length_minutes)
-        .where(
-            Appointment.provider.in_(providers),
-            Appointment.start > utc_naive(after - DAY),
-            Appointment.start < utc_naive(until),
-            Appointment.cancelled_at.is_null(),
-        )
-        .order_by(Appointment.start)
-        .tuples()
-    )
-    rows: list[tuple[Any, ...]] = list(query)  # peewee's stubs yield models, not tuples
-    for provider, start, length in rows:
-        begin = as_utc(start)
-        busy[provider].append((begin, begin + dt.timedelta(minutes=length)))
+    busy = _bookings(book, providers, after - DAY, until)
     starts = {p: [b for b, _ in spans] for p, spans in busy.items()}
+    longest = {p: max((f - b for b, f in spans), default=DAY) for p, spans in busy.items()}
     blockouts = blockouts_between(after, until, providers)
     hours = Hours(book.settings)
     slot = dt.timedelta(minutes=slot_minutes(book.database))
@@ -65,44 +50,69 @@ def next_free(
         found: FreeSlot | None = None
         for provider in providers:
             for span_start, span_end in hours.spans(provider, day):
-                candidate = span_start
-                if candidate < after:
-                    steps = -(-(after - span_start) // slot)  # whole slots, rounded up
-                    candidate = span_start + steps * slot
+                candidate = _on_grid(max(after, span_start), span_start, slot)
                 while candidate + length <= span_end and candidate < until:
                     if found is not None and candidate >= found.start:
                         break
-                    clash = _clash(busy[provider], starts.get(provider, []), candidate, length)
-                    if clash is None:
-                        blockout = blocked_by(blockouts, provider, candidate, candidate + length)
-                        if blockout is None:
-                            found = FreeSlot(provider, candidate)
-                            break
-                        candidate = max(candidate + slot, _on_grid(blockout.end, span_start, slot))
-                        continue
-                    candidate = max(candidate + slot, _on_grid(clash, span_start, slot))
+                    end = candidate + length
+                    clash = _clash(
+                        busy[provider],
+                        starts.get(provider, []),
+                        longest.get(provider, DAY),
+                        candidate,
+                        end,
+                    )
+                    blockout = blocked_by(blockouts, provider, candidate, end)
+                    if clash is None and blockout is None:
+                        found = FreeSlot(provider, candidate)
+                        break
+                    free_from = max(clash or candidate, blockout.end if blockout else candidate)
+                    candidate = max(candidate + slot, _on_grid(free_from, span_start, slot))
         if found is not None:
             return found
         day += dt.timedelta(days=1)
     return None
 
 
+def _bookings(
+    book: Book, providers: list[int], start: dt.datetime, end: dt.datetime
+) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
+    """Each provider's bookings in [start, end), by start. Read raw: peewee's conversion
+    of each row's datetime costs more than the whole search."""
+    busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    marks = ", ".join(book.database.param for _ in providers)
+    cursor = book.database.execute_sql(  # type: ignore[no-untyped-call]
+        f"SELECT provider_id, start, length_minutes FROM appointment "
+        f"WHERE provider_id IN ({marks}) AND start > {book.database.param} AND start < {book.database.param} "
+        "AND cancelled_at IS NULL "
+        "ORDER BY start",
+        (*providers, str(utc_naive(start)), str(utc_naive(end))),
+    )
+    for provider, begin, length in cursor:
+        at = (dt.datetime.fromisoformat(begin) if isinstance(begin, str) else begin).replace(
+            tzinfo=dt.UTC
+        )
+        busy[provider].append((at, at + dt.timedelta(minutes=length)))
+    return busy
+
+
 def _clash(
     spans: list[tuple[dt.datetime, dt.datetime]],
     starts: list[dt.datetime],
+    longest: dt.timedelta,
     candidate: dt.datetime,
-    length: dt.timedelta,
+    end: dt.datetime,
 ) -> dt.datetime | None:
-    """The end of a booking overlapping [candidate, candidate + length), if any."""
-    end = candidate + length
-    # Bookings starting before the candidate's end; those from a day before may reach in.
-    index = bisect_left(starts, end)
-    for begin, finish in reversed(spans[max(0, index - 50) : index]):
-        if finish > candidate and begin < end:
-            return finish
-        if begin < candidate - DAY:
-            break
-    return None
+    """The latest end among bookings overlapping [candidate, end), if any. Only those
+    starting from `longest` before the candidate can reach it: a bisect, then a few."""
+    latest = None
+    index = bisect_left(starts, candidate - longest)
+    while index < len(spans) and spans[index][0] < end:
+        finish = spans[index][1]
+        if finish > candidate and (latest is None or finish > latest):
+            latest = finish
+        index += 1
+    return latest
 
 
 def _on_grid(moment: dt.datetime, origin: dt.datetime, slot: dt.timedelta) -> dt.datetime:
