@@ -80,12 +80,12 @@ def _bookings(
     """Each provider's bookings in [start, end), by start. Read raw: peewee's conversion
     of each row's datetime costs more than the whole search."""
     busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
-    marks = ", ".join(book.database.param for _ in providers)
+    mark = book.database.param
+    marks = ", ".join(mark for _ in providers)
     cursor = book.database.execute_sql(  # type: ignore[no-untyped-call]
         f"SELECT provider_id, start, length_minutes FROM appointment "
-        f"WHERE provider_id IN ({marks}) AND start > {book.database.param} AND start < {book.database.param} "
-        "AND cancelled_at IS NULL "
-        "ORDER BY start",
+        f"WHERE provider_id IN ({marks}) AND start > {mark} AND start < {mark} "
+        "AND cancelled_at IS NULL ORDER BY start",
         (*providers, str(utc_naive(start)), str(utc_naive(end))),
     )
     for provider, begin, length in cursor:
