@@ -124,7 +124,7 @@ def _coming_week(book: Book, today: dt.date, providers: dict[str, int]) -> None:
                     length = dt.timedelta(minutes=kind.minutes)
                     if at + length <= end and rng.random() < 0.7:
                         try:
-                            book.book(
+                            made = book.book(
                                 rng.randrange(1, count + 1),
                                 at,
                                 kind.minutes,
@@ -132,6 +132,15 @@ def _coming_week(book: Book, today: dt.date, providers: dict[str, int]) -> None:
                                 kind.id,
                                 consent=(PAST, OUTSIDE_HOURS),
                             )
+                            if booked_days <= 2 and rng.random() < 0.8:  # called already
+                                _confirm(book, made.appointment_id, rng.random() < 0.8)
                         except ScheduleError:
                             pass  # taken by a series, or the patient is booked then
                     at += dt.timedelta(minutes=15)
+
+
+def _confirm(book: Book, appointment_id: int, reached: bool) -> None:
+    """Confirmed (`reached`), or a message left: the states one key steps through."""
+    for _ in range(2 if reached else 1):
+        entry = book.entry(appointment_id)
+        book.set_status(entry.id, entry.version)

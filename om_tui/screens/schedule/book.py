@@ -227,6 +227,10 @@ class BookScreen(Screen[None]):
 
     @on(DataTable.CellHighlighted, "#book")
     def _show_detail(self) -> None:
+        table = self.query_one("#book", DataTable)
+        if table.cursor_coordinate.column == 0 and len(table.columns) > 1:
+            table.move_cursor(column=1)  # the times are labels, not slots (Home goes there)
+            return
         detail = self.query_one("#book-detail", Static)
         if self._moving is not None:
             detail.update(
