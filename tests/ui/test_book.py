@@ -159,3 +159,31 @@ async def test_one_occurrence_of_a_series_moved(office: Practice) -> None:
         local(14, 30) + dt.timedelta(days=7),
         local(14, 0) + dt.timedelta(days=14),
     ]
+
+
+async def test_repeat_an_appointment_then_change_the_rest_of_the_series(office: Practice) -> None:
+    book = Book(office.database, office.clock, settings.load(office.database))
+    walter = office.patients["walter"]
+    book.book(walter, local(14, 0), 30, office.providers["Dr. Ada Park"], type_named("Regular").id)
+    week = dt.timedelta(days=7)
+    async with office.app().run_test(size=SIZE) as pilot:
+        await open_book(pilot)
+        cursor_to(pilot, local(14, 0))
+        await pilot.press("r", "3", "enter")  # on Wednesdays (its day), weekly, 3 times
+        await settle(pilot)
+        assert [as_utc(a.start) for a in appointments_of(walter)] == [
+            local(14, 0),
+            local(14, 0) + week,
+            local(14, 0) + 2 * week,
+        ]
+        assert len({a.series_id for a in appointments_of(walter)}) == 1
+        await pilot.press(*"nnnnnnn")
+        await settle(pilot)
+        cursor_to(pilot, local(14, 0) + week)
+        await pilot.press("R", *"15:30", "enter")  # this one and the next: at 15:30
+        await settle(pilot)
+    assert [as_utc(a.start) for a in appointments_of(walter)] == [
+        local(14, 0),
+        local(15, 30) + week,
+        local(15, 30) + 2 * week,
+    ]

@@ -21,6 +21,8 @@ from om_tui.practice.schedule.series import (
     book_series,
     change_following,
     occurrences,
+    read_rule,
+    repeat,
 )
 
 from .practice_fixture import ZONE, Practice, local
@@ -197,3 +199,23 @@ def test_stopping_a_series_from_one_occurrence(book: Book, practice: Practice) -
     third = book.entry(rows[2].id)
     change_following(book, third.id, third.version, stop=True)
     assert _starts(series) == ["Mon 23 Nov 09:00", "Mon 30 Nov 09:00"]
+
+
+def test_a_rule_as_typed() -> None:
+    today = dt.date(2026, 11, 18)
+    rule = read_rule("mon wed fri", "2", "6 times", today, dt.time(9), today)
+    assert (rule.weekdays, rule.every_weeks, rule.count, rule.until) == ((0, 2, 4), 2, 6, None)
+    assert read_rule("", "", "12/15", today, dt.time(9), today).until == dt.date(2026, 12, 15)
+    assert read_rule("", "", "", today, dt.time(9), today).capped
+    for days, every, ends in (("mon", "x", ""), ("someday", "1", ""), ("mon", "1", "2/31")):
+        with pytest.raises(ScheduleError):
+            read_rule(days, every, ends, today, dt.time(9), today)
+
+
+def test_an_appointment_repeated_is_the_first_of_its_series(book: Book, practice: Practice) -> None:
+    first = book.book(practice.patients["eve"], local(15, 0), 15, practice.provider)
+    seen = book.entry(first.appointment_id)
+    rule = Rule((2,), dt.time(15, 0), dt.date(2026, 11, 18), count=3)
+    made = repeat(book, seen.id, seen.version, rule)
+    assert made.booked == 2
+    assert _starts(made.series_id) == ["Wed 18 Nov 15:00", "Wed 25 Nov 15:00", "Wed 02 Dec 15:00"]

@@ -35,7 +35,7 @@ from om_tui.practice.schedule.access import (
     require,
 )
 from om_tui.practice.schedule.book import Book, Booked
-from om_tui.practice.schedule.hours import WEEKDAYS, blockouts_between
+from om_tui.practice.schedule.hours import WEEKDAYS, blockouts_between, parse_weekdays
 
 CAP_WEEKS = 52
 """A series without an end is booked this far ahead."""
@@ -79,6 +79,58 @@ class Rule:
         else:
             end = f", for {CAP_WEEKS} weeks (no end was given)"
         return f"{days} at {self.at:%H:%M}, {every}{end}"
+
+
+def read_rule(
+    days: str, every: str, ends: str, first_day: dt.date, at: dt.time, today: dt.date
+) -> Rule:
+    """A rule as typed: days "mon wed fri", every "2" (weeks), ends "6" (times) or a day
+    ("12/15", "fri", "+6w"), or nothing (capped at CAP_WEEKS, and said)."""
+    from om_tui.practice.orders import parse_day
+    from om_tui.practice.refusal import Refusal
+
+    weekdays = tuple(parse_weekdays(days)) if days.strip() else (first_day.weekday(),)
+    every = every.strip() or "1"
+    if not every.isdigit():
+        raise ScheduleError(f"Every how many weeks? A number (not {every!r}).")
+    ends = ends.strip().lower().removesuffix("times").removesuffix("x").strip()
+    count, until = None, None
+    if ends.isdigit():
+        count = int(ends)
+    elif ends:
+        try:
+            until = parse_day(ends, today)
+        except Refusal as error:
+            raise ScheduleError(f"Ends: a number of times, or a day ({error})") from None
+    rule = Rule(weekdays, at, first_day, int(every), until, count)
+    rule.check()
+    return rule
+
+
+def repeat(
+    book: Book, appointment_id: int, version: int, rule: Rule, consent: Collection[str] = ()
+) -> SeriesBooked:
+    """Make an appointment the first of a series: the rule's other occurrences are
+    booked as it is (provider, type, room, length); it points at the series too."""
+    with book.database.atomic():
+        appointment = book._as_seen(appointment_id, version)
+        if appointment.series_id is not None:
+            raise ScheduleError("That appointment is part of a series already.")
+        start = as_utc(appointment.start)
+        first_day = book.settings.local(start).date()
+        made = book_series(
+            book,
+            appointment.patient_id,
+            rule,
+            appointment.length_minutes,
+            appointment.provider_id,
+            appointment.type_id,
+            appointment.room_id,
+            consent,
+            skip={first_day},
+        )
+        book._update(appointment, series=made.series_id, replaces=appointment.start)
+    return made
 
 
 def occurrences(rule: Rule, zone: dt.tzinfo) -> list[dt.datetime]:

@@ -56,6 +56,8 @@ class BookScreen(Screen[None]):
         Binding("p,left_square_bracket", "day(-1)", "Prev", id="book.previous_day"),
         Binding("g", "go_to", "Go to", id="book.go_to"),
         Binding("v", "columns", "Rooms/providers", id="book.columns", show=False),
+        Binding("r", "repeat", "Repeat…", id="book.repeat", show=False),
+        Binding("R", "change_following", "This and following…", id="book.following", show=False),
         Binding("escape", "stop_moving", "Stop moving", id="book.stop_moving", show=False),
     ]
 
@@ -445,6 +447,73 @@ class BookScreen(Screen[None]):
             book = self.book
             self._write(lambda c: book.set_status(entry.id, entry.version))
 
+    def action_repeat(self) -> None:
+        """Make the appointment the first of a series."""
+        from om_tui.practice.schedule.series import read_rule, repeat
+        from om_tui.screens.schedule.repeat_form import RepeatFields, RepeatForm
+
+        entry = self._selected()
+        if entry is None or not self._may_book():
+            return
+        if entry.series_id is not None:
+            self.notify("Part of a series already: R changes it from here on.")
+            return
+        book = self.book
+        local = self.om.practice.local(entry.start)
+
+        def typed(fields: RepeatFields | None) -> None:
+            if fields is None:
+                return
+            try:
+                rule = read_rule(
+                    fields.days, fields.every, fields.ends, local.date(), local.time(), book.today()
+                )
+            except Refusal as error:
+                self.notify(str(error), severity="warning")
+                return
+
+            def made(consent: Collection[str]) -> Booked:
+                series = repeat(book, entry.id, entry.version, rule, consent)
+                return Booked(series.series_id, series.description)
+
+            self._write(made)
+
+        heading = f"Repeat {entry.full_name}, {local:%a} {local:%H:%M}"
+        self.app.push_screen(RepeatForm(heading, f"{local:%a}".lower()), typed)
+
+    def action_change_following(self) -> None:
+        """This occurrence and the following ones: a new time, or stopped."""
+        from om_tui.practice.orders import parse_time
+        from om_tui.practice.schedule.series import change_following
+        from om_tui.screens.hat_forms import TextPrompt
+
+        entry = self._selected()
+        if entry is None or not self._may_book():
+            return
+        if entry.series_id is None:
+            self.notify("Not part of a series: r repeats it.")
+            return
+        book = self.book
+
+        def typed(text: str | None) -> None:
+            if text is None:
+                return
+            stop = text.strip().lower() == "stop"
+            try:
+                at = None if stop else parse_time(text)
+            except Refusal as error:
+                self.notify(str(error), severity="warning")
+                return
+            new_time = dt.time.fromisoformat(at) if at else None
+            self._write(
+                lambda c: change_following(
+                    book, entry.id, entry.version, at=new_time, stop=stop, consent=c
+                )
+            )
+
+        heading = f"{entry.full_name}'s series from this one on: a new time (10:30), or stop"
+        self.app.push_screen(TextPrompt(heading), typed)
+
     def action_today(self) -> None:
         self._go(self.book.today())
 
@@ -538,6 +607,10 @@ class BookScreen(Screen[None]):
             SystemCommand("Missed", "Mark missed, or take it back (x)", self.action_missed),
             SystemCommand("Confirmation status", "The next state (s)", self.action_status),
             SystemCommand("Go to day", "fri, 12/15, +2w (g)", self.action_go_to),
+            SystemCommand("Repeat appointment", "Weekly, every N weeks (r)", self.action_repeat),
+            SystemCommand(
+                "Change series from here", "A new time, or stop (R)", self.action_change_following
+            ),
             SystemCommand("Today in the book", "Back to today (t)", self.action_today),
             SystemCommand(
                 "Rooms / providers", "Columns by room or by provider (v)", self.action_columns
