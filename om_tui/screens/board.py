@@ -70,6 +70,8 @@ class FlowBoardScreen(Screen[None]):
         Binding("x", "side_exit", "End…", id="board.side_exit"),
         Binding("u,ctrl+z", "undo", "Undo", id="board.undo"),
         Binding("i", "privacy", "Privacy", id="board.privacy"),
+        # Off the footer too: a walk-in given a slot in the appointment book.
+        Binding("a", "give_slot", "Slot for walk-in", id="board.give_slot", show=False),
     ]
 
     stray_enter_seconds = 0.5
@@ -519,6 +521,43 @@ class FlowBoardScreen(Screen[None]):
 
         self.app.push_screen(WalkInScreen(name, phone), saved)
 
+    def action_give_slot(self) -> None:
+        """A walk-in is given a slot in the book from now: with whom, as what."""
+        from om_tui.practice.schedule.book import Book, Booked
+        from om_tui.practice.schedule.types import appointment_types
+
+        row = self._selected()
+        if row is None:
+            return
+        visit_id = row.visit_id
+        if row.appointment_id is not None or visit_id is None:
+            self.notify(f"{row.full_name} has an appointment already.", severity="warning")
+            return
+        flow = self.om.flow
+        book = Book(self.om.database, self.om.clock, self.om.practice, flow.staff_id)
+        kinds = [Choice(k.id, k.label) for k in appointment_types()]
+
+        def given(made: Booked) -> None:
+            self.notify(self.discreet(made.description), timeout=3)
+            self.reload()
+
+        def provider_chosen(choice: Choice | None) -> None:
+            if choice is None:
+                return
+            provider = choice.value
+
+            def type_chosen(kind: Choice | None) -> None:
+                if kind is not None:
+                    chosen = kind.value
+                    self.om.write(lambda: book.give_slot(visit_id, provider, chosen), given)
+
+            self.app.push_screen(PickerScreen(f"{row.full_name}: which type?", kinds), type_chosen)
+
+        providers = [Choice(i, name) for i, name in flow.providers()]
+        current = next((i for i, name in flow.providers() if name == row.provider), None)
+        title = f"A slot for {row.full_name}, from now: with whom?"
+        self.app.push_screen(PickerScreen(title, providers, current=current), provider_chosen)
+
     def palette_commands(self) -> list[SystemCommand]:
         """The board's actions, for the command palette."""
         return [
@@ -536,5 +575,10 @@ class FlowBoardScreen(Screen[None]):
             SystemCommand("Undo", "Undo this terminal's last change (u)", self.action_undo),
             SystemCommand(
                 "Privacy", "Show First L. instead of full names (i)", self.action_privacy
+            ),
+            SystemCommand(
+                "Slot for a walk-in",
+                "Book the walk-in from now, in the book (a)",
+                self.action_give_slot,
             ),
         ]

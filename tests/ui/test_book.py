@@ -187,3 +187,18 @@ async def test_repeat_an_appointment_then_change_the_rest_of_the_series(office: 
         local(15, 30) + week,
         local(15, 30) + 2 * week,
     ]
+
+
+async def test_a_walk_in_is_given_a_slot_from_the_board(office: Practice) -> None:
+    office.flow().check_in(office.patients["walter"])  # a walk-in, no appointment
+    async with office.app().run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = board(pilot)
+        walk_in = next(k.value for k in table.rows if k.value and k.value.startswith("v"))
+        table.move_cursor(row=table.get_row_index(walk_in))
+        await pilot.press("a", "2", "2")  # Dr. Ruiz, a Regular
+        await settle(pilot)
+        [given] = appointments_of(office.patients["walter"])
+        assert given.provider_id == office.providers["Dr. Ben Ruiz"]
+        assert (as_utc(given.start), given.type.name) == (local(10, 0), "Regular")
+        assert "Walter Kim: given Wed 18 Nov 10:00" in notices(pilot)

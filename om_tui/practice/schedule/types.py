@@ -28,6 +28,11 @@ class TypeLine:
     new_patient: bool
     active: bool = True
 
+    @property
+    def label(self) -> str:
+        """ "R  Regular (15 min)": how a list of types shows one."""
+        return f"{self.letter}  {self.name} ({self.minutes} min)"
+
 
 @dataclass(frozen=True)
 class StatusLine:

@@ -549,7 +549,7 @@ class BookScreen(Screen[None]):
         if column is None or self.by_room:
             return
         kinds = types.appointment_types()
-        choices = [Choice(k, f"{k.letter}  {k.name} ({k.minutes} min)") for k in kinds]
+        choices = [Choice(k, k.label) for k in kinds]
         current = next((k for k in kinds if k.id == self._kind), None)
 
         def chosen(choice: Choice | None) -> None:
