@@ -35,7 +35,8 @@ def cursor_to(pilot: Pilot[Any], when: dt.datetime, column: int = 1) -> None:
     """Put the book's cursor on a slot, as the arrow keys would."""
     screen = pilot.app.screen
     assert isinstance(screen, BookScreen)
-    row = next(r for r, t in enumerate(screen._times) if t == when)
+    row = screen.row_of(when)
+    assert row is not None and screen.instant(row, column) == when, "not on the screen"
     pilot.app.screen.query_one("#book", DataTable).move_cursor(row=row, column=column)
 
 
@@ -202,3 +203,34 @@ async def test_a_walk_in_is_given_a_slot_from_the_board(office: Practice) -> Non
         assert given.provider_id == office.providers["Dr. Ben Ruiz"]
         assert (as_utc(given.start), given.type.name) == (local(10, 0), "Regular")
         assert "Walter Kim: given Wed 18 Nov 10:00" in notices(pilot)
+
+
+async def test_a_providers_week_and_booking_in_it(office: Practice) -> None:
+    async with office.app().run_test(size=SIZE) as pilot:
+        screen = await open_book(pilot)
+        cursor_to(pilot, local(11, 0))  # Nora, with Dr. Park
+        await pilot.press("w")
+        await settle(pilot)
+        assert static_text(pilot, "#book-title").startswith("Week of Mon 16 Nov · Dr. Ada Park")
+        assert [c.label.plain for c in board_of(pilot).columns.values()][1:] == [
+            "Mon 16",
+            "Tue 17",
+            "Wed 18",
+            "Thu 19",
+            "Fri 20",
+            "Sat 21",
+            "Sun 22",
+        ]
+        assert "Nora Quinn" in static_text(pilot, "#book-detail")  # Wednesday's column
+        await pilot.press("right", "b", *"walt", "enter", "2", "enter")  # Thursday 11:00
+        await settle(pilot)
+        [booked] = appointments_of(office.patients["walter"])
+        assert as_utc(booked.start) == local(11, 0) + dt.timedelta(days=1)
+        assert booked.provider_id == office.providers["Dr. Ada Park"]
+        await pilot.press("w")  # back to the day, Dr. Park's column
+        await settle(pilot)
+        assert screen.week_of is None
+
+
+def board_of(pilot: Pilot[Any]) -> DataTable[Any]:
+    return pilot.app.screen.query_one("#book", DataTable)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from peewee import Database
 
@@ -113,9 +113,9 @@ class Book:
         start, end = self.settings.day_bounds(day)
         hours = Hours(self.settings)
         if by_room:
-            columns = [Column(i, n) for i, n in self.rooms()]
+            columns = [Column(i, n, day) for i, n in self.rooms()]
         else:
-            columns = [Column(i, n, hours.spans(i, day)) for i, n in self.providers()]
+            columns = [Column(i, n, day, hours.spans(i, day)) for i, n in self.providers()]
         entries = self.appointments(start, end)
         if not by_room and self.staff_id is not None and role_of(self.staff_id) == "staff":
             shown = {c.id for c in columns}
@@ -125,6 +125,30 @@ class Book:
             for b in blockouts_between(start, end, [c.id for c in columns if c.id is not None])
         ]
         return DayBook(day, slot_minutes(self.database), by_room, columns, entries, blocked)
+
+    def week(self, provider_id: int, first_day: dt.date, days: int = 7) -> DayBook:
+        """A provider's week (from `first_day`), a column per day."""
+        last = first_day + dt.timedelta(days=days - 1)
+        start, end = self.settings.day_bounds(first_day)[0], self.settings.day_bounds(last)[1]
+        hours = Hours(self.settings)
+        columns = []
+        for number in range(days):
+            day = first_day + dt.timedelta(days=number)
+            columns.append(
+                Column(provider_id, f"{day:%a} {day.day}", day, hours.spans(provider_id, day))
+            )
+        local = self.settings.local
+        entries = [
+            replace(e, day=local(e.start).date())
+            for e in self.appointments(start, end)
+            if e.provider_id == provider_id
+        ]
+        blocked = [
+            (b.staff_id, b.start, b.end, b.reason)
+            for b in blockouts_between(start, end, [provider_id])
+        ]
+        slot = slot_minutes(self.database)
+        return DayBook(first_day, slot, False, columns, entries, blocked, week=True)
 
     def entry(self, appointment_id: int) -> Entry:
         found = entries_of(appointment_query().where(Appointment.id == appointment_id))

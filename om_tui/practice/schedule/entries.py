@@ -45,6 +45,7 @@ class Entry:
     cancelled: bool
     series_id: int | None
     checked_in: bool
+    day: dt.date | None = None  # practice-local (set where the book reads a week)
 
     @property
     def end(self) -> dt.datetime:
@@ -62,26 +63,33 @@ class Entry:
 
 @dataclass(frozen=True)
 class Column:
-    """A provider's (or a room's) column of the day."""
+    """A provider's (or a room's) column of a day; in a week, a day of one provider's."""
 
     id: int | None
     name: str
+    day: dt.date
     spans: list[tuple[dt.datetime, dt.datetime]] = field(default_factory=list)  # their hours
 
 
 @dataclass(frozen=True)
 class DayBook:
-    day: dt.date
+    """What the book shows: a day a column per provider (or room), or a provider's week
+    a column per day (`week`)."""
+
+    day: dt.date  # the day, or the week's first
     slot: int  # minutes
     by_room: bool
     columns: list[Column]
     entries: list[Entry]
     blockouts: list[tuple[int | None, dt.datetime, dt.datetime, str]]
+    week: bool = False
 
-    def in_column(self, column: int | None) -> list[Entry]:
+    def in_column(self, column: Column) -> list[Entry]:
         if self.by_room:
-            return [e for e in self.entries if e.room_id == column]
-        return [e for e in self.entries if e.provider_id == column]
+            return [e for e in self.entries if e.room_id == column.id]
+        if self.week:
+            return [e for e in self.entries if e.day == column.day]
+        return [e for e in self.entries if e.provider_id == column.id]
 
 
 def appointment_query() -> Any:

@@ -23,6 +23,7 @@ from om_tui.practice.schedule.access import DOUBLE_BOOK, NeedsConsent
 from om_tui.practice.schedule.book import Book, Booked
 from om_tui.practice.schedule.entries import DayBook, Entry
 from om_tui.practice.schedule.slots import next_free
+from om_tui.practice.settings import PracticeSettings
 from om_tui.screens.picker import Choice, PickerScreen
 from om_tui.widgets.screen_tabs import ScreenTabs
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 TIME_WIDTH = 6
 NARROWEST = 14
+NARROWEST_IN_WEEK = 9
 WIDEST = 26
 DEFAULT_DAY = (dt.time(8, 0), dt.time(18, 0))
 """The rows shown when nobody's hours are set and nothing is booked."""
@@ -56,6 +58,7 @@ class BookScreen(Screen[None]):
         Binding("p,left_square_bracket", "day(-1)", "Prev", id="book.previous_day"),
         Binding("g", "go_to", "Go to", id="book.go_to"),
         Binding("v", "columns", "Rooms/providers", id="book.columns", show=False),
+        Binding("w", "week", "Week", id="book.week", show=False),
         Binding("r", "repeat", "Repeat…", id="book.repeat", show=False),
         Binding("R", "change_following", "This and following…", id="book.following", show=False),
         Binding("escape", "stop_moving", "Stop moving", id="book.stop_moving", show=False),
@@ -66,7 +69,10 @@ class BookScreen(Screen[None]):
         self.day: dt.date | None = None
         self.by_room = False
         self._daybook: DayBook | None = None
-        self._times: list[dt.datetime] = []  # each row's start, UTC
+        self._times: list[dt.time] = []  # each row's local time
+        self.week_of: int | None = None
+        """The provider whose week is shown (a column a day); None: the day, all of them."""
+        self._week_name = ""
         self._cells: dict[tuple[int, int], list[Entry]] = {}
         self._moving: Entry | None = None
         self._kind: int | None = None  # the type last chosen: the next booking's
@@ -102,7 +108,11 @@ class BookScreen(Screen[None]):
         assert self.day is not None
         table = self.query_one("#book", DataTable)
         place, scrolled = table.cursor_coordinate, (table.scroll_x, table.scroll_y)
-        self._daybook = self.book.day(self.day, by_room=self.by_room)
+        if self.week_of is not None:
+            monday = self.day - dt.timedelta(days=self.day.weekday())
+            self._daybook = self.book.week(self.week_of, monday)
+        else:
+            self._daybook = self.book.day(self.day, by_room=self.by_room)
         self._draw()
         if table.row_count:
             table.scroll_to(*scrolled, animate=False, immediate=True)  # the view stays put
@@ -115,30 +125,45 @@ class BookScreen(Screen[None]):
 
     # -- drawing -------------------------------------------------------------
 
-    def _rows(self, daybook: DayBook) -> list[dt.datetime]:
-        """Each row's start: the day from the earliest hours or booking to the latest."""
+    def _rows(self, daybook: DayBook) -> list[dt.time]:
+        """Each row's local time: from the earliest hours or booking to the latest, on the
+        slot grid from midnight (the usual working day when no hours are set)."""
         practice = self.om.practice
-        zone = practice.zone
-        slot = dt.timedelta(minutes=daybook.slot)
-        day_start, day_end = practice.day_bounds(daybook.day)
-        # Hours not set come as the whole day: the usual working day stands in for them.
-        spans = [s for c in daybook.columns for s in c.spans if s != (day_start, day_end)]
-        if not spans:
-            first, last = (dt.datetime.combine(daybook.day, t, tzinfo=zone) for t in DEFAULT_DAY)
-            spans = [(first.astimezone(dt.UTC), last.astimezone(dt.UTC))]
-        starts = [a for a, _ in spans] + [e.start for e in daybook.entries]
-        ends = [b for _, b in spans] + [e.end for e in daybook.entries]
-        begin = max(min(starts), day_start)
-        finish = min(max(ends), day_end)
-        # On the slot grid from local midnight.
-        midnight = dt.datetime.combine(daybook.day, dt.time(), tzinfo=zone)
-        offset = (begin - day_start) // slot
-        rows = []
-        at = midnight.astimezone(dt.UTC) + offset * slot
-        while at < finish:
-            rows.append(at)
-            at += slot
-        return rows
+        slot = daybook.slot
+        minutes: list[int] = []
+        for column in daybook.columns:
+            whole = practice.day_bounds(column.day)
+            for span in column.spans:
+                if span != whole:  # hours not set come as the whole day: not a day's shape
+                    minutes += [_minute(practice.local(span[0])), _end_minute(practice, span)]
+        if not minutes:
+            minutes = [t.hour * 60 + t.minute for t in DEFAULT_DAY]
+        for entry in daybook.entries:
+            minutes += [_minute(practice.local(entry.start)), _end_minute(practice, entry)]
+        first = min(minutes) // slot * slot
+        last = min(max(minutes), 24 * 60)
+        return [dt.time(m // 60, m % 60) for m in range(first, last, slot)]
+
+    def instant(self, row: int, column: int) -> dt.datetime | None:
+        """Where a cell's slot starts (UTC): its row's time on its column's day."""
+        daybook = self._daybook
+        if daybook is None or not 0 <= row < len(self._times):
+            return None
+        if not 1 <= column <= len(daybook.columns):
+            return None
+        day = daybook.columns[column - 1].day
+        local = dt.datetime.combine(day, self._times[row], tzinfo=self.om.practice.zone)
+        return local.astimezone(dt.UTC)
+
+    def row_of(self, moment: dt.datetime) -> int | None:
+        """The row whose slot holds `moment` (its local time of day)."""
+        local = self.om.practice.local(moment)
+        minute = local.hour * 60 + local.minute
+        slot = self._daybook.slot if self._daybook else 15
+        for row, time in enumerate(self._times):
+            if time.hour * 60 + time.minute <= minute < time.hour * 60 + time.minute + slot:
+                return row
+        return None
 
     def _draw(self) -> None:
         daybook = self._daybook
@@ -147,25 +172,29 @@ class BookScreen(Screen[None]):
         table.clear(columns=True)
         columns = daybook.columns
         room = self.app.size.width - TIME_WIDTH - 4
-        width = max(NARROWEST, min(WIDEST, room // max(1, len(columns)) - 2))
+        narrowest = NARROWEST_IN_WEEK if daybook.week else NARROWEST
+        width = max(narrowest, min(WIDEST, room // max(1, len(columns)) - 2))
         table.add_column("Time", key="time", width=TIME_WIDTH - 1)
         for number, column in enumerate(columns):
-            table.add_column(_short(column.name), key=f"c{number}", width=width)
+            label = column.name if daybook.week else _short(column.name)
+            table.add_column(label, key=f"c{number}", width=width)
         self._times = self._rows(daybook)
         slot = dt.timedelta(minutes=daybook.slot)
         now = self.om.clock.now()
         self._cells = {}
         self._now_row = None
-        practice = self.om.practice
-        for r, start in enumerate(self._times):
-            end = start + slot
-            label = Text(f"{practice.local(start):%H:%M}")
-            if start <= now < end:
-                self._now_row = r
-                label = Text(f"{practice.local(start):%H:%M}", style="reverse bold")
-            cells: list[Text | str] = [label]
+        listed = [daybook.in_column(column) for column in columns]
+        for r, time in enumerate(self._times):
+            time_label = Text(f"{time:%H:%M}")
+            cells: list[Text | str] = [time_label]
             for c, column in enumerate(columns):
-                here = [e for e in daybook.in_column(column.id) if e.start < end and start < e.end]
+                start = self.instant(r, c + 1)
+                assert start is not None
+                end = start + slot
+                if start <= now < end:
+                    self._now_row = r
+                    time_label.stylize("reverse bold")
+                here = [e for e in listed[c] if e.start < end and start < e.end]
                 self._cells[(r, c + 1)] = here
                 cells.append(self._cell(column.id, column.spans, here, start, end, width))
             table.add_row(*cells, key=str(r))
@@ -186,7 +215,7 @@ class BookScreen(Screen[None]):
             for whose, b_start, b_end, reason in daybook.blockouts:
                 if (whose is None or whose == column) and b_start < end and start < b_end:
                     return Text(f"░ {reason}"[:width] if b_start >= start else "░", style="dim")
-            if not self.by_room and spans and not any(a <= start and end <= b for a, b in spans):
+            if not self.by_room and not any(a <= start and end <= b for a, b in spans):
                 return Text("·", style="dim")
             return ""
         first = here[0]
@@ -206,6 +235,12 @@ class BookScreen(Screen[None]):
     def _show_title(self) -> None:
         assert self.day is not None
         today = self.book.today()
+        if self.week_of is not None and self._daybook is not None:
+            first = self._daybook.day
+            title = Text.assemble(("Week of ", "bold"), (f"{first:%a %d %b}", "bold"))
+            title.append(f" · {self._week_name}")
+            self.query_one("#book-title", Static).update(title)
+            return
         when = "today" if self.day == today else f"{(self.day - today).days:+d}d"
         title = Text.assemble((f"{self.day:%a %d %b}", "bold"), f" {when}")
         if self.by_room:
@@ -215,9 +250,10 @@ class BookScreen(Screen[None]):
     def _mark_now(self) -> None:
         """The current time's row, marked (every 30 s; a redraw only when it moved)."""
         now = self.om.clock.now()
-        slot = dt.timedelta(minutes=self._daybook.slot if self._daybook else 15)
-        row = next((r for r, t in enumerate(self._times) if t <= now < t + slot), None)
-        if row != self._now_row:
+        shown = self._daybook is not None and any(
+            c.day == self.om.practice.today(now) for c in self._daybook.columns
+        )
+        if (self.row_of(now) if shown else None) != self._now_row:
             self.reload()
 
     def _cursor_to(self, row: int, column: int) -> None:
@@ -274,8 +310,7 @@ class BookScreen(Screen[None]):
 
     def _slot_start(self) -> dt.datetime | None:
         table = self.query_one("#book", DataTable)
-        row = table.cursor_coordinate.row
-        return self._times[row] if 0 <= row < len(self._times) else None
+        return self.instant(table.cursor_coordinate.row, table.cursor_coordinate.column)
 
     def _column(self) -> tuple[int | None, str] | None:
         """The cursor's column: (provider or room id, name)."""
@@ -284,6 +319,8 @@ class BookScreen(Screen[None]):
         if self._daybook is None or not 0 <= index < len(self._daybook.columns):
             return None
         column = self._daybook.columns[index]
+        if self.week_of is not None:
+            return self.week_of, self._week_name
         return column.id, column.name
 
     def _here(self) -> list[Entry]:
@@ -518,8 +555,34 @@ class BookScreen(Screen[None]):
         self._go(self.book.today())
 
     def action_day(self, step: int) -> None:
+        """The next or previous day; in a week, the next or previous week."""
         assert self.day is not None
-        self._go(self.day + dt.timedelta(days=step))
+        self._go(self.day + dt.timedelta(days=step * (7 if self.week_of is not None else 1)))
+
+    def action_week(self) -> None:
+        """The cursor's provider's week, a column a day; again: back to the day."""
+        table = self.query_one("#book", DataTable)
+        if self.week_of is not None:
+            provider, self.week_of = self.week_of, None
+            self.reload()
+            assert self._daybook is not None
+            index = next(
+                (i + 1 for i, c in enumerate(self._daybook.columns) if c.id == provider), 1
+            )
+            self._cursor_to(table.cursor_coordinate.row, index)
+            return
+        chosen = self._column()
+        if chosen is None or chosen[0] is None or self.by_room:
+            self.notify("A week is a provider's: from a provider's column.", severity="warning")
+            return
+        start = self._slot_start()
+        if start is not None:
+            self.day = self.om.practice.local(start).date()
+        self.week_of, self._week_name = chosen
+        row = table.cursor_coordinate.row
+        self.reload()
+        assert self.day is not None
+        self._cursor_to(row, self.day.weekday() + 1)
 
     def _go(self, day: dt.date, row: int | None = None, column: int | None = None) -> None:
         self.day = day
@@ -573,19 +636,17 @@ class BookScreen(Screen[None]):
         )
 
     def _show_free(self, provider: int, start: dt.datetime) -> None:
+        """Put the cursor on a slot: in this provider's week if it is shown, else the day."""
         self.day = self.om.practice.local(start).date()
+        if self.week_of is not None and self.week_of != provider:
+            self.week_of = None
         self.reload()
         assert self._daybook is not None
-        column = next((i + 1 for i, c in enumerate(self._daybook.columns) if c.id == provider), 1)
-        row = next(
-            (
-                r
-                for r, t in enumerate(self._times)
-                if t <= start < t + dt.timedelta(minutes=self._daybook.slot)
-            ),
-            0,
-        )
-        self._cursor_to(row, column)
+        if self.week_of is not None:
+            found = (i + 1 for i, c in enumerate(self._daybook.columns) if c.day == self.day)
+        else:
+            found = (i + 1 for i, c in enumerate(self._daybook.columns) if c.id == provider)
+        self._cursor_to(self.row_of(start) or 0, next(found, 1))
         self._show_detail()
 
     def palette_commands(self) -> list[SystemCommand]:
@@ -607,6 +668,9 @@ class BookScreen(Screen[None]):
             SystemCommand("Missed", "Mark missed, or take it back (x)", self.action_missed),
             SystemCommand("Confirmation status", "The next state (s)", self.action_status),
             SystemCommand("Go to day", "fri, 12/15, +2w (g)", self.action_go_to),
+            SystemCommand(
+                "Week view", "This provider's week, a column a day (w)", self.action_week
+            ),
             SystemCommand("Repeat appointment", "Weekly, every N weeks (r)", self.action_repeat),
             SystemCommand(
                 "Change series from here", "A new time, or stop (R)", self.action_change_following
@@ -622,3 +686,15 @@ def _short(name: str) -> str:
     """ "Dr. Sarah Chen" → "Chen": a column's label that fits."""
     words = [w for w in name.split() if not w.endswith(".")]
     return words[-1] if words else name
+
+
+def _minute(local: dt.datetime) -> int:
+    return local.hour * 60 + local.minute
+
+
+def _end_minute(practice: PracticeSettings, span: tuple[dt.datetime, dt.datetime] | Entry) -> int:
+    """The local minute a span or an appointment ends at; past midnight: the day's end."""
+    start, end = (span.start, span.end) if isinstance(span, Entry) else span
+    if practice.local(end).date() != practice.local(start).date():
+        return 24 * 60
+    return _minute(practice.local(end))
