@@ -234,3 +234,16 @@ async def test_a_providers_week_and_booking_in_it(office: Practice) -> None:
 
 def board_of(pilot: Pilot[Any]) -> DataTable[Any]:
     return pilot.app.screen.query_one("#book", DataTable)
+
+
+async def test_a_booking_shows_on_the_board_of_another_terminal(office: Practice) -> None:
+    async with office.app().run_test(size=SIZE) as other:
+        async with office.app().run_test(size=SIZE) as pilot:
+            await open_book(pilot)
+            cursor_to(pilot, local(11, 30))
+            await pilot.press("b", *"walt", "enter", "2", "enter")
+            await settle(pilot)
+        [booked] = appointments_of(office.patients["walter"])
+        other.app.check_for_changes()  # the change watcher's poll, as every 250 ms
+        await settle(other)
+        assert f"a{booked.id}" in [k.value for k in board(other).rows]

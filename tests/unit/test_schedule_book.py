@@ -259,3 +259,32 @@ def test_two_terminals_booking_one_slot_the_second_is_asked(
     with pytest.raises(NeedsConsent):
         other.book(practice.patients["gus"], local(14, 0), 15, practice.provider)
     assert Appointment.select().where(Appointment.start == utc_naive(local(14, 0))).count() == 1
+
+
+def test_two_terminals_booking_one_slot_at_once_one_is_asked(
+    database: Database, practice: Practice, clock: FrozenClock
+) -> None:
+    """Two threads (two connections, as two terminals) book the same slot at the same
+    moment: writes are serialised, so exactly one books it and the other is asked."""
+    import threading
+
+    results: dict[str, str] = {}
+    ready = threading.Barrier(2)
+
+    def terminal(who: str) -> None:
+        desk = Book(database, clock, settings.load(database), staff_id=practice.desk)
+        ready.wait()
+        try:
+            with database.connection_context():
+                desk.book(practice.patients[who], local(14, 0), 15, practice.provider)
+            results[who] = "booked"
+        except NeedsConsent as asked:
+            results[who] = asked.consent
+
+    threads = [threading.Thread(target=terminal, args=(who,)) for who in ("eve", "gus")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results.values()) == sorted(["booked", DOUBLE_BOOK])
+    assert Appointment.select().where(Appointment.start == utc_naive(local(14, 0))).count() == 1
