@@ -1,5 +1,7 @@
-"""The appointment book: a day, one column per provider (or per room), time down the
-side at the practice's slot size; booking, moving and the rest by keys."""
+"""The appointment book: a day, one column per provider (or per room), or a provider's
+week, a column a day; time down the side at the practice's slot size; booking, moving,
+cancelling, confirming and series by keys. One screen, whose length is its keys: the
+grid's look is in grid.py, the booking form in booking.py, the rules in the practice."""
 
 from __future__ import annotations
 
@@ -23,8 +25,8 @@ from om_tui.practice.schedule.access import DOUBLE_BOOK, NeedsConsent
 from om_tui.practice.schedule.book import Book, Booked
 from om_tui.practice.schedule.entries import DayBook, Entry
 from om_tui.practice.schedule.slots import next_free
-from om_tui.practice.settings import PracticeSettings
 from om_tui.screens.picker import Choice, PickerScreen
+from om_tui.screens.schedule import grid
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
@@ -35,8 +37,6 @@ TIME_WIDTH = 6
 NARROWEST = 14
 NARROWEST_IN_WEEK = 9
 WIDEST = 26
-DEFAULT_DAY = (dt.time(8, 0), dt.time(18, 0))
-"""The rows shown when nobody's hours are set and nothing is booked."""
 CONSENT_WORDS = {DOUBLE_BOOK: "Double-book"}
 
 
@@ -125,25 +125,6 @@ class BookScreen(Screen[None]):
 
     # -- drawing -------------------------------------------------------------
 
-    def _rows(self, daybook: DayBook) -> list[dt.time]:
-        """Each row's local time: from the earliest hours or booking to the latest, on the
-        slot grid from midnight (the usual working day when no hours are set)."""
-        practice = self.om.practice
-        slot = daybook.slot
-        minutes: list[int] = []
-        for column in daybook.columns:
-            whole = practice.day_bounds(column.day)
-            for span in column.spans:
-                if span != whole:  # hours not set come as the whole day: not a day's shape
-                    minutes += [_minute(practice.local(span[0])), _end_minute(practice, span)]
-        if not minutes:
-            minutes = [t.hour * 60 + t.minute for t in DEFAULT_DAY]
-        for entry in daybook.entries:
-            minutes += [_minute(practice.local(entry.start)), _end_minute(practice, entry)]
-        first = min(minutes) // slot * slot
-        last = min(max(minutes), 24 * 60)
-        return [dt.time(m // 60, m % 60) for m in range(first, last, slot)]
-
     def instant(self, row: int, column: int) -> dt.datetime | None:
         """Where a cell's slot starts (UTC): its row's time on its column's day."""
         daybook = self._daybook
@@ -176,9 +157,9 @@ class BookScreen(Screen[None]):
         width = max(narrowest, min(WIDEST, room // max(1, len(columns)) - 2))
         table.add_column("Time", key="time", width=TIME_WIDTH - 1)
         for number, column in enumerate(columns):
-            label = column.name if daybook.week else _short(column.name)
+            label = column.name if daybook.week else grid.short(column.name)
             table.add_column(label, key=f"c{number}", width=width)
-        self._times = self._rows(daybook)
+        self._times = grid.rows(daybook, self.om.practice)
         slot = dt.timedelta(minutes=daybook.slot)
         now = self.om.clock.now()
         self._cells = {}
@@ -196,41 +177,9 @@ class BookScreen(Screen[None]):
                     time_label.stylize("reverse bold")
                 here = [e for e in listed[c] if e.start < end and start < e.end]
                 self._cells[(r, c + 1)] = here
-                cells.append(self._cell(column.id, column.spans, here, start, end, width))
+                cells.append(grid.cell(daybook, column, here, start, end, width))
             table.add_row(*cells, key=str(r))
         self._show_title()
-
-    def _cell(
-        self,
-        column: int | None,
-        spans: list[tuple[dt.datetime, dt.datetime]],
-        here: list[Entry],
-        start: dt.datetime,
-        end: dt.datetime,
-        width: int,
-    ) -> Text | str:
-        if not here:
-            daybook = self._daybook
-            assert daybook is not None
-            for whose, b_start, b_end, reason in daybook.blockouts:
-                if (whose is None or whose == column) and b_start < end and start < b_end:
-                    return Text(f"░ {reason}"[:width] if b_start >= start else "░", style="dim")
-            if not self.by_room and not any(a <= start and end <= b for a, b in spans):
-                return Text("·", style="dim")
-            return ""
-        first = here[0]
-        if first.start < start:  # the appointment goes on in this slot
-            text = Text("│ " + first.short_name if len(here) > 1 else "│", style="dim")
-            return text
-        mark = "✗" if first.missed else first.mark or " "
-        text = Text()
-        if len(here) > 1 or first.double_booked:
-            text.append("‼", style="bold")
-        text.append(f"{mark}{first.letter or ' '} ")
-        names = "/".join(e.short_name for e in here if e.start >= start) or first.short_name
-        text.append(names, style="dim" if first.missed else "bold")
-        text.truncate(width)
-        return text
 
     def _show_title(self) -> None:
         assert self.day is not None
@@ -680,21 +629,3 @@ class BookScreen(Screen[None]):
                 "Rooms / providers", "Columns by room or by provider (v)", self.action_columns
             ),
         ]
-
-
-def _short(name: str) -> str:
-    """ "Dr. Sarah Chen" → "Chen": a column's label that fits."""
-    words = [w for w in name.split() if not w.endswith(".")]
-    return words[-1] if words else name
-
-
-def _minute(local: dt.datetime) -> int:
-    return local.hour * 60 + local.minute
-
-
-def _end_minute(practice: PracticeSettings, span: tuple[dt.datetime, dt.datetime] | Entry) -> int:
-    """The local minute a span or an appointment ends at; past midnight: the day's end."""
-    start, end = (span.start, span.end) if isinstance(span, Entry) else span
-    if practice.local(end).date() != practice.local(start).date():
-        return 24 * 60
-    return _minute(practice.local(end))
