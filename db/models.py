@@ -204,10 +204,10 @@ class Appointment(BaseModel):
     type = ForeignKeyField(AppointmentType, null=True)
     status = ForeignKeyField(ConfirmationStatus, null=True)
     room = ForeignKeyField(Room, null=True)
-    cancelled_at = DateTimeField(null=True)  # UTC: cancelled (it leaves the book and board)
+    cancelled_at = DateTimeField(null=True, index=True)  # UTC: cancelled (leaves book and board)
     cancelled_by = ForeignKeyField(Staff, null=True)
     cancel_reason = ForeignKeyField(CancelReason, null=True)
-    missed_at = DateTimeField(null=True)  # marked missed: a no-show
+    missed_at = DateTimeField(null=True, index=True)  # marked missed: a no-show
     missed_by = ForeignKeyField(Staff, null=True)
     double_booked = BooleanField(default=False)  # booked on a taken slot, with consent
     series = ForeignKeyField(AppointmentSeries, null=True, on_delete="SET NULL")

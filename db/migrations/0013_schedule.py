@@ -210,5 +210,7 @@ def up(migrator, db):
         migrator.add_index("appointment", ("source", "external_id"), True),
         migrator.add_index("appointment", ("series_id", "replaces"), True),
         migrator.add_index("appointment", ("provider_id", "start"), False),
+        migrator.add_index("appointment", ("cancelled_at",), False),  # the stats count them
+        migrator.add_index("appointment", ("missed_at",), False),
         migrator.add_index("working_hours", ("staff_id", "weekday"), False),
     )

@@ -439,11 +439,25 @@ def flow_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float | None
         spans = [(at - arrived[v]).total_seconds() / 60 for v, at in ends.items() if v in arrived]
         return round(fmean(spans), 1) if spans else None
 
+    # The book's own: cancelled there, or marked missed there, and never on the board.
+    never_came = (
+        Appointment.select()
+        .join(Visit, JOIN.LEFT_OUTER, on=(Visit.appointment == Appointment.id))
+        .where(Visit.id.is_null())
+    )
+    cancelled = never_came.where(
+        Appointment.cancelled_at >= utc_naive(start), Appointment.cancelled_at < utc_naive(end)
+    ).count()
+    missed = never_came.where(
+        Appointment.missed_at >= utc_naive(start),
+        Appointment.missed_at < utc_naive(end),
+        Appointment.cancelled_at.is_null(),
+    ).count()
     return {
         "visits": float(len(seen)),
         "new_patients": float(len(new_seen)),
-        "no_shows": float(counted[Stage.NO_SHOW]),
-        "cancellations": float(counted[Stage.CANCELLED]),
+        "no_shows": float(counted[Stage.NO_SHOW] + missed),
+        "cancellations": float(counted[Stage.CANCELLED] + cancelled),
         "average_wait": average_minutes(roomed),
         "average_visit_length": average_minutes(done),
     }

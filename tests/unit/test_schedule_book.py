@@ -42,7 +42,8 @@ def test_a_booking_is_in_the_day_with_its_type_and_first_state(
     assert entry.start == local(14, 0)
     assert made.description == "Eve Evans: booked Wed 18 Nov 14:00"
     day = book.day(DAY)
-    assert made.appointment_id in [e.id for e in day.in_column(practice.provider)]
+    column = next(c for c in day.columns if c.id == practice.provider)
+    assert made.appointment_id in [e.id for e in day.in_column(column)]
 
 
 @pytest.mark.parametrize("minutes", [0, -15, 24 * 60])
@@ -288,3 +289,17 @@ def test_two_terminals_booking_one_slot_at_once_one_is_asked(
         thread.join()
     assert sorted(results.values()) == sorted(["booked", DOUBLE_BOOK])
     assert Appointment.select().where(Appointment.start == utc_naive(local(14, 0))).count() == 1
+
+
+def test_cancelled_and_missed_in_the_book_count_in_the_stats(
+    database: Database, book: Book, practice: Practice
+) -> None:
+    start, end = settings.load(database).day_bounds(DAY)
+    before = flow_figures(start, end)
+    fay = book.entry(practice.appointments["fay"])
+    book.cancel(fay.id, fay.version, types.cancel_reasons()[0][0])
+    ann = book.entry(practice.appointments["ann"])
+    book.mark_missed(ann.id, ann.version)
+    after = flow_figures(start, end)
+    assert after["cancellations"] == (before["cancellations"] or 0) + 1
+    assert after["no_shows"] == (before["no_shows"] or 0) + 1
