@@ -297,6 +297,8 @@ def test_what_each_role_may_open() -> None:
         "line",
         "my_hat",
         "orders",
+        "patients",
+        "rooms",
         "schedule",
     ]
     assert opens[Role.STAFF] == ["line", "my_hat", "orders", "schedule"]

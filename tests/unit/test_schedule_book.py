@@ -303,3 +303,16 @@ def test_cancelled_and_missed_in_the_book_count_in_the_stats(
     after = flow_figures(start, end)
     assert after["cancellations"] == (before["cancellations"] or 0) + 1
     assert after["no_shows"] == (before["no_shows"] or 0) + 1
+
+
+def test_a_patient_merged_away_meanwhile_is_not_booked(
+    database: Database, book: Book, practice: Practice
+) -> None:
+    """Another terminal merged the record while this one was booking it: refused, said why."""
+    from db.models import Patient
+
+    Patient.update(merged_into=practice.patients["gus"], active=False).where(
+        Patient.id == practice.patients["eve"]
+    ).execute()
+    with pytest.raises(ScheduleError, match="merged into Gus Grant"):
+        book.book(practice.patients["eve"], local(14, 0), 15, practice.provider)

@@ -37,7 +37,7 @@ from db.models import (
     utc_naive,
 )
 from om_tui.practice.clock import Clock
-from om_tui.practice.patients import NewPatient, add_patient
+from om_tui.practice.patients import NewPatient, add_patient, not_offered_why
 from om_tui.practice.schedule import types
 from om_tui.practice.schedule.access import (
     BOOK,
@@ -96,7 +96,8 @@ class Book:
         return everyone
 
     def rooms(self) -> list[tuple[int, str]]:
-        return [(r.id, r.name) for r in Room.select().order_by(Room.position, Room.name)]
+        query = Room.select().where(Room.retired == False)  # noqa: E712
+        return [(r.id, r.name) for r in query.order_by(Room.position, Room.name)]
 
     def appointments(
         self, start: dt.datetime, end: dt.datetime, *, cancelled: bool = False
@@ -245,6 +246,9 @@ class Book:
             patient = Patient.get_or_none(Patient.id == patient_id)
             if patient is None:
                 raise ScheduleError("That patient is no longer on file (merged or removed).")
+            refused = not_offered_why(patient)  # merged away or inactive, on another terminal
+            if refused is not None:
+                raise ScheduleError(refused)
             double = self.check_slot(patient_id, provider_id, start, minutes, consent)
             appointment = Appointment.create(
                 patient=patient_id,
