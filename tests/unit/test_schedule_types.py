@@ -12,6 +12,7 @@ from peewee import Database
 from db import open_database, store
 from db.models import Appointment
 from db.store import MIGRATIONS
+from om_tui.practice import trail_check
 from om_tui.practice.schedule import types
 from om_tui.practice.schedule.access import ScheduleError
 
@@ -50,6 +51,8 @@ def test_existing_appointments_keep_their_kind_as_a_type_and_are_unconfirmed(
             ("Regular", False, "Unconfirmed"),
             ("Re-exam", False, "Unconfirmed"),
         ]
+        # The practice's starting types, states and reasons are on the trail, as rows are.
+        assert trail_check.check(database, deep=True).ok
     finally:
         database.close()
 
