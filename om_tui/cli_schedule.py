@@ -17,7 +17,8 @@ _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     schedule = commands.add_parser(
-        "schedule", help="the appointment book's types, hours, blockouts and slot size"
+        "schedule",
+        help="the appointment book's types, states, reasons, hours, blockouts and slot size",
     )
     parts = schedule.add_subparsers(dest="schedule_command", metavar="PART", required=True)
 
@@ -34,6 +35,16 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     change.add_argument("--letter")
     change.add_argument("--new-patient", choices=("yes", "no"))
     change.add_argument("--retire", action="store_true", help="no longer offered when booking")
+
+    states = parts.add_parser("states", help="list the confirmation states, or add one")
+    state_actions = states.add_subparsers(dest="states_command", metavar="ACTION")
+    add_state = state_actions.add_parser("add", help='e.g. add "Texted" t')
+    add_state.add_argument("name")
+    add_state.add_argument("mark", help="one character the book shows")
+    reasons = parts.add_parser("reasons", help="list the reasons for cancelling, or add one")
+    reason_actions = reasons.add_subparsers(dest="reasons_command", metavar="ACTION")
+    add_reason = reason_actions.add_parser("add", help='e.g. add "Car trouble"')
+    add_reason.add_argument("text")
 
     hours = parts.add_parser("hours", help="list working and open hours, or set them")
     hour_actions = hours.add_subparsers(dest="hours_command", metavar="ACTION")
@@ -76,6 +87,16 @@ def run(database: Database, args: argparse.Namespace) -> int:
             for t in types.appointment_types():
                 new = "  counts as a new patient" if t.new_patient else ""
                 print(f"{t.letter}  {t.name:24} {t.minutes:4} min{new}")
+        elif args.schedule_command == "states":
+            if args.states_command == "add":
+                types.add_status(database, None, args.name, args.mark)
+            for state in types.statuses():
+                print(f"{state.mark}  {state.name}")
+        elif args.schedule_command == "reasons":
+            if args.reasons_command == "add":
+                types.add_reason(database, None, args.text)
+            for _, text in types.cancel_reasons():
+                print(text)
         elif args.schedule_command == "hours":
             if args.hours_command == "set":
                 whose = None if args.who == "practice" else hours.provider_named(args.who)

@@ -50,3 +50,15 @@ def test_bad_input_is_one_line_and_changes_nothing(
     assert main(["--db", str(tmp_path / "p.db"), "schedule", *args]) == 2
     error = capsys.readouterr().err
     assert said in error and len(error.strip().splitlines()) == 1
+
+
+def test_the_practices_own_states_and_reasons(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", str(tmp_path / "p.db"), "schedule"]
+    assert main([*db, "states", "add", "Texted", "t"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "t  Texted"
+    assert main([*db, "reasons", "add", "Car  trouble"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "Car trouble"
+    assert main([*db, "states", "add", "Texted", "x"]) == 2
+    assert "already" in capsys.readouterr().err

@@ -166,3 +166,35 @@ def cancel_reasons() -> list[tuple[int, str]]:
         .order_by(CancelReason.position, CancelReason.id)
     )
     return [(row.id, row.text) for row in query]
+
+
+def add_status(database: Database, staff_id: int | None, name: str, mark: str) -> StatusLine:
+    """A confirmation state, last in the list (the key steps through them in order)."""
+    require(staff_id, SETUP, "define confirmation states")
+    name, mark = " ".join(name.split()), mark.strip()
+    if not name or len(mark) != 1:
+        raise ScheduleError("A confirmation state needs a name and a one-character mark.")
+    with database.atomic():
+        position = (
+            ConfirmationStatus.select(fn.MAX(ConfirmationStatus.position)).scalar() or 0
+        ) + 1
+        try:
+            row = ConfirmationStatus.create(name=name, mark=mark, position=position)
+        except IntegrityError:
+            raise ScheduleError(f"There is a confirmation state {name!r} already.") from None
+    return StatusLine(row.id, row.name, row.mark)
+
+
+def add_reason(database: Database, staff_id: int | None, text: str) -> tuple[int, str]:
+    """A reason for cancelling, last in the list."""
+    require(staff_id, SETUP, "list reasons for cancelling")
+    text = " ".join(text.split())
+    if not text:
+        raise ScheduleError("A reason for cancelling needs some words.")
+    with database.atomic():
+        position = (CancelReason.select(fn.MAX(CancelReason.position)).scalar() or 0) + 1
+        try:
+            row = CancelReason.create(text=text, position=position)
+        except IntegrityError:
+            raise ScheduleError(f"{text!r} is a reason already.") from None
+    return row.id, row.text
