@@ -316,3 +316,22 @@ def test_a_patient_merged_away_meanwhile_is_not_booked(
     ).execute()
     with pytest.raises(ScheduleError, match="merged into Gus Grant"):
         book.book(practice.patients["eve"], local(14, 0), 15, practice.provider)
+
+
+def test_a_double_booking_ended_leaves_the_other_alone_again(
+    book: Book, practice: Practice
+) -> None:
+    first = book.book(practice.patients["eve"], local(14, 0), 30, practice.provider)
+    second = book.book(
+        practice.patients["gus"], local(14, 15), 30, practice.provider, consent={DOUBLE_BOOK}
+    )
+    seen = book.entry(second.appointment_id)
+    book.move(seen.id, seen.version, local(15, 0))
+    assert not book.entry(first.appointment_id).double_booked
+    assert not book.entry(second.appointment_id).double_booked
+    seen = book.entry(second.appointment_id)
+    book.move(seen.id, seen.version, local(14, 0), consent={DOUBLE_BOOK})
+    assert book.entry(first.appointment_id).double_booked
+    seen = book.entry(second.appointment_id)
+    book.cancel(seen.id, seen.version, types.cancel_reasons()[0][0])
+    assert not book.entry(first.appointment_id).double_booked

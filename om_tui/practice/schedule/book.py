@@ -310,6 +310,38 @@ class Book:
             if as_utc(other.start) + dt.timedelta(minutes=other.length_minutes) > start:
                 self._update(other, double_booked=True)
 
+    def _unmark_double(self, left: Appointment) -> None:
+        """`left` moved away or was cancelled: those it was double-booked with, alone in
+        their slot now, are no longer shown double-booked."""
+        if left.provider_id is None or not left.double_booked:
+            return
+        start = as_utc(left.start)
+        end = start + dt.timedelta(minutes=left.length_minutes)
+        booked = [
+            a
+            for a in Appointment.select().where(
+                Appointment.provider == left.provider_id,
+                Appointment.start > utc_naive(start - 2 * DAY),
+                Appointment.start < utc_naive(end + DAY),
+                Appointment.cancelled_at.is_null(),
+                Appointment.id != left.id,
+            )
+        ]
+        spans = {
+            a.id: (as_utc(a.start), as_utc(a.start) + dt.timedelta(minutes=a.length_minutes))
+            for a in booked
+        }
+        for other in booked:
+            a_start, a_end = spans[other.id]
+            if not other.double_booked or not (a_start < end and start < a_end):
+                continue
+            if not any(
+                b_start < a_end and a_start < b_end
+                for key, (b_start, b_end) in spans.items()
+                if key != other.id
+            ):
+                self._update(other, double_booked=False)
+
     def _as_seen(self, appointment_id: int, version: int) -> Appointment:
         """The appointment, provided it is still the one the person saw."""
         appointment: Appointment | None = (
@@ -374,6 +406,7 @@ class Book:
                 consent,
                 moving=appointment.id,
             )
+            self._unmark_double(appointment)
             self._update(
                 appointment,
                 start=utc_naive(new_start),
@@ -404,6 +437,7 @@ class Book:
             reason = CancelReason.get_or_none(CancelReason.id == reason_id)
             if reason is None:
                 raise ScheduleError("Choose one of the practice's reasons for cancelling.")
+            self._unmark_double(appointment)
             self._update(
                 appointment,
                 cancelled_at=utc_naive(self.clock.now()),
