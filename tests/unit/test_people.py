@@ -297,11 +297,12 @@ def test_what_each_role_may_open() -> None:
         "line",
         "my_hat",
         "orders",
+        "org",
         "patients",
         "rooms",
         "schedule",
     ]
-    assert opens[Role.STAFF] == ["line", "my_hat", "orders", "schedule"]
+    assert opens[Role.STAFF] == ["line", "my_hat", "orders", "org", "schedule"]
     assert opens[Role.OFFICE_MANAGER] == sorted(set(PERMISSIONS) - {"owner_settings"})
     assert all(may(Role.OWNER, p) for p in PERMISSIONS)
 
