@@ -104,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     _org_commands(commands)
     _hiring_commands(commands)
     _offboarding_commands(commands)
+    from om_tui import cli_schedule
+
+    cli_schedule.add_commands(commands)
     return parser
 
 
@@ -550,6 +553,10 @@ def _run(database: Database, target: str, args: argparse.Namespace) -> int:
         return _leave(database, args)
     if args.command == "ssh":
         return _ssh(database, target, args)
+    if args.command == "schedule":
+        from om_tui import cli_schedule
+
+        return cli_schedule.run(database, args)
     from om_tui.app import make_app
     from om_tui.practice.sessions import Pin
 

@@ -56,6 +56,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "check_in": _DESK,  # check-in, walk-ins, moving visits along
     "patients": _DESK,  # patient records: add, correct, inactive, merge
     "rooms": _DESK,  # the practice's rooms: add, rename, reorder, retire
+    "schedule": _EVERYONE,  # the appointment book, to read (a provider on staff: their column)
+    "book": _DESK,  # booking, moving, resizing, cancelling, confirming, marking missed
+    "schedule_setup": MANAGERS,  # appointment types, working hours, blockouts, the slot size
     "my_hat": _EVERYONE,  # one's own hat: checklist, attestations
     "orders": _EVERYONE,  # one's orders and program steps; managers give and accept them
     "line": _EVERYONE,  # the communication line: filing items; managers and the owner route them

@@ -18,6 +18,7 @@ NAME = SettingKey.PRACTICE_NAME
 TIMEZONE = SettingKey.TIMEZONE
 THRESHOLDS = SettingKey.THRESHOLDS
 LATE_AFTER = SettingKey.LATE_AFTER
+NO_SHOW_AFTER = SettingKey.NO_SHOW_AFTER
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class PracticeSettings:
     timezone: str = "UTC"
     thresholds: dict[Stage, Thresholds] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
     late_after_minutes: int = DEFAULT_LATE_AFTER
+    no_show_after_minutes: int = 0  # a booking unarrived this long is a no-show (0: never)
 
     @property
     def zone(self) -> dt.tzinfo:
@@ -92,6 +94,7 @@ def load(database: Database) -> PracticeSettings:
         timezone=stored.get(TIMEZONE, "UTC"),
         thresholds=_stored_thresholds(stored.get(THRESHOLDS)),
         late_after_minutes=stored_minutes(stored.get(LATE_AFTER), DEFAULT_LATE_AFTER),
+        no_show_after_minutes=stored_minutes(stored.get(NO_SHOW_AFTER), 0),
     )
 
 
@@ -166,6 +169,13 @@ def set_late_after(database: Database, minutes: int) -> None:
         raise SettingError("Late must be a positive number of minutes.")
     limits.checked_minutes(minutes, "Late", SettingError)
     put(database, LATE_AFTER, str(minutes))
+
+
+def set_no_show_after(database: Database, minutes: int) -> None:
+    """A booking not checked in `minutes` after its start shows as a no-show; 0: never."""
+    if minutes < 0 or minutes > 24 * 60:
+        raise SettingError("No-show after: minutes from 0 (never) to 1440.")
+    put(database, NO_SHOW_AFTER, str(minutes))
 
 
 def set_timezone(database: Database, name: str) -> None:

@@ -29,7 +29,7 @@ from peewee import JOIN, Database
 
 from db.models import (
     Appointment,
-    AppointmentKind,
+    AppointmentType,
     ConditionOverride,
     Post,
     Setting,
@@ -418,9 +418,12 @@ HIRING_FIGURES: dict[str, str] = {
 def flow_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float | None]:
     """Every computed figure for [start, end), counted from visit events (undone ones not)."""
     events = _rows(
-        VisitEvent.select(VisitEvent.visit, VisitEvent.stage, VisitEvent.at, Appointment.kind)
+        VisitEvent.select(
+            VisitEvent.visit, VisitEvent.stage, VisitEvent.at, AppointmentType.new_patient
+        )
         .join(Visit)
         .join(Appointment, JOIN.LEFT_OUTER)
+        .join(AppointmentType, JOIN.LEFT_OUTER)
         .where(
             VisitEvent.at >= utc_naive(start),
             VisitEvent.at < utc_naive(end),
@@ -433,10 +436,10 @@ def flow_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float | None
     counted = {Stage.NO_SHOW: 0, Stage.CANCELLED: 0}
     roomed: dict[int, dt.datetime] = {}
     done: dict[int, dt.datetime] = {}
-    for visit, stage, at, kind in events:
+    for visit, stage, at, new_patient in events:
         if stage == Stage.WITH_PROVIDER:
             seen.add(visit)
-            if kind == AppointmentKind.NEW_PATIENT:
+            if new_patient:  # the appointment's type counts as a new patient
                 new_seen.add(visit)
         elif stage in counted:
             counted[Stage(stage)] += 1
@@ -462,11 +465,25 @@ def flow_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float | None
         spans = [(at - arrived[v]).total_seconds() / 60 for v, at in ends.items() if v in arrived]
         return round(fmean(spans), 1) if spans else None
 
+    # The book's own: cancelled there, or marked missed there, and never on the board.
+    never_came = (
+        Appointment.select()
+        .join(Visit, JOIN.LEFT_OUTER, on=(Visit.appointment == Appointment.id))
+        .where(Visit.id.is_null())
+    )
+    cancelled = never_came.where(
+        Appointment.cancelled_at >= utc_naive(start), Appointment.cancelled_at < utc_naive(end)
+    ).count()
+    missed = never_came.where(
+        Appointment.missed_at >= utc_naive(start),
+        Appointment.missed_at < utc_naive(end),
+        Appointment.cancelled_at.is_null(),
+    ).count()
     return {
         "visits": float(len(seen)),
         "new_patients": float(len(new_seen)),
-        "no_shows": float(counted[Stage.NO_SHOW]),
-        "cancellations": float(counted[Stage.CANCELLED]),
+        "no_shows": float(counted[Stage.NO_SHOW] + missed),
+        "cancellations": float(counted[Stage.CANCELLED] + cancelled),
         "average_wait": average_minutes(roomed),
         "average_visit_length": average_minutes(done),
     }

@@ -56,10 +56,21 @@ class WalkInScreen(Dialog[WalkInResult | None]):
         Binding("ctrl+n", "add_anyway", "Add as new patient", id="walk_in.add_anyway"),
     ]
 
-    def __init__(self, name: str = "", phone: str = "") -> None:
+    def __init__(
+        self,
+        name: str = "",
+        phone: str = "",
+        *,
+        title: str = "Walk-in patient",
+        verb: str = "check in",
+    ) -> None:
         super().__init__()
         self._name = name
         self._phone = phone
+        self._title = title
+        self._verb = verb
+        """What Enter does with the patient: "check in" (the board), "book" (the book)."""
+        self._verbs = "checks in" if verb == "check in" else f"{verb}s"
         self._offered: PatientEntry | None = None
         self._new: NewPatient | None = None
         self._namesakes_shown = False
@@ -70,7 +81,7 @@ class WalkInScreen(Dialog[WalkInResult | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Walk-in patient", classes="dialog-title")
+            yield Label(self._title, classes="dialog-title")
             yield Label("Full name")
             yield Input(
                 self._name,
@@ -94,7 +105,7 @@ class WalkInScreen(Dialog[WalkInResult | None]):
             yield Label("", id="phone-error", classes="field-error")
             yield Label("", id="offer", classes="offer")
             yield Label(
-                "Enter save and check in · Tab next field · Esc cancel", classes="dialog-hint"
+                f"Enter save and {self._verb} · Tab next field · Esc cancel", classes="dialog-hint"
             )
 
     def on_mount(self) -> None:
@@ -150,7 +161,7 @@ class WalkInScreen(Dialog[WalkInResult | None]):
         offer.update(
             f"Already on file: {same.full_name}, born {same.dob:%m/%d/%Y}, "
             f"chart #{same.chart_number}.\n"
-            "Enter checks in this patient · ctrl+n adds a new patient anyway"
+            f"Enter {self._verbs} this patient · ctrl+n adds a new patient anyway"
         )
         offer.display = True
 

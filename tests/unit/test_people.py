@@ -292,6 +292,7 @@ def test_what_each_role_may_open() -> None:
     }
     assert opens[Role.FRONT_DESK] == [
         "board",
+        "book",
         "check_in",
         "line",
         "my_hat",
@@ -299,8 +300,9 @@ def test_what_each_role_may_open() -> None:
         "org",
         "patients",
         "rooms",
+        "schedule",
     ]
-    assert opens[Role.STAFF] == ["line", "my_hat", "orders", "org"]
+    assert opens[Role.STAFF] == ["line", "my_hat", "orders", "org", "schedule"]
     assert opens[Role.OFFICE_MANAGER] == sorted(set(PERMISSIONS) - {"owner_settings"})
     assert all(may(Role.OWNER, p) for p in PERMISSIONS)
 
