@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Label, OptionList
 
-from db.models import Stage, Visit, VisitEvent
+from db.models import Role, Stage, Staff, Visit, VisitEvent
 from om_tui.screens.board import FlowBoardScreen
 from om_tui.screens.picker import PickerScreen
 
@@ -339,3 +339,23 @@ async def test_finishing_a_visit_leaves_the_cursor_on_the_row_that_takes_its_pla
         tom_at = table.get_row_index(office.row_key("tom"))
         assert tom_at == table.row_count - 1  # finished: at the bottom
         assert table.cursor_row == min(place, table.row_count - 1) != tom_at
+
+
+async def test_an_enter_typed_as_the_board_first_shows_moves_nobody_on(
+    office: Practice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The owner starts on the overview; "1" and an Enter meant for what was there: the
+    board's first showing takes the same care as its return from a dialog."""
+    monkeypatch.setattr(FlowBoardScreen, "stray_enter_seconds", 60.0)  # any Enter is "at once"
+    owner = Staff.create(name="Dr. Olive Owner", initials="OO", role=Role.OWNER)
+    app = office.app(staff_id=owner.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.current_mode == "overview"
+        await pilot.press("1")
+        await settle(pilot)
+        select(pilot, office.row_key("tom"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FlowBoardScreen)  # no room picker asked
+        assert live_stages(tom(office).id) == [Stage.ARRIVED]
