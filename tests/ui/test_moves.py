@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Label, OptionList
 
-from db.models import Role, Stage, Staff, Visit, VisitEvent
+from db.models import Role, Staff, Stage, Visit, VisitEvent
 from om_tui.screens.board import FlowBoardScreen
 from om_tui.screens.picker import PickerScreen
 
