@@ -54,6 +54,8 @@ COLUMNS = (
     ("in_office", "In office", "Total"),
 )
 COMPACT_BELOW = 108  # columns of the terminal under which the board drops long labels
+TIME_WIDTH = 7  # the time columns keep room for "1:02:03" as they tick past the hour
+NAME_AT_LEAST = 10  # a patient's name is cut to what fits, but never below this
 MARKERS = {Severity.NORMAL: "   ", Severity.WARNING: "!  ", Severity.ALERT: "!! "}
 
 
@@ -120,11 +122,12 @@ class FlowBoardScreen(Screen[None]):
 
     def on_resize(self) -> None:
         compact = self.app.size.width < COMPACT_BELOW
+        selected = self._selected_key()
         if compact != self._compact:
             self._compact = compact
-            selected = self._selected_key()
             self._set_columns()
-            self._fill_table(selected)
+        if self._board is not None:
+            self._fill_table(selected)  # the names get what the new width leaves them
 
     @on(DataChanged)
     def reload(self) -> None:
@@ -164,10 +167,11 @@ class FlowBoardScreen(Screen[None]):
         self._levels = {row.key: severity(row, now, self.om.practice) for row in ordered}
         table.clear()
         self._shown.clear()
-        for row in ordered:
-            cells = self._cells(row, now)
-            self._shown.update(((row.key, column), value) for column, value in cells.items())
-            table.add_row(*cells.values(), key=row.key)
+        every = {row.key: self._cells(row, now) for row in ordered}
+        self._fit_names(table, every)
+        for key, cells in every.items():
+            self._shown.update(((key, column), value) for column, value in cells.items())
+            table.add_row(*cells.values(), key=key)
         if selected in self._rows:
             table.move_cursor(row=table.get_row_index(selected), animate=False)
         self._show_header(now)
@@ -197,6 +201,30 @@ class FlowBoardScreen(Screen[None]):
             "room": row.room or "",
             **self._live_cells(row, now),
         }
+
+    def _fit_names(self, table: DataTable[Any], every: dict[str, dict[str, Text | str]]) -> None:
+        """Cut long names to what the width leaves them, so that the stage and the times are
+        never pushed off. The columns are sized here, from what they show now: a long name
+        gone takes its width with it."""
+        widths: dict[str, int] = {}
+        for key, column in table.columns.items():
+            cells = (Text.assemble(row[str(key.value)]).cell_len for row in every.values())
+            widths[str(key.value)] = max(column.label.cell_len, *cells)
+        for column in ("in_stage", "in_office"):
+            widths[column] = max(widths[column], TIME_WIDTH)
+        padding = 2 * table.cell_padding
+        room = table.size.width or self.app.size.width
+        room -= table.styles.scrollbar_size_vertical + padding * len(widths)
+        room -= sum(width for column, width in widths.items() if column != "patient")
+        room = max(room, NAME_AT_LEAST)
+        for cells in every.values():
+            name = Text(str(cells["patient"]))
+            name.truncate(room, overflow="ellipsis")
+            cells["patient"] = name.plain
+        widths["patient"] = min(widths["patient"], room)
+        for key, column in table.columns.items():
+            column.auto_width = False
+            column.width = widths[str(key.value)]
 
     def _live_cells(self, row: BoardRow, now: dt.datetime) -> dict[str, Text | str]:
         """The cells that change with time: stage (lateness), in stage, in office."""
@@ -234,9 +262,8 @@ class FlowBoardScreen(Screen[None]):
             top = Text.assemble(f"{local:%H:%M %a %d %b}  ", (practice.name, "bold"))
         else:
             top = Text.assemble((practice.name, "bold"), f"  {local:%a %d %b %Y  %H:%M}")
-        if self.privacy:
-            top.append("  ")
-            top.append(" PRIVACY ", style="reverse")
+        if self.privacy:  # first on the line: a narrow line crops the name, not this
+            top = Text.assemble((" PRIVACY ", "reverse"), " ", top)
         self._update_static("#topbar", top)
         if self._board is None:
             return
