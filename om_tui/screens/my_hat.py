@@ -273,7 +273,8 @@ class MyHatScreen(Screen[None]):
                 if sheet.done < sheet.total:
                     key = f"training-{sheet.post_id}"
                     self._lines[key] = sheet
-                    options.append(Option(self._training_line(sheet), id=key, disabled=True))
+                    # Selectable, though nothing is ticked here: the cursor reaches the end.
+                    options.append(Option(self._training_line(sheet), id=key))
             if finished:
                 sheets = "checksheet" if len(finished) == 1 else "checksheets"
                 done = Text(f"✓ {', '.join(finished)} {sheets}: every step signed off")
@@ -281,7 +282,6 @@ class MyHatScreen(Screen[None]):
                     Option(
                         _grid(Text(" "), Text(), done, Text()),
                         id="training-done",
-                        disabled=True,
                     )
                 )
         if not options:
@@ -415,6 +415,8 @@ class MyHatScreen(Screen[None]):
             detail.update(f"{line.title}, version {line.number}: a or Enter to read it and attest.")
         elif isinstance(line, Occurrence):
             detail.update(self._describe(line))
+        elif isinstance(line, ChecksheetProgress):
+            detail.update(f"{line.post} training: the office manager signs each step off.")
         else:
             detail.update("")
 
@@ -495,6 +497,9 @@ class MyHatScreen(Screen[None]):
         key, line, hat = self._selected_id(), self._selected(), self._hat
         if isinstance(line, PolicyDue):
             self._read(line)
+            return
+        if isinstance(line, ChecksheetProgress) or key == "training-done":
+            self.notify("Training steps are signed off by the office manager, not ticked.")
             return
         if not isinstance(line, Occurrence) or key is None or hat is None:
             self.app.bell()

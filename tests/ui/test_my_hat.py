@@ -17,7 +17,16 @@ from rich.console import Console, RenderableType
 from textual.pilot import Pilot
 from textual.widgets import Markdown, OptionList
 
-from db.models import Attestation, ChecklistItem, Policy, PolicyVersion, Staff, Tick, utc_naive
+from db.models import (
+    Attestation,
+    ChecklistItem,
+    Policy,
+    PolicyVersion,
+    Post,
+    Staff,
+    Tick,
+    utc_naive,
+)
 from om_tui.app import OmTuiApp
 from om_tui.practice import settings
 from om_tui.practice.changes import NeverChanges
@@ -27,7 +36,7 @@ from om_tui.screens.picker import PickerScreen
 from om_tui.screens.policy_view import PolicyViewScreen
 
 from .conftest import DAY, STATS_WEEK, ZONE, Practice
-from .helpers import notices, settle, static_text, warnings
+from .helpers import notices, screen_lines, settle, static_text, warnings
 
 YESTERDAY = DAY - dt.timedelta(days=1)
 
@@ -372,3 +381,14 @@ async def test_my_hats_keys_are_in_the_command_palette(stats_demo: Practice) -> 
         await open_hat(pilot)
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert {"Tick / take back", "Read and attest", "Whose hat"} <= titles
+
+
+async def test_the_training_section_is_reached_at_80x24(stats_demo: Practice) -> None:
+    async with app_for(stats_demo, "Tom Becker").run_test(size=(80, 24)) as pilot:
+        await open_hat(pilot)
+        await pilot.press("end")
+        assert cursor(pilot) == f"training-{Post.get(Post.title == 'Chiropractic Assistant').id}"
+        assert any("training: 2 of 4 steps" in line for line in screen_lines(pilot))
+        assert "the office manager signs each step off" in static_text(pilot, "#my-hat-detail")
+        await pilot.press("space")
+        assert "Training steps are signed off by the office manager, not ticked." in notices(pilot)
