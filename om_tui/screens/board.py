@@ -22,6 +22,7 @@ from om_tui.practice.flow import (
     FINISHED,
     IN_OFFICE,
     KIND_LABELS,
+    MOVED_ON,
     SIDE_EXITS,
     STAGE_LABELS,
     Board,
@@ -34,6 +35,9 @@ from om_tui.practice.flow import (
     severity,
 )
 from om_tui.screens.picker import Choice, PickerScreen
+
+SEEN = frozenset({Stage.WITH_PROVIDER, Stage.CHECKOUT})
+"""Stages after the provider saw the patient: no "left without being seen" from here."""
 from om_tui.widgets.row_table import RowTable
 from om_tui.widgets.screen_tabs import ScreenTabs
 
@@ -405,9 +409,28 @@ class FlowBoardScreen(Screen[None]):
 
     def action_step_back(self) -> None:
         row = self._selected()
-        if row is not None:
-            flow = self.om.flow
+        if row is None:
+            return
+        flow = self.om.flow
+        now = self.om.clock.now()
+        if row.finished_at is None or now - row.finished_at < MOVED_ON:
             self._apply(row, lambda: flow.step_back(row))
+            return
+        from om_tui.screens.hat_forms import Confirm
+
+        ended = self.om.practice.local(row.finished_at)
+        hours, minutes = divmod(int((now - row.finished_at).total_seconds() // 60), 60)
+        ago = f"{hours} h {minutes} min" if hours else f"{minutes} min"
+        question = (
+            f"{row.full_name}'s visit ended ({STAGE_LABELS[row.stage]}) at {ended:%H:%M}, "
+            f"{ago} ago. Step it back anyway?"
+        )
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._apply(row, lambda: flow.step_back(row))
+
+        self.app.push_screen(Confirm(self.discreet(question), yes="Step back"), confirmed)
 
     def action_room(self) -> None:
         row = self._selected()
@@ -487,6 +510,11 @@ class FlowBoardScreen(Screen[None]):
             return
         if row.stage == Stage.SCHEDULED:
             exits = [Stage.NO_SHOW, Stage.CANCELLED]
+        elif row.stage in SEEN:
+            self.notify(
+                f"{row.full_name} was seen: n moves the visit on to Done.", severity="warning"
+            )
+            return
         else:
             exits = [Stage.LEFT, Stage.CANCELLED]
         choices = [Choice(stage, STAGE_LABELS[stage]) for stage in exits if stage in SIDE_EXITS]

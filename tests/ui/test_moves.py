@@ -7,6 +7,7 @@ from textual.widgets import Label, OptionList
 
 from db.models import Role, Staff, Stage, Visit, VisitEvent
 from om_tui.screens.board import FlowBoardScreen
+from om_tui.screens.hat_forms import Confirm
 from om_tui.screens.picker import PickerScreen
 
 from .conftest import Practice
@@ -15,6 +16,7 @@ from .helpers import (
     cell,
     live_stages,
     marked,
+    move_elsewhere,
     notices,
     select,
     settle,
@@ -359,3 +361,53 @@ async def test_an_enter_typed_as_the_board_first_shows_moves_nobody_on(
         await settle(pilot)
         assert isinstance(app.screen, FlowBoardScreen)  # no room picker asked
         assert live_stages(tom(office).id) == [Stage.ARRIVED]
+
+
+async def finish_tom(office: Practice) -> None:
+    """Tom goes through the visit to Done, a minute a stage, on another terminal."""
+    for stage_now in (Stage.ROOMED, Stage.WITH_PROVIDER, Stage.CHECKOUT, Stage.DONE):
+        office.clock.advance(minutes=1)
+        move_elsewhere(office, office.row_key("tom"), stage_now)
+
+
+async def test_stepping_back_a_visit_finished_long_ago_asks_first(office: Practice) -> None:
+    """Done two hours ago: b asks; once stepped back, the hours it spent done are no wait
+    (no alert), and x no longer offers "Left unseen" to a patient who was seen."""
+    await finish_tom(office)
+    office.clock.advance(hours=2)
+    app = office.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        key = office.row_key("tom")
+        select(pilot, key)
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        assert "Tom Baker's visit ended (Done) at 10:04, 2 h 0 min ago" in str(
+            app.screen.query_one(".dialog-title", Label).render()
+        )
+        await pilot.press("escape")  # kept as it was
+        await settle(pilot)
+        assert tom(office).stage == Stage.DONE
+
+        select(pilot, key)
+        await pilot.press("b", "y")
+        await settle(pilot)
+        assert tom(office).stage == Stage.CHECKOUT
+        assert stage(pilot, key) == "Checkout"
+        assert not marked(pilot, key)  # 2:00 "at checkout" is no alert
+
+        select(pilot, key)
+        await pilot.press("x")
+        await settle(pilot)
+        assert not isinstance(app.screen, PickerScreen)
+        assert "Tom Baker was seen: n moves the visit on to Done." in warnings(pilot)
+
+
+async def test_a_visit_finished_a_moment_ago_steps_back_at_once(office: Practice) -> None:
+    await finish_tom(office)
+    app = office.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        select(pilot, office.row_key("tom"))
+        await pilot.press("b")
+        await settle(pilot)
+        assert tom(office).stage == Stage.CHECKOUT
