@@ -35,9 +35,6 @@ from om_tui.practice.flow import (
     severity,
 )
 from om_tui.screens.picker import Choice, PickerScreen
-
-SEEN = frozenset({Stage.WITH_PROVIDER, Stage.CHECKOUT})
-"""Stages after the provider saw the patient: no "left without being seen" from here."""
 from om_tui.widgets.row_table import RowTable
 from om_tui.widgets.screen_tabs import ScreenTabs
 
@@ -60,6 +57,8 @@ COLUMNS = (
 COMPACT_BELOW = 108  # columns of the terminal under which the board drops long labels
 TIME_WIDTH = 7  # the time columns keep room for "1:02:03" as they tick past the hour
 NAME_AT_LEAST = 10  # a patient's name is cut to what fits, but never below this
+SEEN = frozenset({Stage.WITH_PROVIDER, Stage.CHECKOUT})
+"""Stages after the provider saw the patient: no "left without being seen" from here."""
 MARKERS = {Severity.NORMAL: "   ", Severity.WARNING: "!  ", Severity.ALERT: "!! "}
 
 
@@ -212,14 +211,14 @@ class FlowBoardScreen(Screen[None]):
         gone takes its width with it."""
         widths: dict[str, int] = {}
         for key, column in table.columns.items():
-            cells = (Text.assemble(row[str(key.value)]).cell_len for row in every.values())
-            widths[str(key.value)] = max(column.label.cell_len, *cells)
-        for column in ("in_stage", "in_office"):
-            widths[column] = max(widths[column], TIME_WIDTH)
+            lengths = (Text.assemble(row[str(key.value)]).cell_len for row in every.values())
+            widths[str(key.value)] = max(column.label.cell_len, *lengths)
+        for timed in ("in_stage", "in_office"):
+            widths[timed] = max(widths[timed], TIME_WIDTH)
         padding = 2 * table.cell_padding
         room = table.size.width or self.app.size.width
         room -= table.styles.scrollbar_size_vertical + padding * len(widths)
-        room -= sum(width for column, width in widths.items() if column != "patient")
+        room -= sum(width for name, width in widths.items() if name != "patient")
         room = max(room, NAME_AT_LEAST)
         for cells in every.values():
             name = Text(str(cells["patient"]))
