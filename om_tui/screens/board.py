@@ -212,7 +212,7 @@ class FlowBoardScreen(Screen[None]):
         widths: dict[str, int] = {}
         for key, column in table.columns.items():
             lengths = (Text.assemble(row[str(key.value)]).cell_len for row in every.values())
-            widths[str(key.value)] = max(column.label.cell_len, *lengths)
+            widths[str(key.value)] = max([column.label.cell_len, *lengths])
         for timed in ("in_stage", "in_office"):
             widths[timed] = max(widths[timed], TIME_WIDTH)
         padding = 2 * table.cell_padding
