@@ -27,7 +27,7 @@ from textual.worker import get_current_worker
 from om_tui.messages import DataChanged
 from om_tui.practice import audit
 from om_tui.practice.audit import NOBODY, PAGE, Entry, Page
-from om_tui.screens.dialog import Dialog
+from om_tui.screens.dialog import Dialog, edited
 from om_tui.widgets.row_table import RowTable
 
 if TYPE_CHECKING:
@@ -110,8 +110,8 @@ class AuditScreen(Screen[None]):
             yield Select[int](
                 [], prompt="Anyone", allow_blank=True, id="audit-person", compact=True
             )
-            yield Input(placeholder="Patient or chart number", id="audit-patient", compact=True)
-            yield Input(placeholder="Day: today or YYYY-MM-DD", id="audit-day", compact=True)
+            yield edited("", placeholder="Patient or chart number", id="audit-patient")
+            yield edited("", placeholder="Day: today or YYYY-MM-DD", id="audit-day")
         yield RowTable[str](id="audit", zebra_stripes=True)
         yield Static(id="audit-detail")
         yield Footer(compact=True)

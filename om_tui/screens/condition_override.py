@@ -12,7 +12,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from om_tui.practice.stats import CONDITION_LABELS, CONDITION_ORDER, Condition, StatRow
-from om_tui.screens.dialog import Dialog
+from om_tui.screens.dialog import Dialog, edited
 
 
 class ConditionOverrideScreen(Dialog[tuple[Condition | None, str] | None]):
@@ -39,9 +39,7 @@ class ConditionOverrideScreen(Dialog[tuple[Condition | None, str] | None]):
                 id="conditions",
             )
             yield Label("Reason (kept with the override)")
-            yield Input(
-                self._row.override[1] if self._row.override else "", id="reason", compact=True
-            )
+            yield edited(self._row.override[1] if self._row.override else "", id="reason")
             yield Label("", id="override-error", classes="field-error")
             yield Label(
                 "Choose, Tab to the reason, Enter saves · Esc cancel", classes="dialog-hint"

@@ -34,6 +34,7 @@ from om_tui.practice.setup import (
     timezone_names,
 )
 from om_tui.practice.stats import WeekEnds
+from om_tui.screens.dialog import edited
 from om_tui.screens.hat_forms import ChoiceField
 from om_tui.screens.login import LoginScreen
 from om_tui.screens.staff_forms import (
@@ -82,34 +83,26 @@ class FirstRunScreen(Screen[None]):
             with Vertical(id="practice-page", classes="first-run-page"):
                 yield Label("Welcome. First, the practice.", classes="first-run-heading")
                 yield Label("Its name, as shown on every screen")
-                yield Input(
-                    start.practice,
-                    placeholder="Riverside Chiropractic",
-                    id="practice",
-                    compact=True,
-                )
+                yield edited(start.practice, placeholder="Riverside Chiropractic", id="practice")
                 yield problem_line("practice")
                 yield Label("Its time zone (Region/City; → takes what is suggested)")
-                yield Input(
+                yield edited(
                     start.timezone,
                     placeholder="America/Chicago",
                     suggester=SuggestFromList(timezone_names(), case_sensitive=False),
                     id="zone",
-                    compact=True,
                 )
                 yield problem_line("zone")
                 yield Label("The stats week ends on (←/→)")
                 yield ChoiceField(WEEKDAYS, str(start.week_ends.weekday), field="weekday")
                 yield Label("at (local time)")
-                yield Input(
-                    f"{start.week_ends.at:%H:%M}", placeholder="14:00", id="week-time", compact=True
-                )
+                yield edited(f"{start.week_ends.at:%H:%M}", placeholder="14:00", id="week-time")
                 yield problem_line("week-time")
                 yield Label("Enter next · Tab next field · ctrl+q quit", classes="first-run-hint")
             with Vertical(id="person-page", classes="first-run-page"):
                 yield Label("Now you: the first person to log in.", classes="first-run-heading")
                 yield Label("Your name")
-                yield Input(placeholder="Dr. Sarah Chen", id="name", compact=True)
+                yield edited("", placeholder="Dr. Sarah Chen", id="name")
                 yield problem_line("name")
                 yield Label("You are the (←/→)")
                 yield ChoiceField(FIRST_ROLES, Role.OWNER, field="role")
