@@ -17,6 +17,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widget import AwaitMount
+from textual.widgets import Footer
 
 from db.models import Role
 from om_tui.messages import DataChanged
@@ -575,9 +576,11 @@ class OmTuiApp(App[None]):
 
         shown = self.screen.query(KeysPanel)
         if shown:
-            shown.remove()
+            self.action_hide_keys()
         else:
             self.screen.mount(KeysPanel(self._key_offered))
+            # The list says all the footer does: the footer, cut by it, goes meanwhile.
+            self.screen.query(Footer).set(display=False)
 
     def open_from(self, mode: str, origin: str) -> AwaitMount:
         """Open a main screen from another's figure: Esc there comes back to `origin`."""
@@ -597,6 +600,7 @@ class OmTuiApp(App[None]):
         from om_tui.widgets.keys_panel import KeysPanel
 
         self.screen.query(KeysPanel).remove()
+        self.screen.query(Footer).set(display=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "hide_keys":  # only while the list is shown

@@ -96,6 +96,8 @@ class FlowBoardScreen(Screen[None]):
         self._resumed_at = 0.0
         self._was_shown = False
         self._styles: dict[Severity, Style] = {}
+        self._fitted_to = 0
+        """The table's width the names were cut for (F1's list narrows it)."""
 
     @property
     def om(self) -> OmTuiApp:
@@ -216,7 +218,7 @@ class FlowBoardScreen(Screen[None]):
         for timed in ("in_stage", "in_office"):
             widths[timed] = max(widths[timed], TIME_WIDTH)
         padding = 2 * table.cell_padding
-        room = table.size.width or self.app.size.width
+        room = self._fitted_to = table.size.width or self.app.size.width
         room -= table.styles.scrollbar_size_vertical + padding * len(widths)
         room -= sum(width for name, width in widths.items() if name != "patient")
         room = max(room, NAME_AT_LEAST)
@@ -304,7 +306,7 @@ class FlowBoardScreen(Screen[None]):
         now = self.om.clock.now()
         practice = self.om.practice
         table = self.query_one("#board", DataTable)
-        reorder = False
+        reorder = table.size.width not in (self._fitted_to, 0)  # the names get the new width
         for key, row in self._rows.items():
             if row.stage in FINISHED:
                 continue
