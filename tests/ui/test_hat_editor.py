@@ -365,3 +365,18 @@ async def test_deleting_a_hat_an_open_order_is_addressed_to_says_why_not(
         ]
         assert Post.get_or_none(Post.id == post_id) is not None
         assert editor(pilot)._detail is not None and editor(pilot)._detail.title == "Courier"
+
+
+async def test_a_hat_someone_holds_is_refused_before_any_question(stats_demo: Practice) -> None:
+    app = stats_demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_hats(pilot)
+        await choose_hat(pilot, "Receptionist")
+        await pilot.press("d")
+        await settle(pilot)
+        assert not isinstance(app.screen, Confirm)  # nothing asked that would be refused
+        assert warnings(pilot) == [
+            "Jenny Ortiz, Karen Miles hold the Receptionist hat: "
+            "take them off it (or give it to someone else) first."
+        ]
+        assert Post.get_or_none(Post.title == "Receptionist") is not None
