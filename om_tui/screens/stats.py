@@ -102,11 +102,31 @@ class StatsScreen(Screen[None]):
     def _set_columns(self) -> None:
         table = self.query_one("#stats", DataTable)
         table.clear(columns=True)
+        named = self._week_titles()
         for key, wide, compact in COLUMNS:
             if not self._compact:
-                table.add_column(wide, key=key)
+                table.add_column(named.get(key, wide), key=key)
             elif compact:
-                table.add_column(compact, key=key)
+                table.add_column(named.get(key, compact), key=key)
+
+    def _week_titles(self) -> dict[str, str]:
+        """The value columns named by their weeks when another week than this one is shown,
+        and the condition by the week it judges (while a week runs: the one before)."""
+        if self._week is None:
+            return {}
+        stats = self.om.stats
+
+        def ending(week: dt.date) -> str:
+            return f"{week.day} {week:%b}"
+
+        judged = ending(stats.judged_week(self._week))
+        titles = {"condition": f"Cond. {judged}" if self._compact else f"Condition ({judged})"}
+        if self._week != stats.this_week():
+            before = self._week - dt.timedelta(weeks=1)
+            short = "Wk" if self._compact else "Week to"
+            titles["this"] = f"{short} {ending(self._week)}"
+            titles["last"] = f"{short} {ending(before)}"
+        return titles
 
     def on_resize(self) -> None:
         compact = self.app.size.width < COMPACT_BELOW
@@ -118,8 +138,8 @@ class StatsScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#stats", DataTable)
         self._compact = self.app.size.width < COMPACT_BELOW
-        self._set_columns()
         self._week = self.om.stats.this_week()
+        self._set_columns()
         self.reload()
         self._count_flow()
         table.focus()
@@ -241,7 +261,7 @@ class StatsScreen(Screen[None]):
         row = self._selected()
         detail = self.query_one("#stats-detail", Static)
         if row is None:
-            detail.update("No stats yet for this post." if self._post else "No stats yet.")
+            detail.update(self._nothing_here())
             return
         parts = [f"{row.name}: {row.source}"]
         if self._compact and self._week is not None and self.om.stats.in_progress(self._week):
@@ -252,6 +272,10 @@ class StatsScreen(Screen[None]):
         parts.append("up is good" if row.up_is_good else "down is good")
         if row.notes[-1]:
             parts.append(f"this week: no value, {row.notes[-1]}")
+        elif self._compact and any(
+            r.this_week is None and r.notes[-1] not in ("", "÷ 0") for r in self._rows
+        ):
+            parts.append("—?: a formula whose inputs are missing")
         if row.override is not None:
             computed = row.computed_condition
             was = CONDITION_LABELS[computed] if computed else "—"
@@ -263,19 +287,33 @@ class StatsScreen(Screen[None]):
     def _chosen(self) -> None:
         self.action_graph()
 
+    def _nothing_here(self) -> str:
+        """What the screen says, and a key does, when there is no stat to act on."""
+        if self._post:
+            return f"No stats yet for {self._post[1]}: f shows another post's, or all posts'."
+        return (
+            "No stats yet. Add one: om-tui stats add SHORT_NAME 'Name' --post 'Post' "
+            "(om-tui stats add --help says the kinds)."
+        )
+
     def action_graph(self) -> None:
         from om_tui.screens.stat_graph import StatGraphScreen
 
         row = self._selected()
         if row is not None:
             self.app.push_screen(StatGraphScreen(row.stat_id, self._week))
+        else:
+            self.notify(self._nothing_here(), severity="warning")
 
     def action_enter_stats(self) -> None:
         from om_tui.screens.stat_entry import StatEntryScreen
 
         row = self._selected()
+        if row is None:
+            self.notify(self._nothing_here(), severity="warning")
+            return
         post = self._post
-        if post is None and row is not None and row.post:
+        if post is None and row.post:
             # The post of the stat under the cursor, if it has stats to type; else all.
             if any(r.post == row.post and r.source == StatSource.ENTERED for r in self._rows):
                 post = next(((i, t) for i, t in self.om.stats.posts() if t == row.post), None)
@@ -300,6 +338,7 @@ class StatsScreen(Screen[None]):
     def action_week(self, step: int) -> None:
         assert self._week is not None
         self._week += dt.timedelta(weeks=step)
+        self._set_columns()  # named by the weeks they show now
         self.reload()
 
     def action_override(self) -> None:
@@ -307,6 +346,7 @@ class StatsScreen(Screen[None]):
 
         row = self._selected()
         if row is None or self._week is None:
+            self.notify(self._nothing_here(), severity="warning")
             return
         stats = self.om.stats
         week = stats.judged_week(self._week)
