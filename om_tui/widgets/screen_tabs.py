@@ -9,8 +9,10 @@ from textual.events import Click
 from textual.geometry import Size
 from textual.widgets import Static
 
-ROOM_FOR_TITLE = 30
+ROOM_FOR_TITLE = 28
 """Columns the screen's own title keeps on the top line, left of the tabs."""
+SHORT_TITLES = {"My hat": "Hat", "Compliance": "Comp", "Orders": "Ord", "Overview": "Over"}
+"""A screen's name where the whole names do not fit (the others are short already)."""
 
 
 class ScreenTabs(Static):
@@ -36,12 +38,19 @@ class ScreenTabs(Static):
         return tuple(tabs()) if tabs is not None else tuple(getattr(self.app, "TABS", ()))
 
     def _labels(self) -> list[tuple[str, str, str]]:
-        """(mode, key, label): every title if they fit beside the screen's own title,
-        else only the open screen's (the keys stay; F1 and the palette name them all)."""
+        """(mode, key, label): every title if they fit beside the screen's own title; else
+        short ones; else only the open screen's (the keys stay; F1 and the palette name all)."""
         tabs = self._tabs()
-        full = sum(len(f" {key} {title} ") for _, key, title in tabs) + 2
-        if full <= self.app.size.width - ROOM_FOR_TITLE:
-            return [(mode, key, f" {key} {title} ") for mode, key, title in tabs]
+        room = self.app.size.width - ROOM_FOR_TITLE - 2  # its padding
+        whole = [(mode, key, f" {key} {title} ") for mode, key, title in tabs]
+        short = [
+            (mode, key, f" {key} {title} " if mode == self.current else f" {key} {short}")
+            for mode, key, title in tabs
+            for short in [SHORT_TITLES.get(title, title)]
+        ]
+        for labels in (whole, short):
+            if sum(len(label) for _, _, label in labels) <= room:
+                return labels
         return [
             (mode, key, f" {key} {title} " if mode == self.current else f" {key} ")
             for mode, key, title in tabs
