@@ -33,6 +33,7 @@ from om_tui.practice.setup import needs_setup
 from om_tui.resources import stylesheet
 from om_tui.screens.board import FlowBoardScreen
 from om_tui.screens.login import LoginRequest, LoginScreen
+from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
     from om_tui.practice.hats import Hats
@@ -146,6 +147,8 @@ FIRST_RUN = "first_run"
 """The mode of the first run's setup (om_tui/screens/first_run.py): before any login."""
 
 POLL_SECONDS = 0.25
+URGENT_TOAST_SECONDS = 8
+"""How long an urgent item's toast shows; then the top line's "8 Line !!1" keeps it."""
 PATIENT_LIST_DELAY = 0.5
 WRITE_ATTEMPTS = 3
 
@@ -217,6 +220,8 @@ class OmTuiApp(App[None]):
         """Each main screen not shown: the changes announced when it was left."""
         self._back_to: str | None = None
         """The main screen this one was opened from (a figure's Enter): Esc goes back."""
+        self.urgent_unread = 0
+        """Urgent items that reached the owner here, not yet seen on the Line screen."""
         super().__init__()
         self.database = database
         self.clock: Clock = clock or SystemClock()
@@ -305,12 +310,19 @@ class OmTuiApp(App[None]):
         from om_tui.practice.line import alert_text
 
         news = self._urgent.check()
-        if self.role != Role.OWNER or self.user_id is None:
+        if self.role != Role.OWNER or self.user_id is None or not news:
             return
         for item in news:
             self.notify(
-                alert_text(item), title="Urgent, on the line", severity="warning", timeout=30
+                alert_text(item),
+                title="Urgent, on the line",
+                severity="warning",
+                timeout=URGENT_TOAST_SECONDS,
             )
+        # The toast goes (it covered a panel); the mark on the top line stays till the Line.
+        if self.current_mode != "line":
+            self.urgent_unread += len(news)
+            self.screen.query(ScreenTabs).refresh(layout=True)
 
     # -- who is here, and what they may do ------------------------------------------
 
@@ -350,6 +362,8 @@ class OmTuiApp(App[None]):
             return AwaitMount(self.screen, [])
         self._left_at[self.current_mode] = self._changes
         self._back_to = None  # a screen chosen by its key: nothing to go back to
+        if mode == "line":
+            self.urgent_unread = 0  # seen there
         mounted = super().switch_mode(mode)
         if self._left_at.pop(mode, self._changes) != self._changes:
             # Changes announced while another main screen was shown went to that one.

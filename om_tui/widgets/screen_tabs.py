@@ -57,7 +57,9 @@ class ScreenTabs(Static):
         ]
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
-        return sum(len(label) for _, _, label in self._labels())
+        labels = self._labels()
+        marks = sum(len(self._urgent_mark(label)) for mode, _, label in labels if mode == "line")
+        return sum(len(label) for _, _, label in labels) + marks
 
     def render(self) -> Text:
         line = Text(no_wrap=True, overflow="crop")
@@ -67,7 +69,17 @@ class ScreenTabs(Static):
             else:
                 line.append(label[: len(key) + 1], style="bold")
                 line.append(label[len(key) + 1 :])
+            if mode == "line":
+                line.append(self._urgent_mark(label), style="bold reverse")
         return line
+
+    def _urgent_mark(self, label: str) -> str:
+        """ "!!2" beside the Line: urgent items that reached the owner here, not yet seen
+        there (the app counts them)."""
+        unread = int(getattr(self.app, "urgent_unread", 0))
+        if not unread:
+            return ""
+        return f"!!{unread}" if label.endswith(" ") else f" !!{unread}"
 
     def on_resize(self) -> None:
         self.refresh(layout=True)
@@ -75,6 +87,8 @@ class ScreenTabs(Static):
     def on_click(self, event: Click) -> None:
         offset = 1  # the left padding
         for mode, _, label in self._labels():
+            if mode == "line":
+                label += self._urgent_mark(label)
             if offset <= event.x < offset + len(label):
                 self.app.switch_mode(mode)
                 return

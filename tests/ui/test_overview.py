@@ -33,6 +33,7 @@ from om_tui.screens.orders import OrdersScreen
 from om_tui.screens.overview import OverviewScreen, Panel
 from om_tui.screens.programs import ProgramsScreen
 from om_tui.screens.stat_graph import StatGraphScreen
+from om_tui.widgets.screen_tabs import ScreenTabs
 
 from .conftest import Practice
 from .helpers import check_in_elsewhere, settle, static_text, warnings
@@ -221,6 +222,17 @@ async def test_an_urgent_item_filed_elsewhere_reaches_the_owners_panel(
         # Urgent items first, as they came: after the demo's card reader, before the rest.
         assert list(shown)[:2] == [list(shown)[0], f"item-{item}"]
         assert shown[list(shown)[0]].startswith("!! Problem The card reader is")
+        # Its toast goes after a few seconds (it covered the Programs panel); the top line
+        # keeps a mark of it until the Line is opened.
+        [toast] = [n for n in app._notifications if "The x-ray is down" in n.message]
+        assert toast.timeout <= 8
+        tabs = app.screen.query_one(ScreenTabs)
+        assert "8 Line !!1" in " ".join(str(tabs.render()).split())
+        await pilot.press("8")
+        await settle(pilot)
+        await pilot.press("0")
+        await settle(pilot)
+        assert "!!" not in str(app.screen.query_one(ScreenTabs).render())
 
 
 async def test_enter_on_a_flow_figure_opens_the_board_on_the_longest_wait(
