@@ -652,6 +652,11 @@ class Hats:
                 raise HatError(f"Only a holder of the {post.title} hat can tick its items.")
             if not self._tickable(item.frequency, due_on, now):
                 raise HatError("That period is closed: the item stays missed in the record.")
+            if item.frequency == Frequency.DAILY and due_on > self.today():
+                # A closed day shows the next open day's list: to read, not to tick ahead.
+                raise HatError(
+                    f"That is {due_on:%a} {due_on.day} {due_on:%b}'s: it is ticked that day."
+                )
             holder = SHARED if item.shared else person_id
             try:
                 with self.database.atomic():

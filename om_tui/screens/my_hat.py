@@ -398,7 +398,8 @@ class MyHatScreen(Screen[None]):
             summary.append(
                 f"{overdue} overdue", style=self._styles["overdue"] if overdue else "bold"
             )
-            summary.append(f" · {sum(o.done for o in today)} of {len(today)} done today")
+            when = "today" if current == self.om.hats.today() else f"for {day(current)}"
+            summary.append(f" · {sum(o.done for o in today)} of {len(today)} done {when}")
             if hat.policies:
                 summary.append(" · ")
                 summary.append(f"{len(hat.policies)} to attest (a)", style=self._styles["attest"])
@@ -525,6 +526,12 @@ class MyHatScreen(Screen[None]):
             if last_period:
                 self._kept[key] = result
             self._written(key)
+            if person_id != self.om.user_id and self.om.user_id is not None:
+                # A manager on another's hat (w): the tick is recorded as that person's.
+                self.notify(
+                    f"Ticked for {hat.name}: it counts as {hat.name}'s tick "
+                    "(the audit trail keeps that you made it)."
+                )
             by = result.ticked_by
             mine = result.ticked_by_id == hat.person_id
             if by is not None and not mine and result.ticked_at is not None:
