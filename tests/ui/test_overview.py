@@ -36,7 +36,7 @@ from om_tui.screens.stat_graph import StatGraphScreen
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 from .conftest import Practice
-from .helpers import check_in_elsewhere, settle, static_text, warnings
+from .helpers import check_in_elsewhere, drawn, settle, static_text, warnings
 
 SIZE = (100, 30)
 
@@ -407,3 +407,15 @@ async def test_the_overview_fits_a_small_terminal(stats_demo: Practice) -> None:
         panel(pilot, "stats").enter_from(1)
         await pilot.pause()
         assert static_text(pilot, "#overview-detail").startswith("Enter: its graph, Esc back · ")
+
+
+async def test_the_line_under_the_panels_is_read_whole_at_80x24(stats_demo: Practice) -> None:
+    app = owners_app(stats_demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_overview(pilot)
+        assert app.screen.focused is app.screen.query_one("#figure-in_office")
+        detail = app.screen.query_one("#overview-detail")
+        assert drawn(pilot, detail) == (
+            "Enter: the board, Esc back · "
+            "In the office now: arrived, roomed, with a provider, at checkout."
+        )
