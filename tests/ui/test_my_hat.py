@@ -36,7 +36,7 @@ from om_tui.screens.picker import PickerScreen
 from om_tui.screens.policy_view import PolicyViewScreen
 
 from .conftest import DAY, STATS_WEEK, ZONE, Practice
-from .helpers import notices, screen_lines, settle, static_text, warnings
+from .helpers import drawn, notices, screen_lines, settle, static_text, warnings
 
 YESTERDAY = DAY - dt.timedelta(days=1)
 
@@ -429,3 +429,14 @@ async def test_a_manager_ticking_anothers_hat_is_told_whose_tick_it_is(
             "Ticked for Jenny Ortiz: it counts as Jenny Ortiz's tick "
             "(the audit trail keeps that you made it)."
         ) in notices(pilot)
+
+
+async def test_the_line_under_the_list_is_read_whole_at_80x24(stats_demo: Practice) -> None:
+    """A shared item's line is long: its end, what space does, is not cut off."""
+    async with app_for(stats_demo, "Jenny Ortiz").run_test(size=(80, 24)) as pilot:
+        await open_hat(pilot)
+        put_cursor(pilot, line_of("Balance the cash drawer and lock it"))
+        await pilot.pause()
+        said = static_text(pilot, "#my-hat-detail")
+        assert said.endswith("space: tick")
+        assert drawn(pilot, pilot.app.screen.query_one("#my-hat-detail")) == said
