@@ -76,6 +76,8 @@ class StatsScreen(Screen[None]):
         Binding("left_square_bracket", "week(-1)", "◀ Week", id="stats.previous_week"),
         Binding("right_square_bracket", "week(1)", "Week ▶", id="stats.next_week"),
         Binding("o", "override", "Override", id="stats.override"),
+        # Off the footer (80 columns hold the rest); F1 and the menu list it.
+        Binding("n", "new_stat", "New stat", id="stats.new", show=False),
     ]
 
     def __init__(self) -> None:
@@ -290,11 +292,8 @@ class StatsScreen(Screen[None]):
     def _nothing_here(self) -> str:
         """What the screen says, and a key does, when there is no stat to act on."""
         if self._post:
-            return f"No stats yet for {self._post[1]}: f shows another post's, or all posts'."
-        return (
-            "No stats yet. Add one: om-tui stats add SHORT_NAME 'Name' --post 'Post' "
-            "(om-tui stats add --help says the kinds)."
-        )
+            return f"No stats yet for {self._post[1]}: n adds one; f shows other posts'."
+        return "No stats yet: n adds one (a weekly stat the manager types, for a post)."
 
     def action_graph(self) -> None:
         from om_tui.screens.stat_graph import StatGraphScreen
@@ -318,6 +317,27 @@ class StatsScreen(Screen[None]):
             if any(r.post == row.post and r.source == StatSource.ENTERED for r in self._rows):
                 post = next(((i, t) for i, t in self.om.stats.posts() if t == row.post), None)
         self.app.push_screen(StatEntryScreen(post, self._week))
+
+    def action_new_stat(self) -> None:
+        from om_tui.screens.stat_form import StatFields, StatForm
+
+        stats = self.om.stats
+        posts = [title for _, title in stats.posts()]
+
+        def chosen(fields: StatFields | None) -> None:
+            if fields is None:
+                return
+
+            def added(stat: object) -> None:
+                self.notify(f"{fields.name} added to {fields.post}: e types its values.")
+                self.reload()
+
+            self.om.write(
+                lambda: stats.add_typed(fields.name, fields.post, fields.unit, fields.up_is_good),
+                added,
+            )
+
+        self.app.push_screen(StatForm(posts, self._post[1] if self._post else ""), chosen)
 
     def action_filter(self) -> None:
         choices = [Choice(None, "All posts")] + [
@@ -367,6 +387,7 @@ class StatsScreen(Screen[None]):
             SystemCommand("Graph", "The selected stat's graph (g)", self.action_graph),
             SystemCommand("Enter stats", "Type this week's stats (e)", self.action_enter_stats),
             SystemCommand("Filter by post", "Show one post's stats (f)", self.action_filter),
+            SystemCommand("New stat", "A weekly stat typed for a post (n)", self.action_new_stat),
             SystemCommand(
                 "Override condition",
                 "Set this week's condition, with a reason (o)",

@@ -20,10 +20,11 @@ from om_tui.app import make_app
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.stats import CONDITION_LABELS, CONDITION_ORDER
 from om_tui.screens.picker import PickerScreen
+from om_tui.screens.stat_form import StatForm
 from om_tui.screens.stats import StatsScreen
 
 from .conftest import STATS_NOW, Practice
-from .helpers import drawn, plain, settle, static_text, warnings
+from .helpers import drawn, paste, plain, settle, static_text, warnings
 
 #: Worst first; a stat with no condition comes after every condition.
 RANK = {CONDITION_LABELS[c]: i for i, c in enumerate(CONDITION_ORDER)} | {"—": len(CONDITION_ORDER)}
@@ -234,7 +235,7 @@ async def test_a_practice_without_stats_says_how_to_add_one(tmp_path: Path) -> N
     async with app.run_test(size=(80, 24)) as pilot:
         await open_board(pilot)
         said = static_text(pilot, "#stats-detail")
-        assert said.startswith("No stats yet. Add one: om-tui stats add")
+        assert said == "No stats yet: n adds one (a weekly stat the manager types, for a post)."
         assert drawn(pilot, pilot.app.screen.query_one("#stats-detail")) == said
         for key in ("g", "e", "o"):  # each says so, rather than nothing
             app.clear_notifications()
@@ -242,4 +243,33 @@ async def test_a_practice_without_stats_says_how_to_add_one(tmp_path: Path) -> N
             await settle(pilot)
             assert isinstance(app.screen, StatsScreen)
             assert warnings(pilot) == [said]
+    database.close()
+
+
+async def test_the_manager_adds_a_stat_from_the_screen(tmp_path: Path) -> None:
+    database = open_database(tmp_path / "new.db")
+    app = make_app(database, clock=FrozenClock(STATS_NOW))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, StatForm)
+        await paste(pilot, "Referrals received")
+        await pilot.press("enter")  # no post yet: said under it, nothing saved
+        await settle(pilot)
+        assert isinstance(app.screen, StatForm)
+        assert static_text(pilot, "#stat-post-error") == "A stat belongs to a post: name it."
+        await paste(pilot, "Front desk")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StatsScreen)
+        stat = Stat.get(Stat.short_name == "referrals_received")
+        assert (stat.name, stat.post.title, stat.unit, stat.source, stat.up_is_good) == (
+            "Referrals received",
+            "Front desk",
+            "count",
+            "entered",
+            True,
+        )
+        assert [row["stat"] for row in shown(pilot)] == ["Referrals received"]
     database.close()

@@ -403,3 +403,18 @@ def test_read_value_asks_before_keeping_ten_times_last_week() -> None:
     # Nothing to compare with: no question.
     assert read_value("1500", "count", last_week=0.0).needs_confirmation == ""
     assert read_value("1500", "count", last_week=None).needs_confirmation == ""
+
+
+def test_a_typed_stat_added_by_name_gets_a_short_name_of_its_own(stats: Stats) -> None:
+    first = stats.add_typed("Referrals received", "Front desk")
+    second = stats.add_typed("Referrals: received!", "front desk", unit="money")
+    assert (first.short_name, second.short_name) == ("referrals_received", "referrals_received_2")
+    assert second.post_id == first.post_id  # "front desk" is the post on file
+    assert stats.add_typed("2nd opinions", "Doctor", up_is_good=False).short_name == (
+        "stat_2nd_opinions"
+    )
+    with pytest.raises(StatError, match="A stat needs a name."):
+        stats.add_typed("  ", "Doctor")
+    with pytest.raises(StatError, match="belongs to a post"):
+        stats.add_typed("Calls", "")
+    assert Stat.select().count() == 3
