@@ -51,7 +51,7 @@ class StatForm(Dialog[StatFields | None]):
             yield Label("Name")
             yield edited("", placeholder="Referrals received", id="stat-name")
             yield Label("", id="stat-name-error", classes="field-error")
-            yield Label("Post (→ takes what is suggested; a new title adds the post)")
+            yield Label("Post (→ takes the suggestion; a new title adds it)")
             yield edited(
                 self._post,
                 placeholder=example,
