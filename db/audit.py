@@ -42,8 +42,11 @@ from typing import Any
 from peewee import Database, PostgresqlDatabase, SqliteDatabase
 
 TABLE = "audit"
-UNAUDITED = frozenset({TABLE, "schema_migration", "sqlite_sequence", "sqlite_stat1"})
-"""Tables whose changes are not themselves audited (the trail, the migrations' record)."""
+UNAUDITED = frozenset(
+    {TABLE, "schema_migration", "sqlite_sequence", "sqlite_stat1", "terminal_session"}
+)
+"""Tables whose changes are not themselves audited (the trail, the migrations' record, and
+who is logged in where: its logins and session ends are on the trail as events)."""
 TRIGGER_PREFIX = "audit_capture_"
 GUARDS = {
     "audit_no_update": "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN "

@@ -50,6 +50,13 @@ STAFF: tuple[tuple[str, str, Role, bool], ...] = (
     ("Tom Becker", "TB", Role.STAFF, False),
 )
 ROOMS = ("Room 1", "Room 2", "Room 3", "Room 4")
+PATIENT_NOTES = (
+    "Prefers morning appointments.",
+    "Hard of hearing: call their name twice.",
+    "Pays at each visit; no insurance.",
+    "Allergic to latex.",
+    "Text, don't call: works nights.",
+)
 
 FIRST_NAMES = (
     "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara "
@@ -145,14 +152,19 @@ def _create_practice(database: Database, now: dt.datetime, zone: dt.tzinfo) -> N
     rows = []
     for number in range(PATIENTS):
         birth = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 78))
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         rows.append(
             {
-                "first_name": rng.choice(FIRST_NAMES),
-                "last_name": rng.choice(LAST_NAMES),
+                "first_name": first,
+                "last_name": last,
                 "dob": birth,
                 "phone": f"555-{rng.randrange(200, 999)}-{rng.randrange(0, 10000):04d}",
                 "chart_number": str(100001 + number),
                 "created": created,
+                # Some patients gave an email, some have a note (by number: the random
+                # draws, and so the demo's day, stay as they were).
+                "email": f"{first}.{last}@example.com".lower() if number % 3 == 0 else "",
+                "notes": PATIENT_NOTES[number // 7 % len(PATIENT_NOTES)] if number % 7 == 0 else "",
             }
         )
     for start in range(0, len(rows), 500):

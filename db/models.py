@@ -11,6 +11,7 @@ import datetime as dt
 from enum import StrEnum
 
 from peewee import (
+    SQL,
     AutoField,
     BooleanField,
     CharField,
@@ -23,6 +24,8 @@ from peewee import (
     Model,
     TextField,
 )
+
+from db.fields import NeverReusedId
 
 
 class Stage(StrEnum):
@@ -85,6 +88,14 @@ class Patient(BaseModel):
     phone = CharField(default="")
     chart_number = CharField(unique=True)
     created = DateTimeField()
+    email = CharField(default="")  # added by migration 0012
+    notes = TextField(default="")
+    active = BooleanField(default=True)  # inactive: kept, not offered at check-in or booking
+    merged_into = ForeignKeyField(
+        "self", null=True, backref="merged", on_delete="SET NULL"
+    )  # a duplicate merged away: the record kept
+    revision = IntegerField(default=0, index=True)  # the practice-wide change count, at its last
+    merged_into_id: int | None
 
     @property
     def full_name(self) -> str:
@@ -105,8 +116,12 @@ class Staff(BaseModel):
 
 class Room(BaseModel):
     id = AutoField()
-    name = CharField(unique=True)
+    name = CharField()  # unique among the rooms not retired (migration 0012)
     position = IntegerField(default=0)
+    retired = BooleanField(default=False)  # stays on past visits; no longer offered
+
+
+Room.add_index(Room.index(Room.name, unique=True, where=SQL("NOT retired")))
 
 
 class Appointment(BaseModel):
@@ -612,6 +627,27 @@ class EvaluationRating(BaseModel):
         indexes = ((("evaluation", "criterion"), True),)
 
 
+class TerminalSession(BaseModel):
+    """One person's login on one terminal (process), from login to its end.
+
+    Bookkeeping for the trail, not on it: the next om-tui to start closes a session whose
+    process is gone ("ended without logout"). `process_start` tells a reused process id
+    apart; `ending` is how it ended (logout, quit, hangup, ended without logout).
+    """
+
+    id = NeverReusedId()
+    staff = ForeignKeyField(Staff)
+    terminal = CharField()
+    host = CharField()
+    pid = IntegerField()
+    process_start = CharField(default="")
+    ssh_key = CharField(default="")
+    started = DateTimeField()
+    ended = DateTimeField(null=True, index=True)
+    ending = CharField(null=True)
+    staff_id: int
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Setting,
     Patient,
@@ -644,4 +680,5 @@ MODELS: tuple[type[BaseModel], ...] = (
     EvaluationCriterion,
     Evaluation,
     EvaluationRating,
+    TerminalSession,
 )

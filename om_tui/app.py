@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import logging
+import threading
 import traceback
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from peewee import Database, OperationalError
+from peewee import Database, OperationalError, PeeweeException
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -21,7 +22,7 @@ from textual.widgets import Footer
 
 from db.models import Role
 from om_tui.messages import DataChanged
-from om_tui.practice import audit, settings
+from om_tui.practice import audit, sessions, settings
 from om_tui.practice.backup import backup_reminder
 from om_tui.practice.changes import ChangeWatcher, watcher_for
 from om_tui.practice.clock import Clock, SystemClock
@@ -29,6 +30,7 @@ from om_tui.practice.flow import Change, Flow
 from om_tui.practice.patients import PatientIndex
 from om_tui.practice.people import People, idle_lock_minutes, may, role_title, set_actor
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.sessions import Pin
 from om_tui.practice.setup import needs_setup
 from om_tui.resources import stylesheet
 from om_tui.screens.board import FlowBoardScreen
@@ -173,6 +175,7 @@ class OmTuiApp(App[None]):
         stylesheet("orders.tcss"),
         stylesheet("line.tcss"),
         stylesheet("modals.tcss"),
+        stylesheet("patients.tcss"),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
@@ -213,6 +216,7 @@ class OmTuiApp(App[None]):
         *,
         login: bool = False,
         user: str | None = None,
+        pin: Pin | None = None,
     ) -> None:
         self._changes = 0
         """How many changes of the database this terminal has announced."""
@@ -238,7 +242,11 @@ class OmTuiApp(App[None]):
             self.role = Role.OWNER if staff_id is None else self.people.person(staff_id).role
         self.person_id: int | None = self.user_id
         """Whose hat My hat shows: the person logged in; a manager may look at another's."""
-        self._login_request = LoginRequest(name=user)
+        self.pin = pin
+        """An SSH key's session: its person only, never someone else (see sessions.Pin)."""
+        self._session: int | None = None
+        """This terminal's open session (sessions.py), while someone is logged in or locked."""
+        self._login_request = self._login_for(name=user)
         self._resume_mode: str | None = None
         """The screen the person was on when the terminal locked: theirs again on unlock."""
         self._last_input = self.clock.now()
@@ -261,9 +269,19 @@ class OmTuiApp(App[None]):
 
         return Hats(self.database, self.clock, self.practice, self._staff_id)
 
+    def _login_for(
+        self, reason: str = "", person_id: int | None = None, name: str | None = None
+    ) -> LoginRequest:
+        """What the login screen asks: on a pinned session, its person's PIN and nothing else."""
+        if self.pin is not None:
+            return LoginRequest(reason=reason, person_id=self.pin.staff_id, pin=self.pin)
+        return LoginRequest(reason=reason, person_id=person_id, name=name)
+
     def on_mount(self) -> None:
-        if self.role is None and needs_setup(self.database, self.clock):
-            # A new practice: the first run sets it up, then logs its first person in.
+        self._close_abandoned_sessions()
+        if self.role is None and self.pin is None and needs_setup(self.database, self.clock):
+            # A new practice: the first run sets it up, then logs its first person in (never
+            # over an SSH key's session: that key is one person's, on a practice set up).
             from om_tui.screens.first_run import FirstRunScreen
 
             self.add_mode(FIRST_RUN, FirstRunScreen)
@@ -283,6 +301,13 @@ class OmTuiApp(App[None]):
         # The check-in search's patient list loads once the board is up and idle.
         self.set_timer(PATIENT_LIST_DELAY, self.load_patients)
         self.remind_of_backups()
+
+    def _close_abandoned_sessions(self) -> None:
+        """Sessions whose terminal was killed without a word: closed on the trail now."""
+        try:
+            sessions.close_abandoned(self.database, self.clock)
+        except OperationalError:
+            log.warning("sessions without an end: not closed (database busy), next start will")
 
     def remind_of_backups(self) -> None:
         """The manager's and the owner's (the settings' people): after their login too."""
@@ -387,14 +412,17 @@ class OmTuiApp(App[None]):
         if self.role is None:
             return
         user_id = self.user_id
-        if user_id is not None:
+        if user_id is not None and action == "logout":
+            session, self._session = self._session, None
+            self.write(lambda: sessions.end(self.database, self.clock, session, user_id, "logout"))
+        elif user_id is not None:
             self.write(lambda: self.people.logout(user_id, action))
         self.role = None
         # A lock keeps the person's screens for them; a logout leaves nothing behind.
         self._resume_mode = self.current_mode if action == "lock" else None
         self.clear_notifications()  # a toast can name a patient
         again = user_id if keep_person else None
-        self._login_request = LoginRequest(reason=reason, person_id=again)
+        self._login_request = self._login_for(reason, again)
         self.remove_mode(LOGIN)  # a fresh login screen, no one's typing left in it
         self.add_mode(LOGIN, lambda: LoginScreen(self._login_request))
         self.switch_mode(LOGIN)
@@ -419,9 +447,16 @@ class OmTuiApp(App[None]):
     @on(LoginScreen.LoggedIn)
     def _logged_in(self, message: LoginScreen.LoggedIn) -> None:
         person = self.people.person(message.staff_id)
+        if self.pin is not None and person.id != self.pin.staff_id:
+            return  # the login screen offers no one else; nor does the app let them in
         returning = person.id == self.user_id and self._resume_mode is not None
         if not returning:
             self._new_session(person.id)
+            ssh_key = self.pin.ssh_key if self.pin is not None else ""
+            self.write(
+                lambda: sessions.begin(self.database, self.clock, person.id, ssh_key),
+                done=self._session_begun,
+            )
         self.user_id = person.id
         self.role = person.role
         self._idle_minutes = idle_lock_minutes(self.database)
@@ -432,6 +467,32 @@ class OmTuiApp(App[None]):
         self.switch_mode(mode if resume and mode is not None else self.first_screen())
         if not returning:
             self.remind_of_backups()
+
+    def _session_begun(self, session: int) -> None:
+        self._session = session
+
+    def end_session(self, ending: str) -> None:
+        """This terminal's session ends now (quit, hang-up): on the trail, before the app goes.
+
+        Written on a thread of its own, waited for a few seconds at most: a signal may
+        have interrupted the event loop's own use of the database.
+        """
+        user_id, session = self.user_id, self._session
+        if user_id is None or (self.role is None and session is None):
+            return  # no one logged in (nor locked out of their session) here
+
+        def write() -> None:
+            try:
+                with self.database.connection_context():
+                    sessions.end(self.database, self.clock, session, user_id, ending)
+            except Exception as error:  # the app is going anyway; the next start closes it
+                log.warning("session end not recorded: %s", type(error).__name__)
+
+        self._session = None
+        self.user_id = None
+        writer = threading.Thread(target=write, name="session-end")
+        writer.start()
+        writer.join(timeout=5)
 
     def _new_session(self, staff_id: int) -> None:
         """Someone else is here: the practice acts in their name, every screen starts afresh
@@ -457,10 +518,32 @@ class OmTuiApp(App[None]):
 
     def action_switch_user(self) -> None:
         """Log out; the login screen asks who is next."""
+        if self.pin is not None:
+            self.notify(
+                "This terminal was opened with an SSH key for one person: no one else logs in "
+                "here. ctrl+q quits.",
+                severity="warning",
+            )
+            return
         self.lock_screen(keep_person=False, action="logout")
 
     def action_lock(self) -> None:
         self.lock_screen("Locked: log in to go on.")
+
+    async def action_quit(self) -> None:
+        """ctrl+q: the session ends on the trail, the trail's head is anchored, om-tui quits."""
+        self.end_session("quit")
+        self._anchor_trail("quit")
+        self.exit()
+
+    def _anchor_trail(self, why: str) -> None:
+        """The trail's head, to the anchor log beside the database (anchors.py)."""
+        from om_tui.practice import anchors
+
+        try:
+            anchors.write(self.database, self.clock, why)
+        except (OSError, PeeweeException) as error:
+            log.warning("trail's anchor not written at %s: %s", why, type(error).__name__)
 
     def action_audit(self) -> None:
         """The audit trail, for the office manager and the owner."""
@@ -483,6 +566,21 @@ class OmTuiApp(App[None]):
 
         if may_evaluate(self.role) and not isinstance(self.screen, CriteriaScreen):
             self.push_screen(CriteriaScreen())
+
+    def action_patients(self, patient_id: int | None = None) -> None:
+        """Patients: find one, their card, add, correct, inactive, merge (`patient_id`: open on
+        that patient's card)."""
+        from om_tui.screens.schedule.patients import PatientsScreen
+
+        if self.may("patients") and not isinstance(self.screen, PatientsScreen):
+            self.push_screen(PatientsScreen(patient_id))
+
+    def action_rooms(self) -> None:
+        """The practice's rooms: add, rename, reorder, retire."""
+        from om_tui.screens.schedule.rooms import RoomsScreen
+
+        if self.may("rooms") and not isinstance(self.screen, RoomsScreen):
+            self.push_screen(RoomsScreen())
 
     def action_weekly_report(self) -> None:
         """The weekly report to a file, for those who read the stats (the manager, the owner)."""
@@ -643,9 +741,10 @@ class OmTuiApp(App[None]):
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:
             yield from commands()
-        yield SystemCommand(
-            "Switch user", "Log out; someone else logs in (ctrl+l)", self.action_switch_user
-        )
+        if self.pin is None:
+            yield SystemCommand(
+                "Switch user", "Log out; someone else logs in (ctrl+l)", self.action_switch_user
+            )
         if self.user_id is not None:
             yield SystemCommand("Lock the screen", "Log in again to go on", self.action_lock)
             yield SystemCommand(
@@ -660,6 +759,16 @@ class OmTuiApp(App[None]):
                 "Evaluation criteria…",
                 "What staff are rated on (1–5): add, rename, retire, reorder",
                 self.action_evaluation_criteria,
+            )
+        if self.may("patients"):
+            yield SystemCommand(
+                "Patients",
+                "Find a patient; their card; add, correct, mark inactive, merge (f on the board)",
+                self.action_patients,
+            )
+        if self.may("rooms"):
+            yield SystemCommand(
+                "Rooms", "The practice's rooms: add, rename, reorder, retire", self.action_rooms
             )
         if self.may("audit"):
             yield SystemCommand(
@@ -689,13 +798,15 @@ def make_app(
     *,
     login: bool = False,
     user: str | None = None,
+    pin: Pin | None = None,
 ) -> OmTuiApp:
     """The one way the app is built, by the console script and the tests alike.
 
     `login`: start at the login screen (`user` names the person to ask first); the
     console script always does. Without it the app starts logged in: as `staff_id`,
     or, when no one is named, with the owner's rights and nobody's name (tests).
+    `pin`: a session an SSH key opened, for its one person (with `login`).
     """
     return OmTuiApp(
-        database, clock=clock, staff_id=staff_id, watcher=watcher, login=login, user=user
+        database, clock=clock, staff_id=staff_id, watcher=watcher, login=login, user=user, pin=pin
     )

@@ -18,6 +18,9 @@ from om_tui import __version__
 if TYPE_CHECKING:
     from peewee import Database
 
+    from om_tui.practice.backup import Restored
+    from om_tui.practice.ssh_access import PublicKey
+
 STAGE_NAMES = ("arrived", "roomed", "with_provider", "checkout")
 COMPUTED_NAMES = (
     "visits",
@@ -52,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="who is logging in (the start of the name will do): only the PIN is asked",
     )
+    # Written by `ssh authorize` into a key's forced command: that key's session is its
+    # person's only (no one else logs in on it), and the trail names the key.
+    parser.add_argument("--ssh-user", type=int, metavar="ID", help=argparse.SUPPRESS)
+    parser.add_argument("--ssh-key", default="", metavar="KEY", help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     config = commands.add_parser("settings", help="show or change the practice's settings")
@@ -141,21 +148,37 @@ def _report(database: Database, args: argparse.Namespace) -> int:
 def _audit_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     trail = commands.add_parser("audit", help="the audit trail of who changed what")
     actions = trail.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    actions.add_parser(
+    verify = actions.add_parser(
         "verify",
-        help="check that no row of the trail was altered or removed (exit 1 if one was)",
+        help="check that no entry of the trail was altered or removed, and that it holds every "
+        "anchor of its head (the anchor log, the backups'): exit 1 if not",
+    )
+    verify.add_argument(
+        "--anchor",
+        action="append",
+        default=[],
+        metavar="COUNT:HASH|FILE",
+        help="an anchor kept elsewhere: typed from a report's foot, or a file holding anchors "
+        "(a backup's .anchor, a weekly report); repeatable",
+    )
+    verify.add_argument(
+        "--deep",
+        action="store_true",
+        help="also replay the trail against the tables: name the rows written around it",
     )
 
 
 def _audit(database: Database, args: argparse.Namespace) -> int:
-    from om_tui.practice import audit
+    from om_tui.practice import anchors, trail_check
 
-    result = audit.verify(database)
-    if result.ok:
-        print(result.message)
-        return 0
-    print(f"The audit trail has been tampered with. {result.message}")
-    return 1
+    try:
+        given = [anchor for text in args.anchor for anchor in anchors.given(text)]
+    except anchors.AnchorError as error:
+        print(f"om-tui: {error}", file=sys.stderr)
+        return 2
+    result = trail_check.check(database, given, deep=args.deep)
+    print("\n".join(result.lines))
+    return 0 if result.ok else 1
 
 
 def _backup_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -211,7 +234,26 @@ def _backups(target: str, args: argparse.Namespace) -> int:
         return 2
     kept = f"; the database it replaced is kept as {restored.replaced}" if restored.replaced else ""
     print(f"Restored {restored.database} from {found.path}{kept}.")
+    _note_restored(restored, found.path)
     return 0
+
+
+def _note_restored(restored: Restored, source: Path) -> None:
+    """The restore goes on the restored database's trail, from the command line."""
+    from db import StoreError, open_database
+    from om_tui.practice import audit, backup
+    from om_tui.practice.clock import SystemClock
+
+    try:
+        database = open_database(restored.database)
+    except StoreError as error:
+        print(f"om-tui: restored, but not noted on its audit trail: {error}", file=sys.stderr)
+        return
+    try:
+        audit.set_terminal(database, audit.cli_terminal())
+        backup.note_restored(database, SystemClock(), restored, source)
+    finally:
+        database.close()
 
 
 def _ask(question: str) -> str | None:
@@ -242,6 +284,10 @@ def _ssh_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         choices=("truecolor", "256", "standard"),
         help="the colours of that person's terminal (default: what TERM says, 256 at most)",
     )
+    revoke = actions.add_parser(
+        "revoke", help="take a public key out of ~/.ssh/authorized_keys: it opens om-tui no more"
+    )
+    revoke.add_argument("key_file", type=Path, metavar="PUBKEY_FILE", help="e.g. id_ed25519.pub")
 
 
 def _leave_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -342,39 +388,71 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "leave":
         return _leave(database, args)
     if args.command == "ssh":
-        return _ssh(target, args)
+        return _ssh(database, target, args)
+    from om_tui.app import make_app
+    from om_tui.practice.sessions import Pin
+
+    pin = None if args.ssh_user is None else Pin(args.ssh_user, args.ssh_key)
+    app = make_app(database, login=True, user=args.user, pin=pin)
+
+    def hung_up(signum: int, frame: object) -> None:
+        """The session ends on the trail, then the process, at once: its terminal is gone."""
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+        app.end_session("hangup")
+        os._exit(128 + signal.SIGHUP)
+
     # A dropped SSH connection hangs the terminal up: the app must end with it, even when
     # started with SIGHUP ignored (nohup, a trap), or it spins on the dead terminal for ever.
-    signal.signal(signal.SIGHUP, signal.SIG_DFL)
-    from om_tui.app import make_app
-
-    app = make_app(database, login=True, user=args.user)
+    signal.signal(signal.SIGHUP, hung_up)
     app.run()
     return app.return_code or 0  # 1 after an error nobody foresaw
 
 
-def _ssh(target: str, args: argparse.Namespace) -> int:
+def _ssh(database: Database, target: str, args: argparse.Namespace) -> int:
     from om_tui.practice import ssh_access
 
     try:
         key = ssh_access.read_public_key(args.key_file)
-        name = ssh_access.active_staff_name(args.user)
+        if args.ssh_command == "revoke":
+            return _revoke(database, key)
+        staff_id, name = ssh_access.active_staff(args.user)
         where = target if "://" in target else os.path.abspath(target)
         command = ssh_access.forced_command(
-            ssh_access.om_tui_program(), where, name, demo=args.demo, colors=args.colors
+            ssh_access.om_tui_program(), where, staff_id, key, demo=args.demo, colors=args.colors
         )
         line = ssh_access.authorized_keys_line(command, key)
         if not args.write:
             print(line)
+            ssh_access.note_authorized(database, name, key, "printed")
             return 0
         keys = ssh_access.authorized_keys_file()
         if ssh_access.add_authorized_key(keys, line, key):
+            ssh_access.note_authorized(database, name, key, str(keys))
             print(f"Added to {keys}: {name} may now connect with ssh -t to this account.")
         else:
             print(f"Already in {keys}: nothing changed.")
     except ssh_access.AccessError as error:
         print(f"om-tui: {error}", file=sys.stderr)
         return 2
+    return 0
+
+
+def _revoke(database: Database, key: PublicKey) -> int:
+    """`ssh revoke`: the key's lines out of authorized_keys, and the fact on the trail."""
+    from om_tui.practice import ssh_access
+
+    keys = ssh_access.authorized_keys_file()
+    taken = ssh_access.remove_authorized_key(keys, key)
+    if not taken:
+        print(f"Not in {keys}: nothing changed.")
+        return 0
+    name = ssh_access.pinned_person(taken[0])
+    ssh_access.note_revoked(database, name, key, keys)
+    whose = f" ({name}'s)" if name else ""
+    print(
+        f"Removed from {keys}: the key {key.label}{whose} opens om-tui no more. "
+        "A session it opened goes on until it ends."
+    )
     return 0
 
 

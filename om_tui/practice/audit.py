@@ -41,6 +41,7 @@ __all__ = [
     "set_actor",
     "set_clock",
     "set_terminal",
+    "terminal_of",
     "suspended",
     "verify",
 ]
@@ -56,10 +57,17 @@ ACTIONS = {
     "delete": "removed",
     "login": "logged in",
     "logout": "logged out",
+    "quit": "quit om-tui",
+    "hangup": "lost the terminal (hung up)",
+    "ended_without_logout": "ended without logout",
+    "restore": "restored the database from a backup",
+    "ssh_authorize": "authorized an SSH key",
+    "ssh_revoke": "took an SSH key out",
     "lock": "locked the screen",
     "login_failed": "failed login",
     "migrate": "upgraded the database",
     "audit_triggers": "set the audit triggers",
+    "merge_patients": "merged two patient records",
 }
 ROW_CHANGES = ("create", "change", "delete")
 #: What a table's rows are called on screen; a table not named here is called by its name.
@@ -159,6 +167,11 @@ def set_terminal(database: Database, terminal: str) -> None:
 def set_clock(database: Database, clock: Clock) -> None:
     """The clock the trail's times come from (the app's: frozen in tests)."""
     store.context_of(database).now = clock.now
+
+
+def terminal_of(database: Database) -> str:
+    """Where this process's changes are recorded as coming from."""
+    return store.context_of(database).terminal
 
 
 def cli_terminal() -> str:

@@ -34,7 +34,7 @@ from peewee import Database, PeeweeException, SqliteDatabase
 
 from db.models import Patient, SettingKey, Staff
 from db.store import MIGRATION_TABLE, MIGRATIONS
-from om_tui.practice import settings
+from om_tui.practice import anchors, audit, settings
 from om_tui.practice.clock import Clock
 from om_tui.practice.refusal import Refusal
 
@@ -118,6 +118,7 @@ def back_up(
             )
         _sync(partial)
         os.replace(partial, final)
+        _anchor(database, clock, final)
         _sync(folder)
     except OSError as error:
         raise BackupError(f"Cannot write the backup in {folder}: {_reason(error)}.") from None
@@ -154,8 +155,29 @@ def prune(folder: Path, stem: str, keep: int, newest: Path) -> tuple[Path, ...]:
             path.unlink()
         except OSError:
             continue  # left for next time: the new backup is what matters
+        anchors.sidecar_of(path).unlink(missing_ok=True)
         removed.append(path)
     return tuple(removed)
+
+
+def _anchor(database: Database, clock: Clock, backup: Path) -> None:
+    """The head of the trail the backup holds: in an anchor file beside it (pruned with it)
+    and in the database's anchor log. A cut of the trail after it shows against either."""
+    head = anchors.head_of_file(backup)
+    if head is None:
+        return
+    anchor = anchors.stamped(head, clock, f"backup {backup.name}")
+    anchors.append(anchors.sidecar_of(backup), anchor)
+    anchors.write(database, clock, anchor.why, head)
+
+
+def note_restored(database: Database, clock: Clock, restored: Restored, source: Path) -> None:
+    """The restored database's trail says so, and from which file. Its anchor log marks the
+    restore: anchors of the database it replaced, past the restored trail, are not held
+    against it (anchors.py)."""
+    anchors.write(database, clock, anchors.RESTORE)
+    kept = str(restored.replaced) if restored.replaced is not None else None
+    audit.record(database, "restore", str(source), {"replaced, kept as": kept})
 
 
 def _folder_for(source: Path, folder: Path | None) -> Path:

@@ -30,6 +30,7 @@ from db.models import (
     utc_naive,
 )
 from om_tui.practice.clock import Clock
+from om_tui.practice.patients import not_offered_why
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.settings import PracticeSettings
 
@@ -65,6 +66,10 @@ KIND_LABELS: dict[str, str] = {
 
 class FlowError(Refusal):
     """A move that cannot be made; the message is fit for the front desk."""
+
+
+class NothingChanged(FlowError):
+    """The change asked for is how things already stand: nothing is recorded."""
 
 
 class StaleVisit(FlowError):
@@ -366,20 +371,26 @@ class Flow:
         )
 
     def rooms(self) -> list[tuple[int, str, str | None]]:
-        """Every room, in its order, as (id, name, who is in it now as "First L." or None)."""
-        occupants = {
-            visit.room_id: f"{visit.patient.first_name} {visit.patient.last_name[:1]}."
-            for visit in Visit.select(Visit, Patient)
+        """The rooms in use (not retired), in their order, as (id, name, who is in it now as
+        "First L.", several joined by commas for a room shared, or None)."""
+        occupants: dict[int, list[str]] = {}
+        for visit in (
+            Visit.select(Visit, Patient)
             .join(Patient)
             .where(
                 Visit.date == self.today(),
                 Visit.stage.in_([Stage.ROOMED, Stage.WITH_PROVIDER]),
                 Visit.room.is_null(False),
             )
-        }
+            .order_by(Visit.id)
+        ):
+            name = f"{visit.patient.first_name} {visit.patient.last_name[:1]}."
+            occupants.setdefault(int(visit.room_id or 0), []).append(name)
         return [
-            (room.id, room.name, occupants.get(room.id))
-            for room in Room.select().order_by(Room.position, Room.name)
+            (room.id, room.name, ", ".join(occupants[room.id]) if room.id in occupants else None)
+            for room in Room.select()
+            .where(Room.retired == False)  # noqa: E712
+            .order_by(Room.position, Room.name)
         ]
 
     def providers(self) -> list[tuple[int, str]]:
@@ -398,6 +409,9 @@ class Flow:
             patient = Patient.get_or_none(Patient.id == patient_id)
             if patient is None:
                 raise StaleVisit("That patient is no longer on file.")
+            refused = not_offered_why(patient)
+            if refused is not None:
+                raise StaleVisit(refused)
             today = self.today()
             existing = (
                 Visit.select()
@@ -485,12 +499,14 @@ class Flow:
                         f"{row.full_name} is not due until "
                         f"{self.settings.local(due):%H:%M}: not a no-show yet (Cancelled is)."
                     )
+                # The booking's patient as it stands: a merge elsewhere may have moved it.
+                booking = Appointment.get_by_id(row.appointment_id)
                 visit = Visit.create(
-                    patient=row.patient_id,
+                    patient=booking.patient_id,
                     appointment=row.appointment_id,
                     date=self.today(),
                     stage=stage,
-                    provider=Appointment.get_by_id(row.appointment_id).provider_id,
+                    provider=booking.provider_id,
                 )
                 event = self._add_event(visit, stage)
                 return Change(
@@ -566,6 +582,12 @@ class Flow:
             if visit is None:
                 raise FlowError(f"{row.full_name} has not arrived yet.")
             old = getattr(visit, f"{field_name}_id")
+            if old == value:  # a move that changes nothing is not recorded
+                now = Room.get_by_id(old).name if field_name == "room" and old else None
+                said = f"is in {now}" if now else f"has no {field_name}"
+                if field_name == "provider" and old is not None:
+                    said = f"is with {Staff.get_by_id(old).name}"
+                raise NothingChanged(f"Nothing changed: {row.full_name} {said} already.")
             setattr(visit, field_name, value)
             visit.save()
             model = Room if field_name == "room" else Staff

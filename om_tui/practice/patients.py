@@ -1,4 +1,9 @@
-"""Patients: reading what the front desk types, finding them fast, adding new ones."""
+"""Patients: reading what the front desk types, finding them fast, adding new ones.
+
+Records are corrected, marked inactive and merged by om_tui.practice.schedule.patients;
+the search here follows them (a record changed on any terminal is read again by its
+revision), offers active patients only unless asked, and never a record merged away.
+"""
 
 from __future__ import annotations
 
@@ -125,19 +130,20 @@ def new_patient_problems(name: str, dob: str, phone: str, today: dt.date) -> dic
     return problems
 
 
-def find_same(database: Database, new: NewPatient) -> Patient | None:
-    """An existing patient with the same name and date of birth, if any."""
+def find_same(database: Database, new: NewPatient, but: int | None = None) -> Patient | None:
+    """An existing patient with the same name and date of birth, if any (not a record merged
+    away; not patient `but`, the one being corrected)."""
     if new.dob is None:
         return None
-    found: Patient | None = (
-        Patient.select()
-        .where(
-            fn.LOWER(Patient.first_name) == new.first_name.lower(),
-            fn.LOWER(Patient.last_name) == new.last_name.lower(),
-            Patient.dob == new.dob,
-        )
-        .first()
+    query = Patient.select().where(
+        fn.LOWER(Patient.first_name) == new.first_name.lower(),
+        fn.LOWER(Patient.last_name) == new.last_name.lower(),
+        Patient.dob == new.dob,
+        Patient.merged_into.is_null(),
     )
+    if but is not None:
+        query = query.where(Patient.id != but)
+    found: Patient | None = query.first()
     return found
 
 
@@ -155,6 +161,27 @@ def add_patient(database: Database, clock: Clock, new: NewPatient) -> Patient:
     return patient
 
 
+def not_offered_why(patient: Patient) -> str | None:
+    """Why a patient cannot be checked in or booked now (merged away, inactive); None: they can.
+
+    Checked inside the write's own transaction, so a terminal that showed the patient
+    before a merge or an inactive mark on another terminal is refused, and told why.
+    """
+    if patient.merged_into_id is not None:
+        kept = Patient.get_or_none(Patient.id == patient.merged_into_id)
+        into = f"{kept.full_name}'s (chart #{kept.chart_number})" if kept else "another record"
+        return (
+            f"{patient.full_name}'s record was merged into {into} on another terminal: "
+            "nothing was saved. Search for them again."
+        )
+    if not patient.active:
+        return (
+            f"{patient.full_name} is marked inactive: nothing was saved. "
+            "Mark them active again on their card (Patients) first."
+        )
+    return None
+
+
 class PatientEntry(NamedTuple):
     """What the check-in search keeps of a patient."""
 
@@ -165,6 +192,7 @@ class PatientEntry(NamedTuple):
     phone: str
     chart_number: str
     haystack: str
+    active: bool = True  # an inactive patient is found only when asked for
 
     @property
     def full_name(self) -> str:
@@ -221,16 +249,31 @@ class _Snapshot(NamedTuple):
     by_id: dict[int, PatientEntry]
     by_dob: dict[dt.date, list[PatientEntry]]
     recent: list[PatientEntry] = []  # added since the text was built: searched one by one
+    hidden: frozenset[int] = frozenset()  # changed since the text was built: found in `recent`
 
-    def with_recent(self, added: list[PatientEntry]) -> _Snapshot:
-        """A few new patients, without rebuilding the joined text."""
+    def with_recent(
+        self, added: list[PatientEntry], changed: dict[int, PatientEntry | None]
+    ) -> _Snapshot:
+        """A few new or changed patients (None: merged away), without rebuilding the text:
+        a changed one's old line is hidden, its new one kept with the recent ones."""
         by_id = dict(self.by_id)
         by_dob = dict(self.by_dob)
-        for entry in added:
+        for patient_id in changed:
+            old = by_id.pop(patient_id, None)
+            if old is not None and old.dob is not None:
+                by_dob[old.dob] = [e for e in by_dob.get(old.dob, []) if e.patient_id != patient_id]
+        fresh = [*added, *(e for e in changed.values() if e is not None)]
+        for entry in fresh:
             by_id[entry.patient_id] = entry
             if entry.dob is not None:
                 by_dob[entry.dob] = [*by_dob.get(entry.dob, []), entry]
-        return self._replace(by_id=by_id, by_dob=by_dob, recent=[*self.recent, *added])
+        recent = [e for e in self.recent if e.patient_id not in changed]
+        return self._replace(
+            by_id=by_id,
+            by_dob=by_dob,
+            recent=[*recent, *fresh],
+            hidden=self.hidden | changed.keys(),
+        )
 
 
 #: New patients kept aside before the joined text is rebuilt with them.
@@ -264,13 +307,14 @@ class PatientIndex:
     def __init__(self) -> None:
         self._index = _snapshot([])
         self._highest_id = 0
+        self._highest_revision = 0
         self.loaded = False
         """Read once at least: an empty index is then a practice with no patients yet."""
         # Refreshes come from worker threads (start-up, each search); one at a time.
         self._refreshing = threading.Lock()
 
     def __len__(self) -> int:
-        return len(self._index.entries) + len(self._index.recent)
+        return len(self._index.by_id)
 
     def refresh(self, database: Database) -> None:
         """Load patients added since the last refresh (all of them the first time)."""
@@ -280,35 +324,44 @@ class PatientIndex:
 
     def _refresh(self, database: Database) -> None:
         cursor = database.execute_sql(  # type: ignore[no-untyped-call]
-            "SELECT id, first_name, last_name, dob, phone, chart_number FROM patient "
-            "WHERE id > ? ORDER BY id",
-            (self._highest_id,),
+            "SELECT id, first_name, last_name, dob, phone, chart_number, active, merged_into_id,"
+            " revision FROM patient WHERE id > ? OR revision > ? ORDER BY id",
+            (self._highest_id, self._highest_revision),
         )
-        added = []
-        for pid, first, last, dob, phone, chart in cursor:
+        added: list[PatientEntry] = []
+        changed: dict[int, PatientEntry | None] = {}  # None: merged away, no longer offered
+        for pid, first, last, dob, phone, chart, active, merged_into, revision in cursor:
+            self._highest_revision = max(self._highest_revision, revision)
             born = dt.date.fromisoformat(dob) if isinstance(dob, str) else dob
-            added.append(
-                PatientEntry(
-                    pid, first, last, born, phone, chart, _haystack(first, last, born, phone, chart)
-                )
-            )
-        if not added:
+            haystack = _haystack(first, last, born, phone, chart)
+            entry = PatientEntry(pid, first, last, born, phone, chart, haystack, bool(active))
+            kept = entry if merged_into is None else None
+            if pid <= self._highest_id:
+                changed[pid] = kept
+            elif kept is not None:
+                added.append(kept)
+            self._highest_id = max(self._highest_id, pid)
+        if not added and not changed:
             return
         index = self._index
-        if index.entries and len(index.recent) + len(added) <= RECENT_LIMIT:
-            self._index = index.with_recent(added)
-        else:
-            entries = [*index.entries, *index.recent, *added]
-            entries.sort(key=lambda e: e.sort_key)
-            self._index = _snapshot(entries)
-        self._highest_id = added[-1].patient_id
+        if index.entries and len(index.recent) + len(added) + len(changed) <= RECENT_LIMIT:
+            self._index = index.with_recent(added, changed)
+            return
+        entries = [e for e in index.entries if e.patient_id not in index.hidden]
+        entries = [e for e in (*entries, *index.recent) if e.patient_id not in changed]
+        entries += [e for e in changed.values() if e is not None]
+        entries += added
+        entries.sort(key=lambda e: e.sort_key)
+        self._index = _snapshot(entries)
 
     def get(self, patient_id: int) -> PatientEntry | None:
         return self._index.by_id.get(patient_id)
 
     def search(
-        self, query: str, limit: int = 40, exclude: Iterable[int] = ()
+        self, query: str, limit: int = 40, exclude: Iterable[int] = (), inactive: bool = False
     ) -> list[PatientEntry]:
+        """Patients whose name, phone, chart number or birth date hold every term typed;
+        the inactive ones too if `inactive`."""
         terms = search_terms(query)
         if not terms:
             return []
@@ -317,12 +370,18 @@ class PatientIndex:
         index = self._index
         text, starts, entries = index.text, index.starts, index.entries
         skip = set(exclude)
+        stale = index.hidden  # changed since the text was built: their new lines are recent
         found: list[PatientEntry] = []
         at = text.find(first)
         while at != -1:
             position = bisect_right(starts, at) - 1
             entry = entries[position]
-            if entry.patient_id not in skip and all(t in entry.haystack for t in rest):
+            if (
+                entry.patient_id not in skip
+                and entry.patient_id not in stale
+                and (inactive or entry.active)
+                and all(t in entry.haystack for t in rest)
+            ):
                 found.append(entry)
                 if len(found) >= limit:
                     break
@@ -332,7 +391,11 @@ class PatientIndex:
         for entry in sorted(index.recent, key=lambda e: e.sort_key):
             if len(found) >= limit:
                 break
-            if entry.patient_id not in skip and all(t in entry.haystack for t in terms):
+            if (
+                entry.patient_id not in skip
+                and (inactive or entry.active)
+                and all(t in entry.haystack for t in terms)
+            ):
                 found.append(entry)
         return found
 
@@ -341,7 +404,7 @@ class PatientIndex:
         first, last = new.first_name.lower(), new.last_name.lower()
         return [
             e
-            for e in self.search(f"{first} {last}", limit=20)
+            for e in self.search(f"{first} {last}", limit=20, inactive=True)
             if e.first_name.lower() == first and e.last_name.lower() == last
         ]
 

@@ -52,6 +52,8 @@ _EVERYONE = frozenset(role.value for role in Role)
 PERMISSIONS: dict[str, frozenset[str]] = {
     "board": _DESK,  # the flow board
     "check_in": _DESK,  # check-in, walk-ins, moving visits along
+    "patients": _DESK,  # patient records: add, correct, inactive, merge
+    "rooms": _DESK,  # the practice's rooms: add, rename, reorder, retire
     "my_hat": _EVERYONE,  # one's own hat: checklist, attestations
     "orders": _EVERYONE,  # one's orders and program steps; managers give and accept them
     "line": _EVERYONE,  # the communication line: filing items; managers and the owner route them
@@ -258,8 +260,11 @@ class People:
 
     # ---- logging in
 
-    def login(self, staff_id: int, secret: str) -> Staff:
-        """The person, when `secret` is theirs; else PeopleError. Slow: off the event loop."""
+    def login(self, staff_id: int, secret: str, *, ssh_key: str = "") -> Staff:
+        """The person, when `secret` is theirs; else PeopleError. Slow: off the event loop.
+
+        `ssh_key`: the key a session over SSH was opened with, named on the trail's login.
+        """
         person = self.person(staff_id)
         if not person.active:
             raise PeopleError(f"{person.name} is no longer on the active staff list.")
@@ -276,7 +281,9 @@ class People:
                 changes[Staff.secret] = hash_secret(secret)
             Staff.update(changes).where(Staff.id == person.id).execute()
             set_actor(self.database, person.id)
-            audit.record(self.database, "login", person.name)
+            audit.record(
+                self.database, "login", person.name, {"ssh key": ssh_key} if ssh_key else None
+            )
         return self.person(person.id)
 
     def logout(self, staff_id: int, action: str = "logout") -> None:

@@ -61,7 +61,8 @@ from db.models import (
     as_utc,
     utc_naive,
 )
-from om_tui.practice import audit
+from om_tui.practice import anchors, audit
+from om_tui.practice.anchors import Anchor
 from om_tui.practice.clock import Clock
 from om_tui.practice.hats import Hats, Tally
 from om_tui.practice.line import ANSWER_TITLES, KIND_TITLES
@@ -964,6 +965,20 @@ def render(report: WeeklyReport, form: str) -> str:
     raise ReportError(f"A report is written as {', '.join(FORMATS)} (not {form!r}).")
 
 
+def with_trail_head(text: str, form: str, head: Anchor | None) -> str:
+    """The report with the audit trail's head at its foot: an anchor out of the database's
+    reach (anchors.py), to hold the trail against later (`audit verify --anchor N:HASH`)."""
+    if head is None:
+        return text
+    if form == "csv":
+        return f"{text}[audit]\nentries,head\n{head.count},{head.hash}\n\n"
+    line = f"Audit trail: {head.count} entries, head {head.hash}"
+    if form == "html":
+        foot = f'<p class="anchor">{line}</p>\n</body>'
+        return text.replace("</body>", foot, 1) if "</body>" in text else text
+    return f"{text}\n{line}\n"
+
+
 def default_folder() -> Path:
     """Where a report goes unless told: the Documents folder if there is one, else om-tui's
     data folder (beside the practice's database), made (private) if it is not there yet."""
@@ -1030,13 +1045,17 @@ def write_report(
     if form not in FORMATS:
         raise ReportError(f"A report is written as {', '.join(FORMATS)} (not {form!r}).")
     report = gather(database, clock, settings, day)
-    text = render(report, form)
+    head = anchors.head(database)
+    text = with_trail_head(render(report, form), form, head)
+    why = f"report week ending {report.week.isoformat()}"
     if path is None:
         if out is None:
             raise ReportError("Say where the report goes.")
         out(text)
         note_written(database, report, form, "standard output")
+        anchors.write(database, clock, why, head)
         return report, None
     written = write_file(text, path)
     note_written(database, report, form, str(written))
+    anchors.write(database, clock, why, head)
     return report, written

@@ -1,8 +1,11 @@
 """The owner over SSH: the authorized_keys line that locks one key to om-tui for one person.
 
 Remote access is stock OpenSSH with a forced command. Whatever the client asks to run,
-sshd runs `om-tui --db … --user NAME` instead, in a terminal: `restrict` takes away
-port, agent and X11 forwarding and ~/.ssh/rc, `pty` gives the terminal back.
+sshd runs `om-tui --db … --ssh-user ID --ssh-key LABEL` instead, in a terminal:
+`restrict` takes away port, agent and X11 forwarding and ~/.ssh/rc, `pty` gives the
+terminal back. The session is pinned to that person (the staff id, which a rename
+does not change): om-tui lets no one else log in on it, and the trail names the key
+by its fingerprint and comment. The key's holder cannot change the command.
 
 sshd hands the command to the account's shell (`$SHELL -c`), so every word is
 shell-quoted; inside `command="…"` sshd itself knows only one escape, `\\"`. A name
@@ -15,7 +18,9 @@ from __future__ import annotations
 import base64
 import binascii
 import fcntl
+import hashlib
 import os
+import re
 import shlex
 import shutil
 import sys
@@ -23,7 +28,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from peewee import Database
+
 from db.models import Staff
+from om_tui.practice import audit
 from om_tui.practice.refusal import Refusal
 
 KEY_TYPES = frozenset(
@@ -59,6 +67,17 @@ class PublicKey:
 
     def __str__(self) -> str:
         return f"{self.kind} {self.body} {self.comment}".rstrip()
+
+    @property
+    def fingerprint(self) -> str:
+        """As `ssh-keygen -l` shows it: SHA256:, then the unpadded base64 of the digest."""
+        digest = hashlib.sha256(base64.b64decode(self.body)).digest()
+        return "SHA256:" + base64.b64encode(digest).decode().rstrip("=")
+
+    @property
+    def label(self) -> str:
+        """How the trail names the key: its fingerprint, and its comment if it has one."""
+        return f"{self.fingerprint} {self.comment}".rstrip()
 
 
 def parse_public_key(text: str) -> PublicKey:
@@ -107,40 +126,64 @@ def read_public_key(path: Path) -> PublicKey:
     return parse_public_key(text)
 
 
-def active_staff_name(name: str) -> str:
-    """The full name of the one active staff member called `name` (or whose name starts so)."""
+def active_staff(name: str) -> tuple[int, str]:
+    """(id, full name) of the one active staff member called `name` (or whose name starts so)."""
     wanted = name.strip().casefold()
-    people = [(str(s.name), bool(s.active)) for s in Staff.select(Staff.name, Staff.active)]
-    exact = [n for n, active in people if active and n.casefold() == wanted]
-    starting = [n for n, active in people if active and wanted and n.casefold().startswith(wanted)]
+    people = [
+        (int(s.id), str(s.name), bool(s.active))
+        for s in Staff.select(Staff.id, Staff.name, Staff.active)
+    ]
+    exact = [(i, n) for i, n, active in people if active and n.casefold() == wanted]
+    starting = [
+        (i, n) for i, n, active in people if active and wanted and n.casefold().startswith(wanted)
+    ]
     found = exact or starting
     if len(found) == 1:
         return found[0]
-    if any(n.casefold() == wanted for n, active in people if not active):
+    if any(n.casefold() == wanted for _, n, active in people if not active):
         raise AccessError(f"{name!r} is no longer on the active staff.")
-    active_names = ", ".join(n for n, active in people if active) or "none yet"
-    raise AccessError(f"No one active staff member is called {name!r}. Active: {active_names}.")
+    active_names = ", ".join(n for _, n, active in people if active)
+    if not active_names:
+        raise AccessError(
+            f"No active staff member is called {name!r}: this database has no staff yet "
+            "(is it the right one? --db PATH before ssh, or --demo for the demo practice)."
+        )
+    if found:
+        raise AccessError(f"More than one active staff member fits {name!r}: {active_names}.")
+    raise AccessError(f"No active staff member is called {name!r}. Active: {active_names}.")
 
 
 def forced_command(
-    program: str, database: str, user: str, *, demo: bool = False, colors: str | None = None
+    program: str,
+    database: str,
+    staff_id: int,
+    key: PublicKey,
+    *,
+    demo: bool = False,
+    colors: str | None = None,
 ) -> str:
-    """The shell command sshd runs for this key: om-tui on this database, as this person.
+    """The shell command sshd runs for this key: om-tui on this database, for this person only.
 
     `colors` (truecolor, 256, standard) sets TEXTUAL_COLOR_SYSTEM for the session, as
     sshd passes on no colour setting of the client's unless its AcceptEnv says so.
     """
     if colors is not None and colors not in COLOR_SYSTEMS:
         raise AccessError(f"Colours are one of {', '.join(COLOR_SYSTEMS)}, not {colors!r}.")
-    if user.startswith("-"):
-        raise AccessError(f"A name starting with '-' cannot be passed to om-tui: {user!r}.")
-    for what, text in (("program path", program), ("database", database), ("name", user)):
+    for what, text in (("program path", program), ("database", database)):
         if not _quotable(text):
             raise AccessError(
                 f"The {what} {text!r} holds a character that cannot be put safely in "
                 "authorized_keys (a line break, control character or backslash)."
             )
-    words = [program, "--db", database, *(["--demo"] if demo else []), "--user", user]
+    words = [
+        program,
+        "--db",
+        database,
+        *(["--demo"] if demo else []),
+        "--ssh-user",
+        str(staff_id),
+        f"--ssh-key={key.label}",  # one word with its option: a comment may start with "-"
+    ]
     setting = f"TEXTUAL_COLOR_SYSTEM={colors} " if colors else ""
     return setting + " ".join(shlex.quote(word) for word in words)
 
@@ -188,6 +231,45 @@ def add_authorized_key(path: Path, line: str, key: PublicKey) -> bool:
     return True
 
 
+def remove_authorized_key(path: Path, key: PublicKey) -> list[str]:
+    """Take every line of `key` out of the authorized_keys file at `path`; the lines taken.
+
+    Rewritten in place under the lock `add_authorized_key` takes, so that an authorize
+    running at the same moment is neither lost nor interleaved.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        return []
+    except OSError as error:
+        raise AccessError(f"Cannot open {path}: {error.strerror}.") from None
+    with os.fdopen(descriptor, "r+b") as keys:
+        fcntl.flock(keys, fcntl.LOCK_EX)
+        lines = keys.read().decode("utf-8", errors="surrogateescape").splitlines(keepends=True)
+        taken = [line for line in lines if key.body in line.split()]
+        if not taken:
+            return []
+        keys.seek(0)
+        keys.truncate()
+        kept = "".join(line for line in lines if line not in taken)
+        keys.write(kept.encode("utf-8", errors="surrogateescape"))
+        keys.flush()
+        os.fsync(keys.fileno())
+    return [line.rstrip("\n") for line in taken]
+
+
+def pinned_person(line: str) -> str:
+    """The name of the staff member an om-tui line is pinned to ("" if none, or unknown)."""
+    found = re.search(r"--ssh-user (\d+)", line)
+    person = Staff.get_or_none(Staff.id == int(found[1])) if found else None
+    return str(person.name) if person is not None else ""
+
+
+def note_revoked(database: Database, name: str, key: PublicKey, path: Path) -> None:
+    """The trail keeps that a key was taken out: whose it opened, which key, from where."""
+    audit.record(database, "ssh_revoke", name, {"ssh key": key.label, "from": str(path)})
+
+
 def om_tui_program() -> str:
     """The absolute path of the om-tui command running now, for the forced command."""
     started_as = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
@@ -206,3 +288,9 @@ def _quotable(text: str) -> bool:
     """Text that shell quoting plus sshd's `\\"` carry through unchanged: no backslash,
     and no control, format or unassigned character (a line break would start a new key)."""
     return "\\" not in text and not any(unicodedata.category(c).startswith("C") for c in text)
+
+
+def note_authorized(database: Database, name: str, key: PublicKey, to: str) -> None:
+    """The trail keeps that a key was let in for a person: who, which key, where it went
+    ("printed": the line was shown, for someone to add by hand)."""
+    audit.record(database, "ssh_authorize", name, {"ssh key": key.label, "to": to})

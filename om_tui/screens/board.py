@@ -60,6 +60,8 @@ NAME_AT_LEAST = 10  # a patient's name is cut to what fits, but never below this
 SEEN = frozenset({Stage.WITH_PROVIDER, Stage.CHECKOUT})
 """Stages after the provider saw the patient: no "left without being seen" from here."""
 MARKERS = {Severity.NORMAL: "   ", Severity.WARNING: "!  ", Severity.ALERT: "!! "}
+ADD_ROOM = object()
+"""The room picker's "Add a room…" (a practice with no rooms yet)."""
 
 
 class FlowBoardScreen(Screen[None]):
@@ -76,6 +78,9 @@ class FlowBoardScreen(Screen[None]):
         Binding("x", "side_exit", "End…", id="board.side_exit"),
         Binding("u,ctrl+z", "undo", "Undo", id="board.undo"),
         Binding("i", "privacy", "Privacy", id="board.privacy"),
+        # Off the footer (80 columns): F1 and the menu list them.
+        Binding("f", "patients", "Patients", id="board.patients", show=False),
+        Binding("c", "card", "Patient's card", id="board.card", show=False),
     ]
 
     stray_enter_seconds = 0.5
@@ -442,16 +447,31 @@ class FlowBoardScreen(Screen[None]):
             self._pick_room(row, rooming=False)
 
     def _pick_room(self, row: BoardRow, *, rooming: bool) -> None:
+        """The rooms in use; one someone is in says who, and takes a second Enter (rooms
+        are shared on purpose); with no rooms yet, the first one is added from here."""
         flow = self.om.flow
-        current = next((room_id for room_id, name, _ in flow.rooms() if name == row.room), None)
-        choices = [
-            Choice(
-                room_id,
-                name + (f"  (in use: {self.discreet(who)})" if who and room_id != current else ""),
-                disabled=bool(who) and room_id != current,
-            )
-            for room_id, name, who in flow.rooms()
-        ]
+        rooms = flow.rooms()
+        current = next((room_id for room_id, name, _ in rooms if name == row.room), None)
+        choices = []
+        for room_id, name, who in rooms:
+            if who and room_id != current:
+                who = self.discreet(who)
+                choices.append(
+                    Choice(
+                        room_id,
+                        f"{name}  (in use: {who})",
+                        confirm=f"{name} has {who} in it: Enter again to share it · ↑↓ another",
+                    )
+                )
+            else:
+                choices.append(Choice(room_id, name))
+        hint = ""
+        if not rooms:
+            if self.om.may("rooms"):
+                choices.append(Choice(ADD_ROOM, "Add a room…"))
+                hint = "No rooms yet — press 1 to add one · Esc cancel"
+            else:
+                hint = "No rooms yet — a manager adds them (menu: Rooms) · Esc cancel"
         if rooming:
             title = f"Room {row.full_name} — which room?"
             choices.append(Choice(None, "No room yet (just mark roomed)"))
@@ -463,12 +483,29 @@ class FlowBoardScreen(Screen[None]):
             if choice is None:
                 return
             room = choice.value
-            if rooming:
+            if room is ADD_ROOM:
+                self._add_first_room(row, rooming=rooming)
+            elif rooming:
                 self._apply(row, lambda: flow.move(row, Stage.ROOMED, room=room))
             else:
                 self._apply(row, lambda: flow.assign(row, "room", room))
 
-        self.app.push_screen(PickerScreen(title, choices, current=current), chosen)
+        self.app.push_screen(PickerScreen(title, choices, current=current, hint=hint), chosen)
+
+    def _add_first_room(self, row: BoardRow, *, rooming: bool) -> None:
+        """A fresh practice: name a room, then pick it (the picker opens again)."""
+        from om_tui.practice.schedule.rooms import Rooms
+        from om_tui.screens.schedule.rooms import RoomForm
+
+        service = Rooms(self.om.database, self.om.user_id)
+
+        def named(name: str | None) -> None:
+            if name is not None:
+                self.om.write(
+                    lambda: service.add(name), lambda _: self._pick_room(row, rooming=rooming)
+                )
+
+        self.app.push_screen(RoomForm("The practice's first room", []), named)
 
     def action_provider(self) -> None:
         row = self._selected()
@@ -542,6 +579,23 @@ class FlowBoardScreen(Screen[None]):
 
         self.om.write(lambda: flow.undo(change), done)
 
+    def action_card(self) -> None:
+        """The selected visit's patient on the Patients screen: their card, and `e` to correct
+        the name, birth date or phone given at check-in."""
+        row = self._selected()
+        if row is not None and not self._private_refused():
+            self.om.action_patients(row.patient_id)
+
+    def action_patients(self) -> None:
+        if not self._private_refused():
+            self.om.action_patients()
+
+    def _private_refused(self) -> bool:
+        """Patient records show birth dates and phones: not on a screen the waiting room sees."""
+        if self.privacy:
+            self.notify("Privacy is on: i turns it off before patient records are shown.")
+        return self.privacy
+
     def action_privacy(self) -> None:
         self.privacy = not self.privacy
         self._show_header(self.om.clock.now())
@@ -595,5 +649,10 @@ class FlowBoardScreen(Screen[None]):
             SystemCommand("Undo", "Undo this terminal's last change (u)", self.action_undo),
             SystemCommand(
                 "Privacy", "Show First L. instead of full names (i)", self.action_privacy
+            ),
+            SystemCommand(
+                "Patient's card",
+                "The selected visit's patient: their record and visits; correct it (c)",
+                self.action_card,
             ),
         ]

@@ -34,6 +34,27 @@ class CheckInChoice:
     new_phone: str = ""
 
 
+def patient_line(entry: PatientEntry, private: bool = False, indent: str = "") -> Text:
+    """A patient found by the search: name · birth date · phone · chart number (in privacy
+    mode "First L." · birth year · the phone's last four). The Patients screen lists the same."""
+    if private:
+        name = f"{entry.first_name} {entry.last_name[:1]}."
+        born = f"born {entry.dob:%Y}" if entry.dob else "DOB —"
+        phone = f"…{entry.phone[-4:]}" if entry.phone else "no phone"
+    else:
+        name = entry.full_name
+        born = f"{entry.dob:%m/%d/%Y}" if entry.dob else "DOB —"
+        phone = entry.phone or "no phone"
+    text = Text.assemble(
+        (indent, ""),
+        (name, ""),
+        (f"  · {born}  · {phone}  · #{entry.chart_number}", "dim"),
+    )
+    if not entry.active:
+        text.append("  · inactive", style="italic")
+    return text
+
+
 class CheckInScreen(Dialog[CheckInChoice | None]):
     """Today's appointments match first, then every patient on file."""
 
@@ -205,21 +226,8 @@ class CheckInScreen(Dialog[CheckInChoice | None]):
         prompts.append(text)
 
     def _add_patient(self, entry: PatientEntry, prompts: list[Text]) -> None:
-        if self._private:
-            name = f"{entry.first_name} {entry.last_name[:1]}."
-            born = f"born {entry.dob:%Y}" if entry.dob else "DOB —"
-            phone = f"…{entry.phone[-4:]}" if entry.phone else "no phone"
-        else:
-            name = entry.full_name
-            born = f"{entry.dob:%m/%d/%Y}" if entry.dob else "DOB —"
-            phone = entry.phone or "no phone"
-        text = Text.assemble(
-            ("       ", ""),
-            (name, ""),
-            (f"  · {born}  · {phone}  · #{entry.chart_number}", "dim"),
-        )
         self._choices.append(CheckInChoice(entry.patient_id))
-        prompts.append(text)
+        prompts.append(patient_line(entry, self._private, indent="       "))
 
     def action_move(self, step: int) -> None:
         options = self.query_one("#matches", OptionList)

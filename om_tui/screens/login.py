@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 
 from om_tui.messages import DataChanged
 from om_tui.practice.people import People, PeopleError, role_title
+from om_tui.practice.sessions import Pin
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
@@ -47,6 +48,8 @@ class LoginRequest:
     """Ask this person's PIN straight away (the idle lock keeps who was here)."""
     name: str | None = None
     """`om-tui --user NAME`: ask this person's PIN straight away."""
+    pin: Pin | None = None
+    """An SSH key's session: only `person_id` logs in here, no "someone else"."""
 
 
 class LoginScreen(Screen[None]):
@@ -98,13 +101,26 @@ class LoginScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        # A still screen: nothing is sent to the terminal while no one types, so that sshd's
+        # ClientAlive checks can tell a frozen client (an idle lock brings every session here).
+        self.query_one("#login-secret", Input).cursor_blink = False
         self.query_one("#login-reason").display = bool(self.request.reason)
         self._read_people()
         wanted = self._wanted()
         if wanted is not None:
             self._choose(wanted)
+        elif self.request.pin is not None:
+            self._no_one_here()
         else:
             self._show_list()
+
+    def _no_one_here(self) -> None:
+        """A pinned session whose person cannot log in (taken off the staff): no one else may."""
+        self._chosen = None
+        for part in ("#login-ask", "#login-people", "#login-person", "#login-secret"):
+            self.query_one(part).display = False
+        self._say("This SSH key is for someone no longer on the active staff list. ctrl+q quits.")
+        self.refresh_bindings()
 
     def _wanted(self) -> tuple[int, str, str] | None:
         """The person to ask first, if the request names one who can log in. A name that
@@ -154,6 +170,9 @@ class LoginScreen(Screen[None]):
         """Someone was added or taken off the staff on another terminal."""
         self._read_people()
         if self._chosen is not None and self._chosen[0] not in {p[0] for p in self._people}:
+            if self.request.pin is not None:
+                self._no_one_here()
+                return
             self._show_list()
             self._say(f"{self._chosen[1]} is no longer on the active staff list.")
             self._chosen = None
@@ -219,8 +238,11 @@ class LoginScreen(Screen[None]):
         """Argon2id takes a moment on purpose: off the event loop."""
         om = self.om
         try:
+            pin = self.request.pin
             with om.database.connection_context():
-                People(om.database, om.clock).login(staff_id, secret)
+                People(om.database, om.clock).login(
+                    staff_id, secret, ssh_key=pin.ssh_key if pin is not None else ""
+                )
         except PeopleError as refusal:
             self.app.call_from_thread(self._refused, str(refusal))
             return
@@ -260,14 +282,18 @@ class LoginScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
+            if self.request.pin is not None:
+                return False  # an SSH key's session: its person only
             return (self._chosen is not None and len(self._people) > 1) or (
                 self._chosen is None and self._only is not None
             )
+        if action == "pick":
+            return self.request.pin is None
         return True
 
     def action_back(self) -> None:
         """Back to the list: someone else is logging in (and everyone is listed)."""
-        if self._checking:
+        if self._checking or self.request.pin is not None:
             return
         if self._only is not None:
             self._only = None

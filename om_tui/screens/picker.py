@@ -1,4 +1,8 @@
-"""A small modal to pick one of a few things: a room, a provider, how a visit ended."""
+"""A small modal to pick one of a few things: a room, a provider, how a visit ended.
+
+A choice that needs a second thought (a room someone is already in) says why on its
+first Enter and is picked by the second.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +23,8 @@ from om_tui.screens.dialog import Dialog
 class Choice:
     value: Any
     label: str
-    disabled: bool = False  # shown (say, a room in use) but not to be picked
+    disabled: bool = False  # shown but not to be picked
+    confirm: str = ""  # said on the first Enter; the second picks it (a room in use)
 
 
 class PickerScreen(Dialog[Choice | None]):
@@ -30,11 +35,18 @@ class PickerScreen(Dialog[Choice | None]):
         *(Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)),
     ]
 
-    def __init__(self, title: str, choices: list[Choice], current: Any = None) -> None:
+    HINT = "Enter choose · 1–9 pick · Esc cancel"
+
+    def __init__(
+        self, title: str, choices: list[Choice], current: Any = None, hint: str = ""
+    ) -> None:
         super().__init__()
         self._title = title
         self._choices = choices
         self._current = current
+        self._hint = hint or self.HINT
+        self._armed: int | None = None
+        """The choice told of on its first Enter: the next Enter on it picks it."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -50,25 +62,40 @@ class PickerScreen(Dialog[Choice | None]):
                 ),
                 id="choices",
             )
-            yield Label("Enter choose · 1–9 pick · Esc cancel", classes="dialog-hint")
+            yield Label(self._hint, id="picker-hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
         # Start on the current value, else the first that can be picked.
         start = next(
             (i for i, c in enumerate(self._choices) if c.value == self._current and not c.disabled),
-            next((i for i, c in enumerate(self._choices) if not c.disabled), 0),
+            next((i for i, c in enumerate(self._choices) if not c.disabled and not c.confirm), 0),
         )
         options.highlighted = start
         options.focus()
 
     @on(OptionList.OptionSelected, "#choices")
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.answer(self._choices[event.option_index])
+        self._choose(event.option_index)
+
+    @on(OptionList.OptionHighlighted, "#choices")
+    def _moved(self, event: OptionList.OptionHighlighted) -> None:
+        if self._armed is not None and event.option_index != self._armed:
+            self._armed = None
+            self.query_one("#picker-hint", Label).update(self._hint)
+
+    def _choose(self, index: int) -> None:
+        choice = self._choices[index]
+        if choice.confirm and self._armed != index:
+            self._armed = index
+            self.query_one(OptionList).highlighted = index
+            self.query_one("#picker-hint", Label).update(choice.confirm)
+            return
+        self.answer(choice)
 
     def action_pick(self, number: int) -> None:
         if number <= len(self._choices) and not self._choices[number - 1].disabled:
-            self.answer(self._choices[number - 1])
+            self._choose(number - 1)
         else:
             self.app.bell()
 

@@ -79,3 +79,43 @@ def test_a_tampered_trail_exits_1_naming_the_row(tmp_path: Path) -> None:
     assert line.startswith("The audit trail has been tampered with. ")
     assert f"Row #{row_id} " in line and "changed after it was written" in line
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("form", ["md", "csv"])
+def test_a_cut_is_seen_against_a_reports_foot_when_the_anchor_log_is_gone(
+    tmp_path: Path, form: str
+) -> None:
+    target = tmp_path / "p.db"
+    for name in ("Lakeview", "Lakeside", "Lakefront"):
+        assert main(["--db", str(target), "settings", "name", name]) == 0
+    report = tmp_path / f"week.{form}"
+    assert main(["--db", str(target), "report", "week", "--format", form, "-o", str(report)]) == 0
+    assert run_cli("--db", str(target), "audit", "verify", "--deep").returncode == 0
+    with sqlite3.connect(target) as raw:  # the local administrator's cut
+        raw.execute("DROP TRIGGER audit_no_delete")
+        last = raw.execute("SELECT max(id) FROM audit").fetchone()[0]
+        raw.execute("DELETE FROM audit WHERE id > ?", (last - 3,))
+        raw.execute("UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit'", (last - 3,))
+        raw.execute(store.GUARDS["audit_no_delete"])
+    raw.close()
+    target.with_name("p.db.anchors").unlink()  # and the anchor log beside it
+
+    plain = run_cli("--db", str(target), "audit", "verify")
+    assert plain.returncode == 0  # nothing on the machine to hold it against any more
+    held = run_cli("--db", str(target), "audit", "verify", "--anchor", str(report))
+    assert held.returncode == 1
+    lines = held.stdout.splitlines()
+    assert lines[0] == "The audit trail has been tampered with."
+    assert lines[1].startswith("The trail was cut: it has ")
+    assert f"in {report.name} recorded" in lines[1]
+
+
+@pytest.mark.parametrize("anchor", ["12", "5:xyz", "5:abc"])
+def test_an_anchor_that_is_not_one_is_one_line_and_exit_2(tmp_path: Path, anchor: str) -> None:
+    target = tmp_path / "p.db"
+    assert main(["--db", str(target), "settings", "name", "Lakeview"]) == 0
+    result = run_cli("--db", str(target), "audit", "verify", "--anchor", anchor)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("om-tui: ")

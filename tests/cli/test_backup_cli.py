@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import resource
 import sqlite3
@@ -78,7 +79,8 @@ def test_a_backup_says_where_it_wrote_in_one_line(
 
     assert main(["--db", str(target), "backup", "--keep", "1"]) == 0
     assert "1 older removed" in capsys.readouterr().out
-    assert len(list((target.parent / "backups").iterdir())) == 1
+    assert len(list((target.parent / "backups").glob("*.db"))) == 1
+    assert len(list((target.parent / "backups").glob("*.db.anchor"))) == 1  # pruned with it
 
 
 def test_a_backup_folder_that_is_a_file_or_under_one_is_refused(
@@ -226,3 +228,37 @@ def test_a_full_disk_is_one_line_and_loses_nothing(target: Path, tmp_path: Path)
     assert query(big, "pragma integrity_check") == [("ok",)]
     assert patients_in(big) == 3000
     assert last_backup_in(big) == []
+
+
+def om_tui(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command in a process of its own, which closes the database as it ends."""
+    return subprocess.run(
+        [sys.executable, "-m", "om_tui", *args],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+
+
+def test_a_restore_is_on_the_restored_trail_and_its_anchors_start_afresh(target: Path) -> None:
+    done = om_tui("--db", str(target), "backup")
+    made = Path(done.stdout.split("Backup written to ", 1)[1].split(" (", 1)[0])
+    for name in ("Lakeview", "Lakeside"):  # the trail goes on past the backup
+        assert om_tui("--db", str(target), "settings", "name", name).returncode == 0
+    report = target.with_name("week.md")  # a report anchors the trail as it is now
+    assert om_tui("--db", str(target), "report", "week", "-o", str(report)).returncode == 0
+    assert om_tui("--db", str(target), "audit", "verify").returncode == 0
+
+    assert om_tui("--db", str(target), "restore", str(made), "--yes").returncode == 0
+    [(entry,)] = query(target, "select entry from audit order by id desc limit 1")
+    restored = json.loads(entry)
+    assert (restored["action"], restored["subject"]) == ("restore", str(made))
+    assert restored["terminal"].startswith("cli:")
+    assert target.with_name("practice.db.anchors").read_text().splitlines()[-1].endswith(" restore")
+    # The backup's anchor and the restore's hold; the replaced trail's is not held against it.
+    checked = om_tui("--db", str(target), "audit", "verify")
+    assert checked.returncode == 0, checked.stdout
+    assert "It agrees with its 3 anchor(s) (1 more, of the database a restore replaced" in (
+        checked.stdout
+    )

@@ -29,9 +29,9 @@ from db.models import (
     utc_naive,
 )
 from om_tui.cli import main
-from om_tui.practice import settings
+from om_tui.practice import anchors, settings
 from om_tui.practice.clock import FrozenClock, SystemClock
-from om_tui.practice.report import NOTHING, gather, last_ended_week, render
+from om_tui.practice.report import NOTHING, gather, last_ended_week, render, with_trail_head
 from om_tui.practice.stats import Stats
 
 ZONE = ZoneInfo("America/New_York")
@@ -85,13 +85,16 @@ def practice(tmp_path: Path) -> Path:
 
 
 def expected(path: Path, form: str, day: dt.date = dt.date(2025, 11, 17)) -> str:
-    """The report as the library renders it, with a frozen clock after the week."""
+    """The report as the library renders it, with a frozen clock after the week, and at its
+    foot the trail's head the command wrote it with (the last line of the anchor log)."""
     database = open_database(path)
     try:
         clock = FrozenClock(at(24, 10))
-        return render(gather(database, clock, settings.load(database), day), form)
+        text = render(gather(database, clock, settings.load(database), day), form)
     finally:
         database.close()
+    head = anchors.read(path.with_name(path.name + ".anchors"), "log")[-1]
+    return with_trail_head(text, form, head)
 
 
 def test_the_week_goes_to_standard_output(

@@ -24,6 +24,9 @@ from pathlib import Path
 
 import pytest
 
+from db import open_database
+from om_tui.practice import audit, settings
+
 from .terminal import (
     OWNER,
     PIN,
@@ -74,8 +77,23 @@ class Office:
     def ssh(self, *options: str) -> list[str]:
         return ["ssh", "-F", str(self.client_config), *options]
 
+    fingerprint: str
+    log: list[str]
+    """What sshd has said, line by line."""
+
     def om_tui_processes(self) -> list[int]:
         return processes_with(str(self.database))
+
+    def events(self) -> list[tuple[str, str, object]]:
+        """The trail's events that are not row changes, oldest first."""
+        database = open_database(self.database)
+        try:
+            page = audit.read(database, settings.load(database))
+        finally:
+            database.close()
+        return [
+            (e.action, e.subject, e.detail) for e in reversed(page.entries) if not e.is_row_change
+        ]
 
 
 def run(*argv: str | Path, env: dict[str, str] | None = None) -> str:
@@ -130,6 +148,10 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
         "PasswordAuthentication no\n"
         "KbdInteractiveAuthentication no\n"
         "AcceptEnv TEXTUAL_COLOR_SYSTEM\n"
+        # As the README asks of the practice's sshd: a client that stops answering (a
+        # laptop closed, a frozen line) is dropped, and om-tui with it. Seconds here.
+        "ClientAliveInterval 1\n"
+        "ClientAliveCountMax 2\n"
         f"SetEnv HOME={home} XDG_STATE_HOME={state}\n"  # the session's files stay here too
         "LogLevel INFO\n"
     )
@@ -170,7 +192,8 @@ def office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
     threading.Thread(target=read_log, daemon=True).start()
     try:
         assert listening.wait(10), "sshd did not start:\n" + "\n".join(log)
-        yield Office(folder, home, port, database, client_config)
+        shown = run("ssh-keygen", "-l", "-f", f"{key}.pub").split()
+        yield Office(folder, home, port, database, client_config, shown[1], log)
     finally:
         sshd.terminate()
         sshd.wait(10)
@@ -182,14 +205,41 @@ def test_the_key_opens_om_tui_in_a_terminal_as_its_person(office: Office) -> Non
         terminal.wait_for(SCREEN_MARKER)
         [pid] = office.om_tui_processes()
         arguments = arguments_of(pid)
-        assert arguments[-4:] == ["--db", str(office.database), "--user", OWNER]
-        terminal.wait_for("PIN or password")  # --user: the person is chosen, only the PIN asked
+        key = f"{office.fingerprint} owner@laptop"
+        assert arguments[-5:] == [
+            "--db",
+            str(office.database),
+            "--ssh-user",
+            "1",
+            f"--ssh-key={key}",
+        ]
+        terminal.wait_for("PIN or password")  # pinned: the person is chosen, only the PIN asked
+        assert "Someone else" not in terminal.text  # and no one else may log in here
         terminal.press(PIN.encode() + b"\r")
         terminal.wait_for("In office")  # the owner's first screen: the board
         terminal.press(b"\x11")  # ctrl+q
         assert terminal.wait_exit() == 0
         assert wait_gone([pid]) == []
     finally:
+        terminal.close()
+    events = office.events()
+    assert ("login", OWNER, {"ssh key": key}) in events
+    assert events[-1][:2] == ("quit", OWNER)
+
+
+def test_a_frozen_client_is_dropped_and_om_tui_ends(office: Office) -> None:
+    """The client stops (a laptop's lid closed) with the TCP connection open: sshd's
+    ClientAlive checks drop it within seconds, and the terminal's hang-up ends om-tui."""
+    terminal = Terminal(office.ssh("-t", HOST), office.env())
+    try:
+        terminal.wait_for(SCREEN_MARKER)
+        running = office.om_tui_processes()
+        assert len(running) == 1
+        terminal.process.send_signal(signal.SIGSTOP)
+        gone = wait_gone(running, timeout=20) == []
+        assert gone, "om-tui outlived a frozen client:\n" + "\n".join(office.log[-10:])
+    finally:
+        terminal.process.send_signal(signal.SIGCONT)
         terminal.close()
 
 
@@ -246,14 +296,15 @@ def test_colours_come_through_when_sshd_accepts_the_setting(office: Office) -> N
 def test_colours_can_be_set_in_the_forced_command(office: Office) -> None:
     """No AcceptEnv needed: `--colors` puts the setting in the key's own command."""
     key = office.folder / "laptop" / "manager"
-    run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key)
+    run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "manager@laptop", "-f", key)
     authorize = ["ssh", "authorize", "--user", "Jenny", f"{key}.pub", "--colors", "truecolor"]
     run(om_tui(), "--db", office.database, *authorize, "--write", env=quiet_env(office.home))
     terminal = Terminal(office.ssh("-i", str(key), "-t", HOST), office.env())
     try:
         terminal.wait_for(SCREEN_MARKER)
         [pid] = office.om_tui_processes()
-        assert arguments_of(pid)[-2:] == ["--user", "Jenny Marsh"]
+        assert arguments_of(pid)[-3:-1] == ["--ssh-user", "2"]  # Jenny Marsh, pinned
+        assert arguments_of(pid)[-1].endswith(" manager@laptop")
         assert b"\x1b[38;2;" in terminal.raw
     finally:
         terminal.close()

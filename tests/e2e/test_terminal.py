@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from .terminal import SCREEN_MARKER, Terminal, processes_with, quiet_env, seed_practice, wait_gone
+from .terminal import (
+    PIN,
+    SCREEN_MARKER,
+    Terminal,
+    processes_with,
+    quiet_env,
+    seed_practice,
+    wait_gone,
+)
 
 REFUSAL = "om-tui: needs a terminal (run it in a terminal, or over ssh with -t)."
 
@@ -68,3 +77,69 @@ def test_a_hung_up_terminal_ends_the_app_even_with_sighup_ignored(tmp_path: Path
         assert wait_gone(running) == [], "om-tui is still running after its terminal hung up"
     finally:
         terminal.close()
+
+
+def trail_events(target: Path) -> list[tuple[str, str]]:
+    """(action, subject) of the trail's events that are not row changes, oldest first."""
+    from db import open_database
+    from om_tui.practice import audit, settings
+
+    database = open_database(target)
+    try:
+        page = audit.read(database, settings.load(database))
+        return [(e.action, e.subject) for e in reversed(page.entries) if not e.is_row_change]
+    finally:
+        database.close()
+
+
+def logged_in(tmp_path: Path, target: Path) -> Terminal:
+    """om-tui in a terminal, the office manager logged in and at work."""
+    terminal = Terminal(
+        [sys.executable, "-m", "om_tui", "--db", str(target), "--user", "Jenny"],
+        quiet_env(tmp_path),
+        controlling=True,
+    )
+    terminal.wait_for("PIN or password")
+    terminal.press(PIN.encode() + b"\r")
+    terminal.wait_for("In office")
+    return terminal
+
+
+@pytest.mark.slow
+def test_a_hung_up_terminal_ends_the_session_on_the_trail(tmp_path: Path) -> None:
+    target = tmp_path / "practice.db"
+    seed_practice(target)
+    terminal = logged_in(tmp_path, target)
+    try:
+        running = processes_with(str(target))
+        terminal.hang_up()
+        assert wait_gone(running) == []
+    finally:
+        terminal.close()
+    assert trail_events(target)[-2:] == [("login", "Jenny Marsh"), ("hangup", "Jenny Marsh")]
+
+
+@pytest.mark.slow
+def test_a_killed_terminals_session_is_closed_at_the_next_start(tmp_path: Path) -> None:
+    target = tmp_path / "practice.db"
+    seed_practice(target)
+    terminal = logged_in(tmp_path, target)
+    try:
+        os.killpg(terminal.process.pid, signal.SIGKILL)  # no goodbye at all
+        terminal.process.wait()
+    finally:
+        terminal.close()
+    assert trail_events(target)[-1] == ("login", "Jenny Marsh")
+    again = Terminal(
+        [sys.executable, "-m", "om_tui", "--db", str(target)], quiet_env(tmp_path), controlling=True
+    )
+    try:
+        again.wait_for(SCREEN_MARKER)
+        again.press(b"\x11")  # ctrl+q at the login screen: no one's session to end
+        assert again.wait_exit() == 0
+    finally:
+        again.close()
+    assert trail_events(target)[-2:] == [
+        ("login", "Jenny Marsh"),
+        ("ended_without_logout", "Jenny Marsh"),
+    ]

@@ -18,6 +18,7 @@ from textual.widgets import Input, OptionList, Static
 from db.models import Staff, Stage
 from om_tui.app import OmTuiApp
 from om_tui.practice.people import People, give_pin_to_those_without, set_idle_lock
+from om_tui.practice.sessions import Pin
 from om_tui.screens.board import FlowBoardScreen
 from om_tui.screens.check_in import CheckInScreen
 from om_tui.screens.login import LoginScreen
@@ -445,7 +446,11 @@ def test_the_console_script_always_starts_at_the_login(
     monkeypatch.setattr("sys.stdout", _Terminal())
     monkeypatch.setattr("signal.signal", lambda *_: None)  # leave the test run's SIGHUP be
     assert main(["--db", str(tmp_path / "practice.db"), "--user", "Jenny"]) == 0
-    assert built == {"login": True, "user": "Jenny", "ran": True}
+    assert built == {"login": True, "user": "Jenny", "pin": None, "ran": True}
+    # An SSH key's forced command pins the session to its person (and names the key).
+    pinned = ["--ssh-user", "3", "--ssh-key=SHA256:abc me@laptop"]
+    assert main(["--db", str(tmp_path / "practice.db"), *pinned]) == 0
+    assert built["pin"] == Pin(3, "SHA256:abc me@laptop")
 
 
 def change_role_elsewhere(practice: Practice, staff_id: int, role: str) -> None:

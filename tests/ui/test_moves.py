@@ -126,7 +126,7 @@ async def test_next_on_an_expected_patient_checks_them_in(office: Practice) -> N
         assert stage(pilot, office.row_key("nora")) == "Arrived"
 
 
-async def test_the_room_picker_numbers_are_the_rooms_and_a_room_in_use_is_not_offered(
+async def test_the_room_picker_numbers_are_the_rooms_and_a_room_in_use_asks_first(
     office: Practice,
 ) -> None:
     app = office.app()
@@ -140,15 +140,52 @@ async def test_the_room_picker_numbers_are_the_rooms_and_a_room_in_use_is_not_of
         assert "in use: Tom B." in " ".join(
             str(o.prompt) for o in app.screen.query_one(OptionList).options
         )
-        await pilot.press("1")  # Room 1 is in use: not taken
+        await pilot.press("1")  # Room 1 is in use: not taken, but says who is in it
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
+        hint = str(app.screen.query_one("#picker-hint", Label).render())
+        assert hint.startswith("Room 1 has Tom B. in it: Enter again to share it")
         await pilot.press("2")
         await settle(pilot)
 
         maria = visit_for(office.appointments["maria"])
         assert maria is not None and maria.room_id == office.rooms["Room 2"]
         assert cell(pilot, office.row_key("maria"), "room") == "Room 2"
+
+
+async def test_an_occupied_room_is_shared_with_a_second_key(office: Practice) -> None:
+    app = office.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await room_tom(pilot, office)  # Room 1 is now taken
+        select(pilot, office.row_key("maria"))
+        await pilot.press("n")  # check Maria in
+        await settle(pilot)
+        await pilot.press("n", "1")  # Room 1: who is in it, and asks
+        await settle(pilot)
+        assert isinstance(app.screen, PickerScreen)
+        maria = visit_for(office.appointments["maria"])
+        assert maria is not None and maria.stage == Stage.ARRIVED
+        await pilot.press("enter")  # the second key: shared on purpose
+        await settle(pilot)
+
+        maria = visit_for(office.appointments["maria"])
+        assert maria is not None and maria.stage == Stage.ROOMED
+        assert maria.room_id == office.rooms["Room 1"] == tom(office).room_id
+
+
+async def test_no_room_for_a_patient_without_one_records_nothing(office: Practice) -> None:
+    app = office.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        select(pilot, office.row_key("tom"))
+        trail = office.database.execute_sql("SELECT COUNT(*) FROM audit").fetchone()[0]
+        await pilot.press("r")
+        await pilot.pause()
+        assert picker_title(pilot) == "Room for Tom Baker"
+        await pilot.press("3")  # No room
+        await settle(pilot)
+        assert tom(office).room_id is None
+        assert "Nothing changed: Tom Baker has no room already." in warnings(pilot)
+        assert office.database.execute_sql("SELECT COUNT(*) FROM audit").fetchone()[0] == trail
 
 
 async def test_back_takes_back_the_latest_stage(office: Practice) -> None:

@@ -143,7 +143,10 @@ def test_a_backup_is_a_private_checked_copy_named_in_practice_time(
     assert (made.path.parent.stat().st_mode & 0o777) == 0o700
     assert query(made.path, "pragma integrity_check") == [("ok",)]
     assert patients_in(made.path) == 30
-    assert sorted(p.name for p in made.path.parent.iterdir()) == [made.path.name]  # no leftovers
+    assert sorted(p.name for p in made.path.parent.iterdir()) == [  # no leftovers
+        made.path.name,
+        f"{made.path.name}.anchor",  # the trail's head it holds (anchors.py)
+    ]
     assert last_backup(database) == local(3, 15)
 
 

@@ -62,7 +62,7 @@ from db.models import (
     VisitEvent,
     utc_naive,
 )
-from om_tui.practice import audit, settings
+from om_tui.practice import anchors, audit, settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.hats import Hats
 from om_tui.practice.report import (
@@ -73,6 +73,7 @@ from om_tui.practice.report import (
     last_ended_week,
     render,
     week_days,
+    with_trail_head,
     write_file,
     write_report,
 )
@@ -647,7 +648,10 @@ def test_a_report_file_is_private_and_whole(office: Office, tmp_path: Path) -> N
         path=target,
     )
     assert written == target
-    assert target.read_text() == render(report, "html")
+    log = anchors.log_of(office.database)
+    assert log is not None
+    head = anchors.read(log, "log")[-1]  # the trail's head at the foot, and in the log
+    assert target.read_text() == with_trail_head(render(report, "html"), "html", head)
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert [p.name for p in target.parent.iterdir()] == ["week.html"]  # no temporary left
 

@@ -16,7 +16,7 @@ from db.models import Role, Staff
 from om_tui.practice.ssh_access import (
     AccessError,
     PublicKey,
-    active_staff_name,
+    active_staff,
     add_authorized_key,
     authorized_keys_line,
     forced_command,
@@ -100,35 +100,57 @@ def test_a_comment_that_could_break_the_line_is_dropped() -> None:
 
 
 def test_the_person_is_an_active_staff_member_found_by_name(staff: None) -> None:
-    assert active_staff_name("Dr. Sarah Chen") == "Dr. Sarah Chen"
-    assert active_staff_name("  dr. sarah chen ") == "Dr. Sarah Chen"
-    assert active_staff_name("Jenny") == "Jenny Marsh"
-    with pytest.raises(AccessError, match="No one active staff member is called 'Dr. Sa'"):
-        active_staff_name("Dr. Sa")
+    chen = Staff.get(Staff.name == "Dr. Sarah Chen").id
+    assert active_staff("Dr. Sarah Chen") == (chen, "Dr. Sarah Chen")
+    assert active_staff("  dr. sarah chen ") == (chen, "Dr. Sarah Chen")
+    assert active_staff("Jenny")[1] == "Jenny Marsh"
+    with pytest.raises(AccessError, match="More than one active staff member fits 'Dr. Sa'"):
+        active_staff("Dr. Sa")
     with pytest.raises(AccessError, match="'Dr. Old Partner' is no longer on the active staff"):
-        active_staff_name("Dr. Old Partner")
-    with pytest.raises(AccessError, match="Active: Dr. Sarah Chen, Dr. Sam Ortiz, Jenny Marsh"):
-        active_staff_name("Nobody")
+        active_staff("Dr. Old Partner")
+    with pytest.raises(
+        AccessError,
+        match="^No active staff member is called 'Nobody'. "
+        "Active: Dr. Sarah Chen, Dr. Sam Ortiz, Jenny Marsh.$",
+    ):
+        active_staff("Nobody")
 
 
 def test_with_no_staff_the_refusal_says_so(database: Database) -> None:
-    with pytest.raises(AccessError, match="Active: none yet"):
-        active_staff_name("Dr. Chen")
+    with pytest.raises(AccessError, match="this database has no staff yet .is it the right one"):
+        active_staff("Dr. Chen")
 
 
-NAMES = [
-    "Dr. Sarah Chen",
+def test_the_key_is_named_by_its_fingerprint_as_ssh_keygen_shows_it(tmp_path: Path) -> None:
+    keygen = shutil.which("ssh-keygen")
+    if keygen is None:
+        pytest.skip("needs ssh-keygen")
+    subprocess.run(
+        [keygen, "-q", "-t", "ed25519", "-N", "", "-C", "me@home", "-f", str(tmp_path / "k")],
+        check=True,
+    )
+    shown = subprocess.run(
+        [keygen, "-l", "-f", str(tmp_path / "k.pub")], capture_output=True, text=True, check=True
+    ).stdout.split()
+    key = read_public_key(tmp_path / "k.pub")
+    assert key.fingerprint == shown[1]
+    assert key.label == f"{shown[1]} me@home"
+
+
+COMMENTS = [
+    "owner@laptop",
     "Dr. Jo O'Neil",
     'Dr. "Doc" Smith',
     "Dr. $(touch pwned) `id`; echo",
     "Zoë Müller-Śliwa",
     "'\"'\"",
+    "--help",
 ]
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("comment", COMMENTS)
 def test_the_line_carries_every_word_intact_through_sshd_and_the_shell(
-    tmp_path: Path, name: str
+    tmp_path: Path, comment: str
 ) -> None:
     """sshd strips its quoting, the account's shell runs the rest: the words arrive whole."""
     folder = tmp_path / "My Programs"
@@ -137,9 +159,10 @@ def test_the_line_carries_every_word_intact_through_sshd_and_the_shell(
     program.write_text('#!/bin/sh\nfor word in "$@"; do printf "%s\\n" "$word"; done\n')
     program.chmod(0o700)
     database = str(tmp_path / "Practice data" / "practice.db")
-    command = forced_command(str(program), database, name)
-    line = authorized_keys_line(command, parse_public_key(key_text()))
-    assert line.startswith('command="') and line.endswith(f",restrict,pty {key_text()}")
+    key = parse_public_key(key_text(comment=comment))
+    line = authorized_keys_line(forced_command(str(program), database, 7, key), key)
+    assert line.startswith('command="')
+    assert line.endswith(f",restrict,pty {key_text(comment=comment)}")
     assert "\n" not in line
     for shell in ("/bin/sh", shutil.which("bash")):
         assert shell
@@ -147,40 +170,43 @@ def test_the_line_carries_every_word_intact_through_sshd_and_the_shell(
             [shell, "-c", sshd_dequote(line)], capture_output=True, text=True, cwd=tmp_path
         )
         assert ran.returncode == 0, ran.stderr
-        assert ran.stdout.splitlines() == ["--db", database, "--user", name]
+        assert ran.stdout.splitlines() == [
+            "--db",
+            database,
+            "--ssh-user",
+            "7",
+            f"--ssh-key={key.fingerprint} {comment}",
+        ]
     assert not (tmp_path / "pwned").exists()
 
 
 def test_the_demo_and_the_colours_are_kept_in_the_command() -> None:
-    command = forced_command("/opt/om-tui", "/data/demo.db", "Dr. Chen", demo=True)
-    assert command == "/opt/om-tui --db /data/demo.db --demo --user 'Dr. Chen'"
-    command = forced_command("/opt/om-tui", "/data/p.db", "Dr. Chen", colors="256")
-    assert command == "TEXTUAL_COLOR_SYSTEM=256 /opt/om-tui --db /data/p.db --user 'Dr. Chen'"
+    key = parse_public_key(key_text(comment=""))
+    pinned = f"--ssh-user 3 --ssh-key={key.fingerprint}"
+    command = forced_command("/opt/om-tui", "/data/demo.db", 3, key, demo=True)
+    assert command == f"/opt/om-tui --db /data/demo.db --demo {pinned}"
+    command = forced_command("/opt/om-tui", "/data/p.db", 3, key, colors="256")
+    assert command == f"TEXTUAL_COLOR_SYSTEM=256 /opt/om-tui --db /data/p.db {pinned}"
     with pytest.raises(AccessError, match="Colours are one of truecolor, 256, standard"):
-        forced_command("/opt/om-tui", "/data/p.db", "Dr. Chen", colors="$(reboot)")
+        forced_command("/opt/om-tui", "/data/p.db", 3, key, colors="$(reboot)")
 
 
 @pytest.mark.parametrize(
-    ("program", "database", "name", "said"),
+    ("program", "database", "said"),
     [
-        ("/opt/om-tui", "/data/p.db", "Dr. Chen\nssh-ed25519 AAAA intruder", "The name"),
-        ("/opt/om-tui", "/data/p.db", "Dr. Chen\\", "The name"),
-        ("/opt/om-tui", "/data/p.db", "Dr. Chen\t", "The name"),
-        ("/opt/om-tui", "/data/p.db", "Dr. \u202enehC", "The name"),
-        ("/opt/om-tui", "/data/p\r.db", "Dr. Chen", "The database"),
-        ("/opt/om\x00-tui", "/data/p.db", "Dr. Chen", "The program path"),
-        ("/opt/om-tui", "/data/p.db", "--help", "A name starting with '-'"),
+        ("/opt/om-tui", "/data/p\r.db", "The database"),
+        ("/opt/om-tui", "/data/p\\.db", "The database"),
+        ("/opt/om\x00-tui", "/data/p.db", "The program path"),
     ],
 )
-def test_what_cannot_be_quoted_safely_is_refused(
-    program: str, database: str, name: str, said: str
-) -> None:
+def test_what_cannot_be_quoted_safely_is_refused(program: str, database: str, said: str) -> None:
+    key = parse_public_key(key_text())
     with pytest.raises(AccessError, match=said):
-        forced_command(program, database, name)
+        forced_command(program, database, 1, key)
 
 
-def line_for(key: PublicKey, name: str = "Dr. Sarah Chen") -> str:
-    return authorized_keys_line(forced_command("/opt/om-tui", "/data/p.db", name), key)
+def line_for(key: PublicKey, staff_id: int = 1) -> str:
+    return authorized_keys_line(forced_command("/opt/om-tui", "/data/p.db", staff_id, key), key)
 
 
 def test_writing_creates_a_private_folder_and_file(tmp_path: Path) -> None:
@@ -207,10 +233,10 @@ def test_writing_appends_after_other_keys_and_never_twice(tmp_path: Path) -> Non
 def test_the_same_key_with_other_options_is_refused_and_the_file_kept(tmp_path: Path) -> None:
     path = tmp_path / "authorized_keys"
     key = parse_public_key(key_text())
-    assert add_authorized_key(path, line_for(key, "Dr. Sarah Chen"), key)
+    assert add_authorized_key(path, line_for(key, 1), key)
     before = path.read_bytes()
     with pytest.raises(AccessError, match=r"already in .* \(line 1\) with other options"):
-        add_authorized_key(path, line_for(key, "Jenny Marsh"), key)
+        add_authorized_key(path, line_for(key, 3), key)
     plain = tmp_path / "plain_keys"
     plain.write_text(f"{key}\n")  # the same key, already allowed a full shell
     with pytest.raises(AccessError, match="line 1"):
