@@ -320,6 +320,8 @@ class PatientIndex:
         self._index = _snapshot([])
         self._highest_id = 0
         self._highest_revision = 0
+        self.loaded = False
+        """Read once at least: an empty index is then a practice with no patients yet."""
         # Refreshes come from worker threads (start-up, each search); one at a time.
         self._refreshing = threading.Lock()
 
@@ -330,6 +332,7 @@ class PatientIndex:
         """Load patients added since the last refresh (all of them the first time)."""
         with self._refreshing:
             self._refresh(database)
+            self.loaded = True
 
     def _refresh(self, database: Database) -> None:
         cursor = database.execute_sql(  # type: ignore[no-untyped-call]
