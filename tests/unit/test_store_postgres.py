@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 from peewee import Database, IntegrityError
+from playhouse.postgres_ext import Psycopg3Database
 
 from db import MODELS, Patient, Staff, StoreError, Visit, open_database
 from db.store import MIGRATION_TABLE, MIGRATIONS
@@ -142,3 +143,34 @@ def test_a_commit_on_one_connection_reaches_anothers_watcher(
         watcher.close()
     finally:
         here.close()
+
+
+def test_models_agree_with_the_migrated_schema(
+    database: Database, postgres_server: PostgresServer
+) -> None:
+    """The models, creating their own tables on the server, give the schema the
+    migrations made there: the same columns and types, keys and unique indexes."""
+    from_models = Psycopg3Database(postgres_server.empty_database())
+    try:
+        with from_models.bind_ctx(MODELS):
+            from_models.create_tables(MODELS)
+        for model in MODELS:
+            table = model._meta.table_name
+
+            def shape(source: Database, table: str = table) -> tuple[object, ...]:
+                return (
+                    sorted(
+                        (c.name, c.data_type, c.null, c.primary_key)
+                        for c in source.get_columns(table)
+                    ),
+                    {tuple(i.columns) for i in source.get_indexes(table) if i.unique},
+                    {
+                        (k.column, k.dest_table, k.dest_column)
+                        for k in source.get_foreign_keys(table)
+                    },
+                )
+
+            assert shape(database) == shape(from_models), table
+    finally:
+        from_models.close()
+        database.bind(MODELS)
