@@ -22,12 +22,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from peewee import Database, PostgresqlDatabase
+from playhouse.postgres_ext import Psycopg3Database
 
 if TYPE_CHECKING:
     import psycopg
 
 SCHEMES = ("postgresql", "postgres")
 CHANNEL = "om_tui_changed"
+WRITE_LOCK = 0x6F6D_7475  # "omtu": the advisory lock every transaction of om-tui's takes
 NOTICE_FUNCTION = "om_tui_notify_change"
 NOTICE_TRIGGER = "om_tui_notify_change"
 
@@ -84,16 +86,29 @@ def reason(error: BaseException, url: str) -> str:
     return text.removeprefix("connection failed: ")
 
 
+class PracticeServer(Psycopg3Database):  # type: ignore[misc]  # playhouse is untyped
+    """The practice's server database: one transaction of om-tui's at a time.
+
+    Each transaction first takes one advisory lock, as SQLite's BEGIN IMMEDIATE
+    takes the write lock: a read-then-write (is the visit still where the desk saw
+    it? then move it) runs alone, and reads, under READ COMMITTED, what the one
+    before it committed. Two terminals moving one visit: exactly one move.
+    """
+
+    def begin(self, isolation_level: Any = None) -> None:
+        super().begin(isolation_level)
+        self.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+
+
 def connect(url: str) -> PostgresqlDatabase:
     """Connect to the server database the URL names (nothing is written)."""
     try:
         import psycopg  # noqa: F401  (peewee would say it is missing only on connecting)
-        from playhouse.postgres_ext import Psycopg3Database
     except ImportError:
         raise ServerError(
             "PostgreSQL support is not installed: pip install 'om-tui[postgres]'."
         ) from None
-    database: PostgresqlDatabase = Psycopg3Database(_conninfo(url), autoconnect=True)
+    database = PracticeServer(_conninfo(url), autoconnect=True)
     try:
         database.connect()
     except Exception as error:  # the driver's errors: a refused or failed connection
