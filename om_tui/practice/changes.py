@@ -47,14 +47,20 @@ class SqliteDataVersion:
 class ServerNotices:
     """PostgreSQL: the change notices that reached this terminal's listening connection.
 
-    If the server goes away the listener is dropped and `changed()` stays False:
-    screens still refresh on their own writes.
+    If no listening connection can be had, or the server goes away, `changed()`
+    stays False: screens still refresh on their own writes.
     """
 
     def __init__(self, database: PostgresqlDatabase) -> None:
+        import psycopg
+
         from db import postgres
 
-        self._connection: psycopg.Connection[Any] | None = postgres.listener(database)
+        self._connection: psycopg.Connection[Any] | None = None
+        try:
+            self._connection = postgres.listener(database)
+        except psycopg.Error:
+            pass  # no second connection to be had: the terminal works, refreshing on its own writes
 
     def changed(self, wait: float = 0.0) -> bool:
         """`wait`: up to how many seconds to wait for a notice still on its way (a test's

@@ -174,3 +174,16 @@ def test_models_agree_with_the_migrated_schema(
     finally:
         from_models.close()
         database.bind(MODELS)
+
+
+def test_a_listener_cut_off_by_the_server_leaves_the_terminal_working(
+    database: Database, postgres_server: PostgresServer
+) -> None:
+    watcher = watcher_for(database)
+    assert isinstance(watcher, ServerNotices) and watcher._connection is not None
+    listening = watcher._connection.info.backend_pid
+    postgres_server.admin(f"SELECT pg_terminate_backend({listening})")
+    assert not watcher.changed(wait=5)  # no traceback: the screens refresh on their own writes
+    assert not watcher.changed()
+    Staff.create(name="Dr. Still Here", initials="SH", role="owner")  # the store itself works on
+    assert Staff.select().count() == 1
