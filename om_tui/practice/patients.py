@@ -335,9 +335,10 @@ class PatientIndex:
             self.loaded = True
 
     def _refresh(self, database: Database) -> None:
+        mark = database.param  # ? on SQLite, %s on PostgreSQL
         cursor = database.execute_sql(  # type: ignore[no-untyped-call]
             "SELECT id, first_name, last_name, dob, phone, chart_number, active, merged_into_id,"
-            " revision FROM patient WHERE id > ? OR revision > ? ORDER BY id",
+            f" revision FROM patient WHERE id > {mark} OR revision > {mark} ORDER BY id",
             (self._highest_id, self._highest_revision),
         )
         added: list[PatientEntry] = []

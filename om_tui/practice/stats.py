@@ -720,9 +720,10 @@ class Stats:
         first_day = weeks[0] - dt.timedelta(days=7)
         # The raw cursor: building a peewee row per value costs most of a board's time.
         ids = [s.id for s in stats]
+        mark = self.database.param  # ? on SQLite, %s on PostgreSQL
         cursor = self.database.execute_sql(  # type: ignore[no-untyped-call]
             "SELECT stat_id, period, day, value FROM stat_value "
-            f"WHERE stat_id IN ({', '.join('?' * len(ids))}) AND day BETWEEN ? AND ? "
+            f"WHERE stat_id IN ({', '.join([mark] * len(ids))}) AND day BETWEEN {mark} AND {mark} "
             "ORDER BY day",
             (*ids, first_day.isoformat(), weeks[-1].isoformat()),
         )

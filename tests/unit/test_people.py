@@ -28,6 +28,8 @@ from om_tui.practice.people import (
 
 from .practice_fixture import ZONE_NAME
 
+pytestmark = pytest.mark.backends("sqlite", "postgres")
+
 
 @pytest.fixture
 def people(database: Database, clock: FrozenClock) -> People:
