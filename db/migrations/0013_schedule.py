@@ -201,10 +201,11 @@ def up(migrator, db):
             "appointment", "booked_by_id", ForeignKeyField(Staff, field=Staff.id, null=True)
         ),
     )
+    mark = db.param  # ? on SQLite, %s on PostgreSQL
     for _name, _minutes, _letter, _new, kind in TYPES:
         db.execute_sql(
             "UPDATE appointment SET type_id = "
-            "(SELECT id FROM appointment_type WHERE name = ?) WHERE kind = ?",
+            f"(SELECT id FROM appointment_type WHERE name = {mark}) WHERE kind = {mark}",
             (_name, kind),
         )
     db.execute_sql(

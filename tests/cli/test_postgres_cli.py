@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -19,9 +18,9 @@ print(code, sys.modules.get("psycopg") is None, "db.postgres" in sys.modules)
 """
 
 
-def test_a_practice_in_a_file_starts_without_the_server_driver(tmp_path: Path) -> None:
+def test_a_practice_in_a_file_starts_without_the_server_driver(practice_file: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-c", _LOADED, str(tmp_path / "p.db")],
+        [sys.executable, "-c", _LOADED, practice_file],
         capture_output=True,
         text=True,
         timeout=60,

@@ -366,6 +366,7 @@ def test_logins_wrong_tries_and_locks_are_in_the_audit_trail(
     assert not any("$argon2" in row[3] for row in rows)  # the PINs' hashes stay out of it
 
 
+@pytest.mark.backends("sqlite")  # the command is given the practice's file
 def test_the_idle_lock_is_set_from_the_command_line(
     database: Database, db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
