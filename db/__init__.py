@@ -3,7 +3,6 @@
 from db.models import (
     MODELS,
     Appointment,
-    AppointmentKind,
     Attestation,
     ChecklistItem,
     ChecksheetStep,
@@ -36,7 +35,6 @@ from db.store import StoreError, close_database, default_path, open_database, pr
 __all__ = [
     "MODELS",
     "Appointment",
-    "AppointmentKind",
     "Attestation",
     "ChecklistItem",
     "ChecksheetStep",

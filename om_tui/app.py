@@ -18,6 +18,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widget import AwaitMount
+from textual.widgets import Footer
 
 from db import problem
 from db.models import Role
@@ -42,6 +43,7 @@ from om_tui.practice.setup import needs_setup
 from om_tui.resources import stylesheet
 from om_tui.screens.board import FlowBoardScreen
 from om_tui.screens.login import LoginRequest, LoginScreen
+from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
     from om_tui.practice.hats import Hats
@@ -94,6 +96,12 @@ def _line_screen() -> Screen[Any]:
     return LineScreen()
 
 
+def _book_screen() -> Screen[Any]:
+    from om_tui.screens.schedule.book import BookScreen
+
+    return BookScreen()
+
+
 def _overview_screen() -> Screen[Any]:
     from om_tui.screens.overview import OverviewScreen
 
@@ -111,6 +119,7 @@ MAIN_SCREENS: tuple[tuple[str, str, str, Callable[[], Screen[Any]]], ...] = (
     ("staff", "6", "Staff", _staff_screen),
     ("orders", "7", "Orders", _orders_screen),
     ("line", "8", "Line", _line_screen),
+    ("book", "9", "Book", _book_screen),
     ("overview", "0", "Overview", _overview_screen),  # last, as 0 is on the keyboard
 )
 #: What each main screen is for, as the command palette says it under "Go to …".
@@ -123,6 +132,7 @@ SCREEN_PURPOSES = {
     "staff": "The staff roster: people, roles, PINs",
     "orders": "Orders given and owed, and programs",
     "line": "The communication line: items to and from the owner",
+    "book": "Appointments by day, a column per provider: book, move, cancel, confirm",
     "overview": "The practice at a glance: flow, stats, line, orders, compliance",
 }
 
@@ -146,8 +156,11 @@ def _styled_as_the_app(make: Callable[[], Screen[Any]]) -> Callable[[], Screen[A
     return make_styled
 
 
+#: What the command palette calls a main screen, where "Go to <title>" would not say it.
+PALETTE_TITLES = {"book": "Appointment book"}
+
 #: What a main screen asks of a person's role (people.PERMISSIONS); by default, its mode.
-MODE_PERMISSIONS = {"staff": "roster"}
+MODE_PERMISSIONS = {"staff": "roster", "book": "schedule"}
 
 LOGIN = "login"
 """The mode of the login screen (start-up, idle lock, switch user): a stack of its own."""
@@ -157,6 +170,8 @@ FIRST_RUN = "first_run"
 POLL_SECONDS = 0.03
 """How often the change signal is read (PRAGMA data_version, a few µs): another terminal's
 change shows within a frame or two; idle, the poll costs well under 1 % of a core."""
+URGENT_TOAST_SECONDS = 8
+"""How long an urgent item's toast shows; then the top line's "8 Line !!1" keeps it."""
 PATIENT_LIST_DELAY = 0.5
 WRITE_ATTEMPTS = 3
 
@@ -180,6 +195,7 @@ class OmTuiApp(App[None]):
         stylesheet("evaluation.tcss"),
         stylesheet("orders.tcss"),
         stylesheet("line.tcss"),
+        stylesheet("book.tcss"),
         stylesheet("modals.tcss"),
         stylesheet("patients.tcss"),
         stylesheet("org.tcss"),
@@ -231,6 +247,8 @@ class OmTuiApp(App[None]):
         """Each main screen not shown: the changes announced when it was left."""
         self._back_to: str | None = None
         """The main screen this one was opened from (a figure's Enter): Esc goes back."""
+        self.urgent_unread = 0
+        """Urgent items that reached the owner here, not yet seen on the Line screen."""
         super().__init__()
         self.database = database
         self.clock: Clock = clock or SystemClock()
@@ -350,12 +368,19 @@ class OmTuiApp(App[None]):
         from om_tui.practice.line import alert_text
 
         news = self._urgent.check()
-        if not self.may("line_answer") or self.user_id is None:
+        if not self.may("line_answer") or self.user_id is None or not news:
             return
         for item in news:
             self.notify(
-                alert_text(item), title="Urgent, on the line", severity="warning", timeout=30
+                alert_text(item),
+                title="Urgent, on the line",
+                severity="warning",
+                timeout=URGENT_TOAST_SECONDS,
             )
+        # The toast goes (it covered a panel); the mark on the top line stays till the Line.
+        if self.current_mode != "line":
+            self.urgent_unread += len(news)
+            self.screen.query(ScreenTabs).refresh(layout=True)
 
     # -- who is here, and what they may do ------------------------------------------
 
@@ -395,6 +420,8 @@ class OmTuiApp(App[None]):
             return AwaitMount(self.screen, [])
         self._left_at[self.current_mode] = self._changes
         self._back_to = None  # a screen chosen by its key: nothing to go back to
+        if mode == "line":
+            self.urgent_unread = 0  # seen there
         mounted = super().switch_mode(mode)
         if self._left_at.pop(mode, self._changes) != self._changes:
             # Changes announced while another main screen was shown went to that one.
@@ -710,9 +737,11 @@ class OmTuiApp(App[None]):
 
         shown = self.screen.query(KeysPanel)
         if shown:
-            shown.remove()
+            self.action_hide_keys()
         else:
             self.screen.mount(KeysPanel(self._key_offered))
+            # The list says all the footer does: the footer, cut by it, goes meanwhile.
+            self.screen.query(Footer).set(display=False)
 
     def open_from(self, mode: str, origin: str) -> AwaitMount:
         """Open a main screen from another's figure: Esc there comes back to `origin`."""
@@ -732,6 +761,7 @@ class OmTuiApp(App[None]):
         from om_tui.widgets.keys_panel import KeysPanel
 
         self.screen.query(KeysPanel).remove()
+        self.screen.query(Footer).set(display=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "hide_keys":  # only while the list is shown
@@ -755,7 +785,9 @@ class OmTuiApp(App[None]):
                 continue
             purpose = SCREEN_PURPOSES.get(mode, f"Open {title}")
             yield SystemCommand(
-                f"Go to {title}", f"{purpose} ({key})", lambda m=mode: self.switch_mode(m)
+                PALETTE_TITLES.get(mode, f"Go to {title}"),
+                f"{purpose} ({key})",
+                lambda m=mode: self.switch_mode(m),
             )
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:

@@ -104,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     _org_commands(commands)
     _hiring_commands(commands)
     _offboarding_commands(commands)
+    from om_tui import cli_schedule
+
+    cli_schedule.add_commands(commands)
     return parser
 
 
@@ -479,9 +482,18 @@ def _stats_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser
     )
 
 
+def _without_server_driver(target: str | None) -> None:
+    """peewee imports psycopg whenever it is installed (tens of ms at start-up, the
+    `postgres` extra); a practice in a file never uses it, so a fresh process
+    opening one does without. A process that has peewee already is left as it is."""
+    if "peewee" not in sys.modules and (target is None or "://" not in target):
+        sys.modules["psycopg"] = None  # type: ignore[assignment]  # import psycopg: ImportError
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _start_log()
+    _without_server_driver(args.db)
     # Imported here so `om-tui --help` stays instant.
     import sqlite3
 
@@ -553,6 +565,10 @@ def _run(database: Database, target: str, args: argparse.Namespace) -> int:
         return _leave(database, args)
     if args.command == "ssh":
         return _ssh(database, target, args)
+    if args.command == "schedule":
+        from om_tui import cli_schedule
+
+        return cli_schedule.run(database, args)
     from om_tui.app import make_app
     from om_tui.practice.sessions import Pin
 

@@ -72,6 +72,7 @@ class OrderError(Refusal):
 _WEEKDAYS = [name.lower() for name in calendar.day_name]
 _MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_abbr) if name}
 _TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
+_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")
 _OFFSET = re.compile(r"^(?:in\s+)?\+?\s*(\d{1,3})\s*(d|days?|w|wks?|weeks?)$|^\+\s*(\d{1,3})$")
 
 
@@ -103,7 +104,7 @@ def _is_time(word: str) -> bool:
 
 def parse_day(text: str, today: dt.date) -> dt.date:
     """A due day as typed: today, tomorrow, a weekday (the next one, today included),
-    +3 / 3d / 2w / in 3 days, 20 Nov / Nov 20 (2027), or 2026-11-20."""
+    +3 / 3d / 2w / in 3 days, 20 Nov / Nov 20 (2027), 11/20 (/2027), or 2026-11-20."""
     text = " ".join(text.strip().lower().replace(",", " ").split())
     if text in ("today", "tod"):
         return today
@@ -124,6 +125,13 @@ def parse_day(text: str, today: dt.date) -> dt.date:
     named = _named_day(text.split(), today)
     if named is not None:
         return named
+    slashed = _SLASHED.match(text)
+    if slashed is not None:  # "12/15" (the next one), "12/15/2026": month first, as US forms
+        month, day, year = slashed.groups()
+        words = [day, calendar.month_abbr[int(month)].lower() if 1 <= int(month) <= 12 else "?"]
+        if words[1] == "?":
+            raise OrderError(f"There is no month {month} ({text}).")
+        return _named_day([*words, year] if year else words, today) or today
     raise OrderError(f"When is it due? Like {DUE_FORMS} (not {text!r}).")
 
 

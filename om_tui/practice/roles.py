@@ -42,6 +42,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "check_in": _DESK,  # check-in, walk-ins, moving visits along
     "patients": _DESK,  # patient records: add, correct, inactive, merge
     "rooms": _DESK,  # the practice's rooms: add, rename, reorder, retire
+    "schedule": _EVERYONE,  # the appointment book, to read (a provider on staff: their column)
+    "book": _DESK,  # booking, moving, resizing, cancelling, confirming, marking missed
+    "schedule_setup": MANAGERS,  # appointment types, working hours, blockouts, the slot size
     "my_hat": _EVERYONE,  # one's own hat: checklist, attestations, one's own PIN
     "tick_for_others": MANAGERS,  # ticking a checklist item on someone else's behalf
     "orders": _EVERYONE,  # one's orders and program steps; managers give and accept them

@@ -19,6 +19,7 @@ NAME = SettingKey.PRACTICE_NAME
 TIMEZONE = SettingKey.TIMEZONE
 THRESHOLDS = SettingKey.THRESHOLDS
 LATE_AFTER = SettingKey.LATE_AFTER
+NO_SHOW_AFTER = SettingKey.NO_SHOW_AFTER
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class PracticeSettings:
     timezone: str = "UTC"
     thresholds: dict[Stage, Thresholds] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
     late_after_minutes: int = DEFAULT_LATE_AFTER
+    no_show_after_minutes: int = 0  # a booking unarrived this long is a no-show (0: never)
 
     @property
     def zone(self) -> dt.tzinfo:
@@ -93,6 +95,7 @@ def load(database: Database) -> PracticeSettings:
         timezone=stored.get(TIMEZONE, "UTC"),
         thresholds=_stored_thresholds(stored.get(THRESHOLDS)),
         late_after_minutes=stored_minutes(stored.get(LATE_AFTER), DEFAULT_LATE_AFTER),
+        no_show_after_minutes=stored_minutes(stored.get(NO_SHOW_AFTER), 0),
     )
 
 
@@ -174,6 +177,14 @@ def set_late_after(database: Database, minutes: int, *, by: int | None) -> None:
         raise SettingError("Late must be a positive number of minutes.")
     limits.checked_minutes(minutes, "Late", SettingError)
     put(database, LATE_AFTER, str(minutes))
+
+
+@checked("settings", "changes the practice's settings")
+def set_no_show_after(database: Database, minutes: int, *, by: int | None) -> None:
+    """A booking not checked in `minutes` after its start shows as a no-show; 0: never."""
+    if minutes < 0 or minutes > 24 * 60:
+        raise SettingError("No-show after: minutes from 0 (never) to 1440.")
+    put(database, NO_SHOW_AFTER, str(minutes))
 
 
 @checked("settings", "changes the practice's settings")

@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import math
 import operator
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -29,7 +30,7 @@ from peewee import JOIN, Database
 
 from db.models import (
     Appointment,
-    AppointmentKind,
+    AppointmentType,
     ConditionOverride,
     Post,
     Setting,
@@ -419,9 +420,12 @@ HIRING_FIGURES: dict[str, str] = {
 def flow_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float | None]:
     """Every computed figure for [start, end), counted from visit events (undone ones not)."""
     events = _rows(
-        VisitEvent.select(VisitEvent.visit, VisitEvent.stage, VisitEvent.at, Appointment.kind)
+        VisitEvent.select(
+            VisitEvent.visit, VisitEvent.stage, VisitEvent.at, AppointmentType.new_patient
+        )
         .join(Visit)
         .join(Appointment, JOIN.LEFT_OUTER)
+        .join(AppointmentType, JOIN.LEFT_OUTER)
         .where(
             VisitEvent.at >= utc_naive(start),
             VisitEvent.at < utc_naive(end),
@@ -434,10 +438,10 @@ def flow_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float | None
     counted = {Stage.NO_SHOW: 0, Stage.CANCELLED: 0}
     roomed: dict[int, dt.datetime] = {}
     done: dict[int, dt.datetime] = {}
-    for visit, stage, at, kind in events:
+    for visit, stage, at, new_patient in events:
         if stage == Stage.WITH_PROVIDER:
             seen.add(visit)
-            if kind == AppointmentKind.NEW_PATIENT:
+            if new_patient:  # the appointment's type counts as a new patient
                 new_seen.add(visit)
         elif stage in counted:
             counted[Stage(stage)] += 1
@@ -463,11 +467,25 @@ def flow_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float | None
         spans = [(at - arrived[v]).total_seconds() / 60 for v, at in ends.items() if v in arrived]
         return round(fmean(spans), 1) if spans else None
 
+    # The book's own: cancelled there, or marked missed there, and never on the board.
+    never_came = (
+        Appointment.select()
+        .join(Visit, JOIN.LEFT_OUTER, on=(Visit.appointment == Appointment.id))
+        .where(Visit.id.is_null())
+    )
+    cancelled = never_came.where(
+        Appointment.cancelled_at >= utc_naive(start), Appointment.cancelled_at < utc_naive(end)
+    ).count()
+    missed = never_came.where(
+        Appointment.missed_at >= utc_naive(start),
+        Appointment.missed_at < utc_naive(end),
+        Appointment.cancelled_at.is_null(),
+    ).count()
     return {
         "visits": float(len(seen)),
         "new_patients": float(len(new_seen)),
-        "no_shows": float(counted[Stage.NO_SHOW]),
-        "cancellations": float(counted[Stage.CANCELLED]),
+        "no_shows": float(counted[Stage.NO_SHOW] + missed),
+        "cancellations": float(counted[Stage.CANCELLED] + cancelled),
         "average_wait": average_minutes(roomed),
         "average_visit_length": average_minutes(done),
     }
@@ -476,6 +494,7 @@ def flow_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float | None
 # -- reading what is typed --------------------------------------------------------------
 
 LIMIT = LARGEST_NUMBER
+UNITS = ("count", "money", "minutes", "percent")
 NON_NEGATIVE_UNITS = ("count", "minutes", "percent")
 
 
@@ -702,9 +721,10 @@ class Stats:
         first_day = weeks[0] - dt.timedelta(days=7)
         # The raw cursor: building a peewee row per value costs most of a board's time.
         ids = [s.id for s in stats]
+        mark = self.database.param  # ? on SQLite, %s on PostgreSQL
         cursor = self.database.execute_sql(  # type: ignore[no-untyped-call]
             "SELECT stat_id, period, day, value FROM stat_value "
-            f"WHERE stat_id IN ({', '.join('?' * len(ids))}) AND day BETWEEN ? AND ? "
+            f"WHERE stat_id IN ({', '.join([mark] * len(ids))}) AND day BETWEEN {mark} AND {mark} "
             "ORDER BY day",
             (*ids, first_day.isoformat(), weeks[-1].isoformat()),
         )
@@ -1017,6 +1037,36 @@ class Stats:
             fields.setdefault("created", utc_naive(self.clock.now()))
             stat: Stat = Stat.create(**fields)
             return stat
+
+    @checked("stats_setup", "adds and changes stats")
+    def add_typed(self, name: str, post: str, unit: str = "count", up_is_good: bool = True) -> Stat:
+        """A weekly stat the manager types, added from the stats screen: its post by title,
+        whatever the case (a new post if none has it), its short name made from its name ("Referrals
+        received" → referrals_received, then _2 … if taken). Computed and formula stats
+        are added with `om-tui stats add`."""
+        with self.database.atomic():
+            if not name.strip():
+                raise StatError("A stat needs a name.")
+            if not post.strip():
+                raise StatError("A stat belongs to a post: name it (e.g. Receptionist).")
+            if unit not in UNITS:
+                raise StatError("A stat counts, or is money, minutes or a percentage.")
+            base = re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_") or "stat"
+            base = base if base[0].isalpha() else f"stat_{base}"
+            short, number = base, 1
+            while Stat.get_or_none(Stat.short_name == short) is not None:
+                number += 1
+                short = f"{base}_{number}"
+            title = post.strip()
+            same = [p.id for p in Post.select() if p.title.casefold() == title.casefold()]
+            return self.define(
+                short_name=short,
+                name=name.strip(),
+                post=same[0] if same else self.post_named(title),
+                unit=unit,
+                source=StatSource.ENTERED,
+                up_is_good=up_is_good,
+            )
 
     def named(self, short_name: str) -> Stat:
         stat: Stat | None = Stat.get_or_none(Stat.short_name == short_name)

@@ -357,3 +357,22 @@ async def test_a_staff_name_is_checked_like_a_patients_and_stops_at_its_length(
         await pilot.press("escape")
         await settle(pilot)
     assert Staff.select().count() == before
+
+
+async def test_deactivating_a_provider_lists_their_coming_appointments(
+    stats_demo: Practice,
+) -> None:
+    webb = person("Dr. Marcus Webb")
+    app = stats_demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_roster(pilot)
+        await cursor_to(pilot, "Dr. Marcus Webb")
+        await pilot.press("d")
+        confirm = app.screen
+        assert isinstance(confirm, Confirm)
+        question = str(confirm.query_one(".dialog-title", Label).render())
+        assert "appointments from now on are with them (" in question
+        assert "m in the book (9) moves them to another provider" in question
+        await pilot.press("n")
+        await settle(pilot)
+    assert person("Dr. Marcus Webb").active and webb.provider

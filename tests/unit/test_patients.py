@@ -23,6 +23,8 @@ from om_tui.practice.patients import (
 )
 from om_tui.practice.roles import ADMINISTRATOR
 
+pytestmark = pytest.mark.backends("sqlite", "postgres")
+
 TODAY = dt.date(2026, 11, 18)
 
 

@@ -29,6 +29,8 @@ from om_tui.practice.roles import ADMINISTRATOR
 
 from .practice_fixture import ZONE_NAME
 
+pytestmark = pytest.mark.backends("sqlite", "postgres")
+
 
 @pytest.fixture
 def people(database: Database, clock: FrozenClock) -> People:
@@ -207,6 +209,18 @@ def test_a_name_or_its_start_finds_the_person_for_the_user_option(
         people.named("Jen")
 
 
+def test_any_word_of_a_name_or_the_initials_fit(people: People, jenny: int) -> None:
+    chen = people.add("Dr. Sarah Chen", "owner")
+    webb = people.add("Dr. Marcus Webb", "staff")
+    assert [p.id for p in people.fitting("Sarah")] == [chen]
+    assert [p.id for p in people.fitting("chen")] == [chen]
+    assert [p.id for p in people.fitting("sarah c")] == [chen]
+    assert [p.id for p in people.fitting("SC")] == [chen]
+    assert [p.id for p in people.fitting("Dr.")] == [webb, chen]
+    assert people.fitting("Sarah Webb") == []
+    assert people.named("Ortiz").id == jenny
+
+
 # -- the roster ----------------------------------------------------------------------
 
 
@@ -293,8 +307,9 @@ def test_what_each_role_may_open() -> None:
         role: sorted(p for p in PERMISSIONS if may(role, p))
         for role in (Role.FRONT_DESK, Role.STAFF, Role.OFFICE_MANAGER)
     }
-    everyone = ["line", "my_hat", "orders", "org", "self_evaluation"]
-    assert opens[Role.FRONT_DESK] == sorted(["board", "check_in", "patients", "rooms", *everyone])
+    everyone = ["line", "my_hat", "orders", "org", "schedule", "self_evaluation"]
+    desk = ["board", "book", "check_in", "patients", "rooms"]
+    assert opens[Role.FRONT_DESK] == sorted([*desk, *everyone])
     assert opens[Role.STAFF] == everyone
     owners_only = {"line_answer", "owners", "owner_settings"}
     assert opens[Role.OFFICE_MANAGER] == sorted(set(PERMISSIONS) - owners_only)
@@ -346,6 +361,7 @@ def test_logins_wrong_tries_and_locks_are_in_the_audit_trail(
     assert not any("$argon2" in row[3] for row in rows)  # the PINs' hashes stay out of it
 
 
+@pytest.mark.backends("sqlite")  # the command is given the practice's file
 def test_the_idle_lock_is_set_from_the_command_line(
     database: Database, db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -39,7 +39,6 @@ from peewee import Database
 from db import open_database
 from db.models import (
     Appointment,
-    AppointmentKind,
     ConditionOverride,
     Frequency,
     HatHolder,
@@ -79,6 +78,7 @@ from om_tui.practice.report import (
 )
 from om_tui.practice.report_html import trend_svg
 from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.schedule.types import type_named
 from om_tui.practice.stats import Condition, Stats, StatWeeks, WeekEnds
 
 ZONE_NAME = "America/New_York"
@@ -211,9 +211,7 @@ def build_office(database: Database) -> Office:
     )
 
     # -- the flow -----------------------------------------------------------------------
-    def visit(
-        name: str, when: dt.date, hour: int, wait: int | None, kind: str = AppointmentKind.REGULAR
-    ) -> None:
+    def visit(name: str, when: dt.date, hour: int, wait: int | None, kind: str = "Regular") -> None:
         """A booked visit at `hour`: seen (roomed after `wait` minutes), or a no-show."""
         first, last = name.split()
         patient = Patient.create(
@@ -224,7 +222,7 @@ def build_office(database: Database) -> Office:
         )
         start = at(when, hour)
         booked = Appointment.create(
-            patient=patient.id, provider=owner, start=utc_naive(start), kind=kind
+            patient=patient.id, provider=owner, start=utc_naive(start), type=type_named(kind).id
         )
         if wait is None:
             steps = [(Stage.NO_SHOW, start + dt.timedelta(minutes=15))]
@@ -247,7 +245,7 @@ def build_office(database: Database) -> Office:
             VisitEvent.create(visit=seen.id, stage=stage, at=utc_naive(moment), by=desk)
 
     visit("Ann Able", day(17), 9, 5)
-    visit("Ben Baker", day(18), 10, 10, AppointmentKind.NEW_PATIENT)
+    visit("Ben Baker", day(18), 10, 10, "New patient")
     visit("Cal Carter", day(19), 11, 15)
     visit("Dot Dunn", day(19), 15, None)  # no-show
     visit("Eve Evans", day(20), 15, 20)  # after the cutoff: next week's

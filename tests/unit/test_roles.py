@@ -379,6 +379,8 @@ OPERATIONS: tuple[Operation, ...] = (
         short_name="calls", name="Calls", source=StatSource.ENTERED)),
     Operation("Stats.change", "stats_setup", lambda w, a: w.stats(a).change(
         "referrals", quota=10.0)),
+    Operation("Stats.add_typed", "stats_setup", lambda w, a: w.stats(a).add_typed(
+        "Calls taken", "Reception")),
     Operation("Stats.retire", "stats_setup", lambda w, a: w.stats(a).retire("referrals")),
     Operation("overview.set_main_stats", "stats_setup", lambda w, a: set_main_stats(
         w.database, ["referrals"], by=a)),
@@ -470,6 +472,7 @@ def test_every_operation_is_done_or_refused_by_role(
 READERS: dict[str, set[str]] = {
     "Flow": {"board", "providers", "rooms", "today"},
     "People": {
+        "fitting",
         "active",
         "everyone",
         "has_logins",
@@ -482,6 +485,7 @@ READERS: dict[str, set[str]] = {
         "logout",
     },
     "Hats": {
+        "why_not_delete",
         "checksheets_in_progress",
         "compliance",
         "detail",
@@ -560,6 +564,19 @@ READERS: dict[str, set[str]] = {
     "Hiring": {"openings", "today"},
     "Leaving": {"hats_left", "open_offboardings", "others", "today", "view"},
     "Structure": {"is_empty"},
+    "Book": {
+        "appointments",
+        "check_slot",
+        "day",
+        "entry",
+        "providers",
+        "rooms",
+        "today",
+        "upcoming_of",
+        "week",
+        "when",
+    },
+    "ServerNotices": {"changed", "close"},  # PostgreSQL's change signal
     "SqliteDataVersion": {"changed"},
     "UrgentWatch": {"check"},
 }
@@ -590,6 +607,8 @@ NOT_CHECKED = frozenset({
     # the demo builder, which acts as the administrator
     "demo.open_demo_practice", "demo_hats.open_demo_hats",
     "demo_line.open_demo_line", "demo_orders.open_demo_orders",
+    # reading; the demo builder
+    "schedule.hours.slot_minutes", "demo_schedule.open_demo_schedule",
     # the check itself, and the organization's way of asking it
     "roles.require", "org.access.require",
     # reading
@@ -650,6 +669,27 @@ ORGANIZATION: dict[str, str] = {
 one check with its permission: checked here by reading their code, not yet tried by role."""
 
 
+SCHEDULE: dict[str, str] = {
+    **{f"Book.{name}": "BOOK" for name in (
+        "book", "book_new", "cancel", "give_slot", "mark_missed", "move", "resize",
+        "set_status")},
+    **{f"schedule.hours.{name}": "SETUP" for name in (
+        "add_blockout", "remove_blockout", "set_hours", "set_slot_minutes")},
+    **{f"schedule.types.{name}": "SETUP" for name in (
+        "add_reason", "add_status", "add_type", "edit_type")},
+}  # fmt: skip
+"""The appointment book's operations: they ask the schedule's own check
+(`schedule.access.require`, where None is the command line), not yet this one."""
+
+
+def test_the_books_operations_ask_its_check() -> None:
+    for name, permission in SCHEDULE.items():
+        owner, _, operation = name.rpartition(".")
+        source = inspect.getsource(getattr(_find(owner), operation))
+        asks = "require(" in source and permission in source
+        assert asks or "self.book(" in source or "self.move(" in source, name  # or one that does
+
+
 def test_the_organizations_operations_ask_the_check_with_their_permission() -> None:
     for name, permission in ORGANIZATION.items():
         owner, _, operation = name.rpartition(".")
@@ -662,7 +702,8 @@ def test_the_organizations_operations_ask_the_check_with_their_permission() -> N
 
 def test_every_operation_that_changes_the_practice_is_in_the_list() -> None:
     methods, functions = _services_and_functions()
-    listed = {operation.name for operation in OPERATIONS} | set(ORGANIZATION)
+    listed = {operation.name for operation in OPERATIONS} | set(ORGANIZATION) | set(SCHEDULE)
+    listed.add("settings.set_no_show_after")  # checked as the other setters
     readers = {f"{cls}.{method}" for cls, names in READERS.items() for method in names}
     assert sorted(methods - readers - listed) == [], "add it to OPERATIONS, or to READERS"
     assert sorted(functions - NOT_CHECKED - listed) == [], (
