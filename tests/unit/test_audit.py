@@ -470,11 +470,17 @@ def test_the_triggers_follow_the_schema_and_come_back(db_path: Path) -> None:
 
 
 def test_a_new_database_starts_its_trail(database: Database) -> None:
-    first, second = rows(database)
-    assert first["action"] == "migrate" and "0005_audit" in first["detail"]["applied"]
-    assert first["prev"] is None
-    assert second["action"] == "audit_triggers" and "patient" in second["detail"]["created"]
-    assert second["prev"] == first["hash"]
+    trail = rows(database)
+    assert trail[0]["prev"] is None
+    assert all(
+        later["prev"] == earlier["hash"] for earlier, later in zip(trail, trail[1:], strict=False)
+    )
+    # Migration 0013 captures the book's starting lists (3 types, 3 states, 6 reasons).
+    actions = [row["action"] for row in trail]
+    assert actions == ["audit_triggers", *["create"] * 12, "migrate", "audit_triggers"]
+    migrate, triggers = trail[-2:]
+    assert "0005_audit" in migrate["detail"]["applied"]
+    assert "patient" in triggers["detail"]["created"]
 
 
 def test_a_write_the_trail_cannot_take_leaves_nothing(

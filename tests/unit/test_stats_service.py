@@ -509,6 +509,8 @@ def test_an_infinite_quota_or_scale_already_in_the_file_is_read_as_not_set(
 
 
 def test_a_typed_stat_added_by_name_gets_a_short_name_of_its_own(stats: Stats) -> None:
+    Post.create(title="Front desk", position=1)
+    Post.create(title="Doctor", position=2)
     first = stats.add_typed("Referrals received", "Front desk")
     second = stats.add_typed("Referrals: received!", "front desk", unit="money")
     assert (first.short_name, second.short_name) == ("referrals_received", "referrals_received_2")
@@ -520,4 +522,7 @@ def test_a_typed_stat_added_by_name_gets_a_short_name_of_its_own(stats: Stats) -
         stats.add_typed("  ", "Doctor")
     with pytest.raises(StatError, match="belongs to a post"):
         stats.add_typed("Calls", "")
+    with pytest.raises(StatError, match="No hat is called 'Nope'"):  # a typo makes no hat
+        stats.add_typed("Calls", "Nope")
     assert Stat.select().count() == 3
+    assert Post.select().count() == 2
