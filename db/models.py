@@ -648,6 +648,20 @@ class TerminalSession(BaseModel):
     staff_id: int
 
 
+class SourcePatient(BaseModel):
+    """A patient's number in another system (a PMS's PatNum, an EHR's account number), so
+    that the next import from that system finds them without asking (migration 0016)."""
+
+    id = NeverReusedId()
+    source = CharField()
+    number = CharField()
+    patient = ForeignKeyField(Patient, backref="source_numbers", on_delete="CASCADE")
+    patient_id: int
+
+    class Meta:
+        indexes = ((("source", "number"), True),)
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Setting,
     Patient,
@@ -681,4 +695,5 @@ MODELS: tuple[type[BaseModel], ...] = (
     Evaluation,
     EvaluationRating,
     TerminalSession,
+    SourcePatient,
 )
