@@ -146,6 +146,10 @@ def _report(database: Database, args: argparse.Namespace) -> int:
 
 
 def _audit_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from om_tui import cli_imports
+
+    cli_imports.add_commands(commands)
+
     trail = commands.add_parser("audit", help="the audit trail of who changed what")
     actions = trail.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     verify = actions.add_parser(
@@ -389,6 +393,10 @@ def main(argv: list[str] | None = None) -> int:
         return _leave(database, args)
     if args.command == "ssh":
         return _ssh(database, target, args)
+    if args.command == "schedule":
+        from om_tui import cli_imports
+
+        return cli_imports.run(database, args)
     from om_tui.app import make_app
     from om_tui.practice.sessions import Pin
 

@@ -1,0 +1,152 @@
+"""`om-tui schedule import|map|watch`: the schedule from the practice's own system
+(options and output only; the rules are in om_tui/practice/imports/)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from peewee import Database
+
+PARTS = ("import", "map", "watch")
+WATCH_SECONDS = 2.0
+
+
+def add_parts(parts: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The import's commands, under `om-tui schedule`."""
+    into = parts.add_parser(
+        "import", help="bring appointments in from a CSV export, an .ics file or HL7 SIU messages"
+    )
+    into.add_argument("path", type=Path)
+    into.add_argument(
+        "--source", default="", help="the system it comes from (default: csv/ics/hl7)"
+    )
+    into.add_argument(
+        "--dry-run", action="store_true", help="say what would change; change nothing"
+    )
+    into.add_argument(
+        "--skip-bad", action="store_true", help="import the good lines and list the bad ones"
+    )
+    into.add_argument("--from", dest="first_day", help="a calendar's series from this day (today)")
+    into.add_argument("--to", dest="last_day", help="… to this day (26 weeks on)")
+
+    mapping = parts.add_parser(
+        "map", help="show a source's saved mapping, or check and save one from a TOML file"
+    )
+    mapping.add_argument("source")
+    mapping.add_argument("file", nargs="?", type=Path)
+
+    watch = parts.add_parser(
+        "watch", help="import each file dropped into a folder; move it to done/ or failed/"
+    )
+    watch.add_argument("folder", type=Path)
+    watch.add_argument("--source", default="")
+    watch.add_argument("--once", action="store_true", help="look twice, import, and stop")
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    schedule = commands.add_parser("schedule", help="the schedule from the practice's own system")
+    parts = schedule.add_subparsers(dest="schedule_command", metavar="PART", required=True)
+    add_parts(parts)
+
+
+def run(database: Database, args: argparse.Namespace) -> int:
+    from om_tui.practice.imports.apply import ImportRefused
+    from om_tui.practice.imports.records import ImportFileError
+
+    try:
+        if args.schedule_command == "import":
+            return _import(database, args)
+        if args.schedule_command == "map":
+            return _map(database, args)
+        return _watch(database, args)
+    except ImportRefused as refused:
+        print(f"om-tui: {refused}", file=sys.stderr)
+        for error in refused.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 1
+    except ImportFileError as error:
+        print(f"om-tui: {error}", file=sys.stderr)
+        return 2
+
+
+def _day(text: str | None) -> dt.date | None:
+    from om_tui.practice.imports.records import ImportFileError
+
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ImportFileError(f"{text} is not a day (YYYY-MM-DD).") from None
+
+
+def _import(database: Database, args: argparse.Namespace) -> int:
+    from om_tui.practice.clock import SystemClock
+    from om_tui.practice.imports.service import import_file
+
+    report = import_file(
+        database,
+        SystemClock(),
+        args.path,
+        source=args.source,
+        dry_run=args.dry_run,
+        skip_bad=args.skip_bad,
+        first_day=_day(args.first_day),
+        last_day=_day(args.last_day),
+    )
+    print("\n".join(report.lines()))
+    return 0
+
+
+def _map(database: Database, args: argparse.Namespace) -> int:
+    from om_tui.practice.imports.service import save_mapping, saved_mapping, source_name
+
+    source = source_name(args.source)
+    if args.file is None:
+        mapping = saved_mapping(database, source)
+        if mapping is None:
+            print(f"No mapping saved for {source}: its columns are recognised by their names.")
+            return 0
+    else:
+        try:
+            text = args.file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            print(f"om-tui: {args.file} cannot be read ({error}).", file=sys.stderr)
+            return 2
+        mapping = save_mapping(database, source, text)
+        print(f"Saved for {source}; its imports now read:")
+    print("\n".join(f"  {line}" for line in mapping.lines()))
+    return 0
+
+
+def _watch(database: Database, args: argparse.Namespace) -> int:
+    from om_tui.practice.clock import SystemClock
+    from om_tui.practice.imports.service import import_file
+    from om_tui.practice.imports.watch import Watcher
+
+    if not args.folder.is_dir():
+        print(f"om-tui: {args.folder} is not a folder.", file=sys.stderr)
+        return 2
+    clock = SystemClock()
+    watcher = Watcher(
+        args.folder, lambda path: import_file(database, clock, path, source=args.source)
+    )
+    print(f"Watching {args.folder} (ctrl+c to stop).", flush=True)
+    looks = 0
+    try:
+        while True:
+            for outcome in watcher.look():
+                mark = "done" if outcome.done else "FAILED"
+                print(f"{mark}: {outcome.said[0]}", flush=True)
+            looks += 1
+            if args.once and looks >= 2:
+                return 0
+            time.sleep(WATCH_SECONDS)
+    except KeyboardInterrupt:
+        return 0
