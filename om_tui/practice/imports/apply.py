@@ -40,6 +40,7 @@ from om_tui.practice.refusal import Refusal
 from om_tui.practice.schedule import types
 
 _KINDS = ("provider", "room", "type")
+_NEW_FIELDS = ("provider", "room", "type", "status", "missed_at", "cancelled_at")
 
 
 class ImportRefused(Refusal):
@@ -186,6 +187,7 @@ class _Applying:
             .join(Appointment)
             .where(Appointment.source == source)
         }
+        self._added: list[dict[str, object]] = []
         statuses = {s.name.lower(): s.id for s in ConfirmationStatus.select()}
         self.confirmed = statuses.get("confirmed")
         self.unconfirmed = statuses.get("unconfirmed", types.first_status())
@@ -193,6 +195,8 @@ class _Applying:
     def run(self, read: ReadResult) -> None:
         for record in _in_order(read):
             self._one(record)
+        self.patients.save_links()
+        self._save_added()
         self.report.patients_added = self.patients.added
         if read.kind is FileKind.SNAPSHOT and read.first_day and read.last_day:
             self._vanished(read, read.first_day, read.last_day)
@@ -220,13 +224,7 @@ class _Applying:
         else:
             wanted["missed_at"] = None
         if existing is None:
-            appointment = Appointment.create(
-                source=self.source,
-                external_id=record.external_id,
-                booked_at=self.now,
-                **{"status": self.unconfirmed, **wanted},
-            )
-            self.existing[record.external_id] = appointment
+            self._add(record, {"status": self.unconfirmed, **wanted})
             self.report.added.append(self._said(record, ""))
             if record.status is ImportStatus.NO_SHOW:
                 self.report.no_shows.append(self._said(record, ""))
@@ -294,13 +292,13 @@ class _Applying:
                 self.report.needs_person.append(self._said(record, f": {patient.reason}"))
                 return
             # Kept, cancelled, for the record and the cancellations stat.
-            self.existing[record.external_id] = Appointment.create(
-                source=self.source,
-                external_id=record.external_id,
-                booked_at=self.now,
-                cancelled_at=self.now,
-                status=self.unconfirmed,
-                **self._fields(record, patient),
+            self._add(
+                record,
+                {
+                    "status": self.unconfirmed,
+                    "cancelled_at": self.now,
+                    **self._fields(record, patient),
+                },
             )
             self.report.cancelled.append(self._said(record, " (added as cancelled)"))
             return
@@ -342,6 +340,24 @@ class _Applying:
                 continue
             self._update(appointment, {"cancelled_at": self.now})
             self.report.vanished.append(Said(0, where))
+
+    def _add(self, record: ImportedAppointment, fields: dict[str, object]) -> None:
+        """A new appointment, written with the others at the end (each external id comes
+        once in what is applied: see `_in_order`)."""
+        self._added.append(
+            {
+                **dict.fromkeys(_NEW_FIELDS),
+                "source": self.source,
+                "external_id": record.external_id,
+                "booked_at": self.now,
+                **fields,
+            }
+        )
+
+    def _save_added(self) -> None:
+        for at in range(0, len(self._added), 500):
+            Appointment.insert_many(self._added[at : at + 500]).execute()
+        self._added.clear()
 
     def _update(self, appointment: Appointment, changes: dict[str, object]) -> None:
         changes = {**changes, "version": appointment.version + 1}

@@ -1,7 +1,8 @@
 """Whom and what an imported appointment is for, in om-tui's own records.
 
 Patients: by the source's patient number first (a number seen before, kept in
-`SourcePatient`); else by name and birth date (the guard walk-ins use, `find_same`);
+`SourcePatient`); else by name and birth date (the guard walk-ins use, `find_same`'s
+rule);
 else, when nobody has that name, a new patient. Two patients who fit, or a name without
 a birth date that someone already has, is not guessed: the line waits for a person.
 
@@ -18,11 +19,11 @@ from dataclasses import dataclass
 
 from peewee import Database, fn
 
-from db.models import AppointmentType, Patient, Room, SourcePatient, Staff
+from db.models import AppointmentType, Patient, Room, SourcePatient, Staff, utc_naive
 from om_tui.practice.clock import Clock
 from om_tui.practice.imports.mapping import Mapping
 from om_tui.practice.imports.records import ImportedPatient
-from om_tui.practice.patients import NewPatient, add_patient, find_same
+from om_tui.practice.patients import chart_number_after
 
 
 def name_key(name: str) -> str:
@@ -70,7 +71,11 @@ class Names:
 
 
 class Patients:
-    """Finds or adds the patients of one file's lines, remembering each answer."""
+    """Finds or adds the patients of one file's lines, remembering each answer.
+
+    The source's numbers are read once; the practice's names only when a line needs
+    them, and then all at once (a file names thousands of patients): the same rule as
+    `find_same`, held in memory for the length of one import."""
 
     def __init__(self, database: Database, clock: Clock, source: str) -> None:
         self.database = database
@@ -78,6 +83,21 @@ class Patients:
         self.source = source
         self.added = 0
         self._known: dict[tuple[str, ...], int | Ambiguous] = {}
+        self._links: dict[str, int] = {
+            link.number: link.patient_id
+            for link in SourcePatient.select(SourcePatient.number, SourcePatient.patient).where(
+                SourcePatient.source == source
+            )
+        }
+        self._merged: dict[int, int] = {
+            p.id: int(p.merged_into_id or 0)
+            for p in Patient.select(Patient.id, Patient.merged_into).where(
+                Patient.merged_into.is_null(False)
+            )
+        }
+        self._names: dict[tuple[str, str], list[tuple[int, dt.date | None]]] | None = None
+        self._new_links: list[dict[str, object]] = []
+        self._highest: int | None = None
 
     def find(self, patient: ImportedPatient) -> int | Ambiguous:
         key = (
@@ -89,47 +109,74 @@ class Patients:
             self._known[key] = self._find(patient)
         return self._known[key]
 
+    def save_links(self) -> None:
+        """Keep the numbers first seen in this file (in a few statements, not thousands)."""
+        for at in range(0, len(self._new_links), 500):
+            SourcePatient.insert_many(self._new_links[at : at + 500]).execute()
+        self._new_links.clear()
+
     def _find(self, patient: ImportedPatient) -> int | Ambiguous:
-        if patient.number:
-            link = SourcePatient.get_or_none(
-                SourcePatient.source == self.source, SourcePatient.number == patient.number
-            )
-            if link is not None:
-                return _kept(link.patient_id)
+        if patient.number in self._links:
+            return self._kept(self._links[patient.number])
         if not patient.first_name or not patient.last_name:
             return Ambiguous("only part of a name and a number not seen before")
-        new = NewPatient(patient.first_name, patient.last_name, patient.dob, patient.phone)
-        named = Patient.select().where(
-            fn.LOWER(Patient.first_name) == new.first_name.lower(),
-            fn.LOWER(Patient.last_name) == new.last_name.lower(),
-            Patient.merged_into.is_null(),
-        )
-        if new.dob is not None:
-            if named.where(Patient.dob == new.dob).count() > 1:
+        named = self._named(patient.first_name, patient.last_name)
+        if patient.dob is not None:
+            same = [pid for pid, dob in named if dob == patient.dob]
+            if len(same) > 1:
                 return Ambiguous("two patients with this name and birth date")
-            same = find_same(self.database, new)
-            found = same.id if same is not None else None
-        elif named.exists():
+            found = same[0] if same else None
+        elif named:
             return Ambiguous("a patient with this name, and no birth date to tell")
         else:
             found = None
         if found is None:
-            found = add_patient(self.database, self.clock, new).id
+            found = self._add(patient)
+            named.append((found, patient.dob))
             self.added += 1
         if patient.number:
-            SourcePatient.create(source=self.source, number=patient.number, patient=found)
+            self._links[patient.number] = found
+            self._new_links.append(
+                {"source": self.source, "number": patient.number, "patient": found}
+            )
         return found
 
+    def _add(self, patient: ImportedPatient) -> int:
+        """A new patient, as `add_patient` adds one (its chart number rule), without
+        asking for the highest id again for each of a file's thousands."""
+        if self._highest is None:
+            self._highest = Patient.select(fn.MAX(Patient.id)).scalar() or 0
+        added = int(
+            Patient.insert(
+                first_name=patient.first_name,
+                last_name=patient.last_name,
+                dob=patient.dob,
+                phone=patient.phone,
+                chart_number=chart_number_after(self._highest),
+                created=utc_naive(self.clock.now()),
+            ).execute()
+        )
+        self._highest = max(self._highest, added)
+        return added
 
-def _kept(patient_id: int) -> int:
-    """The record kept, when the one linked was merged away since."""
-    seen = {patient_id}
-    while True:
-        merged_into = Patient.select(Patient.merged_into).where(Patient.id == patient_id).scalar()
-        if merged_into is None or merged_into in seen:
-            return patient_id
-        seen.add(merged_into)
-        patient_id = merged_into
+    def _named(self, first: str, last: str) -> list[tuple[int, dt.date | None]]:
+        """The patients (not merged away) of that name, read all at once the first time."""
+        if self._names is None:
+            self._names = {}
+            for p in Patient.select(
+                Patient.id, Patient.first_name, Patient.last_name, Patient.dob
+            ).where(Patient.merged_into.is_null()):
+                key = (p.first_name.lower(), p.last_name.lower())
+                self._names.setdefault(key, []).append((p.id, p.dob))
+        return self._names.setdefault((first.lower(), last.lower()), [])
+
+    def _kept(self, patient_id: int) -> int:
+        """The record kept, when the one linked was merged away since."""
+        seen = {patient_id}
+        while patient_id in self._merged and self._merged[patient_id] not in seen:
+            patient_id = self._merged[patient_id]
+            seen.add(patient_id)
+        return patient_id
 
 
 def day_bounds(first: dt.date, last: dt.date, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
