@@ -95,3 +95,15 @@ def test_a_mapping_is_checked_saved_and_shown(
     assert main(["--db", target, "schedule", "map", "ehr"]) == 0
     out = capsys.readouterr().out
     assert out.count("provider 'Dr. Rivera' is 'Dr. Ana Rivera'") == 2
+
+
+def test_a_file_too_big_is_refused_before_it_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as out:
+        out.truncate(100 * 1024 * 1024)  # 100 MB, sparse: nothing is written
+    assert main(["--db", str(tmp_path / "p.db"), "schedule", "import", str(huge)]) == 2
+    assert capsys.readouterr().err == (
+        "om-tui: The file is 100 MB; the most read at once is 64 MB (export fewer days).\n"
+    )
