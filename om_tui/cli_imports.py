@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from peewee import Database
 
-PARTS = ("import", "map", "watch")
+PARTS = ("import", "map", "watch", "export")
 WATCH_SECONDS = 2.0
 
 
@@ -48,6 +48,12 @@ def add_parts(parts: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     watch.add_argument("--source", default="")
     watch.add_argument("--once", action="store_true", help="look twice, import, and stop")
 
+    out = parts.add_parser("export", help="appointments as .ics or CSV, for a phone or a PMS")
+    out.add_argument("--format", choices=("ics", "csv"), default="ics")
+    out.add_argument("--from", dest="first_day", help="the first day (today)")
+    out.add_argument("--to", dest="last_day", help="the last day (4 weeks on)")
+    out.add_argument("--out", type=Path, help="a file to write (made private); default: print")
+
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     schedule = commands.add_parser("schedule", help="the schedule from the practice's own system")
@@ -64,6 +70,8 @@ def run(database: Database, args: argparse.Namespace) -> int:
             return _import(database, args)
         if args.schedule_command == "map":
             return _map(database, args)
+        if args.schedule_command == "export":
+            return _export(database, args)
         return _watch(database, args)
     except ImportRefused as refused:
         print(f"om-tui: {refused}", file=sys.stderr)
@@ -101,6 +109,30 @@ def _import(database: Database, args: argparse.Namespace) -> int:
         last_day=_day(args.last_day),
     )
     print("\n".join(report.lines()))
+    return 0
+
+
+def _export(database: Database, args: argparse.Namespace) -> int:
+    import os
+
+    from om_tui.practice import settings
+    from om_tui.practice.clock import SystemClock
+    from om_tui.practice.imports.export import export_csv, export_ics
+
+    practice = settings.load(database)
+    first = _day(args.first_day) or SystemClock().now().astimezone(practice.zone).date()
+    last = _day(args.last_day) or first + dt.timedelta(weeks=4)
+    if args.format == "ics":
+        data = export_ics(first, last, practice.zone, practice.name)
+    else:
+        data = export_csv(first, last, practice.zone).encode("utf-8")
+    if args.out is None:
+        sys.stdout.buffer.write(data)
+        return 0
+    descriptor = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(data)
+    print(f"Wrote {args.out} ({first} to {last}).")
     return 0
 
 
