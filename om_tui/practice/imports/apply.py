@@ -284,8 +284,7 @@ class _Applying:
         deleted = record.status is ImportStatus.DELETED
         said = " (deleted at the source)" if deleted else ""
         if existing is None:
-            if deleted:
-                self.report.unchanged += 1
+            if deleted:  # booked and deleted at the source before it ever came here
                 return
             patient = self.patients.find(record.patient)
             if isinstance(patient, Ambiguous):
