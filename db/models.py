@@ -12,7 +12,6 @@ from enum import StrEnum
 
 from peewee import (
     SQL,
-    AutoField,
     BooleanField,
     CharField,
     Check,
@@ -81,7 +80,7 @@ class Setting(BaseModel):
 
 
 class Patient(BaseModel):
-    id = AutoField()
+    id = NeverReusedId()
     first_name = CharField()
     last_name = CharField()
     dob = DateField(null=True, index=True)  # indexed by migration 0002
@@ -103,7 +102,7 @@ class Patient(BaseModel):
 
 
 class Staff(BaseModel):
-    id = AutoField()
+    id = NeverReusedId()
     name = CharField()
     initials = CharField()
     role = CharField()  # a Role
@@ -115,7 +114,7 @@ class Staff(BaseModel):
 
 
 class Room(BaseModel):
-    id = AutoField()
+    id = NeverReusedId()
     name = CharField()  # unique among the rooms not retired (migration 0012)
     position = IntegerField(default=0)
     retired = BooleanField(default=False)  # stays on past visits; no longer offered
@@ -125,7 +124,7 @@ Room.add_index(Room.index(Room.name, unique=True, where=SQL("NOT retired")))
 
 
 class Appointment(BaseModel):
-    id = AutoField()
+    id = NeverReusedId()
     patient = ForeignKeyField(Patient, backref="appointments", on_delete="CASCADE")
     provider = ForeignKeyField(Staff, null=True, backref="appointments")
     start = DateTimeField(index=True)  # UTC, naive
@@ -136,7 +135,7 @@ class Appointment(BaseModel):
 
 
 class Visit(BaseModel):
-    id = AutoField()
+    id = NeverReusedId()
     patient = ForeignKeyField(Patient, backref="visits", on_delete="CASCADE")
     appointment = ForeignKeyField(
         Appointment, null=True, unique=True, backref="visits", on_delete="SET NULL"
@@ -154,7 +153,7 @@ class Visit(BaseModel):
 class VisitEvent(BaseModel):
     """A visit entered `stage` at `at`. Undone events stay, marked, for the record."""
 
-    id = AutoField()
+    id = NeverReusedId()
     visit = ForeignKeyField(Visit, backref="events", on_delete="CASCADE")
     stage = CharField()
     at = DateTimeField(index=True)  # UTC, naive
@@ -185,7 +184,7 @@ class StatSource(StrEnum):
 class Post(BaseModel):
     """A post (hat) in the practice's organization: its write-up, stats and duties."""
 
-    id = AutoField()
+    id = NeverReusedId()
     title = CharField(unique=True)
     position = FloatField(default=0)
     purpose = TextField(default="")  # added by migration 0004
@@ -193,7 +192,7 @@ class Post(BaseModel):
 
 
 class Stat(BaseModel):
-    id = AutoField()
+    id = NeverReusedId()
     name = CharField()
     short_name = CharField(unique=True)  # what formulas call it
     unit = CharField(default="count")  # count, money, minutes, percent
@@ -221,7 +220,7 @@ class Stat(BaseModel):
 class StatValue(BaseModel):
     """One value of a stat: for a day, or for a week (`day` = the week's ending day)."""
 
-    id = AutoField()
+    id = NeverReusedId()
     stat = ForeignKeyField(Stat, backref="values", on_delete="CASCADE")
     period = CharField()  # "day" or "week"
     day = DateField()
@@ -237,7 +236,7 @@ class StatValue(BaseModel):
 class ConditionOverride(BaseModel):
     """The manager's condition for a stat's week, with the reason; the computed one stays."""
 
-    id = AutoField()
+    id = NeverReusedId()
     stat = ForeignKeyField(Stat, backref="overrides", on_delete="CASCADE")
     week = DateField()  # the week's ending day
     condition = CharField()
@@ -261,7 +260,7 @@ class Frequency(StrEnum):
 class HatHolder(BaseModel):
     """A person holds a post from `since` until (not including) `until`."""
 
-    id = AutoField()
+    id = NeverReusedId()
     post = ForeignKeyField(Post, backref="holders")  # a held post cannot be deleted
     staff = ForeignKeyField(Staff, backref="hats")
     since = DateField()
@@ -273,7 +272,7 @@ class HatHolder(BaseModel):
 class Duty(BaseModel):
     """One line of a post's duties, in order."""
 
-    id = AutoField()
+    id = NeverReusedId()
     post = ForeignKeyField(Post, backref="duties", on_delete="CASCADE")
     text = TextField()
     position = FloatField(default=0)
@@ -287,7 +286,7 @@ class ChecklistItem(BaseModel):
     new one with the same `key`, so ticks already made keep what they ticked.
     """
 
-    id = AutoField()
+    id = NeverReusedId()
     key = IntegerField(index=True)  # the item through its versions: its first version's id
     post = ForeignKeyField(Post, backref="checklist", on_delete="CASCADE")
     text = TextField()
@@ -304,7 +303,7 @@ class ChecklistItem(BaseModel):
 class Tick(BaseModel):
     """An item done for one period (`due_on` names it: the day, week end or month end)."""
 
-    id = AutoField()
+    id = NeverReusedId()
     item = ForeignKeyField(ChecklistItem, backref="ticks", on_delete="CASCADE")
     key = IntegerField()
     due_on = DateField(index=True)
@@ -321,7 +320,7 @@ class Tick(BaseModel):
 class ChecksheetStep(BaseModel):
     """A one-time training step of a post, signed off by the manager."""
 
-    id = AutoField()
+    id = NeverReusedId()
     post = ForeignKeyField(Post, backref="checksheet", on_delete="CASCADE")
     text = TextField()
     position = FloatField(default=0)
@@ -330,7 +329,7 @@ class ChecksheetStep(BaseModel):
 
 
 class StepSignoff(BaseModel):
-    id = AutoField()
+    id = NeverReusedId()
     step = ForeignKeyField(ChecksheetStep, backref="signoffs", on_delete="CASCADE")
     staff = ForeignKeyField(Staff, backref="signoffs")
     signed_by = ForeignKeyField(Staff, null=True)
@@ -344,7 +343,7 @@ class StepSignoff(BaseModel):
 
 
 class Policy(BaseModel):
-    id = AutoField()
+    id = NeverReusedId()
     title = CharField(unique=True)
     created = DateTimeField()
 
@@ -352,7 +351,7 @@ class Policy(BaseModel):
 class PolicyVersion(BaseModel):
     """A policy's text as of one version; versions are never edited, only added."""
 
-    id = AutoField()
+    id = NeverReusedId()
     policy = ForeignKeyField(Policy, backref="versions", on_delete="CASCADE")
     number = IntegerField()
     body = TextField()  # Markdown
@@ -367,7 +366,7 @@ class PolicyVersion(BaseModel):
 class PolicyPost(BaseModel):
     """The holders of `post` must attest to `policy`."""
 
-    id = AutoField()
+    id = NeverReusedId()
     policy = ForeignKeyField(Policy, backref="posts", on_delete="CASCADE")
     post = ForeignKeyField(Post, backref="policies", on_delete="CASCADE")
     policy_id: int
@@ -380,7 +379,7 @@ class PolicyPost(BaseModel):
 class Attestation(BaseModel):
     """A person read and agreed to one version of a policy, at a time."""
 
-    id = AutoField()
+    id = NeverReusedId()
     version = ForeignKeyField(PolicyVersion, backref="attestations", on_delete="CASCADE")
     staff = ForeignKeyField(Staff, backref="attestations")
     at = DateTimeField()
@@ -394,7 +393,7 @@ class Attestation(BaseModel):
 class Leave(BaseModel):
     """A person away from `start` to `end` (both included): they owe no duties then."""
 
-    id = AutoField()
+    id = NeverReusedId()
     staff = ForeignKeyField(Staff, backref="leave")
     start = DateField()
     end = DateField()
@@ -414,7 +413,7 @@ class OrderStatus(StrEnum):
 class Order(BaseModel):
     """An order to a person or to a post (then any of its holders answers it), due by a day."""
 
-    id = AutoField()
+    id = NeverReusedId()
     issued_by = ForeignKeyField(Staff, backref="orders_issued")
     to_staff = ForeignKeyField(Staff, null=True, backref="orders")
     to_post = ForeignKeyField(Post, null=True, backref="orders")
@@ -447,7 +446,7 @@ class OrderHandover(BaseModel):
     """An open order given to someone else: whose it was, and the due it had then. One
     given on after its deadline stays a miss on the record of whose it was."""
 
-    id = AutoField()
+    id = NeverReusedId()
     order = ForeignKeyField(Order, backref="handovers", on_delete="CASCADE")
     from_staff = ForeignKeyField(Staff, null=True)
     from_post = ForeignKeyField(Post, null=True, on_delete="SET NULL")  # None: a hat removed
@@ -466,7 +465,7 @@ class OrderHandover(BaseModel):
 class Program(BaseModel):
     """A named goal of the owner's, reached by ordered steps."""
 
-    id = AutoField()
+    id = NeverReusedId()
     name = CharField(unique=True)
     goal = TextField(default="")
     created = DateTimeField()
@@ -478,7 +477,7 @@ class Program(BaseModel):
 class ProgramStep(BaseModel):
     """One target of a program, in order, for a person or a post, due by a day."""
 
-    id = AutoField()
+    id = NeverReusedId()
     program = ForeignKeyField(Program, backref="steps", on_delete="CASCADE")
     position = FloatField(default=0)
     text = TextField()
@@ -532,7 +531,7 @@ class LineItem(BaseModel):
     she sends the batch, or at once when it is urgent. The answer goes back to the sender.
     """
 
-    id = AutoField()
+    id = NeverReusedId()
     sender = ForeignKeyField(Staff, backref="line_items")
     kind = CharField()  # a LineKind
     text = TextField()
@@ -553,7 +552,7 @@ class LineItem(BaseModel):
 class LineEvent(BaseModel):
     """One step of a line item's trail: who did what to it, when, with what note."""
 
-    id = AutoField()
+    id = NeverReusedId()
     item = ForeignKeyField(LineItem, backref="events", on_delete="CASCADE")
     who = ForeignKeyField(Staff, null=True)
     at = DateTimeField()
@@ -579,7 +578,7 @@ class EvaluationStatus(StrEnum):
 class EvaluationCriterion(BaseModel):
     """One thing the practice rates its staff on (1–5). Never deleted: old ratings name it."""
 
-    id = AutoField()
+    id = NeverReusedId()
     name = CharField(unique=True)
     description = TextField(default="")
     position = FloatField(default=0)
@@ -593,7 +592,7 @@ class Evaluation(BaseModel):
     JSON, with the ratings as they stood) and the row is read-only from then on.
     """
 
-    id = AutoField()
+    id = NeverReusedId()
     staff = ForeignKeyField(Staff, backref="evaluations")
     start = DateField()
     end = DateField()
@@ -615,7 +614,7 @@ class Evaluation(BaseModel):
 class EvaluationRating(BaseModel):
     """One criterion's rating (1–5) and comment in an evaluation."""
 
-    id = AutoField()
+    id = NeverReusedId()
     evaluation = ForeignKeyField(Evaluation, backref="ratings", on_delete="CASCADE")
     criterion = ForeignKeyField(EvaluationCriterion)
     rating = IntegerField(null=True, constraints=[Check("rating BETWEEN 1 AND 5")])

@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from statistics import fmean
 from typing import Any
@@ -55,6 +56,7 @@ from om_tui.practice.hats import Hats, Tally
 from om_tui.practice.orders import Orders
 from om_tui.practice.people import MANAGERS
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.seen import require_unchanged
 from om_tui.practice.settings import PracticeSettings
 from om_tui.practice.stats import Condition, Stats, percent_change
 
@@ -306,6 +308,11 @@ class EvaluationView:
     @property
     def finished(self) -> bool:
         return self.status == EvaluationStatus.FINISHED
+
+    @property
+    def shown(self) -> dict[str, object]:
+        """What finishing this draft checks is unchanged: its ratings and comments."""
+        return _draft_state(self.ratings, self.comments)
 
     @property
     def average(self) -> float | None:
@@ -600,14 +607,23 @@ class Evaluations:
             )
             return int(criterion.id)
 
-    def edit_criterion(self, criterion_id: int, name: str, description: str = "") -> None:
+    def edit_criterion(
+        self,
+        criterion_id: int,
+        name: str,
+        description: str = "",
+        seen: Mapping[str, object] | None = None,
+    ) -> None:
         """Rename a criterion, or say what it means: drafts show it so at once; a finished
-        evaluation keeps the name and words it was rated under."""
+        evaluation keeps the name and words it was rated under. `seen`: the name and
+        description the form opened with, refused if changed elsewhere since."""
         name = _text(name, "A criterion needs a name.", LONGEST_NAME)
         description = _text(description, None, LONGEST_DESCRIPTION)
         with self.database.atomic():
             self._manager_only("sets the criteria")
-            self._criterion(criterion_id)
+            criterion = self._criterion(criterion_id)
+            current = {"name": criterion.name, "description": criterion.description}
+            require_unchanged(f"The criterion {criterion.name}", current, seen)
             self._check_name_free(name, but=criterion_id)
             EvaluationCriterion.update(name=name, description=description).where(
                 EvaluationCriterion.id == criterion_id
@@ -815,6 +831,20 @@ class Evaluations:
         return lines
 
     @staticmethod
+    def _check_rating_seen(
+        evaluation_id: int, criterion: EvaluationCriterion, seen: Mapping[str, object] | None
+    ) -> None:
+        given = EvaluationRating.get_or_none(
+            EvaluationRating.evaluation == evaluation_id,
+            EvaluationRating.criterion == criterion.id,
+        )
+        current = {
+            "rating": given.rating if given is not None else None,
+            "comment": given.comment if given is not None else "",
+        }
+        require_unchanged(criterion.name, current, seen)
+
+    @staticmethod
     def _row(evaluation_id: int) -> Evaluation:
         row = Evaluation.get_or_none(Evaluation.id == evaluation_id)
         if row is None:
@@ -873,8 +903,15 @@ class Evaluations:
             )
             return int(row.id)
 
-    def rate(self, evaluation_id: int, criterion_id: int, rating: int | None) -> None:
-        """Rate one criterion 1 to 5 (None takes the rating back)."""
+    def rate(
+        self,
+        evaluation_id: int,
+        criterion_id: int,
+        rating: int | None,
+        seen: Mapping[str, object] | None = None,
+    ) -> None:
+        """Rate one criterion 1 to 5 (None takes the rating back); `seen`: {"rating": the
+        rating shown}, refused if another terminal rated it otherwise since."""
         if rating is not None and (
             isinstance(rating, bool) or not isinstance(rating, int) or rating not in RATINGS
         ):
@@ -885,6 +922,7 @@ class Evaluations:
             criterion = self._criterion(criterion_id)
             if not criterion.active:
                 raise EvaluationError(f"{criterion.name} is no longer one of the criteria.")
+            self._check_rating_seen(evaluation_id, criterion, seen)
             EvaluationRating.insert(
                 evaluation=evaluation_id, criterion=criterion_id, rating=rating
             ).on_conflict(
@@ -892,8 +930,11 @@ class Evaluations:
                 update={EvaluationRating.rating: rating},
             ).execute()
 
-    def comment(self, evaluation_id: int, criterion_id: int, text: str) -> None:
-        """The manager's comment on one criterion ("" takes it back)."""
+    def comment(
+        self, evaluation_id: int, criterion_id: int, text: str, seen: str | None = None
+    ) -> None:
+        """The manager's comment on one criterion ("" takes it back); `seen`: the comment
+        the editor opened with, refused if another terminal changed it since."""
         text = _text(text, None)
         with self.database.atomic():
             row = self._draft(evaluation_id)
@@ -901,6 +942,9 @@ class Evaluations:
             criterion = self._criterion(criterion_id)
             if not criterion.active:
                 raise EvaluationError(f"{criterion.name} is no longer one of the criteria.")
+            self._check_rating_seen(
+                evaluation_id, criterion, None if seen is None else {"comment": seen}
+            )
             EvaluationRating.insert(
                 evaluation=evaluation_id, criterion=criterion_id, comment=text
             ).on_conflict(
@@ -908,19 +952,26 @@ class Evaluations:
                 update={EvaluationRating.comment: text},
             ).execute()
 
-    def set_comments(self, evaluation_id: int, text: str) -> None:
-        """The manager's comments on the whole evaluation."""
+    def set_comments(self, evaluation_id: int, text: str, seen: str | None = None) -> None:
+        """The manager's comments on the whole evaluation; `seen` as for `comment`."""
         text = _text(text, None)
         with self.database.atomic():
             row = self._draft(evaluation_id)
             self._evaluator(row.staff_id)
+            shown = None if seen is None else {"comments": seen}
+            require_unchanged("The evaluation", {"comments": row.comments}, shown)
             Evaluation.update(comments=text).where(Evaluation.id == evaluation_id).execute()
 
-    def self_evaluate(self, evaluation_id: int, text: str) -> None:
-        """The person's own view of their period: only theirs, only while a draft."""
+    def self_evaluate(self, evaluation_id: int, text: str, seen: str | None = None) -> None:
+        """The person's own view of their period: only theirs, only while a draft.
+        `seen`: the text the editor opened with, refused if changed elsewhere since."""
         text = _text(text, None)
         with self.database.atomic():
             row = self._draft(evaluation_id)
+            shown = None if seen is None else {"self_evaluation": seen}
+            require_unchanged(
+                "Your self-evaluation", {"self_evaluation": row.self_evaluation}, shown
+            )
             actor = self._actor()
             if actor.id != row.staff_id:
                 raise EvaluationError("Only the person evaluated writes their self-evaluation.")
@@ -929,12 +980,16 @@ class Evaluations:
                 self_evaluated_at=utc_naive(self.clock.now()) if text else None,
             ).where(Evaluation.id == evaluation_id).execute()
 
-    def finish(self, evaluation_id: int) -> None:
-        """Freeze the figures and ratings into the evaluation; it is read-only from now on."""
+    def finish(self, evaluation_id: int, seen: Mapping[str, object] | None = None) -> None:
+        """Freeze the figures and ratings into the evaluation; it is read-only from now on.
+
+        `seen`: the draft's ratings and comments as shown (`EvaluationView.shown`): what
+        is frozen is what the person finishing it saw, or nothing."""
         with self.database.atomic():
             row = self._draft(evaluation_id)
             actor = self._evaluator(row.staff_id)
             ratings = self._live_ratings(evaluation_id)
+            require_unchanged("The evaluation", _draft_state(ratings, row.comments), seen)
             unrated = [line.name for line in ratings if line.rating is None]
             if unrated:
                 raise EvaluationError(
@@ -970,12 +1025,22 @@ class Evaluations:
             if not changed:
                 raise EvaluationError("This evaluation was finished on another terminal.")
 
-    def discard(self, evaluation_id: int) -> None:
-        """Throw a draft away (a finished evaluation is kept for good)."""
+    def discard(self, evaluation_id: int, seen: Mapping[str, object] | None = None) -> None:
+        """Throw a draft away (a finished evaluation is kept for good); `seen` as for
+        `finish`: ratings or comments given elsewhere since are not thrown away unseen."""
         with self.database.atomic():
             row = self._draft(evaluation_id)
             self._evaluator(row.staff_id)
+            current = _draft_state(self._live_ratings(evaluation_id), row.comments)
+            require_unchanged("The evaluation", current, seen)
             row.delete_instance(recursive=True)
+
+
+def _draft_state(ratings: list[RatingLine], comments: str) -> dict[str, object]:
+    return {
+        "ratings": [(line.criterion_id, line.rating, line.comment) for line in ratings],
+        "comments": comments,
+    }
 
 
 def _frozen_ratings(row: Evaluation) -> list[RatingLine]:

@@ -3,8 +3,12 @@
 Each move is a VisitEvent (visit, stage, at, by). Time in stage, time in the
 office and the day's figures are derived from those events, never counted.
 A move is made in one IMMEDIATE transaction that first checks the visit is
-still where the terminal saw it, so two terminals racing on one visit record
-exactly one move. Undone events are kept, marked `undone_at`, for the record.
+still the record the terminal saw — the same visit of the same patient and
+booking, at the same stage, with no move made since (its latest event), and for
+a room or provider, the one it showed — so two terminals racing on one visit
+record exactly one move, and a row left on a screen never acts on another
+patient's visit (ids are never reused either). Undone events are kept, marked
+`undone_at`, for the record.
 """
 
 from __future__ import annotations
@@ -99,6 +103,10 @@ class BoardRow:
     stage_since: dt.datetime | None
     arrived_at: dt.datetime | None
     finished_at: dt.datetime | None
+    # What the row was read from, for the check that the visit is still this record.
+    latest_event_id: int | None
+    room_id: int | None
+    provider_id: int | None
 
     @property
     def key(self) -> str:
@@ -228,6 +236,7 @@ class Change:
     field_name: str | None = None  # "room" or "provider" changed
     old_value: int | None = None
     new_value: int | None = None
+    patient_id: int | None = None  # whose visit it was (undo: still theirs)
 
 
 def format_duration(span: dt.timedelta | None) -> str:
@@ -335,6 +344,9 @@ class Flow:
             stage_since=as_utc(events[-1].at) if events else None,
             arrived_at=arrived,
             finished_at=finished,
+            latest_event_id=events[-1].id if events else None,
+            room_id=visit.room_id,
+            provider_id=visit.provider_id,
         )
 
     def _appointment_row(self, appointment: Appointment) -> BoardRow:
@@ -352,6 +364,9 @@ class Flow:
             stage_since=None,
             arrived_at=None,
             finished_at=None,
+            latest_event_id=None,
+            room_id=None,
+            provider_id=None,
         )
 
     def rooms(self) -> list[tuple[int, str, str | None]]:
@@ -414,7 +429,12 @@ class Flow:
                         label = STAGE_LABELS[Stage(visit.stage)]
                         raise StaleVisit(f"{patient.full_name}'s visit is already {label}.")
                     event = self._add_event(visit, Stage.ARRIVED)
-                    return Change(f"{patient.full_name}: checked in", visit.id, event.id)
+                    return Change(
+                        f"{patient.full_name}: checked in",
+                        visit.id,
+                        event.id,
+                        patient_id=patient.id,
+                    )
             if appointment_id is None:
                 appointment_id = self._todays_open_appointment(patient_id, today)
             created = True
@@ -434,7 +454,13 @@ class Flow:
                 visit = Visit.create(patient=patient_id, date=today, stage=Stage.ARRIVED)
                 what = "checked in as a walk-in"
             event = self._add_event(visit, Stage.ARRIVED)
-            return Change(f"{patient.full_name}: {what}", visit.id, event.id, created_visit=created)
+            return Change(
+                f"{patient.full_name}: {what}",
+                visit.id,
+                event.id,
+                patient_id=patient.id,
+                created_visit=created,
+            )
 
     def _todays_open_appointment(self, patient_id: int, day: dt.date) -> int | None:
         start, end = self.settings.day_bounds(day)
@@ -497,6 +523,7 @@ class Flow:
                     f"{row.full_name}: {STAGE_LABELS[stage]}",
                     visit.id,
                     event.id,
+                    patient_id=row.patient_id,
                     created_visit=True,
                 )
             if stage == Stage.LEFT and row.stage not in IN_OFFICE:
@@ -508,15 +535,17 @@ class Flow:
             )
             old_value = getattr(visit, f"{field_name}_id")
             if value is not None:
+                self._as_seen_field(row, visit, field_name)
                 setattr(visit, f"{field_name}_id", value)
             event = self._add_event(visit, stage)
             description = f"{row.full_name}: {STAGE_LABELS[row.stage]} → {STAGE_LABELS[stage]}"
             if value is None:
-                return Change(description, visit.id, event.id)
+                return Change(description, visit.id, event.id, patient_id=row.patient_id)
             return Change(
                 f"{description}, {model.get_by_id(value).name}",
                 visit.id,
                 event.id,
+                patient_id=row.patient_id,
                 field_name=field_name,
                 old_value=old_value,
                 new_value=value,
@@ -544,7 +573,9 @@ class Flow:
             )
             old_room = visit.room_id
             if previous in _ROOM_HELD or old_room is None:
-                return Change(description, visit.id, voided_event_id=latest.id)
+                return Change(
+                    description, visit.id, voided_event_id=latest.id, patient_id=row.patient_id
+                )
             # Back out of the room (to waiting, say): the room is free again.
             visit.room_id = None
             visit.save()
@@ -552,6 +583,7 @@ class Flow:
                 description,
                 visit.id,
                 voided_event_id=latest.id,
+                patient_id=row.patient_id,
                 field_name="room",
                 old_value=old_room,
                 new_value=None,
@@ -565,7 +597,7 @@ class Flow:
             visit = self._visit_as_seen(row)
             if visit is None:
                 raise FlowError(f"{row.full_name} has not arrived yet.")
-            old = getattr(visit, f"{field_name}_id")
+            old = self._as_seen_field(row, visit, field_name)
             if old == value:  # a move that changes nothing is not recorded
                 now = Room.get_by_id(old).name if field_name == "room" and old else None
                 said = f"is in {now}" if now else f"has no {field_name}"
@@ -574,14 +606,11 @@ class Flow:
                 raise NothingChanged(f"Nothing changed: {row.full_name} {said} already.")
             setattr(visit, field_name, value)
             visit.save()
-            model = Room if field_name == "room" else Staff
-
-            def named(key: int | None) -> str:
-                return str(model.get_by_id(key).name) if key is not None else f"no {field_name}"
-
             return Change(
-                f"{row.full_name}: {field_name} {named(old)} → {named(value)}",
+                f"{row.full_name}: {field_name} {_named(field_name, old)} → "
+                f"{_named(field_name, value)}",
                 visit.id,
+                patient_id=row.patient_id,
                 field_name=field_name,
                 old_value=old,
                 new_value=value,
@@ -591,7 +620,7 @@ class Flow:
         """Take a change back, if nothing has happened to the visit since."""
         with self.database.atomic():
             visit = Visit.get_or_none(Visit.id == change.visit_id)
-            if visit is None:
+            if visit is None or change.patient_id not in (None, visit.patient_id):
                 raise StaleVisit("That visit is gone; nothing to undo.")
             latest = self._latest_event(visit.id)
             if change.field_name is not None:
@@ -636,12 +665,18 @@ class Flow:
     # -- helpers -----------------------------------------------------------
 
     def _visit_as_seen(self, row: BoardRow) -> Visit | None:
-        """The row's visit, provided it still stands where the terminal saw it."""
+        """The row's visit, provided it is still the record the terminal showed: the same
+        visit, of the same patient and booking, at the same stage, not moved since."""
         visit: Visit | None
         if row.visit_id is not None:
             visit = Visit.get_or_none(Visit.id == row.visit_id)
-            if visit is None:
+            if visit is None or visit.patient_id != row.patient_id:
                 raise StaleVisit(f"{row.full_name}'s visit was removed on another terminal.")
+            if visit.appointment_id != row.appointment_id:
+                raise StaleVisit(
+                    f"{row.full_name}'s visit is no longer for the booking shown "
+                    "(changed on another terminal)."
+                )
         elif row.appointment_id is not None:
             visit = Visit.get_or_none(Visit.appointment == row.appointment_id)
         else:
@@ -651,7 +686,26 @@ class Flow:
             raise StaleVisit(
                 f"{row.full_name} is already {STAGE_LABELS[current]} (changed on another terminal)."
             )
+        if row.visit_id is not None and visit is not None:
+            latest = self._latest_event(visit.id)
+            if (latest.id if latest is not None else None) != row.latest_event_id:
+                raise StaleVisit(
+                    f"{row.full_name}'s visit was moved on another terminal since "
+                    f"(now {STAGE_LABELS[current]} again): look again before you move it."
+                )
         return visit
+
+    @staticmethod
+    def _as_seen_field(row: BoardRow, visit: Visit, field_name: str) -> int | None:
+        """The visit's room or provider, provided it is still the one the row showed."""
+        current: int | None = getattr(visit, f"{field_name}_id")
+        seen = row.room_id if field_name == "room" else row.provider_id
+        if current != seen:
+            raise StaleVisit(
+                f"{row.full_name}'s {field_name} was changed on another terminal "
+                f"(now {_named(field_name, current)}): nothing was saved."
+            )
+        return current
 
     def _latest_event(self, visit_id: int) -> VisitEvent | None:
         event: VisitEvent | None = (
@@ -676,6 +730,14 @@ class Flow:
         visit.stage = stage
         visit.save()
         return stage
+
+
+def _named(field_name: str, key: int | None) -> str:
+    """A room's or provider's name, for a message; "no room" for none."""
+    if key is None:
+        return f"no {field_name}"
+    model = Room if field_name == "room" else Staff
+    return str(model.get_by_id(key).name)
 
 
 _TICK = dt.timedelta(microseconds=1)

@@ -19,7 +19,7 @@ import calendar
 import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
@@ -53,6 +53,7 @@ from db.models import (
 )
 from om_tui.practice.clock import Clock
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.seen import require_unchanged
 from om_tui.practice.settings import PracticeSettings
 from om_tui.practice.stats import StatWeeks, week_ends_of
 from om_tui.practice.words import counted
@@ -841,11 +842,22 @@ class Hats:
                 PolicyPost.insert(policy=policy, post=post_id).on_conflict_ignore().execute()
             return int(policy.id)
 
-    def revise_policy(self, policy_id: int, body: str, title: str | None = None) -> int:
-        """A new version: every holder concerned must attest again. Returns its number."""
+    def revise_policy(
+        self,
+        policy_id: int,
+        body: str,
+        title: str | None = None,
+        seen: Mapping[str, object] | None = None,
+    ) -> int:
+        """A new version: every holder concerned must attest again. Returns its number.
+
+        `seen`: the title and newest version number the editor opened with; a version
+        or title written on another terminal since is not silently written over."""
         body = _required(body, "A policy needs its text.")
         with self.database.atomic():
             policy, newest, _ = self.policy(policy_id)
+            current = {"title": policy.title, "version": newest.number}
+            require_unchanged(f"The policy {policy.title}", current, seen)
             if title is not None and title.strip() and title.strip() != policy.title:
                 self._rename_policy(policy, title.strip())
             if body == newest.body:
@@ -861,8 +873,15 @@ class Hats:
         policy.title = title
         policy.save()
 
-    def set_policy_posts(self, policy_id: int, post_ids: Sequence[int]) -> None:
+    def set_policy_posts(
+        self, policy_id: int, post_ids: Sequence[int], seen: Sequence[int] | None = None
+    ) -> None:
+        """The posts whose holders attest to the policy; `seen`: the posts the form showed."""
         with self.database.atomic():
+            policy, _, posts = self.policy(policy_id)
+            current = {"posts": sorted(p for p, _ in posts)}
+            expected = None if seen is None else {"posts": sorted(seen)}
+            require_unchanged(f"The policy {policy.title}", current, expected)
             PolicyPost.delete().where(PolicyPost.policy == policy_id).execute()
             for post_id in post_ids:
                 PolicyPost.create(policy=policy_id, post=post_id)
@@ -914,9 +933,14 @@ class Hats:
             ).on_conflict_ignore().execute()
 
     def unsign(self, step_id: int, trainee_id: int) -> None:
-        StepSignoff.delete().where(
-            (StepSignoff.step == step_id) & (StepSignoff.staff == trainee_id)
-        ).execute()
+        """Take a sign-off back; not of a step removed since: its sign-offs stay on record."""
+        with self.database.atomic():
+            step = ChecksheetStep.get_or_none(ChecksheetStep.id == step_id)
+            if step is None or not step.active:
+                raise HatError("That checksheet step was removed; its sign-offs stay on record.")
+            StepSignoff.delete().where(
+                (StepSignoff.step == step_id) & (StepSignoff.staff == trainee_id)
+            ).execute()
 
     # -- compliance -------------------------------------------------------------------
 
@@ -1184,9 +1208,14 @@ class Hats:
         title: str | None = None,
         purpose: str | None = None,
         product: str | None = None,
+        seen: Mapping[str, object] | None = None,
     ) -> None:
+        """Change a hat's write-up; `seen`: its title, purpose and product as the form
+        showed them, refused if another terminal changed them since."""
         with self.database.atomic():
             post = self._post(post_id)
+            current = {"title": post.title, "purpose": post.purpose, "product": post.product}
+            require_unchanged(f"The {post.title} hat", current, seen)
             if title is not None:
                 title = _required(title, "A hat needs a title.")
                 self._check_title_free(title, but=post_id)
@@ -1309,12 +1338,24 @@ class Hats:
             )
             return int(Duty.create(post=post_id, text=text, position=(last or 0) + 1).id)
 
-    def edit_duty(self, duty_id: int, text: str) -> None:
+    def edit_duty(self, duty_id: int, text: str, seen: str | None = None) -> None:
+        """New words for a duty; `seen`: its words as the form showed them."""
         text = _required(text, "A duty needs its text.")
-        Duty.update(text=text).where(Duty.id == duty_id).execute()
+        with self.database.atomic():
+            duty = Duty.get_or_none(Duty.id == duty_id)
+            current = None if duty is None else {"text": duty.text}
+            require_unchanged("That duty", current, None if seen is None else {"text": seen})
+            Duty.update(text=text).where(Duty.id == duty_id).execute()
 
-    def remove_duty(self, duty_id: int) -> None:
-        Duty.delete().where(Duty.id == duty_id).execute()
+    def remove_duty(self, duty_id: int, seen: str | None = None) -> None:
+        """Off the hat; `seen`: its words as shown (reworded elsewhere since: refused)."""
+        with self.database.atomic():
+            duty = Duty.get_or_none(Duty.id == duty_id)
+            if duty is None:
+                return  # removed already
+            shown = None if seen is None else {"text": seen}
+            require_unchanged("That duty", {"text": duty.text}, shown)
+            duty.delete_instance()
 
     def move_duty(self, duty_id: int, step: int) -> None:
         with self.database.atomic():
@@ -1365,14 +1406,18 @@ class Hats:
         frequency: str | None = None,
         due_time: str | None = None,
         shared: bool | None = None,
+        seen: Mapping[str, object] | None = None,
     ) -> int:
         """Change an item from today on; ticks already made keep what they ticked.
 
-        Returns the id of the version now in force.
+        `seen`: its text, frequency, due time and sharing as the form showed them,
+        refused if another terminal changed them since. Returns the id of the version
+        now in force.
         """
         today = self.today()
         with self.database.atomic():
             item = self._item_now(item_id, today)
+            require_unchanged("That checklist item", _item_shown(item), seen)
             changed = {
                 "text": item.text
                 if text is None
@@ -1416,11 +1461,13 @@ class Hats:
             raise HatError("That item was removed from the hat (on another terminal, perhaps).")
         return item
 
-    def remove_item(self, item_id: int) -> None:
-        """The item is no longer due from today on; its ticks stay in the record."""
+    def remove_item(self, item_id: int, seen: Mapping[str, object] | None = None) -> None:
+        """The item is no longer due from today on; its ticks stay in the record.
+        `seen` as for `edit_item`: an item changed elsewhere since is not removed."""
         today = self.today()
         with self.database.atomic():
             item = self._item_now(item_id, today)
+            require_unchanged("That checklist item", _item_shown(item), seen)
             if item.start >= today and not Tick.select().where(Tick.key == item.key).exists():
                 ChecklistItem.delete().where(ChecklistItem.key == item.key).execute()
                 return
@@ -1457,9 +1504,16 @@ class Hats:
             )
             _move(list(siblings), step_id, step)
 
-    def remove_step(self, step_id: int) -> None:
-        """Off the checksheet; sign-offs already given stay on record."""
-        ChecksheetStep.update(active=False).where(ChecksheetStep.id == step_id).execute()
+    def remove_step(self, step_id: int, seen: str | None = None) -> None:
+        """Off the checksheet; sign-offs already given stay on record. `seen`: its words
+        as shown (reworded elsewhere since: refused)."""
+        with self.database.atomic():
+            step = ChecksheetStep.get_or_none(ChecksheetStep.id == step_id)
+            if step is None or not step.active:
+                return  # removed already
+            shown = None if seen is None else {"text": seen}
+            require_unchanged("That checksheet step", {"text": step.text}, shown)
+            ChecksheetStep.update(active=False).where(ChecksheetStep.id == step_id).execute()
 
     # -- leave --------------------------------------------------------------------------
 
@@ -1522,6 +1576,16 @@ def _frequency(text: str) -> str:
         return Frequency(text.strip().lower())
     except ValueError:
         raise HatError("How often: daily, weekly or monthly.") from None
+
+
+def _item_shown(item: ChecklistItem) -> dict[str, object]:
+    """What the hat editor shows of a checklist item, and an edit of it checks."""
+    return {
+        "text": item.text,
+        "frequency": item.frequency,
+        "due_time": item.due_time,
+        "shared": bool(item.shared),
+    }
 
 
 def _move(rows: Sequence[Any], row_id: int, step: int) -> None:

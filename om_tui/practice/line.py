@@ -17,7 +17,7 @@ with what happened instead.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -38,6 +38,7 @@ from db.models import (
 )
 from om_tui.practice.clock import Clock
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.seen import ChangedElsewhere
 from om_tui.practice.settings import PracticeSettings
 
 MAX_TEXT = 2000
@@ -357,8 +358,11 @@ class Line:
                 raise self._why_not(item_id, manager.id, "batch it")
             self._event(item_id, manager.id, Step.BATCHED, note)
 
-    def send_batch(self, by: int | None) -> int:
-        """Release the batch: its items reach the owner's screen. How many went."""
+    def send_batch(self, by: int | None, seen: Sequence[int] | None = None) -> int:
+        """Release the batch: its items reach the owner's screen. How many went.
+
+        `seen`: the items the person was asked to send; if the batch is no longer those
+        (batched, handled or sent on another terminal since), nothing is sent."""
         now = self._now()
         with self.database.atomic():
             manager = self._manager(by)
@@ -368,6 +372,11 @@ class Line:
             ids = [row.id for row in waiting]
             if not ids:
                 raise LineError("The batch is empty: nothing to send (sent already, perhaps).")
+            if seen is not None and sorted(ids) != sorted(seen):
+                raise ChangedElsewhere(
+                    "The batch was changed on another terminal since you opened it: "
+                    "nothing was sent."
+                )
             LineItem.update(routed_at=now).where(LineItem.id.in_(ids)).execute()
             LineEvent.insert_many(
                 [

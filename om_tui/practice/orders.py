@@ -29,7 +29,7 @@ import calendar
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +51,7 @@ from om_tui.practice.clock import Clock
 from om_tui.practice.hats import WEEKDAY_NAMES, Tally, open_days_of
 from om_tui.practice.people import MANAGERS
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.seen import require_unchanged
 from om_tui.practice.settings import PracticeSettings
 
 WINDOW_DAYS = 30
@@ -947,8 +948,12 @@ class Orders:
         to_staff: int | None = None,
         to_post: int | None = None,
         due: tuple[dt.date, str | None] | None = None,
+        seen: Mapping[str, object] | None = None,
     ) -> OrderLine:
         """An open order goes to someone else: a person, or a post someone holds.
+
+        `seen`: whom it was for (to_staff, to_post) and its due (due_on, due_time) as the
+        screen showed it; given to someone else or re-dated elsewhere since: refused.
 
         For an order whose person has left (or whose post nobody holds now), and any
         open one besides. Its due stays, unless it is past: then `due` (day, time) is
@@ -959,6 +964,13 @@ class Orders:
         with self.database.atomic():
             actor = self._manager("gives an order to someone else")
             order = self._found(order_id)
+            current = {  # whom, as an Assignee names it: the post, else the person
+                "to_staff": order.to_staff_id if order.to_post_id is None else None,
+                "to_post": order.to_post_id,
+                "due_on": order.due_on,
+                "due_time": order.due_time,
+            }
+            require_unchanged("The order", current, seen)
             if (to_staff, to_post) == (order.to_staff_id, order.to_post_id):
                 whom = self.order(order_id).to.short
                 raise OrderError(f"The order is {whom}'s already: nothing was changed.")
@@ -1192,11 +1204,16 @@ class Orders:
             )
         return int(program.id)
 
-    def edit_program(self, program_id: int, name: str, goal: str) -> None:
+    def edit_program(
+        self, program_id: int, name: str, goal: str, seen: Mapping[str, object] | None = None
+    ) -> None:
+        """New name or goal; `seen`: the name and goal the form opened with."""
         name = _text(name, "A program needs a name.", 200)
         with self.database.atomic():
             self._manager("writes programs")
-            self._program(program_id)
+            program = self._program(program_id)
+            current = {"name": program.name, "goal": program.goal}
+            require_unchanged(f"The program {program.name}", current, seen)
             self._check_name_free(name, program_id)
             Program.update(name=name, goal=goal.strip()).where(Program.id == program_id).execute()
 
@@ -1246,12 +1263,22 @@ class Orders:
         *,
         to_staff: int | None = None,
         to_post: int | None = None,
+        seen: Mapping[str, object] | None = None,
     ) -> None:
-        """New words, assignee or due day for a step (a due day kept as it was may be past)."""
+        """New words, assignee or due day for a step (a due day kept as it was may be past).
+
+        `seen`: the step's text, due day, to_staff and to_post as the form showed them."""
         text = _text(text, "A step needs its target: what is to be done.")
         with self.database.atomic():
             self._manager("writes programs")
             step = self._step(step_id)
+            current = {
+                "text": step.text,
+                "due_on": step.due_on,
+                "to_staff": step.to_staff_id,  # whom, as an Assignee names it: the person,
+                "to_post": step.to_post_id if step.to_staff_id is None else None,  # else post
+            }
+            require_unchanged("That step", current, seen)
             if (to_staff, to_post) != (step.to_staff_id, step.to_post_id):
                 self._check_assignee(to_staff, to_post)
             if due_on != step.due_on:

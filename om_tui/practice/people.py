@@ -14,6 +14,7 @@ at least one active office manager or owner, who can let the others in again.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -24,6 +25,7 @@ from db.models import Role, SettingKey, Staff, as_utc, utc_naive
 from om_tui.practice import audit, settings
 from om_tui.practice.clock import Clock
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.seen import require_unchanged
 
 MAX_TRIES = 5
 """Wrong tries in a row before a person is locked out."""
@@ -167,6 +169,17 @@ def give_pin_to_those_without(database: Database, pin: str) -> int:
         with database.atomic():
             Staff.update(secret=hashed).where(Staff.id.in_(ids)).execute()
     return len(ids)
+
+
+def shown_details(person: Staff) -> dict[str, object]:
+    """What the staff screen shows of a person, and an edit of theirs checks is unchanged."""
+    return {
+        "name": person.name,
+        "initials": person.initials,
+        "role": person.role,
+        "provider": bool(person.provider),
+        "active": bool(person.active),
+    }
 
 
 def record(database: Database, action: str, subject: str = "", detail: Any = None) -> None:
@@ -350,10 +363,14 @@ class People:
         role: str | None = None,
         initials: str | None = None,
         provider: bool | None = None,
+        seen: Mapping[str, object] | None = None,
     ) -> None:
+        """Change a person's details; `seen`: their details as the editor showed them
+        (name, initials, role, provider), refused if another terminal changed them since."""
         changes: dict[Any, Any] = {}
         with self.database.atomic():
             person = self.person(staff_id)
+            require_unchanged(person.name, shown_details(person), seen)
             if name is not None:
                 changes[Staff.name] = self._check_name(name)
                 self._refuse_duplicate(changes[Staff.name], staff_id)
@@ -368,12 +385,16 @@ class People:
             if changes:
                 Staff.update(changes).where(Staff.id == staff_id).execute()
 
-    def set_secret(self, staff_id: int, secret: str) -> None:
-        """A new PIN or password (slow: hashed); clears a lockout."""
+    def set_secret(
+        self, staff_id: int, secret: str, seen: Mapping[str, object] | None = None
+    ) -> None:
+        """A new PIN or password (slow: hashed); clears a lockout. `seen` as for `edit`."""
         check_secret_rules(secret)
         self.person(staff_id)
         hashed = hash_secret(secret)
         with self.database.atomic():
+            person = self.person(staff_id)
+            require_unchanged(person.name, shown_details(person), seen)
             Staff.update(secret=hashed, failed_logins=0, locked_until=None).where(
                 Staff.id == staff_id
             ).execute()

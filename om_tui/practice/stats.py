@@ -18,7 +18,7 @@ import datetime as dt
 import json
 import math
 import operator
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -46,6 +46,7 @@ from db.models import (
 from om_tui.practice import audit
 from om_tui.practice.clock import Clock
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.seen import require_unchanged
 from om_tui.practice.settings import PracticeSettings, zone_named
 
 
@@ -583,13 +584,17 @@ class Stats:
 
     def day_values(self, stat_ids: Sequence[int], day: dt.date) -> dict[int, float]:
         """Daily values typed for one day."""
+        return self.stored(stat_ids, "day", day)
+
+    def stored(self, stat_ids: Sequence[int], period: str, day: dt.date) -> dict[int, float]:
+        """The values stored for one day or week (`day`: the week's ending day), as typed."""
         return {
             stat_id: value
             for stat_id, value in _rows(
                 StatValue.select(StatValue.stat, StatValue.value)
                 .where(
                     StatValue.stat.in_(list(stat_ids)),
-                    StatValue.period == "day",
+                    StatValue.period == period,
                     StatValue.day == day,
                 )
                 .tuples()
@@ -780,9 +785,18 @@ class Stats:
     # -- writing ------------------------------------------------------------------------
 
     def enter(
-        self, stat_id: int, value: float, *, week: dt.date | None = None, day: dt.date | None = None
+        self,
+        stat_id: int,
+        value: float,
+        *,
+        week: dt.date | None = None,
+        day: dt.date | None = None,
+        seen: Mapping[str, object] | None = None,
     ) -> None:
-        """Save a typed value for a week (or a day): one row, replaced if typed again."""
+        """Save a typed value for a week (or a day): one row, replaced if typed again.
+
+        `seen`: {"value": the value stored when the screen showed it, or None}; a value
+        typed on another terminal since is not written over."""
         period, when = ("day", day) if day is not None else ("week", week or self.this_week())
         assert when is not None
         with self.database.atomic():
@@ -791,16 +805,34 @@ class Stats:
                 raise StatGone("That stat was removed on another terminal; nothing was saved.")
             if stat.source != StatSource.ENTERED:
                 raise StatError(f"{stat.name} is {stat.source}, not typed.")
+            self._check_seen(stat, period, when, seen)
             self._put(stat_id, period, when, value)
 
     def clear(
-        self, stat_id: int, *, week: dt.date | None = None, day: dt.date | None = None
+        self,
+        stat_id: int,
+        *,
+        week: dt.date | None = None,
+        day: dt.date | None = None,
+        seen: Mapping[str, object] | None = None,
     ) -> None:
+        """Take a typed value away; `seen` as for `enter`."""
         period, when = ("day", day) if day is not None else ("week", week or self.this_week())
+        assert when is not None
         with self.database.atomic():
+            stat = Stat.get_or_none(Stat.id == stat_id)
+            if stat is None:
+                raise StatGone("That stat was removed on another terminal; nothing was saved.")
+            self._check_seen(stat, period, when, seen)
             StatValue.delete().where(
                 StatValue.stat == stat_id, StatValue.period == period, StatValue.day == when
             ).execute()
+
+    def _check_seen(
+        self, stat: Stat, period: str, when: dt.date, seen: Mapping[str, object] | None
+    ) -> None:
+        current = {"value": self.stored([stat.id], period, when).get(stat.id)}
+        require_unchanged(stat.name, current, seen)
 
     def _put(
         self, stat_id: int, period: str, day: dt.date, value: float, *, counted: bool = False
@@ -851,12 +883,26 @@ class Stats:
         return figures
 
     def override(
-        self, stat_id: int, week: dt.date, condition: Condition | None, reason: str
+        self,
+        stat_id: int,
+        week: dt.date,
+        condition: Condition | None,
+        reason: str,
+        seen: Mapping[str, object] | None = None,
     ) -> None:
-        """The manager's condition for a week (None takes the override away)."""
+        """The manager's condition for a week (None takes the override away).
+
+        `seen`: {"override": the (condition, reason) the screen showed, or None}; an
+        override made or changed on another terminal since is not written over."""
         with self.database.atomic():
-            if Stat.get_or_none(Stat.id == stat_id) is None:
+            stat = Stat.get_or_none(Stat.id == stat_id)
+            if stat is None:
                 raise StatGone("That stat was removed on another terminal.")
+            found = ConditionOverride.get_or_none(
+                ConditionOverride.stat == stat_id, ConditionOverride.week == week
+            )
+            current = None if found is None else (found.condition, found.reason)
+            require_unchanged(f"{stat.name}'s condition", {"override": current}, seen)
             if condition is None:
                 ConditionOverride.delete().where(
                     ConditionOverride.stat == stat_id, ConditionOverride.week == week

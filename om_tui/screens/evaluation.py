@@ -460,7 +460,8 @@ class EvaluationScreen(Screen[None]):
         if line is None:
             return
         service, evaluation_id, criterion_id = self.service, view.evaluation_id, line.criterion_id
-        self._save(lambda: service.rate(evaluation_id, criterion_id, rating))
+        seen = {"rating": line.rating}
+        self._save(lambda: service.rate(evaluation_id, criterion_id, rating, seen))
 
     def action_not_a_rating(self) -> None:
         view = self._view
@@ -486,7 +487,7 @@ class EvaluationScreen(Screen[None]):
 
         def written(text: str | None) -> None:
             if text is not None:
-                self._save(lambda: service.comment(evaluation_id, criterion_id, text))
+                self._save(lambda: service.comment(evaluation_id, criterion_id, text, line.comment))
 
         about = line.description or "A line or two: what you saw."
         self.app.push_screen(WritingForm(f"{line.name} — comment", about, line.comment), written)
@@ -499,7 +500,7 @@ class EvaluationScreen(Screen[None]):
 
         def written(text: str | None) -> None:
             if text is not None:
-                self._save(lambda: service.set_comments(evaluation_id, text))
+                self._save(lambda: service.set_comments(evaluation_id, text, view.comments))
 
         self.app.push_screen(
             WritingForm(
@@ -519,7 +520,8 @@ class EvaluationScreen(Screen[None]):
         def written(text: str | None) -> None:
             if text is not None:
                 self._save(
-                    lambda: service.self_evaluate(evaluation_id, text), "Self-evaluation saved."
+                    lambda: service.self_evaluate(evaluation_id, text, view.self_evaluation),
+                    "Self-evaluation saved.",
                 )
 
         self.app.push_screen(
@@ -542,11 +544,12 @@ class EvaluationScreen(Screen[None]):
             )
             return
         service, evaluation_id, name = self.service, view.evaluation_id, view.name
+        shown = view.shown
 
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self._save(
-                    lambda: service.finish(evaluation_id),
+                    lambda: service.finish(evaluation_id, shown),
                     f"{name}'s evaluation is finished and kept.",
                 )
 
@@ -560,12 +563,14 @@ class EvaluationScreen(Screen[None]):
         view = self._view
         if view is None:
             return
-        service, evaluation_id = self.service, view.evaluation_id
+        service, evaluation_id, shown = self.service, view.evaluation_id, view.shown
 
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.evaluation_id = None
-                self._save(lambda: service.discard(evaluation_id), "The draft was discarded.")
+                self._save(
+                    lambda: service.discard(evaluation_id, shown), "The draft was discarded."
+                )
 
         self.app.push_screen(
             Confirm(f"Discard this draft of {view.name}'s evaluation?", yes="Discard"), confirmed

@@ -253,11 +253,12 @@ class CriteriaScreen(Screen[None]):
             return
         service, ident = self.service, criterion.criterion_id
         before = NamedFields(criterion.name, criterion.description)
+        seen = {"name": criterion.name, "description": criterion.description}
 
         def saved(fields: NamedFields | None) -> None:
             if fields is not None and fields != before:
                 self._save(
-                    lambda: service.edit_criterion(ident, fields.name, fields.about),
+                    lambda: service.edit_criterion(ident, fields.name, fields.about, seen),
                     ident,
                     f"{fields.name}: saved.",
                 )

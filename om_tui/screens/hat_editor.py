@@ -58,6 +58,16 @@ def _line(kind: str, ident: object) -> str:
     return f"{kind}:{ident}"
 
 
+def _shown(item: ItemLine) -> dict[str, object]:
+    """What an edit or removal of the item checks is still so (changed elsewhere: refused)."""
+    return {
+        "text": item.text,
+        "frequency": item.frequency,
+        "due_time": item.due_time,
+        "shared": item.shared,
+    }
+
+
 class HatEditorScreen(Screen[None]):
     """The office manager's hats: list left, write-up right, by keyboard."""
 
@@ -363,13 +373,16 @@ class HatEditorScreen(Screen[None]):
         post_id = detail.post_id
         taken = [title for ident, title in self._titles.items() if ident != post_id]
         fields = PostFields(detail.title, detail.purpose, detail.product)
+        seen = {"title": detail.title, "purpose": detail.purpose, "product": detail.product}
         hats = self.om.hats
 
         def saved(result: PostFields | None) -> None:
             if result is None or result == fields:
                 return
             self._save(
-                lambda: hats.update_post(post_id, result.title, result.purpose, result.product),
+                lambda: hats.update_post(
+                    post_id, result.title, result.purpose, result.product, seen=seen
+                ),
                 lambda _: None if self._in_list() else _line("post", focus),
             )
 
@@ -380,6 +393,7 @@ class HatEditorScreen(Screen[None]):
         if item is None:
             return
         fields = ItemFields(item.text, item.frequency, item.due_time, item.shared)
+        seen = _shown(item)
         hats = self.om.hats
 
         def saved(result: ItemFields | None) -> None:
@@ -392,6 +406,7 @@ class HatEditorScreen(Screen[None]):
                     frequency=result.frequency,
                     due_time=result.due_time or "",  # "" clears a due time; None keeps it
                     shared=result.shared,
+                    seen=seen,
                 ),
                 lambda _: _line("item", key),
             )
@@ -407,7 +422,8 @@ class HatEditorScreen(Screen[None]):
         def saved(result: str | None) -> None:
             if result is not None and result != text:
                 self._save(
-                    lambda: hats.edit_duty(duty_id, result), lambda _: _line("duty", duty_id)
+                    lambda: hats.edit_duty(duty_id, result, seen=text),
+                    lambda _: _line("duty", duty_id),
                 )
 
         self.app.push_screen(TextPrompt("Edit duty", text, "A duty needs its text."), saved)
@@ -550,17 +566,20 @@ class HatEditorScreen(Screen[None]):
                 f"{name} no longer holds this hat (from today; the record stays).",
             )
         elif kind == "duty":
-            self._save(lambda: hats.remove_duty(int(ident)), lambda _: self._cursor_line())
+            words = dict(self._detail.duties).get(int(ident)) if self._detail else None
+            self._save(lambda: hats.remove_duty(int(ident), words), lambda _: self._cursor_line())
         elif kind == "item" and self._detail is not None:
             item = next((i for i in self._detail.items if i.key == int(ident)), None)
             if item is not None:
                 self._save(
-                    lambda: hats.remove_item(item.item_id),
+                    lambda: hats.remove_item(item.item_id, _shown(item)),
                     lambda _: self._cursor_line(),
                     "Off the checklist from today; its ticks stay on record.",
                 )
         elif kind == "step":
-            self._save(lambda: hats.remove_step(int(ident)), lambda _: self._cursor_line())
+            steps = self._detail.steps if self._detail else []
+            said = next((s.text for s in steps if s.step_id == int(ident)), None)
+            self._save(lambda: hats.remove_step(int(ident), said), lambda _: self._cursor_line())
         elif kind == "policy":
             self._toggle_policy(int(ident), attach=False)
         else:

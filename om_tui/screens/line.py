@@ -588,7 +588,7 @@ class LineScreen(Screen[None]):
         if not batch:
             self.notify("The batch is empty: nothing to send.", timeout=4)
             return
-        count = len(batch)
+        count, seen = len(batch), [item.id for item in batch]
         items = f"{count} item{'s' if count != 1 else ''}"
         high_ones = sum(item.high for item in batch)
         high = f" ({high_ones} high priority)" if high_ones else ""
@@ -598,7 +598,7 @@ class LineScreen(Screen[None]):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self._write(None, lambda: line.send_batch(me), said)
+                self._write(None, lambda: line.send_batch(me, seen), said)
 
         self.app.push_screen(
             Confirm(f"Send the batch to the owner now? {items}{high} go to their screen.", "Send"),

@@ -711,6 +711,12 @@ class OrdersScreen(OrdersView):
         if line is None:
             return
         orders, order_id = self.orders, line.id
+        seen = {
+            "to_staff": line.to.staff_id,
+            "to_post": line.to.post_id,
+            "due_on": line.due_on,
+            "due_time": line.due_time,
+        }
         now = (
             ("staff", line.to.staff_id)
             if line.to.staff_id is not None
@@ -724,7 +730,9 @@ class OrdersScreen(OrdersView):
             to_staff, to_post = whom_ids(choice.value)
             if not line.overdue:
                 self._write(
-                    lambda: orders.reassign(order_id, to_staff=to_staff, to_post=to_post),
+                    lambda: orders.reassign(
+                        order_id, to_staff=to_staff, to_post=to_post, seen=seen
+                    ),
                     f"The order is for {choice.label} now.",
                 )
                 return
@@ -738,6 +746,7 @@ class OrdersScreen(OrdersView):
                         to_staff=to_staff,
                         to_post=to_post,
                         due=parse_due(typed, orders.today()),
+                        seen=seen,
                     ),
                     f"The order is for {choice.label} now.",
                 )

@@ -317,7 +317,8 @@ class PoliciesScreen(Screen[None]):
                     asked = sum(bool(row.posts) for row in attestations_of(hats, policy_id))
                     self.notify(f"Version {number} written: {asked} holder(s) asked to attest.")
 
-            self.om.write(lambda: hats.revise_policy(policy_id, text.body, text.title), done)
+            seen = {"title": title, "version": before_number}
+            self.om.write(lambda: hats.revise_policy(policy_id, text.body, text.title, seen), done)
 
         before_number = self._versions[-1].number
         self.app.push_screen(
@@ -337,11 +338,12 @@ class PoliciesScreen(Screen[None]):
             return
         hats = self.om.hats
         _, _, posts = hats.policy(policy_id)
+        seen = [p for p, _ in posts]
 
         def chosen(post_ids: list[int] | None) -> None:
             if post_ids is not None:
                 self.om.write(
-                    lambda: hats.set_policy_posts(policy_id, post_ids),
+                    lambda: hats.set_policy_posts(policy_id, post_ids, seen),
                     lambda _: self._show(policy_id),
                 )
 

@@ -410,12 +410,13 @@ class ProgramsScreen(OrdersView):
         program = detail.program
         orders = self.orders
         fields = NamedFields(program.name, program.goal)
+        seen = {"name": program.name, "goal": program.goal}
         taken = [p.name for p in self._programs if p.id != program.id]
 
         def saved(result: NamedFields | None) -> None:
             if result is not None and result != fields:
                 self._save(
-                    lambda: orders.edit_program(program.id, result.name, result.about),
+                    lambda: orders.edit_program(program.id, result.name, result.about, seen=seen),
                     lambda _: None if self._in_list() else self._cursor_line(),
                 )
 
@@ -428,6 +429,12 @@ class ProgramsScreen(OrdersView):
             to = step.to
             whom = ("staff", to.staff_id) if to.staff_id is not None else ("post", to.post_id or 0)
             fields = OrderFields(whom, to.label, step.text, step.due_on)
+        seen = {
+            "text": step.text,
+            "due_on": step.due_on,
+            "to_staff": step.to.staff_id if step.to is not None else None,
+            "to_post": step.to.post_id if step.to is not None else None,
+        }
 
         def saved(result: OrderFields | None) -> None:
             if result is None or result == fields:
@@ -439,6 +446,7 @@ class ProgramsScreen(OrdersView):
                     result.due_on,
                     to_staff=result.to_staff,
                     to_post=result.to_post,
+                    seen=seen,
                 ),
                 lambda _: f"step:{step.id}",
             )

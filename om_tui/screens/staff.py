@@ -28,7 +28,7 @@ from textual.widgets.data_table import RowDoesNotExist
 from db.models import Role, Staff, as_utc
 from om_tui.messages import DataChanged
 from om_tui.practice.orders import Orders
-from om_tui.practice.people import People, role_title
+from om_tui.practice.people import People, role_title, shown_details
 from om_tui.screens.hat_forms import Confirm
 from om_tui.screens.staff_forms import PersonFields, PersonForm, SecretForm
 from om_tui.widgets.row_table import RowTable
@@ -291,6 +291,7 @@ class StaffScreen(Screen[None]):
             return
         staff_id = int(person.id)
         before = PersonFields(person.name, person.initials, person.role, bool(person.provider))
+        seen = shown_details(person)
         people = self.people
 
         def saved(fields: PersonFields | None) -> None:
@@ -303,6 +304,7 @@ class StaffScreen(Screen[None]):
                     role=fields.role,
                     initials=fields.initials,
                     provider=fields.provider,
+                    seen=seen,
                 ),
                 staff_id,
                 f"{fields.name}: saved.",
@@ -320,12 +322,12 @@ class StaffScreen(Screen[None]):
             self.notify(f"{person.name} is inactive: r lets them in again first.")
             return
         staff_id, name = int(person.id), person.name
-        people = self.people
+        people, seen = self.people, shown_details(person)
 
         def saved(secret: str | None) -> None:
             if secret is not None:
                 self._save(
-                    lambda: people.set_secret(staff_id, secret),
+                    lambda: people.set_secret(staff_id, secret, seen),
                     staff_id,
                     f"{name} has a new PIN or password (and is not locked out).",
                 )

@@ -26,11 +26,18 @@ if TYPE_CHECKING:
 class StatLine(Horizontal):
     """One stat: name, last week, the value typed, and what it means."""
 
-    def __init__(self, stat: Stat, last_week: float | None, this_week: float | None) -> None:
+    def __init__(
+        self,
+        stat: Stat,
+        last_week: float | None,
+        this_week: float | None,
+        stored: float | None = None,
+    ) -> None:
         super().__init__(classes="stat-line")
         self.stat = stat
         self.last_week = last_week
         self.saved = this_week
+        self.stored = stored  # the value stored as this line last saw it (an edit checks it)
         self.sent: float | None = None  # the last value sent to the database, saved or not
         self.confirming: float | None = None
 
@@ -133,7 +140,10 @@ class StatEntryScreen(Screen[None]):
                             f"Wk to {earlier.day} {earlier:%b}", f"Wk to {shown.day} {shown:%b}"
                         )
                     )
-            await lines.mount_all(StatLine(s, values[s.id][0], values[s.id][1]) for s in stats)
+            stored = stats_service.stored([s.id for s in stats], "week", self._week)
+            await lines.mount_all(
+                StatLine(s, values[s.id][0], values[s.id][1], stored.get(s.id)) for s in stats
+            )
             _, end = stats_service.weeks.bounds(self._week)
             when = f"week ending {self.om.practice.local(end):%a %d %b %Y %H:%M}"
             other = f"  {counted(len(daily), 'daily stat')}: F5 to type by day." if daily else ""
@@ -149,7 +159,9 @@ class StatEntryScreen(Screen[None]):
                         f"{self._day - dt.timedelta(weeks=1):%a %d %b}", f"{self._day:%a %d %b}"
                     )
                 )
-            await lines.mount_all(StatLine(s, before.get(s.id), today.get(s.id)) for s in stats)
+            await lines.mount_all(
+                StatLine(s, before.get(s.id), today.get(s.id), today.get(s.id)) for s in stats
+            )
             when = f"{self._day:%A %d %b %Y} (beside: the same day last week)"
             other = ""
         if not stats:
@@ -192,9 +204,23 @@ class StatEntryScreen(Screen[None]):
         text = field.value.strip()
         stats, stat_id = self.om.stats, line.stat.id
         week, day = (None, self._day) if self._day is not None else (self._week, None)
+        seen = {"value": line.stored}
+
+        def refused() -> None:  # changed on another terminal: what is stored now is the base
+            period, when = ("day", day) if day is not None else ("week", week)
+            assert when is not None
+            line.stored = stats.stored([stat_id], period, when).get(stat_id)
+            note.update("[$warning]changed elsewhere[/]")
+
         if not text:
             if line.saved is not None:
-                self.om.write(lambda: stats.clear(stat_id, week=week, day=day), lambda _: None)
+
+                def cleared(_: object) -> None:
+                    line.stored = None
+
+                self.om.write(
+                    lambda: stats.clear(stat_id, week=week, day=day, seen=seen), cleared, refused
+                )
                 line.saved = None
                 note.update("cleared")
             return True
@@ -217,10 +243,12 @@ class StatEntryScreen(Screen[None]):
         value = line.sent = reading.value
 
         def saved(_: object) -> None:
-            line.saved = value
+            line.saved = line.stored = value
             note.update(line._meaning(value) or "saved")
 
-        self.om.write(lambda: stats.enter(stat_id, value, week=week, day=day), saved)
+        self.om.write(
+            lambda: stats.enter(stat_id, value, week=week, day=day, seen=seen), saved, refused
+        )
         return True
 
     @on(DataChanged)

@@ -316,7 +316,9 @@ class StatsScreen(Screen[None]):
                 return
             condition, reason = result
             self.om.write(
-                lambda: stats.override(row.stat_id, week, condition, reason),
+                lambda: stats.override(
+                    row.stat_id, week, condition, reason, seen={"override": row.override}
+                ),
                 lambda _: self.reload(),
             )
 

@@ -290,7 +290,15 @@ def test_what_each_role_may_open() -> None:
         role: sorted(p for p in PERMISSIONS if may(role, p))
         for role in (Role.FRONT_DESK, Role.STAFF, Role.OFFICE_MANAGER)
     }
-    assert opens[Role.FRONT_DESK] == ["board", "check_in", "line", "my_hat", "orders"]
+    assert opens[Role.FRONT_DESK] == [
+        "board",
+        "check_in",
+        "line",
+        "my_hat",
+        "orders",
+        "patients",
+        "rooms",
+    ]
     assert opens[Role.STAFF] == ["line", "my_hat", "orders"]
     assert opens[Role.OFFICE_MANAGER] == sorted(set(PERMISSIONS) - {"owner_settings"})
     assert all(may(Role.OWNER, p) for p in PERMISSIONS)

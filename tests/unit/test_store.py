@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import sqlite3
 import stat
@@ -14,8 +15,10 @@ import pytest
 from peewee import Database, IntegrityError, SqliteDatabase
 
 import db
-from db import MODELS, Patient, Staff, StoreError, Visit, open_database, store
+from db import MODELS, Patient, Staff, StoreError, Visit, audit, open_database, store
 from db.store import MIGRATION_TABLE, MIGRATIONS
+
+_NOON = dt.datetime(2026, 1, 5, 12, 0)
 
 
 def _mode(path: Path) -> int:
@@ -214,6 +217,7 @@ def test_models_agree_with_the_migrated_schema(database: Database, tmp_path: Pat
             assert columns(database), table
             assert unique_indexes(database) == unique_indexes(from_models), table
             assert foreign_keys(database) == foreign_keys(from_models), table
+            assert _never_reuses_ids(database, table) == _never_reuses_ids(from_models, table)
             # And each model field names a column the migrated table has.
             migrated = {c.name for c in database.get_columns(table)}
             assert {f.column_name for f in model._meta.sorted_fields} == migrated, table
@@ -222,6 +226,172 @@ def test_models_agree_with_the_migrated_schema(database: Database, tmp_path: Pat
         database.bind(MODELS)
 
 
+def _has_integer_id(source: Database, table: str) -> bool:
+    return any(
+        c.name == "id" and c.primary_key and c.data_type.upper() == "INTEGER"
+        for c in source.get_columns(table)
+    )
+
+
+def _never_reuses_ids(source: Database, table: str) -> bool:
+    """Is the table's id AUTOINCREMENT (SQLite then never hands out an id twice)?"""
+    (sql,) = source.execute_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+    ).fetchone()
+    return re.search(r"\bAUTOINCREMENT\b", sql, re.IGNORECASE) is not None
+
+
+def _tables_with_integer_ids(source: Database) -> list[str]:
+    return [
+        table
+        for table in source.get_tables()
+        if not table.startswith("sqlite_") and _has_integer_id(source, table)
+    ]
+
+
+def test_every_table_with_an_integer_id_never_hands_an_id_out_twice(database: Database) -> None:
+    """Every table, those of later migrations too: a deleted newest row's id stays unused."""
+    tables = _tables_with_integer_ids(database)
+    assert {m._meta.table_name for m in MODELS if m._meta.table_name != "setting"} <= set(tables)
+    assert [t for t in tables if not _never_reuses_ids(database, t)] == []
+    patient = Patient.create(first_name="A", last_name="B", chart_number="1", created=_NOON)
+    patient.delete_instance()
+    again = Patient.create(first_name="C", last_name="D", chart_number="2", created=_NOON)
+    assert again.id == patient.id + 1
+
+
+def _snapshot(source: Database) -> dict[str, list[tuple[object, ...]]]:
+    """Every table's rows in id order (the trail's too), and every index's statement."""
+    found: dict[str, list[tuple[object, ...]]] = {
+        table: source.execute_sql(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()
+        for table in source.get_tables()
+        if table not in ("sqlite_sequence", MIGRATION_TABLE)
+    }
+    found["indexes"] = source.execute_sql(
+        "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name"
+    ).fetchall()
+    found["guards"] = source.execute_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit_no_%'"
+    ).fetchall()
+    return found
+
+
+def _migrations_up_to(tmp_path: Path, last: str) -> Path:
+    """A copy of the migrations folder as an older om-tui had it: up to `last` only."""
+    folder = tmp_path / f"migrations-{last}"
+    folder.mkdir()
+    for script in MIGRATIONS.glob("[0-9]*.py"):
+        if script.stem[:4] <= last:
+            shutil.copy(script, folder)
+    return folder
+
+
+def _write(source: Database, sql: str, *params: object) -> int:
+    """A row written as that om-tui wrote it (audited), in SQL: today's models have
+    columns its tables did not."""
+    return int(source.execute_sql(sql, params).lastrowid)
+
+
+def test_a_database_made_at_0010_keeps_its_rows_ids_indexes_and_trail_at_0011(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A practice from before 0011, with a walk-in's check-in undone (its visit, the newest,
+    deleted): after 0011 every row keeps its id, and that visit's id is not given again."""
+    monkeypatch.setattr(store, "MIGRATIONS", _migrations_up_to(tmp_path, "0010"))
+    old = open_database(db_path)
+    assert not _never_reuses_ids(old, "visit")
+    with old.atomic():
+        desk = _write(
+            old,
+            "INSERT INTO staff (name, initials, role, provider, active, failed_logins)"
+            " VALUES ('Jo Desk', 'JD', 'front_desk', 0, 1, 0)",
+        )
+        _write(old, "INSERT INTO room (name, position) VALUES ('Room 1', 1)")
+        patients = [
+            _write(
+                old,
+                "INSERT INTO patient (first_name, last_name, phone, chart_number, created)"
+                " VALUES (?, ?, '', ?, '2026-11-18 15:00:00')",
+                first,
+                "Walk-in",
+                chart,
+            )
+            for first, chart in (("Ann", "1"), ("Eve", "2"), ("Gus", "3"))
+        ]
+        visits = []
+        for patient in patients[:2]:
+            visit = _write(
+                old,
+                "INSERT INTO visit (patient_id, date, stage) VALUES (?, '2026-11-18', 'arrived')",
+                patient,
+            )
+            _write(
+                old,
+                "INSERT INTO visit_event (visit_id, stage, at, by_id)"
+                " VALUES (?, 'arrived', '2026-11-18 15:00:00', ?)",
+                visit,
+                desk,
+            )
+            visits.append(visit)
+    undone = visits[-1]  # Eve's check-in undone: the newest visit and its event deleted
+    with old.atomic():
+        old.execute_sql("DELETE FROM visit_event WHERE visit_id = ?", (undone,))
+        old.execute_sql("DELETE FROM visit WHERE id = ?", (undone,))
+    before = _snapshot(old)
+    old.close()
+    monkeypatch.setattr(store, "MIGRATIONS", _migrations_up_to(tmp_path, "0011"))
+
+    migrated = open_database(db_path)
+    try:
+        after = _snapshot(migrated)
+        trail_before = before.pop("audit")
+        trail_after = after.pop("audit")
+        assert after == before
+        assert trail_after[: len(trail_before)] == trail_before
+        assert [
+            t for t in _tables_with_integer_ids(migrated) if not _never_reuses_ids(migrated, t)
+        ] == []
+        assert _pragma(migrated, "foreign_keys") == 1
+        assert migrated.execute_sql("PRAGMA foreign_key_check").fetchall() == []
+        assert migrated.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert audit.verify(migrated).ok
+        with migrated.atomic():
+            again = _write(
+                migrated,
+                "INSERT INTO visit (patient_id, date, stage) VALUES (?, '2026-11-18', 'arrived')",
+                patients[2],
+            )
+        assert again > undone
+    finally:
+        migrated.close()
+
+
 def test_the_package_exports_what_it_promises() -> None:
     for name in db.__all__:
         assert hasattr(db, name), name
+
+
+def test_a_row_already_pointing_at_nothing_does_not_stop_0011(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file where a tool once wrote with foreign keys off: the rebuild keeps that row as
+    it is and the practice still opens its file."""
+    monkeypatch.setattr(store, "MIGRATIONS", _migrations_up_to(tmp_path, "0010"))
+    open_database(db_path).close()
+    raw = sqlite3.connect(db_path)
+    audit.attach(raw)
+    raw.execute("PRAGMA foreign_keys = OFF")
+    raw.execute(
+        "INSERT INTO visit_event (visit_id, stage, at) VALUES (999, 'arrived', '2026-11-18')"
+    )
+    raw.commit()
+    raw.close()
+    monkeypatch.setattr(store, "MIGRATIONS", _migrations_up_to(tmp_path, "0011"))
+
+    migrated = open_database(db_path)
+    try:
+        assert _never_reuses_ids(migrated, "visit_event")
+        assert migrated.execute_sql("SELECT visit_id FROM visit_event").fetchall() == [(999,)]
+        assert len(migrated.execute_sql("PRAGMA foreign_key_check").fetchall()) == 1
+    finally:
+        migrated.close()
