@@ -14,6 +14,7 @@ from peewee import Database
 from db.models import Appointment, Patient, SourcePatient, Staff, as_utc
 from om_tui.practice import audit, settings
 from om_tui.practice.clock import FrozenClock
+from om_tui.practice.flow import Flow
 from om_tui.practice.imports.apply import ImportRefused, ImportReport, apply_import
 from om_tui.practice.imports.hl7_reader import split_messages
 from om_tui.practice.imports.mapping import Mapping, read_mapping
@@ -316,3 +317,24 @@ def test_an_ics_series_with_its_cancelled_occurrence(
     december = run(database, clock, data, "cal", mapping=mapping, days=winter[:1] * 2)
     assert december.vanished == []
     assert sum(a.cancelled_at is None for a in imported("cal").values()) == 5
+
+
+def test_a_checked_in_patient_is_left_on_the_board_for_a_person(
+    database: Database, practice: Practice, clock: FrozenClock, flow: Flow
+) -> None:
+    today = "7,11/18/2026,11:30 AM,30,Ann Able,1/1/1980,P-1,Dr. Chen,Room 1,Regular,\n"
+    later = "8,11/18/2026,3:00 PM,30,Nora New,5/6/1990,P-2,Dr. Chen,Room 1,Regular,\n"
+    run(database, clock, HEADER + today + later)
+    flow.check_in(practice.patients["ann"], imported()["7"].id)
+    moved = today.replace("11:30 AM", "1:00 PM")
+    report = run(database, clock, HEADER + moved)
+    assert [str(s) for s in report.needs_person] == [
+        "line 2: Wed 11/18/2026 13:00 (7): checked in already; the source moved it (left as is)"
+    ]
+    assert [str(s) for s in report.vanished] == ["Wed 11/18/2026 15:00 (8)"]
+    assert as_utc(imported()["7"].start) == local(11, 30)
+    gone = run(database, clock, HEADER + later)
+    assert [str(s) for s in gone.needs_person] == [
+        "Wed 11/18/2026 11:30 (7): checked in, but no longer in the file (left as is)"
+    ]
+    assert imported()["7"].cancelled_at is None
