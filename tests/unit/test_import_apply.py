@@ -338,3 +338,12 @@ def test_a_checked_in_patient_is_left_on_the_board_for_a_person(
         "Wed 11/18/2026 11:30 (7): checked in, but no longer in the file (left as is)"
     ]
     assert imported()["7"].cancelled_at is None
+
+
+def test_a_missed_mark_made_here_stays_when_the_source_still_says_booked(
+    database: Database, practice: Practice, clock: FrozenClock
+) -> None:
+    run(database, clock, HEADER + ANN)
+    Appointment.update(missed_at=imported()["1"].start).where(Appointment.source == "pms").execute()
+    report = run(database, clock, HEADER + ANN)
+    assert report.counts()["unchanged"] == 1 and imported()["1"].missed_at is not None

@@ -221,8 +221,8 @@ class _Applying:
             wanted["missed_at"] = (
                 existing.missed_at if existing and existing.missed_at else self.now
             )
-        else:
-            wanted["missed_at"] = None
+        # Booked at the source does not take back a missed mark the front desk made here:
+        # an export lists a past appointment as booked whether or not the patient came.
         if existing is None:
             self._add(record, {"status": self.unconfirmed, **wanted})
             self.report.added.append(self._said(record, ""))
@@ -399,7 +399,6 @@ _FIELD_WORDS = {
     "start": "time",
     "length_minutes": "length",
     "cancelled_at": "booked again",
-    "missed_at": "no longer missed",
 }
 
 
