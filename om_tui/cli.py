@@ -97,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     _backup_commands(commands)
     _audit_commands(commands)
     _report_commands(commands)
+    from om_tui import cli_imports
+
+    cli_imports.add_commands(commands)
     return parser
 
 
@@ -146,10 +149,6 @@ def _report(database: Database, args: argparse.Namespace) -> int:
 
 
 def _audit_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from om_tui import cli_imports
-
-    cli_imports.add_commands(commands)
-
     trail = commands.add_parser("audit", help="the audit trail of who changed what")
     actions = trail.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     verify = actions.add_parser(
