@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from peewee import Database
 
-PARTS = ("import", "map", "watch", "export")
+PARTS = ("import", "map", "watch", "export", "link")
 WATCH_SECONDS = 2.0
 
 
@@ -54,6 +54,13 @@ def add_parts(parts: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     out.add_argument("--to", dest="last_day", help="the last day (4 weeks on)")
     out.add_argument("--out", type=Path, help="a file to write (made private); default: print")
 
+    link = parts.add_parser(
+        "link", help="a source's patient number is this patient (for a line that needs a person)"
+    )
+    link.add_argument("source")
+    link.add_argument("number", help="the patient's number in the source")
+    link.add_argument("chart", help="the patient's chart number in om-tui")
+
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     schedule = commands.add_parser("schedule", help="the schedule from the practice's own system")
@@ -64,6 +71,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def run(database: Database, args: argparse.Namespace) -> int:
     from om_tui.practice.imports.apply import ImportRefused
     from om_tui.practice.imports.records import ImportFileError
+    from om_tui.practice.refusal import Refusal
 
     try:
         if args.schedule_command == "import":
@@ -72,13 +80,18 @@ def run(database: Database, args: argparse.Namespace) -> int:
             return _map(database, args)
         if args.schedule_command == "export":
             return _export(database, args)
+        if args.schedule_command == "link":
+            from om_tui.practice.imports.service import link_patient, source_name
+
+            print(link_patient(database, source_name(args.source), args.number, args.chart))
+            return 0
         return _watch(database, args)
     except ImportRefused as refused:
         print(f"om-tui: {refused}", file=sys.stderr)
         for error in refused.errors:
             print(f"  {error}", file=sys.stderr)
         return 1
-    except ImportFileError as error:
+    except (ImportFileError, Refusal) as error:
         print(f"om-tui: {error}", file=sys.stderr)
         return 2
 

@@ -3,12 +3,13 @@ problem on stderr with nothing written, a mapping checked before it is saved."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from db import MODELS, open_database
-from db.models import Appointment
+from db.models import Appointment, Patient
 from om_tui.cli import main
 
 FILES = Path(__file__).parents[1] / "unit" / "import_files"
@@ -107,3 +108,34 @@ def test_a_file_too_big_is_refused_before_it_is_read(
     assert capsys.readouterr().err == (
         "om-tui: The file is 100 MB; the most read at once is 64 MB (export fewer days).\n"
     )
+
+
+def test_a_person_links_a_sources_number_and_the_next_import_finds_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "p.db"
+    first = tmp_path / "first.csv"
+    first.write_text("Date,Time,Length,Patient,Chart\n12/15/2026,9:30,30,Ann Able,A-1\n")
+    assert main(["--db", str(target), "schedule", "import", str(first), "--source", "ehr"]) == 0
+    database = open_database(target)
+    database.bind(MODELS)
+    twin = Patient.create(
+        first_name="Ann", last_name="Able", chart_number="900", created=dt.datetime(2026, 1, 1)
+    )
+    database.close()
+    capsys.readouterr()
+    assert main(["--db", str(target), "schedule", "link", "ehr", "A-2", "900"]) == 0
+    assert capsys.readouterr().out == "ehr's number A-2 is now chart 900.\n"
+    assert main(["--db", str(target), "schedule", "link", "ehr", "A-2", "nope"]) == 2
+    assert capsys.readouterr().err == "om-tui: No patient has chart number nope.\n"
+    second = tmp_path / "second.csv"
+    second.write_text("Date,Time,Length,Patient,Chart\n12/16/2026,9:30,30,Ann Able,A-2\n")
+    assert main(["--db", str(target), "schedule", "import", str(second), "--source", "ehr"]) == 0
+    assert "0 new patients" in capsys.readouterr().out
+    database = open_database(target)
+    database.bind(MODELS)
+    try:
+        (booked,) = Appointment.select().where(Appointment.external_id.startswith("A-2"))
+        assert booked.patient_id == twin.id
+    finally:
+        database.close()

@@ -15,12 +15,14 @@ from pathlib import Path
 
 from peewee import Database
 
+from db.models import Patient, SourcePatient
 from om_tui.practice import settings
 from om_tui.practice.clock import Clock
 from om_tui.practice.imports.apply import ImportReport, apply_import
 from om_tui.practice.imports.mapping import Mapping, read_mapping
 from om_tui.practice.imports.reading import format_of, read_appointments, read_bytes
 from om_tui.practice.imports.records import ImportFileError
+from om_tui.practice.refusal import Refusal
 
 CALENDAR_DAYS = 26 * 7
 _MAPPING_KEY = "import.mapping."
@@ -77,3 +79,27 @@ def import_file(
         dry_run=dry_run,
         skip_bad=skip_bad,
     )
+
+
+def link_patient(database: Database, source: str, number: str, chart_number: str) -> str:
+    """A person's answer to "needs a person": the source's patient `number` is om-tui's
+    patient with `chart_number`, from the next import on. Returns what was done, in words."""
+    number = number.strip()
+    if not number:
+        raise Refusal("The source's patient number, please.")
+    with database.atomic():
+        patient = Patient.get_or_none(Patient.chart_number == chart_number.strip())
+        if patient is None:
+            raise Refusal(f"No patient has chart number {chart_number.strip()}.")
+        if patient.merged_into_id is not None:
+            raise Refusal("That record was merged into another: give the kept one's chart.")
+        link = SourcePatient.get_or_none(
+            SourcePatient.source == source, SourcePatient.number == number
+        )
+        if link is None:
+            SourcePatient.create(source=source, number=number, patient=patient.id)
+        elif link.patient_id != patient.id:
+            SourcePatient.update(patient=patient.id).where(SourcePatient.id == link.id).execute()
+        else:
+            return f"{source}'s number {number} was already chart {patient.chart_number}."
+    return f"{source}'s number {number} is now chart {patient.chart_number}."
