@@ -44,16 +44,18 @@ class Names:
 
     def __init__(self, mapping: Mapping) -> None:
         self.mapping = mapping
-        self.providers = {
-            name_key(s.name): s.id
+        self.providers: dict[str, int] = {
+            name_key(s.name): int(s.id)
             for s in Staff.select().where(Staff.provider == True, Staff.active == True)  # noqa: E712
         }
-        self.rooms = {name_key(r.name): r.id for r in Room.select().where(Room.retired == False)}  # noqa: E712
-        self.types = {
-            name_key(t.name): t.id
+        self.rooms: dict[str, int] = {
+            name_key(r.name): int(r.id)
+            for r in Room.select().where(Room.retired == False)  # noqa: E712
+        }
+        self.types: dict[str, int] = {
+            name_key(t.name): int(t.id)
             for t in AppointmentType.select().where(AppointmentType.active == True)  # noqa: E712
         }
-        self.type_minutes = {t.id: t.minutes for t in AppointmentType.select()}
 
     def provider(self, theirs: str) -> int | None:
         key = name_key(self.mapping.providers.get(theirs, theirs))
