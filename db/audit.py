@@ -56,6 +56,12 @@ GUARDS = {
 }
 HIDDEN = "(hidden)"
 """What the trail keeps of a secret (a PIN's hash, say): that it changed, not its value."""
+PRIVATE_COLUMNS: dict[str, frozenset[str]] = {
+    "candidate": frozenset({"name", "contact", "source", "notes"}),
+    "candidate_step": frozenset({"reason"}),
+}
+"""Columns whose values the trail hides as it hides secrets: a job candidate's details are
+deleted some time after hiring closes, and a copy in the trail would outlive them."""
 _SECRET = re.compile(r"(^|_)(secret|password|passwd|pin|hash|salt|token)s?($|_)")
 _KINDS = (("create", "INSERT", "NEW"), ("change", "UPDATE", "NEW"), ("delete", "DELETE", "OLD"))
 _LAST_HASH = "(SELECT hash FROM audit ORDER BY id DESC LIMIT 1)"
@@ -127,8 +133,8 @@ class Context:
                 "subject": subject,
                 "row": row,
                 "patient": patient,
-                "before": _hide_secrets(old),
-                "after": _hide_secrets(new),
+                "before": _hide_secrets(old, subject),
+                "after": _hide_secrets(new, subject),
                 "detail": json.loads(detail) if detail is not None else None,
                 "prev": prev,
             }
@@ -153,13 +159,19 @@ def _parsed(text: str | None) -> dict[str, Any] | None:
     return None if text is None else dict(json.loads(text))
 
 
-def _hide_secrets(values: dict[str, Any] | None) -> dict[str, Any] | None:
+def _hide_secrets(values: dict[str, Any] | None, table: str = "") -> dict[str, Any] | None:
     if values is None:
         return None
+    private = PRIVATE_COLUMNS.get(table, frozenset())
     return {
-        key: HIDDEN if value is not None and _is_secret(key) else value
+        key: HIDDEN if value is not None and (_is_secret(key) or key in private) else value
         for key, value in values.items()
     }
+
+
+def is_hidden(table: str, column: str) -> bool:
+    """Does the trail keep only HIDDEN for this column's values (a secret, a private detail)?"""
+    return _is_secret(column) or column in PRIVATE_COLUMNS.get(table, frozenset())
 
 
 @functools.cache

@@ -23,7 +23,7 @@ from typing import Any
 
 from peewee import Database, SqliteDatabase
 
-from db.audit import HIDDEN, TABLE, _ident, _is_secret, _row_object, _sql, _tables, has_trail
+from db.audit import HIDDEN, TABLE, _ident, _row_object, _sql, _tables, has_trail, is_hidden
 
 ROW_CHANGES = ("create", "change", "delete")
 Exempt = Callable[[str, Any, dict[str, Any]], bool]
@@ -97,7 +97,7 @@ def unexplained(database: Database, exempt: Exempt | None = None) -> list[Unexpl
                 column
                 for column, value in state.values.items()
                 if column in values
-                and not (value == HIDDEN and _is_secret(column))
+                and not (value == HIDDEN and is_hidden(table.name, column))
                 and values[column] != value
             ]
             if differ:

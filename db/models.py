@@ -65,6 +65,8 @@ class SettingKey(StrEnum):
     OPEN_DAYS = "hats.open_days"  # weekdays the office is open (daily items due): "0 1 2 3 4"
     LAST_BACKUP = "backup.last"  # when the last good backup was taken, UTC ISO 8601
     IDLE_LOCK = "login.idle_lock_minutes"  # the screen locks after this long without input
+    HIRING_KEEP_DAYS = "hiring.keep_days"  # candidates are deleted this long after closing
+    LEAVING_ITEMS = "leaving.items"  # the practice's own off-boarding checklist: JSON list
 
 
 class BaseModel(Model):
@@ -626,6 +628,126 @@ class EvaluationRating(BaseModel):
         indexes = ((("evaluation", "criterion"), True),)
 
 
+# -- the organization (migration 0015) ---------------------------------------------------
+
+
+class OrgDivision(BaseModel):
+    """A division of the organization: departments, in order."""
+
+    id = NeverReusedId()
+    name = CharField(unique=True)
+    product = TextField(default="")  # its valuable final product
+    position = FloatField(default=0)
+
+
+class OrgDepartment(BaseModel):
+    """A department of a division: posts, in order (the first is its head)."""
+
+    id = NeverReusedId()
+    division = ForeignKeyField(OrgDivision, backref="departments")  # a held division stays
+    name = CharField(unique=True)
+    product = TextField(default="")
+    position = FloatField(default=0)
+    division_id: int
+
+
+class OrgPlace(BaseModel):
+    """Where a post stands on the org board: one department, at a position."""
+
+    id = NeverReusedId()
+    post = ForeignKeyField(Post, unique=True, backref="place", on_delete="CASCADE")
+    department = ForeignKeyField(OrgDepartment, backref="places")  # a department with posts stays
+    position = FloatField(default=0)
+    post_id: int
+    department_id: int
+
+
+class CandidateStage(StrEnum):
+    """Where a candidate stands: the main line, then hired, or out with a reason."""
+
+    APPLIED = "applied"
+    SCREENED = "screened"
+    INTERVIEWED = "interviewed"
+    TRIAL = "trial"  # a working interview
+    OFFERED = "offered"
+    HIRED = "hired"
+    DECLINED = "declined"  # the practice said no
+    WITHDREW = "withdrew"  # the candidate said no
+
+
+class Opening(BaseModel):
+    """A post being hired for (a vacant post, or one more person on a held one)."""
+
+    id = NeverReusedId()
+    post = ForeignKeyField(Post, backref="openings")  # a post being hired for stays
+    note = TextField(default="")
+    opened = DateTimeField()
+    opened_by = ForeignKeyField(Staff, null=True)
+    closed = DateTimeField(null=True, index=True)  # its candidates are deleted a while after
+    closed_by = ForeignKeyField(Staff, null=True)
+    post_id: int
+    opened_by_id: int | None
+    closed_by_id: int | None
+
+
+class Candidate(BaseModel):
+    """Someone applying for an opening: only what hiring needs, deleted after it closes."""
+
+    id = NeverReusedId()
+    opening = ForeignKeyField(Opening, backref="candidates", on_delete="CASCADE")
+    name = CharField()
+    contact = CharField(default="")  # how to reach them
+    source = CharField(default="")  # where they came from
+    notes = TextField(default="")
+    stage = CharField()  # a CandidateStage: their latest step's
+    revision = IntegerField(default=0)  # one more at each change: two terminals cannot both act
+    hired = ForeignKeyField(Staff, null=True, on_delete="SET NULL")  # the staff record made
+    opening_id: int
+    hired_id: int | None
+
+
+class CandidateStep(BaseModel):
+    """One step of a candidate's: the stage reached, on which day, by whom, and why (out)."""
+
+    id = NeverReusedId()
+    candidate = ForeignKeyField(Candidate, backref="steps", on_delete="CASCADE")
+    stage = CharField()
+    day = DateField()
+    reason = TextField(default="")
+    at = DateTimeField()
+    by = ForeignKeyField(Staff, null=True)
+    candidate_id: int
+    by_id: int | None
+
+
+class Offboarding(BaseModel):
+    """Someone leaving the practice on `end_date`; finished once every step is done."""
+
+    id = NeverReusedId()
+    staff = ForeignKeyField(Staff, backref="offboardings")
+    end_date = DateField()
+    started = DateTimeField()
+    started_by = ForeignKeyField(Staff, null=True)
+    finished = DateTimeField(null=True)
+    staff_id: int
+    started_by_id: int | None
+
+
+class OffboardingTick(BaseModel):
+    """One of the practice's own leaving items (keys returned …) done for an off-boarding."""
+
+    id = NeverReusedId()
+    offboarding = ForeignKeyField(Offboarding, backref="ticks", on_delete="CASCADE")
+    item = CharField()
+    at = DateTimeField()
+    by = ForeignKeyField(Staff, null=True)
+    offboarding_id: int
+    by_id: int | None
+
+    class Meta:
+        indexes = ((("offboarding", "item"), True),)
+
+
 class TerminalSession(BaseModel):
     """One person's login on one terminal (process), from login to its end.
 
@@ -693,6 +815,14 @@ MODELS: tuple[type[BaseModel], ...] = (
     EvaluationCriterion,
     Evaluation,
     EvaluationRating,
+    OrgDivision,
+    OrgDepartment,
+    OrgPlace,
+    Opening,
+    Candidate,
+    CandidateStep,
+    Offboarding,
+    OffboardingTick,
     TerminalSession,
     SourcePatient,
 )

@@ -172,6 +172,7 @@ class OmTuiApp(App[None]):
         stylesheet("line.tcss"),
         stylesheet("modals.tcss"),
         stylesheet("patients.tcss"),
+        stylesheet("org.tcss"),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
@@ -567,6 +568,27 @@ class OmTuiApp(App[None]):
         if self.may("rooms") and not isinstance(self.screen, RoomsScreen):
             self.push_screen(RoomsScreen())
 
+    def action_org_board(self) -> None:
+        """The org board: divisions, departments, posts, who holds them, how they produce."""
+        from om_tui.screens.org.board import OrgBoardScreen
+
+        if self.may("org") and not isinstance(self.screen, OrgBoardScreen):
+            self.push_screen(OrgBoardScreen())
+
+    def action_hiring(self) -> None:
+        """Openings and candidates, for the office manager and the owner."""
+        from om_tui.screens.org.hiring import HiringScreen
+
+        if self.may("hiring") and not isinstance(self.screen, HiringScreen):
+            self.push_screen(HiringScreen())
+
+    def action_someone_leaves(self) -> None:
+        """Pick who leaves (and their last day, the first time): their off-boarding."""
+        from om_tui.screens.org.leaving import choose_who_leaves
+
+        if self.may("leaving"):
+            choose_who_leaves(self)
+
     def action_weekly_report(self) -> None:
         """The weekly report to a file, for those who read the stats (the manager, the owner)."""
         from om_tui.screens.weekly_report import WeeklyReportScreen
@@ -751,6 +773,24 @@ class OmTuiApp(App[None]):
         if self.may("rooms"):
             yield SystemCommand(
                 "Rooms", "The practice's rooms: add, rename, reorder, retire", self.action_rooms
+            )
+        if self.may("org"):
+            yield SystemCommand(
+                "Org board",
+                "Divisions, departments, posts: who holds them, vacancies, conditions (o on Hats)",
+                self.action_org_board,
+            )
+        if self.may("hiring"):
+            yield SystemCommand(
+                "Hiring",
+                "Openings and candidates: steps, who waits on whom, the hire (h on the org board)",
+                self.action_hiring,
+            )
+        if self.may("leaving"):
+            yield SystemCommand(
+                "Someone leaves…",
+                "Off-boarding: hats, orders, SSH access, PIN, the practice's own items",
+                self.action_someone_leaves,
             )
         if self.may("audit"):
             yield SystemCommand(

@@ -29,6 +29,9 @@ COMPUTED_NAMES = (
     "cancellations",
     "average_wait",
     "average_visit_length",
+    "applicants",
+    "interviews",
+    "hires",
 )
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -97,10 +100,108 @@ def build_parser() -> argparse.ArgumentParser:
     _backup_commands(commands)
     _audit_commands(commands)
     _report_commands(commands)
+    _org_commands(commands)
+    _hiring_commands(commands)
+    _offboarding_commands(commands)
     from om_tui import cli_imports
 
     cli_imports.add_commands(commands)
     return parser
+
+
+def _org_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    org = commands.add_parser(
+        "org", help="the org board: divisions, departments, posts, holders, conditions"
+    )
+    org.add_argument(
+        "--format", choices=("md", "html"), default="md", help="Markdown, or HTML to print (A4)"
+    )
+    org.add_argument("--output", "-o", type=Path, help="write to this file (default: print it)")
+
+
+def _hiring_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    hiring = commands.add_parser("hiring", help="job candidates' data: delete it, and when")
+    actions = hiring.add_subparsers(dest="hiring_command", metavar="ACTION", required=True)
+    forget = actions.add_parser("forget", help="delete one candidate's data now, by number")
+    forget.add_argument("candidate", type=int, help="the candidate's number (Hiring shows it)")
+    actions.add_parser("purge", help="delete the candidates of openings closed long enough ago")
+    keep = actions.add_parser("keep-days", help="days candidates are kept after an opening closes")
+    keep.add_argument("days", type=int, nargs="?", help="a new number of days (else: show it)")
+
+
+def _hiring(database: Database, args: argparse.Namespace) -> int:
+    from om_tui.practice import settings
+    from om_tui.practice.clock import SystemClock
+    from om_tui.practice.org.access import ADMINISTRATOR
+    from om_tui.practice.org.hiring import Hiring, keep_days, set_keep_days
+    from om_tui.practice.refusal import Refusal
+
+    hiring = Hiring(database, SystemClock(), settings.load(database), ADMINISTRATOR)
+    try:
+        if args.hiring_command == "forget":
+            name = hiring.forget(args.candidate)
+            print(f"Candidate {args.candidate} ({name}): their data is deleted.")
+        elif args.hiring_command == "purge":
+            print(f"{hiring.purge()} candidates' data deleted.")
+        elif args.days is not None:
+            set_keep_days(database, args.days)
+            print(f"Candidates are kept {args.days} days after an opening closes.")
+        else:
+            print(f"Candidates are kept {keep_days(database)} days after an opening closes.")
+    except Refusal as refusal:
+        print(f"om-tui: {refusal}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _offboarding_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    offboarding = commands.add_parser(
+        "offboarding", help="someone leaving: the practice's own checklist items"
+    )
+    actions = offboarding.add_subparsers(
+        dest="offboarding_command", metavar="ACTION", required=True
+    )
+    items = actions.add_parser("items", help="show the items, or set them (in order)")
+    items.add_argument("item", nargs="*", help='e.g. "Keys returned" "Email account closed"')
+
+
+def _offboarding(database: Database, args: argparse.Namespace) -> int:
+    from om_tui.practice.org.leaving import leaving_items, set_leaving_items
+    from om_tui.practice.refusal import Refusal
+
+    if args.item:
+        try:
+            set_leaving_items(database, args.item)
+        except Refusal as refusal:
+            print(f"om-tui: {refusal}", file=sys.stderr)
+            return 2
+    for number, item in enumerate(leaving_items(database), start=1):
+        print(f"{number}. {item}")
+    return 0
+
+
+def _org(database: Database, args: argparse.Namespace) -> int:
+    from om_tui.practice import settings
+    from om_tui.practice.clock import SystemClock
+    from om_tui.practice.org.board import read_board
+    from om_tui.practice.org.export import as_html, as_markdown
+
+    practice = settings.load(database)
+    board = read_board(database, SystemClock(), practice)
+    name = settings.get(database, settings.NAME) or "The practice"
+    text = as_html(board, name) if args.format == "html" else as_markdown(board, name)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    try:
+        descriptor = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as error:
+        print(f"om-tui: cannot write {args.output}: {error.strerror}", file=sys.stderr)
+        return 2
+    print(f"The org board written to {args.output}.")
+    return 0
 
 
 def _report_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -323,7 +424,9 @@ def _stats_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser
     add.add_argument("--post", required=True, help="the post (hat) that owns it")
     add.add_argument("--unit", choices=("count", "money", "minutes", "percent"), default="count")
     how = add.add_mutually_exclusive_group()
-    how.add_argument("--computed", choices=COMPUTED_NAMES, help="counted from the patient flow")
+    how.add_argument(
+        "--computed", choices=COMPUTED_NAMES, help="counted from the patient flow (or hiring)"
+    )
     how.add_argument("--formula", help="over other stats, e.g. 'visits / new_patients'")
     add.add_argument("--daily", action="store_true", help="typed day by day, rolled up")
     add.add_argument("--rollup", choices=("sum", "average", "last"), default="sum")
@@ -384,6 +487,12 @@ def main(argv: list[str] | None = None) -> int:
         return _report(database, args)
     if args.command == "audit":
         return _audit(database, args)
+    if args.command == "org":
+        return _org(database, args)
+    if args.command == "hiring":
+        return _hiring(database, args)
+    if args.command == "offboarding":
+        return _offboarding(database, args)
     if args.command == "settings":
         return _settings(database, args)
     if args.command == "stats":

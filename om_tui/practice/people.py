@@ -69,6 +69,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit": MANAGERS,  # the audit trail
     "settings": MANAGERS,  # the practice's settings
     "owner_settings": frozenset({Role.OWNER.value}),
+    "org": _EVERYONE,  # the org board, read-only
+    "org_edit": MANAGERS,  # reshaping the org board: divisions, departments, where posts stand
+    "hiring": MANAGERS,  # openings and candidates (private to managers and the owner)
+    "leaving": MANAGERS,  # off-boarding someone who leaves
 }
 """Permission → the roles that have it. The owner has every permission, even one added later."""
 

@@ -390,6 +390,14 @@ COMPUTED: dict[str, str] = {
 }
 
 
+HIRING_FIGURES: dict[str, str] = {
+    "applicants": "Applicants (hiring)",
+    "interviews": "Interviews (hiring)",
+    "hires": "Hires (hiring)",
+}
+"""Figures counted from hiring's candidates (om_tui/practice/org/hiring_counts.py), weekly."""
+
+
 def flow_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float | None]:
     """Every computed figure for [start, end), counted from visit events (undone ones not)."""
     events = _rows(
@@ -855,6 +863,16 @@ class Stats:
         computed = list(
             Stat.select().where(Stat.source == StatSource.COMPUTED, Stat.active == True)  # noqa: E712
         )
+        if any(stat.computed in HIRING_FIGURES for stat in computed):
+            from om_tui.practice.org.hiring_counts import (
+                hiring_figures,  # reads stats: imported late
+            )
+
+            counted = hiring_figures(self.weeks, week, self.clock.now())
+            if counted is None:  # its candidates may be deleted: the stored count stands
+                computed = [stat for stat in computed if stat.computed not in HIRING_FIGURES]
+            else:
+                figures = {**figures, **counted}
         stored = dict(
             _rows(
                 StatValue.select(StatValue.stat, StatValue.value)
@@ -951,8 +969,13 @@ class Stats:
             if (
                 fields.get("source") == StatSource.COMPUTED
                 and fields.get("computed") not in COMPUTED
+                and fields.get("computed") not in HIRING_FIGURES
             ):
-                raise StatError("A computed stat counts one of: " + ", ".join(COMPUTED) + ".")
+                raise StatError(
+                    "A computed stat counts one of: "
+                    + ", ".join([*COMPUTED, *HIRING_FIGURES])
+                    + "."
+                )
             fields.setdefault("created", utc_naive(self.clock.now()))
             stat: Stat = Stat.create(**fields)
             return stat

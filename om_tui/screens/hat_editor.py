@@ -81,6 +81,7 @@ class HatEditorScreen(Screen[None]):
         Binding("h", "holders", "Holders", id="hats.holders"),
         Binding("s", "sign_off", "Sign off", id="hats.sign_off"),
         Binding("P", "policies", "Policies", id="hats.policies"),
+        Binding("o", "app.org_board", "Org board", id="hats.org_board", show=False),
         Binding("right", "focus_write_up", "Write-up", id="hats.to_write_up", show=False),
         Binding("left,escape", "focus_hats", "Hats", id="hats.to_list", show=False),
     ]
@@ -109,6 +110,13 @@ class HatEditorScreen(Screen[None]):
         self.query_one("#hat-list", OptionList).focus()
 
     # -- reading ------------------------------------------------------------------------
+
+    def open_hat(self, post_id: int) -> None:
+        """Show one hat (the org board's Enter on a post)."""
+        if self.is_mounted:
+            self._show(post_id)
+        else:
+            self._post_id = post_id
 
     @on(DataChanged)
     def reload(self) -> None:

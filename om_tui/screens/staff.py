@@ -66,6 +66,7 @@ class StaffScreen(Screen[None]):
         Binding("r", "reactivate", "Reactivate", id="staff.reactivate"),
         Binding("v", "evaluate", "Evaluation", id="staff.evaluate"),
         Binding("k", "criteria", "Criteria", id="staff.criteria"),
+        Binding("L", "leaves", "Leaves…", id="staff.leaves", show=False),
     ]
 
     def __init__(self) -> None:
@@ -333,6 +334,14 @@ class StaffScreen(Screen[None]):
                 )
 
         self.app.push_screen(SecretForm(f"New PIN or password for {name}"), saved)
+
+    def action_leaves(self) -> None:
+        """The person's off-boarding: started (with their last day) the first time."""
+        from om_tui.screens.org.leaving import choose_who_leaves
+
+        person = self._person()
+        if person is not None and person.active and self.om.may("leaving"):
+            choose_who_leaves(self.om, int(person.id))
 
     def action_deactivate(self) -> None:
         person = self._person()

@@ -296,10 +296,11 @@ def test_what_each_role_may_open() -> None:
         "line",
         "my_hat",
         "orders",
+        "org",
         "patients",
         "rooms",
     ]
-    assert opens[Role.STAFF] == ["line", "my_hat", "orders"]
+    assert opens[Role.STAFF] == ["line", "my_hat", "orders", "org"]
     assert opens[Role.OFFICE_MANAGER] == sorted(set(PERMISSIONS) - {"owner_settings"})
     assert all(may(Role.OWNER, p) for p in PERMISSIONS)
 

@@ -1,0 +1,1 @@
+"""The organization's screens: the org board, hiring, someone leaving."""
