@@ -183,6 +183,13 @@ class Periods:
                 day = _month_end(day + dt.timedelta(days=1))
 
 
+def not_due_yet(deadline: dt.datetime, now: dt.datetime) -> bool:
+    """An occurrence is not owed while its deadline is still ahead. At the deadline
+    itself it is due: untick'd, it is overdue on My hat and counted in the matrix (a tick
+    at that same instant is still on time). The one rule for My hat and compliance."""
+    return now < deadline
+
+
 _Ticked = tuple[bool, str, int | None]
 """A tick as the compliance walk reads it: on time?, when (UTC, as stored), by whom."""
 
@@ -627,7 +634,7 @@ class Hats:
         ticked_at = tick[0].replace(tzinfo=dt.UTC) if tick else None
         if ticked_at is not None:
             state = State.DONE if ticked_at <= deadline else State.LATE
-        elif now < deadline:
+        elif not_due_yet(deadline, now):
             state = State.OPEN
         elif self._tickable(item.frequency, due_on, now):
             state = State.OVERDUE
@@ -1061,8 +1068,8 @@ class Hats:
                         continue
                     tick = ticks.get((item.key, day, staff_id if own else SHARED))
                     if tick is None:
-                        if now < deadline:
-                            continue  # not due yet
+                        if not_due_yet(deadline, now):
+                            continue
                         yield item, due_on, deadline, staff_id, None
                     else:
                         yield item, due_on, deadline, staff_id, (tick[0] <= by_then, *tick)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.style import Style
@@ -78,8 +77,9 @@ class FlowBoardScreen(Screen[None]):
         Binding("c", "card", "Patient's card", id="board.card", show=False),
     ]
 
-    stray_enter_seconds = 0.5
-    """How long after a dialog closes an Enter is taken as the dialog's, not the board's."""
+    stray_enter = dt.timedelta(seconds=0.5)
+    """How long after a dialog closes an Enter is taken as the dialog's, not the board's
+    (by the app's clock, so a test's frozen clock says when the person pressed it)."""
 
     privacy: reactive[bool] = reactive(False, init=False)
     """Show "First L." instead of full names (a screen the waiting room can see)."""
@@ -93,7 +93,7 @@ class FlowBoardScreen(Screen[None]):
         self._pending: set[str] = set()
         self._compact = False
         self._header: dict[str, str] = {}
-        self._resumed_at = 0.0
+        self._resumed_at: dt.datetime | None = None
         self._was_shown = False
         self._styles: dict[Severity, Style] = {}
 
@@ -139,13 +139,14 @@ class FlowBoardScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         if self._was_shown:  # back from a dialog (not the board's first showing)
-            self._resumed_at = time.monotonic()
+            self._resumed_at = self.om.clock.now()
         self._was_shown = True
 
     @on(DataTable.RowSelected, "#board")
     def _row_chosen(self) -> None:
         # An Enter typed twice to close a dialog must not also move the next patient on.
-        if time.monotonic() - self._resumed_at < self.stray_enter_seconds:
+        resumed = self._resumed_at
+        if resumed is not None and self.om.clock.now() - resumed < self.stray_enter:
             return
         self.action_advance()
 

@@ -88,11 +88,14 @@ from tests.bench.bench_stats import (
     _settled,
     _until,
 )
-from tests.bench.timing import Figures, measure, ms, print_findings
+from tests.bench.large_practice import smoke_folder
+from tests.bench.rows import schema_version
+from tests.bench.timing import Figures, add_smoke_option, measure, ms, print_findings, smoke
 
 DEFAULT_PATH = Path("/tmp/om-tui-bench/hats.db")
-# Bump when the generator changes, so that a cached file is rebuilt.
-GENERATOR_VERSION = "1"
+# Bump when the generator changes, so that a cached file is rebuilt (as it is when a
+# migration is added).
+GENERATOR_VERSION = f"1/{schema_version()}"
 VERSION_KEY = "bench.hats_version"
 NOW_KEY = "bench.now"
 SEED = 20261118
@@ -101,6 +104,7 @@ TIMEZONE = "America/Chicago"
 STAFF_COUNT = 20
 ITEM_COUNT = 400
 HISTORY_YEARS = 3
+SMOKE_HISTORY_DAYS = 150  # --smoke: five months of ticks (a hat changes hands mid-way)
 ON_TIME, LATE = 0.85, 0.07  # the rest of the occurrences are never ticked
 BATCH = 4000  # rows per insert_many (6 columns: under SQLite's 32,766 variables)
 
@@ -183,9 +187,15 @@ class HatsPractice:
     now: dt.datetime
 
 
-def open_hats_practice(path: Path = DEFAULT_PATH, *, rebuild: bool = False) -> HatsPractice:
-    """The cached hats practice, built first if absent, stale or asked for."""
-    if rebuild or not path.exists() or _stored(path, VERSION_KEY) != GENERATOR_VERSION:
+def open_hats_practice(
+    path: Path = DEFAULT_PATH, *, rebuild: bool = False, smoke: bool = False
+) -> HatsPractice:
+    """The cached hats practice, built first if absent, stale or asked for; or with
+    `smoke`, a small one (five months of ticks) built afresh in a temporary folder."""
+    if smoke:
+        path = smoke_folder() / "smoke-hats.db"
+        build(path, history_days=SMOKE_HISTORY_DAYS)
+    elif rebuild or not path.exists() or _stored(path, VERSION_KEY) != GENERATOR_VERSION:
         build(path)
     database = open_database(path)
     now = dt.datetime.fromisoformat(practice_settings.get(database, NOW_KEY) or "")
@@ -244,7 +254,11 @@ class _Item:
     end: dt.date | None
 
 
-def build(path: Path = DEFAULT_PATH, now: dt.datetime | None = None) -> dict[str, int]:
+def build(
+    path: Path = DEFAULT_PATH,
+    now: dt.datetime | None = None,
+    history_days: int = round(HISTORY_YEARS * 365.25),
+) -> dict[str, int]:
     """Build the practice into a new file at `path` (replacing any); returns row counts."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     building = path.with_name(f"{path.name}.building-{os.getpid()}")
@@ -262,7 +276,7 @@ def build(path: Path = DEFAULT_PATH, now: dt.datetime | None = None) -> dict[str
     clock = FrozenClock(now)
     hats = Hats(database, clock, settings)
     today = hats.today()
-    history = today - dt.timedelta(days=round(HISTORY_YEARS * 365.25))
+    history = today - dt.timedelta(days=history_days)
     rng = random.Random(SEED)
     connection = database.connection()
     connection.execute("PRAGMA synchronous = OFF")  # a file nobody else has yet
@@ -749,9 +763,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--no-plans", action="store_true", help="skip the query plans")
     parser.add_argument("--no-profile", action="store_true", help="skip the profiles")
+    add_smoke_option(parser)
     args = parser.parse_args(argv)
+    smoke(args, runs=2, app_runs=1, no_plans=True, no_profile=True)
 
-    practice = open_hats_practice(args.path, rebuild=args.rebuild)
+    practice = open_hats_practice(args.path, rebuild=args.rebuild, smoke=args.smoke)
     database, now = practice.database, practice.now
     hats = Hats(database, FrozenClock(now), practice.settings)
     counts = {

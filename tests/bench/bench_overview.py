@@ -48,8 +48,7 @@ import sqlite3
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +58,6 @@ from peewee import Database
 from db import audit, open_database
 from db.demo import FIRST_NAMES, LAST_NAMES
 from db.models import (
-    BaseModel,
     HatHolder,
     LineEvent,
     LineItem,
@@ -87,7 +85,7 @@ from om_tui.practice.settings import PracticeSettings
 from om_tui.practice.stats import Stats
 from om_tui.screens import overview as overview_screen
 from om_tui.screens.overview import OverviewScreen
-from tests.bench import bench_hats, bench_stats
+from tests.bench import bench_hats
 from tests.bench.bench_app import sqlite_checkpointed
 from tests.bench.bench_practice import calibration, captured_sql, explain
 from tests.bench.bench_stats import (
@@ -105,7 +103,7 @@ from tests.bench.bench_stats import (
     seed_stats,
 )
 from tests.bench.large_practice import DEFAULT_PATH, open_large_practice
-from tests.bench.timing import Figures, measure, ms, print_findings
+from tests.bench.timing import Figures, add_smoke_option, measure, ms, print_findings, smoke
 
 TARGET_MS = 300.0
 SIZE = (100, 30)
@@ -117,31 +115,6 @@ POSTS = 30  # with the stats' 8
 DRAWN = 'key "0" to the overview drawn'
 AGAIN = 'key "0" again to drawn (the screen kept)'
 SYNC = "a commit elsewhere to the overview drawn"
-
-
-@contextmanager
-def _posts_as_the_models_have_them() -> Iterator[None]:
-    """bench_stats.py writes posts as they were before hats (id, title, position); the
-    models have two more columns since (purpose, product, not null). Until it is brought
-    up to date, its post rows get them here, empty."""
-    columns = bench_stats.COLUMNS[Post]
-    if "purpose" in columns:
-        yield
-        return
-    original = bench_stats._insert
-
-    def insert(database: Database, model: type[BaseModel], rows: Sequence[Any]) -> None:
-        if model is Post:
-            rows = [(*row, "", "") for row in rows]
-        original(database, model, rows)
-
-    bench_stats.COLUMNS[Post] = (*columns, "purpose", "product")
-    bench_stats._insert = insert  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        bench_stats.COLUMNS[Post] = columns
-        bench_stats._insert = original  # type: ignore[assignment]
 
 
 def _naive(moment: dt.datetime) -> dt.datetime:
@@ -517,9 +490,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="build the practice afresh")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--no-plans", action="store_true", help="skip the query plans")
+    add_smoke_option(parser)
     args = parser.parse_args(argv)
+    smoke(args, runs=2, app_runs=1, no_plans=True)
 
-    practice = open_large_practice(args.path, rebuild=args.rebuild)
+    practice = open_large_practice(args.path, rebuild=args.rebuild, smoke=args.smoke)
     now, settings = practice.now, practice.settings
     practice.database.close()
     work = Path(tempfile.mkdtemp(prefix="om-tui-bench-"))
@@ -533,8 +508,7 @@ def main(argv: list[str] | None = None) -> int:
         rng = random.Random(SEED)
         started = time.perf_counter()
         stats = Stats(database, clock, settings)
-        with _posts_as_the_models_have_them():
-            seeded = seed_stats(database, stats)
+        seeded = seed_stats(database, stats)
         stats.recompute()  # as the stat board does when it opens
         audit.drop_capture(database)  # made up, not done: no trail of the seeding
         connection = database.connection()

@@ -54,7 +54,16 @@ from om_tui.practice.flow import (
 from om_tui.practice.patients import NewPatient, PatientIndex, add_patient, find_same
 from om_tui.practice.settings import PracticeSettings
 from tests.bench.large_practice import DEFAULT_PATH, LargePractice, open_large_practice
-from tests.bench.timing import Figures, measure, ms, once, print_findings
+from tests.bench.timing import (
+    Figures,
+    add_smoke_option,
+    measure,
+    ms,
+    once,
+    print_findings,
+    record_figures,
+    smoke,
+)
 
 SEARCH_TARGET_MS = 30.0
 TICK_TARGET_MS = 5.0
@@ -85,6 +94,7 @@ class Report:
             verdict = f"< {target:g} ms: " + ("ok" if figures.p95 < target else "MISSED")
             if figures.p95 >= target:
                 self.missed.append(label)
+            record_figures(label, figures, target)
         self.rows.append((label, ms(figures.median), ms(figures.p95), ms(figures.worst), verdict))
 
     def add_once(self, label: str, elapsed: float) -> None:
@@ -307,7 +317,8 @@ def bench_other(
     print("\nOther paths (writes inside a transaction that is rolled back; commit not counted)")
     database = practice.database
     on_board = {row.patient_id for row in board.rows}
-    walk_in = next(p for p in range(50_000, 100_000) if p not in on_board)
+    patients = int(database.execute_sql('SELECT MAX("id") FROM "patient"').fetchone()[0])
+    walk_in = next(p for p in range(patients // 2, patients + 1) if p not in on_board)
     booked = next(row for row in board.rows if row.stage.value == "scheduled")
     captured: list[tuple[str, list[tuple[str, tuple[Any, ...]]]]] = []
 
@@ -372,9 +383,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="build the practice afresh")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--no-plans", action="store_true", help="skip the query plans")
+    add_smoke_option(parser)
     args = parser.parse_args(argv)
+    smoke(args, runs=3, no_plans=True)
 
-    practice = open_large_practice(args.path, rebuild=args.rebuild)
+    practice = open_large_practice(args.path, rebuild=args.rebuild, smoke=args.smoke)
     database = practice.database
     events = database.execute_sql('SELECT COUNT(*) FROM "visit_event"').fetchone()[0]
     patients = database.execute_sql('SELECT COUNT(*) FROM "patient"').fetchone()[0]

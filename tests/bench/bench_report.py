@@ -85,7 +85,7 @@ from tests.bench.bench_app import sqlite_checkpointed
 from tests.bench.bench_practice import calibration, captured_sql, explain
 from tests.bench.bench_stats import DAILY, FLOW, FORMULAS, HISTORY_WEEKS, POSTS, WEEKLY, Report
 from tests.bench.large_practice import DEFAULT_PATH, open_large_practice
-from tests.bench.timing import Figures, measure, ms, print_findings
+from tests.bench.timing import Figures, add_smoke_option, measure, ms, print_findings, smoke
 
 TARGET_MS = 1000.0
 SEED = 20261127
@@ -560,9 +560,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="build the practice afresh")
     parser.add_argument("--check", action="store_true", help="exit 1 when the target is missed")
     parser.add_argument("--no-plans", action="store_true", help="skip the query plans")
+    add_smoke_option(parser)
     args = parser.parse_args(argv)
+    smoke(args, runs=2, cli_runs=1, no_plans=True)
 
-    practice = open_large_practice(args.path, rebuild=args.rebuild)
+    practice = open_large_practice(args.path, rebuild=args.rebuild, smoke=args.smoke)
     now, settings = practice.now, practice.settings
     practice.database.close()
     work = Path(tempfile.mkdtemp(prefix="om-tui-bench-"))

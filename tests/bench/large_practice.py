@@ -4,12 +4,18 @@
 day, about 1,000,000 VisitEvent rows), and today's board with 60 rows in a mix
 of stages, laid around a "now" that is kept in the file (setting `bench.now`).
 
-The file is built once, through `db.open_database` (so the schema is the
-migrations' own), filled with `executemany` on the raw sqlite3 connection in
-big transactions, and cached at /tmp/om-tui-bench/large.db. Later runs reuse
-it; when the practice's local day has changed since, only the live day is laid
-again (a second or so). Everything is drawn from a seeded random.Random, so the
-same day gives the same practice.
+The file is built through `db.open_database` (so the schema is the migrations'
+own), filled with `executemany` on the raw sqlite3 connection in big
+transactions (tests/bench/rows.py: the columns the generator writes, the rest
+of each model's columns from their defaults), and cached at
+/tmp/om-tui-bench/large.db. Later runs reuse it, unless the generator or the
+schema (the newest migration) changed since; when the practice's local day has
+changed, only the live day is laid again (a second or so). Everything is drawn
+from a seeded random.Random, so the same day gives the same practice.
+
+`SMOKE` is the same practice made small (2,000 patients, 60 days of history),
+built afresh in a temporary folder by each benchmark's `--smoke` run: a schema
+change that breaks the generator fails there, in seconds.
 
     .venv/bin/python -m tests.bench.large_practice            # build if absent
     .venv/bin/python -m tests.bench.large_practice --rebuild  # build afresh
@@ -18,15 +24,17 @@ same day gives the same practice.
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime as dt
 import os
 import random
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from peewee import Database
 
@@ -45,20 +53,29 @@ from db.models import (
 )
 from om_tui.practice import settings as practice_settings
 from om_tui.practice.settings import PracticeSettings
+from tests.bench.rows import Row, check_models, insert_rows, schema_version
 
 DEFAULT_PATH = Path("/tmp/om-tui-bench/large.db")
-# Bump when the generator changes, so that a cached file is rebuilt.
-GENERATOR_VERSION = "1"
+# Bump when the generator changes, so that a cached file is rebuilt (as it is when a
+# migration is added).
+GENERATOR_VERSION = f"2/{schema_version()}"
 SEED = 20261127
 TIMEZONE = "America/Chicago"
 PRACTICE_NAME = "Large Practice (benchmark)"
 
-PATIENTS = 100_000
+
+@dataclass(frozen=True)
+class Size:
+    patients: int
+    history_days: int
+
+
+FULL = Size(patients=100_000, history_days=round(10 * 365.25))  # ten years
+SMOKE = Size(patients=2_000, history_days=60)
 HISTORY_YEARS = 10
 VISITS_PER_DAY = (74, 90)  # drawn per weekday; about 82 on average
 LIVE_APPOINTMENTS = 57  # plus 3 walk-ins: 60 rows on today's board
 DAY_OPENS = dt.time(8, 0)
-CHUNK = 50_000  # rows per executemany
 
 VERSION_KEY = "bench.version"
 NOW_KEY = "bench.now"  # the instant today's board was laid around (UTC, ISO)
@@ -67,8 +84,8 @@ PROVIDER_IDS = (1, 2, 3)  # staff ids, in STAFF order
 DESK_ID = 5
 ROOM_IDS = (1, 2, 3, 4)
 
-# The columns written, in order; checked against db/models.py before a build,
-# so that a change to the models stops the build instead of writing wrong rows.
+# The columns the generator writes, in its rows' order; a model's other columns take
+# their defaults (tests/bench/rows.py), so a column added later needs nothing here.
 COLUMNS: dict[type[BaseModel], tuple[str, ...]] = {
     Patient: ("id", "first_name", "last_name", "dob", "phone", "chart_number", "created"),
     Staff: ("id", "name", "initials", "role", "provider", "active"),
@@ -78,7 +95,6 @@ COLUMNS: dict[type[BaseModel], tuple[str, ...]] = {
     VisitEvent: ("id", "visit_id", "stage", "at", "by_id", "undone_at"),
 }
 
-Row = tuple[Any, ...]
 Steps = list[tuple[Stage, dt.datetime]]
 
 
@@ -96,8 +112,14 @@ class LargePractice:
         return self.settings.today(self.now)
 
 
-def open_large_practice(path: Path = DEFAULT_PATH, *, rebuild: bool = False) -> LargePractice:
-    """The cached large practice, built first if absent, stale or asked for."""
+def open_large_practice(
+    path: Path = DEFAULT_PATH, *, rebuild: bool = False, smoke: bool = False
+) -> LargePractice:
+    """The cached large practice, built first if absent, stale or asked for; or with
+    `smoke`, the small one, built afresh in a temporary folder (removed at exit)."""
+    if smoke:
+        path = smoke_folder() / "smoke-large.db"
+        build(path, size=SMOKE)
     path = Path(path)
     if rebuild or not path.exists() or _stored(path, VERSION_KEY) != GENERATOR_VERSION:
         build(path)
@@ -111,6 +133,18 @@ def open_large_practice(path: Path = DEFAULT_PATH, *, rebuild: bool = False) -> 
         print(f"laid today's board again in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         stored_now = live_now
     return LargePractice(path, database, practice_settings.load(database), stored_now)
+
+
+_smoke_folders: list[Path] = []
+
+
+def smoke_folder() -> Path:
+    """A private temporary folder for this process's smoke practices, removed at exit."""
+    if not _smoke_folders:
+        made = Path(tempfile.mkdtemp(prefix="om-tui-bench-smoke-"))
+        atexit.register(shutil.rmtree, made, ignore_errors=True)
+        _smoke_folders.append(made)
+    return _smoke_folders[0]
 
 
 def _stored(path: Path, key: str) -> str | None:
@@ -129,9 +163,11 @@ def _stored(path: Path, key: str) -> str | None:
 # -- building ------------------------------------------------------------------
 
 
-def build(path: Path = DEFAULT_PATH, now: dt.datetime | None = None) -> dict[str, int]:
+def build(
+    path: Path = DEFAULT_PATH, now: dt.datetime | None = None, size: Size = FULL
+) -> dict[str, int]:
     """Build the practice into a new file at `path` (replacing any); returns row counts."""
-    _check_columns()
+    check_models(list(COLUMNS.items()))
     path = Path(path)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     building = path.with_name(f"{path.name}.building-{os.getpid()}")
@@ -156,15 +192,15 @@ def build(path: Path = DEFAULT_PATH, now: dt.datetime | None = None) -> dict[str
     with database.atomic():
         _insert(database, Staff, _staff_rows())
         _insert(database, Room, [(i + 1, name, i) for i, name in enumerate(ROOMS)])
-        _insert(database, Patient, _patient_rows(rng, live_now))
-    first = today - dt.timedelta(days=round(HISTORY_YEARS * 365.25))
+        _insert(database, Patient, _patient_rows(rng, live_now, size.patients))
+    first = today - dt.timedelta(days=size.history_days)
     days = list(_weekdays(first, today))
     for start in range(0, len(days), 250):  # about a year of history a transaction
         appointments: list[Row] = []
         visits: list[Row] = []
         events: list[Row] = []
         for day in days[start : start + 250]:
-            _history_day(rng, loaded, day, ids, appointments, visits, events)
+            _history_day(rng, loaded, day, ids, size.patients, appointments, visits, events)
         with database.atomic():
             _insert(database, Appointment, appointments)
             _insert(database, Visit, visits)
@@ -200,28 +236,12 @@ def _with_sidecars(path: Path) -> list[Path]:
     return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
 
 
-def _check_columns() -> None:
-    for model, expected in COLUMNS.items():
-        actual = tuple(field.column_name for field in model._meta.sorted_fields)
-        if actual != expected:
-            raise SystemExit(
-                f"db/models.py {model.__name__} has columns {actual}, the benchmark generator "
-                f"writes {expected}: update tests/bench/large_practice.py"
-            )
-
-
 def _table(model: type[BaseModel]) -> str:
     return str(model._meta.table_name)
 
 
-def _insert(database: Database, model: type[BaseModel], rows: Sequence[Row]) -> None:
-    columns = COLUMNS[model]
-    names = ", ".join(f'"{column}"' for column in columns)
-    marks = ", ".join("?" * len(columns))
-    sql = f'INSERT INTO "{_table(model)}" ({names}) VALUES ({marks})'
-    connection = database.connection()
-    for start in range(0, len(rows), CHUNK):
-        connection.executemany(sql, rows[start : start + CHUNK])
+def _insert(database: Database, model: type[BaseModel], written: Sequence[Row]) -> None:
+    insert_rows(database, model, COLUMNS[model], written)
 
 
 class _Ids:
@@ -240,12 +260,12 @@ def _staff_rows() -> list[Row]:
     ]
 
 
-def _patient_rows(rng: random.Random, now: dt.datetime) -> list[Row]:
+def _patient_rows(rng: random.Random, now: dt.datetime, patients: int) -> list[Row]:
     rows: list[Row] = []
     first_names, last_names = FIRST_NAMES, LAST_NAMES
     oldest_birth = dt.date(1935, 1, 1).toordinal()
     newest_created = now.replace(tzinfo=None, microsecond=0)
-    for number in range(1, PATIENTS + 1):
+    for number in range(1, patients + 1):
         dob: str | None = dt.date.fromordinal(oldest_birth + rng.randrange(85 * 365)).isoformat()
         phone = f"555-{rng.randrange(200, 1000)}-{rng.randrange(10000):04d}"
         if rng.random() < 0.02:  # a few came in before anyone asked
@@ -317,6 +337,7 @@ def _history_day(
     settings: PracticeSettings,
     day: dt.date,
     ids: _Ids,
+    patients: int,
     appointments: list[Row],
     visits: list[Row],
     events: list[Row],
@@ -328,7 +349,7 @@ def _history_day(
     for slot in range(count):
         start = opens + dt.timedelta(minutes=(slot * 600 // count) // 5 * 5)
         provider = PROVIDER_IDS[slot % len(PROVIDER_IDS)]
-        patient = rng.randrange(1, PATIENTS + 1)
+        patient = rng.randrange(1, patients + 1)
         outcome = rng.random()
         appointment: int | None = None
         if outcome >= 0.05:  # 5 % walk-ins, the rest booked
@@ -400,7 +421,8 @@ def _live_day(database: Database, settings: PracticeSettings, now: dt.datetime, 
     rng = random.Random(SEED + today.toordinal())
     opens = _opens(settings, today)
     naive_now = now.astimezone(dt.UTC).replace(tzinfo=None)
-    patients = rng.sample(range(1, PATIENTS + 1), LIVE_APPOINTMENTS + 3)
+    count = int(database.execute_sql('SELECT MAX("id") FROM "patient"').fetchone()[0])
+    patients = rng.sample(range(1, count + 1), LIVE_APPOINTMENTS + 3)
     booked: list[tuple[int, int, int, dt.datetime]] = []  # id, patient, provider, start
     appointments: list[Row] = []
     for slot in range(LIVE_APPOINTMENTS):
@@ -526,8 +548,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--path", type=Path, default=DEFAULT_PATH, help="the cached file")
     parser.add_argument("--rebuild", action="store_true", help="build afresh even if cached")
+    parser.add_argument("--smoke", action="store_true", help="the small practice, afresh")
     args = parser.parse_args(argv)
-    practice = open_large_practice(args.path, rebuild=args.rebuild)
+    practice = open_large_practice(args.path, rebuild=args.rebuild, smoke=args.smoke)
     database = practice.database
     for model in COLUMNS:
         count = database.execute_sql(f'SELECT COUNT(*) FROM "{_table(model)}"').fetchone()[0]

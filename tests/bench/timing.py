@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 import math
+import os
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -82,3 +87,64 @@ def print_findings(slow: list[str], missed: list[str]) -> None:
             print(f"  {line}")
     if missed:
         print(f"\nMissed targets: {', '.join(missed)}")
+
+
+# -- one table for all the benchmarks (tests/bench/run_all.py) ----------------------------
+
+RESULTS_ENV = "OM_TUI_BENCH_RESULTS"
+"""When set (by run_all.py), each benchmark appends its headline figures to this file."""
+
+
+def record(
+    label: str,
+    median: float,
+    p95: float,
+    worst: float,
+    target: str,
+    met: bool | None,
+    unit: str = "ms",
+) -> None:
+    """Note one headline figure against its target for run_all.py's table (when it runs us)."""
+    path = os.environ.get(RESULTS_ENV)
+    if not path:
+        return
+    bench = Path(sys.argv[0]).stem if sys.argv and sys.argv[0] else "?"
+    line = {
+        "bench": bench,
+        "label": label,
+        "median": median,
+        "p95": p95,
+        "max": worst,
+        "unit": unit,
+        "target": target,
+        "met": met,
+    }
+    with open(path, "a", encoding="utf-8") as results:
+        results.write(json.dumps(line) + "\n")
+
+
+def record_figures(label: str, figures: Figures, target_ms: float) -> None:
+    """A timing against a target on its p95."""
+    record(
+        label,
+        figures.median,
+        figures.p95,
+        figures.worst,
+        f"p95 < {target_ms:g} ms",
+        figures.p95 < target_ms,
+    )
+
+
+def add_smoke_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="a small practice built afresh, a few runs, no plans: seconds, to see it still runs",
+    )
+
+
+def smoke(args: argparse.Namespace, **small: object) -> None:
+    """With --smoke, set the run counts (and switches) to `small`'s."""
+    if getattr(args, "smoke", False):
+        for name, value in small.items():
+            setattr(args, name, value)

@@ -30,8 +30,8 @@ from db.models import (
 )
 from om_tui.cli import main
 from om_tui.practice import anchors, settings
-from om_tui.practice.clock import FrozenClock, SystemClock
-from om_tui.practice.report import NOTHING, gather, last_ended_week, render, with_trail_head
+from om_tui.practice.clock import FrozenClock
+from om_tui.practice.report import NOTHING, gather, render, with_trail_head
 from om_tui.practice.stats import Stats
 
 ZONE = ZoneInfo("America/New_York")
@@ -159,17 +159,25 @@ def test_a_week_with_no_data_is_a_plain_report(
     assert NOTHING in out
 
 
+@pytest.mark.parametrize(
+    ("now", "week"),
+    [
+        (at(20, 13), "2025-11-13"),  # Thursday before the 14:00 cutoff: last week's
+        (at(20, 15), "2025-11-20"),  # after it: the week that just ended
+        (at(24, 9), "2025-11-20"),  # the Monday after
+    ],
+)
 def test_by_default_the_last_week_that_ended(
-    practice: Path, capsys: pytest.CaptureFixture[str]
+    practice: Path,
+    now: dt.datetime,
+    week: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    database = open_database(practice)
-    weeks = Stats(database, SystemClock(), settings.load(database)).weeks
-    before = last_ended_week(weeks, SystemClock().now())
+    # The command reads the system clock; here it reads a frozen one instead.
+    monkeypatch.setattr("om_tui.practice.clock.SystemClock", lambda: FrozenClock(now))
     assert main(["--db", str(practice), "report", "week", "--format", "csv"]) == 0
-    after = last_ended_week(weeks, SystemClock().now())
-    database.close()
-    out = capsys.readouterr().out
-    assert f"week_ending,{before.isoformat()}" in out or f"week_ending,{after.isoformat()}" in out
+    assert f"week_ending,{week}\n" in capsys.readouterr().out
 
 
 def test_a_week_that_is_not_a_date_is_refused_by_the_parser(

@@ -38,6 +38,7 @@ SMOKE = textwrap.dedent(
 
 
 @pytest.mark.slow
+@pytest.mark.network  # pip installs the dependencies from the package index
 def test_wheel_installs_and_runs_in_a_fresh_venv(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     subprocess.run(

@@ -1,4 +1,9 @@
-"""What the Pilot tests read off the screen, and how they let the app's writes land."""
+"""What the Pilot tests read off the screen, and how they let the app's writes land.
+
+Where a test must reach into Textual's private parts (its notifications, a Select's
+shown label, the footer's keys), it goes through one helper here, the only place that
+imports or reads them: a Textual release that moves them breaks this file alone.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,12 @@ from typing import Any
 
 from rich.text import Text
 from textual import events
+from textual.app import App
+from textual.notifications import Notification
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Footer, Input, Static
-from textual.widgets._footer import FooterKey
+from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets._footer import FooterKey  # private: footer_keys() alone uses it
+from textual.widgets._select import SelectCurrent  # private: select_shown() alone uses it
 from textual.worker import WorkerCancelled
 
 from db.models import Stage, Visit, VisitEvent
@@ -62,12 +70,33 @@ def select(pilot: Pilot[Any], key: str) -> None:
     table.move_cursor(row=table.get_row_index(key), animate=False)
 
 
+# -- Textual's private parts, one helper each ----------------------------------------------
+
+
+def notifications(app: App[Any]) -> list[Notification]:
+    """The notifications the app has shown and still holds (Textual keeps them private)."""
+    return list(app._notifications)
+
+
+def select_shown(select: Select[Any]) -> str:
+    """The label a Select shows for its value (its private SelectCurrent widget)."""
+    return str(select.query_one(SelectCurrent).label)
+
+
+def footer_keys(footer: Footer) -> list[FooterKey]:
+    """The keys a footer shows, the command palette's among them (private FooterKey)."""
+    return list(footer.query(FooterKey))
+
+
+# -- what the screen says --------------------------------------------------------------------
+
+
 def notices(pilot: Pilot[Any]) -> list[str]:
-    return [notification.message for notification in pilot.app._notifications]
+    return [notification.message for notification in notifications(pilot.app)]
 
 
 def warnings(pilot: Pilot[Any]) -> list[str]:
-    return [n.message for n in pilot.app._notifications if n.severity == "warning"]
+    return [n.message for n in notifications(pilot.app) if n.severity == "warning"]
 
 
 def visit_for(appointment_id: int) -> Visit | None:
@@ -107,7 +136,7 @@ async def paste(pilot: Pilot[Any], text: str) -> None:
 def footer(pilot: Pilot[Any]) -> list[str]:
     """The footer's keys as shown ("d Done"), each checked to be whole on the screen:
     not cut by the screen's edge or by the palette's key at the right."""
-    keys = list(pilot.app.screen.query_one(Footer).query(FooterKey))
+    keys = footer_keys(pilot.app.screen.query_one(Footer))
     palette = [key for key in keys if key.has_class("-command-palette")]
     edge = palette[0].region.x if palette else pilot.app.size.width
     shown = []

@@ -9,7 +9,6 @@ from typing import Any
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select
-from textual.widgets._select import SelectCurrent
 
 from db.models import Patient, Role, Staff
 from om_tui.practice import audit, settings
@@ -18,7 +17,7 @@ from om_tui.practice.clock import FrozenClock
 from om_tui.screens.audit import AuditEntryScreen, AuditScreen
 
 from .conftest import Practice, local
-from .helpers import paste, plain, settle, static_text
+from .helpers import paste, plain, select_shown, settle, static_text
 
 SIZE = (150, 40)
 
@@ -240,4 +239,4 @@ async def test_at_80_columns_the_hints_are_whole_and_the_rows_name_people(
         await settle(pilot)
         assert {who for _, who, _, _ in rows(pilot)} == {"Jo Desk"}
         person = screen.query_one("#audit-person", Select)
-        assert str(person.query_one(SelectCurrent).label) == "Jo Desk (left)"
+        assert select_shown(person) == "Jo Desk (left)"

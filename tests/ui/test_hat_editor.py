@@ -31,7 +31,7 @@ from om_tui.screens.hat_forms import Confirm, ItemForm, PostForm, TextPrompt
 from om_tui.screens.picker import PickerScreen
 
 from .conftest import Practice
-from .helpers import paste, settle, warnings
+from .helpers import notices, paste, settle, warnings
 
 TODAY = dt.date(2026, 11, 18)
 MOST_PRESSES = 40
@@ -309,9 +309,7 @@ async def test_removing_an_item_ends_it_and_keeps_its_ticks(stats_demo: Practice
         assert ChecklistItem.get_by_id(item.id).end == TODAY
         assert Tick.select().where(Tick.key == item.key).count() == ticks
         assert "Restock every room's supplies" not in write_up_text(pilot)
-        assert "Off the checklist from today; its ticks stay on record." in [
-            n.message for n in app._notifications
-        ]
+        assert "Off the checklist from today; its ticks stay on record." in notices(pilot)
 
 
 async def test_a_checksheet_step_signed_off_and_back(stats_demo: Practice) -> None:

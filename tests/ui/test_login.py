@@ -234,7 +234,7 @@ async def test_ten_idle_minutes_lock_the_screen_and_the_same_person_goes_on(
         assert names
         app.notify(f"{names[0]} checked in")  # a toast naming a patient
         clock.advance(minutes=9, seconds=59)
-        app.check_for_changes()  # what the quarter-second poll calls
+        app.check_for_changes()  # what the change poll calls (every 30 ms)
         assert isinstance(app.screen, FlowBoardScreen)
         await pilot.press("down")  # a key: the ten minutes start again
         clock.advance(minutes=9, seconds=59)

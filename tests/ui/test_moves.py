@@ -6,7 +6,6 @@ import pytest
 from textual.widgets import Label, OptionList
 
 from db.models import Stage, Visit, VisitEvent
-from om_tui.screens.board import FlowBoardScreen
 from om_tui.screens.picker import PickerScreen
 
 from .conftest import Practice
@@ -64,13 +63,13 @@ async def test_next_on_an_arrived_patient_asks_for_a_room(office: Practice) -> N
 
 @pytest.mark.parametrize("key", ["n", "enter"])
 async def test_next_and_enter_move_a_roomed_patient_to_the_provider(
-    office: Practice, key: str, monkeypatch: pytest.MonkeyPatch
+    office: Practice, key: str
 ) -> None:
-    # A person's Enter comes well after the room picker closed (see the test below).
-    monkeypatch.setattr(FlowBoardScreen, "stray_enter_seconds", 0.0)
     app = office.app()
     async with app.run_test(size=(140, 40)) as pilot:
         await room_tom(pilot, office)
+        # A person's Enter comes well after the room picker closed (see the test below).
+        office.clock.advance(seconds=1)
         await pilot.press(key)
         await settle(pilot)
 
@@ -343,9 +342,10 @@ async def test_no_provider_clears_the_provider_cell(office: Practice) -> None:
 
 
 async def test_an_enter_typed_twice_to_close_a_dialog_moves_nobody_on(
-    office: Practice, monkeypatch: pytest.MonkeyPatch
+    office: Practice,
 ) -> None:
-    monkeypatch.setattr(FlowBoardScreen, "stray_enter_seconds", 60.0)  # any Enter is "at once"
+    """The app's clock says when: an Enter within half a second of the room picker
+    closing is the picker's; from half a second on, it is the board's."""
     app = office.app()
     async with app.run_test(size=(140, 40)) as pilot:
         select(pilot, office.row_key("tom"))
@@ -354,6 +354,15 @@ async def test_an_enter_typed_twice_to_close_a_dialog_moves_nobody_on(
         visit = tom(office)
         assert visit.stage == Stage.ROOMED  # not moved on to the provider
         assert live_stages(visit.id) == [Stage.ARRIVED, Stage.ROOMED]
+
+        office.clock.advance(seconds=0.499)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert tom(office).stage == Stage.ROOMED  # still the picker's
+        office.clock.advance(seconds=0.001)  # half a second after it closed
+        await pilot.press("enter")
+        await settle(pilot)
+        assert tom(office).stage == Stage.WITH_PROVIDER
 
 
 async def test_finishing_a_visit_leaves_the_cursor_on_the_row_that_takes_its_place(

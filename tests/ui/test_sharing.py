@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from db.models import Stage, VisitEvent
 from om_tui.practice.changes import NeverChanges
+from om_tui.practice.flow import Board, Flow
 from om_tui.screens.board import FlowBoardScreen
 
 from .conftest import Practice
@@ -94,6 +96,54 @@ async def test_a_change_made_while_another_screen_is_shown_is_on_the_board_back(
         await settle(pilot)
         assert isinstance(app.screen, FlowBoardScreen)
         assert stage(pilot, key) == "Arrived"
+
+
+def check_in_on_its_own_connection(practice: Practice, who: str) -> None:
+    with practice.database.connection_context():
+        practice.flow().check_in(practice.patients[who], practice.appointments[who])
+
+
+async def test_a_burst_of_changes_elsewhere_is_read_once(
+    office: Practice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nora and Maria are checked in elsewhere, one commit each, and the change signal is
+    seen twice before the board has had its turn: the board reads once, and shows both."""
+    reads: list[int] = []
+    board_of = Flow.board
+
+    def counted(flow: Flow) -> Board:
+        reads.append(1)
+        return board_of(flow)
+
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(Flow, "board", counted)
+        for who in ("nora", "maria"):
+            # Another terminal's commit, waited for here: the board gets no turn meanwhile.
+            other = threading.Thread(target=check_in_on_its_own_connection, args=(office, who))
+            other.start()
+            other.join()
+            app.check_for_changes()  # each poll sees a change; the board's turn is after both
+        await settle(pilot)
+        assert len(reads) == 1
+        assert stage(pilot, office.row_key("nora")) == "Arrived"
+        assert stage(pilot, office.row_key("maria")) == "Arrived"
+
+
+async def test_a_write_announced_here_is_not_announced_again_by_the_poll(
+    office: Practice,
+) -> None:
+    """This terminal's writes run on a worker's connection, so the change poll sees them
+    too; their announcement covers that, and the screens do not read them twice."""
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        writer = threading.Thread(target=check_in_on_its_own_connection, args=(office, "nora"))
+        writer.start()
+        writer.join()
+        app.announce_change()  # as a write made here announces itself when done
+        assert not app.watcher.changed()
 
 
 @pytest.mark.parametrize(

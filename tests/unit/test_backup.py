@@ -455,20 +455,22 @@ def test_the_demo_and_an_empty_practice_are_never_nagged(
 async def test_the_app_shows_the_reminder_when_it_opens(
     database: Database, practice: Practice, clock: FrozenClock, tmp_path: Path
 ) -> None:
+    from ui.helpers import notifications  # Textual keeps them private: one helper reads them
+
     from om_tui.app import make_app
 
     app = make_app(database, clock=clock)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
         assert "This database has never been backed up: run om-tui backup." in [
-            notice.message for notice in app._notifications
+            notice.message for notice in notifications(app)
         ]
     back_up(database, clock, tmp_path)
     clock.advance(hours=23)
     app = make_app(database, clock=clock)
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
-        assert not any("backup" in notice.message for notice in app._notifications)
+        assert not any("backup" in notice.message for notice in notifications(app))
 
 
 def test_the_recorded_time_is_the_moment_of_the_copy(

@@ -212,3 +212,32 @@ def test_someone_who_left_keeps_their_record_and_owes_nothing_after(office: Offi
     later = office.hats.compliance(day(6), day(9))  # after he left: not in it at all
     assert office.ben not in dict(later.people)
     assert later.left == {}
+
+
+def test_at_the_deadline_itself_an_item_is_due_in_my_hat_and_in_the_matrix(
+    office: Office,
+) -> None:
+    """Ann's "Open up" of Monday 9 February is due by 08:00. A microsecond before, it is
+    open on My hat and not yet owed in the matrix; at 08:00 exactly it is due in both:
+    overdue on My hat, owed (and not done) in the matrix — one rule for the two."""
+    clock = office.hats.clock
+    assert isinstance(clock, FrozenClock)
+    deadline = at(day(9), 8)
+
+    def open_up_today() -> State:
+        today = office.hats.my_hat(office.ann).today
+        [found] = [o for o in today if (o.text, o.due_on) == ("Open up", day(9))]
+        return found.state
+
+    def owed_today() -> list[str]:
+        return [o.text for o in office.hats.occurrences(day(9), day(9), [office.ann])]
+
+    clock.set(deadline - dt.timedelta(microseconds=1))
+    assert open_up_today() == State.OPEN
+    assert owed_today() == ["Tidy"]  # Ben ticked the shared Tidy early; nothing else owed yet
+    assert tallies(office.hats.compliance(day(9), day(9)), office.ann) == {day(9): (1, 1, 0)}
+
+    clock.set(deadline)
+    assert open_up_today() == State.OVERDUE
+    assert sorted(owed_today()) == ["Open up", "Tidy"]
+    assert tallies(office.hats.compliance(day(9), day(9)), office.ann) == {day(9): (2, 1, 0)}
