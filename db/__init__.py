@@ -3,7 +3,6 @@
 from db.models import (
     MODELS,
     Appointment,
-    AppointmentKind,
     Attestation,
     ChecklistItem,
     ChecksheetStep,
@@ -31,12 +30,11 @@ from db.models import (
     Visit,
     VisitEvent,
 )
-from db.store import StoreError, default_path, open_database
+from db.store import StoreError, close_database, default_path, open_database, problem
 
 __all__ = [
     "MODELS",
     "Appointment",
-    "AppointmentKind",
     "Attestation",
     "ChecklistItem",
     "ChecksheetStep",
@@ -64,6 +62,8 @@ __all__ = [
     "Tick",
     "Visit",
     "VisitEvent",
+    "close_database",
     "default_path",
     "open_database",
+    "problem",
 ]

@@ -20,7 +20,8 @@ from peewee import JOIN, Database, ModelInsert, fn
 from db import audit
 from db.models import (
     Appointment,
-    AppointmentKind,
+    AppointmentType,
+    ConfirmationStatus,
     Patient,
     Post,
     Role,
@@ -191,15 +192,22 @@ def _history_day(day: dt.date, zone: dt.tzinfo) -> None:
     rng = random.Random(SEED + day.toordinal())
     providers, desk = _staff_ids()
     count = _patient_count()
+    types, confirmed = _type_ids(), _status_ids()[-1]
     booked: list[dict[str, object]] = []
     visits: list[list[tuple[Stage, dt.datetime]]] = []
     for slot in range(rng.randrange(30, 41)):
         start = _at(day, 15 * (slot // len(providers)) * 2 + rng.choice((0, 15)), zone)
         provider = providers[slot % len(providers)]
         patient = rng.randrange(1, count + 1)
-        kind = rng.choices(list(AppointmentKind), weights=(1, 12, 2))[0]
+        kind = rng.choices(types, weights=(1, 12, 2))[0]
         booked.append(
-            {"patient": patient, "provider": provider, "start": utc_naive(start), "kind": kind}
+            {
+                "patient": patient,
+                "provider": provider,
+                "start": utc_naive(start),
+                "type": kind,
+                "status": confirmed,
+            }
         )
         outcome = rng.random()
         if outcome < 0.05:
@@ -254,6 +262,19 @@ def _booked_visits(
 
 def _last_id(insert: ModelInsert) -> int:
     return int(insert.execute())
+
+
+def _type_ids() -> list[int]:
+    """New patient, Regular, Re-exam: the types migration 0013 gives every practice."""
+    names = ("New patient", "Regular", "Re-exam")
+    found = {t.name: t.id for t in AppointmentType.select().where(AppointmentType.name.in_(names))}
+    return [found[name] for name in names]
+
+
+def _status_ids() -> list[int]:
+    """Unconfirmed, Left message, Confirmed."""
+    query = ConfirmationStatus.select().order_by(ConfirmationStatus.position)
+    return [s.id for s in query][:3]
 
 
 def _full_visit(rng: random.Random, start: dt.datetime) -> list[tuple[Stage, dt.datetime]]:
@@ -334,6 +355,8 @@ def _live_day(now: dt.datetime, zone: dt.tzinfo) -> None:
     slots = [base + dt.timedelta(minutes=15 * k) for k in range(-12, 15)]
     used_patients: set[int] = set()
     appointments = []
+    # A generator of its own: the day's other draws (and so the board) stay as they were.
+    confirming = random.Random(SEED - day.toordinal())
     for index, start in enumerate(slots):
         for p, provider in enumerate(providers):
             if (index + p) % 2:  # each provider every half hour, staggered
@@ -342,10 +365,14 @@ def _live_day(now: dt.datetime, zone: dt.tzinfo) -> None:
             while patient in used_patients:
                 patient = rng.randrange(1, count + 1)
             used_patients.add(patient)
-            kind = rng.choices(list(AppointmentKind), weights=(1, 10, 2))[0]
+            kind = rng.choices(_type_ids(), weights=(1, 10, 2))[0]
             appointments.append(
                 Appointment.create(
-                    patient=patient, provider=provider, start=utc_naive(start), kind=kind
+                    patient=patient,
+                    provider=provider,
+                    start=utc_naive(start),
+                    type=kind,
+                    status=confirming.choices(_status_ids(), weights=(2, 1, 7))[0],
                 )
             )
     # The recent past is scripted, so the board always shows each kind of moment:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from peewee import SQL, AutoField, NodeList, SqliteDatabase
+from peewee import SQL, AutoField, FloatField, NodeList, SqliteDatabase
 
 
 class NeverReusedId(AutoField):
@@ -21,3 +22,14 @@ class NeverReusedId(AutoField):
         if isinstance(self.model._meta.database, SqliteDatabase):
             return NodeList((node, SQL("AUTOINCREMENT")))
         return node
+
+
+class FiniteFloat(FloatField):
+    """A number that, when set, is finite: what a file holds that no screen can draw
+    (inf, written before om-tui refused it, or by hand) is read as not set.
+
+    The column is an ordinary REAL: no migration; only the reading changes."""
+
+    def python_value(self, value: Any) -> float | None:
+        number: float | None = super().python_value(value)  # type: ignore[no-untyped-call]
+        return number if number is None or math.isfinite(number) else None

@@ -24,7 +24,7 @@ from peewee import (
     TextField,
 )
 
-from db.fields import NeverReusedId
+from db.fields import FiniteFloat, NeverReusedId
 
 
 class Stage(StrEnum):
@@ -39,12 +39,6 @@ class Stage(StrEnum):
     NO_SHOW = "no_show"
     CANCELLED = "cancelled"
     LEFT = "left"  # left without being seen
-
-
-class AppointmentKind(StrEnum):
-    NEW_PATIENT = "new_patient"
-    REGULAR = "regular"
-    RE_EXAM = "re_exam"
 
 
 class Role(StrEnum):
@@ -65,6 +59,8 @@ class SettingKey(StrEnum):
     OPEN_DAYS = "hats.open_days"  # weekdays the office is open (daily items due): "0 1 2 3 4"
     LAST_BACKUP = "backup.last"  # when the last good backup was taken, UTC ISO 8601
     IDLE_LOCK = "login.idle_lock_minutes"  # the screen locks after this long without input
+    SLOT_MINUTES = "schedule.slot_minutes"  # the book's rows: 5, 10, 15, 20, 30 or 60
+    NO_SHOW_AFTER = "schedule.no_show_after_minutes"  # unarrived this long: a no-show (0: never)
     HIRING_KEEP_DAYS = "hiring.keep_days"  # candidates are deleted this long after closing
     LEAVING_ITEMS = "leaving.items"  # the practice's own off-boarding checklist: JSON list
 
@@ -125,15 +121,130 @@ class Room(BaseModel):
 Room.add_index(Room.index(Room.name, unique=True, where=SQL("NOT retired")))
 
 
+class AppointmentType(BaseModel):
+    """A kind of appointment the practice books: its usual length, the letter the book
+    shows, and whether it counts as a new patient (the New patients stat follows it)."""
+
+    id = NeverReusedId()
+    name = CharField(unique=True)
+    minutes = IntegerField()
+    letter = CharField()
+    new_patient = BooleanField(default=False)
+    position = FloatField(default=0)
+    active = BooleanField(default=True)
+
+
+class ConfirmationStatus(BaseModel):
+    """One of the practice's confirmation states (Unconfirmed, Left message, Confirmed…)."""
+
+    id = NeverReusedId()
+    name = CharField(unique=True)
+    mark = CharField()  # one character in the book's cells
+    position = FloatField(default=0)
+    active = BooleanField(default=True)
+
+
+class CancelReason(BaseModel):
+    """A reason the practice lists for a cancelled appointment."""
+
+    id = NeverReusedId()
+    text = CharField(unique=True)
+    position = FloatField(default=0)
+    active = BooleanField(default=True)
+
+
+class WorkingHours(BaseModel):
+    """One stretch of a weekday (Monday 0) a provider works, local "HH:MM" to "HH:MM".
+    Two stretches make a break between them; a weekday without one is a day off.
+    Without a provider (`staff` None): the practice's open hours."""
+
+    id = NeverReusedId()
+    staff = ForeignKeyField(Staff, null=True, backref="hours")
+    weekday = IntegerField()
+    start = CharField()
+    end = CharField()
+    staff_id: int | None
+
+    class Meta:
+        indexes = ((("staff", "weekday"), False),)
+
+
+class Blockout(BaseModel):
+    """Time nobody books: a provider's (a course, an afternoon off) or, without a
+    provider, the whole practice's (a holiday). UTC, naive, [start, end)."""
+
+    id = NeverReusedId()
+    staff = ForeignKeyField(Staff, null=True, backref="blockouts")
+    start = DateTimeField(index=True)
+    end = DateTimeField()
+    reason = TextField(default="")
+    by = ForeignKeyField(Staff, null=True)
+    created = DateTimeField()
+    staff_id: int | None
+    by_id: int | None
+
+
+class AppointmentSeries(BaseModel):
+    """A recurring appointment's rule: the weekdays ("0 2 4"), the local time, every N
+    weeks from `first_day`, until a day or for a count of occurrences."""
+
+    id = NeverReusedId()
+    patient = ForeignKeyField(Patient, backref="series", on_delete="CASCADE")
+    provider = ForeignKeyField(Staff, null=True)
+    type = ForeignKeyField(AppointmentType, null=True)
+    room = ForeignKeyField(Room, null=True)
+    weekdays = CharField()
+    at = CharField()  # "HH:MM", practice-local
+    length_minutes = IntegerField()
+    every_weeks = IntegerField(default=1)
+    first_day = DateField()
+    until = DateField(null=True)
+    count = IntegerField(null=True)
+    created = DateTimeField()
+    by = ForeignKeyField(Staff, null=True)
+    patient_id: int
+    provider_id: int | None
+    type_id: int | None
+    room_id: int | None
+
+
 class Appointment(BaseModel):
     id = NeverReusedId()
     patient = ForeignKeyField(Patient, backref="appointments", on_delete="CASCADE")
     provider = ForeignKeyField(Staff, null=True, backref="appointments")
     start = DateTimeField(index=True)  # UTC, naive
     length_minutes = IntegerField(default=30)
-    kind = CharField(default="regular")  # new_patient, regular, re_exam
+    # The rest from migration 0013 (the appointment book).
+    type = ForeignKeyField(AppointmentType, null=True)
+    status = ForeignKeyField(ConfirmationStatus, null=True)
+    room = ForeignKeyField(Room, null=True)
+    cancelled_at = DateTimeField(null=True, index=True)  # UTC: cancelled (leaves book and board)
+    cancelled_by = ForeignKeyField(Staff, null=True)
+    cancel_reason = ForeignKeyField(CancelReason, null=True)
+    missed_at = DateTimeField(null=True, index=True)  # marked missed: a no-show
+    missed_by = ForeignKeyField(Staff, null=True)
+    double_booked = BooleanField(default=False)  # booked on a taken slot, with consent
+    series = ForeignKeyField(AppointmentSeries, null=True, on_delete="SET NULL")
+    replaces = DateTimeField(null=True)  # the series' occurrence this is (UTC), as RECURRENCE-ID
+    source = CharField(null=True)  # an import's system, with its id there
+    external_id = CharField(null=True)
+    version = IntegerField(default=0)  # counts changes: an edit names the version it saw
+    booked_at = DateTimeField(null=True)
+    booked_by = ForeignKeyField(Staff, null=True)
     patient_id: int
     provider_id: int | None
+    type_id: int | None
+    status_id: int | None
+    room_id: int | None
+    cancel_reason_id: int | None
+    series_id: int | None
+
+    class Meta:
+        indexes = (
+            (("source", "external_id"), True),
+            (("series", "replaces"), True),
+            (("provider", "start"), False),
+        )
 
 
 class Visit(BaseModel):
@@ -203,15 +314,15 @@ class Stat(BaseModel):
     daily = BooleanField(default=False)
     weekly = BooleanField(default=True)
     up_is_good = BooleanField(default=True)
-    quota = FloatField(null=True)  # weekly
+    quota = FiniteFloat(null=True)  # weekly
     source = CharField(default=StatSource.ENTERED)
     computed = CharField(null=True)  # which flow figure, for a computed stat
     formula = TextField(null=True)  # e.g. "visits / new_patients"
     rollup = CharField(default="sum")  # how daily values make the week: sum, average, last
     gap_is_zero = BooleanField(default=False)  # a week with no value counts as 0
     thresholds = TextField(null=True)  # JSON: this stat's condition thresholds
-    scale_bottom = FloatField(null=True)  # the graph's manual scale, when set
-    scale_top = FloatField(null=True)
+    scale_bottom = FiniteFloat(null=True)  # the graph's manual scale, when set
+    scale_top = FiniteFloat(null=True)
     position = FloatField(default=0)
     active = BooleanField(default=True)
     created = DateTimeField()
@@ -788,6 +899,12 @@ MODELS: tuple[type[BaseModel], ...] = (
     Patient,
     Staff,
     Room,
+    AppointmentType,
+    ConfirmationStatus,
+    CancelReason,
+    WorkingHours,
+    Blockout,
+    AppointmentSeries,
     Appointment,
     Visit,
     VisitEvent,

@@ -33,21 +33,66 @@ def default_path() -> Path:
 
 
 def open_database(
-    target: str | os.PathLike[str] | None = None, *, busy_timeout: float = 5.0
+    target: str | os.PathLike[str] | None = None,
+    *,
+    busy_timeout: float = 5.0,
+    create: bool = True,
 ) -> Database:
-    """Open (creating if absent) the practice database, migrate it, bind the models.
+    """Open the practice database, migrate it, bind the models.
 
     `target` is a file path or a database URL (`postgresql://…`); None means the
     default file under the user's data directory. `busy_timeout` is how long, in
-    seconds, a write waits for another process's write lock before giving up.
+    seconds, a write waits for another process's write lock before giving up. A file
+    that is not there is created only when `create` (the first run, the demo): any other
+    command refuses it, naming it, so that a mistyped path makes no empty practice.
     """
     if target is not None and "://" in str(target):
         database = _open_url(str(target))
     else:
         path = Path(target) if target is not None else default_path()
-        database = _open_sqlite(path, busy_timeout)
+        database = _open_sqlite(path, busy_timeout, create=create)
     database.bind(MODELS)
     return database
+
+
+def close_database(database: Database) -> None:
+    """Close on a clean exit, folding the write-ahead log into the file first.
+
+    Without this the practice's latest changes can stay in `practice.db-wal` (a 4 KB
+    `.db` beside megabytes of log): someone who copies the `.db` by hand would copy an
+    empty practice. When another terminal still has the file open the checkpoint
+    takes what it can and that terminal's own exit finishes it."""
+    if isinstance(database, SqliteDatabase) and not database.is_closed():
+        try:
+            # Without waiting: while another terminal writes, its own exit folds the log in.
+            database.execute_sql("PRAGMA busy_timeout = 0")  # type: ignore[no-untyped-call]
+            database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[no-untyped-call]
+        except (DatabaseError, sqlite3.DatabaseError):
+            pass  # read-only, or busy: the log stays, and is still read as part of the file
+    database.close()
+
+
+def problem(error: BaseException, where: str | os.PathLike[str]) -> str:
+    """What a database error means for the person, in one line: the truth, and what to do."""
+    said = _problem(str(error).lower(), type(error).__name__, where)
+    return said[0].upper() + said[1:]
+
+
+def _problem(text: str, kind: str, where: str | os.PathLike[str]) -> str:
+    if "readonly" in text or "read-only" in text:
+        return (
+            f"Cannot write to {where}: the file or its folder is read-only for you. "
+            "Nothing was changed."
+        )
+    if "locked" in text or "busy" in text:
+        return f"{where} is busy (another terminal is writing). Nothing was changed; try again."
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return f"{where} is damaged. Restore a backup (om-tui restore FILE)."
+    if "disk" in text or "full" in text:
+        return f"Cannot write to {where}: the disk is full or failing. Nothing was changed."
+    if "unable to open" in text:
+        return f"Cannot open {where}: its folder is missing or not readable and writable for you."
+    return f"The database at {where} failed ({kind}). Nothing was changed."
 
 
 def _open_url(url: str) -> Database:
@@ -62,14 +107,21 @@ def _open_url(url: str) -> Database:
     return database
 
 
-def _open_sqlite(path: Path, busy_timeout: float) -> SqliteDatabase:
+def _open_sqlite(path: Path, busy_timeout: float, *, create: bool) -> SqliteDatabase:
     path = path.expanduser()
     if path.is_dir():
         raise StoreError(f"{path} is a directory, not a database file.")
+    if path.exists() and not path.is_file():  # /dev/null, a pipe: never filled, never chmod-ed
+        raise StoreError(f"{path} is not a file, so not a database.")
     if path.exists():
         _check_is_ours(path)
-    else:
+    elif create:
         _create_private(path)
+    else:
+        raise StoreError(
+            f"No database at {path}: check the path. (A new practice is made by starting "
+            "om-tui there without a command.)"
+        )
     database = SqliteDatabase(
         str(path),
         pragmas={**SQLITE_PRAGMAS, "busy_timeout": int(busy_timeout * 1000)},
@@ -85,7 +137,7 @@ def _open_sqlite(path: Path, busy_timeout: float) -> SqliteDatabase:
         database.get_tables()
     except (DatabaseError, sqlite3.DatabaseError) as error:
         database.close()
-        raise StoreError(f"Cannot open {path}: {error}") from None
+        raise StoreError(problem(error, path)) from None
     _migrate(database)
     return database
 
@@ -93,25 +145,70 @@ def _open_sqlite(path: Path, busy_timeout: float) -> SqliteDatabase:
 def _check_is_ours(path: Path) -> None:
     """Look, read-only, before any setting touches the file: is it ours (or empty)?"""
     try:
-        with closing(sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)) as probe:
-            tables = {row[0] for row in probe.execute("select name from sqlite_master")}
-    except sqlite3.DatabaseError:
-        raise StoreError(f"{path} is not an om-tui database (not a SQLite file).") from None
+        with path.open("rb") as file:
+            header = file.read(100)
+            size = os.fstat(file.fileno()).st_size
     except OSError as error:
         raise StoreError(f"Cannot read {path}: {error.strerror}.") from None
+    if not header:
+        _make_private(path)  # an empty file we are about to fill
+        return
+    if not header.startswith(SQLITE_HEADER):
+        raise StoreError(f"{path} is not an om-tui database (not a SQLite file).")
+    if size < _size_in_header(header):
+        raise StoreError(
+            f"{path} is damaged: shorter than its own header says (a copy cut off?). "
+            "Restore a backup (om-tui restore FILE)."
+        )
+    try:
+        with closing(sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)) as probe:
+            tables = {row[0] for row in probe.execute("select name from sqlite_master")}
+    except sqlite3.DatabaseError as error:
+        if not os.access(path.parent, os.W_OK):
+            raise StoreError(
+                f"Cannot use {path}: its folder is read-only for you, and om-tui keeps its "
+                "-wal and -shm files beside the database."
+            ) from None
+        raise StoreError(problem(error, path)) from None
     if tables and MIGRATION_TABLE not in tables:
         raise StoreError(f"{path} is a SQLite file, but not an om-tui database.")
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _size_in_header(header: bytes) -> int:
+    """The file's length as its header gives it (page size × pages); 0 when unknown."""
+    if len(header) < 100:
+        return len(SQLITE_HEADER) + 1  # a header cut short: any real file is longer
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    # The page count is valid only when the two change counters agree (SQLite's rule).
+    return page_size * pages if header[24:28] == header[92:96] else 0
+
+
 def _create_private(path: Path) -> None:
-    """Create the file (and its directory) readable by its owner only."""
+    """Create the file, and each folder it needs, readable by its owner only (whatever
+    the umask: it can only take permissions away, so they are set after)."""
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for folder in reversed([*path.parents]):
+            if not folder.exists():
+                folder.mkdir(mode=0o700)
+                folder.chmod(0o700)
         descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.fchmod(descriptor, 0o600)
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise StoreError(f"Cannot create the database at {path}: {reason}.") from None
     os.close(descriptor)
+
+
+def _make_private(path: Path) -> None:
+    try:
+        path.chmod(0o600)
+    except OSError as error:
+        raise StoreError(f"Cannot make {path} private: {error.strerror}.") from None
 
 
 def _behind(database: Database) -> bool:

@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widget import AwaitMount
 
+from db import problem
 from db.models import Role
 from om_tui.messages import DataChanged
 from om_tui.practice import audit, sessions, settings
@@ -86,6 +87,12 @@ def _line_screen() -> Screen[Any]:
     return LineScreen()
 
 
+def _book_screen() -> Screen[Any]:
+    from om_tui.screens.schedule.book import BookScreen
+
+    return BookScreen()
+
+
 def _overview_screen() -> Screen[Any]:
     from om_tui.screens.overview import OverviewScreen
 
@@ -103,6 +110,7 @@ MAIN_SCREENS: tuple[tuple[str, str, str, Callable[[], Screen[Any]]], ...] = (
     ("staff", "6", "Staff", _staff_screen),
     ("orders", "7", "Orders", _orders_screen),
     ("line", "8", "Line", _line_screen),
+    ("book", "9", "Book", _book_screen),
     ("overview", "0", "Overview", _overview_screen),  # last, as 0 is on the keyboard
 )
 #: What each main screen is for, as the command palette says it under "Go to …".
@@ -115,6 +123,7 @@ SCREEN_PURPOSES = {
     "staff": "The staff roster: people, roles, PINs",
     "orders": "Orders given and owed, and programs",
     "line": "The communication line: items to and from the owner",
+    "book": "Appointments by day, a column per provider: book, move, cancel, confirm",
     "overview": "The practice at a glance: flow, stats, line, orders, compliance",
 }
 
@@ -138,8 +147,11 @@ def _styled_as_the_app(make: Callable[[], Screen[Any]]) -> Callable[[], Screen[A
     return make_styled
 
 
+#: What the command palette calls a main screen, where "Go to <title>" would not say it.
+PALETTE_TITLES = {"book": "Appointment book"}
+
 #: What a main screen asks of a person's role (people.PERMISSIONS); by default, its mode.
-MODE_PERMISSIONS = {"staff": "roster"}
+MODE_PERMISSIONS = {"staff": "roster", "book": "schedule"}
 
 LOGIN = "login"
 """The mode of the login screen (start-up, idle lock, switch user): a stack of its own."""
@@ -172,6 +184,7 @@ class OmTuiApp(App[None]):
         stylesheet("evaluation.tcss"),
         stylesheet("orders.tcss"),
         stylesheet("line.tcss"),
+        stylesheet("book.tcss"),
         stylesheet("modals.tcss"),
         stylesheet("patients.tcss"),
         stylesheet("org.tcss"),
@@ -633,13 +646,9 @@ class OmTuiApp(App[None]):
         except Refusal as refusal:
             self.call_from_thread(self._refused, str(refusal), failed)
             return
-        except OperationalError:
-            log.warning("write failed: database busy or unavailable")
-            self.call_from_thread(
-                self._refused,
-                "The database is busy (another terminal is writing). Nothing was saved; try again.",
-                failed,
-            )
+        except OperationalError as error:  # busy, read-only, damaged: said as it is
+            log.warning("write failed: %s", problem(error, "the database"))
+            self.call_from_thread(self._refused, problem(error, "the database"), failed)
             return
         except Exception as error:  # a person never sees a traceback
             # The type only: messages can quote the values (patient data) involved.
@@ -745,7 +754,9 @@ class OmTuiApp(App[None]):
                 continue
             purpose = SCREEN_PURPOSES.get(mode, f"Open {title}")
             yield SystemCommand(
-                f"Go to {title}", f"{purpose} ({key})", lambda m=mode: self.switch_mode(m)
+                PALETTE_TITLES.get(mode, f"Go to {title}"),
+                f"{purpose} ({key})",
+                lambda m=mode: self.switch_mode(m),
             )
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:

@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -103,9 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     _org_commands(commands)
     _hiring_commands(commands)
     _offboarding_commands(commands)
-    from om_tui import cli_imports
+    from om_tui import cli_schedule
 
-    cli_imports.add_commands(commands)
+    cli_schedule.add_commands(commands)
     return parser
 
 
@@ -292,7 +293,9 @@ def _backup_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
     backup.add_argument(
         "folder", nargs="?", metavar="DIR", help="where to (default: backups/ beside the database)"
     )
-    backup.add_argument("--keep", type=int, default=14, metavar="N", help="keep the newest N")
+    backup.add_argument(
+        "--keep", type=_whole(1, 10_000), default=14, metavar="N", help="keep the newest N"
+    )
     restore = commands.add_parser(
         "restore", help="replace the database with a backup (the replaced one is kept)"
     )
@@ -318,6 +321,8 @@ def _backups(target: str, args: argparse.Namespace) -> int:
                 database.close()
             removed = f"; {len(made.removed)} older removed" if made.removed else ""
             print(f"Backup written to {made.path} (integrity checked{removed}).")
+            if not made.recorded:
+                print("Its time is not recorded: the database is read-only for you.")
             return 0
         found = backup.check_backup(Path(args.file))
         backup.check_target(found, path)
@@ -404,14 +409,33 @@ def _leave_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser
     add.add_argument("last", type=_date, help="last day away, YYYY-MM-DD")
     add.add_argument("--note", default="", help="e.g. holiday, course")
     remove = actions.add_parser("remove", help="take back a leave, by its number")
-    remove.add_argument("number", type=int)
+    remove.add_argument("number", type=_whole(1, 2**62))
 
 
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"a date is YYYY-MM-DD, not {text!r}") from None
+    if not 1900 <= day.year <= 2999:
+        raise argparse.ArgumentTypeError(f"a date from 1900 to 2999, not {text!r}")
+    return day
+
+
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high` (no int SQLite cannot hold,
+    no loop that runs for ever)."""
+
+    def number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"a whole number, not {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"a number from {low} to {high:,}, not {text}")
+        return value
+
+    return number
 
 
 def _stats_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -452,14 +476,20 @@ def _stats_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser
         "--rule", action="store_true", help="forget the choice: visits, new patients, … again"
     )
     count = actions.add_parser("recompute", help="count the flow's figures into computed stats")
-    count.add_argument("--weeks", type=int, default=2, help="this week and the N-1 before")
+    count.add_argument(
+        "--weeks", type=_whole(1, 520), default=2, help="this week and the N-1 before"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _start_log()
     # Imported here so `om-tui --help` stays instant.
-    from db import StoreError, open_database
+    import sqlite3
+
+    from peewee import DatabaseError
+
+    from db import StoreError, close_database, open_database, problem
 
     target = args.db
     if target is None:
@@ -473,12 +503,34 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("backup", "restore"):
         return _backups(target, args)  # before opening: a restore must find the file unused
     try:
-        database = open_database(target)
+        # Only the first run (the app, no command) and the demo make a new practice: a
+        # mistyped --db for a command must not leave an empty one behind.
+        database = open_database(target, create=args.command is None or args.demo)
         if args.demo:
             _open_demo(database)
     except StoreError as error:
         print(f"om-tui: {error}", file=sys.stderr)
         return 2
+    try:
+        return _run(database, target, args)
+    except (DatabaseError, sqlite3.Error) as error:  # read-only, locked, damaged: one line
+        print(f"om-tui: {problem(error, target)}", file=sys.stderr)
+        return 2
+    except Exception as error:  # a person never sees a traceback
+        # The kind only: a message can quote the values (patient data) involved.
+        logging.getLogger("om_tui.cli").error("%s failed: %s", args.command, type(error).__name__)
+        print(
+            f"om-tui: {args.command} failed ({type(error).__name__}); it is logged. "
+            "Nothing more was changed.",
+            file=sys.stderr,
+        )
+        return 1
+    finally:
+        close_database(database)
+
+
+def _run(database: Database, target: str, args: argparse.Namespace) -> int:
+    """The command asked for, or the app when none was."""
     if args.command is not None:
         from om_tui.practice import audit
 
@@ -502,9 +554,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "ssh":
         return _ssh(database, target, args)
     if args.command == "schedule":
-        from om_tui import cli_imports
+        from om_tui import cli_schedule
 
-        return cli_imports.run(database, args)
+        return cli_schedule.run(database, args)
     from om_tui.app import make_app
     from om_tui.practice.sessions import Pin
 
@@ -595,7 +647,7 @@ def _settings(database: Database, args: argparse.Namespace) -> int:
         elif args.setting == "timezone":
             settings.set_timezone(database, args.name)
         elif args.setting == "name":
-            settings.put(database, settings.NAME, args.name)
+            settings.set_name(database, args.name)
         elif args.setting == "week-ends":
             set_week_ends(database, WeekEnds.parse(args.when))
         elif args.setting == "open-days":
@@ -717,7 +769,7 @@ def _stats(database: Database, args: argparse.Namespace) -> int:
             )
         elif args.stats_command == "set":
             fields: dict[str, object] = {}
-            if args.name:
+            if args.name is not None:  # an empty name is refused, not skipped
                 fields["name"] = args.name
             if args.quota is not None:
                 fields["quota"] = args.quota

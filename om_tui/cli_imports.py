@@ -62,12 +62,6 @@ def add_parts(parts: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     link.add_argument("chart", help="the patient's chart number in om-tui")
 
 
-def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    schedule = commands.add_parser("schedule", help="the schedule from the practice's own system")
-    parts = schedule.add_subparsers(dest="schedule_command", metavar="PART", required=True)
-    add_parts(parts)
-
-
 def run(database: Database, args: argparse.Namespace) -> int:
     from om_tui.practice.imports.apply import ImportRefused
     from om_tui.practice.imports.records import ImportFileError

@@ -62,6 +62,7 @@ class Backup:
 
     path: Path
     removed: tuple[Path, ...]
+    recorded: bool = True  # False: the database is read-only for this person, its time not kept
 
 
 @dataclass(frozen=True)
@@ -104,11 +105,21 @@ def back_up(
     stamp = f"{settings.load(database).local(now):%Y-%m-%d-%H%M}"
     final = _free_name(folder, f"{source.stem}-{stamp}", ".db")
     partial = folder / f".{final.name}.partial"
+    # A read-only `VACUUM INTO` trips over generated columns (SQLite 3.40): a database this
+    # person may only read is copied page by page instead.
+    writable = os.access(source, os.W_OK)
     try:
         _create_private(partial)
         try:
-            database.execute_sql("VACUUM INTO ?", (str(partial),))  # type: ignore[no-untyped-call]
-        except PeeweeException as error:
+            if writable:
+                database.execute_sql("VACUUM INTO ?", (str(partial),))  # type: ignore[no-untyped-call]
+            else:
+                with (
+                    closing(_read_only(source)) as reader,
+                    closing(sqlite3.connect(partial)) as copy,
+                ):
+                    reader.backup(copy)
+        except (PeeweeException, sqlite3.Error) as error:
             hint = " (a full or failing disk?)" if "I/O" in str(error) else ""
             raise BackupError(f"Cannot write the backup in {folder}: {error}{hint}.") from None
         if not _whole(partial):
@@ -124,6 +135,8 @@ def back_up(
         raise BackupError(f"Cannot write the backup in {folder}: {_reason(error)}.") from None
     finally:
         _remove(partial)
+    if not writable:
+        return Backup(final, prune(folder, source.stem, keep, final), recorded=False)
     try:
         settings.put(database, SettingKey.LAST_BACKUP, now.isoformat())
     except PeeweeException:
@@ -332,6 +345,8 @@ def check_target(backup: BackupFile, target: Path) -> None:
     program's database, a database open elsewhere, or a write-ahead log without its file."""
     if target.is_dir():
         raise BackupError(f"{target} is a folder, not a database file.")
+    if target.exists() and not target.is_file():  # /dev/null, a pipe: never swapped out
+        raise BackupError(f"{target} is not a file: a restore replaces a database file only.")
     if not target.exists():
         if _beside(target, "-wal").exists():
             wal = _beside(target, "-wal")

@@ -23,7 +23,7 @@ from peewee import JOIN, Database
 
 from db.models import (
     Appointment,
-    AppointmentKind,
+    AppointmentType,
     Patient,
     Room,
     Staff,
@@ -61,11 +61,6 @@ STAGE_LABELS: dict[Stage, str] = {
     Stage.CANCELLED: "Cancelled",
     Stage.LEFT: "Left unseen",
 }
-KIND_LABELS: dict[str, str] = {
-    AppointmentKind.NEW_PATIENT: "New patient",
-    AppointmentKind.REGULAR: "Regular",
-    AppointmentKind.RE_EXAM: "Re-exam",
-}
 
 
 class FlowError(Refusal):
@@ -96,7 +91,7 @@ class BoardRow:
     first_name: str
     last_name: str
     appointment_start: dt.datetime | None
-    kind: str | None
+    kind: str | None  # the appointment type's name (None: a walk-in)
     provider: str | None
     room: str | None
     stage: Stage
@@ -107,6 +102,7 @@ class BoardRow:
     latest_event_id: int | None
     room_id: int | None
     provider_id: int | None
+    kind_letter: str = ""  # the appointment type's letter
 
     @property
     def key(self) -> str:
@@ -277,10 +273,14 @@ class Flow:
         Provider = Staff.alias()
         VisitProvider = Staff.alias()
         visits = list(
-            Visit.select(Visit, Patient, Appointment, Room, VisitProvider, Provider)
+            Visit.select(
+                Visit, Patient, Appointment, AppointmentType, Room, VisitProvider, Provider
+            )
             .join(Patient)
             .switch(Visit)
             .join(Appointment, JOIN.LEFT_OUTER)
+            .join(AppointmentType, JOIN.LEFT_OUTER)
+            .switch(Appointment)
             .join(Provider, JOIN.LEFT_OUTER, on=(Appointment.provider == Provider.id))
             .switch(Visit)
             .join(Room, JOIN.LEFT_OUTER)
@@ -298,19 +298,23 @@ class Flow:
             ):
                 events[event.visit_id].append(event)
         booked = list(
-            Appointment.select(Appointment, Patient, Provider)
+            Appointment.select(Appointment, Patient, Provider, AppointmentType)
             .join(Patient)
             .switch(Appointment)
             .join(Provider, JOIN.LEFT_OUTER, on=(Appointment.provider == Provider.id))
             .switch(Appointment)
+            .join(AppointmentType, JOIN.LEFT_OUTER)
+            .switch(Appointment)
             .join(Visit, JOIN.LEFT_OUTER, on=(Visit.appointment == Appointment.id))
             .where(
                 Appointment.start.between(utc_naive(start), utc_naive(end - _TICK)),
+                Appointment.cancelled_at.is_null(),  # a cancelled booking leaves the board
                 Visit.id.is_null(),
             )
         )
         rows = [self._visit_row(v, events[v.id]) for v in visits]
-        rows += [self._appointment_row(a) for a in booked]
+        no_show_after = self.settings.no_show_after_minutes
+        rows += [self._appointment_row(a, no_show_after) for a in booked]
         waits: list[dt.timedelta] = []
         seen = 0
         for visit_events in events.values():
@@ -337,7 +341,8 @@ class Flow:
             first_name=visit.patient.first_name,
             last_name=visit.patient.last_name,
             appointment_start=as_utc(appointment.start) if appointment else None,
-            kind=appointment.kind if appointment else None,
+            kind=_type_name(appointment) if appointment else None,
+            kind_letter=_type_letter(appointment) if appointment else "",
             provider=provider.name if provider else None,
             room=visit.room.name if visit.room is not None and stage in _ROOM_SHOWN else None,
             stage=stage,
@@ -349,21 +354,32 @@ class Flow:
             provider_id=visit.provider_id,
         )
 
-    def _appointment_row(self, appointment: Appointment) -> BoardRow:
+    def _appointment_row(self, appointment: Appointment, no_show_after: int) -> BoardRow:
+        """A booking not yet checked in: Scheduled; a No-show once marked missed in the
+        book, or `no_show_after` minutes (the practice's rule; 0: never) past its start.
+        Checking the patient in still works: the no-show is only shown, not recorded."""
+        start = as_utc(appointment.start)
+        stage = Stage.SCHEDULED
+        since = None
+        if appointment.missed_at is not None:
+            stage, since = Stage.NO_SHOW, as_utc(appointment.missed_at)
+        elif no_show_after and self.clock.now() >= start + dt.timedelta(minutes=no_show_after):
+            stage, since = Stage.NO_SHOW, start + dt.timedelta(minutes=no_show_after)
         return BoardRow(
             appointment_id=appointment.id,
             visit_id=None,
             patient_id=appointment.patient_id,
             first_name=appointment.patient.first_name,
             last_name=appointment.patient.last_name,
-            appointment_start=as_utc(appointment.start),
-            kind=appointment.kind,
+            appointment_start=start,
+            kind=_type_name(appointment),
+            kind_letter=_type_letter(appointment),
             provider=appointment.provider.name if appointment.provider is not None else None,
             room=None,
-            stage=Stage.SCHEDULED,
-            stage_since=None,
+            stage=stage,
+            stage_since=since,
             arrived_at=None,
-            finished_at=None,
+            finished_at=since,
             latest_event_id=None,
             room_id=None,
             provider_id=None,
@@ -470,6 +486,7 @@ class Flow:
             .where(
                 Appointment.patient == patient_id,
                 Appointment.start.between(utc_naive(start), utc_naive(end - _TICK)),
+                Appointment.cancelled_at.is_null(),
                 Visit.id.is_null(),
             )
             .order_by(Appointment.start)
@@ -479,7 +496,8 @@ class Flow:
 
     def advance(self, row: BoardRow) -> Change:
         """Move one stage on along the main line."""
-        if row.stage == Stage.SCHEDULED:
+        if row.stage == Stage.SCHEDULED or (row.visit_id is None and row.appointment_id):
+            # A booking shown as a no-show (missed, or long past) is still checked in.
             return self.check_in(row.patient_id, row.appointment_id)
         if row.stage in FINISHED:
             raise FlowError(f"{row.full_name}'s visit is finished ({STAGE_LABELS[row.stage]}).")
@@ -730,6 +748,16 @@ class Flow:
         visit.stage = stage
         visit.save()
         return stage
+
+
+def _type_name(appointment: Appointment) -> str | None:
+    kind = appointment.type if appointment.type_id is not None else None
+    return str(kind.name) if kind is not None else None
+
+
+def _type_letter(appointment: Appointment) -> str:
+    kind = appointment.type if appointment.type_id is not None else None
+    return str(kind.letter) if kind is not None else ""
 
 
 def _named(field_name: str, key: int | None) -> str:

@@ -51,6 +51,7 @@ from db.models import (
     Tick,
     utc_naive,
 )
+from om_tui.practice import limits
 from om_tui.practice.clock import Clock
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.seen import require_unchanged
@@ -837,8 +838,8 @@ class Hats:
 
     def write_policy(self, title: str, body: str, post_ids: Sequence[int] = ()) -> int:
         """A new policy, version 1."""
-        title = _required(title, "A policy needs a title.")
-        body = _required(body, "A policy needs its text.")
+        title = _required(title, "A policy needs a title.", limits.POLICY_TITLE)
+        body = _required(body, "A policy needs its text.", limits.POLICY_TEXT)
         with self.database.atomic():
             self._check_policy_title_free(title)
             policy = Policy.create(title=title, created=self._now())
@@ -860,13 +861,13 @@ class Hats:
 
         `seen`: the title and newest version number the editor opened with; a version
         or title written on another terminal since is not silently written over."""
-        body = _required(body, "A policy needs its text.")
+        body = _required(body, "A policy needs its text.", limits.POLICY_TEXT)
         with self.database.atomic():
             policy, newest, _ = self.policy(policy_id)
             current = {"title": policy.title, "version": newest.number}
             require_unchanged(f"The policy {policy.title}", current, seen)
             if title is not None and title.strip() and title.strip() != policy.title:
-                self._rename_policy(policy, title.strip())
+                self._rename_policy(policy, _required(title, "", limits.POLICY_TITLE))
             if body == newest.body:
                 return int(newest.number)  # nothing changed: nobody is asked again
             number = int(newest.number) + 1
@@ -1187,12 +1188,15 @@ class Hats:
     # -- writing hats -------------------------------------------------------------------
 
     def create_post(self, title: str, purpose: str = "", product: str = "") -> int:
-        title = _required(title, "A hat needs a title.")
+        title = _required(title, "A hat needs a title.", limits.HAT_TITLE)
         with self.database.atomic():
             self._check_title_free(title)
             last = Post.select(Post.position).order_by(Post.position.desc()).scalar() or 0
             post = Post.create(
-                title=title, purpose=purpose.strip(), product=product.strip(), position=last + 1
+                title=title,
+                purpose=_optional(purpose, limits.HAT_ABOUT),
+                product=_optional(product, limits.HAT_ABOUT),
+                position=last + 1,
             )
             return int(post.id)
 
@@ -1224,13 +1228,13 @@ class Hats:
             current = {"title": post.title, "purpose": post.purpose, "product": post.product}
             require_unchanged(f"The {post.title} hat", current, seen)
             if title is not None:
-                title = _required(title, "A hat needs a title.")
+                title = _required(title, "A hat needs a title.", limits.HAT_TITLE)
                 self._check_title_free(title, but=post_id)
                 post.title = title
             if purpose is not None:
-                post.purpose = purpose.strip()
+                post.purpose = _optional(purpose, limits.HAT_ABOUT)
             if product is not None:
-                post.product = product.strip()
+                post.product = _optional(product, limits.HAT_ABOUT)
             post.save()
 
     def _post(self, post_id: int) -> Post:
@@ -1334,7 +1338,7 @@ class Hats:
                     holding.save()
 
     def add_duty(self, post_id: int, text: str) -> int:
-        text = _required(text, "A duty needs its text.")
+        text = _required(text, "A duty needs its text.", limits.CHECKLIST_LINE)
         with self.database.atomic():
             self._post(post_id)
             last = (
@@ -1347,7 +1351,7 @@ class Hats:
 
     def edit_duty(self, duty_id: int, text: str, seen: str | None = None) -> None:
         """New words for a duty; `seen`: its words as the form showed them."""
-        text = _required(text, "A duty needs its text.")
+        text = _required(text, "A duty needs its text.", limits.CHECKLIST_LINE)
         with self.database.atomic():
             duty = Duty.get_or_none(Duty.id == duty_id)
             current = None if duty is None else {"text": duty.text}
@@ -1383,7 +1387,7 @@ class Hats:
         shared: bool = False,
     ) -> int:
         """A new checklist item, due from today."""
-        text = _required(text, "A checklist item needs its text.")
+        text = _required(text, "A checklist item needs its text.", limits.CHECKLIST_LINE)
         frequency = _frequency(frequency)
         due_time = None if frequency == Frequency.WEEKLY else parse_due_time(due_time)
         today = self.today()
@@ -1428,7 +1432,7 @@ class Hats:
             changed = {
                 "text": item.text
                 if text is None
-                else _required(text, "A checklist item needs its text."),
+                else _required(text, "A checklist item needs its text.", limits.CHECKLIST_LINE),
                 "frequency": item.frequency if frequency is None else _frequency(frequency),
                 "due_time": item.due_time if due_time is None else parse_due_time(due_time),
                 "shared": item.shared if shared is None else shared,
@@ -1488,7 +1492,7 @@ class Hats:
             _move(self._items_in_force(item.post_id, today), item.id, step)
 
     def add_step(self, post_id: int, text: str) -> int:
-        text = _required(text, "A checksheet step needs its text.")
+        text = _required(text, "A checksheet step needs its text.", limits.CHECKLIST_LINE)
         with self.database.atomic():
             self._post(post_id)
             last = (
@@ -1542,7 +1546,10 @@ class Hats:
         """A person away from `start` to `end`, both included: they owe no items then."""
         if end < start:
             raise HatError("Leave ends on or after the day it starts.")
-        return int(Leave.create(staff=staff_id, start=start, end=end, note=note.strip()).id)
+        limits.checked_day(start, "A leave's first day", HatError)
+        limits.checked_day(end, "A leave's last day", HatError)
+        note = _optional(note, limits.LEAVE_NOTE)
+        return int(Leave.create(staff=staff_id, start=start, end=end, note=note).id)
 
     def leave(self, since: dt.date | None = None) -> list[tuple[int, str, dt.date, dt.date, str]]:
         """Leave ending on or after `since` (default today): (id, name, start, end, note)."""
@@ -1571,11 +1578,15 @@ def _taken(titles: Any, title: str, but: int | None) -> bool:
     return any(row_id != but and other.casefold() == wanted for row_id, other in titles)
 
 
-def _required(text: str | None, message: str) -> str:
-    text = (text or "").strip()
-    if not text:
+def _required(text: str | None, message: str, field: limits.TextField) -> str:
+    """A text a hat cannot do without: `message` if empty, else within the field's limits."""
+    if not (text or "").strip():
         raise HatError(message)
-    return text
+    return limits.checked_text(text, field, HatError)
+
+
+def _optional(text: str | None, field: limits.TextField) -> str:
+    return limits.checked_text(text, field, HatError, required=False)
 
 
 def _frequency(text: str) -> str:

@@ -59,6 +59,7 @@ WINDOW_DAYS = 30
 RECENT_DAYS = 7
 """Orders accepted or cancelled this many days ago still show, below the open ones."""
 LONGEST_TEXT = 2000
+LONGEST_PROGRAM_NAME = 200
 DUE_FORMS = "fri, tomorrow, +3, 20 Nov or 2026-11-20 — and a time if it matters: fri 17:00"
 
 
@@ -76,6 +77,7 @@ def may_manage(role: str | None) -> bool:
 _WEEKDAYS = [name.lower() for name in calendar.day_name]
 _MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_abbr) if name}
 _TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
+_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")
 _OFFSET = re.compile(r"^(?:in\s+)?\+?\s*(\d{1,3})\s*(d|days?|w|wks?|weeks?)$|^\+\s*(\d{1,3})$")
 
 
@@ -107,7 +109,7 @@ def _is_time(word: str) -> bool:
 
 def parse_day(text: str, today: dt.date) -> dt.date:
     """A due day as typed: today, tomorrow, a weekday (the next one, today included),
-    +3 / 3d / 2w / in 3 days, 20 Nov / Nov 20 (2027), or 2026-11-20."""
+    +3 / 3d / 2w / in 3 days, 20 Nov / Nov 20 (2027), 11/20 (/2027), or 2026-11-20."""
     text = " ".join(text.strip().lower().replace(",", " ").split())
     if text in ("today", "tod"):
         return today
@@ -128,6 +130,13 @@ def parse_day(text: str, today: dt.date) -> dt.date:
     named = _named_day(text.split(), today)
     if named is not None:
         return named
+    slashed = _SLASHED.match(text)
+    if slashed is not None:  # "12/15" (the next one), "12/15/2026": month first, as US forms
+        month, day, year = slashed.groups()
+        words = [day, calendar.month_abbr[int(month)].lower() if 1 <= int(month) <= 12 else "?"]
+        if words[1] == "?":
+            raise OrderError(f"There is no month {month} ({text}).")
+        return _named_day([*words, year] if year else words, today) or today
     raise OrderError(f"When is it due? Like {DUE_FORMS} (not {text!r}).")
 
 
@@ -1191,7 +1200,8 @@ class Orders:
                 raise OrderError(f"There is already a program called {other!r}.")
 
     def create_program(self, name: str, goal: str = "") -> int:
-        name = _text(name, "A program needs a name.", 200)
+        name = _text(name, "A program needs a name.", LONGEST_PROGRAM_NAME)
+        goal = _text(goal, "", LONGEST_TEXT) if goal.strip() else ""
         with self.database.atomic():
             actor = self._manager("writes programs")
             self._check_name_free(name)
@@ -1208,7 +1218,8 @@ class Orders:
         self, program_id: int, name: str, goal: str, seen: Mapping[str, object] | None = None
     ) -> None:
         """New name or goal; `seen`: the name and goal the form opened with."""
-        name = _text(name, "A program needs a name.", 200)
+        name = _text(name, "A program needs a name.", LONGEST_PROGRAM_NAME)
+        goal = _text(goal, "", LONGEST_TEXT) if goal.strip() else ""
         with self.database.atomic():
             self._manager("writes programs")
             program = self._program(program_id)

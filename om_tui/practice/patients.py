@@ -19,6 +19,7 @@ from typing import NamedTuple
 from peewee import Database, fn
 
 from db.models import Patient, utc_naive
+from om_tui.practice import limits
 from om_tui.practice.clock import Clock
 from om_tui.practice.refusal import Refusal
 
@@ -66,10 +67,12 @@ def parse_dob(text: str, today: dt.date) -> dt.date | None:
 
 
 def parse_phone(text: str) -> str:
-    """A phone number, tidied; empty stays empty. Raises PatientInputError when wrong."""
+    """A phone number, tidied, its digits in ASCII whatever the script they were typed in;
+    empty stays empty. Raises PatientInputError when wrong."""
+    text = limits.ascii_digits(text)
     if not text.strip():
         return ""
-    if re.search(r"[^\d\s()+.\-]", text):
+    if len(text) > limits.PHONE.longest or re.search(r"[^0-9\s()+.\-]", text):
         raise PatientInputError("phone", "A phone number has only digits, spaces and ( ) - + .")
     digits = re.sub(r"\D", "", text)
     if len(digits) == 11 and digits.startswith("1"):
@@ -82,24 +85,33 @@ def parse_phone(text: str) -> str:
 
 
 def split_name(text: str) -> tuple[str, str]:
-    """ "Mary Ann Lee" → ("Mary Ann", "Lee"); "Lee, Mary Ann" → the same."""
-    text = " ".join(text.split())
+    """ "Mary Ann Lee" → ("Mary Ann", "Lee"); "Lee, Mary Ann" → the same; "王小明", a name
+    written without spaces, family name first → ("小明", "王")."""
+    text = limits.normal(text)
     if not text:
         raise PatientInputError("name", "The patient's full name, please.")
+    if len(text) > limits.PERSON_NAME.longest:
+        raise PatientInputError(
+            "name", f"A name is at most {limits.PERSON_NAME.longest} characters, please."
+        )
     if "," in text:
         last, _, first = text.partition(",")
-        first, last = first.strip(), last.strip()
+        first, last = _name(first), _name(last)
     else:
+        text = _name(text)
         first, _, last = text.rpartition(" ")
+        if not first and len(text) > 1 and limits.written_without_spaces(text):
+            first, last = text[1:], text[0]
     if not first or not last:
         raise PatientInputError("name", "First and last name, please (e.g. Maria Lopez).")
-    if not re.fullmatch(
-        r"[^\W\d_]+(?:[ '’.\-][^\W\d_]*)*", text.replace(",", " ").replace("  ", " ")
-    ):
-        raise PatientInputError("name", "A name has letters only (and spaces, - ' .).")
-    if len(text) > 120:
-        raise PatientInputError("name", "That name is too long.")
     return first, last
+
+
+def _name(text: str) -> str:
+    try:
+        return limits.person_name(text, Refusal) if text.strip() else ""
+    except Refusal as refusal:
+        raise PatientInputError("name", str(refusal)) from None
 
 
 @dataclass(frozen=True)

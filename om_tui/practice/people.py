@@ -22,7 +22,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from peewee import Database, fn
 
 from db.models import Role, SettingKey, Staff, as_utc, utc_naive
-from om_tui.practice import audit, settings
+from om_tui.practice import audit, limits, settings
 from om_tui.practice.clock import Clock
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.seen import require_unchanged
@@ -56,6 +56,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "check_in": _DESK,  # check-in, walk-ins, moving visits along
     "patients": _DESK,  # patient records: add, correct, inactive, merge
     "rooms": _DESK,  # the practice's rooms: add, rename, reorder, retire
+    "schedule": _EVERYONE,  # the appointment book, to read (a provider on staff: their column)
+    "book": _DESK,  # booking, moving, resizing, cancelling, confirming, marking missed
+    "schedule_setup": MANAGERS,  # appointment types, working hours, blockouts, the slot size
     "my_hat": _EVERYONE,  # one's own hat: checklist, attestations
     "orders": _EVERYONE,  # one's orders and program steps; managers give and accept them
     "line": _EVERYONE,  # the communication line: filing items; managers and the owner route them
@@ -148,10 +151,7 @@ def initials_of(name: str) -> str:
 def idle_lock_minutes(database: Database) -> int:
     """Minutes without a key or mouse before a terminal locks itself."""
     stored = settings.get(database, SettingKey.IDLE_LOCK)
-    try:
-        return int(stored) if stored is not None else DEFAULT_IDLE_LOCK_MINUTES
-    except ValueError:
-        return DEFAULT_IDLE_LOCK_MINUTES
+    return settings.stored_minutes(stored, DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_RANGE[1])
 
 
 def set_idle_lock(database: Database, minutes: int) -> None:
@@ -440,10 +440,10 @@ class People:
 
     @staticmethod
     def _check_name(name: str) -> str:
-        name = " ".join(name.split())
-        if not name:
+        """A staff member's name follows the one rule for a person's name (patients' too)."""
+        if not name.strip():
             raise PeopleError("A person needs a name.")
-        return name
+        return limits.person_name(name, PeopleError)
 
     @staticmethod
     def _check_initials(initials: str | None, name: str) -> str:

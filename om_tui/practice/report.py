@@ -61,7 +61,7 @@ from db.models import (
     as_utc,
     utc_naive,
 )
-from om_tui.practice import anchors, audit
+from om_tui.practice import anchors, audit, limits
 from om_tui.practice.anchors import Anchor
 from om_tui.practice.clock import Clock
 from om_tui.practice.hats import Hats, Tally
@@ -257,7 +257,7 @@ def report_week(stats: Stats, day: dt.date | None) -> dt.date:
     now = stats.clock.now()
     if day is None:
         return last_ended_week(stats.weeks, now)
-    week = stats.weeks.week_of_day(day)
+    week = stats.weeks.week_of_day(limits.checked_day(day, "A report's week", ReportError))
     if stats.weeks.bounds(week)[0] > now:
         raise ReportError(
             f"The week ending {_long_day(week)} has not begun yet: there is nothing to report."
@@ -1000,6 +1000,8 @@ def write_file(text: str, path: Path) -> Path:
     where = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise ReportError(f"{path} is a folder: give the report a file name.")
+    if path.exists() and not path.is_file():  # /dev/full, a pipe: the rename would replace it
+        raise ReportError(f"{path} is not a file: give the report a file name.")
     if not where.is_dir():
         raise ReportError(f"Cannot write the report to {path}: the folder {where} does not exist.")
     temporary: str | None = None

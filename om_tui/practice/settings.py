@@ -11,12 +11,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from peewee import Database
 
 from db.models import Setting, SettingKey, Stage
+from om_tui.practice import limits
 from om_tui.practice.refusal import Refusal
 
 NAME = SettingKey.PRACTICE_NAME
 TIMEZONE = SettingKey.TIMEZONE
 THRESHOLDS = SettingKey.THRESHOLDS
 LATE_AFTER = SettingKey.LATE_AFTER
+NO_SHOW_AFTER = SettingKey.NO_SHOW_AFTER
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class PracticeSettings:
     timezone: str = "UTC"
     thresholds: dict[Stage, Thresholds] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
     late_after_minutes: int = DEFAULT_LATE_AFTER
+    no_show_after_minutes: int = 0  # a booking unarrived this long is a no-show (0: never)
 
     @property
     def zone(self) -> dt.tzinfo:
@@ -86,15 +89,43 @@ def system_timezone_name() -> str:
 
 def load(database: Database) -> PracticeSettings:
     stored = {row.key: row.value for row in Setting.select()}
-    thresholds = dict(DEFAULT_THRESHOLDS)
-    for stage_name, pair in json.loads(stored.get(THRESHOLDS, "{}")).items():
-        thresholds[Stage(stage_name)] = Thresholds(int(pair[0]), int(pair[1]))
     return PracticeSettings(
         name=stored.get(NAME, "Practice"),
         timezone=stored.get(TIMEZONE, "UTC"),
-        thresholds=thresholds,
-        late_after_minutes=int(stored.get(LATE_AFTER, DEFAULT_LATE_AFTER)),
+        thresholds=_stored_thresholds(stored.get(THRESHOLDS)),
+        late_after_minutes=stored_minutes(stored.get(LATE_AFTER), DEFAULT_LATE_AFTER),
+        no_show_after_minutes=stored_minutes(stored.get(NO_SHOW_AFTER), 0),
     )
+
+
+def stored_minutes(text: str | None, default: int, longest: int = limits.LONGEST_MINUTES) -> int:
+    """Minutes as the file keeps them; what is not a whole number from 1 to `longest`
+    (a file edited by hand, "inf") is the default, not a crash on every screen."""
+    try:
+        minutes = int(text) if text is not None else default
+    except ValueError:
+        return default
+    return minutes if 1 <= minutes <= longest else default
+
+
+def _stored_thresholds(text: str | None) -> dict[Stage, Thresholds]:
+    """Each stage's thresholds as the file keeps them; a stage whose pair cannot be read
+    (or makes no sense: an alert before its warning) keeps its default."""
+    thresholds = dict(DEFAULT_THRESHOLDS)
+    try:
+        stored = json.loads(text or "{}")
+        pairs = list(stored.items()) if isinstance(stored, dict) else []
+    except ValueError:
+        pairs = []
+    for stage_name, pair in pairs:
+        try:
+            stage = Stage(stage_name)
+            warn, alert = (stored_minutes(str(minutes), 0) for minutes in pair)
+        except (TypeError, ValueError):
+            continue
+        if stage in thresholds and 0 < warn < alert:
+            thresholds[stage] = Thresholds(warn, alert)
+    return thresholds
 
 
 def put(database: Database, key: str, value: str) -> None:
@@ -109,12 +140,21 @@ def get(database: Database, key: str) -> str | None:
     return None if row is None else str(row.value)
 
 
+def set_name(database: Database, name: str) -> None:
+    """The practice's name, shown on every screen: never empty, never longer than fits."""
+    name = " ".join(name.split())
+    if not name:
+        raise SettingError("The practice needs a name (it is shown on every screen).")
+    put(database, NAME, limits.checked_text(name, limits.PRACTICE_NAME, SettingError))
+
+
 def set_threshold(database: Database, stage: Stage, warn: int, alert: int) -> None:
     if stage not in DEFAULT_THRESHOLDS:
         names = ", ".join(s.value for s in DEFAULT_THRESHOLDS)
         raise SettingError(f"Thresholds are kept for these stages only: {names}.")
     if warn <= 0 or alert <= warn:
         raise SettingError("The alert must come after the warning, and both after 0 minutes.")
+    limits.checked_minutes(alert, "An alert", SettingError)
     current = load(database).thresholds
     current[stage] = Thresholds(warn, alert)
     put(
@@ -127,7 +167,15 @@ def set_threshold(database: Database, stage: Stage, warn: int, alert: int) -> No
 def set_late_after(database: Database, minutes: int) -> None:
     if minutes <= 0:
         raise SettingError("Late must be a positive number of minutes.")
+    limits.checked_minutes(minutes, "Late", SettingError)
     put(database, LATE_AFTER, str(minutes))
+
+
+def set_no_show_after(database: Database, minutes: int) -> None:
+    """A booking not checked in `minutes` after its start shows as a no-show; 0: never."""
+    if minutes < 0 or minutes > 24 * 60:
+        raise SettingError("No-show after: minutes from 0 (never) to 1440.")
+    put(database, NO_SHOW_AFTER, str(minutes))
 
 
 def set_timezone(database: Database, name: str) -> None:

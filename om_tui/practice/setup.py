@@ -1,10 +1,10 @@
 """The first run: a practice where nobody can log in is set up before anything else.
 
-Setup asks for the practice's name, its time zone, when its stats week ends, and the
-first person (the owner or office manager) with their PIN or password. Nothing is
-written until the end, and then all of it in one transaction: a setup left half-way
-(a closed terminal, a lost SSH connection) leaves the database as it was, and the
-next start asks again.
+Setup asks for the practice's name, its time zone, when its stats week ends, its open
+hours on weekdays (for the appointment book; they may wait), and the first person (the
+owner or office manager) with their PIN or password. Nothing is written until the end,
+and then all of it in one transaction: a setup left half-way (a closed terminal, a lost
+SSH connection) leaves the database as it was, and the next start asks again.
 
 A database is "not set up" while no active person has a PIN or password. That also
 covers a practice used before logins existed: its staff are there, without secrets;
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from peewee import Database
 
 from db.models import Role, SettingKey
-from om_tui.practice import settings
+from om_tui.practice import limits, settings
 from om_tui.practice.clock import Clock
 from om_tui.practice.people import (
     MANAGERS,
@@ -59,6 +59,7 @@ class PracticeSetup:
     secret: str = field(repr=False)
     initials: str | None = None
     provider: bool = False
+    open_hours: str = ""  # Monday to Friday, like "8-12 13-18"; empty: set later
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def check_practice_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
         raise SetupError("The practice needs a name (it is shown on every screen).")
-    return name
+    return limits.checked_text(name, limits.PRACTICE_NAME, SetupError)
 
 
 def check_timezone(name: str) -> str:
@@ -121,6 +122,13 @@ def parse_time_of_day(text: str) -> dt.time:
         return dt.time(int(hour), int(minute or 0))
     except ValueError:
         raise SetupError(f"A time of day, like 14:00 (not {text!r}).") from None
+
+
+def check_open_hours(text: str) -> None:
+    """ "8-18", "8-12 13-18", or nothing (the book is open all day until they are set)."""
+    from om_tui.practice.schedule.hours import parse_stretches
+
+    parse_stretches(text)
 
 
 @functools.cache
@@ -161,6 +169,10 @@ def set_up(database: Database, clock: Clock, setup: PracticeSetup) -> int:
             people.edit(known, role=role, initials=setup.initials, provider=setup.provider)
             people.set_secret(known, setup.secret)
             staff_id = known
+        if setup.open_hours.strip():
+            from om_tui.practice.schedule.hours import parse_stretches, set_hours
+
+            set_hours(database, None, None, range(5), parse_stretches(setup.open_hours))
         set_actor(database, staff_id)
         record(database, "login", name)
     return staff_id

@@ -29,7 +29,7 @@ from peewee import JOIN, Database
 
 from db.models import (
     Appointment,
-    AppointmentKind,
+    AppointmentType,
     ConditionOverride,
     Post,
     Setting,
@@ -45,6 +45,18 @@ from db.models import (
 )
 from om_tui.practice import audit
 from om_tui.practice.clock import Clock
+from om_tui.practice.limits import (
+    FORMULA,
+    LARGEST_NUMBER,
+    LARGEST_PERCENT,
+    REASON,
+    STAT_NAME,
+    STAT_SHORT_NAME,
+    NumberUnclear,
+    checked_number,
+    checked_text,
+    without_thousands,
+)
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.seen import require_unchanged
 from om_tui.practice.settings import PracticeSettings, zone_named
@@ -154,10 +166,15 @@ class ConditionRule:
     power_weeks: int = 3  # Normal or better this long, at a new high: Power
 
     def __post_init__(self) -> None:
+        limits = (self.affluence, self.danger, self.non_existence)
+        if not all(math.isfinite(v) and abs(v) <= LARGEST_PERCENT for v in limits):
+            raise StatError(
+                f"A threshold is a % change of at most {LARGEST_PERCENT:,.0f} either way."
+            )
         if not self.non_existence < self.danger < 0 < self.affluence:
             raise StatError("Thresholds must run Non-Existence < Danger < 0 < Affluence.")
-        if self.new_weeks < 0 or self.power_weeks < 1:
-            raise StatError("Week counts must be positive.")
+        if not (0 <= self.new_weeks <= HIGH_WEEKS and 1 <= self.power_weeks <= HIGH_WEEKS):
+            raise StatError(f"Week counts are 1 to {HIGH_WEEKS}.")
 
     @classmethod
     def from_json(cls, text: str | None) -> ConditionRule:
@@ -401,9 +418,12 @@ HIRING_FIGURES: dict[str, str] = {
 def flow_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float | None]:
     """Every computed figure for [start, end), counted from visit events (undone ones not)."""
     events = _rows(
-        VisitEvent.select(VisitEvent.visit, VisitEvent.stage, VisitEvent.at, Appointment.kind)
+        VisitEvent.select(
+            VisitEvent.visit, VisitEvent.stage, VisitEvent.at, AppointmentType.new_patient
+        )
         .join(Visit)
         .join(Appointment, JOIN.LEFT_OUTER)
+        .join(AppointmentType, JOIN.LEFT_OUTER)
         .where(
             VisitEvent.at >= utc_naive(start),
             VisitEvent.at < utc_naive(end),
@@ -416,10 +436,10 @@ def flow_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float | None
     counted = {Stage.NO_SHOW: 0, Stage.CANCELLED: 0}
     roomed: dict[int, dt.datetime] = {}
     done: dict[int, dt.datetime] = {}
-    for visit, stage, at, kind in events:
+    for visit, stage, at, new_patient in events:
         if stage == Stage.WITH_PROVIDER:
             seen.add(visit)
-            if kind == AppointmentKind.NEW_PATIENT:
+            if new_patient:  # the appointment's type counts as a new patient
                 new_seen.add(visit)
         elif stage in counted:
             counted[Stage(stage)] += 1
@@ -445,11 +465,25 @@ def flow_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float | None
         spans = [(at - arrived[v]).total_seconds() / 60 for v, at in ends.items() if v in arrived]
         return round(fmean(spans), 1) if spans else None
 
+    # The book's own: cancelled there, or marked missed there, and never on the board.
+    never_came = (
+        Appointment.select()
+        .join(Visit, JOIN.LEFT_OUTER, on=(Visit.appointment == Appointment.id))
+        .where(Visit.id.is_null())
+    )
+    cancelled = never_came.where(
+        Appointment.cancelled_at >= utc_naive(start), Appointment.cancelled_at < utc_naive(end)
+    ).count()
+    missed = never_came.where(
+        Appointment.missed_at >= utc_naive(start),
+        Appointment.missed_at < utc_naive(end),
+        Appointment.cancelled_at.is_null(),
+    ).count()
     return {
         "visits": float(len(seen)),
         "new_patients": float(len(new_seen)),
-        "no_shows": float(counted[Stage.NO_SHOW]),
-        "cancellations": float(counted[Stage.CANCELLED]),
+        "no_shows": float(counted[Stage.NO_SHOW] + missed),
+        "cancellations": float(counted[Stage.CANCELLED] + cancelled),
         "average_wait": average_minutes(roomed),
         "average_visit_length": average_minutes(done),
     }
@@ -457,8 +491,17 @@ def flow_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float | None
 
 # -- reading what is typed --------------------------------------------------------------
 
-LIMIT = 1e12
+LIMIT = LARGEST_NUMBER
 NON_NEGATIVE_UNITS = ("count", "minutes", "percent")
+
+
+def check_value(value: float, unit: str, what: str = "") -> float:
+    """A stat's value (or quota): finite, within a trillion, not negative where it cannot be."""
+    what = what or f"A {unit}"
+    value = checked_number(value, what, StatError)
+    if value < 0 and unit in NON_NEGATIVE_UNITS:
+        raise StatError(f"{what} cannot be negative.")
+    return value
 
 
 @dataclass(frozen=True)
@@ -469,19 +512,22 @@ class Reading:
 
 def read_value(text: str, unit: str, last_week: float | None) -> Reading:
     """A value as typed (1,250.50, $300, 45%); StatError with a clear message if wrong."""
-    cleaned = text.strip().replace(",", "").replace("$", "").rstrip("%").strip()
+    cleaned = text.strip().replace("$", "").rstrip("%").strip()
     if not cleaned:
         raise StatError("Type a number.")
     try:
-        value = float(cleaned)
+        value = float(without_thousands(cleaned))
+        if math.isnan(value):
+            raise ValueError(cleaned)  # "nan" spells no number at all
+    except NumberUnclear as unclear:
+        raise StatError(str(unclear)) from None
     except ValueError:
         raise StatError(
             f"“{text.strip()}” is not a number. Type digits, e.g. 42 or 1,250.50."
         ) from None
     if not math.isfinite(value) or abs(value) >= LIMIT:
         raise StatError("That number is too large.")
-    if value < 0 and unit in NON_NEGATIVE_UNITS:
-        raise StatError(f"A {unit} cannot be negative.")
+    check_value(value, unit)
     if last_week is not None and last_week > 0 and value >= 10 * last_week:
         return Reading(
             value,
@@ -814,7 +860,7 @@ class Stats:
             if stat.source != StatSource.ENTERED:
                 raise StatError(f"{stat.name} is {stat.source}, not typed.")
             self._check_seen(stat, period, when, seen)
-            self._put(stat_id, period, when, value)
+            self._put(stat_id, period, when, check_value(value, stat.unit))
 
     def clear(
         self,
@@ -928,6 +974,7 @@ class Stats:
                 return
             if not reason.strip():
                 raise StatError("Say why: an override keeps its reason.")
+            reason = checked_text(reason, REASON, StatError)
             now = utc_naive(self.clock.now())
             ConditionOverride.insert(
                 stat=stat_id,
@@ -954,10 +1001,12 @@ class Stats:
                 raise StatError(
                     "A short name is one word of letters, digits and _ (e.g. new_patients)."
                 )
+            fields["short_name"] = checked_text(short, STAT_SHORT_NAME, StatError)
             if Stat.get_or_none(Stat.short_name == short) is not None:
                 raise StatError(f"There is already a stat called {short}.")
             if not str(fields.get("name", "")).strip():
                 raise StatError("A stat needs a name.")
+            fields.update(_checked_settings(fields, str(fields.get("unit", "count"))))
             if fields.get("source") == StatSource.FORMULA:
                 formulas = {
                     s.short_name: s.formula or ""
@@ -987,12 +1036,17 @@ class Stats:
         return stat
 
     def post_named(self, title: str) -> int:
-        """A post's id by its title, created if new."""
-        with self.database.atomic():
-            post = Post.get_or_none(Post.title == title)
-            if post is None:
-                post = Post.create(title=title, position=Post.select().count())
-            return int(post.id)
+        """A post's id by its title (case aside); a title no hat has is refused, naming
+        the hats there are (a hat is made in Hats, with its purpose, not by a typo)."""
+        wanted = title.strip().casefold()
+        posts = self.posts()
+        found = [post_id for post_id, other in posts if other.casefold() == wanted]
+        if found:
+            return found[0]
+        if not posts:
+            raise StatError(f"No hat is called {title!r}: there are no hats yet (add one in Hats).")
+        known = ", ".join(other for _, other in posts)
+        raise StatError(f"No hat is called {title!r}. The hats: {known}.")
 
     def change(self, short_name: str, **fields: Any) -> Stat:
         """Change a stat's settings (quota, scale, thresholds, …); its values stay as they are."""
@@ -1007,6 +1061,7 @@ class Stats:
                 }
                 formulas[short_name] = str(fields["formula"])
                 check_formulas(formulas, (s.short_name for s in Stat.select()))
+            fields.update(_checked_settings(fields, stat.unit))
             bottom = fields.get("scale_bottom", stat.scale_bottom)
             top = fields.get("scale_top", stat.scale_top)
             if bottom is not None and top is not None and bottom >= top:
@@ -1019,6 +1074,24 @@ class Stats:
     def retire(self, short_name: str) -> None:
         """Stop showing a stat; its history stays (formulas using it show "missing")."""
         self.change(short_name, active=False)
+
+
+def _checked_settings(fields: dict[str, Any], unit: str) -> dict[str, Any]:
+    """A stat's name, quota and scale as a person gave them, checked: text within its
+    length, numbers finite and within range (inf, nan and 1e308 are refused)."""
+    checked: dict[str, Any] = {}
+    if "name" in fields:
+        if not str(fields["name"]).strip():
+            raise StatError("A stat needs a name.")
+        checked["name"] = checked_text(str(fields["name"]), STAT_NAME, StatError)
+    if "formula" in fields and fields["formula"] is not None:
+        checked["formula"] = checked_text(str(fields["formula"]), FORMULA, StatError)
+    if fields.get("quota") is not None:
+        checked["quota"] = check_value(fields["quota"], unit, "A quota")
+    for name, what in (("scale_bottom", "The scale's bottom"), ("scale_top", "The scale's top")):
+        if fields.get(name) is not None:
+            checked[name] = checked_number(fields[name], what, StatError)
+    return checked
 
 
 def _formula_order(formulas: dict[str, str]) -> list[str]:

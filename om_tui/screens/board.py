@@ -20,7 +20,6 @@ from om_tui.messages import DataChanged
 from om_tui.practice.flow import (
     FINISHED,
     IN_OFFICE,
-    KIND_LABELS,
     SIDE_EXITS,
     STAGE_LABELS,
     Board,
@@ -75,6 +74,7 @@ class FlowBoardScreen(Screen[None]):
         # Off the footer (80 columns): F1 and the menu list them.
         Binding("f", "patients", "Patients", id="board.patients", show=False),
         Binding("c", "card", "Patient's card", id="board.card", show=False),
+        Binding("a", "give_slot", "Slot for walk-in", id="board.give_slot", show=False),
     ]
 
     stray_enter = dt.timedelta(seconds=0.5)
@@ -188,12 +188,10 @@ class FlowBoardScreen(Screen[None]):
         else:
             time = "walk"
         name = row.short_name if self.privacy else row.full_name
-        kind = KIND_LABELS.get(row.kind, "") if row.kind else "Walk-in"
+        kind = row.kind or ("" if row.appointment_id is not None else "Walk-in")
         provider = row.provider or ""
         if self._compact:
-            kind = {"New patient": "NP", "Regular": "R", "Re-exam": "RE", "Walk-in": "W"}.get(
-                kind, kind[:2]
-            )
+            kind = row.kind_letter or kind[:1]
             provider = "".join(part[0] for part in provider.split()[1:]) or provider[:2]
         return {
             "time": time,
@@ -577,6 +575,43 @@ class FlowBoardScreen(Screen[None]):
 
         self.app.push_screen(WalkInScreen(name, phone), saved)
 
+    def action_give_slot(self) -> None:
+        """A walk-in is given a slot in the book from now: with whom, as what."""
+        from om_tui.practice.schedule.book import Book, Booked
+        from om_tui.practice.schedule.types import appointment_types
+
+        row = self._selected()
+        if row is None:
+            return
+        visit_id = row.visit_id
+        if row.appointment_id is not None or visit_id is None:
+            self.notify(f"{row.full_name} has an appointment already.", severity="warning")
+            return
+        flow = self.om.flow
+        book = Book(self.om.database, self.om.clock, self.om.practice, flow.staff_id)
+        kinds = [Choice(k.id, k.label) for k in appointment_types()]
+
+        def given(made: Booked) -> None:
+            self.notify(self.discreet(made.description), timeout=3)
+            self.reload()
+
+        def provider_chosen(choice: Choice | None) -> None:
+            if choice is None:
+                return
+            provider = choice.value
+
+            def type_chosen(kind: Choice | None) -> None:
+                if kind is not None:
+                    chosen = kind.value
+                    self.om.write(lambda: book.give_slot(visit_id, provider, chosen), given)
+
+            self.app.push_screen(PickerScreen(f"{row.full_name}: which type?", kinds), type_chosen)
+
+        providers = [Choice(i, name) for i, name in flow.providers()]
+        current = next((i for i, name in flow.providers() if name == row.provider), None)
+        title = f"A slot for {row.full_name}, from now: with whom?"
+        self.app.push_screen(PickerScreen(title, providers, current=current), provider_chosen)
+
     def palette_commands(self) -> list[SystemCommand]:
         """The board's actions, for the command palette."""
         return [
@@ -599,5 +634,10 @@ class FlowBoardScreen(Screen[None]):
                 "Patient's card",
                 "The selected visit's patient: their record and visits; correct it (c)",
                 self.action_card,
+            ),
+            SystemCommand(
+                "Slot for a walk-in",
+                "Book the walk-in from now, in the book (a)",
+                self.action_give_slot,
             ),
         ]

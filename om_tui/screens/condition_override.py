@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from om_tui.practice import limits
 from om_tui.practice.stats import CONDITION_LABELS, CONDITION_ORDER, Condition, StatRow
 from om_tui.screens.dialog import Dialog
 
@@ -40,7 +41,10 @@ class ConditionOverrideScreen(Dialog[tuple[Condition | None, str] | None]):
             )
             yield Label("Reason (kept with the override)")
             yield Input(
-                self._row.override[1] if self._row.override else "", id="reason", compact=True
+                self._row.override[1] if self._row.override else "",
+                max_length=limits.REASON.longest,
+                id="reason",
+                compact=True,
             )
             yield Label("", id="override-error", classes="field-error")
             yield Label(

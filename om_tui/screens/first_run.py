@@ -22,9 +22,11 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Label, Static
 
 from db.models import Role
+from om_tui.practice import limits
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.setup import (
     PracticeSetup,
+    check_open_hours,
     check_practice_name,
     check_timezone,
     defaults,
@@ -85,6 +87,7 @@ class FirstRunScreen(Screen[None]):
                 yield Input(
                     start.practice,
                     placeholder="Riverside Chiropractic",
+                    max_length=limits.PRACTICE_NAME.longest,
                     id="practice",
                     compact=True,
                 )
@@ -105,11 +108,19 @@ class FirstRunScreen(Screen[None]):
                     f"{start.week_ends.at:%H:%M}", placeholder="14:00", id="week-time", compact=True
                 )
                 yield problem_line("week-time")
+                yield Label("Open Mon–Fri, for the appointment book (empty: set it later)")
+                yield Input(placeholder="8-12 13-18", id="open-hours", compact=True)
+                yield problem_line("open-hours")
                 yield Label("Enter next · Tab next field · ctrl+q quit", classes="first-run-hint")
             with Vertical(id="person-page", classes="first-run-page"):
                 yield Label("Now you: the first person to log in.", classes="first-run-heading")
                 yield Label("Your name")
-                yield Input(placeholder="Dr. Sarah Chen", id="name", compact=True)
+                yield Input(
+                    placeholder="Dr. Sarah Chen",
+                    max_length=limits.PERSON_NAME.longest,
+                    id="name",
+                    compact=True,
+                )
                 yield problem_line("name")
                 yield Label("You are the (←/→)")
                 yield ChoiceField(FIRST_ROLES, Role.OWNER, field="role")
@@ -146,11 +157,12 @@ class FirstRunScreen(Screen[None]):
             say(self, "again", "")
 
     def _practice_problems(self) -> dict[str, str]:
-        problems = {"practice": "", "zone": "", "week-time": ""}
+        problems = {"practice": "", "zone": "", "week-time": "", "open-hours": ""}
         checks = (
             ("practice", check_practice_name),
             ("zone", check_timezone),
             ("week-time", parse_time_of_day),
+            ("open-hours", check_open_hours),
         )
         for field_id, check in checks:
             try:
@@ -216,7 +228,7 @@ class FirstRunScreen(Screen[None]):
     def _setup(self) -> PracticeSetup:
         value = {
             field: self.query_one(f"#{field}", Input).value
-            for field in ("practice", "zone", "week-time", "name", "secret")
+            for field in ("practice", "zone", "week-time", "name", "secret", "open-hours")
         }
         name = " ".join(value["name"].split())
         return PracticeSetup(
@@ -231,6 +243,7 @@ class FirstRunScreen(Screen[None]):
             secret=value["secret"],
             initials=initials_of(name),
             provider=self.query_one("#provider", ChoiceField).value == "yes",
+            open_hours=value["open-hours"],
         )
 
     def _save(self) -> None:

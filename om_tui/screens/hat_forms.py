@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label
 
 from db.models import Frequency
+from om_tui.practice import limits
 from om_tui.practice.hats import HatError, parse_due_time
 from om_tui.screens.dialog import Dialog, edited
 
@@ -115,12 +116,22 @@ class PostForm(Dialog[PostFields | None]):
         with Vertical(classes="dialog"):
             yield Label(self._heading, classes="dialog-title")
             yield Label("Title")
-            yield edited(self._fields.title, placeholder="Receptionist", id="title")
+            yield edited(
+                self._fields.title,
+                placeholder="Receptionist",
+                max_length=limits.HAT_TITLE.longest,
+                id="title",
+            )
             yield Label("", id="title-error", classes="field-error")
             yield Label("Purpose")
-            yield edited(self._fields.purpose, placeholder="To …", id="purpose")
+            yield edited(
+                self._fields.purpose,
+                placeholder="To …",
+                max_length=limits.HAT_ABOUT.longest,
+                id="purpose",
+            )
             yield Label("Valuable final product")
-            yield edited(self._fields.product, id="product")
+            yield edited(self._fields.product, max_length=limits.HAT_ABOUT.longest, id="product")
             yield Label("Enter save · Tab next field · Esc cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -192,7 +203,7 @@ class ItemForm(Dialog[ItemFields | None]):
         with Vertical(classes="dialog"):
             yield Label(self._heading, classes="dialog-title")
             yield Label("What to do")
-            yield edited(fields.text, id="text")
+            yield edited(fields.text, max_length=limits.CHECKLIST_LINE.longest, id="text")
             yield Label("", id="text-error", classes="field-error")
             yield Label("How often (←/→ or d, w, m)")
             yield ChoiceField(FREQUENCIES, fields.frequency, field="frequency")
@@ -259,7 +270,7 @@ class TextPrompt(Dialog[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self._heading, classes="dialog-title")
-            yield edited(self._value, id="text")
+            yield edited(self._value, max_length=limits.CHECKLIST_LINE.longest, id="text")
             yield Label("", id="text-error", classes="field-error")
             yield Label("Enter save · Esc cancel", classes="dialog-hint")
 

@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from db import problem
 from om_tui.messages import DataChanged
 from om_tui.practice.people import People, PeopleError, role_title
 from om_tui.practice.sessions import Pin
@@ -233,11 +234,9 @@ class LoginScreen(Screen[None]):
         except PeopleError as refusal:
             self.app.call_from_thread(self._refused, str(refusal))
             return
-        except OperationalError:
-            log.warning("login: database busy or unavailable")
-            self.app.call_from_thread(
-                self._refused, "The database is busy (another terminal is writing): try again."
-            )
+        except OperationalError as error:  # busy, read-only, damaged: said as it is
+            log.warning("login: %s", problem(error, "the database"))
+            self.app.call_from_thread(self._refused, problem(error, "the database"))
             return
         except Exception as error:  # a person never sees a traceback
             log.error("login failed: %s", type(error).__name__)

@@ -22,7 +22,15 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
-from om_tui.practice.orders import OrderError, Orders, due_example, due_said, parse_due
+from om_tui.practice.orders import (
+    LONGEST_PROGRAM_NAME,
+    LONGEST_TEXT,
+    OrderError,
+    Orders,
+    due_example,
+    due_said,
+    parse_due,
+)
 from om_tui.screens.dialog import Dialog, edited
 from om_tui.screens.named_form import NamedFields, NamedForm
 from om_tui.screens.picker import Choice, PickerScreen
@@ -159,7 +167,7 @@ class OrderForm(Dialog[OrderFields | None]):
             yield WhomField(self._choices, chosen, field="whom")
             yield Label("", id="whom-error", classes="field-error")
             yield Label(self._what)
-            yield edited(fields.text if fields else "", id="text")
+            yield edited(fields.text if fields else "", max_length=LONGEST_TEXT, id="text")
             yield Label("", id="text-error", classes="field-error")
             yield Label(f"Due ({example})" if self._with_time else f"Due by ({example})")
             yield edited(due, placeholder=example, id="due")
@@ -270,7 +278,7 @@ class NotePrompt(Dialog[str | None]):
         with Vertical(classes="dialog wide"):
             yield Label(self._heading, classes="dialog-title", id="note-heading")
             yield Label(self._question, id="note-question")
-            yield edited(self._value, id="note")
+            yield edited(self._value, max_length=LONGEST_TEXT, id="note")
             if self._reads is not None:
                 yield Label("", id="note-reads", classes="field-hint")
             yield Label("", id="note-error", classes="field-error")
@@ -305,6 +313,8 @@ class ProgramForm(NamedForm):
     ABOUT_LABEL = "The goal: what it is for, by when"
     ABOUT_EXAMPLE = "To …"
     WIDE = True
+    NAME_LONGEST = LONGEST_PROGRAM_NAME
+    ABOUT_LONGEST = LONGEST_TEXT
 
     def __init__(
         self, heading: str, fields: NamedFields | None = None, taken: Collection[str] = ()

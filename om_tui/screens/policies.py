@@ -33,6 +33,7 @@ from textual.widgets.option_list import Option
 
 from db.models import Attestation, PolicyVersion, Staff, as_utc
 from om_tui.messages import DataChanged
+from om_tui.practice import limits
 from om_tui.practice.hats import Hats
 from om_tui.screens.dialog import Dialog, edited
 from om_tui.screens.hat_forms import Confirm
@@ -405,7 +406,7 @@ class PolicyEditor(Dialog[PolicyText | None]):
         with Vertical(classes="dialog wide"):
             yield Label(self._heading, classes="dialog-title")
             yield Label("Title")
-            yield edited(self._text.title, id="title")
+            yield edited(self._text.title, max_length=limits.POLICY_TITLE.longest, id="title")
             yield Label("", id="title-error", classes="field-error")
             yield Label("Text (Markdown: # heading, - list, **bold**)")
             with Horizontal(id="policy-editing"):

@@ -364,6 +364,17 @@ class StaffScreen(Screen[None]):
                 ("1 open order is", "it") if orders == 1 else (f"{orders} open orders are", "them")
             )
             question += f" {some} theirs: r on Orders (7) gives {it} to someone else."
+        if person.provider:
+            from om_tui.practice.schedule.book import Book
+
+            book = Book(self.om.database, self.om.clock, self.om.practice)
+            booked, first = book.upcoming_of(staff_id)
+            if booked:
+                question += (
+                    f" {booked} appointment{'s' if booked > 1 else ''} from now on "
+                    f"{'are' if booked > 1 else 'is'} with them ({first}): "
+                    "m in the book (9) moves them to another provider."
+                )
         people, practice_hats, database = self.people, self.om.hats, self.om.database
 
         def deactivate() -> None:

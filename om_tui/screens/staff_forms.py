@@ -20,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label
 
 from db.models import Role
+from om_tui.practice import limits
 from om_tui.practice.people import PeopleError, check_secret_rules
 from om_tui.screens.dialog import Dialog, edited
 from om_tui.screens.hat_forms import ChoiceField
@@ -44,9 +45,14 @@ def initials_of(name: str) -> str:
 
 
 def name_problem(name: str, taken: Collection[str]) -> str:
-    """What is wrong with a person's name ("" if nothing): empty, or someone else's."""
+    """What is wrong with a person's name ("" if nothing): empty, not a name by the one
+    rule for a person's name (limits.person_name), or someone else's."""
     if not name:
         return "A person needs a name."
+    try:
+        name = limits.person_name(name, PeopleError)
+    except PeopleError as refusal:
+        return str(refusal)
     if name.casefold() in taken:
         return f"There is already someone called {name!r} on the staff."
     return ""
@@ -123,7 +129,12 @@ class PersonForm(Dialog[PersonFields | None]):
         with Vertical(classes="dialog"):
             yield Label(self._heading, classes="dialog-title")
             yield Label("Name")
-            yield edited(fields.name, placeholder="First Last", id="name")
+            yield edited(
+                fields.name,
+                placeholder="First Last",
+                max_length=limits.PERSON_NAME.longest,
+                id="name",
+            )
             yield problem_line("name")
             yield Label("Initials (empty: from the name)")
             yield edited(fields.initials, id="initials", max_length=8)
@@ -164,7 +175,7 @@ class PersonForm(Dialog[PersonFields | None]):
         name = " ".join(self.query_one("#name", Input).value.split())
         initials = self.query_one("#initials", Input).value.strip().upper() or initials_of(name)
         problems = {"name": name_problem(name, self._taken), "initials": ""}
-        if name:
+        if name and not problems["name"]:  # initials from a wrong name would be wrong too
             problems["initials"] = initials_problem(initials)
         secret: str | None = None
         if self._new:

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from db.models import Stat, StatSource
 from om_tui.messages import DataChanged
+from om_tui.practice import limits
 from om_tui.practice.stats import Reading, StatError, percent_change, read_value
 from om_tui.practice.words import counted
 from om_tui.screens.stats import format_value
@@ -46,7 +47,12 @@ class StatLine(Horizontal):
         yield Label(self.stat.name, classes="stat-name")
         yield Label(format_value(self.last_week, self.stat.unit), classes="stat-last")
         yield Input(
-            typed, placeholder="—", id=f"value-{self.stat.id}", classes="stat-value", compact=True
+            typed,
+            placeholder="—",
+            max_length=limits.TYPED_NUMBER,
+            id=f"value-{self.stat.id}",
+            classes="stat-value",
+            compact=True,
         )
         yield Label(self._meaning(self.saved), classes="stat-note")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -53,7 +54,7 @@ CONDITION_COLOURS: dict[Condition, str] = {
 
 
 def format_value(value: float | None, unit: str, note: str = "") -> str:
-    if value is None:
+    if value is None or not math.isfinite(value):  # inf or nan in a file: shown as no value
         return "—" if not note or note == "÷ 0" else "— (missing)"
     if unit == "money":
         return f"${value:,.0f}" if abs(value) >= 1000 else f"${value:,.2f}"

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
+from om_tui.practice import limits
 from om_tui.practice.flow import Change, Flow
 from om_tui.practice.patients import (
     NewPatient,
@@ -55,10 +56,21 @@ class WalkInScreen(Dialog[WalkInResult | None]):
         Binding("ctrl+n", "add_anyway", "Add as new patient", id="walk_in.add_anyway"),
     ]
 
-    def __init__(self, name: str = "", phone: str = "") -> None:
+    def __init__(
+        self,
+        name: str = "",
+        phone: str = "",
+        *,
+        title: str = "Walk-in patient",
+        verb: str = "check in",
+    ) -> None:
         super().__init__()
         self._name = name
         self._phone = phone
+        self._title = title
+        self._verb = verb
+        """What Enter does with the patient: "check in" (the board), "book" (the book)."""
+        self._verbs = "checks in" if verb == "check in" else f"{verb}s"
         self._offered: PatientEntry | None = None
         self._new: NewPatient | None = None
         self._namesakes_shown = False
@@ -69,19 +81,31 @@ class WalkInScreen(Dialog[WalkInResult | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Walk-in patient", classes="dialog-title")
+            yield Label(self._title, classes="dialog-title")
             yield Label("Full name")
-            yield Input(self._name, placeholder="First Last", id="name", compact=True)
+            yield Input(
+                self._name,
+                placeholder="First Last",
+                max_length=limits.PERSON_NAME.longest,
+                id="name",
+                compact=True,
+            )
             yield Label("", id="name-error", classes="field-error")
             yield Label("Date of birth (optional)")
             yield Input(placeholder="MM/DD/YYYY", id="dob", compact=True)
             yield Label("", id="dob-error", classes="field-error")
             yield Label("Phone (optional)")
-            yield Input(self._phone, placeholder="555-123-4567", id="phone", compact=True)
+            yield Input(
+                self._phone,
+                placeholder="555-123-4567",
+                max_length=limits.PHONE.longest,
+                id="phone",
+                compact=True,
+            )
             yield Label("", id="phone-error", classes="field-error")
             yield Label("", id="offer", classes="offer")
             yield Label(
-                "Enter save and check in · Tab next field · Esc cancel", classes="dialog-hint"
+                f"Enter save and {self._verb} · Tab next field · Esc cancel", classes="dialog-hint"
             )
 
     def on_mount(self) -> None:
@@ -137,7 +161,7 @@ class WalkInScreen(Dialog[WalkInResult | None]):
         offer.update(
             f"Already on file: {same.full_name}, born {same.dob:%m/%d/%Y}, "
             f"chart #{same.chart_number}.\n"
-            "Enter checks in this patient · ctrl+n adds a new patient anyway"
+            f"Enter {self._verbs} this patient · ctrl+n adds a new patient anyway"
         )
         offer.display = True
 

@@ -23,6 +23,7 @@ from db.models import Role, Staff
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.imports.service import import_file
+from tests.bench.timing import record
 
 ZONE = "America/Chicago"
 NOW = dt.datetime(2026, 11, 30, 16, 0, tzinfo=dt.UTC)
@@ -135,6 +136,25 @@ def main() -> None:
         ):
             first, again = bench(kind, text, Path(folder))
             print(f"{kind:4} import {first:6.2f} s   unchanged again {again:6.2f} s")
+            smoke = None if args.smoke else True
+            record(
+                f"{kind} import",
+                first,
+                first,
+                first,
+                f"< {IMPORT_TARGET_S:g} s",
+                smoke and first < IMPORT_TARGET_S,
+                unit="s",
+            )
+            record(
+                f"{kind} again",
+                again,
+                again,
+                again,
+                f"< {AGAIN_TARGET_S:g} s",
+                smoke and again < AGAIN_TARGET_S,
+                unit="s",
+            )
 
 
 if __name__ == "__main__":

@@ -42,7 +42,6 @@ from db import audit, open_database
 from db.demo import FIRST_NAMES, LAST_NAMES, ROOMS, STAFF  # the demo's own staff and rooms
 from db.models import (
     Appointment,
-    AppointmentKind,
     BaseModel,
     Patient,
     Room,
@@ -90,7 +89,7 @@ COLUMNS: dict[type[BaseModel], tuple[str, ...]] = {
     Patient: ("id", "first_name", "last_name", "dob", "phone", "chart_number", "created"),
     Staff: ("id", "name", "initials", "role", "provider", "active"),
     Room: ("id", "name", "position"),
-    Appointment: ("id", "patient_id", "provider_id", "start", "length_minutes", "kind"),
+    Appointment: ("id", "patient_id", "provider_id", "start", "length_minutes", "type_id"),
     Visit: ("id", "patient_id", "appointment_id", "date", "stage", "room_id", "provider_id"),
     VisitEvent: ("id", "visit_id", "stage", "at", "by_id", "undone_at"),
 }
@@ -304,15 +303,11 @@ def _opens(settings: PracticeSettings, day: dt.date) -> dt.datetime:
     return local.astimezone(dt.UTC).replace(tzinfo=None)
 
 
-_KINDS = (
-    str(AppointmentKind.NEW_PATIENT),
-    str(AppointmentKind.REGULAR),
-    str(AppointmentKind.RE_EXAM),
-)
+_KINDS = (1, 2, 3)  # the ids migration 0013 gives New patient, Regular, Re-exam
 _MAIN = (Stage.ARRIVED, Stage.ROOMED, Stage.WITH_PROVIDER, Stage.CHECKOUT, Stage.DONE)
 
 
-def _kind(rng: random.Random) -> str:
+def _kind(rng: random.Random) -> int:
     draw = rng.random()
     return _KINDS[0] if draw < 1 / 15 else _KINDS[2] if draw < 3 / 15 else _KINDS[1]
 

@@ -26,8 +26,8 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_an_intact_trail_exits_0_with_one_line(tmp_path: Path) -> None:
-    target = str(tmp_path / "p.db")
+def test_an_intact_trail_exits_0_with_one_line(practice_file: str) -> None:
+    target = practice_file
     assert main(["--db", target, "settings", "name", "Lakeview"]) == 0
     result = run_cli("--db", target, "audit", "verify")
     assert result.returncode == 0, result.stderr
@@ -37,9 +37,9 @@ def test_an_intact_trail_exits_0_with_one_line(tmp_path: Path) -> None:
 
 
 def test_the_command_line_is_audited_as_no_one_from_its_terminal(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    practice_file: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    target = tmp_path / "p.db"
+    target = Path(practice_file)
     assert main(["--db", str(target), "settings", "late-after", "7"]) == 0
     capsys.readouterr()
     database = open_database(target)
@@ -59,8 +59,8 @@ def test_the_command_line_is_audited_as_no_one_from_its_terminal(
     assert entry["terminal"].startswith("cli:")
 
 
-def test_a_tampered_trail_exits_1_naming_the_row(tmp_path: Path) -> None:
-    target = tmp_path / "p.db"
+def test_a_tampered_trail_exits_1_naming_the_row(practice_file: str) -> None:
+    target = Path(practice_file)
     assert main(["--db", str(target), "settings", "name", "Lakeview"]) == 0
     with sqlite3.connect(target) as raw:
         row_id, text = raw.execute(
@@ -83,9 +83,9 @@ def test_a_tampered_trail_exits_1_naming_the_row(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("form", ["md", "csv"])
 def test_a_cut_is_seen_against_a_reports_foot_when_the_anchor_log_is_gone(
-    tmp_path: Path, form: str
+    tmp_path: Path, practice_file: str, form: str
 ) -> None:
-    target = tmp_path / "p.db"
+    target = Path(practice_file)
     for name in ("Lakeview", "Lakeside", "Lakefront"):
         assert main(["--db", str(target), "settings", "name", name]) == 0
     report = tmp_path / f"week.{form}"
@@ -111,8 +111,8 @@ def test_a_cut_is_seen_against_a_reports_foot_when_the_anchor_log_is_gone(
 
 
 @pytest.mark.parametrize("anchor", ["12", "5:xyz", "5:abc"])
-def test_an_anchor_that_is_not_one_is_one_line_and_exit_2(tmp_path: Path, anchor: str) -> None:
-    target = tmp_path / "p.db"
+def test_an_anchor_that_is_not_one_is_one_line_and_exit_2(practice_file: str, anchor: str) -> None:
+    target = Path(practice_file)
     assert main(["--db", str(target), "settings", "name", "Lakeview"]) == 0
     result = run_cli("--db", str(target), "audit", "verify", "--anchor", anchor)
     assert result.returncode == 2

@@ -8,6 +8,7 @@ import json
 import os
 import resource
 import sqlite3
+import stat
 import subprocess
 import sys
 from contextlib import closing
@@ -138,6 +139,17 @@ def test_restore_refuses_what_is_not_an_om_tui_database(
         assert said in one_line_refusal(capsys.readouterr().err)
     assert target.read_bytes() == before
     assert sorted(p.name for p in target.parent.iterdir()) == ["practice.db"]
+
+
+def test_restore_refuses_a_target_that_is_not_a_file_and_leaves_it(
+    target: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Given --db /dev/null (as root), the swap would have put the backup in its place."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    assert main(["--db", str(pipe), "restore", str(target), "--yes"]) == 2
+    assert "is not a file" in one_line_refusal(capsys.readouterr().err)
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
 
 
 def restore_answering(

@@ -27,7 +27,7 @@ def run_cli(*args: str, stdin: int | None = subprocess.DEVNULL) -> subprocess.Co
 def test_db_path_that_cannot_be_created_is_one_line_and_nonzero(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    result = run_cli("--db", str(blocker / "sub" / "practice.db"), "settings")
+    result = run_cli("--demo", "--db", str(blocker / "sub" / "practice.db"), "settings")
     assert result.returncode == 2
     assert result.stderr.startswith("om-tui: Cannot create the database")
     assert len(result.stderr.strip().splitlines()) == 1
@@ -63,9 +63,9 @@ def test_without_a_terminal_the_app_refuses_to_start(tmp_path: Path) -> None:
 
 
 def test_settings_change_thresholds_and_show_them(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    practice_file: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    target = str(tmp_path / "p.db")
+    target = practice_file
     assert main(["--db", target, "settings", "threshold", "arrived", "7", "15"]) == 0
     assert main(["--db", target, "settings", "late-after", "5"]) == 0
     assert main(["--db", target, "settings", "timezone", "America/Denver"]) == 0
@@ -76,9 +76,9 @@ def test_settings_change_thresholds_and_show_them(
 
 
 def test_bad_settings_are_refused_with_a_reason(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    practice_file: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    target = str(tmp_path / "p.db")
+    target = practice_file
     assert main(["--db", target, "settings", "threshold", "arrived", "20", "10"]) == 2
     assert main(["--db", target, "settings", "timezone", "Mars/Olympus"]) == 2
     err = capsys.readouterr().err
@@ -96,9 +96,9 @@ def test_demo_is_created_private_with_settings(tmp_path: Path) -> None:
 
 
 def test_the_stats_week_ending_is_set_and_checked(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    practice_file: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    target = str(tmp_path / "p.db")
+    target = practice_file
     assert main(["--db", target, "settings", "week-ends", "0 09:00"]) == 0
     assert "Week ends:  Monday 09:00" in capsys.readouterr().out
     assert main(["--db", target, "settings", "week-ends", "9 09:00"]) == 2
@@ -108,9 +108,9 @@ def test_the_stats_week_ending_is_set_and_checked(
 
 
 def test_the_open_days_are_set_and_checked(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    practice_file: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    target = str(tmp_path / "p.db")
+    target = practice_file
     assert main(["--db", target, "settings"]) == 0
     assert "Open days:  Mon, Tue, Wed, Thu, Fri" in capsys.readouterr().out
     assert main(["--db", target, "settings", "open-days", "0 1 2 3 4 5"]) == 0
@@ -122,9 +122,9 @@ def test_the_open_days_are_set_and_checked(
 
 
 def test_leave_is_added_listed_and_removed(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    practice_file: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    target = str(tmp_path / "p.db")
+    target = practice_file
     database = open_database(target)
     Staff.create(name="Tom Becker", initials="TB", role=Role.STAFF)
     Staff.create(name="Tina Ray", initials="TR", role=Role.STAFF)
@@ -145,9 +145,9 @@ def test_leave_is_added_listed_and_removed(
 
 
 def test_stats_are_added_changed_and_refused_from_the_command_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    practice_file: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    target = str(tmp_path / "p.db")
+    target = practice_file
 
     def stats(*args: str) -> int:
         return main(["--db", target, "stats", *args])
@@ -180,9 +180,9 @@ def test_stats_are_added_changed_and_refused_from_the_command_line(
 
 
 def test_the_overviews_main_stats_are_chosen_from_the_command_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    practice_file: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    target = str(tmp_path / "p.db")
+    target = practice_file
 
     def main_stats(*args: str) -> int:
         return main(["--db", target, "stats", "main", *args])

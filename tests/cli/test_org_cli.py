@@ -89,9 +89,9 @@ def test_one_candidates_data_is_deleted_from_the_command_line(
 
 
 def test_the_practices_own_leaving_items_are_set_in_order(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    practice_file: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    target = str(tmp_path / "p.db")
+    target = practice_file
     assert main(["--db", target, "offboarding", "items"]) == 0
     assert capsys.readouterr().out.startswith("1. Keys and cards returned\n")
     assert main(["--db", target, "offboarding", "items", "Keys returned", " Email  closed "]) == 0

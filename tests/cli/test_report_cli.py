@@ -8,6 +8,7 @@ test's frozen one read the same report.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import stat
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from db.models import (
     LineStatus,
     Order,
     OrderStatus,
+    Post,
     Role,
     Staff,
     StatValue,
@@ -53,7 +55,7 @@ def practice(tmp_path: Path) -> Path:
     desk = Staff.create(name="Dee Desk", initials="DD", role=Role.FRONT_DESK).id
     clock = FrozenClock(at(1, 9))
     stats = Stats(database, clock, settings.load(database))
-    post = stats.post_named("Front desk")
+    post = Post.create(title="Front desk", position=1).id
     calls = stats.define(short_name="calls", name="Recall calls", post=post)
     for weeks_back, value in enumerate((40.0, 35.0, 52.0)):
         week = dt.date(2025, 11, 20) - dt.timedelta(weeks=weeks_back)
@@ -140,6 +142,17 @@ def test_a_folder_given_as_the_file_is_refused(
 ) -> None:
     assert main(["--db", str(practice), "report", "week", "-o", str(tmp_path)]) == 2
     assert "is a folder: give the report a file name" in capsys.readouterr().err
+
+
+def test_a_path_that_is_not_a_file_is_refused_and_left_as_it_was(
+    practice: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Given /dev/full (as root), the rename put the report in the device's place."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    assert main(["--db", str(practice), "report", "week", "-o", str(pipe)]) == 2
+    assert "is not a file: give the report a file name" in capsys.readouterr().err
+    assert stat.S_ISFIFO(pipe.stat().st_mode)
 
 
 def test_a_week_not_begun_is_refused(practice: Path, capsys: pytest.CaptureFixture[str]) -> None:

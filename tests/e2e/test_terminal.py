@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from om_tui.practice.demo import DEMO_PIN
 
 from .terminal import (
     PIN,
@@ -77,6 +80,35 @@ def test_a_hung_up_terminal_ends_the_app_even_with_sighup_ignored(tmp_path: Path
         assert wait_gone(running) == [], "om-tui is still running after its terminal hung up"
     finally:
         terminal.close()
+
+
+@pytest.mark.slow
+def test_a_clean_quit_leaves_the_practice_in_the_db_file_not_its_log(tmp_path: Path) -> None:
+    """Someone who copies practice.db by hand after ctrl+q must copy the practice, not a
+    4 KB file whose data is still in practice.db-wal."""
+    target = tmp_path / "demo.db"
+    terminal = Terminal(
+        [sys.executable, "-m", "om_tui", "--demo", "--db", str(target)],
+        quiet_env(tmp_path),
+        controlling=True,
+    )
+    try:
+        terminal.wait_for(SCREEN_MARKER, timeout=60)
+        terminal.press(b"\r")  # the demo's first person
+        terminal.wait_for("PIN or password")
+        terminal.press(DEMO_PIN.encode() + b"\r")
+        terminal.wait_for("My hat", timeout=30)
+        terminal.press(b"\x11")  # ctrl+q
+        assert terminal.wait_exit(timeout=30) == 0
+    finally:
+        terminal.close()
+    wal = target.with_name(target.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    copy = tmp_path / "copied by hand.db"
+    copy.write_bytes(target.read_bytes())
+    with sqlite3.connect(copy) as copied:
+        assert copied.execute("SELECT count(*) FROM patient").fetchone()[0] > 0
+    copied.close()
 
 
 def trail_events(target: Path) -> list[tuple[str, str]]:

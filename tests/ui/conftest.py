@@ -23,7 +23,6 @@ from db import open_database
 from db.demo import open_demo
 from db.models import (
     Appointment,
-    AppointmentKind,
     Patient,
     Role,
     Room,
@@ -35,6 +34,7 @@ from om_tui.app import OmTuiApp, make_app
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.flow import Flow
+from om_tui.practice.schedule.types import type_named
 
 ZONE_NAME = "America/Chicago"
 ZONE = ZoneInfo(ZONE_NAME)
@@ -111,7 +111,7 @@ def build_office(path: Path) -> Practice:
                 patient=patient.id,
                 provider=practice.providers["Dr. Ada Park"],
                 start=utc_naive(local(*booked)),
-                kind=AppointmentKind.REGULAR,
+                type=type_named("Regular").id,
             ).id
     practice.flow().check_in(practice.patients["tom"], practice.appointments["tom"])
     return practice

@@ -20,6 +20,7 @@ from om_tui.app import make_app
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.people import People, verify_secret
+from om_tui.practice.schedule.hours import week_hours
 from om_tui.practice.setup import PracticeSetup, needs_setup, set_up
 from om_tui.practice.stats import WeekEnds, week_ends_of
 from om_tui.screens.board import FlowBoardScreen
@@ -50,6 +51,7 @@ async def fill_the_practice(pilot: Pilot[Any]) -> None:
     await replace(pilot, "zone", "america/chicago")
     await pilot.press("tab", "f")  # the weekday: Friday
     await replace(pilot, "week-time", "17:30")
+    await replace(pilot, "open-hours", "8-12 13-18")
     await pilot.press("enter")
 
 
@@ -109,6 +111,8 @@ async def test_a_new_database_is_set_up_and_its_first_person_is_let_in(tmp_path:
         assert app.practice.name == "Lakeview Chiropractic"
         assert app.practice.timezone == "America/Chicago"  # as the zone database spells it
         assert week_ends_of(database) == WeekEnds(4, dt.time(17, 30))
+        assert week_hours(None)[4] == [(dt.time(8), dt.time(12)), (dt.time(13), dt.time(18))]
+        assert 5 not in week_hours(None)  # Saturday: closed
         assert not needs_setup(database, clock)
     database.close()
 

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Label, OptionList
+from textual.widgets import Input, Label, OptionList
 
 from db.models import (
     ChecklistItem,
@@ -188,6 +188,22 @@ async def test_a_hat_without_a_title_or_with_a_taken_one_is_not_saved(
         await settle(pilot)
         assert isinstance(app.screen, HatEditorScreen)
         assert Post.select().count() == posts
+
+
+async def test_a_hats_title_stops_at_what_fits_on_the_screens(stats_demo: Practice) -> None:
+    """A 10,000-character title broke every screen it appeared on."""
+    app = stats_demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_hats(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        title = app.screen.query_one("#title", Input)
+        await paste(pilot, "T" * 10_000)
+        assert title.value == ""  # too long to take: refused whole
+        await paste(pilot, "Front desk and billing, mornings and Saturdays, both sites")
+        await pilot.press(*"xyz")
+        assert title.value.endswith("sitesxy")  # typing stops at a title's 60 characters
+        assert len(title.value) == 60
 
 
 async def test_an_item_without_text_or_with_an_odd_due_time_is_not_saved(

@@ -214,7 +214,8 @@ async def test_a_locked_database_is_retried_then_reported_with_nothing_half_writ
             await pilot.press("n")
             await settle(pilot)
             assert warnings(pilot) == [
-                "The database is busy (another terminal is writing). Nothing was saved; try again."
+                "The database is busy (another terminal is writing). "
+                "Nothing was changed; try again."
             ]
             assert stage(pilot, key) == "Scheduled"
             other.execute("ROLLBACK")
@@ -226,3 +227,30 @@ async def test_a_locked_database_is_retried_then_reported_with_nothing_half_writ
             assert VisitEvent.select().count() == events + 1
     finally:
         other.close()
+
+
+async def test_a_database_only_readable_here_is_said_so_not_called_busy(
+    office: Practice,
+) -> None:
+    """A file this person may read but not write: the move says so, and what to expect."""
+    from db import open_database
+    from om_tui.app import make_app
+
+    reader = open_database(office.path)
+    # SQLite's own read-only mode, on every connection the app opens: writes end in
+    # "attempt to write a readonly database", as on a file whose mode forbids writing.
+    reader._pragmas.append(("query_only", 1))  # type: ignore[attr-defined]
+    reader.execute_sql("PRAGMA query_only = 1")
+    app = make_app(reader, clock=office.clock)
+    key = office.row_key("maria")
+    async with app.run_test(size=(140, 40)) as pilot:
+        events = VisitEvent.select().count()
+        select(pilot, key)
+        await pilot.press("n")
+        await settle(pilot)
+        assert warnings(pilot) == [
+            "Cannot write to the database: the file or its folder is read-only for you. "
+            "Nothing was changed."
+        ]
+        assert stage(pilot, key) == "Scheduled"
+    assert VisitEvent.select().count() == events

@@ -322,3 +322,53 @@ async def test_deactivating_says_how_many_open_orders_are_theirs(stats_demo: Pra
         await pilot.press("n")
         await settle(pilot)
     assert person("Tom Becker").active
+
+
+async def test_a_staff_name_is_checked_like_a_patients_and_stops_at_its_length(
+    stats_demo: Practice,
+) -> None:
+    """One rule for a person's name: a 310-character name with SQL and emoji in it, which
+    pushed others off the login list, is neither typed whole nor taken."""
+    app = stats_demo.app()
+    before = Staff.select().count()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_roster(pilot)
+        await pilot.press("n")
+        form = app.screen
+        assert isinstance(form, PersonForm)
+        name = form.query_one("#name", Input)
+        await paste(pilot, "Robert'); DROP TABLE staff;-- 🎉" + "x" * 280)
+        assert name.value == ""  # too long to take: refused whole (the terminal's bell)
+        await paste(pilot, "Robert'); DROP TABLE staff;-- 🎉" + "x" * 48)
+        await pilot.press("x")
+        assert len(name.value) == 80  # typing stops at a name's length
+        await pilot.press("enter")
+        assert error(pilot, "name") == "A name has letters only (and spaces, - ' .)."
+        assert error(pilot, "initials") == ""  # the name is what is wrong
+
+        form.query_one("#name", Input).value = ""
+        await paste(pilot, "Jose\u0301 Nu\u00f1ez")  # as a Mac types it
+        await pilot.press("enter")
+        assert error(pilot, "name") == ""
+        await pilot.press("escape")
+        await settle(pilot)
+    assert Staff.select().count() == before
+
+
+async def test_deactivating_a_provider_lists_their_coming_appointments(
+    stats_demo: Practice,
+) -> None:
+    webb = person("Dr. Marcus Webb")
+    app = stats_demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_roster(pilot)
+        await cursor_to(pilot, "Dr. Marcus Webb")
+        await pilot.press("d")
+        confirm = app.screen
+        assert isinstance(confirm, Confirm)
+        question = str(confirm.query_one(".dialog-title", Label).render())
+        assert "appointments from now on are with them (" in question
+        assert "m in the book (9) moves them to another provider" in question
+        await pilot.press("n")
+        await settle(pilot)
+    assert person("Dr. Marcus Webb").active and webb.provider

@@ -279,3 +279,22 @@ async def test_a_stat_retired_on_another_terminal_leaves_the_open_grid(
         await settle(pilot)
         assert saved("collections") == 23500
         assert saved("services") is None
+
+
+async def test_a_comma_that_is_not_between_thousands_is_asked_about(stats_demo: Practice) -> None:
+    app = stats_demo.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_grid(pilot, "referrals")
+        referrals = field(pilot, "referrals")
+        await pilot.press("1", "comma", "5", "enter")
+        await settle(pilot)
+        assert note(pilot, "referrals") == (
+            "Did you mean 1.5 or 15? Type it with a point or without the comma."
+        )
+        assert app.screen.focused is referrals
+        assert saved("referrals") is None
+
+        referrals.clear()
+        await pilot.press(*"3,000", "enter", "enter")  # a thousands separator: kept, after asking
+        await settle(pilot)
+        assert saved("referrals") == 3000

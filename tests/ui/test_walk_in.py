@@ -154,3 +154,21 @@ async def test_a_known_name_without_a_birth_date_asks_before_a_duplicate(
         await pilot.press("ctrl+n")  # a different Maria Lopez, really
         await settle(pilot)
         assert Patient.select().where(Patient.last_name == "Lopez").count() == 2
+
+
+async def test_a_name_in_any_script_and_phone_digits_in_any_script_are_taken(
+    office: Practice,
+) -> None:
+    """ "José" as a Mac types it (e + a combining accent) was refused as "letters only"."""
+    app = office.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot)
+        await paste(pilot, "Jose\u0301 Nun\u0303ez")
+        await pilot.press("tab", "tab")
+        await paste(pilot, "٥٥٥١٢٣٤٥٦٧")  # Arabic-Indic digits
+        await pilot.press("enter")
+        await settle(pilot)
+
+        patient = Patient.get(Patient.last_name == "Nu\u00f1ez")
+        assert (patient.first_name, patient.phone) == ("Jos\u00e9", "555-123-4567")
+        assert len(walk_in_visits(patient.id)) == 1

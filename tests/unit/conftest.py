@@ -12,6 +12,7 @@ from db import MODELS, open_database
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.flow import Flow
+from om_tui.practice.schedule.book import Book
 
 from .practice_fixture import Practice, build_practice, local
 
@@ -46,3 +47,9 @@ def practice(database: Database) -> Practice:
 def flow(database: Database, practice: Practice, clock: FrozenClock) -> Flow:
     """The front desk's view of the fixture practice, as the desk person."""
     return Flow(database, clock, settings.load(database), staff_id=practice.desk)
+
+
+@pytest.fixture
+def book(database: Database, practice: Practice, clock: FrozenClock) -> Book:
+    """The appointment book of the fixture practice, as the desk person."""
+    return Book(database, clock, settings.load(database), staff_id=practice.desk)

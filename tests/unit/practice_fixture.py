@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 
 from peewee import Database
 
-from db.models import Appointment, AppointmentKind, Patient, Role, Room, Staff, utc_naive
+from db.models import Appointment, Patient, Role, Room, Staff, utc_naive
 from om_tui.practice import settings
 from om_tui.practice.flow import BoardRow, Flow
+from om_tui.practice.schedule.types import type_named
 
 ZONE_NAME = "America/New_York"
 ZONE = ZoneInfo(ZONE_NAME)
@@ -28,14 +29,14 @@ def local(hour: int, minute: int = 0, second: int = 0, day: dt.date = DAY) -> dt
 
 # (key, first, last, appointment time on DAY or None for a walk-in, kind)
 PATIENTS: tuple[tuple[str, str, str, tuple[int, int] | None, str], ...] = (
-    ("ann", "Ann", "Able", (9, 0), AppointmentKind.REGULAR),
-    ("ben", "Ben", "Baker", (9, 30), AppointmentKind.REGULAR),
-    ("hal", "Hal", "Hughes", (9, 45), AppointmentKind.RE_EXAM),
-    ("cal", "Cal", "Carter", (10, 0), AppointmentKind.NEW_PATIENT),
-    ("dee", "Dee", "Dunn", (10, 30), AppointmentKind.REGULAR),
+    ("ann", "Ann", "Able", (9, 0), "Regular"),
+    ("ben", "Ben", "Baker", (9, 30), "Regular"),
+    ("hal", "Hal", "Hughes", (9, 45), "Re-exam"),
+    ("cal", "Cal", "Carter", (10, 0), "New patient"),
+    ("dee", "Dee", "Dunn", (10, 30), "Regular"),
     # Booked out of start order, so that sorting by id and by start differ.
-    ("fay", "Fay", "Fox", (11, 0), AppointmentKind.REGULAR),
-    ("ida", "Ida", "Irwin", (10, 45), AppointmentKind.REGULAR),
+    ("fay", "Fay", "Fox", (11, 0), "Regular"),
+    ("ida", "Ida", "Irwin", (10, 45), "Regular"),
     ("eve", "Eve", "Evans", None, ""),
     ("gus", "Gus", "Grant", None, ""),
 )
@@ -98,7 +99,7 @@ def build_practice(database: Database) -> Practice:
                 patient=patient.id,
                 provider=provider.id,
                 start=utc_naive(local(*booked)),
-                kind=kind,
+                type=type_named(kind).id,
             )
             practice.appointments[key] = appointment.id
     return practice

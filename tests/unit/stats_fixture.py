@@ -13,10 +13,11 @@ from typing import Any
 
 from peewee import Database
 
-from db.models import Appointment, AppointmentKind, Post, Stage, Stat, StatSource, utc_naive
+from db.models import Appointment, Post, Stage, Stat, StatSource, utc_naive
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.flow import Flow
+from om_tui.practice.schedule.types import type_named
 from om_tui.practice.stats import Stats
 
 from .practice_fixture import DAY, Practice, local
@@ -49,7 +50,7 @@ def book(practice: Practice, who: str, day: dt.date, hour: int, minute: int, kin
         patient=practice.patients[who],
         provider=practice.provider,
         start=utc_naive(local(hour, minute, day=day)),
-        kind=kind,
+        type=type_named(kind).id,
     )
     return int(appointment.id)
 
@@ -95,12 +96,12 @@ def _play(database: Database, practice: Practice, clock: FrozenClock) -> None:
     flow = Flow(database, clock, settings.load(database), staff_id=practice.desk)
     desk = Desk(flow, clock, practice)
     thu_before, wed, thu_after = BEFORE, DAY, CUTOFF_DAY
-    book(practice, "eve", thu_before, 13, 0, AppointmentKind.NEW_PATIENT)
-    book(practice, "ben", thu_before, 13, 30, AppointmentKind.REGULAR)
-    book(practice, "gus", wed, 13, 0, AppointmentKind.NEW_PATIENT)
-    book(practice, "cal", thu_after, 13, 0, AppointmentKind.REGULAR)
-    book(practice, "fay", thu_after, 13, 30, AppointmentKind.REGULAR)
-    book(practice, "ann", thu_after, 14, 0, AppointmentKind.REGULAR)
+    book(practice, "eve", thu_before, 13, 0, "New patient")
+    book(practice, "ben", thu_before, 13, 30, "Regular")
+    book(practice, "gus", wed, 13, 0, "New patient")
+    book(practice, "cal", thu_after, 13, 0, "Regular")
+    book(practice, "fay", thu_after, 13, 30, "Regular")
+    book(practice, "ann", thu_after, 14, 0, "Regular")
 
     # -- the week before: a new patient seen, done one minute before the cutoff --------
     # eve: visit, new patient, wait 10, length 59 — all in the week before.

@@ -91,6 +91,45 @@ def test_a_hat_needs_a_title_and_a_free_one(office: Office) -> None:
     assert Post.select().count() == 1
 
 
+@pytest.mark.parametrize(
+    ("title", "says"),
+    [
+        pytest.param(
+            "x" * 10_000, "A hat's title is at most 60 characters (this one has 10000)", id="long"
+        ),
+        ("Billing\x1b[31m", "A hat's title cannot hold control characters"),
+        ("Billing\u202eevil", "A hat's title cannot hold control characters"),
+    ],
+)
+def test_a_hats_title_fits_the_screens_and_holds_no_control_characters(
+    office: Office, title: str, says: str
+) -> None:
+    with pytest.raises(HatError) as refused:
+        office.hats.create_post(title)
+    assert str(refused.value).startswith(says)
+    with pytest.raises(HatError):
+        office.hats.update_post(office.reception, title=title)
+    assert [p.title for p in Post.select()] == ["Receptionist"]
+
+
+def test_a_hats_title_is_kept_in_nfc_and_any_script(office: Office) -> None:
+    post = office.hats.create_post("Recepcio\u0301n  ")
+    assert Post.get_by_id(post).title == "Recepci\u00f3n"
+    assert office.hats.create_post("受付") != post
+
+
+def test_a_leave_note_and_an_items_text_have_their_limits(office: Office) -> None:
+    with pytest.raises(HatError, match="A leave note is at most 120 characters"):
+        office.hats.add_leave(office.desk, TODAY, TODAY, "n" * 10_000)
+    with pytest.raises(HatError, match="A duty, item or step is at most 200"):
+        office.hats.add_item(office.reception, "i" * 201)
+    assert office.hats.leave(TODAY) == []
+    with pytest.raises(HatError, match="A leave's first day is a day from 1900 to 2999"):
+        office.hats.add_leave(office.desk, dt.date(1, 1, 1), TODAY)
+    with pytest.raises(HatError, match="A leave's last day is a day from 1900 to 2999"):
+        office.hats.add_leave(office.desk, TODAY, dt.date(9999, 12, 31))
+
+
 def test_an_item_needs_text_and_a_known_frequency(office: Office) -> None:
     with pytest.raises(HatError, match="needs its text"):
         office.hats.add_item(office.reception, "")

@@ -149,6 +149,16 @@ def test_times_and_days_on_their_own() -> None:
     assert parse_day("thursday", TODAY) == day(19)
 
 
+def test_a_day_as_month_slash_day() -> None:
+    """The book's "go to" reads US dates: the next such day, or with its year."""
+    assert parse_day("11/20", TODAY) == day(20)
+    assert parse_day("11/1", TODAY) == dt.date(TODAY.year + 1, 11, 1)  # gone: next year's
+    assert parse_day("1/5/2027", TODAY) == dt.date(2027, 1, 5)
+    for typed, said in (("2/31", "There is no 31 feb"), ("13/1", "no month 13")):
+        with pytest.raises(OrderError, match=said):
+            parse_day(typed, TODAY)
+
+
 # -- giving an order, and every refusal -------------------------------------------------
 
 
@@ -579,6 +589,10 @@ def test_programs_list_active_first_and_refuse_what_cannot_be(office: Office) ->
         karen.edit_program(old, "REACTIVATION", "")
     with pytest.raises(OrderError, match="needs a name"):
         karen.create_program("  ")
+    with pytest.raises(OrderError, match="That is 10000 characters; 2000 at most"):
+        karen.create_program("Recall", "g" * 10_000)
+    with pytest.raises(OrderError, match="That is 10000 characters; 2000 at most"):
+        karen.edit_program(old, "New patient welcome", "g" * 10_000)
     with pytest.raises(OrderError, match="Only the office manager or the owner writes programs"):
         office.orders(office.jenny).create_program("Mine")
     with pytest.raises(OrderError, match="in the past"):

@@ -301,3 +301,35 @@ def test_index_search_by_birth_date_with_a_two_digit_year_or_dashes(index: Patie
     assert _names(index.search("3/14/85")) == ["Mary Ann Lee"]
     assert _names(index.search("07-04-1970")) == ["Maria Lopez"]
     assert index.search("3-14-86") == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "first", "last"),
+    [
+        ("Jose\u0301 Lopez", "Jos\u00e9", "Lopez"),  # as typed on a Mac: e + combining accent
+        ("王小明", "小明", "王"),  # written without spaces, family name first
+        ("Anne-Marie O'Brien", "Anne-Marie", "O'Brien"),
+        ("Zoë Ñúñez", "Zoë", "Ñúñez"),
+        ("Ахмед Бекмамбетов", "Ахмед", "Бекмамбетов"),
+    ],
+)
+def test_split_name_reads_every_scripts_letters(typed: str, first: str, last: str) -> None:
+    assert split_name(typed) == (first, last)
+
+
+@pytest.mark.parametrize("typed", ["Maria Lopez\x1b[2J", "Maria\u202e Lopez", "Bob 123"])
+def test_split_name_refuses_what_is_not_a_letter(typed: str) -> None:
+    with pytest.raises(PatientInputError, match="letters only"):
+        split_name(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "tidy"),
+    [
+        ("٥٥٥١٢٣٤٥٦٧", "555-123-4567"),  # Arabic-Indic digits
+        ("（５５５）１２３－４５６７", "555-123-4567"),  # fullwidth
+        ("५५५-१२३४", "5551234"),  # Devanagari
+    ],
+)
+def test_parse_phone_reads_digits_of_any_script_as_ascii(typed: str, tidy: str) -> None:
+    assert parse_phone(typed) == tidy

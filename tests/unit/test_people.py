@@ -292,6 +292,7 @@ def test_what_each_role_may_open() -> None:
     }
     assert opens[Role.FRONT_DESK] == [
         "board",
+        "book",
         "check_in",
         "line",
         "my_hat",
@@ -299,8 +300,9 @@ def test_what_each_role_may_open() -> None:
         "org",
         "patients",
         "rooms",
+        "schedule",
     ]
-    assert opens[Role.STAFF] == ["line", "my_hat", "orders", "org"]
+    assert opens[Role.STAFF] == ["line", "my_hat", "orders", "org", "schedule"]
     assert opens[Role.OFFICE_MANAGER] == sorted(set(PERMISSIONS) - {"owner_settings"})
     assert all(may(Role.OWNER, p) for p in PERMISSIONS)
 
@@ -351,7 +353,7 @@ def test_logins_wrong_tries_and_locks_are_in_the_audit_trail(
 
 
 def test_the_idle_lock_is_set_from_the_command_line(
-    db_path: Path, capsys: pytest.CaptureFixture[str]
+    database: Database, db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from om_tui.cli import main
 
@@ -359,3 +361,35 @@ def test_the_idle_lock_is_set_from_the_command_line(
     assert "Idle lock:  5 min" in capsys.readouterr().out
     assert main(["--db", str(db_path), "settings", "idle-lock", "0"]) == 2
     assert capsys.readouterr().err == "om-tui: The idle lock is 1 to 240 minutes.\n"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("Jose\u0301 Ruiz", "Jos\u00e9 Ruiz"),  # as a Mac types it: kept in NFC
+        ("王小明", "王小明"),
+        ("Siobhán O'Brien", "Siobhán O'Brien"),
+        ("Anne-Marie  Dubois", "Anne-Marie Dubois"),
+    ],
+)
+def test_a_staff_name_follows_the_one_rule_for_a_persons_name(
+    people: People, typed: str, kept: str
+) -> None:
+    assert Staff.get_by_id(people.add(typed, "staff")).name == kept
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        pytest.param(
+            "Robert'); DROP TABLE staff;-- " + "x" * 280, "A name is at most 80", id="long"
+        ),
+        ("Bobby 🎉 Tables", "A name has letters only"),
+        ("Ann\x1b[2J Lee", "A name has letters only"),
+        ("R2 D2", "A name has letters only"),
+    ],
+)
+def test_a_staff_name_that_is_no_name_is_refused(people: People, typed: str, says: str) -> None:
+    with pytest.raises(PeopleError, match=says):
+        people.add(typed, "staff")
+    assert not Staff.select().where(Staff.role == Role.STAFF).exists()

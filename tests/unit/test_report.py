@@ -39,7 +39,6 @@ from peewee import Database
 from db import open_database
 from db.models import (
     Appointment,
-    AppointmentKind,
     ConditionOverride,
     Frequency,
     HatHolder,
@@ -78,6 +77,7 @@ from om_tui.practice.report import (
     write_report,
 )
 from om_tui.practice.report_html import trend_svg
+from om_tui.practice.schedule.types import type_named
 from om_tui.practice.stats import Condition, Stats, StatWeeks, WeekEnds
 
 ZONE_NAME = "America/New_York"
@@ -210,9 +210,7 @@ def build_office(database: Database) -> Office:
     )
 
     # -- the flow -----------------------------------------------------------------------
-    def visit(
-        name: str, when: dt.date, hour: int, wait: int | None, kind: str = AppointmentKind.REGULAR
-    ) -> None:
+    def visit(name: str, when: dt.date, hour: int, wait: int | None, kind: str = "Regular") -> None:
         """A booked visit at `hour`: seen (roomed after `wait` minutes), or a no-show."""
         first, last = name.split()
         patient = Patient.create(
@@ -223,7 +221,7 @@ def build_office(database: Database) -> Office:
         )
         start = at(when, hour)
         booked = Appointment.create(
-            patient=patient.id, provider=owner, start=utc_naive(start), kind=kind
+            patient=patient.id, provider=owner, start=utc_naive(start), type=type_named(kind).id
         )
         if wait is None:
             steps = [(Stage.NO_SHOW, start + dt.timedelta(minutes=15))]
@@ -246,7 +244,7 @@ def build_office(database: Database) -> Office:
             VisitEvent.create(visit=seen.id, stage=stage, at=utc_naive(moment), by=desk)
 
     visit("Ann Able", day(17), 9, 5)
-    visit("Ben Baker", day(18), 10, 10, AppointmentKind.NEW_PATIENT)
+    visit("Ben Baker", day(18), 10, 10, "New patient")
     visit("Cal Carter", day(19), 11, 15)
     visit("Dot Dunn", day(19), 15, None)  # no-show
     visit("Eve Evans", day(20), 15, 20)  # after the cutoff: next week's
@@ -449,6 +447,14 @@ def test_any_day_of_the_week_names_it(office: Office) -> None:
 def test_a_week_not_begun_is_refused(office: Office) -> None:
     with pytest.raises(ReportError, match="has not begun yet"):
         office.report(day(28))  # Friday 28: the week ending 4 December
+
+
+@pytest.mark.parametrize("named", [dt.date(1, 1, 1), dt.date(9999, 12, 31)])
+def test_a_day_where_the_calendar_runs_out_is_refused_not_an_overflow(
+    office: Office, named: dt.date
+) -> None:
+    with pytest.raises(ReportError, match="A report's week is a day from 1900 to 2999"):
+        office.report(named)
 
 
 def test_the_days_of_a_week_follow_its_cutoff() -> None:

@@ -121,3 +121,50 @@ def test_day_bounds_on_daylight_saving_days_are_not_24_hours() -> None:
     assert spring_end - spring_start == dt.timedelta(hours=23)
     autumn_start, autumn_end = new_york.day_bounds(dt.date(2026, 11, 1))
     assert autumn_end - autumn_start == dt.timedelta(hours=25)
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("   ", "The practice needs a name"),
+        pytest.param("P" * 10_000, "The practice's name is at most 60 characters", id="long"),
+        ("Lakeview\x07", "cannot hold control characters"),
+    ],
+)
+def test_the_practices_name_is_never_empty_and_fits(
+    database: Database, name: str, says: str
+) -> None:
+    with pytest.raises(SettingError, match=says):
+        settings.set_name(database, name)
+    assert settings.load(database).name == "Practice"
+    settings.set_name(database, "  Clínica   San José ")
+    assert settings.load(database).name == "Clínica San José"
+
+
+def test_minutes_beyond_a_day_are_refused(database: Database) -> None:
+    with pytest.raises(SettingError, match="1 to 1440 minutes"):
+        settings.set_threshold(database, Stage.ARRIVED, 10, 10**12)
+    with pytest.raises(SettingError, match="1 to 1440 minutes"):
+        settings.set_late_after(database, 10**9)
+    assert settings.load(database).thresholds[Stage.ARRIVED] == DEFAULT_THRESHOLDS[Stage.ARRIVED]
+
+
+@pytest.mark.parametrize(
+    ("key", "stored"),
+    [
+        (settings.THRESHOLDS, '{"arrived": ["inf", 20]}'),
+        (settings.THRESHOLDS, '{"arrived": [30, 5], "nowhere": [1, 2]}'),
+        (settings.THRESHOLDS, "not json"),
+        (settings.LATE_AFTER, "inf"),
+        (settings.LATE_AFTER, "1e308"),
+        (settings.LATE_AFTER, "-5"),
+    ],
+)
+def test_numbers_a_file_holds_that_make_no_sense_are_the_defaults(
+    database: Database, key: str, stored: str
+) -> None:
+    """A file edited by hand must not stop every screen that reads the settings."""
+    settings.put(database, key, stored)
+    loaded = settings.load(database)
+    assert loaded.thresholds[Stage.ARRIVED] == DEFAULT_THRESHOLDS[Stage.ARRIVED]
+    assert loaded.late_after_minutes == DEFAULT_LATE_AFTER

@@ -11,7 +11,7 @@ import pytest
 from peewee import Database
 
 from db import audit
-from db.models import ConditionOverride, Staff, Stat, StatSource, StatValue, utc_naive
+from db.models import ConditionOverride, Post, Staff, Stat, StatSource, StatValue, utc_naive
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.stats import (
@@ -369,7 +369,7 @@ def test_read_value_accepts_numbers_as_people_type_them(text: str, unit: str, va
     assert reading.needs_confirmation == ""
 
 
-@pytest.mark.parametrize("text", ["abc", "12abc", "1.2.3", "(300)", "twelve", "4 5"])
+@pytest.mark.parametrize("text", ["abc", "12abc", "1.2.3", "(300)", "twelve", "4 5", "nan", "NaN"])
 def test_read_value_refuses_what_is_not_a_number(text: str) -> None:
     with pytest.raises(StatError, match="is not a number") as refused:
         read_value(text, "count", last_week=None)
@@ -388,7 +388,7 @@ def test_read_value_refuses_a_negative_count(unit: str) -> None:
         read_value("-3", unit, last_week=None)
 
 
-@pytest.mark.parametrize("text", ["1e12", "1e400", "-1e13", "inf", "nan", "9" * 20])
+@pytest.mark.parametrize("text", ["1e12", "1e400", "-1e13", "inf", "-Infinity", "9" * 20])
 def test_read_value_refuses_a_huge_number(text: str) -> None:
     with pytest.raises(StatError, match="too large"):
         read_value(text, "money", last_week=None)
@@ -403,3 +403,106 @@ def test_read_value_asks_before_keeping_ten_times_last_week() -> None:
     # Nothing to compare with: no question.
     assert read_value("1500", "count", last_week=0.0).needs_confirmation == ""
     assert read_value("1500", "count", last_week=None).needs_confirmation == ""
+
+
+@pytest.mark.parametrize(("text", "value"), [("1,500", 1500.0), ("12,345,678", 12345678.0)])
+def test_a_comma_between_thousands_is_a_thousands_separator(text: str, value: float) -> None:
+    assert read_value(text, "count", last_week=None).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("1,5", "Did you mean 1.5 or 15? Type it with a point or without the comma."),
+        ("12,34", "Did you mean 12.34 or 1234?"),
+        ("1,23,456", "Did you mean 123456?"),
+        ("1,5000", "Did you mean 1.5000 or 15000?"),
+    ],
+)
+def test_any_other_comma_is_asked_about_not_read_as_digits(text: str, asked: str) -> None:
+    with pytest.raises(StatError, match="Did you mean") as refused:
+        read_value(text, "count", last_week=None)
+    assert str(refused.value).startswith(asked)
+
+
+# -- numbers given in code or on the command line ------------------------------------------
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan"), 1e308, -1e13])
+def test_enter_refuses_a_number_no_screen_can_show(stats: Stats, value: float) -> None:
+    claims = define(stats, "claims", unit="money")
+    with pytest.raises(StatError):
+        stats.enter(claims.id, value, week=W)
+    assert value_rows() == []
+
+
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        ({"quota": float("inf")}, "A quota is at most 1,000,000,000,000"),
+        ({"quota": float("nan")}, "A quota must be a number"),
+        ({"quota": -5.0}, "A quota cannot be negative"),
+        ({"scale_bottom": 0.0, "scale_top": 1e308}, "The scale's top is at most"),
+        ({"scale_bottom": float("-inf"), "scale_top": 10.0}, "The scale's bottom is at most"),
+        ({"name": "x" * 10_000}, "A stat's name is at most 60 characters"),
+        ({"name": "Visits\x1b[2J"}, "A stat's name cannot hold control characters"),
+        ({"thresholds": '{"affluence": Infinity}'}, "cannot be read"),
+    ],
+)
+def test_a_stats_settings_are_checked_as_given(
+    stats: Stats, fields: dict[str, object], says: str
+) -> None:
+    define(stats, "visits_typed")
+    with pytest.raises(StatError, match=says.replace("(", r"\(")):
+        stats.change("visits_typed", **fields)
+    stored = Stat.get(Stat.short_name == "visits_typed")
+    assert (stored.quota, stored.scale_top, stored.name) == (None, None, "Visits typed")
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        {"affluence": float("inf")},
+        {"danger": float("nan")},
+        {"non_existence": -1e308},
+        {"power_weeks": 10**9},
+    ],
+)
+def test_condition_thresholds_are_finite_and_in_range(rule: dict[str, float]) -> None:
+    with pytest.raises(StatError):
+        ConditionRule(**rule)  # type: ignore[arg-type]
+
+
+def test_a_new_stat_is_checked_like_a_changed_one(stats: Stats) -> None:
+    with pytest.raises(StatError, match="A quota is at most"):
+        define(stats, "claims", quota=float("inf"))
+    with pytest.raises(StatError, match="A stat's short name is at most 32"):
+        define(stats, "c" * 40)
+    assert not Stat.select().exists()
+
+
+def test_a_post_is_found_by_its_title_and_an_unknown_one_is_refused_naming_the_hats(
+    stats: Stats,
+) -> None:
+    desk, manager = a_post("Front Desk"), a_post("Office Manager")
+    assert stats.post_named("front desk") == desk
+    assert stats.post_named("Office Manager") == manager
+    with pytest.raises(StatError, match="No hat is called 'Nope'. The hats: Front Desk, Off"):
+        stats.post_named("Nope")
+    assert Post.select().count() == 2
+
+
+def test_an_infinite_quota_or_scale_already_in_the_file_is_read_as_not_set(
+    stats: Stats, database: Database
+) -> None:
+    """Written before om-tui refused it (or by hand): read as not set, so no screen that
+    draws the stat stops on it."""
+    define(stats, "calls")
+    database.execute_sql(
+        "UPDATE stat SET quota = 9e999, scale_bottom = -9e999, scale_top = 9e999"
+        " WHERE short_name = 'calls'"
+    )
+    stored = stats.named("calls")
+    assert (stored.quota, stored.scale_bottom, stored.scale_top) == (None, None, None)
+    [row] = [row for row in stats.board(W) if row.short_name == "calls"]
+    assert row.quota is None

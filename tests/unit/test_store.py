@@ -371,6 +371,126 @@ def test_the_package_exports_what_it_promises() -> None:
         assert hasattr(db, name), name
 
 
+# -- the file as a person finds it: missing, damaged, copied by hand ------------------------
+
+
+def test_a_missing_file_is_refused_naming_it_unless_asked_to_create(tmp_path: Path) -> None:
+    path = tmp_path / "typo" / "practise.db"
+    with pytest.raises(StoreError, match="No database at") as refused:
+        open_database(path, create=False)
+    assert str(path) in str(refused.value)
+    assert not path.parent.exists()
+
+
+def test_every_folder_made_and_the_file_are_private_whatever_the_umask(tmp_path: Path) -> None:
+    path = tmp_path / "office" / "data" / "practice.db"
+    before = os.umask(0)
+    try:
+        store.close_database(open_database(path))
+    finally:
+        os.umask(before)
+    assert (_mode(tmp_path / "office"), _mode(path.parent), _mode(path)) == (0o700, 0o700, 0o600)
+
+
+def test_an_empty_file_it_fills_is_made_private(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    path.touch(mode=0o644)
+    path.chmod(0o644)
+    store.close_database(open_database(path))
+    assert _mode(path) == 0o600
+
+
+def test_a_clean_close_leaves_the_practice_in_the_db_file_alone(tmp_path: Path) -> None:
+    path = tmp_path / "practice.db"
+    database = open_database(path)
+    # A worker thread's connection, still open at exit, keeps SQLite from folding the log in.
+    other = sqlite3.connect(path)
+    other.execute("SELECT count(*) FROM staff").fetchall()
+    with database.atomic():
+        for number in range(200):
+            Staff.create(name=f"Person {number}", initials="P", role="staff")
+    store.close_database(database)
+    wal = path.with_name(path.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    copy = tmp_path / "copied by hand.db"
+    shutil.copyfile(path, copy)  # the .db alone, as a person copies it
+    with sqlite3.connect(copy) as copied:
+        assert copied.execute("SELECT count(*) FROM staff").fetchone()[0] == 200
+    copied.close()
+    other.close()
+
+
+def test_a_truncated_copy_is_called_damaged_with_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / "practice.db"
+    database = open_database(path)
+    Staff.create(name="Ann Lee", initials="AL", role="staff")
+    store.close_database(database)
+    cut = tmp_path / "cut.db"
+    cut.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(StoreError) as refused:
+        open_database(cut)
+    assert "is damaged" in str(refused.value) and "Restore a backup" in str(refused.value)
+    assert "not a SQLite file" not in str(refused.value)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes in any folder")
+def test_a_read_only_folder_is_called_read_only_not_a_foreign_file(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    path = folder / "practice.db"
+    database = open_database(path)
+    Staff.create(name="Ann Lee", initials="AL", role="staff")
+    store.close_database(database)
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(StoreError, match="folder is read-only") as refused:
+            open_database(path)
+    finally:
+        folder.chmod(0o700)
+    assert "not a SQLite file" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("message", "says"),
+    [
+        ("attempt to write a readonly database", "read-only for you"),
+        ("database is locked", "is busy (another terminal is writing). Nothing was changed"),
+        ("database disk image is malformed", "is damaged. Restore a backup"),
+    ],
+)
+def test_a_database_error_is_put_in_a_persons_words(message: str, says: str) -> None:
+    said = store.problem(sqlite3.OperationalError(message), "/srv/practice.db")
+    assert says in said and "/srv/practice.db" in said
+    assert "\n" not in said
+
+
+def test_a_device_is_refused_and_left_as_it_was() -> None:
+    """/dev/null reads as an empty file: it must not be "filled", nor made private."""
+    before = os.stat("/dev/null").st_mode
+    with pytest.raises(StoreError, match="/dev/null is not a file, so not a database"):
+        open_database("/dev/null")
+    assert os.stat("/dev/null").st_mode == before
+
+
+def test_closing_while_another_terminal_writes_does_not_wait_for_it(tmp_path: Path) -> None:
+    """A reading command, or a quit, must not wait out the 5 s busy timeout to fold the log
+    in: the writer's own exit does that."""
+    import time
+
+    path = tmp_path / "practice.db"
+    database = open_database(path)
+    Staff.create(name="Ann Lee", initials="AL", role="staff")
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another terminal, in the middle of a write
+    try:
+        started = time.monotonic()
+        store.close_database(database)
+        assert time.monotonic() - started < 2
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert database.is_closed()
+
+
 def test_a_row_already_pointing_at_nothing_does_not_stop_0011(
     db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -30,7 +30,7 @@ from peewee import JOIN, Database, ForeignKeyField, fn
 from db.models import MODELS, Appointment, Patient, Room, Staff, Stage, Visit, as_utc, utc_naive
 from om_tui.practice import audit
 from om_tui.practice.clock import Clock
-from om_tui.practice.flow import KIND_LABELS, STAGE_LABELS
+from om_tui.practice.flow import STAGE_LABELS
 from om_tui.practice.patients import (
     NewPatient,
     PatientInputError,
@@ -247,7 +247,8 @@ class PatientRecords:
         when: dt.datetime | dt.date
         if appointment is not None:
             when = as_utc(appointment.start)
-            what = KIND_LABELS.get(appointment.kind, appointment.kind)
+            kind = appointment.type if appointment.type_id is not None else None
+            what = kind.name if kind is not None else "Appointment"
             provider = appointment.provider.name if appointment.provider is not None else ""
         else:
             assert visit is not None
@@ -260,6 +261,10 @@ class PatientRecords:
                 provider = visit.provider.name
             if visit.room is not None:
                 room = visit.room.name
+        elif appointment is not None and appointment.cancelled_at is not None:
+            state = "Cancelled"  # in the book
+        elif appointment is not None and appointment.missed_at is not None:
+            state = "Missed"
         elif appointment is not None and as_utc(appointment.start) < self.clock.now():
             state = "Not seen"  # booked, never checked in or ended on the board
         return CardLine(when, what, provider, room, state)

@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label
 
+from om_tui.practice import limits
 from om_tui.practice.clock import Clock
 from om_tui.practice.schedule.patients import (
     LONGEST_EMAIL,
@@ -31,7 +32,12 @@ FIELDS = (
     ("email", "Email", "name@example.com"),
     ("notes", "Notes", "e.g. prefers mornings"),
 )
-LONGEST = {"email": LONGEST_EMAIL, "notes": LONGEST_NOTES}
+LONGEST = {
+    "name": limits.PERSON_NAME.longest,
+    "phone": limits.PHONE.longest,
+    "email": LONGEST_EMAIL,
+    "notes": LONGEST_NOTES,
+}
 
 
 class PatientForm(Dialog[PatientFields | None]):

@@ -1,0 +1,271 @@
+"""When people can be booked: providers' working hours, the practice's open hours, the
+slot size, and blockouts.
+
+Hours are stretches of a weekday, in practice-local "HH:MM": "9:00-12:00 13:00-17:00"
+is a day with a lunch break; a weekday without a stretch is a day off. A provider
+with no hours set at all works the practice's open hours; a practice with no open
+hours set is open all day (a new practice books before it has said its hours).
+A blockout is a stretch of time nobody books: a provider's, or (without a provider)
+the whole practice's, such as a holiday. Booking outside hours or in a blockout is
+not refused: the person is warned, and decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from peewee import Database
+
+from db.models import Blockout, SettingKey, Staff, WorkingHours, as_utc, utc_naive
+from om_tui.practice import settings
+from om_tui.practice.clock import Clock
+from om_tui.practice.schedule.access import SETUP, ScheduleError, require
+from om_tui.practice.settings import PracticeSettings
+
+SLOT_SIZES = (5, 10, 15, 20, 30, 60)
+DEFAULT_SLOT = 15
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_STRETCH = re.compile(r"^(\d{1,2})(?::(\d{2}))?-(\d{1,2})(?::(\d{2}))?$")
+
+Stretch = tuple[dt.time, dt.time]
+
+
+def parse_stretches(text: str) -> list[Stretch]:
+    """ "9-12 13:00-17:30" → [(9:00, 12:00), (13:00, 17:30)]; "off" or "" → a day off."""
+    text = text.strip().lower().replace(",", " ")
+    if text in ("", "off", "closed"):
+        return []
+    stretches: list[Stretch] = []
+    for word in text.split():
+        found = _STRETCH.match(word)
+        if found is None:
+            raise ScheduleError(f"Hours are like 9-12 13:00-17:30, or off (not {word!r}).")
+        h1, m1, h2, m2 = found.groups()
+        try:
+            start = dt.time(int(h1), int(m1 or 0))
+            end = dt.time(int(h2), int(m2 or 0)) if int(h2) < 24 else dt.time.max
+        except ValueError:
+            raise ScheduleError(f"{word!r} is not a stretch of a day.") from None
+        if end <= start:
+            raise ScheduleError(f"{word}: the end comes after the start.")
+        if stretches and start < stretches[-1][1]:
+            raise ScheduleError(f"{word} overlaps the stretch before it: in order, please.")
+        stretches.append((start, end))
+    return stretches
+
+
+def stretches_text(stretches: Sequence[Stretch]) -> str:
+    if not stretches:
+        return "off"
+    return " ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in stretches)
+
+
+def parse_weekday(text: str) -> int:
+    """ "mon", "Monday", "1" (Monday) … "7" → 0 … 6."""
+    word = text.strip().lower()
+    if word.isdigit() and 1 <= int(word) <= 7:
+        return int(word) - 1
+    for number, name in enumerate(WEEKDAYS):
+        if len(word) >= 2 and word.startswith(name[:2]) and name.startswith(word[:3]):
+            return number
+    raise ScheduleError(f"A weekday, like mon or friday (not {text!r}).")
+
+
+def week_hours(staff_id: int | None) -> dict[int, list[Stretch]]:
+    """Weekday → stretches, for a provider (None: the practice's open hours)."""
+    week: dict[int, list[Stretch]] = defaultdict(list)
+    query = WorkingHours.select().where(
+        WorkingHours.staff.is_null() if staff_id is None else WorkingHours.staff == staff_id
+    )
+    for row in query.order_by(WorkingHours.weekday, WorkingHours.start):
+        week[row.weekday].append((dt.time.fromisoformat(row.start), dt.time.fromisoformat(row.end)))
+    return dict(week)
+
+
+def set_hours(
+    database: Database,
+    staff_id: int | None,
+    whose: int | None,
+    weekdays: Iterable[int],
+    stretches: Sequence[Stretch],
+) -> None:
+    """Set `whose` hours (None: the practice's) on those weekdays; the managers'."""
+    require(staff_id, SETUP, "set working hours")
+    days = sorted(set(weekdays))
+    with database.atomic():
+        if whose is not None:
+            person = Staff.get_or_none(Staff.id == whose)
+            if person is None or not person.provider:
+                raise ScheduleError(
+                    "Working hours are kept for providers (those who see patients)."
+                )
+        owner = WorkingHours.staff.is_null() if whose is None else WorkingHours.staff == whose
+        WorkingHours.delete().where(owner, WorkingHours.weekday.in_(days)).execute()
+        for day in days:
+            for start, end in stretches:
+                WorkingHours.create(
+                    staff=whose, weekday=day, start=f"{start:%H:%M}", end=f"{end:%H:%M}"
+                )
+
+
+def slot_minutes(database: Database) -> int:
+    stored = settings.get(database, SettingKey.SLOT_MINUTES)
+    return int(stored) if stored else DEFAULT_SLOT
+
+
+def set_slot_minutes(database: Database, staff_id: int | None, minutes: int) -> None:
+    require(staff_id, SETUP, "set the book's slot size")
+    if minutes not in SLOT_SIZES:
+        sizes = ", ".join(str(s) for s in SLOT_SIZES)
+        raise ScheduleError(f"The book's slots are {sizes} minutes long.")
+    settings.put(database, SettingKey.SLOT_MINUTES, str(minutes))
+
+
+@dataclass(frozen=True)
+class BlockoutLine:
+    id: int
+    staff_id: int | None  # None: the whole practice
+    start: dt.datetime  # UTC, aware
+    end: dt.datetime
+    reason: str
+
+
+def add_blockout(
+    database: Database,
+    clock: Clock,
+    staff_id: int | None,
+    whose: int | None,
+    start: dt.datetime,
+    end: dt.datetime,
+    reason: str = "",
+) -> BlockoutLine:
+    """Block [start, end) for a provider, or for the whole practice (whose None)."""
+    require(staff_id, SETUP, "add blockouts")
+    if end <= start:
+        raise ScheduleError("A blockout ends after it starts.")
+    with database.atomic():
+        row = Blockout.create(
+            staff=whose,
+            start=utc_naive(start),
+            end=utc_naive(end),
+            reason=" ".join(reason.split()),
+            by=staff_id,
+            created=utc_naive(clock.now()),
+        )
+    return BlockoutLine(row.id, whose, as_utc(row.start), as_utc(row.end), row.reason)
+
+
+def remove_blockout(database: Database, staff_id: int | None, blockout_id: int) -> None:
+    require(staff_id, SETUP, "remove blockouts")
+    with database.atomic():
+        if not Blockout.delete().where(Blockout.id == blockout_id).execute():
+            raise ScheduleError("That blockout is gone already.")
+
+
+def blockouts_between(
+    start: dt.datetime, end: dt.datetime, staff_ids: Iterable[int] | None = None
+) -> list[BlockoutLine]:
+    """Blockouts overlapping [start, end): the practice's and (if named) these providers'."""
+    query = Blockout.select().where(
+        Blockout.start < utc_naive(end), Blockout.end > utc_naive(start)
+    )
+    if staff_ids is not None:
+        query = query.where(Blockout.staff.is_null() | Blockout.staff.in_(list(staff_ids)))
+    return [
+        BlockoutLine(b.id, b.staff_id, as_utc(b.start), as_utc(b.end), b.reason)
+        for b in query.order_by(Blockout.start)
+    ]
+
+
+class Hours:
+    """Everyone's hours at once, read once: what `working` and `free_stretches` ask."""
+
+    def __init__(self, practice: PracticeSettings) -> None:
+        self.practice = practice
+        self.open = week_hours(None)
+        self.by_provider: dict[int, dict[int, list[Stretch]]] = defaultdict(dict)
+        for row in WorkingHours.select().where(WorkingHours.staff.is_null(False)):
+            assert row.staff_id is not None
+            stretch = (dt.time.fromisoformat(row.start), dt.time.fromisoformat(row.end))
+            self.by_provider[row.staff_id].setdefault(row.weekday, []).append(stretch)
+        for week in self.by_provider.values():
+            for stretches in week.values():
+                stretches.sort()
+
+    def stretches(self, provider: int | None, day: dt.date) -> list[Stretch]:
+        """The provider's stretches on `day` (their own, else the practice's; else all day)."""
+        week = self.by_provider.get(provider) if provider is not None else None
+        if not week:
+            week = self.open
+        if not week:
+            return [(dt.time(), dt.time.max)]
+        return week.get(day.weekday(), [])
+
+    def spans(self, provider: int | None, day: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+        """The same stretches as UTC instants (local times kept across a DST change)."""
+        zone = self.practice.zone
+        spans = []
+        for start, end in self.stretches(provider, day):
+            begin = dt.datetime.combine(day, start, tzinfo=zone).astimezone(dt.UTC)
+            if end == dt.time.max:
+                finish = self.practice.day_bounds(day)[1]
+            else:
+                finish = dt.datetime.combine(day, end, tzinfo=zone).astimezone(dt.UTC)
+            spans.append((begin, finish))
+        return spans
+
+    def working(self, provider: int | None, start: dt.datetime, end: dt.datetime) -> bool:
+        """Is [start, end) within one of the provider's stretches that day?"""
+        day = self.practice.local(start).date()
+        return any(a <= start and end <= b for a, b in self.spans(provider, day))
+
+
+def blocked_by(
+    blockouts: Iterable[BlockoutLine], provider: int | None, start: dt.datetime, end: dt.datetime
+) -> BlockoutLine | None:
+    """The first blockout (the practice's, or the provider's) overlapping [start, end)."""
+    for blockout in blockouts:
+        if blockout.staff_id is not None and blockout.staff_id != provider:
+            continue
+        if blockout.start < end and start < blockout.end:
+            return blockout
+    return None
+
+
+def parse_weekdays(text: str) -> list[int]:
+    """ "mon-fri", "mon wed fri", "tue,thu", "all" → weekday numbers (Monday 0)."""
+    text = text.strip().lower().replace(",", " ")
+    if text in ("all", "every", "daily"):
+        return list(range(7))
+    days: list[int] = []
+    for word in text.split():
+        first, dash, last = word.partition("-")
+        if dash:
+            a, b = parse_weekday(first), parse_weekday(last)
+            days.extend(range(a, b + 1) if a <= b else [*range(a, 7), *range(0, b + 1)])
+        else:
+            days.append(parse_weekday(word))
+    if not days:
+        raise ScheduleError("Which weekdays? Like mon-fri, or mon wed fri.")
+    return sorted(set(days))
+
+
+def provider_named(text: str) -> int:
+    """An active provider by the start of any word of their name ("chen", "dr. s")."""
+    wanted = text.strip().casefold()
+    query = Staff.select().where(Staff.provider == True, Staff.active == True)  # noqa: E712
+    found = [
+        s
+        for s in query
+        if s.name.casefold().startswith(wanted)
+        or any(word.startswith(wanted) for word in s.name.casefold().split())
+    ]
+    if len(found) != 1:
+        names = ", ".join(s.name for s in query.order_by(Staff.name)) or "none yet"
+        what = "No provider" if not found else "More than one provider"
+        raise ScheduleError(f"{what} named {text!r} (the providers: {names}).")
+    return int(found[0].id)

@@ -1,0 +1,64 @@
+"""`om-tui schedule …`: the manager sets types, hours and blockouts from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from db import open_database
+from db.models import Blockout, Role, Staff, WorkingHours
+from om_tui.cli import main
+
+
+def test_types_hours_and_a_holiday_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "practice.db"
+    database = open_database(path)
+    Staff.create(name="Dr. Sarah Chen", initials="SC", role=Role.OWNER, provider=True)
+    database.close()
+    db = ["--db", str(path), "schedule"]
+    assert main([*db, "types", "add", "Massage", "60", "M"]) == 0
+    assert "M  Massage                    60 min" in capsys.readouterr().out
+    assert main([*db, "hours", "set", "chen", "mon-thu", "9-12 13-17"]) == 0
+    out = capsys.readouterr().out
+    assert "Dr. Sarah Chen           Mon-Thu 09:00-12:00 13:00-17:00; Fri-Sun off" in out
+    assert main([*db, "blockout", "add", "practice", "2026-12-25", "--reason", "Christmas"]) == 0
+    assert "Whole practice       Fri 25 Dec 2026 00:00 – Sat 26 Dec 2026 00:00  Christmas" in (
+        capsys.readouterr().out
+    )
+    database = open_database(path)
+    assert WorkingHours.select().count() == 8  # four days, two stretches
+    assert Blockout.select().count() == 1
+    database.close()
+
+
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (["hours", "set", "nobody", "mon", "9-17"], "No provider named 'nobody'"),
+        (["hours", "set", "practice", "mon", "17-9"], "the end comes after the start"),
+        (["blockout", "add", "practice", "2026-02-31"], "A day like 2026-12-25"),
+        (["slot", "7"], "5, 10, 15, 20, 30, 60"),
+        (["types", "add", "Long", "1440", "L"], "less than 24 hours"),
+    ],
+)
+def test_bad_input_is_one_line_and_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], said: str
+) -> None:
+    assert main(["--db", str(tmp_path / "p.db"), "schedule", *args]) == 2
+    error = capsys.readouterr().err
+    assert said in error and len(error.strip().splitlines()) == 1
+
+
+def test_the_practices_own_states_and_reasons(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", str(tmp_path / "p.db"), "schedule"]
+    assert main([*db, "states", "add", "Texted", "t"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "t  Texted"
+    assert main([*db, "reasons", "add", "Car  trouble"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "Car trouble"
+    assert main([*db, "states", "add", "Texted", "x"]) == 2
+    assert "already" in capsys.readouterr().err
