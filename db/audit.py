@@ -384,9 +384,18 @@ def has_trail(database: Database) -> bool:
 def install(database: Database) -> None:
     """Make the capture triggers match the schema; put back missing guards.
 
+    On PostgreSQL (no capture triggers there yet): every audited table announces its
+    changes to the terminals listening (db/postgres.py).
+
     Nothing is written when all is as it should be. Otherwise the triggers are
     rebuilt in one transaction, and the trail says which tables were affected.
     """
+    if isinstance(database, PostgresqlDatabase):
+        from db import postgres  # a server database only
+
+        audited = [table for table in database.get_tables() if table not in UNAUDITED]
+        postgres.install_notices(database, audited)
+        return
     if not isinstance(database, SqliteDatabase) or not has_trail(database):
         return
     if _in_place(database):

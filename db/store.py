@@ -96,13 +96,22 @@ def _problem(text: str, kind: str, where: str | os.PathLike[str]) -> str:
 
 
 def _open_url(url: str) -> Database:
-    from playhouse.db_url import connect  # only for a server database: keeps start-up lean
+    from db import postgres  # only for a server database: keeps start-up lean
 
+    if not postgres.is_server_url(url):
+        scheme = url.split("://", 1)[0]
+        raise StoreError(f"om-tui opens a file or a postgresql:// URL, not {scheme}://.")
     try:
-        database: Database = connect(url)
-        database.connect()
-    except Exception as error:  # driver errors differ between backends
-        raise StoreError(f"Cannot open the database at that URL: {type(error).__name__}") from None
+        database = postgres.connect(url)
+    except postgres.ServerError as error:
+        raise StoreError(str(error)) from None
+    tables = database.get_tables()
+    if tables and MIGRATION_TABLE not in tables:
+        database.close()
+        raise StoreError(
+            f"The database at {postgres.shown(url)} holds another application's tables, "
+            "not om-tui's."
+        )
     _migrate(database)
     return database
 

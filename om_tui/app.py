@@ -18,6 +18,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widget import AwaitMount
+from textual.widgets import Footer
 
 from db import problem
 from db.models import Role
@@ -35,6 +36,7 @@ from om_tui.practice.setup import needs_setup
 from om_tui.resources import stylesheet
 from om_tui.screens.board import FlowBoardScreen
 from om_tui.screens.login import LoginRequest, LoginScreen
+from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
     from om_tui.practice.hats import Hats
@@ -161,6 +163,8 @@ FIRST_RUN = "first_run"
 POLL_SECONDS = 0.03
 """How often the change signal is read (PRAGMA data_version, a few µs): another terminal's
 change shows within a frame or two; idle, the poll costs well under 1 % of a core."""
+URGENT_TOAST_SECONDS = 8
+"""How long an urgent item's toast shows; then the top line's "8 Line !!1" keeps it."""
 PATIENT_LIST_DELAY = 0.5
 WRITE_ATTEMPTS = 3
 
@@ -236,6 +240,8 @@ class OmTuiApp(App[None]):
         """Each main screen not shown: the changes announced when it was left."""
         self._back_to: str | None = None
         """The main screen this one was opened from (a figure's Enter): Esc goes back."""
+        self.urgent_unread = 0
+        """Urgent items that reached the owner here, not yet seen on the Line screen."""
         super().__init__()
         self.database = database
         self.clock: Clock = clock or SystemClock()
@@ -348,12 +354,19 @@ class OmTuiApp(App[None]):
         from om_tui.practice.line import alert_text
 
         news = self._urgent.check()
-        if self.role != Role.OWNER or self.user_id is None:
+        if self.role != Role.OWNER or self.user_id is None or not news:
             return
         for item in news:
             self.notify(
-                alert_text(item), title="Urgent, on the line", severity="warning", timeout=30
+                alert_text(item),
+                title="Urgent, on the line",
+                severity="warning",
+                timeout=URGENT_TOAST_SECONDS,
             )
+        # The toast goes (it covered a panel); the mark on the top line stays till the Line.
+        if self.current_mode != "line":
+            self.urgent_unread += len(news)
+            self.screen.query(ScreenTabs).refresh(layout=True)
 
     # -- who is here, and what they may do ------------------------------------------
 
@@ -393,6 +406,8 @@ class OmTuiApp(App[None]):
             return AwaitMount(self.screen, [])
         self._left_at[self.current_mode] = self._changes
         self._back_to = None  # a screen chosen by its key: nothing to go back to
+        if mode == "line":
+            self.urgent_unread = 0  # seen there
         mounted = super().switch_mode(mode)
         if self._left_at.pop(mode, self._changes) != self._changes:
             # Changes announced while another main screen was shown went to that one.
@@ -709,9 +724,11 @@ class OmTuiApp(App[None]):
 
         shown = self.screen.query(KeysPanel)
         if shown:
-            shown.remove()
+            self.action_hide_keys()
         else:
             self.screen.mount(KeysPanel(self._key_offered))
+            # The list says all the footer does: the footer, cut by it, goes meanwhile.
+            self.screen.query(Footer).set(display=False)
 
     def open_from(self, mode: str, origin: str) -> AwaitMount:
         """Open a main screen from another's figure: Esc there comes back to `origin`."""
@@ -731,6 +748,7 @@ class OmTuiApp(App[None]):
         from om_tui.widgets.keys_panel import KeysPanel
 
         self.screen.query(KeysPanel).remove()
+        self.screen.query(Footer).set(display=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "hide_keys":  # only while the list is shown

@@ -481,9 +481,18 @@ def _stats_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser
     )
 
 
+def _without_server_driver(target: str | None) -> None:
+    """peewee imports psycopg whenever it is installed (tens of ms at start-up, the
+    `postgres` extra); a practice in a file never uses it, so a fresh process
+    opening one does without. A process that has peewee already is left as it is."""
+    if "peewee" not in sys.modules and (target is None or "://" not in target):
+        sys.modules["psycopg"] = None  # type: ignore[assignment]  # import psycopg: ImportError
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _start_log()
+    _without_server_driver(args.db)
     # Imported here so `om-tui --help` stays instant.
     import sqlite3
 

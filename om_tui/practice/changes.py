@@ -6,15 +6,22 @@ app polls it every 30 ms: another terminal's change shows within a frame or two,
 for about 1 % of a core while idle (tests/bench/bench_app.py measures both). A
 connection's own commits leave it unchanged, so a writer refreshes its own screen
 explicitly; the app's writes run on a worker's connection, which the poll does see,
-so an announced change also takes the signal (the screens read it once). Another backend (Postgres
-LISTEN/NOTIFY, a counter row) fits behind the same two methods.
+so an announced change also takes the signal (the screens read it once).
+
+PostgreSQL announces each commit to an audited table with NOTIFY (triggers made
+by db/postgres.py); a terminal LISTENs on a connection of its own and, polled,
+reads what has arrived without waiting. It hears its own commits too: one
+re-read more than needed, never one fewer.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from peewee import Database, SqliteDatabase
+from peewee import Database, PostgresqlDatabase, SqliteDatabase
+
+if TYPE_CHECKING:
+    import psycopg
 
 
 class ChangeWatcher(Protocol):
@@ -40,8 +47,48 @@ class SqliteDataVersion:
         return True
 
 
+class ServerNotices:
+    """PostgreSQL: the change notices that reached this terminal's listening connection.
+
+    If no listening connection can be had, or the server goes away, `changed()`
+    stays False: screens still refresh on their own writes.
+    """
+
+    def __init__(self, database: PostgresqlDatabase) -> None:
+        import psycopg
+
+        from db import postgres
+
+        self._connection: psycopg.Connection[Any] | None = None
+        try:
+            self._connection = postgres.listener(database)
+        except psycopg.Error:
+            pass  # no second connection to be had: the terminal works, refreshing on its own writes
+
+    def changed(self, wait: float = 0.0) -> bool:
+        """`wait`: up to how many seconds to wait for a notice still on its way (a test's
+        second terminal); the app's poll never waits."""
+        if self._connection is None:
+            return False
+        import psycopg
+
+        try:
+            heard = any(True for _ in self._connection.notifies(timeout=wait, stop_after=1))
+            for _ in self._connection.notifies(timeout=0):
+                heard = True  # read them all: one re-read covers every one
+        except psycopg.Error:
+            self.close()
+            return False
+        return heard
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+
 class NeverChanges:
-    """For a backend without a cheap change signal yet: screens refresh on their own writes."""
+    """For a backend without a cheap change signal: screens refresh on their own writes."""
 
     def changed(self) -> bool:
         return False
@@ -50,4 +97,6 @@ class NeverChanges:
 def watcher_for(database: Database) -> ChangeWatcher:
     if isinstance(database, SqliteDatabase):
         return SqliteDataVersion(database)
+    if isinstance(database, PostgresqlDatabase):
+        return ServerNotices(database)
     return NeverChanges()

@@ -81,6 +81,11 @@ class Severity(IntEnum):
     ALERT = 2
 
 
+MOVED_ON = dt.timedelta(minutes=10)
+"""A visit finished longer ago than this has left the day's flow: stepping it back asks
+first, and the time it spent finished is no wait (no warning or alert comes of it)."""
+
+
 @dataclass(frozen=True)
 class BoardRow:
     """One line of the flow board: an appointment of the day, or a walk-in."""
@@ -103,6 +108,10 @@ class BoardRow:
     room_id: int | None
     provider_id: int | None
     kind_letter: str = ""  # the appointment type's letter
+    reopened: bool = False
+    """Its finish was stepped back after the flow moved on (MOVED_ON): the time in its stage
+    counts the time it was finished, which is no wait, so it is not judged against the
+    thresholds."""
 
     @property
     def key(self) -> str:
@@ -147,7 +156,7 @@ def severity(row: BoardRow, now: dt.datetime, settings: PracticeSettings) -> Sev
         return Severity.WARNING if is_late(row, now, settings) else Severity.NORMAL
     limits = settings.thresholds.get(row.stage)
     spent = row.time_in_stage(now)
-    if limits is None or spent is None:
+    if limits is None or spent is None or row.reopened:
         return Severity.NORMAL
     minutes = spent.total_seconds() / 60
     if minutes >= limits.alert:
@@ -290,13 +299,17 @@ class Flow:
             .order_by(Visit.id)
         )
         events: dict[int, list[VisitEvent]] = {v.id: [] for v in visits}
+        reopened: set[int] = set()  # visits whose finish was stepped back, long after
         if visits:
             for event in (
                 VisitEvent.select()
-                .where(VisitEvent.visit.in_(list(events)), VisitEvent.undone_at.is_null())
+                .where(VisitEvent.visit.in_(list(events)))
                 .order_by(VisitEvent.at, VisitEvent.id)
             ):
-                events[event.visit_id].append(event)
+                if event.undone_at is None:
+                    events[event.visit_id].append(event)
+                elif event.stage in FINISHED and event.undone_at - event.at >= MOVED_ON:
+                    reopened.add(event.visit_id)
         booked = list(
             Appointment.select(Appointment, Patient, Provider, AppointmentType)
             .join(Patient)
@@ -312,7 +325,7 @@ class Flow:
                 Visit.id.is_null(),
             )
         )
-        rows = [self._visit_row(v, events[v.id]) for v in visits]
+        rows = [self._visit_row(v, events[v.id], v.id in reopened) for v in visits]
         no_show_after = self.settings.no_show_after_minutes
         rows += [self._appointment_row(a, no_show_after) for a in booked]
         waits: list[dt.timedelta] = []
@@ -325,7 +338,9 @@ class Flow:
                 seen += 1
         return Board(day=day, rows=rows, waits=waits, seen=seen)
 
-    def _visit_row(self, visit: Visit, events: Sequence[VisitEvent]) -> BoardRow:
+    def _visit_row(
+        self, visit: Visit, events: Sequence[VisitEvent], reopened: bool = False
+    ) -> BoardRow:
         appointment: Appointment | None = visit.appointment if visit.appointment_id else None
         arrived = next((as_utc(e.at) for e in events if e.stage == Stage.ARRIVED), None)
         stage = Stage(visit.stage)
@@ -352,6 +367,7 @@ class Flow:
             latest_event_id=events[-1].id if events else None,
             room_id=visit.room_id,
             provider_id=visit.provider_id,
+            reopened=reopened and stage not in FINISHED,
         )
 
     def _appointment_row(self, appointment: Appointment, no_show_after: int) -> BoardRow:

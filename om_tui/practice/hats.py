@@ -661,6 +661,11 @@ class Hats:
                 raise HatError(f"Only a holder of the {post.title} hat can tick its items.")
             if not self._tickable(item.frequency, due_on, now):
                 raise HatError("That period is closed: the item stays missed in the record.")
+            if item.frequency == Frequency.DAILY and due_on > self.today():
+                # A closed day shows the next open day's list: to read, not to tick ahead.
+                raise HatError(
+                    f"That is {due_on:%a} {due_on.day} {due_on:%b}'s: it is ticked that day."
+                )
             holder = SHARED if item.shared else person_id
             try:
                 with self.database.atomic():
@@ -1247,20 +1252,7 @@ class Hats:
         """Delete a hat nobody holds now and nothing on record names. Its stats stay,
         without a post."""
         with self.database.atomic():
-            post = self._post(post_id)
-            held = self.holders(post_id)
-            if held:
-                names = ", ".join(name for _, name in held)
-                raise HatError(
-                    f"{names} {'holds' if len(held) == 1 else 'hold'} the {post.title} hat: "
-                    "take them off it (or give it to someone else) first."
-                )
-            if Tick.select().join(ChecklistItem).where(ChecklistItem.post == post_id).exists():
-                raise HatError(
-                    f"The {post.title} hat has ticks on record: its history is kept. "
-                    "Take its items off instead."
-                )
-            self._refuse_if_named(post)
+            post = self._refuse_to_delete(post_id)
             try:
                 with self.database.atomic():
                     HatHolder.delete().where(HatHolder.post == post_id).execute()
@@ -1270,6 +1262,32 @@ class Hats:
                     f"The {post.title} hat is named by other records, which keep it. "
                     "Nothing was deleted."
                 ) from None
+
+    def why_not_delete(self, post_id: int) -> str | None:
+        """Why the hat cannot be deleted (the same reasons as `delete_post`), or None: asked
+        before the question "delete it?" is put, not after."""
+        try:
+            self._refuse_to_delete(post_id)
+        except HatError as refusal:
+            return str(refusal)
+        return None
+
+    def _refuse_to_delete(self, post_id: int) -> Post:
+        post = self._post(post_id)
+        held = self.holders(post_id)
+        if held:
+            names = ", ".join(name for _, name in held)
+            raise HatError(
+                f"{names} {'holds' if len(held) == 1 else 'hold'} the {post.title} hat: "
+                "take them off it (or give it to someone else) first."
+            )
+        if Tick.select().join(ChecklistItem).where(ChecklistItem.post == post_id).exists():
+            raise HatError(
+                f"The {post.title} hat has ticks on record: its history is kept. "
+                "Take its items off instead."
+            )
+        self._refuse_if_named(post)
+        return post
 
     def _refuse_if_named(self, post: Post) -> None:
         """Orders and program steps keep the hat they were given to. Those on record (done

@@ -325,6 +325,8 @@ class PatientIndex:
         self._index = _snapshot([])
         self._highest_id = 0
         self._highest_revision = 0
+        self.loaded = False
+        """Read once at least: an empty index is then a practice with no patients yet."""
         # Refreshes come from worker threads (start-up, each search); one at a time.
         self._refreshing = threading.Lock()
 
@@ -335,11 +337,13 @@ class PatientIndex:
         """Load patients added since the last refresh (all of them the first time)."""
         with self._refreshing:
             self._refresh(database)
+            self.loaded = True
 
     def _refresh(self, database: Database) -> None:
+        mark = database.param  # ? on SQLite, %s on PostgreSQL
         cursor = database.execute_sql(  # type: ignore[no-untyped-call]
             "SELECT id, first_name, last_name, dob, phone, chart_number, active, merged_into_id,"
-            " revision FROM patient WHERE id > ? OR revision > ? ORDER BY id",
+            f" revision FROM patient WHERE id > {mark} OR revision > {mark} ORDER BY id",
             (self._highest_id, self._highest_revision),
         )
         added: list[PatientEntry] = []

@@ -225,18 +225,31 @@ class People:
         return person
 
     def named(self, name: str) -> Staff:
-        """An active person by name; the start of a name will do when only one fits."""
-        wanted = name.strip().lower()
-        people = list(Staff.select().where(Staff.active == True))  # noqa: E712
-        exact = [person for person in people if person.name.lower() == wanted]
-        if len(exact) == 1:
-            return exact[0]
-        fits = [person for person in people if person.name.lower().startswith(wanted)]
-        if len(fits) == 1 and wanted:
+        """The one active person a name fits (see `fitting`)."""
+        fits = self.fitting(name)
+        if len(fits) == 1:
             return fits[0]
         if not fits:
             raise PeopleError(f"No active staff member is called {name!r}.")
         raise PeopleError(f"More than one person fits {name!r}: give more of the name.")
+
+    def fitting(self, name: str) -> list[Staff]:
+        """The active people a typed name fits, as `--user` takes it: the whole name; else
+        each word typed starts a word of theirs ("Sarah", "Chen", "sarah ch"), or it is
+        their initials ("SC")."""
+        wanted = name.strip().lower()
+        people = list(Staff.select().where(Staff.active == True).order_by(Staff.name))  # noqa: E712
+        exact = [person for person in people if person.name.lower() == wanted]
+        if exact or not wanted:
+            return exact
+        typed = wanted.replace(".", " ").split()
+
+        def fits(person: Staff) -> bool:
+            words = person.name.lower().replace(".", " ").split()
+            starts = all(any(word.startswith(part) for word in words) for part in typed)
+            return starts or (person.initials or "").lower() == wanted
+
+        return [person for person in people if fits(person)]
 
     def still_active(self, staff_id: int) -> bool:
         """Is this person still allowed in? (The manager may have deactivated them.)"""

@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import math
 import operator
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -492,6 +493,7 @@ def flow_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float | None
 # -- reading what is typed --------------------------------------------------------------
 
 LIMIT = LARGEST_NUMBER
+UNITS = ("count", "money", "minutes", "percent")
 NON_NEGATIVE_UNITS = ("count", "minutes", "percent")
 
 
@@ -718,9 +720,10 @@ class Stats:
         first_day = weeks[0] - dt.timedelta(days=7)
         # The raw cursor: building a peewee row per value costs most of a board's time.
         ids = [s.id for s in stats]
+        mark = self.database.param  # ? on SQLite, %s on PostgreSQL
         cursor = self.database.execute_sql(  # type: ignore[no-untyped-call]
             "SELECT stat_id, period, day, value FROM stat_value "
-            f"WHERE stat_id IN ({', '.join('?' * len(ids))}) AND day BETWEEN ? AND ? "
+            f"WHERE stat_id IN ({', '.join([mark] * len(ids))}) AND day BETWEEN {mark} AND {mark} "
             "ORDER BY day",
             (*ids, first_day.isoformat(), weeks[-1].isoformat()),
         )
@@ -1028,6 +1031,35 @@ class Stats:
             fields.setdefault("created", utc_naive(self.clock.now()))
             stat: Stat = Stat.create(**fields)
             return stat
+
+    def add_typed(self, name: str, post: str, unit: str = "count", up_is_good: bool = True) -> Stat:
+        """A weekly stat the manager types, added from the stats screen: its post by title,
+        whatever the case (a new post if none has it), its short name made from its name ("Referrals
+        received" → referrals_received, then _2 … if taken). Computed and formula stats
+        are added with `om-tui stats add`."""
+        with self.database.atomic():
+            if not name.strip():
+                raise StatError("A stat needs a name.")
+            if not post.strip():
+                raise StatError("A stat belongs to a post: name it (e.g. Receptionist).")
+            if unit not in UNITS:
+                raise StatError("A stat counts, or is money, minutes or a percentage.")
+            base = re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_") or "stat"
+            base = base if base[0].isalpha() else f"stat_{base}"
+            short, number = base, 1
+            while Stat.get_or_none(Stat.short_name == short) is not None:
+                number += 1
+                short = f"{base}_{number}"
+            title = post.strip()
+            same = [p.id for p in Post.select() if p.title.casefold() == title.casefold()]
+            return self.define(
+                short_name=short,
+                name=name.strip(),
+                post=same[0] if same else self.post_named(title),
+                unit=unit,
+                source=StatSource.ENTERED,
+                up_is_good=up_is_good,
+            )
 
     def named(self, short_name: str) -> Stat:
         stat: Stat | None = Stat.get_or_none(Stat.short_name == short_name)

@@ -27,7 +27,7 @@ from textual.worker import get_current_worker
 from om_tui.messages import DataChanged
 from om_tui.practice import audit
 from om_tui.practice.audit import NOBODY, PAGE, Entry, Page
-from om_tui.screens.dialog import Dialog
+from om_tui.screens.dialog import Dialog, edited
 from om_tui.widgets.row_table import RowTable
 
 if TYPE_CHECKING:
@@ -110,8 +110,9 @@ class AuditScreen(Screen[None]):
             yield Select[int](
                 [], prompt="Anyone", allow_blank=True, id="audit-person", compact=True
             )
-            yield Input(placeholder="Patient or chart number", id="audit-patient", compact=True)
-            yield Input(placeholder="Day: today or YYYY-MM-DD", id="audit-day", compact=True)
+            yield edited("", placeholder="Patient or chart number", id="audit-patient")
+            yield edited("", placeholder="Day: today or YYYY-MM-DD", id="audit-day")
+        yield Static(id="audit-problem")
         yield RowTable[str](id="audit", zebra_stripes=True)
         yield Static(id="audit-detail")
         yield Footer(compact=True)
@@ -122,6 +123,7 @@ class AuditScreen(Screen[None]):
         self.query_one("#audit-person", Select).set_options(people)
         self._fill()
         self.query_one("#audit", DataTable).focus()
+        self.query_one("#audit-problem").display = False
         self.reload()
 
     def on_resize(self) -> None:
@@ -250,17 +252,27 @@ class AuditScreen(Screen[None]):
     @on(Input.Changed, "#audit-day")
     def _day_typed(self, event: Input.Changed) -> None:
         field = self.query_one("#audit-day", Input)
+        problem = self.query_one("#audit-problem", Static)
         try:
             day = parse_day(event.value, self.om.practice.today(self.om.clock.now()))
         except ValueError:
             field.add_class("-invalid")
-            return  # half typed: keep the last good filter
+            # Half typed, or wrong: the last good day filter stays, and the line says so.
+            kept = f"still {self._filters.day:%Y-%m-%d}" if self._filters.day else "every day"
+            problem.update(
+                f"“{event.value.strip()}” is not a day (YYYY-MM-DD, today or yesterday): "
+                f"the rows show {kept}."
+            )
+            problem.display = True
+            return
         field.remove_class("-invalid")
+        problem.display = False
         self._filter(Filters(self._filters.person, self._filters.patient, day))
 
     @on(Input.Submitted)
-    def _back_to_rows(self) -> None:
-        self.query_one("#audit", DataTable).focus()
+    def _back_to_rows(self, event: Input.Submitted) -> None:
+        if not self.query_one("#audit-problem").display:  # a day not understood: put it right
+            self.query_one("#audit", DataTable).focus()
 
     def _filter(self, filters: Filters) -> None:
         if filters == self._filters:

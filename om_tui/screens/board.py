@@ -20,6 +20,7 @@ from om_tui.messages import DataChanged
 from om_tui.practice.flow import (
     FINISHED,
     IN_OFFICE,
+    MOVED_ON,
     SIDE_EXITS,
     STAGE_LABELS,
     Board,
@@ -52,6 +53,10 @@ COLUMNS = (
     ("in_office", "In office", "Total"),
 )
 COMPACT_BELOW = 108  # columns of the terminal under which the board drops long labels
+TIME_WIDTH = 7  # the time columns keep room for "1:02:03" as they tick past the hour
+NAME_AT_LEAST = 10  # a patient's name is cut to what fits, but never below this
+SEEN = frozenset({Stage.WITH_PROVIDER, Stage.CHECKOUT})
+"""Stages after the provider saw the patient: no "left without being seen" from here."""
 MARKERS = {Severity.NORMAL: "   ", Severity.WARNING: "!  ", Severity.ALERT: "!! "}
 ADD_ROOM = object()
 """The room picker's "Add a room…" (a practice with no rooms yet)."""
@@ -96,6 +101,8 @@ class FlowBoardScreen(Screen[None]):
         self._resumed_at: dt.datetime | None = None
         self._was_shown = False
         self._styles: dict[Severity, Style] = {}
+        self._fitted_to = 0
+        """The table's width the names were cut for (F1's list narrows it)."""
 
     @property
     def om(self) -> OmTuiApp:
@@ -125,11 +132,12 @@ class FlowBoardScreen(Screen[None]):
 
     def on_resize(self) -> None:
         compact = self.app.size.width < COMPACT_BELOW
+        selected = self._selected_key()
         if compact != self._compact:
             self._compact = compact
-            selected = self._selected_key()
             self._set_columns()
-            self._fill_table(selected)
+        if self._board is not None:
+            self._fill_table(selected)  # the names get what the new width leaves them
 
     @on(DataChanged)
     def reload(self) -> None:
@@ -170,10 +178,11 @@ class FlowBoardScreen(Screen[None]):
         self._levels = {row.key: severity(row, now, self.om.practice) for row in ordered}
         table.clear()
         self._shown.clear()
-        for row in ordered:
-            cells = self._cells(row, now)
-            self._shown.update(((row.key, column), value) for column, value in cells.items())
-            table.add_row(*cells.values(), key=row.key)
+        every = {row.key: self._cells(row, now) for row in ordered}
+        self._fit_names(table, every)
+        for key, cells in every.items():
+            self._shown.update(((key, column), value) for column, value in cells.items())
+            table.add_row(*cells.values(), key=key)
         if selected in self._rows:
             table.move_cursor(row=table.get_row_index(selected), animate=False)
         self._show_header(now)
@@ -201,6 +210,30 @@ class FlowBoardScreen(Screen[None]):
             "room": row.room or "",
             **self._live_cells(row, now),
         }
+
+    def _fit_names(self, table: DataTable[Any], every: dict[str, dict[str, Text | str]]) -> None:
+        """Cut long names to what the width leaves them, so that the stage and the times are
+        never pushed off. The columns are sized here, from what they show now: a long name
+        gone takes its width with it."""
+        widths: dict[str, int] = {}
+        for key, column in table.columns.items():
+            lengths = (Text.assemble(row[str(key.value)]).cell_len for row in every.values())
+            widths[str(key.value)] = max([column.label.cell_len, *lengths])
+        for timed in ("in_stage", "in_office"):
+            widths[timed] = max(widths[timed], TIME_WIDTH)
+        padding = 2 * table.cell_padding
+        room = self._fitted_to = table.size.width or self.app.size.width
+        room -= table.styles.scrollbar_size_vertical + padding * len(widths)
+        room -= sum(width for name, width in widths.items() if name != "patient")
+        room = max(room, NAME_AT_LEAST)
+        for cells in every.values():
+            name = Text(str(cells["patient"]))
+            name.truncate(room, overflow="ellipsis")
+            cells["patient"] = name.plain
+        widths["patient"] = min(widths["patient"], room)
+        for key, column in table.columns.items():
+            column.auto_width = False
+            column.width = widths[str(key.value)]
 
     def _live_cells(self, row: BoardRow, now: dt.datetime) -> dict[str, Text | str]:
         """The cells that change with time: stage (lateness), in stage, in office."""
@@ -238,9 +271,8 @@ class FlowBoardScreen(Screen[None]):
             top = Text.assemble(f"{local:%H:%M %a %d %b}  ", (practice.name, "bold"))
         else:
             top = Text.assemble((practice.name, "bold"), f"  {local:%a %d %b %Y  %H:%M}")
-        if self.privacy:
-            top.append("  ")
-            top.append(" PRIVACY ", style="reverse")
+        if self.privacy:  # first on the line: a narrow line crops the name, not this
+            top = Text.assemble((" PRIVACY ", "reverse"), " ", top)
         self._update_static("#topbar", top)
         if self._board is None:
             return
@@ -278,7 +310,7 @@ class FlowBoardScreen(Screen[None]):
         now = self.om.clock.now()
         practice = self.om.practice
         table = self.query_one("#board", DataTable)
-        reorder = False
+        reorder = table.size.width not in (self._fitted_to, 0)  # the names get the new width
         for key, row in self._rows.items():
             if row.stage in FINISHED:
                 continue
@@ -382,9 +414,28 @@ class FlowBoardScreen(Screen[None]):
 
     def action_step_back(self) -> None:
         row = self._selected()
-        if row is not None:
-            flow = self.om.flow
+        if row is None:
+            return
+        flow = self.om.flow
+        now = self.om.clock.now()
+        if row.finished_at is None or now - row.finished_at < MOVED_ON:
             self._apply(row, lambda: flow.step_back(row))
+            return
+        from om_tui.screens.hat_forms import Confirm
+
+        ended = self.om.practice.local(row.finished_at)
+        hours, minutes = divmod(int((now - row.finished_at).total_seconds() // 60), 60)
+        ago = f"{hours} h {minutes} min" if hours else f"{minutes} min"
+        question = (
+            f"{row.full_name}'s visit ended ({STAGE_LABELS[row.stage]}) at {ended:%H:%M}, "
+            f"{ago} ago. Step it back anyway?"
+        )
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._apply(row, lambda: flow.step_back(row))
+
+        self.app.push_screen(Confirm(self.discreet(question), yes="Step back"), confirmed)
 
     def action_room(self) -> None:
         row = self._selected()
@@ -496,6 +547,11 @@ class FlowBoardScreen(Screen[None]):
             return
         if row.stage == Stage.SCHEDULED:
             exits = [Stage.NO_SHOW, Stage.CANCELLED]
+        elif row.stage in SEEN:
+            self.notify(
+                f"{row.full_name} was seen: n moves the visit on to Done.", severity="warning"
+            )
+            return
         else:
             exits = [Stage.LEFT, Stage.CANCELLED]
         choices = [Choice(stage, STAGE_LABELS[stage]) for stage in exits if stage in SIDE_EXITS]

@@ -177,15 +177,25 @@ class CheckInScreen(Dialog[CheckInChoice | None]):
             if found:
                 hint.update(f"{found} found · ↑↓ choose · Enter check in · Esc close")
             else:
-                loading = "" if len(index) else " (the patient list is still loading)"
-                hint.update(
-                    f"No patient matches “{query}”{loading}. Enter adds a walk-in; "
-                    "or try part of the last name, a phone number or a birth date."
-                )
+                hint.update(self._no_match(query))
         options.clear_options()
         options.add_options([Option(prompt) for prompt in prompts])
         if prompts:
             options.highlighted = 0
+
+    def _no_match(self, query: str) -> str:
+        index = self.om.patients
+        if not index.loaded:
+            return (
+                f"No patient matches “{query}” (the patient list is still loading). "
+                "Enter adds a walk-in."
+            )
+        if not len(index):
+            return f"No patients yet: Enter adds “{query}” as a new walk-in patient."
+        return (
+            f"No patient matches “{query}”. Enter adds a walk-in; "
+            "or try part of the last name, a phone number or a birth date."
+        )
 
     def _add_today(self, row: BoardRow, prompts: list[Text]) -> None:
         practice = self.om.practice

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from om_tui.practice import limits
 from om_tui.practice.stats import CONDITION_LABELS, CONDITION_ORDER, Condition, StatRow
-from om_tui.screens.dialog import Dialog
+from om_tui.screens.dialog import Dialog, edited
 
 
 class ConditionOverrideScreen(Dialog[tuple[Condition | None, str] | None]):
@@ -40,11 +40,10 @@ class ConditionOverrideScreen(Dialog[tuple[Condition | None, str] | None]):
                 id="conditions",
             )
             yield Label("Reason (kept with the override)")
-            yield Input(
+            yield edited(
                 self._row.override[1] if self._row.override else "",
                 max_length=limits.REASON.longest,
                 id="reason",
-                compact=True,
             )
             yield Label("", id="override-error", classes="field-error")
             yield Label(

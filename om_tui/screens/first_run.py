@@ -36,6 +36,7 @@ from om_tui.practice.setup import (
     timezone_names,
 )
 from om_tui.practice.stats import WeekEnds
+from om_tui.screens.dialog import edited
 from om_tui.screens.hat_forms import ChoiceField
 from om_tui.screens.login import LoginScreen
 from om_tui.screens.staff_forms import (
@@ -84,42 +85,38 @@ class FirstRunScreen(Screen[None]):
             with Vertical(id="practice-page", classes="first-run-page"):
                 yield Label("Welcome. First, the practice.", classes="first-run-heading")
                 yield Label("Its name, as shown on every screen")
-                yield Input(
+                yield edited(
                     start.practice,
                     placeholder="Riverside Chiropractic",
                     max_length=limits.PRACTICE_NAME.longest,
                     id="practice",
-                    compact=True,
                 )
                 yield problem_line("practice")
                 yield Label("Its time zone (Region/City; → takes what is suggested)")
-                yield Input(
+                yield edited(
                     start.timezone,
                     placeholder="America/Chicago",
                     suggester=SuggestFromList(timezone_names(), case_sensitive=False),
                     id="zone",
-                    compact=True,
                 )
                 yield problem_line("zone")
                 yield Label("The stats week ends on (←/→)")
                 yield ChoiceField(WEEKDAYS, str(start.week_ends.weekday), field="weekday")
                 yield Label("at (local time)")
-                yield Input(
-                    f"{start.week_ends.at:%H:%M}", placeholder="14:00", id="week-time", compact=True
-                )
+                yield edited(f"{start.week_ends.at:%H:%M}", placeholder="14:00", id="week-time")
                 yield problem_line("week-time")
                 yield Label("Open Mon–Fri, for the appointment book (empty: set it later)")
-                yield Input(placeholder="8-12 13-18", id="open-hours", compact=True)
+                yield edited("", placeholder="8-12 13-18", id="open-hours")
                 yield problem_line("open-hours")
                 yield Label("Enter next · Tab next field · ctrl+q quit", classes="first-run-hint")
             with Vertical(id="person-page", classes="first-run-page"):
                 yield Label("Now you: the first person to log in.", classes="first-run-heading")
                 yield Label("Your name")
-                yield Input(
+                yield edited(
+                    "",
                     placeholder="Dr. Sarah Chen",
                     max_length=limits.PERSON_NAME.longest,
                     id="name",
-                    compact=True,
                 )
                 yield problem_line("name")
                 yield Label("You are the (←/→)")

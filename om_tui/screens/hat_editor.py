@@ -556,6 +556,10 @@ class HatEditorScreen(Screen[None]):
         post_id = self._post_id
         if kind in ("hat", "post") and self._detail is not None:
             title, doomed = self._detail.title, self._detail.post_id
+            refusal = hats.why_not_delete(doomed)
+            if refusal is not None:  # said before asking, not after a yes
+                self.notify(refusal, severity="warning")
+                return
 
             def confirmed(yes: bool | None) -> None:
                 if yes:

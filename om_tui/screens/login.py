@@ -75,6 +75,8 @@ class LoginScreen(Screen[None]):
         """(id, name, role) of the active staff, as listed."""
         self._chosen: tuple[int, str, str] | None = None
         self._checking = False
+        self._only: set[int] | None = None
+        """The people `--user` fitted, when it fitted several: only they are listed."""
 
     @property
     def om(self) -> OmTuiApp:
@@ -122,23 +124,34 @@ class LoginScreen(Screen[None]):
         self.refresh_bindings()
 
     def _wanted(self) -> tuple[int, str, str] | None:
-        """The person to ask first, if the request names one who can log in."""
+        """The person to ask first, if the request names one who can log in. A name that
+        fits several shows only them; one that fits nobody says so over the whole list."""
         if self.request.person_id is not None:
             return next((p for p in self._people if p[0] == self.request.person_id), None)
         if self.request.name is None:
             return None
-        try:
-            person = People(self.om.database, self.om.clock).named(self.request.name)
-        except PeopleError as refusal:
-            self._say(str(refusal))
-            return None
-        return next((p for p in self._people if p[0] == person.id), None)
+        name = self.request.name.strip()
+        ids = {person.id for person in People(self.om.database, self.om.clock).fitting(name)}
+        fits = [p for p in self._people if p[0] in ids]
+        if len(fits) == 1:
+            return fits[0]
+        if fits:
+            self._only = ids
+            self._read_people()
+            self._say(f"{len(fits)} people fit “{name}”: pick yours (Esc: everyone).")
+        else:
+            self._say(f"No one on the staff is called “{name}”: pick your name.")
+        return None
 
     # -- the list of people ----------------------------------------------------------
 
     def _read_people(self) -> None:
         everyone = People(self.om.database, self.om.clock).everyone()
-        self._people = [(p.id, p.name, p.role) for p in everyone if p.active]
+        self._people = [
+            (p.id, p.name, p.role)
+            for p in everyone
+            if p.active and (self._only is None or p.id in self._only)
+        ]
         options = self.query_one("#login-people", OptionList)
         highlighted = options.highlighted
         options.clear_options()
@@ -268,14 +281,23 @@ class LoginScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
-            return self.request.pin is None and self._chosen is not None and len(self._people) > 1
+            if self.request.pin is not None:
+                return False  # an SSH key's session: its person only
+            return (self._chosen is not None and len(self._people) > 1) or (
+                self._chosen is None and self._only is not None
+            )
         if action == "pick":
             return self.request.pin is None
         return True
 
     def action_back(self) -> None:
-        """Back to the list: someone else is logging in."""
-        if self._chosen is None or self._checking or self.request.pin is not None:
+        """Back to the list: someone else is logging in (and everyone is listed)."""
+        if self._checking or self.request.pin is not None:
+            return
+        if self._only is not None:
+            self._only = None
+            self._read_people()
+        elif self._chosen is None:
             return
         self._say("")
         self._show_list()

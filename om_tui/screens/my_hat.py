@@ -273,7 +273,8 @@ class MyHatScreen(Screen[None]):
                 if sheet.done < sheet.total:
                     key = f"training-{sheet.post_id}"
                     self._lines[key] = sheet
-                    options.append(Option(self._training_line(sheet), id=key, disabled=True))
+                    # Selectable, though nothing is ticked here: the cursor reaches the end.
+                    options.append(Option(self._training_line(sheet), id=key))
             if finished:
                 sheets = "checksheet" if len(finished) == 1 else "checksheets"
                 done = Text(f"✓ {', '.join(finished)} {sheets}: every step signed off")
@@ -281,7 +282,6 @@ class MyHatScreen(Screen[None]):
                     Option(
                         _grid(Text(" "), Text(), done, Text()),
                         id="training-done",
-                        disabled=True,
                     )
                 )
         if not options:
@@ -398,7 +398,8 @@ class MyHatScreen(Screen[None]):
             summary.append(
                 f"{overdue} overdue", style=self._styles["overdue"] if overdue else "bold"
             )
-            summary.append(f" · {sum(o.done for o in today)} of {len(today)} done today")
+            when = "today" if current == self.om.hats.today() else f"for {day(current)}"
+            summary.append(f" · {sum(o.done for o in today)} of {len(today)} done {when}")
             if hat.policies:
                 summary.append(" · ")
                 summary.append(f"{len(hat.policies)} to attest (a)", style=self._styles["attest"])
@@ -415,6 +416,8 @@ class MyHatScreen(Screen[None]):
             detail.update(f"{line.title}, version {line.number}: a or Enter to read it and attest.")
         elif isinstance(line, Occurrence):
             detail.update(self._describe(line))
+        elif isinstance(line, ChecksheetProgress):
+            detail.update(f"{line.post} training: the office manager signs each step off.")
         else:
             detail.update("")
 
@@ -496,6 +499,9 @@ class MyHatScreen(Screen[None]):
         if isinstance(line, PolicyDue):
             self._read(line)
             return
+        if isinstance(line, ChecksheetProgress) or key == "training-done":
+            self.notify("Training steps are signed off by the office manager, not ticked.")
+            return
         if not isinstance(line, Occurrence) or key is None or hat is None:
             self.app.bell()
             return
@@ -520,6 +526,12 @@ class MyHatScreen(Screen[None]):
             if last_period:
                 self._kept[key] = result
             self._written(key)
+            if person_id != self.om.user_id and self.om.user_id is not None:
+                # A manager on another's hat (w): the tick is recorded as that person's.
+                self.notify(
+                    f"Ticked for {hat.name}: it counts as {hat.name}'s tick "
+                    "(the audit trail keeps that you made it)."
+                )
             by = result.ticked_by
             mine = result.ticked_by_id == hat.person_id
             if by is not None and not mine and result.ticked_at is not None:

@@ -576,7 +576,7 @@ class OverviewScreen(Screen[None]):
         self._show_detail()
 
     def _show_detail(self) -> None:
-        """What Enter opens first (at 80 columns the line is cut), then what the figure is."""
+        """What Enter opens first, then what the figure is (at 80 columns on two lines)."""
         described = self._describe()
         line = Text()
         if described is not None:

@@ -39,6 +39,7 @@ from om_tui.screens.dialog import Dialog, edited
 from om_tui.screens.hat_forms import Confirm
 from om_tui.widgets.row_table import RowTable
 from om_tui.widgets.screen_tabs import ScreenTabs
+from om_tui.widgets.tick_list import TickList
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
@@ -501,7 +502,7 @@ class PolicyPostsForm(Dialog[list[int] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(f"Who attests to {self._title}? Holders of…", classes="dialog-title")
-            yield SelectionList[int](
+            yield TickList[int](
                 *((title, ident, ident in self._chosen) for ident, title in self._posts),
                 id="post-choices",
             )

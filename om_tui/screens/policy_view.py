@@ -22,6 +22,8 @@ class PolicyViewScreen(Dialog[bool]):
     def __init__(self, policy: PolicyDue) -> None:
         super().__init__()
         self._policy = policy
+        self._read_to_the_end = False
+        """Attesting waits until the policy's end has been on screen (scrolled to, or whole)."""
 
     def compose(self) -> ComposeResult:
         policy = self._policy
@@ -43,9 +45,26 @@ class PolicyViewScreen(Dialog[bool]):
             )
 
     def on_mount(self) -> None:
-        self.query_one("#policy-text", VerticalScroll).focus()
+        text = self.query_one("#policy-text", VerticalScroll)
+        text.focus()
+        self.watch(text, "scroll_y", self._scrolled, init=False)
+
+    def _scrolled(self) -> None:
+        """The end of the policy has been on screen: it may now be attested. (Not before the
+        policy is drawn: an empty view is "at its end" too.)"""
+        text = self.query_one("#policy-text", VerticalScroll)
+        drawn = self.query_one(Markdown).size.height > 0
+        if drawn and text.scroll_y >= text.max_scroll_y:
+            self._read_to_the_end = True
 
     def action_attest(self) -> None:
+        self._scrolled()  # a short policy is whole on screen at once
+        if not self._read_to_the_end:
+            self.notify(
+                "Read it to the end first (↓, PageDown or End): then a attests.",
+                severity="warning",
+            )
+            return
         self.answer(True)
 
     def action_close(self) -> None:

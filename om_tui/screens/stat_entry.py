@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -61,6 +61,31 @@ class StatLine(Horizontal):
             return ""
         change = percent_change(self.last_week, value)
         return "level" if change == 0 else f"{'▲' if change > 0 else '▼'} {abs(change):.0f}%"
+
+
+class GridEnd(Static, can_focus=True):
+    """Where the last stat's Enter lands: it says the grid is done, and keeps the keys.
+
+    Typing in the grid never leaves it: a digit or an Enter typed on here, by someone
+    typing on without looking, would otherwise switch screens or move a patient on.
+    """
+
+    BINDINGS = [Binding("up", "app.focus_previous", "Last stat", id="entry.last", show=False)]
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Done: what is typed is saved. ↑ goes back to a stat; Esc back to Stats.",
+            id="entry-done",
+        )
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return key == "enter" or (character is not None and character.isprintable())
+
+    def on_key(self, event: events.Key) -> None:
+        if self.check_consume_key(event.key, event.character):
+            event.stop()
+            event.prevent_default()
+            self.app.bell()
 
 
 def _heading(before: str, typed: str) -> Horizontal:
@@ -170,7 +195,9 @@ class StatEntryScreen(Screen[None]):
             )
             when = f"{self._day:%A %d %b %Y} (beside: the same day last week)"
             other = ""
-        if not stats:
+        if stats:
+            await lines.mount(GridEnd())
+        else:
             await lines.mount(
                 Label("Nothing to type here: computed and formula stats fill themselves." + other)
             )
@@ -184,6 +211,16 @@ class StatEntryScreen(Screen[None]):
         inputs = self.query(Input)
         if inputs:
             inputs.first().focus()
+
+    def on_screen_resume(self) -> None:
+        """Back on the grid (from another screen, or a dialog): the cursor is in it, on the
+        stat whose error shows if there is one (an error is never left behind the cursor)."""
+        fields = list(self.query(Input))
+        wrong = [field for field in fields if field.has_class("-invalid")]
+        if wrong:
+            wrong[0].focus()
+        elif self.focused is None and (places := [*fields, *self.query(GridEnd)]):
+            places[0].focus()
 
     def _line(self, widget: Input) -> StatLine:
         parent = widget.parent

@@ -77,6 +77,8 @@ class StatsScreen(Screen[None]):
         Binding("left_square_bracket", "week(-1)", "◀ Week", id="stats.previous_week"),
         Binding("right_square_bracket", "week(1)", "Week ▶", id="stats.next_week"),
         Binding("o", "override", "Override", id="stats.override"),
+        # Off the footer (80 columns hold the rest); F1 and the menu list it.
+        Binding("n", "new_stat", "New stat", id="stats.new", show=False),
     ]
 
     def __init__(self) -> None:
@@ -103,11 +105,31 @@ class StatsScreen(Screen[None]):
     def _set_columns(self) -> None:
         table = self.query_one("#stats", DataTable)
         table.clear(columns=True)
+        named = self._week_titles()
         for key, wide, compact in COLUMNS:
             if not self._compact:
-                table.add_column(wide, key=key)
+                table.add_column(named.get(key, wide), key=key)
             elif compact:
-                table.add_column(compact, key=key)
+                table.add_column(named.get(key, compact), key=key)
+
+    def _week_titles(self) -> dict[str, str]:
+        """The value columns named by their weeks when another week than this one is shown,
+        and the condition by the week it judges (while a week runs: the one before)."""
+        if self._week is None:
+            return {}
+        stats = self.om.stats
+
+        def ending(week: dt.date) -> str:
+            return f"{week.day} {week:%b}"
+
+        judged = ending(stats.judged_week(self._week))
+        titles = {"condition": f"Cond. {judged}" if self._compact else f"Condition ({judged})"}
+        if self._week != stats.this_week():
+            before = self._week - dt.timedelta(weeks=1)
+            short = "Wk" if self._compact else "Week to"
+            titles["this"] = f"{short} {ending(self._week)}"
+            titles["last"] = f"{short} {ending(before)}"
+        return titles
 
     def on_resize(self) -> None:
         compact = self.app.size.width < COMPACT_BELOW
@@ -119,8 +141,8 @@ class StatsScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#stats", DataTable)
         self._compact = self.app.size.width < COMPACT_BELOW
-        self._set_columns()
         self._week = self.om.stats.this_week()
+        self._set_columns()
         self.reload()
         self._count_flow()
         table.focus()
@@ -217,7 +239,7 @@ class StatsScreen(Screen[None]):
         where = self._post[1] if self._post else "all posts"
         if self._compact:  # 80 columns: what the week is comes first; s says the order
             state = ", so far" if start <= now < end else ", not begun" if now < start else ""
-            line = f" · wk to {local_end:%a} {local_end.day} {local_end:%b}{state} · {where}"
+            line = f" · to {local_end:%a} {local_end.day} {local_end:%b}{state} · {where}"
         else:
             if start <= now < end:
                 state = f" (so far; conditions: wk ending {judged:%d %b})"
@@ -242,7 +264,7 @@ class StatsScreen(Screen[None]):
         row = self._selected()
         detail = self.query_one("#stats-detail", Static)
         if row is None:
-            detail.update("No stats yet for this post." if self._post else "No stats yet.")
+            detail.update(self._nothing_here())
             return
         parts = [f"{row.name}: {row.source}"]
         if self._compact and self._week is not None and self.om.stats.in_progress(self._week):
@@ -253,6 +275,10 @@ class StatsScreen(Screen[None]):
         parts.append("up is good" if row.up_is_good else "down is good")
         if row.notes[-1]:
             parts.append(f"this week: no value, {row.notes[-1]}")
+        elif self._compact and any(
+            r.this_week is None and r.notes[-1] not in ("", "÷ 0") for r in self._rows
+        ):
+            parts.append("—?: a formula whose inputs are missing")
         if row.override is not None:
             computed = row.computed_condition
             was = CONDITION_LABELS[computed] if computed else "—"
@@ -264,23 +290,55 @@ class StatsScreen(Screen[None]):
     def _chosen(self) -> None:
         self.action_graph()
 
+    def _nothing_here(self) -> str:
+        """What the screen says, and a key does, when there is no stat to act on."""
+        if self._post:
+            return f"No stats yet for {self._post[1]}: n adds one; f shows other posts'."
+        return "No stats yet: n adds one (a weekly stat the manager types, for a post)."
+
     def action_graph(self) -> None:
         from om_tui.screens.stat_graph import StatGraphScreen
 
         row = self._selected()
         if row is not None:
             self.app.push_screen(StatGraphScreen(row.stat_id, self._week))
+        else:
+            self.notify(self._nothing_here(), severity="warning")
 
     def action_enter_stats(self) -> None:
         from om_tui.screens.stat_entry import StatEntryScreen
 
         row = self._selected()
+        if row is None:
+            self.notify(self._nothing_here(), severity="warning")
+            return
         post = self._post
-        if post is None and row is not None and row.post:
+        if post is None and row.post:
             # The post of the stat under the cursor, if it has stats to type; else all.
             if any(r.post == row.post and r.source == StatSource.ENTERED for r in self._rows):
                 post = next(((i, t) for i, t in self.om.stats.posts() if t == row.post), None)
         self.app.push_screen(StatEntryScreen(post, self._week))
+
+    def action_new_stat(self) -> None:
+        from om_tui.screens.stat_form import StatFields, StatForm
+
+        stats = self.om.stats
+        posts = [title for _, title in stats.posts()]
+
+        def chosen(fields: StatFields | None) -> None:
+            if fields is None:
+                return
+
+            def added(stat: object) -> None:
+                self.notify(f"{fields.name} added to {fields.post}: e types its values.")
+                self.reload()
+
+            self.om.write(
+                lambda: stats.add_typed(fields.name, fields.post, fields.unit, fields.up_is_good),
+                added,
+            )
+
+        self.app.push_screen(StatForm(posts, self._post[1] if self._post else ""), chosen)
 
     def action_filter(self) -> None:
         choices = [Choice(None, "All posts")] + [
@@ -301,6 +359,7 @@ class StatsScreen(Screen[None]):
     def action_week(self, step: int) -> None:
         assert self._week is not None
         self._week += dt.timedelta(weeks=step)
+        self._set_columns()  # named by the weeks they show now
         self.reload()
 
     def action_override(self) -> None:
@@ -308,6 +367,7 @@ class StatsScreen(Screen[None]):
 
         row = self._selected()
         if row is None or self._week is None:
+            self.notify(self._nothing_here(), severity="warning")
             return
         stats = self.om.stats
         week = stats.judged_week(self._week)
@@ -330,6 +390,7 @@ class StatsScreen(Screen[None]):
             SystemCommand("Graph", "The selected stat's graph (g)", self.action_graph),
             SystemCommand("Enter stats", "Type this week's stats (e)", self.action_enter_stats),
             SystemCommand("Filter by post", "Show one post's stats (f)", self.action_filter),
+            SystemCommand("New stat", "A weekly stat typed for a post (n)", self.action_new_stat),
             SystemCommand(
                 "Override condition",
                 "Set this week's condition, with a reason (o)",

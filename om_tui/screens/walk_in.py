@@ -21,7 +21,7 @@ from om_tui.practice.patients import (
     new_patient_problems,
     read_new_patient,
 )
-from om_tui.screens.dialog import Dialog
+from om_tui.screens.dialog import Dialog, edited
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
@@ -83,24 +83,22 @@ class WalkInScreen(Dialog[WalkInResult | None]):
         with Vertical(classes="dialog"):
             yield Label(self._title, classes="dialog-title")
             yield Label("Full name")
-            yield Input(
-                self._name,
+            yield edited(
+                self._name or "",
                 placeholder="First Last",
                 max_length=limits.PERSON_NAME.longest,
                 id="name",
-                compact=True,
             )
             yield Label("", id="name-error", classes="field-error")
             yield Label("Date of birth (optional)")
-            yield Input(placeholder="MM/DD/YYYY", id="dob", compact=True)
+            yield edited("", placeholder="MM/DD/YYYY", id="dob")
             yield Label("", id="dob-error", classes="field-error")
             yield Label("Phone (optional)")
-            yield Input(
+            yield edited(
                 self._phone,
                 placeholder="555-123-4567",
                 max_length=limits.PHONE.longest,
                 id="phone",
-                compact=True,
             )
             yield Label("", id="phone-error", classes="field-error")
             yield Label("", id="offer", classes="offer")

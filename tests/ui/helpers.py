@@ -16,6 +16,7 @@ from textual import events
 from textual.app import App
 from textual.notifications import Notification
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, Select, Static
 from textual.widgets._footer import FooterKey  # private: footer_keys() alone uses it
 from textual.widgets._select import SelectCurrent  # private: select_shown() alone uses it
@@ -160,3 +161,16 @@ async def check_in_elsewhere(
             practice.flow().check_in(patient_id, appointment_id)
 
     await asyncio.to_thread(check_in)
+
+
+def screen_lines(pilot: Pilot[Any]) -> list[str]:
+    """The terminal as drawn, line by line (the screen on top: a dialog without the board)."""
+    return [strip.text for strip in pilot.app.screen._compositor.render_strips()]
+
+
+def drawn(pilot: Pilot[Any], widget: Widget) -> str:
+    """What a widget shows on the terminal, its lines joined by a space: all of its words
+    are there only if none was cut by the screen's edge or its own width."""
+    region = widget.region
+    rows = screen_lines(pilot)[region.y : region.bottom]
+    return " ".join(" ".join(row[region.x : region.right].split()) for row in rows).strip()

@@ -17,7 +17,7 @@ from om_tui.practice.clock import FrozenClock
 from om_tui.screens.audit import AuditEntryScreen, AuditScreen
 
 from .conftest import Practice, local
-from .helpers import paste, plain, select_shown, settle, static_text
+from .helpers import drawn, paste, plain, select_shown, settle, static_text
 
 SIZE = (150, 40)
 
@@ -240,3 +240,24 @@ async def test_at_80_columns_the_hints_are_whole_and_the_rows_name_people(
         assert {who for _, who, _, _ in rows(pilot)} == {"Jo Desk"}
         person = screen.query_one("#audit-person", Select)
         assert select_shown(person) == "Jo Desk (left)"
+
+
+async def test_a_day_not_understood_is_said_so_over_the_rows(office: Practice) -> None:
+    people = history(office)
+    app = office.app(staff_id=people["park"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_trail(pilot)
+        every = len(rows(pilot))
+        await pilot.press("d")
+        await paste(pilot, "31/02/1990")
+        await pilot.press("enter")
+        await settle(pilot)
+        problem = app.screen.query_one("#audit-problem")
+        assert drawn(pilot, problem) == (
+            "“31/02/1990” is not a day (YYYY-MM-DD, today or yesterday): the rows show every day."
+        )
+        assert app.screen.focused is app.screen.query_one("#audit-day")  # to put it right
+        assert len(rows(pilot)) == every
+        await pilot.press("ctrl+a", "ctrl+k")
+        await settle(pilot)
+        assert not problem.display

@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
+
+from db.models import Patient
 
 from .conftest import Practice
-from .helpers import board, cell, marked, notices, select, settle, stage, static_text
+from .helpers import (
+    board,
+    cell,
+    marked,
+    notices,
+    screen_lines,
+    select,
+    settle,
+    stage,
+    static_text,
+)
 
 DEMO_FIGURES = (
     "In office 10   Waiting 4   Longest wait 23:30   Avg wait 10:44   Seen 13   No-shows 1"
@@ -161,3 +174,44 @@ async def test_narrowing_the_terminal_keeps_the_selected_visit(office: Practice)
         await pilot.pause()
 
         assert board(pilot).cursor_row == board(pilot).get_row_index(key)
+
+
+LONG_NAME = ("Maximiliana Alexandrovna", "Worthington-Featherstonehaugh")  # 55 with the space
+
+
+async def test_a_long_name_is_cut_and_never_pushes_the_times_off(office: Practice) -> None:
+    """At 80 columns every row keeps its stage and times on screen; the long name is cut
+    with an ellipsis, and its width goes when the name does."""
+    Patient.update(first_name=LONG_NAME[0], last_name=LONG_NAME[1]).where(
+        Patient.id == office.patients["tom"]
+    ).execute()
+    app = office.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lines = screen_lines(pilot)
+        heading = next(line for line in lines if line.lstrip().startswith("Appt"))
+        assert heading.rstrip().endswith("Total")
+        tom = cell(pilot, office.row_key("tom"), "patient")
+        assert tom.startswith("Maximiliana") and tom.endswith("…")
+        row = next(line for line in lines if "Maximiliana" in line)
+        assert "Arrived" in row and row.rstrip().endswith("00:00")
+        assert all(len(line) <= 80 for line in lines)
+        wide = board(pilot).columns[ColumnKey("patient")].get_render_width(board(pilot))
+
+        Patient.update(first_name="Tom", last_name="Baker").where(
+            Patient.id == office.patients["tom"]
+        ).execute()
+        app.announce_change()
+        await settle(pilot)
+        narrow = board(pilot).columns[ColumnKey("patient")].get_render_width(board(pilot))
+        assert narrow == len("Maria Lopez") + 2 < wide
+
+
+async def test_the_privacy_marker_is_on_screen_at_80_columns(demo: Practice) -> None:
+    app = demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        top = screen_lines(pilot)[0]
+        assert "PRIVACY" in top
+        assert "1 Board" in top

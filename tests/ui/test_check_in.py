@@ -9,13 +9,27 @@ import threading
 import pytest
 from textual.widgets import Input, Label, OptionList
 
+from db import open_database
 from db.models import Patient, Stage, Visit
+from om_tui.app import make_app
 from om_tui.practice import patients
+from om_tui.practice.clock import FrozenClock
 from om_tui.screens.check_in import CheckInScreen
 from om_tui.screens.walk_in import WalkInScreen
 
-from .conftest import Practice
-from .helpers import board, cell, move_elsewhere, notices, paste, settle, stage, visit_for, warnings
+from .conftest import OFFICE_NOW, Practice
+from .helpers import (
+    board,
+    cell,
+    drawn,
+    move_elsewhere,
+    notices,
+    paste,
+    settle,
+    stage,
+    visit_for,
+    warnings,
+)
 
 
 async def open_search(pilot) -> None:
@@ -236,3 +250,18 @@ async def test_enter_typed_twice_checks_in_once_and_does_not_crash(office: Pract
         assert app.is_running
         assert Visit.select().count() == events + 1  # one check-in, nobody else moved
         assert not isinstance(app.screen, CheckInScreen)
+
+
+async def test_a_practice_with_no_patients_yet_says_so(tmp_path) -> None:
+    """Not "the patient list is still loading", for good: there is nobody to load."""
+    database = open_database(tmp_path / "new.db")
+    app = make_app(database, clock=FrozenClock(OFFICE_NOW))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_search(pilot)
+        await paste(pilot, "Maria")
+        assert hint(pilot) == "No patients yet: Enter adds “Maria” as a new walk-in patient."
+        assert drawn(pilot, pilot.app.screen.query_one("#hint", Label)) == hint(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WalkInScreen)
+    database.close()

@@ -280,15 +280,16 @@ async def test_ctrl_and_shift_arrows_reorder_duties_and_items(stats_demo: Practi
         assert screen._cursor_line() == f"item:{items[2]}"
 
 
-async def test_deleting_a_hat_someone_holds_is_refused(stats_demo: Practice) -> None:
+async def test_deleting_a_hat_someone_holds_is_refused_before_any_question(
+    stats_demo: Practice,
+) -> None:
     app = stats_demo.app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_hats(pilot)
         await choose_hat(pilot, "Receptionist")
         await pilot.press("d")
-        assert isinstance(app.screen, Confirm)
-        await pilot.press("y")
         await settle(pilot)
+        assert not isinstance(app.screen, Confirm)  # nothing asked that would be refused
         assert warnings(pilot) == [
             "Jenny Ortiz, Karen Miles hold the Receptionist hat: "
             "take them off it (or give it to someone else) first."
@@ -371,9 +372,8 @@ async def test_deleting_a_hat_an_open_order_is_addressed_to_says_why_not(
         await open_hats(pilot)
         await choose_hat(pilot, "Courier")
         await pilot.press("d")
-        assert isinstance(app.screen, Confirm)
-        await pilot.press("y")
         await settle(pilot)
+        assert not isinstance(app.screen, Confirm)
         assert warnings(pilot) == [
             "1 open order is addressed to the Courier hat: give it to someone else on Orders first."
         ]

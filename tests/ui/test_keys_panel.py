@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from textual.geometry import Region
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from db.models import Staff
 from om_tui.widgets.keys_panel import EVERYWHERE, HERE, THIS_SCREEN, KeysPanel, sections
 
 from .conftest import Practice
-from .helpers import settle
+from .helpers import screen_lines, settle
 
 
 async def test_f1_lists_the_screens_keys_first_and_f1_again_hides_them(office: Practice) -> None:
@@ -49,3 +49,19 @@ async def test_f1_lists_the_screens_keys_first_and_f1_again_hides_them(office: P
         await pilot.press("escape")
         await pilot.pause()
         assert not app.screen.query(KeysPanel)
+
+
+async def test_f1_at_80_columns_leaves_no_footer_half_drawn(office: Practice) -> None:
+    """The list says what the footer does: the footer, which it would cut, steps aside."""
+    app = office.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        bottom = screen_lines(pilot)[-1]
+        assert "Prov" not in bottom and "^p menu" not in bottom.split("▏")[0]
+        assert not app.screen.query_one(Footer).display
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.screen.query_one(Footer).display
+        assert "Check in" in screen_lines(pilot)[-1]

@@ -198,7 +198,33 @@ async def test_a_user_option_naming_no_one_says_so_over_the_list(demo_pins: Prac
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert asked(pilot) == ""
-        assert said(pilot) == "No active staff member is called 'Bob'."
+        assert said(pilot) == "No one on the staff is called “Bob”: pick your name."
+        assert len(listed(pilot)) == 6
+
+
+@pytest.mark.parametrize("user", ["Sarah", "Chen", "sarah ch", "SC"])
+async def test_the_user_option_fits_any_word_of_a_name_or_the_initials(
+    demo_pins: Practice, user: str
+) -> None:
+    app = login_app(demo_pins, user=user)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert asked(pilot) == "Dr. Sarah Chen"
+
+
+async def test_a_user_option_fitting_several_lists_only_them(demo_pins: Practice) -> None:
+    app = login_app(demo_pins, user="Dr")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert asked(pilot) == ""
+        assert said(pilot) == "3 people fit “Dr”: pick yours (Esc: everyone)."
+        names = [label.split("  ")[1].strip() for label in listed(pilot)]
+        assert names == ["Dr. Marcus Webb", "Dr. Priya Patel", "Dr. Sarah Chen"]
+        await pick(pilot, "Dr. Priya Patel")
+        assert asked(pilot) == "Dr. Priya Patel"
+        await pilot.press("escape")
+        await pilot.press("escape")
+        assert len(listed(pilot)) == 6
 
 
 async def test_behind_the_login_screen_no_key_opens_the_practice(demo_pins: Practice) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Label, OptionList
 
-from db.models import Stage, Visit, VisitEvent
+from db.models import Role, Staff, Stage, Visit, VisitEvent
+from om_tui.screens.board import FlowBoardScreen
+from om_tui.screens.hat_forms import Confirm
 from om_tui.screens.picker import PickerScreen
 
 from .conftest import Practice
@@ -14,6 +16,7 @@ from .helpers import (
     cell,
     live_stages,
     marked,
+    move_elsewhere,
     notices,
     select,
     settle,
@@ -385,3 +388,73 @@ async def test_finishing_a_visit_leaves_the_cursor_on_the_row_that_takes_its_pla
         tom_at = table.get_row_index(office.row_key("tom"))
         assert tom_at == table.row_count - 1  # finished: at the bottom
         assert table.cursor_row == min(place, table.row_count - 1) != tom_at
+
+
+async def test_an_enter_typed_as_the_board_first_shows_moves_nobody_on(
+    office: Practice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The owner starts on the overview; "1" and an Enter meant for what was there: the
+    board's first showing takes the same care as its return from a dialog."""
+    monkeypatch.setattr(FlowBoardScreen, "stray_enter_seconds", 60.0)  # any Enter is "at once"
+    owner = Staff.create(name="Dr. Olive Owner", initials="OO", role=Role.OWNER)
+    app = office.app(staff_id=owner.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.current_mode == "overview"
+        await pilot.press("1")
+        await settle(pilot)
+        select(pilot, office.row_key("tom"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FlowBoardScreen)  # no room picker asked
+        assert live_stages(tom(office).id) == [Stage.ARRIVED]
+
+
+async def finish_tom(office: Practice) -> None:
+    """Tom goes through the visit to Done, a minute a stage, on another terminal."""
+    for stage_now in (Stage.ROOMED, Stage.WITH_PROVIDER, Stage.CHECKOUT, Stage.DONE):
+        office.clock.advance(minutes=1)
+        move_elsewhere(office, office.row_key("tom"), stage_now)
+
+
+async def test_stepping_back_a_visit_finished_long_ago_asks_first(office: Practice) -> None:
+    """Done two hours ago: b asks; once stepped back, the hours it spent done are no wait
+    (no alert), and x no longer offers "Left unseen" to a patient who was seen."""
+    await finish_tom(office)
+    office.clock.advance(hours=2)
+    app = office.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        key = office.row_key("tom")
+        select(pilot, key)
+        await pilot.press("b")
+        await settle(pilot)
+        assert isinstance(app.screen, Confirm)
+        assert "Tom Baker's visit ended (Done) at 10:04, 2 h 0 min ago" in str(
+            app.screen.query_one(".dialog-title", Label).render()
+        )
+        await pilot.press("escape")  # kept as it was
+        await settle(pilot)
+        assert tom(office).stage == Stage.DONE
+
+        select(pilot, key)
+        await pilot.press("b", "y")
+        await settle(pilot)
+        assert tom(office).stage == Stage.CHECKOUT
+        assert stage(pilot, key) == "Checkout"
+        assert not marked(pilot, key)  # 2:00 "at checkout" is no alert
+
+        select(pilot, key)
+        await pilot.press("x")
+        await settle(pilot)
+        assert not isinstance(app.screen, PickerScreen)
+        assert "Tom Baker was seen: n moves the visit on to Done." in warnings(pilot)
+
+
+async def test_a_visit_finished_a_moment_ago_steps_back_at_once(office: Practice) -> None:
+    await finish_tom(office)
+    app = office.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        select(pilot, office.row_key("tom"))
+        await pilot.press("b")
+        await settle(pilot)
+        assert tom(office).stage == Stage.CHECKOUT

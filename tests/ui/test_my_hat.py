@@ -17,7 +17,16 @@ from rich.console import Console, RenderableType
 from textual.pilot import Pilot
 from textual.widgets import Markdown, OptionList
 
-from db.models import Attestation, ChecklistItem, Policy, PolicyVersion, Staff, Tick, utc_naive
+from db.models import (
+    Attestation,
+    ChecklistItem,
+    Policy,
+    PolicyVersion,
+    Post,
+    Staff,
+    Tick,
+    utc_naive,
+)
 from om_tui.app import OmTuiApp
 from om_tui.practice import settings
 from om_tui.practice.changes import NeverChanges
@@ -27,7 +36,7 @@ from om_tui.screens.picker import PickerScreen
 from om_tui.screens.policy_view import PolicyViewScreen
 
 from .conftest import DAY, STATS_WEEK, ZONE, Practice
-from .helpers import notices, settle, static_text, warnings
+from .helpers import drawn, notices, screen_lines, settle, static_text, warnings
 
 YESTERDAY = DAY - dt.timedelta(days=1)
 
@@ -332,7 +341,11 @@ async def test_reading_and_attesting_a_policy(stats_demo: Practice) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(pilot.app.screen, PolicyViewScreen)
-        await pilot.press("a")
+        await pilot.press("a")  # not read to the end yet: not attested
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, PolicyViewScreen)
+        assert "Read it to the end first (↓, PageDown or End): then a attests." in warnings(pilot)
+        await pilot.press("end", "a")
         await settle(pilot)
 
         assert isinstance(pilot.app.screen, MyHatScreen)
@@ -372,3 +385,58 @@ async def test_my_hats_keys_are_in_the_command_palette(stats_demo: Practice) -> 
         await open_hat(pilot)
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert {"Tick / take back", "Read and attest", "Whose hat"} <= titles
+
+
+async def test_the_training_section_is_reached_at_80x24(stats_demo: Practice) -> None:
+    async with app_for(stats_demo, "Tom Becker").run_test(size=(80, 24)) as pilot:
+        await open_hat(pilot)
+        await pilot.press("end")
+        assert cursor(pilot) == f"training-{Post.get(Post.title == 'Chiropractic Assistant').id}"
+        assert any("training: 2 of 4 steps" in line for line in screen_lines(pilot))
+        assert "the office manager signs each step off" in static_text(pilot, "#my-hat-detail")
+        await pilot.press("space")
+        assert "Training steps are signed off by the office manager, not ticked." in notices(pilot)
+
+
+async def test_on_a_closed_day_the_next_days_list_is_read_not_ticked(
+    stats_demo: Practice,
+) -> None:
+    """Sunday 22 November: My hat shows Monday's list, says so, and ticks none of it ahead."""
+    stats_demo.clock.set(dt.datetime(2026, 11, 22, 10, 0, tzinfo=ZONE))
+    async with app_for(stats_demo, "Jenny Ortiz").run_test(size=(80, 24)) as pilot:
+        await open_hat(pilot)
+        assert "0 of 6 done for Mon 23 Nov" in static_text(pilot, "#my-hat-summary")
+        monday = dt.date(2026, 11, 23)
+        first = next(key for key in lines(pilot) if key.endswith(f"{monday:%Y%m%d}"))
+        put_cursor(pilot, first)
+        await pilot.press("space")
+        await settle(pilot)
+        assert "That is Mon 23 Nov's: it is ticked that day." in warnings(pilot)
+        assert Tick.select().where(Tick.due_on == monday).count() == 0
+
+
+async def test_a_manager_ticking_anothers_hat_is_told_whose_tick_it_is(
+    stats_demo: Practice,
+) -> None:
+    app = app_for(stats_demo, "Jenny Ortiz", staff_id=staff("Karen Miles"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_hat(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        [tick] = ticks("Verify insurance for tomorrow's new patients")
+        assert tick.by_id == staff("Jenny Ortiz")
+        assert (
+            "Ticked for Jenny Ortiz: it counts as Jenny Ortiz's tick "
+            "(the audit trail keeps that you made it)."
+        ) in notices(pilot)
+
+
+async def test_the_line_under_the_list_is_read_whole_at_80x24(stats_demo: Practice) -> None:
+    """A shared item's line is long: its end, what space does, is not cut off."""
+    async with app_for(stats_demo, "Jenny Ortiz").run_test(size=(80, 24)) as pilot:
+        await open_hat(pilot)
+        put_cursor(pilot, line_of("Balance the cash drawer and lock it"))
+        await pilot.pause()
+        said = static_text(pilot, "#my-hat-detail")
+        assert said.endswith("space: tick")
+        assert drawn(pilot, pilot.app.screen.query_one("#my-hat-detail")) == said

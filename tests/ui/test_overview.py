@@ -32,9 +32,10 @@ from om_tui.screens.orders import OrdersScreen
 from om_tui.screens.overview import OverviewScreen, Panel
 from om_tui.screens.programs import ProgramsScreen
 from om_tui.screens.stat_graph import StatGraphScreen
+from om_tui.widgets.screen_tabs import ScreenTabs
 
 from .conftest import Practice
-from .helpers import cell, check_in_elsewhere, settle, static_text, warnings
+from .helpers import cell, check_in_elsewhere, drawn, settle, static_text, warnings
 
 SIZE = (100, 30)
 FLOW_FIGURES = ("in_office", "waiting", "longest", "seen", "no_shows")
@@ -254,6 +255,17 @@ async def test_an_urgent_item_filed_elsewhere_reaches_the_owners_panel(
         # Urgent items first, as they came: after the demo's card reader, before the rest.
         assert list(shown)[:2] == [list(shown)[0], f"item-{item}"]
         assert shown[list(shown)[0]].startswith("!! Problem The card reader is")
+        # Its toast goes after a few seconds (it covered the Programs panel); the top line
+        # keeps a mark of it until the Line is opened.
+        [toast] = [n for n in app._notifications if "The x-ray is down" in n.message]
+        assert toast.timeout <= 8
+        tabs = app.screen.query_one(ScreenTabs)
+        assert "8 Line !!1" in " ".join(str(tabs.render()).split())
+        await pilot.press("8")
+        await settle(pilot)
+        await pilot.press("0")
+        await settle(pilot)
+        assert "!!" not in str(app.screen.query_one(ScreenTabs).render())
 
 
 async def test_enter_on_a_flow_figure_opens_the_board_on_the_longest_wait(
@@ -428,3 +440,15 @@ async def test_the_overview_fits_a_small_terminal(stats_demo: Practice) -> None:
         panel(pilot, "stats").enter_from(1)
         await pilot.pause()
         assert static_text(pilot, "#overview-detail").startswith("Enter: its graph, Esc back · ")
+
+
+async def test_the_line_under_the_panels_is_read_whole_at_80x24(stats_demo: Practice) -> None:
+    app = owners_app(stats_demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_overview(pilot)
+        assert app.screen.focused is app.screen.query_one("#figure-in_office")
+        detail = app.screen.query_one("#overview-detail")
+        assert drawn(pilot, detail) == (
+            "Enter: the board, Esc back · "
+            "In the office now: arrived, roomed, with a provider, at checkout."
+        )

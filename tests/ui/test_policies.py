@@ -17,7 +17,7 @@ from db.models import Policy, PolicyPost, PolicyVersion, Post, Staff
 from om_tui.screens.policies import PoliciesScreen, PolicyEditor, PolicyPostsForm
 
 from .conftest import Practice
-from .helpers import paste, plain, settle, static_text
+from .helpers import paste, plain, screen_lines, settle, static_text
 
 
 async def open_policies(pilot: Pilot[Any]) -> PoliciesScreen:
@@ -164,3 +164,26 @@ async def test_a_policy_needs_a_title_of_its_own_and_a_text(stats_demo: Practice
         await settle(pilot)
         assert isinstance(app.screen, PoliciesScreen)
         assert Policy.select().count() == policies
+
+
+async def test_ticked_and_unticked_hats_differ_without_colour(stats_demo: Practice) -> None:
+    """Infection control: the Chiropractic Assistant and the Doctor attest, the others not;
+    the boxes say so in their glyph, on a terminal without colour too."""
+    app = stats_demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_policies(pilot)
+        await pilot.press("down", "o")
+        await settle(pilot)
+        assert isinstance(app.screen, PolicyPostsForm)
+        boxes = {}
+        for line in screen_lines(pilot):
+            for title in ("Chiropractic Assistant", "Doctor", "Receptionist", "Office Manager"):
+                if title in line:
+                    at = line.index(title)
+                    boxes[title] = line[at - 4 : at - 1]  # the box, then a space
+        assert boxes == {
+            "Chiropractic Assistant": "▐✓▌",
+            "Doctor": "▐✓▌",
+            "Receptionist": "▐ ▌",
+            "Office Manager": "▐ ▌",
+        }

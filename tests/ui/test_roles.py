@@ -133,3 +133,25 @@ async def test_the_tests_nameless_owner_may_open_everything(office: Practice) ->
         office.clock.advance(hours=2)
         app.lock_if_idle()
         assert app.role == Role.OWNER
+
+
+@pytest.mark.parametrize(
+    ("width", "line"),
+    [
+        (
+            120,
+            "1 Board 2 Stats 3 My hat 4 Hats 5 Compliance 6 Staff 7 Orders 8 Line 0 Overview",
+        ),
+        (100, "1 Board 2 Stats 3 Hat 4 Hats 5 Comp 6 Staff 7 Ord 8 Line 0 Over"),
+        (80, "1 Board 2 3 4 5 6 7 8 0"),
+    ],
+)
+async def test_the_managers_top_line_names_the_screens_as_far_as_the_width_allows(
+    demo: Practice, width: int, line: str
+) -> None:
+    app = demo.app(staff_id=staff("Karen Miles"))
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(pilot)
+        assert tabs_shown(pilot) == line
+        tabs = pilot.app.screen.query_one(ScreenTabs)
+        assert tabs.region.right <= width

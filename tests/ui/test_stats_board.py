@@ -7,19 +7,24 @@ so the conditions shown are those of the week ending 12 November.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from db import open_database
 from db.models import Post, Stat
+from om_tui.app import make_app
+from om_tui.practice.clock import FrozenClock
 from om_tui.practice.stats import CONDITION_LABELS, CONDITION_ORDER
 from om_tui.screens.picker import PickerScreen
+from om_tui.screens.stat_form import StatForm
 from om_tui.screens.stats import StatsScreen
 
-from .conftest import Practice
-from .helpers import plain, settle, static_text
+from .conftest import STATS_NOW, Practice
+from .helpers import drawn, paste, plain, settle, static_text, warnings
 
 #: Worst first; a stat with no condition comes after every condition.
 RANK = {CONDITION_LABELS[c]: i for i, c in enumerate(CONDITION_ORDER)} | {"—": len(CONDITION_ORDER)}
@@ -186,7 +191,8 @@ async def test_at_80_columns_the_title_keeps_the_week_and_so_far(stats_demo: Pra
     app = stats_demo.app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_board(pilot)
-        assert title(pilot) == "Stats · wk to Thu 19 Nov, so far · all posts"
+        assert title(pilot) == "Stats · to Thu 19 Nov, so far · all posts"
+        assert drawn(pilot, pilot.app.screen.query_one("#stats-title")) == title(pilot)
         assert "condition of wk to 12 Nov" in static_text(pilot, "#stats-detail")
         found = table(pilot)
         changes = [found.get_row(row)[3] for row in found.rows]
@@ -196,5 +202,75 @@ async def test_at_80_columns_the_title_keeps_the_week_and_so_far(stats_demo: Pra
 
         await pilot.press("left_square_bracket")
         await pilot.pause()
-        assert title(pilot) == "Stats · wk to Thu 12 Nov · all posts"
+        assert title(pilot) == "Stats · to Thu 12 Nov · all posts"
         assert "condition of" not in static_text(pilot, "#stats-detail")
+
+
+def column_titles(pilot: Pilot[Any]) -> list[str]:
+    return [str(column.label) for column in table(pilot).columns.values()]
+
+
+async def test_the_columns_say_whose_week_they_show(stats_demo: Practice) -> None:
+    """Mid-week: the condition is last week's (ending 12 Nov), and says so; a week back,
+    the values are named by the weeks they end."""
+    app = stats_demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(pilot)
+        assert column_titles(pilot) == [
+            "Stat",
+            "This wk",
+            "Last wk",
+            "Chg",
+            "Trend",
+            "Cond. 12 Nov",
+        ]
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert column_titles(pilot)[1:3] == ["Wk 12 Nov", "Wk 5 Nov"]
+        assert column_titles(pilot)[-1] == "Cond. 12 Nov"
+
+
+async def test_a_practice_without_stats_says_how_to_add_one(tmp_path: Path) -> None:
+    database = open_database(tmp_path / "new.db")
+    app = make_app(database, clock=FrozenClock(STATS_NOW))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(pilot)
+        said = static_text(pilot, "#stats-detail")
+        assert said == "No stats yet: n adds one (a weekly stat the manager types, for a post)."
+        assert drawn(pilot, pilot.app.screen.query_one("#stats-detail")) == said
+        for key in ("g", "e", "o"):  # each says so, rather than nothing
+            app.clear_notifications()
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, StatsScreen)
+            assert warnings(pilot) == [said]
+    database.close()
+
+
+async def test_the_manager_adds_a_stat_from_the_screen(tmp_path: Path) -> None:
+    database = open_database(tmp_path / "new.db")
+    app = make_app(database, clock=FrozenClock(STATS_NOW))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, StatForm)
+        await paste(pilot, "Referrals received")
+        await pilot.press("enter")  # no post yet: said under it, nothing saved
+        await settle(pilot)
+        assert isinstance(app.screen, StatForm)
+        assert static_text(pilot, "#stat-post-error") == "A stat belongs to a post: name it."
+        await paste(pilot, "Front desk")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StatsScreen)
+        stat = Stat.get(Stat.short_name == "referrals_received")
+        assert (stat.name, stat.post.title, stat.unit, stat.source, stat.up_is_good) == (
+            "Referrals received",
+            "Front desk",
+            "count",
+            "entered",
+            True,
+        )
+        assert [row["stat"] for row in shown(pilot)] == ["Referrals received"]
+    database.close()

@@ -16,13 +16,13 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label
 
-from db.models import Stat, StatValue
+from db.models import Stat, StatValue, VisitEvent
 from om_tui.practice.changes import NeverChanges
-from om_tui.screens.stat_entry import StatEntryScreen, StatLine
+from om_tui.screens.stat_entry import GridEnd, StatEntryScreen, StatLine
 from om_tui.screens.stats import StatsScreen
 
 from .conftest import STATS_WEEK, Practice
-from .helpers import plain, settle, static_text, warnings
+from .helpers import drawn, plain, settle, static_text, warnings
 
 LAST_WEEK = STATS_WEEK - dt.timedelta(weeks=1)
 
@@ -298,3 +298,57 @@ async def test_a_comma_that_is_not_between_thousands_is_asked_about(stats_demo: 
         await pilot.press(*"3,000", "enter", "enter")  # a thousands separator: kept, after asking
         await settle(pilot)
         assert saved("referrals") == 3000
+
+
+async def test_typing_on_past_the_last_stat_stays_in_the_grid(stats_demo: Practice) -> None:
+    """At 80x24, "1" Enter for each stat and then on: the last Enter lands on the grid's
+    end, which says so; the digits and Enters after it neither switch to the board (1) nor
+    move a patient on there."""
+    moves = VisitEvent.select().count()
+    app = stats_demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_grid_by_keys(pilot, "referrals")
+        count = len(lines(pilot))
+        await pilot.press(*["1", "enter"] * count)
+        await settle(pilot)
+        end = screen.query_one(GridEnd)
+        assert screen.focused is end
+        assert str(end.render()).startswith("Done")
+
+        await pilot.press("1", "enter", "enter", "6", "enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.focused is end
+        assert VisitEvent.select().count() == moves
+
+        await pilot.press("up")  # back to the last stat, to change it
+        assert screen.focused is field(pilot, lines(pilot)[-1].stat.short_name)
+
+
+async def test_back_on_the_grid_the_cursor_is_on_the_stat_in_error(
+    stats_demo: Practice,
+) -> None:
+    app = stats_demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_grid_by_keys(pilot, "referrals")
+        first = lines(pilot)[0].stat.short_name
+        await pilot.press("minus", "1", "tab")  # left with an error under it
+        await settle(pilot)
+        app.switch_mode("board")  # as "Go to Board" in the menu does
+        await settle(pilot)
+        await pilot.press("2")  # the stats, where the grid was left open
+        await settle(pilot)
+        assert app.screen is screen
+        assert isinstance(app.screen, StatEntryScreen)
+        assert app.screen.focused is field(pilot, first)
+        assert field(pilot, first).has_class("-invalid")
+
+
+async def test_an_error_under_a_value_is_read_whole_at_80_columns(stats_demo: Practice) -> None:
+    app = stats_demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_grid(pilot, "referrals")
+        await pilot.press("4", "0", "enter")
+        await settle(pilot)
+        said = line(pilot, "referrals").query_one(".stat-note", Label)
+        assert drawn(pilot, said) == "40 is over 10× last week (4). Enter again to keep it."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual.widgets import Label
+from textual.widgets import Input, Label
 
 from db.models import Patient, Stage, Visit
 from om_tui.screens.walk_in import WalkInScreen
@@ -172,3 +172,16 @@ async def test_a_name_in_any_script_and_phone_digits_in_any_script_are_taken(
         patient = Patient.get(Patient.last_name == "Nu\u00f1ez")
         assert (patient.first_name, patient.phone) == ("Jos\u00e9", "555-123-4567")
         assert len(walk_in_visits(patient.id)) == 1
+
+
+async def test_typing_after_an_error_adds_to_the_name(office: Practice) -> None:
+    """ "Maria", Enter: the error asks for a last name; " Lopez" typed goes on the end."""
+    app = office.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot)
+        await paste(pilot, "Maria")
+        await pilot.press("tab", "enter")  # away from the name and back, by the error
+        await settle(pilot)
+        assert app.screen.focused is not None and app.screen.focused.id == "name"
+        await pilot.press("space", *"Lo")
+        assert app.screen.query_one("#name", Input).value == "Maria Lo"

@@ -14,6 +14,7 @@ from om_tui.practice.clock import FrozenClock
 from om_tui.practice.flow import Flow
 from om_tui.practice.schedule.book import Book
 
+from .postgres_server import PostgresServer, running_server
 from .practice_fixture import Practice, build_practice, local
 
 
@@ -22,10 +23,32 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "practice.db"
 
 
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """The session's throwaway PostgreSQL server, started on first use."""
+    yield from running_server()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test (or module) marked `backends("sqlite", "postgres")` runs once on each store."""
+    marker = metafunc.definition.get_closest_marker("backends")
+    if marker is not None and "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", marker.args, indirect=True)
+
+
 @pytest.fixture
-def database(db_path: Path) -> Iterator[Database]:
+def backend(request: pytest.FixtureRequest) -> str:
+    """The store under test: SQLite unless the test is marked for others too."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def database(backend: str, request: pytest.FixtureRequest) -> Iterator[Database]:
     """A freshly created, migrated practice database; the models are bound to it."""
-    opened = open_database(db_path)
+    if backend == "postgres":
+        opened = open_database(request.getfixturevalue("postgres_server").fresh_database())
+    else:
+        opened = open_database(request.getfixturevalue("db_path"))
     yield opened
     opened.close()
 

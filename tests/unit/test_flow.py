@@ -25,6 +25,8 @@ from om_tui.practice.flow import (
 
 from .practice_fixture import DAY, Practice, local
 
+pytestmark = pytest.mark.backends("sqlite", "postgres")
+
 
 def _events(visit_id: int | None) -> list[VisitEvent]:
     return list(VisitEvent.select().where(VisitEvent.visit == visit_id).order_by(VisitEvent.id))
@@ -822,3 +824,21 @@ def test_stepping_back_out_of_a_room_frees_it_and_undo_puts_them_back(
     flow.undo(back)
     row = practice.row(flow, "ann")
     assert row.stage == Stage.ROOMED and row.room == "Room 1"
+
+
+@pytest.mark.parametrize(("done_for", "judged"), [(1, True), (120, False)])
+def test_the_time_a_visit_spent_finished_is_no_wait(
+    flow: Flow, practice: Practice, clock: FrozenClock, done_for: int, judged: bool
+) -> None:
+    """Done, then stepped back: a minute later (a slip, taken back) the checkout time is
+    judged as ever; two hours later (the day's flow moved on) it is no alert."""
+    for _ in range(5):  # arrived, roomed, with the provider, checkout, done
+        flow.advance(practice.row(flow, "ann"))
+    clock.advance(minutes=done_for)
+    flow.step_back(practice.row(flow, "ann"))
+    clock.advance(minutes=15)  # past checkout's alert (10 minutes)
+    row = practice.row(flow, "ann")
+    assert row.stage == Stage.CHECKOUT
+    assert row.reopened is not judged
+    expected = Severity.ALERT if judged else Severity.NORMAL
+    assert severity(row, clock.now(), flow.settings) == expected

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+import pytest
 from peewee import Database
 
 from db import Stage, Visit, VisitEvent
@@ -68,6 +69,7 @@ def test_each_thread_has_its_own_connection_with_the_same_settings(database: Dat
     assert (seen["foreign_keys"], seen["busy_timeout"]) == (1, 5000)
 
 
+@pytest.mark.backends("sqlite", "postgres")
 def test_racing_to_advance_records_one_move_at_every_stage(
     database: Database, flow: Flow, practice: Practice, clock: FrozenClock
 ) -> None:
@@ -85,6 +87,7 @@ def test_racing_to_advance_records_one_move_at_every_stage(
     assert VisitEvent.select().count() == 5
 
 
+@pytest.mark.backends("sqlite", "postgres")
 def test_racing_to_check_in_one_appointment_makes_one_visit(
     database: Database, flow: Flow, practice: Practice, clock: FrozenClock
 ) -> None:
@@ -96,6 +99,7 @@ def test_racing_to_check_in_one_appointment_makes_one_visit(
     assert practice.row(flow, "ann").stage == Stage.ARRIVED
 
 
+@pytest.mark.backends("sqlite", "postgres")
 def test_racing_to_check_in_one_walk_in_makes_one_visit(
     database: Database, flow: Flow, practice: Practice, clock: FrozenClock
 ) -> None:
@@ -106,6 +110,7 @@ def test_racing_to_check_in_one_walk_in_makes_one_visit(
     assert VisitEvent.select().count() == 1
 
 
+@pytest.mark.backends("sqlite", "postgres")
 def test_racing_a_no_show_against_a_check_in(
     database: Database, flow: Flow, practice: Practice, clock: FrozenClock
 ) -> None:

@@ -533,3 +533,16 @@ def test_the_manager_signs_off_a_step_a_trainee_cannot(office: Office) -> None:
         "Jenny Ortiz",
         "Sam Lee",
     ]
+
+
+def test_on_a_closed_day_the_next_open_days_items_are_not_ticked_ahead(office: Office) -> None:
+    """Sunday 22 November: the list shows Monday's items, which wait for Monday."""
+    tidy = item(office, "Tidy up")
+    office.clock.set(local(10, 0, day=dt.date(2026, 11, 22)))
+    monday = dt.date(2026, 11, 23)
+    assert [o.due_on for o in office.hats.my_hat(office.desk).today][-1] == monday
+    with pytest.raises(HatError, match="That is Mon 23 Nov's: it is ticked that day."):
+        office.hats.tick(tidy, monday, office.desk)
+    assert Tick.select().count() == 0
+    office.clock.set(local(8, 0, day=monday))
+    assert office.hats.tick(tidy, monday, office.desk).state == State.DONE

@@ -22,6 +22,8 @@ from om_tui.practice.patients import (
     split_name,
 )
 
+pytestmark = pytest.mark.backends("sqlite", "postgres")
+
 TODAY = dt.date(2026, 11, 18)
 
 

@@ -28,6 +28,8 @@ from om_tui.practice.people import (
 
 from .practice_fixture import ZONE_NAME
 
+pytestmark = pytest.mark.backends("sqlite", "postgres")
+
 
 @pytest.fixture
 def people(database: Database, clock: FrozenClock) -> People:
@@ -202,6 +204,18 @@ def test_a_name_or_its_start_finds_the_person_for_the_user_option(
     people.add("Jenna Fox", "staff")
     with pytest.raises(PeopleError, match="More than one person fits 'Jen'"):
         people.named("Jen")
+
+
+def test_any_word_of_a_name_or_the_initials_fit(people: People, jenny: int) -> None:
+    chen = people.add("Dr. Sarah Chen", "owner")
+    webb = people.add("Dr. Marcus Webb", "staff")
+    assert [p.id for p in people.fitting("Sarah")] == [chen]
+    assert [p.id for p in people.fitting("chen")] == [chen]
+    assert [p.id for p in people.fitting("sarah c")] == [chen]
+    assert [p.id for p in people.fitting("SC")] == [chen]
+    assert [p.id for p in people.fitting("Dr.")] == [webb, chen]
+    assert people.fitting("Sarah Webb") == []
+    assert people.named("Ortiz").id == jenny
 
 
 # -- the roster ----------------------------------------------------------------------

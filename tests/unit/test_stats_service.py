@@ -506,3 +506,18 @@ def test_an_infinite_quota_or_scale_already_in_the_file_is_read_as_not_set(
     assert (stored.quota, stored.scale_bottom, stored.scale_top) == (None, None, None)
     [row] = [row for row in stats.board(W) if row.short_name == "calls"]
     assert row.quota is None
+
+
+def test_a_typed_stat_added_by_name_gets_a_short_name_of_its_own(stats: Stats) -> None:
+    first = stats.add_typed("Referrals received", "Front desk")
+    second = stats.add_typed("Referrals: received!", "front desk", unit="money")
+    assert (first.short_name, second.short_name) == ("referrals_received", "referrals_received_2")
+    assert second.post_id == first.post_id  # "front desk" is the post on file
+    assert stats.add_typed("2nd opinions", "Doctor", up_is_good=False).short_name == (
+        "stat_2nd_opinions"
+    )
+    with pytest.raises(StatError, match="A stat needs a name."):
+        stats.add_typed("  ", "Doctor")
+    with pytest.raises(StatError, match="belongs to a post"):
+        stats.add_typed("Calls", "")
+    assert Stat.select().count() == 3
