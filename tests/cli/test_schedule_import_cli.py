@@ -15,6 +15,11 @@ from om_tui.cli import main
 FILES = Path(__file__).parents[1] / "unit" / "import_files"
 
 
+@pytest.fixture(autouse=True)
+def _a_practice(practice_file: str) -> None:
+    """Every test's tmp_path/p.db is a practice made by its first run (commands make none)."""
+
+
 def appointments(target: Path, source: str) -> int:
     database = open_database(target)
     database.bind(MODELS)
