@@ -880,6 +880,20 @@ class TerminalSession(BaseModel):
     staff_id: int
 
 
+class SourcePatient(BaseModel):
+    """A patient's number in another system (a PMS's PatNum, an EHR's account number), so
+    that the next import from that system finds them without asking (migration 0016)."""
+
+    id = NeverReusedId()
+    source = CharField()
+    number = CharField()
+    patient = ForeignKeyField(Patient, backref="source_numbers", on_delete="CASCADE")
+    patient_id: int
+
+    class Meta:
+        indexes = ((("source", "number"), True),)
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Setting,
     Patient,
@@ -927,4 +941,5 @@ MODELS: tuple[type[BaseModel], ...] = (
     Offboarding,
     OffboardingTick,
     TerminalSession,
+    SourcePatient,
 )

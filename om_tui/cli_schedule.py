@@ -18,9 +18,13 @@ _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     schedule = commands.add_parser(
         "schedule",
-        help="the appointment book's types, states, reasons, hours, blockouts and slot size",
+        help="the appointment book's types, states, reasons, hours, blockouts and slot size; "
+        "imports from another system and exports",
     )
     parts = schedule.add_subparsers(dest="schedule_command", metavar="PART", required=True)
+    from om_tui import cli_imports
+
+    cli_imports.add_parts(parts)  # import, map, watch, export, link: another system's schedule
 
     kinds = parts.add_parser("types", help="list the appointment types, or add and change one")
     actions = kinds.add_subparsers(dest="types_command", metavar="ACTION")
@@ -77,6 +81,10 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def run(database: Database, args: argparse.Namespace) -> int:
+    from om_tui import cli_imports
+
+    if args.schedule_command in cli_imports.PARTS:
+        return cli_imports.run(database, args)
     from om_tui.practice import settings
     from om_tui.practice.refusal import Refusal
     from om_tui.practice.roles import ADMINISTRATOR

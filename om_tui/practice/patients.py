@@ -169,10 +169,15 @@ def add_patient(database: Database, clock: Clock, new: NewPatient, *, by: int | 
             last_name=new.last_name,
             dob=new.dob,
             phone=new.phone,
-            chart_number=str(100001 + highest),
+            chart_number=chart_number_after(highest),
             created=utc_naive(clock.now()),
         )
     return patient
+
+
+def chart_number_after(highest_id: int) -> str:
+    """A new patient's chart number, from the highest patient id before them."""
+    return str(100001 + highest_id)
 
 
 def not_offered_why(patient: Patient) -> str | None:

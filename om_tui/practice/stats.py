@@ -491,6 +491,13 @@ def flow_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float | None
     }
 
 
+def no_such_post(title: str, titles: Sequence[str]) -> str:
+    """What is said of a post title no hat has: the hats there are, or how to make one."""
+    if not titles:
+        return f"No hat is called {title!r}: there are no hats yet (add one in Hats)."
+    return f"No hat is called {title!r}. The hats: {', '.join(titles)}."
+
+
 # -- reading what is typed --------------------------------------------------------------
 
 LIMIT = LARGEST_NUMBER
@@ -1041,9 +1048,9 @@ class Stats:
     @checked("stats_setup", "adds and changes stats")
     def add_typed(self, name: str, post: str, unit: str = "count", up_is_good: bool = True) -> Stat:
         """A weekly stat the manager types, added from the stats screen: its post by title,
-        whatever the case (a new post if none has it), its short name made from its name ("Referrals
-        received" → referrals_received, then _2 … if taken). Computed and formula stats
-        are added with `om-tui stats add`."""
+        whatever the case (a title no hat has is refused), its short name made from its
+        name ("Referrals received" → referrals_received, then _2 … if taken). Computed and
+        formula stats are added with `om-tui stats add`."""
         with self.database.atomic():
             if not name.strip():
                 raise StatError("A stat needs a name.")
@@ -1083,10 +1090,7 @@ class Stats:
         found = [post_id for post_id, other in posts if other.casefold() == wanted]
         if found:
             return found[0]
-        if not posts:
-            raise StatError(f"No hat is called {title!r}: there are no hats yet (add one in Hats).")
-        known = ", ".join(other for _, other in posts)
-        raise StatError(f"No hat is called {title!r}. The hats: {known}.")
+        raise StatError(no_such_post(title, [other for _, other in posts]))
 
     @checked("stats_setup", "adds and changes stats")
     def change(self, short_name: str, **fields: Any) -> Stat:

@@ -17,6 +17,7 @@ from textual.containers import Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label
 
+from om_tui.practice.stats import no_such_post
 from om_tui.screens.dialog import Dialog, edited
 from om_tui.screens.hat_forms import ChoiceField
 
@@ -51,7 +52,7 @@ class StatForm(Dialog[StatFields | None]):
             yield Label("Name")
             yield edited("", placeholder="Referrals received", id="stat-name")
             yield Label("", id="stat-name-error", classes="field-error")
-            yield Label("Post (→ takes the suggestion; a new title adds it)")
+            yield Label("Post (→ takes the suggestion)")
             yield edited(
                 self._post,
                 placeholder=example,
@@ -85,6 +86,8 @@ class StatForm(Dialog[StatFields | None]):
             "stat-name": "" if name else "A stat needs a name.",
             "stat-post": "" if post else "A stat belongs to a post: name it.",
         }
+        if post and post not in self._posts:
+            problems["stat-post"] = no_such_post(post, self._posts)
         for field, problem in problems.items():
             self.query_one(f"#{field}-error", Label).update(problem)
         wrong = [field for field, problem in problems.items() if problem]

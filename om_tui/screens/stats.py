@@ -239,7 +239,7 @@ class StatsScreen(Screen[None]):
         where = self._post[1] if self._post else "all posts"
         if self._compact:  # 80 columns: what the week is comes first; s says the order
             state = ", so far" if start <= now < end else ", not begun" if now < start else ""
-            line = f" · to {local_end:%a} {local_end.day} {local_end:%b}{state} · {where}"
+            line = f" · to {local_end.day} {local_end:%b}{state} · {where}"  # the day: wide
         else:
             if start <= now < end:
                 state = f" (so far; conditions: wk ending {judged:%d %b})"

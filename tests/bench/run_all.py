@@ -32,6 +32,7 @@ BENCHMARKS = (
     "bench_hats",
     "bench_overview",
     "bench_report",
+    "bench_import",
 )
 ROOT = Path(__file__).resolve().parents[2]
 

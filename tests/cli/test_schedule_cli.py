@@ -45,17 +45,17 @@ def test_types_hours_and_a_holiday_from_the_command_line(
     ],
 )
 def test_bad_input_is_one_line_and_changes_nothing(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], said: str
+    practice_file: str, capsys: pytest.CaptureFixture[str], args: list[str], said: str
 ) -> None:
-    assert main(["--db", str(tmp_path / "p.db"), "schedule", *args]) == 2
+    assert main(["--db", practice_file, "schedule", *args]) == 2
     error = capsys.readouterr().err
     assert said in error and len(error.strip().splitlines()) == 1
 
 
 def test_the_practices_own_states_and_reasons(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    practice_file: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = ["--db", str(tmp_path / "p.db"), "schedule"]
+    db = ["--db", practice_file, "schedule"]
     assert main([*db, "states", "add", "Texted", "t"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "t  Texted"
     assert main([*db, "reasons", "add", "Car  trouble"]) == 0

@@ -35,7 +35,15 @@ from om_tui.screens.stat_graph import StatGraphScreen
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 from .conftest import Practice
-from .helpers import cell, check_in_elsewhere, drawn, settle, static_text, warnings
+from .helpers import (
+    cell,
+    check_in_elsewhere,
+    drawn,
+    notifications,
+    settle,
+    static_text,
+    warnings,
+)
 
 SIZE = (100, 30)
 FLOW_FIGURES = ("in_office", "waiting", "longest", "seen", "no_shows")
@@ -257,10 +265,10 @@ async def test_an_urgent_item_filed_elsewhere_reaches_the_owners_panel(
         assert shown[list(shown)[0]].startswith("!! Problem The card reader is")
         # Its toast goes after a few seconds (it covered the Programs panel); the top line
         # keeps a mark of it until the Line is opened.
-        [toast] = [n for n in app._notifications if "The x-ray is down" in n.message]
+        [toast] = [n for n in notifications(app) if "The x-ray is down" in n.message]
         assert toast.timeout <= 8
         tabs = app.screen.query_one(ScreenTabs)
-        assert "8 Line !!1" in " ".join(str(tabs.render()).split())
+        assert "8 !!1" in " ".join(str(tabs.render()).split())  # at 100 columns: digits
         await pilot.press("8")
         await settle(pilot)
         await pilot.press("0")

@@ -139,11 +139,12 @@ async def test_the_tests_nameless_owner_may_open_everything(office: Practice) ->
     ("width", "line"),
     [
         (
-            120,
-            "1 Board 2 Stats 3 My hat 4 Hats 5 Compliance 6 Staff 7 Orders 8 Line 0 Overview",
+            140,
+            "1 Board 2 Stats 3 My hat 4 Hats 5 Compliance 6 Staff 7 Orders 8 Line 9 Book"
+            " 0 Overview",
         ),
-        (100, "1 Board 2 Stats 3 Hat 4 Hats 5 Comp 6 Staff 7 Ord 8 Line 0 Over"),
-        (80, "1 Board 2 3 4 5 6 7 8 0"),
+        (120, "1 Board 2 Stats 3 Hat 4 Hats 5 Comp 6 Staff 7 Ord 8 Line 9 Book 0 Over"),
+        (80, "1 Board 2 3 4 5 6 7 8 9 0"),
     ],
 )
 async def test_the_managers_top_line_names_the_screens_as_far_as_the_width_allows(

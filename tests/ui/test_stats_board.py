@@ -191,7 +191,7 @@ async def test_at_80_columns_the_title_keeps_the_week_and_so_far(stats_demo: Pra
     app = stats_demo.app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_board(pilot)
-        assert title(pilot) == "Stats · to Thu 19 Nov, so far · all posts"
+        assert title(pilot) == "Stats · to 19 Nov, so far · all posts"
         assert drawn(pilot, pilot.app.screen.query_one("#stats-title")) == title(pilot)
         assert "condition of wk to 12 Nov" in static_text(pilot, "#stats-detail")
         found = table(pilot)
@@ -202,7 +202,7 @@ async def test_at_80_columns_the_title_keeps_the_week_and_so_far(stats_demo: Pra
 
         await pilot.press("left_square_bracket")
         await pilot.pause()
-        assert title(pilot) == "Stats · to Thu 12 Nov · all posts"
+        assert title(pilot) == "Stats · to 12 Nov · all posts"
         assert "condition of" not in static_text(pilot, "#stats-detail")
 
 
@@ -261,6 +261,21 @@ async def test_the_manager_adds_a_stat_from_the_screen(tmp_path: Path) -> None:
         assert isinstance(app.screen, StatForm)
         assert static_text(pilot, "#stat-post-error") == "A stat belongs to a post: name it."
         await paste(pilot, "Front desk")
+        await pilot.press("enter")  # no hat of that name yet: made in Hats, not by a typo
+        await settle(pilot)
+        assert isinstance(app.screen, StatForm)
+        assert static_text(pilot, "#stat-post-error") == (
+            "No hat is called 'Front desk': there are no hats yet (add one in Hats)."
+        )
+        await pilot.press("escape")
+        await settle(pilot)
+        assert Stat.select().count() == 0
+        Post.create(title="Front desk", position=1)  # as the hat editor (4) makes it
+        await pilot.press("n")
+        await settle(pilot)
+        await paste(pilot, "Referrals received")
+        await pilot.press("tab")
+        await paste(pilot, "front desk")  # the post on file, whatever the case
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, StatsScreen)
