@@ -577,6 +577,7 @@ READERS: dict[str, set[str]] = {
         "when",
     },
     "ServerNotices": {"changed", "close"},  # PostgreSQL's change signal
+    "Patients": {"find", "save_links"},  # the import's matching (the command line's only)
     "SqliteDataVersion": {"changed"},
     "UrgentWatch": {"check"},
 }
@@ -602,6 +603,10 @@ NOT_CHECKED = frozenset({
     "settings.put",
     # the machine's administrator's, on the file itself (the command line)
     "backup.back_up",
+    # the schedule's import: only the command line runs it (not yet role-checked)
+    "imports.apply.apply_import", "imports.apply.imported_count", "imports.service.import_file",
+    "imports.service.link_patient", "imports.service.save_mapping",
+    "imports.service.saved_mapping",
     # before anyone can log in: refused once someone can
     "setup.set_up",
     # the demo builder, which acts as the administrator
