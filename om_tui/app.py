@@ -29,7 +29,14 @@ from om_tui.practice.changes import ChangeWatcher, watcher_for
 from om_tui.practice.clock import Clock, SystemClock
 from om_tui.practice.flow import Change, Flow
 from om_tui.practice.patients import PatientIndex
-from om_tui.practice.people import People, idle_lock_minutes, may, role_title, set_actor
+from om_tui.practice.people import (
+    ADMINISTRATOR,
+    People,
+    idle_lock_minutes,
+    may,
+    role_title,
+    set_actor,
+)
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.sessions import Pin
 from om_tui.practice.setup import needs_setup
@@ -247,8 +254,10 @@ class OmTuiApp(App[None]):
         self.clock: Clock = clock or SystemClock()
         self.practice = settings.load(database)
         audit.set_clock(database, self.clock)  # the trail's times: frozen with the app's in tests
-        self.flow = Flow(database, self.clock, self.practice, staff_id)
-        self._staff_id = staff_id
+        # The tests' nameless owner (no login, no one named) acts as the administrator.
+        acting = ADMINISTRATOR if staff_id is None and not login else staff_id
+        self.flow = Flow(database, self.clock, self.practice, acting)
+        self._staff_id = acting
         self.people = People(database, self.clock)
         self.user_id: int | None = None if login else staff_id
         """Who is logged in here (None: at the login screen, or the tests' nameless owner)."""
@@ -272,6 +281,11 @@ class OmTuiApp(App[None]):
         self.watcher = watcher or watcher_for(database)
         self.undo_stack: list[Change] = []
         """What this terminal changed, newest last: `u` takes back the newest."""
+
+    @property
+    def acting_id(self) -> int | None:
+        """In whose name this terminal changes the practice (the practice checks their role)."""
+        return self._staff_id
 
     @cached_property
     def stats(self) -> Stats:
@@ -354,7 +368,7 @@ class OmTuiApp(App[None]):
         from om_tui.practice.line import alert_text
 
         news = self._urgent.check()
-        if self.role != Role.OWNER or self.user_id is None or not news:
+        if not self.may("line_answer") or self.user_id is None or not news:
             return
         for item in news:
             self.notify(
@@ -580,10 +594,9 @@ class OmTuiApp(App[None]):
 
     def action_evaluation_criteria(self) -> None:
         """The criteria the practice rates its staff on, for those who evaluate."""
-        from om_tui.practice.evaluations import may_evaluate
         from om_tui.screens.evaluation_criteria import CriteriaScreen
 
-        if may_evaluate(self.role) and not isinstance(self.screen, CriteriaScreen):
+        if self.may("evaluations") and not isinstance(self.screen, CriteriaScreen):
             self.push_screen(CriteriaScreen())
 
     def action_patients(self, patient_id: int | None = None) -> None:
@@ -790,9 +803,7 @@ class OmTuiApp(App[None]):
                 "Your performance evaluations; your self-evaluation on a draft",
                 self.action_my_evaluations,
             )
-        from om_tui.practice.evaluations import may_evaluate
-
-        if may_evaluate(self.role):
+        if self.may("evaluations"):
             yield SystemCommand(
                 "Evaluation criteria…",
                 "What staff are rated on (1–5): add, rename, retire, reorder",

@@ -145,7 +145,7 @@ def _hiring(database: Database, args: argparse.Namespace) -> int:
         elif args.hiring_command == "purge":
             print(f"{hiring.purge()} candidates' data deleted.")
         elif args.days is not None:
-            set_keep_days(database, args.days)
+            set_keep_days(database, args.days, by=ADMINISTRATOR)
             print(f"Candidates are kept {args.days} days after an opening closes.")
         else:
             print(f"Candidates are kept {keep_days(database)} days after an opening closes.")
@@ -167,12 +167,13 @@ def _offboarding_commands(commands: argparse._SubParsersAction[argparse.Argument
 
 
 def _offboarding(database: Database, args: argparse.Namespace) -> int:
+    from om_tui.practice.org.access import ADMINISTRATOR
     from om_tui.practice.org.leaving import leaving_items, set_leaving_items
     from om_tui.practice.refusal import Refusal
 
     if args.item:
         try:
-            set_leaving_items(database, args.item)
+            set_leaving_items(database, args.item, by=ADMINISTRATOR)
         except Refusal as refusal:
             print(f"om-tui: {refusal}", file=sys.stderr)
             return 2
@@ -543,7 +544,9 @@ def _run(database: Database, target: str, args: argparse.Namespace) -> int:
     if args.command is not None:
         from om_tui.practice import audit
 
-        audit.set_terminal(database, audit.cli_terminal())  # no one logged in: the actor is None
+        # The machine's administrator: every check lets the command line through
+        # (roles.ADMINISTRATOR); the trail names no person, and this terminal.
+        audit.set_terminal(database, audit.cli_terminal())
     if args.command == "report":
         return _report(database, args)
     if args.command == "audit":
@@ -646,23 +649,24 @@ def _settings(database: Database, args: argparse.Namespace) -> int:
     from om_tui.practice.hats import open_days_of, parse_open_days, set_open_days
     from om_tui.practice.people import idle_lock_minutes, set_idle_lock
     from om_tui.practice.refusal import Refusal
+    from om_tui.practice.roles import ADMINISTRATOR as CLI
     from om_tui.practice.stats import WeekEnds, set_week_ends, week_ends_of
 
     try:
         if args.setting == "threshold":
-            settings.set_threshold(database, Stage(args.stage), args.warn, args.alert)
+            settings.set_threshold(database, Stage(args.stage), args.warn, args.alert, by=CLI)
         elif args.setting == "late-after":
-            settings.set_late_after(database, args.minutes)
+            settings.set_late_after(database, args.minutes, by=CLI)
         elif args.setting == "timezone":
-            settings.set_timezone(database, args.name)
+            settings.set_timezone(database, args.name, by=CLI)
         elif args.setting == "name":
-            settings.set_name(database, args.name)
+            settings.set_name(database, args.name, by=CLI)
         elif args.setting == "week-ends":
-            set_week_ends(database, WeekEnds.parse(args.when))
+            set_week_ends(database, WeekEnds.parse(args.when), by=CLI)
         elif args.setting == "open-days":
-            set_open_days(database, parse_open_days(args.days))
+            set_open_days(database, parse_open_days(args.days), by=CLI)
         elif args.setting == "idle-lock":
-            set_idle_lock(database, args.minutes)
+            set_idle_lock(database, args.minutes, by=CLI)
     except Refusal as error:
         print(f"om-tui: {error}", file=sys.stderr)
         return 2
@@ -700,8 +704,9 @@ def _leave(database: Database, args: argparse.Namespace) -> int:
     from om_tui.practice import settings
     from om_tui.practice.clock import SystemClock
     from om_tui.practice.hats import HatError, Hats
+    from om_tui.practice.roles import ADMINISTRATOR
 
-    hats = Hats(database, SystemClock(), settings.load(database))
+    hats = Hats(database, SystemClock(), settings.load(database), ADMINISTRATOR)
     try:
         if args.leave_command == "add":
             with database.atomic():
@@ -727,12 +732,13 @@ def _main_stats(database: Database, names: list[str], *, rule: bool) -> int:
         chosen_main_stats,
         set_main_stats,
     )
+    from om_tui.practice.roles import ADMINISTRATOR
 
     if names and rule:
         print("om-tui: either name the main stats or --rule, not both.", file=sys.stderr)
         return 2
     if names or rule:
-        set_main_stats(database, names)  # a StatError is the caller's to print
+        set_main_stats(database, names, by=ADMINISTRATOR)  # a StatError is the caller's to print
     chosen = chosen_main_stats(database)
     if chosen is None:
         print(
@@ -751,9 +757,10 @@ def _stats(database: Database, args: argparse.Namespace) -> int:
     from db.models import StatSource
     from om_tui.practice import settings
     from om_tui.practice.clock import SystemClock
+    from om_tui.practice.roles import ADMINISTRATOR
     from om_tui.practice.stats import ConditionRule, StatError, Stats
 
-    stats = Stats(database, SystemClock(), settings.load(database))
+    stats = Stats(database, SystemClock(), settings.load(database), ADMINISTRATOR)
     try:
         if args.stats_command == "add":
             source = (

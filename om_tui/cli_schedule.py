@@ -87,6 +87,7 @@ def run(database: Database, args: argparse.Namespace) -> int:
         return cli_imports.run(database, args)
     from om_tui.practice import settings
     from om_tui.practice.refusal import Refusal
+    from om_tui.practice.roles import ADMINISTRATOR
     from om_tui.practice.schedule import hours, types
 
     try:
@@ -122,7 +123,7 @@ def run(database: Database, args: argparse.Namespace) -> int:
             hours.set_slot_minutes(database, None, args.minutes)
             print(f"The book's rows are {args.minutes} minutes.")
         elif args.schedule_command == "no-show-after":
-            settings.set_no_show_after(database, args.minutes)
+            settings.set_no_show_after(database, args.minutes, by=ADMINISTRATOR)
             said = "never" if args.minutes == 0 else f"{args.minutes} min after its start"
             print(f"An unarrived booking shows as a no-show: {said}.")
     except Refusal as error:

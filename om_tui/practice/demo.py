@@ -14,7 +14,7 @@ from om_tui.practice.demo_line import open_demo_line
 from om_tui.practice.demo_orders import open_demo_orders
 from om_tui.practice.demo_schedule import open_demo_schedule
 from om_tui.practice.org.demo import open_demo_org
-from om_tui.practice.people import give_pin_to_those_without
+from om_tui.practice.people import ADMINISTRATOR, give_pin_to_those_without
 from om_tui.practice.stats import Stats
 
 DEMO_PIN = "1234"
@@ -31,7 +31,7 @@ def _open_demo_practice(database: Database, clock: Clock) -> None:
     zone_name = settings.get(database, settings.TIMEZONE) or settings.system_timezone_name()
     now = clock.now()
     open_demo(database, now, settings.zone_named(zone_name))
-    stats = Stats(database, clock, settings.load(database))
+    stats = Stats(database, clock, settings.load(database), ADMINISTRATOR)
     this_week = stats.this_week()
     history_starts = settings.load(database).today(now) - dt.timedelta(days=HISTORY_DAYS)
     first_counted = stats.weeks.week_of_day(history_starts) + dt.timedelta(weeks=1)
@@ -48,4 +48,4 @@ def _open_demo_practice(database: Database, clock: Clock) -> None:
     open_demo_orders(database, clock, settings.load(database))
     open_demo_schedule(database, clock, settings.load(database))
     open_demo_org(database, clock)
-    give_pin_to_those_without(database, DEMO_PIN)
+    give_pin_to_those_without(database, DEMO_PIN, by=ADMINISTRATOR)

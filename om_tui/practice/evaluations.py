@@ -54,8 +54,8 @@ from db.models import (
 from om_tui.practice.clock import Clock
 from om_tui.practice.hats import Hats, Tally
 from om_tui.practice.orders import Orders
-from om_tui.practice.people import MANAGERS
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.roles import ADMINISTRATOR, may, require
 from om_tui.practice.seen import require_unchanged
 from om_tui.practice.settings import PracticeSettings
 from om_tui.practice.stats import Condition, Stats, percent_change
@@ -81,11 +81,6 @@ class EvaluationError(Refusal):
 
 def kind_title(kind: str) -> str:
     return KIND_TITLES.get(kind, kind)
-
-
-def may_evaluate(role: str | None) -> bool:
-    """May a person of `role` write evaluations (of others)? The manager and the owner."""
-    return role in MANAGERS
 
 
 # -- what is gathered --------------------------------------------------------------------
@@ -375,11 +370,17 @@ class Evaluations:
             )
         return person
 
+    def _acting(self, permission: str, doing: str) -> Staff:
+        """The actor, read inside the change's transaction, when their role allows it."""
+        if self.staff_id is None or self.staff_id == ADMINISTRATOR:
+            raise EvaluationError("Evaluations are written in a person's name: log in first.")
+        person = require(self.database, self.staff_id, permission, doing, EvaluationError)
+        assert person is not None  # a person's id, not the administrator's
+        return person
+
     def _evaluator(self, staff_id: int) -> Staff:
         """The actor, when they may evaluate `staff_id`: a manager or the owner, not themselves."""
-        actor = self._actor()
-        if not may_evaluate(actor.role):
-            raise EvaluationError("Only the office manager or the owner evaluates staff.")
+        actor = self._acting("evaluations", "evaluates staff")
         if actor.id == staff_id:
             raise EvaluationError(
                 "Nobody evaluates themselves: another manager or the owner writes yours "
@@ -393,7 +394,7 @@ class Evaluations:
     def _may_read(self, staff_id: int) -> bool:
         """May the actor see `staff_id`'s evaluations? Their own; a manager everyone's."""
         actor = self._actor()
-        return actor.id == staff_id or may_evaluate(actor.role)
+        return actor.id == staff_id or may(actor.role, "evaluations")
 
     @staticmethod
     def _person(staff_id: int) -> Staff:
@@ -712,10 +713,7 @@ class Evaluations:
         return float(EvaluationCriterion.select(fn.MAX(EvaluationCriterion.position)).scalar() or 0)
 
     def _manager_only(self, doing: str) -> Staff:
-        actor = self._actor()
-        if not may_evaluate(actor.role):
-            raise EvaluationError(f"Only the office manager or the owner {doing}.")
-        return actor
+        return self._acting("evaluations", doing)
 
     @staticmethod
     def _criterion(criterion_id: int) -> EvaluationCriterion:
@@ -806,7 +804,7 @@ class Evaluations:
             self_evaluation=row.self_evaluation,
             self_evaluated_at=as_utc(row.self_evaluated_at) if row.self_evaluated_at else None,
             hidden=hidden,
-            may_rate=draft and not own and may_evaluate(actor.role),
+            may_rate=draft and not own and may(actor.role, "evaluations"),
             may_self_evaluate=draft and own,
         )
 
@@ -972,7 +970,7 @@ class Evaluations:
             require_unchanged(
                 "Your self-evaluation", {"self_evaluation": row.self_evaluation}, shown
             )
-            actor = self._actor()
+            actor = self._acting("self_evaluation", "writes a self-evaluation")
             if actor.id != row.staff_id:
                 raise EvaluationError("Only the person evaluated writes their self-evaluation.")
             Evaluation.update(

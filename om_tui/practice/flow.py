@@ -36,6 +36,7 @@ from db.models import (
 from om_tui.practice.clock import Clock
 from om_tui.practice.patients import not_offered_why
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.roles import checked, recorded
 from om_tui.practice.settings import PracticeSettings
 
 MAIN_LINE: tuple[Stage, ...] = (
@@ -434,6 +435,7 @@ class Flow:
 
     # -- moves -------------------------------------------------------------
 
+    @checked("check_in", "moves patients through the visit")
     def check_in(self, patient_id: int, appointment_id: int | None = None) -> Change:
         """Arrive a patient: their appointment today, or a walk-in visit."""
         with self.database.atomic():
@@ -510,6 +512,7 @@ class Flow:
         )
         return appointment.id if appointment else None
 
+    @checked("check_in", "moves patients through the visit")
     def advance(self, row: BoardRow) -> Change:
         """Move one stage on along the main line."""
         if row.stage == Stage.SCHEDULED or (row.visit_id is None and row.appointment_id):
@@ -520,6 +523,7 @@ class Flow:
         following = MAIN_LINE[MAIN_LINE.index(row.stage) + 1]
         return self.move(row, following)
 
+    @checked("check_in", "moves patients through the visit")
     def move(
         self, row: BoardRow, stage: Stage, room: int | None = None, provider: int | None = None
     ) -> Change:
@@ -585,6 +589,7 @@ class Flow:
                 new_value=value,
             )
 
+    @checked("check_in", "moves patients through the visit")
     def step_back(self, row: BoardRow) -> Change:
         """Take back the visit's latest stage: it returns to where it was."""
         with self.database.atomic():
@@ -623,6 +628,7 @@ class Flow:
                 new_value=None,
             )
 
+    @checked("check_in", "moves patients through the visit")
     def assign(self, row: BoardRow, field_name: str, value: int | None) -> Change:
         """Set the visit's room or provider (None clears it)."""
         if field_name not in ("room", "provider"):
@@ -650,6 +656,7 @@ class Flow:
                 new_value=value,
             )
 
+    @checked("check_in", "moves patients through the visit")
     def undo(self, change: Change) -> str:
         """Take a change back, if nothing has happened to the visit since."""
         with self.database.atomic():
@@ -752,7 +759,7 @@ class Flow:
 
     def _add_event(self, visit: Visit, stage: Stage) -> VisitEvent:
         event: VisitEvent = VisitEvent.create(
-            visit=visit.id, stage=stage, at=utc_naive(self.clock.now()), by=self.staff_id
+            visit=visit.id, stage=stage, at=utc_naive(self.clock.now()), by=recorded(self.staff_id)
         )
         visit.stage = stage
         visit.save()

@@ -54,6 +54,7 @@ from db.models import (
 from om_tui.practice import limits
 from om_tui.practice.clock import Clock
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.roles import ADMINISTRATOR, checked, recorded, require
 from om_tui.practice.seen import require_unchanged
 from om_tui.practice.settings import PracticeSettings
 from om_tui.practice.stats import StatWeeks, week_ends_of
@@ -115,7 +116,8 @@ def open_days_of(database: Database) -> frozenset[int]:
     return parse_open_days(row.value) if row else OPEN_DAYS
 
 
-def set_open_days(database: Database, days: frozenset[int]) -> None:
+@checked("settings", "changes the practice's settings")
+def set_open_days(database: Database, days: frozenset[int], *, by: int | None) -> None:
     value = " ".join(str(day) for day in sorted(days))
     with database.atomic():
         Setting.insert(key=SettingKey.OPEN_DAYS, value=value).on_conflict(
@@ -649,10 +651,13 @@ class Hats:
         current = self.periods.current(frequency, now)
         return due_on in (current, self.periods.previous(frequency, current))
 
+    @checked("my_hat", "ticks checklist items")
     def tick(self, item_id: int, due_on: dt.date, person_id: int) -> Occurrence:
-        """Tick an item done for a period. Ticked already (by anyone)? That tick stands."""
+        """Tick `person_id`'s item done for a period, in the actor's name (a manager may tick
+        on someone's behalf). Ticked already (by anyone)? That tick stands."""
         now = self.clock.now()
         with self.database.atomic():
+            self._require_for(person_id, "ticks an item on someone else's behalf")
             item = ChecklistItem.get_or_none(ChecklistItem.id == item_id)
             if item is None:
                 raise HatError("That item was removed from the hat; nothing was ticked.")
@@ -674,7 +679,7 @@ class Hats:
                         key=item.key,
                         due_on=due_on,
                         holder=holder,
-                        by=person_id,
+                        by=recorded(self.staff_id),
                         at=utc_naive(now),
                     )
             except IntegrityError:
@@ -682,9 +687,11 @@ class Hats:
             ticks = self._ticks([item.key], [due_on])
             return self._occurrence(item, due_on, person_id, post.title, ticks, now)
 
+    @checked("my_hat", "takes ticks back")
     def untick(self, item_id: int, due_on: dt.date, person_id: int) -> None:
         """Take a tick back: only one's own, and only the day it was made."""
         with self.database.atomic():
+            self._require_for(person_id, "takes a tick back on someone else's behalf")
             item = ChecklistItem.get_or_none(ChecklistItem.id == item_id)
             if item is None:
                 raise HatError("That item was removed from the hat.")
@@ -694,7 +701,7 @@ class Hats:
             )
             if tick is None:
                 return  # unticked already, perhaps on another terminal
-            if tick.by_id != person_id:
+            if tick.by_id != recorded(self.staff_id) and self.staff_id != ADMINISTRATOR:
                 who = Staff.get_or_none(Staff.id == tick.by_id)
                 name = who.name if who is not None else "Someone else"
                 raise HatError(f"{name} ticked this; only they can take their tick back.")
@@ -702,6 +709,11 @@ class Hats:
             if made != self.today():
                 raise HatError("A tick can be taken back only the day it was made.")
             tick.delete_instance()
+
+    def _require_for(self, person_id: int, doing: str) -> None:
+        """One's own items are one's own to tick; someone else's, a manager's on their behalf."""
+        if person_id != self.staff_id:
+            require(self.database, self.staff_id, "tick_for_others", doing, HatError)
 
     # -- policies ---------------------------------------------------------------------
 
@@ -785,8 +797,11 @@ class Hats:
                 )
         return owed
 
+    @checked("my_hat", "attests policies")
     def attest(self, version_id: int, person_id: int) -> None:
         with self.database.atomic():
+            if person_id != self.staff_id and self.staff_id != ADMINISTRATOR:
+                raise HatError("Each person attests a policy themselves, logged in as themselves.")
             version = PolicyVersion.get_or_none(PolicyVersion.id == version_id)
             if version is None:
                 raise HatError("That policy was deleted; nothing was recorded.")
@@ -841,6 +856,7 @@ class Hats:
         ]
         return policy, newest, posts
 
+    @checked("policies", "writes policies")
     def write_policy(self, title: str, body: str, post_ids: Sequence[int] = ()) -> int:
         """A new policy, version 1."""
         title = _required(title, "A policy needs a title.", limits.POLICY_TITLE)
@@ -849,12 +865,13 @@ class Hats:
             self._check_policy_title_free(title)
             policy = Policy.create(title=title, created=self._now())
             PolicyVersion.create(
-                policy=policy, number=1, body=body, by=self.staff_id, at=self._now()
+                policy=policy, number=1, body=body, by=recorded(self.staff_id), at=self._now()
             )
             for post_id in post_ids:
                 PolicyPost.insert(policy=policy, post=post_id).on_conflict_ignore().execute()
             return int(policy.id)
 
+    @checked("policies", "writes policies")
     def revise_policy(
         self,
         policy_id: int,
@@ -877,7 +894,11 @@ class Hats:
                 return int(newest.number)  # nothing changed: nobody is asked again
             number = int(newest.number) + 1
             PolicyVersion.create(
-                policy=policy_id, number=number, body=body, by=self.staff_id, at=self._now()
+                policy=policy_id,
+                number=number,
+                body=body,
+                by=recorded(self.staff_id),
+                at=self._now(),
             )
             return number
 
@@ -886,6 +907,7 @@ class Hats:
         policy.title = title
         policy.save()
 
+    @checked("policies", "writes policies")
     def set_policy_posts(
         self, policy_id: int, post_ids: Sequence[int], seen: Sequence[int] | None = None
     ) -> None:
@@ -933,6 +955,7 @@ class Hats:
             for person_id, posts in held.items()
         }
 
+    @checked("hats", "signs training steps off")
     def sign_off(self, step_id: int, trainee_id: int) -> None:
         """The manager signs a trainee's step off, dated now."""
         with self.database.atomic():
@@ -942,9 +965,10 @@ class Hats:
             if trainee_id == self.staff_id:
                 raise HatError("A step is signed off by someone else, not by its trainee.")
             StepSignoff.insert(
-                step=step_id, staff=trainee_id, signed_by=self.staff_id, at=self._now()
+                step=step_id, staff=trainee_id, signed_by=recorded(self.staff_id), at=self._now()
             ).on_conflict_ignore().execute()
 
+    @checked("hats", "signs training steps off")
     def unsign(self, step_id: int, trainee_id: int) -> None:
         """Take a sign-off back; not of a step removed since: its sign-offs stay on record."""
         with self.database.atomic():
@@ -1192,6 +1216,7 @@ class Hats:
 
     # -- writing hats -------------------------------------------------------------------
 
+    @checked("hats", "writes hats")
     def create_post(self, title: str, purpose: str = "", product: str = "") -> int:
         title = _required(title, "A hat needs a title.", limits.HAT_TITLE)
         with self.database.atomic():
@@ -1205,6 +1230,7 @@ class Hats:
             )
             return int(post.id)
 
+    @checked("hats", "writes hats")
     def move_post(self, post_id: int, step: int) -> None:
         """Move a hat up or down the list (the order the stats board follows too)."""
         with self.database.atomic():
@@ -1218,6 +1244,7 @@ class Hats:
         if _taken(Policy.select(Policy.id, Policy.title).tuples(), title, but):
             raise HatError(f"There is already a policy called {title!r}.")
 
+    @checked("hats", "writes hats")
     def update_post(
         self,
         post_id: int,
@@ -1248,6 +1275,7 @@ class Hats:
             raise HatError("That hat was deleted (on another terminal, perhaps).")
         return post
 
+    @checked("hats", "writes hats")
     def delete_post(self, post_id: int) -> None:
         """Delete a hat nobody holds now and nothing on record names. Its stats stay,
         without a post."""
@@ -1334,6 +1362,7 @@ class Hats:
                 "else first (Orders, then Programs)."
             )
 
+    @checked("hats", "gives hats to people")
     def add_holder(self, post_id: int, staff_id: int) -> None:
         today = self.today()
         with self.database.atomic():
@@ -1342,6 +1371,7 @@ class Hats:
                 return
             HatHolder.create(post=post_id, staff=staff_id, since=today)
 
+    @checked("hats", "gives hats to people")
     def remove_holder(self, post_id: int, staff_id: int) -> None:
         """From today on the person no longer holds the hat; their history stays."""
         today = self.today()
@@ -1355,6 +1385,7 @@ class Hats:
                     holding.until = today
                     holding.save()
 
+    @checked("hats", "writes hats")
     def add_duty(self, post_id: int, text: str) -> int:
         text = _required(text, "A duty needs its text.", limits.CHECKLIST_LINE)
         with self.database.atomic():
@@ -1367,6 +1398,7 @@ class Hats:
             )
             return int(Duty.create(post=post_id, text=text, position=(last or 0) + 1).id)
 
+    @checked("hats", "writes hats")
     def edit_duty(self, duty_id: int, text: str, seen: str | None = None) -> None:
         """New words for a duty; `seen`: its words as the form showed them."""
         text = _required(text, "A duty needs its text.", limits.CHECKLIST_LINE)
@@ -1376,6 +1408,7 @@ class Hats:
             require_unchanged("That duty", current, None if seen is None else {"text": seen})
             Duty.update(text=text).where(Duty.id == duty_id).execute()
 
+    @checked("hats", "writes hats")
     def remove_duty(self, duty_id: int, seen: str | None = None) -> None:
         """Off the hat; `seen`: its words as shown (reworded elsewhere since: refused)."""
         with self.database.atomic():
@@ -1386,6 +1419,7 @@ class Hats:
             require_unchanged("That duty", {"text": duty.text}, shown)
             duty.delete_instance()
 
+    @checked("hats", "writes hats")
     def move_duty(self, duty_id: int, step: int) -> None:
         with self.database.atomic():
             duty = Duty.get_or_none(Duty.id == duty_id)
@@ -1396,6 +1430,7 @@ class Hats:
             )
             _move(siblings, duty_id, step)
 
+    @checked("hats", "writes hats")
     def add_item(
         self,
         post_id: int,
@@ -1428,6 +1463,7 @@ class Hats:
             item.save()
             return int(item.id)
 
+    @checked("hats", "writes hats")
     def edit_item(
         self,
         item_id: int,
@@ -1490,6 +1526,7 @@ class Hats:
             raise HatError("That item was removed from the hat (on another terminal, perhaps).")
         return item
 
+    @checked("hats", "writes hats")
     def remove_item(self, item_id: int, seen: Mapping[str, object] | None = None) -> None:
         """The item is no longer due from today on; its ticks stay in the record.
         `seen` as for `edit_item`: an item changed elsewhere since is not removed."""
@@ -1503,12 +1540,14 @@ class Hats:
             item.end = today
             item.save()
 
+    @checked("hats", "writes hats")
     def move_item(self, item_id: int, step: int) -> None:
         today = self.today()
         with self.database.atomic():
             item = self._item_now(item_id, today)
             _move(self._items_in_force(item.post_id, today), item.id, step)
 
+    @checked("hats", "writes hats")
     def add_step(self, post_id: int, text: str) -> int:
         text = _required(text, "A checksheet step needs its text.", limits.CHECKLIST_LINE)
         with self.database.atomic():
@@ -1521,6 +1560,7 @@ class Hats:
             )
             return int(ChecksheetStep.create(post=post_id, text=text, position=(last or 0) + 1).id)
 
+    @checked("hats", "writes hats")
     def move_step(self, step_id: int, step: int) -> None:
         with self.database.atomic():
             found = ChecksheetStep.get_or_none(ChecksheetStep.id == step_id)
@@ -1533,6 +1573,7 @@ class Hats:
             )
             _move(list(siblings), step_id, step)
 
+    @checked("hats", "writes hats")
     def remove_step(self, step_id: int, seen: str | None = None) -> None:
         """Off the checksheet; sign-offs already given stay on record. `seen`: its words
         as shown (reworded elsewhere since: refused)."""
@@ -1560,6 +1601,7 @@ class Hats:
             raise HatError(f"No one person is called {name!r}. Staff: {known}.")
         return int(found[0])
 
+    @checked("hats", "records leave")
     def add_leave(self, staff_id: int, start: dt.date, end: dt.date, note: str = "") -> int:
         """A person away from `start` to `end`, both included: they owe no items then."""
         if end < start:
@@ -1580,6 +1622,7 @@ class Hats:
         )
         return [(row.id, row.staff.name, row.start, row.end, row.note) for row in query]
 
+    @checked("hats", "records leave")
     def remove_leave(self, leave_id: int) -> None:
         if not Leave.delete().where(Leave.id == leave_id).execute():
             raise HatError(f"There is no leave numbered {leave_id}.")

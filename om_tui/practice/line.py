@@ -38,6 +38,7 @@ from db.models import (
 )
 from om_tui.practice.clock import Clock
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.roles import ADMINISTRATOR, require
 from om_tui.practice.seen import ChangedElsewhere
 from om_tui.practice.settings import PracticeSettings
 
@@ -60,8 +61,6 @@ ANSWER_TITLES: dict[str, str] = {
     LineAnswer.NOTE: "Note",
     LineAnswer.SEE_ME: "See me",
 }
-MANAGERS = frozenset({Role.OFFICE_MANAGER.value, Role.OWNER.value})
-"""Who works the line's queue: the office manager, or the owner (who may do anything)."""
 
 _QUEUE = (LineStatus.NEW, LineStatus.WITH_MANAGER)
 _DECIDED = (LineStatus.HANDLED, LineStatus.ANSWERED)
@@ -242,25 +241,18 @@ class Line:
 
     # -- who may ----------------------------------------------------------------------
 
-    def _person(self, staff_id: int | None) -> Any:
-        person = None if staff_id is None else Staff.get_or_none(Staff.id == staff_id)
-        if person is None:
+    def _person(
+        self, staff_id: int | None, permission: str = "line", doing: str = "uses the line"
+    ) -> Any:
+        if staff_id is None or staff_id == ADMINISTRATOR:
             raise LineError("Log in as yourself to use the line: every step names who took it.")
-        if not person.active:
-            raise LineError(f"{person.name} is no longer on the active staff list.")
-        return person
+        return require(self.database, staff_id, permission, doing, LineError)
 
     def _manager(self, staff_id: int | None) -> Any:
-        person = self._person(staff_id)
-        if person.role not in MANAGERS:
-            raise LineError("Only the office manager works the line's queue.")
-        return person
+        return self._person(staff_id, "line_queue", "works the line's queue")
 
     def _owner(self, staff_id: int | None) -> Any:
-        person = self._person(staff_id)
-        if person.role != Role.OWNER:
-            raise LineError("Only the owner answers what is routed to the owner.")
-        return person
+        return self._person(staff_id, "line_answer", "answers what is routed to the owner")
 
     def _event(self, item_id: int, who: int | None, what: Step, note: str = "") -> None:
         LineEvent.create(item=item_id, who=who, at=self._now(), what=what, note=note)
@@ -426,6 +418,7 @@ class Line:
         if by is None:
             return False
         with self.database.atomic():
+            self._person(by)
             changed = (
                 LineItem.update(seen_by_sender_at=self._now())
                 .where(

@@ -49,8 +49,8 @@ from db.models import (
 )
 from om_tui.practice.clock import Clock
 from om_tui.practice.hats import WEEKDAY_NAMES, Tally, open_days_of
-from om_tui.practice.people import MANAGERS
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.roles import ADMINISTRATOR, may, require
 from om_tui.practice.seen import require_unchanged
 from om_tui.practice.settings import PracticeSettings
 
@@ -65,11 +65,6 @@ DUE_FORMS = "fri, tomorrow, +3, 20 Nov or 2026-11-20 — and a time if it matter
 
 class OrderError(Refusal):
     """Something about an order or a program that cannot be; the message is fit to show."""
-
-
-def may_manage(role: str | None) -> bool:
-    """May a person of `role` give orders, accept them, write programs? Managers and owner."""
-    return role in MANAGERS
 
 
 # -- due days and times, as people type them ------------------------------------------------
@@ -548,19 +543,19 @@ class Orders:
 
     # -- who may -----------------------------------------------------------------------
 
-    def _actor(self) -> Staff:
-        if self.staff_id is None:
+    def _actor(self, permission: str = "orders", doing: str = "answers orders") -> Staff:
+        """The person acting, read now: orders name who gave and who answered them."""
+        if self.staff_id is None or self.staff_id == ADMINISTRATOR:
             raise OrderError("Orders are given and answered in a person's name: log in first.")
-        person = Staff.get_or_none(Staff.id == self.staff_id)
-        if person is None or not person.active:
-            raise OrderError("You are no longer on the active staff list: nothing was changed.")
+        person = require(self.database, self.staff_id, permission, doing, OrderError)
+        assert person is not None  # a person's id, not the administrator's
         return person
 
     def _manager(self, doing: str) -> Staff:
-        actor = self._actor()
-        if not may_manage(actor.role):
-            raise OrderError(f"Only the office manager or the owner {doing}.")
-        return actor
+        return self._actor("orders_give", doing)
+
+    def _manages(self, actor: Staff) -> bool:
+        return may(actor.role, "orders_give")
 
     def _holds(self, person_id: int, post_id: int) -> bool:
         return person_id in self._holders(self.today()).get(post_id, [])
@@ -864,9 +859,7 @@ class Orders:
         with self.database.atomic():
             actor = self._actor()
             order = self._found(order_id)
-            if not (
-                self._for(actor, order.to_staff_id, order.to_post_id) or may_manage(actor.role)
-            ):
+            if not (self._for(actor, order.to_staff_id, order.to_post_id) or self._manages(actor)):
                 to = self.order(order_id).to
                 whom = f"the {to.name} post's holders" if to.post_id is not None else to.name
                 raise OrderError(f"This order is for {whom}: only they report it done.")
@@ -890,10 +883,10 @@ class Orders:
             return
         if actor.id == order.reported_by_id:
             issuer = Staff.get_by_id(order.issued_by_id).name
-            raise OrderError(f"You reported this order done: {issuer}, who gave it, {doing} it.")
-        if not may_manage(actor.role):
+            raise OrderError(f"You reported this order done: {issuer}, who gave it, {doing}.")
+        if not self._manages(actor):
             issuer = Staff.get_by_id(order.issued_by_id).name
-            raise OrderError(f"Only {issuer}, who gave the order, or a manager {doing} it.")
+            raise OrderError(f"Only {issuer}, who gave the order, or a manager {doing}.")
 
     def accept(self, order_id: int, note: str = "") -> OrderLine:
         """A report of done is accepted: the order is done."""
@@ -901,7 +894,7 @@ class Orders:
         with self.database.atomic():
             actor = self._actor()
             order = self._found(order_id)
-            self._check_answerer(actor, order, "accepts")
+            self._check_answerer(actor, order, "accepts it")
             changed = (
                 Order.update(
                     status=OrderStatus.DONE,
@@ -924,7 +917,7 @@ class Orders:
         with self.database.atomic():
             actor = self._actor()
             order = self._found(order_id)
-            self._check_answerer(actor, order, "sends back")
+            self._check_answerer(actor, order, "sends it back")
             changed = (
                 Order.update(
                     status=OrderStatus.OPEN,
@@ -1043,7 +1036,7 @@ class Orders:
         return any(_in_force(h.since, h.until, day) for h in held)
 
     def _check_issuer(self, actor: Staff, order: Order, doing: str) -> None:
-        if actor.id != order.issued_by_id and not may_manage(actor.role):
+        if actor.id != order.issued_by_id and not self._manages(actor):
             issuer = Staff.get_by_id(order.issued_by_id).name
             raise OrderError(f"Only {issuer}, who gave the order, or a manager {doing} it.")
 
@@ -1327,7 +1320,7 @@ class Orders:
         with self.database.atomic():
             actor = self._actor()
             step = self._step(step_id)
-            if not (self._for(actor, step.to_staff_id, step.to_post_id) or may_manage(actor.role)):
+            if not (self._for(actor, step.to_staff_id, step.to_post_id) or self._manages(actor)):
                 raise OrderError("This step is someone else's: they, or a manager, mark it done.")
             changed = (
                 ProgramStep.update(done_at=now, done_by=actor.id, note=note.strip())

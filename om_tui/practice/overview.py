@@ -38,6 +38,7 @@ from om_tui.practice.flow import Board, BoardRow, DayFigures, Flow
 from om_tui.practice.hats import Hats, Tally
 from om_tui.practice.line import Item, Line
 from om_tui.practice.orders import OrderLine, Orders, ProgramLine
+from om_tui.practice.roles import checked
 from om_tui.practice.settings import PracticeSettings
 from om_tui.practice.stats import (
     CONDITION_ORDER,
@@ -266,7 +267,8 @@ def _rows(query: Any) -> list[tuple[Any, ...]]:
     return list(query)
 
 
-def set_main_stats(database: Database, names: Sequence[str]) -> None:
+@checked("stats_setup", "chooses the main stats")
+def set_main_stats(database: Database, names: Sequence[str], *, by: int | None) -> None:
     """Name the practice's main stats (short names, in order); none: back to the rule."""
     wanted = list(dict.fromkeys(name.strip() for name in names if name.strip()))
     with database.atomic():

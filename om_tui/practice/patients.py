@@ -22,6 +22,7 @@ from db.models import Patient, utc_naive
 from om_tui.practice import limits
 from om_tui.practice.clock import Clock
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.roles import checked
 
 
 class PatientInputError(Refusal, ValueError):
@@ -159,7 +160,8 @@ def find_same(database: Database, new: NewPatient, but: int | None = None) -> Pa
     return found
 
 
-def add_patient(database: Database, clock: Clock, new: NewPatient) -> Patient:
+@checked("patients", "adds patients")
+def add_patient(database: Database, clock: Clock, new: NewPatient, *, by: int | None) -> Patient:
     with database.atomic():
         highest = Patient.select(fn.MAX(Patient.id)).scalar() or 0
         patient: Patient = Patient.create(

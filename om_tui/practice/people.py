@@ -25,6 +25,11 @@ from db.models import Role, SettingKey, Staff, as_utc, utc_naive
 from om_tui.practice import audit, limits, settings
 from om_tui.practice.clock import Clock
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.roles import ADMINISTRATOR as ADMINISTRATOR
+from om_tui.practice.roles import MANAGERS as MANAGERS
+from om_tui.practice.roles import PERMISSIONS as PERMISSIONS
+from om_tui.practice.roles import checked, require
+from om_tui.practice.roles import may as may  # the one permission table, as the screens ask it
 from om_tui.practice.seen import require_unchanged
 
 MAX_TRIES = 5
@@ -45,50 +50,9 @@ ROLE_TITLES: dict[str, str] = {
     Role.OWNER: "Owner",
 }
 
-MANAGERS = frozenset({Role.OFFICE_MANAGER.value, Role.OWNER.value})
-"""The roles that can let the others in again: one of them must stay active."""
-
-_DESK = frozenset({Role.FRONT_DESK.value, Role.OFFICE_MANAGER.value, Role.OWNER.value})
-_EVERYONE = frozenset(role.value for role in Role)
-
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "board": _DESK,  # the flow board
-    "check_in": _DESK,  # check-in, walk-ins, moving visits along
-    "patients": _DESK,  # patient records: add, correct, inactive, merge
-    "rooms": _DESK,  # the practice's rooms: add, rename, reorder, retire
-    "schedule": _EVERYONE,  # the appointment book, to read (a provider on staff: their column)
-    "book": _DESK,  # booking, moving, resizing, cancelling, confirming, marking missed
-    "schedule_setup": MANAGERS,  # appointment types, working hours, blockouts, the slot size
-    "my_hat": _EVERYONE,  # one's own hat: checklist, attestations
-    "orders": _EVERYONE,  # one's orders and program steps; managers give and accept them
-    "line": _EVERYONE,  # the communication line: filing items; managers and the owner route them
-    "overview": MANAGERS,  # the owner's overview (its figures open screens of their own rights)
-    "stats": MANAGERS,  # the stat board and graphs
-    "stats_edit": MANAGERS,  # typing stat values, overriding conditions
-    "hats": MANAGERS,  # the hat editor; others' hats on My hat
-    "compliance": MANAGERS,
-    "policies": MANAGERS,  # writing and versioning policies
-    "roster": MANAGERS,  # staff: add, edit, deactivate, reset a PIN
-    "audit": MANAGERS,  # the audit trail
-    "settings": MANAGERS,  # the practice's settings
-    "owner_settings": frozenset({Role.OWNER.value}),
-    "org": _EVERYONE,  # the org board, read-only
-    "org_edit": MANAGERS,  # reshaping the org board: divisions, departments, where posts stand
-    "hiring": MANAGERS,  # openings and candidates (private to managers and the owner)
-    "leaving": MANAGERS,  # off-boarding someone who leaves
-}
-"""Permission → the roles that have it. The owner has every permission, even one added later."""
-
 
 class PeopleError(Refusal):
     """Something about a person or their login that cannot be; the message is fit to show."""
-
-
-def may(role: str, permission: str) -> bool:
-    """May a person of `role` open or change what `permission` names? Unknown: only the owner."""
-    if role == Role.OWNER:
-        return True
-    return role in PERMISSIONS.get(permission, frozenset())
 
 
 def role_title(role: str) -> str:
@@ -154,14 +118,16 @@ def idle_lock_minutes(database: Database) -> int:
     return settings.stored_minutes(stored, DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_RANGE[1])
 
 
-def set_idle_lock(database: Database, minutes: int) -> None:
+@checked("settings", "changes the practice's settings")
+def set_idle_lock(database: Database, minutes: int, *, by: int | None) -> None:
     low, high = IDLE_LOCK_RANGE
     if not low <= minutes <= high:
         raise PeopleError(f"The idle lock is {low} to {high} minutes.")
     settings.put(database, SettingKey.IDLE_LOCK, str(minutes))
 
 
-def give_pin_to_those_without(database: Database, pin: str) -> int:
+@checked("roster", "sets PINs")
+def give_pin_to_those_without(database: Database, pin: str, *, by: int | None) -> int:
     """The demo's doing: everyone active without a PIN gets `pin` (hashed once). How many."""
     check_secret_rules(pin)
     without = Staff.select(Staff.id).where(
@@ -199,9 +165,11 @@ def set_actor(database: Database, staff_id: int | None) -> None:
 class People:
     """The practice's staff, their logins and lockouts."""
 
-    def __init__(self, database: Database, clock: Clock) -> None:
+    def __init__(self, database: Database, clock: Clock, staff_id: int | None = None) -> None:
         self.database = database
         self.clock = clock
+        self.staff_id = staff_id
+        """Who changes the roster through this service (reading and logging in need no one)."""
 
     # ---- reading
 
@@ -361,6 +329,7 @@ class People:
             check_secret_rules(secret)
             hashed = hash_secret(secret)
         with self.database.atomic():
+            self._require_roster(None, role, "adds people to the staff")
             self._refuse_duplicate(name, None)
             person = Staff.create(
                 name=name,
@@ -387,6 +356,7 @@ class People:
         changes: dict[Any, Any] = {}
         with self.database.atomic():
             person = self.person(staff_id)
+            self._require_roster(person, role, "changes people's details")
             require_unchanged(person.name, shown_details(person), seen)
             if name is not None:
                 changes[Staff.name] = self._check_name(name)
@@ -411,6 +381,10 @@ class People:
         hashed = hash_secret(secret)
         with self.database.atomic():
             person = self.person(staff_id)
+            if staff_id == self.staff_id:
+                require(self.database, self.staff_id, "my_hat", "sets their own PIN", PeopleError)
+            else:
+                self._require_roster(person, None, "sets another person's PIN")
             require_unchanged(person.name, shown_details(person), seen)
             Staff.update(secret=hashed, failed_logins=0, locked_until=None).where(
                 Staff.id == staff_id
@@ -420,6 +394,7 @@ class People:
         """The person can no longer log in; their history stays."""
         with self.database.atomic():
             person = self.person(staff_id)
+            self._require_roster(person, None, "takes people off the staff list")
             if not person.active:
                 return
             self._refuse_last_manager(person)
@@ -428,10 +403,28 @@ class People:
     def reactivate(self, staff_id: int) -> None:
         with self.database.atomic():
             person = self.person(staff_id)
+            self._require_roster(person, None, "lets people in again")
             if person.active:
                 return
             self._refuse_duplicate(person.name, staff_id)
             Staff.update(active=True).where(Staff.id == staff_id).execute()
+
+    def _require_roster(self, person: Staff | None, role: str | None, doing: str) -> None:
+        """May the actor change `person` (None: a new one) so? A manager changes the roster;
+        only the owner makes an owner or changes one; nobody changes their own role."""
+        require(self.database, self.staff_id, "roster", doing, PeopleError)
+        new_role = None if role is None else parse_role(role).value
+        if new_role == Role.OWNER and (person is None or person.role != Role.OWNER):
+            require(self.database, self.staff_id, "owners", "makes someone an owner", PeopleError)
+        elif person is not None and person.role == Role.OWNER:
+            owners = "changes an owner's details or PIN"
+            require(self.database, self.staff_id, "owners", owners, PeopleError)
+        if (
+            person is not None
+            and person.id == self.staff_id
+            and new_role not in (None, person.role)
+        ):
+            raise PeopleError("Nobody changes their own role: another manager or the owner does.")
 
     def _refuse_last_manager(self, person: Staff) -> None:
         if person.role not in MANAGERS:

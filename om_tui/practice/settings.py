@@ -13,6 +13,7 @@ from peewee import Database
 from db.models import Setting, SettingKey, Stage
 from om_tui.practice import limits
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.roles import checked
 
 NAME = SettingKey.PRACTICE_NAME
 TIMEZONE = SettingKey.TIMEZONE
@@ -129,6 +130,8 @@ def _stored_thresholds(text: str | None) -> dict[Stage, Thresholds]:
 
 
 def put(database: Database, key: str, value: str) -> None:
+    """The store's writer of one setting, for the practice layer's own use (a backup's time,
+    the checked setters below): what a person changes goes through those setters."""
     with database.atomic():
         Setting.insert(key=key, value=value).on_conflict(
             conflict_target=[Setting.key], update={Setting.value: value}
@@ -140,7 +143,8 @@ def get(database: Database, key: str) -> str | None:
     return None if row is None else str(row.value)
 
 
-def set_name(database: Database, name: str) -> None:
+@checked("settings", "changes the practice's settings")
+def set_name(database: Database, name: str, *, by: int | None) -> None:
     """The practice's name, shown on every screen: never empty, never longer than fits."""
     name = " ".join(name.split())
     if not name:
@@ -148,7 +152,10 @@ def set_name(database: Database, name: str) -> None:
     put(database, NAME, limits.checked_text(name, limits.PRACTICE_NAME, SettingError))
 
 
-def set_threshold(database: Database, stage: Stage, warn: int, alert: int) -> None:
+@checked("settings", "changes the practice's settings")
+def set_threshold(
+    database: Database, stage: Stage, warn: int, alert: int, *, by: int | None
+) -> None:
     if stage not in DEFAULT_THRESHOLDS:
         names = ", ".join(s.value for s in DEFAULT_THRESHOLDS)
         raise SettingError(f"Thresholds are kept for these stages only: {names}.")
@@ -164,20 +171,23 @@ def set_threshold(database: Database, stage: Stage, warn: int, alert: int) -> No
     )
 
 
-def set_late_after(database: Database, minutes: int) -> None:
+@checked("settings", "changes the practice's settings")
+def set_late_after(database: Database, minutes: int, *, by: int | None) -> None:
     if minutes <= 0:
         raise SettingError("Late must be a positive number of minutes.")
     limits.checked_minutes(minutes, "Late", SettingError)
     put(database, LATE_AFTER, str(minutes))
 
 
-def set_no_show_after(database: Database, minutes: int) -> None:
+@checked("settings", "changes the practice's settings")
+def set_no_show_after(database: Database, minutes: int, *, by: int | None) -> None:
     """A booking not checked in `minutes` after its start shows as a no-show; 0: never."""
     if minutes < 0 or minutes > 24 * 60:
         raise SettingError("No-show after: minutes from 0 (never) to 1440.")
     put(database, NO_SHOW_AFTER, str(minutes))
 
 
-def set_timezone(database: Database, name: str) -> None:
+@checked("settings", "changes the practice's settings")
+def set_timezone(database: Database, name: str, *, by: int | None) -> None:
     zone_named(name)
     put(database, TIMEZONE, name)

@@ -26,6 +26,7 @@ from db.models import Role, SettingKey
 from om_tui.practice import limits, settings
 from om_tui.practice.clock import Clock
 from om_tui.practice.people import (
+    ADMINISTRATOR,
     MANAGERS,
     People,
     check_secret_rules,
@@ -152,13 +153,15 @@ def set_up(database: Database, clock: Clock, setup: PracticeSetup) -> int:
     if role.value not in MANAGERS:
         raise SetupError("The first person is the owner or the office manager.")
     check_secret_rules(setup.secret)
-    people = People(database, clock)
+    # Until someone can log in, whoever has the file sets the practice up: the
+    # administrator's rights, for this one transaction, while no one has a login.
+    people = People(database, clock, ADMINISTRATOR)
     with database.atomic():
         if not needs_setup(database, clock):
             raise SetupError("This practice was set up on another terminal meanwhile: log in.")
-        settings.put(database, settings.NAME, practice)
-        settings.set_timezone(database, zone)
-        set_week_ends(database, setup.week_ends)
+        settings.set_name(database, practice, by=ADMINISTRATOR)
+        settings.set_timezone(database, zone, by=ADMINISTRATOR)
+        set_week_ends(database, setup.week_ends, by=ADMINISTRATOR)
         name = " ".join(setup.name.split())
         known = next((i for i, n in people.active() if n.casefold() == name.casefold()), None)
         if known is None:

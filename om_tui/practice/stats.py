@@ -59,6 +59,7 @@ from om_tui.practice.limits import (
     without_thousands,
 )
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.roles import checked, recorded, require
 from om_tui.practice.seen import require_unchanged
 from om_tui.practice.settings import PracticeSettings, zone_named
 
@@ -848,6 +849,7 @@ class Stats:
 
     # -- writing ------------------------------------------------------------------------
 
+    @checked("stats_edit", "enters stat values")
     def enter(
         self,
         stat_id: int,
@@ -872,6 +874,7 @@ class Stats:
             self._check_seen(stat, period, when, seen)
             self._put(stat_id, period, when, check_value(value, stat.unit))
 
+    @checked("stats_edit", "enters stat values")
     def clear(
         self,
         stat_id: int,
@@ -903,7 +906,7 @@ class Stats:
     ) -> None:
         """Store a value: typed by this service's person, or `counted` from the flow (by no one)."""
         now = utc_naive(self.clock.now())
-        by = None if counted else self.staff_id
+        by = None if counted else recorded(self.staff_id)
         StatValue.insert(
             stat=stat_id, period=period, day=day, value=value, by=by, at=now
         ).on_conflict(
@@ -946,6 +949,7 @@ class Stats:
         # A count of visits the trail holds already, made whenever a screen looks: no one's
         # change, so not put on the trail in the name of whoever happened to open Stats.
         with audit.suspended(self.database), self.database.atomic():
+            require(self.database, self.staff_id, "stats", "counts the flow into stats")
             for stat in changed:
                 value = figures.get(stat.computed or "")
                 if value is None:
@@ -956,6 +960,7 @@ class Stats:
                     self._put(stat.id, "week", week, value, counted=True)
         return figures
 
+    @checked("stats_edit", "overrides conditions")
     def override(
         self,
         stat_id: int,
@@ -991,18 +996,19 @@ class Stats:
                 week=week,
                 condition=condition,
                 reason=reason.strip(),
-                by=self.staff_id,
+                by=recorded(self.staff_id),
                 at=now,
             ).on_conflict(
                 conflict_target=[ConditionOverride.stat, ConditionOverride.week],
                 update={
                     ConditionOverride.condition: condition,
                     ConditionOverride.reason: reason.strip(),
-                    ConditionOverride.by: self.staff_id,
+                    ConditionOverride.by: recorded(self.staff_id),
                     ConditionOverride.at: now,
                 },
             ).execute()
 
+    @checked("stats_setup", "adds and changes stats")
     def define(self, **fields: Any) -> Stat:
         """Add a stat, refusing formulas that use unknown stats or themselves."""
         with self.database.atomic():
@@ -1039,6 +1045,7 @@ class Stats:
             stat: Stat = Stat.create(**fields)
             return stat
 
+    @checked("stats_setup", "adds and changes stats")
     def add_typed(self, name: str, post: str, unit: str = "count", up_is_good: bool = True) -> Stat:
         """A weekly stat the manager types, added from the stats screen: its post by title,
         whatever the case (a title no hat has is refused), its short name made from its
@@ -1074,6 +1081,7 @@ class Stats:
             raise StatGone(f"No stat is called {short_name}.")
         return stat
 
+    @checked("hats", "writes hats")
     def post_named(self, title: str) -> int:
         """A post's id by its title (case aside); a title no hat has is refused, naming
         the hats there are (a hat is made in Hats, with its purpose, not by a typo)."""
@@ -1084,6 +1092,7 @@ class Stats:
             return found[0]
         raise StatError(no_such_post(title, [other for _, other in posts]))
 
+    @checked("stats_setup", "adds and changes stats")
     def change(self, short_name: str, **fields: Any) -> Stat:
         """Change a stat's settings (quota, scale, thresholds, …); its values stay as they are."""
         with self.database.atomic():
@@ -1107,6 +1116,7 @@ class Stats:
             stat.save()
             return stat
 
+    @checked("stats_setup", "adds and changes stats")
     def retire(self, short_name: str) -> None:
         """Stop showing a stat; its history stays (formulas using it show "missing")."""
         self.change(short_name, active=False)
@@ -1146,7 +1156,8 @@ def _formula_order(formulas: dict[str, str]) -> list[str]:
     return done
 
 
-def set_week_ends(database: Database, ends: WeekEnds) -> None:
+@checked("settings", "changes the practice's settings")
+def set_week_ends(database: Database, ends: WeekEnds, *, by: int | None) -> None:
     from om_tui.practice.settings import put
 
     put(database, SettingKey.WEEK_ENDS, str(ends))

@@ -496,7 +496,7 @@ class FlowBoardScreen(Screen[None]):
         from om_tui.practice.schedule.rooms import Rooms
         from om_tui.screens.schedule.rooms import RoomForm
 
-        service = Rooms(self.om.database, self.om.user_id)
+        service = Rooms(self.om.database, self.om.acting_id)
 
         def named(name: str | None) -> None:
             if name is not None:

@@ -40,7 +40,6 @@ from om_tui.practice.evaluations import (
     RatingLine,
     StatTrend,
     kind_title,
-    may_evaluate,
 )
 from om_tui.practice.hats import Tally
 from om_tui.practice.stats import CONDITION_LABELS, Condition, sparkline
@@ -234,7 +233,7 @@ class EvaluationScreen(Screen[None]):
         view = self._view
         box = self.query_one("#evaluation-figures", Static)
         if view is None:
-            start = "n starts one." if self.om.may("roster") else "none yet."
+            start = "n starts one." if self.om.may("evaluations") else "none yet."
             box.update(Text(f"No evaluation of {self._name} yet: {start}", style="dim"))
             return
         box.update(self._figures(view.figures, view))
@@ -424,11 +423,11 @@ class EvaluationScreen(Screen[None]):
             return view is not None and view.may_self_evaluate
         if action == "new":  # one draft at a time: the practice refuses a second
             drafting = any(line.status == EvaluationStatus.DRAFT for line in self._history)
-            return self.om.may("roster") and self.staff_id != self.om.user_id and not drafting
+            return self.om.may("evaluations") and self.staff_id != self.om.user_id and not drafting
         if action == "history":
             return len(self._history) > 1
         if action == "criteria":
-            return may_evaluate(self.om.role)
+            return self.om.may("evaluations")
         return True
 
     def _criterion(self) -> RatingLine | None:
@@ -471,7 +470,7 @@ class EvaluationScreen(Screen[None]):
     def _why_not_rate(self, view: EvaluationView | None) -> str:
         if view is None:
             return "No evaluation to rate yet." + (
-                " n starts one." if self.om.may("roster") else ""
+                " n starts one." if self.om.may("evaluations") else ""
             )
         if view.finished:
             return "This evaluation is finished: it is kept as it was, read-only."

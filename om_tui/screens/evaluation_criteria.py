@@ -31,7 +31,6 @@ from om_tui.practice.evaluations import (
     Criterion,
     CriterionUse,
     Evaluations,
-    may_evaluate,
 )
 from om_tui.practice.words import counted
 from om_tui.screens.criterion_form import CriterionForm
@@ -82,7 +81,7 @@ class CriteriaScreen(Screen[None]):
         return Evaluations(self.om.database, self.om.clock, self.om.practice, self.om.user_id)
 
     def _manages(self) -> bool:
-        return may_evaluate(self.om.role)
+        return self.om.may("evaluations")
 
     def compose(self) -> ComposeResult:
         yield Static(id="criteria-title")

@@ -150,13 +150,12 @@ class LineScreen(Screen[None]):
 
     @property
     def _is_owner(self) -> bool:
-        return self.om.role == Role.OWNER
+        return self.om.may("line_answer")
 
     @property
     def _works_queue(self) -> bool:
         """The office manager; the owner too, in a practice without one."""
-        role = self.om.role
-        return role == Role.OFFICE_MANAGER or (role == Role.OWNER and not self._has_manager)
+        return self.om.may("line_queue") and (self.om.role != Role.OWNER or not self._has_manager)
 
     # -- reading and drawing --------------------------------------------------------
 
@@ -632,7 +631,7 @@ class UrgentAlerts:
     def check(self) -> int:
         """Notify the owner logged in here of each new urgent item. How many were shown."""
         news = self._watch.check()
-        if self._app.role != Role.OWNER:
+        if not self._app.may("line_answer"):
             return 0
         for item in news:
             self._app.notify(

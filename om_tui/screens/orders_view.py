@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, cast
 from rich.style import Style
 from textual.screen import Screen
 
-from om_tui.practice.orders import Orders, may_manage
+from om_tui.practice.orders import Orders
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
@@ -38,7 +38,7 @@ class OrdersView(Screen[None]):
 
     def _manages(self) -> bool:
         """The office manager and the owner give orders and write programs."""
-        return may_manage(self.om.role)
+        return self.om.may("orders_give")
 
     def _take_measure(self) -> None:
         """The theme's colours and the terminal's width, before the first drawing."""

@@ -81,7 +81,7 @@ class StaffScreen(Screen[None]):
 
     @property
     def people(self) -> People:
-        return People(self.om.database, self.om.clock)
+        return People(self.om.database, self.om.clock, self.om.acting_id)
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="top-line"):
@@ -260,7 +260,7 @@ class StaffScreen(Screen[None]):
     def _may_change(self, person: Staff | None, role: str | None = None) -> bool:
         """Only the owner changes an owner, or makes someone one: else an office manager
         could give themselves the owner's PIN, or the owner's role."""
-        if self.om.role == Role.OWNER:
+        if self.om.may("owners"):
             return True
         if (person is not None and person.role == Role.OWNER) or role == Role.OWNER:
             self.notify("Only the owner changes an owner's details or PIN.", severity="warning")

@@ -38,7 +38,7 @@ class WalkInResult:
         """Add the patient if new, and check them in — one transaction."""
         with database.atomic():
             if self.new is not None:
-                patient_id = add_patient(database, flow.clock, self.new).id
+                patient_id = add_patient(database, flow.clock, self.new, by=flow.staff_id).id
             else:
                 assert self.existing_id is not None
                 patient_id = self.existing_id

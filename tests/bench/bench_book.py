@@ -29,6 +29,7 @@ from db import open_database
 from db.models import Appointment, Patient, Role, Staff, utc_naive
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.schedule import hours
 from om_tui.practice.schedule.book import Book
 from om_tui.practice.schedule.slots import next_free
@@ -43,7 +44,7 @@ HOUR = dt.timedelta(hours=1)
 
 def build(path: Path, providers: int, years: float) -> tuple[Book, list[int]]:
     database = open_database(path)
-    settings.set_timezone(database, ZONE)
+    settings.set_timezone(database, ZONE, by=ADMINISTRATOR)
     practice = settings.load(database)
     rng = random.Random(13)
     with database.atomic():

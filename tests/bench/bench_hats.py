@@ -72,6 +72,7 @@ from om_tui.app import make_app
 from om_tui.practice import settings as practice_settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.hats import SHARED, Hats
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.settings import PracticeSettings
 from om_tui.screens.compliance import ComplianceScreen, first_day_of_week
 from tests.bench.bench_practice import calibration, captured_sql, explain
@@ -270,11 +271,11 @@ def build(
     # suspended); built again, and noted in the trail, once it is full.
     audit.drop_capture(database)
     practice_settings.put(database, practice_settings.NAME, "Hats Practice (benchmark)")
-    practice_settings.set_timezone(database, TIMEZONE)
+    practice_settings.set_timezone(database, TIMEZONE, by=ADMINISTRATOR)
     settings = practice_settings.load(database)
     now = _working_now(now or dt.datetime.now(dt.UTC))
     clock = FrozenClock(now)
-    hats = Hats(database, clock, settings)
+    hats = Hats(database, clock, settings, ADMINISTRATOR)
     today = hats.today()
     history = today - dt.timedelta(days=history_days)
     rng = random.Random(SEED)
@@ -769,7 +770,7 @@ def main(argv: list[str] | None = None) -> int:
 
     practice = open_hats_practice(args.path, rebuild=args.rebuild, smoke=args.smoke)
     database, now = practice.database, practice.now
-    hats = Hats(database, FrozenClock(now), practice.settings)
+    hats = Hats(database, FrozenClock(now), practice.settings, ADMINISTRATOR)
     counts = {
         name: database.execute_sql(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
         for name, table in (

@@ -81,6 +81,7 @@ from om_tui.practice.hats import Hats
 from om_tui.practice.line import Line
 from om_tui.practice.orders import Orders
 from om_tui.practice.overview import first_day_of_week, gather
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.settings import PracticeSettings
 from om_tui.practice.stats import Stats
 from om_tui.screens import overview as overview_screen
@@ -349,8 +350,8 @@ def seed_programs(
 def bench_gather(
     database: Database, clock: FrozenClock, settings: PracticeSettings, runs: int, report: Report
 ) -> list[tuple[str, list[tuple[str, tuple[Any, ...]]]]]:
-    stats = Stats(database, clock, settings)
-    hats = Hats(database, clock, settings)
+    stats = Stats(database, clock, settings, ADMINISTRATOR)
+    hats = Hats(database, clock, settings, ADMINISTRATOR)
     with captured_sql() as statements:
         overview = gather(database, clock, settings, stats=stats, hats=hats)
     now = clock.now()
@@ -507,14 +508,14 @@ def main(argv: list[str] | None = None) -> int:
         clock = FrozenClock(now)
         rng = random.Random(SEED)
         started = time.perf_counter()
-        stats = Stats(database, clock, settings)
+        stats = Stats(database, clock, settings, ADMINISTRATOR)
         seeded = seed_stats(database, stats)
         stats.recompute()  # as the stat board does when it opens
         audit.drop_capture(database)  # made up, not done: no trail of the seeding
         connection = database.connection()
         connection.execute("PRAGMA synchronous = OFF")
         with database.atomic():
-            hats_counts = seed_hats(database, Hats(database, clock, settings), rng)
+            hats_counts = seed_hats(database, Hats(database, clock, settings, ADMINISTRATOR), rng)
             order_counts = seed_orders(database, settings, now, rng)
             line_counts = seed_line(now, rng)
             program_counts = seed_programs(now, settings, rng)

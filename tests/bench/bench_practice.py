@@ -52,6 +52,7 @@ from om_tui.practice.flow import (
     severity,
 )
 from om_tui.practice.patients import NewPatient, PatientIndex, add_patient, find_same
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.settings import PracticeSettings
 from tests.bench.large_practice import DEFAULT_PATH, LargePractice, open_large_practice
 from tests.bench.timing import (
@@ -359,7 +360,7 @@ def bench_other(
     for _ in range(max(runs // 10, 5)):
         clone = _clone(index)
         with database.atomic() as transaction:
-            add_patient(database, clock, new)
+            add_patient(database, clock, new, by=ADMINISTRATOR)
             samples.append(once(lambda c=clone: c.refresh(database)))
             transaction.rollback()
     figures = Figures.of(samples)

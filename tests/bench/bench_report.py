@@ -79,6 +79,7 @@ from om_tui.practice import report as weekly
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.hats import Hats
 from om_tui.practice.orders import Orders
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.settings import PracticeSettings
 from om_tui.practice.stats import Condition, Stats
 from tests.bench.bench_app import sqlite_checkpointed
@@ -247,7 +248,7 @@ def seed_the_rest(database: Database, settings: PracticeSettings, now: dt.dateti
     rng = random.Random(SEED)
     zone = settings.zone
     today = settings.today(now)
-    hats = Hats(database, FrozenClock(now), settings)
+    hats = Hats(database, FrozenClock(now), settings, ADMINISTRATOR)
     periods = hats.periods
     three_years = today - dt.timedelta(days=3 * 365)
     one_year = today - dt.timedelta(days=365)
@@ -475,12 +476,12 @@ def parts(
     database: Database, clock: FrozenClock, settings: PracticeSettings, week: dt.date
 ) -> dict[str, Callable[[], object]]:
     """Each part of gather() on its own, as gather() calls it."""
-    stats = Stats(database, clock, settings)
+    stats = Stats(database, clock, settings, ADMINISTRATOR)
     orders = Orders(database, clock, settings)
     start, end = stats.weeks.bounds(week)
     as_of = min(end, clock.now())
     first, last = weekly.week_days(stats.weeks, week)
-    hats = Hats(database, clock, settings)
+    hats = Hats(database, clock, settings, ADMINISTRATOR)
     return {
         "stat board, 13 weeks": lambda: weekly.stat_lines(stats, week, False),
         "flow figures, 2 weeks": lambda: weekly.flow_lines(stats.weeks, week, as_of),
@@ -576,7 +577,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         database = open_database(copy)
         clock = FrozenClock(now)
-        stats = Stats(database, clock, settings)
+        stats = Stats(database, clock, settings, ADMINISTRATOR)
         seeded_stats = seed_stats(database, stats)
         seeded = seed_the_rest(database, settings, now)
         events = database.execute_sql('SELECT COUNT(*) FROM "visit_event"').fetchone()[0]

@@ -61,6 +61,7 @@ from db import audit, open_database
 from db.models import BaseModel, ConditionOverride, Post, Stat, StatSource, StatValue
 from om_tui.app import OmTuiApp, make_app
 from om_tui.practice.clock import FrozenClock
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.stats import COMPUTED, Condition, Stats, flow_figures
 from om_tui.screens.stat_graph import StatGraphScreen
 from om_tui.screens.stats import StatsScreen
@@ -759,7 +760,7 @@ def main(argv: list[str] | None = None) -> int:
     shutil.copy(sqlite_checkpointed(practice.path), copy)
     try:
         database = open_database(copy)
-        stats = Stats(database, FrozenClock(now), settings)
+        stats = Stats(database, FrozenClock(now), settings, ADMINISTRATOR)
         seeded = seed_stats(database, stats)
         events = database.execute_sql('SELECT COUNT(*) FROM "visit_event"').fetchone()[0]
         print(f"Large practice {practice.path} (copied to {copy}): {events:,} visit events")

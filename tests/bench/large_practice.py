@@ -51,6 +51,7 @@ from db.models import (
     VisitEvent,
 )
 from om_tui.practice import settings as practice_settings
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.settings import PracticeSettings
 from tests.bench.rows import Row, check_models, insert_rows, schema_version
 
@@ -178,7 +179,7 @@ def build(
     # suspended); built again, and noted in the trail, once it is full.
     audit.drop_capture(database)
     practice_settings.put(database, practice_settings.NAME, PRACTICE_NAME)
-    practice_settings.set_timezone(database, TIMEZONE)
+    practice_settings.set_timezone(database, TIMEZONE, by=ADMINISTRATOR)
     loaded = practice_settings.load(database)
     live_now = _live_now(now or dt.datetime.now(dt.UTC))
     today = loaded.today(live_now)

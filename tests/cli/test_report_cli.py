@@ -34,6 +34,7 @@ from om_tui.cli import main
 from om_tui.practice import anchors, settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.report import NOTHING, gather, render, with_trail_head
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.stats import Stats
 
 ZONE = ZoneInfo("America/New_York")
@@ -49,12 +50,12 @@ def at(day: int, hour: int) -> dt.datetime:
 def practice(tmp_path: Path) -> Path:
     path = tmp_path / "practice.db"
     database = open_database(path)
-    settings.set_timezone(database, "America/New_York")
+    settings.set_timezone(database, "America/New_York", by=ADMINISTRATOR)
     settings.put(database, settings.NAME, "Birch Dental")
     manager = Staff.create(name="Meg Manager", initials="MM", role=Role.OFFICE_MANAGER).id
     desk = Staff.create(name="Dee Desk", initials="DD", role=Role.FRONT_DESK).id
     clock = FrozenClock(at(1, 9))
-    stats = Stats(database, clock, settings.load(database))
+    stats = Stats(database, clock, settings.load(database), ADMINISTRATOR)
     post = Post.create(title="Front desk", position=1).id
     calls = stats.define(short_name="calls", name="Recall calls", post=post)
     for weeks_back, value in enumerate((40.0, 35.0, 52.0)):

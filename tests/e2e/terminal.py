@@ -24,6 +24,7 @@ from db import open_database
 from db.models import Role
 from om_tui.practice.clock import SystemClock
 from om_tui.practice.people import People
+from om_tui.practice.roles import ADMINISTRATOR
 
 SCREEN_MARKER = "om-tui · log in"
 """What om-tui shows first: the login screen's first line (screens/login.py, TITLE)."""
@@ -47,7 +48,7 @@ def seed_practice(path: Path, *, pins: bool = True) -> None:
     """A practice whose owner and office manager can log in, each with a PIN (hashed: slow)."""
     database = open_database(path)
     try:
-        people = People(database, SystemClock())
+        people = People(database, SystemClock(), ADMINISTRATOR)
         people.add(OWNER, Role.OWNER, secret=PIN if pins else None, provider=True)
         people.add("Jenny Marsh", Role.OFFICE_MANAGER, secret=PIN if pins else None)
     finally:

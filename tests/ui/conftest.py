@@ -34,6 +34,7 @@ from om_tui.app import OmTuiApp, make_app
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.flow import Flow
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.schedule.types import type_named
 
 ZONE_NAME = "America/Chicago"
@@ -74,7 +75,7 @@ class Practice:
         return make_app(self.database, clock=self.clock, **options)
 
     def flow(self) -> Flow:
-        return Flow(self.database, self.clock, settings.load(self.database))
+        return Flow(self.database, self.clock, settings.load(self.database), ADMINISTRATOR)
 
     def row_key(self, who: str) -> str:
         """The board's key for a patient's appointment today."""
@@ -85,7 +86,7 @@ def build_office(path: Path) -> Practice:
     """Two providers, two rooms, four patients; Tom has just arrived, Walter has no
     appointment, Maria and Nora are expected."""
     database = open_database(path)
-    settings.set_timezone(database, ZONE_NAME)
+    settings.set_timezone(database, ZONE_NAME, by=ADMINISTRATOR)
     settings.put(database, settings.NAME, "Lakeview Chiropractic")
     settings.put(database, SettingKey.LAST_BACKUP, OFFICE_NOW.isoformat())  # no reminder
     practice = Practice(path, database, FrozenClock(OFFICE_NOW))
@@ -165,7 +166,9 @@ def stats_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not _stats_templates:
         path = tmp_path_factory.mktemp("stats-demo") / "demo.db"
         database = open_database(path)
-        settings.set_timezone(database, ZONE_NAME)  # before the demo: its weeks are Chicago's
+        settings.set_timezone(
+            database, ZONE_NAME, by=ADMINISTRATOR
+        )  # before the demo: its weeks are Chicago's
         open_demo_practice(database, FrozenClock(STATS_NOW))
         database.close()
         _stats_templates.append(path)

@@ -14,6 +14,7 @@ from db.models import Patient, Role, Staff
 from om_tui.practice import audit, settings
 from om_tui.practice.audit import PAGE
 from om_tui.practice.clock import FrozenClock
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.screens.audit import AuditEntryScreen, AuditScreen
 
 from .conftest import Practice, local
@@ -36,7 +37,7 @@ def history(office: Practice) -> dict[str, int]:
     clock.advance(days=1)
     audit.set_actor(database, desk)
     Patient.update(phone="555-0333").where(Patient.id == office.patients["maria"]).execute()
-    settings.set_late_after(database, 12)
+    settings.set_late_after(database, 12, by=ADMINISTRATOR)
     audit.set_actor(database, None)
     return {"desk": desk, "park": park}
 
@@ -191,7 +192,7 @@ async def test_the_front_desk_is_not_offered_the_trail(office: Practice) -> None
 async def test_older_rows_are_read_at_the_bottom(office: Practice) -> None:
     people = history(office)
     for minutes in range(1, PAGE + 20):
-        settings.set_late_after(office.database, minutes)
+        settings.set_late_after(office.database, minutes, by=ADMINISTRATOR)
     total = office.database.execute_sql("SELECT COUNT(*) FROM audit").fetchone()[0]
     app = office.app(staff_id=people["park"])
     async with app.run_test(size=SIZE) as pilot:

@@ -16,6 +16,7 @@ from textual.widgets import DataTable
 from db.models import ChecklistItem, HatHolder, Staff
 from om_tui.practice import settings
 from om_tui.practice.hats import Compliance, Hats, State, Tally
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.screens.compliance import ComplianceScreen, share_text
 from om_tui.screens.compliance_detail import ComplianceDetailScreen
 
@@ -214,7 +215,10 @@ async def test_a_tick_on_another_terminal_changes_the_figures(stats_demo: Practi
         def tick_elsewhere() -> None:
             with stats_demo.database.connection_context():
                 hats = Hats(
-                    stats_demo.database, stats_demo.clock, settings.load(stats_demo.database)
+                    stats_demo.database,
+                    stats_demo.clock,
+                    settings.load(stats_demo.database),
+                    ADMINISTRATOR,
                 )
                 hats.tick(insurance.id, DAY, int(jenny))
 

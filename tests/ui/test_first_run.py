@@ -20,6 +20,7 @@ from om_tui.app import make_app
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.people import People, verify_secret
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.schedule.hours import week_hours
 from om_tui.practice.setup import PracticeSetup, needs_setup, set_up
 from om_tui.practice.stats import WeekEnds, week_ends_of
@@ -221,7 +222,7 @@ async def test_a_practice_from_before_logins_names_its_manager(office: Practice)
 async def test_a_practice_with_logins_goes_to_login(tmp_path: Path) -> None:
     database = open_database(tmp_path / "practice.db")
     clock = FrozenClock(OFFICE_NOW)
-    People(database, clock).add("Dana Reyes", Role.OWNER, "2580")
+    People(database, clock, ADMINISTRATOR).add("Dana Reyes", Role.OWNER, "2580")
     app = make_app(database, clock=clock, login=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

@@ -18,6 +18,7 @@ from textual.widgets import Input, OptionList, Static
 from db.models import Staff, Stage
 from om_tui.app import OmTuiApp
 from om_tui.practice.people import People, give_pin_to_those_without, set_idle_lock
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.sessions import Pin
 from om_tui.screens.board import FlowBoardScreen
 from om_tui.screens.check_in import CheckInScreen
@@ -33,7 +34,7 @@ PIN = "1234"
 @pytest.fixture
 def demo_pins(demo: Practice) -> Practice:
     """The demo practice, where everyone's PIN is 1234 (as `om-tui --demo` gives)."""
-    give_pin_to_those_without(demo.database, PIN)
+    give_pin_to_those_without(demo.database, PIN, by=ADMINISTRATOR)
     return demo
 
 
@@ -305,7 +306,7 @@ async def test_a_change_made_while_locked_is_on_the_board_after_the_pin(
 
 
 async def test_the_idle_time_is_the_practices_setting(demo_pins: Practice) -> None:
-    set_idle_lock(demo_pins.database, 3)
+    set_idle_lock(demo_pins.database, 3, by=ADMINISTRATOR)
     app = demo_pins.app(staff_id=staff("Karen Miles"))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -319,7 +320,7 @@ async def test_a_new_idle_time_reaches_a_terminal_already_in_use(demo_pins: Prac
     app = demo_pins.app(staff_id=staff("Karen Miles"))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        set_idle_lock(demo_pins.database, 2)  # on another terminal, by the CLI
+        set_idle_lock(demo_pins.database, 2, by=ADMINISTRATOR)  # on another terminal, by the CLI
         app.announce_change()  # what the poll does when it sees the change
         demo_pins.clock.advance(minutes=2)
         app.check_for_changes()
@@ -400,7 +401,7 @@ def deactivate_elsewhere(practice: Practice, staff_id: int) -> None:
     """The manager takes a person off the staff on another terminal: run it in a thread,
     on its own connection."""
     with practice.database.connection_context():
-        People(practice.database, practice.clock).deactivate(staff_id)
+        People(practice.database, practice.clock, ADMINISTRATOR).deactivate(staff_id)
 
 
 async def test_a_person_taken_off_the_staff_elsewhere_must_log_in_again(
@@ -455,7 +456,7 @@ def test_the_console_script_always_starts_at_the_login(
 
 def change_role_elsewhere(practice: Practice, staff_id: int, role: str) -> None:
     with practice.database.connection_context():
-        People(practice.database, practice.clock).edit(staff_id, role=role)
+        People(practice.database, practice.clock, ADMINISTRATOR).edit(staff_id, role=role)
 
 
 async def test_a_person_whose_role_changed_elsewhere_logs_in_again_to_new_rights(

@@ -105,8 +105,9 @@ def app_for(practice: Practice, name: str | None, **options: Any) -> OmTuiApp:
 def tick_elsewhere(practice: Practice, text: str, name: str) -> None:
     """Another terminal ticks an item, on its own connection: run it in a thread."""
     with practice.database.connection_context():
-        hats = Hats(practice.database, practice.clock, settings.load(practice.database))
-        hats.tick(item(text).id, DAY, staff(name))
+        person = staff(name)
+        hats = Hats(practice.database, practice.clock, settings.load(practice.database), person)
+        hats.tick(item(text).id, DAY, person)
 
 
 async def test_whose_hat_is_asked_first_then_w_changes_it(stats_demo: Practice) -> None:
@@ -156,7 +157,8 @@ async def test_escape_from_whose_hat_leaves_the_screen_asking(stats_demo: Practi
 
 async def test_ticking_todays_checklist_by_keyboard(stats_demo: Practice) -> None:
     jenny = staff("Jenny Ortiz")
-    async with app_for(stats_demo, "Jenny Ortiz").run_test(size=(100, 30)) as pilot:
+    app = app_for(stats_demo, "Jenny Ortiz", staff_id=jenny)  # logged in: her ticks are hers
+    async with app.run_test(size=(100, 30)) as pilot:
         await open_hat(pilot)
         assert static_text(pilot, "#my-hat-summary").startswith("0 overdue · 2 of 6 done today")
         # The cursor starts on the first item not done (the first two are).

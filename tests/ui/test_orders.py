@@ -23,6 +23,7 @@ from om_tui.app import OmTuiApp
 from om_tui.practice import settings
 from om_tui.practice.orders import Orders
 from om_tui.practice.people import People
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.screens.order_forms import NotePrompt, OrderForm, ProgramForm, whom_choices
 from om_tui.screens.orders import OrdersScreen
 from om_tui.screens.picker import PickerScreen
@@ -630,7 +631,7 @@ async def test_an_order_to_someone_who_left_is_marked_and_given_to_someone_else(
 ) -> None:
     tom = staff("Tom Becker")
     karen = orders_as(stats_demo, "Karen Miles")
-    People(stats_demo.database, stats_demo.clock).deactivate(tom)
+    People(stats_demo.database, stats_demo.clock, ADMINISTRATOR).deactivate(tom)
     toms = [o for o in karen.board().orders if o.to.staff_id == tom]
     jenny = next(n for n, c in enumerate(whom_choices(karen), 1) if c.label == "Jenny Ortiz")
     closet = line_of("Count the supply closet; list what to order")

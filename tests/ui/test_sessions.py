@@ -17,6 +17,7 @@ from db.models import TerminalSession
 from om_tui.app import make_app
 from om_tui.practice import anchors, audit, sessions, settings
 from om_tui.practice.people import People
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.sessions import Pin
 from om_tui.screens.login import LoginScreen
 from om_tui.screens.overview import OverviewScreen
@@ -89,7 +90,7 @@ async def test_the_idle_lock_of_an_ssh_session_asks_the_same_person(demo_pins: P
 async def test_a_key_for_someone_taken_off_the_staff_lets_no_one_in(
     demo_pins: Practice,
 ) -> None:
-    People(demo_pins.database, demo_pins.clock).deactivate(staff("Tom Becker"))
+    People(demo_pins.database, demo_pins.clock, ADMINISTRATOR).deactivate(staff("Tom Becker"))
     app = pinned_app(demo_pins, "Tom Becker")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

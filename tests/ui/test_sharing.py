@@ -35,13 +35,16 @@ import datetime as dt
 import sys
 
 from db import open_database
+from db.models import Staff
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.flow import Flow
 
 path, now, patient, appointment = sys.argv[1:]
 database = open_database(path)
-flow = Flow(database, FrozenClock(dt.datetime.fromisoformat(now)), settings.load(database))
+desk = Staff.get(Staff.name == "Jo Desk").id
+clock = FrozenClock(dt.datetime.fromisoformat(now))
+flow = Flow(database, clock, settings.load(database), desk)
 flow.check_in(int(patient), int(appointment))
 database.close()
 """

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Label
 
 from db.models import HatHolder, Order, OrderStatus, Post, Role, Staff, utc_naive
 from om_tui.practice.people import People, hash_secret, verify_secret
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.screens.hat_forms import Confirm
 from om_tui.screens.staff import StaffScreen
 from om_tui.screens.staff_forms import PersonForm, SecretForm
@@ -93,7 +94,10 @@ async def test_a_new_person_added_by_keyboard_with_a_hashed_pin(stats_demo: Prac
         assert verify_secret(lisa.secret, "2468")
         with stats_demo.database.connection_context():
             assert (
-                People(stats_demo.database, stats_demo.clock).login(lisa.id, "2468").id == lisa.id
+                People(stats_demo.database, stats_demo.clock, ADMINISTRATOR)
+                .login(lisa.id, "2468")
+                .id
+                == lisa.id
             )
         assert screen._cursor() == lisa.id  # the cursor on whom was added
         assert ["Lisa Grant", "LG", "office manager", "yes", "active", "—"] in roster_rows(pilot)

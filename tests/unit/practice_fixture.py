@@ -15,6 +15,7 @@ from peewee import Database
 from db.models import Appointment, Patient, Role, Room, Staff, utc_naive
 from om_tui.practice import settings
 from om_tui.practice.flow import BoardRow, Flow
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.schedule.types import type_named
 
 ZONE_NAME = "America/New_York"
@@ -67,7 +68,7 @@ class Practice:
 
 
 def build_practice(database: Database) -> Practice:
-    settings.set_timezone(database, ZONE_NAME)
+    settings.set_timezone(database, ZONE_NAME, by=ADMINISTRATOR)
     settings.put(database, settings.NAME, "Test Chiropractic")
     desk = Staff.create(name="Jo Desk", initials="JD", role=Role.FRONT_DESK)
     provider = Staff.create(name="Dr. Pat Chen", initials="PC", role=Role.OWNER, provider=True)

@@ -17,6 +17,7 @@ from db.models import Appointment, Post, Stage, Stat, StatSource, utc_naive
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.flow import Flow
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.schedule.types import type_named
 from om_tui.practice.stats import Stats
 
@@ -29,7 +30,9 @@ BEFORE = dt.date(2026, 11, 12)  # the Thursday the week starts on, at 14:00
 CUTOFF_DAY = WEEK  # the Thursday it ends on, at 14:00
 
 
-def stats_service(database: Database, clock: FrozenClock, staff_id: int | None = None) -> Stats:
+def stats_service(
+    database: Database, clock: FrozenClock, staff_id: int | None = ADMINISTRATOR
+) -> Stats:
     return Stats(database, clock, settings.load(database), staff_id=staff_id)
 
 

@@ -174,7 +174,7 @@ def test_what_is_written_with_the_trail_paused_on_purpose_is_not_held_against_it
     """The schema's own evaluation criteria, and the flow's counts in computed stats."""
     from om_tui.practice.stats import Stats
 
-    stats = Stats(database, clock, settings.load(database), practice.desk)
+    stats = Stats(database, clock, settings.load(database), practice.provider)  # the owner
     doctor = Post.create(title="Doctor")
     stats.define(
         short_name="visits",

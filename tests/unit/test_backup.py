@@ -32,6 +32,7 @@ from om_tui.practice.backup import (
     restore,
 )
 from om_tui.practice.clock import FrozenClock
+from om_tui.practice.roles import ADMINISTRATOR
 
 from .practice_fixture import ZONE_NAME, Practice, local
 
@@ -132,7 +133,7 @@ def made_database(path: Path, patients: int) -> None:
 def test_a_backup_is_a_private_checked_copy_named_in_practice_time(
     database: Database, db_path: Path, clock: FrozenClock
 ) -> None:
-    settings.set_timezone(database, ZONE_NAME)
+    settings.set_timezone(database, ZONE_NAME, by=ADMINISTRATOR)
     add_patients(30)
     clock.set(local(3, 15))
 
@@ -425,7 +426,7 @@ def test_a_restore_will_not_replace_another_programs_database(
 def test_the_reminder_comes_when_there_is_no_backup_or_it_is_over_a_day_old(
     database: Database, practice: Practice, clock: FrozenClock, tmp_path: Path
 ) -> None:
-    settings.set_timezone(database, ZONE_NAME)
+    settings.set_timezone(database, ZONE_NAME, by=ADMINISTRATOR)
     assert backup_reminder(database, clock) == (
         "This database has never been backed up: run om-tui backup."
     )

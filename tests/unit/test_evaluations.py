@@ -54,6 +54,7 @@ from om_tui.practice.evaluations import (
     Training,
 )
 from om_tui.practice.hats import Tally
+from om_tui.practice.roles import ADMINISTRATOR
 
 from .practice_fixture import ZONE, ZONE_NAME
 
@@ -89,7 +90,7 @@ class Office:
 
 @pytest.fixture
 def office(database: Database) -> Office:
-    settings.set_timezone(database, ZONE_NAME)
+    settings.set_timezone(database, ZONE_NAME, by=ADMINISTRATOR)
 
     def person(name: str, role: Role) -> int:
         initials = "".join(word[0] for word in name.split())

@@ -22,6 +22,7 @@ from om_tui.practice.flow import (
     is_late,
     severity,
 )
+from om_tui.practice.roles import ADMINISTRATOR
 
 from .practice_fixture import DAY, Practice, local
 
@@ -166,7 +167,7 @@ def test_advance_through_every_main_line_stage(
 def test_a_move_from_a_stale_row_is_refused(flow: Flow, practice: Practice) -> None:
     flow.advance(practice.row(flow, "ann"))
     stale = practice.row(flow, "ann")
-    other_desk = Flow(flow.database, flow.clock, flow.settings)
+    other_desk = Flow(flow.database, flow.clock, flow.settings, flow.staff_id)
     other_desk.advance(stale)
     with pytest.raises(StaleVisit, match="already Roomed"):
         flow.advance(stale)
@@ -603,7 +604,7 @@ def test_severity_of_waiting_at_the_default_thresholds(
 def test_severity_follows_the_practice_thresholds(
     database: Database, flow: Flow, practice: Practice, clock: FrozenClock
 ) -> None:
-    settings.set_threshold(database, Stage.ROOMED, 3, 7)
+    settings.set_threshold(database, Stage.ROOMED, 3, 7, by=ADMINISTRATOR)
     tight = settings.load(database)
     flow.advance(practice.row(flow, "cal"))
     flow.advance(practice.row(flow, "cal"))
@@ -638,7 +639,7 @@ def test_lateness_after_late_after_minutes(
     # Late is a warning, never an alert, however late.
     assert severity(row, local(12, 0), flow.settings) == Severity.WARNING
 
-    settings.set_late_after(database, 15)
+    settings.set_late_after(database, 15, by=ADMINISTRATOR)
     relaxed = settings.load(database)
     assert not is_late(row, local(10, 14, 59), relaxed)
     assert is_late(row, local(10, 15), relaxed)

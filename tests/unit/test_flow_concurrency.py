@@ -16,6 +16,7 @@ from db import Stage, Visit, VisitEvent
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.flow import Change, Flow, StaleVisit
+from om_tui.practice.roles import ADMINISTRATOR
 
 from .practice_fixture import Practice
 
@@ -27,7 +28,7 @@ def _race(database: Database, move: Callable[[Flow], Change], clock: FrozenClock
     results: list[object] = [None, None]
 
     def terminal(index: int) -> None:
-        own = Flow(database, clock, loaded, staff_id=None)
+        own = Flow(database, clock, loaded, staff_id=ADMINISTRATOR)
         try:
             barrier.wait()
             results[index] = move(own)

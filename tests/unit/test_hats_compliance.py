@@ -28,6 +28,7 @@ from db.models import Frequency, HatHolder, Leave, Role, Staff, Tick, utc_naive
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.hats import SHARED, Compliance, Hats, State, Tally
 from om_tui.practice.people import People
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.settings import PracticeSettings
 
 ZONE = ZoneInfo("America/New_York")
@@ -60,7 +61,7 @@ class Office:
 def office(tmp_path: Path) -> Iterator[Office]:
     database = open_database(tmp_path / "x.db")
     clock = FrozenClock(at(day(1, 1), 9))
-    hats = Hats(database, clock, PracticeSettings(timezone="America/New_York"))
+    hats = Hats(database, clock, PracticeSettings(timezone="America/New_York"), ADMINISTRATOR)
     ann = Staff.create(name="Ann Avery", initials="AA", role=Role.FRONT_DESK).id
     ben = Staff.create(name="Ben Brook", initials="BB", role=Role.FRONT_DESK).id
     front_desk = hats.create_post("Front desk")
@@ -190,7 +191,7 @@ def test_someone_who_left_keeps_their_record_and_owes_nothing_after(office: Offi
     assert isinstance(clock, FrozenClock)
     clock.set(at(day(3), 9))
     office.hats.remove_holder(office.front_desk, office.ben)
-    People(office.hats.database, clock).deactivate(office.ben)
+    People(office.hats.database, clock, ADMINISTRATOR).deactivate(office.ben)
     clock.set(NOW)
 
     matrix = office.hats.compliance(FIRST, LAST)

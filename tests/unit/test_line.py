@@ -31,6 +31,7 @@ from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.demo_line import open_demo_line
 from om_tui.practice.line import MAX_TEXT, Line, LineError, UrgentWatch, alert_text
+from om_tui.practice.roles import ADMINISTRATOR
 
 from .practice_fixture import ZONE_NAME, local
 
@@ -47,7 +48,7 @@ class People:
 
 @pytest.fixture
 def people(database: Database) -> People:
-    settings.set_timezone(database, ZONE_NAME)
+    settings.set_timezone(database, ZONE_NAME, by=ADMINISTRATOR)
 
     def person(name: str, role: Role, active: bool = True) -> int:
         initials = "".join(word[0] for word in name.split())
@@ -314,7 +315,7 @@ def test_kinds_are_understood_by_their_titles(line: Line, people: People) -> Non
 
 
 def test_only_a_person_on_the_active_staff_files(line: Line, people: People) -> None:
-    with pytest.raises(LineError, match="Ray Retired is no longer on the active staff list"):
+    with pytest.raises(LineError, match="You are no longer on the active staff list"):
         line.file(people.retired, "question", "Am I still here?")
     with pytest.raises(LineError, match="Log in as yourself"):
         line.file(None, "question", "Who am I?")
@@ -369,7 +370,9 @@ def test_each_step_is_for_its_role(line: Line, people: People) -> None:
         lambda: line.handle(other, people.desk, "Sure."),
         lambda: line.send_batch(people.staff),
     ):
-        with pytest.raises(LineError, match="Only the office manager works the line's queue"):
+        with pytest.raises(
+            LineError, match="Only the office manager or the owner works the line's queue"
+        ):
             step()
     assert line.item(other).status == LineStatus.NEW
     assert line.item(item_id).with_owner
@@ -406,7 +409,7 @@ def test_taking_an_item_up_twice_is_refused(line: Line, people: People) -> None:
 def _demo_line(path: Path) -> list[tuple[object, ...]]:
     database = open_database(path)
     try:
-        settings.set_timezone(database, "America/Chicago")
+        settings.set_timezone(database, "America/Chicago", by=ADMINISTRATOR)
         for name, initials, role, provider in DEMO_STAFF:
             Staff.create(name=name, initials=initials, role=role, provider=provider)
         now = dt.datetime(2026, 11, 18, 16, 7, 30, tzinfo=dt.UTC)

@@ -32,6 +32,7 @@ from om_tui.practice.orders import (
     parse_due,
     parse_time,
 )
+from om_tui.practice.roles import ADMINISTRATOR
 
 from .practice_fixture import ZONE, ZONE_NAME
 
@@ -68,7 +69,7 @@ class Office:
 
 @pytest.fixture
 def office(database: Database) -> Office:
-    settings.set_timezone(database, ZONE_NAME)
+    settings.set_timezone(database, ZONE_NAME, by=ADMINISTRATOR)
 
     def person(name: str, role: Role, active: bool = True) -> int:
         initials = "".join(word[0] for word in name.split())
@@ -824,7 +825,7 @@ def test_what_a_due_reads_as_names_the_day_and_a_closed_one() -> None:
 def test_the_open_days_are_the_practices(office: Office) -> None:
     karen = office.orders(office.manager)
     assert karen.open_days() == WEEKDAYS
-    set_open_days(office.database, frozenset({0, 1, 2, 3, 4, 5}))
+    set_open_days(office.database, frozenset({0, 1, 2, 3, 4, 5}), by=ADMINISTRATOR)
     assert karen.open_days() == frozenset(range(6))
 
 
@@ -844,7 +845,7 @@ def _demo_rows(database: Database, clock: FrozenClock) -> list[tuple[object, ...
 
 
 def _demo_staff(database: Database) -> None:
-    settings.set_timezone(database, ZONE_NAME)
+    settings.set_timezone(database, ZONE_NAME, by=ADMINISTRATOR)
     people = {}
     for name, role in (
         ("Dr. Sarah Chen", Role.OWNER),

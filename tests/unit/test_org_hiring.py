@@ -22,6 +22,7 @@ from om_tui.practice.clock import FrozenClock
 from om_tui.practice.org.access import OrgError
 from om_tui.practice.org.hiring import Hiring, HiringError, set_keep_days
 from om_tui.practice.people import verify_secret
+from om_tui.practice.roles import ADMINISTRATOR
 
 from .practice_fixture import DAY, Practice
 
@@ -125,7 +126,7 @@ def test_candidates_are_private_to_managers(
 def test_candidates_are_deleted_after_the_opening_closes(
     database: Database, practice: Practice, clock: FrozenClock, hiring: Hiring, assistant: int
 ) -> None:
-    set_keep_days(database, 30)
+    set_keep_days(database, 30, by=ADMINISTRATOR)
     opening_id, rosa = candidate(hiring, assistant)
     hiring.close_opening(opening_id)
     assert hiring.purge() == 0  # closed today: kept
@@ -175,7 +176,7 @@ def test_the_weeks_applicants_interviews_and_hires_are_counted(
     from om_tui.practice.org.hiring_counts import hiring_figures
     from om_tui.practice.stats import Stats
 
-    weeks = Stats(database, clock, settings.load(database)).weeks
+    weeks = Stats(database, clock, settings.load(database), ADMINISTRATOR).weeks
     week = weeks.week_of_day(DAY)  # Thursday 19 November: the days 12–18 November
     opening = hiring.open_post(assistant)
     earlier = hiring.add_candidate(opening, "Ann Early", applied=DAY - dt.timedelta(days=7))
@@ -212,7 +213,7 @@ def test_hiring_figures_are_stats_the_practice_can_use(
     from db.models import Stat, StatSource, StatValue
     from om_tui.practice.stats import Stats
 
-    stats = Stats(database, clock, settings.load(database))
+    stats = Stats(database, clock, settings.load(database), ADMINISTRATOR)
     hires = stats.define(
         name="Hires", short_name="hires", source=StatSource.COMPUTED, computed="hires"
     )
@@ -222,9 +223,9 @@ def test_hiring_figures_are_stats_the_practice_can_use(
     assert stats.recompute(week)["hires"] == 1.0
     assert StatValue.get(StatValue.stat == hires.id, StatValue.day == week).value == 1.0
     # A week older than the keeping time: its count stands as stored, candidates or not.
-    set_keep_days(database, 1)
+    set_keep_days(database, 1, by=ADMINISTRATOR)
     Candidate.delete().execute()
     later = FrozenClock(clock.now() + dt.timedelta(days=30))
-    Stats(database, later, settings.load(database)).recompute(week)
+    Stats(database, later, settings.load(database), ADMINISTRATOR).recompute(week)
     assert StatValue.get(StatValue.stat == hires.id, StatValue.day == week).value == 1.0
     assert Stat.get_by_id(hires.id).computed == "hires"

@@ -51,6 +51,7 @@ from om_tui.practice.overview import (
     gather,
     set_main_stats,
 )
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.stats import Condition, StatError
 
 from .practice_fixture import DAY, Practice, local
@@ -123,7 +124,7 @@ def _stats(database: Database, clock: FrozenClock) -> dict[str, int]:
 
 def _hats(database: Database, clock: FrozenClock, practice: Practice) -> None:
     clock.set(local(9, 0, day=day(2)))
-    hats = Hats(database, clock, settings.load(database))
+    hats = Hats(database, clock, settings.load(database), ADMINISTRATOR)
     front = hats.create_post("Front desk")
     doctor = a_post("Doctor")
     holders = ((front, practice.desk), (front, practice.provider), (doctor, practice.provider))
@@ -248,22 +249,22 @@ def test_main_stats_by_the_rule_then_by_the_practices_choice(office: Office) -> 
     # The rule: visits, new patients (none here), collections; then the owner's Doctor post.
     assert [f.short_name for f in office.gather().main] == ["visits", "collections", "calls"]
 
-    set_main_stats(office.database, ["referrals", "visits", "referrals"])
+    set_main_stats(office.database, ["referrals", "visits", "referrals"], by=ADMINISTRATOR)
     assert settings.get(office.database, MAIN_STATS) == "referrals visits"
     assert [f.short_name for f in office.gather().main] == ["referrals", "visits"]
 
     with pytest.raises(StatError, match="No stat is called takings"):
-        set_main_stats(office.database, ["visits", "takings"])
+        set_main_stats(office.database, ["visits", "takings"], by=ADMINISTRATOR)
     stats = stats_service(office.database, office.clock)
     for extra in ("extra_one", "extra_two"):
         define(stats, extra)
     seven = ["visits", "calls", "collections", "referrals", "brand_new", "extra_one", "extra_two"]
     assert len(seven) == MOST_MAIN_STATS + 1
     with pytest.raises(StatError, match=f"Up to {MOST_MAIN_STATS} main stats"):
-        set_main_stats(office.database, seven)
+        set_main_stats(office.database, seven, by=ADMINISTRATOR)
     assert settings.get(office.database, MAIN_STATS) == "referrals visits"  # kept as it was
 
-    set_main_stats(office.database, [])
+    set_main_stats(office.database, [], by=ADMINISTRATOR)
     assert settings.get(office.database, MAIN_STATS) is None
     assert [f.short_name for f in office.gather().main] == ["visits", "collections", "calls"]
 
@@ -311,7 +312,7 @@ def test_the_first_day_of_a_stats_week(
 ) -> None:
     from om_tui.practice.stats import WeekEnds, set_week_ends
 
-    set_week_ends(database, WeekEnds.parse(ends))
+    set_week_ends(database, WeekEnds.parse(ends), by=ADMINISTRATOR)
     stats = stats_service(database, clock)
     assert stats.weeks.week_of_day(first) == week
     assert stats.weeks.week_of_day(first - dt.timedelta(days=1)) != week

@@ -21,6 +21,7 @@ from om_tui.practice.patients import (
     read_new_patient,
     split_name,
 )
+from om_tui.practice.roles import ADMINISTRATOR
 
 pytestmark = pytest.mark.backends("sqlite", "postgres")
 
@@ -140,7 +141,9 @@ def _clock() -> FrozenClock:
 
 def test_add_patient_stores_what_was_read(database: Database) -> None:
     clock = _clock()
-    added = add_patient(database, clock, NewPatient("Mary Ann", "Lee", dt.date(1985, 3, 14), ""))
+    added = add_patient(
+        database, clock, NewPatient("Mary Ann", "Lee", dt.date(1985, 3, 14), ""), by=ADMINISTRATOR
+    )
     stored = Patient.get_by_id(added.id)
     assert (stored.first_name, stored.last_name, stored.dob, stored.phone) == (
         "Mary Ann",
@@ -154,7 +157,9 @@ def test_add_patient_stores_what_was_read(database: Database) -> None:
 def test_add_patient_gives_unique_chart_numbers(database: Database) -> None:
     clock = _clock()
     charts = [
-        add_patient(database, clock, NewPatient(f"P{n}", "Same", None, "")).chart_number
+        add_patient(
+            database, clock, NewPatient(f"P{n}", "Same", None, ""), by=ADMINISTRATOR
+        ).chart_number
         for n in range(5)
     ]
     assert len(set(charts)) == 5
@@ -165,8 +170,12 @@ def test_add_patient_gives_unique_chart_numbers(database: Database) -> None:
 
 def test_find_same_matches_name_and_birthday_ignoring_case(database: Database) -> None:
     clock = _clock()
-    mary = add_patient(database, clock, NewPatient("Mary Ann", "Lee", dt.date(1985, 3, 14), ""))
-    add_patient(database, clock, NewPatient("Mary Ann", "Lee", dt.date(1990, 1, 1), ""))
+    mary = add_patient(
+        database, clock, NewPatient("Mary Ann", "Lee", dt.date(1985, 3, 14), ""), by=ADMINISTRATOR
+    )
+    add_patient(
+        database, clock, NewPatient("Mary Ann", "Lee", dt.date(1990, 1, 1), ""), by=ADMINISTRATOR
+    )
     found = find_same(database, NewPatient("MARY ANN", "lee", dt.date(1985, 3, 14), "x"))
     assert found is not None and found.id == mary.id
     assert find_same(database, NewPatient("Mary", "Lee", dt.date(1985, 3, 14), "")) is None
@@ -185,7 +194,7 @@ def index(database: Database) -> PatientIndex:
         ("Ann Marie Smith", "", "555-222-3333"),
         ("Leon Lee", "1/2/1960", "555-123-9999"),
     ):
-        add_patient(database, clock, read_new_patient(name, dob, phone, TODAY))
+        add_patient(database, clock, read_new_patient(name, dob, phone, TODAY), by=ADMINISTRATOR)
     patients = PatientIndex()
     patients.refresh(database)
     return patients
@@ -256,7 +265,7 @@ def test_index_search_limit_and_exclude(index: PatientIndex) -> None:
 
 def test_index_refresh_picks_up_new_patients(database: Database, index: PatientIndex) -> None:
     assert index.search("zed") == []
-    added = add_patient(database, _clock(), NewPatient("Zed", "Zimmer", None, ""))
+    added = add_patient(database, _clock(), NewPatient("Zed", "Zimmer", None, ""), by=ADMINISTRATOR)
     assert index.get(added.id) is None
     index.refresh(database)
     assert len(index) == 6

@@ -25,6 +25,7 @@ from om_tui.practice.people import (
     set_idle_lock,
     verify_secret,
 )
+from om_tui.practice.roles import ADMINISTRATOR
 
 from .practice_fixture import ZONE_NAME
 
@@ -33,8 +34,10 @@ pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 @pytest.fixture
 def people(database: Database, clock: FrozenClock) -> People:
-    settings.set_timezone(database, ZONE_NAME)  # New York: 10:00 local is 15:00 UTC
-    return People(database, clock)
+    settings.set_timezone(
+        database, ZONE_NAME, by=ADMINISTRATOR
+    )  # New York: 10:00 local is 15:00 UTC
+    return People(database, clock, ADMINISTRATOR)
 
 
 @pytest.fixture
@@ -160,7 +163,7 @@ def test_a_lockout_holds_for_every_terminal(
     people: People, jenny: int, database: Database, clock: FrozenClock
 ) -> None:
     wrong_tries(people, jenny, 5)
-    elsewhere = People(database, FrozenClock(clock.now()))
+    elsewhere = People(database, FrozenClock(clock.now()), ADMINISTRATOR)
     with pytest.raises(PeopleError, match="Too many wrong tries"):
         elsewhere.login(jenny, "1234")
 
@@ -289,11 +292,11 @@ def test_the_demo_gives_everyone_without_a_pin_the_same_one(
 ) -> None:
     tom = people.add("Tom Becker", "staff")
     ada = people.add("Ada Park", "staff")
-    assert give_pin_to_those_without(database, "4321") == 2
+    assert give_pin_to_those_without(database, "4321", by=ADMINISTRATOR) == 2
     assert people.login(tom, "4321").id == tom
     assert people.login(ada, "4321").id == ada
     assert people.login(jenny, "1234").id == jenny  # her own PIN is kept
-    assert give_pin_to_those_without(database, "4321") == 0
+    assert give_pin_to_those_without(database, "4321", by=ADMINISTRATOR) == 0
 
 
 # -- roles ---------------------------------------------------------------------------
@@ -304,20 +307,12 @@ def test_what_each_role_may_open() -> None:
         role: sorted(p for p in PERMISSIONS if may(role, p))
         for role in (Role.FRONT_DESK, Role.STAFF, Role.OFFICE_MANAGER)
     }
-    assert opens[Role.FRONT_DESK] == [
-        "board",
-        "book",
-        "check_in",
-        "line",
-        "my_hat",
-        "orders",
-        "org",
-        "patients",
-        "rooms",
-        "schedule",
-    ]
-    assert opens[Role.STAFF] == ["line", "my_hat", "orders", "org", "schedule"]
-    assert opens[Role.OFFICE_MANAGER] == sorted(set(PERMISSIONS) - {"owner_settings"})
+    everyone = ["line", "my_hat", "orders", "org", "schedule", "self_evaluation"]
+    desk = ["board", "book", "check_in", "patients", "rooms"]
+    assert opens[Role.FRONT_DESK] == sorted([*desk, *everyone])
+    assert opens[Role.STAFF] == everyone
+    owners_only = {"line_answer", "owners", "owner_settings"}
+    assert opens[Role.OFFICE_MANAGER] == sorted(set(PERMISSIONS) - owners_only)
     assert all(may(Role.OWNER, p) for p in PERMISSIONS)
 
 
@@ -338,11 +333,11 @@ def test_roles_are_read_from_their_names() -> None:
 
 def test_the_idle_lock_is_ten_minutes_unless_set(database: Database) -> None:
     assert idle_lock_minutes(database) == 10
-    set_idle_lock(database, 3)
+    set_idle_lock(database, 3, by=ADMINISTRATOR)
     assert idle_lock_minutes(database) == 3
     for wrong in (0, -5, 241):
         with pytest.raises(PeopleError, match="1 to 240 minutes"):
-            set_idle_lock(database, wrong)
+            set_idle_lock(database, wrong, by=ADMINISTRATOR)
     assert idle_lock_minutes(database) == 3
 
 

@@ -77,6 +77,7 @@ from om_tui.practice.report import (
     write_report,
 )
 from om_tui.practice.report_html import trend_svg
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.schedule.types import type_named
 from om_tui.practice.stats import Condition, Stats, StatWeeks, WeekEnds
 
@@ -128,7 +129,7 @@ SERIES: dict[str, list[float | None]] = {
 
 def build_office(database: Database) -> Office:
     """The practice described in the module's docstring."""
-    settings.set_timezone(database, ZONE_NAME)
+    settings.set_timezone(database, ZONE_NAME, by=ADMINISTRATOR)
     settings.put(database, settings.NAME, "Maple & <Oak> Chiropractic")
     clock = FrozenClock(at(day(1, 8), 9))
 
@@ -142,7 +143,7 @@ def build_office(database: Database) -> Office:
     staff = person("Sam Staff", Role.STAFF)
 
     # -- hats ---------------------------------------------------------------------------
-    hats = Hats(database, clock, settings.load(database))
+    hats = Hats(database, clock, settings.load(database), ADMINISTRATOR)
     front = hats.create_post("Front desk")
     billing = hats.create_post("Billing")
     HatHolder.create(post=front, staff=desk, since=day(1, 8))
@@ -167,7 +168,7 @@ def build_office(database: Database) -> Office:
     tick(open_up, day(13), desk, at(day(13), 7, 40))  # the week before: not counted
 
     # -- stats --------------------------------------------------------------------------
-    stats = Stats(database, clock, settings.load(database))
+    stats = Stats(database, clock, settings.load(database), ADMINISTRATOR)
     defined = {
         "collections": stats.define(
             short_name="collections", name="Collections", post=billing, unit="money"

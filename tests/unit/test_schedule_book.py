@@ -12,6 +12,7 @@ from db.models import Appointment, Stage, Visit, utc_naive
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.flow import Flow
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.schedule import hours, types
 from om_tui.practice.schedule.access import (
     DOUBLE_BOOK,
@@ -191,7 +192,7 @@ def test_missed_is_a_no_show_on_the_board_and_can_be_taken_back(
 def test_a_booking_unarrived_past_the_practice_rule_shows_as_a_no_show_still_checked_in(
     database: Database, practice: Practice, clock: FrozenClock
 ) -> None:
-    settings.set_no_show_after(database, 45)
+    settings.set_no_show_after(database, 45, by=ADMINISTRATOR)
     flow = Flow(database, clock, settings.load(database), staff_id=practice.desk)
     assert practice.row(flow, "ann").stage == Stage.NO_SHOW  # 9:00, now 10:00
     assert practice.row(flow, "ben").stage == Stage.SCHEDULED  # 9:30: 30 minutes late

@@ -11,6 +11,7 @@ from peewee import Database
 
 from db import Stage, open_database
 from om_tui.practice import settings
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.settings import (
     DEFAULT_LATE_AFTER,
     DEFAULT_THRESHOLDS,
@@ -29,8 +30,8 @@ def test_a_fresh_database_has_the_defaults(database: Database) -> None:
 
 
 def test_set_threshold_changes_one_stage_only(database: Database) -> None:
-    settings.set_threshold(database, Stage.ROOMED, 3, 7)
-    settings.set_threshold(database, Stage.CHECKOUT, 1, 2)
+    settings.set_threshold(database, Stage.ROOMED, 3, 7, by=ADMINISTRATOR)
+    settings.set_threshold(database, Stage.CHECKOUT, 1, 2, by=ADMINISTRATOR)
     thresholds = settings.load(database).thresholds
     assert thresholds[Stage.ROOMED] == Thresholds(3, 7)
     assert thresholds[Stage.CHECKOUT] == Thresholds(1, 2)
@@ -47,43 +48,43 @@ def test_set_threshold_refuses_an_alert_not_after_the_warning(
     database: Database, warn: int, alert: int
 ) -> None:
     with pytest.raises(SettingError, match="alert must come after the warning"):
-        settings.set_threshold(database, Stage.ARRIVED, warn, alert)
+        settings.set_threshold(database, Stage.ARRIVED, warn, alert, by=ADMINISTRATOR)
     assert settings.load(database).thresholds[Stage.ARRIVED] == DEFAULT_THRESHOLDS[Stage.ARRIVED]
 
 
 @pytest.mark.parametrize("stage", [Stage.SCHEDULED, Stage.DONE, Stage.NO_SHOW])
 def test_set_threshold_refuses_stages_without_a_timer(database: Database, stage: Stage) -> None:
     with pytest.raises(SettingError, match="these stages only"):
-        settings.set_threshold(database, stage, 5, 10)
+        settings.set_threshold(database, stage, 5, 10, by=ADMINISTRATOR)
     assert stage not in settings.load(database).thresholds
 
 
 def test_set_late_after(database: Database) -> None:
-    settings.set_late_after(database, 15)
+    settings.set_late_after(database, 15, by=ADMINISTRATOR)
     assert settings.load(database).late_after_minutes == 15
 
 
 @pytest.mark.parametrize("minutes", [0, -1])
 def test_set_late_after_refuses_no_time_at_all(database: Database, minutes: int) -> None:
     with pytest.raises(SettingError, match="positive"):
-        settings.set_late_after(database, minutes)
+        settings.set_late_after(database, minutes, by=ADMINISTRATOR)
     assert settings.load(database).late_after_minutes == DEFAULT_LATE_AFTER
 
 
 def test_an_unknown_time_zone_is_refused_and_the_old_one_kept(database: Database) -> None:
-    settings.set_timezone(database, "America/Chicago")
+    settings.set_timezone(database, "America/Chicago", by=ADMINISTRATOR)
     for wrong in ("Mars/Olympus_Mons", "", "../etc/passwd"):
         with pytest.raises(SettingError, match="Unknown time zone"):
-            settings.set_timezone(database, wrong)
+            settings.set_timezone(database, wrong, by=ADMINISTRATOR)
     assert settings.load(database).timezone == "America/Chicago"
 
 
 def test_settings_persist_across_reopen(db_path: Path) -> None:
     first = open_database(db_path)
     settings.put(first, settings.NAME, "Riverside Dental")
-    settings.set_timezone(first, "Europe/Berlin")
-    settings.set_threshold(first, Stage.WITH_PROVIDER, 20, 40)
-    settings.set_late_after(first, 7)
+    settings.set_timezone(first, "Europe/Berlin", by=ADMINISTRATOR)
+    settings.set_threshold(first, Stage.WITH_PROVIDER, 20, 40, by=ADMINISTRATOR)
+    settings.set_late_after(first, 7, by=ADMINISTRATOR)
     first.close()
 
     again = open_database(db_path)
@@ -135,17 +136,17 @@ def test_the_practices_name_is_never_empty_and_fits(
     database: Database, name: str, says: str
 ) -> None:
     with pytest.raises(SettingError, match=says):
-        settings.set_name(database, name)
+        settings.set_name(database, name, by=ADMINISTRATOR)
     assert settings.load(database).name == "Practice"
-    settings.set_name(database, "  Clínica   San José ")
+    settings.set_name(database, "  Clínica   San José ", by=ADMINISTRATOR)
     assert settings.load(database).name == "Clínica San José"
 
 
 def test_minutes_beyond_a_day_are_refused(database: Database) -> None:
     with pytest.raises(SettingError, match="1 to 1440 minutes"):
-        settings.set_threshold(database, Stage.ARRIVED, 10, 10**12)
+        settings.set_threshold(database, Stage.ARRIVED, 10, 10**12, by=ADMINISTRATOR)
     with pytest.raises(SettingError, match="1 to 1440 minutes"):
-        settings.set_late_after(database, 10**9)
+        settings.set_late_after(database, 10**9, by=ADMINISTRATOR)
     assert settings.load(database).thresholds[Stage.ARRIVED] == DEFAULT_THRESHOLDS[Stage.ARRIVED]
 
 

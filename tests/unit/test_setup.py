@@ -11,6 +11,7 @@ from db.models import Role, Setting, SettingKey, Staff
 from om_tui.practice import audit, settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.people import People, PeopleError, verify_secret
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.setup import (
     PracticeSetup,
     SetupError,
@@ -42,7 +43,7 @@ def test_a_new_database_needs_setup_until_someone_can_log_in(
     database: Database, clock: FrozenClock
 ) -> None:
     assert needs_setup(database, clock)
-    people = People(database, clock)
+    people = People(database, clock, ADMINISTRATOR)
     desk = people.add("Jo Desk", Role.FRONT_DESK)  # on the list, but no PIN: nobody can log in
     assert needs_setup(database, clock)
     people.set_secret(desk, "1111")
@@ -140,6 +141,6 @@ def test_defaults_keep_what_is_stored(database: Database) -> None:
     assert defaults(database).week_ends == WeekEnds()
     assert defaults(database).practice == ""
     settings.put(database, settings.NAME, "Lakeview Chiropractic")
-    settings.set_timezone(database, "Europe/Dublin")
+    settings.set_timezone(database, "Europe/Dublin", by=ADMINISTRATOR)
     assert defaults(database).practice == "Lakeview Chiropractic"
     assert defaults(database).timezone == "Europe/Dublin"

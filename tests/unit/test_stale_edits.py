@@ -38,6 +38,7 @@ from om_tui.practice.line import Line
 from om_tui.practice.orders import Orders
 from om_tui.practice.people import People, shown_details
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.seen import ChangedElsewhere
 from om_tui.practice.stats import Condition, Stats
 
@@ -49,7 +50,7 @@ CHANGED = "changed on another terminal since you opened it"
 
 @pytest.fixture
 def manager(database: Database) -> int:
-    settings.set_timezone(database, ZONE_NAME)
+    settings.set_timezone(database, ZONE_NAME, by=ADMINISTRATOR)
     return int(Staff.create(name="Karen Miles", initials="KM", role=Role.OFFICE_MANAGER).id)
 
 
@@ -63,7 +64,7 @@ def _hats(database: Database, clock: FrozenClock, manager: int) -> Hats:
 def test_a_persons_details_changed_elsewhere_are_not_written_over(
     database: Database, clock: FrozenClock, manager: int
 ) -> None:
-    people = People(database, clock)
+    people = People(database, clock, ADMINISTRATOR)
     jenny = people.add("Jenny Ortiz", Role.FRONT_DESK, "1234")
     seen = shown_details(Staff.get_by_id(jenny))
     people.edit(jenny, role=Role.STAFF)  # terminal B
@@ -334,7 +335,7 @@ def test_ticks_sign_offs_and_attestations_of_records_changed_elsewhere_are_refus
     with pytest.raises(Refusal, match="That checksheet step was removed"):
         hats.sign_off(step, jenny)
     with pytest.raises(Refusal, match=r"newer version \(v2\) since you opened it"):
-        hats.attest(version, jenny)
+        _hats(database, clock, jenny).attest(version, jenny)  # her own attestation
     with pytest.raises(Refusal, match="its sign-offs stay on record"):
         hats.unsign(signed, jenny)
     assert Tick.select().count() == 0

@@ -20,6 +20,7 @@ from db.models import Post, Stat, StatSource, StatValue, VisitEvent
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.demo import open_demo_practice
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.stats import Stats, evaluate, flow_figures
 
 from .practice_fixture import ZONE, ZONE_NAME
@@ -30,7 +31,9 @@ THIS_WEEK = dt.date(2026, 11, 19)
 
 def _build(path: Path) -> Database:
     database = open_database(path)
-    settings.set_timezone(database, ZONE_NAME)  # not the machine's zone: the same everywhere
+    settings.set_timezone(
+        database, ZONE_NAME, by=ADMINISTRATOR
+    )  # not the machine's zone: the same everywhere
     open_demo_practice(database, FrozenClock(NOW))
     return database
 
@@ -64,7 +67,7 @@ def demo(demo_files: tuple[Database, Database]) -> Database:
 
 @pytest.fixture
 def stats(demo: Database) -> Stats:
-    return Stats(demo, FrozenClock(NOW), settings.load(demo))
+    return Stats(demo, FrozenClock(NOW), settings.load(demo), ADMINISTRATOR)
 
 
 def by_short_name() -> dict[str, Stat]:

@@ -10,6 +10,7 @@ from peewee import Database
 from db.models import Stat, StatSource
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.stats import (
     Condition,
     StatGone,
@@ -48,7 +49,7 @@ CLAIMS: list[tuple[float | None, Condition | None]] = [
 
 @pytest.fixture
 def stats(database: Database) -> Stats:
-    settings.set_timezone(database, ZONE_NAME)
+    settings.set_timezone(database, ZONE_NAME, by=ADMINISTRATOR)
     return stats_service(database, FrozenClock(NOW))
 
 
@@ -157,7 +158,7 @@ def test_all_weeks_of_a_formula_stat_run_from_its_inputs_first_values(
 def test_all_weeks_when_the_week_ends_at_midnight(database: Database, stats: Stats) -> None:
     """A week ending Monday 00:00 is named by that Monday; its first weekly value, typed
     for the Monday, must not be pushed into the week after."""
-    set_week_ends(database, WeekEnds(0, dt.time(0, 0)))
+    set_week_ends(database, WeekEnds(0, dt.time(0, 0)), by=ADMINISTRATOR)
     stats = stats_service(database, stats.clock)  # type: ignore[arg-type]
     monday = dt.date(2026, 11, 23)
     claims = define(stats, "claims")

@@ -14,6 +14,7 @@ from db import audit
 from db.models import ConditionOverride, Post, Staff, Stat, StatSource, StatValue, utc_naive
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.stats import (
     Condition,
     ConditionRule,
@@ -44,7 +45,7 @@ def clock() -> FrozenClock:
 
 @pytest.fixture
 def stats(database: Database, clock: FrozenClock) -> Stats:
-    settings.set_timezone(database, ZONE_NAME)
+    settings.set_timezone(database, ZONE_NAME, by=ADMINISTRATOR)
     typist = Staff.create(name="Karen Miles", initials="KM", role="office_manager")
     return stats_service(database, clock, staff_id=typist.id)
 

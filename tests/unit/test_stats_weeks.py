@@ -10,6 +10,7 @@ from peewee import Database
 
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.stats import StatError, StatWeeks, WeekEnds, set_week_ends, week_ends_of
 
 from .stats_fixture import stats_service
@@ -236,10 +237,10 @@ def test_week_ends_parse_refuses_a_weekday_out_of_range(text: str) -> None:
 
 def test_the_practice_week_ending_is_a_setting(database: Database) -> None:
     assert week_ends_of(database) == WeekEnds()
-    set_week_ends(database, WeekEnds(6, dt.time(23, 59)))
+    set_week_ends(database, WeekEnds(6, dt.time(23, 59)), by=ADMINISTRATOR)
     assert week_ends_of(database) == WeekEnds(6, dt.time(23, 59))
     clock = FrozenClock(dt.datetime(2026, 11, 23, 4, 58, 59, tzinfo=dt.UTC))  # Sun 23:58:59 EST
-    settings.set_timezone(database, "America/New_York")
+    settings.set_timezone(database, "America/New_York", by=ADMINISTRATOR)
     stats = stats_service(database, clock)
     assert stats.weeks.ends == WeekEnds(6, dt.time(23, 59))
     assert stats.this_week() == dt.date(2026, 11, 22)

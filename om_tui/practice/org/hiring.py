@@ -50,6 +50,7 @@ from om_tui.practice.people import (
     initials_of,
     parse_role,
 )
+from om_tui.practice.roles import checked
 from om_tui.practice.settings import PracticeSettings
 
 DEFAULT_KEEP_DAYS = 180
@@ -151,7 +152,8 @@ def keep_days(database: Database) -> int:
         return DEFAULT_KEEP_DAYS
 
 
-def set_keep_days(database: Database, days: int) -> None:
+@checked("settings", "changes the practice's settings")
+def set_keep_days(database: Database, days: int, *, by: int | None) -> None:
     low, high = KEEP_DAYS_RANGE
     if not low <= days <= high:
         raise HiringError(f"Candidates are kept {low} to {high} days after an opening closes.")

@@ -51,6 +51,7 @@ from om_tui.practice.orders import Orders
 from om_tui.practice.org.access import OrgError, recorded, require
 from om_tui.practice.org.ssh_keys import key_lines_of, remove_key_lines
 from om_tui.practice.people import MANAGERS
+from om_tui.practice.roles import checked
 from om_tui.practice.settings import PracticeSettings
 
 DEFAULT_ITEMS = (
@@ -102,7 +103,8 @@ def leaving_items(database: Database) -> list[str]:
     return [str(item) for item in items] if isinstance(items, list) else list(DEFAULT_ITEMS)
 
 
-def set_leaving_items(database: Database, items: list[str]) -> None:
+@checked("settings", "changes the practice's settings")
+def set_leaving_items(database: Database, items: list[str], *, by: int | None) -> None:
     cleaned = [" ".join(item.split()) for item in items if item.strip()]
     if any(len(item) > ITEM_LENGTH for item in cleaned):
         raise LeavingError(f"An item is at most {ITEM_LENGTH} characters.")

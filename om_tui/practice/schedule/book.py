@@ -38,6 +38,7 @@ from db.models import (
 )
 from om_tui.practice.clock import Clock
 from om_tui.practice.patients import NewPatient, add_patient, not_offered_why
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.schedule import types
 from om_tui.practice.schedule.access import (
     BOOK,
@@ -290,7 +291,9 @@ class Book:
     ) -> Booked:
         """Add a new patient and book them, at once: a refused booking adds nobody."""
         with self.database.atomic():
-            patient = add_patient(self.database, self.clock, new)
+            # The book's own check has let this person (None: the command line) book.
+            by = self.staff_id if self.staff_id is not None else ADMINISTRATOR
+            patient = add_patient(self.database, self.clock, new, by=by)
             return self.book(patient.id, start, minutes, provider_id, type_id, None, consent)
 
     def _mark_double(

@@ -49,7 +49,7 @@ LONGEST_NOTES = 2000
 CARD_LINES = 12
 """Past visits a card lists (the newest); the count says how many there are in all."""
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-_DOING = "change patient records"
+_DOING = "changes patient records"
 
 
 class RecordError(Refusal):
@@ -281,9 +281,9 @@ class PatientRecords:
         new = read_new_patient(fields.name, fields.dob, fields.phone, self.today())
         email, notes = parse_email(fields.email), parse_notes(fields.notes)
         with self.database.atomic():
-            require(self.staff_id, "patients", _DOING)
+            require(self.database, self.staff_id, "patients", _DOING)
             self._refuse_duplicate(new)
-            patient = add_patient(self.database, self.clock, new)
+            patient = add_patient(self.database, self.clock, new, by=self.staff_id)
             if email or notes:
                 Patient.update(email=email, notes=notes).where(Patient.id == patient.id).execute()
             return self.record(patient.id)
@@ -293,7 +293,7 @@ class PatientRecords:
         new = read_new_patient(fields.name, fields.dob, fields.phone, self.today())
         email, notes = parse_email(fields.email), parse_notes(fields.notes)
         with self.database.atomic():
-            require(self.staff_id, "patients", _DOING)
+            require(self.database, self.staff_id, "patients", _DOING)
             self._as_seen(seen)
             self._refuse_duplicate(new, but=seen.patient_id)
             Patient.update(
@@ -310,7 +310,7 @@ class PatientRecords:
     def set_active(self, seen: PatientRecord, active: bool) -> PatientRecord:
         """Mark a patient inactive (kept, not offered) or active again."""
         with self.database.atomic():
-            require(self.staff_id, "patients", _DOING)
+            require(self.database, self.staff_id, "patients", _DOING)
             patient = self._as_seen(seen)
             if patient.merged_into_id is not None:
                 raise RecordError(f"{seen.full_name}'s record was merged into another: it stays.")
@@ -327,7 +327,7 @@ class PatientRecords:
         if keep.patient_id == away.patient_id:
             raise RecordError("That is the same record: choose the other one to merge.")
         with self.database.atomic():
-            require(self.staff_id, "patients", _DOING)
+            require(self.database, self.staff_id, "patients", _DOING)
             kept, merged = self._as_seen(keep), self._as_seen(away)
             for patient in (kept, merged):
                 if patient.merged_into_id is not None:

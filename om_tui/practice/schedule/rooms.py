@@ -67,7 +67,7 @@ class Rooms:
         """A new room, at the end of the list; its id."""
         name = room_name(name)
         with self.database.atomic():
-            require(self.staff_id, "rooms", "set up the rooms")
+            require(self.database, self.staff_id, "rooms", "sets up the rooms")
             self._check_free(name)
             room = Room.create(name=name, position=self._last_position() + 1)
             return int(room.id)
@@ -75,7 +75,7 @@ class Rooms:
     def rename(self, seen: RoomInfo, name: str) -> None:
         name = room_name(name)
         with self.database.atomic():
-            require(self.staff_id, "rooms", "set up the rooms")
+            require(self.database, self.staff_id, "rooms", "sets up the rooms")
             room = self._as_seen(seen)
             if room.name == name:
                 return
@@ -86,7 +86,7 @@ class Rooms:
     def set_retired(self, seen: RoomInfo, retired: bool) -> None:
         """Retire a room, or bring one back (at the end of the list, if its name is free)."""
         with self.database.atomic():
-            require(self.staff_id, "rooms", "set up the rooms")
+            require(self.database, self.staff_id, "rooms", "sets up the rooms")
             room = self._as_seen(seen)
             if bool(room.retired) == retired:
                 return
@@ -99,7 +99,7 @@ class Rooms:
     def move(self, seen: RoomInfo, step: int) -> None:
         """Move a room in use `step` places up (negative) or down the list."""
         with self.database.atomic():
-            require(self.staff_id, "rooms", "set up the rooms")
+            require(self.database, self.staff_id, "rooms", "sets up the rooms")
             room = self._as_seen(seen)
             if room.retired:
                 raise RoomError(f"{room.name} is retired: bring it back before moving it.")

@@ -71,7 +71,7 @@ class PatientsScreen(Screen[None]):
     @property
     def records(self) -> PatientRecords:
         om = self.om
-        return PatientRecords(om.database, om.clock, om.practice, om.user_id)
+        return PatientRecords(om.database, om.clock, om.practice, om.acting_id)
 
     def compose(self) -> ComposeResult:
         yield Static(id="patients-title")

@@ -103,7 +103,7 @@ class RoomsScreen(Screen[None]):
 
     @property
     def service(self) -> Rooms:
-        return Rooms(self.om.database, self.om.user_id)
+        return Rooms(self.om.database, self.om.acting_id)
 
     def compose(self) -> ComposeResult:
         yield Static(id="rooms-title")
