@@ -635,6 +635,7 @@ class FlowBoardScreen(Screen[None]):
         """A walk-in is given a slot in the book from now: with whom, as what."""
         from om_tui.practice.schedule.book import Book, Booked
         from om_tui.practice.schedule.types import appointment_types
+        from om_tui.screens.schedule.consent import write_with_consent
 
         row = self._selected()
         if row is None:
@@ -659,7 +660,11 @@ class FlowBoardScreen(Screen[None]):
             def type_chosen(kind: Choice | None) -> None:
                 if kind is not None:
                     chosen = kind.value
-                    self.om.write(lambda: book.give_slot(visit_id, provider, chosen), given)
+                    write_with_consent(
+                        self.om,
+                        lambda consent: book.give_slot(visit_id, provider, chosen, consent),
+                        given,
+                    )
 
             self.app.push_screen(PickerScreen(f"{row.full_name}: which type?", kinds), type_chosen)
 

@@ -247,3 +247,15 @@ async def test_a_booking_shows_on_the_board_of_another_terminal(office: Practice
         other.app.check_for_changes()  # the change watcher's poll, as every 250 ms
         await settle(other)
         assert f"a{booked.id}" in [k.value for k in board(other).rows]
+
+
+async def test_a_day_not_understood_is_said_in_the_books_words(office: Practice) -> None:
+    async with office.app().run_test(size=SIZE) as pilot:
+        screen = await open_book(pilot)
+        shown = screen.day
+        await pilot.press("g", *"blah", "enter")
+        await settle(pilot)
+        assert notices(pilot)[-1] == (
+            "Not a day: 'blah'. Like fri, tomorrow, 12/15, +2w or 2026-12-15."
+        )
+        assert screen.day == shown

@@ -226,6 +226,23 @@ def test_a_walk_in_is_given_a_slot(book: Book, flow: Flow, practice: Practice) -
     assert (row.kind, row.appointment_start) == ("Regular", local(10, 0))
 
 
+def test_a_walk_in_given_a_booked_providers_time_is_double_booked_only_when_agreed(
+    book: Book, flow: Flow, practice: Practice
+) -> None:
+    taken = book.book(
+        practice.patients["gus"], local(10, 0), 30, practice.other_provider, consent={PAST}
+    )
+    flow.check_in(practice.patients["eve"])
+    visit = Visit.get(Visit.patient == practice.patients["eve"])
+    with pytest.raises(NeedsConsent) as asked:
+        book.give_slot(visit.id, practice.other_provider, _regular().id)
+    assert asked.value.consent == DOUBLE_BOOK
+    assert Visit.get_by_id(visit.id).appointment_id is None  # nothing given yet
+    given = book.give_slot(visit.id, practice.other_provider, _regular().id, {DOUBLE_BOOK})
+    assert book.entry(given.appointment_id).double_booked
+    assert book.entry(taken.appointment_id).double_booked
+
+
 def test_only_the_front_desk_and_managers_book(
     database: Database, practice: Practice, clock: FrozenClock
 ) -> None:

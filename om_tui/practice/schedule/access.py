@@ -11,6 +11,7 @@ from __future__ import annotations
 from db.models import Role, Staff
 from om_tui.practice.people import may
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.roles import ADMINISTRATOR
 
 BOOK = "book"
 SETUP = "schedule_setup"
@@ -43,7 +44,7 @@ OUTSIDE_HOURS = "outside_hours"
 
 def role_of(staff_id: int | None) -> str:
     """The acting person's role; nobody named: the owner's rights (scripts, tests)."""
-    if staff_id is None:
+    if staff_id is None or staff_id == ADMINISTRATOR:  # a script, the command line
         return Role.OWNER.value
     person = Staff.get_or_none(Staff.id == staff_id)
     if person is None or not person.active:

@@ -38,7 +38,7 @@ from db.models import (
 )
 from om_tui.practice.clock import Clock
 from om_tui.practice.patients import NewPatient, add_patient, not_offered_why
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.roles import ADMINISTRATOR, recorded
 from om_tui.practice.schedule import types
 from om_tui.practice.schedule.access import (
     BOOK,
@@ -274,7 +274,7 @@ class Book:
                 room=room_id,
                 double_booked=double,
                 booked_at=utc_naive(self.clock.now()),
-                booked_by=self.staff_id,
+                booked_by=recorded(self.staff_id),
             )
             self._mark_double(provider_id, start, minutes, double)
         said = " (double-booked)" if double else ""
@@ -444,7 +444,7 @@ class Book:
             self._update(
                 appointment,
                 cancelled_at=utc_naive(self.clock.now()),
-                cancelled_by=self.staff_id,
+                cancelled_by=recorded(self.staff_id),
                 cancel_reason=reason_id,
             )
         return Booked(appointment.id, f"{appointment.patient.full_name}: cancelled ({reason.text})")
@@ -464,7 +464,7 @@ class Book:
             self._update(
                 appointment,
                 missed_at=utc_naive(self.clock.now()) if missed else None,
-                missed_by=self.staff_id if missed else None,
+                missed_by=recorded(self.staff_id) if missed else None,
             )
         said = "missed" if missed else "no longer marked missed"
         return Booked(appointment.id, f"{appointment.patient.full_name}: {said}")
@@ -486,9 +486,15 @@ class Book:
         return Booked(appointment.id, f"{appointment.patient.full_name}: {status.name}")
 
     def give_slot(
-        self, visit_id: int, provider_id: int | None, type_id: int | None = None
+        self,
+        visit_id: int,
+        provider_id: int | None,
+        type_id: int | None = None,
+        consent: Collection[str] = (),
     ) -> Booked:
-        """A walk-in is given a slot: an appointment from now, for their visit."""
+        """A walk-in is given a slot: an appointment from now, for their visit. The walk-in
+        is in the office, so "from now" and outside the hours need no asking; a provider
+        whose time is booked already is double-booked only with consent, as in the book."""
         require(self.staff_id, BOOK, "book appointments")
         with self.database.atomic():
             visit = Visit.get_or_none(Visit.id == visit_id)
@@ -499,8 +505,8 @@ class Book:
             kind = AppointmentType.get_or_none(AppointmentType.id == type_id) if type_id else None
             minutes = kind.minutes if kind is not None else slot_minutes(self.database)
             now = self.clock.now().replace(second=0, microsecond=0)
-            self.check_slot(
-                visit.patient_id, provider_id, now, minutes, (PAST, OUTSIDE_HOURS, DOUBLE_BOOK)
+            double = self.check_slot(
+                visit.patient_id, provider_id, now, minutes, (PAST, OUTSIDE_HOURS, *consent)
             )
             appointment = Appointment.create(
                 patient=visit.patient_id,
@@ -509,9 +515,11 @@ class Book:
                 length_minutes=minutes,
                 type=type_id,
                 status=types.first_status(),
+                double_booked=double,
                 booked_at=utc_naive(self.clock.now()),
-                booked_by=self.staff_id,
+                booked_by=recorded(self.staff_id),
             )
+            self._mark_double(provider_id, now, minutes, double)
             visit.appointment_id = appointment.id
             if visit.provider_id is None:
                 visit.provider_id = provider_id

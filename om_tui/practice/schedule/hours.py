@@ -23,6 +23,7 @@ from peewee import Database
 from db.models import Blockout, SettingKey, Staff, WorkingHours, as_utc, utc_naive
 from om_tui.practice import settings
 from om_tui.practice.clock import Clock
+from om_tui.practice.roles import recorded
 from om_tui.practice.schedule.access import SETUP, ScheduleError, require
 from om_tui.practice.settings import PracticeSettings
 
@@ -153,7 +154,7 @@ def add_blockout(
             start=utc_naive(start),
             end=utc_naive(end),
             reason=" ".join(reason.split()),
-            by=staff_id,
+            by=recorded(staff_id),
             created=utc_naive(clock.now()),
         )
     return BlockoutLine(row.id, whose, as_utc(row.start), as_utc(row.end), row.reason)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import arrow
 
 from db.models import Appointment, AppointmentSeries, Patient, Visit, as_utc, utc_naive
+from om_tui.practice.roles import recorded
 from om_tui.practice.schedule import types
 from om_tui.practice.schedule.access import (
     BOOK,
@@ -198,7 +199,7 @@ def book_series(
             until=rule.until,
             count=rule.count,
             created=utc_naive(book.clock.now()),
-            by=book.staff_id,
+            by=recorded(book.staff_id),
         )
         moments = [
             m
@@ -268,7 +269,7 @@ def _book_occurrences(
             series=series.id,
             replaces=utc_naive(start),
             booked_at=utc_naive(now),
-            booked_by=book.staff_id,
+            booked_by=recorded(book.staff_id),
         )
         booked += 1
     return booked, skipped

@@ -21,12 +21,12 @@ from om_tui.messages import DataChanged
 from om_tui.practice.orders import parse_day
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.schedule import types
-from om_tui.practice.schedule.access import DOUBLE_BOOK, NeedsConsent
 from om_tui.practice.schedule.book import Book, Booked
 from om_tui.practice.schedule.entries import DayBook, Entry
 from om_tui.practice.schedule.slots import next_free
 from om_tui.screens.picker import Choice, PickerScreen
 from om_tui.screens.schedule import grid
+from om_tui.screens.schedule.consent import write_with_consent
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
@@ -37,7 +37,6 @@ TIME_WIDTH = 6
 NARROWEST = 14
 NARROWEST_IN_WEEK = 9
 WIDEST = 26
-CONSENT_WORDS = {DOUBLE_BOOK: "Double-book"}
 
 
 class BookScreen(Screen[None]):
@@ -293,28 +292,11 @@ class BookScreen(Screen[None]):
         """Run a change off the event loop; a question (double-book, past, outside the
         hours) comes back as a confirming key, then the same change with that consent."""
 
-        def attempt() -> Booked | NeedsConsent:
-            try:
-                return operation(consent)
-            except NeedsConsent as asked:
-                return asked
-
-        def done(result: Booked | NeedsConsent) -> None:
-            if isinstance(result, NeedsConsent):
-                from om_tui.screens.hat_forms import Confirm
-
-                yes = CONSENT_WORDS.get(result.consent, "Book anyway")
-
-                def answered(agreed: bool | None) -> None:
-                    if agreed:
-                        self._write(operation, consent | {result.consent})
-
-                self.app.push_screen(Confirm(str(result), yes=yes), answered)
-                return
+        def done(result: Booked) -> None:
             self.notify(result.description, timeout=4)
             self.reload()
 
-        self.om.write(attempt, done)
+        write_with_consent(self.om, operation, done, consent)
 
     def _may_book(self) -> bool:
         if not self.om.may("book"):
@@ -547,8 +529,11 @@ class BookScreen(Screen[None]):
                 return
             try:
                 self._go(parse_day(text, self.book.today()))
-            except Refusal as error:
-                self.notify(str(error), severity="warning")
+            except Refusal:  # its words are the order form's ("When is it due?")
+                self.notify(
+                    f"Not a day: {text.strip()!r}. Like fri, tomorrow, 12/15, +2w or 2026-12-15.",
+                    severity="warning",
+                )
 
         self.app.push_screen(TextPrompt("Go to day: fri, tomorrow, 12/15, +2w, 2026-12-15"), typed)
 
