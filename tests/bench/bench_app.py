@@ -199,8 +199,9 @@ WRITER = textwrap.dedent(
     from db.models import Stage
 
     database = db.open_database(sys.argv[1])
+    from om_tui.practice.roles import ADMINISTRATOR
     flow = Flow(database, FrozenClock(dt.datetime.fromisoformat(sys.argv[2])),
-                settings.load(database))
+                settings.load(database), ADMINISTRATOR)
     expected = sorted((r for r in flow.board().rows if r.stage == Stage.SCHEDULED),
                       key=lambda r: r.appointment_start)
     for row in expected[: int(sys.argv[3])]:

@@ -23,6 +23,7 @@ from db.models import Role, Staff
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.imports.service import import_file
+from om_tui.practice.roles import ADMINISTRATOR
 from tests.bench.timing import record
 
 ZONE = "America/Chicago"
@@ -99,7 +100,7 @@ def timed(run: Callable[[], object]) -> float:
 
 def bench(kind: str, text: str, folder: Path) -> tuple[float, float]:
     database = open_database(folder / f"{kind}.db")
-    settings.set_timezone(database, ZONE)
+    settings.set_timezone(database, ZONE, by=ADMINISTRATOR)
     with database.atomic():
         for name in PROVIDERS:
             Staff.create(name=name, initials=name[4:6], role=Role.STAFF, provider=True)

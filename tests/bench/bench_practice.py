@@ -406,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
         f"short strings takes {ms(calibration())} ms (compare machines by it)"
     )
     report = Report()
-    flow = Flow(database, FrozenClock(practice.now), practice.settings)
+    flow = Flow(database, FrozenClock(practice.now), practice.settings, ADMINISTRATOR)
     index, _ = bench_search(practice, args.runs, report)
     board, board_sql = bench_board(practice, flow, args.runs, report)
     bench_tick(practice, board, args.runs, report)

@@ -33,6 +33,7 @@ BENCHMARKS = (
     "bench_overview",
     "bench_report",
     "bench_import",
+    "bench_book",
 )
 ROOT = Path(__file__).resolve().parents[2]
 
