@@ -527,11 +527,8 @@ class MyHatScreen(Screen[None]):
                 self._kept[key] = result
             self._written(key)
             if person_id != self.om.user_id and self.om.user_id is not None:
-                # A manager on another's hat (w): the tick is recorded as that person's.
-                self.notify(
-                    f"Ticked for {hat.name}: it counts as {hat.name}'s tick "
-                    "(the audit trail keeps that you made it)."
-                )
+                # A manager on another's hat (w): the tick is that person's, made by the manager.
+                self.notify(f"Ticked for {hat.name}: it counts as {hat.name}'s, made by you.")
             by = result.ticked_by
             mine = result.ticked_by_id == hat.person_id
             if by is not None and not mine and result.ticked_at is not None:

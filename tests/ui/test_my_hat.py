@@ -426,11 +426,8 @@ async def test_a_manager_ticking_anothers_hat_is_told_whose_tick_it_is(
         await pilot.press("space")
         await settle(pilot)
         [tick] = ticks("Verify insurance for tomorrow's new patients")
-        assert tick.by_id == staff("Jenny Ortiz")
-        assert (
-            "Ticked for Jenny Ortiz: it counts as Jenny Ortiz's tick "
-            "(the audit trail keeps that you made it)."
-        ) in notices(pilot)
+        assert (tick.holder, tick.by_id) == (staff("Jenny Ortiz"), staff("Karen Miles"))
+        assert "Ticked for Jenny Ortiz: it counts as Jenny Ortiz's, made by you." in notices(pilot)
 
 
 async def test_the_line_under_the_list_is_read_whole_at_80x24(stats_demo: Practice) -> None:
