@@ -259,3 +259,14 @@ async def test_a_day_not_understood_is_said_in_the_books_words(office: Practice)
             "Not a day: 'blah'. Like fri, tomorrow, 12/15, +2w or 2026-12-15."
         )
         assert screen.day == shown
+
+
+async def test_cancel_on_a_checked_in_patient_says_so_before_asking_why(office: Practice) -> None:
+    office.flow().check_in(office.patients["maria"], office.appointments["maria"])
+    async with office.app().run_test(size=SIZE) as pilot:
+        screen = await open_book(pilot)
+        cursor_to(pilot, local(10, 15))
+        await pilot.press("c")
+        await settle(pilot)
+        assert pilot.app.screen is screen  # no reasons asked
+        assert notices(pilot)[-1] == ("Maria Lopez has checked in: end the visit on the board (x).")

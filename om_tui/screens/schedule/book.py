@@ -391,6 +391,12 @@ class BookScreen(Screen[None]):
         entry = self._selected()
         if entry is None or not self._may_book():
             return
+        if entry.checked_in:  # said before the reasons are asked (the rule refuses it too)
+            self.notify(
+                f"{entry.full_name} has checked in: end the visit on the board (x).",
+                severity="warning",
+            )
+            return
         book = self.book
         choices = [Choice(reason_id, text) for reason_id, text in types.cancel_reasons()]
 
