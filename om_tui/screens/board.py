@@ -311,9 +311,13 @@ class FlowBoardScreen(Screen[None]):
         practice = self.om.practice
         table = self.query_one("#board", DataTable)
         reorder = table.size.width not in (self._fitted_to, 0)  # the names get the new width
+        no_show_after = practice.no_show_after_minutes  # the practice's rule; 0: never
         for key, row in self._rows.items():
             if row.stage in FINISHED:
                 continue
+            if row.stage == Stage.SCHEDULED and 0 < no_show_after <= row.minutes_late(now):
+                self.reload()  # a booking past the rule reads as a No-show now
+                return
             if row.stage == Stage.SCHEDULED and not is_late(row, now, practice):
                 continue  # nothing about an expected patient changes until they are late
             level = severity(row, now, practice)

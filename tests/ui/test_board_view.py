@@ -215,3 +215,26 @@ async def test_the_privacy_marker_is_on_screen_at_80_columns(demo: Practice) -> 
         top = screen_lines(pilot)[0]
         assert "PRIVACY" in top
         assert "1 Board" in top
+
+
+async def test_a_booking_past_the_practices_no_show_rule_turns_on_the_clock(
+    office: Practice,
+) -> None:
+    """No change on any terminal: the clock alone makes Nora (due 11:00) a No-show."""
+    from db.models import Stage
+    from om_tui.practice import settings
+    from om_tui.practice.roles import ADMINISTRATOR
+
+    settings.set_no_show_after(office.database, 15, by=ADMINISTRATOR)
+    app = office.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        key = office.row_key("nora")
+        office.clock.advance(hours=1, minutes=14)
+        screen.tick()
+        await pilot.pause()
+        assert screen._rows[key].stage == Stage.SCHEDULED  # 14 minutes late: not yet
+        office.clock.advance(minutes=1)
+        screen.tick()
+        await pilot.pause()
+        assert screen._rows[key].stage == Stage.NO_SHOW
