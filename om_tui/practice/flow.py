@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 from statistics import fmean
 
-from peewee import JOIN, Database
+from peewee import JOIN
 
 from db.models import (
     Appointment,
@@ -33,7 +33,7 @@ from db.models import (
     as_utc,
     utc_naive,
 )
-from om_tui.practice.clock import Clock
+from om_tui.practice.acting import Acting
 from om_tui.practice.patients import not_offered_why
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.roles import checked, recorded
@@ -257,25 +257,10 @@ def format_duration(span: dt.timedelta | None) -> str:
     return f"{minutes:02d}:{seconds:02d}"
 
 
-class Flow:
+class Flow(Acting):
     """Today's board and the moves the front desk makes on it."""
 
-    def __init__(
-        self,
-        database: Database,
-        clock: Clock,
-        settings: PracticeSettings,
-        staff_id: int | None = None,
-    ) -> None:
-        self.database = database
-        self.clock = clock
-        self.settings = settings
-        self.staff_id = staff_id
-
     # -- reading -----------------------------------------------------------
-
-    def today(self) -> dt.date:
-        return self.settings.today(self.clock.now())
 
     def board(self, day: dt.date | None = None) -> Board:
         day = day or self.today()

@@ -15,6 +15,9 @@
 - `dry_run` does all of it and rolls it back: the report says what would happen.
 The trail records the import as "import <source>" with the file's name and counts, and
 every row it changed is attributed to it (its terminal is "import <source>").
+
+One idea, the apply step, kept whole; the readers and the matching are modules of
+their own.
 """
 
 from __future__ import annotations

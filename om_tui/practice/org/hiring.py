@@ -20,6 +20,9 @@ The week's applicants, interviews and hires are counted from the steps
 Candidates are deleted — not hidden — `keep_days` after their opening closes (the
 practice's setting, 180 days unless set), and one candidate's data can be deleted at
 once (`om-tui hiring forget`). The audit trail keeps that they changed, not their details.
+
+One idea, a candidate's way from applying to hired, kept whole; the week's figures
+and the 90-day evaluations due are in modules of their own.
 """
 
 from __future__ import annotations

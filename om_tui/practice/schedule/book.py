@@ -14,6 +14,9 @@ The rules, in the front desk's words:
   as a double-booking it agreed to.
 Times are stored in UTC and typed and shown in the practice's time zone. Who may do
 what: `access.py`. Cancelled appointments stay, marked, for the record and the stats.
+
+One idea, the book's changes under its rules, kept whole so each rule is read once;
+series, slots, hours and types are modules of their own.
 """
 
 from __future__ import annotations
@@ -21,8 +24,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, replace
-
-from peewee import Database
 
 from db.models import (
     Appointment,
@@ -36,7 +37,7 @@ from db.models import (
     as_utc,
     utc_naive,
 )
-from om_tui.practice.clock import Clock
+from om_tui.practice.acting import Acting
 from om_tui.practice.patients import NewPatient, add_patient, not_offered_why
 from om_tui.practice.roles import ADMINISTRATOR, recorded
 from om_tui.practice.schedule import types
@@ -53,7 +54,6 @@ from om_tui.practice.schedule.access import (
 )
 from om_tui.practice.schedule.entries import Column, DayBook, Entry, appointment_query, entries_of
 from om_tui.practice.schedule.hours import Hours, blocked_by, blockouts_between, slot_minutes
-from om_tui.practice.settings import PracticeSettings
 
 DAY = dt.timedelta(days=1)
 
@@ -66,25 +66,10 @@ class Booked:
     description: str
 
 
-class Book:
+class Book(Acting):
     """The appointment book, read and changed in the name of `staff_id`."""
 
-    def __init__(
-        self,
-        database: Database,
-        clock: Clock,
-        settings: PracticeSettings,
-        staff_id: int | None = None,
-    ) -> None:
-        self.database = database
-        self.clock = clock
-        self.settings = settings
-        self.staff_id = staff_id
-
     # -- reading -----------------------------------------------------------
-
-    def today(self) -> dt.date:
-        return self.settings.today(self.clock.now())
 
     def providers(self) -> list[tuple[int, str]]:
         """The columns this person sees: every active provider; a provider with the

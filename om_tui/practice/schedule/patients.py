@@ -25,11 +25,11 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from peewee import JOIN, Database, ForeignKeyField, fn
+from peewee import JOIN, ForeignKeyField, fn
 
 from db.models import MODELS, Appointment, Patient, Room, Staff, Stage, Visit, as_utc, utc_naive
 from om_tui.practice import audit
-from om_tui.practice.clock import Clock
+from om_tui.practice.acting import Acting
 from om_tui.practice.flow import STAGE_LABELS
 from om_tui.practice.patients import (
     NewPatient,
@@ -41,7 +41,6 @@ from om_tui.practice.patients import (
 )
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.schedule.acting import require
-from om_tui.practice.settings import PracticeSettings
 
 STALE = "Changed on another terminal since you opened it: nothing was saved."
 LONGEST_EMAIL = 254
@@ -175,20 +174,8 @@ def _patient_references() -> list[ForeignKeyField]:
     ]
 
 
-class PatientRecords:
+class PatientRecords(Acting):
     """Patient records, read and kept in the acting person's name."""
-
-    def __init__(
-        self,
-        database: Database,
-        clock: Clock,
-        settings: PracticeSettings,
-        staff_id: int | None = None,
-    ) -> None:
-        self.database = database
-        self.clock = clock
-        self.settings = settings
-        self.staff_id = staff_id
 
     # -- reading -------------------------------------------------------------------------
 
@@ -372,9 +359,6 @@ class PatientRecords:
             return self.record(keep.patient_id)
 
     # -- helpers -------------------------------------------------------------------------
-
-    def today(self) -> dt.date:
-        return self.settings.today(self.clock.now())
 
     def _as_seen(self, seen: PatientRecord) -> Patient:
         patient: Patient | None = Patient.get_or_none(Patient.id == seen.patient_id)

@@ -15,6 +15,8 @@ the default structure for a small practice. Everyone else sees it read-only.
 
 One screen, one idea — the outline, its detail and the keys that reshape it — hence
 one module past the usual length.
+
+One screen, whose length is its keys; the rules are in om_tui.practice.org.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ to a next step (or out: declined, withdrew, with the reason); `H` hires them —
 start day and first PIN, then the staff record, the post's hat and the 90-day
 evaluation are made in one step; `x` closes an opening; `f` deletes a candidate's data
 now. The rules live in om_tui.practice.org.hiring.
+
+One screen, whose length is its keys; the candidate form is a module of its own.
 """
 
 from __future__ import annotations
