@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from peewee import JOIN
+
 from db.models import (
     Appointment,
     AppointmentType,
@@ -93,11 +95,13 @@ def confirmation_list(practice: PracticeSettings, day: dt.date) -> list[Confirma
         Appointment.select(Appointment, Patient, Staff, AppointmentType, ConfirmationStatus)
         .join(Patient)
         .switch(Appointment)
-        .join(Staff, join_type="LEFT OUTER")
+        .join(Staff, join_type=JOIN.LEFT_OUTER, on=(Appointment.provider == Staff.id))
         .switch(Appointment)
-        .join(AppointmentType, join_type="LEFT OUTER")
+        .join(
+            AppointmentType, join_type=JOIN.LEFT_OUTER, on=(Appointment.type == AppointmentType.id)
+        )
         .switch(Appointment)
-        .join(ConfirmationStatus, join_type="LEFT OUTER")
+        .join(ConfirmationStatus, join_type=JOIN.LEFT_OUTER)
         .where(
             Appointment.start >= utc_naive(start),
             Appointment.start < utc_naive(end),
@@ -151,7 +155,7 @@ def confirmation_rate_between(start: dt.datetime, end: dt.datetime) -> float | N
     """The confirmation rate of the appointments in [start, end) (a stats week)."""
     query: Any = (
         Appointment.select(ConfirmationStatus.name)
-        .join(ConfirmationStatus, join_type="LEFT OUTER")
+        .join(ConfirmationStatus, join_type=JOIN.LEFT_OUTER)
         .where(
             Appointment.start >= utc_naive(start),
             Appointment.start < utc_naive(end),

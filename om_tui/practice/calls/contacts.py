@@ -20,6 +20,8 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from peewee import JOIN
+
 from db.models import (
     Appointment,
     AsapRequest,
@@ -112,7 +114,7 @@ class Calls(Acting):
         """The patient's contacts, newest first."""
         query = (
             CallContact.select(CallContact, Staff)
-            .join(Staff, on=(CallContact.by == Staff.id), join_type="LEFT OUTER")
+            .join(Staff, on=(CallContact.by == Staff.id), join_type=JOIN.LEFT_OUTER)
             .where(CallContact.patient == patient_id)
             .order_by(CallContact.at.desc(), CallContact.id.desc())
             .limit(limit)

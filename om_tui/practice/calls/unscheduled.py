@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from peewee import JOIN
+
 from db.models import Appointment, CancelReason, Patient, as_utc, utc_naive
 from om_tui.practice.calls.contacts import do_not_contact
 from om_tui.practice.calls.rules import CallRules
@@ -41,7 +43,7 @@ def unscheduled_list(
         Appointment.select(Appointment, Patient, CancelReason)
         .join(Patient)
         .switch(Appointment)
-        .join(CancelReason, join_type="LEFT OUTER")
+        .join(CancelReason, join_type=JOIN.LEFT_OUTER)
         .where(
             (
                 (Appointment.cancelled_at >= utc_naive(since))
