@@ -417,6 +417,13 @@ HIRING_FIGURES: dict[str, str] = {
 """Figures counted from hiring's candidates (om_tui/practice/org/hiring_counts.py), weekly."""
 
 
+CALL_FIGURES: dict[str, str] = {
+    "reactivations": "Reactivations (booked from the recall list)",
+    "confirmation_rate": "Appointments confirmed (%)",
+}
+"""Figures counted from the front desk's call lists (om_tui/practice/calls/figures.py), weekly."""
+
+
 def flow_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float | None]:
     """Every computed figure for [start, end), counted from visit events (undone ones not)."""
     events = _rows(
@@ -932,6 +939,10 @@ class Stats:
                 computed = [stat for stat in computed if stat.computed not in HIRING_FIGURES]
             else:
                 figures = {**figures, **counted}
+        if any(stat.computed in CALL_FIGURES for stat in computed):
+            from om_tui.practice.calls.figures import call_figures  # reads stats: imported late
+
+            figures = {**figures, **call_figures(start, end)}
         stored = dict(
             _rows(
                 StatValue.select(StatValue.stat, StatValue.value)
@@ -1035,10 +1046,11 @@ class Stats:
                 fields.get("source") == StatSource.COMPUTED
                 and fields.get("computed") not in COMPUTED
                 and fields.get("computed") not in HIRING_FIGURES
+                and fields.get("computed") not in CALL_FIGURES
             ):
                 raise StatError(
                     "A computed stat counts one of: "
-                    + ", ".join([*COMPUTED, *HIRING_FIGURES])
+                    + ", ".join([*COMPUTED, *HIRING_FIGURES, *CALL_FIGURES])
                     + "."
                 )
             fields.setdefault("created", utc_naive(self.clock.now()))

@@ -10,7 +10,15 @@ import threading
 import pytest
 from peewee import Database
 
-from db.models import Appointment, AsapRequest, CallContact, Patient, utc_naive
+from db.models import (
+    Appointment,
+    AsapRequest,
+    CallContact,
+    Patient,
+    StatSource,
+    StatValue,
+    utc_naive,
+)
 from om_tui.practice import settings
 from om_tui.practice.calls import rules
 from om_tui.practice.calls.asap import FreedWatch, asap_list
@@ -301,3 +309,25 @@ def test_a_recall_booked_from_the_list_counts_as_a_reactivation(
     calls.book_from_list(olive, RECALL, local(15, 0, day=TOMORROW), 15, practice.provider)
     assert call_figures(*week)["reactivations"] == 1
     assert call_counts(database, clock, loaded).recall == 0
+
+
+def test_the_reactivations_stat_is_counted_not_typed(
+    database: Database, practice: Practice, clock: FrozenClock
+) -> None:
+    from om_tui.practice.stats import Stats
+
+    from .stats_fixture import define
+
+    stats = Stats(database, clock, settings.load(database), ADMINISTRATOR)
+    stat = define(stats, "reactivations", StatSource.COMPUTED, computed="reactivations")
+    rate = define(stats, "confirmed", StatSource.COMPUTED, computed="confirmation_rate", unit="%")
+    olive = new_patient("Olive")
+    seen(olive, 200)
+    calls_of(database, clock, practice.desk).book_from_list(
+        olive, RECALL, local(15, 0, day=TOMORROW), 15, practice.provider
+    )
+    figures = stats.recompute()
+    assert figures["reactivations"] == 1
+    stored = StatValue.get(StatValue.stat == stat.id, StatValue.period == "week")
+    assert stored.value == 1
+    assert StatValue.get(StatValue.stat == rate.id).value == 0.0  # none confirmed this week
