@@ -8,6 +8,7 @@ from peewee import Database
 
 from db.demo import HISTORY_DAYS, open_demo, open_demo_stats
 from om_tui.practice import audit, settings
+from om_tui.practice.calls.demo import open_demo_calls
 from om_tui.practice.clock import Clock
 from om_tui.practice.demo_hats import open_demo_hats
 from om_tui.practice.demo_line import open_demo_line
@@ -48,4 +49,5 @@ def _open_demo_practice(database: Database, clock: Clock) -> None:
     open_demo_orders(database, clock, settings.load(database))
     open_demo_schedule(database, clock, settings.load(database))
     open_demo_org(database, clock)
+    open_demo_calls(database, clock, settings.load(database))
     give_pin_to_those_without(database, DEMO_PIN, by=ADMINISTRATOR)

@@ -54,12 +54,21 @@ class AsapRow:
     @property
     def wants(self) -> str:
         """ "Dr. Chen · Mon Wed · 08:00–12:00": what they can take, said short."""
-        days = " ".join(WEEKDAY_NAMES[d] for d in self.weekdays) or "any day"
+        days = said_weekdays(self.weekdays)
         if self.earliest or self.latest:
-            times = f"{self.earliest or dt.time(0):%H:%M}–{self.latest or dt.time(23, 59):%H:%M}"
+            times = f"{self.earliest or dt.time(0):%H}–{self.latest or dt.time(23, 59):%H}h"
         else:
             times = "any time"
-        return f"{self.provider} · {days} · {times}"
+        return f"{self.provider} · {days} {times}"
+
+
+def said_weekdays(weekdays: tuple[int, ...]) -> str:
+    """ "Mon–Fri", "Tue Thu", "any day"."""
+    if not weekdays or len(weekdays) == 7:
+        return "any day"
+    if len(weekdays) > 2 and list(weekdays) == list(range(weekdays[0], weekdays[-1] + 1)):
+        return f"{WEEKDAY_NAMES[weekdays[0]]}–{WEEKDAY_NAMES[weekdays[-1]]}"
+    return " ".join(WEEKDAY_NAMES[d] for d in weekdays)
 
 
 def _time(text: str) -> dt.time | None:
