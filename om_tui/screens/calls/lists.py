@@ -208,3 +208,22 @@ def tell_freed_slots(om: OmTuiApp) -> None:
             title="Slot freed",
             timeout=20,
         )
+
+
+def show_call_counts(screen: Screen[Any], where: str = "#overview-today") -> None:
+    """The lists' counts under `where`'s border (the manager's overview's Today), read in
+    a worker: the recall list of a large practice takes a moment."""
+    from om_tui.practice.calls.figures import call_counts
+
+    om = cast("OmTuiApp", screen.app)
+
+    def place(said: str) -> None:
+        if screen.is_mounted:
+            screen.query_one(where).border_subtitle = said
+
+    def read() -> None:
+        with om.database.connection_context():
+            counts = call_counts(om.database, om.clock, om.practice)
+        om.call_from_thread(place, counts.said())
+
+    screen.run_worker(read, thread=True, exclusive=True, group="call-counts", exit_on_error=False)
