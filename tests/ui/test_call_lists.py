@@ -103,7 +103,6 @@ async def test_a_slot_freed_on_one_terminal_is_offered_to_the_asap_patient_on_an
 async def test_a_recall_call_logged_then_booked_counts_as_a_reactivation(
     office: Practice,
 ) -> None:
-    walter = office.patients["walter"]
     book(office, "walter", on(DAY - dt.timedelta(days=200), 9))
     park = office.providers["Dr. Ada Park"]
     hours.set_hours(office.database, None, park, range(5), hours.parse_stretches("8-12 13-17"))
