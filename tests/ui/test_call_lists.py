@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from db.models import Appointment, CallContact, StatSource, utc_naive
+from om_tui.app import OmTuiApp
 from om_tui.practice import settings
 from om_tui.practice.calls.contacts import Calls
 from om_tui.practice.roles import ADMINISTRATOR
@@ -44,7 +45,9 @@ def book(practice: Practice, who: str, start: dt.datetime) -> int:
 
 
 def state_of(appointment_id: int) -> str:
-    return str(Appointment.get_by_id(appointment_id).status.name)
+    status = Appointment.get_by_id(appointment_id).status
+    assert status is not None
+    return str(status.name)
 
 
 async def test_tomorrows_confirmations_by_keys(office: Practice) -> None:
@@ -84,7 +87,9 @@ async def test_a_slot_freed_on_one_terminal_is_offered_to_the_asap_patient_on_an
             cursor_to(other, local(11, 0))  # Nora, today at 11:00
             await other.press("c", "1")  # cancelled by the patient
             await settle(other)
-        desk.app.check_for_changes()  # the change watcher's poll, as every 250 ms
+        desk_app = desk.app
+        assert isinstance(desk_app, OmTuiApp)
+        desk_app.check_for_changes()  # the change watcher's poll, as every 250 ms
         await settle(desk)
         told = [n for n in notices(desk) if "is free" in n]
         assert told == ["Wed 18 Nov 11:00 with Dr. Ada Park is free: Walter Kim (ASAP) fits. "
