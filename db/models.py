@@ -252,6 +252,10 @@ Appointment.add_index(
     Appointment.index(
         Appointment.patient,
         Appointment.start,
+        Appointment.type,
+        Appointment.provider,
+        Appointment.cancelled_at,
+        Appointment.missed_at,
         where=SQL("cancelled_at IS NULL AND missed_at IS NULL"),
     )
 )

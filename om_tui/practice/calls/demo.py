@@ -21,16 +21,20 @@ from db.models import (
     Staff,
     Stat,
     StatSource,
+    StatValue,
     utc_naive,
 )
 from om_tui.practice.calls.contacts import RECALL, Calls
+from om_tui.practice.calls.figures import call_figures
 from om_tui.practice.clock import Clock
 from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.schedule.types import appointment_types
 from om_tui.practice.settings import PracticeSettings
+from om_tui.practice.stats import Stats
 
 SEED = 20261214
 RECALLED = 24
+REACTIVATED_WEEKS = 14
 
 
 def open_demo_calls(database: Database, clock: Clock, practice: PracticeSettings) -> None:
@@ -95,10 +99,61 @@ def open_demo_calls(database: Database, clock: Clock, practice: PracticeSettings
                 cancel_reason=reason.id if number % 2 and reason is not None else None,
                 missed_at=None if number % 2 else utc_naive(start + dt.timedelta(minutes=30)),
             )
+        _reactivated(rng, free[RECALLED + 4 :], providers, kinds, now)
     _asap(calls, practice, today)
     Stat.update(source=StatSource.COMPUTED, computed="reactivations").where(
         Stat.short_name == "reactivations"
     ).execute()
+    _count_reactivations(database, clock, practice)
+
+
+def _count_reactivations(database: Database, clock: Clock, practice: PracticeSettings) -> None:
+    """The weeks of bookings made from the list, counted into the stat (only it: the
+    flow's stats keep the demo's longer history)."""
+    stat = Stat.get_or_none(Stat.short_name == "reactivations")
+    if stat is None:
+        return
+    weeks = Stats(database, clock, practice, ADMINISTRATOR).weeks
+    week = weeks.week_of_day(practice.today(clock.now()))
+    with database.atomic():
+        for back in range(REACTIVATED_WEEKS + 1):
+            ending = week - dt.timedelta(weeks=back)
+            value = call_figures(*weeks.bounds(ending))["reactivations"] or 0.0
+            StatValue.insert(
+                stat=stat.id, period="week", day=ending, value=value, at=utc_naive(clock.now())
+            ).on_conflict(
+                conflict_target=[StatValue.stat, StatValue.period, StatValue.day],
+                update={StatValue.value: value, StatValue.by: None},
+            ).execute()
+
+
+def _reactivated(
+    rng: random.Random,
+    patients: list[int],
+    providers: list[int],
+    kinds: list[int],
+    now: dt.datetime,
+) -> None:
+    """A quarter's bookings made from the recall list (a few a week): the Reactivations
+    stat's history, counted as it will be from now on."""
+    waiting = iter(patients)
+    for back in range(REACTIVATED_WEEKS * 7, 0, -1):
+        for _ in range(rng.choice((0, 1, 1, 2))):
+            patient = next(waiting, None)
+            if patient is None:
+                return
+            when = now - dt.timedelta(days=back, hours=rng.randrange(0, 6))
+            made = Appointment.create(
+                patient=patient,
+                provider=rng.choice(providers),
+                start=utc_naive(when + dt.timedelta(days=rng.randrange(1, 8))),
+                length_minutes=15,
+                type=kinds[min(1, len(kinds) - 1)],
+                booked_at=utc_naive(when),
+            )
+            CallContact.create(
+                patient=patient, listed=RECALL, outcome="booked", at=utc_naive(when), booked=made.id
+            )
 
 
 def _asap(calls: Calls, practice: PracticeSettings, today: dt.date) -> None:

@@ -17,7 +17,7 @@ from om_tui.practice.calls.confirmations import (
     next_open_day,
 )
 from om_tui.practice.calls.contacts import RECALL
-from om_tui.practice.calls.recall import recall_list
+from om_tui.practice.calls.recall import recall_page
 from om_tui.practice.calls.rules import load_rules
 from om_tui.practice.calls.unscheduled import unscheduled_list
 from om_tui.practice.clock import Clock
@@ -67,7 +67,7 @@ def call_counts(database: Database, clock: Clock, practice: PracticeSettings) ->
     confirm = confirmation_list(practice, next_open_day(practice, today))
     return CallCounts(
         confirm=sum(1 for row in confirm if not row.confirmed),
-        recall=sum(1 for row in recall_list(database, practice, rules, today) if row.to_call),
+        recall=recall_page(database, practice, rules, today, 0).to_call,
         unscheduled=len(unscheduled_list(practice, rules, now)),
         asap=len(asap_list(practice, now)),
     )

@@ -8,9 +8,11 @@ on the list, resting (after the others, with the day they may be called again), 
 the desk that reaches them can still book them from it; the count is of those to call.
 
 Read in three queries: the last kept appointment of each patient in the look-back window
-(an index of kept appointments by patient, migration 0018), the patients booked from
-today on, and the recall contacts — raw rows, as peewee's conversion of a hundred
-thousand dates costs more than the reading.
+(an index of kept appointments by patient that answers it alone, migration 0018; SQLite's
+planner is told to use it, as it would rather take missed_at's for "IS NULL"), the
+patients booked from today on, and the recall contacts — raw rows. On a large practice
+tens of thousands are due: they are compared and sorted as stored, and only the page
+shown is made into rows (`recall_page`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from peewee import Database
+from peewee import Database, SqliteDatabase
 
 from db.models import CallContact, as_utc, utc_naive
 from om_tui.practice.calls.contacts import RECALL, TRIES, do_not_contact
@@ -45,24 +47,52 @@ class RecallRow:
         return self.again_on is None
 
 
-def _stored_day(value: object) -> dt.datetime:
+@dataclass(frozen=True)
+class RecallPage:
+    """The first rows of the list, and how many are due and how many to call now."""
+
+    rows: list[RecallRow]
+    due: int
+    to_call: int
+
+
+def _instant(value: object) -> dt.datetime:
+    """A stored instant (text on SQLite, a datetime on PostgreSQL), aware UTC."""
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
     return dt.datetime.fromisoformat(str(value)).replace(tzinfo=dt.UTC)
+
+
+def _as_stored(moment: dt.datetime, sample: object) -> object:
+    """`moment` in the form the store gave `sample`, so the two compare without parsing."""
+    naive = utc_naive(moment)
+    return naive if isinstance(sample, dt.datetime) else str(naive)
 
 
 def recall_list(
     database: Database, practice: PracticeSettings, rules: CallRules, today: dt.date
 ) -> list[RecallRow]:
     """Everyone due for a recall call, worst first (those resting after the rest)."""
+    return recall_page(database, practice, rules, today, None).rows
+
+
+def recall_page(
+    database: Database,
+    practice: PracticeSettings,
+    rules: CallRules,
+    today: dt.date,
+    shown: int | None = 200,
+) -> RecallPage:
+    """The list's first `shown` rows (None: all), worst first, and its counts."""
     today_starts = practice.day_bounds(today)[0]
     lapsed = practice.day_bounds(today - dt.timedelta(days=rules.lapsed_days))[0]
     due_before = practice.day_bounds(today - dt.timedelta(days=rules.shortest_recall - 1))[0]
     mark = database.param
+    hint = " INDEXED BY appointment_kept_by_patient" if isinstance(database, SqliteDatabase) else ""
     cursor = database.execute_sql(  # type: ignore[no-untyped-call]
         "SELECT a.patient_id, a.start, a.type_id, a.provider_id, "
         "p.first_name, p.last_name, p.phone FROM appointment a "
-        "JOIN (SELECT patient_id, MAX(start) AS last FROM appointment "
+        f"JOIN (SELECT patient_id, MAX(start) AS last FROM appointment{hint} "
         f"WHERE cancelled_at IS NULL AND missed_at IS NULL AND start < {mark} "
         f"GROUP BY patient_id HAVING MAX(start) >= {mark} AND MAX(start) < {mark}) m "
         "ON a.patient_id = m.patient_id AND a.start = m.last "
@@ -71,16 +101,24 @@ def recall_list(
         "AND p.active AND p.merged_into_id IS NULL",
         (str(utc_naive(today_starts)), str(utc_naive(lapsed)), str(utc_naive(due_before))),
     )
-    candidates: dict[int, tuple[dt.date, int | None, int | None, str, str]] = {}
-    for patient_id, start, type_id, provider_id, first, last, phone in cursor:
-        last_day = practice.local(_stored_day(start)).date()
-        if last_day + dt.timedelta(days=rules.recall_days(type_id)) <= today:
-            candidates[patient_id] = (last_day, type_id, provider_id, f"{first} {last}", phone)
-    if not candidates:
-        return []
+    found = cursor.fetchall()
+    if not found:
+        return RecallPage([], 0, 0)
+    sample = found[0][1]
+    # Due once the last visit's day + the type's days is today or before: the last visit
+    # began before the start of the day `days - 1` before today.
+    intervals: dict[int | None, int] = {None: rules.recall_default}
+    for type_id, days in rules.recall_by_type.items():
+        intervals[type_id] = days
+    cutoffs = {
+        type_id: _as_stored(practice.day_bounds(today - dt.timedelta(days=days - 1))[0], sample)
+        for type_id, days in intervals.items()
+    }
+    default_cutoff = cutoffs[None]
+    candidates = {row[0]: row for row in found if row[1] < cutoffs.get(row[2], default_cutoff)}
     booked = database.execute_sql(  # type: ignore[no-untyped-call]
-        "SELECT DISTINCT patient_id FROM appointment "
-        f"WHERE start >= {mark} AND cancelled_at IS NULL",
+        f"SELECT DISTINCT patient_id FROM appointment WHERE start >= {mark} "
+        "AND cancelled_at IS NULL",
         (str(utc_naive(today_starts)),),
     )
     for (patient_id,) in booked:
@@ -92,33 +130,53 @@ def recall_list(
         CallContact.listed == RECALL, CallContact.outcome.in_(sorted(TRIES))
     ):
         if contact.patient_id in candidates:
-            day = practice.local(as_utc(contact.at)).date()
-            if day > candidates[contact.patient_id][0]:  # since the last visit
-                calls[contact.patient_id].add(day)
-    rows = []
-    for patient_id, (last_day, type_id, provider_id, name, phone) in candidates.items():
+            at = as_utc(contact.at)
+            if at > _instant(candidates[contact.patient_id][1]):  # since the last visit
+                calls[contact.patient_id].add(practice.local(at).date())
+    waiting: list[tuple[bool, object, int]] = []
+    one_interval = not rules.recall_by_type  # then the last visit orders them as the due day
+    for patient_id, row in candidates.items():
         days = calls.get(patient_id, set())
         if len(days) >= rules.most_tries:
             continue  # given up on
-        last_call = max(days) if days else None
-        again = None
-        if last_call is not None and rules.spacing_days:
-            next_day = last_call + dt.timedelta(days=rules.spacing_days)
-            again = next_day if next_day > today else None
-        due = last_day + dt.timedelta(days=rules.recall_days(type_id))
-        rows.append(
-            RecallRow(
-                patient_id,
-                name,
-                phone,
-                last_day,
-                type_id,
-                provider_id,
-                due,
-                len(days),
-                last_call,
-                again,
-            )
-        )
-    rows.sort(key=lambda r: (not r.to_call, r.due, r.name))
-    return rows
+        resting = bool(days) and max(days) + dt.timedelta(days=rules.spacing_days) > today
+        if one_interval:
+            waiting.append((resting, row[1], patient_id))
+        else:
+            interval = dt.timedelta(days=intervals.get(row[2], rules.recall_default))
+            waiting.append((resting, _instant(row[1]) + interval, patient_id))
+    waiting.sort()
+    page = waiting if shown is None else waiting[:shown]
+    rows = [_row(candidates[p], calls.get(p, set()), rules, practice, today) for _, _, p in page]
+    to_call = sum(1 for resting, _, _ in waiting if not resting)
+    return RecallPage(rows, len(waiting), to_call)
+
+
+def _row(
+    found: tuple[object, ...],
+    days: set[dt.date],
+    rules: CallRules,
+    practice: PracticeSettings,
+    today: dt.date,
+) -> RecallRow:
+    patient_id, start, type_id, provider_id, first, last, phone = found
+    assert isinstance(patient_id, int)
+    kind = type_id if isinstance(type_id, int) else None
+    last_day = practice.local(_instant(start)).date()
+    last_call = max(days) if days else None
+    again = None
+    if last_call is not None and rules.spacing_days:
+        next_day = last_call + dt.timedelta(days=rules.spacing_days)
+        again = next_day if next_day > today else None
+    return RecallRow(
+        patient_id,
+        f"{first} {last}",
+        str(phone),
+        last_day,
+        kind,
+        provider_id if isinstance(provider_id, int) else None,
+        last_day + dt.timedelta(days=rules.recall_days(kind)),
+        len(days),
+        last_call,
+        again,
+    )

@@ -39,27 +39,24 @@ def unscheduled_list(
     today = practice.today(now)
     since = practice.day_bounds(today - dt.timedelta(days=LOOK_BACK_DAYS))[0]
     listed_before = practice.day_bounds(today - dt.timedelta(days=rules.unscheduled_days))[1]
-    broken = (
-        Appointment.select(Appointment, Patient, CancelReason)
-        .join(Patient)
-        .switch(Appointment)
-        .join(CancelReason, join_type=JOIN.LEFT_OUTER)
-        .where(
-            (
-                (Appointment.cancelled_at >= utc_naive(since))
-                & (Appointment.cancelled_at < utc_naive(listed_before))
-            )
-            | (
-                (Appointment.missed_at >= utc_naive(since))
-                & (Appointment.missed_at < utc_naive(listed_before))
-            ),
-            Patient.active == True,  # noqa: E712
-            Patient.merged_into.is_null(),
-        )
-        .order_by(Appointment.start)
-    )
     latest: dict[int, Appointment] = {}
-    for appointment in broken:
+    # Cancelled, then missed: two queries, each on its own index (an OR of the two
+    # would read the whole book).
+    broken = [
+        appointment
+        for column in (Appointment.cancelled_at, Appointment.missed_at)
+        for appointment in (
+            Appointment.select(Appointment, Patient, CancelReason)
+            .join(Patient)
+            .switch(Appointment)
+            .join(CancelReason, join_type=JOIN.LEFT_OUTER)
+            .where(column >= utc_naive(since), column < utc_naive(listed_before))
+        )
+        # Records inactive or merged away: left out here, not in SQL, where they would
+        # draw the planner into reading every patient.
+        if appointment.patient.active and appointment.patient.merged_into_id is None
+    ]
+    for appointment in sorted(broken, key=lambda a: (a.start, a.id)):
         latest[appointment.patient_id] = appointment
     if not latest:
         return []

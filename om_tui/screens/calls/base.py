@@ -115,8 +115,8 @@ class CallListScreen(Screen[None], Generic[Row]):
             if self.key_of(chosen) in keys:
                 table.move_cursor(row=keys.index(self.key_of(chosen)), animate=False)
         title = self.heading()
-        if self.total > len(self.rows):
-            title.append(f" · the first {len(self.rows)} shown", style="dim")
+        if len(self.rows) == MOST_SHOWN:
+            title.append(f" · the first {MOST_SHOWN} shown", style="dim")
         self.query_one("#calls-title", Static).update(title)
         self._show_detail()
 

@@ -27,7 +27,7 @@ from textual.widgets.option_list import Option
 from om_tui.messages import DataChanged
 from om_tui.practice.calls.asap import FreedWatch, asap_list
 from om_tui.practice.calls.confirmations import confirmation_list, next_open_day
-from om_tui.practice.calls.recall import recall_list
+from om_tui.practice.calls.recall import recall_page
 from om_tui.practice.calls.rules import load_rules
 from om_tui.practice.calls.unscheduled import unscheduled_list
 from om_tui.practice.clock import Clock
@@ -46,8 +46,7 @@ def _to_confirm(database: Database, clock: Clock, practice: PracticeSettings) ->
 
 def _to_recall(database: Database, clock: Clock, practice: PracticeSettings) -> int:
     today = practice.today(clock.now())
-    rows = recall_list(database, practice, load_rules(database), today)
-    return sum(1 for row in rows if row.to_call)
+    return recall_page(database, practice, load_rules(database), today, 0).to_call
 
 
 def _unscheduled(database: Database, clock: Clock, practice: PracticeSettings) -> int:

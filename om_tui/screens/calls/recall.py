@@ -11,9 +11,9 @@ from collections.abc import Callable, Collection, Sequence
 from rich.text import Text
 
 from om_tui.practice.calls.contacts import RECALL
-from om_tui.practice.calls.recall import RecallRow, recall_list
+from om_tui.practice.calls.recall import RecallRow, recall_page
 from om_tui.practice.schedule.book import Booked
-from om_tui.screens.calls.base import CallListScreen
+from om_tui.screens.calls.base import MOST_SHOWN, CallListScreen
 
 
 class RecallScreen(CallListScreen[RecallRow]):
@@ -34,7 +34,15 @@ class RecallScreen(CallListScreen[RecallRow]):
         om = self.om
         today = om.practice.today(om.clock.now())
         self._today = today
-        return recall_list(om.database, om.practice, self.rules, today)
+        page = recall_page(om.database, om.practice, self.rules, today, MOST_SHOWN)
+        self._to_call = page.to_call
+        self.due = page.due
+        return page.rows
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._to_call = 0
+        self.due = 0
 
     def key_of(self, row: RecallRow) -> str:
         return str(row.patient_id)
@@ -53,8 +61,9 @@ class RecallScreen(CallListScreen[RecallRow]):
         )
 
     def heading(self) -> Text:
-        to_call = sum(1 for r in self.rows if r.to_call)
-        return Text.assemble((self.TITLE_TEXT, "bold"), f" · {to_call} to call · {self.total} due")
+        return Text.assemble(
+            (self.TITLE_TEXT, "bold"), f" · {self._to_call} to call · {self.due} due"
+        )
 
     def describe(self, row: RecallRow) -> str:
         last = f"last call {row.last_call:%a %d %b}" if row.last_call else "not called yet"
