@@ -108,21 +108,21 @@ def recall_page(
     # Due once the last visit's day + the type's days is today or before: the last visit
     # began before the start of the day `days - 1` before today.
     intervals: dict[int | None, int] = {None: rules.recall_default}
-    for type_id, days in rules.recall_by_type.items():
-        intervals[type_id] = days
+    for type_id, interval in rules.recall_by_type.items():
+        intervals[type_id] = interval
     cutoffs = {
-        type_id: _as_stored(practice.day_bounds(today - dt.timedelta(days=days - 1))[0], sample)
-        for type_id, days in intervals.items()
+        type_id: _as_stored(practice.day_bounds(today - dt.timedelta(days=n - 1))[0], sample)
+        for type_id, n in intervals.items()
     }
     default_cutoff = cutoffs[None]
     candidates = {row[0]: row for row in found if row[1] < cutoffs.get(row[2], default_cutoff)}
     booked = database.execute_sql(  # type: ignore[no-untyped-call]
-        f"SELECT DISTINCT patient_id FROM appointment WHERE start >= {mark} "
-        "AND cancelled_at IS NULL",
+        f"SELECT patient_id, cancelled_at FROM appointment WHERE start >= {mark}",
         (str(utc_naive(today_starts)),),
     )
-    for (patient_id,) in booked:
-        candidates.pop(patient_id, None)
+    for patient_id, cancelled in booked:  # (cancelled ones left out here: see confirmations)
+        if cancelled is None:
+            candidates.pop(patient_id, None)
     for patient_id in do_not_contact():
         candidates.pop(patient_id, None)
     calls: dict[int, set[dt.date]] = defaultdict(set)
