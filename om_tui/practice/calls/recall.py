@@ -143,8 +143,8 @@ def recall_page(
         if one_interval:
             waiting.append((resting, row[1], patient_id))
         else:
-            interval = dt.timedelta(days=intervals.get(row[2], rules.recall_default))
-            waiting.append((resting, _instant(row[1]) + interval, patient_id))
+            shift = dt.timedelta(days=intervals.get(row[2], rules.recall_default))
+            waiting.append((resting, _instant(row[1]) + shift, patient_id))
     waiting.sort()
     page = waiting if shown is None else waiting[:shown]
     rows = [_row(candidates[p], calls.get(p, set()), rules, practice, today) for _, _, p in page]
