@@ -115,16 +115,22 @@ def freed_slots(now: dt.datetime, ids: list[int] | None = None) -> list[FreedSlo
     cancelled = list(query)
     if not cancelled:
         return []
-    live = list(
-        Appointment.select(
-            Appointment.provider, Appointment.start, Appointment.length_minutes
+    # Live ones kept in Python, not by "cancelled_at IS NULL" in SQL: SQLite's planner
+    # would read the book through the cancellations' index instead of the days asked.
+    live = [
+        other
+        for other in Appointment.select(
+            Appointment.provider,
+            Appointment.start,
+            Appointment.length_minutes,
+            Appointment.cancelled_at,
         ).where(
-            Appointment.cancelled_at.is_null(),
             Appointment.provider.in_({a.provider_id for a in cancelled}),
             Appointment.start > utc_naive(min(a.start for a in cancelled) - dt.timedelta(days=1)),
             Appointment.start < utc_naive(max(a.start for a in cancelled) + dt.timedelta(days=1)),
         )
-    )
+        if other.cancelled_at is None
+    ]
     slots: list[FreedSlot] = []
     for gone in cancelled:
         start = as_utc(gone.start)
@@ -156,15 +162,12 @@ def asap_list(practice: PracticeSettings, now: dt.datetime) -> list[AsapRow]:
     patients = [r.patient_id for r in requests]
     next_booked: dict[int, dt.datetime] = {}
     for appointment in (
-        Appointment.select(Appointment.patient, Appointment.start)
-        .where(
-            Appointment.patient.in_(patients),
-            Appointment.start > utc_naive(now),
-            Appointment.cancelled_at.is_null(),
-        )
+        Appointment.select(Appointment.patient, Appointment.start, Appointment.cancelled_at)
+        .where(Appointment.patient.in_(patients), Appointment.start > utc_naive(now))
         .order_by(Appointment.start.desc())
     ):
-        next_booked[appointment.patient_id] = as_utc(appointment.start)
+        if appointment.cancelled_at is None:  # (in Python: see freed_slots)
+            next_booked[appointment.patient_id] = as_utc(appointment.start)
     slots = freed_slots(now) if requests else []
     rows, seen = [], set()
     for request in requests:

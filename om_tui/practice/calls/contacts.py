@@ -286,15 +286,15 @@ class Calls(Acting):
             if request is None or request.ended is not None:
                 raise CallError("That patient was taken off the ASAP list on another terminal.")
             patient = kept_record(request.patient_id)
-            later = (
-                Appointment.select()
-                .where(
-                    Appointment.patient == patient.id,
-                    Appointment.start > utc_naive(start),
-                    Appointment.cancelled_at.is_null(),
-                )
-                .order_by(Appointment.start)
-                .first()
+            later = next(
+                (
+                    appointment
+                    for appointment in Appointment.select()
+                    .where(Appointment.patient == patient.id, Appointment.start > utc_naive(start))
+                    .order_by(Appointment.start)
+                    if appointment.cancelled_at is None  # in Python: see asap.freed_slots
+                ),
+                None,
             )
             book = self.book
             if later is not None:

@@ -63,13 +63,11 @@ def unscheduled_list(
     today_starts = utc_naive(practice.day_bounds(today)[0])
     earliest = min(min(a.start for a in latest.values()), today_starts)
     kept: dict[int, list[dt.datetime]] = {}
-    for later in Appointment.select(Appointment.patient, Appointment.start).where(
-        Appointment.patient.in_(list(latest)),
-        Appointment.start > earliest,
-        Appointment.cancelled_at.is_null(),
-        Appointment.missed_at.is_null(),
-    ):
-        kept.setdefault(later.patient_id, []).append(later.start)
+    for later in Appointment.select(
+        Appointment.patient, Appointment.start, Appointment.cancelled_at, Appointment.missed_at
+    ).where(Appointment.patient.in_(list(latest)), Appointment.start > earliest):
+        if later.cancelled_at is None and later.missed_at is None:  # see asap.freed_slots
+            kept.setdefault(later.patient_id, []).append(later.start)
     unwilling = do_not_contact(list(latest))
     rows = []
     for patient_id, appointment in latest.items():
