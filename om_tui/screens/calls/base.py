@@ -10,11 +10,12 @@ from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, cast
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
+from textual.worker import get_current_worker
 
 from om_tui.messages import DataChanged
 from om_tui.practice.calls.contacts import OUTCOMES, Calls
@@ -51,6 +52,9 @@ class CallListScreen(Screen[None], Generic[Row]):
         super().__init__()
         self.rows: list[Row] = []
         self.total = 0
+        self.keep_place = False
+        """The next filling keeps the cursor's line, not its patient (a confirmed patient
+        goes down the list; the next one to call comes up under the cursor)."""
 
     @property
     def om(self) -> OmTuiApp:
@@ -102,18 +106,33 @@ class CallListScreen(Screen[None], Generic[Row]):
 
     @on(DataChanged)
     def reload(self) -> None:
+        """Read the list again, off the event loop (a large practice's recall takes a
+        moment); the table is filled when it is read."""
+        self._read()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="call-list")
+    def _read(self) -> None:
+        with self.om.database.connection_context():
+            everyone = self.read()
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._fill, everyone)
+
+    def _fill(self, everyone: list[Row]) -> None:
+        if not self.is_mounted:
+            return
         table = self.query_one("#calls-table", DataTable)
-        chosen = self.current()
-        everyone = self.read()
+        chosen, place = self.current(), table.cursor_row
         self.total = len(everyone)
         self.rows = everyone[:MOST_SHOWN]
         table.clear()
         for row in self.rows:
             table.add_row(*self.cells(row), key=self.key_of(row))
-        if chosen is not None:
-            keys = [self.key_of(r) for r in self.rows]
-            if self.key_of(chosen) in keys:
-                table.move_cursor(row=keys.index(self.key_of(chosen)), animate=False)
+        keys = [self.key_of(r) for r in self.rows]
+        if self.keep_place and self.rows:
+            table.move_cursor(row=min(place, len(self.rows) - 1), animate=False)
+        elif chosen is not None and self.key_of(chosen) in keys:
+            table.move_cursor(row=keys.index(self.key_of(chosen)), animate=False)
+        self.keep_place = False
         title = self.heading()
         if len(self.rows) == MOST_SHOWN:
             title.append(f" · the first {MOST_SHOWN} shown", style="dim")

@@ -10,7 +10,6 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable
 
 from om_tui.practice.calls.confirmations import (
     ConfirmationRow,
@@ -19,6 +18,7 @@ from om_tui.practice.calls.confirmations import (
     next_open_day,
 )
 from om_tui.practice.calls.contacts import CONFIRM
+from om_tui.practice.schedule.book import Booked
 from om_tui.practice.schedule.types import StatusLine, statuses
 from om_tui.screens.calls.base import CallListScreen
 
@@ -89,19 +89,16 @@ class ConfirmationsScreen(CallListScreen[ConfirmationRow]):
             return
         status = self._states[number - 1].id
         calls = self.calls
-        place = self.query_one("#calls-table", DataTable).cursor_row
         self.om.write(
             lambda: calls.set_confirmation(row.appointment_id, row.version, status),
-            lambda done: self._stepped(done.description, place),
+            self._stepped,
         )
 
-    def _stepped(self, said: str, place: int) -> None:
-        """The call is done: the cursor stays where it was, on the next one to call
-        (the row confirmed goes down the list)."""
-        self.said(said)
-        table = self.query_one("#calls-table", DataTable)
-        if table.row_count:
-            table.move_cursor(row=min(place, table.row_count - 1), animate=False)
+    def _stepped(self, done: Booked) -> None:
+        """The call is done: the cursor stays on its line, where the next one to call
+        comes up (the row confirmed goes down the list)."""
+        self.keep_place = True
+        self.said(done.description)
 
     def action_day(self, step: int) -> None:
         assert self.day is not None
