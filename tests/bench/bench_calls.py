@@ -112,7 +112,7 @@ async def keys_to_drawn(path: Path, now_iso: str, runs: int) -> dict[str, Figure
         for _ in range(runs):
             started = time.perf_counter()
             await pilot.press("L")
-            await pilot.pause()
+            await drawn(pilot)
             samples.append((time.perf_counter() - started) * 1000)
             await pilot.press("escape")
             await pilot.pause()

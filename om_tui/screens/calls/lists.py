@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from peewee import Database
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from om_tui.messages import DataChanged
 from om_tui.practice.calls.asap import FreedWatch, asap_list
@@ -134,18 +135,34 @@ class CallListsScreen(Screen[None]):
 
     @on(DataChanged)
     def reload(self) -> None:
+        """Count the lists again, off the event loop; the lines show "…" meanwhile."""
+        if not self.query_one("#call-lists", OptionList).option_count:
+            self._show([None] * len(CALL_LISTS))
+        self._count()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="call-lists")
+    def _count(self) -> None:
         om = self.om
+        with om.database.connection_context():
+            counts: list[int | None] = [
+                call_list.count(om.database, om.clock, om.practice) for call_list in CALL_LISTS
+            ]
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, counts)
+
+    def _show(self, counts: list[int | None]) -> None:
+        if not self.is_mounted:
+            return
         listing = self.query_one("#call-lists", OptionList)
         chosen = listing.highlighted
         options = []
-        for number, call_list in enumerate(CALL_LISTS, start=1):
-            count = call_list.count(om.database, om.clock, om.practice)
+        for number, (call_list, count) in enumerate(zip(CALL_LISTS, counts, strict=True), 1):
             options.append(
                 Option(
                     Text.assemble(
                         (f"{number} ", "dim"),
                         (f"{call_list.title:<14}", "bold"),
-                        f"{count:>5}  ",
+                        f"{'…' if count is None else count:>5}  ",
                         (call_list.purpose, "dim"),
                     ),
                     id=call_list.key,
