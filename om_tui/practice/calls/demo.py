@@ -21,11 +21,9 @@ from db.models import (
     Staff,
     Stat,
     StatSource,
-    StatValue,
     utc_naive,
 )
 from om_tui.practice.calls.contacts import RECALL, Calls
-from om_tui.practice.calls.figures import call_figures
 from om_tui.practice.clock import Clock
 from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.schedule.types import appointment_types
@@ -34,7 +32,6 @@ from om_tui.practice.stats import Stats
 
 SEED = 20261214
 RECALLED = 24
-REACTIVATED_WEEKS = 14
 
 
 def open_demo_calls(database: Database, clock: Clock, practice: PracticeSettings) -> None:
@@ -88,43 +85,31 @@ def open_demo_calls(database: Database, clock: Clock, practice: PracticeSettings
         broken = free[RECALLED : RECALLED + 4]
         reason = CancelReason.select().order_by(CancelReason.position).first()
         for number, patient in enumerate(broken):
-            start = at(3 + 2 * number, 10 + number)
+            # Two days ago (the list's default wait), in this stats week where it can
+            # be: the weeks already judged keep their figures.
+            start = at(2, 9 + 2 * number)
             Appointment.create(
                 patient=patient,
                 provider=rng.choice(providers),
                 start=utc_naive(start),
                 length_minutes=15,
                 type=kinds[min(1, len(kinds) - 1)],
-                cancelled_at=utc_naive(start - dt.timedelta(hours=20)) if number % 2 else None,
+                cancelled_at=utc_naive(start - dt.timedelta(hours=1)) if number % 2 else None,
                 cancel_reason=reason.id if number % 2 and reason is not None else None,
                 missed_at=None if number % 2 else utc_naive(start + dt.timedelta(minutes=30)),
             )
-        _reactivated(rng, free[RECALLED + 4 :], providers, kinds, now)
+        weeks = Stats(database, clock, practice, ADMINISTRATOR).weeks
+        since = weeks.bounds(weeks.week_of_day(today))[0]
+        _reactivated(rng, free[RECALLED + 4 :], providers, kinds, since, now)
     _asap(calls, practice, today)
     Stat.update(source=StatSource.COMPUTED, computed="reactivations").where(
         Stat.short_name == "reactivations"
     ).execute()
-    _count_reactivations(database, clock, practice)
-
-
-def _count_reactivations(database: Database, clock: Clock, practice: PracticeSettings) -> None:
-    """The weeks of bookings made from the list, counted into the stat (only it: the
-    flow's stats keep the demo's longer history)."""
-    stat = Stat.get_or_none(Stat.short_name == "reactivations")
-    if stat is None:
-        return
-    weeks = Stats(database, clock, practice, ADMINISTRATOR).weeks
-    week = weeks.week_of_day(practice.today(clock.now()))
-    with database.atomic():
-        for back in range(REACTIVATED_WEEKS + 1):
-            ending = week - dt.timedelta(weeks=back)
-            value = call_figures(*weeks.bounds(ending))["reactivations"] or 0.0
-            StatValue.insert(
-                stat=stat.id, period="week", day=ending, value=value, at=utc_naive(clock.now())
-            ).on_conflict(
-                conflict_target=[StatValue.stat, StatValue.period, StatValue.day],
-                update={StatValue.value: value, StatValue.by: None},
-            ).execute()
+    # The weeks the broken appointments (no-shows, cancellations) and this week's
+    # reactivations fall in, counted again.
+    stats = Stats(database, clock, practice, ADMINISTRATOR)
+    for week in sorted({stats.weeks.week_of_day(today - dt.timedelta(days=n)) for n in (0, 2)}):
+        stats.recompute(week)
 
 
 def _reactivated(
@@ -132,17 +117,19 @@ def _reactivated(
     patients: list[int],
     providers: list[int],
     kinds: list[int],
+    since: dt.datetime,
     now: dt.datetime,
 ) -> None:
-    """A quarter's bookings made from the recall list (a few a week): the Reactivations
-    stat's history, counted as it will be from now on."""
+    """This week's bookings made from the recall list so far (one or two a day): what
+    the Reactivations stat counts from now on."""
     waiting = iter(patients)
-    for back in range(REACTIVATED_WEEKS * 7, 0, -1):
-        for _ in range(rng.choice((0, 1, 1, 2))):
+    day = since + dt.timedelta(hours=15)
+    while day < now:
+        when, day = day, day + dt.timedelta(days=1)
+        for _ in range(rng.choice((1, 1, 2))):
             patient = next(waiting, None)
             if patient is None:
                 return
-            when = now - dt.timedelta(days=back, hours=rng.randrange(0, 6))
             made = Appointment.create(
                 patient=patient,
                 provider=rng.choice(providers),
