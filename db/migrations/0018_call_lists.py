@@ -78,9 +78,11 @@ def up(migrator, db):
     audit.install(db)
     name, mark = NOT_REACHABLE
     if not ConfirmationStatus.select().where(ConfirmationStatus.name == name).exists():
-        last = ConfirmationStatus.select(ConfirmationStatus.position).order_by(
-            ConfirmationStatus.position.desc()
-        ).first()
+        last = (
+            ConfirmationStatus.select(ConfirmationStatus.position)
+            .order_by(ConfirmationStatus.position.desc())
+            .first()
+        )
         position = (last.position + 1) if last is not None else 0
         ConfirmationStatus.create(name=name, mark=mark, position=position, active=True)
     audit.drop_capture(db)
