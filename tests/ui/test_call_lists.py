@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from textual.command import CommandList, CommandPalette
+
 from db.models import Appointment, CallContact, StatSource, utc_naive
 from om_tui.app import OmTuiApp
 from om_tui.practice import settings
@@ -19,6 +21,7 @@ from om_tui.screens.calls.asap import AsapScreen
 from om_tui.screens.calls.confirmations import ConfirmationsScreen
 from om_tui.screens.calls.lists import CallListsScreen
 from om_tui.screens.calls.recall import RecallScreen
+from om_tui.screens.calls.unscheduled import UnscheduledScreen
 
 from .conftest import DAY, ZONE, Practice, local
 from .helpers import notices, settle, static_text
@@ -136,3 +139,19 @@ async def test_a_recall_call_logged_then_booked_counts_as_a_reactivation(
     assert outcomes == ["left_message", "booked"]
     assert stats.recompute()["reactivations"] == 1
     assert stats.stored([stat.id], "week", stats.this_week()) == {stat.id: 1}
+
+
+async def test_each_list_is_in_the_menu_by_its_name(office: Practice) -> None:
+    async with office.app().run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, CommandPalette)
+        await pilot.press(*"unscheduled")
+        await settle(pilot)  # the palette searches in a worker
+        found = pilot.app.screen.query_one(CommandList)
+        hits = [str(found.get_option_at_index(i).prompt) for i in range(found.option_count)]
+        assert hits and hits[0].startswith("Unscheduled (call list)"), hits
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, UnscheduledScreen)
+        assert "Nobody on this list now." in static_text(pilot, "#calls-detail")
