@@ -11,7 +11,7 @@ from db import Appointment, Patient, Stage, Visit, VisitEvent
 from db.models import Staff, utc_naive
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.flow import (
+from om_tui.practice.flow.moves import (
     BoardRow,
     Flow,
     FlowError,
@@ -22,7 +22,7 @@ from om_tui.practice.flow import (
     is_late,
     severity,
 )
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.people.roles import ADMINISTRATOR
 
 from .practice_fixture import DAY, Practice, local
 

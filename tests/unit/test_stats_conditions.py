@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from om_tui.practice.stats import (
+from om_tui.practice.stats.service import (
     CONDITION_ORDER,
     Condition,
     ConditionRule,

@@ -11,7 +11,7 @@ from peewee import Database
 from db import audit
 from db.models import Stat, StatSource
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.stats import (
+from om_tui.practice.stats.service import (
     StatError,
     check_formulas,
     evaluate,

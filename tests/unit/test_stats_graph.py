@@ -10,8 +10,8 @@ from peewee import Database
 from db.models import Stat, StatSource
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.roles import ADMINISTRATOR
-from om_tui.practice.stats import (
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.stats.service import (
     Condition,
     StatGone,
     Stats,

@@ -14,8 +14,8 @@ from db import audit
 from db.models import ConditionOverride, Post, Staff, Stat, StatSource, StatValue, utc_naive
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.roles import ADMINISTRATOR
-from om_tui.practice.stats import (
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.stats.service import (
     Condition,
     ConditionRule,
     StatError,
