@@ -646,7 +646,7 @@ def _open_demo(database: Database) -> None:
 def _settings(database: Database, args: argparse.Namespace) -> int:
     from db.models import Stage
     from om_tui.practice import settings
-    from om_tui.practice.hats.service import open_days_of, parse_open_days, set_open_days
+    from om_tui.practice.hats.periods import open_days_of, parse_open_days, set_open_days
     from om_tui.practice.people.roles import ADMINISTRATOR as CLI
     from om_tui.practice.people.staff import idle_lock_minutes, set_idle_lock
     from om_tui.practice.refusal import Refusal
@@ -703,7 +703,8 @@ def _start_log() -> None:
 def _leave(database: Database, args: argparse.Namespace) -> int:
     from om_tui.practice import settings
     from om_tui.practice.clock import SystemClock
-    from om_tui.practice.hats.service import HatError, Hats
+    from om_tui.practice.hats.service import Hats
+    from om_tui.practice.hats.views import HatError
     from om_tui.practice.people.roles import ADMINISTRATOR
 
     hats = Hats(database, SystemClock(), settings.load(database), ADMINISTRATOR)

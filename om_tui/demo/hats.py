@@ -25,7 +25,8 @@ from db.models import (
     utc_naive,
 )
 from om_tui.practice.clock import Clock
-from om_tui.practice.hats.service import SHARED, Hats
+from om_tui.practice.hats.service import Hats
+from om_tui.practice.hats.views import SHARED
 from om_tui.practice.settings import PracticeSettings
 
 SEED = 20261

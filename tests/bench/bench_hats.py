@@ -71,7 +71,8 @@ from om_tui.app import make_app
 from om_tui.demo.office import FIRST_NAMES, LAST_NAMES
 from om_tui.practice import settings as practice_settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.hats.service import SHARED, Hats
+from om_tui.practice.hats.service import Hats
+from om_tui.practice.hats.views import SHARED
 from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.settings import PracticeSettings
 from om_tui.screens.hats.compliance import ComplianceScreen, first_day_of_week

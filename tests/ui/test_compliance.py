@@ -15,7 +15,8 @@ from textual.widgets import DataTable
 
 from db.models import ChecklistItem, HatHolder, Staff
 from om_tui.practice import settings
-from om_tui.practice.hats.service import Compliance, Hats, State, Tally
+from om_tui.practice.hats.service import Hats
+from om_tui.practice.hats.views import Compliance, State, Tally
 from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.screens.hats.compliance import ComplianceScreen, share_text
 from om_tui.screens.hats.compliance_detail import ComplianceDetailScreen

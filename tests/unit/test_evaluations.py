@@ -46,7 +46,7 @@ from db.models import (
 )
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.hats.service import Tally
+from om_tui.practice.hats.views import Tally
 from om_tui.practice.owner.evaluations import (
     CriterionUse,
     EvaluationError,

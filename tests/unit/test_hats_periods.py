@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from db.models import Frequency
-from om_tui.practice.hats.service import HatError, Periods, parse_due_time, parse_open_days
+from om_tui.practice.hats.periods import Periods, parse_due_time, parse_open_days
+from om_tui.practice.hats.views import HatError
 from om_tui.practice.stats.service import StatWeeks, WeekEnds
 
 NEW_YORK = ZoneInfo("America/New_York")

@@ -25,7 +25,8 @@ from db.models import (
 )
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.hats.service import SHARED, HatError, Hats, State
+from om_tui.practice.hats.service import Hats
+from om_tui.practice.hats.views import SHARED, HatError, State
 from om_tui.practice.owner.orders import Orders
 from om_tui.practice.people.roles import ADMINISTRATOR, NotAllowed
 

@@ -21,7 +21,8 @@ from db import open_database
 from db.models import MODELS, HatHolder, Order, OrderStatus, Post, ProgramStep, Role, Staff
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.hats.service import Tally, set_open_days
+from om_tui.practice.hats.periods import set_open_days
+from om_tui.practice.hats.views import Tally
 from om_tui.practice.owner.orders import (
     OrderError,
     Orders,

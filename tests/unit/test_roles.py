@@ -43,7 +43,9 @@ from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.flow.moves import Flow
 from om_tui.practice.flow.patients import NewPatient, add_patient
-from om_tui.practice.hats.service import HatError, Hats, set_open_days
+from om_tui.practice.hats.periods import set_open_days
+from om_tui.practice.hats.service import Hats
+from om_tui.practice.hats.views import HatError
 from om_tui.practice.owner.evaluations import Evaluations
 from om_tui.practice.owner.line import Line
 from om_tui.practice.owner.orders import Orders
@@ -332,7 +334,7 @@ OPERATIONS: tuple[Operation, ...] = (
         w.database, "America/Chicago", by=a)),
     Operation("settings.set_name", "settings", lambda w, a: settings.set_name(
         w.database, "Northside Chiropractic", by=a)),
-    Operation("hats.service.set_open_days", "settings", lambda w, a: set_open_days(
+    Operation("hats.periods.set_open_days", "settings", lambda w, a: set_open_days(
         w.database, frozenset({0, 1, 2, 3}), by=a)),
     Operation("stats.service.set_week_ends", "settings", lambda w, a: set_week_ends(
         w.database, WeekEnds(4), by=a)),
@@ -597,7 +599,7 @@ NOT_CHECKED = frozenset({
     "people.audit.verify", "people.audit.people", "people.audit.read",
     "people.audit.patients_named", "people.audit.terminal_of",
     "people.backup.last_backup", "people.backup.backup_reminder", "changes.watcher_for",
-    "hats.service.open_days_of", "owner.overview.gather", "owner.overview.chosen_main_stats",
+    "hats.periods.open_days_of", "owner.overview.gather", "owner.overview.chosen_main_stats",
     "owner.overview.main_stat_names", "flow.patients.find_same", "people.staff.idle_lock_minutes",
     "owner.report.gather", "settings.load", "settings.get", "setup.needs_setup",
     "setup.defaults", "stats.service.week_ends_of", "people.trail_check.check",
@@ -638,8 +640,8 @@ def _practice_modules() -> Iterator[Any]:
 
 
 def _services_and_functions() -> tuple[set[str], set[str]]:
-    methods: set[str] = set()
     functions: set[str] = set()
+    services: list[type] = []
     for module in _practice_modules():
         short = module.__name__.removeprefix("om_tui.practice.")
         for name, thing in vars(module).items():
@@ -649,11 +651,16 @@ def _services_and_functions() -> tuple[set[str], set[str]]:
                 if next(iter(inspect.signature(thing).parameters), None) == "database":
                     functions.add(f"{short}.{name}")
             elif inspect.isclass(thing) and "database" in _fields(thing):
-                methods |= {
-                    f"{name}.{method}"
-                    for method, _ in inspect.getmembers(thing, inspect.isfunction)
-                    if not method.startswith("_")
-                }
+                services.append(thing)
+    # a service assembled from parts (Hats) is checked as the one service it is
+    parts = {base for service in services for base in service.__mro__[1:]}
+    methods = {
+        f"{service.__name__}.{method}"
+        for service in services
+        if service not in parts
+        for method, _ in inspect.getmembers(service, inspect.isfunction)
+        if not method.startswith("_")
+    }
     return methods, functions
 
 

@@ -48,7 +48,8 @@ from db.models import (
     utc_naive,
 )
 from om_tui.practice.clock import Clock
-from om_tui.practice.hats.service import WEEKDAY_NAMES, Tally, open_days_of
+from om_tui.practice.hats.periods import WEEKDAY_NAMES, open_days_of
+from om_tui.practice.hats.views import Tally
 from om_tui.practice.people.roles import ADMINISTRATOR, may, require
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.seen import require_unchanged

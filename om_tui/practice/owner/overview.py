@@ -35,7 +35,8 @@ from db.models import HatHolder, Post, Role, Setting, Staff, Stage, Stat
 from om_tui.practice import settings as practice_settings
 from om_tui.practice.clock import Clock
 from om_tui.practice.flow.moves import Board, BoardRow, DayFigures, Flow
-from om_tui.practice.hats.service import Hats, Tally
+from om_tui.practice.hats.service import Hats
+from om_tui.practice.hats.views import Tally
 from om_tui.practice.owner.line import Item, Line
 from om_tui.practice.owner.orders import OrderLine, Orders, ProgramLine
 from om_tui.practice.people.roles import checked

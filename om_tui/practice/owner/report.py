@@ -63,7 +63,8 @@ from db.models import (
 )
 from om_tui.practice import limits
 from om_tui.practice.clock import Clock
-from om_tui.practice.hats.service import Hats, Tally
+from om_tui.practice.hats.service import Hats
+from om_tui.practice.hats.views import Tally
 from om_tui.practice.owner.line import ANSWER_TITLES, KIND_TITLES
 from om_tui.practice.owner.orders import Orders
 from om_tui.practice.people import anchors, audit

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from html import escape
 
-from om_tui.practice.hats.service import Tally
+from om_tui.practice.hats.views import Tally
 from om_tui.practice.owner.report import (
     NOTHING,
     PEOPLE_HEADER,

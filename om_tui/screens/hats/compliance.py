@@ -25,7 +25,8 @@ from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from om_tui.messages import DataChanged
-from om_tui.practice.hats.service import ChecksheetProgress, Compliance, Hats, Outstanding, Tally
+from om_tui.practice.hats.service import Hats
+from om_tui.practice.hats.views import ChecksheetProgress, Compliance, Outstanding, Tally
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:

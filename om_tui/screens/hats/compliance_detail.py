@@ -19,7 +19,8 @@ from textual.worker import get_current_worker
 
 from db.models import Frequency
 from om_tui.messages import DataChanged
-from om_tui.practice.hats.service import Hats, Occurrence, State, Tally
+from om_tui.practice.hats.service import Hats
+from om_tui.practice.hats.views import Occurrence, State, Tally
 from om_tui.widgets.row_table import RowTable
 
 if TYPE_CHECKING:

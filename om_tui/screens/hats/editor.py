@@ -25,7 +25,7 @@ from textual.widgets.option_list import Option
 
 from db.models import as_utc
 from om_tui.messages import DataChanged
-from om_tui.practice.hats.service import HatDetail, HatError, ItemLine, StepLine
+from om_tui.practice.hats.views import HatDetail, HatError, ItemLine, StepLine
 from om_tui.screens.hats.forms import (
     Confirm,
     ItemFields,

@@ -22,7 +22,8 @@ from textual.widgets import Input, Label
 
 from db.models import Frequency
 from om_tui.practice import limits
-from om_tui.practice.hats.service import HatError, parse_due_time
+from om_tui.practice.hats.periods import parse_due_time
+from om_tui.practice.hats.views import HatError
 from om_tui.screens.dialog import Dialog, edited
 
 

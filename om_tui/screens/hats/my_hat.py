@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 
 from db.models import Frequency
 from om_tui.messages import DataChanged
-from om_tui.practice.hats.service import (
+from om_tui.practice.hats.views import (
     ChecksheetProgress,
     HatError,
     MyHat,

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Label, Markdown
 
-from om_tui.practice.hats.service import PolicyDue
+from om_tui.practice.hats.views import PolicyDue
 from om_tui.screens.dialog import Dialog
 
 

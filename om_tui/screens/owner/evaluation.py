@@ -31,7 +31,7 @@ from textual.widgets.option_list import Option
 
 from db.models import EvaluationKind, EvaluationStatus
 from om_tui.messages import DataChanged
-from om_tui.practice.hats.service import Tally
+from om_tui.practice.hats.views import Tally
 from om_tui.practice.owner.evaluations import (
     EvaluationError,
     Evaluations,

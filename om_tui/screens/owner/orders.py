@@ -29,7 +29,7 @@ from textual.widgets.option_list import Option
 
 from db.models import OrderStatus
 from om_tui.messages import DataChanged
-from om_tui.practice.hats.service import Tally
+from om_tui.practice.hats.views import Tally
 from om_tui.practice.owner.orders import (
     WINDOW_DAYS,
     MyOrders,
