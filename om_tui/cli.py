@@ -650,7 +650,7 @@ def _settings(database: Database, args: argparse.Namespace) -> int:
     from om_tui.practice.people.roles import ADMINISTRATOR as CLI
     from om_tui.practice.people.staff import idle_lock_minutes, set_idle_lock
     from om_tui.practice.refusal import Refusal
-    from om_tui.practice.stats.service import WeekEnds, set_week_ends, week_ends_of
+    from om_tui.practice.stats.weeks import WeekEnds, set_week_ends, week_ends_of
 
     try:
         if args.setting == "threshold":
@@ -759,7 +759,9 @@ def _stats(database: Database, args: argparse.Namespace) -> int:
     from om_tui.practice import settings
     from om_tui.practice.clock import SystemClock
     from om_tui.practice.people.roles import ADMINISTRATOR
-    from om_tui.practice.stats.service import ConditionRule, StatError, Stats
+    from om_tui.practice.stats.conditions import ConditionRule
+    from om_tui.practice.stats.service import Stats
+    from om_tui.practice.stats.values import StatError
 
     stats = Stats(database, SystemClock(), settings.load(database), ADMINISTRATOR)
     try:

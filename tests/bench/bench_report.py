@@ -81,7 +81,8 @@ from om_tui.practice.owner import report as weekly
 from om_tui.practice.owner.orders import Orders
 from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.settings import PracticeSettings
-from om_tui.practice.stats.service import Condition, Stats
+from om_tui.practice.stats.conditions import Condition
+from om_tui.practice.stats.service import Stats
 from tests.bench.bench_app import sqlite_checkpointed
 from tests.bench.bench_practice import calibration, captured_sql, explain
 from tests.bench.bench_stats import DAILY, FLOW, FORMULAS, HISTORY_WEEKS, POSTS, WEEKLY, Report

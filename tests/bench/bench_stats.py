@@ -62,7 +62,9 @@ from db.models import BaseModel, ConditionOverride, Post, Stat, StatSource, Stat
 from om_tui.app import OmTuiApp, make_app
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.people.roles import ADMINISTRATOR
-from om_tui.practice.stats.service import COMPUTED, Condition, Stats, flow_figures
+from om_tui.practice.stats.conditions import Condition
+from om_tui.practice.stats.figures import COMPUTED, flow_figures
+from om_tui.practice.stats.service import Stats
 from om_tui.screens.stats.board import StatsScreen
 from om_tui.screens.stats.graph import StatGraphScreen
 from om_tui.widgets.stat_graph import StatGraph

@@ -23,7 +23,7 @@ from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.people.staff import People, verify_secret
 from om_tui.practice.schedule.hours import week_hours
 from om_tui.practice.setup import PracticeSetup, needs_setup, set_up
-from om_tui.practice.stats.service import WeekEnds, week_ends_of
+from om_tui.practice.stats.weeks import WeekEnds, week_ends_of
 from om_tui.screens.flow.board import FlowBoardScreen
 from om_tui.screens.people.first_run import FirstRunScreen
 from om_tui.screens.people.login import LoginScreen

@@ -18,7 +18,7 @@ from db import open_database
 from db.models import Post, Stat
 from om_tui.app import make_app
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.stats.service import CONDITION_LABELS, CONDITION_ORDER
+from om_tui.practice.stats.conditions import CONDITION_LABELS, CONDITION_ORDER
 from om_tui.screens.picker import PickerScreen
 from om_tui.screens.stats.board import StatsScreen
 from om_tui.screens.stats.form import StatForm

@@ -52,7 +52,8 @@ from om_tui.practice.owner.overview import (
     set_main_stats,
 )
 from om_tui.practice.people.roles import ADMINISTRATOR
-from om_tui.practice.stats.service import Condition, StatError
+from om_tui.practice.stats.conditions import Condition
+from om_tui.practice.stats.values import StatError
 
 from .practice_fixture import DAY, Practice, local
 from .stats_fixture import a_post, define, stats_service
@@ -310,7 +311,7 @@ def test_an_order_turns_overdue_with_time_alone(office: Office) -> None:
 def test_the_first_day_of_a_stats_week(
     database: Database, clock: FrozenClock, ends: str, week: dt.date, first: dt.date
 ) -> None:
-    from om_tui.practice.stats.service import WeekEnds, set_week_ends
+    from om_tui.practice.stats.weeks import WeekEnds, set_week_ends
 
     set_week_ends(database, WeekEnds.parse(ends), by=ADMINISTRATOR)
     stats = stats_service(database, clock)

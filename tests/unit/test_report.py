@@ -80,7 +80,9 @@ from om_tui.practice.owner.report_html import trend_svg
 from om_tui.practice.people import anchors, audit
 from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule.types import type_named
-from om_tui.practice.stats.service import Condition, Stats, StatWeeks, WeekEnds
+from om_tui.practice.stats.conditions import Condition
+from om_tui.practice.stats.service import Stats
+from om_tui.practice.stats.weeks import StatWeeks, WeekEnds
 
 ZONE_NAME = "America/New_York"
 ZONE = ZoneInfo(ZONE_NAME)

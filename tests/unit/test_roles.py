@@ -67,7 +67,9 @@ from om_tui.practice.people.staff import (
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.schedule.patients import PatientFields, PatientRecord, PatientRecords
 from om_tui.practice.schedule.rooms import RoomInfo, Rooms
-from om_tui.practice.stats.service import Condition, Stats, WeekEnds, set_week_ends
+from om_tui.practice.stats.conditions import Condition
+from om_tui.practice.stats.service import Stats
+from om_tui.practice.stats.weeks import WeekEnds, set_week_ends
 
 from .practice_fixture import DAY, Practice, build_practice, local
 
@@ -336,7 +338,7 @@ OPERATIONS: tuple[Operation, ...] = (
         w.database, "Northside Chiropractic", by=a)),
     Operation("hats.periods.set_open_days", "settings", lambda w, a: set_open_days(
         w.database, frozenset({0, 1, 2, 3}), by=a)),
-    Operation("stats.service.set_week_ends", "settings", lambda w, a: set_week_ends(
+    Operation("stats.weeks.set_week_ends", "settings", lambda w, a: set_week_ends(
         w.database, WeekEnds(4), by=a)),
     # one's own hat
     Operation("Hats.tick", "my_hat", lambda w, a: w.hats(a).tick(w.item, DAY, a)),
@@ -602,7 +604,7 @@ NOT_CHECKED = frozenset({
     "hats.periods.open_days_of", "owner.overview.gather", "owner.overview.chosen_main_stats",
     "owner.overview.main_stat_names", "flow.patients.find_same", "people.staff.idle_lock_minutes",
     "owner.report.gather", "settings.load", "settings.get", "setup.needs_setup",
-    "setup.defaults", "stats.service.week_ends_of", "people.trail_check.check",
+    "setup.defaults", "stats.weeks.week_ends_of", "people.trail_check.check",
     # the trail's own records (who is here, from where; what was done outside it)
     "people.audit.set_actor", "people.audit.set_terminal", "people.audit.set_clock",
     "people.audit.record",

@@ -23,7 +23,7 @@ from om_tui.practice.schedule.access import (
     StaleAppointment,
 )
 from om_tui.practice.schedule.book import Book
-from om_tui.practice.stats.service import flow_figures
+from om_tui.practice.stats.figures import flow_figures
 
 from .practice_fixture import DAY, Practice, local
 

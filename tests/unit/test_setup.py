@@ -22,7 +22,7 @@ from om_tui.practice.setup import (
     parse_time_of_day,
     set_up,
 )
-from om_tui.practice.stats.service import WeekEnds, week_ends_of
+from om_tui.practice.stats.weeks import WeekEnds, week_ends_of
 
 from .practice_fixture import Practice
 

@@ -40,7 +40,8 @@ from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.people.staff import People, shown_details
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.seen import ChangedElsewhere
-from om_tui.practice.stats.service import Condition, Stats
+from om_tui.practice.stats.conditions import Condition
+from om_tui.practice.stats.service import Stats
 
 from .practice_fixture import DAY, ZONE_NAME
 from .stats_fixture import define

@@ -21,7 +21,9 @@ from om_tui.demo.opening import open_demo_practice
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.people.roles import ADMINISTRATOR
-from om_tui.practice.stats.service import Stats, evaluate, flow_figures
+from om_tui.practice.stats.figures import flow_figures
+from om_tui.practice.stats.formulas import evaluate
+from om_tui.practice.stats.service import Stats
 
 from .practice_fixture import ZONE, ZONE_NAME
 

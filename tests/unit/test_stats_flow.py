@@ -20,7 +20,8 @@ from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.flow.moves import Flow
 from om_tui.practice.people import audit
-from om_tui.practice.stats.service import COMPUTED, Stats, flow_figures
+from om_tui.practice.stats.figures import COMPUTED, flow_figures
+from om_tui.practice.stats.service import Stats
 
 from .practice_fixture import DAY, ZONE, Practice, build_practice, local
 from .stats_fixture import (

@@ -31,7 +31,7 @@ from om_tui.practice.clock import Clock
 from om_tui.practice.hats.periods import Periods, _in_force, open_days_of
 from om_tui.practice.hats.views import HatDetail, HatError, ItemLine, StepLine
 from om_tui.practice.settings import PracticeSettings
-from om_tui.practice.stats.service import StatWeeks, week_ends_of
+from om_tui.practice.stats.weeks import StatWeeks, week_ends_of
 
 
 @dataclass

@@ -21,7 +21,7 @@ from db.models import (
 )
 from om_tui.practice.hats.views import HatError
 from om_tui.practice.people.roles import checked
-from om_tui.practice.stats.service import StatWeeks
+from om_tui.practice.stats.weeks import StatWeeks
 
 
 def parse_due_time(text: str | None) -> str | None:

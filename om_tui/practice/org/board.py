@@ -24,7 +24,8 @@ from om_tui.practice.clock import Clock
 from om_tui.practice.hats.service import Hats
 from om_tui.practice.org.rollup import Rollup, of_post, total
 from om_tui.practice.settings import PracticeSettings
-from om_tui.practice.stats.service import Condition, Stats
+from om_tui.practice.stats.conditions import Condition
+from om_tui.practice.stats.service import Stats
 
 
 @dataclass(frozen=True)

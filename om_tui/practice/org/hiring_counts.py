@@ -23,7 +23,7 @@ from db.models import (
 )
 from om_tui.practice.org.hiring import keep_days
 from om_tui.practice.owner.evaluations import NEW_HIRE_DAYS
-from om_tui.practice.stats.service import StatWeeks
+from om_tui.practice.stats.weeks import StatWeeks
 
 FIGURES = (
     ("applicants", CandidateStage.APPLIED),

@@ -59,7 +59,8 @@ from om_tui.practice.people.roles import ADMINISTRATOR, may, require
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.seen import require_unchanged
 from om_tui.practice.settings import PracticeSettings
-from om_tui.practice.stats.service import Condition, Stats, percent_change
+from om_tui.practice.stats.conditions import Condition, percent_change
+from om_tui.practice.stats.service import Stats
 
 NEW_HIRE_DAYS = 90
 YEAR_DAYS = 365

@@ -41,14 +41,10 @@ from om_tui.practice.owner.line import Item, Line
 from om_tui.practice.owner.orders import OrderLine, Orders, ProgramLine
 from om_tui.practice.people.roles import checked
 from om_tui.practice.settings import PracticeSettings
-from om_tui.practice.stats.service import (
-    CONDITION_ORDER,
-    Condition,
-    StatError,
-    StatRow,
-    Stats,
-    percent_change,
-)
+from om_tui.practice.stats.board import StatRow
+from om_tui.practice.stats.conditions import CONDITION_ORDER, Condition, percent_change
+from om_tui.practice.stats.service import Stats
+from om_tui.practice.stats.values import StatError
 
 MAIN_STATS = "overview.main_stats"
 """The setting naming the practice's main stats (short names, space-separated)."""

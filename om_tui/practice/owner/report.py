@@ -71,15 +71,10 @@ from om_tui.practice.people import anchors, audit
 from om_tui.practice.people.anchors import Anchor
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.settings import PracticeSettings
-from om_tui.practice.stats.service import (
-    CONDITION_LABELS,
-    Condition,
-    Stats,
-    StatWeeks,
-    flow_figures,
-    percent_change,
-    sparkline,
-)
+from om_tui.practice.stats.conditions import CONDITION_LABELS, Condition, percent_change, sparkline
+from om_tui.practice.stats.figures import flow_figures
+from om_tui.practice.stats.service import Stats
+from om_tui.practice.stats.weeks import StatWeeks
 
 FORMATS: dict[str, str] = {"md": "Markdown", "html": "HTML", "csv": "CSV"}
 """The formats a report is written in: suffix → name."""

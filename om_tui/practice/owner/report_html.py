@@ -30,7 +30,7 @@ from om_tui.practice.owner.report import (
     so_far_text,
     value_text,
 )
-from om_tui.practice.stats.service import CONDITION_LABELS
+from om_tui.practice.stats.conditions import CONDITION_LABELS
 
 GRAPH_WIDTH = 104
 GRAPH_HEIGHT = 22

@@ -46,7 +46,7 @@ from om_tui.practice.org.board import (
 from om_tui.practice.org.export import MARKS
 from om_tui.practice.org.rollup import Rollup
 from om_tui.practice.org.structure import NAME_LENGTH, Structure
-from om_tui.practice.stats.service import CONDITION_LABELS, Condition
+from om_tui.practice.stats.conditions import CONDITION_LABELS, Condition
 from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.named_form import NamedFields, NamedForm
 from om_tui.screens.picker import Choice, PickerScreen

@@ -42,7 +42,7 @@ from om_tui.practice.owner.evaluations import (
     StatTrend,
     kind_title,
 )
-from om_tui.practice.stats.service import CONDITION_LABELS, Condition, sparkline
+from om_tui.practice.stats.conditions import CONDITION_LABELS, Condition, sparkline
 from om_tui.screens.dialog import Dialog
 from om_tui.screens.hats.forms import Confirm, TextPrompt
 from om_tui.screens.picker import Choice, PickerScreen

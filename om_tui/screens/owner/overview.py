@@ -36,7 +36,8 @@ from om_tui.practice.hats.service import Hats
 from om_tui.practice.owner.orders import due_text
 from om_tui.practice.owner.overview import Overview, StatFigure, gather
 from om_tui.practice.settings import PracticeSettings
-from om_tui.practice.stats.service import CONDITION_LABELS, Condition, Stats, sparkline
+from om_tui.practice.stats.conditions import CONDITION_LABELS, Condition, sparkline
+from om_tui.practice.stats.service import Stats
 from om_tui.screens.hats.compliance import level, share_text
 from om_tui.screens.stats.board import CONDITION_COLOURS, format_value
 from om_tui.widgets.screen_tabs import ScreenTabs

@@ -35,7 +35,7 @@ from om_tui.practice.setup import (
     set_up,
     timezone_names,
 )
-from om_tui.practice.stats.service import WeekEnds
+from om_tui.practice.stats.weeks import WeekEnds
 from om_tui.screens.dialog import edited
 from om_tui.screens.hats.forms import ChoiceField
 from om_tui.screens.people.login import LoginScreen

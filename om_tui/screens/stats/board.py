@@ -16,13 +16,8 @@ from textual.widgets import DataTable, Footer, Static
 
 from db.models import StatSource
 from om_tui.messages import DataChanged
-from om_tui.practice.stats.service import (
-    CONDITION_LABELS,
-    CONDITION_ORDER,
-    Condition,
-    StatRow,
-    sparkline,
-)
+from om_tui.practice.stats.board import StatRow
+from om_tui.practice.stats.conditions import CONDITION_LABELS, CONDITION_ORDER, Condition, sparkline
 from om_tui.screens.picker import Choice, PickerScreen
 from om_tui.widgets.row_table import RowTable
 from om_tui.widgets.screen_tabs import ScreenTabs

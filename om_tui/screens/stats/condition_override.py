@@ -12,7 +12,8 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from om_tui.practice import limits
-from om_tui.practice.stats.service import CONDITION_LABELS, CONDITION_ORDER, Condition, StatRow
+from om_tui.practice.stats.board import StatRow
+from om_tui.practice.stats.conditions import CONDITION_LABELS, CONDITION_ORDER, Condition
 from om_tui.screens.dialog import Dialog, edited
 
 

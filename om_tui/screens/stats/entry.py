@@ -16,7 +16,8 @@ from textual.widgets import Footer, Input, Label, Static
 from db.models import Stat, StatSource
 from om_tui.messages import DataChanged
 from om_tui.practice import limits
-from om_tui.practice.stats.service import Reading, StatError, percent_change, read_value
+from om_tui.practice.stats.conditions import percent_change
+from om_tui.practice.stats.values import Reading, StatError, read_value
 from om_tui.practice.words import counted
 from om_tui.screens.stats.board import format_value
 

@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label
 
-from om_tui.practice.stats.service import no_such_post
+from om_tui.practice.stats.values import no_such_post
 from om_tui.screens.dialog import Dialog, edited
 from om_tui.screens.hats.forms import ChoiceField
 

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from om_tui.messages import DataChanged
-from om_tui.practice.stats.service import StatError
+from om_tui.practice.stats.values import StatError
 from om_tui.screens.stats.board import format_value
 from om_tui.widgets.stat_graph import LEGEND, StatGraph
 
