@@ -21,7 +21,7 @@ from textual.widgets import Input, Label, OptionList
 from db.models import Order, OrderStatus, ProgramStep, Staff, utc_naive
 from om_tui.app import OmTuiApp
 from om_tui.practice import settings
-from om_tui.practice.owner.orders import Orders
+from om_tui.practice.owner.orders.service import Orders
 from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.people.staff import People
 from om_tui.screens.owner.order_forms import NotePrompt, OrderForm, ProgramForm, whom_choices

@@ -23,7 +23,7 @@ from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.hats.periods import set_open_days
 from om_tui.practice.hats.views import Tally
-from om_tui.practice.owner.orders import (
+from om_tui.practice.owner.orders.service import (
     OrderError,
     Orders,
     due_example,

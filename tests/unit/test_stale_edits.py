@@ -35,7 +35,7 @@ from om_tui.practice.clock import FrozenClock
 from om_tui.practice.hats.service import Hats
 from om_tui.practice.owner.evaluations import Evaluations
 from om_tui.practice.owner.line import Line
-from om_tui.practice.owner.orders import Orders
+from om_tui.practice.owner.orders.service import Orders
 from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.people.staff import People, shown_details
 from om_tui.practice.refusal import Refusal

@@ -48,7 +48,7 @@ from om_tui.practice import settings as practice_settings
 from om_tui.practice.clock import Clock
 from om_tui.practice.org.access import OrgError, recorded, require
 from om_tui.practice.org.ssh_keys import key_lines_of, remove_key_lines
-from om_tui.practice.owner.orders import Orders
+from om_tui.practice.owner.orders.service import Orders
 from om_tui.practice.people import audit
 from om_tui.practice.people.roles import checked
 from om_tui.practice.people.staff import MANAGERS

@@ -54,7 +54,7 @@ from db.models import (
 from om_tui.practice.clock import Clock
 from om_tui.practice.hats.service import Hats
 from om_tui.practice.hats.views import Tally
-from om_tui.practice.owner.orders import Orders
+from om_tui.practice.owner.orders.service import Orders
 from om_tui.practice.people.roles import ADMINISTRATOR, may, require
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.seen import require_unchanged

@@ -66,7 +66,7 @@ from om_tui.practice.clock import Clock
 from om_tui.practice.hats.service import Hats
 from om_tui.practice.hats.views import Tally
 from om_tui.practice.owner.line import ANSWER_TITLES, KIND_TITLES
-from om_tui.practice.owner.orders import Orders
+from om_tui.practice.owner.orders.service import Orders
 from om_tui.practice.people import anchors, audit
 from om_tui.practice.people.anchors import Anchor
 from om_tui.practice.refusal import Refusal

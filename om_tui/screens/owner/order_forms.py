@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
-from om_tui.practice.owner.orders import (
+from om_tui.practice.owner.orders.service import (
     LONGEST_PROGRAM_NAME,
     LONGEST_TEXT,
     OrderError,

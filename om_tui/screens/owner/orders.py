@@ -30,7 +30,7 @@ from textual.widgets.option_list import Option
 from db.models import OrderStatus
 from om_tui.messages import DataChanged
 from om_tui.practice.hats.views import Tally
-from om_tui.practice.owner.orders import (
+from om_tui.practice.owner.orders.service import (
     WINDOW_DAYS,
     MyOrders,
     OrderError,

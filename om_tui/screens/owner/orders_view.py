@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, cast
 from rich.style import Style
 from textual.screen import Screen
 
-from om_tui.practice.owner.orders import Orders
+from om_tui.practice.owner.orders.service import Orders
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp

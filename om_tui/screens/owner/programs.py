@@ -23,7 +23,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from om_tui.messages import DataChanged
-from om_tui.practice.owner.orders import (
+from om_tui.practice.owner.orders.service import (
     OrderError,
     ProgramDetail,
     ProgramLine,

@@ -27,7 +27,7 @@ from textual.widgets.data_table import RowDoesNotExist
 
 from db.models import Role, Staff, as_utc
 from om_tui.messages import DataChanged
-from om_tui.practice.owner.orders import Orders
+from om_tui.practice.owner.orders.service import Orders
 from om_tui.practice.people.staff import People, role_title, shown_details
 from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.people.staff_forms import PersonFields, PersonForm, SecretForm
