@@ -23,9 +23,7 @@ from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.hats.periods import set_open_days
 from om_tui.practice.hats.views import Tally
-from om_tui.practice.owner.orders.service import (
-    OrderError,
-    Orders,
+from om_tui.practice.owner.orders.due import (
     due_example,
     due_said,
     next_open_day,
@@ -33,6 +31,8 @@ from om_tui.practice.owner.orders.service import (
     parse_due,
     parse_time,
 )
+from om_tui.practice.owner.orders.service import Orders
+from om_tui.practice.owner.orders.views import OrderError
 from om_tui.practice.people.roles import ADMINISTRATOR
 
 from .practice_fixture import ZONE, ZONE_NAME

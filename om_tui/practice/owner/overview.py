@@ -38,7 +38,8 @@ from om_tui.practice.flow.moves import Board, BoardRow, DayFigures, Flow
 from om_tui.practice.hats.service import Hats
 from om_tui.practice.hats.views import Tally
 from om_tui.practice.owner.line import Item, Line
-from om_tui.practice.owner.orders.service import OrderLine, Orders, ProgramLine
+from om_tui.practice.owner.orders.service import Orders
+from om_tui.practice.owner.orders.views import OrderLine, ProgramLine
 from om_tui.practice.people.roles import checked
 from om_tui.practice.settings import PracticeSettings
 from om_tui.practice.stats.board import StatRow

@@ -41,7 +41,7 @@ from om_tui.practice.org.hiring import (
     OpeningLine,
 )
 from om_tui.practice.org.hiring_counts import evaluations_due, hiring_figures
-from om_tui.practice.owner.orders.service import parse_day
+from om_tui.practice.owner.orders.due import parse_day
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.words import counted
 from om_tui.screens.hats.forms import Confirm, TextPrompt

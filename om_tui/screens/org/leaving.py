@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 from om_tui.messages import DataChanged
 from om_tui.practice.org.access import ADMINISTRATOR
 from om_tui.practice.org.leaving import Leaving, LeavingStep, LeavingView
-from om_tui.practice.owner.orders.service import parse_day
+from om_tui.practice.owner.orders.due import parse_day
 from om_tui.practice.refusal import Refusal
 from om_tui.screens.hats.forms import Confirm, TextPrompt
 from om_tui.screens.picker import Choice, PickerScreen

@@ -22,15 +22,9 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Input, Label
 
-from om_tui.practice.owner.orders.service import (
-    LONGEST_PROGRAM_NAME,
-    LONGEST_TEXT,
-    OrderError,
-    Orders,
-    due_example,
-    due_said,
-    parse_due,
-)
+from om_tui.practice.owner.orders.due import due_example, due_said, parse_due
+from om_tui.practice.owner.orders.service import Orders
+from om_tui.practice.owner.orders.views import LONGEST_PROGRAM_NAME, LONGEST_TEXT, OrderError
 from om_tui.screens.dialog import Dialog, edited
 from om_tui.screens.named_form import NamedFields, NamedForm
 from om_tui.screens.picker import Choice, PickerScreen

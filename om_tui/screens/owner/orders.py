@@ -30,16 +30,14 @@ from textual.widgets.option_list import Option
 from db.models import OrderStatus
 from om_tui.messages import DataChanged
 from om_tui.practice.hats.views import Tally
-from om_tui.practice.owner.orders.service import (
+from om_tui.practice.owner.orders.due import due_example, due_text, parse_due
+from om_tui.practice.owner.orders.views import (
     WINDOW_DAYS,
     MyOrders,
     OrderError,
     OrderLine,
     OrdersBoard,
     StepLine,
-    due_example,
-    due_text,
-    parse_due,
 )
 from om_tui.screens.hats.compliance import level, share_text
 from om_tui.screens.owner.order_forms import (

@@ -33,7 +33,7 @@ from db.models import Stage
 from om_tui.messages import DataChanged
 from om_tui.practice.flow.moves import format_duration
 from om_tui.practice.hats.service import Hats
-from om_tui.practice.owner.orders.service import due_text
+from om_tui.practice.owner.orders.due import due_text
 from om_tui.practice.owner.overview import Overview, StatFigure, gather
 from om_tui.practice.settings import PracticeSettings
 from om_tui.practice.stats.conditions import CONDITION_LABELS, Condition, sparkline

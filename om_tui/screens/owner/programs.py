@@ -23,13 +23,13 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from om_tui.messages import DataChanged
-from om_tui.practice.owner.orders.service import (
+from om_tui.practice.owner.orders.due import due_text
+from om_tui.practice.owner.orders.views import (
     OrderError,
     ProgramDetail,
     ProgramLine,
     Progress,
     StepLine,
-    due_text,
 )
 from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.named_form import NamedFields

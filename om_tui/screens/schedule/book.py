@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from om_tui.messages import DataChanged
-from om_tui.practice.owner.orders.service import parse_day
+from om_tui.practice.owner.orders.due import parse_day
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.schedule import types
 from om_tui.practice.schedule.book import Book, Booked
@@ -457,7 +457,7 @@ class BookScreen(Screen[None]):
 
     def action_change_following(self) -> None:
         """This occurrence and the following ones: a new time, or stopped."""
-        from om_tui.practice.owner.orders.service import parse_time
+        from om_tui.practice.owner.orders.due import parse_time
         from om_tui.practice.schedule.series import change_following
         from om_tui.screens.hats.forms import TextPrompt
 
