@@ -77,8 +77,8 @@ from db.models import (
 )
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.hats.service import Hats
-from om_tui.practice.owner import report as weekly
 from om_tui.practice.owner.orders.service import Orders
+from om_tui.practice.owner.report import service as weekly
 from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.settings import PracticeSettings
 from om_tui.practice.stats.conditions import Condition

@@ -33,7 +33,7 @@ from db.models import (
 from om_tui.cli import main
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.owner.report import NOTHING, gather, render, with_trail_head
+from om_tui.practice.owner.report.service import NOTHING, gather, render, with_trail_head
 from om_tui.practice.people import anchors
 from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.stats.service import Stats

@@ -19,7 +19,7 @@ from textual.widgets import OptionList, Static, TextArea
 
 from db.models import Evaluation, EvaluationKind, EvaluationRating, EvaluationStatus, Staff
 from om_tui.practice import settings
-from om_tui.practice.owner.evaluations import Evaluations
+from om_tui.practice.owner.evaluations.service import Evaluations
 from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.owner.evaluation import EvaluationScreen, WritingForm
 from om_tui.screens.people.staff import StaffScreen

@@ -17,7 +17,7 @@ from textual.widgets import Input, Label, OptionList
 
 from db.models import EvaluationCriterion, EvaluationKind, Staff
 from om_tui.practice import settings
-from om_tui.practice.owner.evaluations import Evaluations
+from om_tui.practice.owner.evaluations.service import Evaluations
 from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.owner.criterion_form import CriterionForm
 from om_tui.screens.owner.evaluation import EvaluationScreen

@@ -47,7 +47,7 @@ from db.models import (
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.hats.views import Tally
-from om_tui.practice.owner.evaluations import (
+from om_tui.practice.owner.evaluations.service import (
     CriterionUse,
     EvaluationError,
     Evaluations,
@@ -336,7 +336,7 @@ def test_a_period_still_running_counts_only_as_far_as_today(office: Office) -> N
 
 
 def test_gathered_figures_survive_their_json(office: Office) -> None:
-    from om_tui.practice.owner.evaluations import Gathered
+    from om_tui.practice.owner.evaluations.service import Gathered
 
     found = office.evaluations(office.manager).gather(office.jenny, FIRST, LAST)
     assert Gathered.from_dict(json.loads(json.dumps(found.to_dict()))) == found

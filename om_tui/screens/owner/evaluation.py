@@ -32,7 +32,7 @@ from textual.widgets.option_list import Option
 from db.models import EvaluationKind, EvaluationStatus
 from om_tui.messages import DataChanged
 from om_tui.practice.hats.views import Tally
-from om_tui.practice.owner.evaluations import (
+from om_tui.practice.owner.evaluations.service import (
     EvaluationError,
     Evaluations,
     EvaluationView,

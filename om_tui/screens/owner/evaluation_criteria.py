@@ -27,7 +27,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from om_tui.messages import DataChanged
-from om_tui.practice.owner.evaluations import (
+from om_tui.practice.owner.evaluations.service import (
     Criterion,
     CriterionUse,
     Evaluations,

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
-from om_tui.practice.owner.report import (
+from om_tui.practice.owner.report.service import (
     default_folder,
     default_name,
     last_ended_week,

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from html import escape
 
 from om_tui.practice.hats.views import Tally
-from om_tui.practice.owner.report import (
+from om_tui.practice.owner.report.service import (
     NOTHING,
     PEOPLE_HEADER,
     PEOPLE_NOTE,

@@ -956,7 +956,7 @@ def render(report: WeeklyReport, form: str) -> str:
     if form == "csv":
         return render_csv(report)
     if form == "html":
-        from om_tui.practice.owner.report_html import render_html
+        from om_tui.practice.owner.report.as_html import render_html
 
         return render_html(report)
     raise ReportError(f"A report is written as {', '.join(FORMATS)} (not {form!r}).")

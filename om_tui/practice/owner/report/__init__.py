@@ -1,0 +1,1 @@
+"""The weekly report (placeholder docstring)."""
