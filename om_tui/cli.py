@@ -228,7 +228,8 @@ def _report_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
 def _report(database: Database, args: argparse.Namespace) -> int:
     from om_tui.practice import settings
     from om_tui.practice.clock import SystemClock
-    from om_tui.practice.owner.report.service import ReportError, write_report
+    from om_tui.practice.owner.report.contents import ReportError
+    from om_tui.practice.owner.report.writing import write_report
 
     try:
         report, path = write_report(

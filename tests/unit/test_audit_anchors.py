@@ -20,7 +20,7 @@ from db import audit as store
 from db.models import Patient, Post, Staff, StatSource, StatValue
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.owner.report.service import write_report
+from om_tui.practice.owner.report.writing import write_report
 from om_tui.practice.people import anchors, audit, backup, trail_check
 
 from .practice_fixture import Practice

@@ -603,18 +603,18 @@ NOT_CHECKED = frozenset({
     "people.backup.last_backup", "people.backup.backup_reminder", "changes.watcher_for",
     "hats.periods.open_days_of", "owner.overview.gather", "owner.overview.chosen_main_stats",
     "owner.overview.main_stat_names", "flow.patients.find_same", "people.staff.idle_lock_minutes",
-    "owner.report.service.gather", "settings.load", "settings.get", "setup.needs_setup",
+    "owner.report.gathering.gather", "settings.load", "settings.get", "setup.needs_setup",
     "setup.defaults", "stats.weeks.week_ends_of", "people.trail_check.check",
     # the trail's own records (who is here, from where; what was done outside it)
     "people.audit.set_actor", "people.audit.set_terminal", "people.audit.set_clock",
     "people.audit.record",
-    "people.staff.record", "people.staff.set_actor", "owner.report.service.note_written",
+    "people.staff.record", "people.staff.set_actor", "owner.report.writing.note_written",
     "people.anchors.write",
     "people.backup.note_restored", "people.ssh_access.note_authorized",
     "people.ssh_access.note_revoked",
     "people.sessions.begin", "people.sessions.end", "people.sessions.close_abandoned",
     # a file of what the person may read, and a trail record
-    "owner.report.service.write_report",
+    "owner.report.writing.write_report",
     # the store's writer of one setting, under the checked setters
     "settings.put",
     # the machine's administrator's, on the file itself (the command line)

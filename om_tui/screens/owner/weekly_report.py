@@ -19,12 +19,8 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
-from om_tui.practice.owner.report.service import (
-    default_folder,
-    default_name,
-    last_ended_week,
-    write_report,
-)
+from om_tui.practice.owner.report.gathering import last_ended_week
+from om_tui.practice.owner.report.writing import default_folder, default_name, write_report
 from om_tui.practice.refusal import Refusal
 from om_tui.screens.dialog import Dialog
 from om_tui.screens.hats.forms import ChoiceField

@@ -12,13 +12,9 @@ from collections.abc import Iterable, Sequence
 from html import escape
 
 from om_tui.practice.hats.views import Tally
-from om_tui.practice.owner.report.service import (
-    NOTHING,
-    PEOPLE_HEADER,
-    PEOPLE_NOTE,
-    SPAN,
-    StatLine,
-    WeeklyReport,
+from om_tui.practice.owner.report.as_markdown import PEOPLE_HEADER, PEOPLE_NOTE
+from om_tui.practice.owner.report.contents import NOTHING, SPAN, StatLine, WeeklyReport
+from om_tui.practice.owner.report.words import (
     change_text,
     late_text,
     moment_text,
