@@ -46,7 +46,7 @@ from db.models import (
 from om_tui.practice import settings as practice_settings
 from om_tui.practice.clock import Clock
 from om_tui.practice.org.access import OrgError, recorded, require
-from om_tui.practice.owner.evaluations.service import NEW_HIRE_DAYS
+from om_tui.practice.owner.evaluations.views import NEW_HIRE_DAYS
 from om_tui.practice.people.roles import checked
 from om_tui.practice.people.staff import (
     check_secret_rules,

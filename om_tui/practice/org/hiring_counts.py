@@ -22,7 +22,7 @@ from db.models import (
     Staff,
 )
 from om_tui.practice.org.hiring import keep_days
-from om_tui.practice.owner.evaluations.service import NEW_HIRE_DAYS
+from om_tui.practice.owner.evaluations.views import NEW_HIRE_DAYS
 from om_tui.practice.stats.weeks import StatWeeks
 
 FIGURES = (

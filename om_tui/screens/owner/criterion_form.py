@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from om_tui.practice.owner.evaluations.service import LONGEST_DESCRIPTION, LONGEST_NAME, Criterion
+from om_tui.practice.owner.evaluations.views import LONGEST_DESCRIPTION, LONGEST_NAME, Criterion
 from om_tui.screens.named_form import NamedFields, NamedForm
 
 

@@ -32,9 +32,9 @@ from textual.widgets.option_list import Option
 from db.models import EvaluationKind, EvaluationStatus
 from om_tui.messages import DataChanged
 from om_tui.practice.hats.views import Tally
-from om_tui.practice.owner.evaluations.service import (
+from om_tui.practice.owner.evaluations.service import Evaluations
+from om_tui.practice.owner.evaluations.views import (
     EvaluationError,
-    Evaluations,
     EvaluationView,
     Gathered,
     HistoryLine,

@@ -27,7 +27,8 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from om_tui.messages import DataChanged
-from om_tui.practice.owner.evaluations.service import Criterion, CriterionUse, Evaluations
+from om_tui.practice.owner.evaluations.service import Evaluations
+from om_tui.practice.owner.evaluations.views import Criterion, CriterionUse
 from om_tui.practice.words import counted
 from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.named_form import NamedFields
