@@ -11,7 +11,8 @@ import pytest
 
 from db.models import Stage, VisitEvent
 from om_tui.practice.changes import NeverChanges
-from om_tui.practice.flow.moves import Board, Flow
+from om_tui.practice.flow.board import Board
+from om_tui.practice.flow.moves import Flow
 from om_tui.screens.flow.board import FlowBoardScreen
 
 from .conftest import Practice

@@ -34,7 +34,8 @@ from peewee import Database
 from db.models import HatHolder, Post, Role, Setting, Staff, Stage, Stat
 from om_tui.practice import settings as practice_settings
 from om_tui.practice.clock import Clock
-from om_tui.practice.flow.moves import Board, BoardRow, DayFigures, Flow
+from om_tui.practice.flow.board import Board, BoardRow, DayFigures
+from om_tui.practice.flow.moves import Flow
 from om_tui.practice.hats.service import Hats
 from om_tui.practice.hats.views import Tally
 from om_tui.practice.owner.line import Item, Line

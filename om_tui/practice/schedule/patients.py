@@ -29,7 +29,6 @@ from peewee import JOIN, ForeignKeyField, fn
 
 from db.models import MODELS, Appointment, Patient, Room, Staff, Stage, Visit, as_utc, utc_naive
 from om_tui.practice.acting import Acting
-from om_tui.practice.flow.moves import STAGE_LABELS
 from om_tui.practice.flow.patients import (
     NewPatient,
     PatientInputError,
@@ -38,6 +37,7 @@ from om_tui.practice.flow.patients import (
     new_patient_problems,
     read_new_patient,
 )
+from om_tui.practice.flow.stages import STAGE_LABELS
 from om_tui.practice.people import audit
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.schedule.acting import require

@@ -17,21 +17,18 @@ from textual.widgets import DataTable, Footer, Static
 
 from db.models import Stage
 from om_tui.messages import DataChanged
-from om_tui.practice.flow.moves import (
-    FINISHED,
-    IN_OFFICE,
+from om_tui.practice.flow.board import (
     MOVED_ON,
-    SIDE_EXITS,
-    STAGE_LABELS,
     Board,
     BoardRow,
-    Change,
     Severity,
     attention_order,
     format_duration,
     is_late,
     severity,
 )
+from om_tui.practice.flow.moves import Change
+from om_tui.practice.flow.stages import FINISHED, IN_OFFICE, SIDE_EXITS, STAGE_LABELS
 from om_tui.screens.picker import Choice, PickerScreen
 from om_tui.widgets.row_table import RowTable
 from om_tui.widgets.screen_tabs import ScreenTabs

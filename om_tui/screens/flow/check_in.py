@@ -16,7 +16,8 @@ from textual.widgets.option_list import Option
 
 from db.models import Stage
 from om_tui.messages import DataChanged
-from om_tui.practice.flow.moves import FINISHED, STAGE_LABELS, Board, BoardRow
+from om_tui.practice.flow.board import Board, BoardRow
+from om_tui.practice.flow.stages import FINISHED, STAGE_LABELS
 from om_tui.screens.dialog import Dialog
 
 if TYPE_CHECKING:

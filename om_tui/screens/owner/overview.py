@@ -31,7 +31,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from db.models import Stage
 from om_tui.messages import DataChanged
-from om_tui.practice.flow.moves import format_duration
+from om_tui.practice.flow.board import format_duration
 from om_tui.practice.hats.service import Hats
 from om_tui.practice.owner.orders.due import due_text
 from om_tui.practice.owner.overview import Overview, StatFigure, gather
