@@ -12,7 +12,7 @@ from peewee import Database
 
 from db.models import LineAnswer, LineItem, LineKind, LinePriority, Role, Staff
 from om_tui.practice.clock import Clock, FrozenClock
-from om_tui.practice.owner.line import Line
+from om_tui.practice.owner.line.service import Line
 from om_tui.practice.settings import PracticeSettings
 
 OWNER = "Dr. Sarah Chen"

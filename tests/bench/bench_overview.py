@@ -78,7 +78,7 @@ from om_tui.demo.office import FIRST_NAMES, LAST_NAMES
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.flow.moves import Flow
 from om_tui.practice.hats.service import Hats
-from om_tui.practice.owner.line import Line
+from om_tui.practice.owner.line.service import Line
 from om_tui.practice.owner.orders.service import Orders
 from om_tui.practice.owner.overview import first_day_of_week, gather
 from om_tui.practice.people.roles import ADMINISTRATOR

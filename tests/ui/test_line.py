@@ -23,7 +23,7 @@ from db.models import LineEvent, LineItem, LineStatus, Role, Staff
 from om_tui.app import OmTuiApp
 from om_tui.practice import settings
 from om_tui.practice.changes import NeverChanges
-from om_tui.practice.owner.line import Line
+from om_tui.practice.owner.line.service import Line
 from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.owner.line import LineScreen, UrgentAlerts
 from om_tui.screens.owner.line_forms import NewItemForm, NoteForm

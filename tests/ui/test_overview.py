@@ -21,7 +21,7 @@ from textual.widgets import DataTable, OptionList
 from db.models import Order, Program, Role, Staff, Stage
 from om_tui.app import OmTuiApp
 from om_tui.practice import settings
-from om_tui.practice.owner.line import Line
+from om_tui.practice.owner.line.service import Line
 from om_tui.practice.owner.overview import gather
 from om_tui.screens.flow.board import FlowBoardScreen
 from om_tui.screens.hats.compliance import ComplianceScreen

@@ -42,7 +42,7 @@ from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.flow.moves import Flow
 from om_tui.practice.hats.service import Hats
-from om_tui.practice.owner.line import Line
+from om_tui.practice.owner.line.service import Line
 from om_tui.practice.owner.overview import (
     MAIN_STATS,
     MOST_MAIN_STATS,

@@ -47,7 +47,7 @@ from om_tui.practice.hats.periods import set_open_days
 from om_tui.practice.hats.service import Hats
 from om_tui.practice.hats.views import HatError
 from om_tui.practice.owner.evaluations.service import Evaluations
-from om_tui.practice.owner.line import Line
+from om_tui.practice.owner.line.service import Line
 from om_tui.practice.owner.orders.service import Orders
 from om_tui.practice.owner.overview import set_main_stats
 from om_tui.practice.people.roles import (

@@ -34,7 +34,7 @@ from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.hats.service import Hats
 from om_tui.practice.owner.evaluations.service import Evaluations
-from om_tui.practice.owner.line import Line
+from om_tui.practice.owner.line.service import Line
 from om_tui.practice.owner.orders.service import Orders
 from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.people.staff import People, shown_details

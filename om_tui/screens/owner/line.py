@@ -29,7 +29,7 @@ from textual.widgets.option_list import Option
 
 from db.models import LineAnswer, LineStatus, Role
 from om_tui.messages import DataChanged
-from om_tui.practice.owner.line import ANSWER_TITLES, Item, Line, UrgentWatch, alert_text
+from om_tui.practice.owner.line.service import ANSWER_TITLES, Item, Line, UrgentWatch, alert_text
 from om_tui.practice.people.staff import role_title
 from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.owner.line_forms import ItemFields, NewItemForm, NoteForm
