@@ -323,7 +323,7 @@ class OmTuiApp(App[None]):
             if self.user_id is not None:
                 set_actor(self.database, self.user_id)
             self.switch_mode(self.first_screen())
-        from om_tui.practice.owner.line.service import UrgentWatch
+        from om_tui.practice.owner.line.alert import UrgentWatch
 
         # Urgent items on the line reach the owner wherever they are; those already
         # waiting at start are on the Line screen, not news.
@@ -366,7 +366,7 @@ class OmTuiApp(App[None]):
 
     def _announce_urgent(self) -> None:
         """Tell the owner logged in here of each urgent item filed since the last look."""
-        from om_tui.practice.owner.line.service import alert_text
+        from om_tui.practice.owner.line.alert import alert_text
 
         news = self._urgent.check()
         if not self.may("line_answer") or self.user_id is None or not news:

@@ -30,7 +30,9 @@ from om_tui.demo.line import open_demo_line
 from om_tui.demo.office import STAFF as DEMO_STAFF
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.owner.line.service import MAX_TEXT, Line, LineError, UrgentWatch, alert_text
+from om_tui.practice.owner.line.alert import UrgentWatch, alert_text
+from om_tui.practice.owner.line.items import MAX_TEXT, LineError
+from om_tui.practice.owner.line.service import Line
 from om_tui.practice.people.roles import ADMINISTRATOR
 
 from .practice_fixture import ZONE_NAME, local

@@ -38,7 +38,8 @@ from om_tui.practice.flow.board import Board, BoardRow, DayFigures
 from om_tui.practice.flow.moves import Flow
 from om_tui.practice.hats.service import Hats
 from om_tui.practice.hats.views import Tally
-from om_tui.practice.owner.line.service import Item, Line
+from om_tui.practice.owner.line.items import Item
+from om_tui.practice.owner.line.service import Line
 from om_tui.practice.owner.orders.service import Orders
 from om_tui.practice.owner.orders.views import OrderLine, ProgramLine
 from om_tui.practice.people.roles import checked

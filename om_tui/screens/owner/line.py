@@ -29,7 +29,9 @@ from textual.widgets.option_list import Option
 
 from db.models import LineAnswer, LineStatus, Role
 from om_tui.messages import DataChanged
-from om_tui.practice.owner.line.service import ANSWER_TITLES, Item, Line, UrgentWatch, alert_text
+from om_tui.practice.owner.line.alert import UrgentWatch, alert_text
+from om_tui.practice.owner.line.items import ANSWER_TITLES, Item
+from om_tui.practice.owner.line.service import Line
 from om_tui.practice.people.staff import role_title
 from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.owner.line_forms import ItemFields, NewItemForm, NoteForm

@@ -17,7 +17,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Label, Static
 
 from db.models import LineKind, LinePriority
-from om_tui.practice.owner.line.service import KIND_TITLES, MAX_TEXT
+from om_tui.practice.owner.line.items import KIND_TITLES, MAX_TEXT
 from om_tui.screens.dialog import Dialog, edited
 from om_tui.screens.hats.forms import ChoiceField
 

@@ -25,7 +25,7 @@ from om_tui.practice import limits
 from om_tui.practice.clock import Clock
 from om_tui.practice.hats.service import Hats
 from om_tui.practice.hats.views import Tally
-from om_tui.practice.owner.line.service import ANSWER_TITLES, KIND_TITLES
+from om_tui.practice.owner.line.items import ANSWER_TITLES, KIND_TITLES
 from om_tui.practice.owner.orders.service import Orders
 from om_tui.practice.owner.report.contents import (
     FLOW_FIGURES,
