@@ -1,4 +1,8 @@
-"""The om-tui application: its main screens, global keys, and the change watcher."""
+"""The om-tui application: its main screens, global keys, and the change watcher.
+
+One idea, the app's frame (its screens, global keys, the change watcher and the idle
+lock), kept whole; each screen is in om_tui/screens/.
+"""
 
 from __future__ import annotations
 

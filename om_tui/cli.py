@@ -1,4 +1,8 @@
-"""The `om-tui` command: options and subcommands, nothing else."""
+"""The `om-tui` command: options and subcommands, nothing else.
+
+One idea, the command's options and subcommands; each subcommand's rules are in the
+practice, the schedule's and imports' options in cli_schedule.py and cli_imports.py.
+"""
 
 from __future__ import annotations
 

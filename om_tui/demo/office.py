@@ -6,6 +6,9 @@ three hours before, three and a half after), so whenever the demo opens the
 board has people waiting, roomed, with a provider, done, one late and one
 no-show. Opening on a later day rolls the schedule forward: the old live day
 is closed out as history and a new one is laid for today.
+
+One idea, the demo's office and its living day drawn from one seeded generator, kept
+whole so the same seed gives the same practice.
 """
 
 from __future__ import annotations

@@ -12,6 +12,9 @@ patient's visit (ids are never reused either). Undone events are kept, marked
 
 
 The board itself is read in board.py; a visit's stages are in stages.py.
+
+One idea, the moves on the board (check in, advance, step back, assign, undo), kept whole
+because they share one check of what the terminal saw.
 """
 
 from __future__ import annotations

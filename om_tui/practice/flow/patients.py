@@ -3,6 +3,9 @@
 Records are corrected, marked inactive and merged by om_tui.practice.schedule.patients;
 the search here follows them (a record changed on any terminal is read again by its
 revision), offers active patients only unless asked, and never a record merged away.
+
+One idea, a patient as the front desk types and finds them (search, new, duplicates),
+kept whole; corrections and merges are in om_tui.practice.schedule.patients.
 """
 
 from __future__ import annotations

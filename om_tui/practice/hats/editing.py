@@ -1,5 +1,8 @@
 """Writing hats: posts' write-ups, holders, duties, checklist items (versioned: an
 edit starts a new version the next day, so the past is counted as it was), training steps.
+
+One idea, the hat editor's writes, each checked and one transaction; the checks they share
+with policies are in base.py.
 """
 
 from __future__ import annotations

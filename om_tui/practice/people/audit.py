@@ -7,6 +7,9 @@ is this process's actor (`set_actor`, at login); where, its terminal (the tty, o
 the SSH client's address). The trail keeps patient data: it is the record of who
 touched it. It is shown on screen to the roles that may read it (the manager and the
 owner: people.PERMISSIONS["audit"]), and never written to a log.
+
+One idea, the trail as the practice records and reads it, kept whole; its anchors and
+its deep check are in anchors.py and trail_check.py.
 """
 
 from __future__ import annotations

@@ -17,6 +17,9 @@ stale -shm index); keeps the old file under a dated name beside it; and moves th
 file in with one atomic rename. A process that starts in the instant of the swap, or one
 on another machine reaching the file over a network share, cannot be seen: quit om-tui
 everywhere before a restore, and never keep the database on a share.
+
+One idea, a consistent copy and a careful restore, kept whole: the restore's checks read
+against the backup's own.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ new PIN set by the manager, clears it.
 People are never deleted (their name stays on the visits, ticks and stats they
 touched); they are deactivated, and can be reactivated. The practice always keeps
 at least one active office manager or owner, who can let the others in again.
+
+One idea, who may log in and with what, kept whole: the roster's writes share the
+rule that one office manager or owner stays active.
 """
 
 from __future__ import annotations

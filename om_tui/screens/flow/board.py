@@ -1,4 +1,8 @@
-"""The patient flow board: today's visits, who needs attention first, ticking live."""
+"""The patient flow board: today's visits, who needs attention first, ticking live.
+
+One screen (one per module), whose length is its keys; check-in and walk-in are in
+check_in.py and walk_in.py, the rules in om_tui.practice.flow.
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,9 @@
 Below the matrix: who owes a policy an attestation, and whose training checksheets are
 unfinished. Enter on a cell lists that person's items of that day or week; on a name,
 those of the whole window.
+
+One screen (one per module), whose length is the matrix and its keys; the items behind a
+cell are in compliance_detail.py.
 """
 
 from __future__ import annotations

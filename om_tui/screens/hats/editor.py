@@ -5,6 +5,9 @@ Left the hats, right the chosen hat's write-up in sections. `e` edits what is un
 cursor, `a` adds to the section the cursor is in, `d` removes; every change goes
 through the practice (om_tui.practice.hats.service), which keeps the history of ticks and
 sign-offs: an edited item is a new version from today, a removed one ends today.
+
+One screen (one per module), whose length is its sections and keys; its forms are in
+forms.py.
 """
 
 from __future__ import annotations

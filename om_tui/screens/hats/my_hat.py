@@ -4,6 +4,9 @@ policies waiting for their attestation; their training checksheets.
 Space ticks the selected item, saved at once; on an item ticked today it takes the
 tick back. Overdue items come first, marked "!". It is the hat of the person logged
 in; an office manager or owner may look at (and tick for) another's (`w`).
+
+One screen (one per module), whose length is its keys; the rules are in
+om_tui.practice.hats.my_hat.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 A new version asks every holder concerned to attest again (the practice does it:
 `Hats.revise_policy`). Here the manager writes and revises, chooses which posts'
 holders attest, reads any version, and sees who attested which.
+
+One screen (one per module), whose length is its keys; a policy to read is in
+policy_view.py.
 """
 
 from __future__ import annotations

@@ -10,6 +10,9 @@ evaluations"): the finished ones in full, a draft without the manager's ratings 
 theirs yet), and on a draft they write their self-evaluation (`s`). `h` shows another
 evaluation from the person's history; `k` opens the practice's criteria (managers).
 The rules live in om_tui.practice.owner.evaluations.
+
+One screen (one per module), whose length is its sections and keys; the criteria are
+in evaluation_criteria.py.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ owner sees only what was routed to them — urgent items at once, the rest when 
 is sent — and answers: a approve, d decline, n a note, s "see me". Below the list: the
 selected item in full, and its trail. The owner covers the queue too when the practice
 has no office manager.
+
+One screen (one per module), whose length is the three roles' keys; its forms are in
+line_forms.py.
 """
 
 from __future__ import annotations

@@ -11,6 +11,9 @@ back with a note, `c` chases (the count and the last time show), `r` gives an op
 to someone else (its person has left: the line says so), `x` cancels.
 
 A key shows in the footer only where it does something; pressed elsewhere, it says why.
+
+One screen (one per module), My orders and the orders board being one list with two
+scopes; its forms are in order_forms.py, what it shares with programs in orders_view.py.
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@ this week per person; the programs' progress. Enter on any figure opens what it 
 — the board, a stat's graph, a person's items, the orders board, the line, a program.
 The arrows and tab move between figures and panels. It reads everything again on every
 change of the database, from any terminal.
+
+One screen (one per module), whose length is its six panels; each opens the screen
+behind it, and the figures are read in om_tui.practice.owner.overview.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ program: its goal, its bar, its steps in order — who, due when, done or overdu
 `d` (or space) marks a step done with a note: its assignee, a holder of its post, or a
 manager. The managers write them: `n` a new program, `a` a step, `e` edits, ctrl+↑↓
 reorder, Delete removes a step, `u` reopens a step, `x` archives a program.
+
+One screen (one per module), whose length is its keys; its forms are in order_forms.py
+and named_form.py.
 """
 
 from __future__ import annotations

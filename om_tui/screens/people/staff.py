@@ -7,6 +7,8 @@ reactivates; `v` opens the person's performance evaluation, `k` the criteria eva
 rate. Nobody is ever deleted: visits, ticks and stats keep their names. Every change goes
 through the practice (om_tui.practice.people.staff), which hashes PINs (in the write worker: it
 is slow by design) and keeps one office manager or owner active.
+
+One screen (one per module), whose length is its keys; its forms are in staff_forms.py.
 """
 
 from __future__ import annotations

@@ -14,6 +14,9 @@ so of two terminals answering one item exactly one answer stands; the other is r
 with what happened instead.
 
 What an item is and holds: items.py; the owner's alert: alert.py.
+
+One idea, an item's way from the sender to the owner and back, kept whole: each step's
+check and its refusal read together.
 """
 
 from __future__ import annotations
