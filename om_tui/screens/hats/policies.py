@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 PREVIEW_FROM = 110  # terminal columns from which the editor shows the preview beside the text
 
 
-# -- what the screen reads (hats.py has no such reads; they are the screen's own) ----------
+# -- what the screen reads (practice/hats has no such reads; they are the screen's own) ----------
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ as it has gone (a period still running counts only what is due so far):
 - the stats of the posts the person held, over the weeks they held them: each week's
   value and condition (the manager's override where there is one), first and last
   value, the change between them;
-- hat compliance: their checklist items done on time ÷ due (hats.py), in all, by post
+- hat compliance: their checklist items done on time ÷ due (hats/compliance.py), in all, by post
   and by week;
-- orders compliance: orders due in the period done on time ÷ due (orders.py);
+- orders compliance: orders due in the period done on time ÷ due (orders/reading.py);
 - attestations made in the period, and those still owed today; training checksheets.
 
 While an evaluation is a draft its figures are gathered afresh each time it is read;

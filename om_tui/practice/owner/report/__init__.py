@@ -1,6 +1,6 @@
 """The weekly report: one stats week of the practice, for the owner, in Markdown, HTML or CSV.
 
-A week is the stats week (stats.StatWeeks), named by the local day it ends on; any day
+A week is the stats week (stats.weeks.StatWeeks), named by the local day it ends on; any day
 of it names it (the week the day's first moment falls in). By default: the last week
 that has ended. The report holds, for that week:
 
