@@ -347,7 +347,7 @@ import sys
 import time
 from db import open_database
 from db.models import Patient
-from om_tui.practice import audit
+from om_tui.practice.people import audit
 
 database = open_database(sys.argv[1])
 audit.set_terminal(database, sys.argv[2])
