@@ -13,10 +13,10 @@ from db.models import Appointment, CallContact, StatSource, utc_naive
 from om_tui.app import OmTuiApp
 from om_tui.practice import settings
 from om_tui.practice.calls.contacts import Calls
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule import hours
 from om_tui.practice.schedule.types import type_named
-from om_tui.practice.stats import Stats
+from om_tui.practice.stats.service import Stats
 from om_tui.screens.calls.asap import AsapScreen
 from om_tui.screens.calls.confirmations import ConfirmationsScreen
 from om_tui.screens.calls.lists import CallListsScreen

@@ -32,7 +32,7 @@ from om_tui.practice.calls.figures import call_counts, call_figures
 from om_tui.practice.calls.recall import RecallRow, recall_list
 from om_tui.practice.calls.unscheduled import unscheduled_list
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule.access import StaleAppointment
 from om_tui.practice.schedule.book import Book
 from om_tui.practice.schedule.patients import PatientRecords
@@ -314,7 +314,7 @@ def test_a_recall_booked_from_the_list_counts_as_a_reactivation(
 def test_the_reactivations_stat_is_counted_not_typed(
     database: Database, practice: Practice, clock: FrozenClock
 ) -> None:
-    from om_tui.practice.stats import Stats
+    from om_tui.practice.stats.service import Stats
 
     from .stats_fixture import define
 

@@ -33,8 +33,8 @@ from db.models import (
     utc_naive,
 )
 from om_tui.practice.acting import Acting
+from om_tui.practice.people.roles import recorded, require
 from om_tui.practice.refusal import Refusal
-from om_tui.practice.roles import recorded, require
 from om_tui.practice.schedule.book import Book, Booked
 
 CONFIRM, RECALL, UNSCHEDULED, ASAP = "confirm", "recall", "unscheduled", "asap"

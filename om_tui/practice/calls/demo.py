@@ -25,10 +25,10 @@ from db.models import (
 )
 from om_tui.practice.calls.contacts import RECALL, Calls
 from om_tui.practice.clock import Clock
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule.types import appointment_types
 from om_tui.practice.settings import PracticeSettings
-from om_tui.practice.stats import Stats
+from om_tui.practice.stats.service import Stats
 
 SEED = 20261214
 RECALLED = 24

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from peewee import Database
 
 from om_tui.practice import settings
-from om_tui.practice.roles import checked
+from om_tui.practice.people.roles import checked
 from om_tui.practice.settings import SettingError
 
 RECALL_DAYS = "calls.recall_days"  # JSON: {"default": 180, "<type id>": days, …}

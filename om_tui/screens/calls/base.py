@@ -198,7 +198,7 @@ class CallListScreen(Screen[None], Generic[Row]):
         if found is None:
             self.notify("No free slot in the next 8 weeks.", severity="warning")
             return
-        from om_tui.screens.hat_forms import Confirm
+        from om_tui.screens.hats.forms import Confirm
 
         provider = dict(calls.book.providers()).get(found.provider_id, "")
         what = f" ({kind.name}, {minutes} min)" if kind is not None else ""
