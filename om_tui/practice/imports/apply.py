@@ -30,6 +30,7 @@ from peewee import Database, fn
 from db.models import Appointment, ConfirmationStatus, Visit, as_utc, utc_naive
 from om_tui.practice import audit
 from om_tui.practice.clock import Clock
+from om_tui.practice.imports.held import Holding
 from om_tui.practice.imports.mapping import Mapping
 from om_tui.practice.imports.matching import Ambiguous, Names, Patients, day_bounds
 from om_tui.practice.imports.records import (
@@ -163,6 +164,23 @@ def apply_import(
     return report
 
 
+def apply_decided(
+    database: Database,
+    clock: Clock,
+    zone: dt.tzinfo,
+    records: list[ImportedAppointment],
+    *,
+    source: str,
+    mapping: Mapping | None = None,
+) -> ImportReport:
+    """Held appointments whose patient a person has just told, applied as their source's
+    messages would be, in the caller's transaction and so in that person's name."""
+    report = ImportReport(source, "the import queue")
+    read = ReadResult(FileKind.EVENTS, list(records))
+    _Applying(database, clock, zone, source, mapping or Mapping(), report).run(read)
+    return report
+
+
 class _Applying:
     """One file's appointments going into the book, in order."""
 
@@ -181,6 +199,7 @@ class _Applying:
         self.report = report
         self.names = Names(mapping)
         self.patients = Patients(database, clock, source)
+        self.holding = Holding(source, report.file_name, clock.now())
         self.existing: dict[str, Appointment] = {
             str(a.external_id): a for a in Appointment.select().where(Appointment.source == source)
         }
@@ -203,6 +222,12 @@ class _Applying:
         self.report.patients_added = self.patients.added
         if read.kind is FileKind.SNAPSHOT and read.first_day and read.last_day:
             self._vanished(read, read.first_day, read.last_day)
+        self.holding.save()
+        if self.report.needs_person:
+            self.report.notes.append(
+                "Whom some appointments are for needs a person: the import queue in om-tui "
+                "(i on the book) lists them."
+            )
 
     def _when(self, start: dt.datetime) -> str:
         return f"{start.astimezone(self.zone):%a %m/%d/%Y %H:%M}"
@@ -217,8 +242,9 @@ class _Applying:
             return
         patient = self._patient(record, existing)
         if isinstance(patient, Ambiguous):
-            self.report.needs_person.append(self._said(record, f": {patient.reason}"))
+            self._hold(record, patient)
             return
+        self.holding.release(record.external_id)
         wanted = self._fields(record, patient)
         if record.status is ImportStatus.NO_SHOW:
             wanted["missed_at"] = (
@@ -288,11 +314,13 @@ class _Applying:
         said = " (deleted at the source)" if deleted else ""
         if existing is None:
             if deleted:  # booked and deleted at the source before it ever came here
+                self.holding.release(record.external_id)
                 return
             patient = self.patients.find(record.patient)
             if isinstance(patient, Ambiguous):
-                self.report.needs_person.append(self._said(record, f": {patient.reason}"))
+                self._hold(record, patient)
                 return
+            self.holding.release(record.external_id)
             # Kept, cancelled, for the record and the cancellations stat.
             self._add(
                 record,
@@ -315,9 +343,16 @@ class _Applying:
         self._update(existing, {"cancelled_at": self.now})
         self.report.cancelled.append(self._said(record, said))
 
+    def _hold(self, record: ImportedAppointment, why: Ambiguous) -> None:
+        """Held for a person to decide in the import queue; the report says so."""
+        self.holding.hold(record, why.reason)
+        self.report.needs_person.append(self._said(record, f": {why.reason}"))
+
     def _vanished(self, read: ReadResult, first: dt.date, last: dt.date) -> None:
         begin, end = day_bounds(first, last, self.zone)
         listed = {record.external_id for record in read.appointments}
+        if not read.errors:
+            self.holding.vanished(listed, begin, end)
         gone = [
             a
             for a in self.existing.values()

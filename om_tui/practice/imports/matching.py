@@ -1,9 +1,9 @@
 """Whom and what an imported appointment is for, in om-tui's own records.
 
 Patients: by the source's patient number first (a number seen before, kept in
-`SourcePatient`); else by name and birth date (the guard walk-ins use, `find_same`'s
-rule);
-else, when nobody has that name, a new patient. Two patients who fit, or a name without
+`SourcePatient`, as is a person's answer for a name the source gives no number for);
+else by name and birth date (the guard walk-ins use, `find_same`'s rule); else,
+when nobody has that name, a new patient. Two patients who fit, or a name without
 a birth date that someone already has, is not guessed: the line waits for a person.
 
 Providers, rooms and types: by the source's mapping, then by name (without case, "Dr."
@@ -30,6 +30,14 @@ def name_key(name: str) -> str:
     """A name as compared: lower case, words only, without a title."""
     words = re.sub(r"[^\w\s]", " ", name.lower()).split()
     return " ".join(w for w in words if w not in ("dr", "doctor", "dds", "dc", "md", "do"))
+
+
+def patient_key(patient: ImportedPatient) -> str:
+    """Whom a source's line is for, as a person's answer is remembered: the source's
+    patient number, or (a source without numbers) the name and birth date it gives."""
+    if patient.number:
+        return patient.number
+    return f"name:{name_key(patient.full_name)}|{patient.dob or ''}"
 
 
 @dataclass(frozen=True)
@@ -118,8 +126,9 @@ class Patients:
         self._new_links.clear()
 
     def _find(self, patient: ImportedPatient) -> int | Ambiguous:
-        if patient.number in self._links:
-            return self._kept(self._links[patient.number])
+        known = self._links.get(patient_key(patient))  # a number, or a person's answer
+        if known is not None:
+            return self._kept(known)
         if not patient.first_name or not patient.last_name:
             return Ambiguous("only part of a name and a number not seen before")
         named = self._named(patient.first_name, patient.last_name)
