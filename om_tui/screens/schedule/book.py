@@ -257,6 +257,8 @@ class BookScreen(Screen[None]):
                 parts.append("series")
             if e.checked_in:
                 parts.append("checked in")
+            if e.source:
+                parts.append(f"from {e.source}")
             shown.append(" · ".join(parts))
         detail.update(" | ".join(shown))
 
@@ -407,7 +409,7 @@ class BookScreen(Screen[None]):
         def chosen(choice: Choice | None) -> None:
             if choice is not None:
                 reason = int(choice.value)
-                self._write(lambda c: book.cancel(entry.id, entry.version, reason))
+                self._write(lambda c: book.cancel(entry.id, entry.version, reason, c))
 
         self.app.push_screen(
             PickerScreen(f"Cancel {entry.full_name}'s appointment: why?", choices), chosen
