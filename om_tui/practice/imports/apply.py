@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 from peewee import Database, fn
 
@@ -33,6 +34,7 @@ from om_tui.practice.clock import Clock
 from om_tui.practice.imports.held import Holding
 from om_tui.practice.imports.mapping import Mapping
 from om_tui.practice.imports.matching import Ambiguous, Names, Patients, day_bounds
+from om_tui.practice.imports.overlaps import Overlaps
 from om_tui.practice.imports.records import (
     FileKind,
     ImportedAppointment,
@@ -76,6 +78,7 @@ class ImportReport:
     cancelled: list[Said] = field(default_factory=list)  # the file says so
     vanished: list[Said] = field(default_factory=list)  # no longer in the file: cancelled
     no_shows: list[Said] = field(default_factory=list)
+    double_booked: list[Said] = field(default_factory=list)  # on a provider's taken slot
     unchanged: int = 0
     patients_added: int = 0
     needs_person: list[Said] = field(default_factory=list)
@@ -89,6 +92,7 @@ class ImportReport:
             "changed": len(self.changed),
             "cancelled": len(self.cancelled) + len(self.vanished),
             "no_shows": len(self.no_shows),
+            "double_booked": len(self.double_booked),
             "unchanged": self.unchanged,
             "patients_added": self.patients_added,
             "needs_person": len(self.needs_person),
@@ -112,6 +116,7 @@ class ImportReport:
             ("Cancelled", self.cancelled),
             ("No longer in the file, so cancelled", self.vanished),
             ("No-shows", self.no_shows),
+            ("Double-booked (the provider has another appointment then)", self.double_booked),
             ("Needs a person", self.needs_person),
         ):
             if items:
@@ -200,6 +205,8 @@ class _Applying:
         self.names = Names(mapping)
         self.patients = Patients(database, clock, source)
         self.holding = Holding(source, report.file_name, clock.now())
+        self.overlaps = Overlaps()
+        self.lines: dict[str, ImportedAppointment] = {}
         self.existing: dict[str, Appointment] = {
             str(a.external_id): a for a in Appointment.select().where(Appointment.source == source)
         }
@@ -222,6 +229,7 @@ class _Applying:
         self.report.patients_added = self.patients.added
         if read.kind is FileKind.SNAPSHOT and read.first_day and read.last_day:
             self._vanished(read, read.first_day, read.last_day)
+        self._double_booked(self.overlaps.settle())
         self.holding.save()
         if self.report.needs_person:
             self.report.notes.append(
@@ -271,6 +279,7 @@ class _Applying:
                 self._said(record, ": checked in already; the source moved it (left as is)")
             )
             return
+        self.lines[record.external_id] = record
         self._update(existing, changes)
         if "missed_at" in changes and changes["missed_at"] is not None:
             self.report.no_shows.append(self._said(record, ""))
@@ -378,9 +387,37 @@ class _Applying:
             self._update(appointment, {"cancelled_at": self.now})
             self.report.vanished.append(Said(0, where))
 
+    def _double_booked(self, marked: set[int]) -> None:
+        """Said: the file's appointments now double-booked, and how many booked here are."""
+        ours = 0
+        found: list[tuple[str, dt.datetime]] = []
+        ids = sorted(marked)
+        for at in range(0, len(ids), 500):
+            query = (
+                Appointment.select(Appointment.source, Appointment.external_id, Appointment.start)
+                .where(Appointment.id.in_(ids[at : at + 500]))
+                .tuples()
+            )
+            for source, external_id, start in cast(list[tuple[str, str, dt.datetime]], query):
+                if source == self.source:
+                    found.append((str(external_id), start))
+                else:
+                    ours += 1
+        for external_id, start in sorted(found, key=lambda f: f[1]):
+            record = self.lines.get(external_id)
+            where = f"{self._when(as_utc(start))} ({external_id})"
+            self.report.double_booked.append(Said(record.line if record else 0, where))
+        if ours:
+            self.report.notes.append(
+                f"{ours} appointment{'s' if ours > 1 else ''} booked otherwise now share a "
+                "provider's time with this file's: shown double-booked."
+            )
+
     def _add(self, record: ImportedAppointment, fields: dict[str, object]) -> None:
         """A new appointment, written with the others at the end (each external id comes
         once in what is applied: see `_in_order`)."""
+        self.overlaps.touch(fields.get("provider"), fields.get("start"), record.minutes)
+        self.lines[record.external_id] = record
         self._added.append(
             {
                 **dict.fromkeys(_NEW_FIELDS),
@@ -397,6 +434,15 @@ class _Applying:
         self._added.clear()
 
     def _update(self, appointment: Appointment, changes: dict[str, object]) -> None:
+        if changes.keys() & {"start", "provider", "length_minutes", "cancelled_at"}:
+            before = (appointment.provider_id, appointment.start, appointment.length_minutes)
+            self.overlaps.touch(*before)
+            if changes.get("cancelled_at") is None:  # still booked: where it is now
+                self.overlaps.touch(
+                    changes.get("provider", before[0]),
+                    changes.get("start", before[1]),
+                    changes.get("length_minutes", before[2]),
+                )
         changes = {**changes, "version": appointment.version + 1}
         Appointment.update(**changes).where(Appointment.id == appointment.id).execute()
         for name, value in changes.items():
