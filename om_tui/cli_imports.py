@@ -104,11 +104,13 @@ def _day(text: str | None) -> dt.date | None:
 def _import(database: Database, args: argparse.Namespace) -> int:
     from om_tui.practice.clock import SystemClock
     from om_tui.practice.imports.service import import_file
+    from om_tui.practice.roles import ADMINISTRATOR
 
     report = import_file(
         database,
         SystemClock(),
         args.path,
+        by=ADMINISTRATOR,  # the command line is the machine's administrator
         source=args.source,
         dry_run=args.dry_run,
         skip_bad=args.skip_bad,
@@ -168,13 +170,15 @@ def _watch(database: Database, args: argparse.Namespace) -> int:
     from om_tui.practice.clock import SystemClock
     from om_tui.practice.imports.service import import_file
     from om_tui.practice.imports.watch import Watcher
+    from om_tui.practice.roles import ADMINISTRATOR
 
     if not args.folder.is_dir():
         print(f"om-tui: {args.folder} is not a folder.", file=sys.stderr)
         return 2
     clock = SystemClock()
     watcher = Watcher(
-        args.folder, lambda path: import_file(database, clock, path, source=args.source)
+        args.folder,
+        lambda path: import_file(database, clock, path, by=ADMINISTRATOR, source=args.source),
     )
     print(f"Watching {args.folder} (ctrl+c to stop).", flush=True)
     looks = 0

@@ -110,7 +110,9 @@ def bench(kind: str, text: str, folder: Path) -> tuple[float, float]:
     last = FIRST_DAY + dt.timedelta(days=60)
 
     def once() -> object:
-        return import_file(database, clock, path, first_day=FIRST_DAY, last_day=last)
+        return import_file(
+            database, clock, path, by=ADMINISTRATOR, first_day=FIRST_DAY, last_day=last
+        )
 
     first = timed(once)
     again = timed(once)

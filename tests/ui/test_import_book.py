@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Label
 
 from db.models import Appointment, as_utc
 from om_tui.practice.imports.service import import_file
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.screens.hat_forms import Confirm
 
 from .conftest import Practice, local
@@ -26,7 +27,7 @@ EXPORT = (
 def imported_walter(office: Practice, tmp_path: Path) -> Appointment:
     export = tmp_path / "pms.csv"
     export.write_text(EXPORT)
-    import_file(office.database, office.clock, export, source="pms")
+    import_file(office.database, office.clock, export, by=ADMINISTRATOR, source="pms")
     return Appointment.get(Appointment.source == "pms")
 
 

@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 
 from db.models import Appointment, Patient
 from om_tui.practice.imports.service import import_file
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.screens.imports.queue import ImportQueueScreen
 
 from .conftest import Practice
@@ -34,7 +35,7 @@ def with_twin(office: Practice, tmp_path: Path) -> int:
     )  # fmt: skip
     export = tmp_path / "pms.csv"
     export.write_text(EXPORT)
-    report = import_file(office.database, office.clock, export, source="pms")
+    report = import_file(office.database, office.clock, export, by=ADMINISTRATOR, source="pms")
     assert len(report.needs_person) == 2
     return int(twin.id)
 
@@ -91,7 +92,7 @@ async def test_a_adds_the_patient_as_new_and_s_skips(office: Practice, tmp_path:
         first_name="Maria", last_name="Lopez", dob=Patient.get_by_id(patient).dob,
         chart_number="399998", created=Patient.get_by_id(patient).created,
     )  # fmt: skip
-    import_file(office.database, office.clock, export, source="pms")
+    import_file(office.database, office.clock, export, by=ADMINISTRATOR, source="pms")
     async with office.app().run_test(size=SIZE) as pilot:
         await open_queue(pilot)
         await pilot.press("s")

@@ -161,3 +161,12 @@ def test_a_snapshot_that_no_longer_lists_a_held_appointment_lets_it_go(
     assert queue.waiting_count(database) == 2
     run(database, clock, HEADER + NO_DOB)  # Ann's was cancelled at the source
     assert [w.patient.full_name for w in queue.waiting(database)] == ["Ben Baker"]
+
+
+def test_an_import_in_a_persons_name_checks_their_role(
+    database: Database, practice: Practice, clock: FrozenClock
+) -> None:
+    with pytest.raises(NotAllowed, match="import appointments"):
+        run(database, clock, HEADER + ANN, by=practice.other_provider)
+    assert imported() == {}
+    assert len(run(database, clock, HEADER + ANN, by=practice.desk).added) == 1

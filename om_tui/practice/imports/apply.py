@@ -43,6 +43,7 @@ from om_tui.practice.imports.records import (
     ReadResult,
 )
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.roles import require
 from om_tui.practice.schedule import types
 
 _KINDS = ("provider", "room", "type")
@@ -143,10 +144,12 @@ def apply_import(
     source: str,
     file_name: str,
     mapping: Mapping | None = None,
+    by: int | None,
     dry_run: bool = False,
     skip_bad: bool = False,
 ) -> ImportReport:
-    """Apply `read` to the book in one transaction (rolled back for a dry run)."""
+    """Apply `read` to the book in one transaction (rolled back for a dry run), in the name
+    of `by`: the command line and the folder watcher act as the administrator."""
     if read.errors and not skip_bad:
         lines = "line" if len(read.errors) == 1 else "lines"
         raise ImportRefused(
@@ -158,6 +161,7 @@ def apply_import(
     report.notes += read.notes
     terminal = audit.terminal_of(database)
     with database.atomic() as transaction:
+        require(database, by, "book", "import appointments")
         audit.set_terminal(database, f"import {source}")
         try:
             _Applying(database, clock, zone, source, mapping or Mapping(), report).run(read)

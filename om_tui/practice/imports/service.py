@@ -52,6 +52,7 @@ def import_file(
     clock: Clock,
     path: Path,
     *,
+    by: int | None,
     source: str = "",
     dry_run: bool = False,
     skip_bad: bool = False,
@@ -76,6 +77,7 @@ def import_file(
         source=name,
         file_name=path.name,
         mapping=mapping,
+        by=by,
         dry_run=dry_run,
         skip_bad=skip_bad,
     )
