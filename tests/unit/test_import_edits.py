@@ -8,12 +8,13 @@ import pytest
 from peewee import Database
 
 from db.models import Appointment, CancelReason, as_utc
+from om_tui.practice import audit, settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.schedule.access import IMPORTED, NeedsConsent
 from om_tui.practice.schedule.book import Book
 
 from .practice_fixture import Practice, local
-from .test_import_apply import ANN, HEADER, imported, run
+from .test_import_apply import ANN, HEADER, NEW, imported, run
 
 THURSDAY = local(9, 0).replace(day=19)
 
@@ -53,3 +54,22 @@ def test_an_appointment_booked_here_is_not_asked_about(
     own = Appointment.get_by_id(practice.appointments["ben"])
     book.move(own.id, own.version, THURSDAY.replace(hour=15))
     assert as_utc(Appointment.get_by_id(own.id).start) == THURSDAY.replace(hour=15)
+
+
+def test_each_change_an_import_makes_is_in_the_trail_as_the_imports(
+    database: Database, practice: Practice, clock: FrozenClock
+) -> None:
+    run(database, clock, HEADER + ANN + NEW)
+    before = {e.id for e in audit.read(database, settings.load(database)).entries}
+    nora = imported()["2"].id
+    moved = ANN.replace("9:00 AM", "9:45 AM")
+    run(database, clock, HEADER + moved)  # Ann moved; Nora's no longer in the file
+    entries = [
+        e for e in audit.read(database, settings.load(database)).entries if e.id not in before
+    ]
+    (event,) = [e for e in entries if e.action == "import"]
+    assert event.detail["file"] == "book.csv"
+    assert (event.detail["changed"], event.detail["cancelled"]) == (1, 1)
+    changes = [(e.action, e.row) for e in entries if e.subject == "appointment"]
+    assert sorted(changes) == sorted([("change", imported()["1"].id), ("change", nora)])
+    assert {e.terminal for e in entries} == {"import pms"}
