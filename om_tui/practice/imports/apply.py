@@ -28,6 +28,7 @@ from typing import cast
 
 from peewee import Database, fn
 
+from db.bulk import insert_rows
 from db.models import Appointment, ConfirmationStatus, Visit, as_utc, utc_naive
 from om_tui.practice import audit
 from om_tui.practice.clock import Clock
@@ -202,6 +203,7 @@ class _Applying:
         mapping: Mapping,
         report: ImportReport,
     ) -> None:
+        self.database = database
         self.now = utc_naive(clock.now())
         self.zone = zone
         self.source = source
@@ -433,8 +435,7 @@ class _Applying:
         )
 
     def _save_added(self) -> None:
-        for at in range(0, len(self._added), 500):
-            Appointment.insert_many(self._added[at : at + 500]).execute()
+        insert_rows(self.database, Appointment, self._added)
         self._added.clear()
 
     def _update(self, appointment: Appointment, changes: dict[str, object]) -> None:

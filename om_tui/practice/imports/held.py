@@ -20,6 +20,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from db.bulk import insert_rows
 from db.models import ImportHeld, utc_naive
 from om_tui.practice.imports.matching import patient_key
 from om_tui.practice.imports.records import ImportedAppointment, ImportedPatient, ImportStatus
@@ -101,8 +102,6 @@ class Holding:
         released = sorted(self._release)
         for at in range(0, len(released), _CHUNK):
             ImportHeld.delete().where(ImportHeld.id.in_(released[at : at + _CHUNK])).execute()
-        rows = list(self._hold.values())
-        for at in range(0, len(rows), _CHUNK):
-            ImportHeld.insert_many(rows[at : at + _CHUNK]).execute()
+        insert_rows(ImportHeld._meta.database, ImportHeld, list(self._hold.values()))
         self._release.clear()
         self._hold.clear()

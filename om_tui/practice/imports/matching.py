@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from peewee import Database, fn
 
+from db.bulk import insert_row, insert_rows
 from db.models import AppointmentType, Patient, Room, SourcePatient, Staff, utc_naive
 from om_tui.practice.clock import Clock
 from om_tui.practice.imports.mapping import Mapping
@@ -121,8 +122,7 @@ class Patients:
 
     def save_links(self) -> None:
         """Keep the numbers first seen in this file (in a few statements, not thousands)."""
-        for at in range(0, len(self._new_links), 500):
-            SourcePatient.insert_many(self._new_links[at : at + 500]).execute()
+        insert_rows(self.database, SourcePatient, self._new_links)
         self._new_links.clear()
 
     def _find(self, patient: ImportedPatient) -> int | Ambiguous:
@@ -157,15 +157,17 @@ class Patients:
         asking for the highest id again for each of a file's thousands."""
         if self._highest is None:
             self._highest = Patient.select(fn.MAX(Patient.id)).scalar() or 0
-        added = int(
-            Patient.insert(
-                first_name=patient.first_name,
-                last_name=patient.last_name,
-                dob=patient.dob,
-                phone=patient.phone,
-                chart_number=chart_number_after(self._highest),
-                created=utc_naive(self.clock.now()),
-            ).execute()
+        added = insert_row(
+            self.database,
+            Patient,
+            {
+                "first_name": patient.first_name,
+                "last_name": patient.last_name,
+                "dob": patient.dob,
+                "phone": patient.phone,
+                "chart_number": chart_number_after(self._highest),
+                "created": utc_naive(self.clock.now()),
+            },
         )
         self._highest = max(self._highest, added)
         return added
