@@ -11,6 +11,8 @@ import pytest
 from db import MODELS, open_database
 from db.models import Appointment, Patient
 from om_tui.cli import main
+from om_tui.practice import settings
+from om_tui.practice.imports.service import LARGEST_KEY
 
 FILES = Path(__file__).parents[1] / "unit" / "import_files"
 
@@ -106,13 +108,21 @@ def test_a_mapping_is_checked_saved_and_shown(
 def test_a_file_too_big_is_refused_before_it_is_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    huge = tmp_path / "huge.csv"
-    with huge.open("wb") as out:
-        out.truncate(100 * 1024 * 1024)  # 100 MB, sparse: nothing is written
-    assert main(["--db", str(tmp_path / "p.db"), "schedule", "import", str(huge)]) == 2
+    """The practice's limit (64 MB unless set) set to 1 MB here, so the test writes 1.5 MB,
+    not the 100 MB a PMS could export."""
+    target = tmp_path / "p.db"
+    database = open_database(target)
+    database.bind(MODELS)
+    settings.put(database, LARGEST_KEY, "1")
+    database.close()
+    big = tmp_path / "big.csv"
+    line = "1,12/15/2026,9:30 AM,30,Ann Able\n"
+    big.write_text("Appointment ID,Date,Time,Length,Patient\n" + line * (1536 * 1024 // len(line)))
+    assert main(["--db", str(target), "schedule", "import", str(big)]) == 2
     assert capsys.readouterr().err == (
-        "om-tui: The file is 100 MB; the most read at once is 64 MB (export fewer days).\n"
+        "om-tui: The file is 1.5 MB; the most read at once is 1 MB (export fewer days).\n"
     )
+    assert appointments(target, "csv") == 0
 
 
 def test_a_person_links_a_sources_number_and_the_next_import_finds_them(
