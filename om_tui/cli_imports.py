@@ -75,9 +75,18 @@ def run(database: Database, args: argparse.Namespace) -> int:
         if args.schedule_command == "export":
             return _export(database, args)
         if args.schedule_command == "link":
+            from om_tui.practice.clock import SystemClock
+            from om_tui.practice.imports.queue import book_linked
             from om_tui.practice.imports.service import link_patient, source_name
+            from om_tui.practice.roles import ADMINISTRATOR
 
-            print(link_patient(database, source_name(args.source), args.number, args.chart))
+            source = source_name(args.source)
+            print(link_patient(database, source, args.number, args.chart))
+            booked = book_linked(
+                database, SystemClock(), source, args.number.strip(), by=ADMINISTRATOR
+            )
+            if booked:
+                print(booked)
             return 0
         return _watch(database, args)
     except ImportRefused as refused:

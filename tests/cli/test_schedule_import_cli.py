@@ -138,9 +138,14 @@ def test_a_person_links_a_sources_number_and_the_next_import_finds_them(
         first_name="Ann", last_name="Able", chart_number="900", created=dt.datetime(2026, 1, 1)
     )
     database.close()
+    held = tmp_path / "held.csv"  # A-2 is Ann Able too: two Anns, no birth date to tell
+    held.write_text("Date,Time,Length,Patient,Chart\n12/17/2026,9:30,30,Ann Able,A-2\n")
+    assert main(["--db", str(target), "schedule", "import", str(held), "--source", "ehr"]) == 0
     capsys.readouterr()
     assert main(["--db", str(target), "schedule", "link", "ehr", "A-2", "900"]) == 0
-    assert capsys.readouterr().out == "ehr's number A-2 is now chart 900.\n"
+    assert capsys.readouterr().out == (
+        "ehr's number A-2 is now chart 900.\n1 appointment from ehr now Ann Able's (linked).\n"
+    )
     assert main(["--db", str(target), "schedule", "link", "ehr", "A-2", "nope"]) == 2
     assert capsys.readouterr().err == "om-tui: No patient has chart number nope.\n"
     second = tmp_path / "second.csv"
@@ -150,7 +155,7 @@ def test_a_person_links_a_sources_number_and_the_next_import_finds_them(
     database = open_database(target)
     database.bind(MODELS)
     try:
-        (booked,) = Appointment.select().where(Appointment.external_id.startswith("A-2"))
-        assert booked.patient_id == twin.id
+        booked = Appointment.select().where(Appointment.external_id.startswith("A-2"))
+        assert [a.patient_id for a in booked] == [twin.id, twin.id]
     finally:
         database.close()

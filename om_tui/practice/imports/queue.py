@@ -174,6 +174,18 @@ def skip(database: Database, clock: Clock, entry: Waiting, *, by: int | None) ->
     return f"{_count(len(rows))} from {entry.source} set aside."
 
 
+def book_linked(
+    database: Database, clock: Clock, source: str, number: str, *, by: int | None
+) -> str:
+    """After `schedule link` (a source's number is a chart): the appointments held for that
+    number, booked now rather than at the next import. "" when none waited."""
+    entry = next((w for w in waiting(database) if (w.source, w.key) == (source, number)), None)
+    kept = SourcePatient.get_or_none(SourcePatient.source == source, SourcePatient.number == number)
+    if entry is None or kept is None:
+        return ""
+    return link(database, clock, entry, kept.patient_id, by=by)
+
+
 def _as_seen(entry: Waiting) -> list[ImportHeld]:
     rows = list(ImportHeld.select().where(ImportHeld.id.in_(list(entry.held_ids))))
     if len(rows) != len(entry.held_ids) or any(row.skipped_at is not None for row in rows):
