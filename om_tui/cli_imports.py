@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from peewee import Database
 
-PARTS = ("import", "map", "watch", "export", "link")
+PARTS = ("import", "map", "watch", "export", "link", "largest")
 WATCH_SECONDS = 2.0
 
 
@@ -61,6 +61,9 @@ def add_parts(parts: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     link.add_argument("number", help="the patient's number in the source")
     link.add_argument("chart", help="the patient's chart number in om-tui")
 
+    largest = parts.add_parser("largest", help="show or set the largest file imported, in MB")
+    largest.add_argument("mb", nargs="?", type=float, help="the limit (64 unless set)")
+
 
 def run(database: Database, args: argparse.Namespace) -> int:
     from om_tui.practice.imports.apply import ImportRefused
@@ -74,6 +77,13 @@ def run(database: Database, args: argparse.Namespace) -> int:
             return _map(database, args)
         if args.schedule_command == "export":
             return _export(database, args)
+        if args.schedule_command == "largest":
+            from om_tui.practice.imports.service import largest_mb, set_largest_mb
+
+            if args.mb is not None:
+                set_largest_mb(database, args.mb)
+            print(f"Files over {largest_mb(database):g} MB are refused before they are read.")
+            return 0
         if args.schedule_command == "link":
             from om_tui.practice.clock import SystemClock
             from om_tui.practice.imports.queue import book_linked

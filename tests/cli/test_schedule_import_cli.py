@@ -11,8 +11,6 @@ import pytest
 from db import MODELS, open_database
 from db.models import Appointment, Patient
 from om_tui.cli import main
-from om_tui.practice import settings
-from om_tui.practice.imports.service import LARGEST_KEY
 
 FILES = Path(__file__).parents[1] / "unit" / "import_files"
 
@@ -111,10 +109,8 @@ def test_a_file_too_big_is_refused_before_it_is_read(
     """The practice's limit (64 MB unless set) set to 1 MB here, so the test writes 1.5 MB,
     not the 100 MB a PMS could export."""
     target = tmp_path / "p.db"
-    database = open_database(target)
-    database.bind(MODELS)
-    settings.put(database, LARGEST_KEY, "1")
-    database.close()
+    assert main(["--db", str(target), "schedule", "largest", "1"]) == 0
+    assert capsys.readouterr().out == "Files over 1 MB are refused before they are read.\n"
     big = tmp_path / "big.csv"
     line = "1,12/15/2026,9:30 AM,30,Ann Able\n"
     big.write_text("Appointment ID,Date,Time,Length,Patient\n" + line * (1536 * 1024 // len(line)))

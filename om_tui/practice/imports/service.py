@@ -91,11 +91,22 @@ def import_file(
 
 
 def _largest(database: Database) -> int:
+    return int(largest_mb(database) * 1024 * 1024)
+
+
+def largest_mb(database: Database) -> float:
+    """The largest file imported, in MB: the practice's setting, or LARGEST_FILE's."""
     text = settings.get(database, LARGEST_KEY)
     try:
-        return int(float(text) * 1024 * 1024) if text else LARGEST_FILE
+        return float(text) if text else LARGEST_FILE / (1024 * 1024)
     except ValueError:
-        return LARGEST_FILE
+        return LARGEST_FILE / (1024 * 1024)
+
+
+def set_largest_mb(database: Database, mb: float) -> None:
+    if not 0 < mb <= 1024:
+        raise ImportFileError("The largest file is a number of MB, more than 0 and at most 1024.")
+    settings.put(database, LARGEST_KEY, f"{mb:g}")
 
 
 def link_patient(database: Database, source: str, number: str, chart_number: str) -> str:
