@@ -88,7 +88,7 @@ def run(database: Database, args: argparse.Namespace) -> int:
             from om_tui.practice.clock import SystemClock
             from om_tui.practice.imports.queue import book_linked
             from om_tui.practice.imports.service import link_patient, source_name
-            from om_tui.practice.roles import ADMINISTRATOR
+            from om_tui.practice.people.roles import ADMINISTRATOR
 
             source = source_name(args.source)
             print(link_patient(database, source, args.number, args.chart))
@@ -123,7 +123,7 @@ def _day(text: str | None) -> dt.date | None:
 def _import(database: Database, args: argparse.Namespace) -> int:
     from om_tui.practice.clock import SystemClock
     from om_tui.practice.imports.service import import_file
-    from om_tui.practice.roles import ADMINISTRATOR
+    from om_tui.practice.people.roles import ADMINISTRATOR
 
     report = import_file(
         database,
@@ -189,7 +189,7 @@ def _watch(database: Database, args: argparse.Namespace) -> int:
     from om_tui.practice.clock import SystemClock
     from om_tui.practice.imports.service import import_file
     from om_tui.practice.imports.watch import Watcher
-    from om_tui.practice.roles import ADMINISTRATOR
+    from om_tui.practice.people.roles import ADMINISTRATOR
 
     if not args.folder.is_dir():
         print(f"om-tui: {args.folder} is not a folder.", file=sys.stderr)

@@ -31,7 +31,7 @@ from db.models import Role, Staff
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.imports.service import import_file
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.people.roles import ADMINISTRATOR
 from tests.bench.timing import record
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -137,7 +137,7 @@ IMPORTER = textwrap.dedent(
     import db
     from om_tui.practice.clock import FrozenClock
     from om_tui.practice.imports.service import import_file
-    from om_tui.practice.roles import ADMINISTRATOR
+    from om_tui.practice.people.roles import ADMINISTRATOR
 
     database = db.open_database(sys.argv[1])
     clock = FrozenClock(dt.datetime.fromisoformat(sys.argv[2]))

@@ -11,8 +11,8 @@ from textual.widgets import DataTable, Label
 
 from db.models import Appointment, as_utc
 from om_tui.practice.imports.service import import_file
-from om_tui.practice.roles import ADMINISTRATOR
-from om_tui.screens.hat_forms import Confirm
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.screens.hats.forms import Confirm
 
 from .conftest import Practice, local
 from .helpers import notices, settle, static_text

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 
 from db.models import Appointment, Patient
 from om_tui.practice.imports.service import import_file
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.screens.imports.queue import ImportQueueScreen
 
 from .conftest import Practice

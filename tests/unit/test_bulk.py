@@ -10,7 +10,8 @@ from peewee import Database
 
 from db.bulk import insert_row, insert_rows
 from db.models import Appointment, Patient
-from om_tui.practice import audit, settings
+from om_tui.practice import settings
+from om_tui.practice.people import audit
 
 from .practice_fixture import Practice
 

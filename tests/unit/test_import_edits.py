@@ -8,8 +8,9 @@ import pytest
 from peewee import Database
 
 from db.models import Appointment, CancelReason, as_utc
-from om_tui.practice import audit, settings
+from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
+from om_tui.practice.people import audit
 from om_tui.practice.schedule.access import IMPORTED, NeedsConsent
 from om_tui.practice.schedule.book import Book
 

@@ -8,10 +8,11 @@ import pytest
 from peewee import Database
 
 from db.models import Appointment, ImportHeld, Patient, SourcePatient
-from om_tui.practice import audit, settings
+from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.imports import queue
-from om_tui.practice.roles import ADMINISTRATOR, NotAllowed
+from om_tui.practice.people import audit
+from om_tui.practice.people.roles import ADMINISTRATOR, NotAllowed
 
 from .practice_fixture import Practice
 from .test_import_apply import ANN, HEADER, imported, run

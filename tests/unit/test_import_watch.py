@@ -12,7 +12,7 @@ from db.models import Appointment
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.imports.service import import_file
 from om_tui.practice.imports.watch import Watcher
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.people.roles import ADMINISTRATOR
 
 from .practice_fixture import Practice
 

@@ -30,7 +30,6 @@ from peewee import Database, fn
 
 from db.bulk import insert_rows
 from db.models import Appointment, ConfirmationStatus, Visit, as_utc, utc_naive
-from om_tui.practice import audit
 from om_tui.practice.clock import Clock
 from om_tui.practice.imports.held import Holding
 from om_tui.practice.imports.mapping import Mapping
@@ -43,8 +42,9 @@ from om_tui.practice.imports.records import (
     LineError,
     ReadResult,
 )
+from om_tui.practice.people import audit
+from om_tui.practice.people.roles import require
 from om_tui.practice.refusal import Refusal
-from om_tui.practice.roles import require
 from om_tui.practice.schedule import types
 
 _KINDS = ("provider", "room", "type")

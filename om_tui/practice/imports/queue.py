@@ -28,15 +28,16 @@ from dataclasses import dataclass
 from peewee import Database, fn
 
 from db.models import ImportHeld, Patient, SourcePatient, utc_naive
-from om_tui.practice import audit, settings
+from om_tui.practice import settings
 from om_tui.practice.clock import Clock
+from om_tui.practice.flow.patients import NewPatient, add_patient, not_offered_why
 from om_tui.practice.imports.apply import apply_decided
 from om_tui.practice.imports.held import from_json
 from om_tui.practice.imports.records import ImportedAppointment, ImportedPatient
 from om_tui.practice.imports.service import saved_mapping
-from om_tui.practice.patients import NewPatient, add_patient, not_offered_why
+from om_tui.practice.people import audit
+from om_tui.practice.people.roles import require
 from om_tui.practice.refusal import Refusal
-from om_tui.practice.roles import require
 
 CANDIDATES = 8
 """The practice's patients offered for one entry, at most (the likeliest first)."""
