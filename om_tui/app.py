@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import gc
 import logging
@@ -17,7 +18,8 @@ from peewee import Database, OperationalError, PeeweeException
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 from textual.widget import AwaitMount
 from textual.widgets import Footer
 
@@ -38,6 +40,7 @@ from om_tui.practice.people import (
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.sessions import Pin
 from om_tui.practice.setup import needs_setup
+from om_tui.practice.wal_watch import WalWatch, wal_watch
 from om_tui.resources import stylesheet
 from om_tui.screens.login import LoginRequest, LoginScreen
 from om_tui.widgets.screen_tabs import ScreenTabs
@@ -199,9 +202,17 @@ others are parsed once it is drawn (OmTuiApp.load_screen_styles): a quicker star
 SCREEN_STYLES_DELAY = 0.1
 """Seconds after start-up that the main screens' stylesheets are parsed (behind the login)."""
 
+WAKE_SECONDS = 0.002
+"""After the practice's log is written (wal_watch.py): the pause before one look, so that a
+burst of writes (one commit's pages, several commits) is one look and one re-read."""
+CHASE_SECONDS = 0.02
+"""A second look, when the first found nothing: a commit shows once its log is synced."""
+WATCHED_POLL_SECONDS = 0.1
+"""The poll's pace while the log is watched (it is the fallback then)."""
 POLL_SECONDS = 0.03
-"""How often the change signal is read (PRAGMA data_version, a few µs): another terminal's
-change shows within a frame or two; idle, the poll costs well under 1 % of a core."""
+"""How often the change signal is read (PRAGMA data_version, a few µs) where the practice's
+log cannot be watched: another terminal's change shows within a frame or two; idle, the
+poll costs well under 1 % of a core."""
 URGENT_TOAST_SECONDS = 8
 """How long an urgent item's toast shows; then the top line's "8 Line !!1" keeps it."""
 PATIENT_LIST_DELAY = 0.5
@@ -216,7 +227,7 @@ class OmTuiApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             # Not in the footer: every main screen shows them on its top line (ScreenTabs).
-            Binding(key, f"switch_mode('{mode}')", title, id=f"app.{mode}", show=False)
+            Binding(key, f"open_main('{mode}')", title, id=f"app.{mode}", show=False)
             for mode, key, title, _ in MAIN_SCREENS
         ),
         Binding("f1", "toggle_keys", "Keys", id="app.keys", show=False),
@@ -264,6 +275,9 @@ class OmTuiApp(App[None]):
         """Urgent items that reached the owner here, not yet seen on the Line screen."""
         self._early_keys: list[events.Key] | None = [] if login else None
         """Keys typed before the login screen is ready (a PIN typed at once): kept for it."""
+        self._wal: WalWatch | None = None
+        """The practice's log, watched: a commit elsewhere wakes this terminal at once."""
+        self._look: Timer | None = None
         self._screen_styles = False
         """Whether the main screens' stylesheets are parsed (START_STYLES are from the start)."""
         super().__init__()
@@ -356,7 +370,11 @@ class OmTuiApp(App[None]):
         # Urgent items on the line reach the owner wherever they are; those already
         # waiting at start are on the Line screen, not news.
         self._urgent = UrgentWatch(self.database)
-        self.set_interval(POLL_SECONDS, self.check_for_changes)
+        self._wal = wal_watch(self.database)
+        if self._wal is not None:
+            asyncio.get_running_loop().add_reader(self._wal.fileno(), self._log_written)
+        poll = POLL_SECONDS if self._wal is None else WATCHED_POLL_SECONDS
+        self.set_interval(poll, self.check_for_changes)
         # The check-in search's patient list loads once the board is up and idle.
         self.set_timer(PATIENT_LIST_DELAY, self.load_patients)
         # After the first screen is drawn (a timer alone may come first on a busy machine).
@@ -400,6 +418,24 @@ class OmTuiApp(App[None]):
 
         if self.may("settings") and (reminder := backup_reminder(self.database, self.clock)):
             self.notify(reminder, title="Backups", timeout=10)
+
+    def on_unmount(self) -> None:
+        if self._wal is not None:
+            asyncio.get_running_loop().remove_reader(self._wal.fileno())
+            self._wal.close()
+            self._wal = None
+
+    def _log_written(self) -> None:
+        """The practice's log was written (a commit here or elsewhere): one look, shortly."""
+        if self._wal is not None and self._wal.written() and self._look is None:
+            self._look = self.set_timer(WAKE_SECONDS, self._look_now)
+
+    def _look_now(self, chase: bool = True) -> None:
+        before = self._changes
+        self.check_for_changes()
+        self._look = None
+        if chase and self._changes == before:
+            self._look = self.set_timer(CHASE_SECONDS, lambda: self._look_now(chase=False))
 
     def check_for_changes(self) -> None:
         """Poll the store's change signal; on a change, every screen re-reads."""
@@ -503,6 +539,15 @@ class OmTuiApp(App[None]):
             for screen in self.screen_stack:
                 screen.post_message(DataChanged())
         return mounted
+
+    def action_open_main(self, mode: str) -> None:
+        """A main screen's key (or the palette's "Go to …"): that main screen itself. The
+        screens opened over the one shown (Patients, Rooms, the audit trail, a stat's
+        graph…) close first: a later key never finds them again in front of a main screen."""
+        if self.may_open(mode):
+            while len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen):
+                self.pop_screen()
+        self.switch_mode(mode)
 
     def lock_if_idle(self) -> None:
         """Lock the terminal after the practice's idle time without a key or the mouse."""
@@ -861,7 +906,7 @@ class OmTuiApp(App[None]):
             yield SystemCommand(
                 PALETTE_TITLES.get(mode, f"Go to {title}"),
                 f"{purpose} ({key})",
-                lambda m=mode: self.switch_mode(m),
+                lambda m=mode: self.action_open_main(m),
             )
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:
