@@ -588,7 +588,7 @@ NOT_CHECKED = frozenset({
     # reading
     "anchors.check", "anchors.found", "anchors.head", "anchors.log_of",
     "audit.verify", "audit.people", "audit.read", "audit.patients_named", "audit.terminal_of",
-    "backup.last_backup", "backup.backup_reminder", "changes.watcher_for",
+    "backup.last_backup", "backup.backup_reminder", "changes.watcher_for", "wal_watch.wal_watch",
     "hats.open_days_of", "overview.gather", "overview.chosen_main_stats",
     "overview.main_stat_names", "patients.find_same", "people.idle_lock_minutes",
     "report.gather", "settings.load", "settings.get", "setup.needs_setup",
