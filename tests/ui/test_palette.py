@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.command import CommandList, CommandPalette
 
-from om_tui.screens.check_in import CheckInScreen
+from om_tui.screens.flow.check_in import CheckInScreen
 from om_tui.widgets.keys_panel import KeysPanel
 
 from .conftest import Practice
@@ -68,9 +68,9 @@ async def test_a_screen_opened_from_the_palette_is_not_found_again_behind_a_numb
 ) -> None:
     """Patients, opened from the menu over the board: `2` goes to Stats, and `1` then shows
     the board itself (not Patients again, stacked on it); `1` on Patients does the same."""
-    from om_tui.screens.board import FlowBoardScreen
+    from om_tui.screens.flow.board import FlowBoardScreen
     from om_tui.screens.schedule.patients import PatientsScreen
-    from om_tui.screens.stats import StatsScreen
+    from om_tui.screens.stats.board import StatsScreen
 
     app = office.app()
     async with app.run_test(size=(80, 24)) as pilot:
