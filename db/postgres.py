@@ -32,6 +32,7 @@ CHANNEL = "om_tui_changed"
 WRITE_LOCK = 0x6F6D_7475  # "omtu": the advisory lock every transaction of om-tui's takes
 NOTICE_FUNCTION = "om_tui_notify_change"
 NOTICE_TRIGGER = "om_tui_notify_change"
+_WRITES = frozenset({"INSERT", "UPDATE", "DELETE"})
 
 
 class ServerError(Exception):
@@ -93,11 +94,27 @@ class PracticeServer(Psycopg3Database):  # type: ignore[misc]  # playhouse is un
     takes the write lock: a read-then-write (is the visit still where the desk saw
     it? then move it) runs alone, and reads, under READ COMMITTED, what the one
     before it committed. Two terminals moving one visit: exactly one move.
+
+    The same statement tells the trail's triggers who acts, from where and when
+    (db/postgres_audit.py). A write made outside a transaction is given one of its own,
+    so that it is named too.
     """
 
     def begin(self, isolation_level: Any = None) -> None:
         super().begin(isolation_level)
-        self.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        from db import audit, postgres_audit
+
+        context = audit.context_of(self)
+        sql, params = postgres_audit.settings(
+            context.actor, context.terminal, context.moment(), context.auditing()
+        )
+        self.execute_sql(sql, params)
+
+    def execute_sql(self, sql: str, params: Any = None, **options: Any) -> Any:
+        if self.in_transaction() or sql.lstrip()[:6].upper() not in _WRITES:
+            return super().execute_sql(sql, params, **options)
+        with self.atomic():
+            return super().execute_sql(sql, params, **options)
 
 
 def connect(url: str) -> PostgresqlDatabase:

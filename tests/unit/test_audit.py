@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from peewee import Database, IntegrityError, OperationalError, SqliteDatabase
+from peewee import Database, IntegrityError, OperationalError
 
 from db import audit as store
 from db import open_database
@@ -510,26 +510,6 @@ def test_a_write_the_trail_cannot_take_leaves_nothing(
     finally:
         context.now = broken
     assert Patient.select().count() == before
-
-
-def test_a_server_database_chains_the_events_written_from_python(tmp_path: Path) -> None:
-    """Without triggers (PostgreSQL), events are hashed and chained in Python: the same check."""
-    plain = SqliteDatabase(str(tmp_path / "plain.db"))
-    plain.execute_sql(
-        "CREATE TABLE audit (id INTEGER PRIMARY KEY, entry TEXT NOT NULL, at VARCHAR(32),"
-        " staff_id INTEGER, terminal TEXT, action TEXT, subject TEXT, row_id TEXT,"
-        " patient_id INTEGER, prev_hash TEXT, hash TEXT)"
-    )
-    for guard in store.GUARDS.values():
-        plain.execute_sql(guard)
-    store.context_of(plain).actor = 7
-    store._record_on_server(plain, "login", "Jo Desk", None)
-    store._record_on_server(plain, "login_failed", "Sam Lee", json.dumps({"tries": 1}))
-    found = plain.execute_sql("SELECT staff_id, action, prev_hash, hash FROM audit ORDER BY id")
-    (staff, action, prev, first), (_, failed, linked, _) = found.fetchall()
-    assert (staff, action, prev, failed, linked) == (7, "login", None, "login_failed", first)
-    assert store.verify(plain).ok
-    plain.close()
 
 
 # -- reading it: the viewer's filters ---------------------------------------------------------
