@@ -101,13 +101,13 @@ class PracticeServer(Psycopg3Database):  # type: ignore[misc]  # playhouse is un
     """
 
     def begin(self, isolation_level: Any = None) -> None:
-        super().begin(isolation_level)
         from db import audit, postgres_audit
 
         context = audit.context_of(self)
-        sql, params = postgres_audit.settings(
+        sql, params = postgres_audit.settings(  # first: a failing clock opens no transaction
             context.actor, context.terminal, context.moment(), context.auditing()
         )
+        super().begin(isolation_level)
         self.execute_sql(sql, params)
 
     def execute_sql(self, sql: str, params: Any = None, **options: Any) -> Any:

@@ -208,6 +208,12 @@ FUNCTIONS: dict[str, tuple[str, str]] = {
         _APPEND,
     ),
     "om_tui_audit_capture": ("() RETURNS trigger LANGUAGE plpgsql", _CAPTURE),
+    # Migration 0005's guard, saying what SQLite's says: a broken constraint.
+    "audit_append_only": (
+        "() RETURNS trigger LANGUAGE plpgsql",
+        "BEGIN RAISE EXCEPTION 'the audit trail is append-only'"
+        " USING ERRCODE = 'integrity_constraint_violation'; END",
+    ),
 }
 
 
