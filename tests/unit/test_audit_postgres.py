@@ -18,7 +18,8 @@ from peewee import Database
 
 from db import Patient, Staff
 from db import audit as store
-from om_tui.practice import audit
+from om_tui.practice import anchors, audit, trail_check
+from om_tui.practice.anchors import Anchor
 from om_tui.practice.clock import FrozenClock
 
 _NOON = dt.datetime(2026, 11, 18, 12, 0)
@@ -138,3 +139,22 @@ def test_the_server_writes_json_as_python_does(database: Database) -> None:
         assert written == store.canonical(json.loads(written)), value
         read = json.loads(written)  # jsonb keeps numbers as decimals: 1.5e300 comes back whole
         assert read == (pytest.approx(value) if isinstance(value, float) else value)
+
+
+def test_verify_holds_the_trail_to_a_given_anchor_and_replays_it(database: Database) -> None:
+    _same_changes(database)
+    anchor = anchors.head(database)
+    assert anchor is not None
+    checked = trail_check.check(database, [anchor], deep=True)
+    assert checked.ok, checked.lines
+    later = Anchor(anchor.count + 1, "0" * 64, source="given")
+    cut = trail_check.check(database, [later])
+    assert not cut.ok and "The trail was cut" in " ".join(cut.lines)
+    text = database.execute_sql("SELECT entry FROM audit WHERE id = 1").fetchone()[0]
+    database.execute_sql("ALTER TABLE audit DISABLE TRIGGER audit_no_change")
+    database.execute_sql(
+        "UPDATE audit SET entry = %s WHERE id = 1",
+        (text.replace("audit_triggers", "audit_trigger"),),
+    )
+    database.execute_sql("ALTER TABLE audit ENABLE TRIGGER audit_no_change")
+    assert not trail_check.check(database, [anchor]).ok
