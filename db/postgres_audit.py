@@ -324,11 +324,11 @@ def install(database: Database, skip: Iterable[str], hidden: Any) -> dict[str, l
                 f" om_tui_audit_capture({words})",
             )
             done.setdefault("rebuilt" if table in present else "created", []).append(table)
-        _grant(database)
+        grant(database)
     return done
 
 
-def _grant(database: Database) -> None:
+def grant(database: Database) -> None:
     """The application's role may read and change the practice's tables and read the
     trail; it writes the trail only through the triggers."""
     exists = _sql(database, "SELECT 1 FROM pg_roles WHERE rolname = %s", (APPLICATION_ROLE,))

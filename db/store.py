@@ -8,7 +8,7 @@ from contextlib import closing
 from pathlib import Path
 
 import platformdirs
-from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
+from peewee import Database, DatabaseError, OperationalError, ProgrammingError, SqliteDatabase
 
 from db import audit
 from db.models import MODELS
@@ -246,3 +246,10 @@ def _migrate(database: Database) -> None:
         audit.install(database)
     except OperationalError as error:
         raise StoreError(f"Cannot update the database schema: {error}") from None
+    except ProgrammingError as error:
+        if "permission denied" not in str(error) and "must be owner" not in str(error):
+            raise
+        raise StoreError(  # a server database, opened by a terminal's role
+            "The database's schema needs updating, and only its owner's role may do that: "
+            "open it once as the owner (README: When one machine is not enough)."
+        ) from None

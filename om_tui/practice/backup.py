@@ -147,9 +147,11 @@ def back_up(
     return Backup(final, prune(folder, source.stem, keep, final))
 
 
-def backups_of(folder: Path, stem: str) -> list[Path]:
+def backups_of(folder: Path, stem: str, suffix: str = ".db") -> list[Path]:
     """The backups of the database named `stem` in `folder`, oldest first."""
-    pattern = re.compile(rf"{re.escape(stem)}-(\d{{4}}-\d\d-\d\d-\d{{4}})(?:-(\d+))?\.db")
+    pattern = re.compile(
+        rf"{re.escape(stem)}-(\d{{4}}-\d\d-\d\d-\d{{4}})(?:-(\d+))?{re.escape(suffix)}"
+    )
     found: list[tuple[str, int, Path]] = []
     for path in folder.iterdir():
         match = pattern.fullmatch(path.name)
@@ -158,10 +160,12 @@ def backups_of(folder: Path, stem: str) -> list[Path]:
     return [path for _, _, path in sorted(found)]
 
 
-def prune(folder: Path, stem: str, keep: int, newest: Path) -> tuple[Path, ...]:
+def prune(
+    folder: Path, stem: str, keep: int, newest: Path, suffix: str = ".db"
+) -> tuple[Path, ...]:
     """Remove all but the newest `keep` backups; `newest`, just written, always stays
     (even if the clock was set back and its name sorts first)."""
-    others = [path for path in backups_of(folder, stem) if path != newest]
+    others = [path for path in backups_of(folder, stem, suffix) if path != newest]
     removed = []
     for path in others[: max(len(others) - (keep - 1), 0)]:
         try:
