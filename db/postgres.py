@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from peewee import Database, PostgresqlDatabase
+from peewee import Database, OperationalError, PostgresqlDatabase
 from playhouse.postgres_ext import Psycopg3Database
 
 if TYPE_CHECKING:
@@ -107,14 +107,32 @@ class PracticeServer(Psycopg3Database):  # type: ignore[misc]  # playhouse is un
         sql, params = postgres_audit.settings(  # first: a failing clock opens no transaction
             context.actor, context.terminal, context.moment(), context.auditing()
         )
-        super().begin(isolation_level)
+        try:
+            super().begin(isolation_level)
+        except OperationalError as error:
+            self._reconnect_if_lost(error)  # the operation's start: nothing of it done yet
+            super().begin(isolation_level)
         self.execute_sql(sql, params)
 
     def execute_sql(self, sql: str, params: Any = None, **options: Any) -> Any:
-        if self.in_transaction() or sql.lstrip()[:6].upper() not in _WRITES:
+        if self.in_transaction():
             return super().execute_sql(sql, params, **options)
-        with self.atomic():
+        if sql.lstrip()[:6].upper() in _WRITES:
+            with self.atomic():
+                return super().execute_sql(sql, params, **options)
+        try:
             return super().execute_sql(sql, params, **options)
+        except OperationalError as error:
+            self._reconnect_if_lost(error)  # a read on its own: asked again once
+            return super().execute_sql(sql, params, **options)
+
+    def _reconnect_if_lost(self, error: OperationalError) -> None:
+        """The server went away (restarted, the network dropped): connect again, once;
+        re-raise when the connection is fine (the error was something else)."""
+        if self.is_closed() or self.is_connection_usable():
+            raise error
+        self.close()
+        self.connect()
 
 
 def connect(url: str) -> PostgresqlDatabase:

@@ -78,7 +78,34 @@ def problem(error: BaseException, where: str | os.PathLike[str]) -> str:
     return said[0].upper() + said[1:]
 
 
+_LOST = (
+    "server closed the connection",
+    "terminating connection",
+    "connection is closed",
+    "connection is lost",
+    "connection refused",
+    "could not connect",
+    "connection failed",
+)
+"""What the PostgreSQL driver says when the server is down or went away."""
+_CONTENTION = ("locked", "busy", "could not serialize", "deadlock detected")
+"""Another writer was in the way: the same operation, tried again, will go through."""
+
+
+def retryable(error: BaseException) -> bool:
+    """Is the failed operation worth running again as it is (nothing of it was kept)? A busy
+    file, a conflict between two server transactions, a server connection lost (the next
+    try connects again)."""
+    text = str(error).lower()
+    return any(words in text for words in (*_CONTENTION, *_LOST))
+
+
 def _problem(text: str, kind: str, where: str | os.PathLike[str]) -> str:
+    if any(words in text for words in _LOST):
+        return (
+            "The database server cannot be reached (the connection was lost). Nothing was "
+            "changed; om-tui connects again on the next try."
+        )
     if "readonly" in text or "read-only" in text:
         return (
             f"Cannot write to {where}: the file or its folder is read-only for you. "

@@ -22,6 +22,7 @@ from textual.widgets import Footer
 
 from db import problem
 from db.models import Role
+from db.store import retryable
 from om_tui.messages import DataChanged
 from om_tui.practice import audit, sessions, settings
 from om_tui.practice.backup import backup_reminder
@@ -696,7 +697,7 @@ class OmTuiApp(App[None]):
             try:
                 return change()
             except OperationalError as error:
-                if "locked" not in str(error) and "busy" not in str(error):
+                if not retryable(error):
                     raise
                 if attempt == WRITE_ATTEMPTS:
                     raise
