@@ -386,9 +386,9 @@ print("done", flush=True)
 """
 
 
-def test_two_processes_writing_at_once_keep_one_chain(database: Database) -> None:
+def test_four_processes_writing_at_once_keep_one_chain_and_lose_nothing(database: Database) -> None:
     start = mark(database)
-    writes = 150
+    writes = 50
     writers = [
         subprocess.Popen(
             [sys.executable, "-c", _WRITER, str(database.database), name, str(writes)],
@@ -396,7 +396,7 @@ def test_two_processes_writing_at_once_keep_one_chain(database: Database) -> Non
             stdout=subprocess.PIPE,
             text=True,
         )
-        for name in ("desk-a", "desk-b")
+        for name in ("desk-a", "desk-b", "desk-c", "desk-d")
     ]
     try:
         for writer in writers:
@@ -412,10 +412,11 @@ def test_two_processes_writing_at_once_keep_one_chain(database: Database) -> Non
             writer.kill()
 
     written = rows(database, start)
-    assert len(written) == 2 * 2 * writes
+    assert len(written) == 4 * 2 * writes
+    assert Patient.select().where(Patient.chart_number.startswith("desk-")).count() == 4 * writes
     terminals = [r["terminal"] for r in written]
     turns = sum(1 for a, b in zip(terminals, terminals[1:], strict=False) if a != b)
-    assert turns >= 2, "the two writers did not overlap: the test proved nothing"
+    assert turns >= 2, "the writers did not overlap: the test proved nothing"
     result = audit.verify(database)
     assert result.ok, result.message
 

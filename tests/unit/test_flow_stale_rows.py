@@ -18,6 +18,8 @@ from om_tui.practice.flow import Flow, StaleVisit
 
 from .practice_fixture import Practice
 
+pytestmark = pytest.mark.backends("sqlite", "postgres")
+
 
 @pytest.fixture
 def other(database: Database, practice: Practice, clock: FrozenClock) -> Flow:
