@@ -100,6 +100,9 @@ class PracticeServer(Psycopg3Database):  # type: ignore[misc]  # playhouse is un
     so that it is named too.
     """
 
+    field_types = {**Psycopg3Database.field_types, "FLOAT": "DOUBLE PRECISION"}
+    """A number with a fraction keeps SQLite's REAL precision (migration 0022)."""
+
     def begin(self, isolation_level: Any = None) -> None:
         from db import audit, postgres_audit
 
