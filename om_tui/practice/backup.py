@@ -45,7 +45,9 @@ REMIND_AFTER = dt.timedelta(days=1)
 SQLITE_HEADER = b"SQLite format 3\x00"
 OUR_TABLES = frozenset({MIGRATION_TABLE, "setting", "patient", "staff", "visit", "visit_event"})
 """Tables every om-tui database has had since its first schema."""
-SQLITE_ONLY = "This copies a SQLite file; a PostgreSQL database is backed up with pg_dump (server_backup)."
+SQLITE_ONLY = (
+    "This copies a SQLite file; a PostgreSQL database is backed up with pg_dump (server_backup)."
+)
 IN_USE = (
     "The database is open elsewhere (om-tui on another terminal, or a backup running): "
     "quit om-tui everywhere, then restore. Nothing was changed."
