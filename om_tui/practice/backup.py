@@ -226,12 +226,10 @@ def last_backup(database: Database) -> dt.datetime | None:
 def backup_reminder(database: Database, clock: Clock) -> str | None:
     """What to tell the manager when the app opens: no backup yet, or none for a day.
 
-    Nothing for a Postgres store (not ours to back up), for the demo practice (made up,
-    laid out again on every open) or for a practice with no one and no patient in it
-    yet (the first run): nothing to lose.
+    The same on a PostgreSQL store (its backups are pg_dump's: server_backup.py). Nothing
+    for the demo practice (made up, laid out again on every open) or for a practice with
+    no one and no patient in it yet (the first run): nothing to lose.
     """
-    if not isinstance(database, SqliteDatabase):
-        return None
     if settings.get(database, SettingKey.DEMO_DAY) is not None:
         return None
     if not Staff.select().exists() and not Patient.select().exists():

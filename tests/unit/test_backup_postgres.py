@@ -15,7 +15,9 @@ import pytest
 
 from db import Patient, close_database, open_database
 from om_tui.cli import main
-from om_tui.practice import audit
+from om_tui.practice import audit, server_backup
+from om_tui.practice.backup import backup_reminder
+from om_tui.practice.clock import FrozenClock
 
 from .postgres_server import PostgresServer
 
@@ -87,3 +89,20 @@ def test_a_file_that_is_not_a_dump_is_refused(
     assert main(["--db", empty, "restore", str(junk)]) == 2
     [line] = capsys.readouterr().err.strip().splitlines()
     assert line.startswith("om-tui: ") and "not a readable dump" in line
+
+
+def test_the_app_reminds_of_a_server_database_never_backed_up(
+    postgres_server: PostgresServer, tmp_path: Path
+) -> None:
+    url = postgres_server.fresh_database()
+    _with_a_patient(url)
+    database = open_database(url)
+    try:
+        clock = FrozenClock(dt.datetime(2026, 11, 18, 9, 0, tzinfo=dt.UTC))
+        assert backup_reminder(database, clock) == (
+            "This database has never been backed up: run om-tui backup."
+        )
+        server_backup.back_up(database, clock, tmp_path, keep=1)
+        assert backup_reminder(database, clock) is None
+    finally:
+        close_database(database)
