@@ -157,11 +157,11 @@ def connect(url: str) -> PostgresqlDatabase:
     return database
 
 
-def listener(database: Database) -> psycopg.Connection[Any]:
+def listener(database: Database, **options: Any) -> psycopg.Connection[Any]:
     """A connection of this terminal's own, listening for change notices."""
     import psycopg
 
-    params = dict(getattr(database, "connect_params", {}))
+    params = {**getattr(database, "connect_params", {}), **options}
     connection = psycopg.connect(str(database.database), autocommit=True, **params)
     connection.execute(f"LISTEN {CHANNEL}")
     return connection

@@ -189,6 +189,23 @@ def test_a_listener_cut_off_by_the_server_leaves_the_terminal_working(
     assert Staff.select().count() == 1
 
 
+def test_a_listener_cut_off_listens_again_and_says_to_read_again(
+    database: Database, postgres_server: PostgresServer
+) -> None:
+    now = [0.0]
+    watcher = ServerNotices(database, monotonic=lambda: now[0])
+    assert watcher._connection is not None
+    postgres_server.admin(f"SELECT pg_terminate_backend({watcher._connection.info.backend_pid})")
+    assert not watcher.changed(wait=5)
+    now[0] += ServerNotices.RELISTEN - 1
+    assert not watcher.changed() and watcher._connection is None  # not tried again yet
+    now[0] += 1
+    assert watcher.changed()  # listening again: what was missed is read again
+    Staff.create(name="Dr. Back", initials="DB", role="owner")
+    assert watcher.changed(wait=5)
+    watcher.close()
+
+
 def test_numbers_with_a_fraction_keep_their_digits(database: Database) -> None:
     """A stat's value as the SQLite store keeps it: double precision, not PostgreSQL's REAL."""
     kinds = {c.name: c.data_type for c in database.get_columns("stat_value")}
