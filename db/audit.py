@@ -247,7 +247,24 @@ def record(
         return
     from db import postgres_audit  # a server database: the server chains it
 
-    postgres_audit.record(database, action, subject, detail_text)
+    with database.atomic():
+        told(database)  # who acts may have changed since the transaction began (a login)
+        postgres_audit.record(database, action, subject, detail_text)
+
+
+def told(database: Database) -> None:
+    """A server database's open transaction learns the context as it is now (who acts,
+    from where, when): its triggers read it from the session, set when the transaction
+    began. SQLite's triggers ask for it row by row: nothing to do there."""
+    if not isinstance(database, PostgresqlDatabase) or not database.in_transaction():
+        return
+    from db import postgres_audit
+
+    context = context_of(database)
+    sql, params = postgres_audit.settings(
+        context.actor, context.terminal, context.moment(), context.auditing()
+    )
+    _sql(database, sql, params)
 
 
 # -- the capture triggers ------------------------------------------------------------------
