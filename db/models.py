@@ -3,6 +3,9 @@
 Models are declared unbound; `db.open_database` binds them to the database it
 opens. The schema itself is created only by the numbered scripts in
 `db/migrations/` — these classes must agree with them, and a test checks that.
+
+One idea, the practice's tables, kept in one module so the models read beside the
+migrations they must agree with.
 """
 
 from __future__ import annotations
@@ -894,6 +897,25 @@ class SourcePatient(BaseModel):
         indexes = ((("source", "number"), True),)
 
 
+class ImportHeld(BaseModel):
+    """An imported appointment waiting for a person to say whom it is for (migration 0021):
+    what the source said of it, as JSON, until someone decides in the import queue."""
+
+    id = NeverReusedId()
+    source = CharField()
+    external_id = CharField()
+    patient_key = CharField(index=True)  # whom it waits for: a source number, or a name
+    reason = CharField()
+    record = TextField()
+    file_name = CharField()
+    line = IntegerField()
+    held_at = DateTimeField()
+    skipped_at = DateTimeField(null=True)  # a person set it aside: not asked again
+
+    class Meta:
+        indexes = ((("source", "external_id"), True),)
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Setting,
     Patient,
@@ -942,4 +964,5 @@ MODELS: tuple[type[BaseModel], ...] = (
     OffboardingTick,
     TerminalSession,
     SourcePatient,
+    ImportHeld,
 )

@@ -12,13 +12,15 @@ import pytest
 from peewee import Database
 
 from db.models import Appointment, Patient, SourcePatient, Staff, as_utc
-from om_tui.practice import audit, settings
+from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.flow import Flow
+from om_tui.practice.flow.moves import Flow
 from om_tui.practice.imports.apply import ImportRefused, ImportReport, apply_import
 from om_tui.practice.imports.hl7_reader import split_messages
 from om_tui.practice.imports.mapping import Mapping, read_mapping
 from om_tui.practice.imports.reading import read_appointments
+from om_tui.practice.people import audit
+from om_tui.practice.people.roles import ADMINISTRATOR
 
 from .practice_fixture import ZONE, Practice, local
 
@@ -40,6 +42,7 @@ def run(
     dry_run: bool = False,
     skip_bad: bool = False,
     days: tuple[dt.date, dt.date] = (dt.date(2026, 11, 1), dt.date(2026, 12, 31)),
+    by: int | None = ADMINISTRATOR,
 ) -> ImportReport:
     raw = data.encode() if isinstance(data, str) else data
     _kind, read = read_appointments(raw, source, ZONE, *days, mapping=mapping)
@@ -51,6 +54,7 @@ def run(
         source=source,
         file_name="book.csv",
         mapping=mapping,
+        by=by,
         dry_run=dry_run,
         skip_bad=skip_bad,
     )

@@ -18,12 +18,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from om_tui.messages import DataChanged
-from om_tui.practice.orders import parse_day
+from om_tui.practice.owner.orders.due import parse_day
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.schedule import types
 from om_tui.practice.schedule.book import Book, Booked
 from om_tui.practice.schedule.entries import DayBook, Entry
 from om_tui.practice.schedule.slots import next_free
+from om_tui.screens.imports.queue import waiting_mark
 from om_tui.screens.picker import Choice, PickerScreen
 from om_tui.screens.schedule import grid
 from om_tui.screens.schedule.consent import write_with_consent
@@ -61,6 +62,7 @@ class BookScreen(Screen[None]):
         Binding("r", "repeat", "Repeat…", id="book.repeat", show=False),
         Binding("R", "change_following", "This and following…", id="book.following", show=False),
         Binding("escape", "stop_moving", "Stop moving", id="book.stop_moving", show=False),
+        Binding("i", "app.import_queue", "Import queue", id="book.import_queue", show=False),
     ]
 
     def __init__(self) -> None:
@@ -187,12 +189,14 @@ class BookScreen(Screen[None]):
             first = self._daybook.day
             title = Text.assemble(("Week of ", "bold"), (f"{first:%a %d %b}", "bold"))
             title.append(f" · {self._week_name}")
+            title.append(waiting_mark(self.om))
             self.query_one("#book-title", Static).update(title)
             return
         when = "today" if self.day == today else f"{(self.day - today).days:+d}d"
         title = Text.assemble((f"{self.day:%a %d %b}", "bold"), f" {when}")
         if self.by_room:
             title.append(" · rooms")
+        title.append(waiting_mark(self.om))
         self.query_one("#book-title", Static).update(title)
 
     def _mark_now(self) -> None:
@@ -253,6 +257,8 @@ class BookScreen(Screen[None]):
                 parts.append("series")
             if e.checked_in:
                 parts.append("checked in")
+            if e.source:
+                parts.append(f"from {e.source}")
             shown.append(" · ".join(parts))
         detail.update(" | ".join(shown))
 
@@ -403,7 +409,7 @@ class BookScreen(Screen[None]):
         def chosen(choice: Choice | None) -> None:
             if choice is not None:
                 reason = int(choice.value)
-                self._write(lambda c: book.cancel(entry.id, entry.version, reason))
+                self._write(lambda c: book.cancel(entry.id, entry.version, reason, c))
 
         self.app.push_screen(
             PickerScreen(f"Cancel {entry.full_name}'s appointment: why?", choices), chosen
@@ -457,9 +463,9 @@ class BookScreen(Screen[None]):
 
     def action_change_following(self) -> None:
         """This occurrence and the following ones: a new time, or stopped."""
-        from om_tui.practice.orders import parse_time
+        from om_tui.practice.owner.orders.due import parse_time
         from om_tui.practice.schedule.series import change_following
-        from om_tui.screens.hat_forms import TextPrompt
+        from om_tui.screens.hats.forms import TextPrompt
 
         entry = self._selected()
         if entry is None or not self._may_book():
@@ -528,7 +534,7 @@ class BookScreen(Screen[None]):
             self._cursor_to(row, column or 1)
 
     def action_go_to(self) -> None:
-        from om_tui.screens.hat_forms import TextPrompt
+        from om_tui.screens.hats.forms import TextPrompt
 
         def typed(text: str | None) -> None:
             if text is None:
