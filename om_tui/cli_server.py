@@ -9,9 +9,9 @@ from pathlib import Path
 
 def backups(target: str, args: argparse.Namespace) -> int:
     from db import StoreError, close_database, default_path, open_database, postgres
-    from om_tui.practice import audit, server_backup
-    from om_tui.practice.backup import BackupError
     from om_tui.practice.clock import SystemClock
+    from om_tui.practice.people import audit, server_backup
+    from om_tui.practice.people.backup import BackupError
 
     try:
         if args.command == "backup":

@@ -18,9 +18,9 @@ from peewee import Database
 
 from db import Patient, Staff
 from db import audit as store
-from om_tui.practice import anchors, audit, trail_check
-from om_tui.practice.anchors import Anchor
 from om_tui.practice.clock import FrozenClock
+from om_tui.practice.people import anchors, audit, trail_check
+from om_tui.practice.people.anchors import Anchor
 
 _NOON = dt.datetime(2026, 11, 18, 12, 0)
 

@@ -15,9 +15,9 @@ import pytest
 
 from db import Patient, close_database, open_database
 from om_tui.cli import main
-from om_tui.practice import audit, server_backup
-from om_tui.practice.backup import backup_reminder
 from om_tui.practice.clock import FrozenClock
+from om_tui.practice.people import audit, server_backup
+from om_tui.practice.people.backup import backup_reminder
 
 from .postgres_server import PostgresServer
 

@@ -15,7 +15,7 @@ import psycopg
 import pytest
 
 from db import Patient, close_database, open_database
-from om_tui.practice import audit
+from om_tui.practice.people import audit
 
 from .postgres_server import PostgresServer
 

@@ -17,7 +17,7 @@ from peewee import Database, OperationalError
 from db import Patient, problem
 from db.store import retryable
 from om_tui.cli import main
-from om_tui.practice import audit
+from om_tui.practice.people import audit
 
 from .postgres_server import PostgresServer
 

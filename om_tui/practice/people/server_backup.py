@@ -29,9 +29,10 @@ from pathlib import Path
 from peewee import Database, PeeweeException
 
 from db.models import SettingKey
-from om_tui.practice import anchors, audit, settings
-from om_tui.practice.backup import Backup, BackupError, prune
+from om_tui.practice import settings
 from om_tui.practice.clock import Clock
+from om_tui.practice.people import anchors, audit
+from om_tui.practice.people.backup import Backup, BackupError, prune
 
 SUFFIX = ".dump"
 _TIMEOUT = 3600
