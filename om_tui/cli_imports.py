@@ -79,9 +79,10 @@ def run(database: Database, args: argparse.Namespace) -> int:
             return _export(database, args)
         if args.schedule_command == "largest":
             from om_tui.practice.imports.service import largest_mb, set_largest_mb
+            from om_tui.practice.people.roles import ADMINISTRATOR
 
             if args.mb is not None:
-                set_largest_mb(database, args.mb)
+                set_largest_mb(database, args.mb, by=ADMINISTRATOR)
             print(f"Files over {largest_mb(database):g} MB are refused before they are read.")
             return 0
         if args.schedule_command == "link":

@@ -27,6 +27,7 @@ from om_tui.practice.imports.reading import (
     read_bytes,
 )
 from om_tui.practice.imports.records import ImportFileError
+from om_tui.practice.people.roles import checked
 from om_tui.practice.refusal import Refusal
 
 CALENDAR_DAYS = 26 * 7
@@ -103,7 +104,9 @@ def largest_mb(database: Database) -> float:
         return LARGEST_FILE / (1024 * 1024)
 
 
-def set_largest_mb(database: Database, mb: float) -> None:
+@checked("settings", "changes the practice's settings")
+def set_largest_mb(database: Database, mb: float, *, by: int | None) -> None:
+    """The largest file an import takes, in MB (a bigger one is refused unread)."""
     if not 0 < mb <= 1024:
         raise ImportFileError("The largest file is a number of MB, more than 0 and at most 1024.")
     settings.put(database, LARGEST_KEY, f"{mb:g}")
