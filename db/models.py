@@ -222,7 +222,8 @@ class Appointment(BaseModel):
     cancelled_by = ForeignKeyField(Staff, null=True)
     cancel_reason = ForeignKeyField(CancelReason, null=True)
     missed_at = DateTimeField(null=True, index=True)  # marked missed: a no-show
-    missed_by = ForeignKeyField(Staff, null=True)
+    missed_by = ForeignKeyField(Staff, null=True)  # None with rule_applied: the no-show rule
+    rule_applied = BooleanField(default=False)  # 0020: the no-show rule has marked it once
     double_booked = BooleanField(default=False)  # booked on a taken slot, with consent
     series = ForeignKeyField(AppointmentSeries, null=True, on_delete="SET NULL")
     replaces = DateTimeField(null=True)  # the series' occurrence this is (UTC), as RECURRENCE-ID

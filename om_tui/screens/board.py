@@ -142,6 +142,9 @@ class FlowBoardScreen(Screen[None]):
     @on(DataChanged)
     def reload(self) -> None:
         """Re-read today's board (a few ms) and redraw the rows."""
+        from om_tui.screens.schedule.no_show_rule import record_if_due
+
+        record_if_due(self.om)  # bookings past the no-show rule: recorded, once
         self._board = self.om.flow.board()
         self._fill_table()
 
@@ -419,6 +422,12 @@ class FlowBoardScreen(Screen[None]):
     def action_step_back(self) -> None:
         row = self._selected()
         if row is None:
+            return
+        if row.visit_id is None and row.appointment_id is not None and row.stage == Stage.NO_SHOW:
+            from om_tui.screens.schedule.no_show_rule import take_back_no_show
+
+            om, appointment = self.om, row.appointment_id  # the booking is expected again
+            take_back_no_show(om, appointment, lambda said: self.notify(self.discreet(said)))
             return
         flow = self.om.flow
         now = self.om.clock.now()

@@ -450,6 +450,7 @@ class Book(Acting):
                 appointment,
                 missed_at=utc_naive(self.clock.now()) if missed else None,
                 missed_by=recorded(self.staff_id) if missed else None,
+                rule_applied=True,  # the desk has decided: the no-show rule leaves it be
             )
         said = "missed" if missed else "no longer marked missed"
         return Booked(appointment.id, f"{appointment.patient.full_name}: {said}")

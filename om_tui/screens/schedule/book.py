@@ -27,6 +27,7 @@ from om_tui.practice.schedule.slots import next_free
 from om_tui.screens.picker import Choice, PickerScreen
 from om_tui.screens.schedule import grid
 from om_tui.screens.schedule.consent import write_with_consent
+from om_tui.screens.schedule.no_show_rule import record_if_due
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
@@ -105,6 +106,7 @@ class BookScreen(Screen[None]):
     def reload(self) -> None:
         """Re-read the day (a few ms) and redraw it, the cursor where it was."""
         assert self.day is not None
+        record_if_due(self.om)  # bookings past the no-show rule: recorded, once
         table = self.query_one("#book", DataTable)
         place, scrolled = table.cursor_coordinate, (table.scroll_x, table.scroll_y)
         if self.week_of is not None:
