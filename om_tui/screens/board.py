@@ -679,12 +679,16 @@ class FlowBoardScreen(Screen[None]):
                         given,
                     )
 
-            self.app.push_screen(PickerScreen(f"{row.full_name}: which type?", kinds), type_chosen)
+            hint = "Enter give this slot · 1–9 pick · Esc give none"
+            picker = PickerScreen(f"{row.full_name}: which type?", kinds, hint=hint)
+            self.app.push_screen(picker, type_chosen)
 
         providers = [Choice(i, name) for i, name in flow.providers()]
         current = next((i for i, name in flow.providers() if name == row.provider), None)
         title = f"A slot for {row.full_name}, from now: with whom?"
-        self.app.push_screen(PickerScreen(title, providers, current=current), provider_chosen)
+        hint = "Enter with this provider · 1–9 pick · Esc give no slot"
+        picker = PickerScreen(title, providers, current=current, hint=hint)
+        self.app.push_screen(picker, provider_chosen)
 
     def palette_commands(self) -> list[SystemCommand]:
         """The board's actions, for the command palette."""

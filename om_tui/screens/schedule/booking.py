@@ -86,9 +86,9 @@ class BookingForm(Dialog[BookingRequest | None]):
             self.query_one(selector).display = not shown
         hint = self.query_one("#hint", Label)
         if shown:
-            hint.update("↑↓ or 1–9 type · Tab length · Enter book · Esc close")
+            hint.update("↑↓ or 1–9 type · Tab length, room · Enter book · Esc don't book")
         else:
-            hint.update("Type to find the patient · ↑↓ choose · Enter next · Esc close")
+            hint.update("Type to find the patient · ↑↓ choose · Enter next · Esc don't book")
 
     @on(Input.Changed, "#query")
     def _typed(self, event: Input.Changed) -> None:
