@@ -9,8 +9,8 @@ from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.schedule import hours
 
 from .conftest import DAY, Practice, local
-from .helpers import screen_lines, settle, static_text
-from .test_book import SIZE, cursor_to, open_book
+from .helpers import notices, screen_lines, settle, static_text
+from .test_book import SIZE, appointments_of, cursor_to, open_book
 
 
 def working_hours(office: Practice) -> None:
@@ -58,3 +58,17 @@ async def test_the_double_booking_question_says_what_each_key_does(office: Pract
         await settle(pilot)
         text = "\n".join(screen_lines(pilot))
         assert "y / Enter book anyway (double-booked) · n / Esc don't book" in text
+
+
+async def test_a_booking_is_given_a_room_by_its_number_or_name(office: Practice) -> None:
+    async with office.app().run_test(size=SIZE) as pilot:
+        await open_book(pilot)
+        cursor_to(pilot, local(11, 30))
+        await pilot.press("b", *"walt", "enter", "2", "tab", "tab", *"room 9", "enter")
+        await settle(pilot)
+        assert not appointments_of(office.patients["walter"])  # no such room: asked again
+        assert "Which room? The rooms: Room 1, Room 2." in notices(pilot)[-1]
+        await pilot.press(*["backspace"] * 6, "2", "enter")
+        await settle(pilot)
+        [booked] = appointments_of(office.patients["walter"])
+        assert booked.room_id == office.rooms["Room 2"]

@@ -339,7 +339,7 @@ class BookScreen(Screen[None]):
                 new = request.new
                 self._write(
                     lambda c: book.book_new(
-                        new, start, request.minutes, provider, request.type_id, c
+                        new, start, request.minutes, provider, request.type_id, c, request.room_id
                     )
                 )
             else:
@@ -347,11 +347,18 @@ class BookScreen(Screen[None]):
                 assert patient is not None
                 self._write(
                     lambda c: book.book(
-                        patient, start, request.minutes, provider, request.type_id, None, c
+                        patient,
+                        start,
+                        request.minutes,
+                        provider,
+                        request.type_id,
+                        request.room_id,
+                        c,
                     )
                 )
 
-        self.app.push_screen(BookingForm(heading, types.appointment_types(), self._kind), chosen)
+        form = BookingForm(heading, types.appointment_types(), self._kind, self.book.rooms())
+        self.app.push_screen(form, chosen)
 
     @on(DataTable.CellSelected, "#book")
     def _enter(self) -> None:
