@@ -263,7 +263,7 @@ class BookScreen(Screen[None]):
                 parts.append("series")
             if e.checked_in:
                 parts.append("checked in")
-            shown.append(" · ".join(parts))
+            shown.append(" · ".join(part for part in parts if part))
         detail.update(" | ".join(shown))
 
     def _slot_start(self) -> dt.datetime | None:
