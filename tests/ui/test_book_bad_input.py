@@ -87,12 +87,11 @@ async def test_two_terminals_booking_one_slot_at_once_only_double_book_when_told
             await back.press("enter")  # at once: neither write has been read back yet
             await settle(front)
             await settle(back)
-            booked = Appointment.select().where(Appointment.start == utc_naive(local(11, 30))).count()
-            asked = [
-                p for p in (front, back) if "double-booked" in "\n".join(screen_lines(p))
-            ]
+            slot = Appointment.start == utc_naive(local(11, 30))
+            booked = Appointment.select().where(slot).count()
+            asked = [p for p in (front, back) if "double-booked" in "\n".join(screen_lines(p))]
             assert (booked, len(asked)) == (1, 1)
             await asked[0].press("y")
             await settle(asked[0])
-            both = list(Appointment.select().where(Appointment.start == utc_naive(local(11, 30))))
+            both = list(Appointment.select().where(slot))
             assert len(both) == 2 and all(a.double_booked for a in both)
