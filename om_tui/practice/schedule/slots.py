@@ -74,8 +74,8 @@ def next_free(
 def _bookings(
     book: Book, providers: list[int], start: dt.datetime, end: dt.datetime
 ) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
-    """Each provider's bookings starting in [start, end), by start. Read raw: peewee's conversion
-    of each row's datetime costs more than the whole search."""
+    """Each provider's bookings starting in [start, end), by start, in naive UTC. Read
+    raw: peewee's conversion of each row's datetime costs more than the whole search."""
     busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
     mark = book.database.param
     marks = ", ".join(mark for _ in providers)
@@ -85,16 +85,19 @@ def _bookings(
         "AND cancelled_at IS NULL ORDER BY start",
         (*providers, str(utc_naive(start)), str(utc_naive(end))),
     )
+    lengths: dict[int, dt.timedelta] = {}
+    parse = dt.datetime.fromisoformat
     for provider, begin, length in cursor:
-        at = (dt.datetime.fromisoformat(begin) if isinstance(begin, str) else begin).replace(
-            tzinfo=dt.UTC
-        )
-        busy[provider].append((at, at + dt.timedelta(minutes=length)))
+        at = parse(begin) if isinstance(begin, str) else begin.replace(tzinfo=None)
+        span = lengths.get(length) or lengths.setdefault(length, dt.timedelta(minutes=length))
+        busy[provider].append((at, at + span))
     return busy
 
 
 class _Busy:
-    """The providers' busy blocks, read a week at a time up to `until`."""
+    """The providers' busy blocks, read a week at a time up to `until`. Kept as naive
+    UTC (as stored): the thousands of bookings read are not each given a time zone,
+    only the few candidates asked about are made naive."""
 
     def __init__(
         self, book: Book, providers: list[int], start: dt.datetime, until: dt.datetime
@@ -119,9 +122,9 @@ class _Busy:
         blocks, ends = self.blocks.get(provider, []), self.ends.get(provider, [])
         if not ends:
             return None
-        index = bisect_right(ends, candidate)
-        if index < len(blocks) and blocks[index][0] < end:
-            return blocks[index][1]
+        index = bisect_right(ends, candidate.replace(tzinfo=None))
+        if index < len(blocks) and blocks[index][0] < end.replace(tzinfo=None):
+            return blocks[index][1].replace(tzinfo=dt.UTC)
         return None
 
 
