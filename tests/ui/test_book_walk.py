@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule import hours
 
 from .conftest import DAY, Practice, local

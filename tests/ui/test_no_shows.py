@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from db.models import Appointment, Stage
 from om_tui.practice import settings
-from om_tui.practice.roles import ADMINISTRATOR
-from om_tui.screens.board import FlowBoardScreen
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.screens.flow.board import FlowBoardScreen
 
 from .conftest import Practice
 from .helpers import notices, select, settle

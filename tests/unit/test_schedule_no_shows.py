@@ -13,12 +13,12 @@ from peewee import Database
 from db.models import Appointment, Stage, as_utc
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.flow import Flow
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.flow.moves import Flow
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule.access import ScheduleError
 from om_tui.practice.schedule.book import Book
 from om_tui.practice.schedule.no_shows import due, record_no_shows, take_back
-from om_tui.practice.stats import flow_figures
+from om_tui.practice.stats.figures import flow_figures
 
 from .practice_fixture import DAY, Practice, local
 
