@@ -7,18 +7,25 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING
 
-from om_tui.practice.schedule.access import DOUBLE_BOOK, OUTSIDE_HOURS, PAST, NeedsConsent
+from om_tui.practice.schedule.access import (
+    DOUBLE_BOOK,
+    IMPORTED,
+    OUTSIDE_HOURS,
+    PAST,
+    NeedsConsent,
+)
 from om_tui.practice.schedule.book import Booked
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
 
 CONSENT_WORDS = {
-    DOUBLE_BOOK: "anyway (double-booked)",
-    PAST: "anyway (begun already)",
-    OUTSIDE_HOURS: "anyway (outside the hours)",
+    DOUBLE_BOOK: "{verb} anyway (double-booked)",
+    PAST: "{verb} anyway (begun already)",
+    OUTSIDE_HOURS: "{verb} anyway (outside the hours)",
+    IMPORTED: "change it here",
 }
-"""What the confirming key does, after the verb ("book anyway (double-booked)")."""
+"""What the confirming key does, `verb` the change's word ("book anyway (double-booked)")."""
 
 
 def write_with_consent(
@@ -48,7 +55,7 @@ def write_with_consent(
             if yes:
                 write_with_consent(om, operation, done, consent | {result.consent}, verb)
 
-        word = f"{verb} {CONSENT_WORDS.get(result.consent, 'anyway')}"
+        word = CONSENT_WORDS.get(result.consent, "{verb} anyway").format(verb=verb)
         om.push_screen(Confirm(str(result), yes=word, no=f"don't {verb}"), agreed)
 
     om.write(attempt, answered)
