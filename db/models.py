@@ -221,11 +221,13 @@ class Appointment(BaseModel):
     type = ForeignKeyField(AppointmentType, null=True)
     status = ForeignKeyField(ConfirmationStatus, null=True)
     room = ForeignKeyField(Room, null=True)
-    cancelled_at = DateTimeField(null=True, index=True)  # UTC: cancelled (leaves book and board)
+    # cancelled_at and missed_at: indexed where set (a partial index, migration 0020).
+    cancelled_at = DateTimeField(null=True)  # UTC: cancelled (leaves book and board)
     cancelled_by = ForeignKeyField(Staff, null=True)
     cancel_reason = ForeignKeyField(CancelReason, null=True)
-    missed_at = DateTimeField(null=True, index=True)  # marked missed: a no-show
-    missed_by = ForeignKeyField(Staff, null=True)
+    missed_at = DateTimeField(null=True)  # marked missed: a no-show
+    missed_by = ForeignKeyField(Staff, null=True)  # None with rule_applied: the no-show rule
+    rule_applied = BooleanField(default=False)  # 0020: the no-show rule has marked it once
     double_booked = BooleanField(default=False)  # booked on a taken slot, with consent
     series = ForeignKeyField(AppointmentSeries, null=True, on_delete="SET NULL")
     replaces = DateTimeField(null=True)  # the series' occurrence this is (UTC), as RECURRENCE-ID

@@ -274,13 +274,14 @@ class Book(Acting):
         provider_id: int | None,
         type_id: int | None = None,
         consent: Collection[str] = (),
+        room_id: int | None = None,
     ) -> Booked:
         """Add a new patient and book them, at once: a refused booking adds nobody."""
         with self.database.atomic():
             # The book's own check has let this person (None: the command line) book.
             by = self.staff_id if self.staff_id is not None else ADMINISTRATOR
             patient = add_patient(self.database, self.clock, new, by=by)
-            return self.book(patient.id, start, minutes, provider_id, type_id, None, consent)
+            return self.book(patient.id, start, minutes, provider_id, type_id, room_id, consent)
 
     def _mark_double(
         self, provider_id: int | None, start: dt.datetime, minutes: int, double: bool
@@ -465,6 +466,7 @@ class Book(Acting):
                 appointment,
                 missed_at=utc_naive(self.clock.now()) if missed else None,
                 missed_by=recorded(self.staff_id) if missed else None,
+                rule_applied=True,  # the desk has decided: the no-show rule leaves it be
             )
         said = "missed" if missed else "no longer marked missed"
         return Booked(appointment.id, f"{appointment.patient.full_name}: {said}")

@@ -72,6 +72,30 @@ def cell(
     return text
 
 
+def empty_slot(
+    daybook: DayBook,
+    column: Column,
+    start: dt.datetime,
+    end: dt.datetime,
+    practice: PracticeSettings,
+) -> str:
+    """What an empty slot is, in the front desk's words: "free", "blocked out (Lunch, until 13:00)",
+    "outside the hours (09:00–12:00, 13:00–17:00)" or "closed (no hours this day)"."""
+    for whose, b_start, b_end, reason in daybook.blockouts:
+        if (whose is None or whose == column.id) and b_start < end and start < b_end:
+            said = f"{reason}, " if reason else ""
+            whole = "whole practice, " if whose is None else ""
+            return f"blocked out ({said}{whole}until {practice.local(b_end):%H:%M})"
+    if daybook.by_room or any(a <= start and end <= b for a, b in column.spans):
+        return "free"
+    if not column.spans:
+        return "closed (no hours this day)"
+    hours = ", ".join(
+        f"{practice.local(a):%H:%M}–{practice.local(b):%H:%M}" for a, b in column.spans
+    )
+    return f"outside the hours ({hours})"
+
+
 def short(name: str) -> str:
     """ "Dr. Sarah Chen" → "Chen": a column's label that fits."""
     words = [w for w in name.split() if not w.endswith(".")]
