@@ -54,6 +54,7 @@ from om_tui.practice.people import (
     give_pin_to_those_without,
     set_idle_lock,
 )
+from om_tui.practice.plans.plans import CarePlans
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.roles import ADMINISTRATOR, PERMISSIONS, NotAllowed, may, require, who_may
 from om_tui.practice.schedule.patients import PatientFields, PatientRecord, PatientRecords
@@ -113,6 +114,18 @@ class World:
 
     def records(self, actor: int) -> PatientRecords:
         return PatientRecords(self.database, self.clock, settings.load(self.database), actor)
+
+    def plans(self, actor: int) -> CarePlans:
+        return CarePlans(self.database, self.clock, settings.load(self.database), actor)
+
+    def plan(self, paused: bool = False) -> int:
+        """A care plan of Gus's (paused if asked), version 0 (or 1 when paused)."""
+        made = self.plans(ADMINISTRATOR).add(
+            self.practice.patients["gus"], "12x3", None, None, dt.date(2026, 11, 16)
+        )
+        if paused:
+            self.plans(ADMINISTRATOR).pause(made.plan_id, 0, "Away")
+        return made.plan_id
 
     def record(self, who: str) -> PatientRecord:
         return self.records(ADMINISTRATOR).record(self.practice.patients[who])
@@ -289,6 +302,19 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("Flow.undo", "check_in", lambda w, a: w.flow(a).undo(w.checked_in("ben")[1])),
     Operation("patients.add_patient", "patients", lambda w, a: add_patient(
         w.database, w.clock, _patient(), by=a)),
+    # care plans
+    Operation("CarePlans.add", "care_plans", lambda w, a: w.plans(a).add(
+        w.practice.patients["gus"], "12x3", None, None, dt.date(2026, 11, 16))),
+    Operation("CarePlans.pause", "care_plans", lambda w, a: w.plans(a).pause(
+        w.plan(), 0, "Away")),
+    Operation("CarePlans.resume", "care_plans", lambda w, a: w.plans(a).resume(
+        w.plan(paused=True), 1, "Back")),
+    Operation("CarePlans.change", "care_plans", lambda w, a: w.plans(a).change(
+        w.plan(), 0, "12x3 8x2", "Re-exam")),
+    Operation("CarePlans.end", "care_plans", lambda w, a: w.plans(a).end(
+        w.plan(), 0, "Moved away")),
+    Operation("CarePlans.book", "book", lambda w, a: w.plans(a).book(
+        w.plan(), 0, dt.date(2026, 11, 23), dt.time(9, 0))),
     # patient records and rooms
     Operation("PatientRecords.add", "patients", lambda w, a: w.records(a).add(
         PatientFields("Nia Newcomer", "1990-02-03"))),
@@ -538,6 +564,8 @@ READERS: dict[str, set[str]] = {
         "when",
     },
     "PatientRecords": {"any_patients", "card", "record", "today"},
+    "CarePlans": {"history", "today"},
+    "Standings": {"active", "falling_off", "marks", "of_patient", "of_plan", "today"},
     "Rooms": {"rooms"},
     "Line": {
         "decided_recently",
