@@ -15,6 +15,7 @@ from om_tui.practice.demo_orders import open_demo_orders
 from om_tui.practice.demo_schedule import open_demo_schedule
 from om_tui.practice.org.demo import open_demo_org
 from om_tui.practice.people import ADMINISTRATOR, give_pin_to_those_without
+from om_tui.practice.plans.demo import open_demo_plans
 from om_tui.practice.stats import Stats
 
 DEMO_PIN = "1234"
@@ -47,5 +48,6 @@ def _open_demo_practice(database: Database, clock: Clock) -> None:
     open_demo_line(database, clock, settings.load(database))
     open_demo_orders(database, clock, settings.load(database))
     open_demo_schedule(database, clock, settings.load(database))
+    open_demo_plans(database, clock, settings.load(database))
     open_demo_org(database, clock)
     give_pin_to_those_without(database, DEMO_PIN, by=ADMINISTRATOR)

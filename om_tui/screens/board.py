@@ -33,6 +33,7 @@ from om_tui.practice.flow import (
     severity,
 )
 from om_tui.screens.picker import Choice, PickerScreen
+from om_tui.screens.plans.marks import plan_at_check_in
 from om_tui.widgets.row_table import RowTable
 from om_tui.widgets.screen_tabs import ScreenTabs
 
@@ -620,6 +621,7 @@ class FlowBoardScreen(Screen[None]):
         flow = self.om.flow
         patient_id, appointment_id = choice.patient_id, choice.appointment_id
         self._apply(None, lambda: flow.check_in(patient_id, appointment_id))
+        plan_at_check_in(self, patient_id)  # the next visits booked before they leave
 
     def action_walk_in(self) -> None:
         self._walk_in("")

@@ -564,7 +564,7 @@ READERS: dict[str, set[str]] = {
         "when",
     },
     "PatientRecords": {"any_patients", "card", "record", "today"},
-    "CarePlans": {"history", "today"},
+    "CarePlans": {"history", "suggested_days", "today"},
     "Standings": {"active", "falling_off", "marks", "of_patient", "of_plan", "today"},
     "Rooms": {"rooms"},
     "Line": {

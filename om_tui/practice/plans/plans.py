@@ -27,7 +27,7 @@ from peewee import JOIN
 
 from db.models import CarePlan, CarePlanEvent, Patient, Role, Staff, utc_naive
 from om_tui.practice.acting import Acting
-from om_tui.practice.plans.pace import OpenDays, Standings, State
+from om_tui.practice.plans.pace import OpenDays, Standing, Standings, State
 from om_tui.practice.plans.phases import (
     Phase,
     PlanError,
@@ -38,6 +38,7 @@ from om_tui.practice.plans.phases import (
 )
 from om_tui.practice.roles import may, recorded, require
 from om_tui.practice.schedule.book import Book
+from om_tui.practice.schedule.hours import WEEKDAYS
 from om_tui.practice.schedule.series import Rule, book_series, occurrences
 
 ONGOING_WEEKS = 8
@@ -163,7 +164,7 @@ class CarePlans(Acting):
                 raise PlanError(f"The plan is {plan.state}: resume it before booking.")
             standing = Standings(self.database, self.clock, self.settings).of_plan(plan_id)
             assert standing is not None
-            left = _still_to_book(standing.phases, standing.kept + standing.booked_ahead)
+            left = still_to_book(standing.phases, standing.kept + standing.booked_ahead)
             if not left:
                 raise PlanError("Every visit of the plan is kept or booked already.")
             if days is not None and len(days) not in (0, len(left)):
@@ -250,6 +251,14 @@ class CarePlans(Acting):
             by=recorded(self.staff_id),
         )
 
+    def suggested_days(self, standing: Standing) -> str:
+        """The weekdays the booking form offers: "mon wed fri | mon thu", a set a phase left."""
+        weekdays = open_days_a_week(self).weekdays
+        left = still_to_book(standing.phases, standing.kept + standing.booked_ahead)
+        return " | ".join(
+            " ".join(WEEKDAYS[d] for d in suggested_days(p.per_week, weekdays)) for p in left
+        )
+
     def history(self, plan_id: int) -> list[str]:
         """The plan's changes, newest first: "12/01 paused: away (Pat)"."""
         query = (
@@ -268,7 +277,7 @@ class CarePlans(Acting):
         return lines
 
 
-def _still_to_book(phases: Sequence[Phase], covered: int) -> list[Phase]:
+def still_to_book(phases: Sequence[Phase], covered: int) -> list[Phase]:
     """The phases (what is left of them) after `covered` visits kept or booked."""
     left: list[Phase] = []
     for phase in phases:

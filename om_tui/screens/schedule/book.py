@@ -25,6 +25,7 @@ from om_tui.practice.schedule.book import Book, Booked
 from om_tui.practice.schedule.entries import DayBook, Entry
 from om_tui.practice.schedule.slots import next_free
 from om_tui.screens.picker import Choice, PickerScreen
+from om_tui.screens.plans.marks import plan_marks
 from om_tui.screens.schedule import grid
 from om_tui.screens.schedule.consent import write_with_consent
 from om_tui.widgets.screen_tabs import ScreenTabs
@@ -60,6 +61,7 @@ class BookScreen(Screen[None]):
         Binding("w", "week", "Week", id="book.week", show=False),
         Binding("r", "repeat", "Repeat…", id="book.repeat", show=False),
         Binding("R", "change_following", "This and following…", id="book.following", show=False),
+        Binding("P", "app.care_plans", "Care plans", id="book.care_plans", show=False),
         Binding("escape", "stop_moving", "Stop moving", id="book.stop_moving", show=False),
     ]
 
@@ -239,6 +241,7 @@ class BookScreen(Screen[None]):
             detail.update(f"{practice.local(start):%H:%M} {who}: free · b book · f next free")
             return
         shown = []
+        marks = plan_marks(self.om, [e.patient_id for e in entries])
         for e in entries:
             state = "missed" if e.missed else e.status
             parts = [
@@ -253,8 +256,15 @@ class BookScreen(Screen[None]):
                 parts.append("series")
             if e.checked_in:
                 parts.append("checked in")
+            if e.patient_id in marks:
+                parts.append(marks[e.patient_id])
             shown.append(" · ".join(parts))
         detail.update(" | ".join(shown))
+
+    def plan_patient_id(self) -> int | None:
+        """The patient whose care plans P opens: the appointment's under the cursor."""
+        here = self._here()
+        return here[0].patient_id if here else None
 
     def _slot_start(self) -> dt.datetime | None:
         table = self.query_one("#book", DataTable)

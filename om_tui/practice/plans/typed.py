@@ -1,0 +1,80 @@
+"""A care plan's forms as typed: the provider and type by name, the first day in the
+practice's day words (orders.parse_day), the time of day, each phase's weekdays."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from om_tui.practice.plans.phases import PlanError
+from om_tui.practice.refusal import Refusal
+
+
+@dataclass(frozen=True)
+class PlanFields:
+    """A new plan as typed in its form."""
+
+    phases: str
+    provider: str
+    kind: str
+    first_day: str
+
+
+@dataclass(frozen=True)
+class BookingFields:
+    """A plan's booking as typed: from which day, at what time, on which weekdays."""
+
+    first_day: str
+    at: str
+    days: str  # "mon wed fri | tue thu | wed", one set a phase; empty: spread out
+
+
+@dataclass(frozen=True)
+class NewPlan:
+    provider_id: int | None
+    type_id: int | None
+    first_day: dt.date
+
+
+def read_plan(fields: PlanFields, today: dt.date) -> NewPlan:
+    from om_tui.practice.schedule.hours import provider_named
+    from om_tui.practice.schedule.types import type_named
+
+    try:
+        provider = provider_named(fields.provider) if fields.provider.strip() else None
+        kind = type_named(fields.kind).id if fields.kind.strip() else None
+    except Refusal as error:
+        raise PlanError(str(error)) from None
+    return NewPlan(provider, kind, read_day(fields.first_day, today))
+
+
+def read_day(text: str, today: dt.date) -> dt.date:
+    from om_tui.practice.orders import parse_day
+
+    if not text.strip():
+        return today
+    try:
+        return parse_day(text, today)
+    except Refusal as error:
+        raise PlanError(str(error)) from None
+
+
+def read_at(text: str) -> dt.time:
+    """ "9", "9:30", "14:15" → a time of day."""
+    hour, _, minute = text.strip().partition(":")
+    try:
+        return dt.time(int(hour), int(minute or 0))
+    except ValueError:
+        raise PlanError(f"A time of day, like 9:30 (not {text.strip()!r}).") from None
+
+
+def read_days(text: str) -> list[tuple[int, ...]] | None:
+    """ "mon wed fri | tue thu" → the weekdays of each phase; empty: None (spread out)."""
+    from om_tui.practice.schedule.hours import parse_weekdays
+
+    if not text.strip():
+        return None
+    try:
+        return [tuple(parse_weekdays(part)) for part in text.split("|")]
+    except Refusal as error:
+        raise PlanError(str(error)) from None

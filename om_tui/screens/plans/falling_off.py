@@ -1,0 +1,108 @@
+"""Falling off: patients behind their care plan's pace or with nothing booked ahead,
+worst first (the most visits short, then nothing booked, then the longest away).
+Opened from the menu ("Falling off"). Enter books the plan's next visits; `o` opens the
+patient's plans. The rules live in om_tui.practice.plans.pace.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from om_tui.messages import DataChanged
+from om_tui.practice.plans.pace import Standing, Standings
+from om_tui.screens.plans.booking import book_plan
+from om_tui.screens.plans.plans import pace_text
+
+if TYPE_CHECKING:
+    from om_tui.app import OmTuiApp
+
+COLUMNS = (("Patient", 18), ("Phone", 12), ("Pace", 12), ("Kept", 7), ("Last", 6), ("Plan", 14))
+
+
+class FallingOffScreen(Screen[None]):
+    """A row a plan falling off, worst first."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="falling_off.back"),
+        Binding("enter", "book", "Book", id="falling_off.book"),
+        Binding("o", "open", "Plans", id="falling_off.open"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._standings: list[Standing] = []
+
+    @property
+    def om(self) -> OmTuiApp:
+        return cast("OmTuiApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="falling-off-title")
+        yield DataTable(id="falling-off", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#falling-off", DataTable)
+        for label, width in COLUMNS:
+            table.add_column(label, width=width, key=label)
+        self.reload()
+        table.focus()
+
+    @on(DataChanged)
+    def reload(self) -> None:
+        om = self.om
+        self._standings = Standings(om.database, om.clock, om.practice).falling_off()
+        table = self.query_one("#falling-off", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for standing in self._standings:
+            last = f"{standing.last_visit:%m/%d}" if standing.last_visit else "never"
+            table.add_row(
+                standing.patient_name,
+                standing.phone,
+                pace_text(standing),
+                f"{standing.kept}/{standing.expected}",
+                last,
+                " ".join(p.text for p in standing.phases),
+                key=str(standing.plan_id),
+            )
+        if self._standings:
+            table.move_cursor(row=min(row, len(self._standings) - 1))
+        title = Text.assemble(("Falling off", "bold"), f" · {len(self._standings)} patients")
+        title.append(" · Enter book · o plans · Esc back", style="dim")
+        self.query_one("#falling-off-title", Static).update(title)
+
+    def _chosen(self) -> Standing | None:
+        row = self.query_one("#falling-off", DataTable).cursor_row
+        if not self._standings or not 0 <= row < len(self._standings):
+            self.notify("Nobody is falling off their plan.", severity="warning")
+            return None
+        return self._standings[row]
+
+    @on(DataTable.RowSelected, "#falling-off")
+    def action_book(self) -> None:
+        standing = self._chosen()
+        if standing is not None:
+            book_plan(self.om, standing, self.reload)
+
+    def action_open(self) -> None:
+        from om_tui.screens.plans.plans import PlansScreen
+
+        standing = self._chosen()
+        if standing is not None:
+            self.app.push_screen(PlansScreen(standing.patient_id, standing.patient_name))
+
+    def palette_commands(self) -> list[SystemCommand]:
+        return [
+            SystemCommand(
+                "Book the plan's visits", "For the patient chosen (Enter)", self.action_book
+            ),
+            SystemCommand("The patient's care plans", "(o)", self.action_open),
+        ]
