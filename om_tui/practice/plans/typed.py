@@ -4,10 +4,14 @@ practice's day words (orders.parse_day), the time of day, each phase's weekdays.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from om_tui.practice.plans.phases import PlanError
 from om_tui.practice.refusal import Refusal
+
+
+_BACK = re.compile(r"^-(\d+)\s*([dw])?$")
 
 
 @dataclass(frozen=True)
@@ -49,14 +53,26 @@ def read_plan(fields: PlanFields, today: dt.date) -> NewPlan:
 
 
 def read_day(text: str, today: dt.date) -> dt.date:
+    """A day in the practice's words; a plan may have begun already, so "11/16" typed on
+    11/18 is two days ago (not next year), and "-2w" is two weeks ago."""
     from om_tui.practice.orders import parse_day
 
-    if not text.strip():
+    text = text.strip().lower()
+    if not text:
         return today
+    back = _BACK.match(text)
+    if back is not None:
+        count, unit = int(back.group(1)), back.group(2) or "d"
+        return today - (dt.timedelta(weeks=count) if unit == "w" else dt.timedelta(days=count))
     try:
-        return parse_day(text, today)
+        day = parse_day(text, today)
     except Refusal as error:
         raise PlanError(str(error)) from None
+    if day - today > dt.timedelta(days=183) and str(day.year) not in text:
+        earlier = day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else day
+        if earlier <= today:
+            return earlier
+    return day
 
 
 def read_at(text: str) -> dt.time:

@@ -32,7 +32,7 @@ class PlanForm(Dialog[PlanFields | None]):
             yield edited(self._provider, id="provider")
             yield Label("Appointment type (name or letter)")
             yield edited(self._kind, id="kind")
-            yield Label("First day (empty: today; mon, 12/15, +1w)")
+            yield Label("First day (empty: today; 11/16, -2w, mon)")
             yield edited("", id="first_day")
             yield Label("", id="plan-error", classes="field-error")
             yield Label("Enter add · Tab next field · Esc cancel", classes="dialog-hint")
