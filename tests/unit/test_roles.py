@@ -649,7 +649,7 @@ NOT_CHECKED = frozenset({
     "org.board.read_board", "org.hiring.keep_days", "org.hiring_counts.evaluations_due",
     "org.leaving.leaving_items",
     # the demo builder
-    "org.demo.open_demo_org",
+    "org.demo.open_demo_org", "plans.demo.open_demo_plans",
 })  # fmt: skip
 """Module functions given the database that are not operations to check, and why."""
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from om_tui.practice.plans.phases import PlanError
 from om_tui.practice.refusal import Refusal
 
-
 _BACK = re.compile(r"^-(\d+)\s*([dw])?$")
 
 
