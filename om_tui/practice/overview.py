@@ -38,6 +38,7 @@ from om_tui.practice.flow import Board, BoardRow, DayFigures, Flow
 from om_tui.practice.hats import Hats, Tally
 from om_tui.practice.line import Item, Line
 from om_tui.practice.orders import OrderLine, Orders, ProgramLine
+from om_tui.practice.plans.pace import falling_off_count
 from om_tui.practice.roles import checked
 from om_tui.practice.settings import PracticeSettings
 from om_tui.practice.stats import (
@@ -131,6 +132,7 @@ class Overview:
     for_owner: list[Item]  # routed to the owner, waiting for their answer
     in_batch: int  # batched for the owner, the batch not sent yet
     programs: list[ProgramLine]  # the active ones
+    falling_off: int = 0  # patients behind their care plan or with nothing booked
 
     def figures(self, now: dt.datetime) -> DayFigures:
         """Today's flow figures at `now`: the waits grow with time, the counts do not."""
@@ -200,6 +202,7 @@ def gather(
         for_owner=line.for_owner(),
         in_batch=len(line.in_batch()),
         programs=[p for p in orders.programs() if p.active],
+        falling_off=falling_off_count(database, clock, settings),
     )
 
 

@@ -12,6 +12,7 @@ from peewee import Database
 from db.models import Appointment, CarePlan, CarePlanEvent, Patient, Stage, Visit, utc_naive
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
+from om_tui.practice.overview import gather
 from om_tui.practice.plans.pace import Pace, Standings
 from om_tui.practice.plans.phases import (
     Phase,
@@ -191,6 +192,7 @@ def test_falling_off_is_worst_first(
         ("Gus Grant", 1, Pace.BEHIND),
         ("Ben Baker", 0, Pace.NONE_BOOKED),
     ]
+    assert gather(database, clock, settings.load(database)).falling_off == 3  # the overview
 
 
 # -- keeping plans ---------------------------------------------------------------------

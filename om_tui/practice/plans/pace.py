@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, cast
 
-from peewee import JOIN, fn
+from peewee import JOIN, Database, fn
 
 from db.models import (
     Appointment,
@@ -40,6 +40,7 @@ from db.models import (
     utc_naive,
 )
 from om_tui.practice.acting import Acting
+from om_tui.practice.clock import Clock
 from om_tui.practice.plans.phases import Phase, expected_visits, read_phases, total_visits
 from om_tui.practice.schedule.hours import Hours
 from om_tui.practice.settings import PracticeSettings
@@ -276,6 +277,11 @@ class Standings(Acting):
             last_visit=max(seen) if seen else None,
             pace=pace,
         )
+
+
+def falling_off_count(database: Database, clock: Clock, settings: PracticeSettings) -> int:
+    """How many plans are falling off: the manager's overview shows it."""
+    return len(Standings(database, clock, settings).falling_off())
 
 
 def _pace(state: State, kept: int, expected: int, booked: int, total: int | None) -> Pace:
