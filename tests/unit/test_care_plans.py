@@ -266,3 +266,17 @@ def test_the_administrator_may_keep_plans(
         practice.patients["gus"], "*x1", None, None, MONDAY
     )
     assert CarePlan.get_by_id(made.plan_id).phases == "*x1"
+
+
+def test_the_marks_name_the_plan_that_needs_the_desk_most(
+    database: Database, practice: Practice, clock: FrozenClock
+) -> None:
+    _open_weekdays(database)
+    plans = _plans(database, clock, practice.desk)
+    gus, dee = practice.patients["gus"], practice.patients["dee"]
+    plans.add(gus, "*x1", None, None, MONDAY)  # nothing booked
+    plans.add(gus, "12x3", None, None, MONDAY - dt.timedelta(weeks=2))  # and 7 visits short
+    ended = plans.add(dee, "12x3", None, None, MONDAY - dt.timedelta(weeks=2))
+    plans.end(ended.plan_id, 0, "Moved away")
+    marks = _standings(database, clock).marks([gus, dee, practice.patients["ann"]])
+    assert marks == {gus: "plan: behind 7, none booked"}

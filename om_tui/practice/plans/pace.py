@@ -19,11 +19,12 @@ holidays), so the whole list is quick on a large practice.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from peewee import JOIN, Database, fn
 
@@ -46,7 +47,6 @@ from om_tui.practice.schedule.hours import Hours
 from om_tui.practice.settings import PracticeSettings
 
 NOT_KEPT = (Stage.NO_SHOW.value, Stage.CANCELLED.value, Stage.LEFT.value)
-CHUNK = 500
 
 
 class Pace(StrEnum):
@@ -114,6 +114,8 @@ class Standing:
         """A few words for the board, the book and the card: "plan: behind 2"."""
         if self.pace == Pace.BEHIND:
             return f"plan: behind {self.short}"
+        if self.pace == Pace.NONE_BOOKED and self.short:
+            return f"plan: behind {self.short}, none booked"
         return f"plan: {self.pace}"
 
 
@@ -185,18 +187,17 @@ class Standings(Acting):
 
     def of_patient(self, patient_id: int) -> list[Standing]:
         """A patient's plans, the active first, then the newest."""
-        query = _plans().where(CarePlan.patient == patient_id)
-        found = self._standings(query)
+        found = self._standings(CarePlan.patient == patient_id)
         order = {State.ACTIVE: 0, State.PAUSED: 1, State.ENDED: 2}
         return sorted(found, key=lambda s: (order[s.state], -s.plan_id))
 
     def of_plan(self, plan_id: int) -> Standing | None:
-        found = self._standings(_plans().where(CarePlan.id == plan_id))
+        found = self._standings(CarePlan.id == plan_id)
         return found[0] if found else None
 
     def active(self) -> list[Standing]:
         """Every plan not ended."""
-        return self._standings(_plans().where(CarePlan.state != State.ENDED.value))
+        return self._standings(CarePlan.state != State.ENDED.value)
 
     def falling_off(self) -> list[Standing]:
         """Active plans behind their pace or with nothing booked ahead, worst first."""
@@ -208,75 +209,126 @@ class Standings(Acting):
         found: dict[int, str] = {}
         if not ids:
             return found
-        query = _plans().where(CarePlan.patient.in_(ids), CarePlan.state == State.ACTIVE.value)
-        for standing in sorted(self._standings(query), key=worst_first, reverse=True):
+        scope = CarePlan.patient.in_(ids) & (CarePlan.state == State.ACTIVE.value)
+        for standing in sorted(self._standings(scope), key=worst_first, reverse=True):
             found[standing.patient_id] = standing.mark  # the worst is written last
         return found
 
     # -- the reading -----------------------------------------------------------------------
 
-    def _standings(self, query: Any) -> list[Standing]:
-        plans = list(query)
+    def _standings(self, scope: Any) -> list[Standing]:
+        """The plans `scope` (a condition on CarePlan) names, in four queries."""
+        plans = [_Plan(*row) for row in _plans().where(scope).tuples()]
         if not plans:
             return []
         now = self.clock.now()
         today = self.settings.today(now)
         first = min(p.first_day for p in plans)
         days = OpenDays(self.settings, first, max(first, today - dt.timedelta(days=1)))
-        patients = sorted({p.patient_id for p in plans})
-        visits = _visit_days(patients, first)
-        ahead = _booked_ahead(patients, now)
-        return [self._standing(p, days, visits, ahead, today) for p in plans]
+        visits = _visit_days(scope)
+        ahead = _booked_ahead(scope, now)
+        return [_standing(p, days, visits, ahead, today) for p in plans]
 
-    def _standing(
-        self,
-        plan: CarePlan,
-        days: OpenDays,
-        visits: dict[int, list[dt.date]],
-        ahead: dict[int, tuple[int, dt.datetime]],
-        today: dt.date,
-    ) -> Standing:
-        state = State(plan.state)
-        phases = read_phases(plan.phases)
-        stop = today - dt.timedelta(days=1)
-        if state == State.PAUSED and plan.paused_since is not None:
-            stop = min(stop, plan.paused_since - dt.timedelta(days=1))
-        if state == State.ENDED and plan.ended_on is not None:
-            stop = min(stop, plan.ended_on)
-        elapsed = days.between(plan.first_day, stop) - plan.paused_days
-        expected = expected_visits(phases, elapsed, days.a_week)
-        seen = [d for d in visits.get(plan.patient_id, []) if d >= plan.first_day]
-        if state == State.ENDED and plan.ended_on is not None:
-            seen = [d for d in seen if d <= plan.ended_on]
-        booked, next_visit = ahead.get(plan.patient_id, (0, None))
-        total = total_visits(phases)
-        if total is not None:
-            expected = min(expected, total)
-        pace = _pace(state, len(seen), expected, booked, total)
-        provider = plan.provider if plan.provider_id is not None else None
-        kind = plan.type if plan.type_id is not None else None
-        return Standing(
-            plan_id=plan.id,
-            version=plan.version,
-            patient_id=plan.patient_id,
-            patient_name=plan.patient.full_name,
-            phone=plan.patient.phone,
-            provider_id=plan.provider_id,
-            provider=provider.name if provider is not None else "",
-            type_id=plan.type_id,
-            type_name=kind.name if kind is not None else "",
-            phases=phases,
-            first_day=plan.first_day,
-            state=state,
-            paused_since=plan.paused_since,
-            ended_on=plan.ended_on,
-            kept=len(seen),
-            expected=expected,
-            booked_ahead=booked,
-            next_visit=next_visit,
-            last_visit=max(seen) if seen else None,
-            pace=pace,
+
+class _Plan(NamedTuple):
+    """A plan's row as the standings read it (one query, no model objects: quick)."""
+
+    id: int
+    version: int
+    patient_id: int
+    provider_id: int | None
+    type_id: int | None
+    phases: str
+    first_day: dt.date
+    state: str
+    paused_since: dt.date | None
+    paused_days: int
+    ended_on: dt.date | None
+    first_name: str
+    last_name: str
+    phone: str
+    provider: str | None
+    type_name: str | None
+
+
+def _plans() -> Any:
+    return (
+        CarePlan.select(
+            CarePlan.id,
+            CarePlan.version,
+            CarePlan.patient,
+            CarePlan.provider,
+            CarePlan.type,
+            CarePlan.phases,
+            CarePlan.first_day,
+            CarePlan.state,
+            CarePlan.paused_since,
+            CarePlan.paused_days,
+            CarePlan.ended_on,
+            Patient.first_name,
+            Patient.last_name,
+            Patient.phone,
+            Staff.name,
+            AppointmentType.name,
         )
+        .join(Patient)
+        .switch(CarePlan)
+        .join(Staff, JOIN.LEFT_OUTER, on=(CarePlan.provider == Staff.id))
+        .switch(CarePlan)
+        .join(AppointmentType, JOIN.LEFT_OUTER)
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _phases(text: str) -> tuple[Phase, ...]:
+    return read_phases(text)
+
+
+def _standing(
+    plan: _Plan,
+    days: OpenDays,
+    visits: dict[int, list[dt.date]],
+    ahead: dict[int, tuple[int, dt.datetime]],
+    today: dt.date,
+) -> Standing:
+    state = State(plan.state)
+    phases = _phases(plan.phases)
+    stop = today - dt.timedelta(days=1)
+    if state == State.PAUSED and plan.paused_since is not None:
+        stop = min(stop, plan.paused_since - dt.timedelta(days=1))
+    if state == State.ENDED and plan.ended_on is not None:
+        stop = min(stop, plan.ended_on)
+    elapsed = days.between(plan.first_day, stop) - plan.paused_days
+    expected = expected_visits(phases, elapsed, days.a_week)
+    seen = [d for d in visits.get(plan.patient_id, []) if d >= plan.first_day]
+    if state == State.ENDED and plan.ended_on is not None:
+        seen = [d for d in seen if d <= plan.ended_on]
+    booked, next_visit = ahead.get(plan.patient_id, (0, None))
+    total = total_visits(phases)
+    if total is not None:
+        expected = min(expected, total)
+    return Standing(
+        plan_id=plan.id,
+        version=plan.version,
+        patient_id=plan.patient_id,
+        patient_name=f"{plan.first_name} {plan.last_name}".strip(),
+        phone=plan.phone,
+        provider_id=plan.provider_id,
+        provider=plan.provider or "",
+        type_id=plan.type_id,
+        type_name=plan.type_name or "",
+        phases=phases,
+        first_day=plan.first_day,
+        state=state,
+        paused_since=plan.paused_since,
+        ended_on=plan.ended_on,
+        kept=len(seen),
+        expected=expected,
+        booked_ahead=booked,
+        next_visit=next_visit,
+        last_visit=max(seen) if seen else None,
+        pace=_pace(state, len(seen), expected, booked, total),
+    )
 
 
 def falling_off_count(database: Database, clock: Clock, settings: PracticeSettings) -> int:
@@ -296,51 +348,36 @@ def _pace(state: State, kept: int, expected: int, booked: int, total: int | None
     return Pace.BEHIND if kept < expected else Pace.ON_PACE
 
 
-def _plans() -> Any:
-    return (
-        CarePlan.select(CarePlan, Patient, Staff, AppointmentType)
-        .join(Patient)
-        .switch(CarePlan)
-        .join(Staff, JOIN.LEFT_OUTER, on=(CarePlan.provider == Staff.id))
-        .switch(CarePlan)
-        .join(AppointmentType, JOIN.LEFT_OUTER)
-    )
-
-
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
-
-
-def _visit_days(patients: Sequence[int], first: dt.date) -> dict[int, list[dt.date]]:
+def _visit_days(scope: Any) -> dict[int, list[dt.date]]:
+    """The days of the kept visits of the patients of the plans in `scope`, from the
+    first day of one of their plans (each plan takes its own from them)."""
     found: dict[int, list[dt.date]] = defaultdict(list)
-    for chunk in _chunks(patients):
-        query = Visit.select(Visit.patient, Visit.date).where(
-            Visit.patient.in_(list(chunk)), Visit.date >= first, Visit.stage.not_in(NOT_KEPT)
-        )
-        rows = cast(Iterable[tuple[int, dt.date]], query.tuples())
-        for patient, day in rows:
-            found[patient].append(day)
+    query = (
+        Visit.select(Visit.id, Visit.patient, Visit.date)
+        .join(CarePlan, on=(Visit.patient == CarePlan.patient))
+        .where(scope, Visit.date >= CarePlan.first_day, Visit.stage.not_in(NOT_KEPT))
+        .distinct()
+    )
+    for _, patient, day in cast(Iterable[tuple[int, int, dt.date]], query.tuples()):
+        found[patient].append(day)
     return found
 
 
-def _booked_ahead(patients: Sequence[int], now: dt.datetime) -> dict[int, tuple[int, dt.datetime]]:
-    found: dict[int, tuple[int, dt.datetime]] = {}
-    for chunk in _chunks(patients):
-        query = (
-            Appointment.select(
-                Appointment.patient, fn.COUNT(Appointment.id), fn.MIN(Appointment.start)
-            )
-            .where(
-                Appointment.patient.in_(list(chunk)),
-                Appointment.start >= utc_naive(now),
-                Appointment.cancelled_at.is_null(),
-                Appointment.missed_at.is_null(),
-            )
-            .group_by(Appointment.patient)
+def _booked_ahead(scope: Any, now: dt.datetime) -> dict[int, tuple[int, dt.datetime]]:
+    """Patient → how many appointments from now on (neither cancelled nor missed), and
+    the first of them."""
+    query = (
+        Appointment.select(Appointment.patient, fn.COUNT(Appointment.id), fn.MIN(Appointment.start))
+        .where(
+            Appointment.patient.in_(CarePlan.select(CarePlan.patient).where(scope)),
+            Appointment.start >= utc_naive(now),
+            Appointment.cancelled_at.is_null(),
+            Appointment.missed_at.is_null(),
         )
-        rows = cast(Iterable[tuple[int, int, Any]], query.tuples())
-        for patient, count, start in rows:
-            when = start if isinstance(start, dt.datetime) else dt.datetime.fromisoformat(start)
-            found[patient] = (count, as_utc(when))
+        .group_by(Appointment.patient)
+    )
+    found: dict[int, tuple[int, dt.datetime]] = {}
+    for patient, count, start in cast(Iterable[tuple[int, int, Any]], query.tuples()):
+        when = start if isinstance(start, dt.datetime) else dt.datetime.fromisoformat(start)
+        found[patient] = (count, as_utc(when))
     return found

@@ -19,10 +19,14 @@ from om_tui.messages import DataChanged
 from om_tui.practice.plans.pace import Standing, Standings
 from om_tui.screens.plans.booking import book_plan
 from om_tui.screens.plans.plans import pace_text
+from om_tui.widgets.row_table import RowTable
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
 
+SHOWN = 200
+"""Rows drawn at most: the worst of them (the title says how many in all). A day's calls
+are far fewer, and a table of thousands takes seconds to fill."""
 COLUMNS = (("Patient", 18), ("Phone", 12), ("Pace", 12), ("Kept", 7), ("Last", 6), ("Plan", 14))
 
 
@@ -45,7 +49,7 @@ class FallingOffScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="falling-off-title")
-        yield DataTable(id="falling-off", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="falling-off", zebra_stripes=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -58,7 +62,8 @@ class FallingOffScreen(Screen[None]):
     @on(DataChanged)
     def reload(self) -> None:
         om = self.om
-        self._standings = Standings(om.database, om.clock, om.practice).falling_off()
+        falling = Standings(om.database, om.clock, om.practice).falling_off()
+        self._standings = falling[:SHOWN]
         table = self.query_one("#falling-off", DataTable)
         row = table.cursor_row
         table.clear()
@@ -75,7 +80,9 @@ class FallingOffScreen(Screen[None]):
             )
         if self._standings:
             table.move_cursor(row=min(row, len(self._standings) - 1))
-        title = Text.assemble(("Falling off", "bold"), f" · {len(self._standings)} patients")
+        title = Text.assemble(("Falling off", "bold"), f" · {len(falling)} plans")
+        if len(falling) > SHOWN:
+            title.append(f" (the worst {SHOWN} shown)")
         title.append(" · Enter book · o plans · Esc back", style="dim")
         self.query_one("#falling-off-title", Static).update(title)
 
