@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from textual.pilot import Pilot
+
 from db import audit, open_database
 from db.models import CarePlan, Visit, utc_naive
 from om_tui.practice import settings as practice_settings
@@ -82,6 +84,14 @@ def add_plans(copy: Path, count: int) -> tuple[dt.datetime, int]:
     return now, len(rows)
 
 
+async def drawn_after_read(pilot: Pilot[None]) -> None:
+    """The screen's read (a thread) done and the list drawn."""
+    await pilot.pause()
+    for worker in list(pilot.app.workers):
+        await worker.wait()
+    await pilot.pause()
+
+
 async def falling_off_drawn(copy: Path, now: dt.datetime, runs: int) -> None:
     from om_tui.app import make_app
     from om_tui.screens.plans.falling_off import FallingOffScreen
@@ -98,14 +108,14 @@ async def falling_off_drawn(copy: Path, now: dt.datetime, runs: int) -> None:
         for _ in range(runs):
             started = time.perf_counter()
             app.action_falling_off()
-            await pilot.pause()
+            await drawn_after_read(pilot)
             assert isinstance(app.screen, FallingOffScreen)
             samples.append((time.perf_counter() - started) * 1000)
             screen = app.screen
             shown = len(screen._standings)
             started = time.perf_counter()
             screen.reload()  # the list's own part: read every plan's pace, fill the table
-            await pilot.pause()
+            await drawn_after_read(pilot)
             lists.append((time.perf_counter() - started) * 1000)
             app.pop_screen()
             await pilot.pause()

@@ -1,22 +1,26 @@
 """Falling off: patients behind their care plan's pace or with nothing booked ahead,
 worst first (the most visits short, then nothing booked, then the longest away).
-Opened from the menu ("Falling off"). Enter books the plan's next visits; `o` opens the
-patient's plans. The rules live in om_tui.practice.plans.pace.
+Opened from the menu ("Falling off"); read off the event loop. Enter books the plan's
+next visits; `o` opens the patient's plans. The rules live in om_tui.practice.plans.pace.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from peewee import Database
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
+from textual.worker import get_current_worker
 
 from om_tui.messages import DataChanged
+from om_tui.practice.clock import Clock
 from om_tui.practice.plans.pace import Standing, Standings
+from om_tui.practice.settings import PracticeSettings
 from om_tui.screens.plans.booking import book_plan
 from om_tui.screens.plans.plans import pace_text
 from om_tui.widgets.row_table import RowTable
@@ -61,8 +65,18 @@ class FallingOffScreen(Screen[None]):
 
     @on(DataChanged)
     def reload(self) -> None:
+        """Read every plan's pace off the event loop (on a large practice it takes a while)."""
         om = self.om
-        falling = Standings(om.database, om.clock, om.practice).falling_off()
+        self._read(om.database, om.clock, om.practice)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="falling-off")
+    def _read(self, database: Database, clock: Clock, practice: PracticeSettings) -> None:
+        with database.connection_context():
+            falling = Standings(database, clock, practice).falling_off()
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._fill, falling)
+
+    def _fill(self, falling: list[Standing]) -> None:
         self._standings = falling[:SHOWN]
         table = self.query_one("#falling-off", DataTable)
         row = table.cursor_row
