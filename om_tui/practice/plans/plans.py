@@ -7,7 +7,9 @@ provider. Everyone reads them. Each change but the first carries the plan's vers
 the person saw it, and is refused when another terminal changed it since. A pause, a
 resume, a change and an end each need a reason, kept with the day and who.
 
-A plan added for a record merged into another is added to the record kept (and said).
+A plan named without a provider takes the provider of the patient's latest appointment
+(a plan without one cannot be booked). A plan added for a record merged into another is
+added to the record kept (and said).
 A plan changed keeps its first day: its phases are the plan as a whole, and its pace is
 read again from the first day.
 
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN
 
-from db.models import CarePlan, CarePlanEvent, Patient, Role, Staff, utc_naive
+from db.models import Appointment, CarePlan, CarePlanEvent, Patient, Role, Staff, utc_naive
 from om_tui.practice.acting import Acting
 from om_tui.practice.plans.pace import OpenDays, Standing, Standings, State
 from om_tui.practice.plans.phases import (
@@ -83,6 +85,8 @@ class CarePlans(Acting):
                 said = " (the record it was merged into)"
             if patient is None:
                 raise PlanError("That patient is no longer on file.")
+            if provider_id is None:
+                provider_id = _usual_provider(patient.id)
             plan = CarePlan.create(
                 patient=patient.id,
                 provider=provider_id,
@@ -162,6 +166,8 @@ class CarePlans(Acting):
                 raise PlanError(STALE)
             if plan.state != State.ACTIVE:
                 raise PlanError(f"The plan is {plan.state}: resume it before booking.")
+            if plan.provider_id is None:
+                raise PlanError("The plan names no provider: add it again with one to book it.")
             standing = Standings(self.database, self.clock, self.settings).of_plan(plan_id)
             assert standing is not None
             left = still_to_book(standing.phases, standing.kept + standing.booked_ahead)
@@ -275,6 +281,18 @@ class CarePlans(Acting):
             was = f" (was {event.before})" if event.before else ""
             lines.append(f"{event.day:%m/%d} {event.kind}{why}{was}{who}")
         return lines
+
+
+def _usual_provider(patient_id: int) -> int | None:
+    """The provider of the patient's latest appointment with one: a plan's provider when
+    none is named."""
+    latest = (
+        Appointment.select(Appointment.provider)
+        .where(Appointment.patient == patient_id, Appointment.provider.is_null(False))
+        .order_by(Appointment.start.desc())
+        .first()
+    )
+    return latest.provider_id if latest is not None else None
 
 
 def still_to_book(phases: Sequence[Phase], covered: int) -> list[Phase]:
