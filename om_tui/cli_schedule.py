@@ -86,8 +86,8 @@ def run(database: Database, args: argparse.Namespace) -> int:
     if args.schedule_command in cli_imports.PARTS:
         return cli_imports.run(database, args)
     from om_tui.practice import settings
+    from om_tui.practice.people.roles import ADMINISTRATOR
     from om_tui.practice.refusal import Refusal
-    from om_tui.practice.roles import ADMINISTRATOR
     from om_tui.practice.schedule import hours, types
 
     try:

@@ -10,8 +10,8 @@ from textual.widgets import DataTable, Static
 
 from db.models import Appointment, CarePlan
 from om_tui.practice import settings
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.plans.plans import CarePlans
-from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.schedule.book import Book
 from om_tui.screens.plans.falling_off import FallingOffScreen
 from om_tui.screens.plans.forms import PlanBookingForm, PlanForm

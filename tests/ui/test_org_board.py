@@ -101,9 +101,9 @@ async def test_enter_opens_a_posts_hat_and_a_stats_graph(office: Practice) -> No
     from db.models import HatHolder, Stat
     from om_tui.practice.org.access import ADMINISTRATOR
     from om_tui.practice.org.structure import Structure
-    from om_tui.screens.hat_editor import HatEditorScreen
-    from om_tui.screens.my_hat import MyHatScreen
-    from om_tui.screens.stat_graph import StatGraphScreen
+    from om_tui.screens.hats.editor import HatEditorScreen
+    from om_tui.screens.hats.my_hat import MyHatScreen
+    from om_tui.screens.stats.graph import StatGraphScreen
 
     Structure(office.database, ADMINISTRATOR).lay_out_default()
     receptionist = Post.get(Post.title == "Receptionist").id

@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Label, OptionList, TextArea
 
 from db.models import Policy, PolicyPost, PolicyVersion, Post, Staff
-from om_tui.screens.policies import PoliciesScreen, PolicyEditor, PolicyPostsForm
+from om_tui.screens.hats.policies import PoliciesScreen, PolicyEditor, PolicyPostsForm
 
 from .conftest import Practice
 from .helpers import paste, plain, screen_lines, settle, static_text

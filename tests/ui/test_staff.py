@@ -14,11 +14,11 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label
 
 from db.models import HatHolder, Order, OrderStatus, Post, Role, Staff, utc_naive
-from om_tui.practice.people import People, hash_secret, verify_secret
-from om_tui.practice.roles import ADMINISTRATOR
-from om_tui.screens.hat_forms import Confirm
-from om_tui.screens.staff import StaffScreen
-from om_tui.screens.staff_forms import PersonForm, SecretForm
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.people.staff import People, hash_secret, verify_secret
+from om_tui.screens.hats.forms import Confirm
+from om_tui.screens.people.staff import StaffScreen
+from om_tui.screens.people.staff_forms import PersonForm, SecretForm
 
 from .conftest import STATS_NOW, Practice
 from .helpers import paste, settle, warnings

@@ -12,7 +12,8 @@ from peewee import Database
 from db.models import Appointment, CarePlan, CarePlanEvent, Patient, Stage, Visit, utc_naive
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.overview import gather
+from om_tui.practice.owner.overview import gather
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.plans.pace import Pace, Standings
 from om_tui.practice.plans.phases import (
     Phase,
@@ -22,7 +23,6 @@ from om_tui.practice.plans.phases import (
     suggested_days,
 )
 from om_tui.practice.plans.plans import CarePlans
-from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.schedule import hours
 
 from .practice_fixture import Practice, local

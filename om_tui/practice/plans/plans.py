@@ -29,6 +29,7 @@ from peewee import JOIN
 
 from db.models import Appointment, CarePlan, CarePlanEvent, Patient, Role, Staff, utc_naive
 from om_tui.practice.acting import Acting
+from om_tui.practice.people.roles import may, recorded, require
 from om_tui.practice.plans.pace import OpenDays, Standing, Standings, State
 from om_tui.practice.plans.phases import (
     Phase,
@@ -38,7 +39,6 @@ from om_tui.practice.plans.phases import (
     read_phases,
     suggested_days,
 )
-from om_tui.practice.roles import may, recorded, require
 from om_tui.practice.schedule.book import Book
 from om_tui.practice.schedule.hours import WEEKDAYS
 from om_tui.practice.schedule.series import Rule, book_series, occurrences

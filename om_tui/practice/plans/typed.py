@@ -54,7 +54,7 @@ def read_plan(fields: PlanFields, today: dt.date) -> NewPlan:
 def read_day(text: str, today: dt.date) -> dt.date:
     """A day in the practice's words; a plan may have begun already, so "11/16" typed on
     11/18 is two days ago (not next year), and "-2w" is two weeks ago."""
-    from om_tui.practice.orders import parse_day
+    from om_tui.practice.owner.orders.due import parse_day
 
     text = text.strip().lower()
     if not text:

@@ -9,9 +9,9 @@ owner) acts with the owner's rights, as the app does.
 from __future__ import annotations
 
 from db.models import Role, Staff
-from om_tui.practice.people import may
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.people.staff import may
 from om_tui.practice.refusal import Refusal
-from om_tui.practice.roles import ADMINISTRATOR
 
 BOOK = "book"
 SETUP = "schedule_setup"

@@ -23,7 +23,7 @@ from peewee import Database
 from db.models import Blockout, SettingKey, Staff, WorkingHours, as_utc, utc_naive
 from om_tui.practice import settings
 from om_tui.practice.clock import Clock
-from om_tui.practice.roles import recorded
+from om_tui.practice.people.roles import recorded
 from om_tui.practice.schedule.access import SETUP, ScheduleError, require
 from om_tui.practice.settings import PracticeSettings
 

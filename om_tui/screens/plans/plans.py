@@ -27,7 +27,7 @@ from om_tui.practice.plans.phases import described
 from om_tui.practice.plans.plans import PlanDone
 from om_tui.practice.plans.typed import PlanFields, read_plan
 from om_tui.practice.refusal import Refusal
-from om_tui.screens.hat_forms import TextPrompt
+from om_tui.screens.hats.forms import TextPrompt
 from om_tui.screens.plans.booking import book_plan, plans_of
 from om_tui.screens.plans.forms import PlanForm
 
