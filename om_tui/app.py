@@ -205,6 +205,7 @@ class OmTuiApp(App[None]):
         stylesheet("patients.tcss"),
         stylesheet("org.tcss"),
         stylesheet("plans.tcss"),
+        stylesheet("calls.tcss"),
         stylesheet("imports.tcss"),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -214,6 +215,7 @@ class OmTuiApp(App[None]):
             for mode, key, title, _ in MAIN_SCREENS
         ),
         Binding("f1", "toggle_keys", "Keys", id="app.keys", show=False),
+        Binding("L", "call_lists", "Call lists", id="app.call_lists", show=False),
         # Last in line: a screen's own Esc (back, cancel) comes first.
         Binding("escape", "hide_keys", "Hide keys", id="app.hide_keys", show=False),
         # A main screen opened from the overview's figure: Esc goes back to it (the
@@ -334,6 +336,9 @@ class OmTuiApp(App[None]):
         # Urgent items on the line reach the owner wherever they are; those already
         # waiting at start are on the Line screen, not news.
         self._urgent = UrgentWatch(self.database)
+        from om_tui.screens.calls.lists import watch_freed_slots
+
+        watch_freed_slots(self)  # a slot freed on any terminal: the ASAP list is told
         self.set_interval(POLL_SECONDS, self.check_for_changes)
         # The check-in search's patient list loads once the board is up and idle.
         self.set_timer(PATIENT_LIST_DELAY, self.load_patients)
@@ -369,6 +374,9 @@ class OmTuiApp(App[None]):
         # `om-tui settings idle-lock` on any terminal reaches the ones already logged in.
         self._idle_minutes = idle_lock_minutes(self.database)
         self._announce_urgent()
+        from om_tui.screens.calls.lists import tell_freed_slots
+
+        tell_freed_slots(self)
 
     def _announce_urgent(self) -> None:
         """Tell the owner logged in here of each urgent item filed since the last look."""
@@ -667,6 +675,12 @@ class OmTuiApp(App[None]):
         if self.may("leaving"):
             choose_who_leaves(self)
 
+    def action_call_lists(self) -> None:
+        """The front desk's call lists: confirmations, recall, unscheduled, ASAP (L)."""
+        from om_tui.screens.calls.lists import open_call_lists
+
+        open_call_lists(self)
+
     def action_weekly_report(self) -> None:
         """The weekly report to a file, for those who read the stats (the manager, the owner)."""
         from om_tui.screens.owner.weekly_report import WeeklyReportScreen
@@ -886,6 +900,9 @@ class OmTuiApp(App[None]):
                 "Off-boarding: hats, orders, SSH access, PIN, the practice's own items",
                 self.action_someone_leaves,
             )
+        from om_tui.screens.calls.lists import call_list_commands
+
+        yield from call_list_commands(self)
         if self.may("audit"):
             yield SystemCommand(
                 "Audit trail", "Who changed what, when, from which terminal", self.action_audit

@@ -37,6 +37,8 @@ COMPUTED_NAMES = (
     "applicants",
     "interviews",
     "hires",
+    "reactivations",
+    "confirmation_rate",
 )
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 

@@ -35,6 +35,7 @@ BENCHMARKS = (
     "bench_import",
     "bench_book",
     "bench_plans",
+    "bench_calls",
 )
 ROOT = Path(__file__).resolve().parents[2]
 
