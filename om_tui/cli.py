@@ -43,7 +43,25 @@ COMPUTED_NAMES = (
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def build_parser() -> argparse.ArgumentParser:
+_VALUED_OPTIONS = ("--db", "--user", "--ssh-user", "--ssh-key")
+
+
+def _opens_the_app(argv: list[str]) -> bool:
+    """Only the app's own options (no command, no --help): the commands' parsers can wait."""
+    taking_value = False
+    for word in argv:
+        if taking_value:
+            taking_value = False
+        elif word in _VALUED_OPTIONS:
+            taking_value = True
+        elif not (word == "--demo" or word.split("=", 1)[0] in _VALUED_OPTIONS):
+            return False
+    return True
+
+
+def build_parser(commands_too: bool = True) -> argparse.ArgumentParser:
+    """The command line; without `commands_too`, the app's options only (a quicker start:
+    the commands' parsers take tens of ms to build)."""
     parser = argparse.ArgumentParser(
         prog="om-tui",
         description="The Office Manager's instrument panel for a small private practice.",
@@ -69,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     # person's only (no one else logs in on it), and the trail names the key.
     parser.add_argument("--ssh-user", type=int, metavar="ID", help=argparse.SUPPRESS)
     parser.add_argument("--ssh-key", default="", metavar="KEY", help=argparse.SUPPRESS)
+    if not commands_too:
+        parser.set_defaults(command=None)
+        return parser
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     config = commands.add_parser("settings", help="show or change the practice's settings")
@@ -498,7 +519,8 @@ def _without_server_driver(target: str | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    args = build_parser(commands_too=not _opens_the_app(words)).parse_args(words)
     _start_log()
     _without_server_driver(args.db)
     # Imported here so `om-tui --help` stays instant.

@@ -1,9 +1,10 @@
 """Noticing that another process changed the database.
 
 SQLite bumps `PRAGMA data_version` on a connection whenever *another*
-connection commits; reading it costs a few microseconds (about 20 here), so the
-app polls it every 30 ms: another terminal's change shows within a frame or two,
-for about 1 % of a core while idle (tests/bench/bench_app.py measures both). A
+connection commits; reading it costs a few microseconds (about 20 here). The app
+reads it when the practice's log is written (wal_watch.py: the kernel wakes it), and
+polls it as the fallback: every 100 ms then, every 30 ms where the log cannot be
+watched; idle, well under 1 % of a core (tests/bench/bench_app.py measures both). A
 connection's own commits leave it unchanged, so a writer refreshes its own screen
 explicitly; the app's writes run on a worker's connection, which the poll does see,
 so an announced change also takes the signal (the screens read it once).
