@@ -9,7 +9,7 @@ from contextlib import closing
 from pathlib import Path
 
 import platformdirs
-from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
+from peewee import Database, DatabaseError, OperationalError, ProgrammingError, SqliteDatabase
 
 from db import audit
 from db.models import MODELS
@@ -79,7 +79,34 @@ def problem(error: BaseException, where: str | os.PathLike[str]) -> str:
     return said[0].upper() + said[1:]
 
 
+_LOST = (
+    "server closed the connection",
+    "terminating connection",
+    "connection is closed",
+    "connection is lost",
+    "connection refused",
+    "could not connect",
+    "connection failed",
+)
+"""What the PostgreSQL driver says when the server is down or went away."""
+_CONTENTION = ("locked", "busy", "could not serialize", "deadlock detected")
+"""Another writer was in the way: the same operation, tried again, will go through."""
+
+
+def retryable(error: BaseException) -> bool:
+    """Is the failed operation worth running again as it is (nothing of it was kept)? A busy
+    file, a conflict between two server transactions, a server connection lost (the next
+    try connects again)."""
+    text = str(error).lower()
+    return any(words in text for words in (*_CONTENTION, *_LOST))
+
+
 def _problem(text: str, kind: str, where: str | os.PathLike[str]) -> str:
+    if any(words in text for words in _LOST):
+        return (
+            "The database server cannot be reached (the connection was lost). Nothing was "
+            "changed; om-tui connects again on the next try."
+        )
     if "readonly" in text or "read-only" in text:
         return (
             f"Cannot write to {where}: the file or its folder is read-only for you. "
@@ -268,6 +295,13 @@ def _migrate(database: Database) -> None:
         _stamp_checked(database)
     except OperationalError as error:
         raise StoreError(f"Cannot update the database schema: {error}") from None
+    except ProgrammingError as error:
+        if "permission denied" not in str(error) and "must be owner" not in str(error):
+            raise
+        raise StoreError(  # a server database, opened by a terminal's role
+            "The database's schema needs updating, and only its owner's role may do that: "
+            "open it once as the owner (README: When one machine is not enough)."
+        ) from None
 
 
 def _check_schema(database: Database) -> None:

@@ -29,6 +29,7 @@ from textual.widgets import Footer
 
 from db import problem
 from db.models import Role
+from db.store import retryable
 from om_tui.messages import DataChanged
 from om_tui.practice import settings
 from om_tui.practice.changes import ChangeWatcher, watcher_for
@@ -861,7 +862,7 @@ class OmTuiApp(App[None]):
             try:
                 return change()
             except OperationalError as error:
-                if "locked" not in str(error) and "busy" not in str(error):
+                if not retryable(error):
                     raise
                 if attempt == WRITE_ATTEMPTS:
                     raise

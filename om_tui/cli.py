@@ -333,6 +333,10 @@ def _backup_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
 
 
 def _backups(target: str, args: argparse.Namespace) -> int:
+    if "://" in target:  # a server database: pg_dump and pg_restore
+        from om_tui import cli_server
+
+        return cli_server.backups(target, args)
     from db import StoreError, open_database
     from om_tui.practice.clock import SystemClock
     from om_tui.practice.people import backup

@@ -30,6 +30,9 @@ from .practice_fixture import DAY, Practice, local
 WED = DAY.weekday()
 
 
+pytestmark = pytest.mark.backends("sqlite", "postgres")
+
+
 def _regular() -> types.TypeLine:
     return types.type_named("Regular")
 
