@@ -913,6 +913,45 @@ class SourcePatient(BaseModel):
         indexes = ((("source", "number"), True),)
 
 
+class CarePlan(BaseModel):
+    """A patient's plan of visits in phases (`phases`: "12x3 8x2 *x1" — 12 visits at 3 a
+    week, 8 at 2 a week, then once a week with no end), from `first_day`, with a provider
+    and an appointment type; active, paused (since a day) or ended (migration 0017)."""
+
+    id = NeverReusedId()
+    patient = ForeignKeyField(Patient, backref="care_plans", on_delete="CASCADE", index=True)
+    provider = ForeignKeyField(Staff, null=True)
+    type = ForeignKeyField(AppointmentType, null=True)
+    phases = CharField()
+    first_day = DateField()  # practice-local
+    state = CharField(default="active", index=True)  # active, paused, ended
+    paused_since = DateField(null=True)
+    paused_days = IntegerField(default=0)  # open days of earlier pauses: the plan's clock stood
+    ended_on = DateField(null=True)
+    created = DateTimeField()
+    by = ForeignKeyField(Staff, null=True)
+    version = IntegerField(default=0)  # counts changes: an edit names the version it saw
+    patient_id: int
+    provider_id: int | None
+    type_id: int | None
+
+
+class CarePlanEvent(BaseModel):
+    """A plan paused, resumed, changed or ended: the day, the reason, who and when; a
+    change keeps the phases it replaced (`before`)."""
+
+    id = NeverReusedId()
+    plan = ForeignKeyField(CarePlan, backref="events", on_delete="CASCADE", index=True)
+    kind = CharField()  # added, paused, resumed, changed, ended
+    day = DateField()
+    reason = TextField(default="")
+    before = CharField(default="")
+    at = DateTimeField()
+    by = ForeignKeyField(Staff, null=True)
+    plan_id: int
+    by_id: int | None
+
+
 class CallContact(BaseModel):
     """One contact the front desk made from a call list (migration 0018): a call, a message
     left, a confirmation, a booking made, not reachable, or the patient's "do not contact"."""
@@ -1025,6 +1064,8 @@ MODELS: tuple[type[BaseModel], ...] = (
     OffboardingTick,
     TerminalSession,
     SourcePatient,
+    CarePlan,
+    CarePlanEvent,
     CallContact,
     AsapRequest,
     ImportHeld,

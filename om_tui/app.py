@@ -200,6 +200,7 @@ STYLES = (
     "modals.tcss",
     "patients.tcss",
     "org.tcss",
+    "plans.tcss",
     "calls.tcss",
     "imports.tcss",
 )
@@ -741,6 +742,24 @@ class OmTuiApp(App[None]):
         if self.may("patients") and not isinstance(self.screen, PatientsScreen):
             self.push_screen(PatientsScreen(patient_id))
 
+    def action_care_plans(self, patient_id: int | None = None) -> None:
+        """A patient's care plans: the one given, the one on screen, or one found first."""
+        from om_tui.screens.plans.plans import PlansScreen
+
+        patient_id = patient_id or getattr(self.screen, "plan_patient_id", lambda: None)()
+        if patient_id is not None:
+            self.push_screen(PlansScreen(patient_id))
+            return
+        self.action_patients()
+        self.notify("Find the patient, then P on their card for their care plans.")
+
+    def action_falling_off(self) -> None:
+        """Patients behind their care plan's pace or with nothing booked, worst first."""
+        from om_tui.screens.plans.falling_off import FallingOffScreen
+
+        if not isinstance(self.screen, FallingOffScreen):
+            self.push_screen(FallingOffScreen())
+
     def action_rooms(self) -> None:
         """The practice's rooms: add, rename, reorder, retire."""
         from om_tui.screens.schedule.rooms import RoomsScreen
@@ -961,6 +980,17 @@ class OmTuiApp(App[None]):
                 "Patients",
                 "Find a patient; their card; add, correct, mark inactive, merge (f on the board)",
                 self.action_patients,
+            )
+        if self.may("schedule"):
+            yield SystemCommand(
+                "Care plans",
+                "A patient's plan of visits: its pace; add, book, pause, change, end (P)",
+                self.action_care_plans,
+            )
+            yield SystemCommand(
+                "Falling off",
+                "Patients behind their care plan or with nothing booked, worst first",
+                self.action_falling_off,
             )
         if self.may("rooms"):
             yield SystemCommand(

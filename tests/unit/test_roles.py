@@ -64,6 +64,7 @@ from om_tui.practice.people.staff import (
     give_pin_to_those_without,
     set_idle_lock,
 )
+from om_tui.practice.plans.plans import CarePlans
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.schedule.patients import PatientFields, PatientRecord, PatientRecords
 from om_tui.practice.schedule.rooms import RoomInfo, Rooms
@@ -124,6 +125,22 @@ class World:
 
     def records(self, actor: int) -> PatientRecords:
         return PatientRecords(self.database, self.clock, settings.load(self.database), actor)
+
+    def plans(self, actor: int) -> CarePlans:
+        return CarePlans(self.database, self.clock, settings.load(self.database), actor)
+
+    def plan(self, paused: bool = False) -> int:
+        """A care plan of Gus's (paused if asked), version 0 (or 1 when paused)."""
+        made = self.plans(ADMINISTRATOR).add(
+            self.practice.patients["gus"],
+            "12x3",
+            self.practice.provider,
+            None,
+            dt.date(2026, 11, 16),
+        )
+        if paused:
+            self.plans(ADMINISTRATOR).pause(made.plan_id, 0, "Away")
+        return made.plan_id
 
     def record(self, who: str) -> PatientRecord:
         return self.records(ADMINISTRATOR).record(self.practice.patients[who])
@@ -300,6 +317,19 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("Flow.undo", "check_in", lambda w, a: w.flow(a).undo(w.checked_in("ben")[1])),
     Operation("flow.patients.add_patient", "patients", lambda w, a: add_patient(
         w.database, w.clock, _patient(), by=a)),
+    # care plans
+    Operation("CarePlans.add", "care_plans", lambda w, a: w.plans(a).add(
+        w.practice.patients["gus"], "12x3", None, None, dt.date(2026, 11, 16))),
+    Operation("CarePlans.pause", "care_plans", lambda w, a: w.plans(a).pause(
+        w.plan(), 0, "Away")),
+    Operation("CarePlans.resume", "care_plans", lambda w, a: w.plans(a).resume(
+        w.plan(paused=True), 1, "Back")),
+    Operation("CarePlans.change", "care_plans", lambda w, a: w.plans(a).change(
+        w.plan(), 0, "12x3 8x2", "Re-exam")),
+    Operation("CarePlans.end", "care_plans", lambda w, a: w.plans(a).end(
+        w.plan(), 0, "Moved away")),
+    Operation("CarePlans.book", "book", lambda w, a: w.plans(a).book(
+        w.plan(), 0, dt.date(2026, 11, 23), dt.time(9, 0))),
     # patient records and rooms
     Operation("PatientRecords.add", "patients", lambda w, a: w.records(a).add(
         PatientFields("Nia Newcomer", "1990-02-03"))),
@@ -550,6 +580,8 @@ READERS: dict[str, set[str]] = {
         "when",
     },
     "PatientRecords": {"any_patients", "card", "record", "today"},
+    "CarePlans": {"history", "suggested_days", "today"},
+    "Standings": {"active", "falling_off", "marks", "of_patient", "of_plan", "today"},
     "Rooms": {"rooms"},
     "Line": {
         "decided_recently",
@@ -643,6 +675,8 @@ NOT_CHECKED = frozenset({
     "imports.apply.apply_decided", "imports.queue.book_linked",
     # the machine's administrator's, on the server's database (the command line)
     "people.server_backup.back_up", "people.server_backup.note_restored",
+    # reading: the overview's count of the plans falling off
+    "plans.pace.falling_off_count",
 })  # fmt: skip
 """Module functions given the database that are not operations to check, and why."""
 

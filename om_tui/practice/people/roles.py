@@ -45,6 +45,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "schedule": _EVERYONE,  # the appointment book, to read (a provider on staff: their column)
     "book": _DESK,  # booking, moving, resizing, cancelling, confirming, marking missed
     "schedule_setup": MANAGERS,  # appointment types, working hours, blockouts, the slot size
+    "care_plans": _DESK,  # care plans: add, pause, change, end (a provider: for their own)
     "my_hat": _EVERYONE,  # one's own hat: checklist, attestations, one's own PIN
     "tick_for_others": MANAGERS,  # ticking a checklist item on someone else's behalf
     "orders": _EVERYONE,  # one's orders and program steps; managers give and accept them

@@ -1,7 +1,7 @@
 """The patient flow board: today's visits, who needs attention first, ticking live.
 
 One screen (one per module), whose length is its keys; check-in and walk-in are in
-check_in.py and walk_in.py, the rules in om_tui.practice.flow.
+check_in.py and walk_in.py, the rules in om_tui.practice.flow.moves.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from om_tui.practice.flow.board import (
 from om_tui.practice.flow.moves import Change
 from om_tui.practice.flow.stages import FINISHED, IN_OFFICE, SIDE_EXITS, STAGE_LABELS
 from om_tui.screens.picker import Choice, PickerScreen
+from om_tui.screens.plans.marks import plan_at_check_in
 from om_tui.widgets.row_table import RowTable
 from om_tui.widgets.screen_tabs import ScreenTabs
 
@@ -630,6 +631,7 @@ class FlowBoardScreen(Screen[None]):
         flow = self.om.flow
         patient_id, appointment_id = choice.patient_id, choice.appointment_id
         self._apply(None, lambda: flow.check_in(patient_id, appointment_id))
+        plan_at_check_in(self, patient_id)  # the next visits booked before they leave
 
     def action_walk_in(self) -> None:
         self._walk_in("")

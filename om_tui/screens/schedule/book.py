@@ -26,6 +26,7 @@ from om_tui.practice.schedule.entries import DayBook, Entry
 from om_tui.practice.schedule.slots import next_free
 from om_tui.screens.imports.queue import waiting_mark
 from om_tui.screens.picker import Choice, PickerScreen
+from om_tui.screens.plans.marks import plan_marks
 from om_tui.screens.schedule import grid
 from om_tui.screens.schedule.consent import write_with_consent
 from om_tui.screens.schedule.no_show_rule import record_if_due
@@ -62,6 +63,7 @@ class BookScreen(Screen[None]):
         Binding("w", "week", "Week", id="book.week", show=False),
         Binding("r", "repeat", "Repeat…", id="book.repeat", show=False),
         Binding("R", "change_following", "This and following…", id="book.following", show=False),
+        Binding("P", "app.care_plans", "Care plans", id="book.care_plans", show=False),
         Binding("escape", "stop_moving", "Stop moving", id="book.stop_moving", show=False),
         Binding("i", "app.import_queue", "Import queue", id="book.import_queue", show=False),
     ]
@@ -253,6 +255,7 @@ class BookScreen(Screen[None]):
             detail.update(f"{practice.local(start):%H:%M} {who}: {said} · {keys}")
             return
         shown = []
+        marks = plan_marks(self.om, [e.patient_id for e in entries])
         for e in entries:
             state = "missed" if e.missed else e.status
             parts = [
@@ -267,10 +270,17 @@ class BookScreen(Screen[None]):
                 parts.append("series")
             if e.checked_in:
                 parts.append("checked in")
+            if e.patient_id in marks:
+                parts.append(marks[e.patient_id])
             if e.source:
                 parts.append(f"from {e.source}")
             shown.append(" · ".join(part for part in parts if part))
         detail.update(" | ".join(shown))
+
+    def plan_patient_id(self) -> int | None:
+        """The patient whose care plans P opens: the appointment's under the cursor."""
+        here = self._here()
+        return here[0].patient_id if here else None
 
     def _slot_start(self) -> dt.datetime | None:
         table = self.query_one("#book", DataTable)
