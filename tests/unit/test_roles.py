@@ -677,6 +677,9 @@ NOT_CHECKED = frozenset({
     "people.server_backup.back_up", "people.server_backup.note_restored",
     # reading: the overview's count of the plans falling off
     "plans.pace.falling_off_count",
+    "schedule.no_shows.due",
+    # the practice's own rule, applied by whichever terminal reads it first: no person acts
+    "schedule.no_shows.record_no_shows",
 })  # fmt: skip
 """Module functions given the database that are not operations to check, and why."""
 
@@ -748,6 +751,7 @@ SCHEDULE: dict[str, str] = {
     **{f"Book.{name}": "BOOK" for name in (
         "book", "book_new", "cancel", "give_slot", "mark_missed", "move", "resize",
         "set_status")},
+    "schedule.no_shows.take_back": "BOOK",
     **{f"schedule.hours.{name}": "SETUP" for name in (
         "add_blockout", "remove_blockout", "set_hours", "set_slot_minutes")},
     **{f"schedule.types.{name}": "SETUP" for name in (
