@@ -175,7 +175,7 @@ def set_up(database: Database, clock: Clock, setup: PracticeSetup) -> int:
         if setup.open_hours.strip():
             from om_tui.practice.schedule.hours import parse_stretches, set_hours
 
-            set_hours(database, None, None, range(5), parse_stretches(setup.open_hours))
+            set_hours(database, ADMINISTRATOR, None, range(5), parse_stretches(setup.open_hours))
         set_actor(database, staff_id)
         record(database, "login", name)
     return staff_id

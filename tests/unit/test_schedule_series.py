@@ -12,6 +12,7 @@ from peewee import Database
 
 from db.models import Appointment, as_utc
 from om_tui.practice.clock import FrozenClock
+from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.schedule import hours, types
 from om_tui.practice.schedule.access import DOUBLE_BOOK, NeedsConsent, ScheduleError
 from om_tui.practice.schedule.book import Book
@@ -116,7 +117,7 @@ def test_a_series_crossing_a_holiday_leaves_that_day_out_and_says_so(
     hours.add_blockout(
         database,
         clock,
-        None,
+        ADMINISTRATOR,
         None,
         local(0, 0, day=christmas),
         local(0, 0, day=christmas + dt.timedelta(days=1)),

@@ -25,6 +25,7 @@ from om_tui.practice import settings
 from om_tui.practice.clock import Clock
 from om_tui.practice.roles import recorded
 from om_tui.practice.schedule.access import SETUP, ScheduleError, require
+from om_tui.practice.seen import ChangedElsewhere, require_unchanged
 from om_tui.practice.settings import PracticeSettings
 
 SLOT_SIZES = (5, 10, 15, 20, 30, 60)
@@ -93,17 +94,30 @@ def set_hours(
     whose: int | None,
     weekdays: Iterable[int],
     stretches: Sequence[Stretch],
+    *,
+    seen: str | None = None,
 ) -> None:
-    """Set `whose` hours (None: the practice's) on those weekdays; the managers'."""
-    require(staff_id, SETUP, "set working hours")
+    """Set `whose` hours (None: the practice's) on those weekdays; the managers'. From a
+    screen, `seen` is what it showed for them ("09:00-12:00 13:00-17:00", "off", or
+    "" when they had none of their own): refused if another terminal changed them since."""
     days = sorted(set(weekdays))
     with database.atomic():
+        require(database, staff_id, SETUP, "sets working hours")
         if whose is not None:
             person = Staff.get_or_none(Staff.id == whose)
             if person is None or not person.provider:
                 raise ScheduleError(
                     "Working hours are kept for providers (those who see patients)."
                 )
+        if seen is not None:
+            week = week_hours(whose)
+            for day in days:
+                now = stretches_text(week.get(day, [])) if week else ""
+                if now != seen:
+                    raise ChangedElsewhere(
+                        f"{WEEKDAYS[day].capitalize()}'s hours were changed on another "
+                        f"terminal since you opened them ({now or 'not set'}): nothing was saved."
+                    )
         owner = WorkingHours.staff.is_null() if whose is None else WorkingHours.staff == whose
         WorkingHours.delete().where(owner, WorkingHours.weekday.in_(days)).execute()
         for day in days:
@@ -113,17 +127,26 @@ def set_hours(
                 )
 
 
+def _seen(name: str, value: object | None) -> dict[str, object] | None:
+    return None if value is None else {name: value}
+
+
 def slot_minutes(database: Database) -> int:
     stored = settings.get(database, SettingKey.SLOT_MINUTES)
     return int(stored) if stored else DEFAULT_SLOT
 
 
-def set_slot_minutes(database: Database, staff_id: int | None, minutes: int) -> None:
-    require(staff_id, SETUP, "set the book's slot size")
+def set_slot_minutes(
+    database: Database, staff_id: int | None, minutes: int, *, seen: int | None = None
+) -> None:
+    """The book's row, in minutes; `seen`: the size a screen showed (refused if changed)."""
     if minutes not in SLOT_SIZES:
         sizes = ", ".join(str(s) for s in SLOT_SIZES)
         raise ScheduleError(f"The book's slots are {sizes} minutes long.")
-    settings.put(database, SettingKey.SLOT_MINUTES, str(minutes))
+    with database.atomic():
+        require(database, staff_id, SETUP, "sets the book's slot size")
+        require_unchanged("The slot size", {"slot": slot_minutes(database)}, _seen("slot", seen))
+        settings.put(database, SettingKey.SLOT_MINUTES, str(minutes))
 
 
 @dataclass(frozen=True)
@@ -145,10 +168,10 @@ def add_blockout(
     reason: str = "",
 ) -> BlockoutLine:
     """Block [start, end) for a provider, or for the whole practice (whose None)."""
-    require(staff_id, SETUP, "add blockouts")
     if end <= start:
         raise ScheduleError("A blockout ends after it starts.")
     with database.atomic():
+        require(database, staff_id, SETUP, "adds blockouts")
         row = Blockout.create(
             staff=whose,
             start=utc_naive(start),
@@ -161,8 +184,8 @@ def add_blockout(
 
 
 def remove_blockout(database: Database, staff_id: int | None, blockout_id: int) -> None:
-    require(staff_id, SETUP, "remove blockouts")
     with database.atomic():
+        require(database, staff_id, SETUP, "removes blockouts")
         if not Blockout.delete().where(Blockout.id == blockout_id).execute():
             raise ScheduleError("That blockout is gone already.")
 
