@@ -367,6 +367,8 @@ OPERATIONS: tuple[Operation, ...] = (
         w.database, a, types.statuses()[0].id, name="Not yet")),
     Operation("schedule.types.edit_reason", "schedule_setup", lambda w, a: types.edit_reason(
         w.database, a, types.reasons()[0].id, active=False)),
+    Operation("schedule.hours.set_week", "schedule_setup", lambda w, a: hours.set_week(
+        w.database, a, w.practice.provider, {0: "9-12"})),
     Operation("schedule.types.move", "schedule_setup", lambda w, a: types.move(
         w.database, a, AppointmentType, types.type_named("Regular").id, -1)),
     # the roster

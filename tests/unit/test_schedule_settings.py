@@ -128,3 +128,40 @@ def test_the_settings_read_blockouts_from_today_and_every_providers_hours(
     assert [w.name for w in shown.hours] == ["Practice (open)", "Dr. Lou Webb", "Dr. Pat Chen"]
     assert shown.hours[0].said == "open all day" and shown.hours[1].said == "the practice's hours"
     assert [b.reason for b in shown.blockouts] == ["Holiday"]
+
+
+def test_a_week_of_hours_is_set_at_once_and_emptied_back_to_the_practices(
+    database: Database, practice: Practice, clock: FrozenClock
+) -> None:
+    shown = {day: "" for day in range(7)}
+    typed = {0: "9-12 13-17", 1: "off", 2: "8-12", 3: "", 4: "9-17", 5: "", 6: ""}
+    hours.set_week(database, ADMIN, practice.provider, typed, seen=shown)
+    week = book_settings.read(database, clock, settings.load(database)).hours
+    chen = next(w for w in week if w.staff_id == practice.provider)
+    assert chen.said == (
+        "Mon 09:00-12:00 13:00-17:00; Tue off; Wed 08:00-12:00; Thu off; Fri 09:00-17:00; "
+        "Sat-Sun off"
+    )
+    with pytest.raises(ChangedElsewhere, match="Mon's hours"):
+        hours.set_week(database, ADMIN, practice.provider, {0: "9-10"}, seen={0: ""})
+    with pytest.raises(ScheduleError, match="Hours are like"):
+        hours.set_week(database, ADMIN, practice.provider, {0: "nine"}, seen=None)
+    hours.set_week(database, ADMIN, practice.provider, dict.fromkeys(range(7), ""))
+    assert hours.week_hours(practice.provider) == {}  # the practice's hours again
+
+
+def test_a_blockout_is_typed_as_a_day_or_a_day_and_a_time(
+    database: Database, practice: Practice, clock: FrozenClock
+) -> None:
+    shop = settings.load(database)
+    today = shop.today(clock.now())
+    start, end = hours.read_blockout(shop, today, "today")
+    assert (start, end) == shop.day_bounds(today)
+    start, end = hours.read_blockout(shop, today, "today 13:00", "today 15:30")
+    assert (start, end) == (local(13, 0), local(15, 30))
+    with pytest.raises(ScheduleError, match="ends after it starts"):
+        hours.read_blockout(shop, today, "today 13:00", "today 12:00")
+    with pytest.raises(ScheduleError, match="a day like 12/24"):
+        hours.read_blockout(shop, today, "someday")
+    with pytest.raises(ScheduleError, match="time of day"):
+        hours.read_blockout(shop, today, "today 25:99")

@@ -110,14 +110,7 @@ def set_hours(
                     "Working hours are kept for providers (those who see patients)."
                 )
         if seen is not None:
-            week = week_hours(whose)
-            for day in days:
-                now = stretches_text(week.get(day, [])) if week else ""
-                if now != seen:
-                    raise ChangedElsewhere(
-                        f"{WEEKDAYS[day].capitalize()}'s hours were changed on another "
-                        f"terminal since you opened them ({now or 'not set'}): nothing was saved."
-                    )
+            _require_seen(whose, {day: seen for day in days})
         owner = WorkingHours.staff.is_null() if whose is None else WorkingHours.staff == whose
         WorkingHours.delete().where(owner, WorkingHours.weekday.in_(days)).execute()
         for day in days:
@@ -129,6 +122,18 @@ def set_hours(
 
 def _seen(name: str, value: object | None) -> dict[str, object] | None:
     return None if value is None else {name: value}
+
+
+def _require_seen(whose: int | None, seen: dict[int, str]) -> None:
+    """Refuse unless each weekday's hours are still as a screen showed them."""
+    week = week_hours(whose)
+    for day, shown in seen.items():
+        now = stretches_text(week.get(day, [])) if week else ""
+        if now != shown:
+            raise ChangedElsewhere(
+                f"{WEEKDAYS[day].capitalize()}'s hours were changed on another "
+                f"terminal since you opened them ({now or 'not set'}): nothing was saved."
+            )
 
 
 def slot_minutes(database: Database) -> int:
@@ -293,3 +298,68 @@ def provider_named(text: str) -> int:
         what = "No provider" if not found else "More than one provider"
         raise ScheduleError(f"{what} named {text!r} (the providers: {names}).")
     return int(found[0].id)
+
+
+def set_week(
+    database: Database,
+    staff_id: int | None,
+    whose: int | None,
+    days: dict[int, str],
+    seen: dict[int, str] | None = None,
+) -> None:
+    """Someone's week at once, as typed on the screen: weekday → "9-12 13-17" or "off".
+    Every day left empty: they keep no hours of their own (a provider works the practice's
+    hours; the practice is open all day). `seen`: each day as the screen showed it."""
+    typed = {day: text.strip() for day, text in days.items()}
+    parsed = {day: parse_stretches(text) for day, text in typed.items()}
+    with database.atomic():
+        require(database, staff_id, SETUP, "sets working hours")
+        if seen is not None:
+            _require_seen(whose, seen)
+        if not any(typed.values()):
+            owner = WorkingHours.staff.is_null() if whose is None else WorkingHours.staff == whose
+            WorkingHours.delete().where(owner).execute()
+            return
+        for day, stretches in parsed.items():
+            set_hours(database, staff_id, whose, [day], stretches)
+
+
+def read_blockout(
+    practice: PracticeSettings, today: dt.date, starts: str, ends: str = ""
+) -> tuple[dt.datetime, dt.datetime]:
+    """A blockout as typed: a day ("12/24", "fri", "2026-12-24") for all of it, or a day and
+    a time ("fri 13:00"); `ends` likewise (empty: the end of the day it starts)."""
+    start_day, start_time = _day_and_time(starts, today, "starts")
+    if ends.strip():
+        end_day, end_time = _day_and_time(ends, start_day, "ends")
+    else:
+        end_day, end_time = start_day, None
+    start = dt.datetime.combine(start_day, start_time or dt.time(), tzinfo=practice.zone)
+    if end_time is None:
+        end = practice.day_bounds(end_day)[1]
+    else:
+        end = dt.datetime.combine(end_day, end_time, tzinfo=practice.zone)
+    if end <= start.astimezone(dt.UTC):
+        raise ScheduleError("A blockout ends after it starts.")
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def _day_and_time(text: str, today: dt.date, which: str) -> tuple[dt.date, dt.time | None]:
+    from om_tui.practice.orders import parse_day
+    from om_tui.practice.refusal import Refusal
+
+    words = text.strip().split()
+    clock_time = None
+    if words and ":" in words[-1]:
+        hour, _, minute = words.pop().partition(":")
+        try:
+            clock_time = dt.time(int(hour), int(minute))
+        except ValueError:
+            raise ScheduleError(f"A time of day like 13:00 (not {text!r}).") from None
+    try:
+        return parse_day(" ".join(words) or "today", today), clock_time
+    except Refusal:
+        raise ScheduleError(
+            f"When it {which}: a day like 12/24, fri or 2026-12-24, and a time like 13:00 "
+            f"if not all day (not {text!r})."
+        ) from None
