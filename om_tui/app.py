@@ -199,6 +199,7 @@ class OmTuiApp(App[None]):
         stylesheet("modals.tcss"),
         stylesheet("patients.tcss"),
         stylesheet("org.tcss"),
+        stylesheet("book_settings.tcss"),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
@@ -614,6 +615,13 @@ class OmTuiApp(App[None]):
         if self.may("rooms") and not isinstance(self.screen, RoomsScreen):
             self.push_screen(RoomsScreen())
 
+    def action_book_settings(self) -> None:
+        """The book's types, states, reasons, hours, blockouts and rules (the managers')."""
+        from om_tui.screens.schedule.settings import BookSettingsScreen
+
+        if self.may("schedule_setup") and not isinstance(self.screen, BookSettingsScreen):
+            self.push_screen(BookSettingsScreen())
+
     def action_org_board(self) -> None:
         """The org board: divisions, departments, posts, who holds them, how they produce."""
         from om_tui.screens.org.board import OrgBoardScreen
@@ -818,6 +826,12 @@ class OmTuiApp(App[None]):
         if self.may("rooms"):
             yield SystemCommand(
                 "Rooms", "The practice's rooms: add, rename, reorder, retire", self.action_rooms
+            )
+        if self.may("schedule_setup"):
+            yield SystemCommand(
+                "Book settings",
+                "Appointment types, states, reasons, hours, blockouts, slot size, no-show rule",
+                self.action_book_settings,
             )
         if self.may("org"):
             yield SystemCommand(

@@ -5,6 +5,8 @@ shown, and each one the managers' and the owner's only."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from peewee import Database
 
@@ -106,7 +108,7 @@ def test_hours_slot_and_no_show_rule_are_refused_when_changed_since_shown(
     hours.set_hours(database, ADMIN, practice.provider, [1], nine_to_five, seen=chen.day_text(1))
     with pytest.raises(ChangedElsewhere, match="Tue's hours were changed"):
         hours.set_hours(database, ADMIN, practice.provider, [1], [], seen=chen.day_text(1))
-    assert chen.said == "Mon 09:00-17:00; Tue-Sun off"
+    assert chen.said == "Mon 9-17; Tue-Sun off"
 
     hours.set_slot_minutes(database, ADMIN, 10, seen=shown.slot)
     with pytest.raises(ChangedElsewhere, match="slot size"):
@@ -134,14 +136,11 @@ def test_a_week_of_hours_is_set_at_once_and_emptied_back_to_the_practices(
     database: Database, practice: Practice, clock: FrozenClock
 ) -> None:
     shown = {day: "" for day in range(7)}
-    typed = {0: "9-12 13-17", 1: "off", 2: "8-12", 3: "", 4: "9-17", 5: "", 6: ""}
+    typed = {0: "9-12 13-17", 1: "off", 2: "8-12:30", 3: "", 4: "9-17", 5: "", 6: ""}
     hours.set_week(database, ADMIN, practice.provider, typed, seen=shown)
     week = book_settings.read(database, clock, settings.load(database)).hours
     chen = next(w for w in week if w.staff_id == practice.provider)
-    assert chen.said == (
-        "Mon 09:00-12:00 13:00-17:00; Tue off; Wed 08:00-12:00; Thu off; Fri 09:00-17:00; "
-        "Sat-Sun off"
-    )
+    assert chen.said == "Mon 9-12 13-17; Tue off; Wed 8-12:30; Thu off; Fri 9-17; Sat-Sun off"
     with pytest.raises(ChangedElsewhere, match="Mon's hours"):
         hours.set_week(database, ADMIN, practice.provider, {0: "9-10"}, seen={0: ""})
     with pytest.raises(ScheduleError, match="Hours are like"):
@@ -165,3 +164,18 @@ def test_a_blockout_is_typed_as_a_day_or_a_day_and_a_time(
         hours.read_blockout(shop, today, "someday")
     with pytest.raises(ScheduleError, match="time of day"):
         hours.read_blockout(shop, today, "today 25:99")
+
+
+def test_a_blockouts_time_is_said_shortly(database: Database, practice: Practice) -> None:
+    shop = settings.load(database)
+    today = shop.today(local(10, 0))
+
+    def said(starts: str, ends: str = "") -> str:
+        start, end = hours.read_blockout(shop, today, starts, ends)
+        return book_settings.blockout_when(shop, hours.BlockoutLine(1, None, start, end, ""))
+
+    day = f"{today:%a %d %b}"
+    assert said("today") == day
+    assert said("today", "+1") == f"{day} – {today + dt.timedelta(days=1):%a %d %b}"
+    assert said("today 14:00", "today 18:00") == f"{day} 14:00–18:00"
+    assert said("today 13:00") == f"{day} 13:00–24:00"

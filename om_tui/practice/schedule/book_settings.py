@@ -31,6 +31,13 @@ DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 BLOCKOUTS_AHEAD = dt.timedelta(days=3650)
 
 
+def _short(moment: dt.time) -> str:
+    """ "8", "13:30", "24": a time of day as few characters say it."""
+    if moment == dt.time.max:
+        return "24"
+    return f"{moment.hour}" if moment.minute == 0 else f"{moment.hour}:{moment.minute:02d}"
+
+
 @dataclass(frozen=True)
 class WeekOfHours:
     """Someone's hours (a provider's; None: the practice's open hours)."""
@@ -54,7 +61,7 @@ class WeekOfHours:
             return "the practice's hours" if self.staff_id is not None else "open all day"
         runs: list[tuple[int, int, str]] = []
         for day in range(7):
-            text = stretches_text(self.days.get(day, []))
+            text = " ".join(f"{_short(a)}-{_short(b)}" for a, b in self.days.get(day, [])) or "off"
             if runs and runs[-1][2] == text:
                 runs[-1] = (runs[-1][0], day, text)
             else:
@@ -97,3 +104,19 @@ def read(database: Database, clock: Clock, practice: PracticeSettings) -> BookSe
         slot=slot_minutes(database),
         no_show_after=settings.load(database).no_show_after_minutes,
     )
+
+
+def blockout_when(practice: PracticeSettings, blockout: BlockoutLine) -> str:
+    """ "Thu 17 Dec", "Thu 17 – Fri 18 Dec", "Wed 09 Dec 14:00–18:00", "Fri 11 Dec 13:00–24:00":
+    a blockout's time as short as it can be said (whole days without their hours)."""
+    start, end = practice.local(blockout.start), practice.local(blockout.end)
+    midnight = dt.time()
+    last_day = end.date() - dt.timedelta(days=1) if end.time() == midnight else end.date()
+    if start.time() == midnight and end.time() == midnight:
+        if last_day == start.date():
+            return f"{start:%a %d %b}"
+        return f"{start:%a %d %b} – {last_day:%a %d %b}"
+    finish = "24:00" if end.time() == midnight else f"{end:%H:%M}"
+    if last_day == start.date():
+        return f"{start:%a %d %b %H:%M}–{finish}"
+    return f"{start:%a %d %b %H:%M} – {last_day:%a %d %b} {finish}"

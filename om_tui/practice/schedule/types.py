@@ -125,8 +125,8 @@ def add_type(
     colour: str = "",
 ) -> TypeLine:
     """A new appointment type, last in the list (the managers')."""
-    name = _checked_name(name, "An appointment type")
-    letter = _checked_mark(letter, "An appointment type's letter", "N or R")
+    name = checked_name(name, "An appointment type")
+    letter = checked_mark(letter, "An appointment type's letter", "N or R")
     check_minutes(minutes)
     if colour not in COLOURS:
         raise ScheduleError(f"A type's colour is one of {', '.join(COLOURS[1:])}.")
@@ -169,11 +169,11 @@ def edit_type(
         if row is None:
             raise ScheduleError("That appointment type is gone.")
         if name is not None:
-            row.name = _checked_name(name, "An appointment type")
+            row.name = checked_name(name, "An appointment type")
         if minutes is not None:
             row.minutes = check_minutes(minutes)
         if letter is not None:
-            row.letter = _checked_mark(letter, "An appointment type's letter", "N or R")
+            row.letter = checked_mark(letter, "An appointment type's letter", "N or R")
         if new_patient is not None:
             row.new_patient = new_patient
         if colour is not None:
@@ -191,7 +191,7 @@ def edit_type(
     return _line(row)
 
 
-def _checked_name(name: str, what: str) -> str:
+def checked_name(name: str, what: str) -> str:
     name = " ".join(name.split())
     if not name:
         raise ScheduleError(f"{what} needs a name.")
@@ -200,7 +200,7 @@ def _checked_name(name: str, what: str) -> str:
     return name
 
 
-def _checked_mark(mark: str, what: str, example: str) -> str:
+def checked_mark(mark: str, what: str, example: str) -> str:
     mark = mark.strip()
     if len(mark) != 1:
         raise ScheduleError(f"{what} is one character, like {example}.")
@@ -276,8 +276,8 @@ def cancel_reasons() -> list[tuple[int, str]]:
 
 def add_status(database: Database, staff_id: int | None, name: str, mark: str) -> StatusLine:
     """A confirmation state, last in the list (the key steps through them in order)."""
-    name = _checked_name(name, "A confirmation state")
-    mark = _checked_mark(mark, "A state's mark", "? or ✓")
+    name = checked_name(name, "A confirmation state")
+    mark = checked_mark(mark, "A state's mark", "? or ✓")
     with database.atomic():
         require(database, staff_id, SETUP, "defines confirmation states")
         try:
@@ -323,9 +323,9 @@ def edit_status(
         if row is None:
             raise ScheduleError("That confirmation state is gone.")
         if name is not None:
-            row.name = _checked_name(name, "A confirmation state")
+            row.name = checked_name(name, "A confirmation state")
         if mark is not None:
-            row.mark = _checked_mark(mark, "A state's mark", "? or ✓")
+            row.mark = checked_mark(mark, "A state's mark", "? or ✓")
         if active is False and row.active and len(statuses()) == 1:
             raise ScheduleError("The book keeps at least one confirmation state.")
         if active is not None and active != row.active:

@@ -61,6 +61,7 @@ class BookScreen(Screen[None]):
         Binding("r", "repeat", "Repeat…", id="book.repeat", show=False),
         Binding("R", "change_following", "This and following…", id="book.following", show=False),
         Binding("escape", "stop_moving", "Stop moving", id="book.stop_moving", show=False),
+        Binding("comma", "app.book_settings", "Settings", id="book.settings", show=False),
     ]
 
     def __init__(self) -> None:
