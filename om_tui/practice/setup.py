@@ -152,7 +152,7 @@ def check_providers(text: str, first_person: str = "") -> tuple[str, ...]:
     for name in names:
         limits.person_name(name, SetupError)
         if name.casefold() == " ".join(first_person.split()).casefold():
-            raise SetupError(f"{name} is you: \"You see patients\" on the page before.")
+            raise SetupError(f'{name} is you: "You see patients" on the page before.')
     return names
 
 
