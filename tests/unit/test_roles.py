@@ -640,7 +640,6 @@ READERS: dict[str, set[str]] = {
         "providers",
         "rooms",
         "today",
-        "upcoming_of",
         "week",
         "when",
     },

@@ -137,19 +137,6 @@ class Book(Acting):
         slot = slot_minutes(self.database)
         return DayBook(first_day, slot, False, columns, entries, blocked, week=True)
 
-    def upcoming_of(self, provider_id: int, shown: int = 3) -> tuple[int, str]:
-        """A provider's appointments from now on: how many, and the first few said
-        ("Mon 7 Dec 09:00 Ann A., …"), for a manager about to deactivate them."""
-        query = appointment_query().where(
-            Appointment.provider == provider_id,
-            Appointment.start >= utc_naive(self.clock.now()),
-            Appointment.cancelled_at.is_null(),
-        )
-        count = query.count()
-        first = entries_of(query.order_by(Appointment.start).limit(shown))
-        said = ", ".join(f"{self.when(e.start)} {e.short_name}" for e in first)
-        return count, said + (", …" if count > shown else "")
-
     def entry(self, appointment_id: int) -> Entry:
         found = entries_of(appointment_query().where(Appointment.id == appointment_id))
         if not found:
