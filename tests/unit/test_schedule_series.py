@@ -220,3 +220,24 @@ def test_an_appointment_repeated_is_the_first_of_its_series(book: Book, practice
     made = repeat(book, seen.id, seen.version, rule)
     assert made.booked == 2
     assert _starts(made.series_id) == ["Wed 18 Nov 15:00", "Wed 25 Nov 15:00", "Wed 02 Dec 15:00"]
+
+
+def test_only_the_front_desk_and_managers_book_or_change_a_series(
+    database: Database, practice: Practice, clock: FrozenClock
+) -> None:
+    from db.models import Appointment
+    from om_tui.practice import settings
+    from om_tui.practice.schedule.series import change_following, repeat
+
+    from .practice_fixture import DAY
+
+    staff = Book(database, clock, settings.load(database), staff_id=practice.other_provider)
+    rule = Rule((DAY.weekday(),), dt.time(14, 0), DAY + dt.timedelta(days=7), count=2)
+    with pytest.raises(ScheduleError, match="Only the front desk"):
+        book_series(staff, practice.patients["eve"], rule, 15, practice.provider)
+    dee = Appointment.get_by_id(practice.appointments["dee"])
+    with pytest.raises(ScheduleError, match="Only the front desk"):
+        repeat(staff, dee.id, dee.version, rule)
+    with pytest.raises(ScheduleError, match="Only the front desk"):
+        change_following(staff, dee.id, dee.version, stop=True)
+    assert not Appointment.select().where(Appointment.series.is_null(False)).exists()
