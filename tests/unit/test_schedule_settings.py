@@ -179,3 +179,22 @@ def test_a_blockouts_time_is_said_shortly(database: Database, practice: Practice
     assert said("today", "+1") == f"{day} – {today + dt.timedelta(days=1):%a %d %b}"
     assert said("today 14:00", "today 18:00") == f"{day} 14:00–18:00"
     assert said("today 13:00") == f"{day} 13:00–24:00"
+
+
+def test_each_change_of_the_books_settings_is_on_the_trail(
+    database: Database, practice: Practice
+) -> None:
+    def trail() -> list[tuple[str, str]]:
+        rows = database.execute_sql("SELECT action, subject FROM audit ORDER BY id").fetchall()
+        return [(str(a), str(s)) for a, s in rows]
+
+    before = len(trail())
+    regular = types.type_named("Regular")
+    types.edit_type(database, ADMIN, regular.id, colour="red", seen=regular.seen)
+    types.edit_reason(database, ADMIN, types.reasons()[0].id, active=False)
+    hours.set_week(database, ADMIN, None, {0: "8-12"})
+    assert trail()[before:] == [
+        ("change", "appointment_type"),
+        ("change", "cancel_reason"),
+        ("create", "working_hours"),
+    ]
