@@ -38,6 +38,8 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     change.add_argument("--minutes", type=int)
     change.add_argument("--letter")
     change.add_argument("--new-patient", choices=("yes", "no"))
+    change.add_argument("--name", dest="new_name", help="a new name")
+    change.add_argument("--colour", help="red, green, yellow, blue, magenta, cyan; none")
     change.add_argument("--retire", action="store_true", help="no longer offered when booking")
 
     states = parts.add_parser("states", help="list the confirmation states, or add one")
@@ -95,7 +97,8 @@ def run(database: Database, args: argparse.Namespace) -> int:
             _types(database, args)
             for t in types.appointment_types():
                 new = "  counts as a new patient" if t.new_patient else ""
-                print(f"{t.letter}  {t.name:24} {t.minutes:4} min{new}")
+                colour = f"  {t.colour}" if t.colour else ""
+                print(f"{t.letter}  {t.name:24} {t.minutes:4} min{new}{colour}")
         elif args.schedule_command == "states":
             if args.states_command == "add":
                 types.add_status(database, ADMINISTRATOR, args.name, args.mark)
@@ -146,8 +149,10 @@ def _types(database: Database, args: argparse.Namespace) -> None:
             database,
             ADMINISTRATOR,
             found.id,
+            name=args.new_name,
             minutes=args.minutes,
             letter=args.letter,
+            colour=None if args.colour is None else args.colour.replace("none", ""),
             new_patient=None if args.new_patient is None else args.new_patient == "yes",
             active=False if args.retire else None,
         )
