@@ -20,6 +20,9 @@ the file.
 Writes are serialised (BEGIN IMMEDIATE, and WAL lets a write start only from the
 newest snapshot), so the trigger that reads the last hash and appends the next row
 does so under the write lock: the chain has one line even with several terminals.
+
+One idea, the trail in the store (its triggers, its chain and their check), kept whole:
+the chain's hashing and its check must agree line for line.
 """
 
 from __future__ import annotations

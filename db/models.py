@@ -3,6 +3,9 @@
 Models are declared unbound; `db.open_database` binds them to the database it
 opens. The schema itself is created only by the numbered scripts in
 `db/migrations/` — these classes must agree with them, and a test checks that.
+
+One idea, the practice's tables, kept in one module so the models read beside the
+migrations they must agree with.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""The om-tui application: its main screens, global keys, and the change watcher."""
+"""The om-tui application: its main screens, global keys, and the change watcher.
+
+One idea, the app's frame (its screens, global keys, the change watcher and the idle
+lock), kept whole; each screen is in om_tui/screens/.
+"""
 
 from __future__ import annotations
 
@@ -23,13 +27,15 @@ from textual.widgets import Footer
 from db import problem
 from db.models import Role
 from om_tui.messages import DataChanged
-from om_tui.practice import audit, sessions, settings
-from om_tui.practice.backup import backup_reminder
+from om_tui.practice import settings
 from om_tui.practice.changes import ChangeWatcher, watcher_for
 from om_tui.practice.clock import Clock, SystemClock
-from om_tui.practice.flow import Change, Flow
-from om_tui.practice.patients import PatientIndex
-from om_tui.practice.people import (
+from om_tui.practice.flow.moves import Change, Flow
+from om_tui.practice.flow.patients import PatientIndex
+from om_tui.practice.people import audit, sessions
+from om_tui.practice.people.backup import backup_reminder
+from om_tui.practice.people.sessions import Pin
+from om_tui.practice.people.staff import (
     ADMINISTRATOR,
     People,
     idle_lock_minutes,
@@ -38,16 +44,15 @@ from om_tui.practice.people import (
     set_actor,
 )
 from om_tui.practice.refusal import Refusal
-from om_tui.practice.sessions import Pin
 from om_tui.practice.setup import needs_setup
 from om_tui.resources import stylesheet
-from om_tui.screens.board import FlowBoardScreen
-from om_tui.screens.login import LoginRequest, LoginScreen
+from om_tui.screens.flow.board import FlowBoardScreen
+from om_tui.screens.people.login import LoginRequest, LoginScreen
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
-    from om_tui.practice.hats import Hats
-    from om_tui.practice.stats import Stats
+    from om_tui.practice.hats.service import Hats
+    from om_tui.practice.stats.service import Stats
 
 log = logging.getLogger(__name__)
 
@@ -55,43 +60,43 @@ T = TypeVar("T")
 
 
 def _stats_screen() -> Screen[Any]:
-    from om_tui.screens.stats import StatsScreen  # loaded when first opened: a quicker start
+    from om_tui.screens.stats.board import StatsScreen  # loaded when first opened: a quicker start
 
     return StatsScreen()
 
 
 def _my_hat_screen() -> Screen[Any]:
-    from om_tui.screens.my_hat import MyHatScreen
+    from om_tui.screens.hats.my_hat import MyHatScreen
 
     return MyHatScreen()
 
 
 def _hats_screen() -> Screen[Any]:
-    from om_tui.screens.hat_editor import HatEditorScreen
+    from om_tui.screens.hats.editor import HatEditorScreen
 
     return HatEditorScreen()
 
 
 def _compliance_screen() -> Screen[Any]:
-    from om_tui.screens.compliance import ComplianceScreen
+    from om_tui.screens.hats.compliance import ComplianceScreen
 
     return ComplianceScreen()
 
 
 def _staff_screen() -> Screen[Any]:
-    from om_tui.screens.staff import StaffScreen
+    from om_tui.screens.people.staff import StaffScreen
 
     return StaffScreen()
 
 
 def _orders_screen() -> Screen[Any]:
-    from om_tui.screens.orders import OrdersScreen
+    from om_tui.screens.owner.orders import OrdersScreen
 
     return OrdersScreen()
 
 
 def _line_screen() -> Screen[Any]:
-    from om_tui.screens.line import LineScreen
+    from om_tui.screens.owner.line import LineScreen
 
     return LineScreen()
 
@@ -103,7 +108,7 @@ def _book_screen() -> Screen[Any]:
 
 
 def _overview_screen() -> Screen[Any]:
-    from om_tui.screens.overview import OverviewScreen
+    from om_tui.screens.owner.overview import OverviewScreen
 
     return OverviewScreen()
 
@@ -165,7 +170,7 @@ MODE_PERMISSIONS = {"staff": "roster", "book": "schedule"}
 LOGIN = "login"
 """The mode of the login screen (start-up, idle lock, switch user): a stack of its own."""
 FIRST_RUN = "first_run"
-"""The mode of the first run's setup (om_tui/screens/first_run.py): before any login."""
+"""The mode of the first run's setup (om_tui/screens/people/first_run.py): before any login."""
 
 POLL_SECONDS = 0.03
 """How often the change signal is read (PRAGMA data_version, a few µs): another terminal's
@@ -290,13 +295,13 @@ class OmTuiApp(App[None]):
 
     @cached_property
     def stats(self) -> Stats:
-        from om_tui.practice.stats import Stats
+        from om_tui.practice.stats.service import Stats
 
         return Stats(self.database, self.clock, self.practice, self._staff_id)
 
     @cached_property
     def hats(self) -> Hats:
-        from om_tui.practice.hats import Hats
+        from om_tui.practice.hats.service import Hats
 
         return Hats(self.database, self.clock, self.practice, self._staff_id)
 
@@ -313,7 +318,7 @@ class OmTuiApp(App[None]):
         if self.role is None and self.pin is None and needs_setup(self.database, self.clock):
             # A new practice: the first run sets it up, then logs its first person in (never
             # over an SSH key's session: that key is one person's, on a practice set up).
-            from om_tui.screens.first_run import FirstRunScreen
+            from om_tui.screens.people.first_run import FirstRunScreen
 
             self.add_mode(FIRST_RUN, FirstRunScreen)
             self.switch_mode(FIRST_RUN)
@@ -323,7 +328,7 @@ class OmTuiApp(App[None]):
             if self.user_id is not None:
                 set_actor(self.database, self.user_id)
             self.switch_mode(self.first_screen())
-        from om_tui.practice.line import UrgentWatch
+        from om_tui.practice.owner.line.alert import UrgentWatch
 
         # Urgent items on the line reach the owner wherever they are; those already
         # waiting at start are on the Line screen, not news.
@@ -366,7 +371,7 @@ class OmTuiApp(App[None]):
 
     def _announce_urgent(self) -> None:
         """Tell the owner logged in here of each urgent item filed since the last look."""
-        from om_tui.practice.line import alert_text
+        from om_tui.practice.owner.line.alert import alert_text
 
         news = self._urgent.check()
         if not self.may("line_answer") or self.user_id is None or not news:
@@ -572,7 +577,7 @@ class OmTuiApp(App[None]):
 
     def _anchor_trail(self, why: str) -> None:
         """The trail's head, to the anchor log beside the database (anchors.py)."""
-        from om_tui.practice import anchors
+        from om_tui.practice.people import anchors
 
         try:
             anchors.write(self.database, self.clock, why)
@@ -581,21 +586,21 @@ class OmTuiApp(App[None]):
 
     def action_audit(self) -> None:
         """The audit trail, for the office manager and the owner."""
-        from om_tui.screens.audit import AuditScreen
+        from om_tui.screens.people.audit import AuditScreen
 
         if self.may("audit"):
             self.push_screen(AuditScreen())
 
     def action_my_evaluations(self) -> None:
         """The person's own evaluations: the finished ones, and a draft to self-evaluate."""
-        from om_tui.screens.evaluation import EvaluationScreen
+        from om_tui.screens.owner.evaluation import EvaluationScreen
 
         if self.user_id is not None:
             self.push_screen(EvaluationScreen(self.user_id))
 
     def action_evaluation_criteria(self) -> None:
         """The criteria the practice rates its staff on, for those who evaluate."""
-        from om_tui.screens.evaluation_criteria import CriteriaScreen
+        from om_tui.screens.owner.evaluation_criteria import CriteriaScreen
 
         if self.may("evaluations") and not isinstance(self.screen, CriteriaScreen):
             self.push_screen(CriteriaScreen())
@@ -645,7 +650,7 @@ class OmTuiApp(App[None]):
 
     def action_weekly_report(self) -> None:
         """The weekly report to a file, for those who read the stats (the manager, the owner)."""
-        from om_tui.screens.weekly_report import WeeklyReportScreen
+        from om_tui.screens.owner.weekly_report import WeeklyReportScreen
 
         if self.may("stats"):
             self.push_screen(WeeklyReportScreen())

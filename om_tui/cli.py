@@ -1,4 +1,8 @@
-"""The `om-tui` command: options and subcommands, nothing else."""
+"""The `om-tui` command: options and subcommands, nothing else.
+
+One idea, the command's options and subcommands; each subcommand's rules are in the
+practice, the schedule's and imports' options in cli_schedule.py and cli_imports.py.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +23,8 @@ from om_tui import __version__
 if TYPE_CHECKING:
     from peewee import Database
 
-    from om_tui.practice.backup import Restored
-    from om_tui.practice.ssh_access import PublicKey
+    from om_tui.practice.people.backup import Restored
+    from om_tui.practice.people.ssh_access import PublicKey
 
 STAGE_NAMES = ("arrived", "roomed", "with_provider", "checkout")
 COMPUTED_NAMES = (
@@ -228,7 +232,8 @@ def _report_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
 def _report(database: Database, args: argparse.Namespace) -> int:
     from om_tui.practice import settings
     from om_tui.practice.clock import SystemClock
-    from om_tui.practice.report import ReportError, write_report
+    from om_tui.practice.owner.report.contents import ReportError
+    from om_tui.practice.owner.report.writing import write_report
 
     try:
         report, path = write_report(
@@ -275,7 +280,7 @@ def _audit_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser
 
 
 def _audit(database: Database, args: argparse.Namespace) -> int:
-    from om_tui.practice import anchors, trail_check
+    from om_tui.practice.people import anchors, trail_check
 
     try:
         given = [anchor for text in args.anchor for anchor in anchors.given(text)]
@@ -306,8 +311,8 @@ def _backup_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
 
 def _backups(target: str, args: argparse.Namespace) -> int:
     from db import StoreError, open_database
-    from om_tui.practice import backup
     from om_tui.practice.clock import SystemClock
+    from om_tui.practice.people import backup
 
     try:
         path = backup.database_file(target)
@@ -351,8 +356,8 @@ def _backups(target: str, args: argparse.Namespace) -> int:
 def _note_restored(restored: Restored, source: Path) -> None:
     """The restore goes on the restored database's trail, from the command line."""
     from db import StoreError, open_database
-    from om_tui.practice import audit, backup
     from om_tui.practice.clock import SystemClock
+    from om_tui.practice.people import audit, backup
 
     try:
         database = open_database(restored.database)
@@ -542,7 +547,7 @@ def main(argv: list[str] | None = None) -> int:
 def _run(database: Database, target: str, args: argparse.Namespace) -> int:
     """The command asked for, or the app when none was."""
     if args.command is not None:
-        from om_tui.practice import audit
+        from om_tui.practice.people import audit
 
         # The machine's administrator: every check lets the command line through
         # (roles.ADMINISTRATOR); the trail names no person, and this terminal.
@@ -570,7 +575,7 @@ def _run(database: Database, target: str, args: argparse.Namespace) -> int:
 
         return cli_schedule.run(database, args)
     from om_tui.app import make_app
-    from om_tui.practice.sessions import Pin
+    from om_tui.practice.people.sessions import Pin
 
     pin = None if args.ssh_user is None else Pin(args.ssh_user, args.ssh_key)
     app = make_app(database, login=True, user=args.user, pin=pin)
@@ -589,7 +594,7 @@ def _run(database: Database, target: str, args: argparse.Namespace) -> int:
 
 
 def _ssh(database: Database, target: str, args: argparse.Namespace) -> int:
-    from om_tui.practice import ssh_access
+    from om_tui.practice.people import ssh_access
 
     try:
         key = ssh_access.read_public_key(args.key_file)
@@ -619,7 +624,7 @@ def _ssh(database: Database, target: str, args: argparse.Namespace) -> int:
 
 def _revoke(database: Database, key: PublicKey) -> int:
     """`ssh revoke`: the key's lines out of authorized_keys, and the fact on the trail."""
-    from om_tui.practice import ssh_access
+    from om_tui.practice.people import ssh_access
 
     keys = ssh_access.authorized_keys_file()
     taken = ssh_access.remove_authorized_key(keys, key)
@@ -637,8 +642,8 @@ def _revoke(database: Database, key: PublicKey) -> int:
 
 
 def _open_demo(database: Database) -> None:
+    from om_tui.demo.opening import open_demo_practice
     from om_tui.practice.clock import SystemClock
-    from om_tui.practice.demo import open_demo_practice
 
     open_demo_practice(database, SystemClock())
 
@@ -646,11 +651,11 @@ def _open_demo(database: Database) -> None:
 def _settings(database: Database, args: argparse.Namespace) -> int:
     from db.models import Stage
     from om_tui.practice import settings
-    from om_tui.practice.hats import open_days_of, parse_open_days, set_open_days
-    from om_tui.practice.people import idle_lock_minutes, set_idle_lock
+    from om_tui.practice.hats.periods import open_days_of, parse_open_days, set_open_days
+    from om_tui.practice.people.roles import ADMINISTRATOR as CLI
+    from om_tui.practice.people.staff import idle_lock_minutes, set_idle_lock
     from om_tui.practice.refusal import Refusal
-    from om_tui.practice.roles import ADMINISTRATOR as CLI
-    from om_tui.practice.stats import WeekEnds, set_week_ends, week_ends_of
+    from om_tui.practice.stats.weeks import WeekEnds, set_week_ends, week_ends_of
 
     try:
         if args.setting == "threshold":
@@ -703,8 +708,9 @@ def _start_log() -> None:
 def _leave(database: Database, args: argparse.Namespace) -> int:
     from om_tui.practice import settings
     from om_tui.practice.clock import SystemClock
-    from om_tui.practice.hats import HatError, Hats
-    from om_tui.practice.roles import ADMINISTRATOR
+    from om_tui.practice.hats.service import Hats
+    from om_tui.practice.hats.views import HatError
+    from om_tui.practice.people.roles import ADMINISTRATOR
 
     hats = Hats(database, SystemClock(), settings.load(database), ADMINISTRATOR)
     try:
@@ -726,13 +732,13 @@ def _leave(database: Database, args: argparse.Namespace) -> int:
 
 def _main_stats(database: Database, names: list[str], *, rule: bool) -> int:
     """Show the overview's main stats, or choose them (`rule`: back to the rule)."""
-    from om_tui.practice.overview import (
+    from om_tui.practice.owner.overview import (
         DEFAULT_MAIN_STATS,
         MOST_MAIN_STATS,
         chosen_main_stats,
         set_main_stats,
     )
-    from om_tui.practice.roles import ADMINISTRATOR
+    from om_tui.practice.people.roles import ADMINISTRATOR
 
     if names and rule:
         print("om-tui: either name the main stats or --rule, not both.", file=sys.stderr)
@@ -757,8 +763,10 @@ def _stats(database: Database, args: argparse.Namespace) -> int:
     from db.models import StatSource
     from om_tui.practice import settings
     from om_tui.practice.clock import SystemClock
-    from om_tui.practice.roles import ADMINISTRATOR
-    from om_tui.practice.stats import ConditionRule, StatError, Stats
+    from om_tui.practice.people.roles import ADMINISTRATOR
+    from om_tui.practice.stats.conditions import ConditionRule
+    from om_tui.practice.stats.service import Stats
+    from om_tui.practice.stats.values import StatError
 
     stats = Stats(database, SystemClock(), settings.load(database), ADMINISTRATOR)
     try:

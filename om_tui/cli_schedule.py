@@ -88,8 +88,8 @@ def run(database: Database, args: argparse.Namespace) -> int:
     if args.schedule_command in cli_imports.PARTS:
         return cli_imports.run(database, args)
     from om_tui.practice import settings
+    from om_tui.practice.people.roles import ADMINISTRATOR
     from om_tui.practice.refusal import Refusal
-    from om_tui.practice.roles import ADMINISTRATOR
     from om_tui.practice.schedule import hours, types
 
     try:
@@ -136,7 +136,7 @@ def run(database: Database, args: argparse.Namespace) -> int:
 
 
 def _types(database: Database, args: argparse.Namespace) -> None:
-    from om_tui.practice.roles import ADMINISTRATOR
+    from om_tui.practice.people.roles import ADMINISTRATOR
     from om_tui.practice.schedule import types
 
     if args.types_command == "add":
@@ -192,7 +192,7 @@ def _blockouts(database: Database, args: argparse.Namespace) -> None:
     from db.models import Staff
     from om_tui.practice import settings
     from om_tui.practice.clock import SystemClock
-    from om_tui.practice.roles import ADMINISTRATOR
+    from om_tui.practice.people.roles import ADMINISTRATOR
     from om_tui.practice.schedule import hours
     from om_tui.practice.schedule.access import ScheduleError
 

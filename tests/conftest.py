@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 from argon2 import PasswordHasher
 
-from om_tui.practice import people
+from om_tui.practice.people import staff as people
 
 CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 

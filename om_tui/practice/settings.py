@@ -12,8 +12,8 @@ from peewee import Database
 
 from db.models import Setting, SettingKey, Stage
 from om_tui.practice import limits
+from om_tui.practice.people.roles import checked
 from om_tui.practice.refusal import Refusal
-from om_tui.practice.roles import checked
 from om_tui.practice.seen import require_unchanged
 
 NAME = SettingKey.PRACTICE_NAME

@@ -27,7 +27,7 @@ from peewee import Database
 from db.models import Role, SettingKey
 from om_tui.practice import limits, settings
 from om_tui.practice.clock import Clock
-from om_tui.practice.people import (
+from om_tui.practice.people.staff import (
     ADMINISTRATOR,
     MANAGERS,
     People,
@@ -40,7 +40,7 @@ from om_tui.practice.refusal import Refusal
 
 if TYPE_CHECKING:
     # Only setup needs the stats week; every start asks `needs_setup`: keep it light.
-    from om_tui.practice.stats import WeekEnds
+    from om_tui.practice.stats.weeks import WeekEnds
 
 FIRST_ROLES = (Role.OWNER, Role.OFFICE_MANAGER)
 """Who may set a practice up: someone who can let the others in afterwards."""
@@ -86,7 +86,7 @@ def needs_setup(database: Database, clock: Clock) -> bool:
 def defaults(database: Database) -> Defaults:
     """A practice used before setup keeps its name, zone and week; a new one gets the
     machine's time zone and the default week (Thursday 14:00)."""
-    from om_tui.practice.stats import week_ends_of
+    from om_tui.practice.stats.weeks import week_ends_of
 
     zone = settings.get(database, SettingKey.TIMEZONE) or settings.system_timezone_name()
     return Defaults(
@@ -178,7 +178,7 @@ def set_up(database: Database, clock: Clock, setup: PracticeSetup) -> int:
     another terminal finished setting up first. The person is logged in from here on:
     they have just typed their PIN twice.
     """
-    from om_tui.practice.stats import set_week_ends
+    from om_tui.practice.stats.weeks import set_week_ends
 
     practice = check_practice_name(setup.practice)
     zone = check_timezone(setup.timezone)

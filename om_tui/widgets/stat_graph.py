@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from textual_plotext import PlotextPlot
 
-from om_tui.practice.stats import CONDITION_LABELS, Condition
+from om_tui.practice.stats.conditions import CONDITION_LABELS, Condition
 
 #: One letter per condition, so the marks read on a monochrome terminal too.
 MARKS: dict[Condition, tuple[str, str]] = {

@@ -66,7 +66,7 @@ def give_a_login(db_path: Path) -> None:
     """The large practice's staff have no PINs (a first run would greet them): one gets one,
     so that om-tui starts at its login, as in a practice."""
     from db.models import Role, Staff
-    from om_tui.practice.people import hash_secret
+    from om_tui.practice.people.staff import hash_secret
 
     database = open_database(db_path)
     first = Staff.select().order_by(Staff.id).first()
@@ -155,7 +155,7 @@ class Terminal:
 def bench_idle(db_path: Path, terminals: int, seconds: float) -> Figures:
     """% of a core each of `terminals` om-tui processes uses, logged in and idle on the
     board (the clock ticking, the change poll running), over `seconds`."""
-    from db.demo import STAFF
+    from om_tui.demo.office import STAFF
 
     person = STAFF[0][0]  # give_a_login's: the first staff member, PIN 1234
     command = [sys.executable, "-m", "om_tui", "--db", str(db_path), "--user", person]
@@ -195,11 +195,11 @@ WRITER = textwrap.dedent(
     import db
     from om_tui.practice import settings
     from om_tui.practice.clock import FrozenClock
-    from om_tui.practice.flow import Flow
+    from om_tui.practice.flow.moves import Flow
     from db.models import Stage
 
     database = db.open_database(sys.argv[1])
-    from om_tui.practice.roles import ADMINISTRATOR
+    from om_tui.practice.people.roles import ADMINISTRATOR
     flow = Flow(database, FrozenClock(dt.datetime.fromisoformat(sys.argv[2])),
                 settings.load(database), ADMINISTRATOR)
     expected = sorted((r for r in flow.board().rows if r.stage == Stage.SCHEDULED),

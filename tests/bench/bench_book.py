@@ -29,7 +29,7 @@ from db import open_database
 from db.models import Appointment, Patient, Role, Staff, utc_naive
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule import hours
 from om_tui.practice.schedule.book import Book
 from om_tui.practice.schedule.slots import next_free

@@ -51,7 +51,6 @@ import peewee
 from peewee import Database
 
 from db import audit, open_database
-from db.demo import FIRST_NAMES, LAST_NAMES
 from db.models import (
     Attestation,
     ChecklistItem,
@@ -69,12 +68,14 @@ from db.models import (
     Tick,
 )
 from om_tui.app import make_app
+from om_tui.demo.office import FIRST_NAMES, LAST_NAMES
 from om_tui.practice import settings as practice_settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.hats import SHARED, Hats
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.hats.service import Hats
+from om_tui.practice.hats.views import SHARED
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.settings import PracticeSettings
-from om_tui.screens.compliance import ComplianceScreen, first_day_of_week
+from om_tui.screens.hats.compliance import ComplianceScreen, first_day_of_week
 from tests.bench.bench_practice import calibration, captured_sql, explain
 from tests.bench.bench_stats import (
     Marks,
@@ -689,7 +690,7 @@ async def bench_screens(
     database: Database, now: dt.datetime, person: int, runs: int
 ) -> tuple[dict[str, Figures], dict[str, Figures] | None, list[float]]:
     """Key "5" to the compliance matrix drawn, key "3" to My hat drawn, a new app each run."""
-    from om_tui.screens.my_hat import MyHatScreen
+    from om_tui.screens.hats.my_hat import MyHatScreen
 
     compliance = Phases()
     my_hat = Phases()

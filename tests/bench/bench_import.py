@@ -23,7 +23,7 @@ from db.models import Role, Staff
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.imports.service import import_file
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.people.roles import ADMINISTRATOR
 from tests.bench.timing import record
 
 ZONE = "America/Chicago"

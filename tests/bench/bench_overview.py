@@ -56,7 +56,6 @@ import peewee
 from peewee import Database
 
 from db import audit, open_database
-from db.demo import FIRST_NAMES, LAST_NAMES
 from db.models import (
     HatHolder,
     LineEvent,
@@ -75,17 +74,18 @@ from db.models import (
     Tick,
 )
 from om_tui.app import make_app
+from om_tui.demo.office import FIRST_NAMES, LAST_NAMES
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.flow import Flow
-from om_tui.practice.hats import Hats
-from om_tui.practice.line import Line
-from om_tui.practice.orders import Orders
-from om_tui.practice.overview import first_day_of_week, gather
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.flow.moves import Flow
+from om_tui.practice.hats.service import Hats
+from om_tui.practice.owner.line.service import Line
+from om_tui.practice.owner.orders.service import Orders
+from om_tui.practice.owner.overview import first_day_of_week, gather
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.settings import PracticeSettings
-from om_tui.practice.stats import Stats
-from om_tui.screens import overview as overview_screen
-from om_tui.screens.overview import OverviewScreen
+from om_tui.practice.stats.service import Stats
+from om_tui.screens.owner import overview as overview_screen
+from om_tui.screens.owner.overview import OverviewScreen
 from tests.bench import bench_hats
 from tests.bench.bench_app import sqlite_checkpointed
 from tests.bench.bench_practice import calibration, captured_sql, explain
@@ -110,7 +110,7 @@ TARGET_MS = 300.0
 SIZE = (100, 30)
 SEED = 20261206
 HISTORY_DAYS = 365
-OWNER, MANAGER = 1, 4  # the large practice's staff: the demo's own (db/demo.py STAFF)
+OWNER, MANAGER = 1, 4  # the large practice's staff: the demo's own (om_tui/demo/office.py STAFF)
 MORE_STAFF = 14
 POSTS = 30  # with the stats' 8
 DRAWN = 'key "0" to the overview drawn'

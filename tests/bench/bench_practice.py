@@ -43,16 +43,10 @@ import peewee
 from peewee import Database
 
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.flow import (
-    Board,
-    BoardRow,
-    Flow,
-    attention_order,
-    format_duration,
-    severity,
-)
-from om_tui.practice.patients import NewPatient, PatientIndex, add_patient, find_same
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.flow.board import Board, BoardRow, attention_order, format_duration, severity
+from om_tui.practice.flow.moves import Flow
+from om_tui.practice.flow.patients import NewPatient, PatientIndex, add_patient, find_same
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.settings import PracticeSettings
 from tests.bench.large_practice import DEFAULT_PATH, LargePractice, open_large_practice
 from tests.bench.timing import (

@@ -75,13 +75,15 @@ from db.models import (
     StatValue,
     Tick,
 )
-from om_tui.practice import report as weekly
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.hats import Hats
-from om_tui.practice.orders import Orders
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.hats.service import Hats
+from om_tui.practice.owner.orders.service import Orders
+from om_tui.practice.owner.report import gathering as weekly
+from om_tui.practice.owner.report import writing
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.settings import PracticeSettings
-from om_tui.practice.stats import Condition, Stats
+from om_tui.practice.stats.conditions import Condition
+from om_tui.practice.stats.service import Stats
 from tests.bench.bench_app import sqlite_checkpointed
 from tests.bench.bench_practice import calibration, captured_sql, explain
 from tests.bench.bench_stats import DAILY, FLOW, FORMULAS, HISTORY_WEEKS, POSTS, WEEKLY, Report
@@ -506,7 +508,7 @@ def bench_week(
 ) -> list[tuple[str, list[tuple[str, tuple[Any, ...]]]]]:
     with captured_sql() as statements:
         gathered = weekly.gather(database, clock, settings, week)
-    sizes = {form: len(weekly.render(gathered, form).encode()) for form in FORMS}
+    sizes = {form: len(writing.render(gathered, form).encode()) for form in FORMS}
     print(
         f"\nThe week ending {gathered.week} ({label}): {len(gathered.stats)} stats, "
         f"{len(gathered.people)} people, {gathered.items_total.due} checklist items due, "
@@ -519,13 +521,13 @@ def bench_week(
     _line("(1) gather()", figures)
     report.add(f"(1) gather(), {label}", figures)
     for form in FORMS:
-        rendering = measure(lambda f=form: weekly.render(gathered, f), runs)
+        rendering = measure(lambda f=form: writing.render(gathered, f), runs)
         _line(f"(2) render({form})", rendering)
         report.add(f"(2) render({form}), {label}", rendering)
     for form in FORMS:
         target = out / f"week.{form}"
         whole = measure(
-            lambda f=form, t=target: weekly.write_report(
+            lambda f=form, t=target: writing.write_report(
                 database, clock, settings, day=week, form=f, path=t
             ),
             runs,

@@ -61,10 +61,12 @@ from db import audit, open_database
 from db.models import BaseModel, ConditionOverride, Post, Stat, StatSource, StatValue
 from om_tui.app import OmTuiApp, make_app
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.roles import ADMINISTRATOR
-from om_tui.practice.stats import COMPUTED, Condition, Stats, flow_figures
-from om_tui.screens.stat_graph import StatGraphScreen
-from om_tui.screens.stats import StatsScreen
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.stats.conditions import Condition
+from om_tui.practice.stats.figures import COMPUTED, flow_figures
+from om_tui.practice.stats.service import Stats
+from om_tui.screens.stats.board import StatsScreen
+from om_tui.screens.stats.graph import StatGraphScreen
 from om_tui.widgets.stat_graph import StatGraph
 from tests.bench.bench_app import sqlite_checkpointed
 from tests.bench.bench_practice import calibration, captured_sql, explain

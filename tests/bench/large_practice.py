@@ -39,7 +39,6 @@ from pathlib import Path
 from peewee import Database
 
 from db import audit, open_database
-from db.demo import FIRST_NAMES, LAST_NAMES, ROOMS, STAFF  # the demo's own staff and rooms
 from db.models import (
     Appointment,
     BaseModel,
@@ -50,8 +49,14 @@ from db.models import (
     Visit,
     VisitEvent,
 )
+from om_tui.demo.office import (  # the demo's own staff and rooms
+    FIRST_NAMES,
+    LAST_NAMES,
+    ROOMS,
+    STAFF,
+)
 from om_tui.practice import settings as practice_settings
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.settings import PracticeSettings
 from tests.bench.rows import Row, check_models, insert_rows, schema_version
 

@@ -31,11 +31,14 @@ from db.models import (
     utc_naive,
 )
 from om_tui.cli import main
-from om_tui.practice import anchors, settings
+from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.report import NOTHING, gather, render, with_trail_head
-from om_tui.practice.roles import ADMINISTRATOR
-from om_tui.practice.stats import Stats
+from om_tui.practice.owner.report.contents import NOTHING
+from om_tui.practice.owner.report.gathering import gather
+from om_tui.practice.owner.report.writing import render, with_trail_head
+from om_tui.practice.people import anchors
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.stats.service import Stats
 
 ZONE = ZoneInfo("America/New_York")
 WEEK = "2025-11-20"

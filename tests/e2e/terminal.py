@@ -23,8 +23,8 @@ from pathlib import Path
 from db import open_database
 from db.models import Role
 from om_tui.practice.clock import SystemClock
-from om_tui.practice.people import People
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.people.staff import People
 
 SCREEN_MARKER = "om-tui · log in"
 """What om-tui shows first: the login screen's first line (screens/login.py, TITLE)."""

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from db import open_database
-from om_tui.practice import audit, settings
+from om_tui.practice import settings
+from om_tui.practice.people import audit
 
 from .terminal import OWNER, om_tui, quiet_env, seed_practice
 

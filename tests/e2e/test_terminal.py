@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from om_tui.practice.demo import DEMO_PIN
+from om_tui.demo.opening import DEMO_PIN
 
 from .terminal import (
     PIN,
@@ -114,7 +114,8 @@ def test_a_clean_quit_leaves_the_practice_in_the_db_file_not_its_log(tmp_path: P
 def trail_events(target: Path) -> list[tuple[str, str]]:
     """(action, subject) of the trail's events that are not row changes, oldest first."""
     from db import open_database
-    from om_tui.practice import audit, settings
+    from om_tui.practice import settings
+    from om_tui.practice.people import audit
 
     database = open_database(target)
     try:

@@ -17,13 +17,13 @@ SMOKE = textwrap.dedent(
     """
     import asyncio, datetime as dt, sys
     from zoneinfo import ZoneInfo
-    import db, db.demo, om_tui.app
+    import db, om_tui.demo.office, om_tui.app
     from om_tui.practice.clock import FrozenClock
 
     assert "site-packages" in om_tui.app.__file__, om_tui.app.__file__
     now = dt.datetime(2026, 3, 4, 15, 0, tzinfo=dt.UTC)
     database = db.open_database(sys.argv[1])
-    db.demo.open_demo(database, now, ZoneInfo("America/Chicago"))
+    om_tui.demo.office.open_demo(database, now, ZoneInfo("America/Chicago"))
 
     async def main():
         app = om_tui.app.make_app(database, clock=FrozenClock(now))

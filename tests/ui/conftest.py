@@ -20,7 +20,6 @@ import pytest
 from peewee import Database
 
 from db import open_database
-from db.demo import open_demo
 from db.models import (
     Appointment,
     Patient,
@@ -31,10 +30,11 @@ from db.models import (
     utc_naive,
 )
 from om_tui.app import OmTuiApp, make_app
+from om_tui.demo.office import open_demo
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.flow import Flow
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.flow.moves import Flow
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule.types import type_named
 
 ZONE_NAME = "America/Chicago"
@@ -161,7 +161,7 @@ _stats_templates: list[Path] = []  # the snapshot tests' conftest shares this on
 @pytest.fixture(scope="session")
 def stats_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo practice with its stats (two years of weekly history), laid out once."""
-    from om_tui.practice.demo import open_demo_practice
+    from om_tui.demo.opening import open_demo_practice
 
     if not _stats_templates:
         path = tmp_path_factory.mktemp("stats-demo") / "demo.db"

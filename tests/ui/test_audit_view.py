@@ -11,11 +11,12 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select
 
 from db.models import Patient, Role, Staff
-from om_tui.practice import audit, settings
-from om_tui.practice.audit import PAGE
+from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.roles import ADMINISTRATOR
-from om_tui.screens.audit import AuditEntryScreen, AuditScreen
+from om_tui.practice.people import audit
+from om_tui.practice.people.audit import PAGE
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.screens.people.audit import AuditEntryScreen, AuditScreen
 
 from .conftest import Practice, local
 from .helpers import drawn, paste, plain, select_shown, settle, static_text

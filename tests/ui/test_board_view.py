@@ -223,7 +223,7 @@ async def test_a_booking_past_the_practices_no_show_rule_turns_on_the_clock(
     """No change on any terminal: the clock alone makes Nora (due 11:00) a No-show."""
     from db.models import Stage
     from om_tui.practice import settings
-    from om_tui.practice.roles import ADMINISTRATOR
+    from om_tui.practice.people.roles import ADMINISTRATOR
 
     settings.set_no_show_after(office.database, 15, by=ADMINISTRATOR)
     app = office.app()

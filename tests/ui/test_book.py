@@ -11,7 +11,7 @@ from textual.widgets import DataTable
 
 from db.models import Appointment, Patient, as_utc
 from om_tui.practice import settings
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule.book import Book
 from om_tui.practice.schedule.series import Rule, book_series
 from om_tui.practice.schedule.types import type_named

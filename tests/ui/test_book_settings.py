@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from db.models import AppointmentType, Blockout, Role, Staff
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule import hours, types
 from om_tui.screens.schedule.settings import BookSettingsScreen
 from om_tui.screens.schedule.settings_form import SettingForm

@@ -12,10 +12,10 @@ from textual.widgets import Input, Label, OptionList
 from db import open_database
 from db.models import Patient, Stage, Visit
 from om_tui.app import make_app
-from om_tui.practice import patients
 from om_tui.practice.clock import FrozenClock
-from om_tui.screens.check_in import CheckInScreen
-from om_tui.screens.walk_in import WalkInScreen
+from om_tui.practice.flow import patients
+from om_tui.screens.flow.check_in import CheckInScreen
+from om_tui.screens.flow.walk_in import WalkInScreen
 
 from .conftest import OFFICE_NOW, Practice
 from .helpers import (

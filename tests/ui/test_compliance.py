@@ -15,10 +15,11 @@ from textual.widgets import DataTable
 
 from db.models import ChecklistItem, HatHolder, Staff
 from om_tui.practice import settings
-from om_tui.practice.hats import Compliance, Hats, State, Tally
-from om_tui.practice.roles import ADMINISTRATOR
-from om_tui.screens.compliance import ComplianceScreen, share_text
-from om_tui.screens.compliance_detail import ComplianceDetailScreen
+from om_tui.practice.hats.service import Hats
+from om_tui.practice.hats.views import Compliance, State, Tally
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.screens.hats.compliance import ComplianceScreen, share_text
+from om_tui.screens.hats.compliance_detail import ComplianceDetailScreen
 
 from .conftest import DAY, STATS_WEEK, Practice
 from .helpers import plain, settle, static_text

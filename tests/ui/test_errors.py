@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from om_tui.screens.board import FlowBoardScreen
+from om_tui.screens.flow.board import FlowBoardScreen
 
 from .conftest import Practice
 from .helpers import select

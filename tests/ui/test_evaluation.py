@@ -19,11 +19,11 @@ from textual.widgets import OptionList, Static, TextArea
 
 from db.models import Evaluation, EvaluationKind, EvaluationRating, EvaluationStatus, Staff
 from om_tui.practice import settings
-from om_tui.practice.evaluations import Evaluations
-from om_tui.screens.evaluation import EvaluationScreen, WritingForm
-from om_tui.screens.hat_forms import Confirm
+from om_tui.practice.owner.evaluations.service import Evaluations
+from om_tui.screens.hats.forms import Confirm
+from om_tui.screens.owner.evaluation import EvaluationScreen, WritingForm
+from om_tui.screens.people.staff import StaffScreen
 from om_tui.screens.picker import PickerScreen
-from om_tui.screens.staff import StaffScreen
 
 from .conftest import Practice
 from .helpers import settle, warnings

@@ -17,12 +17,12 @@ from textual.widgets import Input, Label, OptionList
 
 from db.models import EvaluationCriterion, EvaluationKind, Staff
 from om_tui.practice import settings
-from om_tui.practice.evaluations import Evaluations
-from om_tui.screens.criterion_form import CriterionForm
-from om_tui.screens.evaluation import EvaluationScreen
-from om_tui.screens.evaluation_criteria import CriteriaScreen
-from om_tui.screens.hat_forms import Confirm
-from om_tui.screens.staff import StaffScreen
+from om_tui.practice.owner.evaluations.service import Evaluations
+from om_tui.screens.hats.forms import Confirm
+from om_tui.screens.owner.criterion_form import CriterionForm
+from om_tui.screens.owner.evaluation import EvaluationScreen
+from om_tui.screens.owner.evaluation_criteria import CriteriaScreen
+from om_tui.screens.people.staff import StaffScreen
 
 from .conftest import Practice
 from .helpers import paste, settle, warnings

@@ -19,14 +19,14 @@ from db.models import Appointment, Patient, Role, Setting, SettingKey, Staff
 from om_tui.app import make_app
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.people import People, verify_secret
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.people.staff import People, verify_secret
 from om_tui.practice.schedule.hours import week_hours
 from om_tui.practice.setup import PracticeSetup, needs_setup, set_up
-from om_tui.practice.stats import WeekEnds, week_ends_of
-from om_tui.screens.board import FlowBoardScreen
-from om_tui.screens.first_run import FirstRunScreen
-from om_tui.screens.login import LoginScreen
+from om_tui.practice.stats.weeks import WeekEnds, week_ends_of
+from om_tui.screens.flow.board import FlowBoardScreen
+from om_tui.screens.people.first_run import FirstRunScreen
+from om_tui.screens.people.login import LoginScreen
 
 from .conftest import OFFICE_NOW, Practice
 from .helpers import board, paste, settle, stage, warnings

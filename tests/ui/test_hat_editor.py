@@ -25,9 +25,9 @@ from db.models import (
     Tick,
 )
 from om_tui.practice import settings
-from om_tui.practice.orders import Orders
-from om_tui.screens.hat_editor import HatEditorScreen
-from om_tui.screens.hat_forms import Confirm, ItemForm, PostForm, TextPrompt
+from om_tui.practice.owner.orders.service import Orders
+from om_tui.screens.hats.editor import HatEditorScreen
+from om_tui.screens.hats.forms import Confirm, ItemForm, PostForm, TextPrompt
 from om_tui.screens.picker import PickerScreen
 
 from .conftest import Practice

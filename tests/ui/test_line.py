@@ -23,10 +23,10 @@ from db.models import LineEvent, LineItem, LineStatus, Role, Staff
 from om_tui.app import OmTuiApp
 from om_tui.practice import settings
 from om_tui.practice.changes import NeverChanges
-from om_tui.practice.line import Line
-from om_tui.screens.hat_forms import Confirm
-from om_tui.screens.line import LineScreen, UrgentAlerts
-from om_tui.screens.line_forms import NewItemForm, NoteForm
+from om_tui.practice.owner.line.service import Line
+from om_tui.screens.hats.forms import Confirm
+from om_tui.screens.owner.line import LineScreen, UrgentAlerts
+from om_tui.screens.owner.line_forms import NewItemForm, NoteForm
 
 from .conftest import Practice
 from .helpers import notices, paste, settle, static_text, warnings

@@ -17,13 +17,13 @@ from textual.widgets import Input, OptionList, Static
 
 from db.models import Staff, Stage
 from om_tui.app import OmTuiApp
-from om_tui.practice.people import People, give_pin_to_those_without, set_idle_lock
-from om_tui.practice.roles import ADMINISTRATOR
-from om_tui.practice.sessions import Pin
-from om_tui.screens.board import FlowBoardScreen
-from om_tui.screens.check_in import CheckInScreen
-from om_tui.screens.login import LoginScreen
-from om_tui.screens.my_hat import MyHatScreen
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.people.sessions import Pin
+from om_tui.practice.people.staff import People, give_pin_to_those_without, set_idle_lock
+from om_tui.screens.flow.board import FlowBoardScreen
+from om_tui.screens.flow.check_in import CheckInScreen
+from om_tui.screens.hats.my_hat import MyHatScreen
+from om_tui.screens.people.login import LoginScreen
 
 from .conftest import Practice
 from .helpers import board, cell, check_in_elsewhere, notices, paste, settle, stage

@@ -6,8 +6,8 @@ import pytest
 from textual.widgets import Label, OptionList
 
 from db.models import Role, Staff, Stage, Visit, VisitEvent
-from om_tui.screens.board import FlowBoardScreen
-from om_tui.screens.hat_forms import Confirm
+from om_tui.screens.flow.board import FlowBoardScreen
+from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.picker import PickerScreen
 
 from .conftest import Practice

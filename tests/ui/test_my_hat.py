@@ -30,10 +30,10 @@ from db.models import (
 from om_tui.app import OmTuiApp
 from om_tui.practice import settings
 from om_tui.practice.changes import NeverChanges
-from om_tui.practice.hats import Hats
-from om_tui.screens.my_hat import MyHatScreen
+from om_tui.practice.hats.service import Hats
+from om_tui.screens.hats.my_hat import MyHatScreen
+from om_tui.screens.hats.policy_view import PolicyViewScreen
 from om_tui.screens.picker import PickerScreen
-from om_tui.screens.policy_view import PolicyViewScreen
 
 from .conftest import DAY, STATS_WEEK, ZONE, Practice
 from .helpers import drawn, notices, screen_lines, settle, static_text, warnings

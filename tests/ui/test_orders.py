@@ -2,7 +2,7 @@
 sending it back, chasing it; the board and My orders; a program's steps.
 
 The demo practice at Wednesday 18 November 2026, 10:07:30 Chicago time, with its
-orders (om_tui/practice/demo_orders.py). Karen Miles (office manager) gave most of
+orders (om_tui/demo/orders.py). Karen Miles (office manager) gave most of
 them. Tom Becker's "Count the supply closet" is overdue and was chased twice; Jenny
 Ortiz's "Update the phone script" is reported done, waiting for Karen.
 """
@@ -21,13 +21,13 @@ from textual.widgets import Input, Label, OptionList
 from db.models import Order, OrderStatus, ProgramStep, Staff, utc_naive
 from om_tui.app import OmTuiApp
 from om_tui.practice import settings
-from om_tui.practice.orders import Orders
-from om_tui.practice.people import People
-from om_tui.practice.roles import ADMINISTRATOR
-from om_tui.screens.order_forms import NotePrompt, OrderForm, ProgramForm, whom_choices
-from om_tui.screens.orders import OrdersScreen
+from om_tui.practice.owner.orders.service import Orders
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.people.staff import People
+from om_tui.screens.owner.order_forms import NotePrompt, OrderForm, ProgramForm, whom_choices
+from om_tui.screens.owner.orders import OrdersScreen
+from om_tui.screens.owner.programs import ProgramsScreen
 from om_tui.screens.picker import PickerScreen
-from om_tui.screens.programs import ProgramsScreen
 
 from .conftest import ZONE, Practice
 from .helpers import footer, notices, paste, settle, static_text, warnings

@@ -21,17 +21,17 @@ from textual.widgets import DataTable, OptionList
 from db.models import Order, Program, Role, Staff, Stage
 from om_tui.app import OmTuiApp
 from om_tui.practice import settings
-from om_tui.practice.line import Line
-from om_tui.practice.overview import gather
-from om_tui.screens import overview as overview_screen
-from om_tui.screens.board import FlowBoardScreen
-from om_tui.screens.compliance import ComplianceScreen
-from om_tui.screens.compliance_detail import ComplianceDetailScreen
-from om_tui.screens.line import LineScreen
-from om_tui.screens.orders import OrdersScreen
-from om_tui.screens.overview import OverviewScreen, Panel
-from om_tui.screens.programs import ProgramsScreen
-from om_tui.screens.stat_graph import StatGraphScreen
+from om_tui.practice.owner.line.service import Line
+from om_tui.practice.owner.overview import gather
+from om_tui.screens.flow.board import FlowBoardScreen
+from om_tui.screens.hats.compliance import ComplianceScreen
+from om_tui.screens.hats.compliance_detail import ComplianceDetailScreen
+from om_tui.screens.owner import overview as overview_screen
+from om_tui.screens.owner.line import LineScreen
+from om_tui.screens.owner.orders import OrdersScreen
+from om_tui.screens.owner.overview import OverviewScreen, Panel
+from om_tui.screens.owner.programs import ProgramsScreen
+from om_tui.screens.stats.graph import StatGraphScreen
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 from .conftest import Practice

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.command import CommandList, CommandPalette
 
-from om_tui.screens.check_in import CheckInScreen
+from om_tui.screens.flow.check_in import CheckInScreen
 from om_tui.widgets.keys_panel import KeysPanel
 
 from .conftest import Practice

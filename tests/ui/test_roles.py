@@ -10,8 +10,8 @@ from textual.pilot import Pilot
 
 from db.models import Role, Staff
 from om_tui.app import PALETTE_TITLES
-from om_tui.screens.board import FlowBoardScreen
-from om_tui.screens.my_hat import MyHatScreen
+from om_tui.screens.flow.board import FlowBoardScreen
+from om_tui.screens.hats.my_hat import MyHatScreen
 from om_tui.screens.picker import PickerScreen
 from om_tui.widgets.screen_tabs import ScreenTabs
 

@@ -15,12 +15,13 @@ import pytest
 from db import open_database
 from db.models import TerminalSession
 from om_tui.app import make_app
-from om_tui.practice import anchors, audit, sessions, settings
-from om_tui.practice.people import People
-from om_tui.practice.roles import ADMINISTRATOR
-from om_tui.practice.sessions import Pin
-from om_tui.screens.login import LoginScreen
-from om_tui.screens.overview import OverviewScreen
+from om_tui.practice import settings
+from om_tui.practice.people import anchors, audit, sessions
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.people.sessions import Pin
+from om_tui.practice.people.staff import People
+from om_tui.screens.owner.overview import OverviewScreen
+from om_tui.screens.people.login import LoginScreen
 
 from .conftest import Practice
 from .helpers import notices, settle

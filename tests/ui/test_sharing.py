@@ -11,8 +11,9 @@ import pytest
 
 from db.models import Stage, VisitEvent
 from om_tui.practice.changes import NeverChanges
-from om_tui.practice.flow import Board, Flow
-from om_tui.screens.board import FlowBoardScreen
+from om_tui.practice.flow.board import Board
+from om_tui.practice.flow.moves import Flow
+from om_tui.screens.flow.board import FlowBoardScreen
 
 from .conftest import Practice
 from .helpers import (
@@ -38,7 +39,7 @@ from db import open_database
 from db.models import Staff
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.flow import Flow
+from om_tui.practice.flow.moves import Flow
 
 path, now, patient, appointment = sys.argv[1:]
 database = open_database(path)

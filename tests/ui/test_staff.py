@@ -14,11 +14,11 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label
 
 from db.models import HatHolder, Order, OrderStatus, Post, Role, Staff, utc_naive
-from om_tui.practice.people import People, hash_secret, verify_secret
-from om_tui.practice.roles import ADMINISTRATOR
-from om_tui.screens.hat_forms import Confirm
-from om_tui.screens.staff import StaffScreen
-from om_tui.screens.staff_forms import PersonForm, SecretForm
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.people.staff import People, hash_secret, verify_secret
+from om_tui.screens.hats.forms import Confirm
+from om_tui.screens.people.staff import StaffScreen
+from om_tui.screens.people.staff_forms import PersonForm, SecretForm
 
 from .conftest import STATS_NOW, Practice
 from .helpers import paste, settle, warnings
@@ -366,7 +366,7 @@ async def test_deactivating_a_provider_lists_their_coming_appointments(
 ) -> None:
     """Instead of "Deactivate?": the list of their bookings from now on, and what to do;
     9 opens the book to move or cancel them."""
-    from om_tui.practice.schedule.handover import future_bookings
+    from om_tui.practice.people.still_booked import future_bookings
     from om_tui.screens.schedule.book import BookScreen
     from om_tui.screens.schedule.still_booked import StillBookedDialog
 

@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 
 from db.models import Patient, Role, Staff, Stage, Visit, utc_naive
 from om_tui.practice.changes import NeverChanges
-from om_tui.screens.staff_forms import PersonForm
+from om_tui.screens.people.staff_forms import PersonForm
 
 from .conftest import OFFICE_NOW, STATS_WEEK, Practice
 from .helpers import paste, select, settle, stage, warnings

@@ -18,10 +18,10 @@ from db import open_database
 from db.models import Post, Stat
 from om_tui.app import make_app
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.stats import CONDITION_LABELS, CONDITION_ORDER
+from om_tui.practice.stats.conditions import CONDITION_LABELS, CONDITION_ORDER
 from om_tui.screens.picker import PickerScreen
-from om_tui.screens.stat_form import StatForm
-from om_tui.screens.stats import StatsScreen
+from om_tui.screens.stats.board import StatsScreen
+from om_tui.screens.stats.form import StatForm
 
 from .conftest import STATS_NOW, Practice
 from .helpers import drawn, paste, plain, settle, static_text, warnings

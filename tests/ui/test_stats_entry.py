@@ -18,8 +18,8 @@ from textual.widgets import DataTable, Input, Label
 
 from db.models import Stat, StatValue, VisitEvent
 from om_tui.practice.changes import NeverChanges
-from om_tui.screens.stat_entry import GridEnd, StatEntryScreen, StatLine
-from om_tui.screens.stats import StatsScreen
+from om_tui.screens.stats.board import StatsScreen
+from om_tui.screens.stats.entry import GridEnd, StatEntryScreen, StatLine
 
 from .conftest import STATS_WEEK, Practice
 from .helpers import drawn, plain, settle, static_text, warnings

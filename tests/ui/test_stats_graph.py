@@ -14,8 +14,8 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from db.models import Stat
-from om_tui.screens.stat_graph import StatGraphScreen
-from om_tui.screens.stats import StatsScreen
+from om_tui.screens.stats.board import StatsScreen
+from om_tui.screens.stats.graph import StatGraphScreen
 from om_tui.widgets.stat_graph import LEGEND, StatGraph
 
 from .conftest import Practice

@@ -14,8 +14,8 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList
 
 from db.models import ConditionOverride, Stat
-from om_tui.screens.condition_override import ConditionOverrideScreen
-from om_tui.screens.stats import StatsScreen
+from om_tui.screens.stats.board import StatsScreen
+from om_tui.screens.stats.condition_override import ConditionOverrideScreen
 
 from .conftest import STATS_WEEK, Practice
 from .helpers import paste, plain, settle, static_text

@@ -7,7 +7,7 @@ import datetime as dt
 from textual.widgets import Input, Label
 
 from db.models import Patient, Stage, Visit
-from om_tui.screens.walk_in import WalkInScreen
+from om_tui.screens.flow.walk_in import WalkInScreen
 
 from .conftest import Practice
 from .helpers import cell, notices, paste, settle, stage

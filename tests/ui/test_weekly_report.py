@@ -12,8 +12,9 @@ from textual.widgets import Input, Label
 
 from db.models import Role, Staff
 from om_tui.practice import settings
-from om_tui.practice.report import gather, render
-from om_tui.screens.weekly_report import WeeklyReportScreen
+from om_tui.practice.owner.report.gathering import gather
+from om_tui.practice.owner.report.writing import render
+from om_tui.screens.owner.weekly_report import WeeklyReportScreen
 
 from .conftest import Practice
 from .helpers import notices, paste, settle

@@ -11,7 +11,7 @@ from peewee import Database
 from db import MODELS, open_database
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.flow import Flow
+from om_tui.practice.flow.moves import Flow
 from om_tui.practice.schedule.book import Book
 
 from .postgres_server import PostgresServer, running_server

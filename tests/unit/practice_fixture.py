@@ -14,8 +14,9 @@ from peewee import Database
 
 from db.models import Appointment, Patient, Role, Room, Staff, utc_naive
 from om_tui.practice import settings
-from om_tui.practice.flow import BoardRow, Flow
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.flow.board import BoardRow
+from om_tui.practice.flow.moves import Flow
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule.types import type_named
 
 ZONE_NAME = "America/New_York"

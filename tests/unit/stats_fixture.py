@@ -16,10 +16,10 @@ from peewee import Database
 from db.models import Appointment, Post, Stage, Stat, StatSource, utc_naive
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.flow import Flow
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.flow.moves import Flow
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule.types import type_named
-from om_tui.practice.stats import Stats
+from om_tui.practice.stats.service import Stats
 
 from .practice_fixture import DAY, Practice, local
 

@@ -19,12 +19,13 @@ from peewee import Database, IntegrityError, OperationalError, SqliteDatabase
 from db import audit as store
 from db import open_database
 from db.models import Patient, Role, Staff, Stage, Stat, StatSource
-from om_tui.practice import audit, settings
+from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.flow import Flow
-from om_tui.practice.hats import Hats
-from om_tui.practice.roles import ADMINISTRATOR
-from om_tui.practice.stats import Stats
+from om_tui.practice.flow.moves import Flow
+from om_tui.practice.hats.service import Hats
+from om_tui.practice.people import audit
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.stats.service import Stats
 
 from .practice_fixture import Practice, local
 from .stats_fixture import a_post
@@ -346,7 +347,7 @@ import sys
 import time
 from db import open_database
 from db.models import Patient
-from om_tui.practice import audit
+from om_tui.practice.people import audit
 
 database = open_database(sys.argv[1])
 audit.set_terminal(database, sys.argv[2])
@@ -699,7 +700,7 @@ def test_names_cost_the_same_few_queries_however_many_people_a_page_names(
 
 
 def test_a_stored_moment_reads_to_the_second_and_says_it_is_utc() -> None:
-    from om_tui.practice.audit import _shown
+    from om_tui.practice.people.audit import _shown
 
     assert _shown("2026-11-27 07:31:10.339832") == "2026-11-27 07:31:10 UTC"
     assert _shown("2026-11-27 07:31:10") == "2026-11-27 07:31:10 UTC"

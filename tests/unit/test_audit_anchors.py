@@ -18,9 +18,10 @@ from peewee import Database
 
 from db import audit as store
 from db.models import Patient, Post, Staff, StatSource, StatValue
-from om_tui.practice import anchors, audit, backup, settings, trail_check
+from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.report import write_report
+from om_tui.practice.owner.report.writing import write_report
+from om_tui.practice.people import anchors, audit, backup, trail_check
 
 from .practice_fixture import Practice
 
@@ -172,7 +173,7 @@ def test_what_is_written_with_the_trail_paused_on_purpose_is_not_held_against_it
     database: Database, practice: Practice, clock: FrozenClock
 ) -> None:
     """The schema's own evaluation criteria, and the flow's counts in computed stats."""
-    from om_tui.practice.stats import Stats
+    from om_tui.practice.stats.service import Stats
 
     stats = Stats(database, clock, settings.load(database), practice.provider)  # the owner
     doctor = Post.create(title="Doctor")

@@ -20,7 +20,8 @@ from peewee import Database
 from db import open_database
 from db.models import Patient, SettingKey, utc_naive
 from om_tui.practice import settings
-from om_tui.practice.backup import (
+from om_tui.practice.clock import FrozenClock
+from om_tui.practice.people.backup import (
     IN_USE,
     BackupError,
     back_up,
@@ -31,8 +32,7 @@ from om_tui.practice.backup import (
     last_backup,
     restore,
 )
-from om_tui.practice.clock import FrozenClock
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.people.roles import ADMINISTRATOR
 
 from .practice_fixture import ZONE_NAME, Practice, local
 

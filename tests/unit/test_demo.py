@@ -16,10 +16,12 @@ import pytest
 from peewee import Database
 
 from db import MODELS, Appointment, Patient, Room, SettingKey, Staff, Stage, Visit, open_database
-from db.demo import PATIENTS, PRACTICE_NAME, open_demo
+from om_tui.demo.office import PATIENTS, PRACTICE_NAME, open_demo
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.flow import IN_OFFICE, BoardRow, Flow, Severity, is_late, severity
+from om_tui.practice.flow.board import BoardRow, Severity, is_late, severity
+from om_tui.practice.flow.moves import Flow
+from om_tui.practice.flow.stages import IN_OFFICE
 
 ZONE = ZoneInfo("America/New_York")
 NOW = dt.datetime(2026, 11, 18, 11, 7, 23, tzinfo=ZONE)  # a Wednesday morning

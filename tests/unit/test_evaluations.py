@@ -46,15 +46,10 @@ from db.models import (
 )
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.evaluations import (
-    CriterionUse,
-    EvaluationError,
-    Evaluations,
-    Holding,
-    Training,
-)
-from om_tui.practice.hats import Tally
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.hats.views import Tally
+from om_tui.practice.owner.evaluations.service import Evaluations
+from om_tui.practice.owner.evaluations.views import CriterionUse, EvaluationError, Holding, Training
+from om_tui.practice.people.roles import ADMINISTRATOR
 
 from .practice_fixture import ZONE, ZONE_NAME
 
@@ -336,7 +331,7 @@ def test_a_period_still_running_counts_only_as_far_as_today(office: Office) -> N
 
 
 def test_gathered_figures_survive_their_json(office: Office) -> None:
-    from om_tui.practice.evaluations import Gathered
+    from om_tui.practice.owner.evaluations.views import Gathered
 
     found = office.evaluations(office.manager).gather(office.jenny, FIRST, LAST)
     assert Gathered.from_dict(json.loads(json.dumps(found.to_dict()))) == found

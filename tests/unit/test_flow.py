@@ -11,18 +11,17 @@ from db import Appointment, Patient, Stage, Visit, VisitEvent
 from db.models import Staff, utc_naive
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.flow import (
+from om_tui.practice.flow.board import (
     BoardRow,
-    Flow,
-    FlowError,
     Severity,
-    StaleVisit,
     attention_order,
     format_duration,
     is_late,
     severity,
 )
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.flow.moves import Flow
+from om_tui.practice.flow.stages import FlowError, StaleVisit
+from om_tui.practice.people.roles import ADMINISTRATOR
 
 from .practice_fixture import DAY, Practice, local
 

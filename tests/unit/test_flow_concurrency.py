@@ -15,8 +15,9 @@ from peewee import Database
 from db import Stage, Visit, VisitEvent
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.flow import Change, Flow, StaleVisit
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.flow.moves import Change, Flow
+from om_tui.practice.flow.stages import StaleVisit
+from om_tui.practice.people.roles import ADMINISTRATOR
 
 from .practice_fixture import Practice
 

@@ -14,7 +14,8 @@ from peewee import Database
 from db import Stage, Visit
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.flow import Flow, StaleVisit
+from om_tui.practice.flow.moves import Flow
+from om_tui.practice.flow.stages import StaleVisit
 
 from .practice_fixture import Practice
 

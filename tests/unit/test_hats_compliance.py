@@ -26,9 +26,10 @@ import pytest
 from db import open_database
 from db.models import Frequency, HatHolder, Leave, Role, Staff, Tick, utc_naive
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.hats import SHARED, Compliance, Hats, State, Tally
-from om_tui.practice.people import People
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.hats.service import Hats
+from om_tui.practice.hats.views import SHARED, Compliance, State, Tally
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.people.staff import People
 from om_tui.practice.settings import PracticeSettings
 
 ZONE = ZoneInfo("America/New_York")

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from db.models import Frequency
-from om_tui.practice.hats import HatError, Periods, parse_due_time, parse_open_days
-from om_tui.practice.stats import StatWeeks, WeekEnds
+from om_tui.practice.hats.periods import Periods, parse_due_time, parse_open_days
+from om_tui.practice.hats.views import HatError
+from om_tui.practice.stats.weeks import StatWeeks, WeekEnds
 
 NEW_YORK = ZoneInfo("America/New_York")
 D, W, M = Frequency.DAILY, Frequency.WEEKLY, Frequency.MONTHLY

@@ -25,9 +25,10 @@ from db.models import (
 )
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.hats import SHARED, HatError, Hats, State
-from om_tui.practice.orders import Orders
-from om_tui.practice.roles import ADMINISTRATOR, NotAllowed
+from om_tui.practice.hats.service import Hats
+from om_tui.practice.hats.views import SHARED, HatError, State
+from om_tui.practice.owner.orders.service import Orders
+from om_tui.practice.people.roles import ADMINISTRATOR, NotAllowed
 
 from .practice_fixture import ZONE, ZONE_NAME
 

@@ -12,13 +12,14 @@ import pytest
 from peewee import Database
 
 from db.models import Appointment, Patient, SourcePatient, Staff, as_utc
-from om_tui.practice import audit, settings
+from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.flow import Flow
+from om_tui.practice.flow.moves import Flow
 from om_tui.practice.imports.apply import ImportRefused, ImportReport, apply_import
 from om_tui.practice.imports.hl7_reader import split_messages
 from om_tui.practice.imports.mapping import Mapping, read_mapping
 from om_tui.practice.imports.reading import read_appointments
+from om_tui.practice.people import audit
 
 from .practice_fixture import ZONE, Practice, local
 

@@ -16,7 +16,6 @@ import pytest
 from peewee import Database
 
 from db import open_database
-from db.demo import STAFF as DEMO_STAFF
 from db.models import (
     LineAnswer,
     LineEvent,
@@ -27,11 +26,14 @@ from db.models import (
     Role,
     Staff,
 )
+from om_tui.demo.line import open_demo_line
+from om_tui.demo.office import STAFF as DEMO_STAFF
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.demo_line import open_demo_line
-from om_tui.practice.line import MAX_TEXT, Line, LineError, UrgentWatch, alert_text
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.owner.line.alert import UrgentWatch, alert_text
+from om_tui.practice.owner.line.items import MAX_TEXT, LineError
+from om_tui.practice.owner.line.service import Line
+from om_tui.practice.people.roles import ADMINISTRATOR
 
 from .practice_fixture import ZONE_NAME, local
 

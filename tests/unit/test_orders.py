@@ -21,10 +21,9 @@ from db import open_database
 from db.models import MODELS, HatHolder, Order, OrderStatus, Post, ProgramStep, Role, Staff
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.hats import Tally, set_open_days
-from om_tui.practice.orders import (
-    OrderError,
-    Orders,
+from om_tui.practice.hats.periods import set_open_days
+from om_tui.practice.hats.views import Tally
+from om_tui.practice.owner.orders.due import (
     due_example,
     due_said,
     next_open_day,
@@ -32,7 +31,9 @@ from om_tui.practice.orders import (
     parse_due,
     parse_time,
 )
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.owner.orders.service import Orders
+from om_tui.practice.owner.orders.views import OrderError
+from om_tui.practice.people.roles import ADMINISTRATOR
 
 from .practice_fixture import ZONE, ZONE_NAME
 
@@ -833,7 +834,7 @@ def test_the_open_days_are_the_practices(office: Office) -> None:
 
 
 def _demo_rows(database: Database, clock: FrozenClock) -> list[tuple[object, ...]]:
-    from om_tui.practice.demo_orders import open_demo_orders
+    from om_tui.demo.orders import open_demo_orders
 
     loaded = settings.load(database)
     open_demo_orders(database, clock, loaded)

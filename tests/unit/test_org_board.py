@@ -14,7 +14,7 @@ from om_tui.practice.org.access import OrgError
 from om_tui.practice.org.board import read_board
 from om_tui.practice.org.rollup import Rollup
 from om_tui.practice.org.structure import DEFAULT_STRUCTURE, Structure
-from om_tui.practice.stats import Condition
+from om_tui.practice.stats.conditions import Condition
 
 from .practice_fixture import Practice
 from .stats_fixture import PREVIOUS_WEEK, define, stats_service

@@ -21,8 +21,8 @@ from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.org.access import OrgError
 from om_tui.practice.org.hiring import Hiring, HiringError, set_keep_days
-from om_tui.practice.people import verify_secret
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.people.staff import verify_secret
 
 from .practice_fixture import DAY, Practice
 
@@ -174,7 +174,7 @@ def test_the_weeks_applicants_interviews_and_hires_are_counted(
     database: Database, hiring: Hiring, assistant: int, clock: FrozenClock
 ) -> None:
     from om_tui.practice.org.hiring_counts import hiring_figures
-    from om_tui.practice.stats import Stats
+    from om_tui.practice.stats.service import Stats
 
     weeks = Stats(database, clock, settings.load(database), ADMINISTRATOR).weeks
     week = weeks.week_of_day(DAY)  # Thursday 19 November: the days 12–18 November
@@ -199,7 +199,7 @@ def test_the_weeks_applicants_interviews_and_hires_are_counted(
 def test_the_deep_check_takes_a_candidates_hidden_details_as_the_trail_says(
     database: Database, hiring: Hiring, assistant: int
 ) -> None:
-    from om_tui.practice.trail_check import check
+    from om_tui.practice.people.trail_check import check
 
     _, rosa = candidate(hiring, assistant)
     hiring.move(rosa, seen(rosa), CandidateStage.WITHDREW, reason="Moved away")
@@ -211,7 +211,7 @@ def test_hiring_figures_are_stats_the_practice_can_use(
     database: Database, hiring: Hiring, assistant: int, clock: FrozenClock
 ) -> None:
     from db.models import Stat, StatSource, StatValue
-    from om_tui.practice.stats import Stats
+    from om_tui.practice.stats.service import Stats
 
     stats = Stats(database, clock, settings.load(database), ADMINISTRATOR)
     hires = stats.define(

@@ -40,10 +40,10 @@ from db.models import (
 )
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.flow import Flow
-from om_tui.practice.hats import Hats
-from om_tui.practice.line import Line
-from om_tui.practice.overview import (
+from om_tui.practice.flow.moves import Flow
+from om_tui.practice.hats.service import Hats
+from om_tui.practice.owner.line.service import Line
+from om_tui.practice.owner.overview import (
     MAIN_STATS,
     MOST_MAIN_STATS,
     Overview,
@@ -51,8 +51,9 @@ from om_tui.practice.overview import (
     gather,
     set_main_stats,
 )
-from om_tui.practice.roles import ADMINISTRATOR
-from om_tui.practice.stats import Condition, StatError
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.stats.conditions import Condition
+from om_tui.practice.stats.values import StatError
 
 from .practice_fixture import DAY, Practice, local
 from .stats_fixture import a_post, define, stats_service
@@ -310,7 +311,7 @@ def test_an_order_turns_overdue_with_time_alone(office: Office) -> None:
 def test_the_first_day_of_a_stats_week(
     database: Database, clock: FrozenClock, ends: str, week: dt.date, first: dt.date
 ) -> None:
-    from om_tui.practice.stats import WeekEnds, set_week_ends
+    from om_tui.practice.stats.weeks import WeekEnds, set_week_ends
 
     set_week_ends(database, WeekEnds.parse(ends), by=ADMINISTRATOR)
     stats = stats_service(database, clock)

@@ -12,8 +12,9 @@ from db import Patient
 from db.models import Appointment, Role, Staff, Stage, Visit
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.flow import Flow, StaleVisit
-from om_tui.practice.patients import PatientIndex, PatientInputError
+from om_tui.practice.flow.moves import Flow
+from om_tui.practice.flow.patients import PatientIndex, PatientInputError
+from om_tui.practice.flow.stages import StaleVisit
 from om_tui.practice.schedule.acting import NotAllowed
 from om_tui.practice.schedule.patients import (
     STALE,

@@ -9,7 +9,7 @@ from peewee import Database
 
 from db import Patient
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.patients import (
+from om_tui.practice.flow.patients import (
     NewPatient,
     PatientEntry,
     PatientIndex,
@@ -21,7 +21,7 @@ from om_tui.practice.patients import (
     read_new_patient,
     split_name,
 )
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.people.roles import ADMINISTRATOR
 
 pytestmark = pytest.mark.backends("sqlite", "postgres")
 

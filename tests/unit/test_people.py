@@ -11,7 +11,8 @@ from peewee import Database
 from db.models import Role, Staff
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.people import (
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.people.staff import (
     PERMISSIONS,
     People,
     PeopleError,
@@ -25,7 +26,6 @@ from om_tui.practice.people import (
     set_idle_lock,
     verify_secret,
 )
-from om_tui.practice.roles import ADMINISTRATOR
 
 from .practice_fixture import ZONE_NAME
 

@@ -61,25 +61,19 @@ from db.models import (
     VisitEvent,
     utc_naive,
 )
-from om_tui.practice import anchors, audit, settings
+from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.hats import Hats
-from om_tui.practice.report import (
-    NOTHING,
-    ReportError,
-    WeeklyReport,
-    gather,
-    last_ended_week,
-    render,
-    week_days,
-    with_trail_head,
-    write_file,
-    write_report,
-)
-from om_tui.practice.report_html import trend_svg
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.hats.service import Hats
+from om_tui.practice.owner.report.as_html import trend_svg
+from om_tui.practice.owner.report.contents import NOTHING, ReportError, WeeklyReport
+from om_tui.practice.owner.report.gathering import gather, last_ended_week, week_days
+from om_tui.practice.owner.report.writing import render, with_trail_head, write_file, write_report
+from om_tui.practice.people import anchors, audit
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule.types import type_named
-from om_tui.practice.stats import Condition, Stats, StatWeeks, WeekEnds
+from om_tui.practice.stats.conditions import Condition
+from om_tui.practice.stats.service import Stats
+from om_tui.practice.stats.weeks import StatWeeks, WeekEnds
 
 ZONE_NAME = "America/New_York"
 ZONE = ZoneInfo(ZONE_NAME)
@@ -737,7 +731,7 @@ def test_without_a_documents_folder_the_report_goes_to_oms_data_folder_made_priv
     """om-tui --db elsewhere on a new machine: its data folder is not there yet."""
     import platformdirs
 
-    from om_tui.practice.report import default_folder
+    from om_tui.practice.owner.report.writing import default_folder
 
     data = tmp_path / "share" / "om-tui"
     monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(tmp_path / "Documents"))

@@ -44,27 +44,38 @@ from db.models import (
 )
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.evaluations import Evaluations
-from om_tui.practice.flow import Flow
-from om_tui.practice.hats import HatError, Hats, set_open_days
-from om_tui.practice.line import Line
-from om_tui.practice.orders import Orders
-from om_tui.practice.overview import set_main_stats
-from om_tui.practice.patients import NewPatient, add_patient
-from om_tui.practice.people import (
+from om_tui.practice.flow.moves import Flow
+from om_tui.practice.flow.patients import NewPatient, add_patient
+from om_tui.practice.hats.periods import set_open_days
+from om_tui.practice.hats.service import Hats
+from om_tui.practice.hats.views import HatError
+from om_tui.practice.owner.evaluations.service import Evaluations
+from om_tui.practice.owner.line.service import Line
+from om_tui.practice.owner.orders.service import Orders
+from om_tui.practice.owner.overview import set_main_stats
+from om_tui.practice.people.roles import (
+    ADMINISTRATOR,
+    PERMISSIONS,
+    NotAllowed,
+    may,
+    require,
+    who_may,
+)
+from om_tui.practice.people.staff import (
     People,
     PeopleError,
     give_pin_to_those_without,
     set_idle_lock,
 )
 from om_tui.practice.refusal import Refusal
-from om_tui.practice.roles import ADMINISTRATOR, PERMISSIONS, NotAllowed, may, require, who_may
 from om_tui.practice.schedule import hours, types
 from om_tui.practice.schedule.access import DOUBLE_BOOK, OUTSIDE_HOURS, PAST
 from om_tui.practice.schedule.book import Book
 from om_tui.practice.schedule.patients import PatientFields, PatientRecord, PatientRecords
 from om_tui.practice.schedule.rooms import RoomInfo, Rooms
-from om_tui.practice.stats import Condition, Stats, WeekEnds, set_week_ends
+from om_tui.practice.stats.conditions import Condition
+from om_tui.practice.stats.service import Stats
+from om_tui.practice.stats.weeks import WeekEnds, set_week_ends
 
 from .practice_fixture import DAY, Practice, build_practice, local
 
@@ -315,7 +326,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("Flow.assign", "check_in", lambda w, a: w.flow(a).assign(
         w.checked_in("ben")[0], "room", w.practice.rooms[0])),
     Operation("Flow.undo", "check_in", lambda w, a: w.flow(a).undo(w.checked_in("ben")[1])),
-    Operation("patients.add_patient", "patients", lambda w, a: add_patient(
+    Operation("flow.patients.add_patient", "patients", lambda w, a: add_patient(
         w.database, w.clock, _patient(), by=a)),
     # patient records and rooms
     Operation("PatientRecords.add", "patients", lambda w, a: w.records(a).add(
@@ -379,10 +390,10 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("People.deactivate", "roster", lambda w, a: w.people(a).deactivate(w.target)),
     Operation("People.reactivate", "roster", lambda w, a: w.people(a).reactivate(
         w.practice.retired_provider)),
-    Operation("people.give_pin_to_those_without", "roster", lambda w, a: (
+    Operation("people.staff.give_pin_to_those_without", "roster", lambda w, a: (
         give_pin_to_those_without(w.database, "4321", by=a))),
     # the practice's settings
-    Operation("people.set_idle_lock", "settings", lambda w, a: set_idle_lock(
+    Operation("people.staff.set_idle_lock", "settings", lambda w, a: set_idle_lock(
         w.database, 15, by=a)),
     Operation("settings.set_threshold", "settings", lambda w, a: settings.set_threshold(
         w.database, Stage.ARRIVED, 10, 20, by=a)),
@@ -392,9 +403,9 @@ OPERATIONS: tuple[Operation, ...] = (
         w.database, "America/Chicago", by=a)),
     Operation("settings.set_name", "settings", lambda w, a: settings.set_name(
         w.database, "Northside Chiropractic", by=a)),
-    Operation("hats.set_open_days", "settings", lambda w, a: set_open_days(
+    Operation("hats.periods.set_open_days", "settings", lambda w, a: set_open_days(
         w.database, frozenset({0, 1, 2, 3}), by=a)),
-    Operation("stats.set_week_ends", "settings", lambda w, a: set_week_ends(
+    Operation("stats.weeks.set_week_ends", "settings", lambda w, a: set_week_ends(
         w.database, WeekEnds(4), by=a)),
     # one's own hat
     Operation("Hats.tick", "my_hat", lambda w, a: w.hats(a).tick(w.item, DAY, a)),
@@ -449,7 +460,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("Stats.add_typed", "stats_setup", lambda w, a: w.stats(a).add_typed(
         "Calls taken", "Reception")),
     Operation("Stats.retire", "stats_setup", lambda w, a: w.stats(a).retire("referrals")),
-    Operation("overview.set_main_stats", "stats_setup", lambda w, a: set_main_stats(
+    Operation("owner.overview.set_main_stats", "stats_setup", lambda w, a: set_main_stats(
         w.database, ["referrals"], by=a)),
     # orders and programs
     Operation("Orders.issue", "orders_give", lambda w, a: w.orders(a).issue(
@@ -652,43 +663,41 @@ READERS: dict[str, set[str]] = {
 
 NOT_CHECKED = frozenset({
     # reading
-    "anchors.check", "anchors.found", "anchors.head", "anchors.log_of",
-    "audit.verify", "audit.people", "audit.read", "audit.patients_named", "audit.terminal_of",
-    "backup.last_backup", "backup.backup_reminder", "changes.watcher_for",
-    "hats.open_days_of", "overview.gather", "overview.chosen_main_stats",
-    "overview.main_stat_names", "patients.find_same", "people.idle_lock_minutes",
-    "report.gather", "settings.load", "settings.get", "setup.needs_setup",
-    "setup.defaults", "stats.week_ends_of", "trail_check.check",
+    "people.anchors.check", "people.anchors.found", "people.anchors.head", "people.anchors.log_of",
+    "people.audit.verify", "people.audit.people", "people.audit.read",
+    "people.audit.patients_named", "people.audit.terminal_of",
+    "people.backup.last_backup", "people.backup.backup_reminder", "changes.watcher_for",
+    "hats.periods.open_days_of", "owner.overview.gather", "owner.overview.chosen_main_stats",
+    "owner.overview.main_stat_names", "flow.patients.find_same", "people.staff.idle_lock_minutes",
+    "owner.report.gathering.gather", "settings.load", "settings.get", "setup.needs_setup",
+    "setup.defaults", "stats.weeks.week_ends_of", "people.trail_check.check",
     # the trail's own records (who is here, from where; what was done outside it)
-    "audit.set_actor", "audit.set_terminal", "audit.set_clock", "audit.record",
-    "people.record", "people.set_actor", "report.note_written", "anchors.write",
-    "backup.note_restored", "ssh_access.note_authorized", "ssh_access.note_revoked",
-    "sessions.begin", "sessions.end", "sessions.close_abandoned",
+    "people.audit.set_actor", "people.audit.set_terminal", "people.audit.set_clock",
+    "people.audit.record",
+    "people.staff.record", "people.staff.set_actor", "owner.report.writing.note_written",
+    "people.anchors.write",
+    "people.backup.note_restored", "people.ssh_access.note_authorized",
+    "people.ssh_access.note_revoked",
+    "people.sessions.begin", "people.sessions.end", "people.sessions.close_abandoned",
     # a file of what the person may read, and a trail record
-    "report.write_report",
+    "owner.report.writing.write_report",
     # the store's writer of one setting, under the checked setters
     "settings.put",
     # the machine's administrator's, on the file itself (the command line)
-    "backup.back_up",
+    "people.backup.back_up",
     # the schedule's import: only the command line runs it (not yet role-checked)
     "imports.apply.apply_import", "imports.apply.imported_count", "imports.service.import_file",
     "imports.service.link_patient", "imports.service.save_mapping",
     "imports.service.saved_mapping",
     # before anyone can log in: refused once someone can
     "setup.set_up",
-    # the demo builder, which acts as the administrator
-    "demo.open_demo_practice", "demo_hats.open_demo_hats",
-    "demo_line.open_demo_line", "demo_orders.open_demo_orders",
-    # reading; the demo builder
-    "schedule.hours.slot_minutes", "demo_schedule.open_demo_schedule",
-    "schedule.book_settings.read",
-    # the check itself, and the organization's way of asking it
-    "roles.require", "org.access.require", "schedule.access.require",
+    # reading
+    "schedule.hours.slot_minutes", "schedule.book_settings.read",
+    # the check itself, and the organization's and the book's ways of asking it
+    "people.roles.require", "org.access.require", "schedule.access.require",
     # reading
     "org.board.read_board", "org.hiring.keep_days", "org.hiring_counts.evaluations_due",
     "org.leaving.leaving_items",
-    # the demo builder
-    "org.demo.open_demo_org",
 })  # fmt: skip
 """Module functions given the database that are not operations to check, and why."""
 
@@ -699,8 +708,8 @@ def _practice_modules() -> Iterator[Any]:
 
 
 def _services_and_functions() -> tuple[set[str], set[str]]:
-    methods: set[str] = set()
     functions: set[str] = set()
+    services: list[type] = []
     for module in _practice_modules():
         short = module.__name__.removeprefix("om_tui.practice.")
         for name, thing in vars(module).items():
@@ -710,11 +719,16 @@ def _services_and_functions() -> tuple[set[str], set[str]]:
                 if next(iter(inspect.signature(thing).parameters), None) == "database":
                     functions.add(f"{short}.{name}")
             elif inspect.isclass(thing) and "database" in _fields(thing):
-                methods |= {
-                    f"{name}.{method}"
-                    for method, _ in inspect.getmembers(thing, inspect.isfunction)
-                    if not method.startswith("_")
-                }
+                services.append(thing)
+    # a service assembled from parts (Hats) is checked as the one service it is
+    parts = {base for service in services for base in service.__mro__[1:]}
+    methods = {
+        f"{service.__name__}.{method}"
+        for service in services
+        if service not in parts
+        for method, _ in inspect.getmembers(service, inspect.isfunction)
+        if not method.startswith("_")
+    }
     return methods, functions
 
 

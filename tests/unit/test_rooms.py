@@ -6,7 +6,8 @@ import pytest
 from peewee import Database
 
 from db.models import Role, Room, Staff, Stage, Visit
-from om_tui.practice.flow import Flow, NothingChanged
+from om_tui.practice.flow.moves import Flow
+from om_tui.practice.flow.stages import NothingChanged
 from om_tui.practice.schedule.acting import NotAllowed
 from om_tui.practice.schedule.rooms import STALE, RoomError, RoomInfo, Rooms
 

@@ -11,8 +11,8 @@ from peewee import Database
 from db.models import Appointment, Role, Staff, Stage, Visit, utc_naive
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.flow import Flow
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.flow.moves import Flow
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule import hours, types
 from om_tui.practice.schedule.access import (
     DOUBLE_BOOK,
@@ -23,7 +23,7 @@ from om_tui.practice.schedule.access import (
     StaleAppointment,
 )
 from om_tui.practice.schedule.book import Book
-from om_tui.practice.stats import flow_figures
+from om_tui.practice.stats.figures import flow_figures
 
 from .practice_fixture import DAY, Practice, local
 

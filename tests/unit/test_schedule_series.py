@@ -12,7 +12,7 @@ from peewee import Database
 
 from db.models import Appointment, as_utc
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule import hours, types
 from om_tui.practice.schedule.access import DOUBLE_BOOK, NeedsConsent, ScheduleError
 from om_tui.practice.schedule.book import Book

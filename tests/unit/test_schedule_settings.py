@@ -13,7 +13,7 @@ from peewee import Database
 from db.models import AppointmentType, CancelReason, ConfirmationStatus
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule import book_settings, hours, types
 from om_tui.practice.schedule.access import ScheduleError
 from om_tui.practice.seen import ChangedElsewhere

@@ -7,7 +7,7 @@ import datetime as dt
 from peewee import Database
 
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule import hours
 from om_tui.practice.schedule.book import Book
 from om_tui.practice.schedule.slots import next_free

@@ -12,8 +12,8 @@ from peewee import Database
 from db import open_database, store
 from db.models import Appointment
 from db.store import MIGRATIONS
-from om_tui.practice import trail_check
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.people import trail_check
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule import types
 from om_tui.practice.schedule.access import ScheduleError
 

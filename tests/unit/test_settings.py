@@ -11,7 +11,7 @@ from peewee import Database
 
 from db import Stage, open_database
 from om_tui.practice import settings
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.settings import (
     DEFAULT_LATE_AFTER,
     DEFAULT_THRESHOLDS,

@@ -8,10 +8,11 @@ import pytest
 from peewee import Database
 
 from db.models import Role, Setting, SettingKey, Staff
-from om_tui.practice import audit, settings
+from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.people import People, PeopleError, verify_secret
-from om_tui.practice.roles import ADMINISTRATOR
+from om_tui.practice.people import audit
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.people.staff import People, PeopleError, verify_secret
 from om_tui.practice.schedule.rooms import RoomError
 from om_tui.practice.setup import (
     PracticeSetup,
@@ -25,7 +26,7 @@ from om_tui.practice.setup import (
     parse_time_of_day,
     set_up,
 )
-from om_tui.practice.stats import WeekEnds, week_ends_of
+from om_tui.practice.stats.weeks import WeekEnds, week_ends_of
 
 from .practice_fixture import Practice
 

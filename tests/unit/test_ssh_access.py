@@ -13,7 +13,7 @@ import pytest
 from peewee import Database
 
 from db.models import Role, Staff
-from om_tui.practice.ssh_access import (
+from om_tui.practice.people.ssh_access import (
     AccessError,
     PublicKey,
     active_staff,

@@ -32,15 +32,16 @@ from db.models import (
 )
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.evaluations import Evaluations
-from om_tui.practice.hats import Hats
-from om_tui.practice.line import Line
-from om_tui.practice.orders import Orders
-from om_tui.practice.people import People, shown_details
+from om_tui.practice.hats.service import Hats
+from om_tui.practice.owner.evaluations.service import Evaluations
+from om_tui.practice.owner.line.service import Line
+from om_tui.practice.owner.orders.service import Orders
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.people.staff import People, shown_details
 from om_tui.practice.refusal import Refusal
-from om_tui.practice.roles import ADMINISTRATOR
 from om_tui.practice.seen import ChangedElsewhere
-from om_tui.practice.stats import Condition, Stats
+from om_tui.practice.stats.conditions import Condition
+from om_tui.practice.stats.service import Stats
 
 from .practice_fixture import DAY, ZONE_NAME
 from .stats_fixture import define

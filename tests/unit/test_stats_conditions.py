@@ -8,15 +8,15 @@ import random
 
 import pytest
 
-from om_tui.practice.stats import (
+from om_tui.practice.stats.conditions import (
     CONDITION_ORDER,
     Condition,
     ConditionRule,
-    StatError,
     conditions,
     percent_change,
     sparkline,
 )
+from om_tui.practice.stats.values import StatError
 
 NE = Condition.NON_EXISTENCE
 DANGER = Condition.DANGER

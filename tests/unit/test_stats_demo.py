@@ -15,13 +15,15 @@ import pytest
 from peewee import Database
 
 from db import MODELS, open_database
-from db.demo import HISTORY_DAYS, STAT_HISTORY_WEEKS
 from db.models import Post, Stat, StatSource, StatValue, VisitEvent
+from om_tui.demo.office import HISTORY_DAYS, STAT_HISTORY_WEEKS
+from om_tui.demo.opening import open_demo_practice
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.demo import open_demo_practice
-from om_tui.practice.roles import ADMINISTRATOR
-from om_tui.practice.stats import Stats, evaluate, flow_figures
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.stats.figures import flow_figures
+from om_tui.practice.stats.formulas import evaluate
+from om_tui.practice.stats.service import Stats
 
 from .practice_fixture import ZONE, ZONE_NAME
 

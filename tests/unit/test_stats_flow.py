@@ -16,10 +16,12 @@ from peewee import Database
 
 from db import open_database
 from db.models import Stage, Stat, StatSource, StatValue, VisitEvent, utc_naive
-from om_tui.practice import audit, settings
+from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.flow import Flow
-from om_tui.practice.stats import COMPUTED, Stats, flow_figures
+from om_tui.practice.flow.moves import Flow
+from om_tui.practice.people import audit
+from om_tui.practice.stats.figures import COMPUTED, flow_figures
+from om_tui.practice.stats.service import Stats
 
 from .practice_fixture import DAY, ZONE, Practice, build_practice, local
 from .stats_fixture import (

@@ -11,12 +11,8 @@ from peewee import Database
 from db import audit
 from db.models import Stat, StatSource
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.stats import (
-    StatError,
-    check_formulas,
-    evaluate,
-    formula_names,
-)
+from om_tui.practice.stats.formulas import check_formulas, evaluate, formula_names
+from om_tui.practice.stats.values import StatError
 
 from .stats_fixture import define, stats_service
 

@@ -10,15 +10,11 @@ from peewee import Database
 from db.models import Stat, StatSource
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.roles import ADMINISTRATOR
-from om_tui.practice.stats import (
-    Condition,
-    StatGone,
-    Stats,
-    WeekEnds,
-    conditions,
-    set_week_ends,
-)
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.stats.conditions import Condition, conditions
+from om_tui.practice.stats.service import Stats
+from om_tui.practice.stats.values import StatGone
+from om_tui.practice.stats.weeks import WeekEnds, set_week_ends
 
 from .practice_fixture import ZONE, ZONE_NAME
 from .stats_fixture import define, stats_service

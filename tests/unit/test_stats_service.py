@@ -14,16 +14,11 @@ from db import audit
 from db.models import ConditionOverride, Post, Staff, Stat, StatSource, StatValue, utc_naive
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.roles import ADMINISTRATOR
-from om_tui.practice.stats import (
-    Condition,
-    ConditionRule,
-    StatError,
-    StatGone,
-    StatRow,
-    Stats,
-    read_value,
-)
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.stats.board import StatRow
+from om_tui.practice.stats.conditions import Condition, ConditionRule
+from om_tui.practice.stats.service import Stats
+from om_tui.practice.stats.values import StatError, StatGone, read_value
 
 from .practice_fixture import ZONE, ZONE_NAME
 from .stats_fixture import a_post, define, stats_service

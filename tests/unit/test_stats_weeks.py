@@ -10,8 +10,9 @@ from peewee import Database
 
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.roles import ADMINISTRATOR
-from om_tui.practice.stats import StatError, StatWeeks, WeekEnds, set_week_ends, week_ends_of
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.stats.values import StatError
+from om_tui.practice.stats.weeks import StatWeeks, WeekEnds, set_week_ends, week_ends_of
 
 from .stats_fixture import stats_service
 

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field, replace
 from peewee import Database, fn
 
 from db.models import Appointment, ConfirmationStatus, Visit, as_utc, utc_naive
-from om_tui.practice import audit
 from om_tui.practice.clock import Clock
 from om_tui.practice.imports.mapping import Mapping
 from om_tui.practice.imports.matching import Ambiguous, Names, Patients, day_bounds
@@ -39,6 +38,7 @@ from om_tui.practice.imports.records import (
     LineError,
     ReadResult,
 )
+from om_tui.practice.people import audit
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.schedule import types
 

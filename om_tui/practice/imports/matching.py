@@ -21,9 +21,9 @@ from peewee import Database, fn
 
 from db.models import AppointmentType, Patient, Room, SourcePatient, Staff, utc_naive
 from om_tui.practice.clock import Clock
+from om_tui.practice.flow.patients import chart_number_after
 from om_tui.practice.imports.mapping import Mapping
 from om_tui.practice.imports.records import ImportedPatient
-from om_tui.practice.patients import chart_number_after
 
 
 def name_key(name: str) -> str:

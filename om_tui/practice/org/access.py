@@ -1,4 +1,4 @@
-"""Who may change the organization: the practice's one check (`om_tui.practice.roles`),
+"""Who may change the organization: the practice's one check (`om_tui.practice.people.roles`),
 refusing as an OrgError.
 
 Every change here names its actor. The role is read inside the change's own
@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from peewee import Database
 
-from om_tui.practice import roles
+from om_tui.practice.people import roles
+from om_tui.practice.people.roles import ADMINISTRATOR as ADMINISTRATOR
+from om_tui.practice.people.roles import recorded as recorded
 from om_tui.practice.refusal import Refusal
-from om_tui.practice.roles import ADMINISTRATOR as ADMINISTRATOR
-from om_tui.practice.roles import recorded as recorded
 
 
 class OrgError(Refusal):

@@ -21,10 +21,11 @@ from peewee import Database
 
 from db.models import Offboarding, Opening, OrgDepartment, OrgDivision, OrgPlace, Post, Stat
 from om_tui.practice.clock import Clock
-from om_tui.practice.hats import Hats
+from om_tui.practice.hats.service import Hats
 from om_tui.practice.org.rollup import Rollup, of_post, total
 from om_tui.practice.settings import PracticeSettings
-from om_tui.practice.stats import Condition, Stats
+from om_tui.practice.stats.conditions import Condition
+from om_tui.practice.stats.service import Stats
 
 
 @dataclass(frozen=True)

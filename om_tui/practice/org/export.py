@@ -12,7 +12,7 @@ import html
 
 from om_tui.practice.org.board import OrgBoard, PostLine
 from om_tui.practice.org.rollup import Rollup
-from om_tui.practice.stats import CONDITION_LABELS, Condition
+from om_tui.practice.stats.conditions import CONDITION_LABELS, Condition
 
 MARKS = {
     Condition.NON_EXISTENCE: "X",

@@ -45,15 +45,15 @@ from db.models import (
 )
 from om_tui.practice import settings as practice_settings
 from om_tui.practice.clock import Clock
-from om_tui.practice.evaluations import NEW_HIRE_DAYS
 from om_tui.practice.org.access import OrgError, recorded, require
-from om_tui.practice.people import (
+from om_tui.practice.owner.evaluations.views import NEW_HIRE_DAYS
+from om_tui.practice.people.roles import checked
+from om_tui.practice.people.staff import (
     check_secret_rules,
     hash_secret,
     initials_of,
     parse_role,
 )
-from om_tui.practice.roles import checked
 from om_tui.practice.settings import PracticeSettings
 
 DEFAULT_KEEP_DAYS = 180

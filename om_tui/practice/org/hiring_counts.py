@@ -21,9 +21,9 @@ from db.models import (
     HatHolder,
     Staff,
 )
-from om_tui.practice.evaluations import NEW_HIRE_DAYS
 from om_tui.practice.org.hiring import keep_days
-from om_tui.practice.stats import StatWeeks
+from om_tui.practice.owner.evaluations.views import NEW_HIRE_DAYS
+from om_tui.practice.stats.weeks import StatWeeks
 
 FIGURES = (
     ("applicants", CandidateStage.APPLIED),

@@ -44,14 +44,14 @@ from db.models import (
     Staff,
     utc_naive,
 )
-from om_tui.practice import audit
 from om_tui.practice import settings as practice_settings
 from om_tui.practice.clock import Clock
-from om_tui.practice.orders import Orders
 from om_tui.practice.org.access import OrgError, recorded, require
 from om_tui.practice.org.ssh_keys import key_lines_of, remove_key_lines
-from om_tui.practice.people import MANAGERS
-from om_tui.practice.roles import checked
+from om_tui.practice.owner.orders.service import Orders
+from om_tui.practice.people import audit
+from om_tui.practice.people.roles import checked
+from om_tui.practice.people.staff import MANAGERS
 from om_tui.practice.settings import PracticeSettings
 
 DEFAULT_ITEMS = (
@@ -125,7 +125,7 @@ class Leaving:
         return self.settings.today(self.clock.now())
 
     def _keys(self) -> Path:
-        from om_tui.practice.ssh_access import authorized_keys_file
+        from om_tui.practice.people.ssh_access import authorized_keys_file
 
         return self.keys_file or authorized_keys_file()
 

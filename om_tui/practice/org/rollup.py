@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from om_tui.practice.stats import CONDITION_ORDER, Condition
+from om_tui.practice.stats.conditions import CONDITION_ORDER, Condition
 
 
 @dataclass(frozen=True)

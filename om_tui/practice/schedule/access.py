@@ -1,5 +1,5 @@
 """Who may do what in the appointment book — the practice's one check
-(`om_tui.practice.roles`), refusing as a ScheduleError — and the book's one kind of "no".
+(`om_tui.practice.people.roles`), refusing as a ScheduleError — and the book's one kind of "no".
 
 Everyone may read the book (`schedule`): the front desk, the managers and the owner see
 every provider's column (`schedule_everyone`); anyone else (the staff role) sees their
@@ -15,7 +15,7 @@ from __future__ import annotations
 from peewee import Database
 
 from db.models import Staff
-from om_tui.practice import roles
+from om_tui.practice.people import roles
 from om_tui.practice.refusal import Refusal
 
 BOOK = "book"

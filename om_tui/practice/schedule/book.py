@@ -38,8 +38,8 @@ from db.models import (
     utc_naive,
 )
 from om_tui.practice.acting import Acting
-from om_tui.practice.patients import NewPatient, add_patient, not_offered_why
-from om_tui.practice.roles import recorded
+from om_tui.practice.flow.patients import NewPatient, add_patient, not_offered_why
+from om_tui.practice.people.roles import recorded
 from om_tui.practice.schedule import types
 from om_tui.practice.schedule.access import (
     BOOK,

@@ -23,7 +23,7 @@ from peewee import Database
 from db.models import Blockout, SettingKey, Staff, WorkingHours, as_utc, utc_naive
 from om_tui.practice import settings
 from om_tui.practice.clock import Clock
-from om_tui.practice.roles import recorded
+from om_tui.practice.people.roles import recorded
 from om_tui.practice.schedule.access import SETUP, ScheduleError, require
 from om_tui.practice.seen import ChangedElsewhere, require_unchanged
 from om_tui.practice.settings import PracticeSettings
@@ -345,7 +345,7 @@ def read_blockout(
 
 
 def _day_and_time(text: str, today: dt.date, which: str) -> tuple[dt.date, dt.time | None]:
-    from om_tui.practice.orders import parse_day
+    from om_tui.practice.owner.orders.due import parse_day
     from om_tui.practice.refusal import Refusal
 
     words = text.strip().split()

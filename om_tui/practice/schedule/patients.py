@@ -2,7 +2,7 @@
 
 The front desk and managers keep the records (people.PERMISSIONS["patients"]). Names,
 birth dates and phones are read by the same rules as at check-in
-(om_tui.practice.patients), and the same duplicate guard applies: one name and birth
+(om_tui.practice.flow.patients), and the same duplicate guard applies: one name and birth
 date is one patient. Every change carries the record as the person saw it (its
 revision): a record changed on another terminal since is not written over
 ("Changed on another terminal since you opened it: nothing was saved").
@@ -28,10 +28,8 @@ from dataclasses import dataclass, field
 from peewee import JOIN, ForeignKeyField, fn
 
 from db.models import MODELS, Appointment, Patient, Room, Staff, Stage, Visit, as_utc, utc_naive
-from om_tui.practice import audit
 from om_tui.practice.acting import Acting
-from om_tui.practice.flow import STAGE_LABELS
-from om_tui.practice.patients import (
+from om_tui.practice.flow.patients import (
     NewPatient,
     PatientInputError,
     add_patient,
@@ -39,6 +37,8 @@ from om_tui.practice.patients import (
     new_patient_problems,
     read_new_patient,
 )
+from om_tui.practice.flow.stages import STAGE_LABELS
+from om_tui.practice.people import audit
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.schedule.acting import require
 

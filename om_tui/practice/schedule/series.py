@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import arrow
 
 from db.models import Appointment, AppointmentSeries, Patient, Visit, as_utc, utc_naive
-from om_tui.practice.roles import recorded
+from om_tui.practice.people.roles import recorded
 from om_tui.practice.schedule import types
 from om_tui.practice.schedule.access import (
     BOOK,
@@ -87,7 +87,7 @@ def read_rule(
 ) -> Rule:
     """A rule as typed: days "mon wed fri", every "2" (weeks), ends "6" (times) or a day
     ("12/15", "fri", "+6w"), or nothing (capped at CAP_WEEKS, and said)."""
-    from om_tui.practice.orders import parse_day
+    from om_tui.practice.owner.orders.due import parse_day
     from om_tui.practice.refusal import Refusal
 
     weekdays = tuple(parse_weekdays(days)) if days.strip() else (first_day.weekday(),)

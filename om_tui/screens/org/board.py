@@ -46,10 +46,11 @@ from om_tui.practice.org.board import (
 from om_tui.practice.org.export import MARKS
 from om_tui.practice.org.rollup import Rollup
 from om_tui.practice.org.structure import NAME_LENGTH, Structure
-from om_tui.practice.stats import CONDITION_LABELS, Condition
-from om_tui.screens.hat_forms import Confirm
+from om_tui.practice.stats.conditions import CONDITION_LABELS, Condition
+from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.named_form import NamedFields, NamedForm
 from om_tui.screens.picker import Choice, PickerScreen
+from om_tui.widgets.fitting_tree import FittingTree
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
@@ -112,7 +113,7 @@ class OrgBoardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="org-title")
         with Horizontal(id="org-body"):
-            tree: Tree[Node] = Tree("Org board", id="org-tree")
+            tree: Tree[Node] = FittingTree("Org board", id="org-tree")
             tree.show_root = False
             tree.auto_expand = False
             tree.guide_depth = 2
@@ -200,7 +201,7 @@ class OrgBoardScreen(Screen[None]):
         """The condition's letter, in its colour: "[D]"; "[·]" when there is none yet."""
         if condition is None:
             return Text("[·]", style="dim")
-        from om_tui.screens.stats import CONDITION_COLOURS
+        from om_tui.screens.stats.board import CONDITION_COLOURS
 
         colour = self._colour(CONDITION_COLOURS[condition])
         return Text(f"[{MARKS[condition]}]", style=f"bold {colour}".strip())
@@ -223,7 +224,7 @@ class OrgBoardScreen(Screen[None]):
         return label
 
     def _stat_label(self, stat: StatLine) -> Text:
-        from om_tui.screens.stats import format_value
+        from om_tui.screens.stats.board import format_value
 
         return Text.assemble(
             self._mark(stat.condition),
@@ -288,7 +289,7 @@ class OrgBoardScreen(Screen[None]):
         return text
 
     def _stat_detail_line(self, stat: StatLine) -> Text:
-        from om_tui.screens.stats import format_value
+        from om_tui.screens.stats.board import format_value
 
         word = CONDITION_LABELS[stat.condition] if stat.condition else "—"
         return Text.assemble(
@@ -339,7 +340,7 @@ class OrgBoardScreen(Screen[None]):
                 om.pop_screen()
             else:
                 om.switch_mode("hats")
-            from om_tui.screens.hat_editor import HatEditorScreen
+            from om_tui.screens.hats.editor import HatEditorScreen
 
             editor = om.screen
             if isinstance(editor, HatEditorScreen):
@@ -357,7 +358,7 @@ class OrgBoardScreen(Screen[None]):
         if not self.om.may("stats"):
             self.notify("Stat graphs are for the office manager and the owner.")
             return
-        from om_tui.screens.stat_graph import StatGraphScreen
+        from om_tui.screens.stats.graph import StatGraphScreen
 
         self.app.push_screen(StatGraphScreen(stat_id, None))
 

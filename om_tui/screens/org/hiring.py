@@ -30,7 +30,6 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from db.models import CandidateStage, Role
 from om_tui.messages import DataChanged
-from om_tui.practice.orders import parse_day
 from om_tui.practice.org.access import ADMINISTRATOR
 from om_tui.practice.org.hiring import (
     ENDED,
@@ -42,12 +41,13 @@ from om_tui.practice.org.hiring import (
     OpeningLine,
 )
 from om_tui.practice.org.hiring_counts import evaluations_due, hiring_figures
+from om_tui.practice.owner.orders.due import parse_day
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.words import counted
-from om_tui.screens.hat_forms import Confirm, TextPrompt
+from om_tui.screens.hats.forms import Confirm, TextPrompt
 from om_tui.screens.org.candidate_form import CandidateForm
+from om_tui.screens.people.staff_forms import SecretForm
 from om_tui.screens.picker import Choice, PickerScreen
-from om_tui.screens.staff_forms import SecretForm
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp

@@ -22,11 +22,11 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from om_tui.messages import DataChanged
-from om_tui.practice.orders import parse_day
 from om_tui.practice.org.access import ADMINISTRATOR
 from om_tui.practice.org.leaving import Leaving, LeavingStep, LeavingView
+from om_tui.practice.owner.orders.due import parse_day
 from om_tui.practice.refusal import Refusal
-from om_tui.screens.hat_forms import Confirm, TextPrompt
+from om_tui.screens.hats.forms import Confirm, TextPrompt
 from om_tui.screens.picker import Choice, PickerScreen
 
 if TYPE_CHECKING:
@@ -171,7 +171,7 @@ class LeavingScreen(Screen[None]):
 
             self.app.push_screen(Confirm(question, yes="Yes"), confirmed)
         elif step.key == "evaluation":
-            from om_tui.screens.evaluation import EvaluationScreen
+            from om_tui.screens.owner.evaluation import EvaluationScreen
 
             self.app.push_screen(EvaluationScreen(person))
         elif step.key.startswith("item:"):

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from om_tui.messages import DataChanged
-from om_tui.practice.orders import parse_day
+from om_tui.practice.owner.orders.due import parse_day
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.schedule import types
 from om_tui.practice.schedule.book import Book, Booked
@@ -458,9 +458,9 @@ class BookScreen(Screen[None]):
 
     def action_change_following(self) -> None:
         """This occurrence and the following ones: a new time, or stopped."""
-        from om_tui.practice.orders import parse_time
+        from om_tui.practice.owner.orders.due import parse_time
         from om_tui.practice.schedule.series import change_following
-        from om_tui.screens.hat_forms import TextPrompt
+        from om_tui.screens.hats.forms import TextPrompt
 
         entry = self._selected()
         if entry is None or not self._may_book():
@@ -529,7 +529,7 @@ class BookScreen(Screen[None]):
             self._cursor_to(row, column or 1)
 
     def action_go_to(self) -> None:
-        from om_tui.screens.hat_forms import TextPrompt
+        from om_tui.screens.hats.forms import TextPrompt
 
         def typed(text: str | None) -> None:
             if text is None:

@@ -14,13 +14,13 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from om_tui.practice.patients import NewPatient
+from om_tui.practice.flow.patients import NewPatient
 from om_tui.practice.schedule.types import TypeLine
 from om_tui.screens.dialog import Dialog
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
-    from om_tui.screens.walk_in import WalkInResult
+    from om_tui.screens.flow.walk_in import WalkInResult
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ class BookingForm(Dialog[BookingRequest | None]):
         self._patient_chosen()
 
     def _add_new(self, name: str) -> None:
-        from om_tui.screens.walk_in import WalkInScreen
+        from om_tui.screens.flow.walk_in import WalkInScreen
 
         def added(result: WalkInResult | None) -> None:
             if result is None:

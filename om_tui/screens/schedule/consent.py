@@ -36,7 +36,7 @@ def write_with_consent(
         if not isinstance(result, NeedsConsent):
             done(result)
             return
-        from om_tui.screens.hat_forms import Confirm
+        from om_tui.screens.hats.forms import Confirm
 
         def agreed(yes: bool | None) -> None:
             if yes:

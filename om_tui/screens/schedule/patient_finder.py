@@ -13,8 +13,8 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from om_tui.practice.schedule.patients import PatientRecord
-from om_tui.screens.check_in import patient_line
 from om_tui.screens.dialog import Dialog
+from om_tui.screens.flow.check_in import patient_line
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp

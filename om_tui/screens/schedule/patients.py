@@ -23,7 +23,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from om_tui.messages import DataChanged
-from om_tui.practice.patients import PatientEntry
+from om_tui.practice.flow.patients import PatientEntry
 from om_tui.practice.schedule.patients import (
     PatientCard,
     PatientFields,
@@ -32,8 +32,8 @@ from om_tui.practice.schedule.patients import (
     RecordError,
 )
 from om_tui.practice.words import counted
-from om_tui.screens.check_in import patient_line
-from om_tui.screens.hat_forms import Confirm
+from om_tui.screens.flow.check_in import patient_line
+from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.schedule.patient_card import card_header, card_lines
 from om_tui.screens.schedule.patient_finder import PatientFinder
 from om_tui.screens.schedule.patient_form import PatientForm

@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from om_tui.messages import DataChanged
 from om_tui.practice.schedule.rooms import LONGEST_NAME, RoomError, RoomInfo, Rooms, room_name
 from om_tui.screens.dialog import Dialog, edited
-from om_tui.screens.hat_forms import Confirm
+from om_tui.screens.hats.forms import Confirm
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp

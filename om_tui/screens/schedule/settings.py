@@ -29,7 +29,7 @@ from om_tui.practice import settings
 from om_tui.practice.schedule import book_settings, hours, types
 from om_tui.practice.schedule.book_settings import BookSettings, WeekOfHours
 from om_tui.practice.schedule.types import ReasonLine, StatusLine, TypeLine
-from om_tui.screens.hat_forms import Confirm
+from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.schedule import settings_forms as forms
 from om_tui.screens.schedule.settings_form import SettingForm, Values
 from om_tui.screens.schedule.settings_forms import Where

@@ -20,7 +20,7 @@ from textual.widgets import Input, Label
 
 from om_tui.practice.refusal import Refusal
 from om_tui.screens.dialog import Dialog, edited
-from om_tui.screens.hat_forms import ChoiceField
+from om_tui.screens.hats.forms import ChoiceField
 
 
 @dataclass(frozen=True)

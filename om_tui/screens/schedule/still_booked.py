@@ -1,7 +1,7 @@
 """Shown instead of "Deactivate?" when the provider still has patients booked from now
 on: the list, and what to do — move each to another provider (m in the book, 9) or
 cancel it with a reason (c) — before they can be taken off the staff. (The practice
-refuses the deactivation too: om_tui.practice.schedule.handover.)"""
+refuses the deactivation too: om_tui.practice.people.still_booked.)"""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Label
 
-from om_tui.practice.schedule.entries import Entry
-from om_tui.practice.schedule.handover import when
+from om_tui.practice.people.still_booked import Booking, when
 from om_tui.practice.settings import PracticeSettings
 from om_tui.screens.dialog import Dialog
 
@@ -26,7 +25,7 @@ class StillBookedDialog(Dialog[bool]):
         Binding("9", "answer_with(True)", "Open the book", id="still_booked.book"),
     ]
 
-    def __init__(self, name: str, bookings: list[Entry], practice: PracticeSettings) -> None:
+    def __init__(self, name: str, bookings: list[Booking], practice: PracticeSettings) -> None:
         super().__init__()
         self._name = name
         self._bookings = bookings

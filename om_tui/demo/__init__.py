@@ -1,0 +1,1 @@
+"""The demo practice: made through the practice's own operations, like any client."""

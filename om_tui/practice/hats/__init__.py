@@ -1,0 +1,1 @@
+"""Hats: posts' write-ups, checklists and ticks, policies, training, compliance."""

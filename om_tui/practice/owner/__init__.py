@@ -1,0 +1,2 @@
+"""The owner's domain: orders and programs, the line, the overview, the weekly report,
+evaluations."""

@@ -1,0 +1,1 @@
+"""Performance evaluations: figures gathered, criteria rated, comments, history."""

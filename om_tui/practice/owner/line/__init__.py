@@ -1,0 +1,1 @@
+"""The communication line: anything for the owner goes through it."""

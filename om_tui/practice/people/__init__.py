@@ -1,0 +1,2 @@
+"""The practice's people: staff and logins, roles, sessions, the audit trail, backups,
+SSH access."""

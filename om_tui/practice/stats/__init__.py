@@ -1,0 +1,1 @@
+"""Statistical management: stats weeks, values, formulas, conditions."""

@@ -1,0 +1,1 @@
+"""The flow's screens: the board, check-in, walk-in."""

@@ -1,0 +1,1 @@
+"""The hats' screens: My hat, the hat editor, policies, compliance."""

@@ -1,0 +1,1 @@
+"""The stats' screens: the board, entry, graphs, conditions."""
