@@ -898,6 +898,25 @@ class SourcePatient(BaseModel):
         indexes = ((("source", "number"), True),)
 
 
+class ImportHeld(BaseModel):
+    """An imported appointment waiting for a person to say whom it is for (migration 0021):
+    what the source said of it, as JSON, until someone decides in the import queue."""
+
+    id = NeverReusedId()
+    source = CharField()
+    external_id = CharField()
+    patient_key = CharField(index=True)  # whom it waits for: a source number, or a name
+    reason = CharField()
+    record = TextField()
+    file_name = CharField()
+    line = IntegerField()
+    held_at = DateTimeField()
+    skipped_at = DateTimeField(null=True)  # a person set it aside: not asked again
+
+    class Meta:
+        indexes = ((("source", "external_id"), True),)
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Setting,
     Patient,
@@ -946,4 +965,5 @@ MODELS: tuple[type[BaseModel], ...] = (
     OffboardingTick,
     TerminalSession,
     SourcePatient,
+    ImportHeld,
 )

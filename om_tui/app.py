@@ -205,6 +205,7 @@ class OmTuiApp(App[None]):
         stylesheet("patients.tcss"),
         stylesheet("org.tcss"),
         stylesheet("book_settings.tcss"),
+        stylesheet("imports.tcss"),
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
@@ -627,6 +628,13 @@ class OmTuiApp(App[None]):
         if self.may("schedule_setup") and not isinstance(self.screen, BookSettingsScreen):
             self.push_screen(BookSettingsScreen())
 
+    def action_import_queue(self) -> None:
+        """Imported appointments waiting for a person to say whom they are for."""
+        from om_tui.screens.imports.queue import ImportQueueScreen
+
+        if self.may("book") and not isinstance(self.screen, ImportQueueScreen):
+            self.push_screen(ImportQueueScreen())
+
     def action_org_board(self) -> None:
         """The org board: divisions, departments, posts, who holds them, how they produce."""
         from om_tui.screens.org.board import OrgBoardScreen
@@ -837,6 +845,12 @@ class OmTuiApp(App[None]):
                 "Book settings",
                 "Appointment types, states, reasons, hours, blockouts, slot size, no-show rule",
                 self.action_book_settings,
+            )
+        if self.may("book"):
+            yield SystemCommand(
+                "Import queue",
+                "Imported appointments whose patient a person must tell (i on the book)",
+                self.action_import_queue,
             )
         if self.may("org"):
             yield SystemCommand(

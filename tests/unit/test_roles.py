@@ -667,6 +667,7 @@ NOT_CHECKED = frozenset({
     "people.audit.verify", "people.audit.people", "people.audit.read",
     "people.audit.patients_named", "people.audit.terminal_of",
     "people.backup.last_backup", "people.backup.backup_reminder", "changes.watcher_for",
+    "wal_watch.wal_watch",
     "hats.periods.open_days_of", "owner.overview.gather", "owner.overview.chosen_main_stats",
     "owner.overview.main_stat_names", "flow.patients.find_same", "people.staff.idle_lock_minutes",
     "owner.report.gathering.gather", "settings.load", "settings.get", "setup.needs_setup",

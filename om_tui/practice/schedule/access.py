@@ -46,6 +46,10 @@ PAST = "past"
 """Consent to a slot that has begun already."""
 OUTSIDE_HOURS = "outside_hours"
 """Consent to a slot outside the provider's hours or in a blockout."""
+IMPORTED = "imported"
+"""Consent to change here an appointment that came from the practice's other system: its
+next import sets it back to what that system says (the source is the master of its time,
+length, provider and whether it is booked; om-tui asks, and does not refuse)."""
 
 
 def require(database: Database, staff_id: int | None, permission: str, doing: str) -> None:

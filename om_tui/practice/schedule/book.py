@@ -44,6 +44,7 @@ from om_tui.practice.schedule import types
 from om_tui.practice.schedule.access import (
     BOOK,
     DOUBLE_BOOK,
+    IMPORTED,
     OUTSIDE_HOURS,
     PAST,
     NeedsConsent,
@@ -344,6 +345,16 @@ class Book(Acting):
         if not updated:
             raise StaleAppointment("That appointment was changed on another terminal meanwhile.")
 
+    def _imported(self, appointment: Appointment, consent: Collection[str], doing: str) -> None:
+        """An appointment from another system is changed here only when the person agrees:
+        that system's next import puts it back as it has it."""
+        if appointment.source and IMPORTED not in consent:
+            raise NeedsConsent(
+                IMPORTED,
+                f"{appointment.patient.full_name}'s appointment came from {appointment.source}: "
+                f"its next import {doing}, unless it is changed there too. Change it here anyway?",
+            )
+
     def _not_started(self, appointment: Appointment, doing: str) -> None:
         if Visit.select().where(Visit.appointment == appointment.id).exists():
             raise ScheduleError(
@@ -366,6 +377,7 @@ class Book(Acting):
             require(self.database, self.staff_id, BOOK, "moves appointments")
             appointment = self._as_seen(appointment_id, version)
             self._not_started(appointment, "move the visit")
+            self._imported(appointment, consent, "sets it back")
             new_start = start if start is not None else as_utc(appointment.start)
             new_provider = (
                 appointment.provider_id if keep_provider and provider_id is None else provider_id
@@ -401,12 +413,15 @@ class Book(Acting):
         """Give an appointment another length (its start stays)."""
         return self.move(appointment_id, version, None, None, consent, minutes=minutes)
 
-    def cancel(self, appointment_id: int, version: int, reason_id: int) -> Booked:
+    def cancel(
+        self, appointment_id: int, version: int, reason_id: int, consent: Collection[str] = ()
+    ) -> Booked:
         """Cancel with one of the practice's reasons: it leaves the book and the board."""
         with self.database.atomic():
             require(self.database, self.staff_id, BOOK, "cancels appointments")
             appointment = self._as_seen(appointment_id, version)
             self._not_started(appointment, "end the visit")
+            self._imported(appointment, consent, "books it again")
             reason = CancelReason.get_or_none(CancelReason.id == reason_id)
             if reason is None:
                 raise ScheduleError("Choose one of the practice's reasons for cancelling.")

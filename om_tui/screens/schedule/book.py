@@ -24,6 +24,7 @@ from om_tui.practice.schedule import types
 from om_tui.practice.schedule.book import Book, Booked
 from om_tui.practice.schedule.entries import DayBook, Entry
 from om_tui.practice.schedule.slots import next_free
+from om_tui.screens.imports.queue import waiting_mark
 from om_tui.screens.picker import Choice, PickerScreen
 from om_tui.screens.schedule import grid
 from om_tui.screens.schedule.consent import write_with_consent
@@ -62,6 +63,7 @@ class BookScreen(Screen[None]):
         Binding("R", "change_following", "This and following…", id="book.following", show=False),
         Binding("escape", "stop_moving", "Stop moving", id="book.stop_moving", show=False),
         Binding("comma", "app.book_settings", "Settings", id="book.settings", show=False),
+        Binding("i", "app.import_queue", "Import queue", id="book.import_queue", show=False),
     ]
 
     def __init__(self) -> None:
@@ -188,12 +190,14 @@ class BookScreen(Screen[None]):
             first = self._daybook.day
             title = Text.assemble(("Week of ", "bold"), (f"{first:%a %d %b}", "bold"))
             title.append(f" · {self._week_name}")
+            title.append(waiting_mark(self.om))
             self.query_one("#book-title", Static).update(title)
             return
         when = "today" if self.day == today else f"{(self.day - today).days:+d}d"
         title = Text.assemble((f"{self.day:%a %d %b}", "bold"), f" {when}")
         if self.by_room:
             title.append(" · rooms")
+        title.append(waiting_mark(self.om))
         self.query_one("#book-title", Static).update(title)
 
     def _mark_now(self) -> None:
@@ -254,6 +258,8 @@ class BookScreen(Screen[None]):
                 parts.append("series")
             if e.checked_in:
                 parts.append("checked in")
+            if e.source:
+                parts.append(f"from {e.source}")
             shown.append(" · ".join(parts))
         detail.update(" | ".join(shown))
 
@@ -404,7 +410,7 @@ class BookScreen(Screen[None]):
         def chosen(choice: Choice | None) -> None:
             if choice is not None:
                 reason = int(choice.value)
-                self._write(lambda c: book.cancel(entry.id, entry.version, reason))
+                self._write(lambda c: book.cancel(entry.id, entry.version, reason, c))
 
         self.app.push_screen(
             PickerScreen(f"Cancel {entry.full_name}'s appointment: why?", choices), chosen

@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING
 
-from om_tui.practice.schedule.access import DOUBLE_BOOK, NeedsConsent
+from om_tui.practice.schedule.access import DOUBLE_BOOK, IMPORTED, NeedsConsent
 from om_tui.practice.schedule.book import Booked
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
 
-CONSENT_WORDS = {DOUBLE_BOOK: "Double-book"}
+CONSENT_WORDS = {DOUBLE_BOOK: "Double-book", IMPORTED: "Change it here"}
 """The confirming key's word for each question (the rest: "Book anyway")."""
 
 

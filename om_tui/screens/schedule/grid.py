@@ -1,7 +1,8 @@
 """The book's grid: its rows (local times on the slot grid) and what each cell says.
 
 A cell with an appointment starting in it: its confirmation mark (`✗` missed), its
-type's letter and the patient's short name, `‼` first when double-booked; a cell the
+type's letter (`↓` after it when it came from the practice's other system, an import)
+and the patient's short name, `‼` first when double-booked; a cell the
 appointment goes on through: `│`; an empty one: `░` blocked out (the reason where the
 blockout begins), `·` outside the provider's hours, or nothing (free).
 """
@@ -64,7 +65,7 @@ def cell(
     text = Text()
     if len(here) > 1 or first.double_booked:
         text.append("‼", style="bold")
-    text.append(f"{mark}{first.letter or ' '} ")
+    text.append(f"{mark}{first.letter or ' '}{'↓' if first.source else ' '}")
     names = "/".join(e.short_name for e in here if e.start >= start) or first.short_name
     text.append(names, style="dim" if first.missed else "bold")
     text.truncate(width)
