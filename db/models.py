@@ -251,6 +251,20 @@ class Appointment(BaseModel):
         )
 
 
+# Kept appointments by patient (migration 0018): a patient's last visit, for the recall list.
+Appointment.add_index(
+    Appointment.index(
+        Appointment.patient,
+        Appointment.start,
+        Appointment.type,
+        Appointment.provider,
+        Appointment.cancelled_at,
+        Appointment.missed_at,
+        where=SQL("cancelled_at IS NULL AND missed_at IS NULL"),
+    )
+)
+
+
 class Visit(BaseModel):
     id = NeverReusedId()
     patient = ForeignKeyField(Patient, backref="visits", on_delete="CASCADE")
@@ -898,6 +912,51 @@ class SourcePatient(BaseModel):
         indexes = ((("source", "number"), True),)
 
 
+class CallContact(BaseModel):
+    """One contact the front desk made from a call list (migration 0018): a call, a message
+    left, a confirmation, a booking made, not reachable, or the patient's "do not contact"."""
+
+    id = NeverReusedId()
+    patient = ForeignKeyField(Patient, backref="call_contacts", on_delete="CASCADE")
+    appointment = ForeignKeyField(Appointment, null=True, on_delete="SET NULL")
+    listed = CharField()  # the list it was made from: confirm, recall, unscheduled, asap
+    outcome = CharField()  # calls.contacts.OUTCOMES
+    at = DateTimeField(index=True)  # UTC, naive
+    by = ForeignKeyField(Staff, null=True)
+    booked = ForeignKeyField(
+        Appointment, null=True, on_delete="SET NULL", backref="booked_from_list"
+    )  # the appointment a "booked" contact made
+    note = TextField(default="")
+    patient_id: int
+    appointment_id: int | None
+    by_id: int | None
+    booked_id: int | None
+
+    class Meta:
+        indexes = ((("patient", "at"), False),)
+
+
+class AsapRequest(BaseModel):
+    """A patient who wants an earlier slot, and what they can take: a provider (None: any),
+    weekdays ("0 2 4"; empty: any), local times from and to ("HH:MM"; empty: any)."""
+
+    id = NeverReusedId()
+    patient = ForeignKeyField(Patient, backref="asap_requests", on_delete="CASCADE")
+    provider = ForeignKeyField(Staff, null=True)
+    weekdays = CharField(default="")
+    earliest = CharField(default="")
+    latest = CharField(default="")
+    note = TextField(default="")
+    created = DateTimeField()
+    by = ForeignKeyField(Staff, null=True)
+    ended = DateTimeField(null=True, index=True)  # booked or taken off the list
+    ended_by = ForeignKeyField(Staff, null=True)
+    booked = ForeignKeyField(Appointment, null=True, on_delete="SET NULL")
+    patient_id: int
+    provider_id: int | None
+    booked_id: int | None
+
+
 class ImportHeld(BaseModel):
     """An imported appointment waiting for a person to say whom it is for (migration 0021):
     what the source said of it, as JSON, until someone decides in the import queue."""
@@ -965,5 +1024,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     OffboardingTick,
     TerminalSession,
     SourcePatient,
+    CallContact,
+    AsapRequest,
     ImportHeld,
 )

@@ -13,6 +13,7 @@ from om_tui.demo.orders import open_demo_orders
 from om_tui.demo.org import open_demo_org
 from om_tui.demo.schedule import open_demo_schedule
 from om_tui.practice import settings
+from om_tui.practice.calls.demo import open_demo_calls
 from om_tui.practice.clock import Clock
 from om_tui.practice.people import audit
 from om_tui.practice.people.staff import ADMINISTRATOR, give_pin_to_those_without
@@ -49,4 +50,5 @@ def _open_demo_practice(database: Database, clock: Clock) -> None:
     open_demo_orders(database, clock, settings.load(database))
     open_demo_schedule(database, clock, settings.load(database))
     open_demo_org(database, clock)
+    open_demo_calls(database, clock, settings.load(database))
     give_pin_to_those_without(database, DEMO_PIN, by=ADMINISTRATOR)

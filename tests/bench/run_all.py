@@ -34,6 +34,7 @@ BENCHMARKS = (
     "bench_report",
     "bench_import",
     "bench_book",
+    "bench_calls",
 )
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -30,6 +30,9 @@ from .practice_fixture import DAY, Practice, local
 WED = DAY.weekday()
 
 
+pytestmark = pytest.mark.backends("sqlite", "postgres")
+
+
 def _regular() -> types.TypeLine:
     return types.type_named("Regular")
 
@@ -158,10 +161,11 @@ def test_resize_keeps_the_start_and_is_checked_like_a_booking(
 def test_the_states_step_round_with_one_key(book: Book, practice: Practice) -> None:
     made = book.book(practice.patients["eve"], local(14, 0), 15, practice.provider)
     said = []
-    for _ in range(3):
+    for _ in range(4):
         seen = book.entry(made.appointment_id)
         said.append(book.set_status(seen.id, seen.version).description)
-    assert [s.split(": ")[1] for s in said] == ["Left message", "Confirmed", "Unconfirmed"]
+    steps = [s.split(": ")[1] for s in said]
+    assert steps == ["Left message", "Confirmed", "Not reachable", "Unconfirmed"]
 
 
 def test_cancelled_leaves_the_book_and_the_board_with_its_reason(

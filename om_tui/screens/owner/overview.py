@@ -340,6 +340,9 @@ class OverviewScreen(Screen[None]):
         self._fill_compliance(overview)
         self._fill_programs(overview)
         self._show_detail()
+        from om_tui.screens.calls.lists import show_call_counts
+
+        show_call_counts(self)  # the front desk's call lists, under Today
 
     def _set(self, key: str, title: Text | str, options: list[Option]) -> None:
         """A panel's title and lines, the cursor kept on the line it was on."""
