@@ -135,6 +135,7 @@ class AppointmentType(BaseModel):
     new_patient = BooleanField(default=False)
     position = FloatField(default=0)
     active = BooleanField(default=True)
+    colour = CharField(default="")  # a named colour (types.COLOURS); empty: the usual text's
 
 
 class ConfirmationStatus(BaseModel):

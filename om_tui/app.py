@@ -203,6 +203,7 @@ STYLES = (
     "plans.tcss",
     "calls.tcss",
     "imports.tcss",
+    "book_settings.tcss",
 )
 """The app's stylesheets, in the order their rules are read (a later rule wins a tie)."""
 START_STYLES = frozenset({"app.tcss", "first_run.tcss", "login.tcss", "modals.tcss"})
@@ -767,6 +768,13 @@ class OmTuiApp(App[None]):
         if self.may("rooms") and not isinstance(self.screen, RoomsScreen):
             self.push_screen(RoomsScreen())
 
+    def action_book_settings(self) -> None:
+        """The book's types, states, reasons, hours, blockouts and rules (the managers')."""
+        from om_tui.screens.schedule.settings import BookSettingsScreen
+
+        if self.may("schedule_setup") and not isinstance(self.screen, BookSettingsScreen):
+            self.push_screen(BookSettingsScreen())
+
     def action_import_queue(self) -> None:
         """Imported appointments waiting for a person to say whom they are for."""
         from om_tui.screens.imports.queue import ImportQueueScreen
@@ -995,6 +1003,12 @@ class OmTuiApp(App[None]):
         if self.may("rooms"):
             yield SystemCommand(
                 "Rooms", "The practice's rooms: add, rename, reorder, retire", self.action_rooms
+            )
+        if self.may("schedule_setup"):
+            yield SystemCommand(
+                "Book settings",
+                "Appointment types, states, reasons, hours, blockouts, slot size, no-show rule",
+                self.action_book_settings,
             )
         if self.may("book"):
             yield SystemCommand(

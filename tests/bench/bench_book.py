@@ -67,7 +67,9 @@ def build(path: Path, providers: int, years: float) -> tuple[Book, list[int]]:
             ]
         ).execute()
         for provider in staff:
-            hours.set_hours(database, None, provider, range(5), hours.parse_stretches("8-12 13-18"))
+            hours.set_hours(
+                database, ADMINISTRATOR, provider, range(5), hours.parse_stretches("8-12 13-18")
+            )
     today = practice.today(NOW)
     first = today - dt.timedelta(days=int(365 * years))
     last = today + dt.timedelta(weeks=8)

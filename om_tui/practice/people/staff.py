@@ -410,13 +410,19 @@ class People:
             ).execute()
 
     def deactivate(self, staff_id: int) -> None:
-        """The person can no longer log in; their history stays."""
+        """The person can no longer log in; their history stays. A provider with
+        appointments from now on is refused (schedule.handover.StillBooked, with the list)."""
         with self.database.atomic():
             person = self.person(staff_id)
             self._require_roster(person, None, "takes people off the staff list")
             if not person.active:
                 return
             self._refuse_last_manager(person)
+            if person.provider:  # their bookings from now on are moved or cancelled first
+                from om_tui.practice.people.still_booked import refuse_while_booked
+
+                now, practice = self.clock.now(), settings.load(self.database)
+                refuse_while_booked(staff_id, person.name, now, practice)
             Staff.update(active=False).where(Staff.id == staff_id).execute()
 
     def reactivate(self, staff_id: int) -> None:

@@ -89,8 +89,8 @@ def record_no_shows(database: Database, clock: Clock, settings: PracticeSettings
 def take_back(database: Database, staff_id: int | None, appointment_id: int) -> str:
     """The board's step back on a booking marked missed: the patient is expected again
     (Scheduled), and the rule does not mark them a second time."""
-    require(staff_id, BOOK, "take back a no-show")
     with database.atomic():
+        require(database, staff_id, BOOK, "take back a no-show")
         appointment = (
             Appointment.select(Appointment, Patient)
             .join(Patient)

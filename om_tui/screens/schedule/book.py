@@ -65,6 +65,7 @@ class BookScreen(Screen[None]):
         Binding("R", "change_following", "This and following…", id="book.following", show=False),
         Binding("P", "app.care_plans", "Care plans", id="book.care_plans", show=False),
         Binding("escape", "stop_moving", "Stop moving", id="book.stop_moving", show=False),
+        Binding("comma", "app.book_settings", "Settings", id="book.settings", show=False),
         Binding("i", "app.import_queue", "Import queue", id="book.import_queue", show=False),
     ]
 
