@@ -8,7 +8,7 @@ import datetime as dt
 
 from textual.widgets import DataTable, Static
 
-from db.models import Appointment, CarePlan
+from db.models import Appointment, CallContact, CarePlan
 from om_tui.practice import settings
 from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.plans.plans import CarePlans
@@ -18,7 +18,7 @@ from om_tui.screens.plans.forms import PlanBookingForm, PlanForm
 from om_tui.screens.plans.plans import PlansScreen
 
 from .conftest import ZONE, Practice, local
-from .helpers import paste, settle, warnings
+from .helpers import paste, screen_lines, settle, warnings
 
 MONDAY = dt.date(2026, 11, 16)  # the office's day is Wednesday 18 November
 
@@ -130,3 +130,24 @@ async def test_the_plans_screen_fits_80x24(office: Practice) -> None:
         detail = str(app.screen.query_one("#plans-detail", Static).render())
         assert "12 at 3/week, then 8 at 2/week, then 1/week ongoing" in detail
         assert local(10).date() == dt.date(2026, 11, 18)
+
+
+async def test_a_call_logged_from_falling_off_is_in_the_call_log(office: Practice) -> None:
+    CarePlans(office.database, office.clock, settings.load(office.database), ADMINISTRATOR).add(
+        office.patients["nora"], "12x3", None, None, MONDAY - dt.timedelta(weeks=1)
+    )
+    app = office.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.action_call_lists()
+        await settle(pilot)
+        assert "Falling off" in " ".join(screen_lines(pilot))
+        await pilot.press("5")  # the fifth list: Falling off
+        await settle(pilot)
+        assert isinstance(app.screen, FallingOffScreen)
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press("down", "enter")  # Left message
+        await settle(pilot)
+        [contact] = CallContact.select().where(CallContact.patient == office.patients["nora"])
+        assert (contact.listed, contact.outcome) == ("falling_off", "left_message")
+        assert isinstance(app.screen, FallingOffScreen)

@@ -38,7 +38,9 @@ from om_tui.practice.refusal import Refusal
 from om_tui.practice.schedule.book import Book, Booked
 
 CONFIRM, RECALL, UNSCHEDULED, ASAP = "confirm", "recall", "unscheduled", "asap"
-LISTS = (CONFIRM, RECALL, UNSCHEDULED, ASAP)
+FALLING_OFF = "falling_off"
+"""Patients behind their care plan (om_tui.practice.plans): called from that list."""
+LISTS = (CONFIRM, RECALL, UNSCHEDULED, ASAP, FALLING_OFF)
 
 OUTCOMES: dict[str, str] = {
     "called": "Called",

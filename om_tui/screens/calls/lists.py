@@ -58,6 +58,12 @@ def _asap(database: Database, clock: Clock, practice: PracticeSettings) -> int:
     return len(asap_list(practice, clock.now()))
 
 
+def _falling_off(database: Database, clock: Clock, practice: PracticeSettings) -> int:
+    from om_tui.practice.plans.pace import falling_off_count
+
+    return falling_off_count(database, clock, practice)
+
+
 def _confirmations() -> Screen[Any]:
     from om_tui.screens.calls.confirmations import ConfirmationsScreen
 
@@ -74,6 +80,12 @@ def _unscheduled_screen() -> Screen[Any]:
     from om_tui.screens.calls.unscheduled import UnscheduledScreen
 
     return UnscheduledScreen()
+
+
+def _falling_off_screen() -> Screen[Any]:
+    from om_tui.screens.plans.falling_off import FallingOffScreen
+
+    return FallingOffScreen()
 
 
 def _asap_screen() -> Screen[Any]:
@@ -107,6 +119,10 @@ CALL_LISTS: tuple[CallList, ...] = (
         _unscheduled_screen, _unscheduled,
     ),
     CallList("asap", "ASAP", "Patients who want an earlier slot", _asap_screen, _asap),
+    CallList(
+        "falling_off", "Falling off", "Behind their care plan, or nothing booked ahead",
+        _falling_off_screen, _falling_off,
+    ),
 )  # fmt: skip
 """The call lists, in the picker's order (its numbers)."""
 

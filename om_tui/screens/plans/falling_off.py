@@ -41,6 +41,7 @@ class FallingOffScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Back", id="falling_off.back"),
         Binding("enter", "book", "Book", id="falling_off.book"),
         Binding("o", "open", "Plans", id="falling_off.open"),
+        Binding("l", "log", "Log call", id="falling_off.log"),
     ]
 
     def __init__(self) -> None:
@@ -97,7 +98,7 @@ class FallingOffScreen(Screen[None]):
         title = Text.assemble(("Falling off", "bold"), f" · {len(falling)} plans")
         if len(falling) > SHOWN:
             title.append(f" (the worst {SHOWN} shown)")
-        title.append(" · Enter book · o plans · Esc back", style="dim")
+        title.append(" · Enter book · l log a call · o plans · Esc back", style="dim")
         self.query_one("#falling-off-title", Static).update(title)
 
     def _chosen(self) -> Standing | None:
@@ -112,6 +113,37 @@ class FallingOffScreen(Screen[None]):
         standing = self._chosen()
         if standing is not None:
             book_plan(self.om, standing, self.reload)
+
+    def action_log(self) -> None:
+        """What came of a call to the patient chosen, in the call lists' log."""
+        from om_tui.practice.calls.contacts import FALLING_OFF, OUTCOMES, Calls
+        from om_tui.screens.calls.base import LOGGED_BY_HAND
+        from om_tui.screens.picker import Choice, PickerScreen
+
+        standing = self._chosen()
+        if standing is None:
+            return
+        om = self.om
+        if not om.may("book"):
+            self.notify("Calls are logged by the front desk and the managers.", severity="warning")
+            return
+        patient_id = standing.patient_id
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is None:
+                return
+            calls, outcome = (
+                Calls(om.database, om.clock, om.practice, om.acting_id),
+                str(choice.value),
+            )
+            om.write(lambda: calls.log(patient_id, FALLING_OFF, outcome), self._said)
+
+        choices = [Choice(key, OUTCOMES[key]) for key in LOGGED_BY_HAND]
+        self.app.push_screen(PickerScreen("What came of the call?", choices), chosen)
+
+    def _said(self, text: str) -> None:
+        self.notify(text, timeout=4)
+        self.reload()
 
     def action_open(self) -> None:
         from om_tui.screens.plans.plans import PlansScreen
