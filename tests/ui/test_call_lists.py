@@ -113,7 +113,9 @@ async def test_a_recall_call_logged_then_booked_counts_as_a_reactivation(
 ) -> None:
     book(office, "walter", on(DAY - dt.timedelta(days=200), 9))
     park = office.providers["Dr. Ada Park"]
-    hours.set_hours(office.database, None, park, range(5), hours.parse_stretches("8-12 13-17"))
+    hours.set_hours(
+        office.database, ADMINISTRATOR, park, range(5), hours.parse_stretches("8-12 13-17")
+    )
     stats = Stats(office.database, office.clock, settings.load(office.database), ADMINISTRATOR)
     stat = stats.define(
         name="Reactivations",

@@ -64,7 +64,7 @@ async def test_a_plan_booked_then_a_visit_missed_is_behind_on_the_card_and_falli
 
     # Thursday's visit missed; Saturday morning: 2 visits expected, none kept.
     office.clock.set(dt.datetime(2026, 11, 21, 10, 0, tzinfo=ZONE))
-    Book(office.database, office.clock, settings.load(office.database)).mark_missed(
+    Book(office.database, office.clock, settings.load(office.database), ADMINISTRATOR).mark_missed(
         booked[0].id, booked[0].version
     )
     app = office.app()

@@ -31,7 +31,7 @@ MONDAY = dt.date(2026, 11, 16)  # the fixture's day is Wednesday 18 November
 
 
 def _open_weekdays(database: Database) -> None:
-    hours.set_hours(database, None, None, range(5), [(dt.time(9), dt.time(17))])
+    hours.set_hours(database, ADMINISTRATOR, None, range(5), [(dt.time(9), dt.time(17))])
 
 
 def _plans(database: Database, clock: FrozenClock, staff_id: int | None) -> CarePlans:
@@ -138,7 +138,7 @@ def test_a_holiday_is_not_an_open_day(
     before = _standings(database, clock).of_plan(plan.plan_id)
     tuesday = dt.date(2026, 11, 17)
     hours.add_blockout(
-        database, clock, None, None, local(0, 0, day=tuesday), local(23, 59, day=tuesday)
+        database, clock, ADMINISTRATOR, None, local(0, 0, day=tuesday), local(23, 59, day=tuesday)
     )
     after = _standings(database, clock).of_plan(plan.plan_id)
     assert before is not None and after is not None
