@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from peewee import IntegrityError
 
@@ -41,6 +42,9 @@ from om_tui.practice.hats.views import HatError
 from om_tui.practice.people.roles import checked
 from om_tui.practice.seen import require_unchanged
 from om_tui.practice.words import counted
+
+if TYPE_CHECKING:
+    from om_tui.practice.people.staff import People
 
 
 class HatEditing(HatsBase):
@@ -212,6 +216,14 @@ class HatEditing(HatsBase):
                 elif holding.until is None or holding.until > today:
                     holding.until = today
                     holding.save()
+
+    @checked("roster", "takes people off the staff list")
+    def take_off_staff(self, people: People, staff_id: int) -> None:
+        """The person off the staff (they can no longer log in) and off every hat they hold
+        from today on — both or neither; their history stays."""
+        people.deactivate(staff_id)
+        for post_id, _ in self.hats_of(staff_id):
+            self.remove_holder(post_id, staff_id)
 
     @checked("hats", "writes hats")
     def add_duty(self, post_id: int, text: str) -> int:

@@ -377,13 +377,10 @@ class StaffScreen(Screen[None]):
                     f"{'are' if booked > 1 else 'is'} with them ({first}): "
                     "m in the book (9) moves them to another provider."
                 )
-        people, practice_hats, database = self.people, self.om.hats, self.om.database
+        people, practice_hats = self.people, self.om.hats
 
         def deactivate() -> None:
-            with database.atomic():  # both or neither
-                people.deactivate(staff_id)
-                for post_id, _ in practice_hats.hats_of(staff_id):
-                    practice_hats.remove_holder(post_id, staff_id)
+            practice_hats.take_off_staff(people, staff_id)
 
         def confirmed(yes: bool | None) -> None:
             if yes:
