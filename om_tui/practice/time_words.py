@@ -92,10 +92,16 @@ def looks_like_time(word: str) -> bool:
 
 
 def day(
-    text: str, today: dt.date, refused: Refuse = TimeWordsError, *, ahead: bool = True
+    text: str,
+    today: dt.date,
+    refused: Refuse = TimeWordsError,
+    *,
+    ahead: bool = True,
+    asked: str = "Which day?",
 ) -> dt.date:
     """A day as typed (see the module's forms). A day given without its year, or a weekday,
-    is the next one from today (today included) — or, `ahead=False`, the last one."""
+    is the next one from today (today included) — or, `ahead=False`, the last one. What
+    cannot be read is refused with the question the field asks (`asked`)."""
     words = " ".join(text.strip().lower().replace(",", " ").split())
     if words in ("today", "tod"):
         return today
@@ -117,7 +123,7 @@ def day(
     found = _iso(words, refused) or _numeric(words, today, refused, ahead)
     found = found or _named(words, today, refused, ahead)
     if found is None:
-        raise refused(f"Which day? Type it {DAY_FORMS} (not {text.strip()!r}).")
+        raise refused(f"{asked} Type it {DAY_FORMS} (not {text.strip()!r}).")
     return found
 
 
@@ -128,8 +134,8 @@ def birth_date(text: str) -> dt.date | None:
         words = f"{words[:2]}/{words[2:4]}/{words[4:]}"
     if not re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}", words):
         return None
-    try:
-        return day(words, dt.date.today(), ValueError)
+    try:  # the year is always given, so no "today" is needed to read it
+        return day(words, dt.date(2000, 1, 1), ValueError)
     except ValueError:
         return None
 

@@ -168,6 +168,7 @@ def test_how_long_ago_is_said_shortly() -> None:
 def test_a_day_is_23_or_25_hours_long_when_the_clocks_change() -> None:
     spring_start, spring_end = day_span(dt.date(2026, 3, 8), CHICAGO)
     autumn_start, autumn_end = day_span(dt.date(2026, 11, 1), CHICAGO)
+
     def hours(start: dt.datetime, end: dt.datetime) -> dt.timedelta:
         return end.astimezone(dt.UTC) - start.astimezone(dt.UTC)  # elapsed, not wall clock
 
