@@ -109,6 +109,10 @@ class Context:
     def auditing(self) -> int:
         return 0 if getattr(self.paused, "depth", 0) else 1
 
+    def moment(self) -> str:
+        """Now, as the trail writes it: UTC, to the microsecond."""
+        return self.now().astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
     def entry(
         self,
         action: str,
@@ -126,10 +130,9 @@ class Context:
             changed = [key for key in new if old.get(key) != new[key]]
             old = {key: old.get(key) for key in changed}
             new = {key: new[key] for key in changed}
-        at = self.now().astimezone(dt.UTC).replace(tzinfo=None)
         content = canonical(
             {
-                "at": at.isoformat(" ", "microseconds"),
+                "at": self.moment(),
                 "staff": self.actor,
                 "terminal": self.terminal,
                 "action": action,
@@ -245,29 +248,26 @@ def record(
                 (action, subject, detail_text),
             )
         return
-    _record_on_server(database, action, subject, detail_text)
+    from db import postgres_audit  # a server database: the server chains it
 
-
-def _record_on_server(database: Database, action: str, subject: str, detail: str | None) -> None:
-    """A server database has no capture triggers yet: events are written from here."""
-    context = context_of(database)
-    mark = database.param
     with database.atomic():
-        if isinstance(database, PostgresqlDatabase):  # one writer of the chain at a time
-            _sql(database, f"LOCK TABLE {TABLE} IN EXCLUSIVE MODE")
-        last = _sql(database, f"SELECT hash FROM {TABLE} ORDER BY id DESC LIMIT 1")
-        found = last.fetchone()
-        text = context.entry(
-            action, subject, None, None, None, None, detail, found[0] if found else None
-        )
-        body = json.loads(text)
-        columns = ("at", "staff", "terminal", "action", "subject", "row", "patient", "prev")
-        _sql(
-            database,
-            f"INSERT INTO {TABLE} (entry, at, staff_id, terminal, action, subject, row_id,"
-            f" patient_id, prev_hash, hash) VALUES ({', '.join([mark] * 10)})",
-            (text, *(body[name] for name in columns), body["hash"]),
-        )
+        told(database)  # who acts may have changed since the transaction began (a login)
+        postgres_audit.record(database, action, subject, detail_text)
+
+
+def told(database: Database) -> None:
+    """A server database's open transaction learns the context as it is now (who acts,
+    from where, when): its triggers read it from the session, set when the transaction
+    began. SQLite's triggers ask for it row by row: nothing to do there."""
+    if not isinstance(database, PostgresqlDatabase) or not database.in_transaction():
+        return
+    from db import postgres_audit
+
+    context = context_of(database)
+    sql, params = postgres_audit.settings(
+        context.actor, context.terminal, context.moment(), context.auditing()
+    )
+    _sql(database, sql, params)
 
 
 # -- the capture triggers ------------------------------------------------------------------
@@ -387,17 +387,21 @@ def has_trail(database: Database) -> bool:
 def install(database: Database) -> None:
     """Make the capture triggers match the schema; put back missing guards.
 
-    On PostgreSQL (no capture triggers there yet): every audited table announces its
-    changes to the terminals listening (db/postgres.py).
+    On PostgreSQL the same, in PL/pgSQL (db/postgres_audit.py), and every audited table
+    announces its changes to the terminals listening (db/postgres.py).
 
     Nothing is written when all is as it should be. Otherwise the triggers are
     rebuilt in one transaction, and the trail says which tables were affected.
     """
     if isinstance(database, PostgresqlDatabase):
-        from db import postgres  # a server database only
+        from db import postgres, postgres_audit  # a server database only
 
         audited = [table for table in database.get_tables() if table not in UNAUDITED]
         postgres.install_notices(database, audited)
+        if has_trail(database):
+            done = postgres_audit.install(database, UNAUDITED, is_hidden)
+            if done:
+                record(database, "audit_triggers", "", done)
         return
     if not isinstance(database, SqliteDatabase) or not has_trail(database):
         return
@@ -503,8 +507,7 @@ def verify(database: Database) -> VerifyResult:
             f"Rows {after} are missing (the trail had reached #{expected_last}).",
             bad_row=last_id + 1,
         )
-    guards = _present(database, "audit_no_")
-    if isinstance(database, SqliteDatabase) and set(GUARDS) - set(guards):
+    if not _guarded(database):
         return VerifyResult(
             False, count, "The chain holds, but the table's append-only guards are gone."
         )
@@ -517,8 +520,20 @@ def verify(database: Database) -> VerifyResult:
     )
 
 
+def _guarded(database: Database) -> bool:
+    if isinstance(database, PostgresqlDatabase):
+        from db import postgres_audit
+
+        return postgres_audit.guarded(database)
+    return not set(GUARDS) - set(_present(database, "audit_no_"))
+
+
 def _last_issued(database: Database) -> int | None:
     """The highest id the table ever gave out (AUTOINCREMENT keeps it), to notice a cut tail."""
+    if isinstance(database, PostgresqlDatabase):
+        from db import postgres_audit
+
+        return postgres_audit.last_issued(database)
     if not isinstance(database, SqliteDatabase) or "sqlite_sequence" not in database.get_tables():
         return None
     found = _sql(database, "SELECT seq FROM sqlite_sequence WHERE name = ?", (TABLE,)).fetchone()

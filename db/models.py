@@ -135,6 +135,7 @@ class AppointmentType(BaseModel):
     new_patient = BooleanField(default=False)
     position = FloatField(default=0)
     active = BooleanField(default=True)
+    colour = CharField(default="")  # a named colour (types.COLOURS); empty: the usual text's
 
 
 class ConfirmationStatus(BaseModel):
@@ -221,11 +222,13 @@ class Appointment(BaseModel):
     type = ForeignKeyField(AppointmentType, null=True)
     status = ForeignKeyField(ConfirmationStatus, null=True)
     room = ForeignKeyField(Room, null=True)
-    cancelled_at = DateTimeField(null=True, index=True)  # UTC: cancelled (leaves book and board)
+    # cancelled_at and missed_at: indexed where set (a partial index, migration 0020).
+    cancelled_at = DateTimeField(null=True)  # UTC: cancelled (leaves book and board)
     cancelled_by = ForeignKeyField(Staff, null=True)
     cancel_reason = ForeignKeyField(CancelReason, null=True)
-    missed_at = DateTimeField(null=True, index=True)  # marked missed: a no-show
-    missed_by = ForeignKeyField(Staff, null=True)
+    missed_at = DateTimeField(null=True)  # marked missed: a no-show
+    missed_by = ForeignKeyField(Staff, null=True)  # None with rule_applied: the no-show rule
+    rule_applied = BooleanField(default=False)  # 0020: the no-show rule has marked it once
     double_booked = BooleanField(default=False)  # booked on a taken slot, with consent
     series = ForeignKeyField(AppointmentSeries, null=True, on_delete="SET NULL")
     replaces = DateTimeField(null=True)  # the series' occurrence this is (UTC), as RECURRENCE-ID
@@ -248,6 +251,20 @@ class Appointment(BaseModel):
             (("series", "replaces"), True),
             (("provider", "start"), False),
         )
+
+
+# Kept appointments by patient (migration 0018): a patient's last visit, for the recall list.
+Appointment.add_index(
+    Appointment.index(
+        Appointment.patient,
+        Appointment.start,
+        Appointment.type,
+        Appointment.provider,
+        Appointment.cancelled_at,
+        Appointment.missed_at,
+        where=SQL("cancelled_at IS NULL AND missed_at IS NULL"),
+    )
+)
 
 
 class Visit(BaseModel):
@@ -897,6 +914,109 @@ class SourcePatient(BaseModel):
         indexes = ((("source", "number"), True),)
 
 
+class CarePlan(BaseModel):
+    """A patient's plan of visits in phases (`phases`: "12x3 8x2 *x1" — 12 visits at 3 a
+    week, 8 at 2 a week, then once a week with no end), from `first_day`, with a provider
+    and an appointment type; active, paused (since a day) or ended (migration 0017)."""
+
+    id = NeverReusedId()
+    patient = ForeignKeyField(Patient, backref="care_plans", on_delete="CASCADE", index=True)
+    provider = ForeignKeyField(Staff, null=True)
+    type = ForeignKeyField(AppointmentType, null=True)
+    phases = CharField()
+    first_day = DateField()  # practice-local
+    state = CharField(default="active", index=True)  # active, paused, ended
+    paused_since = DateField(null=True)
+    paused_days = IntegerField(default=0)  # open days of earlier pauses: the plan's clock stood
+    ended_on = DateField(null=True)
+    created = DateTimeField()
+    by = ForeignKeyField(Staff, null=True)
+    version = IntegerField(default=0)  # counts changes: an edit names the version it saw
+    patient_id: int
+    provider_id: int | None
+    type_id: int | None
+
+
+class CarePlanEvent(BaseModel):
+    """A plan paused, resumed, changed or ended: the day, the reason, who and when; a
+    change keeps the phases it replaced (`before`)."""
+
+    id = NeverReusedId()
+    plan = ForeignKeyField(CarePlan, backref="events", on_delete="CASCADE", index=True)
+    kind = CharField()  # added, paused, resumed, changed, ended
+    day = DateField()
+    reason = TextField(default="")
+    before = CharField(default="")
+    at = DateTimeField()
+    by = ForeignKeyField(Staff, null=True)
+    plan_id: int
+    by_id: int | None
+
+
+class CallContact(BaseModel):
+    """One contact the front desk made from a call list (migration 0018): a call, a message
+    left, a confirmation, a booking made, not reachable, or the patient's "do not contact"."""
+
+    id = NeverReusedId()
+    patient = ForeignKeyField(Patient, backref="call_contacts", on_delete="CASCADE")
+    appointment = ForeignKeyField(Appointment, null=True, on_delete="SET NULL")
+    listed = CharField()  # the list it was made from: confirm, recall, unscheduled, asap
+    outcome = CharField()  # calls.contacts.OUTCOMES
+    at = DateTimeField(index=True)  # UTC, naive
+    by = ForeignKeyField(Staff, null=True)
+    booked = ForeignKeyField(
+        Appointment, null=True, on_delete="SET NULL", backref="booked_from_list"
+    )  # the appointment a "booked" contact made
+    note = TextField(default="")
+    patient_id: int
+    appointment_id: int | None
+    by_id: int | None
+    booked_id: int | None
+
+    class Meta:
+        indexes = ((("patient", "at"), False),)
+
+
+class AsapRequest(BaseModel):
+    """A patient who wants an earlier slot, and what they can take: a provider (None: any),
+    weekdays ("0 2 4"; empty: any), local times from and to ("HH:MM"; empty: any)."""
+
+    id = NeverReusedId()
+    patient = ForeignKeyField(Patient, backref="asap_requests", on_delete="CASCADE")
+    provider = ForeignKeyField(Staff, null=True)
+    weekdays = CharField(default="")
+    earliest = CharField(default="")
+    latest = CharField(default="")
+    note = TextField(default="")
+    created = DateTimeField()
+    by = ForeignKeyField(Staff, null=True)
+    ended = DateTimeField(null=True, index=True)  # booked or taken off the list
+    ended_by = ForeignKeyField(Staff, null=True)
+    booked = ForeignKeyField(Appointment, null=True, on_delete="SET NULL")
+    patient_id: int
+    provider_id: int | None
+    booked_id: int | None
+
+
+class ImportHeld(BaseModel):
+    """An imported appointment waiting for a person to say whom it is for (migration 0021):
+    what the source said of it, as JSON, until someone decides in the import queue."""
+
+    id = NeverReusedId()
+    source = CharField()
+    external_id = CharField()
+    patient_key = CharField(index=True)  # whom it waits for: a source number, or a name
+    reason = CharField()
+    record = TextField()
+    file_name = CharField()
+    line = IntegerField()
+    held_at = DateTimeField()
+    skipped_at = DateTimeField(null=True)  # a person set it aside: not asked again
+
+    class Meta:
+        indexes = ((("source", "external_id"), True),)
+
+
 MODELS: tuple[type[BaseModel], ...] = (
     Setting,
     Patient,
@@ -945,4 +1065,9 @@ MODELS: tuple[type[BaseModel], ...] = (
     OffboardingTick,
     TerminalSession,
     SourcePatient,
+    CarePlan,
+    CarePlanEvent,
+    CallContact,
+    AsapRequest,
+    ImportHeld,
 )

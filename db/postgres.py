@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from peewee import Database, PostgresqlDatabase
+from peewee import Database, OperationalError, PostgresqlDatabase
 from playhouse.postgres_ext import Psycopg3Database
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ CHANNEL = "om_tui_changed"
 WRITE_LOCK = 0x6F6D_7475  # "omtu": the advisory lock every transaction of om-tui's takes
 NOTICE_FUNCTION = "om_tui_notify_change"
 NOTICE_TRIGGER = "om_tui_notify_change"
+_WRITES = frozenset({"INSERT", "UPDATE", "DELETE"})
 
 
 class ServerError(Exception):
@@ -93,11 +94,48 @@ class PracticeServer(Psycopg3Database):  # type: ignore[misc]  # playhouse is un
     takes the write lock: a read-then-write (is the visit still where the desk saw
     it? then move it) runs alone, and reads, under READ COMMITTED, what the one
     before it committed. Two terminals moving one visit: exactly one move.
+
+    The same statement tells the trail's triggers who acts, from where and when
+    (db/postgres_audit.py). A write made outside a transaction is given one of its own,
+    so that it is named too.
     """
 
+    field_types = {**Psycopg3Database.field_types, "FLOAT": "DOUBLE PRECISION"}
+    """A number with a fraction keeps SQLite's REAL precision (migration 0022)."""
+
     def begin(self, isolation_level: Any = None) -> None:
-        super().begin(isolation_level)
-        self.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        from db import audit, postgres_audit
+
+        context = audit.context_of(self)
+        sql, params = postgres_audit.settings(  # first: a failing clock opens no transaction
+            context.actor, context.terminal, context.moment(), context.auditing()
+        )
+        try:
+            super().begin(isolation_level)
+        except OperationalError as error:
+            self._reconnect_if_lost(error)  # the operation's start: nothing of it done yet
+            super().begin(isolation_level)
+        self.execute_sql(sql, params)
+
+    def execute_sql(self, sql: str, params: Any = None, **options: Any) -> Any:
+        if self.in_transaction():
+            return super().execute_sql(sql, params, **options)
+        if sql.lstrip()[:6].upper() in _WRITES:
+            with self.atomic():
+                return super().execute_sql(sql, params, **options)
+        try:
+            return super().execute_sql(sql, params, **options)
+        except OperationalError as error:
+            self._reconnect_if_lost(error)  # a read on its own: asked again once
+            return super().execute_sql(sql, params, **options)
+
+    def _reconnect_if_lost(self, error: OperationalError) -> None:
+        """The server went away (restarted, the network dropped): connect again, once;
+        re-raise when the connection is fine (the error was something else)."""
+        if self.is_closed() or self.is_connection_usable():
+            raise error
+        self.close()
+        self.connect()
 
 
 def connect(url: str) -> PostgresqlDatabase:
@@ -119,11 +157,11 @@ def connect(url: str) -> PostgresqlDatabase:
     return database
 
 
-def listener(database: Database) -> psycopg.Connection[Any]:
+def listener(database: Database, **options: Any) -> psycopg.Connection[Any]:
     """A connection of this terminal's own, listening for change notices."""
     import psycopg
 
-    params = dict(getattr(database, "connect_params", {}))
+    params = {**getattr(database, "connect_params", {}), **options}
     connection = psycopg.connect(str(database.database), autocommit=True, **params)
     connection.execute(f"LISTEN {CHANNEL}")
     return connection

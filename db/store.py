@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import zlib
 from contextlib import closing
 from pathlib import Path
 
 import platformdirs
-from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
+from peewee import Database, DatabaseError, OperationalError, ProgrammingError, SqliteDatabase
 
 from db import audit
 from db.models import MODELS
@@ -78,7 +79,34 @@ def problem(error: BaseException, where: str | os.PathLike[str]) -> str:
     return said[0].upper() + said[1:]
 
 
+_LOST = (
+    "server closed the connection",
+    "terminating connection",
+    "connection is closed",
+    "connection is lost",
+    "connection refused",
+    "could not connect",
+    "connection failed",
+)
+"""What the PostgreSQL driver says when the server is down or went away."""
+_CONTENTION = ("locked", "busy", "could not serialize", "deadlock detected")
+"""Another writer was in the way: the same operation, tried again, will go through."""
+
+
+def retryable(error: BaseException) -> bool:
+    """Is the failed operation worth running again as it is (nothing of it was kept)? A busy
+    file, a conflict between two server transactions, a server connection lost (the next
+    try connects again)."""
+    text = str(error).lower()
+    return any(words in text for words in (*_CONTENTION, *_LOST))
+
+
 def _problem(text: str, kind: str, where: str | os.PathLike[str]) -> str:
+    if any(words in text for words in _LOST):
+        return (
+            "The database server cannot be reached (the connection was lost). Nothing was "
+            "changed; om-tui connects again on the next try."
+        )
     if "readonly" in text or "read-only" in text:
         return (
             f"Cannot write to {where}: the file or its folder is read-only for you. "
@@ -229,20 +257,65 @@ def _behind(database: Database) -> bool:
     return any(path.stem not in applied for path in MIGRATIONS.glob("[0-9]*.py"))
 
 
+def _stamp(database: SqliteDatabase, schema_version: int) -> int:
+    """What `PRAGMA user_version` holds once a file's schema was found whole: every migration
+    there is applied and the audit triggers in place, for this schema (SQLite counts its
+    changes in `schema_version`), these migrations and this trigger code."""
+    code = [path.stem for path in sorted(MIGRATIONS.glob("[0-9]*.py"))]
+    audit_code = zlib.crc32(Path(audit.__file__).read_bytes())
+    return zlib.crc32(f"{schema_version}|{audit_code}|{'|'.join(code)}".encode()) & 0x7FFFFFFF
+
+
+def _stamped(database: Database) -> tuple[bool, int]:
+    """Is the schema as the last full check left it? One query (the usual start)."""
+    if not isinstance(database, SqliteDatabase):
+        return False, 0
+    ((schema_version, user_version),) = database.execute_sql(  # type: ignore[no-untyped-call]
+        "SELECT * FROM pragma_schema_version, pragma_user_version"
+    ).fetchall()
+    return user_version == _stamp(database, schema_version), schema_version
+
+
+def _stamp_checked(database: Database) -> None:
+    """After a full check: the next start needs only `_stamped`'s query."""
+    stamped, schema_version = _stamped(database)
+    if stamped or not isinstance(database, SqliteDatabase):
+        return
+    try:
+        database.execute_sql(f"PRAGMA user_version = {_stamp(database, schema_version)}")  # type: ignore[no-untyped-call]
+    except OperationalError:
+        pass  # a read-only file: checked in full at every start, as before
+
+
 def _migrate(database: Database) -> None:
     try:
-        if not _behind(database):
-            audit.install(database)
-            return
-        from playhouse.migrations import Runner
-
-        runner = Runner(database, directory=str(MIGRATIONS), table_name=MIGRATION_TABLE)
-        if any(m.applied is None and m.path is not None for m in runner.status()):
-            # The audit triggers name the tables' columns: rebuilt from the new schema below.
-            audit.drop_capture(database)
-        applied = runner.up()
-        if applied and audit.has_trail(database):
-            audit.record(database, "migrate", "", {"applied": applied})
-        audit.install(database)
+        if _stamped(database)[0]:
+            return  # nothing changed in the schema since it was found whole
+        _check_schema(database)
+        _stamp_checked(database)
     except OperationalError as error:
         raise StoreError(f"Cannot update the database schema: {error}") from None
+    except ProgrammingError as error:
+        if "permission denied" not in str(error) and "must be owner" not in str(error):
+            raise
+        raise StoreError(  # a server database, opened by a terminal's role
+            "The database's schema needs updating, and only its owner's role may do that: "
+            "open it once as the owner (README: When one machine is not enough)."
+        ) from None
+
+
+def _check_schema(database: Database) -> None:
+    """Apply the migrations a file lacks; put the audit triggers right."""
+    if not _behind(database):
+        audit.install(database)
+        return
+    from playhouse.migrations import Runner
+
+    runner = Runner(database, directory=str(MIGRATIONS), table_name=MIGRATION_TABLE)
+    if any(m.applied is None and m.path is not None for m in runner.status()):
+        # The audit triggers name the tables' columns: rebuilt from the new schema below.
+        audit.drop_capture(database)
+    applied = runner.up()
+    if applied and audit.has_trail(database):
+        audit.record(database, "migrate", "", {"applied": applied})
+    audit.install(database)

@@ -6,9 +6,11 @@ lock), kept whole; each screen is in om_tui/screens/.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import gc
 import logging
+import os
 import threading
 import traceback
 from collections.abc import Callable, Iterable
@@ -20,20 +22,19 @@ from peewee import Database, OperationalError, PeeweeException
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 from textual.widget import AwaitMount
 from textual.widgets import Footer
 
 from db import problem
 from db.models import Role
+from db.store import retryable
 from om_tui.messages import DataChanged
 from om_tui.practice import settings
 from om_tui.practice.changes import ChangeWatcher, watcher_for
 from om_tui.practice.clock import Clock, SystemClock
-from om_tui.practice.flow.moves import Change, Flow
-from om_tui.practice.flow.patients import PatientIndex
 from om_tui.practice.people import audit, sessions
-from om_tui.practice.people.backup import backup_reminder
 from om_tui.practice.people.sessions import Pin
 from om_tui.practice.people.staff import (
     ADMINISTRATOR,
@@ -45,12 +46,14 @@ from om_tui.practice.people.staff import (
 )
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.setup import needs_setup
+from om_tui.practice.wal_watch import WalWatch, wal_watch
 from om_tui.resources import stylesheet
-from om_tui.screens.flow.board import FlowBoardScreen
 from om_tui.screens.people.login import LoginRequest, LoginScreen
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
+    from om_tui.practice.flow.moves import Change, Flow
+    from om_tui.practice.flow.patients import PatientIndex
     from om_tui.practice.hats.service import Hats
     from om_tui.practice.stats.service import Stats
 
@@ -59,8 +62,14 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+def _board_screen() -> Screen[Any]:
+    from om_tui.screens.flow.board import FlowBoardScreen  # loaded when first opened: quicker
+
+    return FlowBoardScreen()
+
+
 def _stats_screen() -> Screen[Any]:
-    from om_tui.screens.stats.board import StatsScreen  # loaded when first opened: a quicker start
+    from om_tui.screens.stats.board import StatsScreen
 
     return StatsScreen()
 
@@ -116,7 +125,7 @@ def _overview_screen() -> Screen[Any]:
 #: The main screens, in the order of their keys. Later screens (stats, hats,
 #: people, the owner's overview) plug in here: (mode, key, title, screen class).
 MAIN_SCREENS: tuple[tuple[str, str, str, Callable[[], Screen[Any]]], ...] = (
-    ("board", "1", "Board", FlowBoardScreen),
+    ("board", "1", "Board", _board_screen),
     ("stats", "2", "Stats", _stats_screen),
     ("my_hat", "3", "My hat", _my_hat_screen),
     ("hats", "4", "Hats", _hats_screen),
@@ -172,9 +181,48 @@ LOGIN = "login"
 FIRST_RUN = "first_run"
 """The mode of the first run's setup (om_tui/screens/people/first_run.py): before any login."""
 
+STYLES = (
+    "app.tcss",
+    "board.tcss",
+    "stats.tcss",
+    "hats.tcss",
+    "my_hat.tcss",
+    "compliance.tcss",
+    "staff.tcss",
+    "overview.tcss",
+    "first_run.tcss",
+    "login.tcss",
+    "audit.tcss",
+    "evaluation.tcss",
+    "orders.tcss",
+    "line.tcss",
+    "book.tcss",
+    "modals.tcss",
+    "patients.tcss",
+    "org.tcss",
+    "plans.tcss",
+    "calls.tcss",
+    "imports.tcss",
+    "book_settings.tcss",
+)
+"""The app's stylesheets, in the order their rules are read (a later rule wins a tie)."""
+START_STYLES = frozenset({"app.tcss", "first_run.tcss", "login.tcss", "modals.tcss"})
+"""What the first screen (the login, or the first run) is drawn with: parsed at start. The
+others are parsed once it is drawn (OmTuiApp.load_screen_styles): a quicker start."""
+SCREEN_STYLES_DELAY = 0.1
+"""Seconds after start-up that the main screens' stylesheets are parsed (behind the login)."""
+
+WAKE_SECONDS = 0.002
+"""After the practice's log is written (wal_watch.py): the pause before one look, so that a
+burst of writes (one commit's pages, several commits) is one look and one re-read."""
+CHASE_SECONDS = 0.02
+"""A second look, when the first found nothing: a commit shows once its log is synced."""
+WATCHED_POLL_SECONDS = 0.1
+"""The poll's pace while the log is watched (it is the fallback then)."""
 POLL_SECONDS = 0.03
-"""How often the change signal is read (PRAGMA data_version, a few µs): another terminal's
-change shows within a frame or two; idle, the poll costs well under 1 % of a core."""
+"""How often the change signal is read (PRAGMA data_version, a few µs) where the practice's
+log cannot be watched: another terminal's change shows within a frame or two; idle, the
+poll costs well under 1 % of a core."""
 URGENT_TOAST_SECONDS = 8
 """How long an urgent item's toast shows; then the top line's "8 Line !!1" keeps it."""
 PATIENT_LIST_DELAY = 0.5
@@ -185,33 +233,15 @@ class OmTuiApp(App[None]):
     """The Office Manager's instrument panel."""
 
     TITLE = "om-tui"
-    CSS_PATH = [
-        stylesheet("app.tcss"),
-        stylesheet("board.tcss"),
-        stylesheet("stats.tcss"),
-        stylesheet("hats.tcss"),
-        stylesheet("my_hat.tcss"),
-        stylesheet("compliance.tcss"),
-        stylesheet("staff.tcss"),
-        stylesheet("overview.tcss"),
-        stylesheet("first_run.tcss"),
-        stylesheet("login.tcss"),
-        stylesheet("audit.tcss"),
-        stylesheet("evaluation.tcss"),
-        stylesheet("orders.tcss"),
-        stylesheet("line.tcss"),
-        stylesheet("book.tcss"),
-        stylesheet("modals.tcss"),
-        stylesheet("patients.tcss"),
-        stylesheet("org.tcss"),
-    ]
+    CSS_PATH = [stylesheet(name) for name in STYLES if name in START_STYLES]
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             # Not in the footer: every main screen shows them on its top line (ScreenTabs).
-            Binding(key, f"switch_mode('{mode}')", title, id=f"app.{mode}", show=False)
+            Binding(key, f"open_main('{mode}')", title, id=f"app.{mode}", show=False)
             for mode, key, title, _ in MAIN_SCREENS
         ),
         Binding("f1", "toggle_keys", "Keys", id="app.keys", show=False),
+        Binding("L", "call_lists", "Call lists", id="app.call_lists", show=False),
         # Last in line: a screen's own Esc (back, cancel) comes first.
         Binding("escape", "hide_keys", "Hide keys", id="app.hide_keys", show=False),
         # A main screen opened from the overview's figure: Esc goes back to it (the
@@ -254,6 +284,13 @@ class OmTuiApp(App[None]):
         """The main screen this one was opened from (a figure's Enter): Esc goes back."""
         self.urgent_unread = 0
         """Urgent items that reached the owner here, not yet seen on the Line screen."""
+        self._early_keys: list[events.Key] | None = [] if login else None
+        """Keys typed before the login screen is ready (a PIN typed at once): kept for it."""
+        self._wal: WalWatch | None = None
+        """The practice's log, watched: a commit elsewhere wakes this terminal at once."""
+        self._look: Timer | None = None
+        self._screen_styles = False
+        """Whether the main screens' stylesheets are parsed (START_STYLES are from the start)."""
         super().__init__()
         self.database = database
         self.clock: Clock = clock or SystemClock()
@@ -261,7 +298,6 @@ class OmTuiApp(App[None]):
         audit.set_clock(database, self.clock)  # the trail's times: frozen with the app's in tests
         # The tests' nameless owner (no login, no one named) acts as the administrator.
         acting = ADMINISTRATOR if staff_id is None and not login else staff_id
-        self.flow = Flow(database, self.clock, self.practice, acting)
         self._staff_id = acting
         self.people = People(database, self.clock)
         self.user_id: int | None = None if login else staff_id
@@ -282,7 +318,6 @@ class OmTuiApp(App[None]):
         self._last_input = self.clock.now()
         self._idle_minutes = idle_lock_minutes(database)
         self.add_mode(LOGIN, lambda: LoginScreen(self._login_request))
-        self.patients = PatientIndex()
         self.watcher = watcher or watcher_for(database)
         self.undo_stack: list[Change] = []
         """What this terminal changed, newest last: `u` takes back the newest."""
@@ -291,6 +326,19 @@ class OmTuiApp(App[None]):
     def acting_id(self) -> int | None:
         """In whose name this terminal changes the practice (the practice checks their role)."""
         return self._staff_id
+
+    @cached_property
+    def flow(self) -> Flow:
+        from om_tui.practice.flow.moves import Flow  # with the board, not before the login
+
+        return Flow(self.database, self.clock, self.practice, self._staff_id)
+
+    @cached_property
+    def patients(self) -> PatientIndex:
+        """The check-in search's patient list (load_patients fills it)."""
+        from om_tui.practice.flow.patients import PatientIndex
+
+        return PatientIndex()
 
     @cached_property
     def stats(self) -> Stats:
@@ -315,6 +363,7 @@ class OmTuiApp(App[None]):
     def on_mount(self) -> None:
         self._close_abandoned_sessions()
         if self.role is None and self.pin is None and needs_setup(self.database, self.clock):
+            self._early_keys = None  # no login to keep them for
             # A new practice: the first run sets it up, then logs its first person in (never
             # over an SSH key's session: that key is one person's, on a practice set up).
             from om_tui.screens.people.first_run import FirstRunScreen
@@ -332,10 +381,43 @@ class OmTuiApp(App[None]):
         # Urgent items on the line reach the owner wherever they are; those already
         # waiting at start are on the Line screen, not news.
         self._urgent = UrgentWatch(self.database)
-        self.set_interval(POLL_SECONDS, self.check_for_changes)
+        from om_tui.screens.calls.lists import watch_freed_slots
+
+        watch_freed_slots(self)  # a slot freed on any terminal: the ASAP list is told
+        self._wal = wal_watch(self.database)
+        if self._wal is not None:
+            asyncio.get_running_loop().add_reader(self._wal.fileno(), self._log_written)
+        poll = POLL_SECONDS if self._wal is None else WATCHED_POLL_SECONDS
+        self.set_interval(poll, self.check_for_changes)
         # The check-in search's patient list loads once the board is up and idle.
         self.set_timer(PATIENT_LIST_DELAY, self.load_patients)
+        # After the first screen is drawn (a timer alone may come first on a busy machine).
+        self.call_after_refresh(self.set_timer, SCREEN_STYLES_DELAY, self.load_screen_styles)
         self.remind_of_backups()
+
+    def load_screen_styles(self) -> None:
+        """The main screens' stylesheets, once, in STYLES' order: after the first screen is
+        drawn (a person types their PIN meanwhile), or before a main screen is shown."""
+        if self._screen_styles:
+            return
+        self._screen_styles = True
+        sheet = self.stylesheet
+        for name in STYLES:
+            if name not in START_STYLES:
+                sheet.read(stylesheet(name))
+        files = [(os.path.abspath(stylesheet(name)), "") for name in STYLES]
+        # Read as at start: the files first, in their order, then the widgets' own CSS.
+        sheet.source = {
+            **{where: sheet.source[where] for where in files},
+            **{where: source for where, source in sheet.source.items() if where not in files},
+        }
+        sheet.reparse()
+        sheet.update(self)  # the shown screen; the others under it below
+        stack = self.screen_stack
+        for screen in stack[:-1]:
+            sheet.update(screen)
+        if stack:
+            stack[-1].refresh(layout=True)
 
     def _close_abandoned_sessions(self) -> None:
         """Sessions whose terminal was killed without a word: closed on the trail now."""
@@ -346,8 +428,28 @@ class OmTuiApp(App[None]):
 
     def remind_of_backups(self) -> None:
         """The manager's and the owner's (the settings' people): after their login too."""
+        from om_tui.practice.people.backup import backup_reminder
+
         if self.may("settings") and (reminder := backup_reminder(self.database, self.clock)):
             self.notify(reminder, title="Backups", timeout=10)
+
+    def on_unmount(self) -> None:
+        if self._wal is not None:
+            asyncio.get_running_loop().remove_reader(self._wal.fileno())
+            self._wal.close()
+            self._wal = None
+
+    def _log_written(self) -> None:
+        """The practice's log was written (a commit here or elsewhere): one look, shortly."""
+        if self._wal is not None and self._wal.written() and self._look is None:
+            self._look = self.set_timer(WAKE_SECONDS, self._look_now)
+
+    def _look_now(self, chase: bool = True) -> None:
+        before = self._changes
+        self.check_for_changes()
+        self._look = None
+        if chase and self._changes == before:
+            self._look = self.set_timer(CHASE_SECONDS, lambda: self._look_now(chase=False))
 
     def check_for_changes(self) -> None:
         """Poll the store's change signal; on a change, every screen re-reads."""
@@ -367,6 +469,9 @@ class OmTuiApp(App[None]):
         # `om-tui settings idle-lock` on any terminal reaches the ones already logged in.
         self._idle_minutes = idle_lock_minutes(self.database)
         self._announce_urgent()
+        from om_tui.screens.calls.lists import tell_freed_slots
+
+        tell_freed_slots(self)
 
     def _announce_urgent(self) -> None:
         """Tell the owner logged in here of each urgent item filed since the last look."""
@@ -393,7 +498,23 @@ class OmTuiApp(App[None]):
         # Any key or mouse input, wherever it goes, keeps the terminal awake.
         if isinstance(event, events.Key | events.MouseEvent) and not event.is_forwarded:
             self._last_input = self.clock.now()
+        if (
+            isinstance(event, events.Key)
+            and self._early_keys is not None
+            and event.key not in ("ctrl+q", "ctrl+c")
+        ):
+            self._early_keys.append(event)  # the login screen is not up yet
+            return
         await super().on_event(event)
+
+    def login_ready(self) -> None:
+        """The login screen is up: the keys typed before it reach it, in order. An Enter
+        typed before om-tui took the terminal over came as a line feed (ctrl+j)."""
+        early, self._early_keys = self._early_keys or [], None
+        for typed in early:
+            key = events.Key("enter", "\r") if typed.key == "ctrl+j" else typed
+            # From the app, as the terminal's keys are: a key bubbles up to the app's bindings.
+            self.post_message(events.Key(key.key, key.character).set_sender(self))
 
     def may(self, permission: str) -> bool:
         """May the person logged in here open or change what `permission` names?"""
@@ -423,6 +544,8 @@ class OmTuiApp(App[None]):
                     severity="warning",
                 )
             return AwaitMount(self.screen, [])
+        if mode not in (LOGIN, FIRST_RUN):
+            self.load_screen_styles()
         self._left_at[self.current_mode] = self._changes
         self._back_to = None  # a screen chosen by its key: nothing to go back to
         if mode == "line":
@@ -433,6 +556,15 @@ class OmTuiApp(App[None]):
             for screen in self.screen_stack:
                 screen.post_message(DataChanged())
         return mounted
+
+    def action_open_main(self, mode: str) -> None:
+        """A main screen's key (or the palette's "Go to …"): that main screen itself. The
+        screens opened over the one shown (Patients, Rooms, the audit trail, a stat's
+        graph…) close first: a later key never finds them again in front of a main screen."""
+        if self.may_open(mode):
+            while len(self.screen_stack) > 1 and not isinstance(self.screen, ModalScreen):
+                self.pop_screen()
+        self.switch_mode(mode)
 
     def lock_if_idle(self) -> None:
         """Lock the terminal after the practice's idle time without a key or the mouse."""
@@ -536,9 +668,8 @@ class OmTuiApp(App[None]):
         """Someone else is here: the practice acts in their name, every screen starts afresh
         (nothing of the previous person's view stays), My hat is theirs."""
         self.practice = settings.load(self.database)
-        self.flow = Flow(self.database, self.clock, self.practice, staff_id)
         self._staff_id = staff_id
-        for name in ("stats", "hats"):
+        for name in ("flow", "stats", "hats"):
             self.__dict__.pop(name, None)  # cached: built again for this person
         self.person_id = staff_id
         self.undo_stack.clear()
@@ -612,12 +743,44 @@ class OmTuiApp(App[None]):
         if self.may("patients") and not isinstance(self.screen, PatientsScreen):
             self.push_screen(PatientsScreen(patient_id))
 
+    def action_care_plans(self, patient_id: int | None = None) -> None:
+        """A patient's care plans: the one given, the one on screen, or one found first."""
+        from om_tui.screens.plans.plans import PlansScreen
+
+        patient_id = patient_id or getattr(self.screen, "plan_patient_id", lambda: None)()
+        if patient_id is not None:
+            self.push_screen(PlansScreen(patient_id))
+            return
+        self.action_patients()
+        self.notify("Find the patient, then P on their card for their care plans.")
+
+    def action_falling_off(self) -> None:
+        """Patients behind their care plan's pace or with nothing booked, worst first."""
+        from om_tui.screens.plans.falling_off import FallingOffScreen
+
+        if not isinstance(self.screen, FallingOffScreen):
+            self.push_screen(FallingOffScreen())
+
     def action_rooms(self) -> None:
         """The practice's rooms: add, rename, reorder, retire."""
         from om_tui.screens.schedule.rooms import RoomsScreen
 
         if self.may("rooms") and not isinstance(self.screen, RoomsScreen):
             self.push_screen(RoomsScreen())
+
+    def action_book_settings(self) -> None:
+        """The book's types, states, reasons, hours, blockouts and rules (the managers')."""
+        from om_tui.screens.schedule.settings import BookSettingsScreen
+
+        if self.may("schedule_setup") and not isinstance(self.screen, BookSettingsScreen):
+            self.push_screen(BookSettingsScreen())
+
+    def action_import_queue(self) -> None:
+        """Imported appointments waiting for a person to say whom they are for."""
+        from om_tui.screens.imports.queue import ImportQueueScreen
+
+        if self.may("book") and not isinstance(self.screen, ImportQueueScreen):
+            self.push_screen(ImportQueueScreen())
 
     def action_org_board(self) -> None:
         """The org board: divisions, departments, posts, who holds them, how they produce."""
@@ -639,6 +802,12 @@ class OmTuiApp(App[None]):
 
         if self.may("leaving"):
             choose_who_leaves(self)
+
+    def action_call_lists(self) -> None:
+        """The front desk's call lists: confirmations, recall, unscheduled, ASAP (L)."""
+        from om_tui.screens.calls.lists import open_call_lists
+
+        open_call_lists(self)
 
     def action_weekly_report(self) -> None:
         """The weekly report to a file, for those who read the stats (the manager, the owner)."""
@@ -701,7 +870,7 @@ class OmTuiApp(App[None]):
             try:
                 return change()
             except OperationalError as error:
-                if "locked" not in str(error) and "busy" not in str(error):
+                if not retryable(error):
                     raise
                 if attempt == WRITE_ATTEMPTS:
                     raise
@@ -792,7 +961,7 @@ class OmTuiApp(App[None]):
             yield SystemCommand(
                 PALETTE_TITLES.get(mode, f"Go to {title}"),
                 f"{purpose} ({key})",
-                lambda m=mode: self.switch_mode(m),
+                lambda m=mode: self.action_open_main(m),
             )
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:
@@ -820,9 +989,32 @@ class OmTuiApp(App[None]):
                 "Find a patient; their card; add, correct, mark inactive, merge (f on the board)",
                 self.action_patients,
             )
+        if self.may("schedule"):
+            yield SystemCommand(
+                "Care plans",
+                "A patient's plan of visits: its pace; add, book, pause, change, end (P)",
+                self.action_care_plans,
+            )
+            yield SystemCommand(
+                "Falling off",
+                "Patients behind their care plan or with nothing booked, worst first",
+                self.action_falling_off,
+            )
         if self.may("rooms"):
             yield SystemCommand(
                 "Rooms", "The practice's rooms: add, rename, reorder, retire", self.action_rooms
+            )
+        if self.may("schedule_setup"):
+            yield SystemCommand(
+                "Book settings",
+                "Appointment types, states, reasons, hours, blockouts, slot size, no-show rule",
+                self.action_book_settings,
+            )
+        if self.may("book"):
+            yield SystemCommand(
+                "Import queue",
+                "Imported appointments whose patient a person must tell (i on the book)",
+                self.action_import_queue,
             )
         if self.may("org"):
             yield SystemCommand(
@@ -842,6 +1034,9 @@ class OmTuiApp(App[None]):
                 "Off-boarding: hats, orders, SSH access, PIN, the practice's own items",
                 self.action_someone_leaves,
             )
+        from om_tui.screens.calls.lists import call_list_commands
+
+        yield from call_list_commands(self)
         if self.may("audit"):
             yield SystemCommand(
                 "Audit trail", "Who changed what, when, from which terminal", self.action_audit

@@ -37,11 +37,31 @@ COMPUTED_NAMES = (
     "applicants",
     "interviews",
     "hires",
+    "reactivations",
+    "confirmation_rate",
 )
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def build_parser() -> argparse.ArgumentParser:
+_VALUED_OPTIONS = ("--db", "--user", "--ssh-user", "--ssh-key")
+
+
+def _opens_the_app(argv: list[str]) -> bool:
+    """Only the app's own options (no command, no --help): the commands' parsers can wait."""
+    taking_value = False
+    for word in argv:
+        if taking_value:
+            taking_value = False
+        elif word in _VALUED_OPTIONS:
+            taking_value = True
+        elif not (word == "--demo" or word.split("=", 1)[0] in _VALUED_OPTIONS):
+            return False
+    return True
+
+
+def build_parser(commands_too: bool = True) -> argparse.ArgumentParser:
+    """The command line; without `commands_too`, the app's options only (a quicker start:
+    the commands' parsers take tens of ms to build)."""
     parser = argparse.ArgumentParser(
         prog="om-tui",
         description="The Office Manager's instrument panel for a small private practice.",
@@ -67,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     # person's only (no one else logs in on it), and the trail names the key.
     parser.add_argument("--ssh-user", type=int, metavar="ID", help=argparse.SUPPRESS)
     parser.add_argument("--ssh-key", default="", metavar="KEY", help=argparse.SUPPRESS)
+    if not commands_too:
+        parser.set_defaults(command=None)
+        return parser
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     config = commands.add_parser("settings", help="show or change the practice's settings")
@@ -310,6 +333,10 @@ def _backup_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
 
 
 def _backups(target: str, args: argparse.Namespace) -> int:
+    if "://" in target:  # a server database: pg_dump and pg_restore
+        from om_tui import cli_server
+
+        return cli_server.backups(target, args)
     from db import StoreError, open_database
     from om_tui.practice.clock import SystemClock
     from om_tui.practice.people import backup
@@ -496,7 +523,8 @@ def _without_server_driver(target: str | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else argv
+    args = build_parser(commands_too=not _opens_the_app(words)).parse_args(words)
     _start_log()
     _without_server_driver(args.db)
     # Imported here so `om-tui --help` stays instant.

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from peewee import Database
 
-PARTS = ("import", "map", "watch", "export", "link")
+PARTS = ("import", "map", "watch", "export", "link", "largest")
 WATCH_SECONDS = 2.0
 
 
@@ -61,6 +61,9 @@ def add_parts(parts: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     link.add_argument("number", help="the patient's number in the source")
     link.add_argument("chart", help="the patient's chart number in om-tui")
 
+    largest = parts.add_parser("largest", help="show or set the largest file imported, in MB")
+    largest.add_argument("mb", nargs="?", type=float, help="the limit (64 unless set)")
+
 
 def run(database: Database, args: argparse.Namespace) -> int:
     from om_tui.practice.imports.apply import ImportRefused
@@ -74,10 +77,27 @@ def run(database: Database, args: argparse.Namespace) -> int:
             return _map(database, args)
         if args.schedule_command == "export":
             return _export(database, args)
-        if args.schedule_command == "link":
-            from om_tui.practice.imports.service import link_patient, source_name
+        if args.schedule_command == "largest":
+            from om_tui.practice.imports.service import largest_mb, set_largest_mb
+            from om_tui.practice.people.roles import ADMINISTRATOR
 
-            print(link_patient(database, source_name(args.source), args.number, args.chart))
+            if args.mb is not None:
+                set_largest_mb(database, args.mb, by=ADMINISTRATOR)
+            print(f"Files over {largest_mb(database):g} MB are refused before they are read.")
+            return 0
+        if args.schedule_command == "link":
+            from om_tui.practice.clock import SystemClock
+            from om_tui.practice.imports.queue import book_linked
+            from om_tui.practice.imports.service import link_patient, source_name
+            from om_tui.practice.people.roles import ADMINISTRATOR
+
+            source = source_name(args.source)
+            print(link_patient(database, source, args.number, args.chart))
+            booked = book_linked(
+                database, SystemClock(), source, args.number.strip(), by=ADMINISTRATOR
+            )
+            if booked:
+                print(booked)
             return 0
         return _watch(database, args)
     except ImportRefused as refused:
@@ -104,11 +124,13 @@ def _day(text: str | None) -> dt.date | None:
 def _import(database: Database, args: argparse.Namespace) -> int:
     from om_tui.practice.clock import SystemClock
     from om_tui.practice.imports.service import import_file
+    from om_tui.practice.people.roles import ADMINISTRATOR
 
     report = import_file(
         database,
         SystemClock(),
         args.path,
+        by=ADMINISTRATOR,  # the command line is the machine's administrator
         source=args.source,
         dry_run=args.dry_run,
         skip_bad=args.skip_bad,
@@ -168,13 +190,15 @@ def _watch(database: Database, args: argparse.Namespace) -> int:
     from om_tui.practice.clock import SystemClock
     from om_tui.practice.imports.service import import_file
     from om_tui.practice.imports.watch import Watcher
+    from om_tui.practice.people.roles import ADMINISTRATOR
 
     if not args.folder.is_dir():
         print(f"om-tui: {args.folder} is not a folder.", file=sys.stderr)
         return 2
     clock = SystemClock()
     watcher = Watcher(
-        args.folder, lambda path: import_file(database, clock, path, source=args.source)
+        args.folder,
+        lambda path: import_file(database, clock, path, by=ADMINISTRATOR, source=args.source),
     )
     print(f"Watching {args.folder} (ctrl+c to stop).", flush=True)
     looks = 0

@@ -38,6 +38,8 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     change.add_argument("--minutes", type=int)
     change.add_argument("--letter")
     change.add_argument("--new-patient", choices=("yes", "no"))
+    change.add_argument("--name", dest="new_name", help="a new name")
+    change.add_argument("--colour", help="red, green, yellow, blue, magenta, cyan; none")
     change.add_argument("--retire", action="store_true", help="no longer offered when booking")
 
     states = parts.add_parser("states", help="list the confirmation states, or add one")
@@ -95,15 +97,16 @@ def run(database: Database, args: argparse.Namespace) -> int:
             _types(database, args)
             for t in types.appointment_types():
                 new = "  counts as a new patient" if t.new_patient else ""
-                print(f"{t.letter}  {t.name:24} {t.minutes:4} min{new}")
+                colour = f"  {t.colour}" if t.colour else ""
+                print(f"{t.letter}  {t.name:24} {t.minutes:4} min{new}{colour}")
         elif args.schedule_command == "states":
             if args.states_command == "add":
-                types.add_status(database, None, args.name, args.mark)
+                types.add_status(database, ADMINISTRATOR, args.name, args.mark)
             for state in types.statuses():
                 print(f"{state.mark}  {state.name}")
         elif args.schedule_command == "reasons":
             if args.reasons_command == "add":
-                types.add_reason(database, None, args.text)
+                types.add_reason(database, ADMINISTRATOR, args.text)
             for _, text in types.cancel_reasons():
                 print(text)
         elif args.schedule_command == "hours":
@@ -111,7 +114,7 @@ def run(database: Database, args: argparse.Namespace) -> int:
                 whose = None if args.who == "practice" else hours.provider_named(args.who)
                 hours.set_hours(
                     database,
-                    None,
+                    ADMINISTRATOR,
                     whose,
                     hours.parse_weekdays(args.days),
                     hours.parse_stretches(args.stretches),
@@ -120,7 +123,7 @@ def run(database: Database, args: argparse.Namespace) -> int:
         elif args.schedule_command == "blockout":
             _blockouts(database, args)
         elif args.schedule_command == "slot":
-            hours.set_slot_minutes(database, None, args.minutes)
+            hours.set_slot_minutes(database, ADMINISTRATOR, args.minutes)
             print(f"The book's rows are {args.minutes} minutes.")
         elif args.schedule_command == "no-show-after":
             settings.set_no_show_after(database, args.minutes, by=ADMINISTRATOR)
@@ -133,18 +136,23 @@ def run(database: Database, args: argparse.Namespace) -> int:
 
 
 def _types(database: Database, args: argparse.Namespace) -> None:
+    from om_tui.practice.people.roles import ADMINISTRATOR
     from om_tui.practice.schedule import types
 
     if args.types_command == "add":
-        types.add_type(database, None, args.name, args.minutes, args.letter, args.new_patient)
+        types.add_type(
+            database, ADMINISTRATOR, args.name, args.minutes, args.letter, args.new_patient
+        )
     elif args.types_command == "set":
         found = types.type_named(args.name)
         types.edit_type(
             database,
-            None,
+            ADMINISTRATOR,
             found.id,
+            name=args.new_name,
             minutes=args.minutes,
             letter=args.letter,
+            colour=None if args.colour is None else args.colour.replace("none", ""),
             new_patient=None if args.new_patient is None else args.new_patient == "yes",
             active=False if args.retire else None,
         )
@@ -184,6 +192,7 @@ def _blockouts(database: Database, args: argparse.Namespace) -> None:
     from db.models import Staff
     from om_tui.practice import settings
     from om_tui.practice.clock import SystemClock
+    from om_tui.practice.people.roles import ADMINISTRATOR
     from om_tui.practice.schedule import hours
     from om_tui.practice.schedule.access import ScheduleError
 
@@ -196,9 +205,9 @@ def _blockouts(database: Database, args: argparse.Namespace) -> None:
             end = _moment(args.start, current.zone, ScheduleError, end=True)
         else:
             end = _moment(args.end, current.zone, ScheduleError, end=True)
-        hours.add_blockout(database, clock, None, whose, start, end, args.reason)
+        hours.add_blockout(database, clock, ADMINISTRATOR, whose, start, end, args.reason)
     elif args.blockout_command == "remove":
-        hours.remove_blockout(database, None, args.number)
+        hours.remove_blockout(database, ADMINISTRATOR, args.number)
     today = current.day_bounds(current.today(clock.now()))[0]
     names = {s.id: s.name for s in Staff.select()}
     listed = hours.blockouts_between(today, today + dt.timedelta(days=3650))

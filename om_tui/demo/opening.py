@@ -11,8 +11,10 @@ from om_tui.demo.line import open_demo_line
 from om_tui.demo.office import HISTORY_DAYS, open_demo, open_demo_stats
 from om_tui.demo.orders import open_demo_orders
 from om_tui.demo.org import open_demo_org
+from om_tui.demo.plans import open_demo_plans
 from om_tui.demo.schedule import open_demo_schedule
 from om_tui.practice import settings
+from om_tui.practice.calls.demo import open_demo_calls
 from om_tui.practice.clock import Clock
 from om_tui.practice.people import audit
 from om_tui.practice.people.staff import ADMINISTRATOR, give_pin_to_those_without
@@ -48,5 +50,7 @@ def _open_demo_practice(database: Database, clock: Clock) -> None:
     open_demo_line(database, clock, settings.load(database))
     open_demo_orders(database, clock, settings.load(database))
     open_demo_schedule(database, clock, settings.load(database))
+    open_demo_plans(database, clock, settings.load(database))
     open_demo_org(database, clock)
+    open_demo_calls(database, clock, settings.load(database))
     give_pin_to_those_without(database, DEMO_PIN, by=ADMINISTRATOR)

@@ -11,6 +11,7 @@ from peewee import Database
 
 from db.models import AppointmentSeries, Patient, Staff
 from om_tui.practice.clock import Clock
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule import hours, types
 from om_tui.practice.schedule.access import DOUBLE_BOOK, OUTSIDE_HOURS, PAST, ScheduleError
 from om_tui.practice.schedule.book import Book
@@ -31,19 +32,19 @@ def open_demo_schedule(database: Database, clock: Clock, practice: PracticeSetti
     """Once: the demo's hours, blockouts, series and next week's bookings."""
     if AppointmentSeries.select().exists():
         return
-    book = Book(database, clock, practice)
+    book = Book(database, clock, practice, ADMINISTRATOR)
     providers = {
         s.name.split()[-1]: s.id
         for s in Staff.select().where(Staff.provider == True)  # noqa: E712
     }
     with database.atomic():
-        hours.set_hours(database, None, None, range(5), hours.parse_stretches("8-18"))
-        hours.set_hours(database, None, None, [5], hours.parse_stretches("9-13"))
+        hours.set_hours(database, ADMINISTRATOR, None, range(5), hours.parse_stretches("8-18"))
+        hours.set_hours(database, ADMINISTRATOR, None, [5], hours.parse_stretches("9-13"))
         for name, (days, stretches) in HOURS.items():
             if name in providers:
                 hours.set_hours(
                     database,
-                    None,
+                    ADMINISTRATOR,
                     providers[name],
                     hours.parse_weekdays(days),
                     hours.parse_stretches(stretches),
@@ -70,7 +71,7 @@ def _blockouts(
     hours.add_blockout(
         database,
         clock,
-        None,
+        ADMINISTRATOR,
         None,
         _at(practice, closed, 0),
         _at(practice, closed + dt.timedelta(days=1), 0),
@@ -80,7 +81,7 @@ def _blockouts(
         hours.add_blockout(
             database,
             clock,
-            None,
+            ADMINISTRATOR,
             providers["Chen"],
             _at(practice, monday + dt.timedelta(days=2), 14),
             _at(practice, monday + dt.timedelta(days=2), 18),

@@ -1,9 +1,10 @@
 """Noticing that another process changed the database.
 
 SQLite bumps `PRAGMA data_version` on a connection whenever *another*
-connection commits; reading it costs a few microseconds (about 20 here), so the
-app polls it every 30 ms: another terminal's change shows within a frame or two,
-for about 1 % of a core while idle (tests/bench/bench_app.py measures both). A
+connection commits; reading it costs a few microseconds (about 20 here). The app
+reads it when the practice's log is written (wal_watch.py: the kernel wakes it), and
+polls it as the fallback: every 100 ms then, every 30 ms where the log cannot be
+watched; idle, well under 1 % of a core (tests/bench/bench_app.py measures both). A
 connection's own commits leave it unchanged, so a writer refreshes its own screen
 explicitly; the app's writes run on a worker's connection, which the poll does see,
 so an announced change also takes the signal (the screens read it once).
@@ -16,6 +17,8 @@ re-read more than needed, never one fewer.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from peewee import Database, PostgresqlDatabase, SqliteDatabase
@@ -50,26 +53,47 @@ class SqliteDataVersion:
 class ServerNotices:
     """PostgreSQL: the change notices that reached this terminal's listening connection.
 
-    If no listening connection can be had, or the server goes away, `changed()`
-    stays False: screens still refresh on their own writes.
+    If no listening connection can be had, or the server goes away, `changed()` is
+    False meanwhile (screens still refresh on their own writes) and a new listening
+    connection is tried every RELISTEN seconds; once it is had, `changed()` says True
+    once (notices sent meanwhile were lost: a re-read covers them).
     """
 
-    def __init__(self, database: PostgresqlDatabase) -> None:
+    RELISTEN = 10.0
+    """Seconds between tries to listen again, after the server went away."""
+    CONNECT_TIMEOUT = 1
+    """Seconds a try may wait for the server: the poll must not hold the screen up long."""
+
+    def __init__(
+        self, database: PostgresqlDatabase, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._database = database
+        self._monotonic = monotonic
+        self._connection: psycopg.Connection[Any] | None = None
+        self._tried = monotonic()
+        self._listen()
+
+    def _listen(self) -> bool:
         import psycopg
 
         from db import postgres
 
-        self._connection: psycopg.Connection[Any] | None = None
+        self._tried = self._monotonic()
         try:
-            self._connection = postgres.listener(database)
+            self._connection = postgres.listener(
+                self._database, connect_timeout=self.CONNECT_TIMEOUT
+            )
         except psycopg.Error:
-            pass  # no second connection to be had: the terminal works, refreshing on its own writes
+            return False  # none to be had: the terminal works, refreshing on its own writes
+        return True
 
     def changed(self, wait: float = 0.0) -> bool:
         """`wait`: up to how many seconds to wait for a notice still on its way (a test's
         second terminal); the app's poll never waits."""
         if self._connection is None:
-            return False
+            if self._monotonic() - self._tried < self.RELISTEN:
+                return False
+            return self._listen()
         import psycopg
 
         try:

@@ -14,6 +14,7 @@ from db.models import Setting, SettingKey, Stage
 from om_tui.practice import limits
 from om_tui.practice.people.roles import checked
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.seen import require_unchanged
 
 NAME = SettingKey.PRACTICE_NAME
 TIMEZONE = SettingKey.TIMEZONE
@@ -180,10 +181,16 @@ def set_late_after(database: Database, minutes: int, *, by: int | None) -> None:
 
 
 @checked("settings", "changes the practice's settings")
-def set_no_show_after(database: Database, minutes: int, *, by: int | None) -> None:
-    """A booking not checked in `minutes` after its start shows as a no-show; 0: never."""
+def set_no_show_after(
+    database: Database, minutes: int, *, by: int | None, seen: int | None = None
+) -> None:
+    """A booking not checked in `minutes` after its start shows as a no-show; 0: never.
+    `seen`: the minutes a screen showed (refused if another terminal changed them)."""
     if minutes < 0 or minutes > 24 * 60:
         raise SettingError("No-show after: minutes from 0 (never) to 1440.")
+    if seen is not None:
+        current = {"minutes": load(database).no_show_after_minutes}
+        require_unchanged("The no-show rule", current, {"minutes": seen})
     put(database, NO_SHOW_AFTER, str(minutes))
 
 

@@ -1,8 +1,10 @@
 """The first run: a practice where nobody can log in is set up before anything else.
 
-Setup asks for the practice's name, its time zone, when its stats week ends, its open
-hours on weekdays (for the appointment book; they may wait), and the first person (the
-owner or office manager) with their PIN or password. Nothing is written until the end,
+Setup asks for the practice's name, its time zone, when its stats week ends, the first
+person (the owner or office manager) with their PIN or password, and then for the
+appointment book: its open hours on weekdays, who else sees patients (the providers,
+added to the staff without a PIN: the manager gives them one), and its rooms — all three
+may wait (a key skips them), and the book is usable either way. Nothing is written until the end,
 and then all of it in one transaction: a setup left half-way (a closed terminal, a lost
 SSH connection) leaves the database as it was, and the next start asks again.
 
@@ -61,6 +63,8 @@ class PracticeSetup:
     initials: str | None = None
     provider: bool = False
     open_hours: str = ""  # Monday to Friday, like "8-12 13-18"; empty: set later
+    providers: tuple[str, ...] = ()  # who else sees patients; empty: added later
+    rooms: tuple[str, ...] = ()  # the rooms, in order; empty: added later
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,35 @@ def check_open_hours(text: str) -> None:
     parse_stretches(text)
 
 
+def names_in(text: str) -> tuple[str, ...]:
+    """ "Dr. Webb, Dr. Patel" → each name, tidied, once (the first spelling kept)."""
+    found: dict[str, str] = {}
+    for part in text.split(","):
+        name = " ".join(part.split())
+        if name:
+            found.setdefault(name.casefold(), name)
+    return tuple(found.values())
+
+
+def check_providers(text: str, first_person: str = "") -> tuple[str, ...]:
+    """The providers typed: each a person's name, none of them the first person's."""
+    names = names_in(text)
+    for name in names:
+        limits.person_name(name, SetupError)
+        if name.casefold() == " ".join(first_person.split()).casefold():
+            raise SetupError(f'{name} is you: "You see patients" on the page before.')
+    return names
+
+
+def check_rooms(text: str) -> tuple[str, ...]:
+    from om_tui.practice.schedule.rooms import room_name
+
+    names = names_in(text)
+    for name in names:
+        room_name(name)
+    return names
+
+
 @functools.cache
 def timezone_names() -> list[str]:
     """Every time zone name the system knows (for suggesting them as one types)."""
@@ -170,10 +203,28 @@ def set_up(database: Database, clock: Clock, setup: PracticeSetup) -> int:
             people.edit(known, role=role, initials=setup.initials, provider=setup.provider)
             people.set_secret(known, setup.secret)
             staff_id = known
-        if setup.open_hours.strip():
-            from om_tui.practice.schedule.hours import parse_stretches, set_hours
-
-            set_hours(database, None, None, range(5), parse_stretches(setup.open_hours))
+        _set_up_the_book(database, people, setup, name)
         set_actor(database, staff_id)
         record(database, "login", name)
     return staff_id
+
+
+def _set_up_the_book(database: Database, people: People, setup: PracticeSetup, you: str) -> None:
+    """The book's open hours, providers and rooms, where setup was given them."""
+    from om_tui.practice.schedule.hours import parse_stretches, set_hours
+    from om_tui.practice.schedule.rooms import Rooms
+
+    if setup.open_hours.strip():
+        set_hours(database, ADMINISTRATOR, None, range(5), parse_stretches(setup.open_hours))
+    on_staff = {n.casefold(): i for i, n in people.active()}
+    for provider in check_providers(", ".join(setup.providers), you):
+        known = on_staff.get(provider.casefold())
+        if known is None:
+            people.add(provider, Role.STAFF, provider=True)
+        else:  # a practice from before logins: on the staff already
+            people.edit(known, provider=True)
+    rooms = Rooms(database, ADMINISTRATOR)
+    taken = {room.name.casefold() for room in rooms.rooms()}
+    for room in check_rooms(", ".join(setup.rooms)):
+        if room.casefold() not in taken:
+            rooms.add(room)

@@ -53,6 +53,10 @@ def _section(node: DOMNode) -> str:
     return HERE
 
 
+BESIDE_FROM = 120
+"""The terminal's width from which F1's list opens beside the screen; below, over it."""
+
+
 class KeysPanel(VerticalScroll, can_focus=False):
     """The keys that work now, beside the screen (F1 shows and hides it)."""
 
@@ -65,6 +69,11 @@ class KeysPanel(VerticalScroll, can_focus=False):
         height: 1fr;
         border-left: vkey $foreground 30%;
         padding: 0 1;
+
+        &.-over {
+            layer: keys;  /* over the screen (app.tcss: Screen's layers), not beside it */
+            background: $surface;
+        }
     }
     """
 
@@ -76,6 +85,9 @@ class KeysPanel(VerticalScroll, can_focus=False):
         yield Static(id="keys-table")
 
     def on_mount(self) -> None:
+        # Beside the screen where it leaves the screen room; over it where it would squeeze
+        # it (the board's stage and times are never pushed off by it).
+        self.set_class(self.app.size.width < BESIDE_FROM, "-over")
         self._show()
         self.screen.bindings_updated_signal.subscribe(self, lambda _: self._show())
 

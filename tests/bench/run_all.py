@@ -34,6 +34,8 @@ BENCHMARKS = (
     "bench_report",
     "bench_import",
     "bench_book",
+    "bench_plans",
+    "bench_calls",
 )
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -106,13 +106,17 @@ def test_no_database_nothing_to_back_up_and_none_created(
     assert not missing.exists()
 
 
-def test_a_postgres_store_is_not_ours_to_back_up(capsys: pytest.CaptureFixture[str]) -> None:
-    url = "postgresql://om@localhost:1/practice"
+def test_a_postgres_server_not_there_is_one_line_for_backup_and_restore(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Backups of a server database are pg_dump's (tests/unit/test_backup_postgres.py);
+    a server that cannot be reached is said in one line each."""
+    pytest.importorskip("psycopg", reason="psycopg is not installed (the postgres extra)")
+    url = "postgresql://om@localhost:1/practice?connect_timeout=2"
     assert main(["--db", url, "backup"]) == 2
-    assert main(["--db", url, "restore", "practice-2026-11-18-0315.db", "--yes"]) == 2
-    err = capsys.readouterr().err
-    assert err.count("Backups are for the SQLite store only") == 2
-    assert "Traceback" not in err
+    assert one_line_refusal(capsys.readouterr().err).startswith("om-tui: Cannot open the database")
+    assert main(["--db", url, "restore", "practice-2026-11-18-0315.dump", "--yes"]) == 2
+    assert one_line_refusal(capsys.readouterr().err).startswith("om-tui: Cannot open the database")
 
 
 def test_restore_refuses_what_is_not_an_om_tui_database(

@@ -204,3 +204,25 @@ def test_the_overviews_main_stats_are_chosen_from_the_command_line(
 
     assert main_stats("--rule") == 0
     assert "by the rule" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("words", "app_only"),
+    [
+        (["--db", "p.db"], True),
+        (["--demo", "--user", "Sarah"], True),
+        (["--db=p.db", "--user", "report"], True),  # a name, not the command
+        (["--db", "p.db", "report", "week"], False),
+        (["reprot"], False),  # a mistyped command is still named as one
+        (["--help"], False),
+    ],
+)
+def test_the_app_starts_without_building_the_commands_parsers(
+    words: list[str], app_only: bool
+) -> None:
+    from om_tui.cli import _opens_the_app, build_parser
+
+    assert _opens_the_app(words) is app_only
+    if app_only:
+        quick = vars(build_parser(commands_too=False).parse_args(words))
+        assert quick == vars(build_parser().parse_args(words))

@@ -21,6 +21,8 @@ def test_types_hours_and_a_holiday_from_the_command_line(
     db = ["--db", str(path), "schedule"]
     assert main([*db, "types", "add", "Massage", "60", "M"]) == 0
     assert "M  Massage                    60 min" in capsys.readouterr().out
+    assert main([*db, "types", "set", "m", "--name", "Massage 60", "--colour", "cyan"]) == 0
+    assert "M  Massage 60                 60 min  cyan" in capsys.readouterr().out
     assert main([*db, "hours", "set", "chen", "mon-thu", "9-12 13-17"]) == 0
     out = capsys.readouterr().out
     assert "Dr. Sarah Chen           Mon-Thu 09:00-12:00 13:00-17:00; Fri-Sun off" in out
@@ -42,6 +44,7 @@ def test_types_hours_and_a_holiday_from_the_command_line(
         (["blockout", "add", "practice", "2026-02-31"], "A day like 2026-12-25"),
         (["slot", "7"], "5, 10, 15, 20, 30, 60"),
         (["types", "add", "Long", "1440", "L"], "less than 24 hours"),
+        (["types", "set", "regular", "--colour", "pink"], "colour is one of"),
     ],
 )
 def test_bad_input_is_one_line_and_changes_nothing(

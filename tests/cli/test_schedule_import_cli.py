@@ -106,13 +106,19 @@ def test_a_mapping_is_checked_saved_and_shown(
 def test_a_file_too_big_is_refused_before_it_is_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    huge = tmp_path / "huge.csv"
-    with huge.open("wb") as out:
-        out.truncate(100 * 1024 * 1024)  # 100 MB, sparse: nothing is written
-    assert main(["--db", str(tmp_path / "p.db"), "schedule", "import", str(huge)]) == 2
+    """The practice's limit (64 MB unless set) set to 1 MB here, so the test writes 1.5 MB,
+    not the 100 MB a PMS could export."""
+    target = tmp_path / "p.db"
+    assert main(["--db", str(target), "schedule", "largest", "1"]) == 0
+    assert capsys.readouterr().out == "Files over 1 MB are refused before they are read.\n"
+    big = tmp_path / "big.csv"
+    line = "1,12/15/2026,9:30 AM,30,Ann Able\n"
+    big.write_text("Appointment ID,Date,Time,Length,Patient\n" + line * (1536 * 1024 // len(line)))
+    assert main(["--db", str(target), "schedule", "import", str(big)]) == 2
     assert capsys.readouterr().err == (
-        "om-tui: The file is 100 MB; the most read at once is 64 MB (export fewer days).\n"
+        "om-tui: The file is 1.5 MB; the most read at once is 1 MB (export fewer days).\n"
     )
+    assert appointments(target, "csv") == 0
 
 
 def test_a_person_links_a_sources_number_and_the_next_import_finds_them(
@@ -128,9 +134,14 @@ def test_a_person_links_a_sources_number_and_the_next_import_finds_them(
         first_name="Ann", last_name="Able", chart_number="900", created=dt.datetime(2026, 1, 1)
     )
     database.close()
+    held = tmp_path / "held.csv"  # A-2 is Ann Able too: two Anns, no birth date to tell
+    held.write_text("Date,Time,Length,Patient,Chart\n12/17/2026,9:30,30,Ann Able,A-2\n")
+    assert main(["--db", str(target), "schedule", "import", str(held), "--source", "ehr"]) == 0
     capsys.readouterr()
     assert main(["--db", str(target), "schedule", "link", "ehr", "A-2", "900"]) == 0
-    assert capsys.readouterr().out == "ehr's number A-2 is now chart 900.\n"
+    assert capsys.readouterr().out == (
+        "ehr's number A-2 is now chart 900.\n1 appointment from ehr now Ann Able's (linked).\n"
+    )
     assert main(["--db", str(target), "schedule", "link", "ehr", "A-2", "nope"]) == 2
     assert capsys.readouterr().err == "om-tui: No patient has chart number nope.\n"
     second = tmp_path / "second.csv"
@@ -140,7 +151,7 @@ def test_a_person_links_a_sources_number_and_the_next_import_finds_them(
     database = open_database(target)
     database.bind(MODELS)
     try:
-        (booked,) = Appointment.select().where(Appointment.external_id.startswith("A-2"))
-        assert booked.patient_id == twin.id
+        booked = Appointment.select().where(Appointment.external_id.startswith("A-2"))
+        assert [a.patient_id for a in booked] == [twin.id, twin.id]
     finally:
         database.close()

@@ -11,6 +11,7 @@ from textual.widgets import DataTable
 
 from db.models import Appointment, Patient, as_utc
 from om_tui.practice import settings
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule.book import Book
 from om_tui.practice.schedule.series import Rule, book_series
 from om_tui.practice.schedule.types import type_named
@@ -143,7 +144,7 @@ async def test_cancel_leaves_the_board_of_another_terminal(office: Practice) -> 
 
 
 async def test_one_occurrence_of_a_series_moved(office: Practice) -> None:
-    book = Book(office.database, office.clock, settings.load(office.database))
+    book = Book(office.database, office.clock, settings.load(office.database), ADMINISTRATOR)
     walter = office.patients["walter"]
     rule = Rule((2,), dt.time(14, 0), DAY, count=3)  # Wednesdays at 14:00
     book_series(book, walter, rule, 30, office.providers["Dr. Ada Park"], type_named("Regular").id)
@@ -163,7 +164,7 @@ async def test_one_occurrence_of_a_series_moved(office: Practice) -> None:
 
 
 async def test_repeat_an_appointment_then_change_the_rest_of_the_series(office: Practice) -> None:
-    book = Book(office.database, office.clock, settings.load(office.database))
+    book = Book(office.database, office.clock, settings.load(office.database), ADMINISTRATOR)
     walter = office.patients["walter"]
     book.book(walter, local(14, 0), 30, office.providers["Dr. Ada Park"], type_named("Regular").id)
     week = dt.timedelta(days=7)

@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
 from db import open_database
-from db.models import Role, Setting, SettingKey, Staff
+from db.models import Appointment, Patient, Role, Setting, SettingKey, Staff
 from om_tui.app import make_app
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
@@ -29,7 +29,7 @@ from om_tui.screens.people.first_run import FirstRunScreen
 from om_tui.screens.people.login import LoginScreen
 
 from .conftest import OFFICE_NOW, Practice
-from .helpers import paste, settle, warnings
+from .helpers import board, paste, settle, stage, warnings
 
 
 def error(pilot: Pilot[Any], field: str) -> str:
@@ -52,8 +52,14 @@ async def fill_the_practice(pilot: Pilot[Any]) -> None:
     await replace(pilot, "zone", "america/chicago")
     await pilot.press("tab", "f")  # the weekday: Friday
     await replace(pilot, "week-time", "17:30")
-    await replace(pilot, "open-hours", "8-12 13-18")
     await pilot.press("enter")
+
+
+async def fill_the_book(pilot: Pilot[Any]) -> None:
+    """Page 3, all but the last Enter: open 8-12 and 13-18, two more providers, two rooms."""
+    await replace(pilot, "open-hours", "8-12 13-18")
+    await replace(pilot, "providers", "Dr. Ada Park, Dr. Ben Ruiz")
+    await replace(pilot, "rooms", "Room 1, Room 2")
 
 
 async def fill_the_person(pilot: Pilot[Any], name: str = "Dana Reyes") -> None:
@@ -95,6 +101,9 @@ async def test_a_new_database_is_set_up_and_its_first_person_is_let_in(tmp_path:
             await pilot.press(key)
         assert app.screen is screen
         await fill_the_person(pilot)
+        await pilot.press("enter")
+        assert screen._page == 3
+        await fill_the_book(pilot)
         assert nothing_written()  # not a thing until the last Enter
         await pilot.press("enter")
         await settle(pilot)
@@ -193,7 +202,7 @@ async def test_set_up_on_another_terminal_meanwhile(tmp_path: Path) -> None:
             "9999",
         )
         set_up(database, clock, other)  # the other terminal was quicker
-        await pilot.press("enter")
+        await pilot.press("enter", "enter")
         await settle(pilot)
         assert any("set up on another terminal" in w for w in warnings(pilot))
         assert isinstance(app.screen, LoginScreen)
@@ -213,7 +222,7 @@ async def test_a_practice_from_before_logins_names_its_manager(office: Practice)
         assert screen.query_one("#zone", Input).value == "America/Chicago"
         await pilot.press("enter")
         await fill_the_person(pilot, name="jo desk")
-        await pilot.press("enter")
+        await pilot.press("enter", "ctrl+n")  # the book: later
         await settle(pilot)
         assert isinstance(app.screen, FlowBoardScreen)
     jo = Staff.get(Staff.name == "Jo Desk")
@@ -235,3 +244,46 @@ async def test_a_practice_with_logins_goes_to_login(tmp_path: Path) -> None:
 def test_the_demo_needs_no_setup(demo: Practice) -> None:
     assert not needs_setup(demo.database, demo.clock)
     assert settings.get(demo.database, SettingKey.DEMO_DAY) is not None
+
+
+async def test_a_fresh_practice_books_its_first_patient_right_after_setup(tmp_path: Path) -> None:
+    """Setup answered, then the book (9): a new patient booked from it is Scheduled on the
+    board (1) at once."""
+    from om_tui.screens.schedule.book import BookScreen
+
+    from .test_book import cursor_to
+
+    database = open_database(tmp_path / "practice.db")
+    app = make_app(database, clock=FrozenClock(OFFICE_NOW), login=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await fill_the_practice(pilot)
+        await fill_the_person(pilot)
+        await pilot.press("enter")
+        await fill_the_book(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("9")
+        await settle(pilot)
+        assert isinstance(app.screen, BookScreen)
+        ada = Staff.get(Staff.name == "Dr. Ada Park")
+        column = 1 + [name for _, name in app.screen.book.providers()].index(ada.name)
+        cursor_to(
+            pilot, dt.datetime.combine(OFFICE_NOW.date(), dt.time(11), OFFICE_NOW.tzinfo), column
+        )
+        await pilot.press("b")
+        await paste(pilot, "Zoe Fern")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")  # the new-patient form: the name filled in; Enter saves
+        await settle(pilot)
+        await pilot.press("enter")  # the first type, its length filled in
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        rows = [row for row in board(pilot).rows]
+        [zoe] = Appointment.select().join(Patient).where(Patient.first_name == "Zoe")
+        assert zoe.provider_id == ada.id
+        assert f"a{zoe.id}" in [key.value for key in rows]
+        assert stage(pilot, f"a{zoe.id}") == "Scheduled"
+    database.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.geometry import Region
-from textual.widgets import Footer, Static
+from textual.widgets import DataTable, Footer, Static
 
 from db.models import Staff
 from om_tui.widgets.keys_panel import EVERYWHERE, HERE, THIS_SCREEN, KeysPanel, sections
@@ -65,3 +65,24 @@ async def test_f1_at_80_columns_leaves_no_footer_half_drawn(office: Practice) ->
         await pilot.pause()
         assert app.screen.query_one(Footer).display
         assert "Check in" in screen_lines(pilot)[-1]
+
+
+async def test_f1_at_80_columns_opens_over_the_board_leaving_its_columns_in_place(
+    office: Practice,
+) -> None:
+    """At 80 columns the list would squeeze the board until In stage and Total went off:
+    it opens over the board instead, whose columns keep their width and place."""
+    app = office.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#board", DataTable)
+        before = (table.size.width, [column.width for column in table.columns.values()])
+        await pilot.press("f1")
+        await pilot.pause()
+        panel = app.screen.query_one(KeysPanel)
+        assert panel.region.right == 80 and panel.region.width >= 30  # drawn, on the right
+        assert (table.size.width, [column.width for column in table.columns.values()]) == before
+        assert table.size.width == 80
+        await pilot.press("f1")
+        await pilot.pause()
+        assert "Total" in screen_lines(pilot)[2]

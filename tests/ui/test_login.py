@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.command import CommandPalette
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
@@ -478,6 +479,28 @@ async def test_a_person_whose_role_changed_elsewhere_logs_in_again_to_new_rights
         assert asked(pilot) == "Karen Miles"
         await type_pin(pilot)
         assert (app.current_mode, app.role) == ("board", "front_desk")
+
+
+async def test_a_pin_typed_while_om_tui_starts_is_kept(
+    demo_pins: Practice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A person types their PIN at once: the keys reach the app before the login screen is
+    up (the Enter as ctrl+j, from the terminal's line mode before om-tui took it over).
+    None is lost: they go to the login screen once it is ready."""
+    starting = OmTuiApp.on_mount
+
+    def typed_at_once(app: OmTuiApp) -> None:
+        for key in (*PIN, "ctrl+j"):
+            app.post_message(events.Key(key, key if key in PIN else None))
+        starting(app)
+
+    monkeypatch.setattr(OmTuiApp, "on_mount", typed_at_once)
+    app = login_app(demo_pins, user="karen")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await settle(pilot)
+
+        assert (app.current_mode, app.user_id) == ("board", staff("Karen Miles"))
 
 
 async def test_someone_without_a_pin_is_told_so_when_picked(demo: Practice) -> None:

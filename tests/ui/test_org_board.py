@@ -8,7 +8,7 @@ from db.models import OrgDepartment, OrgDivision, OrgPlace, Post, Role, Staff
 from om_tui.screens.org.board import OrgBoardScreen
 
 from .conftest import Practice
-from .helpers import notices, settle, static_text
+from .helpers import notices, screen_lines, settle, static_text
 
 
 def outline(app) -> list[str]:  # type: ignore[no-untyped-def]
@@ -146,3 +146,27 @@ async def test_enter_opens_a_posts_hat_and_a_stats_graph(office: Practice) -> No
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, MyHatScreen)
+
+
+async def test_a_long_holder_name_ends_in_an_ellipsis_at_80_columns(office: Practice) -> None:
+    Post.create(title="Receptionist", position=1)
+    Staff.create(
+        name="Maria-Fernanda Alexandrina Quintero-Villalobos", initials="MQ", role=Role.FRONT_DESK
+    )
+    app = office.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_org_board()
+        await settle(pilot)
+        await pilot.press("D")  # the default structure: Receptionist in Reception
+        await settle(pilot)
+        receptionist = Post.get(Post.title == "Receptionist")
+        holder = Staff.get(Staff.name.startswith("Maria-Fernanda"))
+        app.hats.add_holder(receptionist.id, holder.id)
+        app.screen.reload()
+        await settle(pilot)
+        tree = app.screen.query_one("#org-tree", Tree)
+        assert tree.virtual_size.width <= tree.scrollable_content_region.width
+        [line] = [row for row in screen_lines(pilot) if "Receptionist" in row]
+        left, _, _ = line.partition("▕")
+        assert left.rstrip().endswith("…") and "Maria-Fernanda" in left

@@ -61,3 +61,35 @@ async def test_keys_in_the_menu_opens_f1s_panel_and_no_widget_jargon_is_offered(
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.query(KeysPanel)
+
+
+async def test_a_screen_opened_from_the_palette_is_not_found_again_behind_a_number_key(
+    office: Practice,
+) -> None:
+    """Patients, opened from the menu over the board: `2` goes to Stats, and `1` then shows
+    the board itself (not Patients again, stacked on it); `1` on Patients does the same."""
+    from om_tui.screens.flow.board import FlowBoardScreen
+    from om_tui.screens.schedule.patients import PatientsScreen
+    from om_tui.screens.stats.board import StatsScreen
+
+    app = office.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_patients()
+        await settle(pilot)
+        assert isinstance(app.screen, PatientsScreen)
+        app.set_focus(None)  # the number keys are the app's (not typed into its search)
+        await pilot.press("2")
+        await settle(pilot)
+        assert isinstance(app.screen, StatsScreen)
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, FlowBoardScreen)
+        assert len(app.screen_stack) == 1
+
+        app.action_patients()
+        await settle(pilot)
+        app.set_focus(None)
+        await pilot.press("1")
+        await settle(pilot)
+        assert isinstance(app.screen, FlowBoardScreen)

@@ -187,3 +187,17 @@ async def test_ticked_and_unticked_hats_differ_without_colour(stats_demo: Practi
             "Receptionist": "▐ ▌",
             "Office Manager": "▐ ▌",
         }
+
+
+async def test_their_hats_are_cut_with_an_ellipsis_at_80_columns(stats_demo: Practice) -> None:
+    # Cash handling asks Receptionist and Insurance & Billing: Karen Miles holds both, too
+    # many words for what the pane has left at 80 columns.
+    app = stats_demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_policies(pilot)
+        await settle(pilot)
+        table = pilot.app.screen.query_one("#attestations", DataTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        [karen] = [line for line in screen_lines(pilot) if "Karen Miles" in line]
+        assert karen.rstrip().endswith("…")
+        assert "Receptionist" in karen

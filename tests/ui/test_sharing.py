@@ -258,3 +258,23 @@ async def test_a_database_only_readable_here_is_said_so_not_called_busy(
         ]
         assert stage(pilot, key) == "Scheduled"
     assert VisitEvent.select().count() == events
+
+
+async def test_a_commit_elsewhere_wakes_the_board_without_the_poll(
+    office: Practice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The practice's log written by another connection wakes this terminal (inotify): the
+    board shows the check-in though the poll is made an hour long."""
+    import om_tui.app
+
+    monkeypatch.setattr(om_tui.app, "WATCHED_POLL_SECONDS", 3600)
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        key = office.row_key("nora")
+        assert app._wal is not None  # watched: on Linux, a practice in a file
+        await check_in_elsewhere(office, office.patients["nora"], office.appointments["nora"])
+        for _ in range(100):  # the wake is the kernel's: a few ms, not a poll's period
+            if stage(pilot, key) == "Arrived":
+                break
+            await pilot.pause(0.01)
+        assert stage(pilot, key) == "Arrived"

@@ -215,6 +215,8 @@ async def test_deactivated_then_reactivated_their_history_kept(stats_demo: Pract
 
 
 async def test_the_last_manager_or_owner_cannot_be_deactivated(stats_demo: Practice) -> None:
+    # Not a provider here: a provider's bookings would be listed first (test below).
+    Staff.update(provider=False).where(Staff.name == "Dr. Sarah Chen").execute()
     app = stats_demo.app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_roster(pilot)
@@ -362,17 +364,28 @@ async def test_a_staff_name_is_checked_like_a_patients_and_stops_at_its_length(
 async def test_deactivating_a_provider_lists_their_coming_appointments(
     stats_demo: Practice,
 ) -> None:
+    """Instead of "Deactivate?": the list of their bookings from now on, and what to do;
+    9 opens the book to move or cancel them."""
+    from om_tui.practice.people.still_booked import future_bookings
+    from om_tui.screens.schedule.book import BookScreen
+    from om_tui.screens.schedule.still_booked import StillBookedDialog
+
     webb = person("Dr. Marcus Webb")
+    coming = future_bookings(webb.id, stats_demo.clock.now())
+    assert coming  # the demo books him
     app = stats_demo.app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_roster(pilot)
         await cursor_to(pilot, "Dr. Marcus Webb")
         await pilot.press("d")
-        confirm = app.screen
-        assert isinstance(confirm, Confirm)
-        question = str(confirm.query_one(".dialog-title", Label).render())
-        assert "appointments from now on are with them (" in question
-        assert "m in the book (9) moves them to another provider" in question
-        await pilot.press("n")
+        listing = app.screen
+        assert isinstance(listing, StillBookedDialog)
+        said = str(listing.query_one(".dialog-title", Label).render())
+        assert f"has {len(coming)} appointments from now on" in said
+        assert "move each to another provider (m in the book)" in said
+        shown = [str(label.render()) for label in listing.query("#still-booked-list Label")]
+        assert len(shown) == len(coming) and coming[0].full_name in shown[0]
+        await pilot.press("9")
         await settle(pilot)
+        assert isinstance(app.screen, BookScreen)
     assert person("Dr. Marcus Webb").active and webb.provider

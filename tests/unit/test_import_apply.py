@@ -20,6 +20,7 @@ from om_tui.practice.imports.hl7_reader import split_messages
 from om_tui.practice.imports.mapping import Mapping, read_mapping
 from om_tui.practice.imports.reading import read_appointments
 from om_tui.practice.people import audit
+from om_tui.practice.people.roles import ADMINISTRATOR
 
 from .practice_fixture import ZONE, Practice, local
 
@@ -41,6 +42,7 @@ def run(
     dry_run: bool = False,
     skip_bad: bool = False,
     days: tuple[dt.date, dt.date] = (dt.date(2026, 11, 1), dt.date(2026, 12, 31)),
+    by: int | None = ADMINISTRATOR,
 ) -> ImportReport:
     raw = data.encode() if isinstance(data, str) else data
     _kind, read = read_appointments(raw, source, ZONE, *days, mapping=mapping)
@@ -52,6 +54,7 @@ def run(
         source=source,
         file_name="book.csv",
         mapping=mapping,
+        by=by,
         dry_run=dry_run,
         skip_bad=skip_bad,
     )

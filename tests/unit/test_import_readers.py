@@ -219,6 +219,24 @@ def test_a_rule_without_end_stops_at_the_imports_last_day() -> None:
     assert (result.first_day, result.last_day) == (dt.date(2026, 12, 1), dt.date(2026, 12, 10))
 
 
+def test_single_events_outside_the_days_are_left_out_and_one_without_an_end_still_reads() -> None:
+    data = _calendar(
+        "UID:in@x\nDTSTART:20261210T090000\nDURATION:PT30M\nSUMMARY:Ann Able",
+        "UID:before@x\nDTSTART:20261130T090000\nDURATION:PT30M\nSUMMARY:Ann Able",
+        "UID:after@x\nDTSTART:20261211T090000\nDTEND:20261211T093000\nSUMMARY:Ann Able",
+        "UID:open@x\nDTSTART:20261201T090000\nDURATION:PT30M\nRRULE:FREQ=WEEKLY\nSUMMARY:B C",
+    )
+    result = read_ics(data, "cal", ZONE, dt.date(2026, 12, 1), dt.date(2026, 12, 10))
+    assert [a.external_id for a in result.appointments] == [
+        "open@x/20261201T140000Z",
+        "open@x/20261208T140000Z",
+        "in@x",
+    ]
+    no_end = _calendar("UID:n@x\nDTSTART:20261210T090000\nSUMMARY:Ann Able")
+    read = read_ics(no_end, "cal", ZONE, dt.date(2026, 12, 1), dt.date(2026, 12, 10))
+    assert [error.reason for error in read.errors] == ["a length of 0 minutes (1 to 720)"]
+
+
 def test_a_calendar_without_events_is_refused() -> None:
     with pytest.raises(ImportFileError, match="no events"):
         read_ics(_calendar(), "cal", ZONE, *DEC)

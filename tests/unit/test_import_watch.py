@@ -12,6 +12,7 @@ from db.models import Appointment
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.imports.service import import_file
 from om_tui.practice.imports.watch import Watcher
+from om_tui.practice.people.roles import ADMINISTRATOR
 
 from .practice_fixture import Practice
 
@@ -20,7 +21,9 @@ HEADER = "Appointment ID,Date,Time,Length,Patient,Birth Date\n"
 
 def watcher(database: Database, clock: FrozenClock, folder: Path) -> Watcher:
     folder.mkdir(exist_ok=True)
-    return Watcher(folder, lambda path: import_file(database, clock, path, source="pms"))
+    return Watcher(
+        folder, lambda path: import_file(database, clock, path, by=ADMINISTRATOR, source="pms")
+    )
 
 
 def test_a_file_is_imported_once_it_stands_still(

@@ -308,7 +308,7 @@ def test_what_each_role_may_open() -> None:
         for role in (Role.FRONT_DESK, Role.STAFF, Role.OFFICE_MANAGER)
     }
     everyone = ["line", "my_hat", "orders", "org", "schedule", "self_evaluation"]
-    desk = ["board", "book", "check_in", "patients", "rooms"]
+    desk = ["board", "book", "check_in", "patients", "rooms", "schedule_everyone"]
     assert opens[Role.FRONT_DESK] == sorted([*desk, *everyone])
     assert opens[Role.STAFF] == everyone
     owners_only = {"line_answer", "owners", "owner_settings"}

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from peewee import Database
 
-from db.models import Appointment, Stage, Visit, utc_naive
+from db.models import Appointment, Role, Staff, Stage, Visit, utc_naive
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.flow.moves import Flow
@@ -28,6 +28,9 @@ from om_tui.practice.stats.figures import flow_figures
 from .practice_fixture import DAY, Practice, local
 
 WED = DAY.weekday()
+
+
+pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 
 def _regular() -> types.TypeLine:
@@ -92,14 +95,16 @@ def test_a_slot_in_the_past_asks(book: Book, practice: Practice) -> None:
 def test_outside_the_providers_hours_or_in_a_blockout_is_warned(
     database: Database, book: Book, practice: Practice, clock: FrozenClock
 ) -> None:
-    hours.set_hours(database, None, practice.provider, [WED], hours.parse_stretches("9-12 13-17"))
+    hours.set_hours(
+        database, ADMINISTRATOR, practice.provider, [WED], hours.parse_stretches("9-12 13-17")
+    )
     eve = practice.patients["eve"]
     for start in (local(12, 15), local(17, 0), local(16, 50)):
         with pytest.raises(NeedsConsent) as asked:
             book.book(eve, start, 15, practice.provider)
         assert asked.value.consent == OUTSIDE_HOURS
     hours.add_blockout(
-        database, clock, None, practice.provider, local(15, 0), local(16, 0), "Seminar"
+        database, clock, ADMINISTRATOR, practice.provider, local(15, 0), local(16, 0), "Seminar"
     )
     with pytest.raises(NeedsConsent, match="Seminar"):
         book.book(eve, local(15, 30), 15, practice.provider)
@@ -111,7 +116,7 @@ def test_outside_the_providers_hours_or_in_a_blockout_is_warned(
 def test_a_provider_without_hours_works_the_practice_open_hours(
     database: Database, book: Book, practice: Practice
 ) -> None:
-    hours.set_hours(database, None, None, range(7), hours.parse_stretches("8-18"))
+    hours.set_hours(database, ADMINISTRATOR, None, range(7), hours.parse_stretches("8-18"))
     with pytest.raises(NeedsConsent, match="outside the hours"):
         book.book(practice.patients["eve"], local(18, 0), 15, practice.other_provider)
 
@@ -156,10 +161,11 @@ def test_resize_keeps_the_start_and_is_checked_like_a_booking(
 def test_the_states_step_round_with_one_key(book: Book, practice: Practice) -> None:
     made = book.book(practice.patients["eve"], local(14, 0), 15, practice.provider)
     said = []
-    for _ in range(3):
+    for _ in range(4):
         seen = book.entry(made.appointment_id)
         said.append(book.set_status(seen.id, seen.version).description)
-    assert [s.split(": ")[1] for s in said] == ["Left message", "Confirmed", "Unconfirmed"]
+    steps = [s.split(": ")[1] for s in said]
+    assert steps == ["Left message", "Confirmed", "Not reachable", "Unconfirmed"]
 
 
 def test_cancelled_leaves_the_book_and_the_board_with_its_reason(
@@ -250,14 +256,44 @@ def test_only_the_front_desk_and_managers_book(
     with pytest.raises(ScheduleError, match="Only the front desk"):
         staff.book(practice.patients["eve"], local(14, 0), 15, practice.provider)
     assert [name for _, name in staff.providers()] == ["Dr. Lou Webb"]  # their own column
-    with pytest.raises(ScheduleError, match="Only the managers"):
+    with pytest.raises(ScheduleError, match="Only the office manager or the owner"):
         hours.set_hours(database, practice.desk, practice.provider, [0], [])
+
+
+def test_the_staff_see_their_own_column_and_no_one_elses_patients(
+    database: Database, practice: Practice, clock: FrozenClock
+) -> None:
+    def book_of(staff_id: int | None) -> Book:
+        return Book(database, clock, settings.load(database), staff_id=staff_id)
+
+    webb = book_of(practice.other_provider)  # a provider with the staff role
+    assert [e.provider_id for e in webb.day(DAY).entries] == []  # Dr. Chen's patients: not shown
+    assert [e.provider_id for e in webb.day(DAY, by_room=True).entries] == []
+    with pytest.raises(ScheduleError, match="your own column"):
+        webb.week(practice.provider, DAY)
+    assistant = Staff.create(name="Al Assist", initials="AA", role=Role.STAFF).id
+    assert book_of(assistant).providers() == []  # sees no patients: no column
+    assert book_of(None).providers() == []  # no one logged in: nothing
+    everyone = {"Dr. Pat Chen", "Dr. Lou Webb"}
+    assert {name for _, name in book_of(practice.desk).providers()} == everyone
+    assert len(book_of(practice.desk).day(DAY).entries) == len(practice.appointments)
+    assert {name for _, name in book_of(ADMINISTRATOR).providers()} == everyone
+
+
+def test_no_one_logged_in_is_refused_a_booking(
+    database: Database, practice: Practice, clock: FrozenClock
+) -> None:
+    nobody = Book(database, clock, settings.load(database), staff_id=None)
+    with pytest.raises(ScheduleError, match="Log in first"):
+        nobody.book(practice.patients["eve"], local(14, 0), 15, practice.provider)
+    with pytest.raises(ScheduleError, match="Log in first"):
+        types.add_reason(database, None, "Car trouble")
 
 
 def test_the_new_patients_stat_follows_the_types_flag(
     database: Database, book: Book, flow: Flow, practice: Practice, clock: FrozenClock
 ) -> None:
-    consult = types.add_type(database, None, "Consult", 60, "C", new_patient=True)
+    consult = types.add_type(database, ADMINISTRATOR, "Consult", 60, "C", new_patient=True)
     made = book.book(
         practice.patients["eve"], local(10, 30), 60, practice.other_provider, consult.id
     )
@@ -266,7 +302,7 @@ def test_the_new_patients_stat_follows_the_types_flag(
         flow.advance(practice.row(flow, "eve"))
     start, end = settings.load(database).day_bounds(DAY)
     assert flow_figures(start, end)["new_patients"] == 1
-    types.edit_type(database, None, consult.id, new_patient=False)
+    types.edit_type(database, ADMINISTRATOR, consult.id, new_patient=False)
     assert flow_figures(start, end)["new_patients"] == 0
 
 

@@ -12,6 +12,7 @@ from peewee import Database
 
 from db.models import Appointment, as_utc
 from om_tui.practice.clock import FrozenClock
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule import hours, types
 from om_tui.practice.schedule.access import DOUBLE_BOOK, NeedsConsent, ScheduleError
 from om_tui.practice.schedule.book import Book
@@ -29,6 +30,9 @@ from .practice_fixture import ZONE, Practice, local
 
 NEW_YORK = ZoneInfo("America/New_York")
 MWF = (0, 2, 4)
+
+
+pytestmark = pytest.mark.backends("sqlite", "postgres")
 
 
 def _local(moments: list[dt.datetime]) -> list[str]:
@@ -116,7 +120,7 @@ def test_a_series_crossing_a_holiday_leaves_that_day_out_and_says_so(
     hours.add_blockout(
         database,
         clock,
-        None,
+        ADMINISTRATOR,
         None,
         local(0, 0, day=christmas),
         local(0, 0, day=christmas + dt.timedelta(days=1)),
@@ -219,3 +223,24 @@ def test_an_appointment_repeated_is_the_first_of_its_series(book: Book, practice
     made = repeat(book, seen.id, seen.version, rule)
     assert made.booked == 2
     assert _starts(made.series_id) == ["Wed 18 Nov 15:00", "Wed 25 Nov 15:00", "Wed 02 Dec 15:00"]
+
+
+def test_only_the_front_desk_and_managers_book_or_change_a_series(
+    database: Database, practice: Practice, clock: FrozenClock
+) -> None:
+    from db.models import Appointment
+    from om_tui.practice import settings
+    from om_tui.practice.schedule.series import change_following, repeat
+
+    from .practice_fixture import DAY
+
+    staff = Book(database, clock, settings.load(database), staff_id=practice.other_provider)
+    rule = Rule((DAY.weekday(),), dt.time(14, 0), DAY + dt.timedelta(days=7), count=2)
+    with pytest.raises(ScheduleError, match="Only the front desk"):
+        book_series(staff, practice.patients["eve"], rule, 15, practice.provider)
+    dee = Appointment.get_by_id(practice.appointments["dee"])
+    with pytest.raises(ScheduleError, match="Only the front desk"):
+        repeat(staff, dee.id, dee.version, rule)
+    with pytest.raises(ScheduleError, match="Only the front desk"):
+        change_following(staff, dee.id, dee.version, stop=True)
+    assert not Appointment.select().where(Appointment.series.is_null(False)).exists()

@@ -7,6 +7,7 @@ import datetime as dt
 from peewee import Database
 
 from om_tui.practice.clock import FrozenClock
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule import hours
 from om_tui.practice.schedule.book import Book
 from om_tui.practice.schedule.slots import next_free
@@ -17,7 +18,7 @@ THU = DAY + dt.timedelta(days=1)
 
 
 def _hours(database: Database, who: int, text: str = "9-12 13-17") -> None:
-    hours.set_hours(database, None, who, range(5), hours.parse_stretches(text))
+    hours.set_hours(database, ADMINISTRATOR, who, range(5), hours.parse_stretches(text))
 
 
 def test_the_first_gap_long_enough_after_now(
@@ -39,7 +40,7 @@ def test_lunch_the_day_end_blockouts_and_days_off_are_skipped(
     _hours(database, practice.other_provider, "9-12 13-17")
     assert next_free(book, 30, practice.other_provider, local(11, 45)).start == local(13, 0)  # type: ignore[union-attr]
     hours.add_blockout(
-        database, clock, None, practice.other_provider, local(16, 0), local(9, 30, day=THU)
+        database, clock, ADMINISTRATOR, practice.other_provider, local(16, 0), local(9, 30, day=THU)
     )
     found = next_free(book, 30, practice.other_provider, local(15, 45))
     assert found is not None and found.start == local(9, 30, day=THU)
@@ -64,6 +65,8 @@ def test_any_provider_gives_the_earliest(
 def test_nothing_free_in_eight_weeks_is_none(
     database: Database, book: Book, practice: Practice
 ) -> None:
-    hours.set_hours(database, None, practice.other_provider, range(7), [])
-    hours.set_hours(database, None, practice.other_provider, [0], hours.parse_stretches("9-10"))
+    hours.set_hours(database, ADMINISTRATOR, practice.other_provider, range(7), [])
+    hours.set_hours(
+        database, ADMINISTRATOR, practice.other_provider, [0], hours.parse_stretches("9-10")
+    )
     assert next_free(book, 90, practice.other_provider, local(10, 0)) is None

@@ -13,6 +13,7 @@ from db import open_database, store
 from db.models import Appointment
 from db.store import MIGRATIONS
 from om_tui.practice.people import trail_check
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule import types
 from om_tui.practice.schedule.access import ScheduleError
 
@@ -60,14 +61,14 @@ def test_existing_appointments_keep_their_kind_as_a_type_and_are_unconfirmed(
 def test_types_are_added_by_managers_with_a_letter_and_a_length(
     database: Database,
 ) -> None:
-    added = types.add_type(database, None, "  Massage  ", 60, "M")
+    added = types.add_type(database, ADMINISTRATOR, "  Massage  ", 60, "M")
     assert [t.name for t in types.appointment_types()][-1] == "Massage"
     assert types.type_named("m") == added
     with pytest.raises(ScheduleError, match="already"):
-        types.add_type(database, None, "Massage", 30, "X")
+        types.add_type(database, ADMINISTRATOR, "Massage", 30, "X")
     with pytest.raises(ScheduleError, match="one character"):
-        types.add_type(database, None, "Consult", 30, "CO")
+        types.add_type(database, ADMINISTRATOR, "Consult", 30, "CO")
     with pytest.raises(ScheduleError, match="24 hours"):
-        types.add_type(database, None, "Retreat", 24 * 60, "T")
-    types.edit_type(database, None, added.id, active=False)
+        types.add_type(database, ADMINISTRATOR, "Retreat", 24 * 60, "T")
+    types.edit_type(database, ADMINISTRATOR, added.id, active=False)
     assert "Massage" not in [t.name for t in types.appointment_types()]

@@ -13,11 +13,15 @@ from om_tui.practice.clock import FrozenClock
 from om_tui.practice.people import audit
 from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.people.staff import People, PeopleError, verify_secret
+from om_tui.practice.schedule.rooms import RoomError
 from om_tui.practice.setup import (
     PracticeSetup,
     SetupError,
+    check_providers,
+    check_rooms,
     check_timezone,
     defaults,
+    names_in,
     needs_setup,
     set_up,
     week_end_time,
@@ -146,3 +150,41 @@ def test_defaults_keep_what_is_stored(database: Database) -> None:
     settings.set_timezone(database, "Europe/Dublin", by=ADMINISTRATOR)
     assert defaults(database).practice == "Lakeview Chiropractic"
     assert defaults(database).timezone == "Europe/Dublin"
+
+
+def test_setup_gives_the_book_its_providers_rooms_and_open_hours(
+    database: Database, clock: FrozenClock
+) -> None:
+    from db.models import Room
+    from om_tui.practice.schedule.hours import week_hours
+
+    set_up(
+        database,
+        clock,
+        setup(
+            open_hours="8-12 13-18",
+            providers=names_in("Dr. Marcus Webb,  dr. marcus webb , Dr. Priya Patel"),
+            rooms=names_in("Room 1, Room 2"),
+        ),
+    )
+    providers = Staff.select().where(Staff.provider == True).order_by(Staff.name)  # noqa: E712
+    assert [(s.name, s.role, s.secret) for s in providers] == [
+        ("Dr. Marcus Webb", Role.STAFF, None),  # the manager gives them a PIN
+        ("Dr. Priya Patel", Role.STAFF, None),
+    ]
+    assert [r.name for r in Room.select().order_by(Room.position)] == ["Room 1", "Room 2"]
+    assert sorted(week_hours(None)) == [0, 1, 2, 3, 4]
+
+
+def test_the_books_answers_are_checked_and_a_bad_one_writes_nothing(
+    database: Database, clock: FrozenClock
+) -> None:
+    with pytest.raises(SetupError, match="is you"):
+        check_providers("Dana Reyes", "Dana  Reyes")
+    with pytest.raises(SetupError):
+        check_providers("Dr. <script>")
+    with pytest.raises(RoomError, match="at most"):
+        check_rooms("x" * 200)
+    with pytest.raises(SetupError, match="is you"):
+        set_up(database, clock, setup(providers=("Dana Reyes",), rooms=("Room 1",)))
+    assert not Staff.select().exists() and not Setting.select().exists()

@@ -9,6 +9,7 @@ import re
 import shutil
 import sqlite3
 import stat
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -93,6 +94,28 @@ def test_reopening_keeps_data_and_does_not_migrate_again(db_path: Path) -> None:
             applied
         )
         assert _pragma(again, "foreign_keys") == 1
+    finally:
+        again.close()
+
+
+def test_an_up_to_date_file_opens_without_reading_its_schema_again(
+    db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The schema found whole once (migrations, audit triggers) is not checked in full at
+    every start: one query says nothing changed since. A change to it brings the check back."""
+    open_database(db_path).close()
+    with caplog.at_level("DEBUG", logger="peewee"):
+        open_database(db_path).close()
+    queries = [record.getMessage() for record in caplog.records if record.name == "peewee"]
+    assert not any("table_info" in query or MIGRATION_TABLE in query for query in queries)
+    assert sum("pragma_schema_version" in query for query in queries) == 1
+
+    with closing(sqlite3.connect(db_path)) as raw:
+        raw.execute("DROP TRIGGER audit_capture_staff_change")  # the schema changed
+        raw.commit()
+    again = open_database(db_path)
+    try:
+        assert "audit_capture_staff_change" in audit._present(again, "audit_capture_")
     finally:
         again.close()
 

@@ -10,9 +10,9 @@ import datetime as dt
 
 import pytest
 from peewee import Database, IntegrityError
-from playhouse.postgres_ext import Psycopg3Database
 
 from db import MODELS, Patient, Staff, StoreError, Visit, open_database
+from db.postgres import PracticeServer
 from db.store import MIGRATION_TABLE, MIGRATIONS
 from om_tui.practice.changes import ServerNotices, watcher_for
 
@@ -150,7 +150,7 @@ def test_models_agree_with_the_migrated_schema(
 ) -> None:
     """The models, creating their own tables on the server, give the schema the
     migrations made there: the same columns and types, keys and unique indexes."""
-    from_models = Psycopg3Database(postgres_server.empty_database())
+    from_models = PracticeServer(postgres_server.empty_database())  # om-tui's own field types
     try:
         with from_models.bind_ctx(MODELS):
             from_models.create_tables(MODELS)
@@ -187,3 +187,33 @@ def test_a_listener_cut_off_by_the_server_leaves_the_terminal_working(
     assert not watcher.changed()
     Staff.create(name="Dr. Still Here", initials="SH", role="owner")  # the store itself works on
     assert Staff.select().count() == 1
+
+
+def test_a_listener_cut_off_listens_again_and_says_to_read_again(
+    database: Database, postgres_server: PostgresServer
+) -> None:
+    now = [0.0]
+    watcher = ServerNotices(database, monotonic=lambda: now[0])
+    assert watcher._connection is not None
+    postgres_server.admin(f"SELECT pg_terminate_backend({watcher._connection.info.backend_pid})")
+    assert not watcher.changed(wait=5)
+    now[0] += ServerNotices.RELISTEN - 1
+    assert not watcher.changed() and watcher._connection is None  # not tried again yet
+    now[0] += 1
+    assert watcher.changed()  # listening again: what was missed is read again
+    Staff.create(name="Dr. Back", initials="DB", role="owner")
+    assert watcher.changed(wait=5)
+    watcher.close()
+
+
+def test_numbers_with_a_fraction_keep_their_digits(database: Database) -> None:
+    """A stat's value as the SQLite store keeps it: double precision, not PostgreSQL's REAL."""
+    kinds = {c.name: c.data_type for c in database.get_columns("stat_value")}
+    assert kinds["value"] == "double precision"
+    found = database.execute_sql("SELECT %s::float8::text", (1234567.89,)).fetchone()[0]
+    assert found == "1234567.89"
+    reals = database.execute_sql(
+        "SELECT count(*) FROM information_schema.columns"
+        " WHERE table_schema = current_schema() AND data_type = 'real'"
+    ).fetchone()[0]
+    assert reals == 0

@@ -297,13 +297,18 @@ class FlowReading(Acting):
     def _appointment_row(self, appointment: Appointment, no_show_after: int) -> BoardRow:
         """A booking not yet checked in: Scheduled; a No-show once marked missed in the
         book, or `no_show_after` minutes (the practice's rule; 0: never) past its start.
-        Checking the patient in still works: the no-show is only shown, not recorded."""
+        Checking the patient in still works. The rule's no-shows are recorded (marked
+        missed) by `schedule.no_shows`, on the first terminal's tick that sees them."""
         start = as_utc(appointment.start)
         stage = Stage.SCHEDULED
         since = None
         if appointment.missed_at is not None:
             stage, since = Stage.NO_SHOW, as_utc(appointment.missed_at)
-        elif no_show_after and self.clock.now() >= start + dt.timedelta(minutes=no_show_after):
+        elif (
+            no_show_after
+            and not appointment.rule_applied  # a no-show taken back is expected again
+            and self.clock.now() >= start + dt.timedelta(minutes=no_show_after)
+        ):
             stage, since = Stage.NO_SHOW, start + dt.timedelta(minutes=no_show_after)
         return BoardRow(
             appointment_id=appointment.id,

@@ -24,13 +24,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 from peewee import Database, fn
 
+from db.bulk import insert_rows
 from db.models import Appointment, ConfirmationStatus, Visit, as_utc, utc_naive
 from om_tui.practice.clock import Clock
+from om_tui.practice.imports.held import Holding
 from om_tui.practice.imports.mapping import Mapping
 from om_tui.practice.imports.matching import Ambiguous, Names, Patients, day_bounds
+from om_tui.practice.imports.overlaps import Overlaps
 from om_tui.practice.imports.records import (
     FileKind,
     ImportedAppointment,
@@ -39,6 +43,7 @@ from om_tui.practice.imports.records import (
     ReadResult,
 )
 from om_tui.practice.people import audit
+from om_tui.practice.people.roles import require
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.schedule import types
 
@@ -75,6 +80,7 @@ class ImportReport:
     cancelled: list[Said] = field(default_factory=list)  # the file says so
     vanished: list[Said] = field(default_factory=list)  # no longer in the file: cancelled
     no_shows: list[Said] = field(default_factory=list)
+    double_booked: list[Said] = field(default_factory=list)  # on a provider's taken slot
     unchanged: int = 0
     patients_added: int = 0
     needs_person: list[Said] = field(default_factory=list)
@@ -88,6 +94,7 @@ class ImportReport:
             "changed": len(self.changed),
             "cancelled": len(self.cancelled) + len(self.vanished),
             "no_shows": len(self.no_shows),
+            "double_booked": len(self.double_booked),
             "unchanged": self.unchanged,
             "patients_added": self.patients_added,
             "needs_person": len(self.needs_person),
@@ -111,6 +118,7 @@ class ImportReport:
             ("Cancelled", self.cancelled),
             ("No longer in the file, so cancelled", self.vanished),
             ("No-shows", self.no_shows),
+            ("Double-booked (the provider has another appointment then)", self.double_booked),
             ("Needs a person", self.needs_person),
         ):
             if items:
@@ -137,10 +145,12 @@ def apply_import(
     source: str,
     file_name: str,
     mapping: Mapping | None = None,
+    by: int | None,
     dry_run: bool = False,
     skip_bad: bool = False,
 ) -> ImportReport:
-    """Apply `read` to the book in one transaction (rolled back for a dry run)."""
+    """Apply `read` to the book in one transaction (rolled back for a dry run), in the name
+    of `by`: the command line and the folder watcher act as the administrator."""
     if read.errors and not skip_bad:
         lines = "line" if len(read.errors) == 1 else "lines"
         raise ImportRefused(
@@ -152,6 +162,7 @@ def apply_import(
     report.notes += read.notes
     terminal = audit.terminal_of(database)
     with database.atomic() as transaction:
+        require(database, by, "book", "import appointments")
         audit.set_terminal(database, f"import {source}")
         try:
             _Applying(database, clock, zone, source, mapping or Mapping(), report).run(read)
@@ -160,6 +171,23 @@ def apply_import(
             audit.set_terminal(database, terminal)
         if dry_run:
             transaction.rollback()
+    return report
+
+
+def apply_decided(
+    database: Database,
+    clock: Clock,
+    zone: dt.tzinfo,
+    records: list[ImportedAppointment],
+    *,
+    source: str,
+    mapping: Mapping | None = None,
+) -> ImportReport:
+    """Held appointments whose patient a person has just told, applied as their source's
+    messages would be, in the caller's transaction and so in that person's name."""
+    report = ImportReport(source, "the import queue")
+    read = ReadResult(FileKind.EVENTS, list(records))
+    _Applying(database, clock, zone, source, mapping or Mapping(), report).run(read)
     return report
 
 
@@ -175,12 +203,16 @@ class _Applying:
         mapping: Mapping,
         report: ImportReport,
     ) -> None:
+        self.database = database
         self.now = utc_naive(clock.now())
         self.zone = zone
         self.source = source
         self.report = report
         self.names = Names(mapping)
         self.patients = Patients(database, clock, source)
+        self.holding = Holding(source, report.file_name, clock.now())
+        self.overlaps = Overlaps()
+        self.lines: dict[str, ImportedAppointment] = {}
         self.existing: dict[str, Appointment] = {
             str(a.external_id): a for a in Appointment.select().where(Appointment.source == source)
         }
@@ -203,6 +235,13 @@ class _Applying:
         self.report.patients_added = self.patients.added
         if read.kind is FileKind.SNAPSHOT and read.first_day and read.last_day:
             self._vanished(read, read.first_day, read.last_day)
+        self._double_booked(self.overlaps.settle())
+        self.holding.save()
+        if self.report.needs_person:
+            self.report.notes.append(
+                "Whom some appointments are for needs a person: the import queue in om-tui "
+                "(i on the book) lists them."
+            )
 
     def _when(self, start: dt.datetime) -> str:
         return f"{start.astimezone(self.zone):%a %m/%d/%Y %H:%M}"
@@ -217,8 +256,9 @@ class _Applying:
             return
         patient = self._patient(record, existing)
         if isinstance(patient, Ambiguous):
-            self.report.needs_person.append(self._said(record, f": {patient.reason}"))
+            self._hold(record, patient)
             return
+        self.holding.release(record.external_id)
         wanted = self._fields(record, patient)
         if record.status is ImportStatus.NO_SHOW:
             wanted["missed_at"] = (
@@ -245,6 +285,7 @@ class _Applying:
                 self._said(record, ": checked in already; the source moved it (left as is)")
             )
             return
+        self.lines[record.external_id] = record
         self._update(existing, changes)
         if "missed_at" in changes and changes["missed_at"] is not None:
             self.report.no_shows.append(self._said(record, ""))
@@ -288,11 +329,13 @@ class _Applying:
         said = " (deleted at the source)" if deleted else ""
         if existing is None:
             if deleted:  # booked and deleted at the source before it ever came here
+                self.holding.release(record.external_id)
                 return
             patient = self.patients.find(record.patient)
             if isinstance(patient, Ambiguous):
-                self.report.needs_person.append(self._said(record, f": {patient.reason}"))
+                self._hold(record, patient)
                 return
+            self.holding.release(record.external_id)
             # Kept, cancelled, for the record and the cancellations stat.
             self._add(
                 record,
@@ -315,9 +358,16 @@ class _Applying:
         self._update(existing, {"cancelled_at": self.now})
         self.report.cancelled.append(self._said(record, said))
 
+    def _hold(self, record: ImportedAppointment, why: Ambiguous) -> None:
+        """Held for a person to decide in the import queue; the report says so."""
+        self.holding.hold(record, why.reason)
+        self.report.needs_person.append(self._said(record, f": {why.reason}"))
+
     def _vanished(self, read: ReadResult, first: dt.date, last: dt.date) -> None:
         begin, end = day_bounds(first, last, self.zone)
         listed = {record.external_id for record in read.appointments}
+        if not read.errors:
+            self.holding.vanished(listed, begin, end)
         gone = [
             a
             for a in self.existing.values()
@@ -343,9 +393,37 @@ class _Applying:
             self._update(appointment, {"cancelled_at": self.now})
             self.report.vanished.append(Said(0, where))
 
+    def _double_booked(self, marked: set[int]) -> None:
+        """Said: the file's appointments now double-booked, and how many booked here are."""
+        ours = 0
+        found: list[tuple[str, dt.datetime]] = []
+        ids = sorted(marked)
+        for at in range(0, len(ids), 500):
+            query = (
+                Appointment.select(Appointment.source, Appointment.external_id, Appointment.start)
+                .where(Appointment.id.in_(ids[at : at + 500]))
+                .tuples()
+            )
+            for source, external_id, start in cast(list[tuple[str, str, dt.datetime]], query):
+                if source == self.source:
+                    found.append((str(external_id), start))
+                else:
+                    ours += 1
+        for external_id, start in sorted(found, key=lambda f: f[1]):
+            record = self.lines.get(external_id)
+            where = f"{self._when(as_utc(start))} ({external_id})"
+            self.report.double_booked.append(Said(record.line if record else 0, where))
+        if ours:
+            self.report.notes.append(
+                f"{ours} appointment{'s' if ours > 1 else ''} booked otherwise now share a "
+                "provider's time with this file's: shown double-booked."
+            )
+
     def _add(self, record: ImportedAppointment, fields: dict[str, object]) -> None:
         """A new appointment, written with the others at the end (each external id comes
         once in what is applied: see `_in_order`)."""
+        self.overlaps.touch(fields.get("provider"), fields.get("start"), record.minutes)
+        self.lines[record.external_id] = record
         self._added.append(
             {
                 **dict.fromkeys(_NEW_FIELDS),
@@ -357,11 +435,19 @@ class _Applying:
         )
 
     def _save_added(self) -> None:
-        for at in range(0, len(self._added), 500):
-            Appointment.insert_many(self._added[at : at + 500]).execute()
+        insert_rows(self.database, Appointment, self._added)
         self._added.clear()
 
     def _update(self, appointment: Appointment, changes: dict[str, object]) -> None:
+        if changes.keys() & {"start", "provider", "length_minutes", "cancelled_at"}:
+            before = (appointment.provider_id, appointment.start, appointment.length_minutes)
+            self.overlaps.touch(*before)
+            if changes.get("cancelled_at") is None:  # still booked: where it is now
+                self.overlaps.touch(
+                    changes.get("provider", before[0]),
+                    changes.get("start", before[1]),
+                    changes.get("length_minutes", before[2]),
+                )
         changes = {**changes, "version": appointment.version + 1}
         Appointment.update(**changes).where(Appointment.id == appointment.id).execute()
         for name, value in changes.items():

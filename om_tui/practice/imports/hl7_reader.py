@@ -102,7 +102,7 @@ def read_hl7(
     skipped: list[str] = []
     for number, raw in enumerate(messages, start=1):
         try:
-            message = hl7.parse(raw)
+            message = _Indexed(hl7.parse(raw))
         except Exception:  # the parser says no in many ways; the message number is what helps
             result.errors.append(LineError(number, "not a readable HL7 message"))
             continue
@@ -147,6 +147,29 @@ class _BadMessage(Exception):
     """Why one message cannot be applied."""
 
 
+class _Indexed:
+    """A parsed message whose segments are found once: python-hl7 looks a segment up
+    again, through the whole message, for every field asked of it (most of a feed's
+    reading). The first segment of each name is the one read, as python-hl7 reads it."""
+
+    def __init__(self, message: Any) -> None:
+        self.message = message
+        self.first: dict[str, Any] = {}
+        for segment in message:
+            self.first.setdefault(str(segment[0][0]), segment)
+
+    def __iter__(self) -> Any:
+        return iter(self.message)
+
+    def segment(self, name: str) -> Any:
+        return self.first[name]  # KeyError when it has none, as python-hl7's
+
+    def extract_field(
+        self, name: str, _number: int, field: int, repetition: int, component: int
+    ) -> Any:
+        return self.first[name].extract_field(1, field, repetition, component)
+
+
 def _get(message: Any, segment: str, field: int, component: int = 1, repetition: int = 1) -> str:
     """One component of a segment's field, "" when the message does not have it."""
     try:
@@ -169,9 +192,10 @@ def read_hl7_time(text: str, zone: dt.tzinfo) -> dt.datetime | None:
     match = re.fullmatch(r"(\d{8})(\d{4})?(\d{2})?(?:\.\d+)?([+-]\d{4})?", text)
     if match is None:
         return None
-    try:
-        moment = dt.datetime.strptime(
-            match[1] + (match[2] or "0000") + (match[3] or "00"), "%Y%m%d%H%M%S"
+    day, hm, seconds = match[1], match[2] or "0000", match[3] or "00"
+    try:  # by hand: strptime costs more than the rest of a message's reading
+        moment = dt.datetime(
+            int(day[:4]), int(day[4:6]), int(day[6:]), int(hm[:2]), int(hm[2:]), int(seconds)
         )
     except ValueError:
         return None

@@ -56,16 +56,17 @@ def read_ics(
         raise ImportFileError("The calendar has no events.")
     begin = dt.datetime.combine(first_day, dt.time(), tzinfo=zone)
     end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-    try:
-        events = list(recurring_ical_events.of(calendar).between(begin, end))
-    except Exception as error:  # the expander's own errors: a rule it cannot follow
-        raise ImportFileError(f"A recurring event cannot be expanded ({error}).") from None
-    lines = _uid_lines(text)
     series = {
         str(event.get("UID", "")).strip()
         for event in calendar.walk("VEVENT")
         if {"RRULE", "RDATE", "RECURRENCE-ID"} & set(event)
     }
+    events = _singles(calendar, series, begin, end)
+    if events is None:  # one the quick way cannot read: all through the expander, which says
+        events = _expanded(calendar, None, begin, end)
+    elif series:
+        events += _expanded(calendar, series, begin, end)
+    lines = _uid_lines(text)
     result = ReadResult(FileKind.SNAPSHOT, first_day=first_day, last_day=last_day)
     all_day = 0
     for event in events:
@@ -87,6 +88,46 @@ def read_ics(
 
 class _BadEvent(Exception):
     """Why one event cannot be imported."""
+
+
+def _singles(
+    calendar: Any, series: set[str], begin: dt.datetime, end: dt.datetime
+) -> list[Any] | None:
+    """The events of no series that fall in [begin, end), as they are: the expander would
+    copy each (most of a calendar's reading, in a file of thousands of single bookings).
+    None when one has no start or end to tell."""
+    zone = begin.tzinfo or dt.UTC
+    found = []
+    for event in calendar.walk("VEVENT"):
+        if str(event.get("UID", "")).strip() in series:
+            continue
+        try:
+            start, stop = event.start, event.end
+        except Exception:  # no DTSTART, or no end to tell
+            return None
+        if not isinstance(start, dt.datetime):  # all day (counted, passed over, by the caller)
+            start = dt.datetime.combine(start, dt.time())
+            stop = start + dt.timedelta(days=1)
+        if _local(start, zone) < end and begin < _local(stop, zone):
+            found.append(event)
+    return found
+
+
+def _expanded(
+    calendar: Any, series: set[str] | None, begin: dt.datetime, end: dt.datetime
+) -> list[Any]:
+    """The occurrences from begin to end of the series named (None: of every event), by
+    recurring-ical-events: rules, exceptions, moved and cancelled occurrences."""
+    if series is not None:
+        kept = icalendar.Calendar()
+        for component in calendar.subcomponents:
+            if component.name != "VEVENT" or str(component.get("UID", "")).strip() in series:
+                kept.add_component(component)
+        calendar = kept
+    try:
+        return list(recurring_ical_events.of(calendar).between(begin, end))
+    except Exception as error:  # the expander's own errors: a rule it cannot follow
+        raise ImportFileError(f"A recurring event cannot be expanded ({error}).") from None
 
 
 def _uid_lines(text: str) -> dict[str, int]:

@@ -1,9 +1,9 @@
 """Whom and what an imported appointment is for, in om-tui's own records.
 
 Patients: by the source's patient number first (a number seen before, kept in
-`SourcePatient`); else by name and birth date (the guard walk-ins use, `find_same`'s
-rule);
-else, when nobody has that name, a new patient. Two patients who fit, or a name without
+`SourcePatient`, as is a person's answer for a name the source gives no number for);
+else by name and birth date (the guard walk-ins use, `find_same`'s rule); else,
+when nobody has that name, a new patient. Two patients who fit, or a name without
 a birth date that someone already has, is not guessed: the line waits for a person.
 
 Providers, rooms and types: by the source's mapping, then by name (without case, "Dr."
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from peewee import Database, fn
 
+from db.bulk import insert_row, insert_rows
 from db.models import AppointmentType, Patient, Room, SourcePatient, Staff, utc_naive
 from om_tui.practice.clock import Clock
 from om_tui.practice.flow.patients import chart_number_after
@@ -30,6 +31,14 @@ def name_key(name: str) -> str:
     """A name as compared: lower case, words only, without a title."""
     words = re.sub(r"[^\w\s]", " ", name.lower()).split()
     return " ".join(w for w in words if w not in ("dr", "doctor", "dds", "dc", "md", "do"))
+
+
+def patient_key(patient: ImportedPatient) -> str:
+    """Whom a source's line is for, as a person's answer is remembered: the source's
+    patient number, or (a source without numbers) the name and birth date it gives."""
+    if patient.number:
+        return patient.number
+    return f"name:{name_key(patient.full_name)}|{patient.dob or ''}"
 
 
 @dataclass(frozen=True)
@@ -113,13 +122,13 @@ class Patients:
 
     def save_links(self) -> None:
         """Keep the numbers first seen in this file (in a few statements, not thousands)."""
-        for at in range(0, len(self._new_links), 500):
-            SourcePatient.insert_many(self._new_links[at : at + 500]).execute()
+        insert_rows(self.database, SourcePatient, self._new_links)
         self._new_links.clear()
 
     def _find(self, patient: ImportedPatient) -> int | Ambiguous:
-        if patient.number in self._links:
-            return self._kept(self._links[patient.number])
+        known = self._links.get(patient_key(patient))  # a number, or a person's answer
+        if known is not None:
+            return self._kept(known)
         if not patient.first_name or not patient.last_name:
             return Ambiguous("only part of a name and a number not seen before")
         named = self._named(patient.first_name, patient.last_name)
@@ -148,15 +157,17 @@ class Patients:
         asking for the highest id again for each of a file's thousands."""
         if self._highest is None:
             self._highest = Patient.select(fn.MAX(Patient.id)).scalar() or 0
-        added = int(
-            Patient.insert(
-                first_name=patient.first_name,
-                last_name=patient.last_name,
-                dob=patient.dob,
-                phone=patient.phone,
-                chart_number=chart_number_after(self._highest),
-                created=utc_naive(self.clock.now()),
-            ).execute()
+        added = insert_row(
+            self.database,
+            Patient,
+            {
+                "first_name": patient.first_name,
+                "last_name": patient.last_name,
+                "dob": patient.dob,
+                "phone": patient.phone,
+                "chart_number": chart_number_after(self._highest),
+                "created": utc_naive(self.clock.now()),
+            },
         )
         self._highest = max(self._highest, added)
         return added

@@ -31,14 +31,16 @@ def format_of(data: bytes) -> FileFormat:
     return FileFormat.CSV
 
 
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes; ImportFileError for what cannot be read, in one line."""
+def read_bytes(path: Path, largest: int = LARGEST_FILE) -> bytes:
+    """The file's bytes; ImportFileError for what cannot be read (or is over `largest`
+    bytes, refused before it is read), in one line."""
     try:
         size = path.stat().st_size
-        if size > LARGEST_FILE:
+        if size > largest:
+            mb = 1024 * 1024
             raise ImportFileError(
-                f"The file is {size // (1024 * 1024)} MB; the most read at once is "
-                f"{LARGEST_FILE // (1024 * 1024)} MB (export fewer days)."
+                f"The file is {size / mb:.1f} MB; the most read at once is "
+                f"{largest / mb:g} MB (export fewer days)."
             )
         return path.read_bytes()
     except FileNotFoundError:

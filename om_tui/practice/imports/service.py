@@ -20,12 +20,20 @@ from om_tui.practice import settings
 from om_tui.practice.clock import Clock
 from om_tui.practice.imports.apply import ImportReport, apply_import
 from om_tui.practice.imports.mapping import Mapping, read_mapping
-from om_tui.practice.imports.reading import format_of, read_appointments, read_bytes
+from om_tui.practice.imports.reading import (
+    LARGEST_FILE,
+    format_of,
+    read_appointments,
+    read_bytes,
+)
 from om_tui.practice.imports.records import ImportFileError
+from om_tui.practice.people.roles import checked
 from om_tui.practice.refusal import Refusal
 
 CALENDAR_DAYS = 26 * 7
 _MAPPING_KEY = "import.mapping."
+LARGEST_KEY = "import.largest_mb"
+"""The practice's setting: the largest file read, in MB (LARGEST_FILE when not set)."""
 
 
 def source_name(text: str) -> str:
@@ -52,6 +60,7 @@ def import_file(
     clock: Clock,
     path: Path,
     *,
+    by: int | None,
     source: str = "",
     dry_run: bool = False,
     skip_bad: bool = False,
@@ -59,7 +68,7 @@ def import_file(
     last_day: dt.date | None = None,
 ) -> ImportReport:
     """Read the file and apply it; ImportFileError or ImportRefused say why not, in a line."""
-    data = read_bytes(path)
+    data = read_bytes(path, _largest(database))
     name = source_name(source or format_of(data).value)
     zone = settings.load(database).zone
     first = first_day or clock.now().astimezone(zone).date()
@@ -76,9 +85,31 @@ def import_file(
         source=name,
         file_name=path.name,
         mapping=mapping,
+        by=by,
         dry_run=dry_run,
         skip_bad=skip_bad,
     )
+
+
+def _largest(database: Database) -> int:
+    return int(largest_mb(database) * 1024 * 1024)
+
+
+def largest_mb(database: Database) -> float:
+    """The largest file imported, in MB: the practice's setting, or LARGEST_FILE's."""
+    text = settings.get(database, LARGEST_KEY)
+    try:
+        return float(text) if text else LARGEST_FILE / (1024 * 1024)
+    except ValueError:
+        return LARGEST_FILE / (1024 * 1024)
+
+
+@checked("settings", "changes the practice's settings")
+def set_largest_mb(database: Database, mb: float, *, by: int | None) -> None:
+    """The largest file an import takes, in MB (a bigger one is refused unread)."""
+    if not 0 < mb <= 1024:
+        raise ImportFileError("The largest file is a number of MB, more than 0 and at most 1024.")
+    settings.put(database, LARGEST_KEY, f"{mb:g}")
 
 
 def link_patient(database: Database, source: str, number: str, chart_number: str) -> str:

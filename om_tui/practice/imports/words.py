@@ -9,6 +9,7 @@ several columns (Open Dental's three phones): the first one filled on a line cou
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from om_tui.practice.imports.records import ImportStatus
@@ -172,6 +173,7 @@ _TIME_FORMATS = (
 )
 
 
+@functools.lru_cache(maxsize=4096)  # a file says the same few days thousands of times
 def read_day(text: str, day_format: str = "") -> dt.date | None:
     """A day as exports write it (12/15/2026, 2026-12-15, Dec 15, 2026); None if not one.
     A mapping's `day_format` (a day-first export: %d/%m/%Y) is tried alone."""
@@ -184,6 +186,7 @@ def read_day(text: str, day_format: str = "") -> dt.date | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)  # and the same few times of day
 def read_time(text: str) -> dt.time | None:
     """A time of day (9:30 AM, 9:30am, 09:30, 0930, 21:30:00); None if not one."""
     text = " ".join(text.upper().replace(".", "").split())

@@ -43,6 +43,7 @@ from om_tui.practice.owner.line.service import Line
 from om_tui.practice.owner.orders.service import Orders
 from om_tui.practice.owner.orders.views import OrderLine, ProgramLine
 from om_tui.practice.people.roles import checked
+from om_tui.practice.plans.pace import falling_off_count
 from om_tui.practice.settings import PracticeSettings
 from om_tui.practice.stats.board import StatRow
 from om_tui.practice.stats.conditions import CONDITION_ORDER, Condition, percent_change
@@ -131,6 +132,7 @@ class Overview:
     for_owner: list[Item]  # routed to the owner, waiting for their answer
     in_batch: int  # batched for the owner, the batch not sent yet
     programs: list[ProgramLine]  # the active ones
+    falling_off: int = 0  # patients behind their care plan or with nothing booked
 
     def figures(self, now: dt.datetime) -> DayFigures:
         """Today's flow figures at `now`: the waits grow with time, the counts do not."""
@@ -200,6 +202,7 @@ def gather(
         for_owner=line.for_owner(),
         in_batch=len(line.in_batch()),
         programs=[p for p in orders.programs() if p.active],
+        falling_off=falling_off_count(database, clock, settings),
     )
 
 

@@ -239,7 +239,9 @@ def check(database: Database, anchors: Iterable[Anchor]) -> Checked:
             )
             continue
         row = _sql(
-            database, f"SELECT hash FROM {store.TABLE} WHERE id = ?", (anchor.count,)
+            database,
+            f"SELECT hash FROM {store.TABLE} WHERE id = {database.param}",
+            (anchor.count,),
         ).fetchone()
         if row is None or not str(row[0]).startswith(anchor.hash):
             problems.append(

@@ -160,16 +160,19 @@ def _flags() -> frozenset[tuple[str, str]]:
 def set_actor(database: Database, staff_id: int | None) -> None:
     """Who this process's changes are recorded as, from now on (None: no one logged in)."""
     store.context_of(database).actor = staff_id
+    store.told(database)
 
 
 def set_terminal(database: Database, terminal: str) -> None:
     """Where this process's changes are recorded as coming from."""
     store.context_of(database).terminal = terminal
+    store.told(database)
 
 
 def set_clock(database: Database, clock: Clock) -> None:
     """The clock the trail's times come from (the app's: frozen in tests)."""
     store.context_of(database).now = clock.now
+    store.told(database)
 
 
 def terminal_of(database: Database) -> str:

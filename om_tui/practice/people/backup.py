@@ -49,7 +49,9 @@ REMIND_AFTER = dt.timedelta(days=1)
 SQLITE_HEADER = b"SQLite format 3\x00"
 OUR_TABLES = frozenset({MIGRATION_TABLE, "setting", "patient", "staff", "visit", "visit_event"})
 """Tables every om-tui database has had since its first schema."""
-SQLITE_ONLY = "Backups are for the SQLite store only; back up a Postgres database with pg_dump."
+SQLITE_ONLY = (
+    "This copies a SQLite file; a PostgreSQL database is backed up with pg_dump (server_backup)."
+)
 IN_USE = (
     "The database is open elsewhere (om-tui on another terminal, or a backup running): "
     "quit om-tui everywhere, then restore. Nothing was changed."
@@ -151,9 +153,11 @@ def back_up(
     return Backup(final, prune(folder, source.stem, keep, final))
 
 
-def backups_of(folder: Path, stem: str) -> list[Path]:
+def backups_of(folder: Path, stem: str, suffix: str = ".db") -> list[Path]:
     """The backups of the database named `stem` in `folder`, oldest first."""
-    pattern = re.compile(rf"{re.escape(stem)}-(\d{{4}}-\d\d-\d\d-\d{{4}})(?:-(\d+))?\.db")
+    pattern = re.compile(
+        rf"{re.escape(stem)}-(\d{{4}}-\d\d-\d\d-\d{{4}})(?:-(\d+))?{re.escape(suffix)}"
+    )
     found: list[tuple[str, int, Path]] = []
     for path in folder.iterdir():
         match = pattern.fullmatch(path.name)
@@ -162,10 +166,12 @@ def backups_of(folder: Path, stem: str) -> list[Path]:
     return [path for _, _, path in sorted(found)]
 
 
-def prune(folder: Path, stem: str, keep: int, newest: Path) -> tuple[Path, ...]:
+def prune(
+    folder: Path, stem: str, keep: int, newest: Path, suffix: str = ".db"
+) -> tuple[Path, ...]:
     """Remove all but the newest `keep` backups; `newest`, just written, always stays
     (even if the clock was set back and its name sorts first)."""
-    others = [path for path in backups_of(folder, stem) if path != newest]
+    others = [path for path in backups_of(folder, stem, suffix) if path != newest]
     removed = []
     for path in others[: max(len(others) - (keep - 1), 0)]:
         try:
@@ -224,12 +230,10 @@ def last_backup(database: Database) -> dt.datetime | None:
 def backup_reminder(database: Database, clock: Clock) -> str | None:
     """What to tell the manager when the app opens: no backup yet, or none for a day.
 
-    Nothing for a Postgres store (not ours to back up), for the demo practice (made up,
-    laid out again on every open) or for a practice with no one and no patient in it
-    yet (the first run): nothing to lose.
+    The same on a PostgreSQL store (its backups are pg_dump's: server_backup.py). Nothing
+    for the demo practice (made up, laid out again on every open) or for a practice with
+    no one and no patient in it yet (the first run): nothing to lose.
     """
-    if not isinstance(database, SqliteDatabase):
-        return None
     if settings.get(database, SettingKey.DEMO_DAY) is not None:
         return None
     if not Staff.select().exists() and not Patient.select().exists():

@@ -43,8 +43,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "patients": _DESK,  # patient records: add, correct, inactive, merge
     "rooms": _DESK,  # the practice's rooms: add, rename, reorder, retire
     "schedule": _EVERYONE,  # the appointment book, to read (a provider on staff: their column)
+    "schedule_everyone": _DESK,  # every provider's column of the book (the staff: their own)
     "book": _DESK,  # booking, moving, resizing, cancelling, confirming, marking missed
     "schedule_setup": MANAGERS,  # appointment types, working hours, blockouts, the slot size
+    "care_plans": _DESK,  # care plans: add, pause, change, end (a provider: for their own)
     "my_hat": _EVERYONE,  # one's own hat: checklist, attestations, one's own PIN
     "tick_for_others": MANAGERS,  # ticking a checklist item on someone else's behalf
     "orders": _EVERYONE,  # one's orders and program steps; managers give and accept them

@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from peewee import Database, fn
 
 from db.models import Role, SettingKey, Staff, as_utc, utc_naive
@@ -37,6 +35,9 @@ from om_tui.practice.people.roles import (
 )
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.seen import require_unchanged
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 MAX_TRIES = 5
 """Wrong tries in a row before a person is locked out."""
@@ -75,17 +76,29 @@ def parse_role(text: str) -> Role:
     raise PeopleError(f"There is no role {text!r}: the roles are {titles}.")
 
 
-_hasher = PasswordHasher()  # argon2-cffi's defaults: Argon2id, RFC 9106 low-memory profile
+_hasher: PasswordHasher | None = None
+"""Made when a PIN is first hashed or checked (argon2 is not loaded at start-up)."""
+
+
+def _the_hasher() -> PasswordHasher:
+    global _hasher
+    if _hasher is None:
+        from argon2 import PasswordHasher
+
+        _hasher = PasswordHasher()  # argon2-cffi's defaults: Argon2id, RFC 9106 low-memory
+    return _hasher
 
 
 def hash_secret(secret: str) -> str:
     """The Argon2id hash of a PIN or password. Slow by design: not on the event loop."""
-    return _hasher.hash(secret)
+    return _the_hasher().hash(secret)
 
 
 def verify_secret(hashed: str, secret: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return _hasher.verify(hashed, secret)
+        return _the_hasher().verify(hashed, secret)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -268,7 +281,7 @@ class People:
             self._wrong_try(person)
         with self.database.atomic():
             changes: dict[Any, Any] = {Staff.failed_logins: 0, Staff.locked_until: None}
-            if _hasher.check_needs_rehash(person.secret):
+            if _the_hasher().check_needs_rehash(person.secret):
                 changes[Staff.secret] = hash_secret(secret)
             Staff.update(changes).where(Staff.id == person.id).execute()
             set_actor(self.database, person.id)
@@ -397,13 +410,19 @@ class People:
             ).execute()
 
     def deactivate(self, staff_id: int) -> None:
-        """The person can no longer log in; their history stays."""
+        """The person can no longer log in; their history stays. A provider with
+        appointments from now on is refused (schedule.handover.StillBooked, with the list)."""
         with self.database.atomic():
             person = self.person(staff_id)
             self._require_roster(person, None, "takes people off the staff list")
             if not person.active:
                 return
             self._refuse_last_manager(person)
+            if person.provider:  # their bookings from now on are moved or cancelled first
+                from om_tui.practice.people.still_booked import refuse_while_booked
+
+                now, practice = self.clock.now(), settings.load(self.database)
+                refuse_while_booked(staff_id, person.name, now, practice)
             Staff.update(active=False).where(Staff.id == staff_id).execute()
 
     def reactivate(self, staff_id: int) -> None:

@@ -39,18 +39,19 @@ from db.models import (
 )
 from om_tui.practice.acting import Acting
 from om_tui.practice.flow.patients import NewPatient, add_patient, not_offered_why
-from om_tui.practice.people.roles import ADMINISTRATOR, recorded
+from om_tui.practice.people.roles import recorded
 from om_tui.practice.schedule import types
 from om_tui.practice.schedule.access import (
     BOOK,
     DOUBLE_BOOK,
+    IMPORTED,
     OUTSIDE_HOURS,
     PAST,
     NeedsConsent,
     ScheduleError,
     StaleAppointment,
+    own_column_only,
     require,
-    role_of,
 )
 from om_tui.practice.schedule.entries import Column, DayBook, Entry, appointment_query, entries_of
 from om_tui.practice.schedule.hours import Hours, blocked_by, blockouts_between, slot_minutes
@@ -72,13 +73,12 @@ class Book(Acting):
     # -- reading -----------------------------------------------------------
 
     def providers(self) -> list[tuple[int, str]]:
-        """The columns this person sees: every active provider; a provider with the
-        staff role sees their own column only."""
+        """The columns this person sees: every active provider; the staff role their own
+        column only (none when they see no patients)."""
         query = Staff.select().where(Staff.provider == True, Staff.active == True)  # noqa: E712
         everyone = [(s.id, s.name) for s in query.order_by(Staff.name)]
-        if self.staff_id is not None and role_of(self.staff_id) == "staff":
-            own = [(i, n) for i, n in everyone if i == self.staff_id]
-            return own or everyone
+        if own_column_only(self.staff_id):
+            return [(i, n) for i, n in everyone if i == self.staff_id]
         return everyone
 
     def rooms(self) -> list[tuple[int, str]]:
@@ -104,9 +104,8 @@ class Book(Acting):
         else:
             columns = [Column(i, n, day, hours.spans(i, day)) for i, n in self.providers()]
         entries = self.appointments(start, end)
-        if not by_room and self.staff_id is not None and role_of(self.staff_id) == "staff":
-            shown = {c.id for c in columns}
-            entries = [e for e in entries if e.provider_id in shown]
+        if own_column_only(self.staff_id):  # by room too: only their own patients
+            entries = [e for e in entries if e.provider_id == self.staff_id]
         blocked = [
             (b.staff_id, b.start, b.end, b.reason)
             for b in blockouts_between(start, end, [c.id for c in columns if c.id is not None])
@@ -114,7 +113,9 @@ class Book(Acting):
         return DayBook(day, slot_minutes(self.database), by_room, columns, entries, blocked)
 
     def week(self, provider_id: int, first_day: dt.date, days: int = 7) -> DayBook:
-        """A provider's week (from `first_day`), a column per day."""
+        """A provider's week (from `first_day`), a column per day (the staff: their own)."""
+        if own_column_only(self.staff_id) and provider_id != self.staff_id:
+            raise ScheduleError("You see your own column of the book only.")
         last = first_day + dt.timedelta(days=days - 1)
         start, end = self.settings.day_bounds(first_day)[0], self.settings.day_bounds(last)[1]
         hours = Hours(self.settings)
@@ -136,19 +137,6 @@ class Book(Acting):
         ]
         slot = slot_minutes(self.database)
         return DayBook(first_day, slot, False, columns, entries, blocked, week=True)
-
-    def upcoming_of(self, provider_id: int, shown: int = 3) -> tuple[int, str]:
-        """A provider's appointments from now on: how many, and the first few said
-        ("Mon 7 Dec 09:00 Ann A., …"), for a manager about to deactivate them."""
-        query = appointment_query().where(
-            Appointment.provider == provider_id,
-            Appointment.start >= utc_naive(self.clock.now()),
-            Appointment.cancelled_at.is_null(),
-        )
-        count = query.count()
-        first = entries_of(query.order_by(Appointment.start).limit(shown))
-        said = ", ".join(f"{self.when(e.start)} {e.short_name}" for e in first)
-        return count, said + (", …" if count > shown else "")
 
     def entry(self, appointment_id: int) -> Entry:
         found = entries_of(appointment_query().where(Appointment.id == appointment_id))
@@ -240,8 +228,8 @@ class Book(Acting):
         consent: Collection[str] = (),
     ) -> Booked:
         """Book a patient; refused or asked about as the rules say."""
-        require(self.staff_id, BOOK, "book appointments")
         with self.database.atomic():
+            require(self.database, self.staff_id, BOOK, "books appointments")
             patient = Patient.get_or_none(Patient.id == patient_id)
             if patient is None:
                 raise ScheduleError("That patient is no longer on file (merged or removed).")
@@ -273,13 +261,12 @@ class Book(Acting):
         provider_id: int | None,
         type_id: int | None = None,
         consent: Collection[str] = (),
+        room_id: int | None = None,
     ) -> Booked:
         """Add a new patient and book them, at once: a refused booking adds nobody."""
         with self.database.atomic():
-            # The book's own check has let this person (None: the command line) book.
-            by = self.staff_id if self.staff_id is not None else ADMINISTRATOR
-            patient = add_patient(self.database, self.clock, new, by=by)
-            return self.book(patient.id, start, minutes, provider_id, type_id, None, consent)
+            patient = add_patient(self.database, self.clock, new, by=self.staff_id)
+            return self.book(patient.id, start, minutes, provider_id, type_id, room_id, consent)
 
     def _mark_double(
         self, provider_id: int | None, start: dt.datetime, minutes: int, double: bool
@@ -359,6 +346,16 @@ class Book(Acting):
         if not updated:
             raise StaleAppointment("That appointment was changed on another terminal meanwhile.")
 
+    def _imported(self, appointment: Appointment, consent: Collection[str], doing: str) -> None:
+        """An appointment from another system is changed here only when the person agrees:
+        that system's next import puts it back as it has it."""
+        if appointment.source and IMPORTED not in consent:
+            raise NeedsConsent(
+                IMPORTED,
+                f"{appointment.patient.full_name}'s appointment came from {appointment.source}: "
+                f"its next import {doing}, unless it is changed there too. Change it here anyway?",
+            )
+
     def _not_started(self, appointment: Appointment, doing: str) -> None:
         if Visit.select().where(Visit.appointment == appointment.id).exists():
             raise ScheduleError(
@@ -377,10 +374,11 @@ class Book(Acting):
         keep_provider: bool = True,
     ) -> Booked:
         """Move an appointment to another time, day or provider (or give it a length)."""
-        require(self.staff_id, BOOK, "move appointments")
         with self.database.atomic():
+            require(self.database, self.staff_id, BOOK, "moves appointments")
             appointment = self._as_seen(appointment_id, version)
             self._not_started(appointment, "move the visit")
+            self._imported(appointment, consent, "sets it back")
             new_start = start if start is not None else as_utc(appointment.start)
             new_provider = (
                 appointment.provider_id if keep_provider and provider_id is None else provider_id
@@ -416,12 +414,15 @@ class Book(Acting):
         """Give an appointment another length (its start stays)."""
         return self.move(appointment_id, version, None, None, consent, minutes=minutes)
 
-    def cancel(self, appointment_id: int, version: int, reason_id: int) -> Booked:
+    def cancel(
+        self, appointment_id: int, version: int, reason_id: int, consent: Collection[str] = ()
+    ) -> Booked:
         """Cancel with one of the practice's reasons: it leaves the book and the board."""
-        require(self.staff_id, BOOK, "cancel appointments")
         with self.database.atomic():
+            require(self.database, self.staff_id, BOOK, "cancels appointments")
             appointment = self._as_seen(appointment_id, version)
             self._not_started(appointment, "end the visit")
+            self._imported(appointment, consent, "books it again")
             reason = CancelReason.get_or_none(CancelReason.id == reason_id)
             if reason is None:
                 raise ScheduleError("Choose one of the practice's reasons for cancelling.")
@@ -436,8 +437,8 @@ class Book(Acting):
 
     def mark_missed(self, appointment_id: int, version: int, missed: bool = True) -> Booked:
         """Mark a booking missed (a no-show on the board), or take the mark back."""
-        require(self.staff_id, BOOK, "mark appointments missed")
         with self.database.atomic():
+            require(self.database, self.staff_id, BOOK, "marks appointments missed")
             appointment = self._as_seen(appointment_id, version)
             if missed:
                 self._not_started(appointment, "the visit goes on")
@@ -450,14 +451,15 @@ class Book(Acting):
                 appointment,
                 missed_at=utc_naive(self.clock.now()) if missed else None,
                 missed_by=recorded(self.staff_id) if missed else None,
+                rule_applied=True,  # the desk has decided: the no-show rule leaves it be
             )
         said = "missed" if missed else "no longer marked missed"
         return Booked(appointment.id, f"{appointment.patient.full_name}: {said}")
 
     def set_status(self, appointment_id: int, version: int, status_id: int | None = None) -> Booked:
         """Set the confirmation state; without one, the next in the practice's list."""
-        require(self.staff_id, BOOK, "confirm appointments")
         with self.database.atomic():
+            require(self.database, self.staff_id, BOOK, "confirms appointments")
             appointment = self._as_seen(appointment_id, version)
             chosen = (
                 status_id
@@ -480,8 +482,8 @@ class Book(Acting):
         """A walk-in is given a slot: an appointment from now, for their visit. The walk-in
         is in the office, so "from now" and outside the hours need no asking; a provider
         whose time is booked already is double-booked only with consent, as in the book."""
-        require(self.staff_id, BOOK, "book appointments")
         with self.database.atomic():
+            require(self.database, self.staff_id, BOOK, "books appointments")
             visit = Visit.get_or_none(Visit.id == visit_id)
             if visit is None:
                 raise ScheduleError("That visit is gone (removed on another terminal).")

@@ -46,6 +46,7 @@ class Entry:
     series_id: int | None
     checked_in: bool
     day: dt.date | None = None  # practice-local (set where the book reads a week)
+    source: str | None = None  # the practice's other system it came from (an import)
 
     @property
     def end(self) -> dt.datetime:
@@ -143,6 +144,7 @@ def entries_of(query: Iterable[Appointment]) -> list[Entry]:
                 cancelled=a.cancelled_at is not None,
                 series_id=a.series_id,
                 checked_in=a.id in arrived,
+                source=a.source,
             )
         )
     return entries

@@ -25,6 +25,7 @@ from om_tui.practice import settings
 from om_tui.practice.clock import Clock
 from om_tui.practice.people.roles import recorded
 from om_tui.practice.schedule.access import SETUP, ScheduleError, require
+from om_tui.practice.seen import ChangedElsewhere, require_unchanged
 from om_tui.practice.settings import PracticeSettings
 
 SLOT_SIZES = (5, 10, 15, 20, 30, 60)
@@ -93,17 +94,23 @@ def set_hours(
     whose: int | None,
     weekdays: Iterable[int],
     stretches: Sequence[Stretch],
+    *,
+    seen: str | None = None,
 ) -> None:
-    """Set `whose` hours (None: the practice's) on those weekdays; the managers'."""
-    require(staff_id, SETUP, "set working hours")
+    """Set `whose` hours (None: the practice's) on those weekdays; the managers'. From a
+    screen, `seen` is what it showed for them ("09:00-12:00 13:00-17:00", "off", or
+    "" when they had none of their own): refused if another terminal changed them since."""
     days = sorted(set(weekdays))
     with database.atomic():
+        require(database, staff_id, SETUP, "sets working hours")
         if whose is not None:
             person = Staff.get_or_none(Staff.id == whose)
             if person is None or not person.provider:
                 raise ScheduleError(
                     "Working hours are kept for providers (those who see patients)."
                 )
+        if seen is not None:
+            _require_seen(whose, {day: seen for day in days})
         owner = WorkingHours.staff.is_null() if whose is None else WorkingHours.staff == whose
         WorkingHours.delete().where(owner, WorkingHours.weekday.in_(days)).execute()
         for day in days:
@@ -113,17 +120,38 @@ def set_hours(
                 )
 
 
+def _seen(name: str, value: object | None) -> dict[str, object] | None:
+    return None if value is None else {name: value}
+
+
+def _require_seen(whose: int | None, seen: dict[int, str]) -> None:
+    """Refuse unless each weekday's hours are still as a screen showed them."""
+    week = week_hours(whose)
+    for day, shown in seen.items():
+        now = stretches_text(week.get(day, [])) if week else ""
+        if now != shown:
+            raise ChangedElsewhere(
+                f"{WEEKDAYS[day].capitalize()}'s hours were changed on another "
+                f"terminal since you opened them ({now or 'not set'}): nothing was saved."
+            )
+
+
 def slot_minutes(database: Database) -> int:
     stored = settings.get(database, SettingKey.SLOT_MINUTES)
     return int(stored) if stored else DEFAULT_SLOT
 
 
-def set_slot_minutes(database: Database, staff_id: int | None, minutes: int) -> None:
-    require(staff_id, SETUP, "set the book's slot size")
+def set_slot_minutes(
+    database: Database, staff_id: int | None, minutes: int, *, seen: int | None = None
+) -> None:
+    """The book's row, in minutes; `seen`: the size a screen showed (refused if changed)."""
     if minutes not in SLOT_SIZES:
         sizes = ", ".join(str(s) for s in SLOT_SIZES)
         raise ScheduleError(f"The book's slots are {sizes} minutes long.")
-    settings.put(database, SettingKey.SLOT_MINUTES, str(minutes))
+    with database.atomic():
+        require(database, staff_id, SETUP, "sets the book's slot size")
+        require_unchanged("The slot size", {"slot": slot_minutes(database)}, _seen("slot", seen))
+        settings.put(database, SettingKey.SLOT_MINUTES, str(minutes))
 
 
 @dataclass(frozen=True)
@@ -145,10 +173,10 @@ def add_blockout(
     reason: str = "",
 ) -> BlockoutLine:
     """Block [start, end) for a provider, or for the whole practice (whose None)."""
-    require(staff_id, SETUP, "add blockouts")
     if end <= start:
         raise ScheduleError("A blockout ends after it starts.")
     with database.atomic():
+        require(database, staff_id, SETUP, "adds blockouts")
         row = Blockout.create(
             staff=whose,
             start=utc_naive(start),
@@ -161,8 +189,8 @@ def add_blockout(
 
 
 def remove_blockout(database: Database, staff_id: int | None, blockout_id: int) -> None:
-    require(staff_id, SETUP, "remove blockouts")
     with database.atomic():
+        require(database, staff_id, SETUP, "removes blockouts")
         if not Blockout.delete().where(Blockout.id == blockout_id).execute():
             raise ScheduleError("That blockout is gone already.")
 
@@ -270,3 +298,64 @@ def provider_named(text: str) -> int:
         what = "No provider" if not found else "More than one provider"
         raise ScheduleError(f"{what} named {text!r} (the providers: {names}).")
     return int(found[0].id)
+
+
+def set_week(
+    database: Database,
+    staff_id: int | None,
+    whose: int | None,
+    days: dict[int, str],
+    seen: dict[int, str] | None = None,
+) -> None:
+    """Someone's week at once, as typed on the screen: weekday → "9-12 13-17" or "off".
+    Every day left empty: they keep no hours of their own (a provider works the practice's
+    hours; the practice is open all day). `seen`: each day as the screen showed it."""
+    typed = {day: text.strip() for day, text in days.items()}
+    parsed = {day: parse_stretches(text) for day, text in typed.items()}
+    with database.atomic():
+        require(database, staff_id, SETUP, "sets working hours")
+        if seen is not None:
+            _require_seen(whose, seen)
+        if not any(typed.values()):
+            owner = WorkingHours.staff.is_null() if whose is None else WorkingHours.staff == whose
+            WorkingHours.delete().where(owner).execute()
+            return
+        for day, stretches in parsed.items():
+            set_hours(database, staff_id, whose, [day], stretches)
+
+
+def read_blockout(
+    practice: PracticeSettings, today: dt.date, starts: str, ends: str = ""
+) -> tuple[dt.datetime, dt.datetime]:
+    """A blockout as typed: a day ("12/24", "fri", "2026-12-24") for all of it, or a day and
+    a time ("fri 13:00"); `ends` likewise (empty: the end of the day it starts)."""
+    start_day, start_time = _day_and_time(starts, today, "starts")
+    if ends.strip():
+        end_day, end_time = _day_and_time(ends, start_day, "ends")
+    else:
+        end_day, end_time = start_day, None
+    start = dt.datetime.combine(start_day, start_time or dt.time(), tzinfo=practice.zone)
+    if end_time is None:
+        end = practice.day_bounds(end_day)[1]
+    else:
+        end = dt.datetime.combine(end_day, end_time, tzinfo=practice.zone)
+    if end <= start.astimezone(dt.UTC):
+        raise ScheduleError("A blockout ends after it starts.")
+    return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+
+
+def _day_and_time(text: str, today: dt.date, which: str) -> tuple[dt.date, dt.time | None]:
+    from om_tui.practice import time_words
+    from om_tui.practice.refusal import Refusal
+
+    words = text.strip().split()
+    clock_time = None
+    if words and time_words.looks_like_time(words[-1]):
+        clock_time = time_words.time_of_day(words.pop(), ScheduleError)
+    try:
+        return time_words.day(" ".join(words) or "today", today), clock_time
+    except Refusal:
+        raise ScheduleError(
+            f"When it {which}: a day like 12/24, fri or 2026-12-24, and a time like 13:00 "
+            f"if not all day (not {text!r})."
+        ) from None

@@ -180,9 +180,9 @@ def book_series(
     skip: Collection[dt.date] = (),
 ) -> SeriesBooked:
     """Book every occurrence of `rule`, all or none (a refusal books nothing)."""
-    require(book.staff_id, BOOK, "book appointments")
     types.check_minutes(minutes)
     with book.database.atomic():
+        require(book.database, book.staff_id, BOOK, "books appointments")
         patient = Patient.get_or_none(Patient.id == patient_id)
         if patient is None:
             raise ScheduleError("That patient is no longer on file (merged or removed).")
@@ -301,8 +301,8 @@ def change_following(
 ) -> Booked:
     """This occurrence and the following ones: changed (a new series from here), or
     stopped (`stop`: cancelled from here). Those changed one by one stay."""
-    require(book.staff_id, BOOK, "change a series")
     with book.database.atomic():
+        require(book.database, book.staff_id, BOOK, "changes a series")
         appointment = book._as_seen(appointment_id, version)
         if appointment.series_id is None:
             raise ScheduleError("That appointment is not part of a series.")

@@ -35,6 +35,13 @@ HIRING_FIGURES: dict[str, str] = {
 """Figures counted from hiring's candidates (om_tui/practice/org/hiring_counts.py), weekly."""
 
 
+CALL_FIGURES: dict[str, str] = {
+    "reactivations": "Reactivations (booked from the recall list)",
+    "confirmation_rate": "Appointments confirmed (%)",
+}
+"""Figures counted from the front desk's call lists (om_tui/practice/calls/figures.py), weekly."""
+
+
 def flow_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float | None]:
     """Every computed figure for [start, end), counted from visit events (undone ones not)."""
     events = _rows(

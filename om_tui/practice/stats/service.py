@@ -27,7 +27,7 @@ from om_tui.practice.people.roles import checked, recorded, require
 from om_tui.practice.seen import require_unchanged
 from om_tui.practice.stats.board import StatsReading, _rows
 from om_tui.practice.stats.conditions import Condition, ConditionRule
-from om_tui.practice.stats.figures import COMPUTED, HIRING_FIGURES, flow_figures
+from om_tui.practice.stats.figures import CALL_FIGURES, COMPUTED, HIRING_FIGURES, flow_figures
 from om_tui.practice.stats.formulas import check_formulas
 from om_tui.practice.stats.values import (
     UNITS,
@@ -127,6 +127,10 @@ class Stats(StatsReading):
                 computed = [stat for stat in computed if stat.computed not in HIRING_FIGURES]
             else:
                 figures = {**figures, **counted}
+        if any(stat.computed in CALL_FIGURES for stat in computed):
+            from om_tui.practice.calls.figures import call_figures  # reads stats: imported late
+
+            figures = {**figures, **call_figures(start, end)}
         stored = dict(
             _rows(
                 StatValue.select(StatValue.stat, StatValue.value)
@@ -230,10 +234,11 @@ class Stats(StatsReading):
                 fields.get("source") == StatSource.COMPUTED
                 and fields.get("computed") not in COMPUTED
                 and fields.get("computed") not in HIRING_FIGURES
+                and fields.get("computed") not in CALL_FIGURES
             ):
                 raise StatError(
                     "A computed stat counts one of: "
-                    + ", ".join([*COMPUTED, *HIRING_FIGURES])
+                    + ", ".join([*COMPUTED, *HIRING_FIGURES, *CALL_FIGURES])
                     + "."
                 )
             fields.setdefault("created", utc_naive(self.clock.now()))

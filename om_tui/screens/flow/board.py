@@ -1,7 +1,7 @@
 """The patient flow board: today's visits, who needs attention first, ticking live.
 
 One screen (one per module), whose length is its keys; check-in and walk-in are in
-check_in.py and walk_in.py, the rules in om_tui.practice.flow.
+check_in.py and walk_in.py, the rules in om_tui.practice.flow.moves.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from om_tui.practice.flow.board import (
 from om_tui.practice.flow.moves import Change
 from om_tui.practice.flow.stages import FINISHED, IN_OFFICE, SIDE_EXITS, STAGE_LABELS
 from om_tui.screens.picker import Choice, PickerScreen
+from om_tui.screens.plans.marks import plan_at_check_in
 from om_tui.widgets.row_table import RowTable
 from om_tui.widgets.screen_tabs import ScreenTabs
 
@@ -143,6 +144,9 @@ class FlowBoardScreen(Screen[None]):
     @on(DataChanged)
     def reload(self) -> None:
         """Re-read today's board (a few ms) and redraw the rows."""
+        from om_tui.screens.schedule.no_show_rule import record_if_due
+
+        record_if_due(self.om)  # bookings past the no-show rule: recorded, once
         self._board = self.om.flow.board()
         self._fill_table()
 
@@ -421,6 +425,12 @@ class FlowBoardScreen(Screen[None]):
         row = self._selected()
         if row is None:
             return
+        if row.visit_id is None and row.appointment_id is not None and row.stage == Stage.NO_SHOW:
+            from om_tui.screens.schedule.no_show_rule import take_back_no_show
+
+            om, appointment = self.om, row.appointment_id  # the booking is expected again
+            take_back_no_show(om, appointment, lambda said: self.notify(self.discreet(said)))
+            return
         flow = self.om.flow
         now = self.om.clock.now()
         if row.finished_at is None or now - row.finished_at < MOVED_ON:
@@ -621,6 +631,7 @@ class FlowBoardScreen(Screen[None]):
         flow = self.om.flow
         patient_id, appointment_id = choice.patient_id, choice.appointment_id
         self._apply(None, lambda: flow.check_in(patient_id, appointment_id))
+        plan_at_check_in(self, patient_id)  # the next visits booked before they leave
 
     def action_walk_in(self) -> None:
         self._walk_in("")
@@ -671,12 +682,16 @@ class FlowBoardScreen(Screen[None]):
                         given,
                     )
 
-            self.app.push_screen(PickerScreen(f"{row.full_name}: which type?", kinds), type_chosen)
+            hint = "Enter give this slot · 1–9 pick · Esc give none"
+            picker = PickerScreen(f"{row.full_name}: which type?", kinds, hint=hint)
+            self.app.push_screen(picker, type_chosen)
 
         providers = [Choice(i, name) for i, name in flow.providers()]
         current = next((i for i, name in flow.providers() if name == row.provider), None)
         title = f"A slot for {row.full_name}, from now: with whom?"
-        self.app.push_screen(PickerScreen(title, providers, current=current), provider_chosen)
+        hint = "Enter with this provider · 1–9 pick · Esc give no slot"
+        picker = PickerScreen(title, providers, current=current, hint=hint)
+        self.app.push_screen(picker, provider_chosen)
 
     def palette_commands(self) -> list[SystemCommand]:
         """The board's actions, for the command palette."""

@@ -262,18 +262,25 @@ class TextPrompt(Dialog[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="text_prompt.cancel")]
 
-    def __init__(self, heading: str, value: str = "", required: str = "Type something.") -> None:
+    def __init__(
+        self,
+        heading: str,
+        value: str = "",
+        required: str = "Type something.",
+        hint: str = "Enter save · Esc cancel",
+    ) -> None:
         super().__init__()
         self._heading = heading
         self._value = value
         self._required = required
+        self._hint = hint
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self._heading, classes="dialog-title")
             yield edited(self._value, max_length=limits.CHECKLIST_LINE.longest, id="text")
             yield Label("", id="text-error", classes="field-error")
-            yield Label("Enter save · Esc cancel", classes="dialog-hint")
+            yield Label(self._hint, classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#text", Input).focus()
@@ -302,15 +309,18 @@ class Confirm(Dialog[bool]):
         Binding("n,escape", "answer_with(False)", "No", id="confirm.no"),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes") -> None:
+    def __init__(self, question: str, yes: str = "Yes", no: str = "keep it") -> None:
         super().__init__()
         self._question = question
         self._yes = yes
+        self._no = no
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog confirm"):
             yield Label(self._question, classes="dialog-title")
-            yield Label(f"y / Enter {self._yes.lower()} · n / Esc keep it", classes="dialog-hint")
+            yield Label(
+                f"y / Enter {self._yes.lower()} · n / Esc {self._no}", classes="dialog-hint"
+            )
 
     def action_answer_with(self, yes: bool) -> None:
         self.answer(yes)

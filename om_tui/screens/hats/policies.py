@@ -165,13 +165,12 @@ class PoliciesScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one("#attestations", DataTable)
-        table.add_column("Person", key="person")
-        table.add_column("Attested", key="attested")
-        table.add_column("On", key="on")
-        table.add_column("Their hats", key="posts")
         self.reload()
         self.query_one("#policy-list", OptionList).focus()
+
+    def on_resize(self) -> None:
+        # Their hats are cut to the pane's width, known once it is laid out.
+        self.call_after_refresh(self._show_policy)
 
     @on(DataChanged)
     def reload(self) -> None:
@@ -214,7 +213,7 @@ class PoliciesScreen(Screen[None]):
         meta = self.query_one("#policy-meta", Static)
         text = self.query_one("#policy-text", Markdown)
         table = self.query_one("#attestations", DataTable)
-        table.clear()
+        table.clear(columns=True)
         policy_id = self._policy_id
         if policy_id is None:
             self._versions = []
@@ -242,6 +241,7 @@ class PoliciesScreen(Screen[None]):
             )
         )
         text.update(shown.body)
+        cells = []
         for row in attested:
             if row.number is None:
                 state_text = Text("never", style=self._colour("error") if row.posts else "dim")
@@ -251,7 +251,24 @@ class PoliciesScreen(Screen[None]):
                 owes = f" · owes v{newest.number}" if row.posts else ""
                 state_text = Text(f"v{row.number}{owes}", style=self._colour("warning"))
             on_day = f"{self.om.practice.local(row.at):%d %b %Y}" if row.at else ""
-            table.add_row(row.name, state_text, on_day, ", ".join(row.posts) or "(not asked)")
+            cells.append((row.name, state_text, on_day, ", ".join(row.posts) or "(not asked)"))
+        self._fill(table, cells)
+
+    def _fill(self, table: DataTable[str | Text], cells: list[tuple[str, Text, str, str]]) -> None:
+        """The rows, their hats cut with "…" to what the pane has left (never off its edge)."""
+        fixed = [
+            max([len(heading), *(Text(str(cell[at])).cell_len for cell in cells)])
+            for at, heading in enumerate(("Person", "Attested", "On"))
+        ]
+        padding = 2 * table.cell_padding * 4
+        left = table.scrollable_content_region.width - sum(fixed) - padding
+        for key, heading, width in zip(
+            ("person", "attested", "on"), ("Person", "Attested", "On"), fixed, strict=True
+        ):
+            table.add_column(heading, key=key, width=width)
+        table.add_column("Their hats", key="posts", width=max(len("Their hats"), left))
+        for name, state_text, on_day, posts in cells:
+            table.add_row(name, state_text, on_day, Text(posts, no_wrap=True, overflow="ellipsis"))
 
     def _colour(self, variable: str) -> str:
         return self.app.theme_variables.get(variable, "")

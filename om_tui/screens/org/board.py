@@ -50,6 +50,7 @@ from om_tui.practice.stats.conditions import CONDITION_LABELS, Condition
 from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.named_form import NamedFields, NamedForm
 from om_tui.screens.picker import Choice, PickerScreen
+from om_tui.widgets.fitting_tree import FittingTree
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
@@ -112,7 +113,7 @@ class OrgBoardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="org-title")
         with Horizontal(id="org-body"):
-            tree: Tree[Node] = Tree("Org board", id="org-tree")
+            tree: Tree[Node] = FittingTree("Org board", id="org-tree")
             tree.show_root = False
             tree.auto_expand = False
             tree.guide_depth = 2

@@ -340,6 +340,9 @@ class OverviewScreen(Screen[None]):
         self._fill_compliance(overview)
         self._fill_programs(overview)
         self._show_detail()
+        from om_tui.screens.calls.lists import show_call_counts
+
+        show_call_counts(self)  # the front desk's call lists, under Today
 
     def _set(self, key: str, title: Text | str, options: list[Option]) -> None:
         """A panel's title and lines, the cursor kept on the line it was on."""
@@ -521,7 +524,10 @@ class OverviewScreen(Screen[None]):
         """The time first: beside the screens' keys a narrow line keeps only its start."""
         om = self.om
         local = om.practice.local(om.clock.now())
-        title = Text.assemble((f"{local:%H:%M}", "bold"), f" {local:%a %d %b} · ", om.practice.name)
+        title = Text.assemble((f"{local:%H:%M}", "bold"), f" {local:%a %d %b} · ")
+        if self._overview is not None and self._overview.falling_off:  # care plans: ctrl+p
+            title.append(f"{self._overview.falling_off} falling off · ", style="bold")
+        title.append(om.practice.name)
         self._update("#overview-title", title)
 
     def _show_figures(self) -> None:

@@ -1,7 +1,9 @@
-"""The first run: before anyone can use a new practice, two short pages set it up.
+"""The first run: before anyone can use a new practice, three short pages set it up.
 
 First the practice (its name, its time zone, when its stats week ends), then the first
-person (the owner or the office manager, with a PIN or password typed twice). Nothing is
+person (the owner or the office manager, with a PIN or password typed twice), then the
+appointment book (open hours, who else sees patients, the rooms: ctrl+n leaves them for
+later, and the book works without them). Nothing is
 saved until the last Enter, and then all at once (om_tui.practice.setup): quitting half-way
 (ctrl+q, a closed window) leaves the database as it was, and the next start asks again.
 There is no way past it but through: the main screens' keys do nothing here. Once set up,
@@ -10,6 +12,7 @@ the person who typed it is logged in: they have just typed their PIN twice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -28,8 +31,11 @@ from om_tui.practice.setup import (
     PracticeSetup,
     check_open_hours,
     check_practice_name,
+    check_providers,
+    check_rooms,
     check_timezone,
     defaults,
+    names_in,
     needs_setup,
     set_up,
     timezone_names,
@@ -60,11 +66,13 @@ FIRST_ROLES = ((Role.OWNER, "owner"), (Role.OFFICE_MANAGER, "office manager"))
 
 
 class FirstRunScreen(Screen[None]):
-    """Page 1 the practice, page 2 its first person; Enter goes on, Escape goes back."""
+    """Page 1 the practice, page 2 its first person, page 3 the book; Enter goes on,
+    Escape goes back."""
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="first_run.back"),
         Binding("enter", "next", "Next", id="first_run.next", show=False),
+        Binding("ctrl+n", "later", "Book: later", id="first_run.later"),
     ]
 
     def __init__(self) -> None:
@@ -80,7 +88,7 @@ class FirstRunScreen(Screen[None]):
         start = defaults(self.om.database)
         with Horizontal(classes="top-line"):
             yield Static(Text(TITLE, style="bold"), id="first-run-title")
-            yield Static("1 of 2 · the practice", id="first-run-step")
+            yield Static("1 of 3 · the practice", id="first-run-step")
         with Vertical(id="first-run-body"):
             with Vertical(id="practice-page", classes="first-run-page"):
                 yield Label("Welcome. First, the practice.", classes="first-run-heading")
@@ -105,9 +113,6 @@ class FirstRunScreen(Screen[None]):
                 yield Label("at (local time)")
                 yield edited(f"{start.week_ends.at:%H:%M}", placeholder="14:00", id="week-time")
                 yield problem_line("week-time")
-                yield Label("Open Mon–Fri, for the appointment book (empty: set it later)")
-                yield edited("", placeholder="8-12 13-18", id="open-hours")
-                yield problem_line("open-hours")
                 yield Label("Enter next · Tab next field · ctrl+q quit", classes="first-run-hint")
             with Vertical(id="person-page", classes="first-run-page"):
                 yield Label("Now you: the first person to log in.", classes="first-run-heading")
@@ -129,8 +134,25 @@ class FirstRunScreen(Screen[None]):
                 yield Label("The same again")
                 yield Input(password=True, id="again", compact=True)
                 yield problem_line("again")
+                yield Label("Enter next · Esc back · ctrl+q quit", classes="first-run-hint")
+            with Vertical(id="book-page", classes="first-run-page"):
+                yield Label(
+                    "Last, the appointment book (ctrl+n: later).", classes="first-run-heading"
+                )
+                yield Label("Open Mon–Fri (empty: set it later; Book settings has more)")
+                yield edited("", placeholder="8-12 13-18", id="open-hours")
+                yield problem_line("open-hours")
+                yield Label("Who else sees patients (commas between)")
+                yield edited("", placeholder="Dr. Marcus Webb, Dr. Priya Patel", id="providers")
+                yield problem_line("providers")
+                yield Label("The rooms, in order (commas between)")
+                yield edited("", placeholder="Room 1, Room 2, Room 3", id="rooms")
+                yield problem_line("rooms")
                 yield Static(id="first-run-message")
-                yield Label("Enter start · Esc back · ctrl+q quit", classes="first-run-hint")
+                yield Label(
+                    "Enter start · ctrl+n start, the book later · Esc back",
+                    classes="first-run-hint",
+                )
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -138,11 +160,11 @@ class FirstRunScreen(Screen[None]):
 
     def _show_page(self, page: int) -> None:
         self._page = page
-        self.query_one("#practice-page").display = page == 1
-        self.query_one("#person-page").display = page == 2
-        step = "1 of 2 · the practice" if page == 1 else "2 of 2 · you"
+        for number, name in enumerate(("#practice-page", "#person-page", "#book-page"), 1):
+            self.query_one(name).display = page == number
+        step = ("1 of 3 · the practice", "2 of 3 · you", "3 of 3 · the book")[page - 1]
         self.query_one("#first-run-step", Static).update(step)
-        self.query_one("#practice" if page == 1 else "#name", Input).focus()
+        self.query_one(("#practice", "#name", "#open-hours")[page - 1], Input).focus()
         self.refresh_bindings()
 
     # -- checking ---------------------------------------------------------------------
@@ -154,12 +176,11 @@ class FirstRunScreen(Screen[None]):
             say(self, "again", "")
 
     def _practice_problems(self) -> dict[str, str]:
-        problems = {"practice": "", "zone": "", "week-time": "", "open-hours": ""}
+        problems = {"practice": "", "zone": "", "week-time": ""}
         checks = (
             ("practice", check_practice_name),
             ("zone", check_timezone),
             ("week-time", week_end_time),
-            ("open-hours", check_open_hours),
         )
         for field_id, check in checks:
             try:
@@ -174,6 +195,21 @@ class FirstRunScreen(Screen[None]):
         problems["secret"], problems["again"] = secret_problems(
             self.query_one("#secret", Input).value, self.query_one("#again", Input).value
         )
+        return problems
+
+    def _book_problems(self) -> dict[str, str]:
+        you = self.query_one("#name", Input).value
+        problems = {"open-hours": "", "providers": "", "rooms": ""}
+        checks: tuple[tuple[str, Callable[[str], object]], ...] = (
+            ("open-hours", check_open_hours),
+            ("providers", lambda text: check_providers(text, you)),
+            ("rooms", check_rooms),
+        )
+        for field_id, check in checks:
+            try:
+                check(self.query_one(f"#{field_id}", Input).value)
+            except Refusal as refusal:
+                problems[field_id] = str(refusal)
         return problems
 
     def _shown(self, problems: dict[str, str]) -> bool:
@@ -209,23 +245,45 @@ class FirstRunScreen(Screen[None]):
             if self._shown(self._practice_problems()):
                 self._show_page(2)
             return
-        if not self._shown(self._person_problems()):
+        if self._page == 2:
+            if self._shown(self._person_problems()):
+                self._show_page(3)
             return
+        if self._shown(self._book_problems()):
+            self._save()
+
+    def action_later(self) -> None:
+        """Start without the book's hours, providers and rooms (Book settings has them)."""
+        if self._page != 3 or self._saving:
+            return
+        for field_id in ("open-hours", "providers", "rooms"):
+            self.query_one(f"#{field_id}", Input).value = ""
         self._save()
 
     def action_back(self) -> None:
-        if self._page == 2 and not self._saving:
-            self._show_page(1)
+        if self._page > 1 and not self._saving:
+            self._show_page(self._page - 1)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
-            return self._page == 2
+            return self._page > 1
+        if action == "later":
+            return self._page == 3
         return True
 
     def _setup(self) -> PracticeSetup:
         value = {
             field: self.query_one(f"#{field}", Input).value
-            for field in ("practice", "zone", "week-time", "name", "secret", "open-hours")
+            for field in (
+                "practice",
+                "zone",
+                "week-time",
+                "name",
+                "secret",
+                "open-hours",
+                "providers",
+                "rooms",
+            )  # fmt: skip
         }
         name = " ".join(value["name"].split())
         return PracticeSetup(
@@ -241,6 +299,8 @@ class FirstRunScreen(Screen[None]):
             initials=initials_of(name),
             provider=self.query_one("#provider", ChoiceField).value == "yes",
             open_hours=value["open-hours"],
+            providers=names_in(value["providers"]),
+            rooms=names_in(value["rooms"]),
         )
 
     def _save(self) -> None:

@@ -114,6 +114,7 @@ class LoginScreen(Screen[None]):
             self._no_one_here()
         else:
             self._show_list()
+        self.call_after_refresh(self.om.login_ready)  # what was typed while it came up
 
     def _no_one_here(self) -> None:
         """A pinned session whose person cannot log in (taken off the staff): no one else may."""

@@ -356,6 +356,8 @@ class StaffScreen(Screen[None]):
         if staff_id == self.om.user_id:
             self.notify("You cannot deactivate yourself: another manager or the owner can.")
             return
+        if person.provider and self._still_booked(staff_id, name):
+            return
         hats = self._hats.get(staff_id, [])
         question = f"Deactivate {name}? They can no longer log in; their history stays."
         if hats:
@@ -366,17 +368,6 @@ class StaffScreen(Screen[None]):
                 ("1 open order is", "it") if orders == 1 else (f"{orders} open orders are", "them")
             )
             question += f" {some} theirs: r on Orders (7) gives {it} to someone else."
-        if person.provider:
-            from om_tui.practice.schedule.book import Book
-
-            book = Book(self.om.database, self.om.clock, self.om.practice)
-            booked, first = book.upcoming_of(staff_id)
-            if booked:
-                question += (
-                    f" {booked} appointment{'s' if booked > 1 else ''} from now on "
-                    f"{'are' if booked > 1 else 'is'} with them ({first}): "
-                    "m in the book (9) moves them to another provider."
-                )
         people, practice_hats = self.people, self.om.hats
 
         def deactivate() -> None:
@@ -387,6 +378,22 @@ class StaffScreen(Screen[None]):
                 self._save(deactivate, staff_id, f"{name} is inactive (r lets them in again).")
 
         self.app.push_screen(Confirm(question, yes="Deactivate"), confirmed)
+
+    def _still_booked(self, staff_id: int, name: str) -> bool:
+        """A provider with bookings from now on: the list, and what to do, instead of asking."""
+        from om_tui.practice.people.still_booked import future_bookings
+        from om_tui.screens.schedule.still_booked import StillBookedDialog
+
+        bookings = future_bookings(staff_id, self.om.clock.now())
+        if not bookings:
+            return False
+
+        def closed(to_the_book: bool | None) -> None:
+            if to_the_book:
+                self.app.switch_mode("book")
+
+        self.app.push_screen(StillBookedDialog(name, bookings, self.om.practice), closed)
+        return True
 
     def action_reactivate(self) -> None:
         person = self._person()

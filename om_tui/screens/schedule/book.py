@@ -24,9 +24,12 @@ from om_tui.practice.schedule import types
 from om_tui.practice.schedule.book import Book, Booked
 from om_tui.practice.schedule.entries import DayBook, Entry
 from om_tui.practice.schedule.slots import next_free
+from om_tui.screens.imports.queue import waiting_mark
 from om_tui.screens.picker import Choice, PickerScreen
+from om_tui.screens.plans.marks import plan_marks
 from om_tui.screens.schedule import grid
 from om_tui.screens.schedule.consent import write_with_consent
+from om_tui.screens.schedule.no_show_rule import record_if_due
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
@@ -35,7 +38,7 @@ if TYPE_CHECKING:
 
 TIME_WIDTH = 6
 NARROWEST = 14
-NARROWEST_IN_WEEK = 9
+NARROWEST_IN_WEEK = 8  # seven days and the times fit 80 columns
 WIDEST = 26
 
 
@@ -60,7 +63,10 @@ class BookScreen(Screen[None]):
         Binding("w", "week", "Week", id="book.week", show=False),
         Binding("r", "repeat", "Repeat…", id="book.repeat", show=False),
         Binding("R", "change_following", "This and following…", id="book.following", show=False),
+        Binding("P", "app.care_plans", "Care plans", id="book.care_plans", show=False),
         Binding("escape", "stop_moving", "Stop moving", id="book.stop_moving", show=False),
+        Binding("comma", "app.book_settings", "Settings", id="book.settings", show=False),
+        Binding("i", "app.import_queue", "Import queue", id="book.import_queue", show=False),
     ]
 
     def __init__(self) -> None:
@@ -105,6 +111,7 @@ class BookScreen(Screen[None]):
     def reload(self) -> None:
         """Re-read the day (a few ms) and redraw it, the cursor where it was."""
         assert self.day is not None
+        record_if_due(self.om)  # bookings past the no-show rule: recorded, once
         table = self.query_one("#book", DataTable)
         place, scrolled = table.cursor_coordinate, (table.scroll_x, table.scroll_y)
         if self.week_of is not None:
@@ -187,12 +194,14 @@ class BookScreen(Screen[None]):
             first = self._daybook.day
             title = Text.assemble(("Week of ", "bold"), (f"{first:%a %d %b}", "bold"))
             title.append(f" · {self._week_name}")
+            title.append(waiting_mark(self.om))
             self.query_one("#book-title", Static).update(title)
             return
         when = "today" if self.day == today else f"{(self.day - today).days:+d}d"
         title = Text.assemble((f"{self.day:%a %d %b}", "bold"), f" {when}")
         if self.by_room:
             title.append(" · rooms")
+        title.append(waiting_mark(self.om))
         self.query_one("#book-title", Static).update(title)
 
     def _mark_now(self) -> None:
@@ -236,9 +245,18 @@ class BookScreen(Screen[None]):
         if not entries:
             column = self._column()
             who = column[1] if column else ""
-            detail.update(f"{practice.local(start):%H:%M} {who}: free · b book · f next free")
+            table = self.query_one("#book", DataTable)
+            index = table.cursor_coordinate.column - 1
+            said = "free"
+            if self._daybook is not None and 0 <= index < len(self._daybook.columns):
+                end = start + dt.timedelta(minutes=self._daybook.slot)
+                slot_column = self._daybook.columns[index]
+                said = grid.empty_slot(self._daybook, slot_column, start, end, practice)
+            keys = "b book · f next free" if said == "free" else "b book anyway · f next free"
+            detail.update(f"{practice.local(start):%H:%M} {who}: {said} · {keys}")
             return
         shown = []
+        marks = plan_marks(self.om, [e.patient_id for e in entries])
         for e in entries:
             state = "missed" if e.missed else e.status
             parts = [
@@ -253,8 +271,17 @@ class BookScreen(Screen[None]):
                 parts.append("series")
             if e.checked_in:
                 parts.append("checked in")
-            shown.append(" · ".join(parts))
+            if e.patient_id in marks:
+                parts.append(marks[e.patient_id])
+            if e.source:
+                parts.append(f"from {e.source}")
+            shown.append(" · ".join(part for part in parts if part))
         detail.update(" | ".join(shown))
+
+    def plan_patient_id(self) -> int | None:
+        """The patient whose care plans P opens: the appointment's under the cursor."""
+        here = self._here()
+        return here[0].patient_id if here else None
 
     def _slot_start(self) -> dt.datetime | None:
         table = self.query_one("#book", DataTable)
@@ -288,15 +315,17 @@ class BookScreen(Screen[None]):
         self,
         operation: Callable[[Collection[str]], Booked],
         consent: frozenset[str] = frozenset(),
+        verb: str = "book",
     ) -> None:
         """Run a change off the event loop; a question (double-book, past, outside the
-        hours) comes back as a confirming key, then the same change with that consent."""
+        hours) comes back as a confirming key ("y  move anyway …", `verb` the change's
+        word), then the same change with that consent."""
 
         def done(result: Booked) -> None:
             self.notify(result.description, timeout=4)
             self.reload()
 
-        write_with_consent(self.om, operation, done, consent)
+        write_with_consent(self.om, operation, done, consent, verb)
 
     def _may_book(self) -> bool:
         if not self.om.may("book"):
@@ -327,7 +356,7 @@ class BookScreen(Screen[None]):
                 new = request.new
                 self._write(
                     lambda c: book.book_new(
-                        new, start, request.minutes, provider, request.type_id, c
+                        new, start, request.minutes, provider, request.type_id, c, request.room_id
                     )
                 )
             else:
@@ -335,11 +364,18 @@ class BookScreen(Screen[None]):
                 assert patient is not None
                 self._write(
                     lambda c: book.book(
-                        patient, start, request.minutes, provider, request.type_id, None, c
+                        patient,
+                        start,
+                        request.minutes,
+                        provider,
+                        request.type_id,
+                        request.room_id,
+                        c,
                     )
                 )
 
-        self.app.push_screen(BookingForm(heading, types.appointment_types(), self._kind), chosen)
+        form = BookingForm(heading, types.appointment_types(), self._kind, self.book.rooms())
+        self.app.push_screen(form, chosen)
 
     @on(DataTable.CellSelected, "#book")
     def _enter(self) -> None:
@@ -364,10 +400,12 @@ class BookScreen(Screen[None]):
         self.refresh_bindings()
         book = self.book
         if self.by_room:
-            self._write(lambda c: book.move(moving.id, moving.version, start, None, c))
+            self._write(lambda c: book.move(moving.id, moving.version, start, None, c), verb="move")
         else:
             provider = column[0]
-            self._write(lambda c: book.move(moving.id, moving.version, start, provider, c))
+            self._write(
+                lambda c: book.move(moving.id, moving.version, start, provider, c), verb="move"
+            )
 
     def action_stop_moving(self) -> None:
         self._moving = None
@@ -385,7 +423,8 @@ class BookScreen(Screen[None]):
             return
         minutes = entry.minutes + slots * self._daybook.slot
         book = self.book
-        self._write(lambda c: book.resize(entry.id, entry.version, minutes, c))
+        verb = "lengthen" if slots > 0 else "shorten"
+        self._write(lambda c: book.resize(entry.id, entry.version, minutes, c), verb=verb)
 
     def action_cancel(self) -> None:
         entry = self._selected()
@@ -403,10 +442,14 @@ class BookScreen(Screen[None]):
         def chosen(choice: Choice | None) -> None:
             if choice is not None:
                 reason = int(choice.value)
-                self._write(lambda c: book.cancel(entry.id, entry.version, reason))
+                self._write(
+                    lambda c: book.cancel(entry.id, entry.version, reason, c), verb="cancel"
+                )
 
+        hint = "Enter cancel it, for this reason · 1–9 pick · Esc keep the appointment"
         self.app.push_screen(
-            PickerScreen(f"Cancel {entry.full_name}'s appointment: why?", choices), chosen
+            PickerScreen(f"Cancel {entry.full_name}'s appointment: why?", choices, hint=hint),
+            chosen,
         )
 
     def action_missed(self) -> None:
@@ -450,7 +493,7 @@ class BookScreen(Screen[None]):
                 series = repeat(book, entry.id, entry.version, rule, consent)
                 return Booked(series.series_id, series.description)
 
-            self._write(made)
+            self._write(made, verb="repeat")
 
         heading = f"Repeat {entry.full_name}, {local:%a} {local:%H:%M}"
         self.app.push_screen(RepeatForm(heading, f"{local:%a}".lower()), typed)
@@ -481,11 +524,13 @@ class BookScreen(Screen[None]):
             self._write(
                 lambda c: change_following(
                     book, entry.id, entry.version, at=new_time, stop=stop, consent=c
-                )
+                ),
+                verb="change",
             )
 
         heading = f"{entry.full_name}'s series from this one on: a new time (10:30), or stop"
-        self.app.push_screen(TextPrompt(heading), typed)
+        hint = "Enter change this one and the rest · Esc leave the series as it is"
+        self.app.push_screen(TextPrompt(heading, hint=hint), typed)
 
     def action_today(self) -> None:
         self._go(self.book.today())
@@ -540,7 +585,8 @@ class BookScreen(Screen[None]):
                     severity="warning",
                 )
 
-        self.app.push_screen(TextPrompt("Go to day: fri, tomorrow, 12/15, +2w, 2026-12-15"), typed)
+        heading = "Go to day: fri, tomorrow, 12/15, +2w, 2026-12-15"
+        self.app.push_screen(TextPrompt(heading, hint="Enter go there · Esc stay here"), typed)
 
     def action_columns(self) -> None:
         self.by_room = not self.by_room
@@ -571,7 +617,13 @@ class BookScreen(Screen[None]):
 
         who = "any provider" if any_provider else column[1]
         self.app.push_screen(
-            PickerScreen(f"Next free slot for {who}: which type?", choices, current), chosen
+            PickerScreen(
+                f"Next free slot for {who}: which type?",
+                choices,
+                current,
+                hint="Enter find it · 1–9 pick · Esc stay here",
+            ),
+            chosen,
         )
 
     def _show_free(self, provider: int, start: dt.datetime) -> None:

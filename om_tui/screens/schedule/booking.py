@@ -1,8 +1,10 @@
 """Booking a slot: part of the patient's name (the check-in search), Enter, the type
-(its length fills in), Enter. A patient not on file is added right there."""
+(its length fills in), Enter. A patient not on file is added right there. Tab reaches
+the length and the room (its number or part of its name; empty: none)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
@@ -32,6 +34,7 @@ class BookingRequest:
     name: str
     type_id: int | None
     minutes: int
+    room_id: int | None = None
 
 
 class BookingForm(Dialog[BookingRequest | None]):
@@ -44,11 +47,18 @@ class BookingForm(Dialog[BookingRequest | None]):
         *(Binding(str(n), f"pick_type({n})", show=False) for n in range(1, 10)),
     ]
 
-    def __init__(self, heading: str, kinds: list[TypeLine], kind: int | None = None) -> None:
+    def __init__(
+        self,
+        heading: str,
+        kinds: list[TypeLine],
+        kind: int | None = None,
+        rooms: Sequence[tuple[int, str]] = (),
+    ) -> None:
         super().__init__()
         self._heading = heading
         self._kinds = kinds
         self._kind = kind
+        self._rooms = list(rooms)
         self._found: list[tuple[int | None, str]] = []  # (patient id, name); None: a new one
         self._patient: tuple[int | None, NewPatient | None, str] | None = None
 
@@ -70,6 +80,8 @@ class BookingForm(Dialog[BookingRequest | None]):
                 id="types",
             )
             yield Input(placeholder="minutes", id="length", compact=True, type="integer")
+            listed = " · ".join(f"{n} {name}" for n, (_, name) in enumerate(self._rooms, start=1))
+            yield Input(placeholder=f"room: {listed} (empty: none)", id="room", compact=True)
             yield Label("", id="hint", classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -80,15 +92,15 @@ class BookingForm(Dialog[BookingRequest | None]):
         self.query_one("#query", Input).focus()
 
     def _show_types(self, shown: bool) -> None:
-        for selector in ("#types", "#length"):
+        for selector in ("#types", "#length", "#room"):
             self.query_one(selector).display = shown
         for selector in ("#query", "#matches"):
             self.query_one(selector).display = not shown
         hint = self.query_one("#hint", Label)
         if shown:
-            hint.update("↑↓ or 1–9 type · Tab length · Enter book · Esc close")
+            hint.update("↑↓ or 1–9 type · Tab length, room · Enter book · Esc don't book")
         else:
-            hint.update("Type to find the patient · ↑↓ choose · Enter next · Esc close")
+            hint.update("Type to find the patient · ↑↓ choose · Enter next · Esc don't book")
 
     @on(Input.Changed, "#query")
     def _typed(self, event: Input.Changed) -> None:
@@ -166,8 +178,19 @@ class BookingForm(Dialog[BookingRequest | None]):
     def _fill_length(self, index: int) -> None:
         self.query_one("#length", Input).value = str(self._kinds[index].minutes)
 
+    def _room(self) -> tuple[bool, int | None]:
+        """The room typed: (understood, its id); a number in the list or part of a name."""
+        text = self.query_one("#room", Input).value.strip().lower()
+        if not text:
+            return True, None
+        if text.isdigit() and 1 <= int(text) <= len(self._rooms):
+            return True, self._rooms[int(text) - 1][0]
+        named = [i for i, name in self._rooms if text in name.lower()]
+        return (True, named[0]) if len(named) == 1 else (False, None)
+
     @on(OptionList.OptionSelected, "#types")
     @on(Input.Submitted, "#length")
+    @on(Input.Submitted, "#room")
     def _book(self) -> None:
         if self._patient is None:
             return
@@ -178,8 +201,15 @@ class BookingForm(Dialog[BookingRequest | None]):
             self.notify("The length is a number of minutes.", severity="warning")
             self.query_one("#length", Input).focus()
             return
+        understood, room = self._room()
+        if not understood:
+            names = ", ".join(name for _, name in self._rooms) or "none yet"
+            self.notify(f"Which room? The rooms: {names}.", severity="warning")
+            self.query_one("#room", Input).focus()
+            return
         patient_id, new, name = self._patient
-        self.answer(BookingRequest(patient_id, new, name, kind.id if kind else None, int(text)))
+        kind_id = kind.id if kind else None
+        self.answer(BookingRequest(patient_id, new, name, kind_id, int(text), room))
 
     def action_move(self, step: int) -> None:
         shown = "#types" if self._patient is not None else "#matches"

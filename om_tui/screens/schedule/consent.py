@@ -7,14 +7,25 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING
 
-from om_tui.practice.schedule.access import DOUBLE_BOOK, NeedsConsent
+from om_tui.practice.schedule.access import (
+    DOUBLE_BOOK,
+    IMPORTED,
+    OUTSIDE_HOURS,
+    PAST,
+    NeedsConsent,
+)
 from om_tui.practice.schedule.book import Booked
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
 
-CONSENT_WORDS = {DOUBLE_BOOK: "Double-book"}
-"""The confirming key's word for each question (the rest: "Book anyway")."""
+CONSENT_WORDS = {
+    DOUBLE_BOOK: "{verb} anyway (double-booked)",
+    PAST: "{verb} anyway (begun already)",
+    OUTSIDE_HOURS: "{verb} anyway (outside the hours)",
+    IMPORTED: "change it here",
+}
+"""What the confirming key does, `verb` the change's word ("book anyway (double-booked)")."""
 
 
 def write_with_consent(
@@ -22,9 +33,11 @@ def write_with_consent(
     operation: Callable[[Collection[str]], Booked],
     done: Callable[[Booked], None],
     consent: frozenset[str] = frozenset(),
+    verb: str = "book",
 ) -> None:
     """Run `operation` off the event loop with what is consented to so far; a question
-    is asked, and a yes runs it again with that consent too."""
+    is asked ("y  book anyway (double-booked) · Esc  don't book", `verb` the change's
+    word), and a yes runs it again with that consent too."""
 
     def attempt() -> Booked | NeedsConsent:
         try:
@@ -40,9 +53,9 @@ def write_with_consent(
 
         def agreed(yes: bool | None) -> None:
             if yes:
-                write_with_consent(om, operation, done, consent | {result.consent})
+                write_with_consent(om, operation, done, consent | {result.consent}, verb)
 
-        word = CONSENT_WORDS.get(result.consent, "Book anyway")
-        om.push_screen(Confirm(str(result), yes=word), agreed)
+        word = CONSENT_WORDS.get(result.consent, "{verb} anyway").format(verb=verb)
+        om.push_screen(Confirm(str(result), yes=word, no=f"don't {verb}"), agreed)
 
     om.write(attempt, answered)

@@ -1,7 +1,8 @@
 """The book's grid: its rows (local times on the slot grid) and what each cell says.
 
 A cell with an appointment starting in it: its confirmation mark (`✗` missed), its
-type's letter and the patient's short name, `‼` first when double-booked; a cell the
+type's letter (`↓` after it when it came from the practice's other system, an import)
+and the patient's short name, `‼` first when double-booked; a cell the
 appointment goes on through: `│`; an empty one: `░` blocked out (the reason where the
 blockout begins), `·` outside the provider's hours, or nothing (free).
 """
@@ -64,11 +65,35 @@ def cell(
     text = Text()
     if len(here) > 1 or first.double_booked:
         text.append("‼", style="bold")
-    text.append(f"{mark}{first.letter or ' '} ")
+    text.append(f"{mark}{first.letter or ' '}{'↓' if first.source else ' '}")
     names = "/".join(e.short_name for e in here if e.start >= start) or first.short_name
     text.append(names, style="dim" if first.missed else "bold")
     text.truncate(width)
     return text
+
+
+def empty_slot(
+    daybook: DayBook,
+    column: Column,
+    start: dt.datetime,
+    end: dt.datetime,
+    practice: PracticeSettings,
+) -> str:
+    """What an empty slot is, in the front desk's words: "free", "blocked out (Lunch, until 13:00)",
+    "outside the hours (09:00–12:00, 13:00–17:00)" or "closed (no hours this day)"."""
+    for whose, b_start, b_end, reason in daybook.blockouts:
+        if (whose is None or whose == column.id) and b_start < end and start < b_end:
+            said = f"{reason}, " if reason else ""
+            whole = "whole practice, " if whose is None else ""
+            return f"blocked out ({said}{whole}until {practice.local(b_end):%H:%M})"
+    if daybook.by_room or any(a <= start and end <= b for a, b in column.spans):
+        return "free"
+    if not column.spans:
+        return "closed (no hours this day)"
+    hours = ", ".join(
+        f"{practice.local(a):%H:%M}–{practice.local(b):%H:%M}" for a, b in column.spans
+    )
+    return f"outside the hours ({hours})"
 
 
 def short(name: str) -> str:

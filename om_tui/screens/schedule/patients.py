@@ -34,6 +34,7 @@ from om_tui.practice.schedule.patients import (
 from om_tui.practice.words import counted
 from om_tui.screens.flow.check_in import patient_line
 from om_tui.screens.hats.forms import Confirm
+from om_tui.screens.plans.marks import card_plans
 from om_tui.screens.schedule.patient_card import card_header, card_lines
 from om_tui.screens.schedule.patient_finder import PatientFinder
 from om_tui.screens.schedule.patient_form import PatientForm
@@ -54,6 +55,7 @@ class PatientsScreen(Screen[None]):
         Binding("i", "active(False)", "Inactive", id="patients.inactive"),
         Binding("i", "active(True)", "Active again", id="patients.active"),
         Binding("m", "merge", "Merge", id="patients.merge"),
+        Binding("P", "app.care_plans", "Care plans", id="patients.care_plans"),
         Binding("down", "to_list", show=False),
     ]
 
@@ -182,7 +184,9 @@ class PatientsScreen(Screen[None]):
             lines.update("")
             return
         today = self.om.practice.today(self.om.clock.now())
-        card.update(card_header(self._card, today))
+        card.update(
+            card_header(self._card, today) + card_plans(self.om, self._card.record.patient_id)
+        )
         lines.update(card_lines(self._card, self.om.practice))
 
     @on(OptionList.OptionSelected, "#found")
@@ -201,6 +205,10 @@ class PatientsScreen(Screen[None]):
         if record is None or record.merged_into is not None:
             return False
         return action != "active" or parameters[0] != record.active
+
+    def plan_patient_id(self) -> int | None:
+        """The patient whose care plans P opens: the card's."""
+        return self._card.record.patient_id if self._card is not None else None
 
     def _record(self) -> PatientRecord | None:
         return self._card.record if self._card is not None else None

@@ -39,7 +39,7 @@ class RepeatForm(Dialog[RepeatFields | None]):
             yield edited("1", id="every")
             yield Label("Ends: a number of times (6), or a day (12/15, +8w); empty: 52 weeks")
             yield edited("", id="ends")
-            yield Label("Enter repeat · Tab next field · Esc cancel", classes="dialog-hint")
+            yield Label("Enter repeat · Tab next field · Esc don't repeat", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#ends", Input).focus()

@@ -1,0 +1,1 @@
+"""The front desk's call lists: confirmations, recall, unscheduled, ASAP."""

@@ -1,0 +1,1 @@
+"""Care plans: phases of visits, their pace, and the patients falling off them."""

@@ -1,0 +1,234 @@
+"""What every call list screen shares: a title line, a table a patient a line (worst
+first), a line about the row under the cursor, and the keys — Enter books, `l` logs a
+contact, Esc goes back. Each list (confirmations.py, recall.py, unscheduled.py, asap.py)
+says what it reads, its columns and what Enter does."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection, Sequence
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+from textual.worker import get_current_worker
+
+from om_tui.messages import DataChanged
+from om_tui.practice.calls.contacts import OUTCOMES, Calls
+from om_tui.practice.calls.rules import CallRules, load_rules
+from om_tui.practice.schedule.book import Booked
+from om_tui.practice.schedule.slots import next_free
+from om_tui.practice.schedule.types import appointment_types
+from om_tui.screens.picker import Choice, PickerScreen
+from om_tui.screens.schedule.consent import write_with_consent
+from om_tui.widgets.row_table import RowTable
+
+if TYPE_CHECKING:
+    from om_tui.app import OmTuiApp
+
+Row = TypeVar("Row")
+MOST_SHOWN = 200
+"""The longest list drawn: more than a day's calls; the title says how many there are."""
+LOGGED_BY_HAND = ("called", "left_message", "not_reachable", "do_not_contact")
+
+
+class CallListScreen(Screen[None], Generic[Row]):
+    """A call list: one patient a line, worst first."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="calls.back"),
+        Binding("enter", "book", "Book", id="calls.book", priority=True),
+        Binding("l", "log", "Log call", id="calls.log"),
+    ]
+    TITLE_TEXT = ""
+    LISTED = ""
+    COLUMNS: ClassVar[tuple[tuple[str, int | None], ...]] = ()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[Row] = []
+        self.total = 0
+        self.keep_place = False
+        """The next filling keeps the cursor's line, not its patient (a confirmed patient
+        goes down the list; the next one to call comes up under the cursor)."""
+
+    @property
+    def om(self) -> OmTuiApp:
+        return cast("OmTuiApp", self.app)
+
+    @property
+    def calls(self) -> Calls:
+        om = self.om
+        return Calls(om.database, om.clock, om.practice, om.acting_id)
+
+    @property
+    def rules(self) -> CallRules:
+        return load_rules(self.om.database)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="calls-title")
+        yield RowTable(id="calls-table", zebra_stripes=True)
+        yield Static(id="calls-detail")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#calls-table", DataTable)
+        for label, width in self.COLUMNS:
+            table.add_column(label, width=width, key=label)
+        self.reload()
+        table.focus()
+
+    # -- what each list says -------------------------------------------------------
+
+    def read(self) -> list[Row]:
+        raise NotImplementedError
+
+    def key_of(self, row: Row) -> str:
+        raise NotImplementedError
+
+    def cells(self, row: Row) -> Sequence[str | Text]:
+        raise NotImplementedError
+
+    def heading(self) -> Text:
+        return Text.assemble((self.TITLE_TEXT, "bold"), f" · {self.total}")
+
+    def describe(self, row: Row) -> str:
+        return ""
+
+    def patient_of(self, row: Row) -> int:
+        return int(getattr(row, "patient_id"))  # noqa: B009 - every list's rows have one
+
+    # -- drawing ---------------------------------------------------------------------
+
+    @on(DataChanged)
+    def reload(self) -> None:
+        """Read the list again, off the event loop (a large practice's recall takes a
+        moment); the table is filled when it is read."""
+        self._read()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="call-list")
+    def _read(self) -> None:
+        with self.om.database.connection_context():
+            everyone = self.read()
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._fill, everyone)
+
+    def _fill(self, everyone: list[Row]) -> None:
+        if not self.is_mounted:
+            return
+        table = self.query_one("#calls-table", DataTable)
+        chosen, place = self.current(), table.cursor_row
+        self.total = len(everyone)
+        self.rows = everyone[:MOST_SHOWN]
+        table.clear()
+        for row in self.rows:
+            table.add_row(*self.cells(row), key=self.key_of(row))
+        keys = [self.key_of(r) for r in self.rows]
+        if self.keep_place and self.rows:
+            table.move_cursor(row=min(place, len(self.rows) - 1), animate=False)
+        elif chosen is not None and self.key_of(chosen) in keys:
+            table.move_cursor(row=keys.index(self.key_of(chosen)), animate=False)
+        self.keep_place = False
+        title = self.heading()
+        if len(self.rows) == MOST_SHOWN:
+            title.append(f" · the first {MOST_SHOWN} shown", style="dim")
+        self.query_one("#calls-title", Static).update(title)
+        self._show_detail()
+
+    def current(self) -> Row | None:
+        if not self.is_mounted:
+            return None
+        table = self.query_one("#calls-table", DataTable)
+        if not self.rows or not 0 <= table.cursor_row < len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    @on(DataTable.RowHighlighted, "#calls-table")
+    def _show_detail(self) -> None:
+        row = self.current()
+        detail = self.query_one("#calls-detail", Static)
+        if row is None:
+            detail.update("Nobody on this list now.")
+        else:
+            detail.update(self.describe(row))
+
+    def when(self, moment: dt.datetime) -> str:
+        local = self.om.practice.local(moment)
+        return f"{local:%a} {local.day} {local:%b %H:%M}"
+
+    def may_call(self) -> bool:
+        if not self.om.may("book"):
+            self.notify("Calls are logged by the front desk and the managers.", severity="warning")
+            return False
+        return True
+
+    # -- writing ---------------------------------------------------------------------
+
+    def said(self, text: str) -> None:
+        self.notify(text, timeout=4)
+        self.reload()
+
+    def save(self, change: Callable[[], str]) -> None:
+        self.om.write(change, self.said)
+
+    def book_with_consent(self, operation: Callable[[Collection[str]], Booked]) -> None:
+        write_with_consent(self.om, operation, lambda done: self.said(done.description))
+
+    def offer_next_free(
+        self,
+        patient_id: int,
+        name: str,
+        type_id: int | None,
+        provider_id: int | None,
+        book: Callable[[dt.datetime, int, int, int | None], Callable[[Collection[str]], Booked]],
+    ) -> None:
+        """Enter on a patient: the next free slot of their usual type with their usual
+        provider (any, if none), asked once; yes books it."""
+        kinds = appointment_types()
+        kind = next((k for k in kinds if k.id == type_id), kinds[0] if kinds else None)
+        minutes = kind.minutes if kind is not None else 15
+        calls = self.calls
+        found = next_free(calls.book, minutes, provider_id, self.om.clock.now())
+        if found is None and provider_id is not None:
+            found = next_free(calls.book, minutes, None, self.om.clock.now())
+        if found is None:
+            self.notify("No free slot in the next 8 weeks.", severity="warning")
+            return
+        from om_tui.screens.hats.forms import Confirm
+
+        provider = dict(calls.book.providers()).get(found.provider_id, "")
+        what = f" ({kind.name}, {minutes} min)" if kind is not None else ""
+        question = f"Book {name}: {self.when(found.start)} with {provider}{what}?"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                chosen = kind.id if kind is not None else None
+                self.book_with_consent(book(found.start, minutes, found.provider_id, chosen))
+
+        self.app.push_screen(Confirm(question, yes="Book"), answered)
+
+    # -- actions ---------------------------------------------------------------------
+
+    def action_book(self) -> None:
+        raise NotImplementedError
+
+    def action_log(self) -> None:
+        row = self.current()
+        if row is None or not self.may_call():
+            return
+        patient = self.patient_of(row)
+        choices = [Choice(key, OUTCOMES[key]) for key in LOGGED_BY_HAND]
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is not None:
+                calls, listed, outcome = self.calls, self.LISTED, str(choice.value)
+                self.save(lambda: calls.log(patient, listed, outcome, self.appointment_of(row)))
+
+        self.app.push_screen(PickerScreen("What came of the call?", choices), chosen)
+
+    def appointment_of(self, row: Row) -> int | None:
+        return None

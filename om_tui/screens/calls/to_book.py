@@ -1,0 +1,24 @@
+"""Opening the appointment book on a slot, from a call list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from om_tui.app import OmTuiApp
+
+
+def show_in_book(om: OmTuiApp, provider_id: int | None, start: dt.datetime) -> None:
+    """The book, its cursor on `start` in the provider's column (Esc there: back here)."""
+    from om_tui.screens.schedule.book import BookScreen
+
+    mode = om.current_mode
+
+    def point() -> None:
+        screen = om.screen
+        if isinstance(screen, BookScreen) and provider_id is not None:
+            screen._show_free(provider_id, start)  # the book's own "put the cursor on a slot"
+
+    om.open_from("book", mode)
+    om.call_after_refresh(point)

@@ -1,0 +1,200 @@
+"""The import queue: imported appointments waiting for a person to say whom they are for.
+
+Opened from the book (`i`; the book's title counts what waits) or the menu ("Import
+queue"). Above, one line per patient of a source; below it, what the source says of them
+and their held appointments, then the practice's patients who might be them. `l` (or
+Enter on a patient) links the source's patient to the one under the cursor below, `a`
+adds them as a new patient, `s` sets their appointments aside. The rules, the roles and
+the stale check live in om_tui.practice.imports.queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from om_tui.messages import DataChanged
+from om_tui.practice.imports import queue
+from om_tui.practice.imports.queue import Candidate, Waiting
+
+if TYPE_CHECKING:
+    from om_tui.app import OmTuiApp
+
+
+class ImportQueueScreen(Screen[None]):
+    """The sources' patients to decide about, and the practice's who might be them."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="import_queue.back"),
+        Binding("l", "link", "Link to this one", id="import_queue.link"),
+        Binding("a", "add_new", "Add as new", id="import_queue.add_new"),
+        Binding("s", "skip", "Skip", id="import_queue.skip"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._waiting: list[Waiting] = []
+
+    @property
+    def om(self) -> OmTuiApp:
+        return cast("OmTuiApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="queue-title")
+        yield DataTable(id="queue-list", cursor_type="row")
+        yield Static(id="queue-source")
+        yield DataTable(id="queue-candidates", cursor_type="row")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#queue-list", DataTable).add_columns(
+            "Source", "Their patient", "Born", "Appointments"
+        )
+        self.query_one("#queue-candidates", DataTable).add_columns(
+            "Chart", "On file here", "Born", "Phone"
+        )
+        self.reload()
+        self.query_one("#queue-candidates", DataTable).focus()
+
+    @on(DataChanged)
+    def reload(self) -> None:
+        """Re-read the queue (a few rows), the cursor on the entry it was on."""
+        table = self.query_one("#queue-list", DataTable)
+        was = self._entry()
+        self._waiting = queue.waiting(self.om.database)
+        table.clear()
+        for entry in self._waiting:
+            person = entry.patient
+            table.add_row(
+                entry.source,
+                person.full_name or "(no name)",
+                f"{person.dob:%m/%d/%Y}" if person.dob else "—",
+                str(len(entry.appointments)),
+                key=f"{entry.source}\n{entry.key}",
+            )
+        keys = [(e.source, e.key) for e in self._waiting]
+        if was is not None and (was.source, was.key) in keys:
+            table.move_cursor(row=keys.index((was.source, was.key)), animate=False)
+        count = len(self._waiting)
+        title = Text.assemble(("Import queue", "bold"))
+        title.append(
+            f" · {count} to decide: whom are these appointments for?"
+            if count
+            else " · nothing waits: every imported appointment has its patient",
+        )
+        self.query_one("#queue-title", Static).update(title)
+        self._show_entry()
+
+    def _entry(self) -> Waiting | None:
+        table = self.query_one("#queue-list", DataTable)
+        if not self._waiting or not table.row_count:
+            return None
+        return self._waiting[min(table.cursor_row, len(self._waiting) - 1)]
+
+    def _candidate(self) -> Candidate | None:
+        entry = self._entry()
+        table = self.query_one("#queue-candidates", DataTable)
+        if entry is None or not entry.candidates or not table.row_count:
+            return None
+        return entry.candidates[min(table.cursor_row, len(entry.candidates) - 1)]
+
+    @on(DataTable.RowHighlighted, "#queue-list")
+    def _show_entry(self) -> None:
+        entry = self._entry()
+        source = self.query_one("#queue-source", Static)
+        candidates = self.query_one("#queue-candidates", DataTable)
+        candidates.clear()
+        self.refresh_bindings()
+        if entry is None:
+            source.update("")
+            return
+        zone = self.om.practice.zone
+        person = entry.patient
+        said = [
+            f"{entry.source} says: {person.full_name or '(no name)'}",
+            f"born {person.dob:%m/%d/%Y}" if person.dob else "no birth date",
+        ]
+        if person.phone:
+            said.append(person.phone)
+        if person.number:
+            said.append(f"their number {person.number}")
+        times = [
+            f"{a.start.astimezone(zone):%a %m/%d %H:%M} {a.minutes}m {a.provider}".rstrip()
+            for a in entry.appointments[:3]
+        ]
+        more = len(entry.appointments) - len(times)
+        booked = "; ".join(times) + (f"; {more} more" if more > 0 else "")
+        where = ", ".join(entry.files)
+        source.update(
+            Text.assemble(
+                (" · ".join(said), "bold"),
+                f"\nNot told apart: {entry.reason}.\n{booked}  ({where})",
+                ("\nl links to the patient below · a adds them as new · s skips", "dim")
+                if entry.candidates
+                else ("\nNobody on file has this name: a adds them as new · s skips", "dim"),
+            )
+        )
+        for c in entry.candidates:
+            candidates.add_row(
+                c.chart_number,
+                c.full_name,
+                f"{c.dob:%m/%d/%Y}" if c.dob else "—",
+                c.phone or "—",
+                key=str(c.patient_id),
+            )
+
+    @on(DataTable.RowSelected, "#queue-candidates")
+    def _chosen(self) -> None:
+        self.action_link()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self.is_mounted or action not in ("link", "add_new", "skip"):
+            return True
+        if not self.om.may("book") or self._entry() is None:
+            return False
+        return action != "link" or self._candidate() is not None
+
+    def _decide(self, decision: Callable[[], str]) -> None:
+        def done(said: str) -> None:
+            self.notify(said, timeout=5)
+            self.reload()
+
+        self.om.write(decision, done, self.reload)
+
+    def action_link(self) -> None:
+        entry, candidate = self._entry(), self._candidate()
+        if entry is None or candidate is None or not self.check_action("link", ()):
+            return
+        om = self.om
+        by = om.acting_id
+        self._decide(lambda: queue.link(om.database, om.clock, entry, candidate.patient_id, by=by))
+
+    def action_add_new(self) -> None:
+        entry = self._entry()
+        if entry is None or not self.check_action("add_new", ()):
+            return
+        om = self.om
+        by = om.acting_id
+        self._decide(lambda: queue.add_new(om.database, om.clock, entry, by=by))
+
+    def action_skip(self) -> None:
+        entry = self._entry()
+        if entry is None or not self.check_action("skip", ()):
+            return
+        om = self.om
+        by = om.acting_id
+        self._decide(lambda: queue.skip(om.database, om.clock, entry, by=by))
+
+
+def waiting_mark(om: OmTuiApp) -> Text:
+    """What the book's title says while the queue is not empty: " · i: 2 to decide" (short:
+    the screens' tabs share the line)."""
+    count = queue.waiting_count(om.database) if om.may("book") else 0
+    return Text(f" · i: {count} to decide" if count else "", style="bold")
