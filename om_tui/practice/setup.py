@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from peewee import Database
 
 from db.models import Role, SettingKey
-from om_tui.practice import limits, settings
+from om_tui.practice import limits, settings, time_words
 from om_tui.practice.clock import Clock
 from om_tui.practice.people.staff import (
     ADMINISTRATOR,
@@ -119,14 +119,12 @@ def check_timezone(name: str) -> str:
     return canonical
 
 
-def parse_time_of_day(text: str) -> dt.time:
-    """ "14", "14:00", "9:30" → a time of day."""
-    text = text.strip()
-    hour, _, minute = text.partition(":")
-    try:
-        return dt.time(int(hour), int(minute or 0))
-    except ValueError:
-        raise SetupError(f"A time of day, like 14:00 (not {text!r}).") from None
+def week_end_time(text: str) -> dt.time:
+    """When the stats week ends, as typed ("14:00", "2pm": time_words); never empty."""
+    at = time_words.time_of_day(text, SetupError)
+    if at is None:
+        raise SetupError("When does the stats week end? A time of day, like 14:00.")
+    return at
 
 
 def check_open_hours(text: str) -> None:

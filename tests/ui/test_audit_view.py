@@ -256,7 +256,8 @@ async def test_a_day_not_understood_is_said_so_over_the_rows(office: Practice) -
         await settle(pilot)
         problem = app.screen.query_one("#audit-problem")
         assert drawn(pilot, problem) == (
-            "“31/02/1990” is not a day (YYYY-MM-DD, today or yesterday): the rows show every day."
+            "“31/02/1990” is not a day (like yesterday, fri, 12/02 or 2026-12-02): the rows show "
+            "every day."
         )
         assert app.screen.focused is app.screen.query_one("#audit-day")  # to put it right
         assert len(rows(pilot)) == every

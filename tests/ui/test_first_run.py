@@ -140,7 +140,9 @@ async def test_bad_answers_are_said_under_their_fields(tmp_path: Path) -> None:
         await pilot.press("enter")
         assert error(pilot, "practice").startswith("The practice needs a name")
         assert error(pilot, "zone").startswith("'Mars/Olympus' is not a time zone name")
-        assert error(pilot, "week-time") == "A time of day, like 14:00 (not '25:00')."
+        assert (
+            error(pilot, "week-time") == "A time of day is like 9:30, 17:00 or 2pm (not '25:00')."
+        )
         assert screen._page == 1
         assert app.screen.focused is screen.query_one("#practice", Input)
 

@@ -225,7 +225,7 @@ async def test_an_item_without_text_or_with_an_odd_due_time_is_not_saved(
         await settle(pilot)
         assert isinstance(app.screen, ItemForm)
         assert label(pilot, "#due-error") == (
-            "A due time is a time of day, like 9:30 or 17:00 (not '25:00')."
+            "A time of day is like 9:30, 17:00 or 2pm (not '25:00')."
         )
         assert ChecklistItem.select().count() == items
 

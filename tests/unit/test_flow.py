@@ -20,6 +20,7 @@ from om_tui.practice.flow.board import (
     severity,
 )
 from om_tui.practice.flow.moves import Flow
+from om_tui.practice.flow.patients import NewPatient
 from om_tui.practice.flow.stages import FlowError, StaleVisit
 from om_tui.practice.people.roles import ADMINISTRATOR
 
@@ -101,6 +102,20 @@ def test_check_in_by_patient_after_a_step_back_uses_their_booking(
     assert again.visit_id == first.visit_id
     row = practice.row(flow, "ben")  # one row, not the booking plus a walk-in
     assert (row.stage, row.key) == (Stage.ARRIVED, f"a{practice.appointments['ben']}")
+
+
+def test_a_new_walk_in_is_added_and_checked_in_as_one_operation(
+    flow: Flow, practice: Practice
+) -> None:
+    change = flow.walk_in(NewPatient("Wanda", "Walker", None, ""))
+    wanda = Patient.get(Patient.last_name == "Walker")
+    assert change.visit_id is not None and "walk-in" in change.description
+    assert Visit.get_by_id(change.visit_id).patient_id == wanda.id
+    flow.walk_in(practice.patients["eve"])  # one already on file
+    before = (Patient.select().count(), Visit.select().count())
+    with pytest.raises(StaleVisit, match="already checked in"):
+        flow.walk_in(practice.patients["eve"])
+    assert (Patient.select().count(), Visit.select().count()) == before
 
 
 def test_a_no_show_who_turns_up_is_checked_in_as_a_walk_in(flow: Flow, practice: Practice) -> None:

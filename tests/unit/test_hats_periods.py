@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from db.models import Frequency
-from om_tui.practice.hats.periods import Periods, parse_due_time, parse_open_days
+from om_tui.practice.hats.periods import Periods, parse_open_days
 from om_tui.practice.hats.views import HatError
 from om_tui.practice.stats.weeks import StatWeeks, WeekEnds
+from om_tui.practice.time_words import clock_text
 
 NEW_YORK = ZoneInfo("America/New_York")
 D, W, M = Frequency.DAILY, Frequency.WEEKLY, Frequency.MONTHLY
@@ -90,13 +91,14 @@ def test_deadlines_are_local_times_across_dst(periods: Periods) -> None:
 
 
 @pytest.mark.parametrize(
-    ("typed", "stored"), [("9", "09:00"), ("9:30", "09:30"), (" 17:05 ", "17:05"), ("", None)]
+    ("typed", "stored"),
+    [("9", "09:00"), ("9:30", "09:30"), (" 17:05 ", "17:05"), ("", None), ("noon", "12:00")],
 )
 def test_due_times_are_read_leniently(typed: str, stored: str | None) -> None:
-    assert parse_due_time(typed) == stored
+    assert clock_text(typed, HatError) == stored
 
 
-@pytest.mark.parametrize("typed", ["25:00", "9:75", "noon", "9:3x"])
+@pytest.mark.parametrize("typed", ["25:00", "9:75", "midnight", "9:3x"])
 def test_a_due_time_that_is_no_time_is_refused(typed: str) -> None:
     with pytest.raises(HatError, match="time of day"):
-        parse_due_time(typed)
+        clock_text(typed, HatError)

@@ -19,7 +19,7 @@ from peewee import Database
 
 from db import open_database
 from db.models import MODELS, HatHolder, Order, OrderStatus, Post, ProgramStep, Role, Staff
-from om_tui.practice import settings
+from om_tui.practice import settings, time_words
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.hats.periods import set_open_days
 from om_tui.practice.hats.views import Tally
@@ -27,13 +27,12 @@ from om_tui.practice.owner.orders.due import (
     due_example,
     due_said,
     next_open_day,
-    parse_day,
     parse_due,
-    parse_time,
 )
 from om_tui.practice.owner.orders.service import Orders
 from om_tui.practice.owner.orders.views import OrderError
 from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.time_words import clock_text
 
 from .practice_fixture import ZONE, ZONE_NAME
 
@@ -131,7 +130,7 @@ def test_a_due_day_and_time_as_people_type_them(
     [
         ("", "When is it due?"),
         ("someday", "When is it due?"),
-        ("31 nov", "There is no 31 nov"),
+        ("31 nov", "There is no 31 Nov"),
         ("fri 25:00", "A time of day"),
         ("fri 9:00 17:00", "One time of day"),
     ],
@@ -142,23 +141,23 @@ def test_a_due_that_cannot_be_read_is_refused(typed: str, said: str) -> None:
 
 
 def test_times_and_days_on_their_own() -> None:
-    assert parse_time("9am") == "09:00"
-    assert parse_time("12am") == "00:00"
-    assert parse_time("12:30pm") == "12:30"
-    assert parse_time("") is None
+    assert clock_text("9am") == "09:00"
+    assert clock_text("12am") == "00:00"
+    assert clock_text("12:30pm") == "12:30"
+    assert clock_text("") is None
     with pytest.raises(OrderError):
-        parse_time("13pm")
-    assert parse_day("thursday", TODAY) == day(19)
+        clock_text("13pm", OrderError)
+    assert time_words.day("thursday", TODAY) == day(19)
 
 
 def test_a_day_as_month_slash_day() -> None:
     """The book's "go to" reads US dates: the next such day, or with its year."""
-    assert parse_day("11/20", TODAY) == day(20)
-    assert parse_day("11/1", TODAY) == dt.date(TODAY.year + 1, 11, 1)  # gone: next year's
-    assert parse_day("1/5/2027", TODAY) == dt.date(2027, 1, 5)
-    for typed, said in (("2/31", "There is no 31 feb"), ("13/1", "no month 13")):
+    assert time_words.day("11/20", TODAY) == day(20)
+    assert time_words.day("11/1", TODAY) == dt.date(TODAY.year + 1, 11, 1)  # gone: next year's
+    assert time_words.day("1/5/2027", TODAY) == dt.date(2027, 1, 5)
+    for typed, said in (("2/31", "There is no 31 Feb"), ("13/1", "no month 13")):
         with pytest.raises(OrderError, match=said):
-            parse_day(typed, TODAY)
+            time_words.day(typed, TODAY, OrderError)
 
 
 # -- giving an order, and every refusal -------------------------------------------------

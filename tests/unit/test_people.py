@@ -403,3 +403,21 @@ def test_a_staff_name_that_is_no_name_is_refused(people: People, typed: str, say
     with pytest.raises(PeopleError, match=says):
         people.add(typed, "staff")
     assert not Staff.select().where(Staff.role == Role.STAFF).exists()
+
+
+def test_taking_someone_off_the_staff_ends_their_hats_in_the_same_transaction(
+    database: Database, clock: FrozenClock, people: People, jenny: int
+) -> None:
+    from om_tui.practice.hats.service import Hats
+
+    hats = Hats(database, clock, settings.load(database), ADMINISTRATOR)
+    desk = hats.create_post("Front Desk")
+    hats.add_holder(desk, jenny)
+    karen = people.named("Karen").id
+    office = hats.create_post("Office Manager")
+    hats.add_holder(office, karen)
+    with pytest.raises(PeopleError, match="last active office manager"):
+        hats.take_off_staff(people, karen)
+    assert people.still_active(karen) and hats.hats_of(karen) == [(office, "Office Manager")]
+    hats.take_off_staff(people, jenny)
+    assert not people.still_active(jenny) and hats.hats_of(jenny) == []

@@ -349,6 +349,8 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("Flow.assign", "check_in", lambda w, a: w.flow(a).assign(
         w.checked_in("ben")[0], "room", w.practice.rooms[0])),
     Operation("Flow.undo", "check_in", lambda w, a: w.flow(a).undo(w.checked_in("ben")[1])),
+    Operation("Flow.walk_in", "check_in", lambda w, a: w.flow(a).walk_in(NewPatient(
+        "Wanda", "Walker", None, ""))),
     Operation("flow.patients.add_patient", "patients", lambda w, a: add_patient(
         w.database, w.clock, _patient(), by=a)),
     # care plans
@@ -426,6 +428,8 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("People.set_secret", "roster", lambda w, a: w.people(a).set_secret(
         w.target, "9876")),
     Operation("People.deactivate", "roster", lambda w, a: w.people(a).deactivate(w.target)),
+    Operation("Hats.take_off_staff", "roster", lambda w, a: w.hats(a).take_off_staff(
+        w.people(a), w.target)),
     Operation("People.reactivate", "roster", lambda w, a: w.people(a).reactivate(
         w.practice.retired_provider)),
     Operation("people.staff.give_pin_to_those_without", "roster", lambda w, a: (

@@ -23,8 +23,8 @@ from om_tui.practice.setup import (
     defaults,
     names_in,
     needs_setup,
-    parse_time_of_day,
     set_up,
+    week_end_time,
 )
 from om_tui.practice.stats.weeks import WeekEnds, week_ends_of
 
@@ -135,11 +135,12 @@ def test_time_zones_and_times_of_day() -> None:
     assert check_timezone("UTC") == "UTC"
     with pytest.raises(SetupError):
         check_timezone("../../etc/passwd")
-    assert parse_time_of_day("9") == dt.time(9)
-    assert parse_time_of_day("14:05") == dt.time(14, 5)
-    for bad in ("", "2pm", "24:00", "12:60"):
+    assert week_end_time("9") == dt.time(9)
+    assert week_end_time("14:05") == dt.time(14, 5)
+    assert week_end_time("2pm") == dt.time(14)  # read as everywhere else
+    for bad in ("", "24:00", "12:60"):
         with pytest.raises(SetupError):
-            parse_time_of_day(bad)
+            week_end_time(bad)
 
 
 def test_defaults_keep_what_is_stored(database: Database) -> None:

@@ -35,7 +35,7 @@ from db.models import (
     utc_naive,
 )
 from om_tui.practice.flow.board import BoardRow, FlowReading
-from om_tui.practice.flow.patients import not_offered_why
+from om_tui.practice.flow.patients import NewPatient, add_patient, not_offered_why
 from om_tui.practice.flow.stages import (
     _ROOM_HELD,
     _TICK,
@@ -69,6 +69,16 @@ class Flow(FlowReading):
     """Today's board and the moves the front desk makes on it."""
 
     # -- moves -------------------------------------------------------------
+
+    @checked("check_in", "moves patients through the visit")
+    def walk_in(self, patient: NewPatient | int) -> Change:
+        """A walk-in: the patient added if new (or one already on file), and checked in —
+        both or neither."""
+        if isinstance(patient, NewPatient):
+            return self.check_in(
+                add_patient(self.database, self.clock, patient, by=self.staff_id).id
+            )
+        return self.check_in(patient)
 
     @checked("check_in", "moves patients through the visit")
     def check_in(self, patient_id: int, appointment_id: int | None = None) -> Change:

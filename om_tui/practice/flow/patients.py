@@ -22,7 +22,7 @@ from typing import NamedTuple
 from peewee import Database, fn
 
 from db.models import Patient, utc_naive
-from om_tui.practice import limits
+from om_tui.practice import limits, time_words
 from om_tui.practice.clock import Clock
 from om_tui.practice.people.roles import checked
 from om_tui.practice.refusal import Refusal
@@ -36,27 +36,13 @@ class PatientInputError(Refusal, ValueError):
         self.field = field
 
 
-_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y", "%m.%d.%Y", "%m%d%Y")
-
-
-def parse_date(text: str) -> dt.date | None:
-    """A date as the front desk types one (2/3/1984, 1984-02-03, 02031984), else None."""
-    text = text.strip()
-    for pattern in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
 def parse_dob(text: str, today: dt.date) -> dt.date | None:
     """A date of birth, or None when left empty. Raises PatientInputError when wrong."""
     if not text.strip():
         return None
     if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}", text.strip()):
         raise PatientInputError("dob", "Please type the year in full, e.g. 3/14/1985.")
-    dob = parse_date(text)
+    dob = time_words.birth_date(text)
     if dob is None:
         if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{4}", text.strip()):
             raise PatientInputError(
@@ -246,7 +232,7 @@ def search_terms(query: str) -> list[str]:
     query = query.strip().lower()
     if not query:
         return []
-    day = parse_date(query)
+    day = time_words.birth_date(query)
     if day is not None:
         return [day.isoformat()]
     partial = _PARTIAL_DATE.fullmatch(query)

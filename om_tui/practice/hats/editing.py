@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from peewee import IntegrityError
 
@@ -36,11 +37,15 @@ from om_tui.practice.hats.base import (
     _required,
     _taken,
 )
-from om_tui.practice.hats.periods import _in_force, parse_due_time
+from om_tui.practice.hats.periods import _in_force
 from om_tui.practice.hats.views import HatError
 from om_tui.practice.people.roles import checked
 from om_tui.practice.seen import require_unchanged
+from om_tui.practice.time_words import clock_text
 from om_tui.practice.words import counted
+
+if TYPE_CHECKING:
+    from om_tui.practice.people.staff import People
 
 
 class HatEditing(HatsBase):
@@ -213,6 +218,14 @@ class HatEditing(HatsBase):
                     holding.until = today
                     holding.save()
 
+    @checked("roster", "takes people off the staff list")
+    def take_off_staff(self, people: People, staff_id: int) -> None:
+        """The person off the staff (they can no longer log in) and off every hat they hold
+        from today on — both or neither; their history stays."""
+        people.deactivate(staff_id)
+        for post_id, _ in self.hats_of(staff_id):
+            self.remove_holder(post_id, staff_id)
+
     @checked("hats", "writes hats")
     def add_duty(self, post_id: int, text: str) -> int:
         text = _required(text, "A duty needs its text.", limits.CHECKLIST_LINE)
@@ -270,7 +283,7 @@ class HatEditing(HatsBase):
         """A new checklist item, due from today."""
         text = _required(text, "A checklist item needs its text.", limits.CHECKLIST_LINE)
         frequency = _frequency(frequency)
-        due_time = None if frequency == Frequency.WEEKLY else parse_due_time(due_time)
+        due_time = None if frequency == Frequency.WEEKLY else clock_text(due_time, HatError)
         today = self.today()
         with self.database.atomic():
             self._post(post_id)
@@ -316,7 +329,7 @@ class HatEditing(HatsBase):
                 if text is None
                 else _required(text, "A checklist item needs its text.", limits.CHECKLIST_LINE),
                 "frequency": item.frequency if frequency is None else _frequency(frequency),
-                "due_time": item.due_time if due_time is None else parse_due_time(due_time),
+                "due_time": item.due_time if due_time is None else clock_text(due_time, HatError),
                 "shared": item.shared if shared is None else shared,
             }
             if changed["frequency"] == Frequency.WEEKLY:

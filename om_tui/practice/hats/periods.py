@@ -24,19 +24,6 @@ from om_tui.practice.people.roles import checked
 from om_tui.practice.stats.weeks import StatWeeks
 
 
-def parse_due_time(text: str | None) -> str | None:
-    """ "9", "9:30", "09:30" → "09:30"; empty → None. Refuses what is not a time of day."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    hour, _, minute = text.partition(":")
-    try:
-        at = dt.time(int(hour), int(minute or 0))
-    except ValueError:
-        raise HatError(f"A due time is a time of day, like 9:30 or 17:00 (not {text!r}).") from None
-    return f"{at:%H:%M}"
-
-
 def _month_end(day: dt.date) -> dt.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 

@@ -1,5 +1,5 @@
 """A care plan's forms as typed: the provider and type by name, the first day in the
-practice's day words (orders.parse_day), the time of day, each phase's weekdays."""
+practice's day words (time_words.day), the time of day, each phase's weekdays."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from om_tui.practice import time_words
 from om_tui.practice.plans.phases import PlanError
 from om_tui.practice.refusal import Refusal
 
@@ -54,8 +55,6 @@ def read_plan(fields: PlanFields, today: dt.date) -> NewPlan:
 def read_day(text: str, today: dt.date) -> dt.date:
     """A day in the practice's words; a plan may have begun already, so "11/16" typed on
     11/18 is two days ago (not next year), and "-2w" is two weeks ago."""
-    from om_tui.practice.owner.orders.due import parse_day
-
     text = text.strip().lower()
     if not text:
         return today
@@ -63,10 +62,7 @@ def read_day(text: str, today: dt.date) -> dt.date:
     if back is not None:
         count, unit = int(back.group(1)), back.group(2) or "d"
         return today - (dt.timedelta(weeks=count) if unit == "w" else dt.timedelta(days=count))
-    try:
-        day = parse_day(text, today)
-    except Refusal as error:
-        raise PlanError(str(error)) from None
+    day = time_words.day(text, today, PlanError)
     if day - today > dt.timedelta(days=183) and str(day.year) not in text:
         earlier = day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else day
         if earlier <= today:
@@ -76,11 +72,10 @@ def read_day(text: str, today: dt.date) -> dt.date:
 
 def read_at(text: str) -> dt.time:
     """ "9", "9:30", "14:15" → a time of day."""
-    hour, _, minute = text.strip().partition(":")
-    try:
-        return dt.time(int(hour), int(minute or 0))
-    except ValueError:
-        raise PlanError(f"A time of day, like 9:30 (not {text.strip()!r}).") from None
+    at = time_words.time_of_day(text, PlanError)
+    if at is None:
+        raise PlanError("A time of day, like 9:30.")
+    return at
 
 
 def read_days(text: str) -> list[tuple[int, ...]] | None:

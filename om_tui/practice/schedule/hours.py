@@ -345,19 +345,15 @@ def read_blockout(
 
 
 def _day_and_time(text: str, today: dt.date, which: str) -> tuple[dt.date, dt.time | None]:
-    from om_tui.practice.owner.orders.due import parse_day
+    from om_tui.practice import time_words
     from om_tui.practice.refusal import Refusal
 
     words = text.strip().split()
     clock_time = None
-    if words and ":" in words[-1]:
-        hour, _, minute = words.pop().partition(":")
-        try:
-            clock_time = dt.time(int(hour), int(minute))
-        except ValueError:
-            raise ScheduleError(f"A time of day like 13:00 (not {text!r}).") from None
+    if words and time_words.looks_like_time(words[-1]):
+        clock_time = time_words.time_of_day(words.pop(), ScheduleError)
     try:
-        return parse_day(" ".join(words) or "today", today), clock_time
+        return time_words.day(" ".join(words) or "today", today), clock_time
     except Refusal:
         raise ScheduleError(
             f"When it {which}: a day like 12/24, fri or 2026-12-24, and a time like 13:00 "

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import arrow
 
 from db.models import Appointment, AppointmentSeries, Patient, Visit, as_utc, utc_naive
+from om_tui.practice import time_words
 from om_tui.practice.people.roles import recorded
 from om_tui.practice.schedule import types
 from om_tui.practice.schedule.access import (
@@ -87,7 +88,6 @@ def read_rule(
 ) -> Rule:
     """A rule as typed: days "mon wed fri", every "2" (weeks), ends "6" (times) or a day
     ("12/15", "fri", "+6w"), or nothing (capped at CAP_WEEKS, and said)."""
-    from om_tui.practice.owner.orders.due import parse_day
     from om_tui.practice.refusal import Refusal
 
     weekdays = tuple(parse_weekdays(days)) if days.strip() else (first_day.weekday(),)
@@ -100,7 +100,7 @@ def read_rule(
         count = int(ends)
     elif ends:
         try:
-            until = parse_day(ends, today)
+            until = time_words.day(ends, today)
         except Refusal as error:
             raise ScheduleError(f"Ends: a number of times, or a day ({error})") from None
     rule = Rule(weekdays, at, first_day, int(every), until, count)

@@ -643,7 +643,7 @@ class FlowBoardScreen(Screen[None]):
             if result is None:
                 return
             flow = self.om.flow
-            self._apply(None, lambda: result.check_in(flow, self.om.database))
+            self._apply(None, lambda: result.check_in(flow))
 
         self.app.push_screen(WalkInScreen(name, phone), saved)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from peewee import Database
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,7 +16,6 @@ from om_tui.practice.flow.moves import Change, Flow
 from om_tui.practice.flow.patients import (
     NewPatient,
     PatientEntry,
-    add_patient,
     new_patient_problems,
     read_new_patient,
 )
@@ -34,15 +32,12 @@ class WalkInResult:
     existing_id: int | None = None
     new: NewPatient | None = None
 
-    def check_in(self, flow: Flow, database: Database) -> Change:
-        """Add the patient if new, and check them in — one transaction."""
-        with database.atomic():
-            if self.new is not None:
-                patient_id = add_patient(database, flow.clock, self.new, by=flow.staff_id).id
-            else:
-                assert self.existing_id is not None
-                patient_id = self.existing_id
-            return flow.check_in(patient_id)
+    def check_in(self, flow: Flow) -> Change:
+        """The patient checked in as a walk-in (added first if new): one practice operation."""
+        if self.new is not None:
+            return flow.walk_in(self.new)
+        assert self.existing_id is not None
+        return flow.walk_in(self.existing_id)
 
 
 FIELDS = ("name", "dob", "phone")

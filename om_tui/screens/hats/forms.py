@@ -22,8 +22,8 @@ from textual.widgets import Input, Label
 
 from db.models import Frequency
 from om_tui.practice import limits
-from om_tui.practice.hats.periods import parse_due_time
 from om_tui.practice.hats.views import HatError
+from om_tui.practice.time_words import clock_text
 from om_tui.screens.dialog import Dialog, edited
 
 
@@ -239,7 +239,7 @@ class ItemForm(Dialog[ItemFields | None]):
             return
         due = self.query_one("#due", Input)
         try:
-            due_time = None if due.disabled else parse_due_time(due.value)
+            due_time = None if due.disabled else clock_text(due.value, HatError)
         except HatError as error:
             self.query_one("#due-error", Label).update(str(error))
             self.query_one("#due", Input).focus()

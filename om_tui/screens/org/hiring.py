@@ -30,6 +30,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from db.models import CandidateStage, Role
 from om_tui.messages import DataChanged
+from om_tui.practice import time_words
 from om_tui.practice.org.access import ADMINISTRATOR
 from om_tui.practice.org.hiring import (
     ENDED,
@@ -41,7 +42,6 @@ from om_tui.practice.org.hiring import (
     OpeningLine,
 )
 from om_tui.practice.org.hiring_counts import evaluations_due, hiring_figures
-from om_tui.practice.owner.orders.due import parse_day
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.words import counted
 from om_tui.screens.hats.forms import Confirm, TextPrompt
@@ -357,7 +357,7 @@ class HiringScreen(Screen[None]):
                 if text is None:
                     return
                 try:
-                    start = parse_day(text, today)
+                    start = time_words.day(text, today)
                 except Refusal:
                     self.notify(
                         "A start day is like today, mon, 20 Nov or 2026-11-20.", severity="warning"

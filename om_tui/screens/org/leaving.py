@@ -22,9 +22,9 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from om_tui.messages import DataChanged
+from om_tui.practice import time_words
 from om_tui.practice.org.access import ADMINISTRATOR
 from om_tui.practice.org.leaving import Leaving, LeavingStep, LeavingView
-from om_tui.practice.owner.orders.due import parse_day
 from om_tui.practice.refusal import Refusal
 from om_tui.screens.hats.forms import Confirm, TextPrompt
 from om_tui.screens.picker import Choice, PickerScreen
@@ -256,7 +256,7 @@ def choose_who_leaves(app: OmTuiApp, person_id: int | None = None) -> None:
             if text is None:
                 return
             try:
-                last_day = parse_day(text, leaving.today())
+                last_day = time_words.day(text, leaving.today())
             except Refusal:
                 app.notify("A last day is like fri, 20 Nov or 2026-11-20.", severity="warning")
                 return

@@ -25,8 +25,10 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from om_tui.messages import DataChanged
+from om_tui.practice import time_words
 from om_tui.practice.people import audit
 from om_tui.practice.people.audit import NOBODY, PAGE, Entry, Page
+from om_tui.practice.refusal import Refusal
 from om_tui.screens.dialog import Dialog, edited
 from om_tui.widgets.row_table import RowTable
 
@@ -59,18 +61,6 @@ class Filters:
     person: int | None = None
     patient: str = ""
     day: dt.date | None = None
-
-
-def parse_day(text: str, today: dt.date) -> dt.date | None:
-    """ "today", "yesterday" or YYYY-MM-DD; ValueError for anything else."""
-    words = text.strip().lower()
-    if not words:
-        return None
-    if words == "today":
-        return today
-    if words == "yesterday":
-        return today - dt.timedelta(days=1)
-    return dt.date.fromisoformat(words)
 
 
 class AuditScreen(Screen[None]):
@@ -253,14 +243,16 @@ class AuditScreen(Screen[None]):
     def _day_typed(self, event: Input.Changed) -> None:
         field = self.query_one("#audit-day", Input)
         problem = self.query_one("#audit-problem", Static)
-        try:
-            day = parse_day(event.value, self.om.practice.today(self.om.clock.now()))
-        except ValueError:
+        today = self.om.practice.today(self.om.clock.now())
+        try:  # a day looked back at: "fri" is the last Friday
+            day = time_words.day(event.value, today, ahead=False) if event.value.strip() else None
+        except Refusal:
             field.add_class("-invalid")
             # Half typed, or wrong: the last good day filter stays, and the line says so.
             kept = f"still {self._filters.day:%Y-%m-%d}" if self._filters.day else "every day"
             problem.update(
-                f"“{event.value.strip()}” is not a day (YYYY-MM-DD, today or yesterday): "
+                f"“{event.value.strip()}” is not a day (like yesterday, fri, 12/02 or "
+                f"2026-12-02): "
                 f"the rows show {kept}."
             )
             problem.display = True

@@ -37,9 +37,9 @@ from om_tui.practice.setup import (
     defaults,
     names_in,
     needs_setup,
-    parse_time_of_day,
     set_up,
     timezone_names,
+    week_end_time,
 )
 from om_tui.practice.stats.weeks import WeekEnds
 from om_tui.screens.dialog import edited
@@ -180,7 +180,7 @@ class FirstRunScreen(Screen[None]):
         checks = (
             ("practice", check_practice_name),
             ("zone", check_timezone),
-            ("week-time", parse_time_of_day),
+            ("week-time", week_end_time),
         )
         for field_id, check in checks:
             try:
@@ -291,7 +291,7 @@ class FirstRunScreen(Screen[None]):
             timezone=value["zone"].strip(),
             week_ends=WeekEnds(
                 int(self.query_one("#weekday", ChoiceField).value),
-                parse_time_of_day(value["week-time"]),
+                week_end_time(value["week-time"]),
             ),
             name=name,
             role=self.query_one("#role", ChoiceField).value,

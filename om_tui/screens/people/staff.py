@@ -368,13 +368,10 @@ class StaffScreen(Screen[None]):
                 ("1 open order is", "it") if orders == 1 else (f"{orders} open orders are", "them")
             )
             question += f" {some} theirs: r on Orders (7) gives {it} to someone else."
-        people, practice_hats, database = self.people, self.om.hats, self.om.database
+        people, practice_hats = self.people, self.om.hats
 
         def deactivate() -> None:
-            with database.atomic():  # both or neither
-                people.deactivate(staff_id)
-                for post_id, _ in practice_hats.hats_of(staff_id):
-                    practice_hats.remove_holder(post_id, staff_id)
+            practice_hats.take_off_staff(people, staff_id)
 
         def confirmed(yes: bool | None) -> None:
             if yes:

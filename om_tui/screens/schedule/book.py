@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from om_tui.messages import DataChanged
-from om_tui.practice.owner.orders.due import parse_day
+from om_tui.practice import time_words
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.schedule import types
 from om_tui.practice.schedule.book import Book, Booked
@@ -500,7 +500,6 @@ class BookScreen(Screen[None]):
 
     def action_change_following(self) -> None:
         """This occurrence and the following ones: a new time, or stopped."""
-        from om_tui.practice.owner.orders.due import parse_time
         from om_tui.practice.schedule.series import change_following
         from om_tui.screens.hats.forms import TextPrompt
 
@@ -517,7 +516,7 @@ class BookScreen(Screen[None]):
                 return
             stop = text.strip().lower() == "stop"
             try:
-                at = None if stop else parse_time(text)
+                at = None if stop else time_words.clock_text(text)
             except Refusal as error:
                 self.notify(str(error), severity="warning")
                 return
@@ -579,8 +578,8 @@ class BookScreen(Screen[None]):
             if text is None:
                 return
             try:
-                self._go(parse_day(text, self.book.today()))
-            except Refusal:  # its words are the order form's ("When is it due?")
+                self._go(time_words.day(text, self.book.today()))
+            except Refusal:  # said in the book's own words
                 self.notify(
                     f"Not a day: {text.strip()!r}. Like fri, tomorrow, 12/15, +2w or 2026-12-15.",
                     severity="warning",

@@ -4,116 +4,20 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
 
+from om_tui.practice import time_words
 from om_tui.practice.hats.periods import WEEKDAY_NAMES
 from om_tui.practice.owner.orders.views import OrderError
+from om_tui.practice.time_words import clock_text, looks_like_time
 
 DUE_FORMS = "fri, tomorrow, +3, 20 Nov or 2026-11-20 — and a time if it matters: fri 17:00"
 
 
-_WEEKDAYS = [name.lower() for name in calendar.day_name]
-
-
-_MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_abbr) if name}
-
-
-_TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
-
-
-_SLASHED = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")
-
-
-_OFFSET = re.compile(r"^(?:in\s+)?\+?\s*(\d{1,3})\s*(d|days?|w|wks?|weeks?)$|^\+\s*(\d{1,3})$")
-
-
-def parse_time(text: str) -> str | None:
-    """ "17:00", "9:30", "5pm", "9am", "noon" → "HH:MM"; empty → None."""
-    text = text.strip().lower().replace(".", "")
-    if not text:
-        return None
-    if text == "noon":
-        return "12:00"
-    found = _TIME.match(text)
-    if found is None or (found.group(2) is None and found.group(3) is None):
-        raise OrderError(f"A time of day is like 9:30, 17:00 or 5pm (not {text!r}).")
-    hour, minute = int(found.group(1)), int(found.group(2) or 0)
-    suffix = found.group(3)
-    if suffix is not None:
-        if not 1 <= hour <= 12:
-            raise OrderError(f"A time of day is like 9:30, 17:00 or 5pm (not {text!r}).")
-        hour = hour % 12 + (12 if suffix == "pm" else 0)
-    try:
-        return f"{dt.time(hour, minute):%H:%M}"
-    except ValueError:
-        raise OrderError(f"A time of day is like 9:30, 17:00 or 5pm (not {text!r}).") from None
-
-
-def _is_time(word: str) -> bool:
-    return word == "noon" or ":" in word or word.endswith(("am", "pm"))
-
-
-def parse_day(text: str, today: dt.date) -> dt.date:
-    """A due day as typed: today, tomorrow, a weekday (the next one, today included),
-    +3 / 3d / 2w / in 3 days, 20 Nov / Nov 20 (2027), 11/20 (/2027), or 2026-11-20."""
-    text = " ".join(text.strip().lower().replace(",", " ").split())
-    if text in ("today", "tod"):
-        return today
-    if text in ("tomorrow", "tmrw", "tom", "tmr"):
-        return today + dt.timedelta(days=1)
-    for number, name in enumerate(_WEEKDAYS):
-        if len(text) >= 3 and name.startswith(text):
-            return today + dt.timedelta(days=(number - today.weekday()) % 7)
-    offset = _OFFSET.match(text)
-    if offset is not None:
-        count = int(offset.group(1) or offset.group(3))
-        unit = offset.group(2) or "d"
-        return today + (dt.timedelta(weeks=count) if unit[0] == "w" else dt.timedelta(days=count))
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    named = _named_day(text.split(), today)
-    if named is not None:
-        return named
-    slashed = _SLASHED.match(text)
-    if slashed is not None:  # "12/15" (the next one), "12/15/2026": month first, as US forms
-        month, day, year = slashed.groups()
-        words = [day, calendar.month_abbr[int(month)].lower() if 1 <= int(month) <= 12 else "?"]
-        if words[1] == "?":
-            raise OrderError(f"There is no month {month} ({text}).")
-        return _named_day([*words, year] if year else words, today) or today
-    raise OrderError(f"When is it due? Like {DUE_FORMS} (not {text!r}).")
-
-
-def _named_day(words: list[str], today: dt.date) -> dt.date | None:
-    """ "20 nov", "nov 20", "20 november 2027" → the day; the next one when no year is given."""
-    if len(words) not in (2, 3):
-        return None
-    first, second = words[0], words[1]
-    day_word, month_word = (first, second) if first.isdigit() else (second, first)
-    month = _MONTHS.get(month_word[:3]) if month_word[:3].isalpha() else None
-    if month is None or not day_word.isdigit():
-        return None
-    year = today.year
-    if len(words) == 3:
-        if not words[2].isdigit():
-            return None
-        year = int(words[2])
-    try:
-        day = dt.date(year, month, int(day_word))
-    except ValueError:
-        raise OrderError(f"There is no {' '.join(words)}.") from None
-    if len(words) == 2 and day < today:
-        try:
-            day = day.replace(year=year + 1)
-        except ValueError:  # 29 Feb: the next one is years away; say so plainly
-            raise OrderError(f"{' '.join(words)} has passed this year.") from None
-    return day
-
-
 def parse_due(text: str, today: dt.date) -> tuple[dt.date, str | None]:
-    """ "fri 17:00" → (Friday, "17:00"); "tomorrow" → (tomorrow, None); "16:00" → today."""
+    """ "fri 17:00" → (Friday, "17:00"); "tomorrow" → (tomorrow, None); "16:00" → today.
+
+    The day and the time are read by time_words, as everywhere else; a due day without
+    its year is the next one."""
     words = text.strip().lower().replace(",", " ").split()
     if not words:
         raise OrderError(f"When is it due? Like {DUE_FORMS}.")
@@ -123,13 +27,14 @@ def parse_due(text: str, today: dt.date) -> tuple[dt.date, str | None]:
             joined[-1] += word
         else:
             joined.append(word)
-    times = [w for w in joined if _is_time(w)]
-    words = [w for w in joined if not _is_time(w)]
+    times = [w for w in joined if looks_like_time(w)]
+    words = [w for w in joined if not looks_like_time(w)]
     if len(times) > 1:
         raise OrderError(f"One time of day, please (not {' and '.join(times)}).")
-    due_time = parse_time(times[0]) if times else None
-    day = parse_day(" ".join(words), today) if words else today
-    return day, due_time
+    due_time = clock_text(times[0], OrderError) if times else None
+    if not words:
+        return today, due_time
+    return time_words.day(" ".join(words), today, OrderError, asked="When is it due?"), due_time
 
 
 def next_open_day(day: dt.date, open_days: frozenset[int]) -> dt.date:

@@ -17,10 +17,11 @@ from db.models import (
     utc_naive,
 )
 from om_tui.practice.owner.orders.base import _in_force, _text
-from om_tui.practice.owner.orders.due import due_text, parse_time
+from om_tui.practice.owner.orders.due import due_text
 from om_tui.practice.owner.orders.reading import OrdersReading
 from om_tui.practice.owner.orders.views import OrderError, OrderLine
 from om_tui.practice.seen import require_unchanged
+from om_tui.practice.time_words import clock_text
 
 
 class OrderWrites(OrdersReading):
@@ -40,7 +41,7 @@ class OrderWrites(OrdersReading):
         """Give an order; its id. Refused: no text, nobody (or a leaver), a due in the past."""
         text = _text(text, "An order needs its text: what is to be done.")
         if due_time is not None:
-            due_time = parse_time(due_time)
+            due_time = clock_text(due_time, OrderError)
         with self.database.atomic():
             actor = self._manager("gives orders")
             self._check_assignee(to_staff, to_post)

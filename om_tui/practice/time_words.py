@@ -1,0 +1,239 @@
+"""Time words: the days and times people type, and the moments said back, in one place.
+
+Everywhere a person types a day or a time of day — an order's due, a checklist item's
+due time, the stats week's cutoff, an audit filter, a date of birth, the book's "go to"
+— it is read here, the same way, on arrow:
+
+- a time of day: 14:30, 9:30, 9 (the hour), 2pm, 2:30 pm, noon;
+- a day: today, tomorrow, yesterday; a weekday (fri, friday: the next one, today
+  included — or the last one, for a day looked back at); +3, 3d, 2w, in 3 days;
+  2 dec, dec 2, 2 December 2026; 12/02/2026 and 12/02; 2026-12-02.
+
+Numbers are month first — 12/02/2026 is 2 December 2026 — as US practices write them
+(and as the practice's forms always have); the ISO form (2026-12-02) is read everywhere
+too. A day that does not exist (31/02, 02/31/2026) is refused with what was typed, never
+moved to the next month.
+
+Saying back: "07:37", "3 min ago", "Fri 20 Nov" (the year only when it is not this
+year's), and the spans of a day and a month in the practice's time zone (the stats week,
+with its cutoff, is stats.weeks.StatWeeks).
+
+Each reader takes the refusal its caller speaks (`refused=OrderError`), as
+limits.checked_text does, so a person sees one clear line in the words of the screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+import arrow
+from arrow.locales import EnglishLocale
+from arrow.parser import ParserError
+
+from om_tui.practice.refusal import Refusal
+
+Refuse = Callable[[str], Exception]
+"""A refusal to raise with a message: a Refusal subclass, or ValueError."""
+
+TIME_FORMS = "like 9:30, 17:00 or 2pm"
+DAY_FORMS = "like today, fri, +3, 20 Nov, 11/20/2026 or 2026-11-20"
+
+_TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
+_OFFSET = re.compile(r"^(?:in\s+)?\+?\s*(\d{1,3})\s*(d|days?|w|wks?|weeks?)$|^\+\s*(\d{1,3})$")
+_NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2,4}))?$")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_NAMED = re.compile(r"^(?P<day>\d{1,2}) (?P<month>[a-z]{3,9})(?: (?P<year>\d{4}))?$")
+_NAMED_MONTH_FIRST = re.compile(r"^(?P<month>[a-z]{3,9}) (?P<day>\d{1,2})(?: (?P<year>\d{4}))?$")
+_ENGLISH = EnglishLocale()
+
+
+class TimeWordsError(Refusal):
+    """A day or time of day that cannot be read; the message is fit for the person."""
+
+
+# -- times of day -------------------------------------------------------------------------
+
+
+def time_of_day(text: str | None, refused: Refuse = TimeWordsError) -> dt.time | None:
+    """ "14:30", "9:30", "9", "2pm", "2:30 pm", "noon" → the time; empty → None."""
+    words = (text or "").strip().lower().replace(".", "").replace(" ", "")
+    if not words:
+        return None
+    if words == "noon":
+        return dt.time(12, 0)
+    found = _TIME.match(words)
+    if found is None:
+        raise refused(f"A time of day is {TIME_FORMS} (not {text!r}).")
+    hour, minute, suffix = int(found.group(1)), int(found.group(2) or 0), found.group(3)
+    if suffix is not None:
+        if not 1 <= hour <= 12:
+            raise refused(f"A time of day is {TIME_FORMS} (not {text!r}).")
+        hour = hour % 12 + (12 if suffix == "pm" else 0)
+    try:
+        return dt.time(hour, minute)
+    except ValueError:
+        raise refused(f"A time of day is {TIME_FORMS} (not {text!r}).") from None
+
+
+def clock_text(text: str | None, refused: Refuse = TimeWordsError) -> str | None:
+    """A time of day as stored: "HH:MM" (or None when left empty)."""
+    at = time_of_day(text, refused)
+    return None if at is None else f"{at:%H:%M}"
+
+
+def looks_like_time(word: str) -> bool:
+    """Is this word of a due ("fri 17:00") its time rather than its day?"""
+    return word == "noon" or ":" in word or word.endswith(("am", "pm"))
+
+
+# -- days ---------------------------------------------------------------------------------
+
+
+def day(
+    text: str,
+    today: dt.date,
+    refused: Refuse = TimeWordsError,
+    *,
+    ahead: bool = True,
+    asked: str = "Which day?",
+) -> dt.date:
+    """A day as typed (see the module's forms). A day given without its year, or a weekday,
+    is the next one from today (today included) — or, `ahead=False`, the last one. What
+    cannot be read is refused with the question the field asks (`asked`)."""
+    words = " ".join(text.strip().lower().replace(",", " ").split())
+    if words in ("today", "tod"):
+        return today
+    if words in ("tomorrow", "tmrw", "tom", "tmr"):
+        return today + dt.timedelta(days=1)
+    if words in ("yesterday", "yday"):
+        return today - dt.timedelta(days=1)
+    for number, name in enumerate(_WEEKDAYS):
+        if len(words) >= 3 and name.startswith(words):
+            if ahead:
+                return today + dt.timedelta(days=(number - today.weekday()) % 7)
+            return today - dt.timedelta(days=(today.weekday() - number) % 7)
+    offset = _OFFSET.match(words)
+    if offset is not None:
+        count = int(offset.group(1) or offset.group(3))
+        unit = offset.group(2) or "d"
+        span = dt.timedelta(weeks=count) if unit[0] == "w" else dt.timedelta(days=count)
+        return today + span if ahead else today - span
+    found = _iso(words, refused) or _numeric(words, today, refused, ahead)
+    found = found or _named(words, today, refused, ahead)
+    if found is None:
+        raise refused(f"{asked} Type it {DAY_FORMS} (not {text.strip()!r}).")
+    return found
+
+
+def birth_date(text: str) -> dt.date | None:
+    """A date as the front desk types one (2/3/1984, 1984-02-03, 02031984), else None."""
+    words = text.strip()
+    if re.fullmatch(r"\d{8}", words):
+        words = f"{words[:2]}/{words[2:4]}/{words[4:]}"
+    if not re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}", words):
+        return None
+    try:  # the year is always given, so no "today" is needed to read it
+        return day(words, dt.date(2000, 1, 1), ValueError)
+    except ValueError:
+        return None
+
+
+def _iso(words: str, refused: Refuse) -> dt.date | None:
+    if not re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", words):
+        return None
+    try:
+        return arrow.get(words, "YYYY-M-D").date()
+    except (ParserError, ValueError):
+        raise refused(f"There is no {words}.") from None
+
+
+def _numeric(words: str, today: dt.date, refused: Refuse, ahead: bool) -> dt.date | None:
+    """Month first: 12/02/2026, 12/02 (the next or last one), 12.02.2026, 12-02-2026."""
+    found = _NUMERIC.match(words)
+    if found is None:
+        return None
+    month, number, year = found.groups()
+    if year is not None and len(year) != 4:
+        raise refused(f"Please type the year in full, like {month}/{number}/{today.year}.")
+    if not 1 <= int(month) <= 12:
+        raise refused(f"There is no month {month} ({words}): month first, then the day.")
+    return _dated(int(year or today.year), int(month), int(number), year is None, today,
+                  refused, ahead)  # fmt: skip
+
+
+def _named(words: str, today: dt.date, refused: Refuse, ahead: bool) -> dt.date | None:
+    """ "2 dec", "dec 2", "2 december 2026" (a month's name, short or long, in arrow's words)."""
+    found = _NAMED.match(words) or _NAMED_MONTH_FIRST.match(words)
+    if found is None:
+        return None
+    month = _ENGLISH.month_number(found.group("month"))
+    if month is None:
+        return None
+    year = found.group("year")
+    return _dated(int(year or today.year), month, int(found.group("day")), year is None, today,
+                  refused, ahead)  # fmt: skip
+
+
+def _dated(
+    year: int, month: int, number: int, guessed: bool, today: dt.date, refused: Refuse,
+    ahead: bool,
+) -> dt.date:  # fmt: skip
+    """The day, refused if it does not exist; its year, when not given, the next (or last)."""
+    try:
+        found = dt.date(year, month, number)
+    except ValueError:
+        raise refused(f"There is no {number} {_month_name(month)} {year}.") from None
+    if guessed and ahead and found < today:
+        return _other_year(found, year + 1, refused)
+    if guessed and not ahead and found > today:
+        return _other_year(found, year - 1, refused)
+    return found
+
+
+def _other_year(found: dt.date, year: int, refused: Refuse) -> dt.date:
+    try:
+        return found.replace(year=year)
+    except ValueError:  # 29 Feb: the next one is years away; say so plainly
+        raise refused(f"{found.day} {found:%b} is not in {year}: please give the year.") from None
+
+
+def _month_name(month: int) -> str:
+    return dt.date(2000, month, 1).strftime("%b")
+
+
+# -- saying moments back ------------------------------------------------------------------
+
+
+def day_text(day: dt.date, today: dt.date) -> str:
+    """ "Fri 20 Nov"; "Fri 20 Nov 2027" when not this year."""
+    said = f"{day:%a} {day.day} {day:%b}"
+    return said if day.year == today.year else f"{said} {day.year}"
+
+
+def clock(moment: dt.datetime, zone: dt.tzinfo) -> str:
+    """ "07:37": the moment's local time of day."""
+    return f"{moment.astimezone(zone):%H:%M}"
+
+
+def ago(moment: dt.datetime, now: dt.datetime) -> str:
+    """ "just now", "3 min ago", "2 hours ago", "yesterday", "3 days ago"."""
+    if now - moment < dt.timedelta(minutes=1):
+        return "just now"
+    said = arrow.get(moment).humanize(arrow.get(now))
+    return said.replace("minutes", "min").replace("a minute", "1 min").replace("a day", "1 day")
+
+
+# -- periods ------------------------------------------------------------------------------
+
+
+def day_span(day: dt.date, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    """The local day's first moment and the next day's, as aware instants (DST included)."""
+    start = arrow.Arrow(day.year, day.month, day.day, tzinfo=zone)
+    return start.datetime, start.shift(days=1).datetime
+
+
+def month_end(day: dt.date) -> dt.date:
+    """The last day of `day`'s month."""
+    return arrow.get(day).ceil("month").date()
