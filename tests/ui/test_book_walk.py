@@ -9,7 +9,7 @@ from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule import hours
 
 from .conftest import DAY, Practice, local
-from .helpers import notices, screen_lines, settle, static_text
+from .helpers import footer, notices, screen_lines, settle, static_text
 from .test_book import SIZE, appointments_of, cursor_to, open_book
 
 
@@ -72,3 +72,18 @@ async def test_a_booking_is_given_a_room_by_its_number_or_name(office: Practice)
         await settle(pilot)
         [booked] = appointments_of(office.patients["walter"])
         assert booked.room_id == office.rooms["Room 2"]
+
+
+async def test_someone_who_sees_no_patients_is_told_and_offered_no_booking_keys(
+    office: Practice,
+) -> None:
+    from db.models import Role, Staff
+
+    aide = Staff.create(name="Sam Aide", initials="SA", role=Role.STAFF, provider=False)
+    app = office.app(staff_id=aide.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_book(pilot)
+        assert static_text(pilot, "#book-detail").startswith("No column for you")
+        shown = " ".join(footer(pilot))
+        assert "Next day" in shown
+        assert "b Book" not in shown and "c Cancel" not in shown and "m Move" not in shown

@@ -35,7 +35,7 @@ class PlanForm(Dialog[PlanFields | None]):
             yield Label("First day (empty: today; 11/16, -2w, mon)")
             yield edited("", id="first_day")
             yield Label("", id="plan-error", classes="field-error")
-            yield Label("Enter add · Tab next field · Esc cancel", classes="dialog-hint")
+            yield Label("Enter add · Tab next field · Esc don't add", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#phases", Input).focus()
@@ -72,7 +72,7 @@ class PlanBookingForm(Dialog[BookingFields | None]):
             yield edited("9:00", id="at")
             yield Label("Weekdays, a set a phase (mon wed fri | tue thu)")
             yield edited(self._days, id="days")
-            yield Label("Enter book · Tab next field · Esc cancel", classes="dialog-hint")
+            yield Label("Enter book · Tab next field · Esc don't book", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#first_day", Input).focus()

@@ -38,6 +38,12 @@ if TYPE_CHECKING:
 
 TIME_WIDTH = 6
 NARROWEST = 14
+BOOKING_ACTIONS = frozenset(
+    {"book", "next_free", "move", "resize", "cancel", "missed", "status", "repeat",
+     "change_following"}
+)  # fmt: skip
+"""The keys that change the book: shown to those who may book (the practice layer refuses
+the others whatever they press)."""
 NARROWEST_IN_WEEK = 8  # seven days and the times fit 80 columns
 WIDEST = 26
 
@@ -236,6 +242,9 @@ class BookScreen(Screen[None]):
                 )
             )
             return
+        if self._daybook is not None and not self._daybook.columns:
+            detail.update("No column for you: a provider sees their own, the front desk all.")
+            return
         entries = self._here()
         start = self._slot_start()
         if start is None:
@@ -415,6 +424,8 @@ class BookScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "stop_moving":
             return self._moving is not None
+        if action in BOOKING_ACTIONS:
+            return self.om.may("book")  # hidden from those who only read their day
         return True
 
     def action_resize(self, slots: int) -> None:

@@ -50,7 +50,8 @@ class PatientFinder(Dialog[int | None]):
             )
             yield OptionList(id="matches", compact=True)
             yield Label(
-                "↑↓ choose · Enter merge it… (asks first) · Esc cancel", classes="dialog-hint"
+                "↑↓ choose · Enter merge into it… (asks first) · Esc don't merge",
+                classes="dialog-hint",
             )
 
     def on_mount(self) -> None:

@@ -77,7 +77,7 @@ class PatientForm(Dialog[PatientFields | None]):
                     )
                 yield Label("", id=f"{name}-error", classes="field-error")
             yield Label(self._refusal, id="refusal", classes="field-error")
-            yield Label("Enter save · Tab next field · Esc cancel", classes="dialog-hint")
+            yield Label("Enter save · Tab next field · Esc don't save", classes="dialog-hint")
 
     def on_mount(self) -> None:
         for name, *_ in FIELDS:

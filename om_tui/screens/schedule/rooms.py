@@ -52,7 +52,7 @@ class RoomForm(Dialog[str | None]):
             yield Label("Name")
             yield edited(self._room_name, placeholder="Room 1", max_length=LONGEST_NAME, id="name")
             yield Label("", id="name-error", classes="field-error")
-            yield Label("Enter save · Esc cancel", classes="dialog-hint")
+            yield Label("Enter save · Esc don't save", classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()
