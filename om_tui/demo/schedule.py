@@ -40,6 +40,8 @@ def open_demo_schedule(database: Database, clock: Clock, practice: PracticeSetti
     with database.atomic():
         hours.set_hours(database, ADMINISTRATOR, None, range(5), hours.parse_stretches("8-18"))
         hours.set_hours(database, ADMINISTRATOR, None, [5], hours.parse_stretches("9-13"))
+        for name, colour in (("New patient", "green"), ("Re-exam", "cyan")):
+            types.edit_type(database, ADMINISTRATOR, types.type_named(name).id, colour=colour)
         for name, (days, stretches) in HOURS.items():
             if name in providers:
                 hours.set_hours(

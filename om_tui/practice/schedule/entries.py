@@ -47,6 +47,7 @@ class Entry:
     checked_in: bool
     day: dt.date | None = None  # practice-local (set where the book reads a week)
     source: str | None = None  # the practice's other system it came from (an import)
+    colour: str = ""  # its type's colour (types.COLOURS), "" for none
 
     @property
     def end(self) -> dt.datetime:
@@ -145,6 +146,7 @@ def entries_of(query: Iterable[Appointment]) -> list[Entry]:
                 series_id=a.series_id,
                 checked_in=a.id in arrived,
                 source=a.source,
+                colour=kind.colour if kind is not None else "",
             )
         )
     return entries

@@ -65,7 +65,9 @@ def cell(
     text = Text()
     if len(here) > 1 or first.double_booked:
         text.append("‼", style="bold")
-    text.append(f"{mark}{first.letter or ' '}{'↓' if first.source else ' '}")
+    text.append(mark)
+    text.append(first.letter or " ", style=f"bold {first.colour}" if first.colour else "")
+    text.append("↓" if first.source else " ")
     names = "/".join(e.short_name for e in here if e.start >= start) or first.short_name
     text.append(names, style="dim" if first.missed else "bold")
     text.truncate(width)
