@@ -126,7 +126,7 @@ class CallListScreen(Screen[None], Generic[Row]):
         self.rows = everyone[:MOST_SHOWN]
         table.clear()
         for row in self.rows:
-            table.add_row(*self.cells(row), key=self.key_of(row))
+            table.add_row(*(_fitting(cell) for cell in self.cells(row)), key=self.key_of(row))
         keys = [self.key_of(r) for r in self.rows]
         if self.keep_place and self.rows:
             table.move_cursor(row=min(place, len(self.rows) - 1), animate=False)
@@ -232,3 +232,10 @@ class CallListScreen(Screen[None], Generic[Row]):
 
     def appointment_of(self, row: Row) -> int | None:
         return None
+
+
+def _fitting(cell: str | Text) -> Text:
+    """A cell cut with "…" where its column ends (a long name says it was cut)."""
+    text = Text(cell) if isinstance(cell, str) else cell.copy()
+    text.no_wrap, text.overflow = True, "ellipsis"
+    return text

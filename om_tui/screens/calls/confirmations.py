@@ -28,7 +28,7 @@ class ConfirmationsScreen(CallListScreen[ConfirmationRow]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *CallListScreen.BINDINGS,
-        Binding("1", "state(1)", "1–4 State", id="confirmations.state"),
+        Binding("1", "state(1)", "State", key_display="1–4", id="confirmations.state"),
         *(Binding(str(n), f"state({n})", show=False) for n in range(2, 10)),
         Binding("right_square_bracket", "day(1)", "Next day", id="confirmations.next_day"),
         Binding("left_square_bracket", "day(-1)", "Prev", id="confirmations.previous_day"),
@@ -62,7 +62,8 @@ class ConfirmationsScreen(CallListScreen[ConfirmationRow]):
     def cells(self, row: ConfirmationRow) -> Sequence[str | Text]:
         local = self.om.practice.local(row.start)
         state = Text(row.status, style="bold" if not row.confirmed else "dim")
-        return (f"{local:%H:%M}", row.name, row.phone, row.provider, state, row.last_call)
+        provider = row.provider.split()[-1] if row.provider else ""  # "Webb": the book's word
+        return (f"{local:%H:%M}", row.name, row.phone, provider, state, row.last_call)
 
     def heading(self) -> Text:
         assert self.day is not None
