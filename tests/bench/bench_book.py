@@ -75,7 +75,9 @@ def build(path: Path, providers: int, years: float, patients: int) -> tuple[Book
     today = practice.today(NOW)
     first = today - dt.timedelta(days=int(365 * years))
     last = today + dt.timedelta(weeks=8)
-    book = Book(database, FrozenClock(NOW), practice)
+    # The book read as the front desk reads it: every provider's column.
+    desk = Staff.create(name="Front Desk", initials="FD", role=Role.FRONT_DESK).id
+    book = Book(database, FrozenClock(NOW), practice, desk)
     table = hours.Hours(practice)
     rows = []
     day = first
@@ -111,7 +113,7 @@ async def draw_figures(book: Book, runs: int) -> None:
     from om_tui.app import make_app
     from om_tui.screens.schedule.book import BookScreen
 
-    app = make_app(book.database, clock=book.clock)
+    app = make_app(book.database, clock=book.clock, staff_id=book.staff_id)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("9")
         await pilot.pause()
@@ -144,9 +146,7 @@ async def booked_elsewhere(book: Book, screen: object, times: int) -> Figures:
         def elsewhere(number: int = number, made: dict[str, float] = made) -> None:
             with book.database.connection_context():
                 at = NOW + dt.timedelta(minutes=15 * (number + 1))
-                done = book.book(
-                    4000 + number, at, 15, provider, consent=(DOUBLE_BOOK, OUTSIDE_HOURS)
-                )
+                done = book.book(1 + number, at, 15, provider, consent=(DOUBLE_BOOK, OUTSIDE_HOURS))
                 made["id"], made["at"] = done.appointment_id, time.perf_counter()
 
         writer = threading.Thread(target=elsewhere)
@@ -155,6 +155,8 @@ async def booked_elsewhere(book: Book, screen: object, times: int) -> Figures:
             daybook = screen._daybook  # type: ignore[attr-defined]
             if "id" in made and any(e.id == made["id"] for e in daybook.entries):
                 break
+            if not writer.is_alive() and "id" not in made:
+                raise RuntimeError("the other terminal's booking was refused (see above)")
             await asyncio.sleep(0.002)
         writer.join()
         delays.append(1000 * (time.perf_counter() - made["at"]))
