@@ -1,8 +1,10 @@
 """The appointment book on a big schedule, timed.
 
-    .venv/bin/python -m tests.bench.bench_book [--providers 6] [--years 2] [--runs 50] [--smoke]
+    .venv/bin/python -m tests.bench.bench_book [--providers 6] [--years 10] [--patients 100000]
+        [--runs 50] [--smoke]
 
-Builds its own schedule in a temporary file (America/Chicago, slot 15 min, providers
+Builds its own practice in a temporary file (`--patients`, the large practice's 100,000)
+and schedule (America/Chicago, slot 15 min, providers
 working Mon-Fri 8-12 13-18): `--years` of past weekdays and the next 8 weeks, each
 provider's day booked back to back with 15-, 30- and 45-minute appointments, the
 future left with one gap in the last week only — the worst case for the next free
@@ -44,7 +46,7 @@ FREE_TARGET_MS = 50.0
 HOUR = dt.timedelta(hours=1)
 
 
-def build(path: Path, providers: int, years: float) -> tuple[Book, list[int]]:
+def build(path: Path, providers: int, years: float, patients: int) -> tuple[Book, list[int]]:
     database = open_database(path)
     settings.set_timezone(database, ZONE, by=ADMINISTRATOR)
     practice = settings.load(database)
@@ -54,18 +56,18 @@ def build(path: Path, providers: int, years: float) -> tuple[Book, list[int]]:
             Staff.create(name=f"Dr. P{n}", initials=f"P{n}", role=Role.STAFF, provider=True).id
             for n in range(providers)
         ]
-        Patient.insert_many(
-            [
-                {
-                    "first_name": f"F{n}",
-                    "last_name": f"L{n}",
-                    "phone": "",
-                    "chart_number": str(n),
-                    "created": utc_naive(NOW),
-                }
-                for n in range(5000)
-            ]
-        ).execute()
+        people = [
+            {
+                "first_name": f"F{n}",
+                "last_name": f"L{n}",
+                "phone": "",
+                "chart_number": str(n),
+                "created": utc_naive(NOW),
+            }
+            for n in range(patients)
+        ]
+        for chunk in range(0, len(people), 5000):
+            Patient.insert_many(people[chunk : chunk + 5000]).execute()
         for provider in staff:
             hours.set_hours(
                 database, ADMINISTRATOR, provider, range(5), hours.parse_stretches("8-12 13-18")
@@ -90,7 +92,7 @@ def build(path: Path, providers: int, years: float) -> tuple[Book, list[int]]:
                         if not gap:
                             rows.append(
                                 {
-                                    "patient": rng.randrange(1, 5001),
+                                    "patient": rng.randrange(1, patients + 1),
                                     "provider": provider,
                                     "start": utc_naive(at),
                                     "length_minutes": minutes,
@@ -162,14 +164,15 @@ async def booked_elsewhere(book: Book, screen: object, times: int) -> Figures:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--providers", type=int, default=6)
-    parser.add_argument("--years", type=float, default=2)
+    parser.add_argument("--years", type=float, default=10)
+    parser.add_argument("--patients", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--smoke", action="store_true", help="tiny, once each")
     args = parser.parse_args()
     if args.smoke:
-        args.providers, args.years, args.runs = 2, 0.05, 1
+        args.providers, args.years, args.runs, args.patients = 2, 0.05, 1, 500
     with tempfile.TemporaryDirectory() as folder:
-        book, staff = build(Path(folder) / "book.db", args.providers, args.years)
+        book, staff = build(Path(folder) / "book.db", args.providers, args.years, args.patients)
         today = book.today()
         day = measure(lambda: book.day(today), args.runs, warmup=1)
         print(f"(a) Book.day()           median {ms(day.median)} ms  p95 {ms(day.p95)} ms")
