@@ -28,6 +28,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -620,6 +622,21 @@ def test_the_html_prints_on_a4_and_is_self_contained(office: Office) -> None:
     assert "@page { size: A4;" in page
     assert page.count("<svg") == 5  # one small graph for each stat with values
     assert "<link" not in page and "<img" not in page and "src=" not in page
+
+
+_STARTING = """
+import sys
+import om_tui.app, om_tui.cli, om_tui.practice.owner.report.writing
+print("jinja2" in sys.modules)
+"""
+
+
+def test_the_template_engine_is_loaded_only_to_write_an_html_report() -> None:
+    started = subprocess.run(
+        [sys.executable, "-c", _STARTING], capture_output=True, text=True, timeout=60
+    )
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.split() == ["False"]
 
 
 def test_a_graph_breaks_at_a_week_without_a_value_and_turns_a_falling_stat_up() -> None:

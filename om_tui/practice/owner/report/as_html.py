@@ -1,19 +1,31 @@
 """The weekly report as one HTML page that prints on A4: no scripts, no external assets.
 
-Everything is in the file: the style sheet (screen and print, `@page` A4), each stat's
-13 weeks as a tiny inline SVG polyline drawn here (up always means better; a week
-without a value breaks the line; this week's value is a dot). Every piece of text from the
-database is escaped.
+The page is rendered from a Jinja2 template, templates/report.html.j2, rather than put
+together from Python strings: every piece of text from the database is escaped by default
+(autoescape; a value is printed as it is only if it is markup already, like the graphs),
+and the page's shape — the style sheet (screen and print, `@page` A4), the sections and
+their tables — is in one file, read top to bottom as the page is. StrictUndefined makes a
+misspelt name an error, not a blank. Text is escaped as the standard library's
+html.escape does it (`&quot;`, `&#x27;`), as the report always has (its expected files).
+
+Each stat's 13 weeks are a tiny inline SVG polyline drawn here, from numbers only (up
+always means better; a week without a value breaks the line; this week's value is a dot).
+
+Jinja2 is imported with this module, and this module only when an HTML report is written
+(writing.render), not at the app's start.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Sequence
 from html import escape
 
-from om_tui.practice.hats.views import Tally
+import jinja2
+from markupsafe import Markup
+
 from om_tui.practice.owner.report.as_markdown import PEOPLE_HEADER, PEOPLE_NOTE
-from om_tui.practice.owner.report.contents import NOTHING, SPAN, StatLine, WeeklyReport
+from om_tui.practice.owner.report.contents import NOTHING, SPAN, WeeklyReport
 from om_tui.practice.owner.report.words import (
     change_text,
     late_text,
@@ -28,77 +40,19 @@ from om_tui.practice.owner.report.words import (
 )
 from om_tui.practice.stats.conditions import CONDITION_LABELS
 
+TEMPLATE = "report.html.j2"
+
 GRAPH_WIDTH = 104
 GRAPH_HEIGHT = 22
 GRAPH_PAD = 2.5
 
-STYLE = """
-@page { size: A4; margin: 12mm 12mm 14mm; }
-:root { color-scheme: light; }
-* { box-sizing: border-box; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body {
-  margin: 0 auto; padding: 8mm 4mm; max-width: 194mm; color: #111; background: #fff;
-  font: 9pt/1.35 "Helvetica Neue", Helvetica, Arial, "Liberation Sans", sans-serif;
-}
-h1 { font-size: 15pt; margin: 0 0 1mm; }
-h2 {
-  font-size: 10.5pt; margin: 5mm 0 1.5mm; padding-bottom: 0.6mm;
-  border-bottom: 0.7pt solid #888; break-after: avoid; page-break-after: avoid;
-}
-h3 { font-size: 9pt; margin: 3mm 0 1mm; break-after: avoid; page-break-after: avoid; }
-p { margin: 1mm 0; }
-.period { color: #333; }
-.so-far { background: #fff2cc; padding: 1.2mm 2mm; }
-.empty { font-size: 10.5pt; margin-top: 6mm; }
-.quiet { color: #555; }
-table { width: 100%; border-collapse: collapse; }
-thead { display: table-header-group; }
-tr { break-inside: avoid; page-break-inside: avoid; }
-th, td { text-align: left; vertical-align: middle; padding: 0.5mm 1.4mm; }
-td { border-bottom: 0.4pt solid #ddd; }
-thead th {
-  font-size: 7.5pt; font-weight: 600; color: #444; border-bottom: 0.8pt solid #888;
-  vertical-align: bottom;
-}
-.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-tr.post th {
-  padding-top: 1.2mm; font-size: 7.5pt; font-weight: 600; color: #333;
-  text-transform: uppercase; letter-spacing: 0.03em; border-bottom: 0.4pt solid #bbb;
-}
-tr.total td { font-weight: 600; border-top: 0.8pt solid #888; border-bottom: none; }
-td.graph { width: 30mm; padding-top: 0; padding-bottom: 0; }
-svg.trend { display: block; color: #222; }
-.condition {
-  display: inline-block; padding: 0 1.3mm; border-radius: 0.8mm; font-size: 7.5pt;
-  white-space: nowrap; border: 0.4pt solid transparent;
-}
-.c-power { background: #cfe2f3; color: #0b3d6b; border-color: #6fa8dc; }
-.c-affluence { background: #d9ead3; color: #274e13; border-color: #93c47d; }
-.c-normal { color: #222; border-color: #bbb; }
-.c-emergency { background: #fff2cc; color: #6b5000; border-color: #e0b94a; }
-.c-danger { background: #f4cccc; color: #85200c; border-color: #e06666; }
-.c-non_existence { background: #5b0f00; color: #fff; border-color: #5b0f00; }
-.set { font-size: 7pt; color: #555; }
-.columns { display: flex; gap: 6mm; align-items: flex-start; }
-.columns > section { flex: 1 1 0; min-width: 0; }
-ul.reasons { margin: 1mm 0 0; padding-left: 5mm; color: #333; }
-.nw { white-space: nowrap; }
-@media print {
-  body { padding: 0; max-width: none; }
-  .columns { gap: 5mm; }
-}
-""".strip()
 
-
-def _e(text: str) -> str:
-    return escape(text, quote=True)
-
-
-def trend_svg(values: Sequence[float | None], up_is_good: bool = True) -> str:
-    """A tiny graph of `values` (oldest first) as inline SVG; "" when none has a value."""
+def trend_svg(values: Sequence[float | None], up_is_good: bool = True) -> Markup:
+    """A tiny graph of `values` (oldest first) as inline SVG (markup: numbers only, nothing
+    to escape); "" when none has a value."""
     known = [v for v in values if v is not None]
     if not known:
-        return ""
+        return Markup("")
     low, high = min(known), max(known)
     inner_w, inner_h = GRAPH_WIDTH - 2 * GRAPH_PAD, GRAPH_HEIGHT - 2 * GRAPH_PAD
     step = inner_w / max(len(values) - 1, 1)
@@ -129,7 +83,7 @@ def trend_svg(values: Sequence[float | None], up_is_good: bool = True) -> str:
         x, y = point(len(values) - 1, this_week)
         shapes.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1.8" fill="currentColor"/>')
     label = f"{len(values)} weeks, up is better"
-    return (
+    return Markup(
         f'<svg class="trend" xmlns="http://www.w3.org/2000/svg" width="{GRAPH_WIDTH}" '
         f'height="{GRAPH_HEIGHT}" viewBox="0 0 {GRAPH_WIDTH} {GRAPH_HEIGHT}" role="img" '
         f'aria-label="{label}"><g fill="none" stroke="currentColor" stroke-width="1.3" '
@@ -137,220 +91,45 @@ def trend_svg(values: Sequence[float | None], up_is_good: bool = True) -> str:
     )
 
 
-def _row(cells: Iterable[str], numbers: int = 0, classes: str = "") -> str:
-    """A table row of already-escaped cells; the last `numbers` of them right-aligned."""
-    cells = list(cells)
-    first = len(cells) - numbers
-    shown = "".join(
-        f'<td class="num">{cell}</td>' if index >= first else f"<td>{cell}</td>"
-        for index, cell in enumerate(cells)
+def _escaped(value: object) -> object:
+    """Every printed value, escaped as html.escape does it (autoescape keeps markup as it is)."""
+    if hasattr(value, "__html__"):
+        return value
+    return Markup(escape(str(value), quote=True))
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("om_tui.practice.owner.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=_escaped,
+        trim_blocks=True,  # a block tag's line ends with it: the template reads as the page
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
-    kind = f' class="{classes}"' if classes else ""
-    return f"<tr{kind}>{shown}</tr>"
-
-
-def _table(header: Sequence[str], rows: Iterable[str], numbers: int = 0) -> str:
-    first = len(header) - numbers
-    heads = "".join(
-        f'<th class="num">{_e(title)}</th>' if index >= first else f"<th>{_e(title)}</th>"
-        for index, title in enumerate(header)
+    environment.globals.update(
+        CONDITION_LABELS=CONDITION_LABELS,
+        NOTHING=NOTHING,
+        PEOPLE_HEADER=PEOPLE_HEADER,
+        PEOPLE_NOTE=PEOPLE_NOTE,
+        SPAN=SPAN,
+        change_text=change_text,
+        late_text=late_text,
+        moment_text=moment_text,
+        orders_summary=orders_summary,
+        overdue_title=overdue_title,
+        overrides=overrides,
+        period_text=period_text,
+        share_text=share_text,
+        so_far_text=so_far_text,
+        trend_svg=trend_svg,
+        value_text=value_text,
     )
-    body = "\n".join(rows)
-    return f"<table>\n<thead><tr>{heads}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
-
-
-def _nw(text: str) -> str:
-    """Escaped text that does not wrap: a day and time, a person's name."""
-    return f'<span class="nw">{_e(text)}</span>'
-
-
-def _condition(line: StatLine) -> str:
-    if line.condition is None:
-        return '<span class="quiet">—</span>'
-    badge = (
-        f'<span class="condition c-{line.condition.value}">'
-        f"{_e(CONDITION_LABELS[line.condition])}</span>"
-    )
-    return badge + (' <span class="set">set</span>' if line.override is not None else "")
-
-
-def _stats(report: WeeklyReport) -> str:
-    if not report.stats:
-        return '<p class="quiet">No stats are kept.</p>'
-    header = ("Stat", "Condition", f"{SPAN} weeks", "This week", "Last week", "Change")
-    rows = []
-    post: str | None = None
-    for line in report.stats:
-        if line.post != post:
-            post = line.post
-            title = _e(post) if post else "No post"
-            rows.append(f'<tr class="post"><th colspan="{len(header)}">{title}</th></tr>')
-        rows.append(
-            _row(
-                [
-                    _e(line.name),
-                    _condition(line),
-                    trend_svg(line.weeks, line.up_is_good),
-                    _e(value_text(line.value, line.unit)),
-                    _e(value_text(line.previous, line.unit)),
-                    _e(change_text(line)),
-                ],
-                numbers=3,
-            ).replace("<td><svg", '<td class="graph"><svg', 1)
-        )
-    parts = [_table(header, rows, numbers=3)]
-    set_by_hand = overrides(report)
-    if set_by_hand:
-        reasons = "".join(
-            f"<li>{_e(name)}: {_e(label)} — {_e(why)}</li>" for name, label, why in set_by_hand
-        )
-        parts.append(f'<p>Conditions set by the manager:</p>\n<ul class="reasons">{reasons}</ul>')
-    return "\n".join(parts)
-
-
-def _flow(report: WeeklyReport) -> str:
-    rows = [
-        _row(
-            [
-                _e(line.label),
-                _e(value_text(line.value, line.unit)),
-                _e(value_text(line.previous, line.unit)),
-            ],
-            numbers=2,
-        )
-        for line in report.flow
-    ]
-    return _table(("Figure", "This week", "Last week"), rows, numbers=2)
-
-
-def _programs(report: WeeklyReport) -> str:
-    if not report.programs:
-        return '<p class="quiet">No programs are running.</p>'
-    rows = [
-        _row(
-            [
-                _e(p.name),
-                f"{p.done} of {p.total}",
-                "—" if p.share is None else f"{p.share:.0%}",
-                str(p.done_this_week),
-                str(p.overdue),
-            ],
-            numbers=4,
-        )
-        for p in report.programs
-    ]
-    return _table(("Program", "Steps done", "Progress", "This week", "Overdue"), rows, numbers=4)
-
-
-def _person(name: str, items: Tally, orders: Tally, classes: str = "") -> str:
-    cells = [
-        name,
-        str(items.due),
-        str(items.on_time),
-        str(items.late),
-        str(items.missed),
-        share_text(items),
-        str(orders.due),
-        f"{orders.on_time} ({share_text(orders)})" if orders.due else "—",
-    ]
-    return _row(cells, numbers=len(cells) - 1, classes=classes)
-
-
-def _people(report: WeeklyReport) -> str:
-    if not report.people:
-        return '<p class="quiet">No checklist items or orders were due this week.</p>'
-    rows = [_person(_e(p.name), p.items, p.orders) for p in report.people]
-    rows.append(_person("Everyone", report.items_total, report.orders_total, "total"))
-    table = _table(PEOPLE_HEADER, rows, numbers=len(PEOPLE_HEADER) - 1)
-    return f'{table}\n<p class="quiet">{_e(PEOPLE_NOTE)}</p>'
-
-
-def _orders(report: WeeklyReport) -> str:
-    parts = [f"<p>{_e(orders_summary(report))}</p>", "<h3>Done this week</h3>"]
-    if report.orders_done:
-        rows = [
-            _row(
-                [
-                    _e(o.text),
-                    _e(o.to),
-                    _nw(o.due),
-                    _nw(moment_text(o.reported_at)),
-                    _nw(o.reported_by),
-                    "yes" if o.on_time else "late",
-                    "yes" if o.accepted else "not yet",
-                ]
-            )
-            for o in report.orders_done
-        ]
-        header = ("Order", "To", "Due", "Reported done", "By", "On time", "Accepted")
-        parts.append(_table(header, rows))
-    else:
-        parts.append('<p class="quiet">No orders were reported done this week.</p>')
-    parts.append(f"<h3>{_e(overdue_title(report))}</h3>")
-    if report.orders_overdue:
-        rows = [
-            _row(
-                [_e(o.text), _e(o.to), _nw(o.due), _e(late_text(o.late_by)), str(o.chased)],
-                numbers=2,
-            )
-            for o in report.orders_overdue
-        ]
-        parts.append(_table(("Order", "To", "Due", "Overdue by", "Chased"), rows, numbers=2))
-    else:
-        parts.append('<p class="quiet">No orders were overdue.</p>')
-    return "\n".join(parts)
-
-
-def _decided(report: WeeklyReport) -> str:
-    if not report.decided:
-        return '<p class="quiet">No items were decided on the line this week.</p>'
-    rows = [
-        _row(
-            [
-                _nw(moment_text(d.at)),
-                _nw(d.sender),
-                f"{_e(d.kind)}: {_e(d.text)}",
-                _e(f"{d.decision}: {d.note}" if d.note else d.decision),
-                _nw(d.by),
-            ]
-        )
-        for d in report.decided
-    ]
-    return _table(("Decided", "From", "Item", "Decision", "By"), rows)
+    return environment
 
 
 def render_html(report: WeeklyReport) -> str:
-    practice = _e(report.practice)
-    period = _e(period_text(report))
-    head = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>Weekly report — {practice} — week ending {report.week.isoformat()}</title>",
-        f"<style>\n{STYLE}\n</style>",
-        "</head>",
-        "<body>",
-        "<header>",
-        f"<h1>Weekly report — {practice}</h1>",
-        f'<p class="period">{period}.</p>',
-    ]
-    if report.in_progress:
-        head.append(f'<p class="so-far">{_e(so_far_text(report))}</p>')
-    head.append("</header>")
-    if report.empty:
-        body = [f'<p class="empty">{_e(NOTHING)}</p>']
-    else:
-        body = [
-            f'<section id="stats">\n<h2>Stats</h2>\n{_stats(report)}\n</section>',
-            '<div class="columns">',
-            f'<section id="flow">\n<h2>Patient flow</h2>\n{_flow(report)}\n</section>',
-            f'<section id="programs">\n<h2>Programs</h2>\n{_programs(report)}\n</section>',
-            "</div>",
-            '<section id="people">\n<h2>Hat compliance and orders, per person</h2>\n'
-            f"{_people(report)}\n</section>",
-            f'<section id="orders">\n<h2>Orders</h2>\n{_orders(report)}\n</section>',
-            f'<section id="decided">\n<h2>Decided on the line</h2>\n{_decided(report)}\n</section>',
-        ]
-    return "\n".join([*head, *body, "</body>", "</html>"]) + "\n"
+    """The report's page, from the template."""
+    return _environment().get_template(TEMPLATE).render(report=report)
