@@ -53,6 +53,7 @@ from om_tui.screens.people.staff_forms import (
     problem_line,
     say,
     secret_problems,
+    went_to_the_second,
 )
 
 if TYPE_CHECKING:
@@ -230,13 +231,8 @@ class FirstRunScreen(Screen[None]):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "secret" and not self.query_one("#again", Input).value:
-            problem, _ = secret_problems(event.value, "")
-            say(self, "secret", problem)
-            if not problem:  # Enter after the first typing goes on to the second
-                self.query_one("#again", Input).focus()
-                return
-        self.action_next()
+        if not went_to_the_second(self, event):
+            self.action_next()
 
     def action_next(self) -> None:
         if self._saving:

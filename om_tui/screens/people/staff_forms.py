@@ -84,6 +84,20 @@ def say(form: Widget, field_id: str, problem: str) -> None:
     line.display = bool(problem)
 
 
+def went_to_the_second(form: Widget, event: Input.Submitted) -> bool:
+    """Enter in the first of a secret's two fields, the second still empty: the first is
+    checked, and when it is fine the second takes the cursor. True when that is all Enter
+    did (the form does not save yet)."""
+    if event.input.id != "secret" or form.query_one("#again", Input).value:
+        return False
+    problem, _ = secret_problems(event.value, "")
+    say(form, "secret", problem)
+    if problem:
+        return False
+    form.query_one("#again", Input).focus()
+    return True
+
+
 def problem_line(field_id: str) -> Label:
     """The line under a field that says what is wrong with it: hidden until it does."""
     line = Label("", id=f"{field_id}-error", classes="field-error")
@@ -163,13 +177,8 @@ class PersonForm(Dialog[PersonFields | None]):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "secret" and not self.query_one("#again", Input).value:
-            problem, _ = secret_problems(event.value, "")
-            say(self, "secret", problem)
-            if not problem:  # Enter after the first typing goes on to the second
-                self.query_one("#again", Input).focus()
-                return
-        self.action_save()
+        if not went_to_the_second(self, event):
+            self.action_save()
 
     def action_save(self) -> None:
         name = " ".join(self.query_one("#name", Input).value.split())

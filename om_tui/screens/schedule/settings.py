@@ -8,6 +8,9 @@ one to its section, `e` or Enter changes it, `d` retires it (a blockout: removes
 `r` brings a retired one back, ctrl+↑↓ move it in its list (the book offers them in this
 order; the first state is a new booking's). Each change is one practice operation that
 names what this screen showed: refused, and said, when another terminal changed it first.
+
+One idea, kept whole: the one screen where the book's lists, hours and rules are set,
+its sections sharing one cursor, one form and one way of refusing a stale change.
 """
 
 from __future__ import annotations
