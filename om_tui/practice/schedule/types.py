@@ -180,10 +180,7 @@ def edit_type(
             if colour not in COLOURS:
                 raise ScheduleError(f"A type's colour is one of {', '.join(COLOURS[1:])}.")
             row.colour = colour
-        if active is not None and active != row.active:
-            row.active = active
-            if active:
-                row.position = _last(AppointmentType)
+        _set_active(row, active)
         try:
             row.save()
         except IntegrityError:
@@ -205,6 +202,16 @@ def checked_mark(mark: str, what: str, example: str) -> str:
     if len(mark) != 1:
         raise ScheduleError(f"{what} is one character, like {example}.")
     return mark
+
+
+def _set_active(
+    row: AppointmentType | ConfirmationStatus | CancelReason, active: bool | None
+) -> None:
+    """Retire a row of the book's lists, or bring it back at the end of its list."""
+    if active is not None and active != row.active:
+        row.active = active
+        if active:
+            row.position = _last(type(row))
 
 
 def _last(model: Listed) -> float:
@@ -328,10 +335,7 @@ def edit_status(
             row.mark = checked_mark(mark, "A state's mark", "? or ✓")
         if active is False and row.active and len(statuses()) == 1:
             raise ScheduleError("The book keeps at least one confirmation state.")
-        if active is not None and active != row.active:
-            row.active = active
-            if active:
-                row.position = _last(ConfirmationStatus)
+        _set_active(row, active)
         try:
             row.save()
         except IntegrityError:
@@ -364,10 +368,7 @@ def edit_reason(
             row.text = words
         if active is False and row.active and len(cancel_reasons()) == 1:
             raise ScheduleError("The book keeps at least one reason for cancelling.")
-        if active is not None and active != row.active:
-            row.active = active
-            if active:
-                row.position = _last(CancelReason)
+        _set_active(row, active)
         try:
             row.save()
         except IntegrityError:
