@@ -344,6 +344,40 @@ def seed_programs(
     return {"programs": 8, "steps": steps}
 
 
+def add_what_the_overview_reads(
+    database: Database, clock: FrozenClock, settings: PracticeSettings
+) -> str:
+    """Stats, hats, orders, the line and programs added to a copy of the large practice
+    (seeded, about 7 s); what was added, as a line to print."""
+    now = clock.now()
+    rng = random.Random(SEED)
+    started = time.perf_counter()
+    stats = Stats(database, clock, settings, ADMINISTRATOR)
+    seeded = seed_stats(database, stats)
+    stats.recompute()  # as the stat board does when it opens
+    audit.drop_capture(database)  # made up, not done: no trail of the seeding
+    connection = database.connection()
+    connection.execute("PRAGMA synchronous = OFF")
+    with database.atomic():
+        hats_counts = seed_hats(database, Hats(database, clock, settings, ADMINISTRATOR), rng)
+        order_counts = seed_orders(database, settings, now, rng)
+        line_counts = seed_line(now, rng)
+        program_counts = seed_programs(now, settings, rng)
+    connection.execute("PRAGMA synchronous = FULL")
+    audit.install(database)
+    database.execute_sql("ANALYZE")
+    return (
+        f"Added in {time.perf_counter() - started:.1f} s: "
+        + ", ".join(f"{n:,} {what}" for what, n in seeded.counts.items())
+        + "; "
+        + ", ".join(
+            f"{n:,} {what}"
+            for counts in (hats_counts, order_counts, line_counts, program_counts)
+            for what, n in counts.items()
+        )
+    )
+
+
 # -- the measurements -----------------------------------------------------------------
 
 
@@ -506,34 +540,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         database = open_database(copy)
         clock = FrozenClock(now)
-        rng = random.Random(SEED)
-        started = time.perf_counter()
-        stats = Stats(database, clock, settings, ADMINISTRATOR)
-        seeded = seed_stats(database, stats)
-        stats.recompute()  # as the stat board does when it opens
-        audit.drop_capture(database)  # made up, not done: no trail of the seeding
-        connection = database.connection()
-        connection.execute("PRAGMA synchronous = OFF")
-        with database.atomic():
-            hats_counts = seed_hats(database, Hats(database, clock, settings, ADMINISTRATOR), rng)
-            order_counts = seed_orders(database, settings, now, rng)
-            line_counts = seed_line(now, rng)
-            program_counts = seed_programs(now, settings, rng)
-        connection.execute("PRAGMA synchronous = FULL")
-        audit.install(database)
-        database.execute_sql("ANALYZE")
+        added = add_what_the_overview_reads(database, clock, settings)
         events = database.execute_sql('SELECT COUNT(*) FROM "visit_event"').fetchone()[0]
         print(f"Large practice {practice.path} (copied to {copy}): {events:,} visit events")
-        print(
-            f"Added in {time.perf_counter() - started:.1f} s: "
-            + ", ".join(f"{n:,} {what}" for what, n in seeded.counts.items())
-            + "; "
-            + ", ".join(
-                f"{n:,} {what}"
-                for counts in (hats_counts, order_counts, line_counts, program_counts)
-                for what, n in counts.items()
-            )
-        )
+        print(added)
         print(f"Now {now:%Y-%m-%d %H:%M} UTC (today {settings.today(now)}, {settings.timezone})")
         print(
             f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
