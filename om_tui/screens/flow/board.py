@@ -16,7 +16,6 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from db.models import Stage
@@ -33,6 +32,7 @@ from om_tui.practice.flow.board import (
 )
 from om_tui.practice.flow.moves import Change
 from om_tui.practice.flow.stages import FINISHED, IN_OFFICE, SIDE_EXITS, STAGE_LABELS
+from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.picker import Choice, PickerScreen
 from om_tui.screens.plans.marks import plan_at_check_in
 from om_tui.widgets.row_table import RowTable
@@ -64,7 +64,7 @@ ADD_ROOM = object()
 """The room picker's "Add a room…" (a practice with no rooms yet)."""
 
 
-class FlowBoardScreen(Screen[None]):
+class FlowBoardScreen(FreshScreen):
     """Today's visits, ordered so the front desk sees first who needs attention."""
 
     BINDINGS = [

@@ -22,7 +22,6 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -30,6 +29,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from om_tui.messages import DataChanged
 from om_tui.practice.hats.service import Hats
 from om_tui.practice.hats.views import ChecksheetProgress, Compliance, Outstanding, Tally
+from om_tui.screens.fresh import FreshScreen
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ class Owed:
     training: list[tuple[str, ChecksheetProgress]]
 
 
-class ComplianceScreen(Screen[None]):
+class ComplianceScreen(FreshScreen):
     """The share of due items done on time, per person and day or week; what is owed."""
 
     BINDINGS = [

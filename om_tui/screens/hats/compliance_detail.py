@@ -12,7 +12,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.widgets.data_table import CellDoesNotExist
 from textual.worker import get_current_worker
@@ -21,6 +20,7 @@ from db.models import Frequency
 from om_tui.messages import DataChanged
 from om_tui.practice.hats.service import Hats
 from om_tui.practice.hats.views import Occurrence, State, Tally
+from om_tui.screens.fresh import FreshScreen
 from om_tui.widgets.row_table import RowTable
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ class Items:
     names: dict[int, str]
 
 
-class ComplianceDetailScreen(Screen[None]):
+class ComplianceDetailScreen(FreshScreen):
     """A person's (or everyone's) due items from `first` to `last`, worst first in each hat."""
 
     BINDINGS = [

@@ -22,13 +22,13 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from db.models import as_utc
 from om_tui.messages import DataChanged
 from om_tui.practice.hats.views import HatDetail, HatError, ItemLine, StepLine
+from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import (
     Confirm,
     ItemFields,
@@ -78,7 +78,7 @@ def _shown(item: ItemLine) -> dict[str, object]:
     }
 
 
-class HatEditorScreen(Screen[None]):
+class HatEditorScreen(FreshScreen):
     """The office manager's hats: list left, write-up right, by keyboard."""
 
     BINDINGS = [

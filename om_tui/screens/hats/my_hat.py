@@ -21,7 +21,6 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -35,6 +34,7 @@ from om_tui.practice.hats.views import (
     PolicyDue,
     State,
 )
+from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.picker import Choice, PickerScreen
 from om_tui.widgets.screen_tabs import ScreenTabs
 
@@ -81,7 +81,7 @@ def _grid(flag: Text, box: Text, text: Text, note: Text, due: Text | None = None
     return grid
 
 
-class MyHatScreen(Screen[None]):
+class MyHatScreen(FreshScreen):
     """Today's checklist first, overdue on top; then the week, the month, policies, training."""
 
     BINDINGS = [

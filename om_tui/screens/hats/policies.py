@@ -20,7 +20,6 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import (
     DataTable,
     Footer,
@@ -39,6 +38,7 @@ from om_tui.messages import DataChanged
 from om_tui.practice import limits
 from om_tui.practice.hats.service import Hats
 from om_tui.screens.dialog import Dialog, edited
+from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import Confirm
 from om_tui.widgets.row_table import RowTable
 from om_tui.widgets.screen_tabs import ScreenTabs
@@ -126,7 +126,7 @@ class PolicyText:
 # -- the screen ----------------------------------------------------------------------------
 
 
-class PoliciesScreen(Screen[None]):
+class PoliciesScreen(FreshScreen):
     """Policies left; the chosen one's text, its posts and who attested right."""
 
     BINDINGS = [

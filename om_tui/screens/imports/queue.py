@@ -17,18 +17,18 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from om_tui.messages import DataChanged
 from om_tui.practice.imports import queue
 from om_tui.practice.imports.queue import Candidate, Waiting
+from om_tui.screens.fresh import FreshScreen
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
 
 
-class ImportQueueScreen(Screen[None]):
+class ImportQueueScreen(FreshScreen):
     """The sources' patients to decide about, and the practice's who might be them."""
 
     BINDINGS = [

@@ -29,7 +29,6 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Static, Tree
 from textual.widgets.tree import TreeNode
 
@@ -47,6 +46,7 @@ from om_tui.practice.org.export import MARKS
 from om_tui.practice.org.rollup import Rollup
 from om_tui.practice.org.structure import NAME_LENGTH, Structure
 from om_tui.practice.stats.conditions import CONDITION_LABELS, Condition
+from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.named_form import NamedFields, NamedForm
 from om_tui.screens.picker import Choice, PickerScreen
@@ -79,7 +79,7 @@ class PostNameForm(NamedForm):
     NAME_LONGEST = NAME_LENGTH
 
 
-class OrgBoardScreen(Screen[None]):
+class OrgBoardScreen(FreshScreen):
     """The organization as an outline; the highlighted line's detail beside it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

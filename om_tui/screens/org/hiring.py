@@ -24,7 +24,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
@@ -44,6 +43,7 @@ from om_tui.practice.org.hiring import (
 from om_tui.practice.org.hiring_counts import evaluations_due, hiring_figures
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.words import counted
+from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import Confirm, TextPrompt
 from om_tui.screens.org.candidate_form import CandidateForm
 from om_tui.screens.people.staff_forms import SecretForm
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
 
 
-class HiringScreen(Screen[None]):
+class HiringScreen(FreshScreen):
     """The open openings with their candidates; the highlighted one's detail below."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

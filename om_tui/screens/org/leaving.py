@@ -17,7 +17,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -26,6 +25,7 @@ from om_tui.practice import time_words
 from om_tui.practice.org.access import ADMINISTRATOR
 from om_tui.practice.org.leaving import Leaving, LeavingStep, LeavingView
 from om_tui.practice.refusal import Refusal
+from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import Confirm, TextPrompt
 from om_tui.screens.picker import Choice, PickerScreen
 
@@ -36,7 +36,7 @@ VACANT = -1
 """The choice "leave it vacant" among the people a hat can go to."""
 
 
-class LeavingScreen(Screen[None]):
+class LeavingScreen(FreshScreen):
     """One person's off-boarding: each step, done or what is left of it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -28,7 +28,6 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
@@ -47,6 +46,7 @@ from om_tui.practice.owner.evaluations.views import (
 )
 from om_tui.practice.stats.conditions import CONDITION_LABELS, Condition, sparkline
 from om_tui.screens.dialog import Dialog
+from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import Confirm, TextPrompt
 from om_tui.screens.picker import Choice, PickerScreen
 from om_tui.screens.stats.board import CONDITION_COLOURS
@@ -135,7 +135,7 @@ class WritingForm(Dialog[str | None]):
         self.answer(None)
 
 
-class EvaluationScreen(Screen[None]):
+class EvaluationScreen(FreshScreen):
     """One evaluation of one person: figures on the left, ratings and words on the right."""
 
     BINDINGS = [

@@ -22,7 +22,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
@@ -30,6 +29,7 @@ from om_tui.messages import DataChanged
 from om_tui.practice.owner.evaluations.service import Evaluations
 from om_tui.practice.owner.evaluations.views import Criterion, CriterionUse
 from om_tui.practice.words import counted
+from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.named_form import NamedFields
 from om_tui.screens.owner.criterion_form import CriterionForm
@@ -51,7 +51,7 @@ def use_words(use: CriterionUse) -> str:
     return "rated in " + " and ".join(parts) if parts else "not rated yet"
 
 
-class CriteriaScreen(Screen[None]):
+class CriteriaScreen(FreshScreen):
     """The criteria in use, numbered in order; the retired ones below them."""
 
     BINDINGS = [

@@ -26,7 +26,6 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -36,6 +35,7 @@ from om_tui.practice.owner.line.alert import UrgentWatch, alert_text
 from om_tui.practice.owner.line.items import ANSWER_TITLES, Item
 from om_tui.practice.owner.line.service import Line
 from om_tui.practice.people.staff import role_title
+from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.owner.line_forms import ItemFields, NewItemForm, NoteForm
 from om_tui.widgets.screen_tabs import ScreenTabs
@@ -89,7 +89,7 @@ def _grid(flag: Text, kind: Text, text: Text, note: Text) -> Table:
     return grid
 
 
-class LineScreen(Screen[None]):
+class LineScreen(FreshScreen):
     """My items for everyone; the queue for the office manager; what is routed, for the owner."""
 
     BINDINGS = [

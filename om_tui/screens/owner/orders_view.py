@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, cast
 
 from rich.style import Style
-from textual.screen import Screen
 
 from om_tui.practice.owner.orders.service import Orders
+from om_tui.screens.fresh import FreshScreen
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 COMPACT_BELOW = 100  # terminal columns: shorter dates, narrower bars, fewer columns below this
 
 
-class OrdersView(Screen[None]):
+class OrdersView(FreshScreen):
     """The common ground of the Orders and Programs screens; each draws its own."""
 
     def __init__(self) -> None:

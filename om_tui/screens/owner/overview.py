@@ -26,7 +26,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal
 from textual.css.query import NoMatches
 from textual.message import Message
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
@@ -41,6 +40,7 @@ from om_tui.practice.owner.overview import Overview, StatFigure, gather
 from om_tui.practice.settings import PracticeSettings
 from om_tui.practice.stats.conditions import CONDITION_LABELS, Condition, sparkline
 from om_tui.practice.stats.service import Stats
+from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.compliance import level, share_text
 from om_tui.screens.stats.board import CONDITION_COLOURS, format_value
 from om_tui.widgets.screen_tabs import ScreenTabs
@@ -183,7 +183,7 @@ class Panel(OptionList):
         self.focus()
 
 
-class OverviewScreen(Screen[None]):
+class OverviewScreen(FreshScreen):
     """Today's flow, this week's stats, what waits for the owner, compliance, programs."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -20,7 +20,6 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
@@ -30,6 +29,7 @@ from om_tui.practice.people import audit
 from om_tui.practice.people.audit import NOBODY, PAGE, Entry, Page
 from om_tui.practice.refusal import Refusal
 from om_tui.screens.dialog import Dialog, edited
+from om_tui.screens.fresh import FreshScreen
 from om_tui.widgets.row_table import RowTable
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class Filters:
     day: dt.date | None = None
 
 
-class AuditScreen(Screen[None]):
+class AuditScreen(FreshScreen):
     """The trail in a table, newest first, with its filters above."""
 
     BINDINGS = [

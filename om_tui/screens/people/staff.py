@@ -23,7 +23,6 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.widgets.data_table import RowDoesNotExist
 
@@ -31,6 +30,7 @@ from db.models import Role, Staff, as_utc
 from om_tui.messages import DataChanged
 from om_tui.practice.owner.orders.service import Orders
 from om_tui.practice.people.staff import People, role_title, shown_details
+from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.people.staff_forms import PersonFields, PersonForm, SecretForm
 from om_tui.widgets.row_table import RowTable
@@ -57,7 +57,7 @@ def _fitted(text: str, width: int) -> str:
     return text if len(text) < width else text[: width - 2] + "…"
 
 
-class StaffScreen(Screen[None]):
+class StaffScreen(FreshScreen):
     """Everyone on the staff, active first; the keys act on the person under the cursor."""
 
     BINDINGS = [

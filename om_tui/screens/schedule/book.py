@@ -14,7 +14,6 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from om_tui.messages import DataChanged
@@ -24,6 +23,7 @@ from om_tui.practice.schedule import types
 from om_tui.practice.schedule.book import Book, Booked
 from om_tui.practice.schedule.entries import DayBook, Entry
 from om_tui.practice.schedule.slots import next_free
+from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.imports.queue import waiting_mark
 from om_tui.screens.picker import Choice, PickerScreen
 from om_tui.screens.plans.marks import plan_marks
@@ -48,7 +48,7 @@ NARROWEST_IN_WEEK = 8  # seven days and the times fit 80 columns
 WIDEST = 26
 
 
-class BookScreen(Screen[None]):
+class BookScreen(FreshScreen):
     """A day of the appointment book, a column per provider."""
 
     BINDINGS = [

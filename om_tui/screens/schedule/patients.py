@@ -18,7 +18,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -33,6 +32,7 @@ from om_tui.practice.schedule.patients import (
 )
 from om_tui.practice.words import counted
 from om_tui.screens.flow.check_in import patient_line
+from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.plans.marks import card_plans
 from om_tui.screens.schedule.patient_card import card_header, card_lines
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
 
 
-class PatientsScreen(Screen[None]):
+class PatientsScreen(FreshScreen):
     """The search on top, the matches under it, the highlighted patient's card below."""
 
     BINDINGS = [

@@ -17,13 +17,13 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from om_tui.messages import DataChanged
 from om_tui.practice.schedule.rooms import LONGEST_NAME, RoomError, RoomInfo, Rooms, room_name
 from om_tui.screens.dialog import Dialog, edited
+from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import Confirm
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ class RoomForm(Dialog[str | None]):
         self.answer(None)
 
 
-class RoomsScreen(Screen[None]):
+class RoomsScreen(FreshScreen):
     """The rooms in use, numbered in order; the retired ones below them."""
 
     BINDINGS = [

@@ -22,7 +22,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
@@ -32,6 +31,7 @@ from om_tui.practice import settings
 from om_tui.practice.schedule import book_settings, hours, types
 from om_tui.practice.schedule.book_settings import BookSettings, WeekOfHours
 from om_tui.practice.schedule.types import ReasonLine, StatusLine, TypeLine
+from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.schedule import settings_forms as forms
 from om_tui.screens.schedule.settings_form import SettingForm, Values
@@ -55,7 +55,7 @@ LISTS: dict[str, types.Listed] = {
 }
 
 
-class BookSettingsScreen(Screen[None]):
+class BookSettingsScreen(FreshScreen):
     """Every setting of the book in one list, by section."""
 
     BINDINGS = [

@@ -10,7 +10,6 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from db.models import Stat, StatSource
@@ -19,6 +18,7 @@ from om_tui.practice import limits
 from om_tui.practice.stats.conditions import percent_change
 from om_tui.practice.stats.values import Reading, StatError, read_value
 from om_tui.practice.words import counted
+from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.stats.board import format_value
 
 if TYPE_CHECKING:
@@ -109,7 +109,7 @@ class Whose:
     person_id: int | None = None
 
 
-class StatEntryScreen(Screen[None]):
+class StatEntryScreen(FreshScreen):
     """Saved as typed: Enter (or Tab away) saves and moves on; no save button.
 
     Weekly stats are typed for a week; daily stats (F5) for a day, and roll up.

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, cast
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from om_tui.messages import DataChanged
 from om_tui.practice.stats.values import StatError
+from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.stats.board import format_value
 from om_tui.widgets.stat_graph import LEGEND, StatGraph
 
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 SPANS: dict[str, int | None] = {"13": 13, "26": 26, "52": 52, "all": None}
 
 
-class StatGraphScreen(Screen[None]):
+class StatGraphScreen(FreshScreen):
     """Keys 1–4 choose the span; the scale follows the shown weeks unless set for the stat."""
 
     BINDINGS = [
