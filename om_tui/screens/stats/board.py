@@ -11,13 +11,13 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from db.models import StatSource
 from om_tui.messages import DataChanged
 from om_tui.practice.stats.board import StatRow
 from om_tui.practice.stats.conditions import CONDITION_LABELS, CONDITION_ORDER, Condition, sparkline
+from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.picker import Choice, PickerScreen
 from om_tui.widgets.row_table import RowTable
 from om_tui.widgets.screen_tabs import ScreenTabs
@@ -60,7 +60,7 @@ def format_value(value: float | None, unit: str, note: str = "") -> str:
     return f"{value:,.1f}" if value != int(value) else f"{value:,.0f}"
 
 
-class StatsScreen(Screen[None]):
+class StatsScreen(FreshScreen):
     """Stats, worst condition first; Enter opens a stat's graph."""
 
     BINDINGS = [
@@ -139,7 +139,8 @@ class StatsScreen(Screen[None]):
         self._week = self.om.stats.this_week()
         self._set_columns()
         self.reload()
-        self._count_flow()
+        # Once the board is drawn: the count's thread would slow the first paint beside it.
+        self.call_after_refresh(self._count_flow)
         table.focus()
 
     def _count_flow(self) -> None:
