@@ -29,15 +29,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import functools
 import os
 import pstats
 import shutil
+import statistics
 import tempfile
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import peewee
+from textual._compositor import Compositor
+from textual.css.stylesheet import Stylesheet
+from textual.screen import Screen
 from textual.worker import WorkerState
 
 from db import open_database
@@ -46,7 +55,7 @@ from om_tui.practice.clock import FrozenClock
 from tests.bench.bench_app import sqlite_checkpointed
 from tests.bench.bench_overview import MANAGER, add_what_the_overview_reads
 from tests.bench.bench_practice import calibration
-from tests.bench.bench_stats import Phases, _settled, _until
+from tests.bench.bench_stats import _settled, _until
 from tests.bench.large_practice import DEFAULT_PATH, DESK_ID, open_large_practice
 from tests.bench.timing import Figures, add_smoke_option, ms, print_findings, record, smoke
 
@@ -104,46 +113,121 @@ ROLES = (
 )
 
 
+#: Where an opening's time goes: (label, class, method), each timed on the event loop's
+#: thread when outermost (a method calling itself, or another of the same label, counts once).
+PARTS: tuple[tuple[str, type, str], ...] = (
+    ("CSS parse", Stylesheet, "parse"),
+    ("styles applied", Stylesheet, "apply"),
+    ("styles applied", Stylesheet, "update_nodes"),
+    ("layout", Screen, "_refresh_layout"),
+    ("paint", Compositor, "render_update"),
+    ("SQL (event loop)", peewee.Database, "execute_sql"),
+)
+
+
+_APPLY = Stylesheet.apply
+
+
+class Parts:
+    """Milliseconds spent in each of PARTS since the last `take()`, on the event loop's
+    thread, each part's own time (a paint inside a layout counts as paint)."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = dict.fromkeys([label for label, _, _ in PARTS], 0.0)
+        self.applied = 0
+        """Stylesheet.apply calls (a node, or a part of one, styled): a count that other
+        work on the machine does not change."""
+        self._running: list[list[Any]] = []  # [label, since]: the innermost last
+        self._loop = threading.get_ident()
+
+    @contextmanager
+    def watching(self) -> Iterator[None]:
+        originals = [(cls, name, getattr(cls, name)) for _, cls, name in PARTS]
+        for (label, cls, name), (_, _, original) in zip(PARTS, originals, strict=True):
+            setattr(cls, name, self._timed(label, original))
+        try:
+            yield
+        finally:
+            for cls, name, original in originals:
+                setattr(cls, name, original)
+
+    def _timed(self, label: str, original: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(original)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            running = self._running
+            if original is _APPLY:
+                self.applied += 1
+            if threading.get_ident() != self._loop or (running and running[-1][0] == label):
+                return original(*args, **kwargs)
+            now = time.perf_counter()
+            if running:  # the outer part pauses
+                self.spent[running[-1][0]] += 1000 * (now - running[-1][1])
+            running.append([label, now])
+            try:
+                return original(*args, **kwargs)
+            finally:
+                now = time.perf_counter()
+                self.spent[label] += 1000 * (now - running.pop()[1])
+                if running:
+                    running[-1][1] = now
+
+        return timed
+
+    def take(self) -> dict[str, float]:
+        spent, self.spent = self.spent, dict.fromkeys(self.spent, 0.0)
+        spent["nodes styled"], self.applied = self.applied, 0
+        return spent
+
+
 class Displays:
-    """When the app hands each screen's update to its driver, and whether the screen's own
+    """When the app hands each screen's update to its driver, and which of the screen's own
     workers (a read in a thread) were still busy then."""
 
-    def __init__(self, app: OmTuiApp) -> None:
-        self.seen: list[tuple[Any, float, float, bool]] = []
+    def __init__(self, app: OmTuiApp, parts: Parts) -> None:
+        self.seen: list[tuple[Any, float, float, frozenset[Any], dict[str, float]]] = []
+        self.parts = parts
         original = app._display
 
         def display(screen: Any, renderable: Any) -> None:
             original(screen, renderable)
             if renderable is not None:
-                busy = any(w.node is screen and w.state in BUSY for w in app.workers)
-                self.seen.append((screen, time.perf_counter(), time.process_time(), busy))
+                busy = frozenset(
+                    (id(w), w.name) for w in app.workers if w.node is screen and w.state in BUSY
+                )
+                moment = (time.perf_counter(), time.process_time())
+                spent = {**parts.spent, "nodes styled": parts.applied}
+                self.seen.append((screen, *moment, busy, spent))
 
         app._display = display  # type: ignore[method-assign]
 
-    def drawn(self, screen_name: str, since: float) -> tuple[float, float] | None:
-        """When a `screen_name` screen was first drawn after `since`, its reads done: the
-        moment, and the process's CPU time then."""
+    def drawn(self, screen_name: str, since: float) -> tuple[float, float, dict[str, float]] | None:
+        """When a `screen_name` screen was first drawn after `since` with the reads it
+        started as it opened done (those busy at its first update; not a later re-read):
+        the moment, the process's CPU time then, and the parts' ms spent by then."""
+        shown = [
+            (at, cpu, busy, parts)
+            for screen, at, cpu, busy, parts in self.seen
+            if at >= since and type(screen).__name__ == screen_name
+        ]
+        opening = shown[0][2] if shown else frozenset()
         return next(
-            (
-                (at, cpu)
-                for screen, at, cpu, busy in self.seen
-                if at >= since and type(screen).__name__ == screen_name and not busy
-            ),
-            None,
+            ((at, cpu, parts) for at, cpu, busy, parts in shown if not busy & opening), None
         )
 
 
 async def _open(
     app: OmTuiApp, pilot: Any, opening: Opening, displays: Displays
-) -> tuple[float, float]:
-    """Open one screen; the ms from its key to it drawn, and the CPU ms the process
-    (every thread) spent meanwhile: a figure that other work on the machine inflates less."""
+) -> tuple[float, float, dict[str, float]]:
+    """Open one screen; the ms from its key to it drawn, the CPU ms the process (every
+    thread) spent meanwhile (a figure other work on the machine inflates less), and the ms
+    of each part (PARTS) by then."""
     if opening.after:
         await pilot.press(opening.after)
         await _quiet(app, pilot)
     mode = next((m for m, key, _, _ in MAIN_SCREENS if key == opening.key), None)
     if mode is not None and mode != app.current_mode:
         _made_anew(app, mode)
+    displays.parts.take()
     started, cpu = time.perf_counter(), time.process_time()
     if opening.key:
         await pilot.press(opening.key)
@@ -152,11 +236,14 @@ async def _open(
     try:
         await _until(lambda: displays.drawn(opening.screen, started) is not None)
     except RuntimeError:
-        seen = [(type(s).__name__, busy) for s, at, _, busy in displays.seen if at >= started]
-        raise RuntimeError(f"{opening.name}: not drawn; shown {app.screen}, drawn {seen}") from None
+        seen = [(type(s).__name__, sorted(b)) for s, at, _, b, _ in displays.seen if at >= started]
+        workers = [(w.name, w.group, w.state.name, w.node) for w in app.workers]
+        raise RuntimeError(
+            f"{opening.name}: not drawn; shown {app.screen}, drawn {seen}; workers {workers}"
+        ) from None
     drawn = displays.drawn(opening.screen, started)
     assert drawn is not None
-    return 1000 * (drawn[0] - started), 1000 * (drawn[1] - cpu)
+    return 1000 * (drawn[0] - started), 1000 * (drawn[1] - cpu), drawn[2]
 
 
 def _made_anew(app: OmTuiApp, mode: str) -> None:
@@ -182,6 +269,15 @@ async def _back_to_the_board(app: OmTuiApp, pilot: Any, first: str) -> None:
     await _quiet(app, pilot)
 
 
+@dataclass
+class Measured:
+    """A screen's openings: wall ms, CPU ms, and the ms of each part (PARTS)."""
+
+    wall: list[float]
+    cpu: list[float]
+    parts: dict[str, list[float]]
+
+
 async def bench_role(
     database: Any,
     now: Any,
@@ -190,33 +286,38 @@ async def bench_role(
     rounds: int,
     only: set[str] | None,
     profile: str | None,
-) -> tuple[dict[str, Figures], dict[str, Figures]]:
-    """Each screen's key to drawn (wall ms), and the CPU ms meanwhile."""
-    phases, cpu = Phases(), Phases()
+) -> dict[str, Measured]:
+    """Each screen's key to drawn (wall ms), the CPU ms meanwhile, and its parts."""
+    measured: dict[str, Measured] = {}
     chosen = [o for o in openings if only is None or any(w in o.name for w in only)]
+    parts = Parts()
     for round_number in range(rounds + (1 if profile else 0)):
         profiling = profile is not None and round_number == rounds
         app = make_app(database, clock=FrozenClock(now), staff_id=staff_id)
         async with app.run_test(size=SIZE) as pilot:
             await _settled(app, pilot)
             first = app.current_mode
-            displays = Displays(app)
+            displays = Displays(app, parts)
             for opening in chosen:
                 profiler = cProfile.Profile() if profiling and profile in opening.name else None
                 if profiler is not None:
                     profiler.enable()
-                took, used = await _open(app, pilot, opening, displays)
+                with parts.watching():
+                    took, used, spent = await _open(app, pilot, opening, displays)
                 if profiler is not None:
                     profiler.disable()
                     print(f"\nProfile of {opening.name} ({ms(took)} ms):")
                     pstats.Stats(profiler).sort_stats("cumulative").print_stats(70)
                     pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
                 if not profiling:
-                    phases.spans.setdefault(opening.name, []).append(took)
-                    cpu.spans.setdefault(opening.name, []).append(used)
+                    got = measured.setdefault(opening.name, Measured([], [], {}))
+                    got.wall.append(took)
+                    got.cpu.append(used)
+                    for label, value in spent.items():
+                        got.parts.setdefault(label, []).append(value)
                 await _quiet(app, pilot)
                 await _back_to_the_board(app, pilot, first)
-    return phases.figures(), cpu.figures()
+    return measured
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -256,19 +357,27 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {'':{width}}  {'median':>7}  {'p95':>7}  {'max':>7}  {'CPU':>7}  target")
         for who, staff_id, openings in ROLES:
             print(f"As {who}:")
-            figures, used = asyncio.run(
+            measured = asyncio.run(
                 bench_role(database, now, staff_id, openings, args.rounds, only, args.profile)
             )
             for opening in openings:
-                if opening.name not in figures:
+                if opening.name not in measured:
                     continue
-                got = figures[opening.name]
+                got = Figures.of(measured[opening.name].wall)
+                cpu = statistics.median(measured[opening.name].cpu)
                 met = got.p95 < opening.target
                 verdict = f"< {opening.target:g}: " + ("ok" if met else "MISSED")
                 print(
                     f"  {opening.name:{width}}  {ms(got.median):>7}  {ms(got.p95):>7}  "
-                    f"{ms(got.worst):>7}  {ms(used[opening.name].median):>7}  {verdict}"
+                    f"{ms(got.worst):>7}  {ms(cpu):>7}  {verdict}"
                 )
+                shares = [
+                    f"{label} {statistics.median(values):.0f}"
+                    if label == "nodes styled"
+                    else f"{label} {ms(statistics.median(values))}"
+                    for label, values in measured[opening.name].parts.items()
+                ]
+                print(f"  {'':{width}}  of it (medians): {', '.join(shares)}")
                 record(
                     opening.name,
                     got.median,
