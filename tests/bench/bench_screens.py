@@ -63,6 +63,9 @@ SIZE = (80, 24)
 TARGET_MS = 200.0
 GRAPH_TARGET_MS = 100.0
 BUSY = (WorkerState.PENDING, WorkerState.RUNNING)
+SIDE_READS = frozenset({"call-counts", "compliance-owed"})
+"""Workers' groups that fill a line beside a screen's figures, after them: not waited for
+(the overview's call-list counts under Today, compliance's attestations and checksheets)."""
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,7 @@ PARTS: tuple[tuple[str, type, str], ...] = (
 
 
 _APPLY = Stylesheet.apply
+_PAINT = Compositor.render_update
 
 
 class Parts:
@@ -137,6 +141,8 @@ class Parts:
         self.applied = 0
         """Stylesheet.apply calls (a node, or a part of one, styled): a count that other
         work on the machine does not change."""
+        self.painted = 0
+        """Compositor.render_update calls: the screen's updates made (a count too)."""
         self._running: list[list[Any]] = []  # [label, since]: the innermost last
         self._loop = threading.get_ident()
 
@@ -157,6 +163,8 @@ class Parts:
             running = self._running
             if original is _APPLY:
                 self.applied += 1
+            elif original is _PAINT:
+                self.painted += 1
             if threading.get_ident() != self._loop or (running and running[-1][0] == label):
                 return original(*args, **kwargs)
             now = time.perf_counter()
@@ -176,6 +184,7 @@ class Parts:
     def take(self) -> dict[str, float]:
         spent, self.spent = self.spent, dict.fromkeys(self.spent, 0.0)
         spent["nodes styled"], self.applied = self.applied, 0
+        spent["paints"], self.painted = self.painted, 0
         return spent
 
 
@@ -192,10 +201,12 @@ class Displays:
             original(screen, renderable)
             if renderable is not None:
                 busy = frozenset(
-                    (id(w), w.name) for w in app.workers if w.node is screen and w.state in BUSY
+                    (id(w), w.name)
+                    for w in app.workers
+                    if w.node is screen and w.state in BUSY and w.group not in SIDE_READS
                 )
                 moment = (time.perf_counter(), time.process_time())
-                spent = {**parts.spent, "nodes styled": parts.applied}
+                spent = {**parts.spent, "nodes styled": parts.applied, "paints": parts.painted}
                 self.seen.append((screen, *moment, busy, spent))
 
         app._display = display  # type: ignore[method-assign]
@@ -373,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 shares = [
                     f"{label} {statistics.median(values):.0f}"
-                    if label == "nodes styled"
+                    if label in ("nodes styled", "paints")
                     else f"{label} {ms(statistics.median(values))}"
                     for label, values in measured[opening.name].parts.items()
                 ]

@@ -460,3 +460,17 @@ async def test_the_line_under_the_panels_is_read_whole_at_80x24(stats_demo: Prac
             "Enter: the board, Esc back · "
             "In the office now: arrived, roomed, with a provider, at checkout."
         )
+
+
+async def test_the_call_lists_counts_come_under_today_after_the_figures(
+    stats_demo: Practice,
+) -> None:
+    async with owners_app(stats_demo).run_test(size=SIZE) as pilot:
+        screen = await open_overview(pilot)
+        today = screen.query_one("#overview-today")
+        for _ in range(50):  # the count's worker starts after the first paint
+            await settle(pilot)
+            if today.border_subtitle:
+                break
+        assert str(today.border_subtitle).startswith("Calls: ")
+        assert " to confirm · " in str(today.border_subtitle)

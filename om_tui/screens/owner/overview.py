@@ -342,7 +342,9 @@ class OverviewScreen(FreshScreen):
         self._show_detail()
         from om_tui.screens.calls.lists import show_call_counts
 
-        show_call_counts(self)  # the front desk's call lists, under Today
+        # The front desk's call lists, under Today: once the figures are drawn (the count's
+        # thread would slow their first paint beside it).
+        self.call_after_refresh(show_call_counts, self)
 
     def _set(self, key: str, title: Text | str, options: list[Option]) -> None:
         """A panel's title and lines, the cursor kept on the line it was on."""
