@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -16,6 +17,7 @@ from textual import events
 from textual.app import App
 from textual.notifications import Notification
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Input, Select, Static
 from textual.widgets._footer import FooterKey  # private: footer_keys() alone uses it
@@ -174,3 +176,16 @@ def drawn(pilot: Pilot[Any], widget: Widget) -> str:
     region = widget.region
     rows = screen_lines(pilot)[region.y : region.bottom]
     return " ".join(" ".join(row[region.x : region.right].split()) for row in rows).strip()
+
+
+def on_each_drawing(app: App[Any], seen: Callable[[Screen[Any]], None]) -> None:
+    """Call `seen` with the screen each time the app hands a drawing of it to its driver
+    (private: App._display, the one place a test reaches it)."""
+    original = app._display
+
+    def display(screen: Screen[Any], renderable: Any) -> None:
+        original(screen, renderable)
+        if renderable is not None:
+            seen(screen)
+
+    app._display = display  # type: ignore[method-assign]

@@ -19,7 +19,7 @@ from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.screens.people.audit import AuditEntryScreen, AuditScreen
 
 from .conftest import Practice, local
-from .helpers import drawn, paste, plain, select_shown, settle, static_text
+from .helpers import drawn, on_each_drawing, paste, plain, select_shown, settle, static_text
 
 SIZE = (150, 40)
 
@@ -264,3 +264,22 @@ async def test_a_day_not_understood_is_said_so_over_the_rows(office: Practice) -
         await pilot.press("ctrl+a", "ctrl+k")
         await settle(pilot)
         assert not problem.display
+
+
+async def test_the_trail_is_drawn_once_with_its_rows(office: Practice) -> None:
+    """The newest page is read as the screen opens: its first drawing holds the rows."""
+    people = history(office)
+    app = office.app(staff_id=people["park"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        drawings: list[int] = []
+
+        def seen(screen: Any) -> None:
+            if isinstance(screen, AuditScreen):
+                drawings.append(screen.query_one("#audit", DataTable).row_count)
+
+        on_each_drawing(app, seen)
+        app.action_audit()
+        await settle(pilot)
+        assert drawings
+        assert drawings[0] == len(rows(pilot)) >= 4

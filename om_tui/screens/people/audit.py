@@ -11,6 +11,7 @@ manager and the owner (the palette's "Audit trail").
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -34,6 +35,8 @@ from om_tui.widgets.row_table import RowTable
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
+
+log = logging.getLogger(__name__)
 
 
 #: The table's columns but the last (the change), which takes the width left: (label, key, width).
@@ -111,15 +114,31 @@ class AuditScreen(FreshScreen):
         people = [("No one (command line)", NOBODY)]
         people += [(name, staff_id) for staff_id, name in audit.people(self.om.database)]
         self.query_one("#audit-person", Select).set_options(people)
-        self._fill()
         self.query_one("#audit", DataTable).focus()
         self.query_one("#audit-problem").display = False
-        self.reload()
+        self._first_read()
 
     def on_resize(self) -> None:
-        self._fill()
+        if _widths(self.app.size.width) != self._widths:  # laid out for another width
+            self._fill()
 
     # -- reading ---------------------------------------------------------------------------
+
+    def _first_read(self) -> None:
+        """The newest page, on the event loop: the screen is drawn once, with its rows (an
+        unfiltered page is one read down the trail's index). Every later reading is a
+        worker's."""
+        om = self.om
+        try:
+            page = audit.read(om.database, om.practice, limit=PAGE)
+        except Exception as error:  # a person never sees a traceback
+            log.error("the audit trail could not be read: %s", type(error).__name__)
+            self._fill()
+            self.notify(
+                "The audit trail could not be read (the error is logged).", severity="warning"
+            )
+            return
+        self._show(self.Read(self._filters, page, older=False))
 
     @on(DataChanged)
     def reload(self) -> None:
