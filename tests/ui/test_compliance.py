@@ -22,7 +22,7 @@ from om_tui.screens.hats.compliance import ComplianceScreen, share_text
 from om_tui.screens.hats.compliance_detail import ComplianceDetailScreen
 
 from .conftest import DAY, STATS_WEEK, Practice
-from .helpers import plain, settle, static_text
+from .helpers import on_each_drawing, plain, settle, static_text
 
 TOM = "Tom Becker"
 JENNY = "Jenny Ortiz"
@@ -311,3 +311,21 @@ async def test_someone_who_left_stays_for_the_days_they_held_a_hat(stats_demo: P
         items = app.screen.query_one("#items", DataTable)
         who = [plain(items.get_cell(row, "who")) for row in items.rows]
         assert who.count("Tom B.") == total.due
+
+
+async def test_the_matrix_is_in_the_screens_first_drawing(stats_demo: Practice) -> None:
+    """The first matrix is read as the screen opens: it is drawn once, with the people."""
+    app = stats_demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        drawings: list[int] = []
+
+        def seen(screen: Any) -> None:
+            if isinstance(screen, ComplianceScreen):
+                drawings.append(screen.query_one("#compliance", DataTable).row_count)
+
+        on_each_drawing(app, seen)
+        await pilot.press("5")
+        await settle(pilot)
+        assert drawings
+        assert drawings[0] == matrix(pilot).row_count >= 4

@@ -11,6 +11,7 @@ cell are in compliance_detail.py.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,6 +35,8 @@ from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
+
+log = logging.getLogger(__name__)
 
 COMPACT_BELOW = 110  # terminal columns
 DAYS = 14  # the day window: two weeks
@@ -138,6 +141,17 @@ class Owed:
     training: list[tuple[str, ChecksheetProgress]]
 
 
+def _reading(hats: Hats, window: Window) -> Reading:
+    first, last = window.bounds(hats)
+    return Reading(
+        window=window,
+        first=first,
+        last=last,
+        matrix=hats.compliance(first, last, by_week=window.by_week),
+        post_order=[post_id for post_id, _ in hats.posts()],
+    )
+
+
 class ComplianceScreen(FreshScreen):
     """The share of due items done on time, per person and day or week; what is owed."""
 
@@ -199,7 +213,7 @@ class ComplianceScreen(FreshScreen):
         self.query_one("#attestations").border_title = "Attestations outstanding"
         self.query_one("#training").border_title = "Checksheets in progress"
         self.query_one("#compliance-title", Static).update(Text("Compliance", style="bold"))
-        self.reload()
+        self._first_read()
         self.query_one("#compliance", DataTable).focus()
 
     def on_resize(self) -> None:
@@ -228,6 +242,20 @@ class ComplianceScreen(FreshScreen):
     def _window(self) -> Window:
         return Window(self._by_week, self._end or self._current_period(), self._fit())
 
+    def _first_read(self) -> None:
+        """The first matrix, on the event loop: the screen is drawn once, with it (in a
+        worker it shares the interpreter with the empty screen's paint, then is drawn
+        again). Every later reading is a worker's; what is owed follows it, as then."""
+        self._owed_stale = True
+        hats = self.om.hats
+        try:
+            reading = _reading(hats, self._window())
+        except Exception as error:  # a person never sees a traceback
+            log.error("compliance could not be read: %s", type(error).__name__)
+            self.notify("Compliance could not be read (the error is logged).", severity="warning")
+            return
+        self._show(self.Read(reading))
+
     @on(DataChanged)
     def reload(self) -> None:
         """Read it all again: the matrix, then what is owed."""
@@ -240,15 +268,8 @@ class ComplianceScreen(FreshScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="compliance")
     def _read(self, hats: Hats, window: Window) -> None:
-        first, last = window.bounds(hats)
         with hats.database.connection_context():
-            reading = Reading(
-                window=window,
-                first=first,
-                last=last,
-                matrix=hats.compliance(first, last, by_week=window.by_week),
-                post_order=[post_id for post_id, _ in hats.posts()],
-            )
+            reading = _reading(hats, window)
         if not get_current_worker().is_cancelled:
             self.post_message(self.Read(reading))
 
