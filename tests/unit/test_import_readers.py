@@ -327,6 +327,20 @@ def test_a_message_missing_what_it_needs_is_refused_with_its_number() -> None:
     ]
 
 
+def test_escapes_repetitions_and_subcomponents_read_as_python_hl7_reads_them() -> None:
+    data = _message(
+        "SIU^S12",
+        "SCH|1|A1||||||ADJ^Adjust\\S\\ment|30|MIN|^^^202612150930",
+        "PID|1||1042~77^^^OTHER||SMITH\\T\\JONES^ANNA",
+        "AIP|1||P1^Rivera&X^Ana",
+    ).encode()
+    (only,) = read_hl7(data, "pms", ZONE).appointments
+    assert only.patient.number == "1042"  # the first repetition
+    assert only.patient.last_name == "Smith&Jones"  # \T\ is the subcomponent separator
+    assert only.type == "Adjust^ment"  # \\S\\ is the component separator
+    assert only.provider == "Ana Rivera"  # a component's first subcomponent
+
+
 def test_a_mapping_takes_the_id_from_sch_1() -> None:
     pid = "PID|1||1042||LOPEZ^MARIA"
     data = _message("SIU^S12", "SCH|P7|F7|||||||30|MIN|^^^202612150930", pid).encode()
