@@ -1,7 +1,9 @@
 """iCalendar files (a calendar's export, a PMS's feed), read with `icalendar` and
 expanded with `recurring-ical-events` — both maintained, and the second handles what
 is easy to get wrong by hand: RRULE with EXDATE, moved occurrences (RECURRENCE-ID),
-DTEND or DURATION, time zones and DST.
+DTEND or DURATION, time zones and DST. Single events of the plain kind a PMS exports by
+the thousand are read the quick way first (`ics_events`: icalendar's objects for every
+line were most of a big file's import); the rest go to icalendar.
 
 An appointment's key is its UID, with the occurrence's RECURRENCE-ID (UTC) for a
 series, so a moved occurrence stays the same appointment. Series are expanded over the
