@@ -135,16 +135,16 @@ class ImportQueueScreen(Screen[None]):
             said.append(f"their number {person.number}")
         times = [
             f"{a.start.astimezone(zone):%a %m/%d %H:%M} {a.minutes}m {a.provider}".rstrip()
-            for a in entry.appointments[:3]
+            for a in entry.appointments
         ]
-        more = len(entry.appointments) - len(times)
-        booked = "; ".join(times) + (f"; {more} more" if more > 0 else "")
-        where = ", ".join(entry.files)
         source.update(
             Text.assemble(
                 (" · ".join(said), "bold"),
-                f"\nNot told apart: {entry.reason}.\n{booked}  ({where})",
+                f"\nNot told apart: {entry.reason} ({', '.join(entry.files)}).",
+                f"\n{_fitting(times, self.app.size.width - 4)}",  # the padding, a margin
                 ("\n" + (_HINT if entry.candidates else _NOBODY), "dim"),
+                no_wrap=True,
+                overflow="ellipsis",
             )
         )
         for c in entry.candidates:
@@ -219,6 +219,18 @@ class ImportQueueScreen(Screen[None]):
         om = self.om
         by = om.acting_id
         self._decide(lambda: queue.skip(om.database, om.clock, entry, by=by))
+
+
+def _fitting(times: list[str], width: int) -> str:
+    """As many of the held appointments as one line holds, and how many more."""
+    shown: list[str] = []
+    for n, time in enumerate(times):
+        rest = len(times) - n - 1
+        line = "; ".join([*shown, time]) + (f"; {rest} more" if rest else "")
+        if shown and len(line) > width:
+            return "; ".join(shown) + f"; {len(times) - len(shown)} more"
+        shown.append(time)
+    return "; ".join(shown)
 
 
 def waiting_mark(om: OmTuiApp) -> Text:
