@@ -32,6 +32,7 @@ _TEXT = {"UID", "SUMMARY", "DESCRIPTION", "LOCATION", "STATUS", "CATEGORIES"}
 _WHEN = {"DTSTART", "DTEND", "DURATION"}
 _FOLD = re.compile(r"(\r?\n)+[ \t]")
 _NAME = re.compile(r"[;:]")
+_LINES = re.compile(r"\r?\n")  # as icalendar splits them: a lone \r is not a line's end
 _LINE = re.compile(
     r'([A-Za-z0-9-]+)((?:;[A-Za-z0-9-]+=(?:"[^"^]*"|[^";:,^]*)(?:,(?:"[^"^]*"|[^";:,^]*))*)*):(.*)'
 )
@@ -87,7 +88,7 @@ def quick_events(text: str) -> tuple[list[Event], str | None]:
     header, time zones and other events; None when no event is left for it). A calendar
     whose outline is not the plain one (one VCALENDAR holding its components) is left
     whole to icalendar, which says what is wrong with it."""
-    lines = [line for line in _FOLD.sub("", text).splitlines() if line.strip()]
+    lines = [line for line in _LINES.split(_FOLD.sub("", text)) if line.strip()]
     outline = _outline(lines)
     if outline is None:
         return [], text
