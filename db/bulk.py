@@ -48,10 +48,7 @@ def update_rows(database: Database, model: type[BaseModel], rows: Sequence[Row])
             f"UPDATE {quote[0]}{meta.table_name}{quote[1]} SET {sets} "
             f"WHERE {quote[0]}{key}{quote[1]} = {database.param}"
         )
-        values = [
-            (*(f.db_value(row[f.name]) for f in fields), row["id"])
-            for row in group
-        ]
+        values = [(*(f.db_value(row[f.name]) for f in fields), row["id"]) for row in group]
         database.cursor().executemany(sql, values)  # type: ignore[no-untyped-call]
 
 

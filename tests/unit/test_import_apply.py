@@ -256,7 +256,6 @@ def test_the_trail_records_the_import_and_its_changes(
     ]
 
 
-
 def test_each_appointment_an_import_changes_is_on_the_trail_once_in_its_name(
     database: Database, practice: Practice, clock: FrozenClock
 ) -> None:
@@ -276,6 +275,7 @@ def test_each_appointment_an_import_changes_is_on_the_trail_once_in_its_name(
     (nora,) = [e for e in changes if e.row == book["2"].id]
     assert nora.after is not None and nora.after["cancelled_at"] is not None
     assert [imported()[key].version for key in "123"] == [1, 1, 0]
+
 
 SIU_MAPPING = (
     "[providers]\n'Ana Rivera' = 'Dr. Pat Chen'\n"
