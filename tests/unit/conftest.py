@@ -29,11 +29,16 @@ def postgres_server() -> Iterator[PostgresServer]:
     yield from running_server()
 
 
+STORES = ("sqlite", "postgres")
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """A test (or module) marked `backends("sqlite", "postgres")` runs once on each store."""
+    """A test on the `database` fixture runs once on each store; one marked
+    `backends("sqlite")` (SQLite's by nature: its file, its PRAGMAs) on SQLite only."""
+    if "backend" not in metafunc.fixturenames:
+        return
     marker = metafunc.definition.get_closest_marker("backends")
-    if marker is not None and "backend" in metafunc.fixturenames:
-        metafunc.parametrize("backend", marker.args, indirect=True)
+    metafunc.parametrize("backend", marker.args if marker else STORES, indirect=True)
 
 
 @pytest.fixture
