@@ -58,11 +58,11 @@ def database(backend: str, request: pytest.FixtureRequest) -> Iterator[Database]
         opened = open_database(url)
         yield opened
         opened.close()
-        server.drop(url)
-        return
-    opened = open_database(request.getfixturevalue("db_path"))
-    yield opened
-    opened.close()
+        server.drop(url)  # the server stays the size of a few databases
+    else:
+        opened = open_database(request.getfixturevalue("db_path"))
+        yield opened
+        opened.close()
 
 
 Elsewhere = Callable[..., None]
@@ -71,8 +71,8 @@ Elsewhere = Callable[..., None]
 @pytest.fixture
 def elsewhere(database: Database) -> Elsewhere:
     """Another terminal's write: one statement (`?` for each value), committed on a
-    connection of its own to the test's database, on either store, audited as om-tui's
-    writes are."""
+    connection of its own to the test's database, on either store, and on the trail
+    (on SQLite as om-tui's functions name it, on the server as another program's)."""
 
     def write(sql: str, *values: object) -> None:
         if isinstance(database, SqliteDatabase):
