@@ -37,6 +37,7 @@ BENCHMARKS = (
     "bench_plans",
     "bench_calls",
     "bench_screens",
+    "bench_postgres",
 )
 ROOT = Path(__file__).resolve().parents[2]
 
