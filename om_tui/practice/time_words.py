@@ -204,17 +204,99 @@ def _month_name(month: int) -> str:
 
 
 # -- saying moments back ------------------------------------------------------------------
+#
+# One form per meaning, on every screen, in the CLI and in the reports. A moment is an aware
+# instant said in the practice's zone (`zone`), or one already made local (`zone=None`).
 
 
-def day_text(day: dt.date, today: dt.date) -> str:
-    """ "Fri 20 Nov"; "Fri 20 Nov 2027" when not this year."""
-    said = f"{day:%a} {day.day} {day:%b}"
-    return said if day.year == today.year else f"{said} {day.year}"
+def day_text(
+    day: dt.date, today: dt.date | None = None, *, weekday: bool = True, year: bool = False
+) -> str:
+    """ "Fri 20 Nov"; "20 Nov" without the weekday; the year ("Fri 20 Nov 2027") when asked
+    for, or when `today` is given and the day is not in its year."""
+    form = "ddd D MMM" if weekday else "D MMM"
+    if year or (today is not None and day.year != today.year):
+        form += " YYYY"
+    return arrow.get(day).format(form)
 
 
-def clock(moment: dt.datetime, zone: dt.tzinfo) -> str:
-    """ "07:37": the moment's local time of day."""
-    return f"{moment.astimezone(zone):%H:%M}"
+def clock(moment: dt.datetime | dt.time, zone: dt.tzinfo | None = None) -> str:
+    """ "07:37": the time of day (of the moment, in the practice's zone)."""
+    if isinstance(moment, dt.time):
+        return f"{moment.hour:02d}:{moment.minute:02d}"
+    return _local(moment, zone).format("HH:mm")
+
+
+def moment_text(
+    moment: dt.datetime,
+    zone: dt.tzinfo | None = None,
+    today: dt.date | None = None,
+    *,
+    weekday: bool = True,
+    year: bool = False,
+) -> str:
+    """ "Fri 20 Nov 07:37": the day (as day_text says it) and the time of day."""
+    local = _local(moment, zone)
+    return f"{day_text(local.date(), today, weekday=weekday, year=year)} {local:HH:mm}"
+
+
+def lately(moment: dt.datetime, today: dt.date, zone: dt.tzinfo | None = None) -> str:
+    """ "09:20" today; "Mon 09:20" in the six days before; "16 Nov" before that."""
+    local = _local(moment, zone)
+    if local.date() == today:
+        return local.format("HH:mm")
+    if today - local.date() < dt.timedelta(days=7):
+        return local.format("ddd HH:mm")
+    return day_text(local.date(), today, weekday=False)
+
+
+def numeric_day(day: dt.date, *, year: bool = True) -> str:
+    """ "11/20/2026" (month first, as the practice's forms and a birth date are written);
+    "11/20" without the year."""
+    return arrow.get(day).format("MM/DD/YYYY" if year else "MM/DD")
+
+
+def span_text(first: dt.date, last: dt.date, *, year: bool = False) -> str:
+    """ "5–18 Nov", "27 Aug – 19 Nov", "28 Dec 2026 – 3 Jan 2027"; a single day "Fri 20 Nov".
+    `year`: the year after the last day ("5–18 Nov 2026")."""
+    if first == last:
+        return day_text(first, year=year)
+    if first.year != last.year:
+        started, ended = (day_text(d, weekday=False, year=True) for d in (first, last))
+        return f"{started} – {ended}"
+    end = day_text(last, weekday=False, year=year)
+    if first.month != last.month:
+        return f"{day_text(first, weekday=False)} – {end}"
+    return f"{first.day}–{end}"
+
+
+def duration(span: dt.timedelta) -> str:
+    """ "12 min", "2 h 05", "3 days": how long something has lasted or waited."""
+    minutes = max(int(span.total_seconds() // 60), 0)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes:02d}"
+    return f"{hours // 24} days"
+
+
+def stopwatch(span: dt.timedelta | None) -> str:
+    """ "04:05" (mm:ss) under an hour, "1:02:03" from an hour: a visit's running clock."""
+    if span is None:
+        return ""
+    hours, rest = divmod(int(span.total_seconds()), 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{seconds:02d}"
+    return f"{minutes:02d}:{seconds:02d}"
+
+
+def _local(moment: dt.datetime, zone: dt.tzinfo | None) -> arrow.Arrow:
+    """The moment in the practice's zone; one already local (or naive) as it is."""
+    if zone is None:
+        return arrow.Arrow.fromdatetime(moment, moment.tzinfo or dt.UTC)
+    return arrow.get(moment).to(zone)
 
 
 def ago(moment: dt.datetime, now: dt.datetime) -> str:
@@ -223,17 +305,3 @@ def ago(moment: dt.datetime, now: dt.datetime) -> str:
         return "just now"
     said = arrow.get(moment).humanize(arrow.get(now))
     return said.replace("minutes", "min").replace("a minute", "1 min").replace("a day", "1 day")
-
-
-# -- periods ------------------------------------------------------------------------------
-
-
-def day_span(day: dt.date, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
-    """The local day's first moment and the next day's, as aware instants (DST included)."""
-    start = arrow.Arrow(day.year, day.month, day.day, tzinfo=zone)
-    return start.datetime, start.shift(days=1).datetime
-
-
-def month_end(day: dt.date) -> dt.date:
-    """The last day of `day`'s month."""
-    return arrow.get(day).ceil("month").date()

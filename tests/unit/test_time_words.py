@@ -14,9 +14,7 @@ from om_tui.practice.time_words import (
     clock,
     clock_text,
     day,
-    day_span,
     day_text,
-    month_end,
     time_of_day,
 )
 
@@ -160,24 +158,3 @@ def test_how_long_ago_is_said_shortly() -> None:
     assert ago(now - dt.timedelta(minutes=3), now) == "3 min ago"
     assert ago(now - dt.timedelta(hours=2), now) == "2 hours ago"
     assert ago(now - dt.timedelta(days=3), now) == "3 days ago"
-
-
-# -- periods ------------------------------------------------------------------------------
-
-
-def test_a_day_is_23_or_25_hours_long_when_the_clocks_change() -> None:
-    spring_start, spring_end = day_span(dt.date(2026, 3, 8), CHICAGO)
-    autumn_start, autumn_end = day_span(dt.date(2026, 11, 1), CHICAGO)
-
-    def hours(start: dt.datetime, end: dt.datetime) -> dt.timedelta:
-        return end.astimezone(dt.UTC) - start.astimezone(dt.UTC)  # elapsed, not wall clock
-
-    assert hours(spring_start, spring_end) == dt.timedelta(hours=23)
-    assert hours(autumn_start, autumn_end) == dt.timedelta(hours=25)
-    assert spring_start.hour == 0 and spring_start.tzinfo is not None
-
-
-def test_a_months_last_day() -> None:
-    assert month_end(dt.date(2026, 2, 10)) == dt.date(2026, 2, 28)
-    assert month_end(dt.date(2028, 2, 10)) == dt.date(2028, 2, 29)
-    assert month_end(NEW_YEARS_EVE) == NEW_YEARS_EVE

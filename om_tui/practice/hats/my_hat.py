@@ -26,6 +26,7 @@ from om_tui.practice.hats.compliance import HatCompliance
 from om_tui.practice.hats.periods import _in_force, not_due_yet
 from om_tui.practice.hats.views import SHARED, HatError, MyHat, Occurrence, State
 from om_tui.practice.people.roles import ADMINISTRATOR, checked, recorded, require
+from om_tui.practice.periods import month_before_end
 
 
 class HatWork(HatCompliance):
@@ -108,7 +109,7 @@ class HatWork(HatCompliance):
 
     def _oldest(self, today: dt.date) -> dt.date:
         """The oldest `due_on` My hat can show: last month's end."""
-        return today.replace(day=1) - dt.timedelta(days=1)
+        return month_before_end(today)
 
     def _ticks(
         self, keys: Iterable[int], days: Sequence[dt.date]

@@ -89,15 +89,6 @@ def summary(tally: Tally) -> str:
     )
 
 
-def first_day_of_week(hats: Hats, week: dt.date) -> dt.date:
-    """The first local day of the stats week named by its ending day."""
-    weeks = hats.periods.weeks
-    day = week - dt.timedelta(days=7)
-    while weeks.week_of_day(day) != week:
-        day += dt.timedelta(days=1)
-    return day
-
-
 @dataclass(frozen=True)
 class Window:
     """The periods shown: `count` days, or stats weeks, up to `end` (a day, or a week's end)."""
@@ -113,10 +104,10 @@ class Window:
     def bounds(self, hats: Hats) -> tuple[dt.date, dt.date]:
         """The first and last local day the window covers."""
         first = self.periods()[0]
-        return (first_day_of_week(hats, first) if self.by_week else first), self.end
+        return (hats.periods.weeks.days(first)[0] if self.by_week else first), self.end
 
     def period_bounds(self, hats: Hats, period: dt.date) -> tuple[dt.date, dt.date]:
-        return (first_day_of_week(hats, period) if self.by_week else period), period
+        return (hats.periods.weeks.days(period)[0] if self.by_week else period), period
 
 
 @dataclass(frozen=True)
@@ -479,7 +470,7 @@ class ComplianceScreen(Screen[None]):
 
     def _period_name(self, period: dt.date) -> str:
         if self._reading is not None and self._reading.window.by_week:
-            first = first_day_of_week(self.om.hats, period)
+            first, _ = self.om.hats.periods.weeks.days(period)
             return f"week {_span(first, period)}"
         return f"{period:%a %d %b}"
 
