@@ -15,6 +15,12 @@ from om_tui.practice.time_words import (
     clock_text,
     day,
     day_text,
+    duration,
+    lately,
+    moment_text,
+    numeric_day,
+    span_text,
+    stopwatch,
     time_of_day,
 )
 
@@ -158,3 +164,69 @@ def test_how_long_ago_is_said_shortly() -> None:
     assert ago(now - dt.timedelta(minutes=3), now) == "3 min ago"
     assert ago(now - dt.timedelta(hours=2), now) == "2 hours ago"
     assert ago(now - dt.timedelta(days=3), now) == "3 days ago"
+
+
+def test_a_day_is_said_with_or_without_its_weekday_and_year() -> None:
+    assert day_text(dt.date(2026, 11, 6)) == "Fri 6 Nov"  # no leading zero, anywhere
+    assert day_text(dt.date(2026, 11, 6), weekday=False) == "6 Nov"
+    assert day_text(dt.date(2026, 11, 6), year=True) == "Fri 6 Nov 2026"
+    assert day_text(dt.date(2026, 11, 6), weekday=False, year=True) == "6 Nov 2026"
+    assert day_text(dt.date(2027, 1, 1), SUNDAY, weekday=False) == "1 Jan 2027"
+
+
+def test_a_moment_is_its_local_day_and_time_across_the_clocks_change() -> None:
+    # 07:30 UTC is 01:30 CST on spring-forward day, 08:30 UTC is 03:30 CDT.
+    assert moment_text(dt.datetime(2026, 3, 8, 7, 30, tzinfo=dt.UTC), CHICAGO) == "Sun 8 Mar 01:30"
+    assert moment_text(dt.datetime(2026, 3, 8, 8, 30, tzinfo=dt.UTC), CHICAGO) == "Sun 8 Mar 03:30"
+    # Late on New Year's Eve in Chicago is already next year in UTC.
+    late = dt.datetime(2027, 1, 1, 4, 0, tzinfo=dt.UTC)
+    assert moment_text(late, CHICAGO, NEW_YEARS_EVE) == "Thu 31 Dec 22:00"
+    assert moment_text(late, CHICAGO, SUNDAY, year=True) == "Thu 31 Dec 2026 22:00"
+    # One already local is said as it is.
+    assert moment_text(dt.datetime(2026, 12, 1, 9, 5)) == "Tue 1 Dec 09:05"
+    assert clock(dt.time(9, 5)) == "09:05"
+    assert clock(dt.datetime(2026, 12, 1, 9, 5)) == "09:05"
+
+
+def test_a_recent_moment_is_said_shortest_first() -> None:
+    today = dt.date(2026, 11, 20)  # a Friday
+    assert lately(dt.datetime(2026, 11, 20, 15, 20, tzinfo=dt.UTC), today, CHICAGO) == "09:20"
+    assert lately(dt.datetime(2026, 11, 16, 15, 20, tzinfo=dt.UTC), today, CHICAGO) == "Mon 09:20"
+    assert lately(dt.datetime(2026, 11, 13, 15, 20, tzinfo=dt.UTC), today, CHICAGO) == "13 Nov"
+    assert lately(dt.datetime(2025, 11, 13, 15, 20, tzinfo=dt.UTC), today, CHICAGO) == "13 Nov 2025"
+
+
+def test_a_day_in_numbers_is_month_first() -> None:
+    assert numeric_day(dt.date(1984, 2, 3)) == "02/03/1984"
+    assert numeric_day(dt.date(2026, 11, 20), year=False) == "11/20"
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "year", "said"),
+    [
+        (dt.date(2026, 11, 5), dt.date(2026, 11, 18), False, "5–18 Nov"),
+        (dt.date(2026, 11, 5), dt.date(2026, 11, 18), True, "5–18 Nov 2026"),
+        (dt.date(2026, 8, 27), dt.date(2026, 11, 19), False, "27 Aug – 19 Nov"),
+        (dt.date(2026, 12, 28), dt.date(2027, 1, 3), False, "28 Dec 2026 – 3 Jan 2027"),
+        (dt.date(2026, 11, 20), dt.date(2026, 11, 20), False, "Fri 20 Nov"),
+    ],
+)
+def test_a_span_of_days_says_its_month_and_year_once(
+    first: dt.date, last: dt.date, year: bool, said: str
+) -> None:
+    assert span_text(first, last, year=year) == said
+
+
+def test_how_long_is_said_in_minutes_hours_or_days() -> None:
+    assert duration(dt.timedelta(seconds=59)) == "0 min"
+    assert duration(dt.timedelta(minutes=12)) == "12 min"
+    assert duration(dt.timedelta(hours=2, minutes=5)) == "2 h 05"
+    assert duration(dt.timedelta(hours=47, minutes=59)) == "47 h 59"
+    assert duration(dt.timedelta(days=3, hours=1)) == "3 days"
+    assert duration(-dt.timedelta(minutes=5)) == "0 min"  # a clock a little ahead
+
+
+def test_a_running_clock_is_minutes_and_seconds_then_hours() -> None:
+    assert stopwatch(None) == ""
+    assert stopwatch(dt.timedelta(minutes=4, seconds=5)) == "04:05"
+    assert stopwatch(dt.timedelta(hours=1, minutes=2, seconds=3)) == "1:02:03"
