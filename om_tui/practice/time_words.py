@@ -220,6 +220,16 @@ def day_text(
     return arrow.get(day).format(form)
 
 
+def weekday_text(day: dt.date) -> str:
+    """ "Fri": a day's weekday, as a column of days heads it."""
+    return arrow.get(day).format("ddd")
+
+
+def month_text(day: dt.date, *, short: bool = False) -> str:
+    """ "November" ("Nov" short): the month a day is in."""
+    return arrow.get(day).format("MMM" if short else "MMMM")
+
+
 def clock(moment: dt.datetime | dt.time, zone: dt.tzinfo | None = None) -> str:
     """ "07:37": the time of day (of the moment, in the practice's zone)."""
     if isinstance(moment, dt.time):

@@ -51,7 +51,7 @@ def item(text: str) -> ChecklistItem:
 
 def line_of(text: str, due_on: dt.date = DAY) -> str:
     """The list's id for an item's line on a day."""
-    return f"item-{item(text).key}-{due_on:%Y%m%d}"
+    return f"item-{item(text).key}-{due_on.isoformat()}"
 
 
 def ticks(text: str, due_on: dt.date = DAY, holder: str | None = None) -> list[Tick]:

@@ -18,10 +18,12 @@ from om_tui.practice.time_words import (
     duration,
     lately,
     moment_text,
+    month_text,
     numeric_day,
     span_text,
     stopwatch,
     time_of_day,
+    weekday_text,
 )
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -172,6 +174,9 @@ def test_a_day_is_said_with_or_without_its_weekday_and_year() -> None:
     assert day_text(dt.date(2026, 11, 6), year=True) == "Fri 6 Nov 2026"
     assert day_text(dt.date(2026, 11, 6), weekday=False, year=True) == "6 Nov 2026"
     assert day_text(dt.date(2027, 1, 1), SUNDAY, weekday=False) == "1 Jan 2027"
+    assert weekday_text(dt.date(2026, 11, 6)) == "Fri"
+    assert month_text(dt.date(2026, 11, 6)) == "November"
+    assert month_text(dt.date(2026, 11, 6), short=True) == "Nov"
 
 
 def test_a_moment_is_its_local_day_and_time_across_the_clocks_change() -> None:
