@@ -250,6 +250,14 @@ def moment_text(
     return f"{day_text(local.date(), today, weekday=weekday, year=year)} {local:HH:mm}"
 
 
+def when(moment: dt.datetime, today: dt.date, zone: dt.tzinfo | None = None) -> str:
+    """ "10:05" today; "Tue 17 Nov 10:05" another day: when something was done, exactly."""
+    local = _local(moment, zone)
+    return (
+        local.format("HH:mm") if local.date() == today else moment_text(local.datetime, today=today)
+    )
+
+
 def lately(moment: dt.datetime, today: dt.date, zone: dt.tzinfo | None = None) -> str:
     """ "09:20" today; "Mon 09:20" in the six days before; "16 Nov" before that."""
     local = _local(moment, zone)

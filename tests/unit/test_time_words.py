@@ -24,6 +24,7 @@ from om_tui.practice.time_words import (
     stopwatch,
     time_of_day,
     weekday_text,
+    when,
 )
 
 CHICAGO = ZoneInfo("America/Chicago")
@@ -199,6 +200,20 @@ def test_a_recent_moment_is_said_shortest_first() -> None:
     assert lately(dt.datetime(2026, 11, 16, 15, 20, tzinfo=dt.UTC), today, CHICAGO) == "Mon 09:20"
     assert lately(dt.datetime(2026, 11, 13, 15, 20, tzinfo=dt.UTC), today, CHICAGO) == "13 Nov"
     assert lately(dt.datetime(2025, 11, 13, 15, 20, tzinfo=dt.UTC), today, CHICAGO) == "13 Nov 2025"
+
+
+def test_when_something_was_done_is_its_time_today_and_its_day_and_time_before() -> None:
+    today = dt.date(2026, 11, 20)
+    assert when(dt.datetime(2026, 11, 20, 16, 5, tzinfo=dt.UTC), today, CHICAGO) == "10:05"
+    assert (
+        when(dt.datetime(2026, 11, 17, 16, 5, tzinfo=dt.UTC), today, CHICAGO) == "Tue 17 Nov 10:05"
+    )
+    assert (
+        when(dt.datetime(2026, 11, 20, 5, 0, tzinfo=dt.UTC), today, CHICAGO) == "Thu 19 Nov 23:00"
+    )
+    assert when(dt.datetime(2025, 11, 20, 16, 5, tzinfo=dt.UTC), today, CHICAGO) == (
+        "Thu 20 Nov 2025 10:05"
+    )
 
 
 def test_a_day_in_numbers_is_month_first() -> None:

@@ -436,9 +436,8 @@ class MyHatScreen(Screen[None]):
         if occurrence.shared:
             parts.append("shared: one tick for all its holders")
         if occurrence.done and occurrence.ticked_at is not None:
-            at = practice.local(occurrence.ticked_at)
-            today = at.date() == self.om.hats.today()
-            when = time_words.clock(at) if today else time_words.moment_text(at)
+            today = practice.local(occurrence.ticked_at).date() == self.om.hats.today()
+            when = time_words.when(occurrence.ticked_at, self.om.hats.today(), practice.zone)
             late = " (late)" if occurrence.state == State.LATE else ""
             mine = self._hat is not None and occurrence.ticked_by_id == self._hat.person_id
             if mine:

@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
+from om_tui.practice import time_words
 from om_tui.practice.owner.report.gathering import last_ended_week
 from om_tui.practice.owner.report.writing import default_folder, default_name, write_report
 from om_tui.practice.refusal import Refusal
@@ -134,7 +135,8 @@ class WeeklyReportScreen(Dialog[Path | None]):
 
     def _written(self, week: dt.date, path: Path) -> None:
         self.app.notify(
-            f"The report for the week ending {week:%a %d %b %Y} is written to {path}.",
+            f"The report for the week ending {time_words.day_text(week, year=True)} "
+            f"is written to {path}.",
             title="Weekly report",
             timeout=10,
         )
