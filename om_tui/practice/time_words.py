@@ -237,6 +237,11 @@ def clock(moment: dt.datetime | dt.time, zone: dt.tzinfo | None = None) -> str:
     return _local(moment, zone).format("HH:mm")
 
 
+def clock_span(start: dt.datetime, end: dt.datetime, zone: dt.tzinfo | None = None) -> str:
+    """ "09:00–12:00": from one time of day to another (a visit, opening hours)."""
+    return f"{clock(start, zone)}–{clock(end, zone)}"
+
+
 def moment_text(
     moment: dt.datetime,
     zone: dt.tzinfo | None = None,
@@ -268,10 +273,11 @@ def lately(moment: dt.datetime, today: dt.date, zone: dt.tzinfo | None = None) -
     return day_text(local.date(), today, weekday=False)
 
 
-def numeric_day(day: dt.date, *, year: bool = True) -> str:
-    """ "11/20/2026" (month first, as the practice's forms and a birth date are written);
-    "11/20" without the year."""
-    return arrow.get(day).format("MM/DD/YYYY" if year else "MM/DD")
+def numeric_day(day: dt.date, *, year: bool = True, weekday: bool = False) -> str:
+    """ "11/20/2026" (month first, as the practice's forms, a birth date and an imported
+    schedule write it); "11/20" without the year; "Fri 11/20/2026" with the weekday."""
+    form = "MM/DD/YYYY" if year else "MM/DD"
+    return arrow.get(day).format(f"ddd {form}" if weekday else form)
 
 
 def span_text(first: dt.date, last: dt.date, *, year: bool = False) -> str:

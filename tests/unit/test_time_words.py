@@ -12,6 +12,7 @@ from om_tui.practice.time_words import (
     ago,
     birth_date,
     clock,
+    clock_span,
     clock_text,
     day,
     day_text,
@@ -191,6 +192,8 @@ def test_a_moment_is_its_local_day_and_time_across_the_clocks_change() -> None:
     # One already local is said as it is.
     assert moment_text(dt.datetime(2026, 12, 1, 9, 5)) == "Tue 1 Dec 09:05"
     assert clock(dt.time(9, 5)) == "09:05"
+    nine, noon = (dt.datetime(2026, 11, 1, h, tzinfo=dt.UTC) for h in (15, 18))
+    assert clock_span(nine, noon, CHICAGO) == "09:00–12:00"  # CST, the day the clocks went back
     assert clock(dt.datetime(2026, 12, 1, 9, 5)) == "09:05"
 
 
@@ -219,6 +222,7 @@ def test_when_something_was_done_is_its_time_today_and_its_day_and_time_before()
 def test_a_day_in_numbers_is_month_first() -> None:
     assert numeric_day(dt.date(1984, 2, 3)) == "02/03/1984"
     assert numeric_day(dt.date(2026, 11, 20), year=False) == "11/20"
+    assert numeric_day(dt.date(2026, 11, 20), weekday=True) == "Fri 11/20/2026"
 
 
 @pytest.mark.parametrize(
