@@ -249,10 +249,13 @@ def moment_text(
     *,
     weekday: bool = True,
     year: bool = False,
+    seconds: bool = False,
 ) -> str:
-    """ "Fri 20 Nov 07:37": the day (as day_text says it) and the time of day."""
+    """ "Fri 20 Nov 07:37": the day (as day_text says it) and the time of day (to the
+    second, "07:37:05", where the order of events within a minute matters: the audit)."""
     local = _local(moment, zone)
-    return f"{day_text(local.date(), today, weekday=weekday, year=year)} {local:HH:mm}"
+    said = day_text(local.date(), today, weekday=weekday, year=year)
+    return f"{said} {local.format('HH:mm:ss' if seconds else 'HH:mm')}"
 
 
 def when(moment: dt.datetime, today: dt.date, zone: dt.tzinfo | None = None) -> str:
@@ -295,13 +298,13 @@ def span_text(first: dt.date, last: dt.date, *, year: bool = False) -> str:
 
 
 def duration(span: dt.timedelta) -> str:
-    """ "12 min", "2 h 05", "3 days": how long something has lasted or waited."""
+    """ "12 min", "2 h 5 min", "3 days": how long something has lasted or waited."""
     minutes = max(int(span.total_seconds() // 60), 0)
     if minutes < 60:
         return f"{minutes} min"
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
-        return f"{hours} h {minutes:02d}"
+        return f"{hours} h {minutes} min"
     return f"{hours // 24} days"
 
 

@@ -189,6 +189,8 @@ def test_a_moment_is_its_local_day_and_time_across_the_clocks_change() -> None:
     late = dt.datetime(2027, 1, 1, 4, 0, tzinfo=dt.UTC)
     assert moment_text(late, CHICAGO, NEW_YEARS_EVE) == "Thu 31 Dec 22:00"
     assert moment_text(late, CHICAGO, SUNDAY, year=True) == "Thu 31 Dec 2026 22:00"
+    said = moment_text(late + dt.timedelta(seconds=5), CHICAGO, weekday=False, seconds=True)
+    assert said == "31 Dec 22:00:05"
     # One already local is said as it is.
     assert moment_text(dt.datetime(2026, 12, 1, 9, 5)) == "Tue 1 Dec 09:05"
     assert clock(dt.time(9, 5)) == "09:05"
@@ -244,8 +246,8 @@ def test_a_span_of_days_says_its_month_and_year_once(
 def test_how_long_is_said_in_minutes_hours_or_days() -> None:
     assert duration(dt.timedelta(seconds=59)) == "0 min"
     assert duration(dt.timedelta(minutes=12)) == "12 min"
-    assert duration(dt.timedelta(hours=2, minutes=5)) == "2 h 05"
-    assert duration(dt.timedelta(hours=47, minutes=59)) == "47 h 59"
+    assert duration(dt.timedelta(hours=2, minutes=5)) == "2 h 5 min"
+    assert duration(dt.timedelta(hours=47, minutes=59)) == "47 h 59 min"
     assert duration(dt.timedelta(days=3, hours=1)) == "3 days"
     assert duration(-dt.timedelta(minutes=5)) == "0 min"  # a clock a little ahead
 

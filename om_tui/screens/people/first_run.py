@@ -25,7 +25,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Label, Static
 
 from db.models import Role
-from om_tui.practice import limits
+from om_tui.practice import limits, time_words
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.setup import (
     PracticeSetup,
@@ -112,7 +112,9 @@ class FirstRunScreen(Screen[None]):
                 yield Label("The stats week ends on (←/→)")
                 yield ChoiceField(WEEKDAYS, str(start.week_ends.weekday), field="weekday")
                 yield Label("at (local time)")
-                yield edited(f"{start.week_ends.at:%H:%M}", placeholder="14:00", id="week-time")
+                yield edited(
+                    time_words.clock(start.week_ends.at), placeholder="14:00", id="week-time"
+                )
                 yield problem_line("week-time")
                 yield Label("Enter next · Tab next field · ctrl+q quit", classes="first-run-hint")
             with Vertical(id="person-page", classes="first-run-page"):
