@@ -283,6 +283,13 @@ def numeric_day(day: dt.date, *, year: bool = True, weekday: bool = False) -> st
     return arrow.get(day).format(f"ddd {form}" if weekday else form)
 
 
+def numeric_moment(moment: dt.datetime, zone: dt.tzinfo | None = None, *, year: bool = True) -> str:
+    """ "Thu 11/19/2026 11:00" ("Thu 11/19 11:00" without the year): a moment as the
+    practice's forms and an imported schedule write it."""
+    local = _local(moment, zone)
+    return f"{numeric_day(local.date(), year=year, weekday=True)} {local.format('HH:mm')}"
+
+
 def span_text(first: dt.date, last: dt.date, *, year: bool = False) -> str:
     """ "5–18 Nov", "27 Aug – 19 Nov", "28 Dec 2026 – 3 Jan 2027"; a single day "Fri 20 Nov".
     `year`: the year after the last day ("5–18 Nov 2026")."""

@@ -21,6 +21,7 @@ from om_tui.practice.time_words import (
     moment_text,
     month_text,
     numeric_day,
+    numeric_moment,
     span_text,
     stopwatch,
     time_of_day,
@@ -225,6 +226,9 @@ def test_a_day_in_numbers_is_month_first() -> None:
     assert numeric_day(dt.date(1984, 2, 3)) == "02/03/1984"
     assert numeric_day(dt.date(2026, 11, 20), year=False) == "11/20"
     assert numeric_day(dt.date(2026, 11, 20), weekday=True) == "Fri 11/20/2026"
+    at = dt.datetime(2026, 11, 20, 4, 30, tzinfo=dt.UTC)  # still Thursday in Chicago
+    assert numeric_moment(at, CHICAGO) == "Thu 11/19/2026 22:30"
+    assert numeric_moment(at, CHICAGO, year=False) == "Thu 11/19 22:30"
 
 
 @pytest.mark.parametrize(

@@ -51,9 +51,7 @@ def card_lines(card: PatientCard, settings: PracticeSettings) -> Group:
             grid.add_column(no_wrap=True, overflow="ellipsis")
         for line in lines:
             if isinstance(line.when, dt.datetime):
-                local = settings.local(line.when)
-                day = time_words.numeric_day(local.date(), weekday=True)
-                when = f"  {day} {time_words.clock(local)}"
+                when = f"  {time_words.numeric_moment(line.when, settings.zone)}"
             else:
                 when = f"  {time_words.numeric_day(line.when, weekday=True)}"
             state = Text(line.state, style="italic")
