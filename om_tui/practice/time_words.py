@@ -258,6 +258,12 @@ def moment_text(
     return f"{said} {local.format('HH:mm:ss' if seconds else 'HH:mm')}"
 
 
+def exact_moment(moment: dt.datetime, zone: dt.tzinfo | None = None) -> str:
+    """ "Friday 6 November 2026, 13:29:05 CST": a moment in full, with its zone (an audit
+    entry's detail, where nothing may be left to guess)."""
+    return _local(moment, zone).format("dddd D MMMM YYYY, HH:mm:ss ZZZ")
+
+
 def when(moment: dt.datetime, today: dt.date, zone: dt.tzinfo | None = None) -> str:
     """ "10:05" today; "Tue 17 Nov 10:05" another day: when something was done, exactly."""
     local = _local(moment, zone)

@@ -17,6 +17,7 @@ from om_tui.practice.time_words import (
     day,
     day_text,
     duration,
+    exact_moment,
     lately,
     moment_text,
     month_text,
@@ -198,6 +199,13 @@ def test_a_moment_is_its_local_day_and_time_across_the_clocks_change() -> None:
     nine, noon = (dt.datetime(2026, 11, 1, h, tzinfo=dt.UTC) for h in (15, 18))
     assert clock_span(nine, noon, CHICAGO) == "09:00–12:00"  # CST, the day the clocks went back
     assert clock(dt.datetime(2026, 12, 1, 9, 5)) == "09:05"
+
+
+def test_an_exact_moment_is_said_in_full_with_its_zones_name() -> None:
+    before = dt.datetime(2026, 3, 8, 7, 59, 59, tzinfo=dt.UTC)
+    after = dt.datetime(2026, 3, 8, 8, 0, 0, tzinfo=dt.UTC)  # the clocks went forward
+    assert exact_moment(before, CHICAGO) == "Sunday 8 March 2026, 01:59:59 CST"
+    assert exact_moment(after, CHICAGO) == "Sunday 8 March 2026, 03:00:00 CDT"
 
 
 def test_a_recent_moment_is_said_shortest_first() -> None:

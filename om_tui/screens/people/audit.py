@@ -347,7 +347,7 @@ class AuditEntryScreen(Dialog[None]):
         entry = self._entry
         with Vertical(classes="dialog wide"):
             yield Label(f"#{entry.id} · {entry.what}", classes="dialog-title")
-            yield Label(f"When      {self._local_at:%A %d %B %Y, %H:%M:%S %Z}")
+            yield Label(f"When      {time_words.exact_moment(self._local_at)}")
             yield Label(f"Who       {entry.who}")
             yield Label(f"Terminal  {entry.terminal}")
             if entry.patient:

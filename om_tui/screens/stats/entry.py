@@ -189,7 +189,7 @@ class StatEntryScreen(Screen[None]):
             await lines.mount_all(
                 StatLine(s, before.get(s.id), today.get(s.id), today.get(s.id)) for s in stats
             )
-            when = f"{self._day:%A %d %b %Y} (beside: the same day last week)"
+            when = f"{time_words.day_text(self._day, year=True)} (beside: the same day last week)"
             other = ""
         if stats:
             await lines.mount(GridEnd())
