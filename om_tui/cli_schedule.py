@@ -190,7 +190,7 @@ def _grouped(week: dict[int, list[tuple[dt.time, dt.time]]]) -> str:
 
 def _blockouts(database: Database, args: argparse.Namespace) -> None:
     from db.models import Staff
-    from om_tui.practice import settings
+    from om_tui.practice import settings, time_words
     from om_tui.practice.clock import SystemClock
     from om_tui.practice.people.roles import ADMINISTRATOR
     from om_tui.practice.schedule import hours
@@ -215,8 +215,10 @@ def _blockouts(database: Database, args: argparse.Namespace) -> None:
         print("No blockouts from today on.")
     for b in listed:
         who = names.get(b.staff_id, "") if b.staff_id is not None else "Whole practice"
-        start, end = current.local(b.start), current.local(b.end)
-        print(f"{b.id:4}  {who:20} {start:%a %d %b %Y %H:%M} – {end:%a %d %b %Y %H:%M}  {b.reason}")
+        began, ended = (
+            time_words.moment_text(m, current.zone, year=True) for m in (b.start, b.end)
+        )
+        print(f"{b.id:4}  {who:20} {began} – {ended}  {b.reason}")
 
 
 def _moment(

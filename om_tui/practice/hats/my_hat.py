@@ -21,6 +21,7 @@ from db.models import (
     Tick,
     utc_naive,
 )
+from om_tui.practice import time_words
 from om_tui.practice.hats.base import _rows
 from om_tui.practice.hats.compliance import HatCompliance
 from om_tui.practice.hats.periods import _in_force, not_due_yet
@@ -172,9 +173,7 @@ class HatWork(HatCompliance):
                 raise HatError("That period is closed: the item stays missed in the record.")
             if item.frequency == Frequency.DAILY and due_on > self.today():
                 # A closed day shows the next open day's list: to read, not to tick ahead.
-                raise HatError(
-                    f"That is {due_on:%a} {due_on.day} {due_on:%b}'s: it is ticked that day."
-                )
+                raise HatError(f"That is {time_words.day_text(due_on)}'s: it is ticked that day.")
             holder = SHARED if item.shared else person_id
             try:
                 with self.database.atomic():

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from peewee import Database
 
 from db.models import Staff
-from om_tui.practice import settings
+from om_tui.practice import settings, time_words
 from om_tui.practice.clock import Clock
 from om_tui.practice.schedule import types
 from om_tui.practice.schedule.hours import (
@@ -107,16 +107,17 @@ def read(database: Database, clock: Clock, practice: PracticeSettings) -> BookSe
 
 
 def blockout_when(practice: PracticeSettings, blockout: BlockoutLine) -> str:
-    """ "Thu 17 Dec", "Thu 17 – Fri 18 Dec", "Wed 09 Dec 14:00–18:00", "Fri 11 Dec 13:00–24:00":
+    """ "Thu 17 Dec", "Thu 17 Dec – Fri 18 Dec", "Wed 9 Dec 14:00–18:00", "Fri 11 Dec 13:00–24:00":
     a blockout's time as short as it can be said (whole days without their hours)."""
     start, end = practice.local(blockout.start), practice.local(blockout.end)
     midnight = dt.time()
     last_day = end.date() - dt.timedelta(days=1) if end.time() == midnight else end.date()
+    first = time_words.day_text(start.date())
     if start.time() == midnight and end.time() == midnight:
         if last_day == start.date():
-            return f"{start:%a %d %b}"
-        return f"{start:%a %d %b} – {last_day:%a %d %b}"
-    finish = "24:00" if end.time() == midnight else f"{end:%H:%M}"
+            return first
+        return f"{first} – {time_words.day_text(last_day)}"
+    finish = "24:00" if end.time() == midnight else time_words.clock(end)
     if last_day == start.date():
-        return f"{start:%a %d %b %H:%M}–{finish}"
-    return f"{start:%a %d %b %H:%M} – {last_day:%a %d %b} {finish}"
+        return f"{first} {time_words.clock(start)}–{finish}"
+    return f"{first} {time_words.clock(start)} – {time_words.day_text(last_day)} {finish}"

@@ -159,8 +159,7 @@ class OrdersBase:
         today = self.today()
         if due_on < today:
             raise OrderError(
-                f"{due_on:%a} {due_on.day} {due_on:%b} is in the past: "
-                "the due day is today or later."
+                f"{time_words.day_text(due_on)} is in the past: the due day is today or later."
             )
         if due_time is not None and self.deadline(due_on, due_time) <= self.clock.now():
             raise OrderError(f"{due_time} today has passed: give a later time, or a later day.")
