@@ -33,6 +33,7 @@ from arrow.locales import EnglishLocale
 from arrow.parser import ParserError
 
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.words import counted
 
 Refuse = Callable[[str], Exception]
 """A refusal to raise with a message: a Refusal subclass, or ValueError."""
@@ -340,8 +341,12 @@ def _local(moment: dt.datetime, zone: dt.tzinfo | None) -> arrow.Arrow:
 
 
 def ago(moment: dt.datetime, now: dt.datetime) -> str:
-    """ "just now", "3 min ago", "2 hours ago", "yesterday", "3 days ago"."""
-    if now - moment < dt.timedelta(minutes=1):
+    """ "just now", "3 min ago", "30 hours ago" (under two days), "3 days ago"."""
+    span = now - moment
+    if span < dt.timedelta(minutes=1):
         return "just now"
-    said = arrow.get(moment).humanize(arrow.get(now))
-    return said.replace("minutes", "min").replace("a minute", "1 min").replace("a day", "1 day")
+    if span < dt.timedelta(hours=1):
+        return f"{span // dt.timedelta(minutes=1)} min ago"
+    if span < dt.timedelta(days=2):
+        return f"{counted(span // dt.timedelta(hours=1), 'hour')} ago"
+    return f"{span.days} days ago"

@@ -170,6 +170,9 @@ def test_how_long_ago_is_said_shortly() -> None:
     assert ago(now - dt.timedelta(minutes=3), now) == "3 min ago"
     assert ago(now - dt.timedelta(hours=2), now) == "2 hours ago"
     assert ago(now - dt.timedelta(days=3), now) == "3 days ago"
+    assert ago(now - dt.timedelta(minutes=61), now) == "1 hour ago"
+    assert ago(now - dt.timedelta(hours=30), now) == "30 hours ago"  # not "a day": a backup's age
+    assert ago(now - dt.timedelta(hours=48), now) == "2 days ago"
 
 
 def test_a_day_is_said_with_or_without_its_weekday_and_year() -> None:
