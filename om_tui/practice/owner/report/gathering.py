@@ -21,7 +21,7 @@ from db.models import (
     as_utc,
     utc_naive,
 )
-from om_tui.practice import limits
+from om_tui.practice import limits, time_words
 from om_tui.practice.clock import Clock
 from om_tui.practice.hats.service import Hats
 from om_tui.practice.hats.views import Tally
@@ -40,7 +40,7 @@ from om_tui.practice.owner.report.contents import (
     StatLine,
     WeeklyReport,
 )
-from om_tui.practice.owner.report.words import _due, _long_day
+from om_tui.practice.owner.report.words import _due
 from om_tui.practice.periods import later
 from om_tui.practice.settings import PracticeSettings
 from om_tui.practice.stats.figures import flow_figures
@@ -61,7 +61,8 @@ def report_week(stats: Stats, day: dt.date | None) -> dt.date:
     week = stats.weeks.week_of_day(limits.checked_day(day, "A report's week", ReportError))
     if stats.weeks.bounds(week)[0] > now:
         raise ReportError(
-            f"The week ending {_long_day(week)} has not begun yet: there is nothing to report."
+            f"The week ending {time_words.day_text(week, year=True)} has not begun yet: "
+            "there is nothing to report."
         )
     return week
 
