@@ -238,7 +238,9 @@ def clock(moment: dt.datetime | dt.time, zone: dt.tzinfo | None = None) -> str:
     return _local(moment, zone).format("HH:mm")
 
 
-def clock_span(start: dt.datetime, end: dt.datetime, zone: dt.tzinfo | None = None) -> str:
+def clock_span(
+    start: dt.datetime | dt.time, end: dt.datetime | dt.time, zone: dt.tzinfo | None = None
+) -> str:
     """ "09:00–12:00": from one time of day to another (a visit, opening hours)."""
     return f"{clock(start, zone)}–{clock(end, zone)}"
 

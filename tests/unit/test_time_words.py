@@ -201,6 +201,7 @@ def test_a_moment_is_its_local_day_and_time_across_the_clocks_change() -> None:
     assert clock(dt.time(9, 5)) == "09:05"
     nine, noon = (dt.datetime(2026, 11, 1, h, tzinfo=dt.UTC) for h in (15, 18))
     assert clock_span(nine, noon, CHICAGO) == "09:00–12:00"  # CST, the day the clocks went back
+    assert clock_span(dt.time(8), dt.time(23, 59)) == "08:00–23:59"
     assert clock(dt.datetime(2026, 12, 1, 9, 5)) == "09:05"
 
 
