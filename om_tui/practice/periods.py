@@ -17,8 +17,6 @@ from dataclasses import dataclass
 
 import arrow
 
-from om_tui.practice.stats.values import StatError
-
 # -- days and months ----------------------------------------------------------------------
 
 
@@ -54,37 +52,18 @@ def month_before_end(day: dt.date) -> dt.date:
 
 
 @dataclass(frozen=True)
-class WeekEnds:
-    """When the stats week ends: a weekday (Monday 0 … Sunday 6) and a local time."""
+class WeekCutoff:
+    """When a stats week ends: a weekday (Monday 0 … Sunday 6) and a local time (the
+    practice's setting, read and checked, is stats.weeks.WeekEnds)."""
 
     weekday: int = 3
     at: dt.time = dt.time(14, 0)
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.weekday <= 6:
-            raise StatError("The weekday is 0 (Monday) to 6 (Sunday).")
-
-    @classmethod
-    def parse(cls, text: str) -> WeekEnds:
-        """ "3 14:00" → Thursday 14:00."""
-        try:
-            day, clock = text.split()
-            hour, minute = clock.split(":")
-            weekday, at = int(day), dt.time(int(hour), int(minute))
-        except ValueError:
-            raise StatError(
-                f"Week ending must look like '3 14:00' (weekday 0–6, time): {text!r}"
-            ) from None
-        return cls(weekday, at)  # which checks the weekday
-
-    def __str__(self) -> str:
-        return f"{self.weekday} {self.at:%H:%M}"
 
 
 class StatWeeks:
     """Week arithmetic in the practice's time zone, safe across DST and year ends."""
 
-    def __init__(self, zone: dt.tzinfo, ends: WeekEnds = WeekEnds()) -> None:
+    def __init__(self, zone: dt.tzinfo, ends: WeekCutoff = WeekCutoff()) -> None:
         self.zone = zone
         self.ends = ends
 

@@ -12,7 +12,7 @@ import pytest
 
 from om_tui.practice.periods import (
     StatWeeks,
-    WeekEnds,
+    WeekCutoff,
     day_span,
     days_span,
     later,
@@ -80,13 +80,13 @@ def test_weeks_later_and_earlier_keep_the_weekday_across_the_year() -> None:
 @pytest.mark.parametrize(
     ("ends", "first", "last"),
     [
-        (WeekEnds(3, dt.time(14, 0)), dt.date(2026, 11, 13), dt.date(2026, 11, 19)),
-        (WeekEnds(3, dt.time(0, 0)), dt.date(2026, 11, 12), dt.date(2026, 11, 18)),
-        (WeekEnds(6, dt.time(23, 59)), dt.date(2026, 11, 16), dt.date(2026, 11, 22)),
+        (WeekCutoff(3, dt.time(14, 0)), dt.date(2026, 11, 13), dt.date(2026, 11, 19)),
+        (WeekCutoff(3, dt.time(0, 0)), dt.date(2026, 11, 12), dt.date(2026, 11, 18)),
+        (WeekCutoff(6, dt.time(23, 59)), dt.date(2026, 11, 16), dt.date(2026, 11, 22)),
     ],
 )
 def test_a_weeks_days_are_the_days_whose_first_moment_is_in_it(
-    ends: WeekEnds, first: dt.date, last: dt.date
+    ends: WeekCutoff, first: dt.date, last: dt.date
 ) -> None:
     weeks = StatWeeks(CHICAGO, ends)
     week = weeks.week_of_day(last)
