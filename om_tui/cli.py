@@ -40,7 +40,6 @@ COMPUTED_NAMES = (
     "reactivations",
     "confirmation_rate",
 )
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 _VALUED_OPTIONS = ("--db", "--user", "--ssh-user", "--ssh-key")
@@ -707,8 +706,9 @@ def _settings(database: Database, args: argparse.Namespace) -> int:
     current = settings.load(database)
     ends = week_ends_of(database)
     print(f"Practice:   {current.name}")
-    print(f"Week ends:  {_WEEKDAYS[ends.weekday]} {time_words.clock(ends.at)} (stats)")
-    print(f"Open days:  {', '.join(_WEEKDAYS[day][:3] for day in sorted(open_days_of(database)))}")
+    print(f"Week ends:  {time_words.WEEKDAYS[ends.weekday]} {time_words.clock(ends.at)} (stats)")
+    open_days = ", ".join(time_words.WEEKDAYS_SHORT[day] for day in sorted(open_days_of(database)))
+    print(f"Open days:  {open_days}")
     print(f"Time zone:  {current.timezone}")
     print(f"Late after: {current.late_after_minutes} min")
     print(f"Idle lock:  {idle_lock_minutes(database)} min")

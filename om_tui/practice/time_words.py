@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import arrow
 from arrow.locales import EnglishLocale
@@ -44,10 +44,15 @@ DAY_FORMS = "like today, fri, +3, 20 Nov, 11/20/2026 or 2026-11-20"
 _TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
 _OFFSET = re.compile(r"^(?:in\s+)?\+?\s*(\d{1,3})\s*(d|days?|w|wks?|weeks?)$|^\+\s*(\d{1,3})$")
 _NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2,4}))?$")
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _NAMED = re.compile(r"^(?P<day>\d{1,2}) (?P<month>[a-z]{3,9})(?: (?P<year>\d{4}))?$")
 _NAMED_MONTH_FIRST = re.compile(r"^(?P<month>[a-z]{3,9}) (?P<day>\d{1,2})(?: (?P<year>\d{4}))?$")
 _ENGLISH = EnglishLocale()
+
+WEEKDAYS: tuple[str, ...] = tuple(_ENGLISH.day_names[1:8])
+"""The weekdays' names, Monday (0) to Sunday (6), as Python numbers them."""
+WEEKDAYS_SHORT: tuple[str, ...] = tuple(_ENGLISH.day_abbreviations[1:8])
+""" "Mon" to "Sun"."""
+_WEEKDAYS = tuple(name.lower() for name in WEEKDAYS)
 
 
 class TimeWordsError(Refusal):
@@ -229,6 +234,19 @@ def weekday_text(day: dt.date) -> str:
 def month_text(day: dt.date, *, short: bool = False) -> str:
     """ "November" ("Nov" short): the month a day is in."""
     return arrow.get(day).format("MMM" if short else "MMMM")
+
+
+def weekday_runs(said: Sequence[str]) -> str:
+    """ "Mon-Fri 09:00-17:00; Sat-Sun off": what each weekday (Monday first) says, alike
+    weekdays in a row said once."""
+    runs: list[tuple[int, int, str]] = []
+    for day, text in enumerate(said):
+        if runs and runs[-1][2] == text:
+            runs[-1] = (runs[-1][0], day, text)
+        else:
+            runs.append((day, day, text))
+    names = WEEKDAYS_SHORT
+    return "; ".join(f"{names[a]}{'' if a == b else '-' + names[b]} {text}" for a, b, text in runs)
 
 
 def clock(moment: dt.datetime | dt.time, zone: dt.tzinfo | None = None) -> str:

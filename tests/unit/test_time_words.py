@@ -26,6 +26,7 @@ from om_tui.practice.time_words import (
     span_text,
     stopwatch,
     time_of_day,
+    weekday_runs,
     weekday_text,
     when,
 )
@@ -232,6 +233,13 @@ def test_when_something_was_done_is_its_time_today_and_its_day_and_time_before()
     assert when(dt.datetime(2025, 11, 20, 16, 5, tzinfo=dt.UTC), today, CHICAGO) == (
         "Thu 20 Nov 2025 10:05"
     )
+
+
+def test_alike_weekdays_in_a_row_are_said_once() -> None:
+    week = ["8-12", "8-12", "8-12", "8-12", "9-13", "off", "off"]
+    assert weekday_runs(week) == "Mon-Thu 8-12; Fri 9-13; Sat-Sun off"
+    assert weekday_runs(["off"] * 7) == "Mon-Sun off"
+    assert weekday_runs(["a", "b", "a", "b", "a", "b", "a"]).count(";") == 6
 
 
 def test_a_day_in_numbers_is_month_first() -> None:

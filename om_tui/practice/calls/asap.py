@@ -21,7 +21,7 @@ from om_tui.practice import time_words
 from om_tui.practice.settings import PracticeSettings
 
 FREED_LOOK_AHEAD = dt.timedelta(weeks=8)
-WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAY_NAMES = time_words.WEEKDAYS_SHORT
 
 
 @dataclass(frozen=True)

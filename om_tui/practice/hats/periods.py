@@ -18,6 +18,7 @@ from db.models import (
     Setting,
     SettingKey,
 )
+from om_tui.practice import time_words
 from om_tui.practice.hats.views import HatError
 from om_tui.practice.people.roles import checked
 from om_tui.practice.periods import (
@@ -29,7 +30,7 @@ from om_tui.practice.periods import (
     month_end,
 )
 
-WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAY_NAMES = time_words.WEEKDAYS_SHORT
 
 
 OPEN_DAYS = frozenset(range(5))

@@ -27,7 +27,6 @@ from om_tui.practice.schedule.hours import (
 from om_tui.practice.schedule.types import ReasonLine, StatusLine, TypeLine
 from om_tui.practice.settings import PracticeSettings
 
-DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 BLOCKOUTS_AHEAD = dt.timedelta(days=3650)
 
 
@@ -59,15 +58,11 @@ class WeekOfHours:
         """ "Mon-Fri 08:00-12:00 13:00-18:00; Sat-Sun off": alike weekdays said once."""
         if not self.days:
             return "the practice's hours" if self.staff_id is not None else "open all day"
-        runs: list[tuple[int, int, str]] = []
-        for day in range(7):
-            text = " ".join(f"{_short(a)}-{_short(b)}" for a, b in self.days.get(day, [])) or "off"
-            if runs and runs[-1][2] == text:
-                runs[-1] = (runs[-1][0], day, text)
-            else:
-                runs.append((day, day, text))
-        return "; ".join(
-            f"{DAYS[a]}{'' if a == b else '-' + DAYS[b]} {text}" for a, b, text in runs
+        return time_words.weekday_runs(
+            [
+                " ".join(f"{_short(a)}-{_short(b)}" for a, b in self.days.get(day, [])) or "off"
+                for day in range(7)
+            ]
         )
 
 

@@ -30,7 +30,7 @@ from om_tui.practice.settings import PracticeSettings
 
 SLOT_SIZES = (5, 10, 15, 20, 30, 60)
 DEFAULT_SLOT = 15
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAYS = tuple(name.lower() for name in time_words.WEEKDAYS_SHORT)
 _STRETCH = re.compile(r"^(\d{1,2})(?::(\d{2}))?-(\d{1,2})(?::(\d{2}))?$")
 
 Stretch = tuple[dt.time, dt.time]

@@ -60,9 +60,7 @@ if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
 
 TITLE = "om-tui · first run"
-WEEKDAYS = tuple(
-    (str(n), name) for n, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
-)
+WEEKDAYS = tuple((str(n), name) for n, name in enumerate(time_words.WEEKDAYS_SHORT))
 FIRST_ROLES = ((Role.OWNER, "owner"), (Role.OFFICE_MANAGER, "office manager"))
 
 
