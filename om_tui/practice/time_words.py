@@ -14,9 +14,21 @@ Numbers are month first — 12/02/2026 is 2 December 2026 — as US practices wr
 too. A day that does not exist (31/02, 02/31/2026) is refused with what was typed, never
 moved to the next month.
 
-Saying back: "07:37", "3 min ago", "Fri 20 Nov" (the year only when it is not this
-year's), and the spans of a day and a month in the practice's time zone (the stats week,
-with its cutoff, is stats.weeks.StatWeeks).
+Saying back, one form per meaning, in the practice's time zone — every screen, the
+command line and the reports say days and times only through these (a test holds the
+screens and the CLI to it):
+
+- a day: "Fri 20 Nov" (the year when asked for, or when it is not this year's), "20 Nov";
+  in numbers, month first, "11/20/2026" (a birth date, an imported schedule);
+- a time of day "07:37", from one to another "09:00–12:00";
+- a moment: "Fri 20 Nov 07:37"; when something was done, "07:37" today and the day
+  before that; lately, "Mon 07:37" this past week, "16 Nov" before; in full, for the
+  audit, "Friday 20 November 2026, 07:37:05 CST";
+- a span of days "5–18 Nov"; how long, "12 min", "2 h 5 min", "3 days"; a running clock
+  "04:05"; how long ago, "3 min ago", "30 hours ago", "3 days ago".
+
+The periods themselves (a local day, the stats week with its cutoff, a month) are
+om_tui.practice.periods.
 
 Each reader takes the refusal its caller speaks (`refused=OrderError`), as
 limits.checked_text does, so a person sees one clear line in the words of the screen.
