@@ -11,6 +11,7 @@ import datetime as dt
 import gc
 import logging
 import os
+import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
     from om_tui.practice.flow.moves import Change, Flow
     from om_tui.practice.flow.patients import PatientIndex
     from om_tui.practice.hats.service import Hats
+    from om_tui.practice.owner.line.alert import UrgentWatch
     from om_tui.practice.stats.service import Stats
 
 log = logging.getLogger(__name__)
@@ -289,6 +291,8 @@ class OmTuiApp(App[None]):
         self._wal: WalWatch | None = None
         """The practice's log, watched: a commit elsewhere wakes this terminal at once."""
         self._look: Timer | None = None
+        self._urgent: UrgentWatch | None = None
+        """Urgent line items filed since the last look (from the first login: _watch_news)."""
         self._screen_styles = False
         """Whether the main screens' stylesheets are parsed (START_STYLES are from the start)."""
         super().__init__()
@@ -376,14 +380,7 @@ class OmTuiApp(App[None]):
             if self.user_id is not None:
                 set_actor(self.database, self.user_id)
             self.switch_mode(self.first_screen())
-        from om_tui.practice.owner.line.alert import UrgentWatch
-
-        # Urgent items on the line reach the owner wherever they are; those already
-        # waiting at start are on the Line screen, not news.
-        self._urgent = UrgentWatch(self.database)
-        from om_tui.screens.calls.lists import watch_freed_slots
-
-        watch_freed_slots(self)  # a slot freed on any terminal: the ASAP list is told
+            self._watch_news()
         self._wal = wal_watch(self.database)
         if self._wal is not None:
             asyncio.get_running_loop().add_reader(self._wal.fileno(), self._log_written)
@@ -394,6 +391,19 @@ class OmTuiApp(App[None]):
         # After the first screen is drawn (a timer alone may come first on a busy machine).
         self.call_after_refresh(self.set_timer, SCREEN_STYLES_DELAY, self.load_screen_styles)
         self.remind_of_backups()
+
+    def _watch_news(self) -> None:
+        """From now on, urgent items on the line reach the owner wherever they are, and a slot
+        freed on any terminal is told to the ASAP list; what is there already is not news.
+        Begun with the first person here: the login screen needs neither (their modules
+        are a good part of a start-up's imports)."""
+        if self._urgent is not None:
+            return
+        from om_tui.practice.owner.line.alert import UrgentWatch
+        from om_tui.screens.calls.lists import watch_freed_slots
+
+        self._urgent = UrgentWatch(self.database)
+        watch_freed_slots(self)
 
     def load_screen_styles(self) -> None:
         """The main screens' stylesheets, once, in STYLES' order: after the first screen is
@@ -428,9 +438,11 @@ class OmTuiApp(App[None]):
 
     def remind_of_backups(self) -> None:
         """The manager's and the owner's (the settings' people): after their login too."""
+        if not self.may("settings"):
+            return  # nobody here yet (the login), or not theirs to keep
         from om_tui.practice.people.backup import backup_reminder
 
-        if self.may("settings") and (reminder := backup_reminder(self.database, self.clock)):
+        if reminder := backup_reminder(self.database, self.clock):
             self.notify(reminder, title="Backups", timeout=10)
 
     def on_unmount(self) -> None:
@@ -468,16 +480,17 @@ class OmTuiApp(App[None]):
             screen.post_message(DataChanged())
         # `om-tui settings idle-lock` on any terminal reaches the ones already logged in.
         self._idle_minutes = idle_lock_minutes(self.database)
-        self._announce_urgent()
-        from om_tui.screens.calls.lists import tell_freed_slots
+        if self._urgent is not None:  # someone has logged in here: news is watched
+            self._announce_urgent(self._urgent)
+            from om_tui.screens.calls.lists import tell_freed_slots
 
-        tell_freed_slots(self)
+            tell_freed_slots(self)
 
-    def _announce_urgent(self) -> None:
+    def _announce_urgent(self, urgent: UrgentWatch) -> None:
         """Tell the owner logged in here of each urgent item filed since the last look."""
         from om_tui.practice.owner.line.alert import alert_text
 
-        news = self._urgent.check()
+        news = urgent.check()
         if not self.may("line_answer") or self.user_id is None or not news:
             return
         for item in news:
@@ -620,6 +633,7 @@ class OmTuiApp(App[None]):
         if self.pin is not None and person.id != self.pin.staff_id:
             return  # the login screen offers no one else; nor does the app let them in
         returning = person.id == self.user_id and self._resume_mode is not None
+        self._watch_news()
         if not returning:
             self._new_session(person.id)
             ssh_key = self.pin.ssh_key if self.pin is not None else ""
@@ -939,6 +953,8 @@ class OmTuiApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "hide_keys":  # only while the list is shown
+            if "om_tui.widgets.keys_panel" not in sys.modules:
+                return False  # never shown yet (and not imported for the login's footer)
             from om_tui.widgets.keys_panel import KeysPanel
 
             return bool(self.screen.query(KeysPanel))
