@@ -47,7 +47,6 @@ from om_tui.practice.people.staff import (
 )
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.setup import needs_setup
-from om_tui.practice.wal_watch import WalWatch, wal_watch
 from om_tui.resources import stylesheet
 from om_tui.screens.people.login import LoginRequest, LoginScreen
 from om_tui.widgets.screen_tabs import ScreenTabs
@@ -58,6 +57,7 @@ if TYPE_CHECKING:
     from om_tui.practice.hats.service import Hats
     from om_tui.practice.owner.line.alert import UrgentWatch
     from om_tui.practice.stats.service import Stats
+    from om_tui.practice.wal_watch import WalWatch
 
 log = logging.getLogger(__name__)
 
@@ -291,6 +291,8 @@ class OmTuiApp(App[None]):
         self._wal: WalWatch | None = None
         """The practice's log, watched: a commit elsewhere wakes this terminal at once."""
         self._look: Timer | None = None
+        self._poll: Timer | None = None
+        """The change signal's poll (check_for_changes): quick, or slow once the log is watched."""
         self._urgent: UrgentWatch | None = None
         """Urgent line items filed since the last look (from the first login: _watch_news)."""
         self._screen_styles = False
@@ -381,11 +383,10 @@ class OmTuiApp(App[None]):
                 set_actor(self.database, self.user_id)
             self.switch_mode(self.first_screen())
             self._watch_news()
-        self._wal = wal_watch(self.database)
-        if self._wal is not None:
-            asyncio.get_running_loop().add_reader(self._wal.fileno(), self._log_written)
-        poll = POLL_SECONDS if self._wal is None else WATCHED_POLL_SECONDS
-        self.set_interval(poll, self.check_for_changes)
+        self._poll = self.set_interval(POLL_SECONDS, self.check_for_changes)
+        # The log's watch once the first screen is drawn (inotify's module and its set-up
+        # are a few ms of start-up); the poll, quicker meanwhile, covers the moment.
+        self.call_after_refresh(self._watch_log)
         # The check-in search's patient list loads once the board is up and idle.
         self.set_timer(PATIENT_LIST_DELAY, self.load_patients)
         # After the first screen is drawn (a timer alone may come first on a busy machine).
@@ -404,6 +405,21 @@ class OmTuiApp(App[None]):
 
         self._urgent = UrgentWatch(self.database)
         watch_freed_slots(self)
+
+    def _watch_log(self) -> None:
+        """Wake on the practice's log being written (wal_watch.py), where the system lets
+        us; the poll then slows to a fallback's pace."""
+        from om_tui.practice.wal_watch import wal_watch
+
+        if self._wal is not None or not self.is_running:
+            return
+        self._wal = wal_watch(self.database)
+        if self._wal is None:
+            return  # no watch here: the poll stays at its own pace
+        asyncio.get_running_loop().add_reader(self._wal.fileno(), self._log_written)
+        if self._poll is not None:
+            self._poll.stop()
+        self._poll = self.set_interval(WATCHED_POLL_SECONDS, self.check_for_changes)
 
     def load_screen_styles(self) -> None:
         """The main screens' stylesheets, once, in STYLES' order: after the first screen is

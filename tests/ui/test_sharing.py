@@ -271,6 +271,7 @@ async def test_a_commit_elsewhere_wakes_the_board_without_the_poll(
     app = office.app()
     async with app.run_test(size=(140, 40)) as pilot:
         key = office.row_key("nora")
+        await settle(pilot)  # the watch begins once the first screen is drawn
         assert app._wal is not None  # watched: on Linux, a practice in a file
         await check_in_elsewhere(office, office.patients["nora"], office.appointments["nora"])
         for _ in range(100):  # the wake is the kernel's: a few ms, not a poll's period
