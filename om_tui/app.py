@@ -14,6 +14,7 @@ import os
 import sys
 import threading
 import traceback
+import weakref
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
@@ -29,11 +30,20 @@ from textual.widget import AwaitMount
 from textual.widgets import Footer
 
 from db import problem
-from db.models import Role
+from db.models import Appointment, LineItem, Role, Setting, Staff
 from db.store import retryable
 from om_tui.messages import DataChanged
 from om_tui.practice import settings
-from om_tui.practice.changes import ChangeWatcher, watcher_for
+from om_tui.practice.changes import (
+    NOTHING,
+    ChangeWatcher,
+    Tables,
+    TrailNews,
+    joined,
+    tables_of,
+    touches,
+    watcher_for,
+)
 from om_tui.practice.clock import Clock, SystemClock
 from om_tui.practice.people import audit, sessions
 from om_tui.practice.people.sessions import Pin
@@ -214,6 +224,13 @@ others are parsed once it is drawn (OmTuiApp.load_screen_styles): a quicker star
 SCREEN_STYLES_DELAY = 0.1
 """Seconds after start-up that the main screens' stylesheets are parsed (behind the login)."""
 
+STAFF = tables_of(Staff)
+SETTINGS = tables_of(Setting)
+LINE_ITEMS = tables_of(LineItem)
+APPOINTMENTS = tables_of(Appointment)
+"""What the app itself reads on a change: a person's role, the idle lock, urgent items, freed
+slots (each read only when its table changed)."""
+
 WAKE_SECONDS = 0.002
 """After the practice's log is written (wal_watch.py): the pause before one look, so that a
 burst of writes (one commit's pages, several commits) is one look and one re-read."""
@@ -280,8 +297,10 @@ class OmTuiApp(App[None]):
     ) -> None:
         self._changes = 0
         """How many changes of the database this terminal has announced."""
-        self._left_at: dict[str, int] = {}
-        """Each main screen not shown: the changes announced when it was left."""
+        self._unseen: dict[str, Tables] = {}
+        """Each main screen not shown: the tables changed since it was left (None: unknown)."""
+        self._missed: weakref.WeakKeyDictionary[Screen[Any], Tables] = weakref.WeakKeyDictionary()
+        """Screens covered by another: the tables changed meanwhile, read once shown again."""
         self._back_to: str | None = None
         """The main screen this one was opened from (a figure's Enter): Esc goes back."""
         self.urgent_unread = 0
@@ -325,6 +344,8 @@ class OmTuiApp(App[None]):
         self._idle_minutes = idle_lock_minutes(database)
         self.add_mode(LOGIN, lambda: LoginScreen(self._login_request))
         self.watcher = watcher or watcher_for(database)
+        self._news = TrailNews(database)
+        """Which tables each change touched (the audit trail's rows since the last look)."""
         self.undo_stack: list[Change] = []
         """What this terminal changed, newest last: `u` takes back the newest."""
 
@@ -367,6 +388,7 @@ class OmTuiApp(App[None]):
         return LoginRequest(reason=reason, person_id=person_id, name=name)
 
     def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._screen_shown)
         self._close_abandoned_sessions()
         if self.role is None and self.pin is None and needs_setup(self.database, self.clock):
             self._early_keys = None  # no login to keep them for
@@ -486,21 +508,49 @@ class OmTuiApp(App[None]):
         self.lock_if_idle()
 
     def announce_change(self) -> None:
+        """Tell the screens that show what changed; the ones not in view, once they are."""
         # This announcement covers whatever the poll would see next, this terminal's own
         # writes (made on a worker's connection) among them: they are not read twice.
         self.watcher.changed()
-        if not self._still_allowed():
+        tables = self._news.since_last()
+        if touches(STAFF, tables) and not self._still_allowed():
             return
         self._changes += 1
-        for screen in self.screen_stack:
-            screen.post_message(DataChanged())
-        # `om-tui settings idle-lock` on any terminal reaches the ones already logged in.
-        self._idle_minutes = idle_lock_minutes(self.database)
+        self._tell_screens(tables)
+        for mode, missed in self._unseen.items():
+            self._unseen[mode] = joined(missed, tables)
+        if touches(SETTINGS, tables):
+            # `om-tui settings idle-lock` on any terminal reaches the ones already logged in.
+            self._idle_minutes = idle_lock_minutes(self.database)
         if self._urgent is not None:  # someone has logged in here: news is watched
-            self._announce_urgent(self._urgent)
-            from om_tui.screens.calls.lists import tell_freed_slots
+            if touches(LINE_ITEMS, tables):
+                self._announce_urgent(self._urgent)
+            if touches(APPOINTMENTS, tables):
+                from om_tui.screens.calls.lists import tell_freed_slots
 
-            tell_freed_slots(self)
+                tell_freed_slots(self)
+
+    def _tell_screens(self, tables: Tables) -> None:
+        """Each screen of the stack that shows any of `tables` re-reads: now if it is in view
+        (the top one, or under a dialog), else when it is shown again (_screen_shown)."""
+        covered = False
+        for screen in reversed(self.screen_stack):
+            if touches(getattr(screen, "SHOWS", None), tables):
+                if covered:
+                    self._missed[screen] = (
+                        joined(self._missed[screen], tables) if screen in self._missed else tables
+                    )
+                else:
+                    screen.post_message(DataChanged(tables))
+            covered = covered or not isinstance(screen, ModalScreen)
+
+    def _screen_shown(self, _shown: Screen[Any]) -> None:
+        """A screen is in view again (a screen over it closed): what it missed, it reads."""
+        for screen in reversed(self.screen_stack):
+            if screen in self._missed:
+                screen.post_message(DataChanged(self._missed.pop(screen)))
+            if not isinstance(screen, ModalScreen):
+                break
 
     def _announce_urgent(self, urgent: UrgentWatch) -> None:
         """Tell the owner logged in here of each urgent item filed since the last look."""
@@ -575,15 +625,15 @@ class OmTuiApp(App[None]):
             return AwaitMount(self.screen, [])
         if mode not in (LOGIN, FIRST_RUN):
             self.load_screen_styles()
-        self._left_at[self.current_mode] = self._changes
+        self._unseen[self.current_mode] = NOTHING
         self._back_to = None  # a screen chosen by its key: nothing to go back to
         if mode == "line":
             self.urgent_unread = 0  # seen there
         mounted = super().switch_mode(mode)
-        if self._left_at.pop(mode, self._changes) != self._changes:
-            # Changes announced while another main screen was shown went to that one.
-            for screen in self.screen_stack:
-                screen.post_message(DataChanged())
+        missed = self._unseen.pop(mode, NOTHING)
+        if missed != NOTHING:
+            # Changes announced while another main screen was shown: read now, once.
+            self._tell_screens(missed)
         return mounted
 
     def action_open_main(self, mode: str) -> None:
@@ -713,7 +763,7 @@ class OmTuiApp(App[None]):
         if not isinstance(base_screen, str):
             base_screen = _styled_as_the_app(base_screen)
         super().add_mode(mode, base_screen)
-        self._left_at.pop(mode, None)  # made anew when shown: it reads what there is
+        self._unseen.pop(mode, None)  # made anew when shown: it reads what there is
 
     def action_switch_user(self) -> None:
         """Log out; the login screen asks who is next."""
