@@ -29,7 +29,13 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from om_tui.messages import DataChanged
 from om_tui.practice.hats.service import Hats
-from om_tui.practice.hats.views import ChecksheetProgress, Compliance, Outstanding, Tally
+from om_tui.practice.hats.views import (
+    HATS_TABLES,
+    ChecksheetProgress,
+    Compliance,
+    Outstanding,
+    Tally,
+)
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
@@ -149,6 +155,9 @@ class ComplianceScreen(Screen[None]):
         Binding("right_square_bracket", "move(1)", "Later ▶", id="compliance.later"),
         Binding("s", "sort", "Sort", id="compliance.sort"),
     ]
+
+    SHOWS = HATS_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     class Read(Message):
         """The worker's reading of the window, for the screen to show."""

@@ -28,6 +28,7 @@ from textual.widgets.option_list import Option
 from db.models import Frequency
 from om_tui.messages import DataChanged
 from om_tui.practice.hats.views import (
+    HATS_TABLES,
     ChecksheetProgress,
     HatError,
     MyHat,
@@ -89,6 +90,9 @@ class MyHatScreen(Screen[None]):
         Binding("a", "attest", "Read & attest", id="my_hat.attest"),
         Binding("w", "whose", "Whose hat", id="my_hat.whose"),
     ]
+
+    SHOWS = HATS_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self) -> None:
         super().__init__()
