@@ -413,6 +413,7 @@ class OmTuiApp(App[None]):
         self.set_timer(PATIENT_LIST_DELAY, self.load_patients)
         # After the first screen is drawn (a timer alone may come first on a busy machine).
         self.call_after_refresh(self.set_timer, SCREEN_STYLES_DELAY, self.load_screen_styles)
+        self.call_after_refresh(gc.enable)  # off for the start (cli.main)
         self.remind_of_backups()
 
     def _watch_news(self) -> None:
