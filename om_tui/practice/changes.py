@@ -170,7 +170,9 @@ class TrailNews:
     def _newest(self) -> int | None:
         """The trail's newest row id (0: empty); None where there is no trail to read."""
         if not isinstance(self._database, SqliteDatabase):
-            return None  # a server's notices say a change, not its tables: "anything"
+            # A server's trail ids are taken before commit (a lower one can commit after a
+            # higher one is read): its changes are told as "anything", as its notices say.
+            return None
         try:
             return int(self._read(f"SELECT coalesce(max(id), 0) FROM {TRAIL}")[0][0])
         except OperationalError:
