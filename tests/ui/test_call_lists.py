@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime as dt
 
 from textual.command import CommandList, CommandPalette
+from textual.widgets import DataTable, Input
 
-from db.models import Appointment, CallContact, StatSource, utc_naive
+from db.models import Appointment, AsapRequest, CallContact, StatSource, utc_naive
 from om_tui.app import OmTuiApp
 from om_tui.practice import settings
 from om_tui.practice.calls.contacts import Calls
@@ -157,3 +158,37 @@ async def test_each_list_is_in_the_menu_by_its_name(office: Practice) -> None:
         await settle(pilot)
         assert isinstance(pilot.app.screen, UnscheduledScreen)
         assert "Nobody on this list now." in static_text(pilot, "#calls-detail")
+
+
+async def test_an_asap_patient_is_added_with_the_provider_days_and_times_they_can_take(
+    office: Practice,
+) -> None:
+    async with office.app().run_test(size=SIZE) as pilot:
+        await pilot.press("L", "4")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, AsapScreen)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"walter", "enter")
+        await settle(pilot)
+        await pilot.press(*"nobody", "enter", *"mon-fri", "enter", *"8-12", "enter")
+        await settle(pilot)  # no provider of that name: said, nothing added
+        assert any("No provider named 'nobody'" in n for n in notices(pilot))
+        assert AsapRequest.select().count() == 0
+        provider = pilot.app.screen.query_one("#asap-provider", Input)
+        provider.value = "ruiz"
+        provider.focus()
+        await pilot.press("enter", "enter", "enter")  # on through the days and times kept
+        await settle(pilot)
+        request = AsapRequest.get()
+        assert (request.patient_id, request.provider_id) == (
+            office.patients["walter"],
+            office.providers["Dr. Ben Ruiz"],
+        )
+        assert (request.weekdays, request.earliest, request.latest) == (
+            "0 1 2 3 4",
+            "08:00",
+            "12:00",
+        )
+        row = pilot.app.screen.query_one("#calls-table", DataTable).get_row_at(0)
+        assert str(row[2]) == "Dr. Ben Ruiz · Mon–Fri 08–12h"
