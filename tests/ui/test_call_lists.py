@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from textual.command import CommandList, CommandPalette
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, OptionList
 
 from db.models import Appointment, AsapRequest, CallContact, StatSource, utc_naive
 from om_tui.app import OmTuiApp
@@ -23,6 +23,7 @@ from om_tui.screens.calls.confirmations import ConfirmationsScreen
 from om_tui.screens.calls.lists import CallListsScreen
 from om_tui.screens.calls.recall import RecallScreen
 from om_tui.screens.calls.unscheduled import UnscheduledScreen
+from om_tui.screens.schedule.book import BookScreen
 
 from .conftest import DAY, ZONE, Practice, local
 from .helpers import notices, settle, static_text
@@ -135,7 +136,7 @@ async def test_a_recall_call_logged_then_booked_counts_as_a_reactivation(
         assert "Recall · 0 to call · 1 due" in static_text(pilot, "#calls-title")  # resting
         await pilot.press("enter")  # he called back: the next free slot
         await settle(pilot)
-        await pilot.press("y")
+        await pilot.press("enter")
         await settle(pilot)
         assert "Walter Kim: booked Wed 18 Nov 10:45" in notices(pilot)  # after Maria
     outcomes = [c.outcome for c in CallContact.select().order_by(CallContact.id)]
@@ -192,3 +193,45 @@ async def test_an_asap_patient_is_added_with_the_provider_days_and_times_they_ca
         )
         row = pilot.app.screen.query_one("#calls-table", DataTable).get_row_at(0)
         assert str(row[2]) == "Dr. Ben Ruiz · Mon–Fri 08–12h"
+
+
+async def test_a_recall_patient_is_booked_on_the_day_and_slot_the_desk_picks_in_the_book(
+    office: Practice,
+) -> None:
+    walter = office.patients["walter"]
+    book(office, "walter", on(DAY - dt.timedelta(days=200), 9))
+    park = office.providers["Dr. Ada Park"]
+    hours.set_hours(
+        office.database, ADMINISTRATOR, park, range(5), hours.parse_stretches("8-12 13-17")
+    )
+    async with office.app().run_test(size=SIZE) as pilot:
+        await pilot.press("L", "2")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (
+            "Wed 18 Nov 10:45 with Dr. Ada Park (the next free)"
+            in pilot.app.screen.query_one("#choices", OptionList).get_option_at_index(0).prompt
+        )
+        await pilot.press("2")  # not then: another day, picked in the book
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, BookScreen)
+        assert static_text(pilot, "#book-detail").startswith("Booking Walter Kim (recall)")
+        await pilot.press("n", "down")  # Thursday, a slot later: 11:00
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Walter Kim: booked Thu 19 Nov 11:00" in notices(pilot)
+        made = (
+            Appointment.select()
+            .where(Appointment.patient == walter)
+            .order_by(Appointment.start.desc())[0]
+        )
+        assert (made.start, made.provider_id) == (utc_naive(on(TOMORROW, 11)), park)
+        contact = CallContact.get()
+        assert (contact.listed, contact.outcome, contact.booked_id) == ("recall", "booked", made.id)
+        assert not static_text(pilot, "#book-detail").startswith("Booking")  # let go of
+        await pilot.press("escape")  # back to the list, which has nobody left to call
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, RecallScreen)
+        assert "Recall · 0 to call · 0 due" in static_text(pilot, "#calls-title")
