@@ -248,12 +248,16 @@ async def keys_to_drawn(path: Path, now: dt.datetime, runs: int) -> dict[str, Fi
                     await _until(drawn)
                     filled = _first(marks, "_fill<")
                     asked, answered = _first(marks, f"{read}>"), _first(marks, f"{read}<")
-                    assert filled is not None and asked is not None and answered is not None
-                    phases.add(f"{call_list.title}: key to the read begun", key, asked)
-                    phases.add(f"{call_list.title}: the read (its worker)", asked, answered)
-                    phases.add(f"{call_list.title}: read to filled and drawn", answered,
-                               _first(marks, "drawn", filled) or filled)  # fmt: skip
-                    phases.add(call_list.title, key, _first(marks, "drawn", filled) or filled)
+                    fill = _first(marks, "_fill>")
+                    assert filled and fill and asked is not None and answered is not None
+                    shown = _first(marks, "drawn", filled) or filled
+                    title = call_list.title
+                    phases.add(f"{title}: key to the read begun", key, asked)
+                    phases.add(f"{title}: the read (its worker)", asked, answered)
+                    phases.add(f"{title}: read to the table filled", answered, filled)
+                    phases.add(f"{title}: the filling alone", fill, filled)
+                    phases.add(f"{title}: filled to drawn", filled, shown)
+                    phases.add(title, key, shown)
                     await pilot.press("escape")
                     await app.workers.wait_for_complete()
     database.close()

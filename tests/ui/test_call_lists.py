@@ -235,3 +235,25 @@ async def test_a_recall_patient_is_booked_on_the_day_and_slot_the_desk_picks_in_
         await settle(pilot)
         assert isinstance(pilot.app.screen, RecallScreen)
         assert "Recall · 0 to call · 0 due" in static_text(pilot, "#calls-title")
+
+
+async def test_a_list_opened_again_is_read_again(office: Practice) -> None:
+    """The lists' screens are kept between openings: each opening reads the list anew."""
+    book(office, "walter", on(DAY - dt.timedelta(days=200), 9))
+    async with office.app().run_test(size=SIZE) as pilot:
+        await pilot.press("L", "2")
+        await settle(pilot)
+        kept = pilot.app.screen
+        assert "Recall · 1 to call" in static_text(pilot, "#calls-title")
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        book(office, "walter", on(TOMORROW, 9))  # booked meanwhile (another terminal)
+        await pilot.press("L")
+        await settle(pilot)
+        assert "2 Recall            0  " in str(
+            pilot.app.screen.query_one("#call-lists", OptionList).get_option_at_index(1).prompt
+        )
+        await pilot.press("2")
+        await settle(pilot)
+        assert pilot.app.screen is kept
+        assert "Recall · 0 to call · 0 due" in static_text(pilot, "#calls-title")

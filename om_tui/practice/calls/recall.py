@@ -24,8 +24,9 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from peewee import Database, SqliteDatabase
 
@@ -124,22 +125,20 @@ def recall_page(
     for patient_id in _off_lists(database) | do_not_contact():
         candidates.pop(patient_id, None)
     calls: dict[int, set[dt.date]] = defaultdict(set)
-    for patient_id, at in (
-        CallContact.select(CallContact.patient, CallContact.at)
-        .where(
-            CallContact.listed == RECALL,
-            CallContact.outcome.in_(sorted(TRIES)),
-            CallContact.at >= utc_naive(lapsed),  # none older counts: the last visit is later
-        )
-        .tuples()
-    ):
+    contacts = CallContact.select(CallContact.patient, CallContact.at).where(
+        CallContact.listed == RECALL,
+        CallContact.outcome.in_(sorted(TRIES)),
+        CallContact.at >= utc_naive(lapsed),  # none older counts: the last visit is later
+    )
+    for contact in cast(Iterable[tuple[int, dt.datetime]], contacts.tuples()):
+        patient_id, at = contact
         if patient_id in candidates:
             moment = as_utc(at)
             if moment > _instant(candidates[patient_id][0]):  # since the last visit
                 calls[patient_id].add(practice.local(moment).date())
     waiting: list[tuple[bool, object, int]] = []
     one_interval = not rules.recall_by_type  # then the last visit orders them as the due day
-    for patient_id, (start, type_id, _) in candidates.items():
+    for patient_id, (start, kind, _) in candidates.items():
         days = calls.get(patient_id)
         resting = False
         if days:
@@ -149,7 +148,7 @@ def recall_page(
         if one_interval:
             waiting.append((resting, start, patient_id))
         else:
-            shift = dt.timedelta(days=intervals.get(type_id, rules.recall_default))
+            shift = dt.timedelta(days=intervals.get(kind, rules.recall_default))
             waiting.append((resting, _instant(start) + shift, patient_id))
     to_call = sum(1 for resting, _, _ in waiting if not resting)
     if shown is None:
@@ -210,7 +209,9 @@ def _people(database: Database, patient_ids: list[int]) -> dict[int, tuple[str, 
         query = Patient.select(
             Patient.id, Patient.first_name, Patient.last_name, Patient.phone
         ).where(Patient.id.in_(chunk))
-        for patient_id, first, last, phone in query.tuples():
+        for patient_id, first, last, phone in cast(
+            Iterable[tuple[int, str, str, str]], query.tuples()
+        ):
             found[patient_id] = (first, last, phone)
     return found
 

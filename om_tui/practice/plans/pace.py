@@ -270,7 +270,7 @@ def _day(value: Any) -> Any:
 def _raw(database: Database, query: Any) -> Iterable[tuple[Any, ...]]:
     """A query's rows as the database gives them, without peewee's conversions."""
     sql, params = query.sql()
-    return cast(Iterable[tuple[Any, ...]], database.execute_sql(sql, params))
+    return cast(Iterable[tuple[Any, ...]], database.execute_sql(sql, params))  # type: ignore[no-untyped-call]
 
 
 def _plans() -> Any:
