@@ -210,14 +210,19 @@ async def test_a_recall_patient_is_booked_on_the_day_and_slot_the_desk_picks_in_
         await pilot.press("enter")
         await settle(pilot)
         assert (
-            "Wed 18 Nov 10:45 with Dr. Ada Park (the next free)"
+            "Next free: Wed 18 Nov 10:45, Dr. Ada Park"
             in pilot.app.screen.query_one("#choices", OptionList).get_option_at_index(0).prompt
         )
         await pilot.press("2")  # not then: another day, picked in the book
         await settle(pilot)
         assert isinstance(pilot.app.screen, BookScreen)
         assert static_text(pilot, "#book-detail").startswith("Booking Walter Kim (recall)")
-        await pilot.press("n", "down")  # Thursday, a slot later: 11:00
+        await pilot.press("up", "enter")  # 10:30: Maria's; asked, and not double-booked
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert static_text(pilot, "#book-detail").startswith("Booking Walter Kim (recall)")
+        await pilot.press("n", "down", "down")  # Thursday, two slots later: 11:00
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)

@@ -202,11 +202,10 @@ class CallListScreen(Rereads, Screen[None], Generic[Row]):
             found = next_free(calls.book, minutes, None, now)
         pinned = Pinned(name, self.TITLE_TEXT.lower(), minutes, chosen_kind, book)
         what = f" ({kind.name}, {minutes} min)" if kind is not None else ""
-        choices = [Choice("book", "Another day or time: pick it in the book")]
+        choices = [Choice("book", "Another day or time, in the book")]
         if found is not None:
             provider = dict(calls.book.providers()).get(found.provider_id, "")
-            slot = f"{self.when(found.start)} with {provider} (the next free)"
-            choices.insert(0, Choice(found, slot))
+            choices.insert(0, Choice(found, f"Next free: {self.when(found.start)}, {provider}"))
 
         def chosen(choice: Choice | None) -> None:
             if choice is None:

@@ -247,7 +247,9 @@ class BookScreen(Screen[None]):
             return
         if self._pinned is not None:
             detail.update(
-                Text.assemble((self._pinned.said(), "bold"), " · Enter books it · Esc stops")
+                Text.assemble(
+                    (self._pinned.said(), "bold"), ": go to a slot · Enter books · Esc stops"
+                )
             )
             return
         if self._daybook is not None and not self._daybook.columns:
@@ -416,9 +418,16 @@ class BookScreen(Screen[None]):
         if self.by_room:
             self.notify("Book from the providers' columns (v switches).", severity="warning")
             return
-        self._pinned = None
-        self.refresh_bindings()
-        self._write(pinned.book(start, pinned.minutes, column[0], pinned.type_id))
+
+        def booked(result: Booked) -> None:  # the pin is kept until then: a "no" keeps it
+            self._pinned = None
+            self.refresh_bindings()
+            self.notify(result.description, timeout=4)
+            self.reload()
+
+        write_with_consent(
+            self.om, pinned.book(start, pinned.minutes, column[0], pinned.type_id), booked
+        )
 
     def action_move(self) -> None:
         entry = self._selected()

@@ -27,4 +27,4 @@ class Pinned:
     book: Booking
 
     def said(self) -> str:
-        return f"Booking {self.name} ({self.listed}): go to a slot (n/p day, g go to)"
+        return f"Booking {self.name} ({self.listed})"
