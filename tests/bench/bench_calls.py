@@ -38,6 +38,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from textual.widgets import OptionList
+
 from db import open_database
 from db.models import (
     Appointment,
@@ -195,6 +197,16 @@ READS: tuple[tuple[type, str], ...] = (
 and the picker's lines shown (first with "…", then with the counts)."""
 
 
+def _counts_shown(app: Any) -> bool:
+    """The picker is on screen with every list's count (no "…" left)."""
+    screen = app.screen
+    if not isinstance(screen, CallListsScreen):
+        return False
+    listing = screen.query_one("#call-lists", OptionList)
+    prompts = [str(listing.get_option_at_index(n).prompt) for n in range(listing.option_count)]
+    return bool(prompts) and not any("…" in p for p in prompts)
+
+
 async def keys_to_drawn(path: Path, now: dt.datetime, runs: int) -> dict[str, Figures]:
     database = open_database(path)
     app = make_app(database, clock=FrozenClock(now), staff_id=DESK_ID)
@@ -224,11 +236,17 @@ async def keys_to_drawn(path: Path, now: dt.datetime, runs: int) -> dict[str, Fi
                 await pilot.press("L")
 
                 def counted() -> bool:
+                    # The picker kept from the last opening shows its counts once read;
+                    # the first opening shows "…" first.
                     shown = [t for name, t in marks if name == "_show<"]
-                    return len(shown) >= 2 and _first(marks, "drawn", shown[1]) is not None
+                    return (
+                        bool(shown)
+                        and _counts_shown(app)
+                        and bool(_first(marks, "drawn", shown[-1]))
+                    )
 
                 await _until(counted)
-                shown = [t for name, t in marks if name == "_show<"][1]
+                shown = [t for name, t in marks if name == "_show<"][-1]
                 phases.add(label, key, _first(marks, "drawn", shown) or shown)
                 await pilot.press("escape")
                 await app.workers.wait_for_complete()
