@@ -143,9 +143,16 @@ class AsapForm(Dialog[AsapWish | None]):
             yield Label("On the ASAP list", classes="dialog-title")
             yield Input(placeholder="Patient: part of a name or a phone", id="asap-query")
             yield OptionList(id="asap-matches")
-            yield Input(placeholder="Provider: part of a name (empty: any)", id="asap-provider")
-            yield Input(placeholder="Days: mon-fri, tue thu (empty: any)", id="asap-days")
-            yield Input(placeholder="Times: 8-12 (empty: any)", id="asap-times")
+            # One line each: with the patients found above, the form fits 24 lines.
+            yield Input(
+                placeholder="Provider: part of a name (empty: any)",
+                id="asap-provider",
+                compact=True,
+            )
+            yield Input(
+                placeholder="Days: mon-fri, tue thu (empty: any)", id="asap-days", compact=True
+            )
+            yield Input(placeholder="Times: 8-12 (empty: any)", id="asap-times", compact=True)
             yield Label("Enter next · Esc close", classes="dialog-hint")
 
     def on_mount(self) -> None:
