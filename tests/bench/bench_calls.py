@@ -68,7 +68,7 @@ from om_tui.screens.calls.unscheduled import UnscheduledScreen
 from om_tui.screens.plans.falling_off import FallingOffScreen
 from tests.bench.bench_app import sqlite_checkpointed
 from tests.bench.bench_plans import add_plans
-from tests.bench.bench_stats import Marks, Phases, _first, _mark_displays, _marking, _until
+from tests.bench.bench_stats import Marks, Phases, _first, _mark_displays, _marking
 from tests.bench.large_practice import DEFAULT_PATH, DESK_ID, open_large_practice
 from tests.bench.timing import Figures, add_smoke_option, measure, ms, record_figures, smoke
 
@@ -195,6 +195,18 @@ READS: tuple[tuple[type, str], ...] = (
 )
 """The moments marked in the app: each list's read (in its worker), the table filled,
 and the picker's lines shown (first with "…", then with the counts)."""
+
+
+async def _until(ready: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Wait for `ready`, looking every 20 ms: the moments are the marks' own, so how
+    often we look changes nothing measured; looking every millisecond (bench_stats')
+    took the interpreter from the list's worker a thousand times a second, and slowed
+    the very read being timed."""
+    deadline = time.perf_counter() + timeout
+    while not ready():
+        if time.perf_counter() > deadline:
+            raise RuntimeError("timed out waiting in the app")
+        await asyncio.sleep(0.02)
 
 
 def _counts_shown(app: Any) -> bool:
