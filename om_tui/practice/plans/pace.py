@@ -355,7 +355,7 @@ def _standing(
 
 def falling_off_count(database: Database, clock: Clock, settings: PracticeSettings) -> int:
     """How many plans are falling off: the manager's overview shows it."""
-    return len(Standings(database, clock, settings).falling_off())
+    return sum(1 for s in Standings(database, clock, settings).active() if s.falling_off)
 
 
 def _pace(state: State, kept: int, expected: int, booked: int, total: int | None) -> Pace:
