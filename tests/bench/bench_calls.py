@@ -18,7 +18,8 @@ Then in a headless app at 80x24, the front desk on the call lists' picker (L) pr
 each list's number: from the key to the list drawn — the screen pushed, the list read
 in its worker, the table filled, and the app's next update handed to its driver
 (headless: every line composed, none written) — with the read's own span inside the
-app. Also L itself, to every list counted and drawn. Moments are taken by wrapping the
+app, and the process's CPU time over the span (every thread: what it costs, whatever else
+the machine runs). Also L itself, to every list counted and drawn. Moments are taken by wrapping the
 screens' read and fill in this process (`bench_stats._marking`), not by Pilot's idle
 wait (which waits for the whole process, every thread, to go quiet: up to a second).
 
@@ -68,7 +69,7 @@ from om_tui.screens.calls.unscheduled import UnscheduledScreen
 from om_tui.screens.plans.falling_off import FallingOffScreen
 from tests.bench.bench_app import sqlite_checkpointed
 from tests.bench.bench_plans import add_plans
-from tests.bench.bench_stats import Marks, Phases, _first, _mark_displays, _marking
+from tests.bench.bench_stats import Marks, Phases, _first, _marking
 from tests.bench.large_practice import DEFAULT_PATH, DESK_ID, open_large_practice
 from tests.bench.timing import Figures, add_smoke_option, measure, ms, record_figures, smoke
 
@@ -197,6 +198,23 @@ READS: tuple[tuple[type, str], ...] = (
 and the picker's lines shown (first with "…", then with the counts)."""
 
 
+def _mark_displays(
+    app: Any, marks: Marks, cpu_at: dict[float, float], screen_types: tuple[type, ...]
+) -> None:
+    """Note each update of these screens the app hands its driver ("drawn"), with the
+    process's CPU time then (every thread: the list's worker and the event loop)."""
+    original = app._display
+
+    def display(screen: Any, renderable: Any) -> None:
+        original(screen, renderable)
+        if renderable is not None and isinstance(screen, screen_types):
+            moment = time.perf_counter()
+            cpu_at[moment] = time.process_time()
+            marks.append(("drawn", moment))
+
+    app._display = display
+
+
 async def _until(ready: Callable[[], bool], timeout: float = 30.0) -> None:
     """Wait for `ready`, looking every 20 ms: the moments are the marks' own, so how
     often we look changes nothing measured; looking every millisecond (bench_stats')
@@ -230,8 +248,8 @@ async def keys_to_drawn(path: Path, now: dt.datetime, runs: int) -> dict[str, Fi
             await pilot.pause()
             await asyncio.sleep(1.0)  # the check-in search's patients loaded
             await app.workers.wait_for_complete()
-            for screen_type in screens:
-                _mark_displays(app, marks, screen_type)
+            cpu_at: dict[float, float] = {}
+            _mark_displays(app, marks, cpu_at, screens)
             await pilot.press("L")  # once untimed: the screens' modules imported, caches warm
             await app.workers.wait_for_complete()
             for number in range(1, len(CALL_LISTS) + 1):
@@ -244,7 +262,7 @@ async def keys_to_drawn(path: Path, now: dt.datetime, runs: int) -> dict[str, Fi
             label = "the picker (every list counted)"
             for _ in range(runs):
                 marks.clear()
-                key = time.perf_counter()
+                key, key_cpu = time.perf_counter(), time.process_time()
                 await pilot.press("L")
 
                 def counted() -> bool:
@@ -259,7 +277,9 @@ async def keys_to_drawn(path: Path, now: dt.datetime, runs: int) -> dict[str, Fi
 
                 await _until(counted)
                 shown = [t for name, t in marks if name == "_show<"][-1]
-                phases.add(label, key, _first(marks, "drawn", shown) or shown)
+                drawn_at = _first(marks, "drawn", shown) or shown
+                phases.add(label, key, drawn_at)
+                phases.add(f"{label}: CPU time, the process's", key_cpu, cpu_at[drawn_at])
                 await pilot.press("escape")
                 await app.workers.wait_for_complete()
             await pilot.press("L")
@@ -268,7 +288,7 @@ async def keys_to_drawn(path: Path, now: dt.datetime, runs: int) -> dict[str, Fi
                 read = "falling_off" if call_list.key == "falling_off" else "read"
                 for _ in range(runs):
                     marks.clear()
-                    key = time.perf_counter()
+                    key, key_cpu = time.perf_counter(), time.process_time()
                     await pilot.press(str(number))
 
                     def drawn() -> bool:
@@ -280,13 +300,15 @@ async def keys_to_drawn(path: Path, now: dt.datetime, runs: int) -> dict[str, Fi
                     asked, answered = _first(marks, f"{read}>"), _first(marks, f"{read}<")
                     fill = _first(marks, "_fill>")
                     assert filled and fill and asked is not None and answered is not None
-                    shown = _first(marks, "drawn", filled) or filled
+                    shown = _first(marks, "drawn", filled)
+                    assert shown is not None
                     title = call_list.title
                     phases.add(f"{title}: key to the read begun", key, asked)
                     phases.add(f"{title}: the read (its worker)", asked, answered)
                     phases.add(f"{title}: read to the table filled", answered, filled)
                     phases.add(f"{title}: the filling alone", fill, filled)
                     phases.add(f"{title}: filled to drawn", filled, shown)
+                    phases.add(f"{title}: CPU time, the process's", key_cpu, cpu_at[shown])
                     phases.add(title, key, shown)
                     await pilot.press("escape")
                     await app.workers.wait_for_complete()
