@@ -71,7 +71,15 @@ from tests.bench.bench_app import sqlite_checkpointed
 from tests.bench.bench_plans import add_plans
 from tests.bench.bench_stats import Marks, Phases, _first, _marking
 from tests.bench.large_practice import DEFAULT_PATH, DESK_ID, open_large_practice
-from tests.bench.timing import Figures, add_smoke_option, measure, ms, record_figures, smoke
+from tests.bench.timing import (
+    Figures,
+    add_smoke_option,
+    measure,
+    measure_cpu,
+    ms,
+    record_figures,
+    smoke,
+)
 
 TARGET_MS = 300.0
 NEXT_DAY_BOOKINGS = 80
@@ -172,16 +180,6 @@ def list_reads(database: Any, now: dt.datetime) -> dict[str, Callable[[], object
         "the picker (every list counted)": counted,
         "call_counts() (the overview's)": lambda: call_counts(database, clock, practice),
     }
-
-
-def cpu_time(action: Callable[[], object], runs: int) -> Figures:
-    """The CPU time of this thread in each call: what the read costs, load aside."""
-    samples = []
-    for _ in range(runs):
-        started = time.thread_time_ns()
-        action()
-        samples.append((time.thread_time_ns() - started) / 1e6)
-    return Figures.of(samples)
 
 
 READS: tuple[tuple[type, str], ...] = (
@@ -338,7 +336,7 @@ def main() -> None:
         print("\nEach list's read alone, single-threaded (wall; the thread's CPU time):")
         for label, read in list_reads(database, now).items():
             wall = measure(read, args.runs, warmup=1)
-            cpu = cpu_time(read, args.runs)
+            cpu = measure_cpu(read, args.runs)
             print(f"  {label:<34} median {ms(wall.median):>6} ms  p95 {ms(wall.p95):>6} ms"
                   f"   CPU median {ms(cpu.median):>6} ms  p95 {ms(cpu.p95):>6} ms")  # fmt: skip
         database.close()
