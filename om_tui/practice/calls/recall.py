@@ -98,7 +98,7 @@ def recall_page(
     latest = _last_kept(database, lapsed, due_before)
     if not latest:
         return RecallPage([], 0, 0)
-    sample = next(iter(latest.values()))[0]
+    sample = next(iter(latest.values()))[1]
     # Due once the last visit's day + the type's days is today or before: the last visit
     # began before the start of the day `days - 1` before today.
     intervals: dict[int | None, int] = {None: rules.recall_default}
@@ -108,12 +108,15 @@ def recall_page(
         type_id: _as_stored(practice.day_bounds(today - dt.timedelta(days=n - 1))[0], sample)
         for type_id, n in intervals.items()
     }
-    default_cutoff = cutoffs[None]
-    candidates = {
-        patient_id: last
-        for patient_id, last in latest.items()
-        if last[0] < cutoffs.get(last[1], default_cutoff)
-    }
+    if rules.recall_by_type:
+        default_cutoff = cutoffs[None]
+        candidates = {
+            patient_id: last
+            for patient_id, last in latest.items()
+            if last[1] < cutoffs.get(last[2], default_cutoff)
+        }
+    else:  # one interval: the window's end is its cutoff already
+        candidates = latest
     mark = database.param
     booked = database.execute_sql(  # type: ignore[no-untyped-call]
         f"SELECT patient_id, cancelled_at FROM appointment WHERE start >= {mark}",
@@ -134,22 +137,21 @@ def recall_page(
         patient_id, at = contact
         if patient_id in candidates:
             moment = as_utc(at)
-            if moment > _instant(candidates[patient_id][0]):  # since the last visit
+            if moment > _instant(candidates[patient_id][1]):  # since the last visit
                 calls[patient_id].add(practice.local(moment).date())
-    waiting: list[tuple[bool, object, int]] = []
-    one_interval = not rules.recall_by_type  # then the last visit orders them as the due day
-    for patient_id, (start, kind, _) in candidates.items():
-        days = calls.get(patient_id)
-        resting = False
-        if days:
-            if len(days) >= rules.most_tries:
-                continue  # given up on
+
+    def due(last: tuple[Any, ...]) -> object:
+        if not rules.recall_by_type:  # one interval: the last visit orders them as due
+            return last[1]
+        shift = dt.timedelta(days=intervals.get(last[2], rules.recall_default))
+        return _instant(last[1]) + shift
+
+    # Most were never called: those in one pass; the called few, resting or given up on.
+    waiting = [(False, due(last), p) for p, last in candidates.items() if p not in calls]
+    for patient_id, days in calls.items():
+        if len(days) < rules.most_tries:  # else given up on
             resting = max(days) + dt.timedelta(days=rules.spacing_days) > today
-        if one_interval:
-            waiting.append((resting, start, patient_id))
-        else:
-            shift = dt.timedelta(days=intervals.get(kind, rules.recall_default))
-            waiting.append((resting, _instant(start) + shift, patient_id))
+            waiting.append((resting, due(candidates[patient_id]), patient_id))
     to_call = sum(1 for resting, _, _ in waiting if not resting)
     if shown is None:
         page = sorted(waiting)
@@ -157,7 +159,7 @@ def recall_page(
         page = heapq.nsmallest(shown, waiting) if shown else []
     people = _people(database, [p for _, _, p in page])
     rows = [
-        _row(p, candidates[p], people[p], calls.get(p, set()), rules, practice, today)
+        _row(candidates[p], people[p], calls.get(p, set()), rules, practice, today)
         for _, _, p in page
     ]
     return RecallPage(rows, len(waiting), to_call)
@@ -165,30 +167,23 @@ def recall_page(
 
 def _last_kept(
     database: Database, lapsed: dt.datetime, due_before: dt.datetime
-) -> dict[int, tuple[Any, int | None, int | None]]:
-    """Patient → their last kept appointment (start as stored, type, provider), for those
-    whose last one began in [lapsed, due_before): read from `lapsed` on, newest first,
-    so the first seen of each patient is their last."""
+) -> dict[int, tuple[Any, ...]]:
+    """Patient → their last kept appointment (patient, start as stored, type, provider),
+    for those whose last one began in [lapsed, due_before): read from `lapsed` on in time
+    order, so that each patient's last row is the one kept."""
     mark = database.param
     hint = " INDEXED BY appointment_kept_by_start" if isinstance(database, SqliteDatabase) else ""
     cursor = database.execute_sql(  # type: ignore[no-untyped-call]
         f"SELECT patient_id, start, type_id, provider_id FROM appointment{hint} "
         f"WHERE cancelled_at IS NULL AND missed_at IS NULL AND start >= {mark} "
-        "ORDER BY start DESC",
+        "ORDER BY start",
         (str(utc_naive(lapsed)),),
     )
-    later: Any = None
-    seen: set[int] = set()
-    latest: dict[int, tuple[Any, int | None, int | None]] = {}
-    for patient_id, start, type_id, provider_id in cursor:
-        if patient_id in seen:
-            continue
-        seen.add(patient_id)
-        if later is None:
-            later = _as_stored(due_before, start)
-        if start < later:
-            latest[patient_id] = (start, type_id, provider_id)
-    return latest
+    latest: dict[int, tuple[Any, ...]] = {row[0]: row for row in cursor}
+    if not latest:
+        return latest
+    later = _as_stored(due_before, next(iter(latest.values()))[1])
+    return {patient_id: row for patient_id, row in latest.items() if row[1] < later}
 
 
 def _off_lists(database: Database) -> set[int]:
@@ -217,15 +212,14 @@ def _people(database: Database, patient_ids: list[int]) -> dict[int, tuple[str, 
 
 
 def _row(
-    patient_id: int,
-    last: tuple[Any, int | None, int | None],
+    last: tuple[Any, ...],
     person: tuple[str, str, str],
     days: set[dt.date],
     rules: CallRules,
     practice: PracticeSettings,
     today: dt.date,
 ) -> RecallRow:
-    start, kind, provider_id = last
+    patient_id, start, kind, provider_id = last
     first, last_name, phone = person
     last_day = practice.local(_instant(start)).date()
     last_call = max(days) if days else None
