@@ -756,11 +756,10 @@ class OmTuiApp(App[None]):
 
     def action_falling_off(self) -> None:
         """Patients behind their care plan's pace or with nothing booked, worst first."""
-        from om_tui.screens.calls.kept import show_kept
         from om_tui.screens.plans.falling_off import FallingOffScreen
 
         if not isinstance(self.screen, FallingOffScreen):
-            show_kept(self, "falling_off", FallingOffScreen)
+            self.push_screen(FallingOffScreen())
 
     def action_rooms(self) -> None:
         """The practice's rooms: add, rename, reorder, retire."""

@@ -264,8 +264,7 @@ async def keys_to_drawn(path: Path, now: dt.datetime, runs: int) -> dict[str, Fi
                 await pilot.press("L")
 
                 def counted() -> bool:
-                    # The picker kept from the last opening shows its counts once read;
-                    # the first opening shows "…" first.
+                    # "…" first, then every count once read.
                     shown = [t for name, t in marks if name == "_show<"]
                     return (
                         bool(shown)

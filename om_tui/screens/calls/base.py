@@ -23,7 +23,6 @@ from om_tui.practice.calls.rules import CallRules, load_rules
 from om_tui.practice.schedule.book import Booked
 from om_tui.practice.schedule.slots import next_free
 from om_tui.practice.schedule.types import appointment_types
-from om_tui.screens.calls.kept import Rereads
 from om_tui.screens.picker import Choice, PickerScreen
 from om_tui.screens.schedule.consent import write_with_consent
 from om_tui.screens.schedule.pinned import Booking, Pinned
@@ -38,8 +37,8 @@ MOST_SHOWN = 200
 LOGGED_BY_HAND = ("called", "left_message", "not_reachable", "do_not_contact")
 
 
-class CallListScreen(Rereads, Screen[None], Generic[Row]):
-    """A call list: one patient a line, worst first (kept, read again when shown: kept.py)."""
+class CallListScreen(Screen[None], Generic[Row]):
+    """A call list: one patient a line, worst first."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="calls.back"),

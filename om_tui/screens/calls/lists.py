@@ -33,7 +33,6 @@ from om_tui.practice.calls.rules import load_rules
 from om_tui.practice.calls.unscheduled import unscheduled_list
 from om_tui.practice.clock import Clock
 from om_tui.practice.settings import PracticeSettings
-from om_tui.screens.calls.kept import Rereads, show_kept
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
@@ -128,8 +127,8 @@ CALL_LISTS: tuple[CallList, ...] = (
 """The call lists, in the picker's order (its numbers)."""
 
 
-class CallListsScreen(Rereads, Screen[None]):
-    """Each call list with its count; Enter or 1–9 opens one (the screens are kept)."""
+class CallListsScreen(Screen[None]):
+    """Each call list with its count; Enter or 1–9 opens one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="call_lists.back"),
@@ -194,13 +193,12 @@ class CallListsScreen(Rereads, Screen[None]):
 
     def action_open(self, number: int) -> None:
         if 1 <= number <= len(CALL_LISTS):
-            call_list = CALL_LISTS[number - 1]
-            show_kept(self.om, call_list.key, call_list.screen)
+            self.app.push_screen(CALL_LISTS[number - 1].screen())
 
 
 def open_call_lists(om: OmTuiApp) -> None:
     if not isinstance(om.screen, CallListsScreen) and om.role is not None:
-        show_kept(om, "lists", CallListsScreen)
+        om.push_screen(CallListsScreen())
 
 
 def call_list_commands(om: OmTuiApp) -> Iterator[SystemCommand]:
@@ -214,7 +212,7 @@ def call_list_commands(om: OmTuiApp) -> Iterator[SystemCommand]:
         yield SystemCommand(
             f"{call_list.title} (call list)",
             call_list.purpose,
-            lambda c=call_list: show_kept(om, c.key, c.screen),
+            lambda made=call_list.screen: om.push_screen(made()),
         )
 
 

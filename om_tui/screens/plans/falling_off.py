@@ -21,7 +21,6 @@ from om_tui.messages import DataChanged
 from om_tui.practice.clock import Clock
 from om_tui.practice.plans.pace import Standing, Standings
 from om_tui.practice.settings import PracticeSettings
-from om_tui.screens.calls.kept import Rereads
 from om_tui.screens.plans.booking import book_plan
 from om_tui.screens.plans.plans import pace_text
 from om_tui.widgets.row_table import RowTable
@@ -35,7 +34,7 @@ are far fewer, and a table of thousands takes seconds to fill."""
 COLUMNS = (("Patient", 18), ("Phone", 12), ("Pace", 12), ("Kept", 7), ("Last", 6), ("Plan", 14))
 
 
-class FallingOffScreen(Rereads, Screen[None]):
+class FallingOffScreen(Screen[None]):
     """A row a plan falling off, worst first."""
 
     BINDINGS = [
