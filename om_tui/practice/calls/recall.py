@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -170,11 +171,26 @@ def _last_kept(
 ) -> dict[int, tuple[Any, ...]]:
     """Patient → their last kept appointment (patient, start as stored, type, provider),
     for those whose last one began in [lapsed, due_before): read from `lapsed` on in time
-    order, so that each patient's last row is the one kept."""
+    order, so that each patient's last row is the one kept.
+
+    On SQLite the rows come as one JSON text (SQLite keeps the bare columns of the row
+    with the MAX, as documented): tens of thousands of rows fetched one by one hand the
+    interpreter back and forth with the event loop at every row, which in the app cost
+    several times the read itself."""
     mark = database.param
-    hint = " INDEXED BY appointment_kept_by_start" if isinstance(database, SqliteDatabase) else ""
+    if isinstance(database, SqliteDatabase):
+        cursor = database.execute_sql(  # type: ignore[no-untyped-call]
+            "SELECT json_group_array(json_array(patient_id, last, type_id, provider_id)) "
+            "FROM (SELECT patient_id, MAX(start) AS last, type_id, provider_id "
+            "FROM appointment INDEXED BY appointment_kept_by_start "
+            f"WHERE cancelled_at IS NULL AND missed_at IS NULL AND start >= {mark} "
+            f"GROUP BY patient_id HAVING MAX(start) < {mark})",
+            (str(utc_naive(lapsed)), str(utc_naive(due_before))),
+        )
+        (text,) = cursor.fetchone()
+        return {row[0]: tuple(row) for row in json.loads(text or "[]")}
     cursor = database.execute_sql(  # type: ignore[no-untyped-call]
-        f"SELECT patient_id, start, type_id, provider_id FROM appointment{hint} "
+        "SELECT patient_id, start, type_id, provider_id FROM appointment "
         f"WHERE cancelled_at IS NULL AND missed_at IS NULL AND start >= {mark} "
         "ORDER BY start",
         (str(utc_naive(lapsed)),),
