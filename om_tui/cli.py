@@ -40,7 +40,6 @@ COMPUTED_NAMES = (
     "reactivations",
     "confirmation_rate",
 )
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 _VALUED_OPTIONS = ("--db", "--user", "--ssh-user", "--ssh-key")
@@ -253,7 +252,7 @@ def _report_commands(commands: argparse._SubParsersAction[argparse.ArgumentParse
 
 
 def _report(database: Database, args: argparse.Namespace) -> int:
-    from om_tui.practice import settings
+    from om_tui.practice import settings, time_words
     from om_tui.practice.clock import SystemClock
     from om_tui.practice.owner.report.contents import ReportError
     from om_tui.practice.owner.report.writing import write_report
@@ -275,7 +274,8 @@ def _report(database: Database, args: argparse.Namespace) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     if path is not None:
-        print(f"Weekly report for the week ending {report.week:%a %d %b %Y} written to {path}.")
+        week = time_words.day_text(report.week, year=True)
+        print(f"Weekly report for the week ending {week} written to {path}.")
     return 0
 
 
@@ -678,7 +678,7 @@ def _open_demo(database: Database) -> None:
 
 def _settings(database: Database, args: argparse.Namespace) -> int:
     from db.models import Stage
-    from om_tui.practice import settings
+    from om_tui.practice import settings, time_words
     from om_tui.practice.hats.periods import open_days_of, parse_open_days, set_open_days
     from om_tui.practice.people.roles import ADMINISTRATOR as CLI
     from om_tui.practice.people.staff import idle_lock_minutes, set_idle_lock
@@ -706,8 +706,9 @@ def _settings(database: Database, args: argparse.Namespace) -> int:
     current = settings.load(database)
     ends = week_ends_of(database)
     print(f"Practice:   {current.name}")
-    print(f"Week ends:  {_WEEKDAYS[ends.weekday]} {ends.at:%H:%M} (stats)")
-    print(f"Open days:  {', '.join(_WEEKDAYS[day][:3] for day in sorted(open_days_of(database)))}")
+    print(f"Week ends:  {time_words.WEEKDAYS[ends.weekday]} {time_words.clock(ends.at)} (stats)")
+    open_days = ", ".join(time_words.WEEKDAYS_SHORT[day] for day in sorted(open_days_of(database)))
+    print(f"Open days:  {open_days}")
     print(f"Time zone:  {current.timezone}")
     print(f"Late after: {current.late_after_minutes} min")
     print(f"Idle lock:  {idle_lock_minutes(database)} min")
@@ -734,7 +735,7 @@ def _start_log() -> None:
 
 
 def _leave(database: Database, args: argparse.Namespace) -> int:
-    from om_tui.practice import settings
+    from om_tui.practice import settings, time_words
     from om_tui.practice.clock import SystemClock
     from om_tui.practice.hats.service import Hats
     from om_tui.practice.hats.views import HatError
@@ -754,7 +755,9 @@ def _leave(database: Database, args: argparse.Namespace) -> int:
     if not rows:
         print("No one is on leave from today on.")
     for number, name, first, last, note in rows:
-        print(f"{number:4}  {name:24} {first:%a %d %b %Y} – {last:%a %d %b %Y}  {note}".rstrip())
+        print(
+            f"{number:4}  {name:24} {time_words.span_text(first, last, year=True)}  {note}".rstrip()
+        )
     return 0
 
 

@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from peewee import Database
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     schedule = commands.add_parser(
@@ -176,21 +174,15 @@ def _print_hours(database: Database) -> None:
 
 def _grouped(week: dict[int, list[tuple[dt.time, dt.time]]]) -> str:
     """ "Mon-Fri 09:00-12:00 13:00-17:00; Sat-Sun off": weekdays alike said once."""
+    from om_tui.practice import time_words
     from om_tui.practice.schedule.hours import stretches_text
 
-    runs: list[tuple[int, int, str]] = []
-    for day in range(7):
-        said = stretches_text(week.get(day, []))
-        if runs and runs[-1][2] == said:
-            runs[-1] = (runs[-1][0], day, said)
-        else:
-            runs.append((day, day, said))
-    return "; ".join(f"{_DAYS[a]}{'' if a == b else '-' + _DAYS[b]} {said}" for a, b, said in runs)
+    return time_words.weekday_runs([stretches_text(week.get(day, [])) for day in range(7)])
 
 
 def _blockouts(database: Database, args: argparse.Namespace) -> None:
     from db.models import Staff
-    from om_tui.practice import settings
+    from om_tui.practice import settings, time_words
     from om_tui.practice.clock import SystemClock
     from om_tui.practice.people.roles import ADMINISTRATOR
     from om_tui.practice.schedule import hours
@@ -215,8 +207,10 @@ def _blockouts(database: Database, args: argparse.Namespace) -> None:
         print("No blockouts from today on.")
     for b in listed:
         who = names.get(b.staff_id, "") if b.staff_id is not None else "Whole practice"
-        start, end = current.local(b.start), current.local(b.end)
-        print(f"{b.id:4}  {who:20} {start:%a %d %b %Y %H:%M} – {end:%a %d %b %Y %H:%M}  {b.reason}")
+        began, ended = (
+            time_words.moment_text(m, current.zone, year=True) for m in (b.start, b.end)
+        )
+        print(f"{b.id:4}  {who:20} {began} – {ended}  {b.reason}")
 
 
 def _moment(

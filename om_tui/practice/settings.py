@@ -13,6 +13,7 @@ from peewee import Database
 from db.models import Setting, SettingKey, Stage
 from om_tui.practice import limits
 from om_tui.practice.people.roles import checked
+from om_tui.practice.periods import days_span
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.seen import require_unchanged
 
@@ -64,9 +65,7 @@ class PracticeSettings:
 
     def day_bounds(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
         """The UTC instants where a practice-local day begins and the next begins."""
-        start = dt.datetime.combine(day, dt.time(), tzinfo=self.zone)
-        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=self.zone)
-        return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+        return days_span(day, day, self.zone)
 
 
 def zone_named(name: str) -> dt.tzinfo:

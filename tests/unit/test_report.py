@@ -68,7 +68,7 @@ from om_tui.practice.clock import FrozenClock
 from om_tui.practice.hats.service import Hats
 from om_tui.practice.owner.report.as_html import trend_svg
 from om_tui.practice.owner.report.contents import NOTHING, ReportError, WeeklyReport
-from om_tui.practice.owner.report.gathering import gather, last_ended_week, week_days
+from om_tui.practice.owner.report.gathering import gather, last_ended_week
 from om_tui.practice.owner.report.writing import render, with_trail_head, write_file, write_report
 from om_tui.practice.people import anchors, audit
 from om_tui.practice.people.roles import ADMINISTRATOR
@@ -456,9 +456,9 @@ def test_a_day_where_the_calendar_runs_out_is_refused_not_an_overflow(
 
 def test_the_days_of_a_week_follow_its_cutoff() -> None:
     afternoon = StatWeeks(ZONE, WeekEnds(3, dt.time(14, 0)))
-    assert week_days(afternoon, WEEK) == (day(14), day(20))
+    assert afternoon.days(WEEK) == (day(14), day(20))
     midnight = StatWeeks(ZONE, WeekEnds(3, dt.time(0, 0)))  # Thursday's first moment
-    assert week_days(midnight, WEEK) == (day(13), day(19))
+    assert midnight.days(WEEK) == (day(13), day(19))
     assert last_ended_week(afternoon, at(day(20), 14)) == WEEK
 
 
@@ -652,6 +652,7 @@ def test_a_graph_breaks_at_a_week_without_a_value_and_turns_a_falling_stat_up() 
 # -- writing --------------------------------------------------------------------------------------
 
 
+@pytest.mark.backends("sqlite")  # the trail's head is read back from the anchor log: a file's
 def test_a_report_file_is_private_and_whole(office: Office, tmp_path: Path) -> None:
     target = tmp_path / "out" / "week.html"
     target.parent.mkdir()

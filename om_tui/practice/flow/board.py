@@ -183,18 +183,6 @@ class Board:
         )
 
 
-def format_duration(span: dt.timedelta | None) -> str:
-    """mm:ss under an hour, h:mm:ss from an hour."""
-    if span is None:
-        return ""
-    seconds = int(span.total_seconds())
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{seconds:02d}"
-    return f"{minutes:02d}:{seconds:02d}"
-
-
 class FlowReading(Acting):
     """Today's board as the front desk sees it, with the rooms and providers it offers."""
 

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
 
 from om_tui.messages import DataChanged
+from om_tui.practice import time_words
 from om_tui.practice.calls.contacts import OUTCOMES, Calls
 from om_tui.practice.calls.rules import CallRules, load_rules
 from om_tui.practice.schedule.book import Booked
@@ -158,8 +159,7 @@ class CallListScreen(Screen[None], Generic[Row]):
             detail.update(self.describe(row))
 
     def when(self, moment: dt.datetime) -> str:
-        local = self.om.practice.local(moment)
-        return f"{local:%a} {local.day} {local:%b %H:%M}"
+        return time_words.moment_text(moment, self.om.practice.zone)
 
     def may_call(self) -> bool:
         if not self.om.may("book"):

@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option
 
 from db import problem
 from om_tui.messages import DataChanged
+from om_tui.practice import time_words
 from om_tui.practice.people.sessions import Pin
 from om_tui.practice.people.staff import People, PeopleError, role_title
 
@@ -210,8 +211,8 @@ class LoginScreen(Screen[None]):
         if people.person(staff_id).secret is None:
             self._say(f"{name} has no PIN or password yet: the office manager sets one.")
         elif until is not None:
-            at = self.om.practice.local(until)
-            self._say(f"Too many wrong tries: {name} can try again at {at:%H:%M}.")
+            at = time_words.clock(until, self.om.practice.zone)
+            self._say(f"Too many wrong tries: {name} can try again at {at}.")
         elif not self.request.person_id or self.request.person_id != staff_id:
             self._say("")
         self.refresh_bindings()

@@ -181,7 +181,7 @@ class BookScreen(Screen[None]):
         self._now_row = None
         listed = [daybook.in_column(column) for column in columns]
         for r, time in enumerate(self._times):
-            time_label = Text(f"{time:%H:%M}")
+            time_label = Text(time_words.clock(time))
             cells: list[Text | str] = [time_label]
             for c, column in enumerate(columns):
                 start = self.instant(r, c + 1)
@@ -201,13 +201,13 @@ class BookScreen(Screen[None]):
         today = self.book.today()
         if self.week_of is not None and self._daybook is not None:
             first = self._daybook.day
-            title = Text.assemble(("Week of ", "bold"), (f"{first:%a %d %b}", "bold"))
+            title = Text.assemble(("Week of ", "bold"), (time_words.day_text(first), "bold"))
             title.append(f" · {self._week_name}")
             title.append(waiting_mark(self.om))
             self.query_one("#book-title", Static).update(title)
             return
         when = "today" if self.day == today else f"{(self.day - today).days:+d}d"
-        title = Text.assemble((f"{self.day:%a %d %b}", "bold"), f" {when}")
+        title = Text.assemble((time_words.day_text(self.day), "bold"), f" {when}")
         if self.by_room:
             title.append(" · rooms")
         title.append(waiting_mark(self.om))
@@ -272,14 +272,14 @@ class BookScreen(Screen[None]):
                 slot_column = self._daybook.columns[index]
                 said = grid.empty_slot(self._daybook, slot_column, start, end, practice)
             keys = "b book · f next free" if said == "free" else "b book anyway · f next free"
-            detail.update(f"{practice.local(start):%H:%M} {who}: {said} · {keys}")
+            detail.update(f"{time_words.clock(start, practice.zone)} {who}: {said} · {keys}")
             return
         shown = []
         marks = plan_marks(self.om, [e.patient_id for e in entries])
         for e in entries:
             state = "missed" if e.missed else e.status
             parts = [
-                f"{practice.local(e.start):%H:%M}–{practice.local(e.end):%H:%M}",
+                time_words.clock_span(e.start, e.end, practice.zone),
                 e.full_name,
                 e.type_name or "no type",
                 state,
@@ -542,8 +542,9 @@ class BookScreen(Screen[None]):
 
             self._write(made, verb="repeat")
 
-        heading = f"Repeat {entry.full_name}, {local:%a} {local:%H:%M}"
-        self.app.push_screen(RepeatForm(heading, f"{local:%a}".lower()), typed)
+        weekday = time_words.weekday_text(local.date())
+        heading = f"Repeat {entry.full_name}, {weekday} {time_words.clock(local)}"
+        self.app.push_screen(RepeatForm(heading, weekday.lower()), typed)
 
     def action_change_following(self) -> None:
         """This occurrence and the following ones: a new time, or stopped."""
