@@ -192,7 +192,7 @@ async def test_an_asap_patient_is_added_with_the_provider_days_and_times_they_ca
             "12:00",
         )
         row = pilot.app.screen.query_one("#calls-table", DataTable).get_row_at(0)
-        assert str(row[2]) == "Dr. Ben Ruiz · Mon–Fri 08–12h"
+        assert str(row[2]) == "Dr. Ben Ruiz · Mon–Fri 08:00–12:00"
 
 
 async def test_a_recall_patient_is_booked_on_the_day_and_slot_the_desk_picks_in_the_book(
