@@ -564,11 +564,10 @@ class BookScreen(Screen[None]):
                 return
             stop = text.strip().lower() == "stop"
             try:
-                at = None if stop else time_words.clock_text(text)
+                new_time = None if stop else time_words.time_of_day(text)
             except Refusal as error:
                 self.notify(str(error), severity="warning")
                 return
-            new_time = dt.time.fromisoformat(at) if at else None
             self._write(
                 lambda c: change_following(
                     book, entry.id, entry.version, at=new_time, stop=stop, consent=c
