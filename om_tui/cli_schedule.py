@@ -65,7 +65,10 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "add", help='e.g. add practice 2026-12-25 --reason Christmas; add chen "2026-12-01 13:00"'
     )
     block_add.add_argument("who", help="a provider, or 'practice' (a holiday)")
-    block_add.add_argument("start", help='a day (all of it), or "YYYY-MM-DD HH:MM"')
+    block_add.add_argument(
+        "start",
+        help='a day (all of it: 2026-12-25, 25 dec, fri), or a day and a time ("25 dec 13:00")',
+    )
     block_add.add_argument("end", nargs="?", help="the day or time it ends (default: that day)")
     block_add.add_argument("--reason", default="")
     block_remove = block_actions.add_parser("remove", help="take a blockout back, by its number")
@@ -216,15 +219,12 @@ def _blockouts(database: Database, args: argparse.Namespace) -> None:
 def _moment(
     text: str, zone: dt.tzinfo, error: type[Exception], *, end: bool = False
 ) -> dt.datetime:
-    """ "2026-12-25" (its start, or with `end` the next day's) or "2026-12-25 13:00"."""
-    try:
-        if len(text.strip()) <= 10:
-            day = dt.date.fromisoformat(text.strip())
-            if end:
-                day += dt.timedelta(days=1)
-            return dt.datetime.combine(day, dt.time(), tzinfo=zone)
-        return dt.datetime.fromisoformat(text.strip()).replace(tzinfo=zone)
-    except ValueError:
-        raise error(
-            f'A day like 2026-12-25, or a time like "2026-12-25 13:00" (not {text!r}).'
-        ) from None
+    """A day as typed anywhere ("2026-12-25", "fri", "25 dec"): its start, or with `end`
+    the next day's; or a day and a time ("2026-12-25 13:00", "fri 1pm")."""
+    from om_tui.practice import time_words
+
+    today = dt.datetime.now(zone).date()
+    day, at = time_words.day_and_time(text, today, error, asked="Which day?")
+    if at is None:
+        return dt.datetime.combine(day + dt.timedelta(days=1 if end else 0), dt.time(), zone)
+    return dt.datetime.combine(day, at, zone)

@@ -13,7 +13,6 @@ from peewee import Database
 from db.models import Setting, SettingKey, Stage
 from om_tui.practice import limits
 from om_tui.practice.people.roles import checked
-from om_tui.practice.periods import days_span
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.seen import require_unchanged
 
@@ -65,6 +64,8 @@ class PracticeSettings:
 
     def day_bounds(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
         """The UTC instants where a practice-local day begins and the next begins."""
+        from om_tui.practice.periods import days_span  # arrow: not on the login's path
+
         return days_span(day, day, self.zone)
 
 

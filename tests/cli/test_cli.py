@@ -137,8 +137,8 @@ def test_leave_is_added_listed_and_removed(
     assert main(["--db", target, "leave", "add", "Tina", "2099-03-06", "2099-03-02"]) == 2
     assert "ends on or after" in capsys.readouterr().err
     with pytest.raises(SystemExit):
-        main(["--db", target, "leave", "add", "Tina", "March 2", "2099-03-02"])
-    assert "a date is YYYY-MM-DD" in capsys.readouterr().err
+        main(["--db", target, "leave", "add", "Tina", "the second of March", "2099-03-02"])
+    assert "Which day? Type it like today, fri" in capsys.readouterr().err
     number = listed.split()[0]
     assert main(["--db", target, "leave", "remove", number]) == 0
     assert "No one is on leave" in capsys.readouterr().out

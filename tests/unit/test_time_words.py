@@ -15,6 +15,7 @@ from om_tui.practice.time_words import (
     clock_span,
     clock_text,
     day,
+    day_and_time,
     day_text,
     duration,
     exact_moment,
@@ -26,6 +27,7 @@ from om_tui.practice.time_words import (
     span_text,
     stopwatch,
     time_of_day,
+    two_days,
     weekday_runs,
     weekday_text,
     when,
@@ -137,6 +139,49 @@ def test_across_the_year_end_a_day_without_its_year_is_the_next_one() -> None:
 def test_a_day_that_does_not_exist_is_refused_with_a_clear_message(typed: str, said: str) -> None:
     with pytest.raises(TimeWordsError, match=said):
         day(typed, SUNDAY)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("2026-12-25", (dt.date(2026, 12, 25), None)),
+        ("fri", (dt.date(2026, 12, 11), None)),
+        ("2026-12-25 13:00", (dt.date(2026, 12, 25), dt.time(13, 0))),
+        ("25 dec 1pm", (dt.date(2026, 12, 25), dt.time(13, 0))),
+        ("tomorrow 9:30", (dt.date(2026, 12, 7), dt.time(9, 30))),
+    ],
+)
+def test_a_day_and_maybe_its_time(typed: str, meant: tuple[dt.date, dt.time | None]) -> None:
+    assert day_and_time(typed, SUNDAY) == meant
+
+
+def test_a_day_and_a_time_that_cannot_be_read_are_refused() -> None:
+    with pytest.raises(TimeWordsError, match="When"):
+        day_and_time("christmas", SUNDAY, asked="When?")
+    with pytest.raises(TimeWordsError, match="time of day"):
+        day_and_time("fri 25:00", SUNDAY)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["2026-08-01 2026-10-31", "1 aug to 31 oct", "aug 1 – oct 31", "8/1 - 10/31", "1 aug—31 oct"],
+)
+def test_two_days_looked_back_at_are_read_however_they_are_typed(typed: str) -> None:
+    assert two_days(typed, SUNDAY, ahead=False) == (dt.date(2026, 8, 1), dt.date(2026, 10, 31))
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("2026-10-31 2026-08-01", "on or after the first"),
+        ("1 aug", "The first and the last day"),
+        ("1 aug 31 oct", "The first and the last day"),
+        ("1 aug to someday", "Which days?"),
+    ],
+)
+def test_two_days_out_of_order_or_unreadable_are_refused(typed: str, said: str) -> None:
+    with pytest.raises(TimeWordsError, match=said):
+        two_days(typed, SUNDAY)
 
 
 def test_29_february_without_a_year_says_to_give_it() -> None:

@@ -134,6 +134,7 @@ def freed_slots(now: dt.datetime, ids: list[int] | None = None) -> list[FreedSlo
         if other.cancelled_at is None
     ]
     slots: list[FreedSlot] = []
+    names = providers_named()
     for gone in cancelled:
         start = as_utc(gone.start)
         end = start + dt.timedelta(minutes=gone.length_minutes)
@@ -147,7 +148,7 @@ def freed_slots(now: dt.datetime, ids: list[int] | None = None) -> list[FreedSlo
             s.provider_id == gone.provider_id and s.start == start for s in slots
         )
         if free and gone.provider_id is not None:
-            name = providers_named().get(gone.provider_id, "")
+            name = names.get(gone.provider_id, "")
             slots.append(FreedSlot(gone.id, gone.provider_id, name, start, gone.length_minutes))
     return slots
 

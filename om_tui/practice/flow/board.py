@@ -17,6 +17,7 @@ from db.models import (
     AppointmentType,
     Patient,
     Room,
+    Setting,
     Staff,
     Stage,
     Visit,
@@ -25,6 +26,7 @@ from db.models import (
     utc_naive,
 )
 from om_tui.practice.acting import Acting
+from om_tui.practice.changes import tables_of
 from om_tui.practice.flow.stages import _ROOM_SHOWN, _TICK, FINISHED, IN_OFFICE
 from om_tui.practice.settings import PracticeSettings
 
@@ -34,6 +36,11 @@ class Severity(IntEnum):
     WARNING = 1
     ALERT = 2
 
+
+BOARD_TABLES = tables_of(
+    Appointment, AppointmentType, Patient, Room, Setting, Staff, Visit, VisitEvent
+)
+"""What the board is read from (`Flow.board`): a change to anything else is not re-read."""
 
 MOVED_ON = dt.timedelta(minutes=10)
 """A visit finished longer ago than this has left the day's flow: stepping it back asks

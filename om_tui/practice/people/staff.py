@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from peewee import Database, fn
 
 from db.models import Role, SettingKey, Staff, as_utc, utc_naive
-from om_tui.practice import limits, settings, time_words
+from om_tui.practice import limits, settings
 from om_tui.practice.clock import Clock
 from om_tui.practice.people import audit
 from om_tui.practice.people.roles import ADMINISTRATOR as ADMINISTRATOR
@@ -327,6 +327,8 @@ class People:
         raise PeopleError(f"Wrong PIN or password: {tries} left.")
 
     def _local(self, moment: dt.datetime) -> str:
+        from om_tui.practice import time_words  # arrow: not on the login screen's path
+
         return time_words.clock(moment, settings.load(self.database).zone)
 
     # ---- the roster

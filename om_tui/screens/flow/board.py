@@ -22,6 +22,7 @@ from db.models import Stage
 from om_tui.messages import DataChanged
 from om_tui.practice import time_words
 from om_tui.practice.flow.board import (
+    BOARD_TABLES,
     MOVED_ON,
     Board,
     BoardRow,
@@ -83,6 +84,9 @@ class FlowBoardScreen(FreshScreen):
         Binding("c", "card", "Patient's card", id="board.card", show=False),
         Binding("a", "give_slot", "Slot for walk-in", id="board.give_slot", show=False),
     ]
+
+    SHOWS = BOARD_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     stray_enter = dt.timedelta(seconds=0.5)
     """How long after a dialog closes an Enter is taken as the dialog's, not the board's

@@ -30,7 +30,13 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from om_tui.messages import DataChanged
 from om_tui.practice import time_words
 from om_tui.practice.hats.service import Hats
-from om_tui.practice.hats.views import ChecksheetProgress, Compliance, Outstanding, Tally
+from om_tui.practice.hats.views import (
+    HATS_TABLES,
+    ChecksheetProgress,
+    Compliance,
+    Outstanding,
+    Tally,
+)
 from om_tui.screens.fresh import FreshScreen
 from om_tui.widgets.screen_tabs import ScreenTabs
 
@@ -155,6 +161,9 @@ class ComplianceScreen(FreshScreen):
         Binding("right_square_bracket", "move(1)", "Later ▶", id="compliance.later"),
         Binding("s", "sort", "Sort", id="compliance.sort"),
     ]
+
+    SHOWS = HATS_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     class Read(Message):
         """The worker's reading of the window, for the screen to show."""

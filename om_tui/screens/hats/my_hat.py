@@ -27,6 +27,7 @@ from db.models import Frequency
 from om_tui.messages import DataChanged
 from om_tui.practice import time_words
 from om_tui.practice.hats.views import (
+    HATS_TABLES,
     ChecksheetProgress,
     HatError,
     MyHat,
@@ -84,6 +85,9 @@ class MyHatScreen(FreshScreen):
         Binding("a", "attest", "Read & attest", id="my_hat.attest"),
         Binding("w", "whose", "Whose hat", id="my_hat.whose"),
     ]
+
+    SHOWS = HATS_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self) -> None:
         super().__init__()

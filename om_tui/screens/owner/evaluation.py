@@ -594,7 +594,7 @@ class EvaluationScreen(FreshScreen):
                 return
             self.app.push_screen(
                 TextPrompt(
-                    "First and last day, like 2026-08-01 2026-10-31",
+                    "First and last day, like 2026-08-01 2026-10-31 or 1 aug to 31 oct",
                     required="Give the first and the last day.",
                 ),
                 dates,
@@ -603,12 +603,11 @@ class EvaluationScreen(FreshScreen):
         def dates(text: str | None) -> None:
             if text is None:
                 return
+            today = self.om.practice.today(self.om.clock.now())
             try:
-                first, last = (dt.date.fromisoformat(part) for part in text.split())
-            except ValueError:
-                self.notify(
-                    "Two days, first and last, like 2026-08-01 2026-10-31.", severity="warning"
-                )
+                first, last = time_words.two_days(text, today, ahead=False)
+            except time_words.TimeWordsError as error:
+                self.notify(str(error), severity="warning")
                 return
             self._save(
                 lambda: service.start(staff_id, EvaluationKind.CHOSEN, first, last),

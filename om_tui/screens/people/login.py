@@ -27,7 +27,6 @@ from textual.widgets.option_list import Option
 
 from db import problem
 from om_tui.messages import DataChanged
-from om_tui.practice import time_words
 from om_tui.practice.people.sessions import Pin
 from om_tui.practice.people.staff import People, PeopleError, role_title
 
@@ -211,6 +210,8 @@ class LoginScreen(Screen[None]):
         if people.person(staff_id).secret is None:
             self._say(f"{name} has no PIN or password yet: the office manager sets one.")
         elif until is not None:
+            from om_tui.practice import time_words  # arrow: loaded when first needed
+
             at = time_words.clock(until, self.om.practice.zone)
             self._say(f"Too many wrong tries: {name} can try again at {at}.")
         elif not self.request.person_id or self.request.person_id != staff_id:

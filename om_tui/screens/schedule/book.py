@@ -30,6 +30,7 @@ from om_tui.screens.plans.marks import plan_marks
 from om_tui.screens.schedule import grid
 from om_tui.screens.schedule.consent import write_with_consent
 from om_tui.screens.schedule.no_show_rule import record_if_due
+from om_tui.screens.schedule.pinned import Pinned
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
@@ -86,6 +87,8 @@ class BookScreen(FreshScreen):
         self._week_name = ""
         self._cells: dict[tuple[int, int], list[Entry]] = {}
         self._moving: Entry | None = None
+        self._pinned: Pinned | None = None
+        """A patient from a call list, booked by Enter on the slot the desk picks."""
         self._kind: int | None = None  # the type last chosen: the next booking's
         self._now_row: int | None = None
 
@@ -242,6 +245,13 @@ class BookScreen(FreshScreen):
                 )
             )
             return
+        if self._pinned is not None:
+            detail.update(
+                Text.assemble(
+                    (self._pinned.said(), "bold"), ": go to a slot · Enter books · Esc stops"
+                )
+            )
+            return
         if self._daybook is not None and not self._daybook.columns:
             detail.update("No column for you: a provider sees their own, the front desk all.")
             return
@@ -390,8 +400,34 @@ class BookScreen(FreshScreen):
     def _enter(self) -> None:
         if self._moving is not None:
             self._drop()
+        elif self._pinned is not None:
+            self._book_pinned()
         elif not self._here():
             self.action_book()
+
+    def pin(self, pinned: Pinned) -> None:
+        """Book this patient on the slot the desk picks next (from a call list)."""
+        self._moving, self._pinned = None, pinned
+        self.refresh_bindings()
+        self._show_detail()
+
+    def _book_pinned(self) -> None:
+        pinned, start, column = self._pinned, self._slot_start(), self._column()
+        if pinned is None or start is None or column is None or column[0] is None:
+            return
+        if self.by_room:
+            self.notify("Book from the providers' columns (v switches).", severity="warning")
+            return
+
+        def booked(result: Booked) -> None:  # the pin is kept until then: a "no" keeps it
+            self._pinned = None
+            self.refresh_bindings()
+            self.notify(result.description, timeout=4)
+            self.reload()
+
+        write_with_consent(
+            self.om, pinned.book(start, pinned.minutes, column[0], pinned.type_id), booked
+        )
 
     def action_move(self) -> None:
         entry = self._selected()
@@ -417,13 +453,13 @@ class BookScreen(FreshScreen):
             )
 
     def action_stop_moving(self) -> None:
-        self._moving = None
+        self._moving = self._pinned = None
         self.refresh_bindings()
         self._show_detail()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "stop_moving":
-            return self._moving is not None
+            return self._moving is not None or self._pinned is not None
         if action in BOOKING_ACTIONS:
             return self.om.may("book")  # hidden from those who only read their day
         return True
@@ -528,11 +564,10 @@ class BookScreen(FreshScreen):
                 return
             stop = text.strip().lower() == "stop"
             try:
-                at = None if stop else time_words.clock_text(text)
+                new_time = None if stop else time_words.time_of_day(text)
             except Refusal as error:
                 self.notify(str(error), severity="warning")
                 return
-            new_time = dt.time.fromisoformat(at) if at else None
             self._write(
                 lambda c: change_following(
                     book, entry.id, entry.version, at=new_time, stop=stop, consent=c
