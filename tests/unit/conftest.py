@@ -44,11 +44,19 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def database(backend: str, request: pytest.FixtureRequest) -> Iterator[Database]:
-    """A freshly created, migrated practice database; the models are bound to it."""
+    """A freshly created, migrated practice database; the models are bound to it.
+
+    Each a copy of the store's migrated template (the session's, on each store)."""
     if backend == "postgres":
-        opened = open_database(request.getfixturevalue("postgres_server").fresh_database())
-    else:
-        opened = open_database(request.getfixturevalue("db_path"))
+        server = request.getfixturevalue("postgres_server")
+        url = server.fresh_database()
+        opened = open_database(url)
+        yield opened
+        opened.close()
+        server.drop(url)
+        return
+    place = request.getfixturevalue("new_practice_file")
+    opened = open_database(place(request.getfixturevalue("db_path")))
     yield opened
     opened.close()
 

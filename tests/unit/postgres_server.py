@@ -2,7 +2,9 @@
 
 The server is made the first time a test asks for it: `initdb` in a temporary
 folder, listening on loopback only at a free port, password login, no fsync (a
-test server's data does not outlive the session), stopped and removed at the end.
+test server's data does not outlive the session), stopped and removed at the end. Its
+folder is in memory (/dev/shm) where the machine has one: every database is some 8 MB of
+catalogs, and writing and then deleting them on disk cost minutes a session.
 Run as root (CI), it runs as `nobody`, which PostgreSQL requires. Each test gets a
 database of its own, copied from a migrated template in a few milliseconds. Where
 PostgreSQL's binaries or psycopg are absent, the tests on it are skipped, saying so.
@@ -70,6 +72,10 @@ class PostgresServer:
         self.admin(f"CREATE DATABASE {name}")
         return self.url(name)
 
+    def drop(self, url: str) -> None:
+        """Remove a test's database once it is done with it (its connections cut)."""
+        self.admin(f"DROP DATABASE {url.rsplit('/', 1)[1]} WITH (FORCE)")
+
     def fresh_database(self) -> str:
         """The URL of a new database with every migration applied (a copy of the template)."""
         if not self._template_ready:
@@ -92,7 +98,9 @@ def running_server() -> Iterator[PostgresServer]:
         import psycopg  # noqa: F401
     except ImportError:
         pytest.skip("psycopg is not installed (pip install -e '.[test]')")
-    folder = Path(tempfile.mkdtemp(prefix="om-tui-pg-"))
+    memory = Path("/dev/shm")
+    in_memory = memory.is_dir() and os.access(memory, os.W_OK)
+    folder = Path(tempfile.mkdtemp(prefix="om-tui-pg-", dir=memory if in_memory else None))
     as_user: list[str] = []
     if os.geteuid() == 0:  # PostgreSQL refuses to run as root
         shutil.chown(folder, "nobody")
