@@ -6,6 +6,7 @@ import datetime as dt
 
 from peewee import Database
 
+from om_tui.demo.calls import open_demo_calls
 from om_tui.demo.hats import open_demo_hats
 from om_tui.demo.line import open_demo_line
 from om_tui.demo.office import HISTORY_DAYS, open_demo, open_demo_stats
@@ -14,7 +15,6 @@ from om_tui.demo.org import open_demo_org
 from om_tui.demo.plans import open_demo_plans
 from om_tui.demo.schedule import open_demo_schedule
 from om_tui.practice import settings
-from om_tui.practice.calls.demo import open_demo_calls
 from om_tui.practice.clock import Clock
 from om_tui.practice.people import audit
 from om_tui.practice.people.staff import ADMINISTRATOR, give_pin_to_those_without

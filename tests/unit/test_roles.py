@@ -747,8 +747,6 @@ NOT_CHECKED = frozenset({
     "calls.figures.call_counts", "calls.recall.recall_list", "calls.recall.recall_page",
     "calls.rules.load_rules", "imports.queue.waiting", "imports.queue.waiting_count",
     "imports.service.largest_mb", "people.server_backup.server_of",
-    # the demo's own opening, as the administrator
-    "calls.demo.open_demo_calls",
     # inside an operation that checked (the queue's link, `schedule link`): its transaction
     "imports.apply.apply_decided", "imports.queue.book_linked",
     # the machine's administrator's, on the server's database (the command line)

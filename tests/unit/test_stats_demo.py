@@ -15,7 +15,7 @@ import pytest
 from peewee import Database
 
 from db import MODELS, open_database
-from db.models import Post, Stat, StatSource, StatValue, VisitEvent
+from db.models import Appointment, Post, Stat, StatSource, StatValue, VisitEvent
 from om_tui.demo.office import HISTORY_DAYS, STAT_HISTORY_WEEKS
 from om_tui.demo.opening import open_demo_practice
 from om_tui.practice import settings
@@ -213,3 +213,14 @@ def test_the_same_clock_gives_the_same_stats(demo_files: tuple[Database, Databas
     dumped = _dump(first)
     assert len(dumped) > 12 * 100  # the twelve stats that store values, two years each
     assert _dump(second) == dumped
+
+
+def test_the_coming_visits_are_on_weekdays_in_office_hours(demo: Database) -> None:
+    """The recall list's bookings back this week too: no visit at five in the morning."""
+    after = NOW.astimezone(dt.UTC).replace(tzinfo=None)
+    starts = [
+        a.start.replace(tzinfo=dt.UTC).astimezone(ZONE)
+        for a in Appointment.select(Appointment.start).where(Appointment.start > after)
+    ]
+    assert len(starts) > 20
+    assert [s for s in starts if s.weekday() >= 5 or not 7 <= s.hour < 18] == []

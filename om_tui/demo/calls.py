@@ -100,7 +100,7 @@ def open_demo_calls(database: Database, clock: Clock, practice: PracticeSettings
             )
         weeks = Stats(database, clock, practice, ADMINISTRATOR).weeks
         since = weeks.bounds(weeks.week_of_day(today))[0]
-        _reactivated(rng, free[RECALLED + 4 :], providers, kinds, since, now)
+        _reactivated(rng, free[RECALLED + 4 :], providers, kinds, since, now, practice)
     _asap(calls, practice, today)
     Stat.update(source=StatSource.COMPUTED, computed="reactivations").where(
         Stat.short_name == "reactivations"
@@ -119,9 +119,11 @@ def _reactivated(
     kinds: list[int],
     since: dt.datetime,
     now: dt.datetime,
+    practice: PracticeSettings,
 ) -> None:
     """This week's bookings made from the recall list so far (one or two a day): what
-    the Reactivations stat counts from now on."""
+    the Reactivations stat counts from now on. Each is booked a few days ahead, on a
+    weekday, within office hours."""
     waiting = iter(patients)
     day = since + dt.timedelta(hours=15)
     while day < now:
@@ -133,7 +135,7 @@ def _reactivated(
             made = Appointment.create(
                 patient=patient,
                 provider=rng.choice(providers),
-                start=utc_naive(when + dt.timedelta(days=rng.randrange(1, 8))),
+                start=utc_naive(_weekday_morning(rng, when, practice)),
                 length_minutes=15,
                 type=kinds[min(1, len(kinds) - 1)],
                 booked_at=utc_naive(when),
@@ -141,6 +143,17 @@ def _reactivated(
             CallContact.create(
                 patient=patient, listed=RECALL, outcome="booked", at=utc_naive(when), booked=made.id
             )
+
+
+def _weekday_morning(
+    rng: random.Random, booked: dt.datetime, practice: PracticeSettings
+) -> dt.datetime:
+    """A visit one to seven days after `booked`, on a weekday, between 9 and 12."""
+    day = practice.today(booked) + dt.timedelta(days=rng.randrange(1, 8))
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    local = dt.time(rng.randrange(9, 12), rng.choice((0, 15, 30, 45)))
+    return dt.datetime.combine(day, local, tzinfo=practice.zone).astimezone(dt.UTC)
 
 
 def _asap(calls: Calls, practice: PracticeSettings, today: dt.date) -> None:
