@@ -1,6 +1,6 @@
 """Rows of one table written with one statement made once: what an import of thousands
-of appointments writes, where peewee's `insert_many` and `insert` spend longer building
-their SQL than the database spends storing the rows.
+of appointments writes (and changes), where peewee's `insert_many`, `insert` and `update`
+spend longer building their SQL than the database spends storing the rows.
 
 Rows are given as the model takes them (field name → value, a reference by its id);
 each value is stored as its field stores it, and a field the rows leave out takes the
@@ -30,6 +30,26 @@ def insert_rows(database: Database, model: type[BaseModel], rows: Sequence[Row])
     defaults = _defaults(fields, rows[0])
     values = [_values(row, fields, defaults) for row in rows]
     database.cursor().executemany(sql, values)  # type: ignore[no-untyped-call]
+
+
+def update_rows(database: Database, model: type[BaseModel], rows: Sequence[Row]) -> None:
+    """Update rows of `model` by id (each row: "id" and the fields it changes), in the
+    caller's transaction: one statement made once for each set of fields changed."""
+    by_fields: dict[tuple[str, ...], list[Row]] = {}
+    for row in rows:
+        by_fields.setdefault(tuple(name for name in row if name != "id"), []).append(row)
+    meta = model._meta
+    quote = database.quote
+    key = meta.primary_key.column_name  # type: ignore[union-attr]
+    for given, group in by_fields.items():
+        fields = tuple(meta.fields[name] for name in given)
+        sets = ", ".join(f"{quote[0]}{f.column_name}{quote[1]} = {database.param}" for f in fields)
+        sql = (
+            f"UPDATE {quote[0]}{meta.table_name}{quote[1]} SET {sets} "
+            f"WHERE {quote[0]}{key}{quote[1]} = {database.param}"
+        )
+        values = [(*(f.db_value(row[f.name]) for f in fields), row["id"]) for row in group]
+        database.cursor().executemany(sql, values)  # type: ignore[no-untyped-call]
 
 
 def insert_row(database: Database, model: type[BaseModel], row: Row) -> int:

@@ -62,7 +62,7 @@ def time_to_text(command: list[str], marker: bytes, timeout: float = 20.0) -> fl
         terminal.close()
 
 
-def give_a_login(db_path: Path) -> None:
+def give_a_login(db_path: Path | str) -> None:
     """The large practice's staff have no PINs (a first run would greet them): one gets one,
     so that om-tui starts at its login, as in a practice."""
     from db.models import Role, Staff
@@ -76,19 +76,29 @@ def give_a_login(db_path: Path) -> None:
     database.close()
 
 
-def bench_start(db_path: Path, runs: int = 8) -> tuple[Figures, Figures]:
-    give_a_login(db_path)
-    # As installed (pip compiles the package): a checkout run with PYTHONDONTWRITEBYTECODE
-    # would compile om-tui's modules from source at every start, and Textual's not.
+def compile_as_installed() -> None:
+    """As installed (pip compiles the package): a checkout run with PYTHONDONTWRITEBYTECODE
+    would compile om-tui's modules from source at every start, and Textual's not."""
     import compileall
 
     for package in ("om_tui", "db"):
         compileall.compile_dir(ROOT / package, quiet=1)
+
+
+def bare_command() -> list[str]:
+    """A bare Textual app showing one label (READY-BARE): the yardstick for a start."""
     bare_script = Path(tempfile.mkdtemp()) / "bare.py"
     bare_script.write_text(BARE_APP)
+    return [sys.executable, str(bare_script)]
+
+
+def bench_start(db_path: Path, runs: int = 8) -> tuple[Figures, Figures]:
+    give_a_login(db_path)
+    compile_as_installed()
+    bare_app = bare_command()
     bare, ours = [], []
     for _ in range(runs):  # interleaved, so both see the same machine
-        bare.append(1000 * time_to_text([sys.executable, str(bare_script)], b"READY-BARE"))
+        bare.append(1000 * time_to_text(bare_app, b"READY-BARE"))
         ours.append(
             1000
             * time_to_text([sys.executable, "-m", "om_tui", "--db", str(db_path)], b"Who are you")
@@ -218,7 +228,7 @@ WRITER = textwrap.dedent(
 )
 
 
-async def bench_propagation(db_path: Path, now_iso: str, moves: int = 20) -> Figures:
+async def bench_propagation(db_path: Path | str, now_iso: str, moves: int = 20) -> Figures:
     import datetime as dt
 
     clock = FrozenClock(dt.datetime.fromisoformat(now_iso))

@@ -36,6 +36,7 @@ BENCHMARKS = (
     "bench_book",
     "bench_plans",
     "bench_calls",
+    "bench_postgres",
 )
 ROOT = Path(__file__).resolve().parents[2]
 

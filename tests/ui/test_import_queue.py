@@ -8,14 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.widgets import OptionList
 
 from db.models import Appointment, Patient
 from om_tui.practice.imports.service import import_file
 from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.screens.imports.queue import ImportQueueScreen
+from om_tui.screens.schedule.patient_finder import PatientFinder
 
 from .conftest import Practice
-from .helpers import drawn, notices, settle, static_text
+from .helpers import drawn, notices, screen_lines, settle, static_text
 from .test_book import open_book
 
 SIZE = (80, 24)
@@ -110,3 +112,47 @@ async def test_the_menu_opens_the_queue(office: Practice, tmp_path: Path) -> Non
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ImportQueueScreen)
+
+
+async def test_slash_looks_the_patient_up_narrowed_by_typing_and_links_the_one_chosen(
+    office: Practice, tmp_path: Path
+) -> None:
+    twin = with_twin(office, tmp_path)
+    async with office.app().run_test(size=SIZE) as pilot:
+        await open_queue(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        finder = pilot.app.screen
+        assert isinstance(finder, PatientFinder)
+        assert any("Whom does pms mean by Maria Lopez?" in line for line in screen_lines(pilot))
+        matches = finder.query_one("#matches", OptionList)
+        assert matches.option_count == 2  # the source's name, typed already: both Marias
+        await pilot.press("escape")  # changed their mind: nothing linked
+        await settle(pilot)
+        assert imported() == [] and isinstance(pilot.app.screen, ImportQueueScreen)
+        await pilot.press("slash")
+        await settle(pilot)
+        await pilot.press(*" 555999")  # the twin's phone narrows it to her
+        await settle(pilot)
+        matches = pilot.app.screen.query_one("#matches", OptionList)
+        assert matches.option_count == 1 and "399999" in str(matches.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ImportQueueScreen)
+        assert {a.patient_id for a in imported()} == {twin}
+        assert "2 appointments from pms now Maria Lopez's (linked)." in notices(pilot)
+
+
+async def test_slash_finds_a_patient_under_another_name(office: Practice, tmp_path: Path) -> None:
+    with_twin(office, tmp_path)
+    walter = office.patients["walter"]
+    async with office.app().run_test(size=SIZE) as pilot:
+        await open_queue(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        await pilot.press("ctrl+u", *"walter kim")  # not the name the source gave
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert {a.patient_id for a in imported()} == {walter}
+        assert "nothing waits" in static_text(pilot, "#queue-title")

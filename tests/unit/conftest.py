@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
-from peewee import Database
+from peewee import Database, SqliteDatabase
 
-from db import MODELS, open_database
+from db import MODELS, audit, open_database
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.flow.moves import Flow
@@ -29,11 +31,16 @@ def postgres_server() -> Iterator[PostgresServer]:
     yield from running_server()
 
 
+STORES = ("sqlite", "postgres")
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """A test (or module) marked `backends("sqlite", "postgres")` runs once on each store."""
+    """A test on the `database` fixture runs once on each store; one marked
+    `backends("sqlite")` (SQLite's by nature: its file, its PRAGMAs) on SQLite only."""
+    if "backend" not in metafunc.fixturenames:
+        return
     marker = metafunc.definition.get_closest_marker("backends")
-    if marker is not None and "backend" in metafunc.fixturenames:
-        metafunc.parametrize("backend", marker.args, indirect=True)
+    metafunc.parametrize("backend", marker.args if marker else STORES, indirect=True)
 
 
 @pytest.fixture
@@ -53,12 +60,37 @@ def database(backend: str, request: pytest.FixtureRequest) -> Iterator[Database]
         opened = open_database(url)
         yield opened
         opened.close()
-        server.drop(url)
-        return
-    place = request.getfixturevalue("new_practice_file")
-    opened = open_database(place(request.getfixturevalue("db_path")))
-    yield opened
-    opened.close()
+        server.drop(url)  # the server stays the size of a few databases
+    else:
+        place = request.getfixturevalue("new_practice_file")
+        opened = open_database(place(request.getfixturevalue("db_path")))
+        yield opened
+        opened.close()
+
+
+Elsewhere = Callable[..., None]
+
+
+@pytest.fixture
+def elsewhere(database: Database) -> Elsewhere:
+    """Another terminal's write: one statement (`?` for each value), committed on a
+    connection of its own to the test's database, on either store, and on the trail
+    (on SQLite as om-tui's functions name it, on the server as another program's)."""
+
+    def write(sql: str, *values: object) -> None:
+        if isinstance(database, SqliteDatabase):
+            with closing(sqlite3.connect(database.database)) as other, other:
+                audit.attach(other)
+                other.execute("PRAGMA foreign_keys = ON")
+                other.execute(sql, values)
+        else:
+            import psycopg
+
+            params = getattr(database, "connect_params", {})
+            with psycopg.connect(str(database.database), autocommit=True, **params) as other:
+                other.execute(sql.replace("?", "%s"), values)  # type: ignore[arg-type]
+
+    return write
 
 
 @pytest.fixture

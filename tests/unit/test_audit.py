@@ -30,8 +30,6 @@ from om_tui.practice.stats.service import Stats
 from .practice_fixture import Practice, local
 from .stats_fixture import a_post
 
-pytestmark = pytest.mark.backends("sqlite", "postgres")
-
 # -- helpers --------------------------------------------------------------------------------
 
 

@@ -25,6 +25,11 @@ from om_tui.practice.people import anchors, audit, backup, trail_check
 
 from .practice_fixture import Practice
 
+# The anchor log is kept beside the practice's file (a server database has none yet:
+# README), and the attacks are made with the sqlite3 shell; the server's trail is
+# attacked in tests/unit/test_audit_postgres.py.
+pytestmark = pytest.mark.backends("sqlite")
+
 
 def raw(path: Path) -> sqlite3.Connection:
     """The sqlite3 shell, as a local administrator would use it: no om-tui functions."""
@@ -169,6 +174,7 @@ def test_rows_added_and_removed_around_the_triggers_are_named(
     ]
 
 
+@pytest.mark.backends("sqlite", "postgres")  # no file, no shell: both stores
 def test_what_is_written_with_the_trail_paused_on_purpose_is_not_held_against_it(
     database: Database, practice: Practice, clock: FrozenClock
 ) -> None:

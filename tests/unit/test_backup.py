@@ -36,6 +36,11 @@ from om_tui.practice.people.roles import ADMINISTRATOR
 
 from .practice_fixture import ZONE_NAME, Practice, local
 
+# A backup here is a copy of the SQLite file (its backup API, its integrity check, its
+# mode); a server database's backups are pg_dump's: tests/unit/test_backup_postgres.py.
+pytestmark = pytest.mark.backends("sqlite")
+
+
 CREATED = utc_naive(local(8, 0))
 
 #: Writes patients w1, w2, … one commit each, as a front desk would, until told to stop;

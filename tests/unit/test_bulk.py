@@ -1,4 +1,4 @@
-"""Rows written with db.bulk read back as peewee's own inserts would have stored them:
+"""Rows written with db.bulk read back as peewee's own inserts and updates would have stored them:
 values as their fields store them, defaults for what the rows leave out, and each row
 in the audit trail."""
 
@@ -8,7 +8,7 @@ import datetime as dt
 
 from peewee import Database
 
-from db.bulk import insert_row, insert_rows
+from db.bulk import insert_row, insert_rows, update_rows
 from db.models import Appointment, Patient
 from om_tui.practice import settings
 from om_tui.practice.people import audit
@@ -47,3 +47,34 @@ def test_bulk_rows_are_stored_as_peewee_stores_them(database: Database, practice
     trail = audit.read(database, settings.load(database)).entries
     assert {e.row for e in trail if e.subject == "appointment"} >= {a.id for a in made}
     assert patient in {e.row for e in trail if e.subject == "patient"}
+
+
+def test_bulk_updates_change_each_row_as_peewee_would_and_are_on_the_trail(
+    database: Database, practice: Practice
+) -> None:
+    ann, ben = practice.appointments["ann"], practice.appointments["ben"]
+    cal = practice.appointments["cal"]
+    cancelled = dt.datetime(2026, 11, 18, 16, 0)
+    before = {a.id: a for a in Appointment.select()}
+    with database.atomic():
+        update_rows(
+            database,
+            Appointment,
+            [
+                {"id": ann, "length_minutes": 45, "version": 1},
+                {"id": ben, "cancelled_at": cancelled, "version": 1},
+                {"id": cal, "length_minutes": 20, "provider": practice.other_provider},
+            ],
+        )
+    after = {a.id: a for a in Appointment.select()}
+    assert (after[ann].length_minutes, after[ann].version) == (45, 1)
+    assert (after[ben].cancelled_at, after[ben].length_minutes) == (
+        cancelled,
+        before[ben].length_minutes,
+    )
+    assert (after[cal].length_minutes, after[cal].provider_id) == (20, practice.other_provider)
+    untouched = set(after) - {ann, ben, cal}
+    assert all(after[i].__data__ == before[i].__data__ for i in untouched)
+    trail = audit.read(database, settings.load(database)).entries
+    changes = [e for e in trail if e.subject == "appointment" and e.action == "change"]
+    assert sorted(e.row for e in changes) == sorted([ann, ben, cal])

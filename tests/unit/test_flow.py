@@ -26,8 +26,6 @@ from om_tui.practice.people.roles import ADMINISTRATOR
 
 from .practice_fixture import DAY, Practice, local
 
-pytestmark = pytest.mark.backends("sqlite", "postgres")
-
 
 def _events(visit_id: int | None) -> list[VisitEvent]:
     return list(VisitEvent.select().where(VisitEvent.visit == visit_id).order_by(VisitEvent.id))

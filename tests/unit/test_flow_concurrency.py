@@ -53,6 +53,7 @@ def _one_won(results: list[object]) -> None:
     assert len(changes) == 1 and len(stale) == 1, results
 
 
+@pytest.mark.backends("sqlite")  # SQLite's PRAGMAs, set on each connection it opens
 def test_each_thread_has_its_own_connection_with_the_same_settings(database: Database) -> None:
     seen: dict[str, object] = {}
 
@@ -71,7 +72,6 @@ def test_each_thread_has_its_own_connection_with_the_same_settings(database: Dat
     assert (seen["foreign_keys"], seen["busy_timeout"]) == (1, 5000)
 
 
-@pytest.mark.backends("sqlite", "postgres")
 def test_racing_to_advance_records_one_move_at_every_stage(
     database: Database, flow: Flow, practice: Practice, clock: FrozenClock
 ) -> None:
@@ -89,7 +89,6 @@ def test_racing_to_advance_records_one_move_at_every_stage(
     assert VisitEvent.select().count() == 5
 
 
-@pytest.mark.backends("sqlite", "postgres")
 def test_racing_to_check_in_one_appointment_makes_one_visit(
     database: Database, flow: Flow, practice: Practice, clock: FrozenClock
 ) -> None:
@@ -101,7 +100,6 @@ def test_racing_to_check_in_one_appointment_makes_one_visit(
     assert practice.row(flow, "ann").stage == Stage.ARRIVED
 
 
-@pytest.mark.backends("sqlite", "postgres")
 def test_racing_to_check_in_one_walk_in_makes_one_visit(
     database: Database, flow: Flow, practice: Practice, clock: FrozenClock
 ) -> None:
@@ -112,7 +110,6 @@ def test_racing_to_check_in_one_walk_in_makes_one_visit(
     assert VisitEvent.select().count() == 1
 
 
-@pytest.mark.backends("sqlite", "postgres")
 def test_racing_a_no_show_against_a_check_in(
     database: Database, flow: Flow, practice: Practice, clock: FrozenClock
 ) -> None:

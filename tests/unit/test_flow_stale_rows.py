@@ -19,8 +19,6 @@ from om_tui.practice.flow.stages import StaleVisit
 
 from .practice_fixture import Practice
 
-pytestmark = pytest.mark.backends("sqlite", "postgres")
-
 
 @pytest.fixture
 def other(database: Database, practice: Practice, clock: FrozenClock) -> Flow:

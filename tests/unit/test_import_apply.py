@@ -256,6 +256,27 @@ def test_the_trail_records_the_import_and_its_changes(
     ]
 
 
+def test_each_appointment_an_import_changes_is_on_the_trail_once_in_its_name(
+    database: Database, practice: Practice, clock: FrozenClock
+) -> None:
+    run(database, clock, HEADER + ANN + NEW + FRI)
+    book = imported()
+    moved = ANN.replace("9:00 AM,30", "11:00 AM,20")  # a new time and length
+    report = run(database, clock, HEADER + moved + FRI)  # Nora's no longer listed
+    assert len(report.changed) == 1 and len(report.vanished) == 1 and report.unchanged == 1
+    entries = audit.read(database, settings.load(database)).entries
+    changes = [e for e in entries if e.action == "change" and e.subject == "appointment"]
+    assert sorted((e.row, e.terminal) for e in changes) == sorted(
+        [(book["1"].id, "import pms"), (book["2"].id, "import pms")]
+    )
+    (ann,) = [e for e in changes if e.row == book["1"].id]
+    assert ann.after is not None and ann.after["length_minutes"] == 20
+    assert ann.after["version"] == 1 and set(ann.after) == {"start", "length_minutes", "version"}
+    (nora,) = [e for e in changes if e.row == book["2"].id]
+    assert nora.after is not None and nora.after["cancelled_at"] is not None
+    assert [imported()[key].version for key in "123"] == [1, 1, 0]
+
+
 SIU_MAPPING = (
     "[providers]\n'Ana Rivera' = 'Dr. Pat Chen'\n"
     "[types]\nAdjustment = 'Regular'\n'New patient exam' = 'New patient'\n"

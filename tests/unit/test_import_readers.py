@@ -10,6 +10,7 @@ import pytest
 
 from om_tui.practice.imports.csv_reader import read_csv
 from om_tui.practice.imports.hl7_reader import read_hl7, split_messages
+from om_tui.practice.imports.ics_events import quick_events
 from om_tui.practice.imports.ics_reader import read_ics
 from om_tui.practice.imports.mapping import read_mapping
 from om_tui.practice.imports.reading import FileFormat, format_of, read_appointments
@@ -237,6 +238,51 @@ def test_single_events_outside_the_days_are_left_out_and_one_without_an_end_stil
     assert [error.reason for error in read.errors] == ["a length of 0 minutes (1 to 720)"]
 
 
+VARIED = (
+    "UID:z@x\nDTSTART:20261210T150000Z\nDTEND:20261210T153000Z\nSUMMARY:Ann Able - Exam\n"
+    "STATUS:CONFIRMED\nDTSTAMP:20261101T000000Z\nSEQUENCE:2\nX-PMS-ID:77",
+    "UID:tz@x\nDTSTART;TZID=America/New_York:20261211T090000\n"
+    "DTEND;TZID=America/New_York:20261211T094500\nSUMMARY;LANGUAGE=en:O'Brien\\, Pat\n"
+    'ORGANIZER;CN="Rivera, Ana: DC":mailto:r@x\nCATEGORIES:Exam,Long\nLOCATION:Room 1',
+    "uid:lower@x\ndtstart:20261212T080000\nduration:PT1H\nsummary:Bo Bell\nstatus:tentative",
+    "UID:folded@x\nDTSTART:20261214T100000\nDURATION:PT20M\nSUMMARY:Cy\n  Cole\n"
+    "DESCRIPTION:Chart: 1042\\nDOB: 3/14/1980\\nPhone: 555 555\n 1234\n"
+    "BEGIN:VALARM\nACTION:DISPLAY\nDESCRIPTION:Reminder\nTRIGGER:-PT15M\nEND:VALARM",
+    "UID:win@x\nDTSTART;TZID=Eastern Standard Time:20261215T090000\n"
+    "DTEND;TZID=Eastern Standard Time:20261215T093000\nSUMMARY:Di Dunn",
+    "UID:day@x\nDTSTART;VALUE=DATE:20261216\nDTEND;VALUE=DATE:20261217\nSUMMARY:Closed",
+    "UID:both@x\nDTSTART:20261217T090000\nDTEND:20261217T093000\nDURATION:PT30M\nSUMMARY:Ed",
+    "UID:noend@x\nDTSTART:20261218T090000\nSUMMARY:Flo Fay",
+    "UID:long@x\nDTSTART:20261218T090000\nDURATION:PT13H\nSUMMARY:Gus Gray",
+    "UID:out@x\nDTSTART:20270301T090000\nDURATION:PT30M\nSUMMARY:Hal Hill",
+    "UID:cancelled@x\nDTSTART:20261221T090000\nDURATION:PT30M\nSUMMARY:Ivy Ives\nSTATUS:CANCELLED",
+    "DTSTART:20261222T090000\nDURATION:PT30M\nSUMMARY:No Uid",
+    "UID:weekly@x\nDTSTART:20261207T090000\nDURATION:PT30M\nRRULE:FREQ=WEEKLY;COUNT=3\n"
+    "SUMMARY:Jo Jones",
+    "UID:weekly@x\nRECURRENCE-ID:20261214T090000\nDTSTART:20261214T110000\nDURATION:PT30M\n"
+    "SUMMARY:Jo Jones",
+)
+
+
+@pytest.mark.parametrize("events", [VARIED, VARIED[:4] + VARIED[5:6] + VARIED[8:12]])
+def test_single_events_read_the_quick_way_as_icalendar_reads_them(
+    events: tuple[str, ...],
+) -> None:
+    data = _calendar(*events)
+    quick = read_ics(data, "cal", ZONE, *DEC)
+    assert quick == read_ics(data, "cal", ZONE, *DEC, quick=False)
+    assert len(quick.appointments) >= 5 and quick.errors  # the cases are there
+    plain, _rest = quick_events(data.decode())
+    assert len(plain) >= 8  # and most went the quick way
+
+
+def test_a_calendar_icalendar_cannot_read_is_refused_the_same_way() -> None:
+    data = _calendar("UID:a@x\nDTSTART:20261210T090000\nDURATION:PT30M\nSUMMARY:Ann Able")
+    broken = data.replace(b"END:VEVENT\r\n", b"")
+    with pytest.raises(ImportFileError, match="not a readable calendar"):
+        read_ics(broken, "cal", ZONE, *DEC)
+
+
 def test_a_calendar_without_events_is_refused() -> None:
     with pytest.raises(ImportFileError, match="no events"):
         read_ics(_calendar(), "cal", ZONE, *DEC)
@@ -325,6 +371,20 @@ def test_a_message_missing_what_it_needs_is_refused_with_its_number() -> None:
         "line 4: SIU^S12: the start '20261215093' is not an HL7 time",
         "line 5: SIU^S15: no PID segment (the patient)",
     ]
+
+
+def test_escapes_repetitions_and_subcomponents_read_as_python_hl7_reads_them() -> None:
+    data = _message(
+        "SIU^S12",
+        "SCH|1|A1||||||ADJ^Adjust\\S\\ment|30|MIN|^^^202612150930",
+        "PID|1||1042~77^^^OTHER||SMITH\\T\\JONES^ANNA",
+        "AIP|1||P1^Rivera&X^Ana",
+    ).encode()
+    (only,) = read_hl7(data, "pms", ZONE).appointments
+    assert only.patient.number == "1042"  # the first repetition
+    assert only.patient.last_name == "Smith&Jones"  # \T\ is the subcomponent separator
+    assert only.type == "Adjust^ment"  # \\S\\ is the component separator
+    assert only.provider == "Ana Rivera"  # a component's first subcomponent
 
 
 def test_a_mapping_takes_the_id_from_sch_1() -> None:

@@ -23,8 +23,6 @@ from om_tui.practice.flow.patients import (
 )
 from om_tui.practice.people.roles import ADMINISTRATOR
 
-pytestmark = pytest.mark.backends("sqlite", "postgres")
-
 TODAY = dt.date(2026, 11, 18)
 
 

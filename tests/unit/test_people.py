@@ -29,8 +29,6 @@ from om_tui.practice.people.staff import (
 
 from .practice_fixture import ZONE_NAME
 
-pytestmark = pytest.mark.backends("sqlite", "postgres")
-
 
 @pytest.fixture
 def people(database: Database, clock: FrozenClock) -> People:

@@ -30,9 +30,6 @@ from .practice_fixture import DAY, Practice, local
 WED = DAY.weekday()
 
 
-pytestmark = pytest.mark.backends("sqlite", "postgres")
-
-
 def _regular() -> types.TypeLine:
     return types.type_named("Regular")
 

@@ -32,9 +32,6 @@ NEW_YORK = ZoneInfo("America/New_York")
 MWF = (0, 2, 4)
 
 
-pytestmark = pytest.mark.backends("sqlite", "postgres")
-
-
 def _local(moments: list[dt.datetime]) -> list[str]:
     return [f"{m.astimezone(NEW_YORK):%a %d %b %H:%M}" for m in moments]
 

@@ -49,9 +49,6 @@ from .stats_fixture import define
 CHANGED = "changed on another terminal since you opened it"
 
 
-pytestmark = pytest.mark.backends("sqlite", "postgres")
-
-
 @pytest.fixture
 def manager(database: Database) -> int:
     settings.set_timezone(database, ZONE_NAME, by=ADMINISTRATOR)

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
 from peewee import Database
 
-from db import audit
 from db.models import Stat, StatSource
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.stats.formulas import check_formulas, evaluate, formula_names
 from om_tui.practice.stats.values import StatError
 
+from .conftest import Elsewhere
 from .stats_fixture import define, stats_service
 
 
@@ -146,16 +143,14 @@ def test_define_refuses_a_formula_using_itself(database: Database, clock: Frozen
 
 
 def test_define_refuses_a_loop_through_an_existing_formula(
-    database: Database, db_path: Path, clock: FrozenClock
+    database: Database, elsewhere: Elsewhere, clock: FrozenClock
 ) -> None:
     """b was a typed stat that a uses; b is removed (from another terminal), then
     redefined as a formula over a: a → b → a must be refused."""
     stats = stats_service(database, clock)
     b = define(stats, "b")
     define(stats, "a", StatSource.FORMULA, formula="b + 1")
-    with sqlite3.connect(db_path) as other:
-        audit.attach(other)  # om-tui on another terminal: its writes are audited
-        other.execute("delete from stat where id = ?", (b.id,))
+    elsewhere("delete from stat where id = ?", b.id)
     with pytest.raises(StatError, match="cannot use itself: (a → b → a|b → a → b)"):
         define(stats, "b", StatSource.FORMULA, formula="a * 2")
     assert not Stat.select().where(Stat.short_name == "b").exists()

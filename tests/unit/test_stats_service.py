@@ -4,13 +4,10 @@ conditions and the manager's overrides, stats removed under the typist, reading 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-from pathlib import Path
 
 import pytest
 from peewee import Database
 
-from db import audit
 from db.models import ConditionOverride, Post, Staff, Stat, StatSource, StatValue, utc_naive
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
@@ -20,6 +17,7 @@ from om_tui.practice.stats.conditions import Condition, ConditionRule
 from om_tui.practice.stats.service import Stats
 from om_tui.practice.stats.values import StatError, StatGone, read_value
 
+from .conftest import Elsewhere
 from .practice_fixture import ZONE, ZONE_NAME
 from .stats_fixture import a_post, define, stats_service
 
@@ -303,13 +301,10 @@ def test_an_override_of_a_removed_stat_is_refused(stats: Stats) -> None:
 
 
 def test_enter_on_a_stat_deleted_on_another_terminal(
-    stats: Stats, db_path: Path, claims: Stat
+    stats: Stats, elsewhere: Elsewhere, claims: Stat
 ) -> None:
     before = value_rows()
-    with sqlite3.connect(db_path) as other:
-        audit.attach(other)  # om-tui on another terminal: its writes are audited
-        other.execute("pragma foreign_keys = on")
-        other.execute("delete from stat where id = ?", (claims.id,))
+    elsewhere("delete from stat where id = ?", claims.id)
     with pytest.raises(StatGone, match="removed on another terminal; nothing was saved"):
         stats.enter(claims.id, 120.0, week=W)
     with pytest.raises(StatGone):
@@ -494,10 +489,10 @@ def test_an_infinite_quota_or_scale_already_in_the_file_is_read_as_not_set(
     """Written before om-tui refused it (or by hand): read as not set, so no screen that
     draws the stat stops on it."""
     define(stats, "calls")
-    database.execute_sql(
-        "UPDATE stat SET quota = 9e999, scale_bottom = -9e999, scale_top = 9e999"
-        " WHERE short_name = 'calls'"
-    )
+    infinite = float("inf")
+    Stat.update(quota=infinite, scale_bottom=-infinite, scale_top=infinite).where(
+        Stat.short_name == "calls"
+    ).execute()
     stored = stats.named("calls")
     assert (stored.quota, stored.scale_bottom, stored.scale_top) == (None, None, None)
     [row] = [row for row in stats.board(W) if row.short_name == "calls"]

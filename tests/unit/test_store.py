@@ -19,6 +19,11 @@ import db
 from db import MODELS, Patient, Staff, StoreError, Visit, audit, open_database, store
 from db.store import MIGRATION_TABLE, MIGRATIONS
 
+# The store as a file: its mode, its PRAGMAs, its write lock, SQLite's AUTOINCREMENT and
+# schema; the server's store is tests/unit/test_store_postgres.py.
+pytestmark = pytest.mark.backends("sqlite")
+
+
 _NOON = dt.datetime(2026, 1, 5, 12, 0)
 
 

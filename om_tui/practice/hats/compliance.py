@@ -130,14 +130,15 @@ class HatCompliance(HatChecksheets, HatLeave):
         on_leave = self._leave({s for hs in by_post.values() for s, _, _ in hs}, first, last)
         # Ticks stay text: `at` is stored as "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC, which
         # compares with a deadline written the same way as the instants do. Converting
-        # a quarter's 25,000 ticks to datetimes cost more than reading them.
+        # a quarter's 25,000 ticks to datetimes cost more than reading them. SQLite hands
+        # the text over as it is; PostgreSQL a date and a datetime, whose str() is it.
         sql, params = (
             Tick.select(Tick.key, Tick.due_on, Tick.holder, Tick.at, Tick.by)
             .where(Tick.due_on.between(first, last))
             .sql()
         )
         cursor = self.database.execute_sql(sql, params)  # type: ignore[no-untyped-call]
-        ticks = {(key, on, holder): (at, by) for key, on, holder, at, by in cursor}
+        ticks = {(key, str(on), holder): (str(at), by) for key, on, holder, at, by in cursor}
         # Each frequency's periods in the range, and each (frequency, due time)'s
         # deadlines, worked out once; an item takes the slice its versions cover.
         days = {str(f): list(self.periods.due_days(f, first, last)) for f in Frequency}

@@ -28,7 +28,7 @@ from typing import cast
 
 from peewee import Database, fn
 
-from db.bulk import insert_rows
+from db.bulk import insert_rows, update_rows
 from db.models import Appointment, ConfirmationStatus, Visit, as_utc, utc_naive
 from om_tui.practice.clock import Clock
 from om_tui.practice.imports.held import Holding
@@ -223,6 +223,7 @@ class _Applying:
             .where(Appointment.source == source)
         }
         self._added: list[dict[str, object]] = []
+        self._changed: list[dict[str, object]] = []
         statuses = {s.name.lower(): s.id for s in ConfirmationStatus.select()}
         self.confirmed = statuses.get("confirmed")
         self.unconfirmed = statuses.get("unconfirmed", types.first_status())
@@ -235,6 +236,8 @@ class _Applying:
         self.report.patients_added = self.patients.added
         if read.kind is FileKind.SNAPSHOT and read.first_day and read.last_day:
             self._vanished(read, read.first_day, read.last_day)
+        update_rows(self.database, Appointment, self._changed)  # before the overlaps are read
+        self._changed.clear()
         self._double_booked(self.overlaps.settle())
         self.holding.save()
         if self.report.needs_person:
@@ -449,7 +452,7 @@ class _Applying:
                     changes.get("length_minutes", before[2]),
                 )
         changes = {**changes, "version": appointment.version + 1}
-        Appointment.update(**changes).where(Appointment.id == appointment.id).execute()
+        self._changed.append({"id": appointment.id, **changes})  # written with the others
         for name, value in changes.items():
             setattr(appointment, name, value)
 

@@ -3,7 +3,10 @@ messages or one message a file, read with `hl7` (python-hl7). We chose it over h
 because it is small, pure Python and schema-free: it reads any 2.x version, Z-segments
 and a vendor's extra fields without a version's message structures, which is what a
 practice's feed needs; hl7apy validates against each version's structures and would
-refuse the feeds we must read.
+refuse the feeds we must read. python-hl7 reads each message's separators (MSH-1,
+MSH-2) and decodes its escape sequences; its full parse, a tree of every component of
+every segment, is not built: it was nine tenths of a feed's reading, for the dozen
+fields a schedule needs (see `_Message`).
 
 Segments are split on \\r whatever the file's line endings (\\r\\n and \\n are made \\r);
 MLLP framing and batch segments (FHS, BHS, BTS, FTS) are passed over. The events:
@@ -24,6 +27,7 @@ message types (ADT…) and versions other than 2.x are passed over and said.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any
 
@@ -102,7 +106,7 @@ def read_hl7(
     skipped: list[str] = []
     for number, raw in enumerate(messages, start=1):
         try:
-            message = _Indexed(hl7.parse(raw))
+            message = _Message(raw)
         except Exception:  # the parser says no in many ways; the message number is what helps
             result.errors.append(LineError(number, "not a readable HL7 message"))
             continue
@@ -115,7 +119,7 @@ def read_hl7(
         if kind != "SIU" or event not in EVENTS:
             skipped.append(f"message {number} is {kind}^{event}, not a schedule message")
             continue
-        unknown |= {str(segment[0]) for segment in message} - _KNOWN_SEGMENTS
+        unknown |= message.names() - _KNOWN_SEGMENTS
         try:
             result.appointments.append(_appointment(message, event, number, source, zone, mapping))
         except _BadMessage as bad:
@@ -147,44 +151,61 @@ class _BadMessage(Exception):
     """Why one message cannot be applied."""
 
 
-class _Indexed:
-    """A parsed message whose segments are found once: python-hl7 looks a segment up
-    again, through the whole message, for every field asked of it (most of a feed's
-    reading). The first segment of each name is the one read, as python-hl7 reads it."""
+class _Message:
+    """One message, read field by field as python-hl7's `extract_field` reads it: the
+    first segment of each name; a field's first repetition; a component's
+    first subcomponent; "" for what the message does not have. The segments are split on
+    the message's own separators and only the fields asked for are decoded, so no tree
+    of the whole message is built."""
 
-    def __init__(self, message: Any) -> None:
-        self.message = message
-        self.first: dict[str, Any] = {}
-        for segment in message:
-            self.first.setdefault(str(segment[0][0]), segment)
+    def __init__(self, raw: str) -> None:
+        header = raw.partition("\r")[0]
+        second = header.find(header[3], 4)  # IndexError: no separators, not a message
+        self.codec = _codec(header if second == -1 else header[:second])
+        _segment, self.field, self.repetition, self.component, self.subcomponent = (
+            self.codec.separators
+        )
+        self.first: dict[str, list[str]] = {}
+        for segment in raw.split("\r"):
+            fields = segment.split(self.field)
+            if fields[0] == "MSH":  # MSH-1 is the field separator itself
+                fields.insert(1, self.field)
+            self.first.setdefault(fields[0], fields)
 
-    def __iter__(self) -> Any:
-        return iter(self.message)
+    def names(self) -> set[str]:
+        return set(self.first)
 
-    def segment(self, name: str) -> Any:
-        return self.first[name]  # KeyError when it has none, as python-hl7's
+    def has(self, name: str) -> bool:
+        return name in self.first
 
-    def extract_field(
-        self, name: str, _number: int, field: int, repetition: int, component: int
-    ) -> Any:
-        return self.first[name].extract_field(1, field, repetition, component)
+    def get(self, name: str, field: int, component: int = 1) -> str:
+        """One component of a segment's field, "" when the message does not have it."""
+        fields = self.first.get(name)
+        if fields is None or field >= len(fields):
+            return ""
+        try:
+            value = (
+                fields[field]
+                .split(self.repetition)[0]
+                .split(self.component)[component - 1]
+                .split(self.subcomponent)[0]
+            )
+        except IndexError:
+            return ""
+        if self.codec.esc in value and not (name == "MSH" and field <= 2):
+            value = self.codec.unescape(value)
+        return str(value).strip()
 
 
-def _get(message: Any, segment: str, field: int, component: int = 1, repetition: int = 1) -> str:
-    """One component of a segment's field, "" when the message does not have it."""
-    try:
-        value = message.extract_field(segment, 1, field, repetition, component)
-    except (KeyError, IndexError):
-        return ""
-    return str(value).strip()
+@functools.cache
+def _codec(header: str) -> Any:
+    """python-hl7's reading of a message's separators and escape character, from the
+    start of its MSH segment (the same for every message of a feed, so read once)."""
+    return hl7.parse(header)
 
 
-def _has(message: Any, segment: str) -> bool:
-    try:
-        message.segment(segment)
-    except KeyError:
-        return False
-    return True
+def _get(message: _Message, segment: str, field: int, component: int = 1) -> str:
+    return message.get(segment, field, component)
 
 
 def read_hl7_time(text: str, zone: dt.tzinfo) -> dt.datetime | None:
@@ -207,11 +228,11 @@ def read_hl7_time(text: str, zone: dt.tzinfo) -> dt.datetime | None:
 
 
 def _appointment(
-    message: Any, event: str, number: int, source: str, zone: dt.tzinfo, mapping: Mapping
+    message: _Message, event: str, number: int, source: str, zone: dt.tzinfo, mapping: Mapping
 ) -> ImportedAppointment:
-    if not _has(message, "SCH"):
+    if not message.has("SCH"):
         raise _BadMessage("no SCH segment")
-    if not _has(message, "PID"):
+    if not message.has("PID"):
         raise _BadMessage("no PID segment (the patient)")
     ids = {"SCH-2": _get(message, "SCH", 2), "SCH-1": _get(message, "SCH", 1)}
     order = [mapping.appointment_id] if mapping.appointment_id else ["SCH-2", "SCH-1"]
@@ -237,12 +258,12 @@ def _appointment(
     )
 
 
-def _coded(message: Any, segment: str, field: int) -> str:
+def _coded(message: _Message, segment: str, field: int) -> str:
     """A coded element's text (its second component), else its code."""
     return _get(message, segment, field, 2) or _get(message, segment, field, 1)
 
 
-def _timing(message: Any, zone: dt.tzinfo) -> tuple[dt.datetime, int]:
+def _timing(message: _Message, zone: dt.tzinfo) -> tuple[dt.datetime, int]:
     start_text = _get(message, "SCH", 11, 4) or _get(message, "TQ1", 7, 1)
     if not start_text:
         raise _BadMessage("no start time in SCH-11 or TQ1-7")
@@ -275,7 +296,7 @@ def _amount(amount: str, unit: str) -> int:
     return round(float(amount) * factor) if factor else round(float(amount) / 60)
 
 
-def _patient(message: Any) -> ImportedPatient:
+def _patient(message: _Message) -> ImportedPatient:
     last, first = _get(message, "PID", 5, 1), _get(message, "PID", 5, 2)
     number = _get(message, "PID", 3, 1)
     if not last and not number:
@@ -296,7 +317,7 @@ def _patient(message: Any) -> ImportedPatient:
     )
 
 
-def _person(message: Any) -> str:
+def _person(message: _Message) -> str:
     """AIP-3 as a name: "given family" when the feed sends them, else its id."""
     family, given = _get(message, "AIP", 3, 2), _get(message, "AIP", 3, 3)
     if family:

@@ -1,7 +1,9 @@
 """iCalendar files (a calendar's export, a PMS's feed), read with `icalendar` and
 expanded with `recurring-ical-events` — both maintained, and the second handles what
 is easy to get wrong by hand: RRULE with EXDATE, moved occurrences (RECURRENCE-ID),
-DTEND or DURATION, time zones and DST.
+DTEND or DURATION, time zones and DST. Single events of the plain kind a PMS exports by
+the thousand are read the quick way first (`ics_events`: icalendar's objects for every
+line were most of a big file's import); the rest go to icalendar.
 
 An appointment's key is its UID, with the occurrence's RECURRENCE-ID (UTC) for a
 series, so a moved occurrence stays the same appointment. Series are expanded over the
@@ -23,6 +25,7 @@ from typing import Any
 import icalendar
 import recurring_ical_events
 
+from om_tui.practice.imports.ics_events import Event, event_of, quick_events
 from om_tui.practice.imports.records import (
     FileKind,
     ImportedAppointment,
@@ -44,45 +47,58 @@ _SUMMARY_SPLIT = re.compile(r"\s+[-–—:|]\s+")
 
 
 def read_ics(
-    data: bytes, source: str, zone: dt.tzinfo, first_day: dt.date, last_day: dt.date
+    data: bytes,
+    source: str,
+    zone: dt.tzinfo,
+    first_day: dt.date,
+    last_day: dt.date,
+    *,
+    quick: bool = True,
 ) -> ReadResult:
-    """The appointments from `first_day` to `last_day` (the practice's days, inclusive)."""
+    """The appointments from `first_day` to `last_day` (the practice's days, inclusive).
+    Single events are read the quick way (`ics_events`) unless `quick` is False: then
+    icalendar reads every one, as the quick way is tested against."""
     text, _encoding = decode(data)
-    try:
-        calendar = icalendar.Calendar.from_ical(text)
-    except ValueError as error:
-        raise ImportFileError(f"The file is not a readable calendar ({error}).") from None
-    if not calendar.walk("VEVENT"):
-        raise ImportFileError("The calendar has no events.")
     begin = dt.datetime.combine(first_day, dt.time(), tzinfo=zone)
     end = dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time(), tzinfo=zone)
-    series = {
-        str(event.get("UID", "")).strip()
-        for event in calendar.walk("VEVENT")
-        if {"RRULE", "RDATE", "RECURRENCE-ID"} & set(event)
-    }
-    events = _singles(calendar, series, begin, end)
-    if events is None:  # one the quick way cannot read: all through the expander, which says
-        events = _expanded(calendar, None, begin, end)
-    elif series:
-        events += _expanded(calendar, series, begin, end)
+    plain, rest = quick_events(text) if quick else ([], text)
+    events = [event for event in plain if _within(event.start, event.duration, begin, end)]
+    series: set[str] = set()
+    if rest is not None:
+        calendar = _calendar(rest)
+        if not plain and not calendar.walk("VEVENT"):
+            raise ImportFileError("The calendar has no events.")
+        series = {
+            str(event.get("UID", "")).strip()
+            for event in calendar.walk("VEVENT")
+            if {"RRULE", "RDATE", "RECURRENCE-ID"} & set(event)
+        }
+        singles = _singles(calendar, series, begin, end)
+        if singles is None:  # one the quick way cannot read: all through the expander, which says
+            events += _read(_expanded(calendar, None, begin, end))
+        else:
+            events += _read(singles)
+            if series:
+                events += _read(_expanded(calendar, series, begin, end))
+    elif not plain:
+        raise ImportFileError("The calendar has no events.")
     lines = _uid_lines(text)
     result = ReadResult(FileKind.SNAPSHOT, first_day=first_day, last_day=last_day)
     all_day = 0
     for event in events:
-        uid = str(event.get("UID", "")).strip()
-        line = lines.get(uid, 0)
+        line = lines.get(event.uid, 0)
         if not isinstance(event.start, dt.datetime):
             all_day += 1
             continue
         try:
-            result.appointments.append(_appointment(event, uid, uid in series, line, source, zone))
+            result.appointments.append(_appointment(event, event.uid in series, line, source, zone))
         except _BadEvent as bad:
             result.errors.append(LineError(line, str(bad)))
     if all_day:
         result.notes.append(f"{all_day} all-day events passed over (not appointments).")
     result.notes.append(f"Series expanded from {first_day} to {last_day}.")
     result.appointments.sort(key=lambda a: (a.start, a.external_id))
+    result.errors.sort(key=lambda e: e.line)  # in the file's order
     return result
 
 
@@ -90,25 +106,41 @@ class _BadEvent(Exception):
     """Why one event cannot be imported."""
 
 
+def _calendar(text: str) -> Any:
+    try:
+        return icalendar.Calendar.from_ical(text)
+    except ValueError as error:
+        raise ImportFileError(f"The file is not a readable calendar ({error}).") from None
+
+
+def _read(components: list[Any]) -> list[Event]:
+    return [event_of(component) for component in components]
+
+
+def _within(
+    start: dt.datetime | dt.date, duration: dt.timedelta, begin: dt.datetime, end: dt.datetime
+) -> bool:
+    """Whether the event falls in [begin, end); all day, the whole day."""
+    zone = begin.tzinfo or dt.UTC
+    if not isinstance(start, dt.datetime):  # all day (counted, passed over, by the caller)
+        start, duration = dt.datetime.combine(start, dt.time()), dt.timedelta(days=1)
+    return _local(start, zone) < end and begin < _local(start + duration, zone)
+
+
 def _singles(
     calendar: Any, series: set[str], begin: dt.datetime, end: dt.datetime
 ) -> list[Any] | None:
     """The events of no series that fall in [begin, end), as they are: the expander would
-    copy each (most of a calendar's reading, in a file of thousands of single bookings).
-    None when one has no start or end to tell."""
-    zone = begin.tzinfo or dt.UTC
+    copy each. None when one has no start or end to tell."""
     found = []
     for event in calendar.walk("VEVENT"):
         if str(event.get("UID", "")).strip() in series:
             continue
         try:
-            start, stop = event.start, event.end
+            start, duration = event.start, event.duration
         except Exception:  # no DTSTART, or no end to tell
             return None
-        if not isinstance(start, dt.datetime):  # all day (counted, passed over, by the caller)
-            start = dt.datetime.combine(start, dt.time())
-            stop = start + dt.timedelta(days=1)
-        if _local(start, zone) < end and begin < _local(stop, zone):
+        if _within(start, duration, begin, end):
             found.append(event)
     return found
 
@@ -148,21 +180,21 @@ def _local(moment: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
 
 
 def _appointment(
-    event: Any, uid: str, in_series: bool, line: int, source: str, zone: dt.tzinfo
+    event: Event, in_series: bool, line: int, source: str, zone: dt.tzinfo
 ) -> ImportedAppointment:
-    if not uid:
+    if not event.uid:
         raise _BadEvent("an event without a UID")
+    assert isinstance(event.start, dt.datetime)
     start = _local(event.start, zone)
     minutes = int(event.duration.total_seconds() // 60)
     if not 0 < minutes <= 12 * 60:
         raise _BadEvent(f"a length of {minutes} minutes (1 to 720)")
-    recurrence = event.get("RECURRENCE-ID")
-    external_id = uid
-    if in_series and recurrence is not None:
-        occurrence = _local(recurrence.dt, zone).astimezone(dt.UTC)
-        external_id = f"{uid}/{occurrence:%Y%m%dT%H%M%SZ}"
-    said = _description(str(event.get("DESCRIPTION", "")))
-    summary = " ".join(str(event.get("SUMMARY", "")).split())
+    external_id = event.uid
+    if in_series and isinstance(event.recurrence, dt.datetime):
+        occurrence = _local(event.recurrence, zone).astimezone(dt.UTC)
+        external_id = f"{event.uid}/{occurrence:%Y%m%dT%H%M%SZ}"
+    said = _description(event.description)
+    summary = " ".join(event.summary.split())
     name, summary_type = (_SUMMARY_SPLIT.split(summary, maxsplit=1) + [""])[:2]
     name = said.get("patient", name)
     first, last = split_patient_name(name)
@@ -172,7 +204,7 @@ def _appointment(
     dob = read_birth_day(dob_text, start.date()) if dob_text else None
     if dob_text and dob is None:
         raise _BadEvent("the birth date is not a date")
-    status = str(event.get("STATUS", "")).upper()
+    status = event.status.upper()
     return ImportedAppointment(
         source=source,
         external_id=external_id,
@@ -186,9 +218,9 @@ def _appointment(
             phone=tidy_phone(said.get("phone", "")),
         ),
         line=line,
-        provider=said.get("provider", "") or _organizer(event),
-        room=said.get("room", "") or str(event.get("LOCATION", "")).strip(),
-        type=said.get("type", "") or _categories(event) or summary_type.strip(),
+        provider=said.get("provider", "") or event.organizer.strip(),
+        room=said.get("room", "") or event.location.strip(),
+        type=said.get("type", "") or event.category or summary_type.strip(),
         status=ImportStatus.CANCELLED if status == "CANCELLED" else ImportStatus.BOOKED,
         confirmed={"CONFIRMED": True, "TENTATIVE": False}.get(status),
     )
@@ -203,20 +235,3 @@ def _description(text: str) -> dict[str, str]:
         if name is not None and value.strip():
             said.setdefault(name, value.strip())
     return said
-
-
-def _organizer(event: Any) -> str:
-    organizer = event.get("ORGANIZER")
-    if organizer is None:
-        return ""
-    return str(organizer.params.get("CN", "")).strip()
-
-
-def _categories(event: Any) -> str:
-    categories = event.get("CATEGORIES")
-    if categories is None:
-        return ""
-    if isinstance(categories, list):
-        categories = categories[0]
-    names = [str(c) for c in getattr(categories, "cats", [])]
-    return names[0] if names else ""

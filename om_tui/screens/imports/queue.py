@@ -3,9 +3,11 @@
 Opened from the book (`i`; the book's title counts what waits) or the menu ("Import
 queue"). Above, one line per patient of a source; below it, what the source says of them
 and their held appointments, then the practice's patients who might be them. `l` (or
-Enter on a patient) links the source's patient to the one under the cursor below, `a`
-adds them as a new patient, `s` sets their appointments aside. The rules, the roles and
-the stale check live in om_tui.practice.imports.queue.
+Enter on a patient) links the source's patient to the one under the cursor below; `/`
+looks anyone on file up, as check-in does (the source's name typed already, to narrow
+with a birth date or phone, or to replace), and Enter there links them; `a` adds them as
+a new patient, `s` sets their appointments aside. The rules, the roles and the stale
+check live in om_tui.practice.imports.queue.
 """
 
 from __future__ import annotations
@@ -23,9 +25,14 @@ from textual.widgets import DataTable, Footer, Static
 from om_tui.messages import DataChanged
 from om_tui.practice.imports import queue
 from om_tui.practice.imports.queue import Candidate, Waiting
+from om_tui.screens.schedule.patient_finder import PatientFinder
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
+
+
+_HINT = "l links to the one below · / finds another · a adds as new · s skips"
+_NOBODY = "Nobody on file has this name: / finds them · a adds as new · s skips"
 
 
 class ImportQueueScreen(Screen[None]):
@@ -34,6 +41,7 @@ class ImportQueueScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="import_queue.back"),
         Binding("l", "link", "Link to this one", id="import_queue.link"),
+        Binding("slash", "find", "Find a patient", id="import_queue.find"),
         Binding("a", "add_new", "Add as new", id="import_queue.add_new"),
         Binding("s", "skip", "Skip", id="import_queue.skip"),
     ]
@@ -127,18 +135,16 @@ class ImportQueueScreen(Screen[None]):
             said.append(f"their number {person.number}")
         times = [
             f"{a.start.astimezone(zone):%a %m/%d %H:%M} {a.minutes}m {a.provider}".rstrip()
-            for a in entry.appointments[:3]
+            for a in entry.appointments
         ]
-        more = len(entry.appointments) - len(times)
-        booked = "; ".join(times) + (f"; {more} more" if more > 0 else "")
-        where = ", ".join(entry.files)
         source.update(
             Text.assemble(
                 (" · ".join(said), "bold"),
-                f"\nNot told apart: {entry.reason}.\n{booked}  ({where})",
-                ("\nl links to the patient below · a adds them as new · s skips", "dim")
-                if entry.candidates
-                else ("\nNobody on file has this name: a adds them as new · s skips", "dim"),
+                f"\nNot told apart: {entry.reason} ({', '.join(entry.files)}).",
+                f"\n{_fitting(times, self.app.size.width - 4)}",  # the padding, a margin
+                ("\n" + (_HINT if entry.candidates else _NOBODY), "dim"),
+                no_wrap=True,
+                overflow="ellipsis",
             )
         )
         for c in entry.candidates:
@@ -155,7 +161,7 @@ class ImportQueueScreen(Screen[None]):
         self.action_link()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if not self.is_mounted or action not in ("link", "add_new", "skip"):
+        if not self.is_mounted or action not in ("link", "find", "add_new", "skip"):
             return True
         if not self.om.may("book") or self._entry() is None:
             return False
@@ -176,6 +182,28 @@ class ImportQueueScreen(Screen[None]):
         by = om.acting_id
         self._decide(lambda: queue.link(om.database, om.clock, entry, candidate.patient_id, by=by))
 
+    def action_find(self) -> None:
+        """Look the source's patient up among everyone on file, and link them to who is
+        chosen."""
+        entry = self._entry()
+        if entry is None or not self.check_action("find", ()):
+            return
+        om = self.om
+        by = om.acting_id
+        om.load_patients()  # patients added since the last search
+
+        def found(patient_id: int | None) -> None:
+            if patient_id is not None:
+                self._decide(lambda: queue.link(om.database, om.clock, entry, patient_id, by=by))
+
+        name = entry.patient.full_name or "(no name)"
+        finder = PatientFinder(
+            f"Whom does {entry.source} mean by {name}? Find them on file",
+            "type to narrow · ↑↓ choose · Enter links them · Esc back",
+            query=entry.patient.full_name,
+        )
+        self.app.push_screen(finder, found)
+
     def action_add_new(self) -> None:
         entry = self._entry()
         if entry is None or not self.check_action("add_new", ()):
@@ -191,6 +219,18 @@ class ImportQueueScreen(Screen[None]):
         om = self.om
         by = om.acting_id
         self._decide(lambda: queue.skip(om.database, om.clock, entry, by=by))
+
+
+def _fitting(times: list[str], width: int) -> str:
+    """As many of the held appointments as one line holds, and how many more."""
+    shown: list[str] = []
+    for n, time in enumerate(times):
+        rest = len(times) - n - 1
+        line = "; ".join([*shown, time]) + (f"; {rest} more" if rest else "")
+        if shown and len(line) > width:
+            return "; ".join(shown) + f"; {len(times) - len(shown)} more"
+        shown.append(time)
+    return "; ".join(shown)
 
 
 def waiting_mark(om: OmTuiApp) -> Text:

@@ -1,8 +1,11 @@
-"""Find the other record of a patient, to merge it into the one on screen (the Patients
-screen's `m`): the same search as check-in, inactive records too, never the one kept."""
+"""Find a patient on file with the check-in search, to answer a question about them: the
+other record of a patient to merge into the one on screen (the Patients screen's `m`),
+or whom an imported appointment is for (the import queue's `/`). Typing narrows the list
+as it does at check-in; a query may be given to start from (the name a source gave)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, cast
 
 from textual import on
@@ -13,7 +16,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from om_tui.practice.schedule.patients import PatientRecord
-from om_tui.screens.dialog import Dialog
+from om_tui.screens.dialog import Dialog, edited
 from om_tui.screens.flow.check_in import patient_line
 
 if TYPE_CHECKING:
@@ -29,48 +32,54 @@ class PatientFinder(Dialog[int | None]):
         Binding("up", "move(-1)", show=False),
     ]
 
-    def __init__(self, keep: PatientRecord) -> None:
+    def __init__(
+        self,
+        title: str,
+        hint: str,
+        *,
+        query: str = "",
+        exclude: Iterable[int] = (),
+        inactive: bool = False,
+    ) -> None:
         super().__init__()
-        self._keep = keep
+        self._title = title
+        self._hint = hint
+        self._query = query
+        self._exclude = list(exclude)
+        self._inactive = inactive
 
     @property
     def om(self) -> OmTuiApp:
         return cast("OmTuiApp", self.app)
 
     def compose(self) -> ComposeResult:
-        keep = self._keep
         with Vertical(classes="dialog wide"):
-            yield Label(
-                f"Merge into {keep.full_name} (chart #{keep.chart_number}): "
-                "find the other record of the same person",
-                classes="dialog-title",
-            )
-            yield Input(
-                placeholder="name, phone, birth date or chart number", id="query", compact=True
+            yield Label(self._title, classes="dialog-title")
+            yield edited(
+                self._query, placeholder="name, phone, birth date or chart number", id="query"
             )
             yield OptionList(id="matches", compact=True)
-            yield Label(
-                "↑↓ choose · Enter merge into it… (asks first) · Esc don't merge",
-                classes="dialog-hint",
-            )
+            yield Label(self._hint, classes="dialog-hint")
 
     def on_mount(self) -> None:
+        self._search(self._query)
         self.query_one("#query", Input).focus()
 
     @on(Input.Changed, "#query")
     def _typed(self, event: Input.Changed) -> None:
-        entries = self.om.patients.search(
-            event.value, exclude=[self._keep.patient_id], inactive=True
-        )
-        matches = self.query_one("#matches", OptionList)
-        matches.set_options([Option(patient_line(e), id=str(e.patient_id)) for e in entries])
-        matches.highlighted = 0 if entries else None
+        self._search(event.value)
 
     @on(Input.Submitted, "#query")
     def _submitted(self) -> None:
         option = self.query_one("#matches", OptionList).highlighted_option
         if option is not None and option.id is not None:
             self.answer(int(option.id))
+
+    def _search(self, query: str) -> None:
+        entries = self.om.patients.search(query, exclude=self._exclude, inactive=self._inactive)
+        matches = self.query_one("#matches", OptionList)
+        matches.set_options([Option(patient_line(e), id=str(e.patient_id)) for e in entries])
+        matches.highlighted = 0 if entries else None
 
     def action_move(self, step: int) -> None:
         matches = self.query_one("#matches", OptionList)
@@ -80,3 +89,14 @@ class PatientFinder(Dialog[int | None]):
 
     def action_cancel(self) -> None:
         self.answer(None)
+
+
+def merge_finder(keep: PatientRecord) -> PatientFinder:
+    """The other record of `keep`'s patient: inactive records too, never `keep` itself."""
+    return PatientFinder(
+        f"Merge into {keep.full_name} (chart #{keep.chart_number}): "
+        "find the other record of the same person",
+        "↑↓ choose · Enter merge into it… (asks first) · Esc don't merge",
+        exclude=[keep.patient_id],
+        inactive=True,
+    )

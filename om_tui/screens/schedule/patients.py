@@ -36,7 +36,7 @@ from om_tui.screens.flow.check_in import patient_line
 from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.plans.marks import card_plans
 from om_tui.screens.schedule.patient_card import card_header, card_lines
-from om_tui.screens.schedule.patient_finder import PatientFinder
+from om_tui.screens.schedule.patient_finder import merge_finder
 from om_tui.screens.schedule.patient_form import PatientForm
 
 if TYPE_CHECKING:
@@ -317,7 +317,7 @@ class PatientsScreen(Screen[None]):
                 return
             self._confirm_merge(keep, away)
 
-        self.app.push_screen(PatientFinder(keep), found)
+        self.app.push_screen(merge_finder(keep), found)
 
     def _confirm_merge(self, keep: PatientRecord, away: PatientCard) -> None:
         records, other = self.records, away.record
