@@ -52,7 +52,9 @@ def open_database(
     else:
         path = Path(target) if target is not None else default_path()
         database = _open_sqlite(path, busy_timeout, create=create)
-    database.bind(MODELS)
+    # MODELS is every model: binding each alone skips peewee's walk of each one's
+    # references (52 graph walks, several ms of every start).
+    database.bind(MODELS, bind_refs=False, bind_backrefs=False)
     return database
 
 
@@ -197,6 +199,8 @@ def _check_is_ours(path: Path) -> None:
             f"{path} is damaged: shorter than its own header says (a copy cut off?). "
             "Restore a backup (om-tui restore FILE)."
         )
+    if _stamped_header(header):
+        return  # found whole by om-tui before: no second connection to read its tables
     try:
         with closing(sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)) as probe:
             tables = {row[0] for row in probe.execute("select name from sqlite_master")}
@@ -212,6 +216,17 @@ def _check_is_ours(path: Path) -> None:
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _stamped_header(header: bytes) -> bool:
+    """Does the file's header carry om-tui's stamp (`_stamp`) for its schema? Its schema
+    counter and user version are in the header (bytes 40 and 60); a header older than the
+    log's newest page 1 may miss a stamp, never show one that om-tui did not write."""
+    if len(header) < 100:
+        return False
+    schema_version = int.from_bytes(header[40:44], "big")
+    user_version = int.from_bytes(header[60:64], "big")
+    return schema_version > 0 and user_version == _stamp(schema_version)
 
 
 def _size_in_header(header: bytes) -> int:
@@ -257,7 +272,7 @@ def _behind(database: Database) -> bool:
     return any(path.stem not in applied for path in MIGRATIONS.glob("[0-9]*.py"))
 
 
-def _stamp(database: SqliteDatabase, schema_version: int) -> int:
+def _stamp(schema_version: int) -> int:
     """What `PRAGMA user_version` holds once a file's schema was found whole: every migration
     there is applied and the audit triggers in place, for this schema (SQLite counts its
     changes in `schema_version`), these migrations and this trigger code."""
@@ -273,7 +288,7 @@ def _stamped(database: Database) -> tuple[bool, int]:
     ((schema_version, user_version),) = database.execute_sql(  # type: ignore[no-untyped-call]
         "SELECT * FROM pragma_schema_version, pragma_user_version"
     ).fetchall()
-    return user_version == _stamp(database, schema_version), schema_version
+    return user_version == _stamp(schema_version), schema_version
 
 
 def _stamp_checked(database: Database) -> None:
@@ -282,7 +297,7 @@ def _stamp_checked(database: Database) -> None:
     if stamped or not isinstance(database, SqliteDatabase):
         return
     try:
-        database.execute_sql(f"PRAGMA user_version = {_stamp(database, schema_version)}")  # type: ignore[no-untyped-call]
+        database.execute_sql(f"PRAGMA user_version = {_stamp(schema_version)}")  # type: ignore[no-untyped-call]
     except OperationalError:
         pass  # a read-only file: checked in full at every start, as before
 

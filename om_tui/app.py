@@ -11,8 +11,10 @@ import datetime as dt
 import gc
 import logging
 import os
+import sys
 import threading
 import traceback
+import weakref
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
@@ -28,11 +30,20 @@ from textual.widget import AwaitMount
 from textual.widgets import Footer
 
 from db import problem
-from db.models import Role
+from db.models import Appointment, LineItem, Role, Setting, Staff
 from db.store import retryable
 from om_tui.messages import DataChanged
 from om_tui.practice import settings
-from om_tui.practice.changes import ChangeWatcher, watcher_for
+from om_tui.practice.changes import (
+    NOTHING,
+    ChangeWatcher,
+    Tables,
+    TrailNews,
+    joined,
+    tables_of,
+    touches,
+    watcher_for,
+)
 from om_tui.practice.clock import Clock, SystemClock
 from om_tui.practice.people import audit, sessions
 from om_tui.practice.people.sessions import Pin
@@ -46,7 +57,6 @@ from om_tui.practice.people.staff import (
 )
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.setup import needs_setup
-from om_tui.practice.wal_watch import WalWatch, wal_watch
 from om_tui.resources import stylesheet
 from om_tui.screens.people.login import LoginRequest, LoginScreen
 from om_tui.widgets.screen_tabs import ScreenTabs
@@ -55,7 +65,9 @@ if TYPE_CHECKING:
     from om_tui.practice.flow.moves import Change, Flow
     from om_tui.practice.flow.patients import PatientIndex
     from om_tui.practice.hats.service import Hats
+    from om_tui.practice.owner.line.alert import UrgentWatch
     from om_tui.practice.stats.service import Stats
+    from om_tui.practice.wal_watch import WalWatch
 
 log = logging.getLogger(__name__)
 
@@ -212,6 +224,13 @@ others are parsed once it is drawn (OmTuiApp.load_screen_styles): a quicker star
 SCREEN_STYLES_DELAY = 0.1
 """Seconds after start-up that the main screens' stylesheets are parsed (behind the login)."""
 
+STAFF = tables_of(Staff)
+SETTINGS = tables_of(Setting)
+LINE_ITEMS = tables_of(LineItem)
+APPOINTMENTS = tables_of(Appointment)
+"""What the app itself reads on a change: a person's role, the idle lock, urgent items, freed
+slots (each read only when its table changed)."""
+
 WAKE_SECONDS = 0.002
 """After the practice's log is written (wal_watch.py): the pause before one look, so that a
 burst of writes (one commit's pages, several commits) is one look and one re-read."""
@@ -278,8 +297,10 @@ class OmTuiApp(App[None]):
     ) -> None:
         self._changes = 0
         """How many changes of the database this terminal has announced."""
-        self._left_at: dict[str, int] = {}
-        """Each main screen not shown: the changes announced when it was left."""
+        self._unseen: dict[str, Tables] = {}
+        """Each main screen not shown: the tables changed since it was left (None: unknown)."""
+        self._missed: weakref.WeakKeyDictionary[Screen[Any], Tables] = weakref.WeakKeyDictionary()
+        """Screens covered by another: the tables changed meanwhile, read once shown again."""
         self._back_to: str | None = None
         """The main screen this one was opened from (a figure's Enter): Esc goes back."""
         self.urgent_unread = 0
@@ -289,6 +310,10 @@ class OmTuiApp(App[None]):
         self._wal: WalWatch | None = None
         """The practice's log, watched: a commit elsewhere wakes this terminal at once."""
         self._look: Timer | None = None
+        self._poll: Timer | None = None
+        """The change signal's poll (check_for_changes): quick, or slow once the log is watched."""
+        self._urgent: UrgentWatch | None = None
+        """Urgent line items filed since the last look (from the first login: _watch_news)."""
         self._screen_styles = False
         """Whether the main screens' stylesheets are parsed (START_STYLES are from the start)."""
         super().__init__()
@@ -319,6 +344,8 @@ class OmTuiApp(App[None]):
         self._idle_minutes = idle_lock_minutes(database)
         self.add_mode(LOGIN, lambda: LoginScreen(self._login_request))
         self.watcher = watcher or watcher_for(database)
+        self._news = TrailNews(database)
+        """Which tables each change touched (the audit trail's rows since the last look)."""
         self.undo_stack: list[Change] = []
         """What this terminal changed, newest last: `u` takes back the newest."""
 
@@ -361,6 +388,7 @@ class OmTuiApp(App[None]):
         return LoginRequest(reason=reason, person_id=person_id, name=name)
 
     def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._screen_shown)
         self._close_abandoned_sessions()
         if self.role is None and self.pin is None and needs_setup(self.database, self.clock):
             self._early_keys = None  # no login to keep them for
@@ -376,24 +404,54 @@ class OmTuiApp(App[None]):
             if self.user_id is not None:
                 set_actor(self.database, self.user_id)
             self.switch_mode(self.first_screen())
-        from om_tui.practice.owner.line.alert import UrgentWatch
-
-        # Urgent items on the line reach the owner wherever they are; those already
-        # waiting at start are on the Line screen, not news.
-        self._urgent = UrgentWatch(self.database)
-        from om_tui.screens.calls.lists import watch_freed_slots
-
-        watch_freed_slots(self)  # a slot freed on any terminal: the ASAP list is told
-        self._wal = wal_watch(self.database)
-        if self._wal is not None:
-            asyncio.get_running_loop().add_reader(self._wal.fileno(), self._log_written)
-        poll = POLL_SECONDS if self._wal is None else WATCHED_POLL_SECONDS
-        self.set_interval(poll, self.check_for_changes)
+            self._watch_news()
+        self._poll = self.set_interval(POLL_SECONDS, self.check_for_changes)
+        # The log's watch once the first screen is drawn (inotify's module and its set-up
+        # are a few ms of start-up); the poll, quicker meanwhile, covers the moment.
+        self.call_after_refresh(self._watch_log)
         # The check-in search's patient list loads once the board is up and idle.
         self.set_timer(PATIENT_LIST_DELAY, self.load_patients)
         # After the first screen is drawn (a timer alone may come first on a busy machine).
         self.call_after_refresh(self.set_timer, SCREEN_STYLES_DELAY, self.load_screen_styles)
+        self.call_after_refresh(self._collect_from_now)
         self.remind_of_backups()
+
+    def _watch_news(self) -> None:
+        """From now on, urgent items on the line reach the owner wherever they are, and a slot
+        freed on any terminal is told to the ASAP list; what is there already is not news.
+        Begun with the first person here: the login screen needs neither (their modules
+        are a good part of a start-up's imports)."""
+        if self._urgent is not None:
+            return
+        from om_tui.practice.owner.line.alert import UrgentWatch
+        from om_tui.screens.calls.lists import watch_freed_slots
+
+        self._urgent = UrgentWatch(self.database)
+        watch_freed_slots(self)
+
+    def _collect_from_now(self) -> None:
+        """The garbage collector, off for the start (cli.main), on again. What start-up made
+        (modules, classes, the first screen) lives as long as the app: kept out of the
+        collector's passes, or the first one walks all of it while the first screen is still
+        on its way to the terminal (a pause of 50-100 ms)."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
+
+    def _watch_log(self) -> None:
+        """Wake on the practice's log being written (wal_watch.py), where the system lets
+        us; the poll then slows to a fallback's pace."""
+        from om_tui.practice.wal_watch import wal_watch
+
+        if self._wal is not None or not self.is_running:
+            return
+        self._wal = wal_watch(self.database)
+        if self._wal is None:
+            return  # no watch here: the poll stays at its own pace
+        asyncio.get_running_loop().add_reader(self._wal.fileno(), self._log_written)
+        if self._poll is not None:
+            self._poll.stop()
+        self._poll = self.set_interval(WATCHED_POLL_SECONDS, self.check_for_changes)
 
     def load_screen_styles(self) -> None:
         """The main screens' stylesheets, once, in STYLES' order: after the first screen is
@@ -428,9 +486,11 @@ class OmTuiApp(App[None]):
 
     def remind_of_backups(self) -> None:
         """The manager's and the owner's (the settings' people): after their login too."""
+        if not self.may("settings"):
+            return  # nobody here yet (the login), or not theirs to keep
         from om_tui.practice.people.backup import backup_reminder
 
-        if self.may("settings") and (reminder := backup_reminder(self.database, self.clock)):
+        if reminder := backup_reminder(self.database, self.clock):
             self.notify(reminder, title="Backups", timeout=10)
 
     def on_unmount(self) -> None:
@@ -458,26 +518,55 @@ class OmTuiApp(App[None]):
         self.lock_if_idle()
 
     def announce_change(self) -> None:
+        """Tell the screens that show what changed; the ones not in view, once they are."""
         # This announcement covers whatever the poll would see next, this terminal's own
         # writes (made on a worker's connection) among them: they are not read twice.
         self.watcher.changed()
-        if not self._still_allowed():
+        tables = self._news.since_last()
+        if touches(STAFF, tables) and not self._still_allowed():
             return
         self._changes += 1
-        for screen in self.screen_stack:
-            screen.post_message(DataChanged())
-        # `om-tui settings idle-lock` on any terminal reaches the ones already logged in.
-        self._idle_minutes = idle_lock_minutes(self.database)
-        self._announce_urgent()
-        from om_tui.screens.calls.lists import tell_freed_slots
+        self._tell_screens(tables)
+        for mode, missed in self._unseen.items():
+            self._unseen[mode] = joined(missed, tables)
+        if touches(SETTINGS, tables):
+            # `om-tui settings idle-lock` on any terminal reaches the ones already logged in.
+            self._idle_minutes = idle_lock_minutes(self.database)
+        if self._urgent is not None:  # someone has logged in here: news is watched
+            if touches(LINE_ITEMS, tables):
+                self._announce_urgent(self._urgent)
+            if touches(APPOINTMENTS, tables):
+                from om_tui.screens.calls.lists import tell_freed_slots
 
-        tell_freed_slots(self)
+                tell_freed_slots(self)
 
-    def _announce_urgent(self) -> None:
+    def _tell_screens(self, tables: Tables) -> None:
+        """Each screen of the stack that shows any of `tables` re-reads: now if it is in view
+        (the top one, or under a dialog), else when it is shown again (_screen_shown)."""
+        covered = False
+        for screen in reversed(self.screen_stack):
+            if touches(getattr(screen, "SHOWS", None), tables):
+                if covered:
+                    self._missed[screen] = (
+                        joined(self._missed[screen], tables) if screen in self._missed else tables
+                    )
+                else:
+                    screen.post_message(DataChanged(tables))
+            covered = covered or not isinstance(screen, ModalScreen)
+
+    def _screen_shown(self, _shown: Screen[Any]) -> None:
+        """A screen is in view again (a screen over it closed): what it missed, it reads."""
+        for screen in reversed(self.screen_stack):
+            if screen in self._missed:
+                screen.post_message(DataChanged(self._missed.pop(screen)))
+            if not isinstance(screen, ModalScreen):
+                break
+
+    def _announce_urgent(self, urgent: UrgentWatch) -> None:
         """Tell the owner logged in here of each urgent item filed since the last look."""
         from om_tui.practice.owner.line.alert import alert_text
 
-        news = self._urgent.check()
+        news = urgent.check()
         if not self.may("line_answer") or self.user_id is None or not news:
             return
         for item in news:
@@ -546,15 +635,15 @@ class OmTuiApp(App[None]):
             return AwaitMount(self.screen, [])
         if mode not in (LOGIN, FIRST_RUN):
             self.load_screen_styles()
-        self._left_at[self.current_mode] = self._changes
+        self._unseen[self.current_mode] = NOTHING
         self._back_to = None  # a screen chosen by its key: nothing to go back to
         if mode == "line":
             self.urgent_unread = 0  # seen there
         mounted = super().switch_mode(mode)
-        if self._left_at.pop(mode, self._changes) != self._changes:
-            # Changes announced while another main screen was shown went to that one.
-            for screen in self.screen_stack:
-                screen.post_message(DataChanged())
+        missed = self._unseen.pop(mode, NOTHING)
+        if missed != NOTHING:
+            # Changes announced while another main screen was shown: read now, once.
+            self._tell_screens(missed)
         return mounted
 
     def action_open_main(self, mode: str) -> None:
@@ -620,6 +709,7 @@ class OmTuiApp(App[None]):
         if self.pin is not None and person.id != self.pin.staff_id:
             return  # the login screen offers no one else; nor does the app let them in
         returning = person.id == self.user_id and self._resume_mode is not None
+        self._watch_news()
         if not returning:
             self._new_session(person.id)
             ssh_key = self.pin.ssh_key if self.pin is not None else ""
@@ -683,7 +773,7 @@ class OmTuiApp(App[None]):
         if not isinstance(base_screen, str):
             base_screen = _styled_as_the_app(base_screen)
         super().add_mode(mode, base_screen)
-        self._left_at.pop(mode, None)  # made anew when shown: it reads what there is
+        self._unseen.pop(mode, None)  # made anew when shown: it reads what there is
 
     def action_switch_user(self) -> None:
         """Log out; the login screen asks who is next."""
@@ -939,6 +1029,8 @@ class OmTuiApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "hide_keys":  # only while the list is shown
+            if "om_tui.widgets.keys_panel" not in sys.modules:
+                return False  # never shown yet (and not imported for the login's footer)
             from om_tui.widgets.keys_panel import KeysPanel
 
             return bool(self.screen.query(KeysPanel))

@@ -111,14 +111,12 @@ def run(database: Database, args: argparse.Namespace) -> int:
 
 
 def _day(text: str | None) -> dt.date | None:
+    from om_tui.practice import time_words
     from om_tui.practice.imports.records import ImportFileError
 
     if text is None:
         return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ImportFileError(f"{text} is not a day (YYYY-MM-DD).") from None
+    return time_words.day(text, dt.date.today(), ImportFileError, asked="Which day?")
 
 
 def _import(database: Database, args: argparse.Namespace) -> int:

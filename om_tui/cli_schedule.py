@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from peewee import Database
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     schedule = commands.add_parser(
@@ -67,7 +65,10 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "add", help='e.g. add practice 2026-12-25 --reason Christmas; add chen "2026-12-01 13:00"'
     )
     block_add.add_argument("who", help="a provider, or 'practice' (a holiday)")
-    block_add.add_argument("start", help='a day (all of it), or "YYYY-MM-DD HH:MM"')
+    block_add.add_argument(
+        "start",
+        help='a day (all of it: 2026-12-25, 25 dec, fri), or a day and a time ("25 dec 13:00")',
+    )
     block_add.add_argument("end", nargs="?", help="the day or time it ends (default: that day)")
     block_add.add_argument("--reason", default="")
     block_remove = block_actions.add_parser("remove", help="take a blockout back, by its number")
@@ -176,21 +177,15 @@ def _print_hours(database: Database) -> None:
 
 def _grouped(week: dict[int, list[tuple[dt.time, dt.time]]]) -> str:
     """ "Mon-Fri 09:00-12:00 13:00-17:00; Sat-Sun off": weekdays alike said once."""
+    from om_tui.practice import time_words
     from om_tui.practice.schedule.hours import stretches_text
 
-    runs: list[tuple[int, int, str]] = []
-    for day in range(7):
-        said = stretches_text(week.get(day, []))
-        if runs and runs[-1][2] == said:
-            runs[-1] = (runs[-1][0], day, said)
-        else:
-            runs.append((day, day, said))
-    return "; ".join(f"{_DAYS[a]}{'' if a == b else '-' + _DAYS[b]} {said}" for a, b, said in runs)
+    return time_words.weekday_runs([stretches_text(week.get(day, [])) for day in range(7)])
 
 
 def _blockouts(database: Database, args: argparse.Namespace) -> None:
     from db.models import Staff
-    from om_tui.practice import settings
+    from om_tui.practice import settings, time_words
     from om_tui.practice.clock import SystemClock
     from om_tui.practice.people.roles import ADMINISTRATOR
     from om_tui.practice.schedule import hours
@@ -215,22 +210,21 @@ def _blockouts(database: Database, args: argparse.Namespace) -> None:
         print("No blockouts from today on.")
     for b in listed:
         who = names.get(b.staff_id, "") if b.staff_id is not None else "Whole practice"
-        start, end = current.local(b.start), current.local(b.end)
-        print(f"{b.id:4}  {who:20} {start:%a %d %b %Y %H:%M} – {end:%a %d %b %Y %H:%M}  {b.reason}")
+        began, ended = (
+            time_words.moment_text(m, current.zone, year=True) for m in (b.start, b.end)
+        )
+        print(f"{b.id:4}  {who:20} {began} – {ended}  {b.reason}")
 
 
 def _moment(
     text: str, zone: dt.tzinfo, error: type[Exception], *, end: bool = False
 ) -> dt.datetime:
-    """ "2026-12-25" (its start, or with `end` the next day's) or "2026-12-25 13:00"."""
-    try:
-        if len(text.strip()) <= 10:
-            day = dt.date.fromisoformat(text.strip())
-            if end:
-                day += dt.timedelta(days=1)
-            return dt.datetime.combine(day, dt.time(), tzinfo=zone)
-        return dt.datetime.fromisoformat(text.strip()).replace(tzinfo=zone)
-    except ValueError:
-        raise error(
-            f'A day like 2026-12-25, or a time like "2026-12-25 13:00" (not {text!r}).'
-        ) from None
+    """A day as typed anywhere ("2026-12-25", "fri", "25 dec"): its start, or with `end`
+    the next day's; or a day and a time ("2026-12-25 13:00", "fri 1pm")."""
+    from om_tui.practice import time_words
+
+    today = dt.datetime.now(zone).date()
+    day, at = time_words.day_and_time(text, today, error, asked="Which day?")
+    if at is None:
+        return dt.datetime.combine(day + dt.timedelta(days=1 if end else 0), dt.time(), zone)
+    return dt.datetime.combine(day, at, zone)

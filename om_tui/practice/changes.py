@@ -9,6 +9,14 @@ connection's own commits leave it unchanged, so a writer refreshes its own scree
 explicitly; the app's writes run on a worker's connection, which the poll does see,
 so an announced change also takes the signal (the screens read it once).
 
+Which tables changed is read from the audit trail (db/audit.py: a row for every insert,
+update and delete, naming its table as `subject`): `TrailNews` gives the tables of the
+rows added since its last look, so a screen that shows none of them need not re-read.
+Writes left off the trail (terminal sessions, generated demo data, the stats' own counts
+of the flow) are told as "something changed" (None) only when nothing on the trail was
+written in the same moment: a screen that shows them also lists the tables they are
+counted from.
+
 PostgreSQL announces each commit to an audited table with NOTIFY (triggers made
 by db/postgres.py); a terminal LISTENs on a connection of its own and, polled,
 reads what has arrived without waiting. It hears its own commits too: one
@@ -21,7 +29,9 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
-from peewee import Database, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
+
+from db.audit import TABLE as TRAIL
 
 if TYPE_CHECKING:
     import psycopg
@@ -124,3 +134,60 @@ def watcher_for(database: Database) -> ChangeWatcher:
     if isinstance(database, PostgresqlDatabase):
         return ServerNotices(database)
     return NeverChanges()
+
+
+Tables = frozenset[str] | None
+"""The tables a change touched, by name; None: not known (any of them)."""
+NOTHING: Tables = frozenset()
+"""No change at all."""
+
+
+def tables_of(*models: type[Any]) -> frozenset[str]:
+    """The table names of these models: what a screen shows, in `touches`' terms."""
+    return frozenset(model._meta.table_name for model in models)
+
+
+def joined(first: Tables, second: Tables) -> Tables:
+    """The tables of two changes (None, not known, stays so)."""
+    return None if first is None or second is None else first | second
+
+
+def touches(shown: Tables, changed: Tables) -> bool:
+    """Does a change to `changed` touch what a screen shows (`shown`; None: anything)?"""
+    return shown is None or changed is None or not shown.isdisjoint(changed)
+
+
+class TrailNews:
+    """The tables written since the last look, as the audit trail names them."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._last = self._newest()
+
+    def _read(self, sql: str, *params: object) -> list[tuple[Any, ...]]:
+        return list(self._database.execute_sql(sql, params).fetchall())  # type: ignore[no-untyped-call]
+
+    def _newest(self) -> int | None:
+        """The trail's newest row id (0: empty); None where there is no trail to read."""
+        if not isinstance(self._database, SqliteDatabase):
+            # A server's trail ids are taken before commit (a lower one can commit after a
+            # higher one is read): its changes are told as "anything", as its notices say.
+            return None
+        try:
+            return int(self._read(f"SELECT coalesce(max(id), 0) FROM {TRAIL}")[0][0])
+        except OperationalError:
+            return None  # no trail (a file from before it): every change is "anything"
+
+    def since_last(self) -> Tables:
+        """The tables of the trail's rows added since the last call; None when there are
+        none (a change left off the trail) or no trail."""
+        if self._last is None:
+            return None
+        newest = self._newest()
+        if newest is None or newest <= self._last:
+            return None
+        rows = self._read(
+            f"SELECT DISTINCT subject FROM {TRAIL} WHERE id > ? AND id <= ?", self._last, newest
+        )
+        self._last = newest
+        return frozenset(str(subject) for (subject,) in rows)

@@ -64,9 +64,9 @@ class PracticeSettings:
 
     def day_bounds(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
         """The UTC instants where a practice-local day begins and the next begins."""
-        start = dt.datetime.combine(day, dt.time(), tzinfo=self.zone)
-        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=self.zone)
-        return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+        from om_tui.practice.periods import days_span  # arrow: not on the login's path
+
+        return days_span(day, day, self.zone)
 
 
 def zone_named(name: str) -> dt.tzinfo:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from peewee import Database
 
 from db.models import Role, SettingKey
-from om_tui.practice import limits, settings, time_words
+from om_tui.practice import limits, settings
 from om_tui.practice.clock import Clock
 from om_tui.practice.people.staff import (
     ADMINISTRATOR,
@@ -121,6 +121,8 @@ def check_timezone(name: str) -> str:
 
 def week_end_time(text: str) -> dt.time:
     """When the stats week ends, as typed ("14:00", "2pm": time_words); never empty."""
+    from om_tui.practice import time_words  # arrow: not on every start's `needs_setup`
+
     at = time_words.time_of_day(text, SetupError)
     if at is None:
         raise SetupError("When does the stats week end? A time of day, like 14:00.")

@@ -7,32 +7,51 @@ due time, the stats week's cutoff, an audit filter, a date of birth, the book's 
 - a time of day: 14:30, 9:30, 9 (the hour), 2pm, 2:30 pm, noon;
 - a day: today, tomorrow, yesterday; a weekday (fri, friday: the next one, today
   included — or the last one, for a day looked back at); +3, 3d, 2w, in 3 days;
-  2 dec, dec 2, 2 December 2026; 12/02/2026 and 12/02; 2026-12-02.
+  2 dec, dec 2, 2 December 2026; 12/02/2026 and 12/02; 2026-12-02;
+- a day and a time ("fri 13:00", the command line's blockouts), and a first and a last
+  day ("2026-08-01 2026-10-31", "1 aug to 31 oct": an evaluation's chosen period).
 
 Numbers are month first — 12/02/2026 is 2 December 2026 — as US practices write them
 (and as the practice's forms always have); the ISO form (2026-12-02) is read everywhere
 too. A day that does not exist (31/02, 02/31/2026) is refused with what was typed, never
 moved to the next month.
 
-Saying back: "07:37", "3 min ago", "Fri 20 Nov" (the year only when it is not this
-year's), and the spans of a day and a month in the practice's time zone (the stats week,
-with its cutoff, is stats.weeks.StatWeeks).
+Saying back, one form per meaning, in the practice's time zone — every screen, the
+command line and the reports say days and times only through these (a test holds the
+screens and the CLI to it):
+
+- a day: "Fri 20 Nov" (the year when asked for, or when it is not this year's), "20 Nov";
+  in numbers, month first, "11/20/2026" (a birth date, an imported schedule);
+- a time of day "07:37", from one to another "09:00–12:00";
+- a moment: "Fri 20 Nov 07:37"; when something was done, "07:37" today and the day
+  before that; lately, "Mon 07:37" this past week, "16 Nov" before; in full, for the
+  audit, "Friday 20 November 2026, 07:37:05 CST";
+- a span of days "5–18 Nov"; how long, "12 min", "2 h 5 min", "3 days"; a running clock
+  "04:05"; how long ago, "3 min ago", "30 hours ago", "3 days ago".
+
+The periods themselves (a local day, the stats week with its cutoff, a month) are
+om_tui.practice.periods.
 
 Each reader takes the refusal its caller speaks (`refused=OrderError`), as
 limits.checked_text does, so a person sees one clear line in the words of the screen.
+
+The module is past 400 lines and kept whole on purpose: it is one idea, the practice's
+words for time both ways, and splitting the readers from the sayers would put the two
+halves of each form (what is typed and what is shown) in different files.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import arrow
 from arrow.locales import EnglishLocale
 from arrow.parser import ParserError
 
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.words import counted
 
 Refuse = Callable[[str], Exception]
 """A refusal to raise with a message: a Refusal subclass, or ValueError."""
@@ -43,10 +62,16 @@ DAY_FORMS = "like today, fri, +3, 20 Nov, 11/20/2026 or 2026-11-20"
 _TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
 _OFFSET = re.compile(r"^(?:in\s+)?\+?\s*(\d{1,3})\s*(d|days?|w|wks?|weeks?)$|^\+\s*(\d{1,3})$")
 _NUMERIC = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2,4}))?$")
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _NAMED = re.compile(r"^(?P<day>\d{1,2}) (?P<month>[a-z]{3,9})(?: (?P<year>\d{4}))?$")
 _NAMED_MONTH_FIRST = re.compile(r"^(?P<month>[a-z]{3,9}) (?P<day>\d{1,2})(?: (?P<year>\d{4}))?$")
 _ENGLISH = EnglishLocale()
+_BETWEEN = re.compile(r"\s+(?:to|until|till|-)\s+|\s*[–—]\s*")
+
+WEEKDAYS: tuple[str, ...] = tuple(_ENGLISH.day_names[1:8])
+"""The weekdays' names, Monday (0) to Sunday (6), as Python numbers them."""
+WEEKDAYS_SHORT: tuple[str, ...] = tuple(_ENGLISH.day_abbreviations[1:8])
+""" "Mon" to "Sun"."""
+_WEEKDAYS = tuple(name.lower() for name in WEEKDAYS)
 
 
 class TimeWordsError(Refusal):
@@ -127,6 +152,39 @@ def day(
     return found
 
 
+def day_and_time(
+    text: str, today: dt.date, refused: Refuse = TimeWordsError, *, asked: str = "When?"
+) -> tuple[dt.date, dt.time | None]:
+    """A day, and a time of day if one ends it: "2026-12-25", "fri 13:00", "25 dec 1pm"."""
+    words = text.strip().split()
+    if len(words) > 1 and looks_like_time(words[-1].lower()):
+        at = time_of_day(words[-1], refused)
+        return day(" ".join(words[:-1]), today, refused, asked=asked), at
+    return day(text, today, refused, asked=asked), None
+
+
+def two_days(
+    text: str, today: dt.date, refused: Refuse = TimeWordsError, *, ahead: bool = True
+) -> tuple[dt.date, dt.date]:
+    """A first and a last day, as typed: "2026-08-01 2026-10-31", "1 aug to 31 oct",
+    "aug 1 – oct 31". Each is read as `day` reads it; the last may not come first."""
+    unclear = (f"The first and the last day, like 2026-08-01 2026-10-31 or 1 aug to 31 oct"
+               f" (not {text.strip()!r}).")  # fmt: skip
+    parts = _BETWEEN.split(text.strip(), maxsplit=1)
+    if len(parts) == 2:
+        first, last = (day(p, today, refused, ahead=ahead, asked="Which days?") for p in parts)
+    elif len(words := text.split()) == 2:  # two days with no word between: each one word
+        try:
+            first, last = (day(word, today, ValueError, ahead=ahead) for word in words)
+        except ValueError:
+            raise refused(unclear) from None
+    else:
+        raise refused(unclear)
+    if last < first:
+        raise refused("The last day comes on or after the first.")
+    return first, last
+
+
 def birth_date(text: str) -> dt.date | None:
     """A date as the front desk types one (2/3/1984, 1984-02-03, 02031984), else None."""
     words = text.strip()
@@ -204,36 +262,163 @@ def _month_name(month: int) -> str:
 
 
 # -- saying moments back ------------------------------------------------------------------
+#
+# One form per meaning, on every screen, in the CLI and in the reports. A moment is an aware
+# instant said in the practice's zone (`zone`), or one already made local (`zone=None`).
 
 
-def day_text(day: dt.date, today: dt.date) -> str:
-    """ "Fri 20 Nov"; "Fri 20 Nov 2027" when not this year."""
-    said = f"{day:%a} {day.day} {day:%b}"
-    return said if day.year == today.year else f"{said} {day.year}"
+def day_text(
+    day: dt.date, today: dt.date | None = None, *, weekday: bool = True, year: bool = False
+) -> str:
+    """ "Fri 20 Nov"; "20 Nov" without the weekday; the year ("Fri 20 Nov 2027") when asked
+    for, or when `today` is given and the day is not in its year."""
+    form = "ddd D MMM" if weekday else "D MMM"
+    if year or (today is not None and day.year != today.year):
+        form += " YYYY"
+    return arrow.get(day).format(form)
 
 
-def clock(moment: dt.datetime, zone: dt.tzinfo) -> str:
-    """ "07:37": the moment's local time of day."""
-    return f"{moment.astimezone(zone):%H:%M}"
+def weekday_text(day: dt.date) -> str:
+    """ "Fri": a day's weekday, as a column of days heads it."""
+    return arrow.get(day).format("ddd")
+
+
+def month_text(day: dt.date, *, short: bool = False) -> str:
+    """ "November" ("Nov" short): the month a day is in."""
+    return arrow.get(day).format("MMM" if short else "MMMM")
+
+
+def weekday_runs(said: Sequence[str]) -> str:
+    """ "Mon-Fri 09:00-17:00; Sat-Sun off": what each weekday (Monday first) says, alike
+    weekdays in a row said once."""
+    runs: list[tuple[int, int, str]] = []
+    for day, text in enumerate(said):
+        if runs and runs[-1][2] == text:
+            runs[-1] = (runs[-1][0], day, text)
+        else:
+            runs.append((day, day, text))
+    names = WEEKDAYS_SHORT
+    return "; ".join(f"{names[a]}{'' if a == b else '-' + names[b]} {text}" for a, b, text in runs)
+
+
+def clock(moment: dt.datetime | dt.time, zone: dt.tzinfo | None = None) -> str:
+    """ "07:37": the time of day (of the moment, in the practice's zone)."""
+    if isinstance(moment, dt.time):
+        return f"{moment.hour:02d}:{moment.minute:02d}"
+    return _local(moment, zone).format("HH:mm")
+
+
+def clock_span(
+    start: dt.datetime | dt.time, end: dt.datetime | dt.time, zone: dt.tzinfo | None = None
+) -> str:
+    """ "09:00–12:00": from one time of day to another (a visit, opening hours)."""
+    return f"{clock(start, zone)}–{clock(end, zone)}"
+
+
+def moment_text(
+    moment: dt.datetime,
+    zone: dt.tzinfo | None = None,
+    today: dt.date | None = None,
+    *,
+    weekday: bool = True,
+    year: bool = False,
+    seconds: bool = False,
+) -> str:
+    """ "Fri 20 Nov 07:37": the day (as day_text says it) and the time of day (to the
+    second, "07:37:05", where the order of events within a minute matters: the audit)."""
+    local = _local(moment, zone)
+    said = day_text(local.date(), today, weekday=weekday, year=year)
+    return f"{said} {local.format('HH:mm:ss' if seconds else 'HH:mm')}"
+
+
+def exact_moment(moment: dt.datetime, zone: dt.tzinfo | None = None) -> str:
+    """ "Friday 6 November 2026, 13:29:05 CST": a moment in full, with its zone (an audit
+    entry's detail, where nothing may be left to guess)."""
+    return _local(moment, zone).format("dddd D MMMM YYYY, HH:mm:ss ZZZ")
+
+
+def when(moment: dt.datetime, today: dt.date, zone: dt.tzinfo | None = None) -> str:
+    """ "10:05" today; "Tue 17 Nov 10:05" another day: when something was done, exactly."""
+    local = _local(moment, zone)
+    return (
+        local.format("HH:mm") if local.date() == today else moment_text(local.datetime, today=today)
+    )
+
+
+def lately(moment: dt.datetime, today: dt.date, zone: dt.tzinfo | None = None) -> str:
+    """ "09:20" today; "Mon 09:20" in the six days before; "16 Nov" before that."""
+    local = _local(moment, zone)
+    if local.date() == today:
+        return local.format("HH:mm")
+    if today - local.date() < dt.timedelta(days=7):
+        return local.format("ddd HH:mm")
+    return day_text(local.date(), today, weekday=False)
+
+
+def numeric_day(day: dt.date, *, year: bool = True, weekday: bool = False) -> str:
+    """ "11/20/2026" (month first, as the practice's forms, a birth date and an imported
+    schedule write it); "11/20" without the year; "Fri 11/20/2026" with the weekday."""
+    form = "MM/DD/YYYY" if year else "MM/DD"
+    return arrow.get(day).format(f"ddd {form}" if weekday else form)
+
+
+def numeric_moment(moment: dt.datetime, zone: dt.tzinfo | None = None, *, year: bool = True) -> str:
+    """ "Thu 11/19/2026 11:00" ("Thu 11/19 11:00" without the year): a moment as the
+    practice's forms and an imported schedule write it."""
+    local = _local(moment, zone)
+    return f"{numeric_day(local.date(), year=year, weekday=True)} {local.format('HH:mm')}"
+
+
+def span_text(first: dt.date, last: dt.date, *, year: bool = False) -> str:
+    """ "5–18 Nov", "27 Aug – 19 Nov", "28 Dec 2026 – 3 Jan 2027"; a single day "Fri 20 Nov".
+    `year`: the year after the last day ("5–18 Nov 2026")."""
+    if first == last:
+        return day_text(first, year=year)
+    if first.year != last.year:
+        started, ended = (day_text(d, weekday=False, year=True) for d in (first, last))
+        return f"{started} – {ended}"
+    end = day_text(last, weekday=False, year=year)
+    if first.month != last.month:
+        return f"{day_text(first, weekday=False)} – {end}"
+    return f"{first.day}–{end}"
+
+
+def duration(span: dt.timedelta) -> str:
+    """ "12 min", "2 h 5 min", "3 days": how long something has lasted or waited."""
+    minutes = max(int(span.total_seconds() // 60), 0)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes} min"
+    return f"{hours // 24} days"
+
+
+def stopwatch(span: dt.timedelta | None) -> str:
+    """ "04:05" (mm:ss) under an hour, "1:02:03" from an hour: a visit's running clock."""
+    if span is None:
+        return ""
+    hours, rest = divmod(int(span.total_seconds()), 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{seconds:02d}"
+    return f"{minutes:02d}:{seconds:02d}"
+
+
+def _local(moment: dt.datetime, zone: dt.tzinfo | None) -> arrow.Arrow:
+    """The moment in the practice's zone; one already local (or naive) as it is."""
+    if zone is None:
+        return arrow.Arrow.fromdatetime(moment, moment.tzinfo or dt.UTC)
+    return arrow.get(moment).to(zone)
 
 
 def ago(moment: dt.datetime, now: dt.datetime) -> str:
-    """ "just now", "3 min ago", "2 hours ago", "yesterday", "3 days ago"."""
-    if now - moment < dt.timedelta(minutes=1):
+    """ "just now", "3 min ago", "30 hours ago" (under two days), "3 days ago"."""
+    span = now - moment
+    if span < dt.timedelta(minutes=1):
         return "just now"
-    said = arrow.get(moment).humanize(arrow.get(now))
-    return said.replace("minutes", "min").replace("a minute", "1 min").replace("a day", "1 day")
-
-
-# -- periods ------------------------------------------------------------------------------
-
-
-def day_span(day: dt.date, zone: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
-    """The local day's first moment and the next day's, as aware instants (DST included)."""
-    start = arrow.Arrow(day.year, day.month, day.day, tzinfo=zone)
-    return start.datetime, start.shift(days=1).datetime
-
-
-def month_end(day: dt.date) -> dt.date:
-    """The last day of `day`'s month."""
-    return arrow.get(day).ceil("month").date()
+    if span < dt.timedelta(hours=1):
+        return f"{span // dt.timedelta(minutes=1)} min ago"
+    if span < dt.timedelta(days=2):
+        return f"{counted(span // dt.timedelta(hours=1), 'hour')} ago"
+    return f"{span.days} days ago"

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from textual_plotext import PlotextPlot
 
+from om_tui.practice import time_words
 from om_tui.practice.stats.conditions import CONDITION_LABELS, Condition
 
 #: One letter per condition, so the marks read on a monochrome terminal too.
@@ -82,5 +83,8 @@ class StatGraph(PlotextPlot):
             plt.yreverse(True)  # plotext: without an argument it leaves the axis as it is
         step = max(len(weeks) // 8, 1)
         ticks = xs[::step]
-        plt.xticks([float(x) for x in ticks], [f"{weeks[x - 1]:%m/%d}" for x in ticks])
+        plt.xticks(
+            [float(x) for x in ticks],
+            [time_words.numeric_day(weeks[x - 1], year=False) for x in ticks],
+        )
         self.refresh()

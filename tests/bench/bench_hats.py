@@ -75,7 +75,7 @@ from om_tui.practice.hats.service import Hats
 from om_tui.practice.hats.views import SHARED
 from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.settings import PracticeSettings
-from om_tui.screens.hats.compliance import ComplianceScreen, first_day_of_week
+from om_tui.screens.hats.compliance import ComplianceScreen
 from tests.bench.bench_practice import calibration, captured_sql, explain
 from tests.bench.bench_stats import (
     Marks,
@@ -630,7 +630,7 @@ def bench_my_hat(hats: Hats, runs: int, report: Report) -> tuple[int, list[Any]]
 def quarter(hats: Hats) -> tuple[dt.date, dt.date]:
     """The 13 stats weeks up to the current one, as the compliance screen's `w` shows them."""
     this_week = hats.periods.weeks.week_of_day(hats.today())
-    return first_day_of_week(hats, this_week - dt.timedelta(weeks=12)), this_week
+    return hats.periods.weeks.days(this_week - dt.timedelta(weeks=12))[0], this_week
 
 
 def bench_compliance(hats: Hats, runs: int, report: Report) -> list[tuple[str, list[Any]]]:

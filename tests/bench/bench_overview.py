@@ -80,7 +80,7 @@ from om_tui.practice.flow.moves import Flow
 from om_tui.practice.hats.service import Hats
 from om_tui.practice.owner.line.service import Line
 from om_tui.practice.owner.orders.service import Orders
-from om_tui.practice.owner.overview import first_day_of_week, gather
+from om_tui.practice.owner.overview import gather
 from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.settings import PracticeSettings
 from om_tui.practice.stats.service import Stats
@@ -368,7 +368,7 @@ def bench_gather(
     _line("gather(), everything", whole, TARGET_MS)
     report.add("(1) overview.gather()", whole, TARGET_MS)
     week = stats.this_week()
-    first, today = first_day_of_week(stats, week), settings.today(now)
+    first, today = stats.weeks.days(week)[0], settings.today(now)
     orders = Orders(database, clock, settings)
     line = Line(database, clock, settings)
     parts: list[tuple[str, Callable[[], object]]] = [

@@ -11,7 +11,7 @@ p95 over --runs runs of:
       fragment and a date of birth;
   (b) Flow.board() for today: the read the board makes on every change;
   (c) one tick of derived work for the 60 rows: time_in_stage, time_in_office,
-      severity and format_duration (the UI's DataTable.update_cell is not here);
+      severity and time_words.stopwatch (the UI's DataTable.update_cell is not here);
 
 then other paths worth watching (check-in writes, rolled back; refresh after a
 new patient; duplicate checks), and the query plans of the SQL those paths run
@@ -43,11 +43,12 @@ import peewee
 from peewee import Database
 
 from om_tui.practice.clock import FrozenClock
-from om_tui.practice.flow.board import Board, BoardRow, attention_order, format_duration, severity
+from om_tui.practice.flow.board import Board, BoardRow, attention_order, severity
 from om_tui.practice.flow.moves import Flow
 from om_tui.practice.flow.patients import NewPatient, PatientIndex, add_patient, find_same
 from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.settings import PracticeSettings
+from om_tui.practice.time_words import stopwatch
 from tests.bench.large_practice import DEFAULT_PATH, LargePractice, open_large_practice
 from tests.bench.timing import (
     Figures,
@@ -262,7 +263,7 @@ def tick(rows: list[BoardRow], now: dt.datetime, settings: PracticeSettings) -> 
         in_stage = row.time_in_stage(now)
         in_office = row.time_in_office(now)
         level = severity(row, now, settings)
-        cells.append(f"{format_duration(in_stage)}|{format_duration(in_office)}|{int(level)}")
+        cells.append(f"{stopwatch(in_stage)}|{stopwatch(in_office)}|{int(level)}")
     return cells
 
 

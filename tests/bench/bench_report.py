@@ -482,7 +482,7 @@ def parts(
     orders = Orders(database, clock, settings)
     start, end = stats.weeks.bounds(week)
     as_of = min(end, clock.now())
-    first, last = weekly.week_days(stats.weeks, week)
+    first, last = stats.weeks.days(week)
     hats = Hats(database, clock, settings, ADMINISTRATOR)
     return {
         "stat board, 13 weeks": lambda: weekly.stat_lines(stats, week, False),

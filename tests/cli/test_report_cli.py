@@ -203,7 +203,7 @@ def test_a_week_that_is_not_a_date_is_refused_by_the_parser(
     with pytest.raises(SystemExit) as stopped:
         main(["--db", str(practice), "report", "week", "--week", "next thursday"])
     assert stopped.value.code == 2
-    assert "a date is YYYY-MM-DD" in capsys.readouterr().err
+    assert "Which day? Type it like today, fri" in capsys.readouterr().err
 
 
 def test_no_traceback_for_a_path_under_a_file(practice: Path, tmp_path: Path) -> None:

@@ -30,9 +30,13 @@ def test_types_hours_and_a_holiday_from_the_command_line(
     assert "Whole practice       Fri 25 Dec 2026 00:00 – Sat 26 Dec 2026 00:00  Christmas" in (
         capsys.readouterr().out
     )
+    assert main([*db, "blockout", "add", "chen", "1 feb 2036 1pm", "1 feb 2036 17:00"]) == 0
+    assert "Dr. Sarah Chen       Fri 1 Feb 2036 13:00 – Fri 1 Feb 2036 17:00" in (
+        capsys.readouterr().out
+    )
     database = open_database(path)
     assert WorkingHours.select().count() == 8  # four days, two stretches
-    assert Blockout.select().count() == 1
+    assert Blockout.select().count() == 2
     database.close()
 
 
@@ -41,7 +45,8 @@ def test_types_hours_and_a_holiday_from_the_command_line(
     [
         (["hours", "set", "nobody", "mon", "9-17"], "No provider named 'nobody'"),
         (["hours", "set", "practice", "mon", "17-9"], "the end comes after the start"),
-        (["blockout", "add", "practice", "2026-02-31"], "A day like 2026-12-25"),
+        (["blockout", "add", "practice", "2026-02-31"], "There is no 2026-02-31"),
+        (["blockout", "add", "practice", "christmas"], "Which day? Type it like today"),
         (["slot", "7"], "5, 10, 15, 20, 30, 60"),
         (["types", "add", "Long", "1440", "L"], "less than 24 hours"),
         (["types", "set", "regular", "--colour", "pink"], "colour is one of"),

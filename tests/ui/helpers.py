@@ -32,6 +32,7 @@ async def settle(pilot: Pilot[Any]) -> None:
 
     A patient-list load replaced by a newer one (exclusive) counts as finished.
     """
+    await pilot.pause()  # messages already posted (a change announced) start their workers
     for worker in list(pilot.app.workers):
         with contextlib.suppress(WorkerCancelled):
             await worker.wait()

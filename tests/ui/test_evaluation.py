@@ -8,6 +8,7 @@ Karen Miles is the office manager; Jenny Ortiz (front desk) holds Receptionist.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from typing import Any
@@ -26,7 +27,7 @@ from om_tui.screens.people.staff import StaffScreen
 from om_tui.screens.picker import PickerScreen
 
 from .conftest import Practice
-from .helpers import settle, warnings
+from .helpers import paste, settle, warnings
 
 
 def shown(pilot: Pilot[Any], selector: str) -> str:
@@ -169,3 +170,31 @@ async def test_the_staff_member_writes_their_self_evaluation(stats_demo: Practic
         assert Evaluation.get_by_id(evaluation).self_evaluation == "The phones were always open."
         assert "The phones were always open." in shown(pilot, "#evaluation-words")
         assert ratings(evaluation) == [2]
+
+
+async def test_a_chosen_period_is_typed_as_any_two_days(stats_demo: Practice) -> None:
+    """The first and the last day as typed anywhere: ISO, or "1 aug to 31 oct" (the last
+    ones); two days out of order are refused and nothing is started."""
+    jenny = staff_id("Jenny Ortiz")
+    app = stats_demo.app(staff_id=staff_id("Karen Miles"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_evaluation_of(pilot, "Jenny Ortiz")
+        await pilot.press("n", "3")  # Chosen period…
+        await settle(pilot)
+        await paste(pilot, "31 oct to 1 aug")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any("on or after the first" in w for w in warnings(pilot))
+        assert not Evaluation.select().where(Evaluation.staff == jenny).exists()
+
+        await pilot.press("n", "3")
+        await settle(pilot)
+        await paste(pilot, "1 aug to 31 oct")
+        await pilot.press("enter")
+        await settle(pilot)
+        evaluation = Evaluation.get(Evaluation.staff == jenny)
+        assert evaluation.kind == EvaluationKind.CHOSEN
+        assert (evaluation.start, evaluation.end) == (
+            dt.date(2026, 8, 1),
+            dt.date(2026, 10, 31),
+        )

@@ -51,7 +51,7 @@ def item(text: str) -> ChecklistItem:
 
 def line_of(text: str, due_on: dt.date = DAY) -> str:
     """The list's id for an item's line on a day."""
-    return f"item-{item(text).key}-{due_on:%Y%m%d}"
+    return f"item-{item(text).key}-{due_on.isoformat()}"
 
 
 def ticks(text: str, due_on: dt.date = DAY, holder: str | None = None) -> list[Tick]:
@@ -409,7 +409,7 @@ async def test_on_a_closed_day_the_next_days_list_is_read_not_ticked(
         await open_hat(pilot)
         assert "0 of 6 done for Mon 23 Nov" in static_text(pilot, "#my-hat-summary")
         monday = dt.date(2026, 11, 23)
-        first = next(key for key in lines(pilot) if key.endswith(f"{monday:%Y%m%d}"))
+        first = next(key for key in lines(pilot) if key.endswith(monday.isoformat()))
         put_cursor(pilot, first)
         await pilot.press("space")
         await settle(pilot)

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from db.models import Stage, VisitEvent
+from om_tui.practice import settings
 from om_tui.practice.changes import NeverChanges
 from om_tui.practice.flow.board import Board
 from om_tui.practice.flow.moves import Flow
+from om_tui.practice.hats.service import Hats
+from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.screens.flow.board import FlowBoardScreen
 
 from .conftest import Practice
@@ -271,6 +276,7 @@ async def test_a_commit_elsewhere_wakes_the_board_without_the_poll(
     app = office.app()
     async with app.run_test(size=(140, 40)) as pilot:
         key = office.row_key("nora")
+        await settle(pilot)  # the watch begins once the first screen is drawn
         assert app._wal is not None  # watched: on Linux, a practice in a file
         await check_in_elsewhere(office, office.patients["nora"], office.appointments["nora"])
         for _ in range(100):  # the wake is the kernel's: a few ms, not a poll's period
@@ -278,3 +284,95 @@ async def test_a_commit_elsewhere_wakes_the_board_without_the_poll(
                 break
             await pilot.pause(0.01)
         assert stage(pilot, key) == "Arrived"
+
+
+def counting_board_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Each read of the board (`Flow.board`, the board's one read), counted from now on."""
+    reads: list[int] = []
+    board_of = Flow.board
+
+    def counted(flow: Flow, *args: Any, **kwargs: Any) -> Board:
+        reads.append(1)
+        return board_of(flow, *args, **kwargs)
+
+    monkeypatch.setattr(Flow, "board", counted)
+    return reads
+
+
+def write_a_hat_elsewhere(practice: Practice) -> None:
+    """Another terminal writes a hat (a post): on its own connection."""
+    with practice.database.connection_context():
+        practice_settings = settings.load(practice.database)
+        hats = Hats(practice.database, practice.clock, practice_settings, ADMINISTRATOR)
+        hats.create_post("Receptionist", purpose="Patients welcomed")
+
+
+async def test_a_hat_written_elsewhere_is_not_read_again_by_the_board(
+    office: Practice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The board shows visits, not hats: another terminal's new post leaves it as it is,
+    while a check-in elsewhere is read (the trail says which tables each change wrote)."""
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        reads = counting_board_reads(monkeypatch)
+        await asyncio.to_thread(write_a_hat_elsewhere, office)
+        app.check_for_changes()
+        await settle(pilot)
+        assert reads == []
+
+        await check_in_elsewhere(office, office.patients["nora"], office.appointments["nora"])
+        app.check_for_changes()
+        await settle(pilot)
+        assert len(reads) == 1
+        assert stage(pilot, office.row_key("nora")) == "Arrived"
+
+
+async def test_a_burst_of_check_ins_elsewhere_is_one_read(
+    office: Practice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three check-ins and a hat, committed one after another before the board's turn,
+    each seen by a poll: one read of the board, with every patient arrived."""
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        reads = counting_board_reads(monkeypatch)
+        for who in ("nora", "maria"):
+            other = threading.Thread(target=check_in_on_its_own_connection, args=(office, who))
+            other.start()
+            other.join()
+            app.check_for_changes()
+        other = threading.Thread(target=write_a_hat_elsewhere, args=(office,))
+        other.start()
+        other.join()
+        app.check_for_changes()
+        await settle(pilot)
+        assert len(reads) == 1
+        assert stage(pilot, office.row_key("nora")) == "Arrived"
+        assert stage(pilot, office.row_key("maria")) == "Arrived"
+
+
+async def test_a_board_covered_by_another_screen_reads_once_when_shown_again(
+    office: Practice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Patients (f) covers the board: two check-ins elsewhere are not read behind it; Esc
+    back to the board reads them, once."""
+    app = office.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert not isinstance(app.screen, FlowBoardScreen)
+        reads = counting_board_reads(monkeypatch)
+        for who in ("nora", "maria"):
+            await check_in_elsewhere(office, office.patients[who], office.appointments[who])
+            app.check_for_changes()
+            await settle(pilot)
+        assert reads == []
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, FlowBoardScreen)
+        assert len(reads) == 1
+        assert stage(pilot, office.row_key("nora")) == "Arrived"
+        assert stage(pilot, office.row_key("maria")) == "Arrived"

@@ -73,6 +73,20 @@ async def test_the_suggested_name_follows_the_week_and_the_format(office: Practi
         assert path.value.endswith("weekly-report-2026-11-05.md")
 
 
+async def test_the_week_is_named_by_a_day_typed_as_anywhere(office: Practice) -> None:
+    """Wednesday 18 November: "fri" is the Friday just gone, "2 nov" the 2nd."""
+    app = office.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.action_weekly_report()
+        await pilot.pause()
+        path = app.screen.query_one("#report-path", Input)
+        await paste(pilot, "fri")  # Friday 13th: the week ending Thursday 19th
+        assert path.value.endswith("weekly-report-2026-11-19.html")
+        await pilot.press("ctrl+u")
+        await paste(pilot, "2 nov")
+        assert path.value.endswith("weekly-report-2026-11-05.html")
+
+
 async def test_enter_on_the_format_writes_the_report(office: Practice, tmp_path: Path) -> None:
     app = office.app()
     async with app.run_test(size=(140, 40)) as pilot:

@@ -14,6 +14,7 @@ from db.models import (
     Appointment,
     AsapRequest,
     CallContact,
+    CancelReason,
     Patient,
     StatSource,
     StatValue,
@@ -141,6 +142,40 @@ def test_recall_lists_the_overdue_without_a_booking_by_their_visits_type(
     assert listed() == ["Olive Test"]
     rules.set_recall_days(database, type_named("Re-exam").id, 60, by=ADMINISTRATOR)
     assert listed() == ["Rex Test", "Olive Test"]  # Rex is due since 30 days, Olive 20
+
+
+def test_recall_reads_the_book_as_each_change_left_it(
+    database: Database, practice: Practice, clock: FrozenClock, book: Book
+) -> None:
+    """Nothing is stored apart from the appointments: a later visit cancelled or marked
+    missed (and the mark taken back), a record merged or made inactive — the list says
+    what the book says now."""
+    loaded = settings.load(database)
+    olive, twin = new_patient("Olive"), new_patient("Olive", "Twin")
+    seen(olive, 200)
+    came = seen(olive, 20)  # came in 20 days ago: not due
+    seen(twin, 300)
+
+    def listed() -> list[str]:
+        return [r.name for r in recall_list(database, loaded, rules.load_rules(database), DAY)]
+
+    assert listed() == ["Olive Twin"]
+    reason = CancelReason.select().first().id
+    book.cancel(came, book.entry(came).version, reason)
+    assert listed() == ["Olive Twin", "Olive Test"]  # the last visit is 200 days ago again
+    lately = seen(olive, 10)
+    assert listed() == ["Olive Twin"]
+    book.mark_missed(lately, book.entry(lately).version)
+    assert listed() == ["Olive Twin", "Olive Test"]
+    book.mark_missed(lately, book.entry(lately).version, missed=False)
+    assert listed() == ["Olive Twin"]
+    records = PatientRecords(database, clock, loaded, practice.desk)
+    records.merge(records.record(olive), records.record(twin))  # the twin's visit moves over
+    assert listed() == []
+    Appointment.delete().where(Appointment.id == lately).execute()
+    assert listed() == ["Olive Test"]  # (the twin's record, merged away, is not listed)
+    Patient.update(active=False).where(Patient.id == olive).execute()
+    assert listed() == []
 
 
 def test_recall_spacing_rests_a_patient_and_gives_up_after_the_tries(

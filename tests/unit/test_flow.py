@@ -15,7 +15,6 @@ from om_tui.practice.flow.board import (
     BoardRow,
     Severity,
     attention_order,
-    format_duration,
     is_late,
     severity,
 )
@@ -23,6 +22,7 @@ from om_tui.practice.flow.moves import Flow
 from om_tui.practice.flow.patients import NewPatient
 from om_tui.practice.flow.stages import FlowError, StaleVisit
 from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.time_words import stopwatch
 
 from .practice_fixture import DAY, Practice, local
 
@@ -548,7 +548,7 @@ def test_time_in_stage_and_in_office_follow_the_clock(
     # The same row, read once: its timers come from stored instants.
     assert waiting.time_in_stage(clock.now()) == dt.timedelta(minutes=7, seconds=30)
     assert waiting.time_in_office(clock.now()) == dt.timedelta(minutes=7, seconds=30)
-    assert format_duration(waiting.time_in_stage(clock.now())) == "07:30"
+    assert stopwatch(waiting.time_in_stage(clock.now())) == "07:30"
 
     flow.advance(waiting)
     clock.advance(minutes=2)
@@ -557,7 +557,7 @@ def test_time_in_stage_and_in_office_follow_the_clock(
     assert roomed.time_in_office(clock.now()) == dt.timedelta(minutes=9, seconds=30)
 
     clock.advance(hours=1)
-    assert format_duration(roomed.time_in_office(clock.now())) == "1:09:30"
+    assert stopwatch(roomed.time_in_office(clock.now())) == "1:09:30"
 
     for _ in range(3):
         flow.advance(practice.row(flow, "cal"))
@@ -588,8 +588,8 @@ def test_timers_never_run_backwards(flow: Flow, practice: Practice, clock: Froze
         (dt.timedelta(hours=10, minutes=30), "10:30:00"),
     ],
 )
-def test_format_duration(span: dt.timedelta | None, shown: str) -> None:
-    assert format_duration(span) == shown
+def test_stopwatch(span: dt.timedelta | None, shown: str) -> None:
+    assert stopwatch(span) == shown
 
 
 # -- severity and lateness ------------------------------------------------------------

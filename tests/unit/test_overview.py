@@ -47,7 +47,6 @@ from om_tui.practice.owner.overview import (
     MAIN_STATS,
     MOST_MAIN_STATS,
     Overview,
-    first_day_of_week,
     gather,
     set_main_stats,
 )
@@ -317,7 +316,7 @@ def test_the_first_day_of_a_stats_week(
     stats = stats_service(database, clock)
     assert stats.weeks.week_of_day(first) == week
     assert stats.weeks.week_of_day(first - dt.timedelta(days=1)) != week
-    assert first_day_of_week(stats, week) == first
+    assert stats.weeks.days(week)[0] == first
 
 
 def test_an_empty_practice_gathers_without_a_fault(database: Database) -> None:

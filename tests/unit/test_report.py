@@ -66,7 +66,7 @@ from om_tui.practice.clock import FrozenClock
 from om_tui.practice.hats.service import Hats
 from om_tui.practice.owner.report.as_html import trend_svg
 from om_tui.practice.owner.report.contents import NOTHING, ReportError, WeeklyReport
-from om_tui.practice.owner.report.gathering import gather, last_ended_week, week_days
+from om_tui.practice.owner.report.gathering import gather, last_ended_week
 from om_tui.practice.owner.report.writing import render, with_trail_head, write_file, write_report
 from om_tui.practice.people import anchors, audit
 from om_tui.practice.people.roles import ADMINISTRATOR
@@ -454,9 +454,9 @@ def test_a_day_where_the_calendar_runs_out_is_refused_not_an_overflow(
 
 def test_the_days_of_a_week_follow_its_cutoff() -> None:
     afternoon = StatWeeks(ZONE, WeekEnds(3, dt.time(14, 0)))
-    assert week_days(afternoon, WEEK) == (day(14), day(20))
+    assert afternoon.days(WEEK) == (day(14), day(20))
     midnight = StatWeeks(ZONE, WeekEnds(3, dt.time(0, 0)))  # Thursday's first moment
-    assert week_days(midnight, WEEK) == (day(13), day(19))
+    assert midnight.days(WEEK) == (day(13), day(19))
     assert last_ended_week(afternoon, at(day(20), 14)) == WEEK
 
 

@@ -702,6 +702,7 @@ READERS: dict[str, set[str]] = {
     "ServerNotices": {"changed", "close"},  # PostgreSQL's change signal
     "Patients": {"find", "save_links"},  # the import's matching (the command line's only)
     "SqliteDataVersion": {"changed"},
+    "TrailNews": {"since_last"},  # which tables the changes seen wrote (the trail's rows)
     "UrgentWatch": {"check"},
 }
 """Each practice service's public methods that change nothing a role guards."""
@@ -712,6 +713,7 @@ NOT_CHECKED = frozenset({
     "people.audit.verify", "people.audit.people", "people.audit.read",
     "people.audit.patients_named", "people.audit.terminal_of",
     "people.backup.last_backup", "people.backup.backup_reminder", "changes.watcher_for",
+    "changes.tables_of", "changes.touches", "changes.joined",
     "wal_watch.wal_watch",
     "hats.periods.open_days_of", "owner.overview.gather", "owner.overview.chosen_main_stats",
     "owner.overview.main_stat_names", "flow.patients.find_same", "people.staff.idle_lock_minutes",

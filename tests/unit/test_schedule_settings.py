@@ -11,7 +11,7 @@ import pytest
 from peewee import Database
 
 from db.models import AppointmentType, CancelReason, ConfirmationStatus
-from om_tui.practice import settings
+from om_tui.practice import settings, time_words
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.schedule import book_settings, hours, types
@@ -175,9 +175,9 @@ def test_a_blockouts_time_is_said_shortly(database: Database, practice: Practice
         start, end = hours.read_blockout(shop, today, starts, ends)
         return book_settings.blockout_when(shop, hours.BlockoutLine(1, None, start, end, ""))
 
-    day = f"{today:%a %d %b}"
+    day = time_words.day_text(today)
     assert said("today") == day
-    assert said("today", "+1") == f"{day} – {today + dt.timedelta(days=1):%a %d %b}"
+    assert said("today", "+1") == f"{day} – {time_words.day_text(today + dt.timedelta(days=1))}"
     assert said("today 14:00", "today 18:00") == f"{day} 14:00–18:00"
     assert said("today 13:00") == f"{day} 13:00–24:00"
 

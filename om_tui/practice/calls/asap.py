@@ -17,10 +17,11 @@ import datetime as dt
 from dataclasses import dataclass, replace
 
 from db.models import Appointment, AsapRequest, Patient, Staff, as_utc, utc_naive
+from om_tui.practice import time_words
 from om_tui.practice.settings import PracticeSettings
 
 FREED_LOOK_AHEAD = dt.timedelta(weeks=8)
-WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAY_NAMES = time_words.WEEKDAYS_SHORT
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,8 @@ class AsapRow:
         """ "Dr. Chen · Mon Wed · 08:00–12:00": what they can take, said short."""
         days = said_weekdays(self.weekdays)
         if self.earliest or self.latest:
-            times = f"{self.earliest or dt.time(0):%H}–{self.latest or dt.time(23, 59):%H}h"
+            earliest, latest = self.earliest or dt.time(0), self.latest or dt.time(23, 59)
+            times = time_words.clock_span(earliest, latest)
         else:
             times = "any time"
         return f"{self.provider} · {days} {times}"
@@ -132,6 +134,7 @@ def freed_slots(now: dt.datetime, ids: list[int] | None = None) -> list[FreedSlo
         if other.cancelled_at is None
     ]
     slots: list[FreedSlot] = []
+    names = providers_named()
     for gone in cancelled:
         start = as_utc(gone.start)
         end = start + dt.timedelta(minutes=gone.length_minutes)
@@ -145,7 +148,7 @@ def freed_slots(now: dt.datetime, ids: list[int] | None = None) -> list[FreedSlo
             s.provider_id == gone.provider_id and s.start == start for s in slots
         )
         if free and gone.provider_id is not None:
-            name = providers_named().get(gone.provider_id, "")
+            name = names.get(gone.provider_id, "")
             slots.append(FreedSlot(gone.id, gone.provider_id, name, start, gone.length_minutes))
     return slots
 

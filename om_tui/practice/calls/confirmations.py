@@ -24,6 +24,7 @@ from db.models import (
     as_utc,
     utc_naive,
 )
+from om_tui.practice import time_words
 from om_tui.practice.calls.contacts import CONFIRM, OUTCOMES
 from om_tui.practice.schedule import types
 from om_tui.practice.schedule.hours import Hours, blockouts_between
@@ -119,7 +120,8 @@ def confirmation_list(practice: PracticeSettings, day: dt.date) -> list[Confirma
         local = practice.local(as_utc(contact.at))
         said = OUTCOMES.get(contact.outcome, contact.outcome)
         if contact.appointment_id is not None:
-            last_calls[contact.appointment_id] = f"{said} {local:%a %H:%M}"
+            called = f"{time_words.weekday_text(local.date())} {time_words.clock(local)}"
+            last_calls[contact.appointment_id] = f"{said} {called}"
     order = {s.name: n for n, s in enumerate(types.statuses())}
     rows = [
         ConfirmationRow(

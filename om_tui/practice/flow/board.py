@@ -17,6 +17,7 @@ from db.models import (
     AppointmentType,
     Patient,
     Room,
+    Setting,
     Staff,
     Stage,
     Visit,
@@ -25,6 +26,7 @@ from db.models import (
     utc_naive,
 )
 from om_tui.practice.acting import Acting
+from om_tui.practice.changes import tables_of
 from om_tui.practice.flow.stages import _ROOM_SHOWN, _TICK, FINISHED, IN_OFFICE
 from om_tui.practice.settings import PracticeSettings
 
@@ -34,6 +36,11 @@ class Severity(IntEnum):
     WARNING = 1
     ALERT = 2
 
+
+BOARD_TABLES = tables_of(
+    Appointment, AppointmentType, Patient, Room, Setting, Staff, Visit, VisitEvent
+)
+"""What the board is read from (`Flow.board`): a change to anything else is not re-read."""
 
 MOVED_ON = dt.timedelta(minutes=10)
 """A visit finished longer ago than this has left the day's flow: stepping it back asks
@@ -181,18 +188,6 @@ class Board:
             seen=self.seen,
             no_shows=sum(1 for r in self.rows if r.stage == Stage.NO_SHOW),
         )
-
-
-def format_duration(span: dt.timedelta | None) -> str:
-    """mm:ss under an hour, h:mm:ss from an hour."""
-    if span is None:
-        return ""
-    seconds = int(span.total_seconds())
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{seconds:02d}"
-    return f"{minutes:02d}:{seconds:02d}"
 
 
 class FlowReading(Acting):

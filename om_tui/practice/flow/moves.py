@@ -34,6 +34,7 @@ from db.models import (
     VisitEvent,
     utc_naive,
 )
+from om_tui.practice import time_words
 from om_tui.practice.flow.board import BoardRow, FlowReading
 from om_tui.practice.flow.patients import NewPatient, add_patient, not_offered_why
 from om_tui.practice.flow.stages import (
@@ -190,7 +191,8 @@ class Flow(FlowReading):
                 if stage == Stage.NO_SHOW and due is not None and due > self.clock.now():
                     raise FlowError(
                         f"{row.full_name} is not due until "
-                        f"{self.settings.local(due):%H:%M}: not a no-show yet (Cancelled is)."
+                        f"{time_words.clock(due, self.settings.zone)}: "
+                        "not a no-show yet (Cancelled is)."
                     )
                 # The booking's patient as it stands: a merge elsewhere may have moved it.
                 booking = Appointment.get_by_id(row.appointment_id)

@@ -21,11 +21,13 @@ from db.models import (
     Tick,
     utc_naive,
 )
+from om_tui.practice import time_words
 from om_tui.practice.hats.base import _rows
 from om_tui.practice.hats.compliance import HatCompliance
 from om_tui.practice.hats.periods import _in_force, not_due_yet
 from om_tui.practice.hats.views import SHARED, HatError, MyHat, Occurrence, State
 from om_tui.practice.people.roles import ADMINISTRATOR, checked, recorded, require
+from om_tui.practice.periods import month_before_end
 
 
 class HatWork(HatCompliance):
@@ -108,7 +110,7 @@ class HatWork(HatCompliance):
 
     def _oldest(self, today: dt.date) -> dt.date:
         """The oldest `due_on` My hat can show: last month's end."""
-        return today.replace(day=1) - dt.timedelta(days=1)
+        return month_before_end(today)
 
     def _ticks(
         self, keys: Iterable[int], days: Sequence[dt.date]
@@ -171,9 +173,7 @@ class HatWork(HatCompliance):
                 raise HatError("That period is closed: the item stays missed in the record.")
             if item.frequency == Frequency.DAILY and due_on > self.today():
                 # A closed day shows the next open day's list: to read, not to tick ahead.
-                raise HatError(
-                    f"That is {due_on:%a} {due_on.day} {due_on:%b}'s: it is ticked that day."
-                )
+                raise HatError(f"That is {time_words.day_text(due_on)}'s: it is ticked that day.")
             holder = SHARED if item.shared else person_id
             try:
                 with self.database.atomic():

@@ -7,7 +7,6 @@ cutoff, or the end of the day. The practice's open days say which days are due.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,16 +18,19 @@ from db.models import (
     Setting,
     SettingKey,
 )
+from om_tui.practice import time_words
 from om_tui.practice.hats.views import HatError
 from om_tui.practice.people.roles import checked
-from om_tui.practice.stats.weeks import StatWeeks
+from om_tui.practice.periods import (
+    StatWeeks,
+    day_span,
+    later,
+    local_moment,
+    month_before_end,
+    month_end,
+)
 
-
-def _month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAY_NAMES = time_words.WEEKDAYS_SHORT
 
 
 OPEN_DAYS = frozenset(range(5))
@@ -79,7 +81,7 @@ class Periods:
             return day
         if frequency == Frequency.WEEKLY:
             return self.weeks.week_of_day(day)
-        return _month_end(day)
+        return month_end(day)
 
     def current(self, frequency: str, now: dt.datetime) -> dt.date:
         """The period an instant falls in (a week turns at its cutoff, not at midnight)."""
@@ -94,18 +96,16 @@ class Periods:
                 day -= dt.timedelta(days=1)
             return day
         if frequency == Frequency.WEEKLY:
-            return due_on - dt.timedelta(weeks=1)
-        return due_on.replace(day=1) - dt.timedelta(days=1)
+            return later(due_on, -1)
+        return month_before_end(due_on)
 
     def deadline(self, frequency: str, due_on: dt.date, due_time: str | None) -> dt.datetime:
         """When an occurrence must be done by (UTC)."""
         if frequency == Frequency.WEEKLY:
             return self.weeks.cutoff(due_on)
         if due_time:
-            at = dt.time.fromisoformat(due_time)
-            return dt.datetime.combine(due_on, at, tzinfo=self.zone).astimezone(dt.UTC)
-        midnight = dt.datetime.combine(due_on + dt.timedelta(days=1), dt.time(), tzinfo=self.zone)
-        return midnight.astimezone(dt.UTC)
+            return local_moment(due_on, dt.time.fromisoformat(due_time), self.zone)
+        return day_span(due_on, self.zone)[1].astimezone(dt.UTC)
 
     def due_days(self, frequency: str, first: dt.date, last: dt.date) -> Iterator[dt.date]:
         """Every `due_on` day of `frequency` from `first` to `last`, both included."""
@@ -116,9 +116,9 @@ class Periods:
             if frequency == Frequency.DAILY:
                 day = self.due_on(frequency, day + dt.timedelta(days=1))
             elif frequency == Frequency.WEEKLY:
-                day += dt.timedelta(weeks=1)
+                day = later(day)
             else:
-                day = _month_end(day + dt.timedelta(days=1))
+                day = month_end(day + dt.timedelta(days=1))
 
 
 def not_due_yet(deadline: dt.datetime, now: dt.datetime) -> bool:

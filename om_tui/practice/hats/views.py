@@ -13,9 +13,52 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from db.models import (
+    Attestation,
     ChecklistItem,
+    ChecksheetStep,
+    Duty,
+    HatHolder,
+    Leave,
+    Order,
+    OrderHandover,
+    Policy,
+    PolicyPost,
+    PolicyVersion,
+    Post,
+    Program,
+    ProgramStep,
+    Setting,
+    Staff,
+    Stat,
+    StepSignoff,
+    Tick,
 )
+from om_tui.practice.changes import tables_of
 from om_tui.practice.refusal import Refusal
+
+HATS_TABLES = tables_of(
+    Attestation,
+    ChecklistItem,
+    ChecksheetStep,
+    Duty,
+    HatHolder,
+    Leave,
+    Order,
+    OrderHandover,
+    Policy,
+    PolicyPost,
+    PolicyVersion,
+    Post,
+    Program,
+    ProgramStep,
+    Setting,
+    Staff,
+    Stat,
+    StepSignoff,
+    Tick,
+)
+"""What My hat and compliance are read from (every model the hats service reads): a
+change to anything else, a check-in say, is not read again there."""
 
 SHARED = 0
 """The holder of a shared item's tick: the post, not one person."""

@@ -30,6 +30,7 @@ from peewee import Database, fn
 
 from db.bulk import insert_rows, update_rows
 from db.models import Appointment, ConfirmationStatus, Visit, as_utc, utc_naive
+from om_tui.practice import time_words
 from om_tui.practice.clock import Clock
 from om_tui.practice.imports.held import Holding
 from om_tui.practice.imports.mapping import Mapping
@@ -247,7 +248,7 @@ class _Applying:
             )
 
     def _when(self, start: dt.datetime) -> str:
-        return f"{start.astimezone(self.zone):%a %m/%d/%Y %H:%M}"
+        return time_words.numeric_moment(start, self.zone)
 
     def _said(self, record: ImportedAppointment, what: str) -> Said:
         return Said(record.line, f"{self._when(record.start)} ({record.external_id}){what}")

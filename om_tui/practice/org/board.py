@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from peewee import Database
 
 from db.models import Offboarding, Opening, OrgDepartment, OrgDivision, OrgPlace, Post, Stat
+from om_tui.practice import time_words
 from om_tui.practice.clock import Clock
 from om_tui.practice.hats.service import Hats
 from om_tui.practice.org.rollup import Rollup, of_post, total
@@ -153,7 +154,7 @@ def read_board(database: Database, clock: Clock, settings: PracticeSettings) -> 
             rollup=of_post(not holders[post_id], (s.condition for s in stat_lines)),
             hiring=post_id in hiring,
             leaving=tuple(
-                f"{names[s]} (last day {last_days[s]:%d %b})"
+                f"{names[s]} (last day {time_words.day_text(last_days[s], weekday=False)})"
                 for s in held.get(post_id, [])
                 if s in last_days and s in names
             ),

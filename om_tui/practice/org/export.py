@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 
+from om_tui.practice import time_words
 from om_tui.practice.org.board import OrgBoard, PostLine
 from om_tui.practice.org.rollup import Rollup
 from om_tui.practice.stats.conditions import CONDITION_LABELS, Condition
@@ -45,7 +46,8 @@ def as_markdown(board: OrgBoard, practice: str) -> str:
     lines = [
         f"# {practice}: org board",
         "",
-        f"{board.today:%a %d %b %Y} · conditions of the week to {board.week:%a %d %b} · "
+        f"{time_words.day_text(board.today, year=True)} · "
+        f"conditions of the week to {time_words.day_text(board.week)} · "
         f"{_summary(board.rollup)}",
         "",
         f"Conditions: {LEGEND}",
@@ -149,7 +151,8 @@ def as_html(board: OrgBoard, practice: str) -> str:
             f'<section class="division"><h2>Not placed</h2>{_posts_html(board.unplaced)}</section>'
         )
     meta = (
-        f"{board.today:%a %d %b %Y} · conditions of the week to {board.week:%a %d %b} · "
+        f"{time_words.day_text(board.today, year=True)} · "
+        f"conditions of the week to {time_words.day_text(board.week)} · "
         f"{_summary(board.rollup)} · {LEGEND}"
     )
     return (

@@ -174,7 +174,7 @@ def gather(
     figures = [StatFigure.of(row) for row in rows]
     worst_first = sorted(figures, key=_worst_first)
 
-    first = first_day_of_week(stats, week)
+    first, _ = stats.weeks.days(week)
     matrix = hats.compliance(first, today, by_week=True)
     compliance = sorted(
         (PersonCompliance(p, name, matrix.totals[p]) for p, name in matrix.people),
@@ -204,15 +204,6 @@ def gather(
         programs=[p for p in orders.programs() if p.active],
         falling_off=falling_off_count(database, clock, settings),
     )
-
-
-def first_day_of_week(stats: Stats, week: dt.date) -> dt.date:
-    """The first local day of the stats week named by its ending day (the day whose
-    start falls in it: a week ending Thursday 14:00 begins on Friday)."""
-    day = week - dt.timedelta(days=7)
-    while stats.weeks.week_of_day(day) != week:
-        day += dt.timedelta(days=1)
-    return day
 
 
 def _worst_first(figure: StatFigure) -> int:

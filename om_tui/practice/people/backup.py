@@ -37,7 +37,7 @@ from peewee import Database, PeeweeException, SqliteDatabase
 
 from db.models import Patient, SettingKey, Staff
 from db.store import MIGRATION_TABLE, MIGRATIONS
-from om_tui.practice import settings
+from om_tui.practice import settings, time_words
 from om_tui.practice.clock import Clock
 from om_tui.practice.people import anchors, audit
 from om_tui.practice.refusal import Refusal
@@ -241,12 +241,12 @@ def backup_reminder(database: Database, clock: Clock) -> str | None:
     last = last_backup(database)
     if last is None:
         return "This database has never been backed up: run om-tui backup."
-    age = clock.now() - last
-    if age <= REMIND_AFTER:
+    now = clock.now()
+    if now - last <= REMIND_AFTER:
         return None
-    ago = f"{age.days} days" if age.days >= 2 else f"{age // dt.timedelta(hours=1)} hours"
-    when = settings.load(database).local(last)
-    return f"The last backup was {ago} ago ({when:%a %d %b %H:%M}): run om-tui backup."
+    ago = time_words.ago(last, now)
+    when = time_words.moment_text(last, settings.load(database).zone)
+    return f"The last backup was {ago} ({when}): run om-tui backup."
 
 
 # -- restoring -------------------------------------------------------------------------------

@@ -327,8 +327,9 @@ class People:
         raise PeopleError(f"Wrong PIN or password: {tries} left.")
 
     def _local(self, moment: dt.datetime) -> str:
-        zone = settings.load(self.database).zone
-        return f"{moment.astimezone(zone):%H:%M}"
+        from om_tui.practice import time_words  # arrow: not on the login screen's path
+
+        return time_words.clock(moment, settings.load(self.database).zone)
 
     # ---- the roster
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from db.models import Appointment, AppointmentType, Patient, as_utc, utc_naive
+from om_tui.practice import time_words
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.settings import PracticeSettings
 
@@ -60,8 +61,7 @@ class StillBooked(Refusal):
 
 def when(practice: PracticeSettings, moment: dt.datetime) -> str:
     """ "Mon 7 Dec 09:00": a booking's time as the list says it."""
-    local = practice.local(moment)
-    return f"{local:%a} {local.day} {local:%b %H:%M}"
+    return time_words.moment_text(moment, practice.zone)
 
 
 def future_bookings(provider_id: int, now: dt.datetime) -> list[Booking]:

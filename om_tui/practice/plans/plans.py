@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from db.models import Appointment, CarePlan, CarePlanEvent, Patient, Role, Staff, utc_naive
+from om_tui.practice import time_words
 from om_tui.practice.acting import Acting
 from om_tui.practice.people.roles import may, recorded, require
 from om_tui.practice.plans.pace import OpenDays, Standing, Standings, State
@@ -279,7 +280,9 @@ class CarePlans(Acting):
             who = f" ({by.name})" if by is not None else ""
             why = f": {event.reason}" if event.reason else ""
             was = f" (was {event.before})" if event.before else ""
-            lines.append(f"{event.day:%m/%d} {event.kind}{why}{was}{who}")
+            lines.append(
+                f"{time_words.numeric_day(event.day, year=False)} {event.kind}{why}{was}{who}"
+            )
         return lines
 
 

@@ -37,6 +37,7 @@ from db.models import (
     as_utc,
     utc_naive,
 )
+from om_tui.practice import time_words
 from om_tui.practice.acting import Acting
 from om_tui.practice.flow.patients import NewPatient, add_patient, not_offered_why
 from om_tui.practice.people.roles import recorded
@@ -123,7 +124,12 @@ class Book(Acting):
         for number in range(days):
             day = first_day + dt.timedelta(days=number)
             columns.append(
-                Column(provider_id, f"{day:%a} {day.day}", day, hours.spans(provider_id, day))
+                Column(
+                    provider_id,
+                    f"{time_words.weekday_text(day)} {day.day}",
+                    day,
+                    hours.spans(provider_id, day),
+                )
             )
         local = self.settings.local
         entries = [
@@ -146,8 +152,7 @@ class Book(Acting):
 
     def when(self, moment: dt.datetime) -> str:
         """ "Tue 8 Dec 9:30": how a booking's time is told."""
-        local = self.settings.local(moment)
-        return f"{local:%a} {local.day} {local:%b} {local:%H:%M}"
+        return time_words.moment_text(moment, self.settings.zone)
 
     # -- the rules ---------------------------------------------------------
 

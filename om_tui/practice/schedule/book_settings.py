@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from peewee import Database
 
 from db.models import Staff
-from om_tui.practice import settings
+from om_tui.practice import settings, time_words
 from om_tui.practice.clock import Clock
 from om_tui.practice.schedule import types
 from om_tui.practice.schedule.hours import (
@@ -27,7 +27,6 @@ from om_tui.practice.schedule.hours import (
 from om_tui.practice.schedule.types import ReasonLine, StatusLine, TypeLine
 from om_tui.practice.settings import PracticeSettings
 
-DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 BLOCKOUTS_AHEAD = dt.timedelta(days=3650)
 
 
@@ -59,15 +58,11 @@ class WeekOfHours:
         """ "Mon-Fri 08:00-12:00 13:00-18:00; Sat-Sun off": alike weekdays said once."""
         if not self.days:
             return "the practice's hours" if self.staff_id is not None else "open all day"
-        runs: list[tuple[int, int, str]] = []
-        for day in range(7):
-            text = " ".join(f"{_short(a)}-{_short(b)}" for a, b in self.days.get(day, [])) or "off"
-            if runs and runs[-1][2] == text:
-                runs[-1] = (runs[-1][0], day, text)
-            else:
-                runs.append((day, day, text))
-        return "; ".join(
-            f"{DAYS[a]}{'' if a == b else '-' + DAYS[b]} {text}" for a, b, text in runs
+        return time_words.weekday_runs(
+            [
+                " ".join(f"{_short(a)}-{_short(b)}" for a, b in self.days.get(day, [])) or "off"
+                for day in range(7)
+            ]
         )
 
 
@@ -107,16 +102,17 @@ def read(database: Database, clock: Clock, practice: PracticeSettings) -> BookSe
 
 
 def blockout_when(practice: PracticeSettings, blockout: BlockoutLine) -> str:
-    """ "Thu 17 Dec", "Thu 17 – Fri 18 Dec", "Wed 09 Dec 14:00–18:00", "Fri 11 Dec 13:00–24:00":
+    """ "Thu 17 Dec", "Thu 17 Dec – Fri 18 Dec", "Wed 9 Dec 14:00–18:00", "Fri 11 Dec 13:00–24:00":
     a blockout's time as short as it can be said (whole days without their hours)."""
     start, end = practice.local(blockout.start), practice.local(blockout.end)
     midnight = dt.time()
     last_day = end.date() - dt.timedelta(days=1) if end.time() == midnight else end.date()
+    first = time_words.day_text(start.date())
     if start.time() == midnight and end.time() == midnight:
         if last_day == start.date():
-            return f"{start:%a %d %b}"
-        return f"{start:%a %d %b} – {last_day:%a %d %b}"
-    finish = "24:00" if end.time() == midnight else f"{end:%H:%M}"
+            return first
+        return f"{first} – {time_words.day_text(last_day)}"
+    finish = "24:00" if end.time() == midnight else time_words.clock(end)
     if last_day == start.date():
-        return f"{start:%a %d %b %H:%M}–{finish}"
-    return f"{start:%a %d %b %H:%M} – {last_day:%a %d %b} {finish}"
+        return f"{first} {time_words.clock(start)}–{finish}"
+    return f"{first} {time_words.clock(start)} – {time_words.day_text(last_day)} {finish}"

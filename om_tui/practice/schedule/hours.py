@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from peewee import Database
 
 from db.models import Blockout, SettingKey, Staff, WorkingHours, as_utc, utc_naive
-from om_tui.practice import settings
+from om_tui.practice import settings, time_words
 from om_tui.practice.clock import Clock
 from om_tui.practice.people.roles import recorded
 from om_tui.practice.schedule.access import SETUP, ScheduleError, require
@@ -30,7 +30,7 @@ from om_tui.practice.settings import PracticeSettings
 
 SLOT_SIZES = (5, 10, 15, 20, 30, 60)
 DEFAULT_SLOT = 15
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAYS = tuple(name.lower() for name in time_words.WEEKDAYS_SHORT)
 _STRETCH = re.compile(r"^(\d{1,2})(?::(\d{2}))?-(\d{1,2})(?::(\d{2}))?$")
 
 Stretch = tuple[dt.time, dt.time]
@@ -63,7 +63,7 @@ def parse_stretches(text: str) -> list[Stretch]:
 def stretches_text(stretches: Sequence[Stretch]) -> str:
     if not stretches:
         return "off"
-    return " ".join(f"{a:%H:%M}-{b:%H:%M}" for a, b in stretches)
+    return " ".join(f"{time_words.clock(a)}-{time_words.clock(b)}" for a, b in stretches)
 
 
 def parse_weekday(text: str) -> int:
@@ -345,7 +345,6 @@ def read_blockout(
 
 
 def _day_and_time(text: str, today: dt.date, which: str) -> tuple[dt.date, dt.time | None]:
-    from om_tui.practice import time_words
     from om_tui.practice.refusal import Refusal
 
     words = text.strip().split()

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from peewee import JOIN, ForeignKeyField, fn
 
 from db.models import MODELS, Appointment, Patient, Room, Staff, Stage, Visit, as_utc, utc_naive
+from om_tui.practice import time_words
 from om_tui.practice.acting import Acting
 from om_tui.practice.flow.patients import (
     NewPatient,
@@ -88,7 +89,7 @@ class PatientRecord:
 
     def fields(self) -> PatientFields:
         """The record as the form shows it, to edit."""
-        born = f"{self.dob:%m/%d/%Y}" if self.dob else ""
+        born = time_words.numeric_day(self.dob) if self.dob else ""
         return PatientFields(self.full_name, born, self.phone, self.email, self.notes)
 
 
@@ -370,6 +371,7 @@ class PatientRecords(Acting):
         same = find_same(self.database, new, but=but)
         if same is not None:
             raise RecordError(
-                f"Already on file: {same.full_name}, born {same.dob:%m/%d/%Y}, chart "
+                f"Already on file: {same.full_name}, "
+                f"born {time_words.numeric_day(same.dob) if same.dob else 'unknown'}, chart "
                 f"#{same.chart_number}. Open that record (or merge the two) instead."
             )

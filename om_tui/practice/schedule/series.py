@@ -77,10 +77,10 @@ class Rule:
         if self.count is not None:
             end = f", {self.count} times"
         elif self.until is not None:
-            end = f", until {self.until:%d %b %Y}"
+            end = f", until {time_words.day_text(self.until, weekday=False, year=True)}"
         else:
             end = f", for {CAP_WEEKS} weeks (no end was given)"
-        return f"{days} at {self.at:%H:%M}, {every}{end}"
+        return f"{days} at {time_words.clock(self.at)}, {every}{end}"
 
 
 def read_rule(
@@ -354,7 +354,8 @@ def change_following(
             consent,
             skip=kept,
         )
-    return Booked(made.series_id, f"{name}: from {split_day:%a %d %b} on, {rule.described}")
+    said = f"{name}: from {time_words.day_text(split_day)} on, {rule.described}"
+    return Booked(made.series_id, said)
 
 
 def _rule_of(series: AppointmentSeries) -> Rule:

@@ -1,7 +1,8 @@
 """The ASAP list: patients who want an earlier slot, with what they can take; those a
 freed slot fits first (it is shown), then the longest waiting. Enter books the freed
 slot in one step (their appointment moved there), or offers the next free one that
-suits; `a` puts a patient on the list, `x` takes one off, `l` logs a call."""
+suits; `a` puts a patient on the list (with the provider, days and times they can
+take), `x` takes one off, `l` logs a call."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from om_tui.practice.calls.asap import AsapRow, asap_list
 from om_tui.practice.calls.contacts import ASAP
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.schedule.book import Booked
-from om_tui.practice.schedule.hours import parse_stretches, parse_weekdays
+from om_tui.practice.schedule.hours import parse_stretches, parse_weekdays, provider_named
 from om_tui.screens.calls.base import CallListScreen
 from om_tui.screens.dialog import Dialog
 
@@ -92,7 +93,7 @@ class AsapScreen(CallListScreen[AsapRow]):
             if wish is not None:
                 self.save(
                     lambda: calls.add_asap(
-                        wish.patient_id, None, wish.weekdays, wish.earliest, wish.latest
+                        wish.patient_id, wish.provider_id, wish.weekdays, wish.earliest, wish.latest
                     )
                 )
 
@@ -107,23 +108,25 @@ class AsapScreen(CallListScreen[AsapRow]):
 
 
 class AsapWish:
-    """Who wants an earlier slot, and when they can come."""
+    """Who wants an earlier slot, with whom (None: any provider), and when they can come."""
 
     def __init__(
         self,
         patient_id: int,
+        provider_id: int | None,
         weekdays: list[int],
         earliest: dt.time | None,
         latest: dt.time | None,
     ) -> None:
         self.patient_id = patient_id
+        self.provider_id = provider_id
         self.weekdays = weekdays
         self.earliest = earliest
         self.latest = latest
 
 
 class AsapForm(Dialog[AsapWish | None]):
-    """The patient (part of a name), then the days and times they can take."""
+    """The patient (part of a name), then the provider, days and times they can take."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Close", id="asap_form.cancel"),
@@ -140,8 +143,16 @@ class AsapForm(Dialog[AsapWish | None]):
             yield Label("On the ASAP list", classes="dialog-title")
             yield Input(placeholder="Patient: part of a name or a phone", id="asap-query")
             yield OptionList(id="asap-matches")
-            yield Input(placeholder="Days: mon-fri, tue thu (empty: any)", id="asap-days")
-            yield Input(placeholder="Times: 8-12 (empty: any)", id="asap-times")
+            # One line each: with the patients found above, the form fits 24 lines.
+            yield Input(
+                placeholder="Provider: part of a name (empty: any)",
+                id="asap-provider",
+                compact=True,
+            )
+            yield Input(
+                placeholder="Days: mon-fri, tue thu (empty: any)", id="asap-days", compact=True
+            )
+            yield Input(placeholder="Times: 8-12 (empty: any)", id="asap-times", compact=True)
             yield Label("Enter next · Esc close", classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -160,9 +171,13 @@ class AsapForm(Dialog[AsapWish | None]):
             options.highlighted = 0
 
     @on(Input.Submitted, "#asap-query")
-    def _to_days(self) -> None:
+    def _to_provider(self) -> None:
         if self._found:
-            self.query_one("#asap-days", Input).focus()
+            self.query_one("#asap-provider", Input).focus()
+
+    @on(Input.Submitted, "#asap-provider")
+    def _to_days(self) -> None:
+        self.query_one("#asap-days", Input).focus()
 
     @on(Input.Submitted, "#asap-days")
     def _to_times(self) -> None:
@@ -174,16 +189,19 @@ class AsapForm(Dialog[AsapWish | None]):
         if not self._found or options.highlighted is None:
             self.notify("Choose the patient first.", severity="warning")
             return
+        named = self.query_one("#asap-provider", Input).value.strip()
         days = self.query_one("#asap-days", Input).value.strip()
         times = self.query_one("#asap-times", Input).value.strip()
         try:
+            provider = provider_named(named) if named else None
             weekdays = parse_weekdays(days) if days else []
             stretches = parse_stretches(times) if times else []
         except Refusal as refusal:
             self.notify(str(refusal), severity="warning")
             return
         earliest, latest = stretches[0] if stretches else (None, None)
-        self.answer(AsapWish(self._found[options.highlighted], weekdays, earliest, latest))
+        patient = self._found[options.highlighted]
+        self.answer(AsapWish(patient, provider, weekdays, earliest, latest))
 
     def action_move(self, step: int) -> None:
         options = self.query_one("#asap-matches", OptionList)

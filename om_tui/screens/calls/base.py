@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
 
 from om_tui.messages import DataChanged
+from om_tui.practice import time_words
 from om_tui.practice.calls.contacts import OUTCOMES, Calls
 from om_tui.practice.calls.rules import CallRules, load_rules
 from om_tui.practice.schedule.book import Booked
@@ -25,6 +26,7 @@ from om_tui.practice.schedule.slots import next_free
 from om_tui.practice.schedule.types import appointment_types
 from om_tui.screens.picker import Choice, PickerScreen
 from om_tui.screens.schedule.consent import write_with_consent
+from om_tui.screens.schedule.pinned import Booking, Pinned
 from om_tui.widgets.row_table import RowTable
 
 if TYPE_CHECKING:
@@ -157,8 +159,7 @@ class CallListScreen(Screen[None], Generic[Row]):
             detail.update(self.describe(row))
 
     def when(self, moment: dt.datetime) -> str:
-        local = self.om.practice.local(moment)
-        return f"{local:%a} {local.day} {local:%b %H:%M}"
+        return time_words.moment_text(moment, self.om.practice.zone)
 
     def may_call(self) -> bool:
         if not self.om.may("book"):
@@ -184,32 +185,40 @@ class CallListScreen(Screen[None], Generic[Row]):
         name: str,
         type_id: int | None,
         provider_id: int | None,
-        book: Callable[[dt.datetime, int, int, int | None], Callable[[Collection[str]], Booked]],
+        book: Booking,
     ) -> None:
         """Enter on a patient: the next free slot of their usual type with their usual
-        provider (any, if none), asked once; yes books it."""
+        provider (any, if none) — Enter books it — or another day or time, picked in the
+        book with the patient pinned to it (Enter there books them the list's way)."""
         kinds = appointment_types()
         kind = next((k for k in kinds if k.id == type_id), kinds[0] if kinds else None)
         minutes = kind.minutes if kind is not None else 15
+        chosen_kind = kind.id if kind is not None else None
         calls = self.calls
-        found = next_free(calls.book, minutes, provider_id, self.om.clock.now())
+        now = self.om.clock.now()
+        found = next_free(calls.book, minutes, provider_id, now)
         if found is None and provider_id is not None:
-            found = next_free(calls.book, minutes, None, self.om.clock.now())
-        if found is None:
-            self.notify("No free slot in the next 8 weeks.", severity="warning")
-            return
-        from om_tui.screens.hats.forms import Confirm
-
-        provider = dict(calls.book.providers()).get(found.provider_id, "")
+            found = next_free(calls.book, minutes, None, now)
+        pinned = Pinned(name, self.TITLE_TEXT.lower(), minutes, chosen_kind, book)
         what = f" ({kind.name}, {minutes} min)" if kind is not None else ""
-        question = f"Book {name}: {self.when(found.start)} with {provider}{what}?"
+        choices = [Choice("book", "Another day or time, in the book")]
+        if found is not None:
+            provider = dict(calls.book.providers()).get(found.provider_id, "")
+            choices.insert(0, Choice(found, f"Next free: {self.when(found.start)}, {provider}"))
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                chosen = kind.id if kind is not None else None
-                self.book_with_consent(book(found.start, minutes, found.provider_id, chosen))
+        def chosen(choice: Choice | None) -> None:
+            if choice is None:
+                return
+            if choice.value == "book":
+                from om_tui.screens.calls.to_book import show_in_book
 
-        self.app.push_screen(Confirm(question, yes="Book"), answered)
+                at = found.start if found is not None else now
+                show_in_book(self.om, found.provider_id if found else provider_id, at, pinned)
+                return
+            slot = choice.value
+            self.book_with_consent(book(slot.start, minutes, slot.provider_id, chosen_kind))
+
+        self.app.push_screen(PickerScreen(f"Book {name}{what}", choices), chosen)
 
     # -- actions ---------------------------------------------------------------------
 

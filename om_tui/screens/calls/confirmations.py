@@ -11,6 +11,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual.binding import Binding, BindingType
 
+from om_tui.practice import time_words
 from om_tui.practice.calls.confirmations import (
     ConfirmationRow,
     confirmation_list,
@@ -60,18 +61,16 @@ class ConfirmationsScreen(CallListScreen[ConfirmationRow]):
         return str(row.appointment_id)
 
     def cells(self, row: ConfirmationRow) -> Sequence[str | Text]:
-        local = self.om.practice.local(row.start)
+        at = time_words.clock(row.start, self.om.practice.zone)
         state = Text(row.status, style="bold" if not row.confirmed else "dim")
         provider = row.provider.split()[-1] if row.provider else ""  # "Webb": the book's word
-        return (f"{local:%H:%M}", row.name, row.phone, provider, state, row.last_call)
+        return (at, row.name, row.phone, provider, state, row.last_call)
 
     def heading(self) -> Text:
         assert self.day is not None
         rate = confirmation_rate(self.rows)
         to_call = sum(1 for r in self.rows if not r.confirmed)
-        title = Text.assemble(
-            (self.TITLE_TEXT, "bold"), f" · {self.day:%a} {self.day.day} {self.day:%b}"
-        )
+        title = Text.assemble((self.TITLE_TEXT, "bold"), f" · {time_words.day_text(self.day)}")
         title.append(f" · {to_call} to call")
         if rate is not None:
             title.append(f" · {rate:.0f}% confirmed")

@@ -26,6 +26,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from om_tui.messages import DataChanged
+from om_tui.practice import time_words
 from om_tui.practice.calls.asap import FreedWatch, asap_list
 from om_tui.practice.calls.confirmations import confirmation_list, next_open_day
 from om_tui.practice.calls.recall import recall_page
@@ -232,11 +233,10 @@ def tell_freed_slots(om: OmTuiApp) -> None:
         return
     number = next(n for n, c in enumerate(CALL_LISTS, start=1) if c.key == "asap")
     for slot, fitting in watch.check(om.clock.now()):
-        local = om.practice.local(slot.start)
+        at = time_words.moment_text(slot.start, om.practice.zone)
         names = ", ".join(row.name for row in fitting[:3])
         om.notify(
-            f"{local:%a} {local.day} {local:%b %H:%M} with {slot.provider} is free: "
-            f"{names} (ASAP) fits. L, {number}, Enter books.",
+            f"{at} with {slot.provider} is free: {names} (ASAP) fits. L, {number}, Enter books.",
             title="Slot freed",
             timeout=20,
         )

@@ -10,6 +10,7 @@ from collections.abc import Callable, Collection, Sequence
 
 from rich.text import Text
 
+from om_tui.practice import time_words
 from om_tui.practice.calls.contacts import RECALL
 from om_tui.practice.calls.recall import RecallRow, recall_page
 from om_tui.practice.schedule.book import Booked
@@ -50,11 +51,11 @@ class RecallScreen(CallListScreen[RecallRow]):
     def cells(self, row: RecallRow) -> Sequence[str | Text]:
         overdue = (self._today - row.due).days
         style = "" if row.to_call else "dim"
-        again = f"{row.again_on:%a %d %b}" if row.again_on else "now"
+        again = time_words.day_text(row.again_on) if row.again_on else "now"
         return (
             Text(row.name, style=style),
             row.phone,
-            f"{row.last_visit:%d %b %y}",
+            time_words.numeric_day(row.last_visit),
             f"{overdue}d",
             str(row.tries),
             Text(again, style=style),
@@ -66,8 +67,11 @@ class RecallScreen(CallListScreen[RecallRow]):
         )
 
     def describe(self, row: RecallRow) -> str:
-        last = f"last call {row.last_call:%a %d %b}" if row.last_call else "not called yet"
-        return f"{row.name}: due since {row.due:%d %b %Y} · {last} · Enter books · l logs"
+        last = (
+            f"last call {time_words.day_text(row.last_call)}" if row.last_call else "not called yet"
+        )
+        due = time_words.day_text(row.due, weekday=False, year=True)
+        return f"{row.name}: due since {due} · {last} · Enter books · l logs"
 
     def action_book(self) -> None:
         row = self.current()

@@ -8,6 +8,7 @@ from collections.abc import Callable, Collection, Sequence
 
 from rich.text import Text
 
+from om_tui.practice import time_words
 from om_tui.practice.calls.contacts import UNSCHEDULED
 from om_tui.practice.calls.unscheduled import UnscheduledRow, unscheduled_list
 from om_tui.practice.schedule.book import Booked
@@ -36,9 +37,9 @@ class UnscheduledScreen(CallListScreen[UnscheduledRow]):
         return str(row.appointment_id)
 
     def cells(self, row: UnscheduledRow) -> Sequence[str | Text]:
-        local = self.om.practice.local(row.start)
+        at = time_words.moment_text(row.start, self.om.practice.zone, weekday=False)
         days = (self._today - row.broken_on).days
-        return (row.name, row.phone, f"{local:%d %b %H:%M}", row.why, f"{days}d")
+        return (row.name, row.phone, at, row.why, f"{days}d")
 
     def describe(self, row: UnscheduledRow) -> str:
         return f"{row.name}: {row.why.lower()} {self.when(row.start)} · Enter books · l logs"

@@ -21,13 +21,14 @@ from textual.widgets import DataTable, Footer, Static
 
 from db.models import Stage
 from om_tui.messages import DataChanged
+from om_tui.practice import time_words
 from om_tui.practice.flow.board import (
+    BOARD_TABLES,
     MOVED_ON,
     Board,
     BoardRow,
     Severity,
     attention_order,
-    format_duration,
     is_late,
     severity,
 )
@@ -83,6 +84,9 @@ class FlowBoardScreen(Screen[None]):
         Binding("c", "card", "Patient's card", id="board.card", show=False),
         Binding("a", "give_slot", "Slot for walk-in", id="board.give_slot", show=False),
     ]
+
+    SHOWS = BOARD_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     stray_enter = dt.timedelta(seconds=0.5)
     """How long after a dialog closes an Enter is taken as the dialog's, not the board's
@@ -198,7 +202,7 @@ class FlowBoardScreen(Screen[None]):
     def _cells(self, row: BoardRow, now: dt.datetime) -> dict[str, Text | str]:
         practice = self.om.practice
         if row.appointment_start is not None:
-            time = practice.local(row.appointment_start).strftime("%H:%M")
+            time = time_words.clock(row.appointment_start, practice.zone)
         else:
             time = "walk"
         name = row.short_name if self.privacy else row.full_name
@@ -247,17 +251,17 @@ class FlowBoardScreen(Screen[None]):
         marker = MARKERS[level]
         if row.stage == Stage.SCHEDULED:
             if is_late(row, now, self.om.practice):
-                late = format_duration(dt.timedelta(minutes=row.minutes_late(now)))
+                late = time_words.stopwatch(dt.timedelta(minutes=row.minutes_late(now)))
                 stage = Text(f"{marker}Late", style=style)
                 in_stage: Text | str = Text(f"+{late}", style=style)
             else:
                 stage, in_stage = Text(f"{marker}{STAGE_LABELS[row.stage]}"), ""
         else:
             stage = Text(f"{marker}{STAGE_LABELS[row.stage]}", style=style)
-            in_stage = Text(format_duration(row.time_in_stage(now)), style=style)
+            in_stage = Text(time_words.stopwatch(row.time_in_stage(now)), style=style)
         if row.stage in FINISHED:
             stage.stylize("dim")
-        office = format_duration(row.time_in_office(now))
+        office = time_words.stopwatch(row.time_in_office(now))
         return {"stage": stage, "in_stage": in_stage, "in_office": office}
 
     def _theme_styles(self) -> dict[Severity, Style]:
@@ -273,9 +277,11 @@ class FlowBoardScreen(Screen[None]):
         practice = self.om.practice
         local = practice.local(now)
         if self._compact:  # the time first: a narrow line crops the name, not the time
-            top = Text.assemble(f"{local:%H:%M %a %d %b}  ", (practice.name, "bold"))
+            said = f"{time_words.clock(local)} {time_words.day_text(local.date())}"
+            top = Text.assemble(f"{said}  ", (practice.name, "bold"))
         else:
-            top = Text.assemble((practice.name, "bold"), f"  {local:%a %d %b %Y  %H:%M}")
+            said = f"{time_words.day_text(local.date(), year=True)}  {time_words.clock(local)}"
+            top = Text.assemble((practice.name, "bold"), f"  {said}")
         if self.privacy:  # first on the line: a narrow line crops the name, not this
             top = Text.assemble((" PRIVACY ", "reverse"), " ", top)
         self._update_static("#topbar", top)
@@ -288,9 +294,9 @@ class FlowBoardScreen(Screen[None]):
             ("Waiting", str(figures.waiting)),
             (
                 "Longest" if self._compact else "Longest wait",
-                format_duration(figures.longest_wait) or "—",
+                time_words.stopwatch(figures.longest_wait) or "—",
             ),
-            ("Avg wait", format_duration(figures.average_wait) or "—"),
+            ("Avg wait", time_words.stopwatch(figures.average_wait) or "—"),
             ("Seen", str(figures.seen)),
             ("No-shows", str(figures.no_shows)),
         )
@@ -438,11 +444,10 @@ class FlowBoardScreen(Screen[None]):
             return
         from om_tui.screens.hats.forms import Confirm
 
-        ended = self.om.practice.local(row.finished_at)
-        hours, minutes = divmod(int((now - row.finished_at).total_seconds() // 60), 60)
-        ago = f"{hours} h {minutes} min" if hours else f"{minutes} min"
+        ended = time_words.clock(row.finished_at, self.om.practice.zone)
+        ago = time_words.duration(now - row.finished_at)
         question = (
-            f"{row.full_name}'s visit ended ({STAGE_LABELS[row.stage]}) at {ended:%H:%M}, "
+            f"{row.full_name}'s visit ended ({STAGE_LABELS[row.stage]}) at {ended}, "
             f"{ago} ago. Step it back anyway?"
         )
 

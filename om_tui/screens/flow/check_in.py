@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from db.models import Stage
 from om_tui.messages import DataChanged
+from om_tui.practice import time_words
 from om_tui.practice.flow.board import Board, BoardRow
 from om_tui.practice.flow.stages import FINISHED, STAGE_LABELS
 from om_tui.screens.dialog import Dialog
@@ -40,11 +41,11 @@ def patient_line(entry: PatientEntry, private: bool = False, indent: str = "") -
     mode "First L." · birth year · the phone's last four). The Patients screen lists the same."""
     if private:
         name = f"{entry.first_name} {entry.last_name[:1]}."
-        born = f"born {entry.dob:%Y}" if entry.dob else "DOB —"
+        born = f"born {entry.dob.year}" if entry.dob else "DOB —"
         phone = f"…{entry.phone[-4:]}" if entry.phone else "no phone"
     else:
         name = entry.full_name
-        born = f"{entry.dob:%m/%d/%Y}" if entry.dob else "DOB —"
+        born = time_words.numeric_day(entry.dob) if entry.dob else "DOB —"
         phone = entry.phone or "no phone"
     text = Text.assemble(
         (indent, ""),
@@ -201,7 +202,7 @@ class CheckInScreen(Dialog[CheckInChoice | None]):
     def _add_today(self, row: BoardRow, prompts: list[Text]) -> None:
         practice = self.om.practice
         when = (
-            practice.local(row.appointment_start).strftime("%H:%M")
+            time_words.clock(row.appointment_start, practice.zone)
             if row.appointment_start
             else "walk"
         )
@@ -210,7 +211,9 @@ class CheckInScreen(Dialog[CheckInChoice | None]):
         entry = self.om.patients.get(row.patient_id)
         if entry is not None and entry.dob is not None:  # to tell namesakes apart
             text.append(
-                f"  · born {entry.dob:%Y}" if self._private else f"  · {entry.dob:%m/%d/%Y}"
+                f"  · born {entry.dob.year}"
+                if self._private
+                else f"  · {time_words.numeric_day(entry.dob)}"
             )
         if row.provider:
             text.append(f"  · {row.provider}")

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
-from om_tui.practice import limits
+from om_tui.practice import limits, time_words
 from om_tui.practice.flow.moves import Change, Flow
 from om_tui.practice.flow.patients import (
     NewPatient,
@@ -140,7 +140,9 @@ class WalkInScreen(Dialog[WalkInResult | None]):
                 return
             # Same name, no birth date to tell them apart: ask before a duplicate.
             self._namesakes_shown, self._new = True, new
-            born = ", ".join(f"{e.dob:%m/%d/%Y}" if e.dob else "DOB unknown" for e in namesakes[:4])
+            born = ", ".join(
+                time_words.numeric_day(e.dob) if e.dob else "DOB unknown" for e in namesakes[:4]
+            )
             offer = self.query_one("#offer", Label)
             offer.update(
                 f"{len(namesakes)} patient(s) named {new.first_name} {new.last_name} on file "
@@ -151,8 +153,9 @@ class WalkInScreen(Dialog[WalkInResult | None]):
             return
         self._offered, self._new = same, new
         offer = self.query_one("#offer", Label)
+        born = time_words.numeric_day(same.dob) if same.dob else "unknown"
         offer.update(
-            f"Already on file: {same.full_name}, born {same.dob:%m/%d/%Y}, "
+            f"Already on file: {same.full_name}, born {born}, "
             f"chart #{same.chart_number}.\n"
             f"Enter {self._verbs} this patient · ctrl+n adds a new patient anyway"
         )

@@ -28,8 +28,15 @@ from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from om_tui.messages import DataChanged
+from om_tui.practice import time_words
 from om_tui.practice.hats.service import Hats
-from om_tui.practice.hats.views import ChecksheetProgress, Compliance, Outstanding, Tally
+from om_tui.practice.hats.views import (
+    HATS_TABLES,
+    ChecksheetProgress,
+    Compliance,
+    Outstanding,
+    Tally,
+)
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
@@ -89,15 +96,6 @@ def summary(tally: Tally) -> str:
     )
 
 
-def first_day_of_week(hats: Hats, week: dt.date) -> dt.date:
-    """The first local day of the stats week named by its ending day."""
-    weeks = hats.periods.weeks
-    day = week - dt.timedelta(days=7)
-    while weeks.week_of_day(day) != week:
-        day += dt.timedelta(days=1)
-    return day
-
-
 @dataclass(frozen=True)
 class Window:
     """The periods shown: `count` days, or stats weeks, up to `end` (a day, or a week's end)."""
@@ -113,10 +111,10 @@ class Window:
     def bounds(self, hats: Hats) -> tuple[dt.date, dt.date]:
         """The first and last local day the window covers."""
         first = self.periods()[0]
-        return (first_day_of_week(hats, first) if self.by_week else first), self.end
+        return (hats.periods.weeks.days(first)[0] if self.by_week else first), self.end
 
     def period_bounds(self, hats: Hats, period: dt.date) -> tuple[dt.date, dt.date]:
-        return (first_day_of_week(hats, period) if self.by_week else period), period
+        return (hats.periods.weeks.days(period)[0] if self.by_week else period), period
 
 
 @dataclass(frozen=True)
@@ -149,6 +147,9 @@ class ComplianceScreen(Screen[None]):
         Binding("right_square_bracket", "move(1)", "Later ▶", id="compliance.later"),
         Binding("s", "sort", "Sort", id="compliance.sort"),
     ]
+
+    SHOWS = HATS_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     class Read(Message):
         """The worker's reading of the window, for the screen to show."""
@@ -341,11 +342,11 @@ class ComplianceScreen(Screen[None]):
         month = None
         for period in reading.matrix.periods:
             if reading.window.by_week:  # the month over its first week: "Nov" over "5"
-                top = f"{period:%b}" if period.month != month else ""
+                top = time_words.month_text(period, short=True) if period.month != month else ""
                 month = period.month
                 label = Text(f"{top}\n{period.day}", justify="right")
             else:
-                label = Text(f"{period:%a}\n{period.day}", justify="right")
+                label = Text(f"{time_words.weekday_text(period)}\n{period.day}", justify="right")
                 if period == today:
                     label.stylize("bold underline")
                 elif period.weekday() not in periods.open_days:
@@ -410,13 +411,14 @@ class ComplianceScreen(Screen[None]):
         assert reading is not None
         title = Text.assemble(("Compliance", "bold"), " · ")
         periods = reading.matrix.periods
-        span = _span(reading.first, reading.last)
+        span = time_words.span_text(reading.first, reading.last)
         so_far = reading.window.end >= self._current_period()
         if self._compact:  # beside the screens' keys: the dates, no more
             title.append(span)
         elif reading.window.by_week:
             ends = self.om.hats.periods.weeks.ends
-            title.append(f"{len(periods)} weeks (ending {periods[-1]:%a} {ends.at:%H:%M}), {span}")
+            ending = f"{time_words.weekday_text(periods[-1])} {time_words.clock(ends.at)}"
+            title.append(f"{len(periods)} weeks (ending {ending}), {span}")
         else:
             title.append(f"{len(periods)} days, {span}")
         if so_far and not self._compact:
@@ -458,7 +460,7 @@ class ComplianceScreen(Screen[None]):
         who = person[1] if person else "All staff"
         if person is not None and person[0] in matrix.left:
             left_on = matrix.left[person[0]]
-            who += f" (left {left_on:%a %d %b})" if left_on else " (left)"
+            who += f" (left {time_words.day_text(left_on)})" if left_on else " (left)"
         if period is not None:
             when = self._period_name(period)
             tally = (
@@ -469,7 +471,7 @@ class ComplianceScreen(Screen[None]):
             detail.update(f"{who} · {when}: {summary(tally)}")
             return
         total = _total(matrix, person[0]) if person else _sum(matrix.totals.values())
-        parts = [f"{who} · {_span(reading.first, reading.last)}: {summary(total)}"]
+        parts = [f"{who} · {time_words.span_text(reading.first, reading.last)}: {summary(total)}"]
         if person is not None:
             for post_id in reading.post_order:
                 held = matrix.by_post.get((person[0], post_id))
@@ -479,9 +481,9 @@ class ComplianceScreen(Screen[None]):
 
     def _period_name(self, period: dt.date) -> str:
         if self._reading is not None and self._reading.window.by_week:
-            first = first_day_of_week(self.om.hats, period)
-            return f"week {_span(first, period)}"
-        return f"{period:%a %d %b}"
+            first, _ = self.om.hats.periods.weeks.days(period)
+            return f"week {time_words.span_text(first, period)}"
+        return time_words.day_text(period)
 
     @on(DataTable.CellSelected, "#compliance")
     def _chosen(self) -> None:
@@ -499,7 +501,11 @@ class ComplianceScreen(Screen[None]):
             return
         person, period = selected
         if period is None:
-            first, last, label = reading.first, reading.last, _span(reading.first, reading.last)
+            first, last, label = (
+                reading.first,
+                reading.last,
+                time_words.span_text(reading.first, reading.last),
+            )
         else:
             first, last = reading.window.period_bounds(self.om.hats, period)
             label = self._period_name(period)
@@ -583,14 +589,3 @@ def _name_cell(name: str, width: int, left: bool) -> Text:
 
 def _fitted(name: str, width: int) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
-
-
-def _span(first: dt.date, last: dt.date) -> str:
-    """ "5–18 Nov", "27 Aug – 19 Nov", "28 Dec 2026 – 3 Jan 2027"."""
-    if first == last:
-        return f"{first:%a %d %b}"
-    if first.year != last.year:
-        return f"{first.day} {first:%b %Y} – {last.day} {last:%b %Y}"
-    if first.month != last.month:
-        return f"{first.day} {first:%b} – {last.day} {last:%b}"
-    return f"{first.day}–{last.day} {last:%b}"

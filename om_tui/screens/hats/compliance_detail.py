@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 
 from db.models import Frequency
 from om_tui.messages import DataChanged
+from om_tui.practice import time_words
 from om_tui.practice.hats.service import Hats
 from om_tui.practice.hats.views import Occurrence, State, Tally
 from om_tui.widgets.row_table import RowTable
@@ -186,10 +187,10 @@ class ComplianceDetailScreen(Screen[None]):
     def _due(self, occurrence: Occurrence, compact: bool) -> str:
         """When it was due: the day (and time) for a daily item, the week or month otherwise."""
         day = occurrence.due_on
-        shown = f"{day:%d %b}" if compact else f"{day:%a %d %b}"
+        shown = time_words.day_text(day, weekday=not compact)
         if occurrence.frequency == Frequency.WEEKLY:
-            cutoff = self.om.practice.local(occurrence.deadline)
-            return f"wk {shown} {cutoff:%H:%M}" if not compact else f"wk {shown}"
+            cutoff = time_words.clock(occurrence.deadline, self.om.practice.zone)
+            return f"wk {shown} {cutoff}" if not compact else f"wk {shown}"
         if occurrence.frequency == Frequency.MONTHLY:
             return f"mo {shown}"
         return f"{shown} {occurrence.due_time}" if occurrence.due_time else shown
@@ -197,8 +198,8 @@ class ComplianceDetailScreen(Screen[None]):
     def _ticked(self, occurrence: Occurrence, compact: bool) -> str:
         if occurrence.ticked_at is None:
             return "—"
-        at = self.om.practice.local(occurrence.ticked_at)
-        when = f"{at:%d %b %H:%M}" if compact else f"{at:%a %d %b %H:%M}"
+        zone = self.om.practice.zone
+        when = time_words.moment_text(occurrence.ticked_at, zone, weekday=not compact)
         if compact or not occurrence.ticked_by:
             return when
         return f"{when} {_short_name(occurrence.ticked_by)}"
@@ -222,17 +223,17 @@ class ComplianceDetailScreen(Screen[None]):
             detail.update("")
             return
         practice = self.om.practice
-        deadline = practice.local(occurrence.deadline)
-        parts = [occurrence.text, f"{occurrence.frequency}, due by {deadline:%a %d %b %H:%M}"]
+        deadline = time_words.moment_text(occurrence.deadline, practice.zone)
+        parts = [occurrence.text, f"{occurrence.frequency}, due by {deadline}"]
         if occurrence.shared:
             parts.append("shared: one tick by any holder")
         if occurrence.ticked_at is not None:
-            at = practice.local(occurrence.ticked_at)
+            at = time_words.moment_text(occurrence.ticked_at, practice.zone)
             late = occurrence.ticked_at - occurrence.deadline
             by = f" by {occurrence.ticked_by}" if occurrence.ticked_by else ""
-            when = f"ticked {at:%a %d %b %H:%M}{by}"
+            when = f"ticked {at}{by}"
             if occurrence.state == State.LATE:
-                when += f" ({_duration(late)} late)"
+                when += f" ({time_words.duration(late)} late)"
             parts.append(when)
         elif occurrence.state == State.OVERDUE:
             parts.append("not done yet: can still be ticked (late)")
@@ -256,13 +257,3 @@ def _short_name(name: str) -> str:
 
 def _fitted(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _duration(delta: dt.timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours} h {minutes:02d}"
-    return f"{hours // 24} days"

@@ -28,6 +28,7 @@ from textual.widgets.option_list import Option
 
 from db.models import as_utc
 from om_tui.messages import DataChanged
+from om_tui.practice import time_words
 from om_tui.practice.hats.views import HatDetail, HatError, ItemLine, StepLine
 from om_tui.screens.hats.forms import (
     Confirm,
@@ -687,8 +688,9 @@ class HatEditorScreen(Screen[None]):
             label = "  " + (name if kind == "step" else step.text)
             signed = step.signed.get(person)
             if signed is not None:
-                when = self.om.practice.local(as_utc(signed))
-                label = f"✓ {label[2:]}  (signed {when:%d %b}: Enter takes it back)"
+                when = self.om.practice.local(as_utc(signed)).date()
+                said = time_words.day_text(when, weekday=False)
+                label = f"✓ {label[2:]}  (signed {said}: Enter takes it back)"
             choices.append(Choice((step.step_id, person, signed is not None), label))
         line = self._cursor_line()
 

@@ -11,7 +11,6 @@ om_tui.practice.hats.my_hat.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, cast
 
 from rich.style import Style
@@ -27,7 +26,9 @@ from textual.widgets.option_list import Option
 
 from db.models import Frequency
 from om_tui.messages import DataChanged
+from om_tui.practice import time_words
 from om_tui.practice.hats.views import (
+    HATS_TABLES,
     ChecksheetProgress,
     HatError,
     MyHat,
@@ -53,11 +54,6 @@ SECTIONS = (
 HEADINGS = frozenset({"overdue", "today", "week", "month", "policies", "training"})
 
 
-def day(when: dt.date) -> str:
-    """ "Thu 3 Dec": how a day is named on the screen."""
-    return f"{when:%a} {when.day} {when:%b}"
-
-
 def initials(name: str) -> str:
     """ "Karen Miles" → "KM"; a title such as "Dr." is left out."""
     words = [w for w in name.split() if not w.endswith(".")] or name.split()
@@ -66,7 +62,7 @@ def initials(name: str) -> str:
 
 def line_id(occurrence: Occurrence) -> str:
     """An item's line, the same across re-reads (a new version of the item keeps its key)."""
-    return f"item-{occurrence.key}-{occurrence.due_on:%Y%m%d}"
+    return f"item-{occurrence.key}-{occurrence.due_on.isoformat()}"
 
 
 def _grid(flag: Text, box: Text, text: Text, note: Text, due: Text | None = None) -> Table:
@@ -89,6 +85,9 @@ class MyHatScreen(Screen[None]):
         Binding("a", "attest", "Read & attest", id="my_hat.attest"),
         Binding("w", "whose", "Whose hat", id="my_hat.whose"),
     ]
+
+    SHOWS = HATS_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -307,14 +306,14 @@ class MyHatScreen(Screen[None]):
         done = sum(o.done for o in due_now)
         if section == "today":
             title = "Today" if current == hats.today() else "Next open day"
-            when = day(current)
+            when = time_words.day_text(current)
         elif section == "week":
             title = "This week"
-            end = self.om.practice.local(hats.periods.weeks.cutoff(current))
-            when = f"ends {day(end)} {end:%H:%M}"
+            end = hats.periods.weeks.cutoff(current)
+            when = f"ends {time_words.moment_text(end, self.om.practice.zone)}"
         else:
             title = "This month"
-            when = f"ends {day(current)}"
+            when = f"ends {time_words.day_text(current)}"
         return Text.assemble((title, "bold"), (f"  {when} · {done} of {len(due_now)} done", muted))
 
     def _item_line(self, key: str, occurrence: Occurrence) -> Table:
@@ -346,15 +345,14 @@ class MyHatScreen(Screen[None]):
         if occurrence.state == State.OVERDUE:
             note = Text.assemble(("overdue", styles["overdue"]))
             if occurrence.frequency == Frequency.WEEKLY:
-                note.append(f" · week to {occurrence.due_on.day} {occurrence.due_on:%b}")
+                note.append(f" · week to {time_words.day_text(occurrence.due_on, weekday=False)}")
             elif occurrence.frequency == Frequency.MONTHLY:
-                note.append(f" · {occurrence.due_on:%B}")
+                note.append(f" · {time_words.month_text(occurrence.due_on)}")
             elif occurrence.due_on != today:
-                note.append(f" · {day(occurrence.due_on)}")
+                note.append(f" · {time_words.day_text(occurrence.due_on)}")
             return note
         if occurrence.done and occurrence.ticked_at is not None:
-            at = practice.local(occurrence.ticked_at)
-            when = f"{at:%H:%M}" if at.date() == today else f"{at:%a %H:%M}"
+            when = time_words.lately(occurrence.ticked_at, today, practice.zone)
             by = occurrence.ticked_by
             note = Text()
             if by is not None and hat is not None and by != hat.name:
@@ -401,7 +399,11 @@ class MyHatScreen(Screen[None]):
             summary.append(
                 f"{overdue} overdue", style=self._styles["overdue"] if overdue else "bold"
             )
-            when = "today" if current == self.om.hats.today() else f"for {day(current)}"
+            when = (
+                "today"
+                if current == self.om.hats.today()
+                else f"for {time_words.day_text(current)}"
+            )
             summary.append(f" · {sum(o.done for o in today)} of {len(today)} done {when}")
             if hat.policies:
                 summary.append(" · ")
@@ -426,22 +428,20 @@ class MyHatScreen(Screen[None]):
 
     def _describe(self, occurrence: Occurrence) -> str:
         practice = self.om.practice
-        deadline = practice.local(occurrence.deadline)
         if occurrence.frequency == Frequency.DAILY:
-            due = f"due {day(occurrence.due_on)}" + (
+            due = f"due {time_words.day_text(occurrence.due_on)}" + (
                 f" by {occurrence.due_time}" if occurrence.due_time else ""
             )
         elif occurrence.frequency == Frequency.WEEKLY:
-            due = f"weekly, by {day(deadline)} {deadline:%H:%M}"
+            due = f"weekly, by {time_words.moment_text(occurrence.deadline, practice.zone)}"
         else:
-            due = f"monthly, by the end of {day(occurrence.due_on)}"
+            due = f"monthly, by the end of {time_words.day_text(occurrence.due_on)}"
         parts = [occurrence.post, due]
         if occurrence.shared:
             parts.append("shared: one tick for all its holders")
         if occurrence.done and occurrence.ticked_at is not None:
-            at = practice.local(occurrence.ticked_at)
-            today = at.date() == self.om.hats.today()
-            when = f"{at:%H:%M}" if today else f"{day(at)} {at:%H:%M}"
+            today = practice.local(occurrence.ticked_at).date() == self.om.hats.today()
+            when = time_words.when(occurrence.ticked_at, self.om.hats.today(), practice.zone)
             late = " (late)" if occurrence.state == State.LATE else ""
             mine = self._hat is not None and occurrence.ticked_by_id == self._hat.person_id
             if mine:
@@ -535,8 +535,8 @@ class MyHatScreen(Screen[None]):
             by = result.ticked_by
             mine = result.ticked_by_id == hat.person_id
             if by is not None and not mine and result.ticked_at is not None:
-                at = self.om.practice.local(result.ticked_at)
-                self.notify(f"{by} had ticked it already ({at:%H:%M}): one tick, theirs.")
+                at = time_words.clock(result.ticked_at, self.om.practice.zone)
+                self.notify(f"{by} had ticked it already ({at}): one tick, theirs.")
 
         def failed() -> None:
             self._written(key)

@@ -36,7 +36,7 @@ from textual.widgets.option_list import Option
 
 from db.models import Attestation, PolicyVersion, Staff, as_utc
 from om_tui.messages import DataChanged
-from om_tui.practice import limits
+from om_tui.practice import limits, time_words
 from om_tui.practice.hats.service import Hats
 from om_tui.screens.dialog import Dialog, edited
 from om_tui.screens.hats.forms import Confirm
@@ -228,12 +228,14 @@ class PoliciesScreen(Screen[None]):
         attested = attestations_of(hats, policy_id)
         asked = [row for row in attested if row.posts]
         current = sum(row.number == newest.number for row in asked)
-        when = self.om.practice.local(shown.at)
+        when = time_words.day_text(
+            self.om.practice.local(shown.at).date(), weekday=False, year=True
+        )
         state = "newest" if shown is newest else f"an older version; newest v{newest.number}"
         meta.update(
             Text.assemble(
                 (policy.title, "bold"),
-                f" · v{shown.number} ({state}) · {when:%d %b %Y}",
+                f" · v{shown.number} ({state}) · {when}",
                 f" by {shown.by}" if shown.by else "",
                 "\nAttested by the holders of: ",
                 (", ".join(title for _, title in posts) or "no post yet (o chooses)", "bold"),
@@ -250,7 +252,11 @@ class PoliciesScreen(Screen[None]):
             else:
                 owes = f" · owes v{newest.number}" if row.posts else ""
                 state_text = Text(f"v{row.number}{owes}", style=self._colour("warning"))
-            on_day = f"{self.om.practice.local(row.at):%d %b %Y}" if row.at else ""
+            on_day = (
+                time_words.day_text(self.om.practice.local(row.at).date(), weekday=False, year=True)
+                if row.at
+                else ""
+            )
             cells.append((row.name, state_text, on_day, ", ".join(row.posts) or "(not asked)"))
         self._fill(table, cells)
 

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from om_tui.messages import DataChanged
+from om_tui.practice import time_words
 from om_tui.practice.imports import queue
 from om_tui.practice.imports.queue import Candidate, Waiting
 from om_tui.screens.schedule.patient_finder import PatientFinder
@@ -83,7 +84,7 @@ class ImportQueueScreen(Screen[None]):
             table.add_row(
                 entry.source,
                 person.full_name or "(no name)",
-                f"{person.dob:%m/%d/%Y}" if person.dob else "—",
+                time_words.numeric_day(person.dob) if person.dob else "—",
                 str(len(entry.appointments)),
                 key=f"{entry.source}\n{entry.key}",
             )
@@ -127,16 +128,17 @@ class ImportQueueScreen(Screen[None]):
         person = entry.patient
         said = [
             f"{entry.source} says: {person.full_name or '(no name)'}",
-            f"born {person.dob:%m/%d/%Y}" if person.dob else "no birth date",
+            f"born {time_words.numeric_day(person.dob)}" if person.dob else "no birth date",
         ]
         if person.phone:
             said.append(person.phone)
         if person.number:
             said.append(f"their number {person.number}")
         times = [
-            f"{a.start.astimezone(zone):%a %m/%d %H:%M} {a.minutes}m {a.provider}".rstrip()
+            f"{time_words.numeric_moment(a.start, zone, year=False)} {a.minutes}m {a.provider}"
             for a in entry.appointments
         ]
+        times = [t.rstrip() for t in times]
         source.update(
             Text.assemble(
                 (" · ".join(said), "bold"),
@@ -151,7 +153,7 @@ class ImportQueueScreen(Screen[None]):
             candidates.add_row(
                 c.chart_number,
                 c.full_name,
-                f"{c.dob:%m/%d/%Y}" if c.dob else "—",
+                time_words.numeric_day(c.dob) if c.dob else "—",
                 c.phone or "—",
                 key=str(c.patient_id),
             )

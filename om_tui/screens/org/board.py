@@ -34,6 +34,7 @@ from textual.widgets import Footer, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from om_tui.messages import DataChanged
+from om_tui.practice import time_words
 from om_tui.practice.org.access import ADMINISTRATOR
 from om_tui.practice.org.board import (
     DepartmentLine,
@@ -187,7 +188,7 @@ class OrgBoardScreen(Screen[None]):
         title = Text.assemble(("Org board", "bold"), f" · {whole.posts} posts")
         if whole.vacant:
             title.append(f" · {whole.vacant} vacant", style=self._colour("warning"))
-        title.append(f" · conditions of the week to {board.week:%a %d %b}", style="dim")
+        title.append(f" · conditions of the week to {time_words.day_text(board.week)}", style="dim")
         if not self.om.may("org_edit"):
             title.append(" · read-only", style="dim")
         self.query_one("#org-title", Static).update(title)

@@ -110,7 +110,8 @@ class HiringScreen(Screen[None]):
                 options.append(None)
             count = counted(len(opening.candidates), "candidate")
             title = Text.assemble(
-                (opening.post, "bold"), (f"  opened {opening.opened:%d %b} · {count}", "dim")
+                (opening.post, "bold"),
+                (f"  opened {time_words.day_text(opening.opened, weekday=False)} · {count}", "dim"),
             )
             options.append(Option(title, id=f"o{opening.opening_id}"))
             for candidate in opening.candidates:
@@ -119,7 +120,9 @@ class HiringScreen(Screen[None]):
                 )
         due = evaluations_due(self.om.database, self.hiring.today())
         if due:
-            said = ", ".join(f"{name} {day:%d %b}" for name, day in due)
+            said = ", ".join(
+                f"{name} {time_words.day_text(day, weekday=False)}" for name, day in due
+            )
             options[:0] = [
                 Option(
                     Text(f"90-day evaluations due: {said}", style=self._colour("warning")),
@@ -164,7 +167,7 @@ class HiringScreen(Screen[None]):
         text.no_wrap = True
         text.overflow = "ellipsis"
         if last is not None:
-            text.append(f" {last.day:%d %b}", style="dim")
+            text.append(f" {time_words.day_text(last.day, weekday=False)}", style="dim")
         if candidate.waiting_on:
             text.append(f" · next: {candidate.waiting_on}", style="dim")
         return text
@@ -214,7 +217,8 @@ class HiringScreen(Screen[None]):
                     text.append(f"\n{label}: ", style="bold")
                     text.append(value)
             steps = " → ".join(
-                f"{STAGE_TITLES[s.stage]} {s.day:%d %b}" + (f" ({s.by})" if s.by else "")
+                f"{STAGE_TITLES[s.stage]} {time_words.day_text(s.day, weekday=False)}"
+                + (f" ({s.by})" if s.by else "")
                 for s in candidate.steps
             )
             text.append(f"\n{steps}", style="dim")
@@ -224,7 +228,7 @@ class HiringScreen(Screen[None]):
         elif opening is not None:
             note = f"\n{opening.note}" if opening.note else ""
             detail.update(
-                f"{opening.post}: open since {opening.opened:%a %d %b}.{note}\n"
+                f"{opening.post}: open since {time_words.day_text(opening.opened)}.{note}\n"
                 "c adds a candidate · x closes the opening"
             )
         else:
@@ -372,7 +376,7 @@ class HiringScreen(Screen[None]):
         def roled(choice: Choice | None) -> None:
             if choice is not None:
                 self.app.push_screen(
-                    TextPrompt(f"{candidate.name} starts on", f"{today:%Y-%m-%d}"),
+                    TextPrompt(f"{candidate.name} starts on", today.isoformat()),
                     with_start(str(choice.value)),
                 )
 
@@ -382,9 +386,10 @@ class HiringScreen(Screen[None]):
 
     def _hired(self, made: Hire) -> None:
         self.notify(
-            f"{made.name} is on the staff and holds {made.post} from {made.start:%a %d %b}; "
+            f"{made.name} is on the staff and holds {made.post} "
+            f"from {time_words.day_text(made.start)}; "
             f"their training checksheet is open and their 90-day evaluation is due "
-            f"{made.evaluation_due:%a %d %b}.",
+            f"{time_words.day_text(made.evaluation_due)}.",
             timeout=10,
         )
 

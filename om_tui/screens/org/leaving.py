@@ -86,7 +86,8 @@ class LeavingScreen(Screen[None]):
         listing.highlighted = min(keep or 0, len(view.steps) - 1)
         left = len(view.outstanding)
         title = Text.assemble(
-            (f"{view.name} leaves", "bold"), f" · last day {view.end_date:%a %d %b %Y} · "
+            (f"{view.name} leaves", "bold"),
+            f" · last day {time_words.day_text(view.end_date, year=True)} · ",
         )
         if left:
             title.append(f"{left} still to do", style=self._colour("warning"))
@@ -197,10 +198,11 @@ class LeavingScreen(Screen[None]):
                 if choice is None:
                     return
                 to = None if choice.value == VACANT else int(choice.value)
+                last = time_words.day_text(end, weekday=False)
                 said = (
-                    f"{hat.label} is vacant from {end:%d %b}."
+                    f"{hat.label} is vacant from {last}."
                     if to is None
-                    else (f"{hat.label} is {choice.label}'s after {end:%d %b}.")
+                    else (f"{hat.label} is {choice.label}'s after {last}.")
                 )
                 self._save(lambda: leaving.give_hat(view.staff_id, int(hat.value), to), said)
 
@@ -236,7 +238,8 @@ def choose_who_leaves(app: OmTuiApp, person_id: int | None = None) -> None:
     leaving = Leaving(app.database, app.clock, app.practice, actor)
     under_way = {ident: (name, end) for ident, name, end in leaving.open_offboardings()}
     choices = [
-        Choice(ident, f"{name} (leaving {end:%d %b})") for ident, (name, end) in under_way.items()
+        Choice(ident, f"{name} (leaving {time_words.day_text(end, weekday=False)})")
+        for ident, (name, end) in under_way.items()
     ]
     choices += [
         Choice(ident, name)
@@ -266,7 +269,7 @@ def choose_who_leaves(app: OmTuiApp, person_id: int | None = None) -> None:
             )
 
         app.push_screen(
-            TextPrompt(f"{choice.label}'s last day", f"{leaving.today():%Y-%m-%d}"), dated
+            TextPrompt(f"{choice.label}'s last day", leaving.today().isoformat()), dated
         )
 
     if person_id is not None:

@@ -34,6 +34,7 @@ from textual.widgets.option_list import Option
 
 from db.models import EvaluationKind, EvaluationStatus
 from om_tui.messages import DataChanged
+from om_tui.practice import time_words
 from om_tui.practice.hats.views import Tally
 from om_tui.practice.owner.evaluations.service import Evaluations
 from om_tui.practice.owner.evaluations.views import (
@@ -58,17 +59,6 @@ STARS = 5
 SPARK_WIDTH = 20
 """A stat's weeks drawn in at most this many bars (a year's 53 weeks squeezed)."""
 BAD_CONDITIONS = (Condition.EMERGENCY, Condition.DANGER, Condition.NON_EXISTENCE)
-
-
-def day(when: dt.date, year: bool = False) -> str:
-    """ "Mon 2 Nov", or "2 Nov 2026" with the year."""
-    return f"{when.day} {when:%b %Y}" if year else f"{when:%a} {when.day} {when:%b}"
-
-
-def span(first: dt.date, last: dt.date) -> str:
-    """ "2 Nov – 13 Nov 2026"; the first day's year too when the years differ."""
-    start = f"{first.day} {first:%b}" + (f" {first:%Y}" if first.year != last.year else "")
-    return f"{start} – {last.day} {last:%b %Y}"
 
 
 def squeezed(values: list[float | None], width: int) -> list[float | None]:
@@ -100,6 +90,11 @@ def share(tally: Tally) -> str:
     if tally.missed:
         said += f" · {tally.missed} not done"
     return said
+
+
+def span(first: dt.date, last: dt.date) -> str:
+    """ "2–13 Nov 2026": an evaluation's period, with its year."""
+    return time_words.span_text(first, last, year=True)
 
 
 class WritingForm(Dialog[str | None]):
@@ -245,17 +240,16 @@ class EvaluationScreen(Screen[None]):
         muted = "dim"
         parts: list[Any] = []
         if view.finished and view.finished_at is not None:
-            kept = self.om.practice.local(view.finished_at)
-            said = f"Kept as they stood on {day(kept.date(), year=True)} {kept:%H:%M}"
+            kept = time_words.moment_text(view.finished_at, self.om.practice.zone)
+            said = f"Kept as they stood on {kept}"
         else:
             said = "Gathered now: finishing keeps them as they stand then"
         if figures.counted_to < figures.end:
-            said += f" · counted to {day(figures.counted_to)}"
+            said += f" · counted to {time_words.day_text(figures.counted_to)}"
         parts.append(Text("Figures", style="bold"))
         parts.append(Text(said, style=muted))
         held = " · ".join(
-            f"{h.post} {h.first.day} {h.first:%b}–{h.last.day} {h.last:%b}"
-            for h in figures.holdings
+            f"{h.post} {time_words.span_text(h.first, h.last)}" for h in figures.holdings
         )
         parts.append(Text.assemble(("Hats held  ", "bold"), held or "none in the period"))
         parts.append(Text(""))
@@ -370,8 +364,8 @@ class EvaluationScreen(Screen[None]):
             )
         text.append("Self-evaluation", style="bold")
         if view.self_evaluated_at is not None:
-            at = self.om.practice.local(view.self_evaluated_at)
-            text.append(f"  {day(at.date())} {at:%H:%M}", style=muted)
+            at = time_words.moment_text(view.self_evaluated_at, self.om.practice.zone)
+            text.append(f"  {at}", style=muted)
         text.append("\n")
         if view.self_evaluation:
             text.append(f"{view.self_evaluation}\n")
@@ -600,7 +594,7 @@ class EvaluationScreen(Screen[None]):
                 return
             self.app.push_screen(
                 TextPrompt(
-                    "First and last day, like 2026-08-01 2026-10-31",
+                    "First and last day, like 2026-08-01 2026-10-31 or 1 aug to 31 oct",
                     required="Give the first and the last day.",
                 ),
                 dates,
@@ -609,12 +603,11 @@ class EvaluationScreen(Screen[None]):
         def dates(text: str | None) -> None:
             if text is None:
                 return
+            today = self.om.practice.today(self.om.clock.now())
             try:
-                first, last = (dt.date.fromisoformat(part) for part in text.split())
-            except ValueError:
-                self.notify(
-                    "Two days, first and last, like 2026-08-01 2026-10-31.", severity="warning"
-                )
+                first, last = time_words.two_days(text, today, ahead=False)
+            except time_words.TimeWordsError as error:
+                self.notify(str(error), severity="warning")
                 return
             self._save(
                 lambda: service.start(staff_id, EvaluationKind.CHOSEN, first, last),

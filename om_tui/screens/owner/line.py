@@ -15,7 +15,6 @@ line_forms.py.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar, cast
 
@@ -32,6 +31,7 @@ from textual.widgets.option_list import Option
 
 from db.models import LineAnswer, LineStatus, Role
 from om_tui.messages import DataChanged
+from om_tui.practice import time_words
 from om_tui.practice.owner.line.alert import UrgentWatch, alert_text
 from om_tui.practice.owner.line.items import ANSWER_TITLES, Item
 from om_tui.practice.owner.line.service import Line
@@ -67,15 +67,6 @@ ANSWER_VERBS = {
 
 View = dict[str, list[Item]]
 """What the list shows: section key → its items."""
-
-
-def when(moment: dt.datetime, today: dt.date) -> str:
-    """ "09:20" today; "Mon 09:20" this past week; "16 Nov" before."""
-    if moment.date() == today:
-        return f"{moment:%H:%M}"
-    if today - moment.date() < dt.timedelta(days=7):
-        return f"{moment:%a %H:%M}"
-    return f"{moment.day} {moment:%b}"
 
 
 def _grid(flag: Text, kind: Text, text: Text, note: Text) -> Table:
@@ -285,7 +276,7 @@ class LineScreen(Screen[None]):
             flag = Text(" ")
         kind = Text(KIND_SHORT.get(item.kind, "Approval"))
         today = self.om.practice.today(self.om.clock.now())
-        local = self.om.practice.local
+        zone = self.om.practice.zone
         note = Text()
         if section == "mine":
             note.append(item.standing())
@@ -293,13 +284,14 @@ class LineScreen(Screen[None]):
                 note.append(" · new", style=styles["new"])
         elif section == "answered" and item.answered_at is not None:
             note.append(f"{item.answer_title} · {item.sender} · ")
-            note.append(when(local(item.answered_at), today), style=styles["muted"])
+            note.append(time_words.lately(item.answered_at, today, zone), style=styles["muted"])
         else:
             sent = section in ("owner", "with_owner") and item.routed_at is not None
             note.append(f"{item.sender} · ")
             # With the owner: since when (the detail line says when it was filed).
-            at = f"sent {when(local(item.routed_at), today)}" if sent and item.routed_at else None
-            note.append(at or when(local(item.created), today), style=styles["muted"])
+            at = item.routed_at if sent and item.routed_at else item.created
+            said = time_words.lately(at, today, zone)
+            note.append(f"sent {said}" if at is item.routed_at else said, style=styles["muted"])
             if section == "queue" and item.status == LineStatus.WITH_MANAGER:
                 note.append(" · taken", style=styles["muted"])
         text = Text(item.text)
@@ -371,7 +363,7 @@ class LineScreen(Screen[None]):
         muted = self._styles["muted"]
         out = Text()
         out.append(f"{item.kind_title} from {item.sender}", style="bold")
-        out.append(f" · filed {when(practice.local(item.created), today)}", style=muted)
+        out.append(f" · filed {time_words.lately(item.created, today, practice.zone)}", style=muted)
         if item.urgent:
             out.append(" · urgent", style=self._styles["urgent"])
         elif item.high:
@@ -387,7 +379,7 @@ class LineScreen(Screen[None]):
             out.append("\n")
         out.append("Trail\n", style=muted)
         for step in self.line.trail(item.id):
-            at = when(practice.local(step.at), today)
+            at = time_words.lately(step.at, today, practice.zone)
             out.append(f"  {at:>9}  {step.who} {step.title}")
             if step.note:
                 out.append(f" — {step.note}", style=muted)

@@ -34,7 +34,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from db.models import Stage
 from om_tui.messages import DataChanged
-from om_tui.practice.flow.board import format_duration
+from om_tui.practice import time_words
 from om_tui.practice.hats.service import Hats
 from om_tui.practice.owner.orders.due import due_text
 from om_tui.practice.owner.overview import Overview, StatFigure, gather
@@ -381,7 +381,9 @@ class OverviewScreen(Screen[None]):
         return text
 
     def _fill_stats(self, overview: Overview) -> None:
-        title = Text.assemble(("Stats", "bold"), f" · {overview.judged_week:%d %b}")
+        title = Text.assemble(
+            ("Stats", "bold"), f" · {time_words.day_text(overview.judged_week, weekday=False)}"
+        )
         for condition, count in overview.conditions().items():
             if condition in (Condition.NON_EXISTENCE, Condition.DANGER, Condition.EMERGENCY):
                 colour = self.app.theme_variables.get(CONDITION_COLOURS[condition], "")
@@ -470,9 +472,9 @@ class OverviewScreen(Screen[None]):
     def _fill_compliance(self, overview: Overview) -> None:
         first, last = overview.compliance_first, overview.compliance_last
         if first == last:  # the week's first day
-            span = f"so far today, {last:%a} {last.day} {last:%b}"
+            span = f"so far today, {time_words.day_text(last)}"
         else:
-            span = f"{first:%a} {first.day}–{last:%a} {last.day} {last:%b}"
+            span = time_words.span_text(first, last)
         title = Text.assemble(("Hats this week", "bold"), f" · {span}")
         theme = self.app.theme_variables
 
@@ -524,7 +526,9 @@ class OverviewScreen(Screen[None]):
         """The time first: beside the screens' keys a narrow line keeps only its start."""
         om = self.om
         local = om.practice.local(om.clock.now())
-        title = Text.assemble((f"{local:%H:%M}", "bold"), f" {local:%a %d %b} · ")
+        title = Text.assemble(
+            (time_words.clock(local), "bold"), f" {time_words.day_text(local.date())} · "
+        )
         if self._overview is not None and self._overview.falling_off:  # care plans: ctrl+p
             title.append(f"{self._overview.falling_off} falling off · ", style="bold")
         title.append(om.practice.name)
@@ -539,10 +543,10 @@ class OverviewScreen(Screen[None]):
         values = {
             "in_office": str(figures.in_office),
             "waiting": str(figures.waiting),
-            "longest": format_duration(figures.longest_wait) or "—",
+            "longest": time_words.stopwatch(figures.longest_wait) or "—",
             "seen": str(figures.seen),
             "no_shows": str(figures.no_shows),
-            "average": format_duration(figures.average_wait) or "—",
+            "average": time_words.stopwatch(figures.average_wait) or "—",
         }
         alert = self._longest_alert(overview, now)
         for key, label, compact in FIGURES:
@@ -661,7 +665,7 @@ class OverviewScreen(Screen[None]):
         on_before = f", {change} on the week before" if change else ""
         return (
             f"{figure.name} ({figure.post or 'no post'}): {condition}{by}, week ending "
-            f"{overview.judged_week:%d %b}: {value}{on_before}."
+            f"{time_words.day_text(overview.judged_week, weekday=False)}: {value}{on_before}."
         )
 
     # -- moving between figures -------------------------------------------------------
@@ -760,7 +764,7 @@ class OverviewScreen(Screen[None]):
         if person is None:
             return
         first, last = overview.compliance_first, overview.compliance_last
-        label = f"this week, {first:%a} {first.day} – {last:%a} {last.day} {last:%b}"
+        label = f"this week, {time_words.span_text(first, last)}"
         self.app.push_screen(ComplianceDetailScreen(person.name, [person_id], first, last, label))
 
     def _open_main(

@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
+from om_tui.practice import time_words
 from om_tui.practice.owner.report.gathering import last_ended_week
 from om_tui.practice.owner.report.writing import default_folder, default_name, write_report
 from om_tui.practice.refusal import Refusal
@@ -60,7 +61,7 @@ class WeeklyReportScreen(Dialog[Path | None]):
         self._suggested = str(self._folder / default_name(week, "html"))
         with Vertical(classes="dialog wide"):
             yield Label("Weekly report", classes="dialog-title")
-            yield Label("Week: any day of it (YYYY-MM-DD); the last week that ended is shown")
+            yield Label("Week: any day of it (fri, 19 Nov, YYYY-MM-DD); the last ended is shown")
             yield Input(week.isoformat(), id="report-week", compact=True)
             yield Label("Format (←/→ or h, m, c)")
             yield ChoiceField(CHOICES, "html", field="report-format")
@@ -85,7 +86,7 @@ class WeeklyReportScreen(Dialog[Path | None]):
         path = self.query_one("#report-path", Input)
         if path.value != self._suggested or self._folder is None:
             return
-        day = _day(self.query_one("#report-week", Input).value)
+        day = self._day(self.query_one("#report-week", Input).value)
         if day is None:
             return
         week = self.om.stats.weeks.week_of_day(day)
@@ -97,9 +98,9 @@ class WeeklyReportScreen(Dialog[Path | None]):
     def action_write(self) -> None:
         if self._writing:
             return
-        day = _day(self.query_one("#report-week", Input).value)
+        day = self._day(self.query_one("#report-week", Input).value)
         if day is None:
-            self._say("A week is named by a day of it: YYYY-MM-DD, e.g. 2026-11-19.")
+            self._say("A week is named by a day of it, like fri, 19 Nov or YYYY-MM-DD.")
             self.query_one("#report-week", Input).focus()
             return
         typed = self.query_one("#report-path", Input).value.strip()
@@ -134,7 +135,8 @@ class WeeklyReportScreen(Dialog[Path | None]):
 
     def _written(self, week: dt.date, path: Path) -> None:
         self.app.notify(
-            f"The report for the week ending {week:%a %d %b %Y} is written to {path}.",
+            f"The report for the week ending {time_words.day_text(week, year=True)} "
+            f"is written to {path}.",
             title="Weekly report",
             timeout=10,
         )
@@ -153,9 +155,10 @@ class WeeklyReportScreen(Dialog[Path | None]):
         if not self._writing:
             self.answer(None)
 
-
-def _day(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        return None
+    def _day(self, text: str) -> dt.date | None:
+        """A day of the week wanted, as typed anywhere (a weekday is the last one)."""
+        today = self.om.practice.today(self.om.clock.now())
+        try:
+            return time_words.day(text, today, ValueError, ahead=False)
+        except ValueError:
+            return None

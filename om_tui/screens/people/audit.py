@@ -179,13 +179,13 @@ class AuditScreen(Screen[None]):
             table.move_cursor(row=table.get_row_index(selected), animate=False)
 
     def _add_row(self, table: DataTable[Any], entry: Entry) -> None:
-        at = self.om.practice.local(entry.at)
+        zone, wide = self.om.practice.zone, self._widths["when"] >= 20
         widths = self._widths
         who = Text(_clipped(entry.who, widths["who"]))
         if entry.staff_id is None:
             who.stylize("italic")
         cells: dict[str, Text | str] = {
-            "when": f"{at:%d %b %Y %H:%M:%S}" if widths["when"] >= 20 else f"{at:%d %b %H:%M}",
+            "when": time_words.moment_text(entry.at, zone, weekday=False, year=wide, seconds=wide),
             "who": who,
             "terminal": entry.terminal,
             "what": entry.what,
@@ -249,7 +249,7 @@ class AuditScreen(Screen[None]):
         except Refusal:
             field.add_class("-invalid")
             # Half typed, or wrong: the last good day filter stays, and the line says so.
-            kept = f"still {self._filters.day:%Y-%m-%d}" if self._filters.day else "every day"
+            kept = f"still {self._filters.day.isoformat()}" if self._filters.day else "every day"
             problem.update(
                 f"“{event.value.strip()}” is not a day (like yesterday, fri, 12/02 or "
                 f"2026-12-02): "
@@ -347,7 +347,7 @@ class AuditEntryScreen(Dialog[None]):
         entry = self._entry
         with Vertical(classes="dialog wide"):
             yield Label(f"#{entry.id} · {entry.what}", classes="dialog-title")
-            yield Label(f"When      {self._local_at:%A %d %B %Y, %H:%M:%S %Z}")
+            yield Label(f"When      {time_words.exact_moment(self._local_at)}")
             yield Label(f"Who       {entry.who}")
             yield Label(f"Terminal  {entry.terminal}")
             if entry.patient:

@@ -25,7 +25,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Label, Static
 
 from db.models import Role
-from om_tui.practice import limits
+from om_tui.practice import limits, time_words
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.setup import (
     PracticeSetup,
@@ -60,9 +60,7 @@ if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
 
 TITLE = "om-tui · first run"
-WEEKDAYS = tuple(
-    (str(n), name) for n, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"))
-)
+WEEKDAYS = tuple((str(n), name) for n, name in enumerate(time_words.WEEKDAYS_SHORT))
 FIRST_ROLES = ((Role.OWNER, "owner"), (Role.OFFICE_MANAGER, "office manager"))
 
 
@@ -112,7 +110,9 @@ class FirstRunScreen(Screen[None]):
                 yield Label("The stats week ends on (←/→)")
                 yield ChoiceField(WEEKDAYS, str(start.week_ends.weekday), field="weekday")
                 yield Label("at (local time)")
-                yield edited(f"{start.week_ends.at:%H:%M}", placeholder="14:00", id="week-time")
+                yield edited(
+                    time_words.clock(start.week_ends.at), placeholder="14:00", id="week-time"
+                )
                 yield problem_line("week-time")
                 yield Label("Enter next · Tab next field · ctrl+q quit", classes="first-run-hint")
             with Vertical(id="person-page", classes="first-run-page"):

@@ -210,8 +210,10 @@ class LoginScreen(Screen[None]):
         if people.person(staff_id).secret is None:
             self._say(f"{name} has no PIN or password yet: the office manager sets one.")
         elif until is not None:
-            at = self.om.practice.local(until)
-            self._say(f"Too many wrong tries: {name} can try again at {at:%H:%M}.")
+            from om_tui.practice import time_words  # arrow: loaded when first needed
+
+            at = time_words.clock(until, self.om.practice.zone)
+            self._say(f"Too many wrong tries: {name} can try again at {at}.")
         elif not self.request.person_id or self.request.person_id != staff_id:
             self._say("")
         self.refresh_bindings()

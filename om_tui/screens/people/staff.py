@@ -29,6 +29,7 @@ from textual.widgets.data_table import RowDoesNotExist
 
 from db.models import Role, Staff, as_utc
 from om_tui.messages import DataChanged
+from om_tui.practice import time_words
 from om_tui.practice.owner.orders.service import Orders
 from om_tui.practice.people.staff import People, role_title, shown_details
 from om_tui.screens.hats.forms import Confirm
@@ -164,7 +165,8 @@ class StaffScreen(Screen[None]):
             return Text("no PIN yet", style=f"bold {self._colour('warning')}")
         until = self._locked_until(person)
         if until is not None:
-            return Text(f"locked to {until:%H:%M}", style=f"bold {self._colour('error')}")
+            locked = f"locked to {time_words.clock(until)}"
+            return Text(locked, style=f"bold {self._colour('error')}")
         return Text("active")
 
     def _locked_until(self, person: Staff) -> dt.datetime | None:

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
 
 from om_tui.messages import DataChanged
+from om_tui.practice import time_words
 from om_tui.practice.clock import Clock
 from om_tui.practice.plans.pace import Standing, Standings
 from om_tui.practice.settings import PracticeSettings
@@ -83,7 +84,8 @@ class FallingOffScreen(Screen[None]):
         row = table.cursor_row
         table.clear()
         for standing in self._standings:
-            last = f"{standing.last_visit:%m/%d}" if standing.last_visit else "never"
+            seen = standing.last_visit
+            last = time_words.numeric_day(seen, year=False) if seen else "never"
             table.add_row(
                 standing.patient_name,
                 standing.phone,

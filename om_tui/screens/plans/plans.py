@@ -22,6 +22,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from om_tui.messages import DataChanged
+from om_tui.practice import time_words
 from om_tui.practice.plans.pace import Pace, Standing, Standings, State
 from om_tui.practice.plans.phases import described
 from om_tui.practice.plans.plans import PlanDone
@@ -115,7 +116,7 @@ class PlansScreen(Screen[None]):
             detail.update("")
             return
         text = Text.assemble((described(standing.phases), "bold"), "\n")
-        text.append(f"From {standing.first_day:%a %m/%d/%Y}")
+        text.append(f"From {time_words.numeric_day(standing.first_day, weekday=True)}")
         if standing.type_name:
             text.append(f" · {standing.type_name}")
         if standing.provider:
@@ -124,7 +125,9 @@ class PlansScreen(Screen[None]):
         text.append_text(pace_text(standing))
         text.append(f" · {standing.counts}")
         if standing.next_visit is not None:
-            text.append(f" · next {self.om.practice.local(standing.next_visit):%a %m/%d %H:%M}")
+            next_visit = standing.next_visit
+            zone = self.om.practice.zone
+            text.append(f" · next {time_words.numeric_moment(next_visit, zone, year=False)}")
         for line in plans_of(self.om).history(standing.plan_id)[:8]:
             text.append(f"\n  {line}", style="dim")
         detail.update(text)

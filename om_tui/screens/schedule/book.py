@@ -30,6 +30,7 @@ from om_tui.screens.plans.marks import plan_marks
 from om_tui.screens.schedule import grid
 from om_tui.screens.schedule.consent import write_with_consent
 from om_tui.screens.schedule.no_show_rule import record_if_due
+from om_tui.screens.schedule.pinned import Pinned
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
@@ -86,6 +87,8 @@ class BookScreen(Screen[None]):
         self._week_name = ""
         self._cells: dict[tuple[int, int], list[Entry]] = {}
         self._moving: Entry | None = None
+        self._pinned: Pinned | None = None
+        """A patient from a call list, booked by Enter on the slot the desk picks."""
         self._kind: int | None = None  # the type last chosen: the next booking's
         self._now_row: int | None = None
 
@@ -178,7 +181,7 @@ class BookScreen(Screen[None]):
         self._now_row = None
         listed = [daybook.in_column(column) for column in columns]
         for r, time in enumerate(self._times):
-            time_label = Text(f"{time:%H:%M}")
+            time_label = Text(time_words.clock(time))
             cells: list[Text | str] = [time_label]
             for c, column in enumerate(columns):
                 start = self.instant(r, c + 1)
@@ -198,13 +201,13 @@ class BookScreen(Screen[None]):
         today = self.book.today()
         if self.week_of is not None and self._daybook is not None:
             first = self._daybook.day
-            title = Text.assemble(("Week of ", "bold"), (f"{first:%a %d %b}", "bold"))
+            title = Text.assemble(("Week of ", "bold"), (time_words.day_text(first), "bold"))
             title.append(f" · {self._week_name}")
             title.append(waiting_mark(self.om))
             self.query_one("#book-title", Static).update(title)
             return
         when = "today" if self.day == today else f"{(self.day - today).days:+d}d"
-        title = Text.assemble((f"{self.day:%a %d %b}", "bold"), f" {when}")
+        title = Text.assemble((time_words.day_text(self.day), "bold"), f" {when}")
         if self.by_room:
             title.append(" · rooms")
         title.append(waiting_mark(self.om))
@@ -242,6 +245,13 @@ class BookScreen(Screen[None]):
                 )
             )
             return
+        if self._pinned is not None:
+            detail.update(
+                Text.assemble(
+                    (self._pinned.said(), "bold"), ": go to a slot · Enter books · Esc stops"
+                )
+            )
+            return
         if self._daybook is not None and not self._daybook.columns:
             detail.update("No column for you: a provider sees their own, the front desk all.")
             return
@@ -262,14 +272,14 @@ class BookScreen(Screen[None]):
                 slot_column = self._daybook.columns[index]
                 said = grid.empty_slot(self._daybook, slot_column, start, end, practice)
             keys = "b book · f next free" if said == "free" else "b book anyway · f next free"
-            detail.update(f"{practice.local(start):%H:%M} {who}: {said} · {keys}")
+            detail.update(f"{time_words.clock(start, practice.zone)} {who}: {said} · {keys}")
             return
         shown = []
         marks = plan_marks(self.om, [e.patient_id for e in entries])
         for e in entries:
             state = "missed" if e.missed else e.status
             parts = [
-                f"{practice.local(e.start):%H:%M}–{practice.local(e.end):%H:%M}",
+                time_words.clock_span(e.start, e.end, practice.zone),
                 e.full_name,
                 e.type_name or "no type",
                 state,
@@ -390,8 +400,34 @@ class BookScreen(Screen[None]):
     def _enter(self) -> None:
         if self._moving is not None:
             self._drop()
+        elif self._pinned is not None:
+            self._book_pinned()
         elif not self._here():
             self.action_book()
+
+    def pin(self, pinned: Pinned) -> None:
+        """Book this patient on the slot the desk picks next (from a call list)."""
+        self._moving, self._pinned = None, pinned
+        self.refresh_bindings()
+        self._show_detail()
+
+    def _book_pinned(self) -> None:
+        pinned, start, column = self._pinned, self._slot_start(), self._column()
+        if pinned is None or start is None or column is None or column[0] is None:
+            return
+        if self.by_room:
+            self.notify("Book from the providers' columns (v switches).", severity="warning")
+            return
+
+        def booked(result: Booked) -> None:  # the pin is kept until then: a "no" keeps it
+            self._pinned = None
+            self.refresh_bindings()
+            self.notify(result.description, timeout=4)
+            self.reload()
+
+        write_with_consent(
+            self.om, pinned.book(start, pinned.minutes, column[0], pinned.type_id), booked
+        )
 
     def action_move(self) -> None:
         entry = self._selected()
@@ -417,13 +453,13 @@ class BookScreen(Screen[None]):
             )
 
     def action_stop_moving(self) -> None:
-        self._moving = None
+        self._moving = self._pinned = None
         self.refresh_bindings()
         self._show_detail()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "stop_moving":
-            return self._moving is not None
+            return self._moving is not None or self._pinned is not None
         if action in BOOKING_ACTIONS:
             return self.om.may("book")  # hidden from those who only read their day
         return True
@@ -506,8 +542,9 @@ class BookScreen(Screen[None]):
 
             self._write(made, verb="repeat")
 
-        heading = f"Repeat {entry.full_name}, {local:%a} {local:%H:%M}"
-        self.app.push_screen(RepeatForm(heading, f"{local:%a}".lower()), typed)
+        weekday = time_words.weekday_text(local.date())
+        heading = f"Repeat {entry.full_name}, {weekday} {time_words.clock(local)}"
+        self.app.push_screen(RepeatForm(heading, weekday.lower()), typed)
 
     def action_change_following(self) -> None:
         """This occurrence and the following ones: a new time, or stopped."""
@@ -527,11 +564,10 @@ class BookScreen(Screen[None]):
                 return
             stop = text.strip().lower() == "stop"
             try:
-                at = None if stop else time_words.clock_text(text)
+                new_time = None if stop else time_words.time_of_day(text)
             except Refusal as error:
                 self.notify(str(error), severity="warning")
                 return
-            new_time = dt.time.fromisoformat(at) if at else None
             self._write(
                 lambda c: change_following(
                     book, entry.id, entry.version, at=new_time, stop=stop, consent=c

@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from om_tui.practice import time_words
 from om_tui.practice.flow.patients import NewPatient
 from om_tui.practice.schedule.types import TypeLine
 from om_tui.screens.dialog import Dialog
@@ -115,7 +116,7 @@ class BookingForm(Dialog[BookingRequest | None]):
             return
         prompts = []
         for entry in self.om.patients.search(query, limit=20):
-            born = f"{entry.dob:%m/%d/%Y}" if entry.dob else "DOB —"
+            born = time_words.numeric_day(entry.dob) if entry.dob else "DOB —"
             self._found.append((entry.patient_id, entry.full_name))
             prompts.append(
                 Text.assemble(entry.full_name, (f"  · {born}  · #{entry.chart_number}", "dim"))

@@ -13,6 +13,7 @@ import datetime as dt
 
 from rich.text import Text
 
+from om_tui.practice import time_words
 from om_tui.practice.schedule.entries import Column, DayBook, Entry
 from om_tui.practice.settings import PracticeSettings
 
@@ -87,14 +88,12 @@ def empty_slot(
         if (whose is None or whose == column.id) and b_start < end and start < b_end:
             said = f"{reason}, " if reason else ""
             whole = "whole practice, " if whose is None else ""
-            return f"blocked out ({said}{whole}until {practice.local(b_end):%H:%M})"
+            return f"blocked out ({said}{whole}until {time_words.clock(b_end, practice.zone)})"
     if daybook.by_room or any(a <= start and end <= b for a, b in column.spans):
         return "free"
     if not column.spans:
         return "closed (no hours this day)"
-    hours = ", ".join(
-        f"{practice.local(a):%H:%M}–{practice.local(b):%H:%M}" for a, b in column.spans
-    )
+    hours = ", ".join(time_words.clock_span(a, b, practice.zone) for a, b in column.spans)
     return f"outside the hours ({hours})"
 
 

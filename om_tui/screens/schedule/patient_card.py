@@ -8,6 +8,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from om_tui.practice import time_words
 from om_tui.practice.schedule.patients import CardLine, PatientCard
 from om_tui.practice.settings import PracticeSettings
 
@@ -25,7 +26,7 @@ def card_header(card: PatientCard, today: dt.date) -> Text:
     elif not record.active:
         text.append("  · inactive", style="bold reverse")
     born = (
-        f"Born {record.dob:%m/%d/%Y} ({age_on(record.dob, today)})"
+        f"Born {time_words.numeric_day(record.dob)} ({age_on(record.dob, today)})"
         if record.dob
         else "Birth date not on file"
     )
@@ -50,9 +51,9 @@ def card_lines(card: PatientCard, settings: PracticeSettings) -> Group:
             grid.add_column(no_wrap=True, overflow="ellipsis")
         for line in lines:
             if isinstance(line.when, dt.datetime):
-                when = f"  {settings.local(line.when):%a %m/%d/%Y %H:%M}"
+                when = f"  {time_words.numeric_moment(line.when, settings.zone)}"
             else:
-                when = f"  {line.when:%a %m/%d/%Y}"
+                when = f"  {time_words.numeric_day(line.when, weekday=True)}"
             state = Text(line.state, style="italic")
             grid.add_row(when, line.what, line.provider, line.room, state)
         return grid

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from db.models import StatSource
 from om_tui.messages import DataChanged
+from om_tui.practice import periods, time_words
 from om_tui.practice.stats.board import StatRow
 from om_tui.practice.stats.conditions import CONDITION_LABELS, CONDITION_ORDER, Condition, sparkline
 from om_tui.screens.picker import Choice, PickerScreen
@@ -58,6 +59,11 @@ def format_value(value: float | None, unit: str, note: str = "") -> str:
     if unit == "minutes":
         return f"{value:.1f} min"
     return f"{value:,.1f}" if value != int(value) else f"{value:,.0f}"
+
+
+def ending(week: dt.date) -> str:
+    """ "19 Nov": a stats week, named by the day it ends."""
+    return time_words.day_text(week, weekday=False)
 
 
 class StatsScreen(Screen[None]):
@@ -114,13 +120,10 @@ class StatsScreen(Screen[None]):
             return {}
         stats = self.om.stats
 
-        def ending(week: dt.date) -> str:
-            return f"{week.day} {week:%b}"
-
         judged = ending(stats.judged_week(self._week))
         titles = {"condition": f"Cond. {judged}" if self._compact else f"Condition ({judged})"}
         if self._week != stats.this_week():
-            before = self._week - dt.timedelta(weeks=1)
+            before = periods.later(self._week, -1)
             short = "Wk" if self._compact else "Week to"
             titles["this"] = f"{short} {ending(self._week)}"
             titles["last"] = f"{short} {ending(before)}"
@@ -228,20 +231,20 @@ class StatsScreen(Screen[None]):
         assert self._week is not None
         stats = self.om.stats
         start, end = stats.weeks.bounds(self._week)
-        local_end = self.om.practice.local(end)
         now = self.om.clock.now()
         judged = stats.judged_week(self._week)
         where = self._post[1] if self._post else "all posts"
         if self._compact:  # 80 columns: what the week is comes first; s says the order
             state = ", so far" if start <= now < end else ", not begun" if now < start else ""
-            line = f" · to {local_end.day} {local_end:%b}{state} · {where}"  # the day: wide
+            line = f" · to {ending(self._week)}{state} · {where}"  # the day: wide
         else:
             if start <= now < end:
-                state = f" (so far; conditions: wk ending {judged:%d %b})"
+                state = f" (so far; conditions: wk ending {ending(judged)})"
             else:
                 state = " (not begun)" if now < start else ""
             order = "worst first" if self._worst_first else "by post"
-            line = f" · week ending {local_end:%a %d %b %H:%M}{state} · {where} · {order}"
+            ended = time_words.moment_text(end, self.om.practice.zone)
+            line = f" · week ending {ended}{state} · {where} · {order}"
         self.query_one("#stats-title", Static).update(Text.assemble(("Stats", "bold"), line))
 
     def _selected(self) -> StatRow | None:
@@ -264,7 +267,7 @@ class StatsScreen(Screen[None]):
         parts = [f"{row.name}: {row.source}"]
         if self._compact and self._week is not None and self.om.stats.in_progress(self._week):
             judged = self.om.stats.judged_week(self._week)
-            parts.append(f"condition of wk to {judged.day} {judged:%b}")
+            parts.append(f"condition of wk to {time_words.day_text(judged, weekday=False)}")
         if row.quota is not None:
             parts.append(f"quota {format_value(row.quota, row.unit)}")
         parts.append("up is good" if row.up_is_good else "down is good")
@@ -353,7 +356,7 @@ class StatsScreen(Screen[None]):
 
     def action_week(self, step: int) -> None:
         assert self._week is not None
-        self._week += dt.timedelta(weeks=step)
+        self._week = periods.later(self._week, step)
         self._set_columns()  # named by the weeks they show now
         self.reload()
 

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from om_tui.practice import limits
+from om_tui.practice import limits, time_words
 from om_tui.practice.stats.board import StatRow
 from om_tui.practice.stats.conditions import CONDITION_LABELS, CONDITION_ORDER, Condition
 from om_tui.screens.dialog import Dialog, edited
@@ -32,7 +32,8 @@ class ConditionOverrideScreen(Dialog[tuple[Condition | None, str] | None]):
         computed = self._row.computed_condition
         with Vertical(classes="dialog"):
             yield Label(
-                f"Condition of {self._row.name}, week ending {self._week:%d %b}",
+                f"Condition of {self._row.name}, "
+                f"week ending {time_words.day_text(self._week, weekday=False)}",
                 classes="dialog-title",
             )
             yield OptionList(

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from db.models import Stat, StatSource
 from om_tui.messages import DataChanged
-from om_tui.practice import limits
+from om_tui.practice import limits, periods, time_words
 from om_tui.practice.stats.conditions import percent_change
 from om_tui.practice.stats.values import Reading, StatError, read_value
 from om_tui.practice.words import counted
@@ -160,41 +160,36 @@ class StatEntryScreen(Screen[None]):
         await lines.remove_children()
         if self._day is None:
             stats = [s for s in every if not s.daily]
-            weeks = [self._week - dt.timedelta(weeks=1), self._week]
+            weeks = [periods.later(self._week, -1), self._week]
             values = stats_service.table(stats, weeks)
             if stats:
                 if self._week == stats_service.this_week():
                     await lines.mount(_heading("Last week", "This week"))
                 else:  # a week F7/F8 went to: named by the days they end
-                    earlier, shown = weeks
                     await lines.mount(
-                        _heading(
-                            f"Wk to {earlier.day} {earlier:%b}", f"Wk to {shown.day} {shown:%b}"
-                        )
+                        _heading(*(f"Wk to {time_words.day_text(w, weekday=False)}" for w in weeks))
                     )
             stored = stats_service.stored([s.id for s in stats], "week", self._week)
             await lines.mount_all(
                 StatLine(s, values[s.id][0], values[s.id][1], stored.get(s.id)) for s in stats
             )
             _, end = stats_service.weeks.bounds(self._week)
-            when = f"week ending {self.om.practice.local(end):%a %d %b %Y %H:%M}"
+            when = f"week ending {time_words.moment_text(end, self.om.practice.zone, year=True)}"
             other = f"  {counted(len(daily), 'daily stat')}: F5 to type by day." if daily else ""
         else:
             stats = daily
             today = stats_service.day_values([s.id for s in stats], self._day)
-            before = stats_service.day_values(
-                [s.id for s in stats], self._day - dt.timedelta(weeks=1)
-            )
+            before = stats_service.day_values([s.id for s in stats], periods.later(self._day, -1))
             if stats:
                 await lines.mount(
                     _heading(
-                        f"{self._day - dt.timedelta(weeks=1):%a %d %b}", f"{self._day:%a %d %b}"
+                        *(time_words.day_text(d) for d in (periods.later(self._day, -1), self._day))
                     )
                 )
             await lines.mount_all(
                 StatLine(s, before.get(s.id), today.get(s.id), today.get(s.id)) for s in stats
             )
-            when = f"{self._day:%A %d %b %Y} (beside: the same day last week)"
+            when = f"{time_words.day_text(self._day, year=True)} (beside: the same day last week)"
             other = ""
         if stats:
             await lines.mount(GridEnd())
@@ -319,7 +314,7 @@ class StatEntryScreen(Screen[None]):
             self._day += dt.timedelta(days=step)
         else:
             assert self._week is not None
-            self._week += dt.timedelta(weeks=step)
+            self._week = periods.later(self._week, step)
         await self._build()
 
     def action_whose(self) -> None:

@@ -16,6 +16,7 @@ from db.models import (
     EvaluationKind,
     EvaluationStatus,
 )
+from om_tui.practice import time_words
 from om_tui.practice.hats.views import Tally
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.stats.conditions import Condition, percent_change
@@ -322,7 +323,7 @@ def _frozen_ratings(row: Evaluation) -> list[RatingLine]:
 
 def _day(day: dt.date) -> str:
     """ "3 Dec 2026": how a day is told in a message."""
-    return f"{day.day} {day:%b %Y}"
+    return time_words.day_text(day, weekday=False, year=True)
 
 
 def _text(text: str | None, required: str | None, longest: int = LONGEST_TEXT) -> str:

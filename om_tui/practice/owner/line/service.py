@@ -39,6 +39,7 @@ from db.models import (
     as_utc,
     utc_naive,
 )
+from om_tui.practice import time_words
 from om_tui.practice.clock import Clock
 from om_tui.practice.owner.line.items import (
     _DECIDED,
@@ -413,5 +414,5 @@ class Line:
             return "just now"
         local = self.practice.local(moment)
         if local.date() == self.practice.today(self.clock.now()):
-            return f"at {local:%H:%M}"
-        return f"on {local:%a} {local.day} {local:%b} at {local:%H:%M}"
+            return f"at {time_words.clock(local)}"
+        return f"on {time_words.day_text(local.date())} at {time_words.clock(local)}"

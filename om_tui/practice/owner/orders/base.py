@@ -17,6 +17,7 @@ from db.models import (
     Staff,
     as_utc,
 )
+from om_tui.practice import time_words
 from om_tui.practice.clock import Clock
 from om_tui.practice.hats.periods import open_days_of
 from om_tui.practice.owner.orders.views import LONGEST_TEXT, OrderError
@@ -51,10 +52,7 @@ class OrdersBase:
 
     def when(self, moment: dt.datetime) -> str:
         """ "10:05" today, "Tue 17 Nov 10:05" another day: how a time is told to a person."""
-        local = self.settings.local(moment)
-        if local.date() == self.today():
-            return f"{local:%H:%M}"
-        return f"{local:%a} {local.day} {local:%b %H:%M}"
+        return time_words.when(moment, self.today(), self.settings.zone)
 
     # -- people and posts -------------------------------------------------------------
 
@@ -161,8 +159,7 @@ class OrdersBase:
         today = self.today()
         if due_on < today:
             raise OrderError(
-                f"{due_on:%a} {due_on.day} {due_on:%b} is in the past: "
-                "the due day is today or later."
+                f"{time_words.day_text(due_on)} is in the past: the due day is today or later."
             )
         if due_time is not None and self.deadline(due_on, due_time) <= self.clock.now():
             raise OrderError(f"{due_time} today has passed: give a later time, or a later day.")

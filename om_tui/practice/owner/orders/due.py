@@ -55,7 +55,7 @@ def due_example(today: dt.date, open_days: frozenset[int], with_time: bool = Tru
     weekday = next_open_day(today + dt.timedelta(days=2), open_days)
     dated = next_open_day(today + dt.timedelta(days=14), open_days)
     day_name = WEEKDAY_NAMES[weekday.weekday()].lower()
-    date = f"{dated.day} {dated:%b}"
+    date = time_words.day_text(dated, weekday=False)
     if with_time:
         return f"{day_name} 17:00, tomorrow, +3, {date}"
     return f"{day_name}, +3, {date}"
@@ -66,9 +66,7 @@ def due_said(
 ) -> str:
     """What a typed due reads as, the day always named, a closed day said:
     "→ tomorrow, Sat 28 Nov · closed on Saturdays; next open day Mon 30 Nov"."""
-    named = f"{due_on:%a} {due_on.day} {due_on:%b}"
-    if due_on.year != today.year:
-        named += f" {due_on.year}"
+    named = time_words.day_text(due_on, today)
     relative = due_text(due_on, None, today)
     said = f"→ {relative}, {named}" if relative in ("today", "tomorrow") else f"→ {named}"
     if due_time:
@@ -77,7 +75,7 @@ def due_said(
         opens = next_open_day(due_on, open_days)
         said += (
             f" · closed on {calendar.day_name[due_on.weekday()]}s;"
-            f" next open day {opens:%a} {opens.day} {opens:%b}"
+            f" next open day {time_words.day_text(opens)}"
         )
     return said
 
@@ -89,7 +87,8 @@ def due_text(due_on: dt.date, due_time: str | None, today: dt.date, short: bool 
     elif due_on == today + dt.timedelta(days=1):
         day = "tmrw" if short else "tomorrow"
     elif due_on.year != today.year:
-        day = f"{due_on:%b} {due_on.year}" if short else f"{due_on:%a} {due_on.day} {due_on:%b %Y}"
+        short_day = f"{time_words.month_text(due_on, short=True)} {due_on.year}"
+        day = short_day if short else time_words.day_text(due_on, year=True)
     else:
-        day = f"{due_on.day} {due_on:%b}" if short else f"{due_on:%a} {due_on.day} {due_on:%b}"
+        day = time_words.day_text(due_on, weekday=not short)
     return f"{day} {due_time}" if due_time else day

@@ -29,7 +29,6 @@ from om_tui.practice.owner.report.contents import NOTHING, SPAN, WeeklyReport
 from om_tui.practice.owner.report.words import (
     change_text,
     late_text,
-    moment_text,
     orders_summary,
     overdue_title,
     overrides,
@@ -39,6 +38,7 @@ from om_tui.practice.owner.report.words import (
     value_text,
 )
 from om_tui.practice.stats.conditions import CONDITION_LABELS
+from om_tui.practice.time_words import moment_text
 
 TEMPLATE = "report.html.j2"
 

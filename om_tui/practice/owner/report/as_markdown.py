@@ -10,7 +10,6 @@ from om_tui.practice.owner.report.words import (
     change_text,
     condition_text,
     late_text,
-    moment_text,
     orders_summary,
     overdue_title,
     overrides,
@@ -20,6 +19,7 @@ from om_tui.practice.owner.report.words import (
     trend_text,
     value_text,
 )
+from om_tui.practice.time_words import moment_text
 
 PEOPLE_HEADER = (
     "Person",

@@ -21,7 +21,7 @@ from db.models import (
     as_utc,
     utc_naive,
 )
-from om_tui.practice import limits
+from om_tui.practice import limits, time_words
 from om_tui.practice.clock import Clock
 from om_tui.practice.hats.service import Hats
 from om_tui.practice.hats.views import Tally
@@ -40,7 +40,8 @@ from om_tui.practice.owner.report.contents import (
     StatLine,
     WeeklyReport,
 )
-from om_tui.practice.owner.report.words import _due, _long_day
+from om_tui.practice.owner.report.words import _due
+from om_tui.practice.periods import later
 from om_tui.practice.settings import PracticeSettings
 from om_tui.practice.stats.figures import flow_figures
 from om_tui.practice.stats.service import Stats
@@ -49,18 +50,7 @@ from om_tui.practice.stats.weeks import StatWeeks
 
 def last_ended_week(weeks: StatWeeks, now: dt.datetime) -> dt.date:
     """The last stats week that has ended by `now`."""
-    return weeks.week_of(now) - dt.timedelta(weeks=1)
-
-
-def week_days(weeks: StatWeeks, week: dt.date) -> tuple[dt.date, dt.date]:
-    """The first and last local day that belong to a week (a day's first moment decides)."""
-    first = week - dt.timedelta(days=7)
-    while weeks.week_of_day(first) != week:
-        first += dt.timedelta(days=1)
-    last = week
-    while weeks.week_of_day(last) != week:
-        last -= dt.timedelta(days=1)
-    return first, last
+    return later(weeks.week_of(now), -1)
 
 
 def report_week(stats: Stats, day: dt.date | None) -> dt.date:
@@ -71,7 +61,8 @@ def report_week(stats: Stats, day: dt.date | None) -> dt.date:
     week = stats.weeks.week_of_day(limits.checked_day(day, "A report's week", ReportError))
     if stats.weeks.bounds(week)[0] > now:
         raise ReportError(
-            f"The week ending {_long_day(week)} has not begun yet: there is nothing to report."
+            f"The week ending {time_words.day_text(week, year=True)} has not begun yet: "
+            "there is nothing to report."
         )
     return week
 
@@ -90,7 +81,7 @@ def gather(
     now = clock.now()
     in_progress = now < end
     as_of = min(now, end)
-    first, last = week_days(stats.weeks, week)
+    first, last = stats.weeks.days(week)
     items = Hats(database, clock, settings).compliance(first, last, by_week=True)
     orders = Orders(database, clock, settings)
     ordered = orders.compliance(first, last)
@@ -143,7 +134,7 @@ def flow_lines(weeks: StatWeeks, week: dt.date, until: dt.datetime) -> list[Flow
     """The flow's figures for the week (up to `until`, if sooner) and the week before."""
     start, end = weeks.bounds(week)
     this = flow_figures(start, min(end, until))
-    before = flow_figures(*weeks.bounds(week - dt.timedelta(weeks=1)))
+    before = flow_figures(*weeks.bounds(later(week, -1)))
     return [
         FlowLine(key, label, unit, this.get(key), before.get(key))
         for key, label, unit in FLOW_FIGURES

@@ -6,23 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from om_tui.practice import time_words
 from om_tui.practice.hats.views import Tally
 from om_tui.practice.owner.report.contents import StatLine, WeeklyReport
 from om_tui.practice.stats.conditions import CONDITION_LABELS, sparkline
+from om_tui.practice.time_words import moment_text
 
 
 def _due(day: dt.date, at: str | None) -> str:
-    shown = f"{day:%a} {day.day} {day:%b}"
+    shown = time_words.day_text(day)
     return f"{shown} {at}" if at else shown
-
-
-def _long_day(day: dt.date) -> str:
-    return f"{day:%a} {day.day} {day:%b %Y}"
-
-
-def moment_text(moment: dt.datetime) -> str:
-    """ "Tue 17 Nov 10:05": a practice-local instant, as a person reads it."""
-    return f"{moment:%a} {moment.day} {moment:%b %H:%M}"
 
 
 def value_text(value: float | None, unit: str) -> str:
@@ -86,7 +79,7 @@ def number(value: float | None) -> str:
 def period_text(report: WeeklyReport) -> str:
     """ "Week ending Thu 19 Nov 2026 (Thu 12 Nov 14:00 to Thu 19 Nov 14:00)"."""
     return (
-        f"Week ending {_long_day(report.week)} "
+        f"Week ending {time_words.day_text(report.week, year=True)} "
         f"({moment_text(report.start)} to {moment_text(report.end)})"
     )
 
