@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,9 +16,9 @@ from db.models import Post
 
 
 @pytest.fixture
-def practice_file(tmp_path: Path) -> str:
+def practice_file(tmp_path: Path, new_practice_file: Callable[[Path], Path]) -> str:
     """A practice made by its first run, with two hats: the path the commands are given."""
-    path = tmp_path / "p.db"
+    path = new_practice_file(tmp_path / "p.db")
     database = open_database(path)
     for position, title in enumerate(("Office Manager", "Doctor"), start=1):
         Post.create(title=title, position=position)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,9 +119,9 @@ def build_office(path: Path) -> Practice:
 
 
 @pytest.fixture
-def office(tmp_path: Path) -> Iterator[Practice]:
+def office(tmp_path: Path, new_practice_file: Callable[[Path], Path]) -> Iterator[Practice]:
     """The hand-made practice at ten in the morning; Tom arrived at this very second."""
-    practice = build_office(tmp_path / "office.db")
+    practice = build_office(new_practice_file(tmp_path / "office.db"))
     yield practice
     practice.database.close()
 

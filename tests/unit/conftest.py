@@ -51,7 +51,9 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def database(backend: str, request: pytest.FixtureRequest) -> Iterator[Database]:
-    """A freshly created, migrated practice database; the models are bound to it."""
+    """A freshly created, migrated practice database; the models are bound to it.
+
+    Each a copy of the store's migrated template (the session's, on each store)."""
     if backend == "postgres":
         server = request.getfixturevalue("postgres_server")
         url = server.fresh_database()
@@ -60,7 +62,8 @@ def database(backend: str, request: pytest.FixtureRequest) -> Iterator[Database]
         opened.close()
         server.drop(url)  # the server stays the size of a few databases
     else:
-        opened = open_database(request.getfixturevalue("db_path"))
+        place = request.getfixturevalue("new_practice_file")
+        opened = open_database(place(request.getfixturevalue("db_path")))
         yield opened
         opened.close()
 

@@ -16,14 +16,12 @@ also the week in progress (ending 12 February: Friday 6 and Monday 9 so far).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from peewee import Database
 
-from db import open_database
 from db.models import Frequency, HatHolder, Leave, Role, Staff, Tick, utc_naive
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.hats.service import Hats
@@ -59,8 +57,7 @@ class Office:
 
 
 @pytest.fixture
-def office(tmp_path: Path) -> Iterator[Office]:
-    database = open_database(tmp_path / "x.db")
+def office(database: Database) -> Office:
     clock = FrozenClock(at(day(1, 1), 9))
     hats = Hats(database, clock, PracticeSettings(timezone="America/New_York"), ADMINISTRATOR)
     ann = Staff.create(name="Ann Avery", initials="AA", role=Role.FRONT_DESK).id
@@ -105,8 +102,7 @@ def office(tmp_path: Path) -> Iterator[Office]:
     # Post payments of Thursday 5: not ticked (missed)
     tick("tidy", day(9), SHARED, ben, at(day(9), 9, 0))  # today, its deadline ahead: done
     clock.set(NOW)
-    yield Office(hats, ann, ben, front_desk, books, items)
-    database.close()
+    return Office(hats, ann, ben, front_desk, books, items)
 
 
 def tallies(matrix: Compliance, person: int) -> dict[dt.date, tuple[int, int, int]]:

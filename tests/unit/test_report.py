@@ -30,7 +30,6 @@ import os
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -38,7 +37,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from peewee import Database
 
-from db import open_database
 from db.models import (
     Appointment,
     ConditionOverride,
@@ -728,16 +726,9 @@ def test_an_unknown_format_is_refused(office: Office) -> None:
         render(office.report(), "pdf")
 
 
-@pytest.fixture
-def empty_practice(tmp_path: Path) -> Iterator[Database]:
-    opened = open_database(tmp_path / "new.db")
-    yield opened
-    opened.close()
-
-
-def test_a_new_practice_reports_nothing_plainly(empty_practice: Database) -> None:
+def test_a_new_practice_reports_nothing_plainly(database: Database) -> None:
     clock = FrozenClock(NOW)
-    report = gather(empty_practice, clock, settings.load(empty_practice))
+    report = gather(database, clock, settings.load(database))
     assert report.empty
     assert report.stats == [] and report.people == [] and report.programs == []
     assert render(report, "md").endswith(NOTHING + "\n")
