@@ -64,6 +64,8 @@ def shown(value: float, unit: str) -> str:
         return f"{value:.2f}x"
     if unit == "%":
         return f"{value:.2f} %"
+    if unit == "s":
+        return f"{value:.2f} s"
     return f"{ms(value)} ms"
 
 
