@@ -12,10 +12,16 @@ machine), and most tests start from a new practice. So each test process migrate
 file once and every test gets its own copy of it: a real, private SQLite file of the
 test's own, byte for byte what `open_database` makes of a new file. The tests of
 creating and migrating a file (test_store, test_backup…) still open new files.
+
+`-n auto` (pyproject's addopts) starts two test processes per core, not one: a Pilot test
+spends about half its time waiting for the app to settle, and a second process uses the
+core meanwhile. Measured on 2 cores, the whole suite: 5 min 58 s with 2 processes,
+4 min 29 s with 4.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,6 +31,12 @@ from argon2 import PasswordHasher
 
 from db import close_database, open_database
 from om_tui.practice.people import staff as people
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: two test processes per core (see the module's docstring)."""
+    return 2 * (os.cpu_count() or 1)
+
 
 CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
