@@ -16,6 +16,7 @@ from db.models import (
     CallContact,
     CancelReason,
     Patient,
+    Staff,
     StatSource,
     StatValue,
     utc_naive,
@@ -305,6 +306,9 @@ def test_a_freed_slot_is_offered_to_who_fits_and_booked_in_one_step(
     assert watch.check(clock.now()) == []  # told once
     row = asap_list(loaded, clock.now())[0]
     assert row.fits is not None and row.name == "Eve Evans"
+    assert row.wants == "Thu 08:00–12:00"  # any provider: said by saying none
+    other = Staff.get_by_id(practice.other_provider).name
+    assert asap_list(loaded, clock.now())[1].wants == f"{other} · any day any time"
     done = calls.book_asap(row.request_id, row.fits.start, row.fits.minutes, row.fits.provider_id)
     assert done.appointment_id == later.appointment_id  # her appointment, moved earlier
     assert book.entry(later.appointment_id).start == local(10, 0, day=TOMORROW)

@@ -54,14 +54,17 @@ class AsapRow:
 
     @property
     def wants(self) -> str:
-        """ "Dr. Chen · Mon Wed · 08:00–12:00": what they can take, said short."""
+        """ "Dr. Chen · Mon Wed 08:00–12:00", or "Mon–Fri 08:00–12:00" with any provider:
+        what they can take, said short enough for its column at 80 columns."""
         days = said_weekdays(self.weekdays)
         if self.earliest or self.latest:
             earliest, latest = self.earliest or dt.time(0), self.latest or dt.time(23, 59)
             times = time_words.clock_span(earliest, latest)
         else:
             times = "any time"
-        return f"{self.provider} · {days} {times}"
+        return (
+            f"{days} {times}" if self.provider_id is None else f"{self.provider} · {days} {times}"
+        )
 
 
 def said_weekdays(weekdays: tuple[int, ...]) -> str:
