@@ -3,9 +3,10 @@
 The server is made the first time a test asks for it: `initdb` in a temporary
 folder, listening on loopback only at a free port, password login, no fsync (a
 test server's data does not outlive the session), stopped and removed at the end. Its
-folder is in memory (/dev/shm) where the machine has one: each database is some 7.5 MB of
-catalogs, and writing and deleting them on disk cost minutes a session (on a disk that
-discards freed blocks at once, the session's last test waited minutes for its teardown).
+folder is in memory (/dev/shm) where the machine has one with a gigabyte free: each
+database is some 7.5 MB of catalogs, and writing and deleting them on disk cost minutes
+a session (on a disk that discards freed blocks at once, the session's last test waited
+minutes for its teardown).
 Run as root (CI), it runs as `nobody`, which PostgreSQL requires. Each test gets a
 database of its own, copied from a template migrated once (about 0.1 s of CPU, where
 migrating afresh took 0.5 s), and dropped when the test ends. Where PostgreSQL's
@@ -155,7 +156,7 @@ def started_server(*, durable: bool = False) -> Iterator[PostgresServer]:
     except ImportError:
         raise Unavailable("psycopg is not installed (pip install -e '.[test]')") from None
     memory = Path("/dev/shm")
-    in_memory = not durable and memory.is_dir() and os.access(memory, os.W_OK)
+    in_memory = not durable and _roomy(memory)
     folder = Path(tempfile.mkdtemp(prefix="om-tui-pg-", dir=memory if in_memory else None))
     as_user: list[str] = []
     if os.geteuid() == 0:  # PostgreSQL refuses to run as root
@@ -201,3 +202,16 @@ def started_server(*, durable: bool = False) -> Iterator[PostgresServer]:
         server.close()
         run(pg_ctl, f"--pgdata={data}", "-m", "immediate", "-w", "stop")
         shutil.rmtree(folder, ignore_errors=True)
+
+
+ROOM_NEEDED = 1 << 30
+"""Free space the in-memory folder must have: a cluster, its template and a database per
+running test, for every test process (a container's /dev/shm is often 64 MB)."""
+
+
+def _roomy(folder: Path) -> bool:
+    """Is `folder` there, ours to write, with room for a test server (see ROOM_NEEDED)?"""
+    if not (folder.is_dir() and os.access(folder, os.W_OK)):
+        return False
+    found = os.statvfs(folder)
+    return found.f_bavail * found.f_frsize >= ROOM_NEEDED
