@@ -14,6 +14,9 @@ visits short, then nothing booked, then the longest since the last visit.
 
 Every plan of the practice is read in a few queries (plans; visits; appointments ahead;
 holidays), so the whole list is quick on a large practice.
+
+One idea, a plan's pace, kept whole: one plan's card and the whole practice's Falling off
+list count the same way from the same rows, and reading them apart would let them drift.
 """
 
 from __future__ import annotations
