@@ -186,7 +186,7 @@ def test_falling_off_is_worst_first(
     for day in range(7):
         _visit(ben, start + dt.timedelta(days=day))
     Appointment.delete().where(Appointment.patient == ben).execute()  # nothing booked
-    falling = _standings(database, clock).falling_off()
+    falling = _standings(database, clock).falling_off().worst
     assert [(s.patient_name, s.short, s.pace) for s in falling] == [
         ("Dee Dunn", 3, Pace.BEHIND),
         ("Gus Grant", 1, Pace.BEHIND),

@@ -6,6 +6,7 @@ next visits; `o` opens the patient's plans. The rules live in om_tui.practice.pl
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, cast
 
 from peewee import Database
@@ -13,15 +14,15 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
 
 from om_tui.messages import DataChanged
 from om_tui.practice import time_words
 from om_tui.practice.clock import Clock
-from om_tui.practice.plans.pace import Standing, Standings
+from om_tui.practice.plans.pace import FallingOff, Standing, Standings
 from om_tui.practice.settings import PracticeSettings
+from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.plans.booking import book_plan
 from om_tui.screens.plans.plans import pace_text
 from om_tui.widgets.row_table import RowTable
@@ -35,7 +36,7 @@ are far fewer, and a table of thousands takes seconds to fill."""
 COLUMNS = (("Patient", 18), ("Phone", 12), ("Pace", 12), ("Kept", 7), ("Last", 6), ("Plan", 14))
 
 
-class FallingOffScreen(Screen[None]):
+class FallingOffScreen(FreshScreen):
     """A row a plan falling off, worst first."""
 
     BINDINGS = [
@@ -74,32 +75,35 @@ class FallingOffScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="falling-off")
     def _read(self, database: Database, clock: Clock, practice: PracticeSettings) -> None:
         with database.connection_context():
-            falling = Standings(database, clock, practice).falling_off()
+            falling = Standings(database, clock, practice).falling_off(SHOWN)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._fill, falling)
 
-    def _fill(self, falling: list[Standing]) -> None:
-        self._standings = falling[:SHOWN]
+    def _fill(self, falling: FallingOff) -> None:
+        self._standings = falling.worst
         table = self.query_one("#falling-off", DataTable)
         row = table.cursor_row
-        table.clear()
+        if table.row_count:
+            table.clear()
+        days: dict[dt.date, str] = {}  # a few days among many rows: each written once
         for standing in self._standings:
             seen = standing.last_visit
-            last = time_words.numeric_day(seen, year=False) if seen else "never"
+            if seen is not None and seen not in days:
+                days[seen] = time_words.numeric_day(seen, year=False)
             table.add_row(
-                standing.patient_name,
-                standing.phone,
+                _cell(standing.patient_name),
+                _cell(standing.phone),
                 pace_text(standing),
-                f"{standing.kept}/{standing.expected}",
-                last,
-                " ".join(p.text for p in standing.phases),
+                _cell(f"{standing.kept}/{standing.expected}"),
+                _cell(days[seen] if seen is not None else "never"),
+                _cell(" ".join(p.text for p in standing.phases)),
                 key=str(standing.plan_id),
             )
         if self._standings:
             table.move_cursor(row=min(row, len(self._standings) - 1))
-        title = Text.assemble(("Falling off", "bold"), f" · {len(falling)} plans")
-        if len(falling) > SHOWN:
-            title.append(f" (the worst {SHOWN} shown)")
+        title = Text.assemble(("Falling off", "bold"), f" · {falling.total} plans")
+        if falling.total > len(self._standings):
+            title.append(f" (the worst {len(self._standings)} shown)")
         title.append(" · Enter book · l log a call · o plans · Esc back", style="dim")
         self.query_one("#falling-off-title", Static).update(title)
 
@@ -161,3 +165,9 @@ class FallingOffScreen(Screen[None]):
             ),
             SystemCommand("The patient's care plans", "(o)", self.action_open),
         ]
+
+
+def _cell(words: str) -> Text:
+    """A cell as the table draws it: one line, cut at the column's width, and never
+    read as markup (a name with a "[" in it is shown as typed)."""
+    return Text(words, no_wrap=True, end="")
