@@ -1,7 +1,13 @@
 """Falling off: patients behind their care plan's pace or with nothing booked ahead,
 worst first (the most visits short, then nothing booked, then the longest away).
-Opened from the menu ("Falling off"); read off the event loop. Enter books the plan's
-next visits; `o` opens the patient's plans. The rules live in om_tui.practice.plans.pace.
+Opened from the menu ("Falling off") and the call lists. Enter books the plan's next
+visits; `o` opens the patient's plans. The rules live in om_tui.practice.plans.pace.
+
+The list is read as the screen opens, on the event loop, and the table is filled once
+before the screen is first drawn: the person is waiting for just that, and read in a
+thread beside the screen's first drawing (an empty table drawn, then the full one, the
+read and the drawing taking turns) it cost about half again as much, measured on the
+large practice. A change made elsewhere is read again off the loop.
 """
 
 from __future__ import annotations
@@ -64,11 +70,12 @@ class FallingOffScreen(FreshScreen):
         table = self.query_one("#falling-off", DataTable)
         for label, width in COLUMNS:
             table.add_column(label, width=width, key=label)
-        self.reload()  # the table, the screen's one focusable widget, has the focus already
+        om = self.om  # the table, the screen's one focusable widget, has the focus already
+        self._fill(Standings(om.database, om.clock, om.practice).falling_off(SHOWN))
 
     @on(DataChanged)
     def reload(self) -> None:
-        """Read every plan's pace off the event loop (on a large practice it takes a while)."""
+        """Read the list again off the event loop (the person may be busy on the screen)."""
         om = self.om
         self._read(om.database, om.clock, om.practice)
 
@@ -80,7 +87,7 @@ class FallingOffScreen(FreshScreen):
             self.app.call_from_thread(self._fill, falling)
 
     def _fill(self, falling: FallingOff) -> None:
-        if not self.is_mounted:  # left before its list was read
+        if not self.is_attached:  # left before the list was read again
             return
         self._standings = falling.worst
         table = self.query_one("#falling-off", DataTable)
