@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -171,10 +172,13 @@ class Standings(Acting):
         """Active plans behind their pace or with nothing booked ahead, worst first: how
         many, and the worst `most` of them (every one when None) read whole."""
         scope = CarePlan.state == State.ACTIVE.value  # a paused plan keeps no pace
-        falling = sorted((c for c in self._counted(scope) if c.falling_off), key=worst_first)
-        worst = falling if most is None else falling[: max(0, most)]
-        named = scope if most is None else CarePlan.id.in_([c.plan.id for c in worst])
-        return FallingOff(len(falling), self._built(worst, named))
+        falling = [c for c in self._counted(scope) if c.falling_off]
+        if most is None:
+            return FallingOff(len(falling), self._built(sorted(falling, key=worst_first), scope))
+        worst = heapq.nsmallest(most, falling, key=worst_first)  # none to sort for a count
+        return FallingOff(
+            len(falling), self._built(worst, CarePlan.id.in_([c.plan.id for c in worst]))
+        )
 
     def marks(self, patient_ids: Iterable[int]) -> dict[int, str]:
         """Patient → the mark of their active plan that needs the front desk most."""
