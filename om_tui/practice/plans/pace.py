@@ -1,7 +1,8 @@
 """Where each care plan stands: visits kept, expected by now, booked ahead, and its pace.
 
-- Kept: the patient's visits on the board from the plan's first day (a no-show, a
-  cancelled visit or one left without being seen is not kept); walk-ins count.
+- Kept: the patient's visits on the board from the plan's first day (to its last, for
+  an ended plan; a no-show, a cancelled visit or one left without being seen is not
+  kept); walk-ins count.
 - Expected by now: what the plan's phases ask for over the open days before today
   (phases.py: holidays and the days the plan stood paused left out).
 - Booked ahead: the patient's appointments from now on, neither cancelled nor missed.
