@@ -28,10 +28,11 @@ from om_tui.practice.calls.confirmations import (
     confirmation_list,
     confirmation_rate,
     next_open_day,
+    to_confirm,
 )
 from om_tui.practice.calls.contacts import RECALL, CallError, Calls
 from om_tui.practice.calls.figures import call_counts, call_figures
-from om_tui.practice.calls.recall import RecallRow, recall_list
+from om_tui.practice.calls.recall import RecallRow, recall_list, recall_page
 from om_tui.practice.calls.unscheduled import unscheduled_list
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.people.roles import ADMINISTRATOR
@@ -99,6 +100,9 @@ def test_tomorrows_list_is_worst_first_and_a_key_confirms_with_the_call_logged(
     ]
     assert rows[1].last_call.startswith("Confirmed Wed 10:00")
     assert confirmation_rate(rows) == 50.0
+    gone = book.book(practice.patients["ann"], local(10, 0, day=TOMORROW), 15, practice.provider)
+    book.cancel(gone.appointment_id, book.entry(gone.appointment_id).version, 1)
+    assert to_confirm(loaded, TOMORROW) == 1  # counted without the rows: Gus, not Ann's
     contact = CallContact.get()
     assert (contact.patient_id, contact.outcome, contact.by_id) == (eve, "confirmed", practice.desk)
     # The same row as it was seen before: changed since, so refused, nothing logged.
@@ -241,6 +245,50 @@ def test_a_call_logged_at_once_on_two_terminals_is_two_rows_and_one_try(
     assert CallContact.select().where(CallContact.patient == olive).count() == 2
     rows = recall_list(database, settings.load(database), rules.load_rules(database), DAY)
     assert rows[0].tries == 1
+
+
+def test_a_page_of_the_recall_list_is_the_full_lists_first_rows_with_its_counts(
+    database: Database, practice: Practice, clock: FrozenClock
+) -> None:
+    """The store pages and counts the list: every page is the first rows of the whole
+    list, in the same order, with the same counts — across types with their own
+    intervals, resting patients, those given up on and calls from before a last visit."""
+    rules.set_recall_days(database, type_named("Re-exam").id, 60, by=ADMINISTRATOR)
+    due = {}  # name → days overdue
+    for name, days_ago, kind in (
+        ("Cora", 300, "Regular"), ("Bea", 100, "Re-exam"), ("Gil", 210, "Regular"),
+        ("Ada", 200, "Regular"), ("Fay", 70, "Re-exam"), ("Dot", 250, "Regular"),
+        ("Eli", 260, "Regular"), ("Hal", 100, "Regular"), ("Ivy", 400, "Regular"),
+    ):  # fmt: skip
+        due[name] = new_patient(name)
+        seen(due[name], days_ago, kind)
+    seen(due["Gil"], 400)  # an older visit, and a call before the last: no try
+    calls = calls_of(database, clock, practice.desk)
+
+    def call_on(name: str, days_ago: int, outcome: str = "called") -> None:
+        clock.set(local(11, 0, day=DAY - dt.timedelta(days=days_ago)))
+        calls.log(due[name], RECALL, outcome)
+
+    call_on("Gil", 300)
+    call_on("Fay", 10)  # called once, 10 days ago: to call again (7 days apart)
+    for days_ago in (30, 20, 10):
+        call_on("Eli", days_ago, "left_message")  # three tries: given up
+    call_on("Ivy", 5, "do_not_contact")
+    clock.set(local(10, 0))
+    call_on("Dot", 0)  # called today: resting
+    loaded, rules_now = settings.load(database), rules.load_rules(database)
+    everyone = recall_list(database, loaded, rules_now, DAY)
+    assert [(r.name, (DAY - r.due).days, r.tries, r.to_call) for r in everyone] == [
+        ("Cora Test", 120, 0, True),
+        ("Bea Test", 40, 0, True),
+        ("Gil Test", 30, 0, True),
+        ("Ada Test", 20, 0, True),
+        ("Fay Test", 10, 1, True),
+        ("Dot Test", 70, 1, False),  # resting: after the others, however overdue
+    ]
+    for shown in range(len(everyone) + 2):
+        page = recall_page(database, loaded, rules_now, DAY, shown)
+        assert (page.rows, page.due, page.to_call) == (everyone[:shown], 6, 5)
 
 
 # -- unscheduled ---------------------------------------------------------------------

@@ -13,7 +13,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
 
@@ -24,6 +23,7 @@ from om_tui.practice.calls.rules import CallRules, load_rules
 from om_tui.practice.schedule.book import Booked
 from om_tui.practice.schedule.slots import next_free
 from om_tui.practice.schedule.types import appointment_types
+from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.picker import Choice, PickerScreen
 from om_tui.screens.schedule.consent import write_with_consent
 from om_tui.screens.schedule.pinned import Booking, Pinned
@@ -38,8 +38,9 @@ MOST_SHOWN = 200
 LOGGED_BY_HAND = ("called", "left_message", "not_reachable", "do_not_contact")
 
 
-class CallListScreen(Screen[None], Generic[Row]):
-    """A call list: one patient a line, worst first."""
+class CallListScreen(FreshScreen, Generic[Row]):
+    """A call list: one patient a line, worst first (styled once as it is first shown:
+    FreshScreen)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="calls.back"),

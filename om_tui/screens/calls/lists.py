@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -28,12 +29,13 @@ from textual.worker import get_current_worker
 from om_tui.messages import DataChanged
 from om_tui.practice import time_words
 from om_tui.practice.calls.asap import FreedWatch, asap_list
-from om_tui.practice.calls.confirmations import confirmation_list, next_open_day
+from om_tui.practice.calls.confirmations import next_open_day, to_confirm
 from om_tui.practice.calls.recall import recall_page
 from om_tui.practice.calls.rules import load_rules
 from om_tui.practice.calls.unscheduled import unscheduled_list
 from om_tui.practice.clock import Clock
 from om_tui.practice.settings import PracticeSettings
+from om_tui.screens.fresh import FreshScreen
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
@@ -43,7 +45,7 @@ Counter = Callable[[Database, Clock, PracticeSettings], int]
 
 def _to_confirm(database: Database, clock: Clock, practice: PracticeSettings) -> int:
     day = next_open_day(practice, practice.today(clock.now()))
-    return sum(1 for row in confirmation_list(practice, day) if not row.confirmed)
+    return to_confirm(practice, day)
 
 
 def _to_recall(database: Database, clock: Clock, practice: PracticeSettings) -> int:
@@ -128,8 +130,9 @@ CALL_LISTS: tuple[CallList, ...] = (
 """The call lists, in the picker's order (its numbers)."""
 
 
-class CallListsScreen(Screen[None]):
-    """Each call list with its count; Enter or 1–9 opens one."""
+class CallListsScreen(FreshScreen):
+    """Each call list with its count; Enter or 1–9 opens one (styled once as it is first
+    shown: FreshScreen)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="call_lists.back"),
@@ -159,11 +162,17 @@ class CallListsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="call-lists")
     def _count(self) -> None:
+        """Every list counted at once, each in a thread with its own connection: the
+        store's share of the work (most of recall's) runs beside the rest; the lines
+        are drawn once, with every count."""
         om = self.om
-        with om.database.connection_context():
-            counts: list[int | None] = [
-                call_list.count(om.database, om.clock, om.practice) for call_list in CALL_LISTS
-            ]
+
+        def count(call_list: CallList) -> int | None:
+            with om.database.connection_context():
+                return call_list.count(om.database, om.clock, om.practice)
+
+        with ThreadPoolExecutor(len(CALL_LISTS), thread_name_prefix="call-count") as pool:
+            counts = list(pool.map(count, CALL_LISTS))
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, counts)
 
