@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Sequence
-from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
 
@@ -51,6 +52,14 @@ class CallListScreen(FreshScreen, Generic[Row]):
     LISTED = ""
     COLUMNS: ClassVar[tuple[tuple[str, int | None], ...]] = ()
 
+    class Read(Message):
+        """The worker's reading of the list, for the screen to show (handled once the
+        screen is mounted: a message waits for its mounting)."""
+
+        def __init__(self, rows: list[Any]) -> None:
+            super().__init__()
+            self.rows = rows
+
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[Row] = []
@@ -73,6 +82,9 @@ class CallListScreen(FreshScreen, Generic[Row]):
         return load_rules(self.om.database)
 
     def compose(self) -> ComposeResult:
+        # The read begins as the screen is made: the store's part of it runs beside the
+        # screen's mounting and first paint, not after them.
+        self.reload()
         yield Static(id="calls-title")
         yield RowTable(id="calls-table", zebra_stripes=True)
         yield Static(id="calls-detail")
@@ -82,7 +94,6 @@ class CallListScreen(FreshScreen, Generic[Row]):
         table = self.query_one("#calls-table", DataTable)
         for label, width in self.COLUMNS:
             table.add_column(label, width=width, key=label)
-        self.reload()
         table.focus()
 
     # -- what each list says -------------------------------------------------------
@@ -118,7 +129,11 @@ class CallListScreen(FreshScreen, Generic[Row]):
         with self.om.database.connection_context():
             everyone = self.read()
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._fill, everyone)
+            self.post_message(self.Read(everyone))
+
+    @on(Read)
+    def _read_done(self, message: Read) -> None:
+        self._fill(message.rows)
 
     def _fill(self, everyone: list[Row]) -> None:
         if not self.is_mounted:

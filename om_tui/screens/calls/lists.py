@@ -21,6 +21,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -139,25 +140,35 @@ class CallListsScreen(FreshScreen):
         *(Binding(str(n), f"open({n})", show=False) for n in range(1, 10)),
     ]
 
+    class Counted(Message):
+        """The worker's counts, a list each, for the screen to show (handled once the
+        screen is mounted: a message waits for its mounting)."""
+
+        def __init__(self, counts: list[int | None]) -> None:
+            super().__init__()
+            self.counts = counts
+
     @property
     def om(self) -> OmTuiApp:
         return cast("OmTuiApp", self.app)
 
     def compose(self) -> ComposeResult:
+        # The counting begins as the screen is made, beside its mounting and first
+        # paint; the lines show "…" meanwhile.
+        self.reload()
         yield Static(Text("Call lists", style="bold"), id="calls-title")
-        yield OptionList(id="call-lists", compact=True)
+        yield OptionList(*_lines([None] * len(CALL_LISTS)), id="call-lists", compact=True)
         yield Static("Enter or 1–9 opens a list · Esc back", id="calls-detail")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.reload()
-        self.query_one("#call-lists", OptionList).focus()
+        listing = self.query_one("#call-lists", OptionList)
+        listing.highlighted = 0
+        listing.focus()
 
     @on(DataChanged)
     def reload(self) -> None:
-        """Count the lists again, off the event loop; the lines show "…" meanwhile."""
-        if not self.query_one("#call-lists", OptionList).option_count:
-            self._show([None] * len(CALL_LISTS))
+        """Count the lists again, off the event loop."""
         self._count()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="call-lists")
@@ -174,27 +185,16 @@ class CallListsScreen(FreshScreen):
         with ThreadPoolExecutor(len(CALL_LISTS), thread_name_prefix="call-count") as pool:
             counts = list(pool.map(count, CALL_LISTS))
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, counts)
+            self.post_message(self.Counted(counts))
+
+    @on(Counted)
+    def _counted(self, message: Counted) -> None:
+        self._show(message.counts)
 
     def _show(self, counts: list[int | None]) -> None:
-        if not self.is_mounted:
-            return
         listing = self.query_one("#call-lists", OptionList)
         chosen = listing.highlighted
-        options = []
-        for number, (call_list, count) in enumerate(zip(CALL_LISTS, counts, strict=True), 1):
-            options.append(
-                Option(
-                    Text.assemble(
-                        (f"{number} ", "dim"),
-                        (f"{call_list.title:<14}", "bold"),
-                        f"{'…' if count is None else count:>5}  ",
-                        (call_list.purpose, "dim"),
-                    ),
-                    id=call_list.key,
-                )
-            )
-        listing.set_options(options)
+        listing.set_options(_lines(counts))
         listing.highlighted = chosen if chosen is not None else 0
 
     @on(OptionList.OptionSelected, "#call-lists")
@@ -204,6 +204,22 @@ class CallListsScreen(FreshScreen):
     def action_open(self, number: int) -> None:
         if 1 <= number <= len(CALL_LISTS):
             self.app.push_screen(CALL_LISTS[number - 1].screen())
+
+
+def _lines(counts: list[int | None]) -> list[Option]:
+    """A line a list: its number, its name, how many wait on it ("…" while counted)."""
+    return [
+        Option(
+            Text.assemble(
+                (f"{number} ", "dim"),
+                (f"{call_list.title:<14}", "bold"),
+                f"{'…' if count is None else count:>5}  ",
+                (call_list.purpose, "dim"),
+            ),
+            id=call_list.key,
+        )
+        for number, (call_list, count) in enumerate(zip(CALL_LISTS, counts, strict=True), 1)
+    ]
 
 
 def open_call_lists(om: OmTuiApp) -> None:
