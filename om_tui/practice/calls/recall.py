@@ -24,7 +24,6 @@ import, a merge) can leave the list wrong.
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -112,8 +111,9 @@ def recall_page(
     def order(row: tuple[Any, ...]) -> tuple[Any, int]:
         return row[5], row[1]  # the due moment (as the statement gave it), the patient
 
-    page = list(heapq.merge(sorted(never_called, key=order), sorted(to_call, key=order), key=order))
-    page += sorted(resting, key=order)
+    # The page's own (sorted by the store) and the few called: those to call among them
+    # where they fall due, the resting after everyone else.
+    page = sorted(never_called + to_call, key=order) + sorted(resting, key=order)
     if shown is not None:
         page = page[:shown]
     rows = [_row(row, days.get(row[1], set()), rules, practice, today) for row in page]
