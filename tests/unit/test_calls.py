@@ -23,7 +23,7 @@ from db.models import (
 )
 from om_tui.practice import settings
 from om_tui.practice.calls import rules
-from om_tui.practice.calls.asap import FreedWatch, asap_list
+from om_tui.practice.calls.asap import FreedWatch, asap_count, asap_list
 from om_tui.practice.calls.confirmations import (
     confirmation_list,
     confirmation_rate,
@@ -361,6 +361,7 @@ def test_a_freed_slot_is_offered_to_who_fits_and_booked_in_one_step(
     assert done.appointment_id == later.appointment_id  # her appointment, moved earlier
     assert book.entry(later.appointment_id).start == local(10, 0, day=TOMORROW)
     assert [r.name for r in asap_list(loaded, clock.now())] == ["Fussy Test"]
+    assert asap_count() == 1  # Eve's request ended with her booking
     assert AsapRequest.get(AsapRequest.patient == eve).booked_id == later.appointment_id
 
 
@@ -375,6 +376,7 @@ def test_a_patient_merged_while_on_a_list_is_followed_to_the_record_kept(
     records = PatientRecords(database, clock, loaded, practice.desk)
     records.merge(records.record(practice.patients["eve"]), records.record(twin))
     assert [r.name for r in asap_list(loaded, clock.now())] == ["Eve Evans"]  # one row
+    assert asap_count() == 1
     said = calls.log(twin, "asap", "called")  # the screen still showed the twin
     assert "merged" in said
     assert CallContact.get().patient_id == practice.patients["eve"]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from peewee import Database
 
 from db.models import CallContact, utc_naive
-from om_tui.practice.calls.asap import asap_list
+from om_tui.practice.calls.asap import asap_count
 from om_tui.practice.calls.confirmations import (
     confirmation_rate_between,
     next_open_day,
@@ -68,5 +68,5 @@ def call_counts(database: Database, clock: Clock, practice: PracticeSettings) ->
         confirm=to_confirm(practice, next_open_day(practice, today)),
         recall=recall_page(database, practice, rules, today, 0).to_call,
         unscheduled=len(unscheduled_list(practice, rules, now)),
-        asap=len(asap_list(practice, now)),
+        asap=asap_count(),
     )

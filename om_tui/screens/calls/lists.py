@@ -29,7 +29,7 @@ from textual.worker import get_current_worker
 
 from om_tui.messages import DataChanged
 from om_tui.practice import time_words
-from om_tui.practice.calls.asap import FreedWatch, asap_list
+from om_tui.practice.calls.asap import FreedWatch, asap_count
 from om_tui.practice.calls.confirmations import next_open_day, to_confirm
 from om_tui.practice.calls.recall import recall_page
 from om_tui.practice.calls.rules import load_rules
@@ -59,7 +59,7 @@ def _unscheduled(database: Database, clock: Clock, practice: PracticeSettings) -
 
 
 def _asap(database: Database, clock: Clock, practice: PracticeSettings) -> int:
-    return len(asap_list(practice, clock.now()))
+    return asap_count()
 
 
 def _falling_off(database: Database, clock: Clock, practice: PracticeSettings) -> int:
