@@ -183,6 +183,20 @@ def test_recall_reads_the_book_as_each_change_left_it(
     assert listed() == []
 
 
+def test_a_resting_patients_next_call_falls_on_a_day_the_practice_is_open(
+    database: Database, practice: Practice, clock: FrozenClock
+) -> None:
+    """Called on a Wednesday with four days between calls: not "Sun", but Monday."""
+    assert DAY.weekday() == 2
+    rules.set_rule(database, rules.SPACING_DAYS, 4, by=ADMINISTRATOR)
+    olive = new_patient("Olive")
+    seen(olive, 200)
+    calls_of(database, clock, practice.desk).log(olive, RECALL, "left_message")
+    (row,) = recall_list(database, settings.load(database), rules.load_rules(database), DAY)
+    assert row.again_on == DAY + dt.timedelta(days=5)
+    assert row.again_on.weekday() == 0
+
+
 def test_recall_spacing_rests_a_patient_and_gives_up_after_the_tries(
     database: Database, practice: Practice, clock: FrozenClock
 ) -> None:

@@ -26,12 +26,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from peewee import Database, SqliteDatabase
 
 from db.models import utc_naive
+from om_tui.practice.calls.confirmations import next_open_day
 from om_tui.practice.calls.contacts import RECALL, TRIES
 from om_tui.practice.calls.rules import CallRules
 from om_tui.practice.settings import PracticeSettings
@@ -117,7 +118,20 @@ def recall_page(
     if shown is not None:
         page = page[:shown]
     rows = [_row(row, days.get(row[1], set()), rules, practice, today) for row in page]
-    return RecallPage(rows, due, waiting)
+    return RecallPage(_on_open_days(practice, rows), due, waiting)
+
+
+def _on_open_days(practice: PracticeSettings, rows: list[RecallRow]) -> list[RecallRow]:
+    """Each resting row's next call moved to the first day from then that the practice is
+    open: the spacing may end on a Sunday or a holiday, when nobody is there to call."""
+    opening: dict[dt.date, dt.date] = {}
+    for index, row in enumerate(rows):
+        if row.again_on is not None:
+            day = row.again_on
+            if day not in opening:
+                opening[day] = next_open_day(practice, day - dt.timedelta(days=1))
+            rows[index] = replace(row, again_on=opening[day])
+    return rows
 
 
 def _statement(
