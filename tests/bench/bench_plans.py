@@ -148,7 +148,7 @@ async def falling_off_drawn(copy: Path, now: dt.datetime, runs: int) -> dict[str
                 shown = _first(marks, "drawn", filled)
                 assert shown is not None
                 phases.add("key to the read begun", key, asked)
-                phases.add("the read (its worker)", asked, answered)
+                phases.add("the read (as the screen opens)", asked, answered)
                 phases.add("read to the table filled", answered, filled)
                 phases.add("the filling alone", fill, filled)
                 phases.add("filled to drawn", filled, shown)
