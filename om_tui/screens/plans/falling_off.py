@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 SHOWN = 200
 """Rows drawn at most: the worst of them (the title says how many in all). A day's calls
 are far fewer, and a table of thousands takes seconds to fill."""
-TITLE = "Falling off"
 COLUMNS = (("Patient", 18), ("Phone", 12), ("Pace", 12), ("Kept", 7), ("Last", 6), ("Plan", 14))
 
 
@@ -62,7 +61,7 @@ class FallingOffScreen(FreshScreen):
         return cast("OmTuiApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(TITLE, style="bold"), id="falling-off-title")
+        yield Static(id="falling-off-title")
         yield RowTable(id="falling-off", zebra_stripes=True)
         yield Footer(compact=True)
 
@@ -70,7 +69,8 @@ class FallingOffScreen(FreshScreen):
         table = self.query_one("#falling-off", DataTable)
         for label, width in COLUMNS:
             table.add_column(label, width=width, key=label)
-        om = self.om  # the table, the screen's one focusable widget, has the focus already
+        # The table, the screen's one focusable widget, has the focus already.
+        om = self.om
         self._fill(Standings(om.database, om.clock, om.practice).falling_off(SHOWN))
 
     @on(DataChanged)
@@ -110,7 +110,7 @@ class FallingOffScreen(FreshScreen):
             )
         if self._standings:
             table.move_cursor(row=min(row, len(self._standings) - 1))
-        title = Text.assemble((TITLE, "bold"), f" · {falling.total} plans")
+        title = Text.assemble(("Falling off", "bold"), f" · {falling.total} plans")
         if falling.total > len(self._standings):
             title.append(f" (the worst {len(self._standings)} shown)")
         title.append(" · Enter book · l log a call · o plans · Esc back", style="dim")
