@@ -31,10 +31,14 @@ from typing import Any, cast
 
 from peewee import Database, SqliteDatabase
 
-from db.models import CallContact, Patient, as_utc, utc_naive
+from db.models import Appointment, CallContact, Patient, Setting, as_utc, utc_naive
 from om_tui.practice.calls.contacts import RECALL, TRIES, do_not_contact
 from om_tui.practice.calls.rules import CallRules
+from om_tui.practice.changes import tables_of
 from om_tui.practice.settings import PracticeSettings
+
+RECALL_TABLES = tables_of(Appointment, CallContact, Patient, Setting)
+"""What the recall list is read from (`recall_page`)."""
 
 
 @dataclass(frozen=True)

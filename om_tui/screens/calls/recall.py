@@ -12,13 +12,16 @@ from rich.text import Text
 
 from om_tui.practice import time_words
 from om_tui.practice.calls.contacts import RECALL
-from om_tui.practice.calls.recall import RecallRow, recall_page
+from om_tui.practice.calls.recall import RECALL_TABLES, RecallRow, recall_page
 from om_tui.practice.schedule.book import Booked
 from om_tui.screens.calls.base import MOST_SHOWN, CallListScreen
 
 
 class RecallScreen(CallListScreen[RecallRow]):
     """Patients to call back in."""
+
+    SHOWS = RECALL_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     TITLE_TEXT = "Recall"
     LISTED = RECALL

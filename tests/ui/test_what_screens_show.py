@@ -1,0 +1,247 @@
+"""What each screen re-reads on a change is what its SHOWS names: a table it reads but does
+not name would be a change it never shows (app.py tells a screen only of the tables it shows).
+
+The tables are SQLite's own account: its authorizer names every table a statement reads,
+on every connection of the practice (a screen's worker reads on its own), whatever wrote
+the SQL. Each screen is opened on the demo practice (every kind of row there), logged in
+as its owner or as the person a case names (a screen reads more or less by role); then a
+change "to anything" makes it re-read, under the trace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, NamedTuple, cast
+
+import pytest
+from peewee import Database
+from textual.pilot import Pilot
+from textual.screen import Screen
+
+from db.models import CarePlan, Staff, Stat
+from om_tui.app import OmTuiApp
+from om_tui.messages import DataChanged
+from om_tui.practice import settings
+from om_tui.practice.calls.figures import call_figures
+from om_tui.practice.org.hiring_counts import hiring_figures
+from om_tui.practice.org.leaving import Leaving
+from om_tui.practice.owner.evaluations.service import Evaluations
+from om_tui.practice.people.roles import ADMINISTRATOR
+from om_tui.practice.stats.board import COUNTED_FROM
+from om_tui.practice.stats.figures import flow_figures
+from om_tui.practice.stats.service import Stats
+from om_tui.screens.calls.lists import CALL_LISTS, CallListsScreen
+from om_tui.screens.flow.check_in import CheckInScreen
+from om_tui.screens.hats.compliance_detail import ComplianceDetailScreen
+from om_tui.screens.hats.policies import PoliciesScreen
+from om_tui.screens.imports.queue import ImportQueueScreen
+from om_tui.screens.org.board import OrgBoardScreen
+from om_tui.screens.org.hiring import HiringScreen
+from om_tui.screens.org.leaving import LeavingScreen
+from om_tui.screens.owner.evaluation import EvaluationScreen
+from om_tui.screens.owner.evaluation_criteria import CriteriaScreen
+from om_tui.screens.owner.programs import ProgramsScreen
+from om_tui.screens.people.audit import AuditScreen
+from om_tui.screens.plans.falling_off import FallingOffScreen
+from om_tui.screens.plans.plans import PlansScreen
+from om_tui.screens.schedule.patients import PatientsScreen
+from om_tui.screens.schedule.rooms import RoomsScreen
+from om_tui.screens.schedule.settings import BookSettingsScreen
+from om_tui.screens.stats.entry import StatEntryScreen
+from om_tui.screens.stats.graph import StatGraphScreen
+
+from .conftest import STATS_WEEK, Practice
+from .helpers import settle
+
+
+@contextmanager
+def tables_read(database: Database) -> Iterator[set[str]]:
+    """The tables read meanwhile on any of `database`'s connections, this thread's open one
+    and those opened meanwhile (a worker's)."""
+    read: set[str] = set()
+
+    def authorize(action: int, table: str | None, *_: object) -> int:
+        if action == sqlite3.SQLITE_READ and table and not table.startswith("sqlite_"):
+            read.add(table)
+        return sqlite3.SQLITE_OK
+
+    hooks = database._add_conn_hooks  # type: ignore[attr-defined]
+
+    def hooked(connection: sqlite3.Connection) -> None:
+        hooks(connection)
+        connection.set_authorizer(authorize)
+
+    database._add_conn_hooks = hooked  # type: ignore[attr-defined]
+    here = None if database.is_closed() else database.connection()
+    if here is not None:
+        here.set_authorizer(authorize)
+    try:
+        yield read
+    finally:
+        del database._add_conn_hooks  # type: ignore[attr-defined]
+        if here is not None:
+            here.set_authorizer(None)
+
+
+async def patients_loaded(pilot: Pilot[Any]) -> None:
+    """The check-in search's patient list, loaded once the app is idle: loaded now, so that
+    its read is not taken for a screen's."""
+    app = cast(OmTuiApp, pilot.app)
+    for _ in range(200):
+        await settle(pilot)
+        if app.patients.loaded:
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the patient list did not load")
+
+
+OWNER = "Dr. Sarah Chen"
+
+
+def staff_named(name: str) -> int:
+    return int(Staff.get(Staff.name == name).id)
+
+
+TOM = "Tom Becker"
+
+
+def evaluating(practice: Practice) -> Screen[Any]:
+    """Tom's yearly evaluation, a draft: its figures are gathered from all he did."""
+    owner, tom = staff_named(OWNER), staff_named(TOM)
+    evaluations = Evaluations(
+        practice.database, practice.clock, settings.load(practice.database), owner
+    )
+    evaluations.start(tom, "yearly")
+    return EvaluationScreen(tom)
+
+
+def leaving(practice: Practice) -> Screen[Any]:
+    """Tom leaves at the end of the month: his off-boarding."""
+    owner, tom = staff_named(OWNER), staff_named(TOM)
+    practice_settings = settings.load(practice.database)
+    Leaving(practice.database, practice.clock, practice_settings, owner).start(
+        tom, dt.date(2026, 11, 30)
+    )
+    return LeavingScreen(tom)
+
+
+def with_a_plan() -> int:
+    """A patient on a care plan (their card and plans show the most)."""
+    return int(CarePlan.select().order_by(CarePlan.id).first().patient_id)
+
+
+def graph(practice: Practice) -> Screen[Any]:
+    first = Stat.select().order_by(Stat.id).first()
+    return StatGraphScreen(first.id, STATS_WEEK)
+
+
+def compliance_items(practice: Practice) -> Screen[Any]:
+    everyone = [staff.id for staff in Staff.select().where(Staff.active)]
+    start = dt.date(2026, 11, 1)
+    return ComplianceDetailScreen("Everyone", everyone, start, dt.date(2026, 11, 18), "November")
+
+
+Opening = Callable[[Practice], "Screen[Any] | str | None"]
+"""A main screen's mode, a screen to open over the first one, or None: the first one."""
+
+
+class Shown(NamedTuple):
+    opening: Opening
+    person: str | None = OWNER
+    """Who is logged in (the screens differ by role); None: no one, at the login screen."""
+
+
+SCREENS: dict[str, Shown] = {
+    "login": Shown(lambda _: None, person=None),
+    "board": Shown(lambda _: "board"),
+    "stat board": Shown(lambda _: "stats"),
+    "stat graph": Shown(graph),
+    "stat entry": Shown(lambda _: StatEntryScreen(None, None)),
+    "my hat": Shown(lambda _: "my_hat"),
+    "my hat, staff": Shown(lambda _: "my_hat", TOM),
+    "hat editor": Shown(lambda _: "hats"),
+    "policies": Shown(lambda _: PoliciesScreen()),
+    "compliance": Shown(lambda _: "compliance"),
+    "compliance items": Shown(compliance_items),
+    "staff": Shown(lambda _: "staff"),
+    "orders": Shown(lambda _: "orders"),
+    "orders, staff": Shown(lambda _: "orders", TOM),
+    "programs": Shown(lambda _: ProgramsScreen()),
+    "line": Shown(lambda _: "line"),
+    "line, the manager": Shown(lambda _: "line", "Karen Miles"),
+    "line, the front desk": Shown(lambda _: "line", "Jenny Ortiz"),
+    "book": Shown(lambda _: "book"),
+    "book settings": Shown(lambda _: BookSettingsScreen()),
+    "rooms": Shown(lambda _: RoomsScreen()),
+    "patients": Shown(lambda _: PatientsScreen(with_a_plan())),
+    "check-in": Shown(lambda _: CheckInScreen(None)),
+    "overview": Shown(lambda _: "overview"),
+    "evaluation": Shown(evaluating),
+    "evaluation criteria": Shown(lambda _: CriteriaScreen()),
+    "import queue": Shown(lambda _: ImportQueueScreen()),
+    "org board": Shown(lambda _: OrgBoardScreen()),
+    "hiring": Shown(lambda _: HiringScreen()),
+    "leaving": Shown(leaving),
+    "call lists": Shown(lambda _: CallListsScreen()),
+    **{
+        f"call list: {each.key}": Shown(lambda _, each=each: each.screen())  # type: ignore[misc]
+        for each in CALL_LISTS
+    },
+    "care plans": Shown(lambda _: PlansScreen(with_a_plan())),
+    "falling off": Shown(lambda _: FallingOffScreen()),
+}
+
+
+@pytest.mark.parametrize("name", list(SCREENS))
+async def test_a_screen_shows_every_table_it_re_reads(name: str, stats_demo: Practice) -> None:
+    shown = SCREENS[name]
+    if shown.person is None:
+        app = stats_demo.app(login=True)
+    else:
+        app = stats_demo.app(staff_id=staff_named(shown.person))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await patients_loaded(pilot)
+        opened = shown.opening(stats_demo)
+        if isinstance(opened, str):
+            app.switch_mode(opened)
+        elif opened is not None:
+            app.push_screen(opened)
+        await settle(pilot)
+        screen = app.screen
+        if isinstance(opened, Screen):
+            assert screen is opened
+        elif opened is not None:
+            assert app.current_mode == opened
+        with tables_read(stats_demo.database) as read:
+            screen.post_message(DataChanged(None))
+            await settle(pilot)
+        shows = screen.SHOWS  # type: ignore[attr-defined]
+        assert read, "the re-read was not traced"
+        assert sorted(read - shows) == []
+        if "stat_value" in read:  # counted off the trail: their counts' tables are named too
+            assert COUNTED_FROM - shows == set()
+
+
+def test_the_audit_trail_re_reads_on_every_change() -> None:
+    """Every change is a row on the trail: it names no tables of its own ("anything")."""
+    assert getattr(AuditScreen, "SHOWS", None) is None
+
+
+def test_the_computed_stats_are_counted_from_what_counted_from_names(
+    stats_demo: Practice,
+) -> None:
+    """The flow's, the call lists' and hiring's figures of a week, each counted whether a
+    stat of the demo asks for it or not."""
+    practice_settings = settings.load(stats_demo.database)
+    stats = Stats(stats_demo.database, stats_demo.clock, practice_settings, ADMINISTRATOR)
+    start, end = stats.weeks.bounds(STATS_WEEK)
+    with tables_read(stats_demo.database) as read:
+        stats.recompute(STATS_WEEK)
+        flow_figures(start, end)
+        call_figures(start, end)
+        hiring_figures(stats.weeks, STATS_WEEK, stats_demo.clock.now())
+    assert {"visit_event", "call_contact", "candidate_step"} <= read
+    assert sorted(read - COUNTED_FROM - {"stat", "stat_value"}) == []
