@@ -156,6 +156,8 @@ class Shown(NamedTuple):
     person: str | None = None
     """Who is logged in (the screens differ by role); None: the tests' nameless owner, whose
     first screen is the board (the owner's, the overview, takes a while); LOGIN: no one."""
+    keys: tuple[str, ...] = ()
+    """Pressed once it is open: another view of the same screen."""
 
 
 SCREENS: dict[str, Shown] = {
@@ -172,12 +174,15 @@ SCREENS: dict[str, Shown] = {
     "compliance items": Shown(compliance_items),
     "staff": Shown(lambda _: "staff"),
     "orders": Shown(lambda _: "orders", OWNER),
+    "orders, the owner's own": Shown(lambda _: "orders", OWNER, keys=("b",)),
     "orders, staff": Shown(lambda _: "orders", TOM),
     "programs": Shown(lambda _: ProgramsScreen()),
     "line": Shown(lambda _: "line", OWNER),
     "line, the manager": Shown(lambda _: "line", "Karen Miles"),
     "line, the front desk": Shown(lambda _: "line", "Jenny Ortiz"),
     "book": Shown(lambda _: "book"),
+    "book, by room": Shown(lambda _: "book", keys=("v",)),
+    "book, a provider's week": Shown(lambda _: "book", keys=("w", "enter")),
     "book settings": Shown(lambda _: BookSettingsScreen()),
     "rooms": Shown(lambda _: RoomsScreen()),
     "patients": Shown(lambda _: PatientsScreen(with_a_plan())),
@@ -214,6 +219,9 @@ async def test_a_screen_shows_every_table_it_re_reads(name: str, stats_demo: Pra
         elif opened is not None:
             app.push_screen(opened)
         await settle(pilot)
+        for key in shown.keys:
+            await pilot.press(key)
+            await settle(pilot)
         screen = app.screen
         if isinstance(opened, Screen):
             assert screen is opened

@@ -71,12 +71,14 @@ BOOK_TABLES = tables_of(
     ConfirmationStatus,
     ImportHeld,
     Patient,
+    Room,
     Setting,
     Staff,
     Visit,
     WorkingHours,
 )
-"""What the book is read from (a day or a week of it, with what is held from an import)."""
+"""What the book is read from (a day by provider or by room, or a provider's week, with what
+is held from an import)."""
 
 DAY = dt.timedelta(days=1)
 
