@@ -168,6 +168,12 @@ async def check_in_elsewhere(
     await asyncio.to_thread(check_in)
 
 
+def handles(screen: type, message: type) -> bool:
+    """Does `screen`, or a class it is made from, handle `message` (an `@on` handler)? Read
+    from Textual's own record of those handlers (private: here alone)."""
+    return any(message in vars(made).get("_decorated_handlers", {}) for made in screen.__mro__)
+
+
 def done_elsewhere(practice: Practice, change: Callable[[], object]) -> None:
     """Another terminal's change, committed on its own connection and waited for here: the
     screens get no turn meanwhile (several such changes reach them as a burst)."""
