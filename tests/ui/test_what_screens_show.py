@@ -87,6 +87,7 @@ def tables_read(database: Database) -> Iterator[set[str]]:
             read.add(table)
         return sqlite3.SQLITE_OK
 
+    # peewee's hook on each connection it opens (private to it, read here alone).
     hooks = database._add_conn_hooks  # type: ignore[attr-defined]
 
     def hooked(connection: sqlite3.Connection) -> None:
@@ -118,13 +119,11 @@ async def patients_loaded(pilot: Pilot[Any]) -> None:
 
 
 OWNER = "Dr. Sarah Chen"
+TOM = "Tom Becker"
 
 
 def staff_named(name: str) -> int:
     return int(Staff.get(Staff.name == name).id)
-
-
-TOM = "Tom Becker"
 
 
 def evaluating(practice: Practice) -> Screen[Any]:
