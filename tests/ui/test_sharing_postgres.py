@@ -16,7 +16,7 @@ from om_tui.practice.schedule.book import Book
 from tests.unit.postgres_server import PostgresServer, running_server
 
 from .conftest import Practice, build_office
-from .helpers import check_in_elsewhere, counting_reads, done_elsewhere, settle, stage
+from .helpers import counting_reads, done_elsewhere, settle, stage
 
 # The race of two terminals on one visit, as on SQLite, here on the server's office.
 from .test_sharing import test_two_terminals_racing_on_one_visit_record_one_move  # noqa: F401
@@ -47,7 +47,8 @@ async def test_a_check_in_on_another_terminal_reaches_this_board_by_notice(
         key = office.row_key("nora")
         assert stage(pilot, key) == "Scheduled"
 
-        await check_in_elsewhere(office, office.patients["nora"], office.appointments["nora"])
+        # Waited for without a turn of the app's loop: its poll cannot hear the notice first.
+        done_elsewhere(office, lambda: check_in(office, "nora"))
         assert app.watcher.changed(wait=5.0)  # the server's notice, on this terminal's own
         app.announce_change()  # what the poll does on hearing it
         await settle(pilot)

@@ -81,9 +81,10 @@ def tables_read(database: Database) -> Iterator[set[str]]:
     """The tables read meanwhile on any of `database`'s connections, this thread's open one
     and those opened meanwhile (a worker's)."""
     read: set[str] = set()
+    tables = set(database.get_tables())  # not a statement's own names (WITH due AS …)
 
     def authorize(action: int, table: str | None, *_: object) -> int:
-        if action == sqlite3.SQLITE_READ and table and not table.startswith("sqlite_"):
+        if action == sqlite3.SQLITE_READ and table in tables:
             read.add(table)
         return sqlite3.SQLITE_OK
 
