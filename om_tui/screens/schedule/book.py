@@ -20,7 +20,7 @@ from om_tui.messages import DataChanged
 from om_tui.practice import time_words
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.schedule import types
-from om_tui.practice.schedule.book import Book, Booked
+from om_tui.practice.schedule.book import BOOK_TABLES, Book, Booked
 from om_tui.practice.schedule.entries import DayBook, Entry
 from om_tui.practice.schedule.slots import next_free
 from om_tui.screens.fresh import FreshScreen
@@ -75,6 +75,9 @@ class BookScreen(FreshScreen):
         Binding("comma", "app.book_settings", "Settings", id="book.settings", show=False),
         Binding("i", "app.import_queue", "Import queue", id="book.import_queue", show=False),
     ]
+
+    SHOWS = BOOK_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self) -> None:
         super().__init__()
