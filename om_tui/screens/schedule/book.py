@@ -217,7 +217,10 @@ class BookScreen(FreshScreen):
         self.query_one("#book-title", Static).update(title)
 
     def _mark_now(self) -> None:
-        """The current time's row, marked (every 30 s; a redraw only when it moved)."""
+        """The current time's row, marked (every 30 s; a redraw only when it moved), and
+        the bookings past the no-show rule recorded: the book re-reads only when a
+        booking or a visit changes, and with no board open nothing else would."""
+        record_if_due(self.om)
         now = self.om.clock.now()
         shown = self._daybook is not None and any(
             c.day == self.om.practice.today(now) for c in self._daybook.columns
