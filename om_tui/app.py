@@ -24,6 +24,7 @@ from peewee import Database, OperationalError, PeeweeException
 from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widget import AwaitMount
@@ -966,6 +967,23 @@ class OmTuiApp(App[None]):
                     raise
                 log.info("database locked, retrying (attempt %d)", attempt)
         raise AssertionError("unreachable")
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A toast whose message and title are plain text: a name in it shows as typed
+        ("Smith [DO NOT BOOK]"), where Textual's markup would lose the brackets or, for
+        "Ann [/] Lee", stop the app. Every screen's and widget's self.notify comes here with
+        Textual's own markup=True whatever its caller meant, so the flag cannot say what a
+        caller wants: no message of ours is styled, and `markup` is accepted and not used."""
+        del markup  # see above: always plain
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def _refused(self, message: str, failed: Callable[[], None] | None) -> None:
         for screen in self.screen_stack:

@@ -58,15 +58,15 @@ class NamedForm(Dialog[NamedFields | None]):
     def compose(self) -> ComposeResult:
         fields = self._fields
         with Vertical(classes="dialog wide" if self.WIDE else "dialog"):
-            yield Label(self._heading, classes="dialog-title")
+            yield Label(self._heading, classes="dialog-title", markup=False)
             if self._intro:
-                yield Label(self._intro, id="form-intro")
+                yield Label(self._intro, id="form-intro", markup=False)
             yield Label("Name")
             yield edited(
                 fields.name, placeholder=self.NAME_EXAMPLE, max_length=self.NAME_LONGEST, id="name"
             )
             yield Label("", id="name-error", classes="field-error")
-            yield Label(self.ABOUT_LABEL)
+            yield Label(self.ABOUT_LABEL, markup=False)
             yield edited(
                 fields.about,
                 placeholder=self.ABOUT_EXAMPLE,

@@ -1,7 +1,8 @@
 """A small modal to pick one of a few things: a room, a provider, how a visit ended.
 
 A choice that needs a second thought (a room someone is already in) says why on its
-first Enter and is picked by the second.
+first Enter and is picked by the second. Its title, choices and hint are plain text: they
+carry names (a patient's, a provider's), which show as typed, brackets and all.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class PickerScreen(Dialog[Choice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self._title, classes="dialog-title")
+            yield Label(self._title, classes="dialog-title", markup=False)
             yield OptionList(
                 *(
                     Option(
@@ -61,8 +62,9 @@ class PickerScreen(Dialog[Choice | None]):
                     for n, choice in enumerate(self._choices, start=1)
                 ),
                 id="choices",
+                markup=False,
             )
-            yield Label(self._hint, id="picker-hint", classes="dialog-hint")
+            yield Label(self._hint, id="picker-hint", classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

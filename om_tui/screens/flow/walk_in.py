@@ -76,7 +76,7 @@ class WalkInScreen(Dialog[WalkInResult | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self._title, classes="dialog-title")
+            yield Label(self._title, classes="dialog-title", markup=False)
             yield Label("Full name")
             yield edited(
                 self._name or "",

@@ -38,6 +38,7 @@ from om_tui.practice.hats.views import (
     Tally,
 )
 from om_tui.screens.fresh import FreshScreen
+from om_tui.widgets.plain_table import PlainTable
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
@@ -197,7 +198,7 @@ class ComplianceScreen(FreshScreen):
         with Horizontal(classes="top-line"):
             yield Static(id="compliance-title")
             yield ScreenTabs("compliance")
-        table: DataTable[Text | str] = DataTable(
+        table: PlainTable[Text | str] = PlainTable(
             id="compliance", cursor_type="cell", header_height=2, cell_padding=0
         )
         yield table

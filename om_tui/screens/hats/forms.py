@@ -115,7 +115,7 @@ class PostForm(Dialog[PostFields | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self._heading, classes="dialog-title")
+            yield Label(self._heading, classes="dialog-title", markup=False)
             yield Label("Title")
             yield edited(
                 self._fields.title,
@@ -202,7 +202,7 @@ class ItemForm(Dialog[ItemFields | None]):
     def compose(self) -> ComposeResult:
         fields = self._fields
         with Vertical(classes="dialog"):
-            yield Label(self._heading, classes="dialog-title")
+            yield Label(self._heading, classes="dialog-title", markup=False)
             yield Label("What to do")
             yield edited(fields.text, max_length=limits.CHECKLIST_LINE.longest, id="text")
             yield Label("", id="text-error", classes="field-error")
@@ -277,10 +277,10 @@ class TextPrompt(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self._heading, classes="dialog-title")
+            yield Label(self._heading, classes="dialog-title", markup=False)
             yield edited(self._value, max_length=limits.CHECKLIST_LINE.longest, id="text")
             yield Label("", id="text-error", classes="field-error")
-            yield Label(self._hint, classes="dialog-hint")
+            yield Label(self._hint, classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#text", Input).focus()
@@ -317,7 +317,7 @@ class Confirm(Dialog[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog confirm"):
-            yield Label(self._question, classes="dialog-title")
+            yield Label(self._question, classes="dialog-title", markup=False)
             yield Label(
                 f"y / Enter {self._yes.lower()} · n / Esc {self._no}", classes="dialog-hint"
             )

@@ -435,7 +435,7 @@ class PolicyEditor(Dialog[PolicyText | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(self._heading, classes="dialog-title")
+            yield Label(self._heading, classes="dialog-title", markup=False)
             yield Label("Title")
             yield edited(self._text.title, max_length=limits.POLICY_TITLE.longest, id="title")
             yield Label("", id="title-error", classes="field-error")
@@ -531,7 +531,9 @@ class PolicyPostsForm(Dialog[list[int] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Who attests to {self._title}? Holders of…", classes="dialog-title")
+            yield Label(
+                f"Who attests to {self._title}? Holders of…", classes="dialog-title", markup=False
+            )
             yield TickList[int](
                 *((title, ident, ident in self._chosen) for ident, title in self._posts),
                 id="post-choices",

@@ -35,8 +35,10 @@ class PolicyViewScreen(Dialog[bool]):
                 f"version {policy.number} asks you to read it again."
             )
         with Vertical(classes="dialog wide"):
-            yield Label(f"{policy.title} — version {policy.number}", classes="dialog-title")
-            yield Label(before, id="policy-before")
+            yield Label(
+                f"{policy.title} — version {policy.number}", classes="dialog-title", markup=False
+            )
+            yield Label(before, id="policy-before", markup=False)
             with VerticalScroll(id="policy-text"):
                 yield Markdown(policy.body)
             yield Label(

@@ -27,6 +27,7 @@ from om_tui.practice.imports import queue
 from om_tui.practice.imports.queue import QUEUE_TABLES, Candidate, Waiting
 from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.schedule.patient_finder import PatientFinder
+from om_tui.widgets.plain_table import PlainTable
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
@@ -60,9 +61,9 @@ class ImportQueueScreen(FreshScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="queue-title")
-        yield DataTable(id="queue-list", cursor_type="row")
+        yield PlainTable(id="queue-list", cursor_type="row")
         yield Static(id="queue-source")
-        yield DataTable(id="queue-candidates", cursor_type="row")
+        yield PlainTable(id="queue-candidates", cursor_type="row")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

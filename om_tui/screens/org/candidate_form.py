@@ -27,7 +27,7 @@ class CandidateForm(Dialog[tuple[str, str, str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self._heading, classes="dialog-title")
+            yield Label(self._heading, classes="dialog-title", markup=False)
             yield Label("Name")
             yield edited("", placeholder="Rosa Diaz", max_length=FIELD_LENGTH, id="name")
             yield Label("", id="name-error", classes="field-error")

@@ -114,8 +114,8 @@ class WritingForm(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(self._heading, classes="dialog-title")
-            yield Label(self._about, id="writing-about")
+            yield Label(self._heading, classes="dialog-title", markup=False)
+            yield Label(self._about, id="writing-about", markup=False)
             yield TextArea(self._text, id="writing", soft_wrap=True)
             yield Label("ctrl+s save · Esc cancel", classes="dialog-hint")
 

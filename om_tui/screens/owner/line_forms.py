@@ -115,10 +115,10 @@ class NoteForm(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(self._heading, classes="dialog-title")
+            yield Label(self._heading, classes="dialog-title", markup=False)
             with VerticalScroll(id="note-about-box"):
                 yield Static(self._about, id="note-about", markup=False)
-            yield Label(self._label)
+            yield Label(self._label, markup=False)
             yield edited(
                 "", id="note", max_length=MAX_TEXT, placeholder="" if self._required else "(none)"
             )

@@ -156,14 +156,16 @@ class OrderForm(Dialog[OrderFields | None]):
             due = fields.due_on.isoformat() + (f" {fields.due_time}" if fields.due_time else "")
         example = due_example(self._orders.today(), self._open_days, self._with_time)
         with Vertical(classes="dialog wide"):
-            yield Label(self._heading, classes="dialog-title")
+            yield Label(self._heading, classes="dialog-title", markup=False)
             yield Label("For whom")
             yield WhomField(self._choices, chosen, field="whom")
             yield Label("", id="whom-error", classes="field-error")
-            yield Label(self._what)
+            yield Label(self._what, markup=False)
             yield edited(fields.text if fields else "", max_length=LONGEST_TEXT, id="text")
             yield Label("", id="text-error", classes="field-error")
-            yield Label(f"Due ({example})" if self._with_time else f"Due by ({example})")
+            yield Label(
+                f"Due ({example})" if self._with_time else f"Due by ({example})", markup=False
+            )
             yield edited(due, placeholder=example, id="due")
             yield Label("", id="due-said", classes="field-hint")
             yield Label("", id="due-error", classes="field-error")
@@ -270,13 +272,13 @@ class NotePrompt(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(self._heading, classes="dialog-title", id="note-heading")
-            yield Label(self._question, id="note-question")
+            yield Label(self._heading, classes="dialog-title", id="note-heading", markup=False)
+            yield Label(self._question, id="note-question", markup=False)
             yield edited(self._value, max_length=LONGEST_TEXT, id="note")
             if self._reads is not None:
                 yield Label("", id="note-reads", classes="field-hint")
             yield Label("", id="note-error", classes="field-error")
-            yield Label(self._hint, classes="dialog-hint")
+            yield Label(self._hint, classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#note", Input).focus()

@@ -31,6 +31,7 @@ from om_tui.practice.people.audit import NOBODY, PAGE, Entry, Page
 from om_tui.practice.refusal import Refusal
 from om_tui.screens.dialog import Dialog, edited
 from om_tui.screens.fresh import FreshScreen
+from om_tui.widgets.plain_table import PlainTable
 from om_tui.widgets.row_table import RowTable
 
 if TYPE_CHECKING:
@@ -365,14 +366,14 @@ class AuditEntryScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         entry = self._entry
         with Vertical(classes="dialog wide"):
-            yield Label(f"#{entry.id} · {entry.what}", classes="dialog-title")
-            yield Label(f"When      {time_words.exact_moment(self._local_at)}")
-            yield Label(f"Who       {entry.who}")
-            yield Label(f"Terminal  {entry.terminal}")
+            yield Label(f"#{entry.id} · {entry.what}", classes="dialog-title", markup=False)
+            yield Label(f"When      {time_words.exact_moment(self._local_at)}", markup=False)
+            yield Label(f"Who       {entry.who}", markup=False)
+            yield Label(f"Terminal  {entry.terminal}", markup=False)
             if entry.patient:
-                yield Label(f"Patient   {entry.patient}")
-            yield DataTable[str](id="entry-fields", cursor_type="row", zebra_stripes=True)
-            yield Label(f"Hash      {entry.hash[:16]}…", id="entry-hash")
+                yield Label(f"Patient   {entry.patient}", markup=False)
+            yield PlainTable[str](id="entry-fields", cursor_type="row", zebra_stripes=True)
+            yield Label(f"Hash      {entry.hash[:16]}…", id="entry-hash", markup=False)
             yield Label("Esc close", classes="dialog-hint")
 
     def on_mount(self) -> None:

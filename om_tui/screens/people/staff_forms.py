@@ -141,7 +141,7 @@ class PersonForm(Dialog[PersonFields | None]):
     def compose(self) -> ComposeResult:
         fields = self._fields
         with Vertical(classes="dialog"):
-            yield Label(self._heading, classes="dialog-title")
+            yield Label(self._heading, classes="dialog-title", markup=False)
             yield Label("Name")
             yield edited(
                 fields.name,
@@ -227,7 +227,7 @@ class SecretForm(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self._heading, classes="dialog-title")
+            yield Label(self._heading, classes="dialog-title", markup=False)
             yield Label(SECRET_HINT)
             yield Input(password=True, id="secret", compact=True)
             yield problem_line("secret")

@@ -25,7 +25,7 @@ class PlanForm(Dialog[PlanFields | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self._heading, classes="dialog-title")
+            yield Label(self._heading, classes="dialog-title", markup=False)
             yield Label("Phases: visits x a week (12x3 8x2 *x1; * no end)")
             yield edited("", id="phases")
             yield Label("Provider (a name, or empty)")
@@ -65,7 +65,7 @@ class PlanBookingForm(Dialog[BookingFields | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(self._heading, classes="dialog-title")
+            yield Label(self._heading, classes="dialog-title", markup=False)
             yield Label("From (mon, 12/15, +1w; empty: tomorrow)")
             yield edited("", id="first_day")
             yield Label("At (9:30)")

@@ -31,6 +31,7 @@ from om_tui.screens.schedule import grid
 from om_tui.screens.schedule.consent import write_with_consent
 from om_tui.screens.schedule.no_show_rule import record_if_due
 from om_tui.screens.schedule.pinned import Pinned
+from om_tui.widgets.plain_table import PlainTable
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ class BookScreen(FreshScreen):
             yield Static(id="book-title")
             yield ScreenTabs("book")
         yield Static(id="book-detail")
-        yield DataTable(id="book", cursor_type="cell", fixed_columns=1, zebra_stripes=True)
+        yield PlainTable(id="book", cursor_type="cell", fixed_columns=1, zebra_stripes=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

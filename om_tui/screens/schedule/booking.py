@@ -69,7 +69,7 @@ class BookingForm(Dialog[BookingRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(self._heading, classes="dialog-title")
+            yield Label(self._heading, classes="dialog-title", markup=False)
             yield Input(placeholder="Patient: part of a name, a phone or a birth date", id="query")
             yield OptionList(id="matches")
             yield Label("", id="who")

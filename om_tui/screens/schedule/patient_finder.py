@@ -54,12 +54,12 @@ class PatientFinder(Dialog[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label(self._title, classes="dialog-title")
+            yield Label(self._title, classes="dialog-title", markup=False)
             yield edited(
                 self._query, placeholder="name, phone, birth date or chart number", id="query"
             )
             yield OptionList(id="matches", compact=True)
-            yield Label(self._hint, classes="dialog-hint")
+            yield Label(self._hint, classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         self._search(self._query)

@@ -65,10 +65,10 @@ class PatientForm(Dialog[PatientFields | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self._heading, classes="dialog-title")
+            yield Label(self._heading, classes="dialog-title", markup=False)
             for name, label, example in FIELDS:
                 with Horizontal(classes="form-row"):
-                    yield Label(label)
+                    yield Label(label, markup=False)
                     yield edited(
                         getattr(self._fields, name),
                         placeholder=example,
@@ -76,7 +76,7 @@ class PatientForm(Dialog[PatientFields | None]):
                         id=name,
                     )
                 yield Label("", id=f"{name}-error", classes="field-error")
-            yield Label(self._refusal, id="refusal", classes="field-error")
+            yield Label(self._refusal, id="refusal", classes="field-error", markup=False)
             yield Label("Enter save · Tab next field · Esc don't save", classes="dialog-hint")
 
     def on_mount(self) -> None:

@@ -32,7 +32,7 @@ class RepeatForm(Dialog[RepeatFields | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self._heading, classes="dialog-title")
+            yield Label(self._heading, classes="dialog-title", markup=False)
             yield Label("On (mon wed fri, mon-fri)")
             yield edited(self._days, id="days")
             yield Label("Every … weeks")

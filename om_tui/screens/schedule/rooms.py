@@ -55,7 +55,7 @@ class RoomForm(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self._heading, classes="dialog-title")
+            yield Label(self._heading, classes="dialog-title", markup=False)
             yield Label("Name")
             yield edited(self._room_name, placeholder="Room 1", max_length=LONGEST_NAME, id="name")
             yield Label("", id="name-error", classes="field-error")

@@ -71,12 +71,12 @@ class SettingForm(Dialog[Values | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog setting-form"):
-            yield Label(self._heading, classes="dialog-title")
+            yield Label(self._heading, classes="dialog-title", markup=False)
             if self._hint:
-                yield Label(self._hint, classes="setting-hint")
+                yield Label(self._hint, classes="setting-hint", markup=False)
             for field in self._fields:
                 with Horizontal(classes="setting-row"):
-                    yield Label(field.label, classes="setting-label")
+                    yield Label(field.label, classes="setting-label", markup=False)
                     if field.choices:
                         wide = sum(len(label) + 5 for _, label in field.choices)
                         kind = OneOfMany if wide > WIDEST_CHOICES else ChoiceField

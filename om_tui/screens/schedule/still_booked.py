@@ -43,7 +43,10 @@ class StillBookedDialog(Dialog[bool]):
             with VerticalScroll(id="still-booked-list"):
                 for entry in self._bookings:
                     kind = f"  {entry.type_name}" if entry.type_name else ""
-                    yield Label(f"{when(self._practice, entry.start)}  {entry.full_name}{kind}")
+                    yield Label(
+                        f"{when(self._practice, entry.start)}  {entry.full_name}{kind}",
+                        markup=False,
+                    )
             yield Label("9 open the book · Enter / Esc close", classes="dialog-hint")
 
     def action_answer_with(self, book: bool) -> None:

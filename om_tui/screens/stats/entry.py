@@ -46,7 +46,7 @@ class StatLine(Horizontal):
 
     def compose(self) -> ComposeResult:
         typed = "" if self.saved is None else f"{self.saved:g}"
-        yield Label(self.stat.name, classes="stat-name")
+        yield Label(self.stat.name, classes="stat-name", markup=False)
         yield Label(format_value(self.last_week, self.stat.unit), classes="stat-last")
         yield Input(
             typed,
@@ -56,7 +56,7 @@ class StatLine(Horizontal):
             classes="stat-value",
             compact=True,
         )
-        yield Label(self._meaning(self.saved), classes="stat-note")
+        yield Label(self._meaning(self.saved), classes="stat-note", markup=False)
 
     def _meaning(self, value: float | None) -> str:
         if value is None or self.last_week is None:
@@ -94,8 +94,8 @@ def _heading(before: str, typed: str) -> Horizontal:
     """The columns' names, above the stats: what is beside each, and what is typed."""
     return Horizontal(
         Label("Stat", classes="stat-name"),
-        Label(before, classes="stat-last"),
-        Label(typed, classes="stat-typed"),
+        Label(before, classes="stat-last", markup=False),
+        Label(typed, classes="stat-typed", markup=False),
         Label("Change", classes="stat-note"),
         classes="stat-line stat-heading",
     )
