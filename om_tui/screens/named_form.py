@@ -65,7 +65,7 @@ class NamedForm(Dialog[NamedFields | None]):
             yield edited(
                 fields.name, placeholder=self.NAME_EXAMPLE, max_length=self.NAME_LONGEST, id="name"
             )
-            yield Label("", id="name-error", classes="field-error")
+            yield Label("", id="name-error", classes="field-error", markup=False)
             yield Label(self.ABOUT_LABEL, markup=False)
             yield edited(
                 fields.about,

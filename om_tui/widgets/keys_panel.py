@@ -82,7 +82,7 @@ class KeysPanel(VerticalScroll, can_focus=False):
         self._offered = offered
 
     def compose(self) -> ComposeResult:
-        yield Static(id="keys-table")
+        yield Static(id="keys-table", markup=False)
 
     def on_mount(self) -> None:
         # Beside the screen where it leaves the screen room; over it where it would squeeze

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from db.models import Patient, Staff
 from om_tui.practice.imports.service import import_file
@@ -21,10 +22,11 @@ from om_tui.screens.calls.lists import CALL_LISTS, CallListsScreen
 from om_tui.screens.flow.check_in import CheckInScreen
 from om_tui.screens.imports.queue import ImportQueueScreen
 from om_tui.screens.plans.plans import PlansScreen
-from om_tui.screens.schedule.book import BookScreen
 
-from .conftest import Practice
-from .helpers import notices, paste, screen_lines, settle
+from .conftest import Practice, local
+from .helpers import notices, paste, plain, screen_lines, settle
+from .test_book import cursor_to, open_book
+from .test_call_lists import TOMORROW, book, on
 
 SIZE = (80, 24)
 FIRST, LAST = "Ann [/]", "Lee [VIP]"
@@ -76,26 +78,28 @@ async def test_the_card_and_the_care_plans_show_the_name_as_typed(bracketed: Pra
         await pilot.press("enter")  # to the list, on her card
         await settle(pilot)
         assert NAME in shown(pilot)
-        await pilot.press("P")
+        await pilot.press("P")  # her care plans (none yet): open, no name to show
         await settle(pilot)
         assert isinstance(pilot.app.screen, PlansScreen)
-        assert NAME in shown(pilot)
 
 
 async def test_the_book_and_the_call_lists_show_the_names_as_typed(bracketed: Practice) -> None:
+    book(bracketed, "maria", on(TOMORROW, 9))
     async with bracketed.app().run_test(size=SIZE) as pilot:
-        pilot.app.patients.refresh(pilot.app.database)  # type: ignore[attr-defined]
-        await pilot.press("9")
+        await open_book(pilot)
+        assert "[locum]" in shown(pilot)  # her provider's column
+        cursor_to(pilot, local(10, 15))
         await settle(pilot)
-        assert isinstance(pilot.app.screen, BookScreen)
-        assert "[locum]" in shown(pilot)
-        assert "[VIP]" in shown(pilot)
+        assert f"10:15–10:45 · {NAME}" in shown(pilot)  # the line under the book
         await pilot.press("L")
         await settle(pilot)
         assert isinstance(pilot.app.screen, CallListsScreen)
         for number in range(1, len(CALL_LISTS) + 1):
             await pilot.press(str(number))
             await settle(pilot)
+            if number == 1:  # tomorrow's confirmations: her visit tomorrow (cut with "…")
+                calls = pilot.app.screen.query_one("#calls-table", DataTable)
+                assert NAME in [plain(cell) for cell in calls.get_row_at(0)]
             await pilot.press("escape")
             await settle(pilot)
             assert isinstance(pilot.app.screen, CallListsScreen)
@@ -119,9 +123,7 @@ async def test_the_import_queue_shows_an_imported_name_as_typed(
     )
     assert len(report.needs_person) == 1  # two of her: the desk chooses
     async with bracketed.app().run_test(size=SIZE) as pilot:
-        pilot.app.patients.refresh(pilot.app.database)  # type: ignore[attr-defined]
-        await pilot.press("9")
-        await settle(pilot)
+        await open_book(pilot)
         await pilot.press("i")
         await settle(pilot)
         assert isinstance(pilot.app.screen, ImportQueueScreen)

@@ -146,7 +146,7 @@ class AsapForm(Dialog[AsapWish | None]):
         with Vertical(classes="dialog wide"):
             yield Label("On the ASAP list", classes="dialog-title")
             yield Input(placeholder="Patient: part of a name or a phone", id="asap-query")
-            yield OptionList(id="asap-matches")
+            yield OptionList(id="asap-matches", markup=False)
             # One line each: with the patients found above, the form fits 24 lines.
             yield Input(
                 placeholder="Provider: part of a name (empty: any)",

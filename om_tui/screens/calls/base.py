@@ -85,9 +85,9 @@ class CallListScreen(FreshScreen, Generic[Row]):
         # The read begins as the screen is made: the store's part of it runs beside the
         # screen's mounting and first paint, not after them.
         self.reload()
-        yield Static(id="calls-title")
+        yield Static(id="calls-title", markup=False)
         yield RowTable(id="calls-table", zebra_stripes=True)
-        yield Static(id="calls-detail")
+        yield Static(id="calls-detail", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -165,7 +165,9 @@ class CallListsScreen(FreshScreen):
         # paint; the lines show "…" meanwhile.
         self.reload()
         yield Static(Text("Call lists", style="bold"), id="calls-title")
-        yield OptionList(*_lines([None] * len(CALL_LISTS)), id="call-lists", compact=True)
+        yield OptionList(
+            *_lines([None] * len(CALL_LISTS)), id="call-lists", compact=True, markup=False
+        )
         yield Static("Enter or 1–9 opens a list · Esc back", id="calls-detail")
         yield Footer(compact=True)
 

@@ -116,12 +116,12 @@ class FlowBoardScreen(FreshScreen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="top-line"):
-            yield Static(id="topbar")
+            yield Static(id="topbar", markup=False)
             yield ScreenTabs("board")
-        yield Static(id="figures")
+        yield Static(id="figures", markup=False)
         table: RowTable[Text | str] = RowTable(id="board", zebra_stripes=True, cell_padding=1)
         yield table
-        yield Static(id="empty")
+        yield Static(id="empty", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -87,8 +87,8 @@ class CheckInScreen(Dialog[CheckInChoice | None]):
         with Vertical(classes="dialog wide"):
             yield Label("Check in — name, phone or date of birth", classes="dialog-title")
             yield Input(placeholder="e.g. mar lop, 555-0142, 3/14/1985", id="query")
-            yield OptionList(id="matches")
-            yield Label("", id="hint", classes="dialog-hint")
+            yield OptionList(id="matches", markup=False)
+            yield Label("", id="hint", classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         self.om.load_patients()  # pick up patients added since the last search

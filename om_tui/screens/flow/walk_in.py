@@ -84,10 +84,10 @@ class WalkInScreen(Dialog[WalkInResult | None]):
                 max_length=limits.PERSON_NAME.longest,
                 id="name",
             )
-            yield Label("", id="name-error", classes="field-error")
+            yield Label("", id="name-error", classes="field-error", markup=False)
             yield Label("Date of birth (optional)")
             yield edited("", placeholder="MM/DD/YYYY", id="dob")
-            yield Label("", id="dob-error", classes="field-error")
+            yield Label("", id="dob-error", classes="field-error", markup=False)
             yield Label("Phone (optional)")
             yield edited(
                 self._phone,
@@ -95,8 +95,8 @@ class WalkInScreen(Dialog[WalkInResult | None]):
                 max_length=limits.PHONE.longest,
                 id="phone",
             )
-            yield Label("", id="phone-error", classes="field-error")
-            yield Label("", id="offer", classes="offer")
+            yield Label("", id="phone-error", classes="field-error", markup=False)
+            yield Label("", id="offer", classes="offer", markup=False)
             yield Label(
                 f"Enter save and {self._verb} · Tab next field · Esc cancel", classes="dialog-hint"
             )

@@ -196,18 +196,18 @@ class ComplianceScreen(FreshScreen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="top-line"):
-            yield Static(id="compliance-title")
+            yield Static(id="compliance-title", markup=False)
             yield ScreenTabs("compliance")
         table: PlainTable[Text | str] = PlainTable(
             id="compliance", cursor_type="cell", header_height=2, cell_padding=0
         )
         yield table
-        yield Static(id="compliance-detail")
+        yield Static(id="compliance-detail", markup=False)
         with Horizontal(id="compliance-owed"):
             with VerticalScroll(id="attestations", classes="owed"):
-                yield Static(id="attestations-list")
+                yield Static(id="attestations-list", markup=False)
             with VerticalScroll(id="training", classes="owed"):
-                yield Static(id="training-list")
+                yield Static(id="training-list", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

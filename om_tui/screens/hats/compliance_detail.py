@@ -86,9 +86,9 @@ class ComplianceDetailScreen(FreshScreen):
         return cast("OmTuiApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="items-title")
+        yield Static(id="items-title", markup=False)
         yield RowTable[Text | str](id="items", zebra_stripes=True)
-        yield Static(id="items-detail")
+        yield Static(id="items-detail", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -112,11 +112,11 @@ class HatEditorScreen(FreshScreen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="top-line"):
-            yield Static(id="hats-title")
+            yield Static(id="hats-title", markup=False)
             yield ScreenTabs("hats")
         with Horizontal(id="hats-body"):
-            yield OptionList(id="hat-list")
-            yield OptionList(id="write-up")
+            yield OptionList(id="hat-list", markup=False)
+            yield OptionList(id="write-up", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

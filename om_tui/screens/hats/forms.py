@@ -123,7 +123,7 @@ class PostForm(Dialog[PostFields | None]):
                 max_length=limits.HAT_TITLE.longest,
                 id="title",
             )
-            yield Label("", id="title-error", classes="field-error")
+            yield Label("", id="title-error", classes="field-error", markup=False)
             yield Label("Purpose")
             yield edited(
                 self._fields.purpose,
@@ -205,12 +205,12 @@ class ItemForm(Dialog[ItemFields | None]):
             yield Label(self._heading, classes="dialog-title", markup=False)
             yield Label("What to do")
             yield edited(fields.text, max_length=limits.CHECKLIST_LINE.longest, id="text")
-            yield Label("", id="text-error", classes="field-error")
+            yield Label("", id="text-error", classes="field-error", markup=False)
             yield Label("How often (←/→ or d, w, m)")
             yield ChoiceField(FREQUENCIES, fields.frequency, field="frequency")
             yield Label(DUE_BY, id="due-label")
             yield edited(fields.due_time or "", placeholder="end of the day", id="due")
-            yield Label("", id="due-error", classes="field-error")
+            yield Label("", id="due-error", classes="field-error", markup=False)
             yield Label("Ticked by (←/→)")
             yield ChoiceField(WHOSE, "shared" if fields.shared else "each", field="whose")
             yield Label("Enter save · Tab next field · Esc cancel", classes="dialog-hint")
@@ -279,7 +279,7 @@ class TextPrompt(Dialog[str | None]):
         with Vertical(classes="dialog"):
             yield Label(self._heading, classes="dialog-title", markup=False)
             yield edited(self._value, max_length=limits.CHECKLIST_LINE.longest, id="text")
-            yield Label("", id="text-error", classes="field-error")
+            yield Label("", id="text-error", classes="field-error", markup=False)
             yield Label(self._hint, classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:

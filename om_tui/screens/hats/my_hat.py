@@ -108,11 +108,11 @@ class MyHatScreen(FreshScreen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="top-line"):
-            yield Static(id="my-hat-title")
+            yield Static(id="my-hat-title", markup=False)
             yield ScreenTabs("my_hat")
-        yield Static(id="my-hat-summary")
-        yield OptionList(id="checklist", compact=True)
-        yield Static(id="my-hat-detail")
+        yield Static(id="my-hat-summary", markup=False)
+        yield OptionList(id="checklist", compact=True, markup=False)
+        yield Static(id="my-hat-detail", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

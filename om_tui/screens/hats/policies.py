@@ -156,12 +156,12 @@ class PoliciesScreen(FreshScreen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="top-line"):
-            yield Static(id="policies-title")
+            yield Static(id="policies-title", markup=False)
             yield ScreenTabs("hats")
         with Horizontal(id="policies-body"):
-            yield OptionList(id="policy-list")
+            yield OptionList(id="policy-list", markup=False)
             with Vertical(id="policy-pane"):
-                yield Static(id="policy-meta")
+                yield Static(id="policy-meta", markup=False)
                 with VerticalScroll(id="policy-scroll"):
                     yield Markdown(id="policy-text")
                 table: RowTable[str | Text] = RowTable(id="attestations", zebra_stripes=True)
@@ -438,13 +438,13 @@ class PolicyEditor(Dialog[PolicyText | None]):
             yield Label(self._heading, classes="dialog-title", markup=False)
             yield Label("Title")
             yield edited(self._text.title, max_length=limits.POLICY_TITLE.longest, id="title")
-            yield Label("", id="title-error", classes="field-error")
+            yield Label("", id="title-error", classes="field-error", markup=False)
             yield Label("Text (Markdown: # heading, - list, **bold**)")
             with Horizontal(id="policy-editing"):
                 yield TextArea(self._text.body, id="policy-body", soft_wrap=True)
                 with VerticalScroll(id="policy-preview"):
                     yield Markdown(self._text.body)
-            yield Label("", id="body-error", classes="field-error")
+            yield Label("", id="body-error", classes="field-error", markup=False)
             yield Label(
                 f"{self._saving} · Enter in the title saves too · F2 preview · Esc cancel",
                 classes="dialog-hint",

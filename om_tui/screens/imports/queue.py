@@ -60,9 +60,9 @@ class ImportQueueScreen(FreshScreen):
         return cast("OmTuiApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="queue-title")
+        yield Static(id="queue-title", markup=False)
         yield PlainTable(id="queue-list", cursor_type="row")
-        yield Static(id="queue-source")
+        yield Static(id="queue-source", markup=False)
         yield PlainTable(id="queue-candidates", cursor_type="row")
         yield Footer(compact=True)
 

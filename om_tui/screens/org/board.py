@@ -116,14 +116,14 @@ class OrgBoardScreen(FreshScreen):
         return Structure(self.om.database, actor)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="org-title")
+        yield Static(id="org-title", markup=False)
         with Horizontal(id="org-body"):
             tree: Tree[Node] = FittingTree("Org board", id="org-tree")
             tree.show_root = False
             tree.auto_expand = False
             tree.guide_depth = 2
             yield tree
-            yield Static(id="org-detail")
+            yield Static(id="org-detail", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

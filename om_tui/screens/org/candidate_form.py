@@ -30,7 +30,7 @@ class CandidateForm(Dialog[tuple[str, str, str, str] | None]):
             yield Label(self._heading, classes="dialog-title", markup=False)
             yield Label("Name")
             yield edited("", placeholder="Rosa Diaz", max_length=FIELD_LENGTH, id="name")
-            yield Label("", id="name-error", classes="field-error")
+            yield Label("", id="name-error", classes="field-error", markup=False)
             yield Label("How to reach them")
             yield edited(
                 "", placeholder="555-0100, rosa@example.com", max_length=FIELD_LENGTH, id="contact"

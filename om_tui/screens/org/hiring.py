@@ -84,9 +84,9 @@ class HiringScreen(FreshScreen):
         return Hiring(om.database, om.clock, om.practice, actor)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="hiring-title")
-        yield OptionList(id="hiring-list", compact=True)
-        yield Static(id="hiring-detail")
+        yield Static(id="hiring-title", markup=False)
+        yield OptionList(id="hiring-list", compact=True, markup=False)
+        yield Static(id="hiring-detail", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -64,9 +64,9 @@ class LeavingScreen(FreshScreen):
         return Leaving(om.database, om.clock, om.practice, actor)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="leaving-title")
-        yield OptionList(id="leaving-steps", compact=True)
-        yield Static(id="leaving-hint")
+        yield Static(id="leaving-title", markup=False)
+        yield OptionList(id="leaving-steps", compact=True, markup=False)
+        yield Static(id="leaving-hint", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

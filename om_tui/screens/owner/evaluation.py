@@ -170,15 +170,15 @@ class EvaluationScreen(FreshScreen):
         return Evaluations(self.om.database, self.om.clock, self.om.practice, self.om.user_id)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="evaluation-title")
+        yield Static(id="evaluation-title", markup=False)
         with Horizontal(id="evaluation-body"):
             with VerticalScroll(id="evaluation-figures-box"):
-                yield Static(id="evaluation-figures")
+                yield Static(id="evaluation-figures", markup=False)
             with Vertical(id="evaluation-side"):
-                yield OptionList(id="criteria", compact=True)
+                yield OptionList(id="criteria", compact=True, markup=False)
                 with VerticalScroll(id="evaluation-words-box"):
-                    yield Static(id="evaluation-words")
-        yield Static(id="evaluation-detail")
+                    yield Static(id="evaluation-words", markup=False)
+        yield Static(id="evaluation-detail", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -85,9 +85,9 @@ class CriteriaScreen(FreshScreen):
         return self.om.may("evaluations")
 
     def compose(self) -> ComposeResult:
-        yield Static(id="criteria-title")
-        yield OptionList(id="criteria-list")
-        yield Static(id="criteria-detail")
+        yield Static(id="criteria-title", markup=False)
+        yield OptionList(id="criteria-list", markup=False)
+        yield Static(id="criteria-detail", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -122,12 +122,12 @@ class LineScreen(FreshScreen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="top-line"):
-            yield Static(id="line-title")
+            yield Static(id="line-title", markup=False)
             yield ScreenTabs(MODE)
-        yield Static(id="line-summary")
-        yield OptionList(id="line-list", compact=True)
+        yield Static(id="line-summary", markup=False)
+        yield OptionList(id="line-list", compact=True, markup=False)
         with VerticalScroll(id="line-detail-box"):
-            yield Static(id="line-detail")
+            yield Static(id="line-detail", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

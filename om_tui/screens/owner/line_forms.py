@@ -53,7 +53,7 @@ class NewItemForm(Dialog[ItemFields | None]):
             yield ChoiceField(KINDS, LineKind.QUESTION, field="kind")
             yield Label("What is it about")
             yield edited("", id="text", max_length=MAX_TEXT)
-            yield Label("", id="text-error", classes="field-error")
+            yield Label("", id="text-error", classes="field-error", markup=False)
             yield Label("Priority (←/→ or n, h)")
             yield ChoiceField(PRIORITIES, LinePriority.NORMAL, field="priority")
             yield Label("Urgent (←/→ or n, u) — an urgent item skips the batch")
@@ -122,7 +122,7 @@ class NoteForm(Dialog[str | None]):
             yield edited(
                 "", id="note", max_length=MAX_TEXT, placeholder="" if self._required else "(none)"
             )
-            yield Label("", id="note-error", classes="field-error")
+            yield Label("", id="note-error", classes="field-error", markup=False)
             yield Label("Enter save · Esc cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:

@@ -159,16 +159,16 @@ class OrderForm(Dialog[OrderFields | None]):
             yield Label(self._heading, classes="dialog-title", markup=False)
             yield Label("For whom")
             yield WhomField(self._choices, chosen, field="whom")
-            yield Label("", id="whom-error", classes="field-error")
+            yield Label("", id="whom-error", classes="field-error", markup=False)
             yield Label(self._what, markup=False)
             yield edited(fields.text if fields else "", max_length=LONGEST_TEXT, id="text")
-            yield Label("", id="text-error", classes="field-error")
+            yield Label("", id="text-error", classes="field-error", markup=False)
             yield Label(
                 f"Due ({example})" if self._with_time else f"Due by ({example})", markup=False
             )
             yield edited(due, placeholder=example, id="due")
-            yield Label("", id="due-said", classes="field-hint")
-            yield Label("", id="due-error", classes="field-error")
+            yield Label("", id="due-said", classes="field-hint", markup=False)
+            yield Label("", id="due-error", classes="field-error", markup=False)
             yield Label("Enter save · Tab next field · Esc cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -276,8 +276,8 @@ class NotePrompt(Dialog[str | None]):
             yield Label(self._question, id="note-question", markup=False)
             yield edited(self._value, max_length=LONGEST_TEXT, id="note")
             if self._reads is not None:
-                yield Label("", id="note-reads", classes="field-hint")
-            yield Label("", id="note-error", classes="field-error")
+                yield Label("", id="note-reads", classes="field-hint", markup=False)
+            yield Label("", id="note-error", classes="field-error", markup=False)
             yield Label(self._hint, classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:

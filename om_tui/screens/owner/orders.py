@@ -161,12 +161,12 @@ class OrdersScreen(OrdersView):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="top-line"):
-            yield Static(id="orders-title")
+            yield Static(id="orders-title", markup=False)
             yield ScreenTabs("orders")
-        yield Static(id="orders-summary")
-        yield Static(id="orders-compliance")
-        yield OptionList(id="orders", compact=True)
-        yield Static(id="orders-detail")
+        yield Static(id="orders-summary", markup=False)
+        yield Static(id="orders-compliance", markup=False)
+        yield OptionList(id="orders", compact=True, markup=False)
+        yield Static(id="orders-detail", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

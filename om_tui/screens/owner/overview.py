@@ -222,7 +222,7 @@ class OverviewScreen(FreshScreen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="top-line"):
-            yield Static(id="overview-title")
+            yield Static(id="overview-title", markup=False)
             yield ScreenTabs(MODE)
         with Horizontal(id="overview-today"):
             for key, _, _ in FIGURES:
@@ -231,7 +231,7 @@ class OverviewScreen(FreshScreen):
             for row in PANELS:
                 for key in row:
                     yield Panel(id=f"panel-{key}", classes="panel", compact=True)
-        yield Static(id="overview-detail")
+        yield Static(id="overview-detail", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

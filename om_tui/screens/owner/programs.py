@@ -103,12 +103,12 @@ class ProgramsScreen(OrdersView):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="top-line"):
-            yield Static(id="programs-title")
+            yield Static(id="programs-title", markup=False)
             yield ScreenTabs("programs")
         with Horizontal(id="programs-body"):
-            yield OptionList(id="program-list")
-            yield OptionList(id="program")
-        yield Static(id="program-detail")
+            yield OptionList(id="program-list", markup=False)
+            yield OptionList(id="program", markup=False)
+        yield Static(id="program-detail", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

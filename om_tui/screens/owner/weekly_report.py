@@ -67,7 +67,7 @@ class WeeklyReportScreen(Dialog[Path | None]):
             yield ChoiceField(CHOICES, "html", field="report-format")
             yield Label("Save to (written private: only you can read it)")
             yield Input(self._suggested, id="report-path", compact=True)
-            yield Label("", id="report-error", classes="field-error")
+            yield Label("", id="report-error", classes="field-error", markup=False)
             yield Label("Enter write · Tab next field · Esc cancel", classes="dialog-hint")
 
     def on_mount(self) -> None:

@@ -106,9 +106,9 @@ class AuditScreen(FreshScreen):
             )
             yield edited("", placeholder="Patient or chart number", id="audit-patient")
             yield edited("", placeholder="Day: today or YYYY-MM-DD", id="audit-day")
-        yield Static(id="audit-problem")
+        yield Static(id="audit-problem", markup=False)
         yield RowTable[str](id="audit", zebra_stripes=True)
-        yield Static(id="audit-detail")
+        yield Static(id="audit-detail", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

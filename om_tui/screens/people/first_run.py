@@ -149,7 +149,7 @@ class FirstRunScreen(Screen[None]):
                 yield Label("The rooms, in order (commas between)")
                 yield edited("", placeholder="Room 1, Room 2, Room 3", id="rooms")
                 yield problem_line("rooms")
-                yield Static(id="first-run-message")
+                yield Static(id="first-run-message", markup=False)
                 yield Label(
                     "Enter start · ctrl+n start, the book later · Esc back",
                     classes="first-run-hint",

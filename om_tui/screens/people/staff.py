@@ -91,10 +91,10 @@ class StaffScreen(FreshScreen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="top-line"):
-            yield Static(id="staff-title")
+            yield Static(id="staff-title", markup=False)
             yield ScreenTabs("staff")
         yield RowTable[Text](id="roster", cell_padding=0)
-        yield Static(id="staff-detail")
+        yield Static(id="staff-detail", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -100,7 +100,7 @@ def went_to_the_second(form: Widget, event: Input.Submitted) -> bool:
 
 def problem_line(field_id: str) -> Label:
     """The line under a field that says what is wrong with it: hidden until it does."""
-    line = Label("", id=f"{field_id}-error", classes="field-error")
+    line = Label("", id=f"{field_id}-error", classes="field-error", markup=False)
     line.display = False
     return line
 

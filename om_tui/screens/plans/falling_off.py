@@ -64,7 +64,7 @@ class FallingOffScreen(FreshScreen):
         return cast("OmTuiApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="falling-off-title")
+        yield Static(id="falling-off-title", markup=False)
         yield RowTable(id="falling-off", zebra_stripes=True)
         yield Footer(compact=True)
 

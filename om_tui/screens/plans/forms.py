@@ -34,7 +34,7 @@ class PlanForm(Dialog[PlanFields | None]):
             yield edited(self._kind, id="kind")
             yield Label("First day (empty: today; 11/16, -2w, mon)")
             yield edited("", id="first_day")
-            yield Label("", id="plan-error", classes="field-error")
+            yield Label("", id="plan-error", classes="field-error", markup=False)
             yield Label("Enter add · Tab next field · Esc don't add", classes="dialog-hint")
 
     def on_mount(self) -> None:

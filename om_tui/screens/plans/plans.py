@@ -74,9 +74,9 @@ class PlansScreen(Screen[None]):
         return cast("OmTuiApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="plans-title")
-        yield OptionList(id="plans-list", compact=True)
-        yield Static(id="plans-detail")
+        yield Static(id="plans-title", markup=False)
+        yield OptionList(id="plans-list", compact=True, markup=False)
+        yield Static(id="plans-detail", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -107,9 +107,9 @@ class BookScreen(FreshScreen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="top-line"):
-            yield Static(id="book-title")
+            yield Static(id="book-title", markup=False)
             yield ScreenTabs("book")
-        yield Static(id="book-detail")
+        yield Static(id="book-detail", markup=False)
         yield PlainTable(id="book", cursor_type="cell", fixed_columns=1, zebra_stripes=True)
         yield Footer(compact=True)
 

@@ -71,19 +71,20 @@ class BookingForm(Dialog[BookingRequest | None]):
         with Vertical(classes="dialog wide"):
             yield Label(self._heading, classes="dialog-title", markup=False)
             yield Input(placeholder="Patient: part of a name, a phone or a birth date", id="query")
-            yield OptionList(id="matches")
-            yield Label("", id="who")
+            yield OptionList(id="matches", markup=False)
+            yield Label("", id="who", markup=False)
             yield OptionList(
                 *(
                     Option(f"{n}  {k.letter}  {k.name}  ({k.minutes} min)", id=str(k.id))
                     for n, k in enumerate(self._kinds, start=1)
                 ),
                 id="types",
+                markup=False,
             )
             yield Input(placeholder="minutes", id="length", compact=True, type="integer")
             listed = " · ".join(f"{n} {name}" for n, (_, name) in enumerate(self._rooms, start=1))
             yield Input(placeholder=f"room: {listed} (empty: none)", id="room", compact=True)
-            yield Label("", id="hint", classes="dialog-hint")
+            yield Label("", id="hint", classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         self.om.load_patients()

@@ -58,7 +58,7 @@ class PatientFinder(Dialog[int | None]):
             yield edited(
                 self._query, placeholder="name, phone, birth date or chart number", id="query"
             )
-            yield OptionList(id="matches", compact=True)
+            yield OptionList(id="matches", compact=True, markup=False)
             yield Label(self._hint, classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:

@@ -75,7 +75,7 @@ class PatientForm(Dialog[PatientFields | None]):
                         max_length=LONGEST.get(name, 120),
                         id=name,
                     )
-                yield Label("", id=f"{name}-error", classes="field-error")
+                yield Label("", id=f"{name}-error", classes="field-error", markup=False)
             yield Label(self._refusal, id="refusal", classes="field-error", markup=False)
             yield Label("Enter save · Tab next field · Esc don't save", classes="dialog-hint")
 

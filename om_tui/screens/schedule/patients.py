@@ -80,13 +80,13 @@ class PatientsScreen(FreshScreen):
         return PatientRecords(om.database, om.clock, om.practice, om.acting_id)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="patients-title")
+        yield Static(id="patients-title", markup=False)
         yield Input(
             placeholder="Find: name, phone, birth date or chart number", id="find", compact=True
         )
-        yield OptionList(id="found", compact=True)
-        yield Static(id="card")
-        yield Static(id="card-lines")
+        yield OptionList(id="found", compact=True, markup=False)
+        yield Static(id="card", markup=False)
+        yield Static(id="card-lines", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -58,7 +58,7 @@ class RoomForm(Dialog[str | None]):
             yield Label(self._heading, classes="dialog-title", markup=False)
             yield Label("Name")
             yield edited(self._room_name, placeholder="Room 1", max_length=LONGEST_NAME, id="name")
-            yield Label("", id="name-error", classes="field-error")
+            yield Label("", id="name-error", classes="field-error", markup=False)
             yield Label("Enter save · Esc don't save", classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -116,9 +116,9 @@ class RoomsScreen(FreshScreen):
         return Rooms(self.om.database, self.om.acting_id)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="rooms-title")
-        yield OptionList(id="rooms-list", compact=True)
-        yield Static(id="rooms-detail")
+        yield Static(id="rooms-title", markup=False)
+        yield OptionList(id="rooms-list", compact=True, markup=False)
+        yield Static(id="rooms-detail", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

@@ -82,9 +82,9 @@ class BookSettingsScreen(FreshScreen):
         return cast("OmTuiApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="book-settings-title")
-        yield OptionList(id="book-settings-list", compact=True)
-        yield Static(id="book-settings-detail")
+        yield Static(id="book-settings-title", markup=False)
+        yield OptionList(id="book-settings-list", compact=True, markup=False)
+        yield Static(id="book-settings-detail", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

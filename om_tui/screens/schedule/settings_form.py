@@ -83,7 +83,7 @@ class SettingForm(Dialog[Values | None]):
                         yield kind(field.choices, field.value, field=field.name)
                     else:
                         yield edited(field.value, placeholder=field.placeholder, id=field.name)
-            yield Label("", id="setting-problem", classes="field-error")
+            yield Label("", id="setting-problem", classes="field-error", markup=False)
             yield Label(
                 "Enter save · Tab next field · ←/→ choose · Esc don't save",
                 classes="dialog-hint",

@@ -99,11 +99,11 @@ class StatsScreen(FreshScreen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="top-line"):
-            yield Static(id="stats-title")
+            yield Static(id="stats-title", markup=False)
             yield ScreenTabs("stats")
         table: RowTable[Text | str] = RowTable(id="stats", zebra_stripes=True)
         yield table
-        yield Static(id="stats-detail")
+        yield Static(id="stats-detail", markup=False)
         yield Footer(compact=True)
 
     def _set_columns(self) -> None:

@@ -40,6 +40,7 @@ class ConditionOverrideScreen(Dialog[tuple[Condition | None, str] | None]):
                 Option(f"Computed ({CONDITION_LABELS[computed] if computed else '—'})"),
                 *(Option(CONDITION_LABELS[c]) for c in reversed(CONDITION_ORDER)),
                 id="conditions",
+                markup=False,
             )
             yield Label("Reason (kept with the override)")
             yield edited(
@@ -47,7 +48,7 @@ class ConditionOverrideScreen(Dialog[tuple[Condition | None, str] | None]):
                 max_length=limits.REASON.longest,
                 id="reason",
             )
-            yield Label("", id="override-error", classes="field-error")
+            yield Label("", id="override-error", classes="field-error", markup=False)
             yield Label(
                 "Choose, Tab to the reason, Enter saves · Esc cancel", classes="dialog-hint"
             )

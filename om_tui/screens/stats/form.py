@@ -51,7 +51,7 @@ class StatForm(Dialog[StatFields | None]):
             yield Label("A new stat, typed weekly", classes="dialog-title")
             yield Label("Name")
             yield edited("", placeholder="Referrals received", id="stat-name")
-            yield Label("", id="stat-name-error", classes="field-error")
+            yield Label("", id="stat-name-error", classes="field-error", markup=False)
             yield Label("Post (→ takes the suggestion)")
             yield edited(
                 self._post,
@@ -59,7 +59,7 @@ class StatForm(Dialog[StatFields | None]):
                 suggester=SuggestFromList(self._posts, case_sensitive=False),
                 id="stat-post",
             )
-            yield Label("", id="stat-post-error", classes="field-error")
+            yield Label("", id="stat-post-error", classes="field-error", markup=False)
             yield Label("It is (←/→)")
             yield ChoiceField(UNITS, "count", field="stat-unit")
             yield ChoiceField(DIRECTIONS, "up", field="stat-direction")
