@@ -56,7 +56,7 @@ class StatLine(Horizontal):
             classes="stat-value",
             compact=True,
         )
-        yield Label(self._meaning(self.saved), classes="stat-note", markup=False)
+        yield Label(self._meaning(self.saved), classes="stat-note")  # its notes are styled markup
 
     def _meaning(self, value: float | None) -> str:
         if value is None or self.last_week is None:
