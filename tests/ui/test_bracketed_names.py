@@ -78,6 +78,7 @@ async def test_the_card_and_the_care_plans_show_the_name_as_typed(bracketed: Pra
         await pilot.press("enter")  # to the list, on her card
         await settle(pilot)
         assert NAME in shown(pilot)
+        assert "[locum]" in shown(pilot)  # today's visit, with whom
         await pilot.press("P")  # her care plans (none yet): open, no name to show
         await settle(pilot)
         assert isinstance(pilot.app.screen, PlansScreen)

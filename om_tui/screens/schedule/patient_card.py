@@ -55,7 +55,8 @@ def card_lines(card: PatientCard, settings: PracticeSettings) -> Group:
             else:
                 when = f"  {time_words.numeric_day(line.when, weekday=True)}"
             state = Text(line.state, style="italic")
-            grid.add_row(when, line.what, line.provider, line.room, state)
+            words = (when, line.what, line.provider, line.room)  # as typed: a grid reads markup
+            grid.add_row(*(Text(word) for word in words), state)
         return grid
 
     past = "Past appointments and visits"
