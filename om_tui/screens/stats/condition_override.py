@@ -35,6 +35,7 @@ class ConditionOverrideScreen(Dialog[tuple[Condition | None, str] | None]):
                 f"Condition of {self._row.name}, "
                 f"week ending {time_words.day_text(self._week, weekday=False)}",
                 classes="dialog-title",
+                markup=False,
             )
             yield OptionList(
                 Option(f"Computed ({CONDITION_LABELS[computed] if computed else '—'})"),

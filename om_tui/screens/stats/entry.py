@@ -10,6 +10,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.widgets import Footer, Input, Label, Static
 
 from db.models import Stat, StatSource
@@ -202,7 +203,7 @@ class StatEntryScreen(FreshScreen):
                 Label("Nothing to type here: computed and formula stats fill themselves." + other)
             )
         self.query_one("#entry-title", Static).update(
-            f"[b]Enter stats[/b] — {whose.title} — {when}"
+            Content.from_markup("[b]Enter stats[/b] — $title — $when", title=whose.title, when=when)
         )
         self.query_one("#entry-hint", Static).update(
             "Type a number, Enter: saved, next stat. Tab moves on too. Empty + Enter clears."
@@ -270,7 +271,7 @@ class StatEntryScreen(FreshScreen):
         try:
             reading: Reading = read_value(text, line.stat.unit, line.last_week)
         except StatError as error:
-            note.update(f"[$error]{error}[/]")
+            note.update(Content.from_markup("[$error]$said[/]", said=str(error)))
             field.add_class("-invalid")
             return False
         field.remove_class("-invalid")
@@ -280,7 +281,7 @@ class StatEntryScreen(FreshScreen):
         if reading.needs_confirmation and line.confirming != reading.value:
             if confirm:
                 line.confirming = reading.value
-            note.update(f"[$warning]{reading.needs_confirmation}[/]")
+            note.update(Content.from_markup("[$warning]$said[/]", said=reading.needs_confirmation))
             return False
         line.confirming = None
         value = line.sent = reading.value
