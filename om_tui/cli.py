@@ -625,9 +625,12 @@ def _run(database: Database, target: str, args: argparse.Namespace) -> int:
 
         return cli_schedule.run(database, args)
     from om_tui.app import make_app
-    from om_tui.practice.people.sessions import Pin
 
-    pin = None if args.ssh_user is None else Pin(args.ssh_user, args.ssh_key)
+    pin = None
+    if args.ssh_user is not None:  # an SSH key's forced command
+        from om_tui.practice.people.sessions import Pin
+
+        pin = Pin(args.ssh_user, args.ssh_key)
     app = make_app(database, login=True, user=args.user, pin=pin)
 
     def hung_up(signum: int, frame: object) -> None:

@@ -27,11 +27,12 @@ from textual.widgets.option_list import Option
 
 from db import problem
 from om_tui.messages import DataChanged
-from om_tui.practice.people.sessions import Pin
-from om_tui.practice.people.staff import People, PeopleError, role_title
+from om_tui.practice.people import login_view
+from om_tui.practice.people.roles import role_title
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
+    from om_tui.practice.people.sessions import Pin
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,8 @@ class LoginScreen(Screen[None]):
         if self.request.name is None:
             return None
         name = self.request.name.strip()
-        ids = {person.id for person in People(self.om.database, self.om.clock).fitting(name)}
+        active = [person for person in login_view.staff(self.om.database) if person.active]
+        ids = {person.id for person in login_view.fitting(active, name)}
         fits = [p for p in self._people if p[0] in ids]
         if len(fits) == 1:
             return fits[0]
@@ -147,7 +149,7 @@ class LoginScreen(Screen[None]):
     # -- the list of people ----------------------------------------------------------
 
     def _read_people(self) -> None:
-        everyone = People(self.om.database, self.om.clock).everyone()
+        everyone = login_view.staff(self.om.database)
         self._people = [
             (p.id, p.name, p.role)
             for p in everyone
@@ -205,9 +207,9 @@ class LoginScreen(Screen[None]):
         secret.display = True
         secret.disabled = False
         secret.focus()
-        people = People(self.om.database, self.om.clock)
-        until = people.locked_until(staff_id)
-        if people.person(staff_id).secret is None:
+        seen = login_view.person(self.om.database, staff_id)
+        until = seen.locked_at(self.om.clock.now()) if seen is not None else None
+        if seen is None or not seen.has_secret:
             self._say(f"{name} has no PIN or password yet: the office manager sets one.")
         elif until is not None:
             from om_tui.practice import time_words  # arrow: loaded when first needed
@@ -240,6 +242,8 @@ class LoginScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="login")
     def _check(self, staff_id: int, secret: str) -> None:
         """Argon2id takes a moment on purpose: off the event loop."""
+        from om_tui.practice.people.staff import People, PeopleError
+
         om = self.om
         try:
             pin = self.request.pin
