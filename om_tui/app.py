@@ -185,6 +185,8 @@ MODE_PERMISSIONS = {"staff": "roster", "book": "schedule"}
 
 LOGIN = "login"
 """The mode of the login screen (start-up, idle lock, switch user): a stack of its own."""
+DEFAULT_MODE = App.DEFAULT_MODE
+"""Textual's own mode at start (a blank screen), before the first screen is shown."""
 FIRST_RUN = "first_run"
 """The mode of the first run's setup (om_tui/screens/people/first_run.py): before any login."""
 
@@ -642,6 +644,12 @@ class OmTuiApp(App[None]):
         if self.role == Role.OWNER and self.user_id is not None and self.may_open("overview"):
             return "overview"
         return next((mode for mode, _, _ in self.tabs()), "my_hat")
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        """Textual holds the screen back for 50 ms on every change of mode, to mask it; not
+        from its blank start to the first screen (the login): nothing is there to mask."""
+        if self.current_mode != DEFAULT_MODE:
+            super().delay_update(delay)
 
     def switch_mode(self, mode: str) -> AwaitMount:
         """Open a main screen, if the person here may; the login screen, always."""
