@@ -218,6 +218,8 @@ STYLES = (
 START_STYLES = frozenset({"app.tcss", "first_run.tcss", "login.tcss", "modals.tcss"})
 """What the first screen (the login, or the first run) is drawn with: parsed at start. The
 others are parsed once it is drawn (OmTuiApp.load_screen_styles): a quicker start."""
+LOGIN_STYLES = frozenset({"app.tcss", "login.tcss"})
+"""The login's alone, when it is the first screen (most starts: not the first run)."""
 SCREEN_STYLES_DELAY = 0.1
 """Seconds after start-up that the main screens' stylesheets are parsed (behind the login)."""
 
@@ -328,6 +330,10 @@ class OmTuiApp(App[None]):
         self._screen_styles = False
         """Whether the main screens' stylesheets are parsed (START_STYLES are from the start)."""
         super().__init__()
+        self._first_run = login and pin is None and login_view.needs_setup(database)
+        """A new practice: the first run sets it up (never over an SSH key's session)."""
+        if login and not self._first_run:
+            self.css_path = [stylesheet(name) for name in STYLES if name in LOGIN_STYLES]
         self.database = database
         self.clock: Clock = clock or SystemClock()
         self.practice = settings.load(database)
@@ -406,7 +412,7 @@ class OmTuiApp(App[None]):
 
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, self._screen_shown)
-        if self.role is None and self.pin is None and login_view.needs_setup(self.database):
+        if self._first_run:
             self._early_keys = None  # no login to keep them for
             # A new practice: the first run sets it up, then logs its first person in (never
             # over an SSH key's session: that key is one person's, on a practice set up).
@@ -479,10 +485,10 @@ class OmTuiApp(App[None]):
             return
         self._screen_styles = True
         sheet = self.stylesheet
-        for name in STYLES:
-            if name not in START_STYLES:
-                sheet.read(stylesheet(name))
         files = [(os.path.abspath(stylesheet(name)), "") for name in STYLES]
+        for name, where in zip(STYLES, files, strict=True):
+            if where not in sheet.source:  # not read at start
+                sheet.read(stylesheet(name))
         # Read as at start: the files first, in their order, then the widgets' own CSS.
         sheet.source = {
             **{where: sheet.source[where] for where in files},

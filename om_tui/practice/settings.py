@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import os
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from peewee import Database
 
@@ -76,6 +75,8 @@ def zone_named(name: str) -> dt.tzinfo:
     if name == "local":
         zone = dt.datetime.now().astimezone().tzinfo
         return zone if zone is not None else dt.UTC
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # not before the login: a quicker start
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
