@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, cast
 
 from peewee import OperationalError
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
@@ -78,6 +78,8 @@ class LoginScreen(Screen[None]):
         self._checking = False
         self._only: set[int] | None = None
         """The people `--user` fitted, when it fitted several: only they are listed."""
+        self._styled_by: object = None
+        """The app's style rules this screen was last styled by (on_screen_resume)."""
 
     @property
     def om(self) -> OmTuiApp:
@@ -101,6 +103,15 @@ class LoginScreen(Screen[None]):
             yield Static(id="login-message")
             yield Static("Enter log in · ctrl+q quit", id="login-hint")
         yield Footer(compact=True, show_command_palette=False)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Textual styles every widget of a screen again each time it is shown, and shows
+        a mode's new screen twice (start-up's first screen among them): not again by the
+        very rules it was just styled by."""
+        rules = self.app.stylesheet.rules
+        if rules is self._styled_by:
+            event.refresh_styles = False
+        self._styled_by = rules
 
     def on_mount(self) -> None:
         # A still screen: nothing is sent to the terminal while no one types, so that sshd's
