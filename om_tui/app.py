@@ -435,10 +435,11 @@ class OmTuiApp(App[None]):
         self.set_timer(PATIENT_LIST_DELAY, self.load_patients)
         # After the first screen is drawn (a timer alone may come first on a busy machine).
         self.call_after_refresh(self.set_timer, SCREEN_STYLES_DELAY, self.load_screen_styles)
-        self.call_after_refresh(self._collect_from_now)
-        # Once the first screen is drawn: the models, with what a login goes on to (the
-        # login screen reads without them, login_view.py), and the trail's loose ends.
+        # Once the first screen is drawn: the models (the login screen reads without them,
+        # login_view.py) and the trail's loose ends; then the collector, which keeps all
+        # that start-up made (the models among it) out of its passes.
         self.call_after_refresh(self._close_abandoned_sessions)
+        self.call_after_refresh(self._collect_from_now)
         self.remind_of_backups()
 
     def _watch_news(self) -> None:
