@@ -328,6 +328,8 @@ class OmTuiApp(App[None]):
         self._urgent: UrgentWatch | None = None
         """Urgent line items filed since the last look (from the first login: _watch_news)."""
         self._screen_styles = False
+        self._abandoned_closed = False
+        """Whether the sessions of terminals killed without a word are closed (once a start)."""
         """Whether the main screens' stylesheets are parsed (START_STYLES are from the start)."""
         super().__init__()
         self._first_run = login and pin is None and login_view.needs_setup(database)
@@ -504,7 +506,11 @@ class OmTuiApp(App[None]):
             stack[-1].refresh(layout=True)
 
     def _close_abandoned_sessions(self) -> None:
-        """Sessions whose terminal was killed without a word: closed on the trail now."""
+        """Sessions whose terminal was killed without a word: closed on the trail now (once
+        the first screen is drawn, or before quitting, if that comes first)."""
+        if self._abandoned_closed:
+            return
+        self._abandoned_closed = True
         from om_tui.practice.people import sessions
 
         try:
@@ -832,6 +838,7 @@ class OmTuiApp(App[None]):
 
     async def action_quit(self) -> None:
         """ctrl+q: the session ends on the trail, the trail's head is anchored, om-tui quits."""
+        self._close_abandoned_sessions()
         self.end_session("quit")
         self._anchor_trail("quit")
         self.exit()
