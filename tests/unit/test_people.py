@@ -10,6 +10,7 @@ from peewee import Database
 
 from db.models import Role, Staff
 from om_tui.practice import settings
+from om_tui.practice.changes import tables_of
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.people import login_view
 from om_tui.practice.people.roles import ADMINISTRATOR
@@ -428,6 +429,7 @@ def test_taking_someone_off_the_staff_ends_their_hats_in_the_same_transaction(
 def test_the_login_reads_the_staff_their_pins_and_lockouts_without_the_models(
     people: People, database: Database, clock: FrozenClock
 ) -> None:
+    assert login_view.TABLES == tables_of(Staff)  # what the login re-reads on a change
     assert login_view.needs_setup(database)  # no one can log in yet
     karen = people.add("Karen Miles", "office manager", "24680")
     jenny = people.add("Jenny Ortiz", Role.FRONT_DESK, "1234")

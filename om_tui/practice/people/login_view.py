@@ -20,6 +20,9 @@ from db.kinds import SettingKey
 from db.store import rows
 from om_tui.practice import settings
 
+TABLES = frozenset({"staff"})
+"""What the login screen reads (the staff table's name, as `changes.tables_of(Staff)` says it:
+a test checks they agree)."""
 _COLUMNS = "id, name, initials, role, active, secret IS NOT NULL, locked_until"
 
 

@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 from peewee import Database, fn
 
-from db.models import Role, SettingKey, Staff, as_utc, utc_naive
+from db.models import HatHolder, Post, Role, SettingKey, Staff, as_utc, utc_naive
 from om_tui.practice import limits, settings
+from om_tui.practice.changes import tables_of
 from om_tui.practice.clock import Clock
 from om_tui.practice.people import audit, login_view
 from om_tui.practice.people.roles import ADMINISTRATOR as ADMINISTRATOR
@@ -40,6 +41,11 @@ from om_tui.practice.seen import require_unchanged
 from om_tui.practice.settings import DEFAULT_IDLE_LOCK_MINUTES as DEFAULT_IDLE_LOCK_MINUTES
 from om_tui.practice.settings import IDLE_LOCK_RANGE as IDLE_LOCK_RANGE
 from om_tui.practice.settings import idle_lock_minutes as idle_lock_minutes
+
+STAFF_TABLES = tables_of(HatHolder, Post, Staff)
+"""What the staff screen is read from (the people, and the hats they hold)."""
+PEOPLE_TABLES = login_view.TABLES
+"""What the login screen is read from (its plain reads: login_view.py)."""
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher

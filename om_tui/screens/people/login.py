@@ -62,6 +62,9 @@ class LoginScreen(Screen[None]):
         *(Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)),
     ]
 
+    SHOWS = login_view.TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
+
     class LoggedIn(Message):
         """A person proved who they are: the app lets them in."""
 
