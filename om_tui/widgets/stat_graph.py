@@ -38,6 +38,12 @@ class StatGraph(PlotextPlot):
     }
     """
 
+    def on_unmount(self) -> None:
+        # PlotextPlot subscribes each plot to the app's theme changes and never lets go:
+        # the app would keep every graph ever opened (its picture, each line of it) and a
+        # full garbage collection would walk them all, longer each time.
+        self.app.theme_changed_signal.unsubscribe(self)
+
     def show(
         self,
         title: str,

@@ -8,6 +8,8 @@ Wednesday, is not drawn: the legend gives its figure so far.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import weakref
 from typing import Any
 
 from textual.pilot import Pilot
@@ -108,3 +110,19 @@ async def test_a_week_that_ended_has_the_marks_alone_under_its_graph(
         await settle(pilot)
         legend = str(app.screen.query_one("#graph-legend").render())
         assert legend == LEGEND  # no empty line below it
+
+
+async def test_a_closed_graph_is_let_go(stats_demo: Practice) -> None:
+    """Each graph opened and closed leaves nothing behind: the plot (its picture, every
+    line of it) is freed with its screen, not kept by the app for the rest of the day."""
+    app = stats_demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_the_board_at(pilot, "visits")
+        await pilot.press("enter")
+        await settle(pilot)
+        plot = weakref.ref(app.screen.query_one(StatGraph))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, StatsScreen)
+        gc.collect()
+        assert plot() is None
