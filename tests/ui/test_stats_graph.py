@@ -13,7 +13,7 @@ import weakref
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Footer
 
 from db.models import Stat
 from om_tui.screens.stats.board import StatsScreen
@@ -21,7 +21,7 @@ from om_tui.screens.stats.graph import StatGraphScreen
 from om_tui.widgets.stat_graph import LEGEND, StatGraph
 
 from .conftest import Practice
-from .helpers import settle
+from .helpers import footer_keys, settle
 
 
 def stat_key(short_name: str) -> str:
@@ -126,3 +126,25 @@ async def test_a_closed_graph_is_let_go(stats_demo: Practice) -> None:
         assert isinstance(app.screen, StatsScreen)
         gc.collect()
         assert plot() is None
+
+
+async def test_the_boards_footer_lets_go_of_the_keys_it_drops(stats_demo: Practice) -> None:
+    """The stat board is kept all day: back from each graph its footer shows its keys made
+    anew, and the keys it showed before are freed, not kept by the footer."""
+    app = stats_demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_the_board_at(pilot, "visits")
+        board = app.screen
+        dropped = []
+        for _ in range(3):
+            dropped += [weakref.ref(key) for key in footer_keys(board.query_one(Footer))]
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, StatGraphScreen)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen is board
+        shown = footer_keys(board.query_one(Footer))
+        assert shown and not any(key() in shown for key in dropped)  # made anew
+        gc.collect()
+        assert [key() for key in dropped if key() is not None] == []

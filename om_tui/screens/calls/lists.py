@@ -21,7 +21,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -34,6 +34,7 @@ from om_tui.practice.calls.rules import load_rules
 from om_tui.practice.calls.unscheduled import unscheduled_list
 from om_tui.practice.clock import Clock
 from om_tui.practice.settings import PracticeSettings
+from om_tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp

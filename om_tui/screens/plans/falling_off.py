@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
 from om_tui.messages import DataChanged
@@ -24,6 +24,7 @@ from om_tui.practice.plans.pace import Standing, Standings
 from om_tui.practice.settings import PracticeSettings
 from om_tui.screens.plans.booking import book_plan
 from om_tui.screens.plans.plans import pace_text
+from om_tui.widgets.footer import Footer
 from om_tui.widgets.row_table import RowTable
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from db.models import StatSource
 from om_tui.messages import DataChanged
@@ -20,6 +20,7 @@ from om_tui.practice.stats.board import StatRow
 from om_tui.practice.stats.conditions import CONDITION_LABELS, CONDITION_ORDER, Condition, sparkline
 from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.picker import Choice, PickerScreen
+from om_tui.widgets.footer import Footer
 from om_tui.widgets.row_table import RowTable
 from om_tui.widgets.screen_tabs import ScreenTabs
 
