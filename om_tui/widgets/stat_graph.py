@@ -43,6 +43,9 @@ class StatGraph(PlotextPlot):
         # the app would keep every graph ever opened (its picture, each line of it) and a
         # full garbage collection would walk them all, longer each time.
         self.app.theme_changed_signal.unsubscribe(self)
+        # And Textual keeps the styled lines of its last 1,024 widgets' (a cache on a
+        # method): a repaint asked now empties this plot's, thousands of objects.
+        self.refresh()
 
     def show(
         self,

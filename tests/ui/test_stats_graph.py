@@ -13,6 +13,7 @@ import weakref
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.strip import Strip
 from textual.widgets import DataTable, Footer
 
 from db.models import Stat
@@ -113,8 +114,8 @@ async def test_a_week_that_ended_has_the_marks_alone_under_its_graph(
 
 
 async def test_a_closed_graph_is_let_go(stats_demo: Practice) -> None:
-    """Each graph opened and closed leaves nothing behind: the plot (its picture, every
-    line of it) is freed with its screen, not kept by the app for the rest of the day."""
+    """Each graph opened and closed leaves nothing behind: the plot and the lines of its
+    picture are freed with its screen, not kept by the app for the rest of the day."""
     app = stats_demo.app()
     async with app.run_test(size=(80, 24)) as pilot:
         await on_the_board_at(pilot, "visits")
@@ -126,6 +127,10 @@ async def test_a_closed_graph_is_let_go(stats_demo: Practice) -> None:
         assert isinstance(app.screen, StatsScreen)
         gc.collect()
         assert plot() is None
+        drawn = [
+            o for o in gc.get_objects() if isinstance(o, Strip) and "Patient visits — 13" in o.text
+        ]
+        assert drawn == []
 
 
 async def test_the_boards_footer_lets_go_of_the_keys_it_drops(stats_demo: Practice) -> None:
