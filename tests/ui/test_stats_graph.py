@@ -12,6 +12,7 @@ import gc
 import weakref
 from typing import Any
 
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.strip import Strip
 from textual.widgets import DataTable, Footer
@@ -42,8 +43,15 @@ async def on_the_board_at(pilot: Pilot[Any], short_name: str) -> DataTable[Any]:
 
 
 def plot_text(pilot: Pilot[Any]) -> str:
-    """What the plot draws, as plain text (its title is the top line)."""
-    return pilot.app.screen.query_one(StatGraph).render().plain
+    """What the plot draws on the screen, as plain text (its title is the top line)."""
+    plot = pilot.app.screen.query_one(StatGraph)
+    lines = plot.render_lines(Region(0, 0, plot.size.width, plot.size.height))
+    return "\n".join(line.text for line in lines)
+
+
+def scale(pilot: Pilot[Any]) -> list[float]:
+    """The plot's scale, top to bottom."""
+    return [float(line.split("┤")[0]) for line in plot_text(pilot).splitlines() if "┤" in line]
 
 
 async def span(pilot: Pilot[Any], key: str) -> tuple[str, str]:
@@ -92,8 +100,7 @@ async def test_a_stats_graph_over_13_26_52_weeks_and_all_of_it(stats_demo: Pract
         # (6 on the board, and 2 bookings the no-show rule marked as the board opened).
         assert legend.splitlines()[1] == "This week so far: 8 (not drawn: it has not ended)"
         # Down is good: the fewest no-shows at the top.
-        scale = [float(line.split("┤")[0]) for line in plot_text(pilot).splitlines() if "┤" in line]
-        assert scale == sorted(scale)
+        assert scale(pilot) == sorted(scale(pilot))
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, StatsScreen)
@@ -153,3 +160,22 @@ async def test_the_boards_footer_lets_go_of_the_keys_it_drops(stats_demo: Practi
         assert shown and not any(key() in shown for key in dropped)  # made anew
         gc.collect()
         assert [key() for key in dropped if key() is not None] == []
+
+
+async def test_a_down_is_good_graph_stays_flipped_when_the_terminal_is_resized(
+    stats_demo: Practice,
+) -> None:
+    """Drawn again at a new size, No-shows keeps the fewest at the top (Plotext turned a
+    reversed scale over again at each drawing)."""
+    app = stats_demo.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await on_the_board_at(pilot, "no_shows")
+        await pilot.press("g")
+        await settle(pilot)
+        first = scale(pilot)
+        assert first == sorted(first) and first[0] < first[-1]
+        for size in ((120, 36), (100, 30), (140, 40)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            now = scale(pilot)
+            assert now == sorted(now) and now[0] < now[-1], size
