@@ -619,9 +619,10 @@ async def bench_drawing(
             with _marking(marks, *watched), _full_collections() as pauses:
                 for _ in range(max(runs // 5, 5)):
                     marks.clear()
-                    pushed = time.perf_counter()
+                    pushed, cpu = time.perf_counter(), time.process_time()
                     app.push_screen(StatGraphScreen(stat_id, week, span="52"))
                     await _until(drawn)
+                    used = time.process_time()  # the look every ms after drawn: < 1 ms more
                     got, shown = _first(marks, "graph>"), _first(marks, "show<")
                     rendering, rendered = _first(marks, "picture>"), _first(marks, "picture<")
                     assert got and shown and rendering and rendered
@@ -633,6 +634,7 @@ async def bench_drawing(
                     phases.add("picture() in the app", rendering, rendered)
                     phases.add("picture() to drawn (compose the screen)", rendered, display)
                     phases.add("pushed to drawn", pushed, display)
+                    phases.add("pushed to drawn, CPU (the process)", cpu, used)
                     await pilot.pause()
                     pictures.append(len(_all(marks, "picture<")))
                     app.pop_screen()
@@ -836,6 +838,10 @@ def main(argv: list[str] | None = None) -> int:
                 f"(2) app: graph screen pushed to drawn, {short}",
                 drawing.screen["pushed to drawn"],
                 GRAPH_TARGET_MS,
+            )
+            report.add(
+                f"(2) app: the same, CPU of the process, {short}",
+                drawing.screen["pushed to drawn, CPU (the process)"],
             )
 
         captured += bench_recompute(stats, args.recompute_runs, report)
