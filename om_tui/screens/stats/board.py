@@ -7,7 +7,7 @@ import math
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -145,6 +145,7 @@ class StatsScreen(FreshScreen):
         self.reload()
         # Once the board is drawn: the count's thread would slow the first paint beside it.
         self.call_after_refresh(self._count_flow)
+        self.call_after_refresh(self._ready_the_graph)
         table.focus()
 
     def _count_flow(self) -> None:
@@ -152,6 +153,12 @@ class StatsScreen(FreshScreen):
         stats = self.om.stats
         week = self._week
         self.om.write(lambda: stats.recompute(week))  # a change, if any, re-reads the board
+
+    @work(thread=True, exit_on_error=False, group="graph-ready")
+    def _ready_the_graph(self) -> None:
+        """The graph's modules (Plotext's among them: 15–30 ms) imported while the board is
+        looked at, so that Enter opens a graph without waiting for them."""
+        import om_tui.screens.stats.graph  # noqa: F401
 
     @on(DataChanged)
     def reload(self) -> None:
