@@ -111,13 +111,17 @@ class StatGraph(PlotextPlot):
         for row in reversed(grid.Rows):  # Plotext counts rows from the bottom
             marks, colours = grid.marker[row], grid.fullground[row]
             looks, backgrounds = grid.style[row], grid.background[row]
-            cells = [(colours[col], looks[col], backgrounds[col]) for col in range(len(marks))]
             segments = []
             start = 0
-            for end in range(1, len(cells) + 1):
-                if end < len(cells) and cells[end] == cells[start]:
+            for end in range(1, len(marks) + 1):
+                if (
+                    end < len(marks)
+                    and colours[end] == colours[start]
+                    and looks[end] == looks[start]
+                    and backgrounds[end] == backgrounds[start]
+                ):
                     continue
-                codes = colors_to_ansi(*cells[start])
+                codes = colors_to_ansi(colours[start], looks[start], backgrounds[start])
                 if codes not in styles:
                     styles[codes] = _styled(base, codes, self.app.ansi_theme)
                 segments.append(Segment("".join(marks[start:end]), styles[codes]))
