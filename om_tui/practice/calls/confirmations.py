@@ -144,6 +144,19 @@ def confirmation_list(practice: PracticeSettings, day: dt.date) -> list[Confirma
     return rows
 
 
+def to_confirm(practice: PracticeSettings, day: dt.date) -> int:
+    """How many of the day's live appointments are not confirmed yet: the list's count,
+    without making its rows."""
+    start, end = practice.day_bounds(day)
+    query: Any = (
+        Appointment.select(Appointment.cancelled_at, ConfirmationStatus.name)
+        .join(ConfirmationStatus, join_type=JOIN.LEFT_OUTER)
+        .where(Appointment.start >= utc_naive(start), Appointment.start < utc_naive(end))
+        .tuples()
+    )
+    return sum(1 for cancelled, status in query if cancelled is None and status != CONFIRMED)
+
+
 def confirmation_rate(rows: list[ConfirmationRow]) -> float | None:
     """Confirmed ÷ booked, in percent (None: nothing booked)."""
     if not rows:
