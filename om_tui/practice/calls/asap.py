@@ -20,7 +20,11 @@ from peewee import fn
 
 from db.models import Appointment, AsapRequest, Patient, Staff, as_utc, utc_naive
 from om_tui.practice import time_words
+from om_tui.practice.changes import tables_of
 from om_tui.practice.settings import PracticeSettings
+
+ASAP_TABLES = tables_of(Appointment, AsapRequest, Patient, Staff)
+"""What the ASAP list is read from (`asap_list`)."""
 
 FREED_LOOK_AHEAD = dt.timedelta(weeks=8)
 WEEKDAY_NAMES = time_words.WEEKDAYS_SHORT

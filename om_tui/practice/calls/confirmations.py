@@ -17,18 +17,33 @@ from peewee import JOIN
 from db.models import (
     Appointment,
     AppointmentType,
+    Blockout,
     CallContact,
     ConfirmationStatus,
     Patient,
     Staff,
+    WorkingHours,
     as_utc,
     utc_naive,
 )
 from om_tui.practice import time_words
 from om_tui.practice.calls.contacts import CONFIRM, OUTCOMES
+from om_tui.practice.changes import tables_of
 from om_tui.practice.schedule import types
 from om_tui.practice.schedule.hours import Hours, blockouts_between
 from om_tui.practice.settings import PracticeSettings
+
+CONFIRMATION_TABLES = tables_of(
+    Appointment,
+    AppointmentType,
+    CallContact,
+    ConfirmationStatus,
+    Patient,
+    Staff,
+    Blockout,
+    WorkingHours,
+)
+"""What the confirmations list is read from (`confirmation_list`, `next_open_day`)."""
 
 CONFIRMED = "Confirmed"
 NOT_REACHABLE = "Not reachable"

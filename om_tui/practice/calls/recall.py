@@ -31,11 +31,15 @@ from typing import Any
 
 from peewee import Database, SqliteDatabase
 
-from db.models import utc_naive
+from db.models import Appointment, Blockout, CallContact, Patient, Setting, WorkingHours, utc_naive
 from om_tui.practice.calls.confirmations import next_open_day
 from om_tui.practice.calls.contacts import RECALL, TRIES
 from om_tui.practice.calls.rules import CallRules
+from om_tui.practice.changes import tables_of
 from om_tui.practice.settings import PracticeSettings
+
+RECALL_TABLES = tables_of(Appointment, Blockout, CallContact, Patient, Setting, WorkingHours)
+"""What the recall list is read from (`recall_page`, and the next open day it is called on)."""
 
 PAGE, CALL, COUNT = 0, 1, 2
 """What a row the statement hands back is: a row of the page (never called since the

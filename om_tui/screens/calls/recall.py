@@ -13,7 +13,7 @@ from rich.text import Text
 
 from om_tui.practice import time_words
 from om_tui.practice.calls.contacts import RECALL
-from om_tui.practice.calls.recall import RecallRow, recall_page
+from om_tui.practice.calls.recall import RECALL_TABLES, RecallRow, recall_page
 from om_tui.practice.schedule.book import Booked
 from om_tui.screens.calls.base import MOST_SHOWN, CallListScreen
 
@@ -24,6 +24,9 @@ one (arrow's formatting) is most of the cost of a row."""
 
 class RecallScreen(CallListScreen[RecallRow]):
     """Patients to call back in."""
+
+    SHOWS = RECALL_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     TITLE_TEXT = "Recall"
     LISTED = RECALL
