@@ -22,13 +22,14 @@ from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from db import problem
 from om_tui.messages import DataChanged
 from om_tui.practice.people import login_view
 from om_tui.practice.people.roles import role_title
+from om_tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
