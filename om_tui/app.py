@@ -962,10 +962,13 @@ class OmTuiApp(App[None]):
     def load_patients(self) -> None:
         """Read patients added since last time into the check-in search."""
         with self.database.connection_context():
-            self.patients.refresh(self.database)
-        # A hundred thousand patients are long-lived: keep them out of the collector's
-        # full passes, which otherwise pause the screen for a few hundred ms.
-        gc.freeze()
+            rebuilt = self.patients.refresh(self.database)
+        if rebuilt:
+            # A hundred thousand patients are long-lived: keep them out of the collector's
+            # full passes, which otherwise pause the screen for a few hundred ms. Only when
+            # the index is made anew: a freeze also keeps whatever garbage there is then for
+            # good, and the search reloads at every opening.
+            gc.freeze()
 
     @work(thread=True, exit_on_error=False, group="writes")
     def write(
