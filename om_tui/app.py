@@ -344,7 +344,7 @@ class OmTuiApp(App[None]):
         self._idle_minutes = idle_lock_minutes(database)
         self.add_mode(LOGIN, lambda: LoginScreen(self._login_request))
         self.watcher = watcher or watcher_for(database)
-        self._news = TrailNews(database)
+        self._news = TrailNews(database, self.watcher)
         """Which tables each change touched (the audit trail's rows since the last look)."""
         self.undo_stack: list[Change] = []
         """What this terminal changed, newest last: `u` takes back the newest."""

@@ -18,9 +18,10 @@ written in the same moment: a screen that shows them also lists the tables they 
 counted from.
 
 PostgreSQL announces each commit to an audited table with NOTIFY (triggers made
-by db/postgres.py); a terminal LISTENs on a connection of its own and, polled,
-reads what has arrived without waiting. It hears its own commits too: one
-re-read more than needed, never one fewer.
+by db/postgres.py), the table's name its payload; a terminal LISTENs on a connection
+of its own and, polled, reads what has arrived without waiting: the tables the notices
+name are the change's (`TrailNews` asks them of the watcher). It hears its own commits
+too: one re-read more than needed, never one fewer.
 """
 
 from __future__ import annotations
@@ -35,6 +36,12 @@ from db.audit import TABLE as TRAIL
 
 if TYPE_CHECKING:
     import psycopg
+
+
+Tables = frozenset[str] | None
+"""The tables a change touched, by name; None: not known (any of them)."""
+NOTHING: Tables = frozenset()
+"""No change at all."""
 
 
 class ChangeWatcher(Protocol):
@@ -81,6 +88,8 @@ class ServerNotices:
         self._monotonic = monotonic
         self._connection: psycopg.Connection[Any] | None = None
         self._tried = monotonic()
+        self._heard: Tables = NOTHING
+        """The tables named by the notices read since the last `heard()` (None: some lost)."""
         self._listen()
 
     def _listen(self) -> bool:
@@ -103,17 +112,30 @@ class ServerNotices:
         if self._connection is None:
             if self._monotonic() - self._tried < self.RELISTEN:
                 return False
-            return self._listen()
+            if not self._listen():
+                return False
+            self._heard = None  # the notices sent meanwhile are lost: any table may have changed
+            return True
         import psycopg
 
         try:
-            heard = any(True for _ in self._connection.notifies(timeout=wait, stop_after=1))
-            for _ in self._connection.notifies(timeout=0):
-                heard = True  # read them all: one re-read covers every one
+            tables = {
+                notice.payload for notice in self._connection.notifies(timeout=wait, stop_after=1)
+            }
+            # Read them all: one re-read covers every one.
+            tables |= {notice.payload for notice in self._connection.notifies(timeout=0)}
         except psycopg.Error:
             self.close()
             return False
-        return heard
+        self._heard = joined(self._heard, frozenset(tables))
+        return bool(tables)
+
+    def heard(self) -> Tables:
+        """The tables the notices read since the last call name (each notice names its table:
+        db/postgres.py); None when none was read (a change told otherwise: this terminal's
+        own, its notice still on its way) or some may have been lost (listening again)."""
+        heard, self._heard = self._heard, NOTHING
+        return None if heard == NOTHING else heard
 
     def close(self) -> None:
         if self._connection is not None:
@@ -136,12 +158,6 @@ def watcher_for(database: Database) -> ChangeWatcher:
     return NeverChanges()
 
 
-Tables = frozenset[str] | None
-"""The tables a change touched, by name; None: not known (any of them)."""
-NOTHING: Tables = frozenset()
-"""No change at all."""
-
-
 def tables_of(*models: type[Any]) -> frozenset[str]:
     """The table names of these models: what a screen shows, in `touches`' terms."""
     return frozenset(model._meta.table_name for model in models)
@@ -158,10 +174,12 @@ def touches(shown: Tables, changed: Tables) -> bool:
 
 
 class TrailNews:
-    """The tables written since the last look, as the audit trail names them."""
+    """The tables written since the last look, as the audit trail names them (on a server,
+    as the change notices `watcher` heard name them)."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, watcher: ChangeWatcher | None = None) -> None:
         self._database = database
+        self._notices = watcher if isinstance(watcher, ServerNotices) else None
         self._last = self._newest()
 
     def _read(self, sql: str, *params: object) -> list[tuple[Any, ...]]:
@@ -171,7 +189,7 @@ class TrailNews:
         """The trail's newest row id (0: empty); None where there is no trail to read."""
         if not isinstance(self._database, SqliteDatabase):
             # A server's trail ids are taken before commit (a lower one can commit after a
-            # higher one is read): its changes are told as "anything", as its notices say.
+            # higher one is read): its notices name the tables instead.
             return None
         try:
             return int(self._read(f"SELECT coalesce(max(id), 0) FROM {TRAIL}")[0][0])
@@ -181,6 +199,8 @@ class TrailNews:
     def since_last(self) -> Tables:
         """The tables of the trail's rows added since the last call; None when there are
         none (a change left off the trail) or no trail."""
+        if self._notices is not None:
+            return self._notices.heard()
         if self._last is None:
             return None
         newest = self._newest()

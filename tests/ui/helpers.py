@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from rich.text import Text
 from textual import events
 from textual.app import App
@@ -164,6 +166,38 @@ async def check_in_elsewhere(
             practice.flow().check_in(patient_id, appointment_id)
 
     await asyncio.to_thread(check_in)
+
+
+def handles(screen: type, message: type) -> bool:
+    """Does `screen`, or a class it is made from, handle `message` (an `@on` handler)? Read
+    from Textual's own record of those handlers (private: here alone)."""
+    return any(message in vars(made).get("_decorated_handlers", {}) for made in screen.__mro__)
+
+
+def done_elsewhere(practice: Practice, change: Callable[[], object]) -> None:
+    """Another terminal's change, committed on its own connection and waited for here: the
+    screens get no turn meanwhile (several such changes reach them as a burst)."""
+
+    def on_its_own_connection() -> None:
+        with practice.database.connection_context():
+            change()
+
+    other = threading.Thread(target=on_its_own_connection)
+    other.start()
+    other.join()
+
+
+def counting_reads(monkeypatch: pytest.MonkeyPatch, owner: type, name: str) -> list[int]:
+    """Each call of `owner.name` (a screen's read), counted from now on."""
+    reads: list[int] = []
+    read = getattr(owner, name)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        reads.append(1)
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return reads
 
 
 def screen_lines(pilot: Pilot[Any]) -> list[str]:

@@ -7,7 +7,6 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -25,6 +24,7 @@ from .helpers import (
     board,
     cell,
     check_in_elsewhere,
+    counting_reads,
     live_stages,
     select,
     settle,
@@ -288,15 +288,7 @@ async def test_a_commit_elsewhere_wakes_the_board_without_the_poll(
 
 def counting_board_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Each read of the board (`Flow.board`, the board's one read), counted from now on."""
-    reads: list[int] = []
-    board_of = Flow.board
-
-    def counted(flow: Flow, *args: Any, **kwargs: Any) -> Board:
-        reads.append(1)
-        return board_of(flow, *args, **kwargs)
-
-    monkeypatch.setattr(Flow, "board", counted)
-    return reads
+    return counting_reads(monkeypatch, Flow, "board")
 
 
 def write_a_hat_elsewhere(practice: Practice) -> None:

@@ -23,15 +23,16 @@ from db.models import (
 )
 from om_tui.practice import settings
 from om_tui.practice.calls import rules
-from om_tui.practice.calls.asap import FreedWatch, asap_list
+from om_tui.practice.calls.asap import FreedWatch, asap_count, asap_list
 from om_tui.practice.calls.confirmations import (
     confirmation_list,
     confirmation_rate,
     next_open_day,
+    to_confirm,
 )
 from om_tui.practice.calls.contacts import RECALL, CallError, Calls
 from om_tui.practice.calls.figures import call_counts, call_figures
-from om_tui.practice.calls.recall import RecallRow, recall_list
+from om_tui.practice.calls.recall import RecallRow, recall_list, recall_page
 from om_tui.practice.calls.unscheduled import unscheduled_list
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.people.roles import ADMINISTRATOR
@@ -99,6 +100,9 @@ def test_tomorrows_list_is_worst_first_and_a_key_confirms_with_the_call_logged(
     ]
     assert rows[1].last_call.startswith("Confirmed Wed 10:00")
     assert confirmation_rate(rows) == 50.0
+    gone = book.book(practice.patients["ann"], local(10, 0, day=TOMORROW), 15, practice.provider)
+    book.cancel(gone.appointment_id, book.entry(gone.appointment_id).version, 1)
+    assert to_confirm(loaded, TOMORROW) == 1  # counted without the rows: Gus, not Ann's
     contact = CallContact.get()
     assert (contact.patient_id, contact.outcome, contact.by_id) == (eve, "confirmed", practice.desk)
     # The same row as it was seen before: changed since, so refused, nothing logged.
@@ -179,6 +183,20 @@ def test_recall_reads_the_book_as_each_change_left_it(
     assert listed() == []
 
 
+def test_a_resting_patients_next_call_falls_on_a_day_the_practice_is_open(
+    database: Database, practice: Practice, clock: FrozenClock
+) -> None:
+    """Called on a Wednesday with four days between calls: not "Sun", but Monday."""
+    assert DAY.weekday() == 2
+    rules.set_rule(database, rules.SPACING_DAYS, 4, by=ADMINISTRATOR)
+    olive = new_patient("Olive")
+    seen(olive, 200)
+    calls_of(database, clock, practice.desk).log(olive, RECALL, "left_message")
+    (row,) = recall_list(database, settings.load(database), rules.load_rules(database), DAY)
+    assert row.again_on == DAY + dt.timedelta(days=5)
+    assert row.again_on.weekday() == 0
+
+
 def test_recall_spacing_rests_a_patient_and_gives_up_after_the_tries(
     database: Database, practice: Practice, clock: FrozenClock
 ) -> None:
@@ -241,6 +259,50 @@ def test_a_call_logged_at_once_on_two_terminals_is_two_rows_and_one_try(
     assert CallContact.select().where(CallContact.patient == olive).count() == 2
     rows = recall_list(database, settings.load(database), rules.load_rules(database), DAY)
     assert rows[0].tries == 1
+
+
+def test_a_page_of_the_recall_list_is_the_full_lists_first_rows_with_its_counts(
+    database: Database, practice: Practice, clock: FrozenClock
+) -> None:
+    """The store pages and counts the list: every page is the first rows of the whole
+    list, in the same order, with the same counts — across types with their own
+    intervals, resting patients, those given up on and calls from before a last visit."""
+    rules.set_recall_days(database, type_named("Re-exam").id, 60, by=ADMINISTRATOR)
+    due = {}  # name → days overdue
+    for name, days_ago, kind in (
+        ("Cora", 300, "Regular"), ("Bea", 100, "Re-exam"), ("Gil", 210, "Regular"),
+        ("Ada", 200, "Regular"), ("Fay", 70, "Re-exam"), ("Dot", 250, "Regular"),
+        ("Eli", 260, "Regular"), ("Hal", 100, "Regular"), ("Ivy", 400, "Regular"),
+    ):  # fmt: skip
+        due[name] = new_patient(name)
+        seen(due[name], days_ago, kind)
+    seen(due["Gil"], 400)  # an older visit, and a call before the last: no try
+    calls = calls_of(database, clock, practice.desk)
+
+    def call_on(name: str, days_ago: int, outcome: str = "called") -> None:
+        clock.set(local(11, 0, day=DAY - dt.timedelta(days=days_ago)))
+        calls.log(due[name], RECALL, outcome)
+
+    call_on("Gil", 300)
+    call_on("Fay", 10)  # called once, 10 days ago: to call again (7 days apart)
+    for days_ago in (30, 20, 10):
+        call_on("Eli", days_ago, "left_message")  # three tries: given up
+    call_on("Ivy", 5, "do_not_contact")
+    clock.set(local(10, 0))
+    call_on("Dot", 0)  # called today: resting
+    loaded, rules_now = settings.load(database), rules.load_rules(database)
+    everyone = recall_list(database, loaded, rules_now, DAY)
+    assert [(r.name, (DAY - r.due).days, r.tries, r.to_call) for r in everyone] == [
+        ("Cora Test", 120, 0, True),
+        ("Bea Test", 40, 0, True),
+        ("Gil Test", 30, 0, True),
+        ("Ada Test", 20, 0, True),
+        ("Fay Test", 10, 1, True),
+        ("Dot Test", 70, 1, False),  # resting: after the others, however overdue
+    ]
+    for shown in range(len(everyone) + 2):
+        page = recall_page(database, loaded, rules_now, DAY, shown)
+        assert (page.rows, page.due, page.to_call) == (everyone[:shown], 6, 5)
 
 
 # -- unscheduled ---------------------------------------------------------------------
@@ -313,6 +375,7 @@ def test_a_freed_slot_is_offered_to_who_fits_and_booked_in_one_step(
     assert done.appointment_id == later.appointment_id  # her appointment, moved earlier
     assert book.entry(later.appointment_id).start == local(10, 0, day=TOMORROW)
     assert [r.name for r in asap_list(loaded, clock.now())] == ["Fussy Test"]
+    assert asap_count() == 1  # Eve's request ended with her booking
     assert AsapRequest.get(AsapRequest.patient == eve).booked_id == later.appointment_id
 
 
@@ -327,6 +390,7 @@ def test_a_patient_merged_while_on_a_list_is_followed_to_the_record_kept(
     records = PatientRecords(database, clock, loaded, practice.desk)
     records.merge(records.record(practice.patients["eve"]), records.record(twin))
     assert [r.name for r in asap_list(loaded, clock.now())] == ["Eve Evans"]  # one row
+    assert asap_count() == 1
     said = calls.log(twin, "asap", "called")  # the screen still showed the twin
     assert "merged" in said
     assert CallContact.get().patient_id == practice.patients["eve"]

@@ -7,9 +7,10 @@ from peewee import Database
 
 from db import audit
 from db.models import Room
-from om_tui.practice.changes import NOTHING, TrailNews, joined, touches
+from om_tui.practice.changes import NOTHING, ServerNotices, TrailNews, joined, touches
 from om_tui.practice.flow.moves import Flow
 
+from .conftest import Elsewhere
 from .practice_fixture import Practice
 
 
@@ -34,6 +35,29 @@ def test_a_change_left_off_the_trail_is_not_known(database: Database, practice: 
     with audit.suspended(database):
         Room.create(name="Room 9", position=9)
     assert news.since_last() is None
+
+
+@pytest.mark.backends("postgres")
+def test_a_server_s_notices_name_the_tables_of_a_change(
+    database: Database, practice: Practice, flow: Flow, elsewhere: Elsewhere
+) -> None:
+    """Each notice names its table: a check-in here, a room added on another connection."""
+    notices = ServerNotices(database)
+    news = TrailNews(database, notices)
+    try:
+        flow.check_in(practice.patients["ann"], practice.appointments["ann"])
+        assert notices.changed(wait=5)  # its own commits too
+        tables = news.since_last()
+        assert tables is not None
+        assert {"visit", "visit_event"} <= tables
+        assert "tick" not in tables and "room" not in tables
+
+        elsewhere("INSERT INTO room (name, position, retired) VALUES (?, ?, ?)", "Room 9", 9, False)
+        assert notices.changed(wait=5)
+        assert news.since_last() == {"room"}
+        assert news.since_last() is None  # nothing heard since: told as "not known"
+    finally:
+        notices.close()
 
 
 def test_a_screen_is_touched_only_by_the_tables_it_shows() -> None:

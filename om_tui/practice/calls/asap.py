@@ -16,9 +16,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from peewee import fn
+
 from db.models import Appointment, AsapRequest, Patient, Staff, as_utc, utc_naive
 from om_tui.practice import time_words
+from om_tui.practice.changes import tables_of
 from om_tui.practice.settings import PracticeSettings
+
+ASAP_TABLES = tables_of(Appointment, AsapRequest, Patient, Staff)
+"""What the ASAP list is read from (`asap_list`)."""
 
 FREED_LOOK_AHEAD = dt.timedelta(weeks=8)
 WEEKDAY_NAMES = time_words.WEEKDAYS_SHORT
@@ -198,6 +204,16 @@ def asap_list(practice: PracticeSettings, now: dt.datetime) -> list[AsapRow]:
         rows.append(row if fit is None else replace(row, fits=fit))
     rows.sort(key=lambda r: (r.fits is None, r.created))
     return rows
+
+
+def asap_count() -> int:
+    """How many are on the list (one a patient with an open request): its count, without
+    making its rows or looking for their slots."""
+    return int(
+        AsapRequest.select(fn.COUNT(AsapRequest.patient.distinct()))
+        .where(AsapRequest.ended.is_null())
+        .scalar()
+    )
 
 
 class FreedWatch:

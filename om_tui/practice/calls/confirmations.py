@@ -17,18 +17,33 @@ from peewee import JOIN
 from db.models import (
     Appointment,
     AppointmentType,
+    Blockout,
     CallContact,
     ConfirmationStatus,
     Patient,
     Staff,
+    WorkingHours,
     as_utc,
     utc_naive,
 )
 from om_tui.practice import time_words
 from om_tui.practice.calls.contacts import CONFIRM, OUTCOMES
+from om_tui.practice.changes import tables_of
 from om_tui.practice.schedule import types
 from om_tui.practice.schedule.hours import Hours, blockouts_between
 from om_tui.practice.settings import PracticeSettings
+
+CONFIRMATION_TABLES = tables_of(
+    Appointment,
+    AppointmentType,
+    CallContact,
+    ConfirmationStatus,
+    Patient,
+    Staff,
+    Blockout,
+    WorkingHours,
+)
+"""What the confirmations list is read from (`confirmation_list`, `next_open_day`)."""
 
 CONFIRMED = "Confirmed"
 NOT_REACHABLE = "Not reachable"
@@ -142,6 +157,19 @@ def confirmation_list(practice: PracticeSettings, day: dt.date) -> list[Confirma
     ]
     rows.sort(key=lambda r: (_rank(r.status, order), r.start, r.appointment_id))
     return rows
+
+
+def to_confirm(practice: PracticeSettings, day: dt.date) -> int:
+    """How many of the day's live appointments are not confirmed yet: the list's count,
+    without making its rows."""
+    start, end = practice.day_bounds(day)
+    query: Any = (
+        Appointment.select(Appointment.cancelled_at, ConfirmationStatus.name)
+        .join(ConfirmationStatus, join_type=JOIN.LEFT_OUTER)
+        .where(Appointment.start >= utc_naive(start), Appointment.start < utc_naive(end))
+        .tuples()
+    )
+    return sum(1 for cancelled, status in query if cancelled is None and status != CONFIRMED)
 
 
 def confirmation_rate(rows: list[ConfirmationRow]) -> float | None:

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from peewee import Database
 
 from db.models import CallContact, utc_naive
-from om_tui.practice.calls.asap import asap_list
+from om_tui.practice.calls.asap import asap_count
 from om_tui.practice.calls.confirmations import (
-    confirmation_list,
     confirmation_rate_between,
     next_open_day,
+    to_confirm,
 )
 from om_tui.practice.calls.contacts import RECALL
 from om_tui.practice.calls.recall import recall_page
@@ -64,10 +64,9 @@ def call_counts(database: Database, clock: Clock, practice: PracticeSettings) ->
     now = clock.now()
     today = practice.today(now)
     rules = load_rules(database)
-    confirm = confirmation_list(practice, next_open_day(practice, today))
     return CallCounts(
-        confirm=sum(1 for row in confirm if not row.confirmed),
+        confirm=to_confirm(practice, next_open_day(practice, today)),
         recall=recall_page(database, practice, rules, today, 0).to_call,
         unscheduled=len(unscheduled_list(practice, rules, now)),
-        asap=len(asap_list(practice, now)),
+        asap=asap_count(),
     )

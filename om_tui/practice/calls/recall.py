@@ -7,34 +7,43 @@ missed. Worst first: the longest overdue. A patient called within the spacing da
 on the list, resting (after the others, with the day they may be called again), so that
 the desk that reaches them can still book them from it; the count is of those to call.
 
-Read from the look-back window only, never the years before it (migration 0023): the
-kept appointments from `lapsed_days` ago on, newest first, from an index of kept
-appointments by time that holds every column read (SQLite's planner is told to use it,
-as it would rather take missed_at's for "IS NULL") — the first seen of each patient is
-their last visit, and one later than the due day takes them off; then the patients
-booked from today on, the few records no list shows, and the recall contacts of the
-window. Nothing about a patient is stored apart from their appointments, so no write
-(a booking, a cancellation, an undo, an import, a merge) can leave the list wrong. On a
-large practice tens of thousands are due: they are compared as stored, only the page
-shown is sorted out (a heap) and made into rows, and the counts alone sort nothing.
+The store works the list out, in one statement (one snapshot: the page and its counts
+agree): each patient's last kept visit in the look-back window (`lapsed_days`; an index
+of kept appointments by time, migration 0023), the due among them by their visit's type,
+less those booked from today on, the records no list shows and those who asked not to
+be contacted; then it hands back the first page of those never called since their last
+visit (sorted and cut in SQL), the recall calls made to the due since their last visit,
+and how many are due. On a large practice tens of thousands are due: none of them is
+handled here but the page and the few called. Only the calls are read here, as days in
+the practice's zone: how many days (tries) and how lately (resting) decide whether a
+called patient is given up on, resting, or to call. Nothing about a patient is stored
+apart from their appointments, so no write (a booking, a cancellation, an undo, an
+import, a merge) can leave the list wrong.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import heapq
-import json
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any, cast
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
 
 from peewee import Database, SqliteDatabase
 
-from db.models import CallContact, Patient, as_utc, utc_naive
-from om_tui.practice.calls.contacts import RECALL, TRIES, do_not_contact
+from db.models import Appointment, Blockout, CallContact, Patient, Setting, WorkingHours, utc_naive
+from om_tui.practice.calls.confirmations import next_open_day
+from om_tui.practice.calls.contacts import RECALL, TRIES
 from om_tui.practice.calls.rules import CallRules
+from om_tui.practice.changes import tables_of
 from om_tui.practice.settings import PracticeSettings
+
+RECALL_TABLES = tables_of(Appointment, Blockout, CallContact, Patient, Setting, WorkingHours)
+"""What the recall list is read from (`recall_page`, and the next open day it is called on)."""
+
+PAGE, CALL, COUNT = 0, 1, 2
+"""What a row the statement hands back is: a row of the page (never called since the
+last visit), a call made to a due patient since their last visit, or the count of due."""
 
 
 @dataclass(frozen=True)
@@ -64,19 +73,6 @@ class RecallPage:
     to_call: int
 
 
-def _instant(value: object) -> dt.datetime:
-    """A stored instant (text on SQLite, a datetime on PostgreSQL), aware UTC."""
-    if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
-    return dt.datetime.fromisoformat(str(value)).replace(tzinfo=dt.UTC)
-
-
-def _as_stored(moment: dt.datetime, sample: object) -> object:
-    """`moment` in the form the store gave `sample`, so the two compare without parsing."""
-    naive = utc_naive(moment)
-    return naive if isinstance(sample, dt.datetime) else str(naive)
-
-
 def recall_list(
     database: Database, practice: PracticeSettings, rules: CallRules, today: dt.date
 ) -> list[RecallRow]:
@@ -93,150 +89,165 @@ def recall_page(
 ) -> RecallPage:
     """The list's first `shown` rows (None: all; 0: only the counts), worst first, and
     its counts."""
-    today_starts = practice.day_bounds(today)[0]
-    lapsed = practice.day_bounds(today - dt.timedelta(days=rules.lapsed_days))[0]
-    due_before = practice.day_bounds(today - dt.timedelta(days=rules.shortest_recall - 1))[0]
-    latest = _last_kept(database, lapsed, due_before)
-    if not latest:
-        return RecallPage([], 0, 0)
-    sample = next(iter(latest.values()))[1]
+    sql, params = _statement(database, practice, rules, today, shown)
+    due = 0
+    never_called: list[tuple[Any, ...]] = []
+    called: dict[int, tuple[Any, ...]] = {}
+    days: dict[int, set[dt.date]] = defaultdict(set)
+    for row in database.execute_sql(sql, params):  # type: ignore[no-untyped-call]
+        if row[0] == COUNT:
+            due = int(row[1])
+        elif row[0] == PAGE:
+            never_called.append(row)
+        else:
+            called[row[1]] = row
+            days[row[1]].add(practice.local(_instant(row[9])).date())
+    resting: list[tuple[Any, ...]] = []
+    to_call: list[tuple[Any, ...]] = []
+    for patient_id, row in called.items():
+        if len(days[patient_id]) >= rules.most_tries:
+            due -= 1  # given up on
+        elif max(days[patient_id]) + dt.timedelta(days=rules.spacing_days) > today:
+            resting.append(row)
+        else:
+            to_call.append(row)
+    waiting = due - len(resting)
+
+    def order(row: tuple[Any, ...]) -> tuple[Any, int]:
+        return row[5], row[1]  # the due moment (as the statement gave it), the patient
+
+    # The page's own (sorted by the store) and the few called: those to call among them
+    # where they fall due, the resting after everyone else.
+    page = sorted(never_called + to_call, key=order) + sorted(resting, key=order)
+    if shown is not None:
+        page = page[:shown]
+    rows = [_row(row, days.get(row[1], set()), rules, practice, today) for row in page]
+    return RecallPage(_on_open_days(practice, rows), due, waiting)
+
+
+def _on_open_days(practice: PracticeSettings, rows: list[RecallRow]) -> list[RecallRow]:
+    """Each resting row's next call moved to the first day from then that the practice is
+    open: the spacing may end on a Sunday or a holiday, when nobody is there to call."""
+    opening: dict[dt.date, dt.date] = {}
+    for index, row in enumerate(rows):
+        if row.again_on is not None:
+            day = row.again_on
+            if day not in opening:
+                opening[day] = next_open_day(practice, day - dt.timedelta(days=1))
+            rows[index] = replace(row, again_on=opening[day])
+    return rows
+
+
+def _statement(
+    database: Database,
+    practice: PracticeSettings,
+    rules: CallRules,
+    today: dt.date,
+    shown: int | None,
+) -> tuple[str, dict[str, object]]:
+    """The one statement, and its values by name: the due patients (`due`), the recall
+    calls made to them since their last visit (`called`); rows of the page, of the calls
+    and the count.
+
+    Each row: what it is (PAGE, CALL, COUNT; the count in the second column), the
+    patient, their last kept visit's start, type and provider, the moment they are due
+    from (a sort key), their name and phone, and the call's moment (CALL rows)."""
+    sqlite = isinstance(database, SqliteDatabase)
+    params: dict[str, object] = {}
+
+    def value(name: str, item: object) -> str:
+        params[name] = item
+        return f":{name}" if sqlite else f"%({name})s"
+
+    def day_starts(days_ago: int) -> str:  # as the store compares instants
+        naive = utc_naive(practice.day_bounds(today - dt.timedelta(days=days_ago))[0])
+        return value(f"day_{days_ago}", str(naive) if sqlite else naive)
+
     # Due once the last visit's day + the type's days is today or before: the last visit
     # began before the start of the day `days - 1` before today.
-    intervals: dict[int | None, int] = {None: rules.recall_default}
-    for type_id, interval in rules.recall_by_type.items():
-        intervals[type_id] = interval
-    cutoffs = {
-        type_id: _as_stored(practice.day_bounds(today - dt.timedelta(days=n - 1))[0], sample)
-        for type_id, n in intervals.items()
-    }
-    if rules.recall_by_type:
-        default_cutoff = cutoffs[None]
-        candidates = {
-            patient_id: last
-            for patient_id, last in latest.items()
-            if last[1] < cutoffs.get(last[2], default_cutoff)
-        }
-    else:  # one interval: the window's end is its cutoff already
-        candidates = latest
-    mark = database.param
-    booked = database.execute_sql(  # type: ignore[no-untyped-call]
-        f"SELECT patient_id, cancelled_at FROM appointment WHERE start >= {mark}",
-        (str(utc_naive(today_starts)),),
-    )
-    for patient_id, cancelled in booked:  # a missed one from today on too (as before)
-        if cancelled is None:
-            candidates.pop(patient_id, None)
-    for patient_id in _off_lists(database) | do_not_contact():
-        candidates.pop(patient_id, None)
-    calls: dict[int, set[dt.date]] = defaultdict(set)
-    contacts = CallContact.select(CallContact.patient, CallContact.at).where(
-        CallContact.listed == RECALL,
-        CallContact.outcome.in_(sorted(TRIES)),
-        CallContact.at >= utc_naive(lapsed),  # none older counts: the last visit is later
-    )
-    for contact in cast(Iterable[tuple[int, dt.datetime]], contacts.tuples()):
-        patient_id, at = contact
-        if patient_id in candidates:
-            moment = as_utc(at)
-            if moment > _instant(candidates[patient_id][1]):  # since the last visit
-                calls[patient_id].add(practice.local(moment).date())
-
-    def due(last: tuple[Any, ...]) -> object:
-        if not rules.recall_by_type:  # one interval: the last visit orders them as due
-            return last[1]
-        shift = dt.timedelta(days=intervals.get(last[2], rules.recall_default))
-        return _instant(last[1]) + shift
-
-    # Most were never called: those in one pass; the called few, resting or given up on.
-    waiting = [(False, due(last), p) for p, last in candidates.items() if p not in calls]
-    for patient_id, days in calls.items():
-        if len(days) < rules.most_tries:  # else given up on
-            resting = max(days) + dt.timedelta(days=rules.spacing_days) > today
-            waiting.append((resting, due(candidates[patient_id]), patient_id))
-    to_call = sum(1 for resting, _, _ in waiting if not resting)
-    if shown is None:
-        page = sorted(waiting)
-    else:
-        page = heapq.nsmallest(shown, waiting) if shown else []
-    people = _people(database, [p for _, _, p in page])
-    rows = [
-        _row(candidates[p], people[p], calls.get(p, set()), rules, practice, today)
-        for _, _, p in page
-    ]
-    return RecallPage(rows, len(waiting), to_call)
-
-
-def _last_kept(
-    database: Database, lapsed: dt.datetime, due_before: dt.datetime
-) -> dict[int, tuple[Any, ...]]:
-    """Patient → their last kept appointment (patient, start as stored, type, provider),
-    for those whose last one began in [lapsed, due_before): read from `lapsed` on in time
-    order, so that each patient's last row is the one kept.
-
-    On SQLite the rows come as one JSON text (SQLite keeps the bare columns of the row
-    with the MAX, as documented): tens of thousands of rows fetched one by one hand the
-    interpreter back and forth with the event loop at every row, which in the app cost
-    several times the read itself."""
-    mark = database.param
-    if isinstance(database, SqliteDatabase):
-        cursor = database.execute_sql(  # type: ignore[no-untyped-call]
-            "SELECT json_group_array(json_array(patient_id, last, type_id, provider_id)) "
-            "FROM (SELECT patient_id, MAX(start) AS last, type_id, provider_id "
-            "FROM appointment INDEXED BY appointment_kept_by_start "
-            f"WHERE cancelled_at IS NULL AND missed_at IS NULL AND start >= {mark} "
-            f"GROUP BY patient_id HAVING MAX(start) < {mark})",
-            (str(utc_naive(lapsed)), str(utc_naive(due_before))),
+    def by_type(then: Callable[[int], str]) -> str:
+        whens = " ".join(
+            f"WHEN {value(f'type_{type_id}', type_id)} THEN {then(days)}"
+            for type_id, days in sorted(rules.recall_by_type.items())
         )
-        (text,) = cursor.fetchone()
-        return {row[0]: tuple(row) for row in json.loads(text or "[]")}
-    cursor = database.execute_sql(  # type: ignore[no-untyped-call]
-        "SELECT patient_id, start, type_id, provider_id FROM appointment "
-        f"WHERE cancelled_at IS NULL AND missed_at IS NULL AND start >= {mark} "
-        "ORDER BY start",
-        (str(utc_naive(lapsed)),),
+        return f"CASE type_id {whens} ELSE {then(rules.recall_default)} END"
+
+    key = "last"  # one interval: the last visit orders them as due
+    if rules.recall_by_type:
+        seconds = "strftime('%s', last)" if sqlite else "EXTRACT(EPOCH FROM last)"
+        interval = by_type(lambda days: value(f"days_{days}", days))
+        key = f"CAST({seconds} AS BIGINT) + 86400 * {interval}"
+    kept = "cancelled_at IS NULL AND missed_at IS NULL"
+    lapsed = day_starts(rules.lapsed_days)
+    due_before = day_starts(rules.shortest_recall - 1)
+    if sqlite:  # SQLite keeps the bare columns of the row with the MAX (documented)
+        last_kept = (
+            "SELECT patient_id, MAX(start) AS last, type_id, provider_id "
+            "FROM appointment INDEXED BY appointment_kept_by_start "  # not missed_at's
+            f"WHERE {kept} AND start >= {lapsed} "
+            f"GROUP BY patient_id HAVING MAX(start) < {due_before}"
+        )
+    else:
+        last_kept = (
+            "SELECT * FROM (SELECT DISTINCT ON (patient_id) patient_id, start AS last, "
+            f"type_id, provider_id FROM appointment WHERE {kept} AND start >= {lapsed} "
+            f"ORDER BY patient_id, start DESC) AS newest WHERE last < {due_before}"
+        )
+    cutoff = (
+        f"last < {by_type(lambda days: day_starts(days - 1))} AND " if rules.recall_by_type else ""
     )
-    latest: dict[int, tuple[Any, ...]] = {row[0]: row for row in cursor}
-    if not latest:
-        return latest
-    later = _as_stored(due_before, next(iter(latest.values()))[1])
-    return {patient_id: row for patient_id, row in latest.items() if row[1] < later}
-
-
-def _off_lists(database: Database) -> set[int]:
-    """Records no list shows: inactive, or merged into another (a partial index of
-    their own: a few, among every patient)."""
-    inactive = "active = 0" if isinstance(database, SqliteDatabase) else "NOT active"
-    cursor = database.execute_sql(  # type: ignore[no-untyped-call]
-        f"SELECT id FROM patient WHERE {inactive} OR merged_into_id IS NOT NULL"
+    due = (
+        f"SELECT patient_id, last, type_id, provider_id, {key} AS key FROM ({last_kept}) "
+        f"AS last_kept WHERE {cutoff}patient_id NOT IN (SELECT patient_id FROM appointment "
+        f"WHERE start >= {day_starts(0)} AND cancelled_at IS NULL) "  # a missed one too
+        "AND patient_id NOT IN (SELECT id FROM patient "  # (their own partial index)
+        f"WHERE {'active = 0' if sqlite else 'NOT active'} OR merged_into_id IS NOT NULL) "
+        "AND patient_id NOT IN (SELECT patient_id FROM call_contact "
+        f"WHERE outcome = {value('unwilling', 'do_not_contact')})"
     )
-    return {patient_id for (patient_id,) in cursor}
+    tries = ", ".join(value(outcome, outcome) for outcome in sorted(TRIES))
+    called = (
+        "SELECT due.*, call_contact.at FROM due JOIN call_contact "
+        "ON call_contact.patient_id = due.patient_id "
+        f"WHERE call_contact.listed = {value('listed', RECALL)} "
+        f"AND call_contact.outcome IN ({tries}) "
+        "AND call_contact.at > due.last"  # since the last visit
+    )
+    person = "patient.first_name, patient.last_name, patient.phone"
+    parts = []
+    if shown != 0:
+        limit = "" if shown is None else f" LIMIT {value('shown', shown)}"
+        parts.append(
+            f"SELECT {PAGE}, page.*, {person}, NULL FROM (SELECT * FROM due "
+            "WHERE patient_id NOT IN (SELECT patient_id FROM called) "
+            f"ORDER BY key, patient_id{limit}) AS page "
+            "JOIN patient ON patient.id = page.patient_id"
+        )
+    parts.append(
+        f"SELECT {CALL}, called.patient_id, called.last, called.type_id, called.provider_id, "
+        f"called.key, {person}, called.at FROM called "
+        "JOIN patient ON patient.id = called.patient_id"
+    )
+    nothing = ", ".join(["NULL"] * 8)
+    parts.append(f"SELECT {COUNT}, COUNT(*), {nothing} FROM due")
+    return f"WITH due AS ({due}), called AS ({called}) " + " UNION ALL ".join(parts), params
 
 
-def _people(database: Database, patient_ids: list[int]) -> dict[int, tuple[str, str, str]]:
-    """Patient → first name, last name, phone: for the rows shown only."""
-    found: dict[int, tuple[str, str, str]] = {}
-    for start in range(0, len(patient_ids), 500):
-        chunk = patient_ids[start : start + 500]
-        query = Patient.select(
-            Patient.id, Patient.first_name, Patient.last_name, Patient.phone
-        ).where(Patient.id.in_(chunk))
-        for patient_id, first, last, phone in cast(
-            Iterable[tuple[int, str, str, str]], query.tuples()
-        ):
-            found[patient_id] = (first, last, phone)
-    return found
+def _instant(value: object) -> dt.datetime:
+    """A stored instant (text on SQLite, a datetime on PostgreSQL), aware UTC."""
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+    return dt.datetime.fromisoformat(str(value)).replace(tzinfo=dt.UTC)
 
 
 def _row(
-    last: tuple[Any, ...],
-    person: tuple[str, str, str],
+    row: tuple[Any, ...],
     days: set[dt.date],
     rules: CallRules,
     practice: PracticeSettings,
     today: dt.date,
 ) -> RecallRow:
-    patient_id, start, kind, provider_id = last
-    first, last_name, phone = person
+    _, patient_id, start, kind, provider_id, _, first, last_name, phone, _ = row
     last_day = practice.local(_instant(start)).date()
     last_call = max(days) if days else None
     again = None

@@ -12,10 +12,14 @@ from dataclasses import dataclass
 
 from peewee import JOIN
 
-from db.models import Appointment, CancelReason, Patient, as_utc, utc_naive
+from db.models import Appointment, CallContact, CancelReason, Patient, Setting, as_utc, utc_naive
 from om_tui.practice.calls.contacts import do_not_contact
 from om_tui.practice.calls.rules import CallRules
+from om_tui.practice.changes import tables_of
 from om_tui.practice.settings import PracticeSettings
+
+UNSCHEDULED_TABLES = tables_of(Appointment, CallContact, CancelReason, Patient, Setting)
+"""What the unscheduled list is read from (`unscheduled_list`)."""
 
 LOOK_BACK_DAYS = 90
 

@@ -59,6 +59,23 @@ HATS_TABLES = tables_of(
 )
 """What My hat and compliance are read from (every model the hats service reads): a
 change to anything else, a check-in say, is not read again there."""
+HAT_EDITOR_TABLES = tables_of(
+    ChecklistItem,
+    ChecksheetStep,
+    Duty,
+    HatHolder,
+    Policy,
+    PolicyPost,
+    PolicyVersion,
+    Post,
+    Staff,
+    Stat,
+    StepSignoff,
+)
+"""What the hat editor is read from (the hats as written, not what is done on them: a
+tick elsewhere is not read again there)."""
+POLICIES_TABLES = tables_of(Attestation, HatHolder, Policy, PolicyPost, PolicyVersion, Post, Staff)
+"""What the policies screen is read from (the policies, their posts and who attested)."""
 
 SHARED = 0
 """The holder of a shared item's tick: the post, not one person."""

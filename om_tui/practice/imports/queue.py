@@ -29,6 +29,7 @@ from peewee import Database, fn
 
 from db.models import ImportHeld, Patient, SourcePatient, utc_naive
 from om_tui.practice import settings
+from om_tui.practice.changes import tables_of
 from om_tui.practice.clock import Clock
 from om_tui.practice.flow.patients import NewPatient, add_patient, not_offered_why
 from om_tui.practice.imports.apply import apply_decided
@@ -38,6 +39,9 @@ from om_tui.practice.imports.service import saved_mapping
 from om_tui.practice.people import audit
 from om_tui.practice.people.roles import require
 from om_tui.practice.refusal import Refusal
+
+QUEUE_TABLES = tables_of(ImportHeld, Patient)
+"""What the import queue is read from (`waiting`, and each entry's `candidates_for`)."""
 
 CANDIDATES = 8
 """The practice's patients offered for one entry, at most (the likeliest first)."""

@@ -36,6 +36,7 @@ from db.models import (
     Candidate,
     CandidateStage,
     CandidateStep,
+    Evaluation,
     HatHolder,
     Opening,
     Post,
@@ -44,6 +45,7 @@ from db.models import (
     utc_naive,
 )
 from om_tui.practice import settings as practice_settings
+from om_tui.practice.changes import tables_of
 from om_tui.practice.clock import Clock
 from om_tui.practice.org.access import OrgError, recorded, require
 from om_tui.practice.owner.evaluations.views import NEW_HIRE_DAYS
@@ -55,6 +57,9 @@ from om_tui.practice.people.staff import (
     parse_role,
 )
 from om_tui.practice.settings import PracticeSettings
+
+HIRING_TABLES = tables_of(Candidate, CandidateStep, Evaluation, HatHolder, Opening, Post, Staff)
+"""What the hiring screen is read from (the openings and their candidates)."""
 
 DEFAULT_KEEP_DAYS = 180
 KEEP_DAYS_RANGE = (1, 3650)

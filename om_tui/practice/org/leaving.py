@@ -40,11 +40,13 @@ from db.models import (
     Post,
     Program,
     ProgramStep,
+    Setting,
     SettingKey,
     Staff,
     utc_naive,
 )
 from om_tui.practice import settings as practice_settings
+from om_tui.practice.changes import tables_of
 from om_tui.practice.clock import Clock
 from om_tui.practice.org.access import OrgError, recorded, require
 from om_tui.practice.org.ssh_keys import key_lines_of, remove_key_lines
@@ -53,6 +55,20 @@ from om_tui.practice.people import audit
 from om_tui.practice.people.roles import checked
 from om_tui.practice.people.staff import MANAGERS
 from om_tui.practice.settings import PracticeSettings
+
+LEAVING_TABLES = tables_of(
+    Evaluation,
+    HatHolder,
+    Offboarding,
+    OffboardingTick,
+    Order,
+    Post,
+    Program,
+    ProgramStep,
+    Setting,
+    Staff,
+)
+"""What an off-boarding is read from (`view`)."""
 
 DEFAULT_ITEMS = (
     "Keys and cards returned",

@@ -31,8 +31,40 @@ from typing import Any
 
 from peewee import Database
 
-from db.models import HatHolder, Post, Role, Setting, Staff, Stage, Stat
+from db.models import (
+    Appointment,
+    AppointmentType,
+    AsapRequest,
+    Blockout,
+    CallContact,
+    CancelReason,
+    CarePlan,
+    ChecklistItem,
+    ConditionOverride,
+    ConfirmationStatus,
+    HatHolder,
+    Leave,
+    LineItem,
+    Order,
+    OrderHandover,
+    Patient,
+    Post,
+    Program,
+    ProgramStep,
+    Role,
+    Room,
+    Setting,
+    Staff,
+    Stage,
+    Stat,
+    StatValue,
+    Tick,
+    Visit,
+    VisitEvent,
+    WorkingHours,
+)
 from om_tui.practice import settings as practice_settings
+from om_tui.practice.changes import tables_of
 from om_tui.practice.clock import Clock
 from om_tui.practice.flow.board import Board, BoardRow, DayFigures
 from om_tui.practice.flow.moves import Flow
@@ -45,10 +77,46 @@ from om_tui.practice.owner.orders.views import OrderLine, ProgramLine
 from om_tui.practice.people.roles import checked
 from om_tui.practice.plans.pace import falling_off_count
 from om_tui.practice.settings import PracticeSettings
-from om_tui.practice.stats.board import StatRow
+from om_tui.practice.stats.board import COUNTED_FROM, StatRow
 from om_tui.practice.stats.conditions import CONDITION_ORDER, Condition, percent_change
 from om_tui.practice.stats.service import Stats
 from om_tui.practice.stats.values import StatError
+
+OVERVIEW_TABLES = (
+    tables_of(
+        Appointment,
+        AppointmentType,
+        AsapRequest,
+        Blockout,
+        CallContact,
+        CancelReason,
+        CarePlan,
+        ChecklistItem,
+        ConditionOverride,
+        ConfirmationStatus,
+        HatHolder,
+        Leave,
+        LineItem,
+        Order,
+        OrderHandover,
+        Patient,
+        Post,
+        Program,
+        ProgramStep,
+        Room,
+        Setting,
+        Staff,
+        Stat,
+        StatValue,
+        Tick,
+        Visit,
+        VisitEvent,
+        WorkingHours,
+    )
+    | COUNTED_FROM
+)
+"""What the overview is read from (`gather`: the day's flow, the stats, the line, orders,
+compliance, the call lists' counts)."""
 
 MAIN_STATS = "overview.main_stats"
 """The setting naming the practice's main stats (short names, space-separated)."""

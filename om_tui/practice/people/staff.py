@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 from peewee import Database, fn
 
-from db.models import Role, SettingKey, Staff, as_utc, utc_naive
+from db.models import HatHolder, Post, Role, SettingKey, Staff, as_utc, utc_naive
 from om_tui.practice import limits, settings
+from om_tui.practice.changes import tables_of
 from om_tui.practice.clock import Clock
 from om_tui.practice.people import audit
 from om_tui.practice.people.roles import ADMINISTRATOR as ADMINISTRATOR
@@ -35,6 +36,11 @@ from om_tui.practice.people.roles import (
 )
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.seen import require_unchanged
+
+STAFF_TABLES = tables_of(HatHolder, Post, Staff)
+"""What the staff screen is read from (the people, and the hats they hold)."""
+PEOPLE_TABLES = tables_of(Staff)
+"""What the login screen is read from (`everyone`)."""
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher

@@ -36,18 +36,34 @@ from db.models import (
     AppointmentType,
     Blockout,
     CarePlan,
+    CarePlanEvent,
     Patient,
     Staff,
     Stage,
     Visit,
+    WorkingHours,
     as_utc,
     utc_naive,
 )
 from om_tui.practice.acting import Acting
+from om_tui.practice.changes import tables_of
 from om_tui.practice.clock import Clock
 from om_tui.practice.plans.phases import Phase, expected_visits, read_phases, total_visits
 from om_tui.practice.schedule.hours import Hours
 from om_tui.practice.settings import PracticeSettings
+
+PACE_TABLES = tables_of(
+    Appointment,
+    AppointmentType,
+    Blockout,
+    CarePlan,
+    CarePlanEvent,
+    Patient,
+    Staff,
+    Visit,
+    WorkingHours,
+)
+"""What the care plans' standings are read from (a patient's plans, the falling-off list)."""
 
 NOT_KEPT = (Stage.NO_SHOW.value, Stage.CANCELLED.value, Stage.LEFT.value)
 

@@ -28,17 +28,23 @@ from dataclasses import dataclass, replace
 from db.models import (
     Appointment,
     AppointmentType,
+    Blockout,
     CancelReason,
+    CarePlan,
     ConfirmationStatus,
+    ImportHeld,
     Patient,
     Room,
+    Setting,
     Staff,
     Visit,
+    WorkingHours,
     as_utc,
     utc_naive,
 )
 from om_tui.practice import time_words
 from om_tui.practice.acting import Acting
+from om_tui.practice.changes import tables_of
 from om_tui.practice.flow.patients import NewPatient, add_patient, not_offered_why
 from om_tui.practice.people.roles import recorded
 from om_tui.practice.schedule import types
@@ -56,6 +62,23 @@ from om_tui.practice.schedule.access import (
 )
 from om_tui.practice.schedule.entries import Column, DayBook, Entry, appointment_query, entries_of
 from om_tui.practice.schedule.hours import Hours, blocked_by, blockouts_between, slot_minutes
+
+BOOK_TABLES = tables_of(
+    Appointment,
+    AppointmentType,
+    Blockout,
+    CarePlan,
+    ConfirmationStatus,
+    ImportHeld,
+    Patient,
+    Room,
+    Setting,
+    Staff,
+    Visit,
+    WorkingHours,
+)
+"""What the book is read from (a day by provider or by room, or a provider's week, with what
+is held from an import)."""
 
 DAY = dt.timedelta(days=1)
 

@@ -12,8 +12,17 @@ from dataclasses import dataclass
 
 from peewee import Database
 
-from db.models import Staff
+from db.models import (
+    AppointmentType,
+    Blockout,
+    CancelReason,
+    ConfirmationStatus,
+    Setting,
+    Staff,
+    WorkingHours,
+)
 from om_tui.practice import settings, time_words
+from om_tui.practice.changes import tables_of
 from om_tui.practice.clock import Clock
 from om_tui.practice.schedule import types
 from om_tui.practice.schedule.hours import (
@@ -26,6 +35,11 @@ from om_tui.practice.schedule.hours import (
 )
 from om_tui.practice.schedule.types import ReasonLine, StatusLine, TypeLine
 from om_tui.practice.settings import PracticeSettings
+
+BOOK_SETTINGS_TABLES = tables_of(
+    AppointmentType, Blockout, CancelReason, ConfirmationStatus, Setting, Staff, WorkingHours
+)
+"""What the book's settings screen is read from (`read`)."""
 
 BLOCKOUTS_AHEAD = dt.timedelta(days=3650)
 

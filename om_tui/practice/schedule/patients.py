@@ -27,9 +27,24 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN, ForeignKeyField, fn
 
-from db.models import MODELS, Appointment, Patient, Room, Staff, Stage, Visit, as_utc, utc_naive
+from db.models import (
+    MODELS,
+    Appointment,
+    AppointmentType,
+    Blockout,
+    CarePlan,
+    Patient,
+    Room,
+    Staff,
+    Stage,
+    Visit,
+    WorkingHours,
+    as_utc,
+    utc_naive,
+)
 from om_tui.practice import time_words
 from om_tui.practice.acting import Acting
+from om_tui.practice.changes import tables_of
 from om_tui.practice.flow.patients import (
     NewPatient,
     PatientInputError,
@@ -42,6 +57,11 @@ from om_tui.practice.flow.stages import STAGE_LABELS
 from om_tui.practice.people import audit
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.schedule.acting import require
+
+PATIENTS_TABLES = tables_of(
+    Appointment, AppointmentType, Blockout, CarePlan, Patient, Room, Staff, Visit, WorkingHours
+)
+"""What the patients screen is read from (the list, and a card's appointments, visits, plans)."""
 
 STALE = "Changed on another terminal since you opened it: nothing was saved."
 LONGEST_EMAIL = 254

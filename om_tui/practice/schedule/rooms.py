@@ -16,8 +16,12 @@ from dataclasses import dataclass
 from peewee import Database, fn
 
 from db.models import Room
+from om_tui.practice.changes import tables_of
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.schedule.acting import require
+
+ROOMS_TABLES = tables_of(Room)
+"""What the rooms screen is read from."""
 
 LONGEST_NAME = 30
 """A room's name fits the board's Room column and the picker at 80 columns."""

@@ -11,13 +11,31 @@ from typing import Any
 from peewee import JOIN, Database
 
 from db.models import (
+    Appointment,
+    AppointmentType,
+    AsapRequest,
+    Blockout,
+    CallContact,
+    CancelReason,
+    Candidate,
+    CandidateStep,
+    CarePlan,
     ConditionOverride,
+    ConfirmationStatus,
+    Evaluation,
+    HatHolder,
+    Patient,
     Post,
+    Setting,
     Staff,
     Stat,
     StatSource,
     StatValue,
+    Visit,
+    VisitEvent,
+    WorkingHours,
 )
+from om_tui.practice.changes import tables_of
 from om_tui.practice.clock import Clock
 from om_tui.practice.settings import PracticeSettings, zone_named
 from om_tui.practice.stats.conditions import (
@@ -30,6 +48,34 @@ from om_tui.practice.stats.conditions import (
 from om_tui.practice.stats.formulas import _formula_order, evaluate, formula_names
 from om_tui.practice.stats.values import StatGone
 from om_tui.practice.stats.weeks import StatWeeks, week_ends_of
+
+COUNTED_FROM = tables_of(
+    Appointment,
+    AppointmentType,
+    AsapRequest,
+    Blockout,
+    CallContact,
+    CancelReason,
+    Candidate,
+    CandidateStep,
+    CarePlan,
+    ConfirmationStatus,
+    Evaluation,
+    HatHolder,
+    Patient,
+    Setting,
+    Staff,
+    Visit,
+    VisitEvent,
+    WorkingHours,
+)
+"""What the computed stats are counted from (`Stats.recompute`: the flow, the call lists,
+hiring). Their counts are written off the trail, so a screen that shows stat values
+re-reads on a change to these too (practice/changes.py)."""
+
+STATS_TABLES = tables_of(ConditionOverride, Post, Stat, StatValue) | COUNTED_FROM
+"""What the stats screens are read from (the board, a graph, the entry): a change to
+anything else is not read again there."""
 
 
 def _rows(query: Any) -> list[tuple[Any, ...]]:

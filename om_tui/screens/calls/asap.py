@@ -18,7 +18,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from om_tui.practice.calls.asap import AsapRow, asap_list
+from om_tui.practice.calls.asap import ASAP_TABLES, AsapRow, asap_list
 from om_tui.practice.calls.contacts import ASAP
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.schedule.book import Booked
@@ -35,6 +35,10 @@ class AsapScreen(CallListScreen[AsapRow]):
         Binding("a", "add", "Add", id="asap.add"),
         Binding("x", "remove", "Off the list", id="asap.remove"),
     ]
+
+    SHOWS = ASAP_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
+
     TITLE_TEXT = "ASAP"
     LISTED = ASAP
     COLUMNS = (

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Sequence
-from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, cast
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 from textual.worker import get_current_worker
 
@@ -24,6 +24,7 @@ from om_tui.practice.calls.rules import CallRules, load_rules
 from om_tui.practice.schedule.book import Booked
 from om_tui.practice.schedule.slots import next_free
 from om_tui.practice.schedule.types import appointment_types
+from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.picker import Choice, PickerScreen
 from om_tui.screens.schedule.consent import write_with_consent
 from om_tui.screens.schedule.pinned import Booking, Pinned
@@ -38,8 +39,9 @@ MOST_SHOWN = 200
 LOGGED_BY_HAND = ("called", "left_message", "not_reachable", "do_not_contact")
 
 
-class CallListScreen(Screen[None], Generic[Row]):
-    """A call list: one patient a line, worst first."""
+class CallListScreen(FreshScreen, Generic[Row]):
+    """A call list: one patient a line, worst first (styled once as it is first shown:
+    FreshScreen)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="calls.back"),
@@ -49,6 +51,14 @@ class CallListScreen(Screen[None], Generic[Row]):
     TITLE_TEXT = ""
     LISTED = ""
     COLUMNS: ClassVar[tuple[tuple[str, int | None], ...]] = ()
+
+    class Read(Message):
+        """The worker's reading of the list, for the screen to show (handled once the
+        screen is mounted: a message waits for its mounting)."""
+
+        def __init__(self, rows: list[Any]) -> None:
+            super().__init__()
+            self.rows = rows
 
     def __init__(self) -> None:
         super().__init__()
@@ -72,6 +82,9 @@ class CallListScreen(Screen[None], Generic[Row]):
         return load_rules(self.om.database)
 
     def compose(self) -> ComposeResult:
+        # The read begins as the screen is made: the store's part of it runs beside the
+        # screen's mounting and first paint, not after them.
+        self.reload()
         yield Static(id="calls-title")
         yield RowTable(id="calls-table", zebra_stripes=True)
         yield Static(id="calls-detail")
@@ -81,7 +94,6 @@ class CallListScreen(Screen[None], Generic[Row]):
         table = self.query_one("#calls-table", DataTable)
         for label, width in self.COLUMNS:
             table.add_column(label, width=width, key=label)
-        self.reload()
         table.focus()
 
     # -- what each list says -------------------------------------------------------
@@ -117,7 +129,11 @@ class CallListScreen(Screen[None], Generic[Row]):
         with self.om.database.connection_context():
             everyone = self.read()
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._fill, everyone)
+            self.post_message(self.Read(everyone))
+
+    @on(Read)
+    def _read_done(self, message: Read) -> None:
+        self._fill(message.rows)
 
     def _fill(self, everyone: list[Row]) -> None:
         if not self.is_mounted:

@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 
 from om_tui.practice import time_words
 from om_tui.practice.calls.confirmations import (
+    CONFIRMATION_TABLES,
     ConfirmationRow,
     confirmation_list,
     confirmation_rate,
@@ -34,6 +35,10 @@ class ConfirmationsScreen(CallListScreen[ConfirmationRow]):
         Binding("right_square_bracket", "day(1)", "Next day", id="confirmations.next_day"),
         Binding("left_square_bracket", "day(-1)", "Prev", id="confirmations.previous_day"),
     ]
+
+    SHOWS = CONFIRMATION_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
+
     TITLE_TEXT = "Confirmations"
     LISTED = CONFIRM
     COLUMNS = (

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -20,6 +21,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -27,13 +29,15 @@ from textual.worker import get_current_worker
 
 from om_tui.messages import DataChanged
 from om_tui.practice import time_words
-from om_tui.practice.calls.asap import FreedWatch, asap_list
-from om_tui.practice.calls.confirmations import confirmation_list, next_open_day
-from om_tui.practice.calls.recall import recall_page
+from om_tui.practice.calls.asap import ASAP_TABLES, FreedWatch, asap_count
+from om_tui.practice.calls.confirmations import CONFIRMATION_TABLES, next_open_day, to_confirm
+from om_tui.practice.calls.recall import RECALL_TABLES, recall_page
 from om_tui.practice.calls.rules import load_rules
-from om_tui.practice.calls.unscheduled import unscheduled_list
+from om_tui.practice.calls.unscheduled import UNSCHEDULED_TABLES, unscheduled_list
 from om_tui.practice.clock import Clock
+from om_tui.practice.plans.pace import PACE_TABLES
 from om_tui.practice.settings import PracticeSettings
+from om_tui.screens.fresh import FreshScreen
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
@@ -43,7 +47,7 @@ Counter = Callable[[Database, Clock, PracticeSettings], int]
 
 def _to_confirm(database: Database, clock: Clock, practice: PracticeSettings) -> int:
     day = next_open_day(practice, practice.today(clock.now()))
-    return sum(1 for row in confirmation_list(practice, day) if not row.confirmed)
+    return to_confirm(practice, day)
 
 
 def _to_recall(database: Database, clock: Clock, practice: PracticeSettings) -> int:
@@ -56,7 +60,7 @@ def _unscheduled(database: Database, clock: Clock, practice: PracticeSettings) -
 
 
 def _asap(database: Database, clock: Clock, practice: PracticeSettings) -> int:
-    return len(asap_list(practice, clock.now()))
+    return asap_count()
 
 
 def _falling_off(database: Database, clock: Clock, practice: PracticeSettings) -> int:
@@ -104,6 +108,9 @@ class CallList:
     purpose: str
     screen: Callable[[], Screen[Any]]
     count: Counter
+    apart: bool = False
+    """Counted in a thread of its own, beside the others: its count is mostly the
+    store's work, which runs while the interpreter counts the rest."""
 
 
 CALL_LISTS: tuple[CallList, ...] = (
@@ -113,7 +120,7 @@ CALL_LISTS: tuple[CallList, ...] = (
     ),
     CallList(
         "recall", "Recall", "Patients overdue for a visit, nothing booked",
-        _recall, _to_recall,
+        _recall, _to_recall, apart=True,
     ),
     CallList(
         "unscheduled", "Unscheduled", "Cancelled or missed, not booked again",
@@ -128,64 +135,82 @@ CALL_LISTS: tuple[CallList, ...] = (
 """The call lists, in the picker's order (its numbers)."""
 
 
-class CallListsScreen(Screen[None]):
-    """Each call list with its count; Enter or 1–9 opens one."""
+class CallListsScreen(FreshScreen):
+    """Each call list with its count; Enter or 1–9 opens one (styled once as it is first
+    shown: FreshScreen)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="call_lists.back"),
         *(Binding(str(n), f"open({n})", show=False) for n in range(1, 10)),
     ]
 
+    SHOWS = CONFIRMATION_TABLES | RECALL_TABLES | UNSCHEDULED_TABLES | ASAP_TABLES | PACE_TABLES
+    """What the lists are counted from: a change elsewhere is read again only when it touches
+    these (app.announce_change)."""
+
+    class Counted(Message):
+        """The worker's counts, a list each, for the screen to show (handled once the
+        screen is mounted: a message waits for its mounting)."""
+
+        def __init__(self, counts: list[int | None]) -> None:
+            super().__init__()
+            self.counts = counts
+
     @property
     def om(self) -> OmTuiApp:
         return cast("OmTuiApp", self.app)
 
     def compose(self) -> ComposeResult:
+        # The counting begins as the screen is made, beside its mounting and first
+        # paint; the lines show "…" meanwhile.
+        self.reload()
         yield Static(Text("Call lists", style="bold"), id="calls-title")
-        yield OptionList(id="call-lists", compact=True)
+        yield OptionList(*_lines([None] * len(CALL_LISTS)), id="call-lists", compact=True)
         yield Static("Enter or 1–9 opens a list · Esc back", id="calls-detail")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.reload()
-        self.query_one("#call-lists", OptionList).focus()
+        listing = self.query_one("#call-lists", OptionList)
+        listing.highlighted = 0
+        listing.focus()
 
     @on(DataChanged)
     def reload(self) -> None:
-        """Count the lists again, off the event loop; the lines show "…" meanwhile."""
-        if not self.query_one("#call-lists", OptionList).option_count:
-            self._show([None] * len(CALL_LISTS))
+        """Count the lists again, off the event loop."""
         self._count()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="call-lists")
     def _count(self) -> None:
+        """Every list counted, those counted `apart` in a thread of their own (with its
+        own connection: opening one costs a few ms, so not one a list); the lines are
+        drawn once, with every count."""
         om = self.om
-        with om.database.connection_context():
+
+        def count(call_list: CallList) -> int:
+            return call_list.count(om.database, om.clock, om.practice)
+
+        def counted_apart(call_list: CallList) -> int:
+            with om.database.connection_context():
+                return count(call_list)
+
+        with ThreadPoolExecutor(thread_name_prefix="call-count") as beside:
+            apart = {c.key: beside.submit(counted_apart, c) for c in CALL_LISTS if c.apart}
+            with om.database.connection_context():
+                here = {c.key: count(c) for c in CALL_LISTS if not c.apart}
             counts: list[int | None] = [
-                call_list.count(om.database, om.clock, om.practice) for call_list in CALL_LISTS
+                apart[c.key].result() if c.apart else here[c.key] for c in CALL_LISTS
             ]
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, counts)
+            self.post_message(self.Counted(counts))
+
+    @on(Counted)
+    def _counted(self, message: Counted) -> None:
+        self._show(message.counts)
 
     def _show(self, counts: list[int | None]) -> None:
-        if not self.is_mounted:
-            return
         listing = self.query_one("#call-lists", OptionList)
         chosen = listing.highlighted
-        options = []
-        for number, (call_list, count) in enumerate(zip(CALL_LISTS, counts, strict=True), 1):
-            options.append(
-                Option(
-                    Text.assemble(
-                        (f"{number} ", "dim"),
-                        (f"{call_list.title:<14}", "bold"),
-                        f"{'…' if count is None else count:>5}  ",
-                        (call_list.purpose, "dim"),
-                    ),
-                    id=call_list.key,
-                )
-            )
-        listing.set_options(options)
+        listing.set_options(_lines(counts))
         listing.highlighted = chosen if chosen is not None else 0
 
     @on(OptionList.OptionSelected, "#call-lists")
@@ -195,6 +220,22 @@ class CallListsScreen(Screen[None]):
     def action_open(self, number: int) -> None:
         if 1 <= number <= len(CALL_LISTS):
             self.app.push_screen(CALL_LISTS[number - 1].screen())
+
+
+def _lines(counts: list[int | None]) -> list[Option]:
+    """A line a list: its number, its name, how many wait on it ("…" while counted)."""
+    return [
+        Option(
+            Text.assemble(
+                (f"{number} ", "dim"),
+                (f"{call_list.title:<14}", "bold"),
+                f"{'…' if count is None else count:>5}  ",
+                (call_list.purpose, "dim"),
+            ),
+            id=call_list.key,
+        )
+        for number, (call_list, count) in enumerate(zip(CALL_LISTS, counts, strict=True), 1)
+    ]
 
 
 def open_call_lists(om: OmTuiApp) -> None:

@@ -6,19 +6,27 @@ logs the call (called, left a message, not reachable, do not contact)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Collection, Sequence
 
 from rich.text import Text
 
 from om_tui.practice import time_words
 from om_tui.practice.calls.contacts import RECALL
-from om_tui.practice.calls.recall import RecallRow, recall_page
+from om_tui.practice.calls.recall import RECALL_TABLES, RecallRow, recall_page
 from om_tui.practice.schedule.book import Booked
 from om_tui.screens.calls.base import MOST_SHOWN, CallListScreen
+
+_numeric_day = functools.lru_cache(maxsize=1024)(time_words.numeric_day)
+"""A day as the Last visit column says it: the page's rows share a few days, and saying
+one (arrow's formatting) is most of the cost of a row."""
 
 
 class RecallScreen(CallListScreen[RecallRow]):
     """Patients to call back in."""
+
+    SHOWS = RECALL_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     TITLE_TEXT = "Recall"
     LISTED = RECALL
@@ -55,7 +63,7 @@ class RecallScreen(CallListScreen[RecallRow]):
         return (
             Text(row.name, style=style),
             row.phone,
-            time_words.numeric_day(row.last_visit),
+            _numeric_day(row.last_visit),
             f"{overdue}d",
             str(row.tries),
             Text(again, style=style),

@@ -10,13 +10,16 @@ from rich.text import Text
 
 from om_tui.practice import time_words
 from om_tui.practice.calls.contacts import UNSCHEDULED
-from om_tui.practice.calls.unscheduled import UnscheduledRow, unscheduled_list
+from om_tui.practice.calls.unscheduled import UNSCHEDULED_TABLES, UnscheduledRow, unscheduled_list
 from om_tui.practice.schedule.book import Booked
 from om_tui.screens.calls.base import CallListScreen
 
 
 class UnscheduledScreen(CallListScreen[UnscheduledRow]):
     """Broken appointments to book again."""
+
+    SHOWS = UNSCHEDULED_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     TITLE_TEXT = "Unscheduled"
     LISTED = UNSCHEDULED

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from db.models import Stage
 from om_tui.messages import DataChanged
 from om_tui.practice import time_words
-from om_tui.practice.flow.board import Board, BoardRow
+from om_tui.practice.flow.board import BOARD_TABLES, Board, BoardRow
 from om_tui.practice.flow.stages import FINISHED, STAGE_LABELS
 from om_tui.screens.dialog import Dialog
 
@@ -67,6 +67,9 @@ class CheckInScreen(Dialog[CheckInChoice | None]):
         Binding("pagedown", "move(8)", show=False),
         Binding("pageup", "move(-8)", show=False),
     ]
+
+    SHOWS = BOARD_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self, board: Board | None, private: bool = False) -> None:
         super().__init__()

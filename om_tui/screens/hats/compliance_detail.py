@@ -20,7 +20,7 @@ from db.models import Frequency
 from om_tui.messages import DataChanged
 from om_tui.practice import time_words
 from om_tui.practice.hats.service import Hats
-from om_tui.practice.hats.views import Occurrence, State, Tally
+from om_tui.practice.hats.views import HATS_TABLES, Occurrence, State, Tally
 from om_tui.screens.fresh import FreshScreen
 from om_tui.widgets.row_table import RowTable
 
@@ -57,6 +57,9 @@ class ComplianceDetailScreen(FreshScreen):
         Binding("escape", "app.pop_screen", "Back", id="compliance_detail.back"),
         Binding("m", "not_on_time", "Not on time only", id="compliance_detail.not_on_time"),
     ]
+
+    SHOWS = HATS_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     class Read(Message):
         """The worker's reading of the items, for the screen to show."""

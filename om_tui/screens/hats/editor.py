@@ -28,7 +28,7 @@ from textual.widgets.option_list import Option
 from db.models import as_utc
 from om_tui.messages import DataChanged
 from om_tui.practice import time_words
-from om_tui.practice.hats.views import HatDetail, HatError, ItemLine, StepLine
+from om_tui.practice.hats.views import HAT_EDITOR_TABLES, HatDetail, HatError, ItemLine, StepLine
 from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import (
     Confirm,
@@ -96,6 +96,9 @@ class HatEditorScreen(FreshScreen):
         Binding("right", "focus_write_up", "Write-up", id="hats.to_write_up", show=False),
         Binding("left,escape", "focus_hats", "Hats", id="hats.to_list", show=False),
     ]
+
+    SHOWS = HAT_EDITOR_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -37,6 +37,7 @@ from db.models import Attestation, PolicyVersion, Staff, as_utc
 from om_tui.messages import DataChanged
 from om_tui.practice import limits, time_words
 from om_tui.practice.hats.service import Hats
+from om_tui.practice.hats.views import POLICIES_TABLES
 from om_tui.screens.dialog import Dialog, edited
 from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import Confirm
@@ -137,6 +138,9 @@ class PoliciesScreen(FreshScreen):
         Binding("left_square_bracket", "version(-1)", "◀ Older", id="policies.older"),
         Binding("right_square_bracket", "version(1)", "Newer ▶", id="policies.newer"),
     ]
+
+    SHOWS = POLICIES_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self, policy_id: int | None = None, post_id: int | None = None) -> None:
         super().__init__()

@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Footer, Static
 from om_tui.messages import DataChanged
 from om_tui.practice import time_words
 from om_tui.practice.imports import queue
-from om_tui.practice.imports.queue import Candidate, Waiting
+from om_tui.practice.imports.queue import QUEUE_TABLES, Candidate, Waiting
 from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.schedule.patient_finder import PatientFinder
 
@@ -46,6 +46,9 @@ class ImportQueueScreen(FreshScreen):
         Binding("a", "add_new", "Add as new", id="import_queue.add_new"),
         Binding("s", "skip", "Skip", id="import_queue.skip"),
     ]
+
+    SHOWS = QUEUE_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self) -> None:
         super().__init__()

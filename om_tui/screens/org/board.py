@@ -36,6 +36,7 @@ from om_tui.messages import DataChanged
 from om_tui.practice import time_words
 from om_tui.practice.org.access import ADMINISTRATOR
 from om_tui.practice.org.board import (
+    ORG_BOARD_TABLES,
     DepartmentLine,
     DivisionLine,
     OrgBoard,
@@ -95,6 +96,9 @@ class OrgBoardScreen(FreshScreen):
         Binding("ctrl+up,shift+up", "move(-1)", "Move", key_display="^↑↓", id="org.up"),
         Binding("ctrl+down,shift+down", "move(1)", "Move down", id="org.down", show=False),
     ]
+
+    SHOWS = ORG_BOARD_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -33,6 +33,7 @@ from om_tui.practice import time_words
 from om_tui.practice.org.access import ADMINISTRATOR
 from om_tui.practice.org.hiring import (
     ENDED,
+    HIRING_TABLES,
     MAIN_LINE,
     STAGE_TITLES,
     CandidateLine,
@@ -64,6 +65,9 @@ class HiringScreen(FreshScreen):
         Binding("x", "close_opening", "Close", id="hiring.close"),
         Binding("f", "forget", "Delete data", id="hiring.forget"),
     ]
+
+    SHOWS = HIRING_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self) -> None:
         super().__init__()

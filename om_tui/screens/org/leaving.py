@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 from om_tui.messages import DataChanged
 from om_tui.practice import time_words
 from om_tui.practice.org.access import ADMINISTRATOR
-from om_tui.practice.org.leaving import Leaving, LeavingStep, LeavingView
+from om_tui.practice.org.leaving import LEAVING_TABLES, Leaving, LeavingStep, LeavingView
 from om_tui.practice.refusal import Refusal
 from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import Confirm, TextPrompt
@@ -44,6 +44,9 @@ class LeavingScreen(FreshScreen):
         Binding("enter", "do_step", "Do it", id="leaving.do", show=False),
         Binding("F", "finish", "Finish", id="leaving.finish"),
     ]
+
+    SHOWS = LEAVING_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self, staff_id: int) -> None:
         super().__init__()

@@ -35,6 +35,7 @@ from db.models import EvaluationKind, EvaluationStatus
 from om_tui.messages import DataChanged
 from om_tui.practice import time_words
 from om_tui.practice.hats.views import Tally
+from om_tui.practice.owner.evaluations.reading import EVALUATION_TABLES
 from om_tui.practice.owner.evaluations.service import Evaluations
 from om_tui.practice.owner.evaluations.views import (
     EvaluationError,
@@ -148,6 +149,9 @@ class EvaluationScreen(FreshScreen):
         Binding("k", "criteria", "Criteria", id="evaluation.criteria"),
         Binding("x", "discard", "Discard draft", id="evaluation.discard", show=False),
     ]
+
+    SHOWS = EVALUATION_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self, staff_id: int) -> None:
         super().__init__()

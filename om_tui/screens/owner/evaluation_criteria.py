@@ -26,6 +26,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from om_tui.messages import DataChanged
+from om_tui.practice.owner.evaluations.reading import CRITERIA_TABLES
 from om_tui.practice.owner.evaluations.service import Evaluations
 from om_tui.practice.owner.evaluations.views import Criterion, CriterionUse
 from om_tui.practice.words import counted
@@ -63,6 +64,9 @@ class CriteriaScreen(FreshScreen):
         Binding("ctrl+up,shift+up", "move(-1)", "Move", key_display="^↑↓", id="criteria.up"),
         Binding("ctrl+down,shift+down", "move(1)", "Move down", id="criteria.down", show=False),
     ]
+
+    SHOWS = CRITERIA_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -33,7 +33,7 @@ from om_tui.messages import DataChanged
 from om_tui.practice import time_words
 from om_tui.practice.owner.line.alert import UrgentWatch, alert_text
 from om_tui.practice.owner.line.items import ANSWER_TITLES, Item
-from om_tui.practice.owner.line.service import Line
+from om_tui.practice.owner.line.service import LINE_TABLES, Line
 from om_tui.practice.people.staff import role_title
 from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import Confirm
@@ -95,6 +95,9 @@ class LineScreen(FreshScreen):
         Binding("b", "batch", "Batch", id="line.batch"),
         Binding("B", "send_batch", "Send batch", id="line.send_batch"),
     ]
+
+    SHOWS = LINE_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -34,6 +34,7 @@ from db.models import OrderStatus
 from om_tui.messages import DataChanged
 from om_tui.practice.hats.views import Tally
 from om_tui.practice.owner.orders.due import due_example, due_text, parse_due
+from om_tui.practice.owner.orders.reading import ORDERS_TABLES
 from om_tui.practice.owner.orders.views import (
     WINDOW_DAYS,
     MyOrders,
@@ -138,6 +139,9 @@ class OrdersScreen(OrdersView):
         # The same keys where they do nothing on the selected line: a word on why.
         *(Binding(key, f"why_not('{action}')", show=False) for key, action in BY_LINE.items()),
     ]
+
+    SHOWS = ORDERS_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self, board: bool | None = None) -> None:
         super().__init__()

@@ -36,7 +36,7 @@ from om_tui.messages import DataChanged
 from om_tui.practice import time_words
 from om_tui.practice.hats.service import Hats
 from om_tui.practice.owner.orders.due import due_text
-from om_tui.practice.owner.overview import Overview, StatFigure, gather
+from om_tui.practice.owner.overview import OVERVIEW_TABLES, Overview, StatFigure, gather
 from om_tui.practice.settings import PracticeSettings
 from om_tui.practice.stats.conditions import CONDITION_LABELS, Condition, sparkline
 from om_tui.practice.stats.service import Stats
@@ -192,6 +192,9 @@ class OverviewScreen(FreshScreen):
         Binding("right", "move(1)", "Right", id="overview.right", show=False),
         Binding("down", "down", "Down", id="overview.down", show=False),
     ]
+
+    SHOWS = OVERVIEW_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     class Read(Message):
         """The worker's reading of the overview, for the screen to show."""

@@ -27,6 +27,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from om_tui.messages import DataChanged
 from om_tui.practice.owner.orders.due import due_text
+from om_tui.practice.owner.orders.programs import PROGRAMS_TABLES
 from om_tui.practice.owner.orders.views import (
     OrderError,
     ProgramDetail,
@@ -90,6 +91,9 @@ class ProgramsScreen(OrdersView):
         # The same keys where they do nothing on the line under the cursor: a word on why.
         *(Binding(key, f"why_not('{action}')", show=False) for key, action in BY_STEP.items()),
     ]
+
+    SHOWS = PROGRAMS_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self) -> None:
         super().__init__()

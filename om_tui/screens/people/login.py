@@ -28,7 +28,7 @@ from textual.widgets.option_list import Option
 from db import problem
 from om_tui.messages import DataChanged
 from om_tui.practice.people.sessions import Pin
-from om_tui.practice.people.staff import People, PeopleError, role_title
+from om_tui.practice.people.staff import PEOPLE_TABLES, People, PeopleError, role_title
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
@@ -60,6 +60,9 @@ class LoginScreen(Screen[None]):
         Binding("escape", "back", "Someone else", id="login.back"),
         *(Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)),
     ]
+
+    SHOWS = PEOPLE_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     class LoggedIn(Message):
         """A person proved who they are: the app lets them in."""

@@ -30,7 +30,7 @@ from db.models import Role, Staff, as_utc
 from om_tui.messages import DataChanged
 from om_tui.practice import time_words
 from om_tui.practice.owner.orders.service import Orders
-from om_tui.practice.people.staff import People, role_title, shown_details
+from om_tui.practice.people.staff import STAFF_TABLES, People, role_title, shown_details
 from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.people.staff_forms import PersonFields, PersonForm, SecretForm
@@ -71,6 +71,9 @@ class StaffScreen(FreshScreen):
         Binding("k", "criteria", "Criteria", id="staff.criteria"),
         Binding("L", "leaves", "Leaves…", id="staff.leaves", show=False),
     ]
+
+    SHOWS = STAFF_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self) -> None:
         super().__init__()

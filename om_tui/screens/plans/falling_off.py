@@ -20,7 +20,7 @@ from textual.worker import get_current_worker
 from om_tui.messages import DataChanged
 from om_tui.practice import time_words
 from om_tui.practice.clock import Clock
-from om_tui.practice.plans.pace import Standing, Standings
+from om_tui.practice.plans.pace import PACE_TABLES, Standing, Standings
 from om_tui.practice.settings import PracticeSettings
 from om_tui.screens.plans.booking import book_plan
 from om_tui.screens.plans.plans import pace_text
@@ -44,6 +44,9 @@ class FallingOffScreen(Screen[None]):
         Binding("o", "open", "Plans", id="falling_off.open"),
         Binding("l", "log", "Log call", id="falling_off.log"),
     ]
+
+    SHOWS = PACE_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self) -> None:
         super().__init__()

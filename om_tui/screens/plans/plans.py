@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from om_tui.messages import DataChanged
 from om_tui.practice import time_words
-from om_tui.practice.plans.pace import Pace, Standing, Standings, State
+from om_tui.practice.plans.pace import PACE_TABLES, Pace, Standing, Standings, State
 from om_tui.practice.plans.phases import described
 from om_tui.practice.plans.plans import PlanDone
 from om_tui.practice.plans.typed import PlanFields, read_plan
@@ -59,6 +59,9 @@ class PlansScreen(Screen[None]):
         Binding("c", "change", "Change", id="plans.change"),
         Binding("x", "end", "End", id="plans.end"),
     ]
+
+    SHOWS = PACE_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self, patient_id: int, name: str = "") -> None:
         super().__init__()

@@ -20,7 +20,7 @@ from om_tui.messages import DataChanged
 from om_tui.practice import time_words
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.schedule import types
-from om_tui.practice.schedule.book import Book, Booked
+from om_tui.practice.schedule.book import BOOK_TABLES, Book, Booked
 from om_tui.practice.schedule.entries import DayBook, Entry
 from om_tui.practice.schedule.slots import next_free
 from om_tui.screens.fresh import FreshScreen
@@ -75,6 +75,9 @@ class BookScreen(FreshScreen):
         Binding("comma", "app.book_settings", "Settings", id="book.settings", show=False),
         Binding("i", "app.import_queue", "Import queue", id="book.import_queue", show=False),
     ]
+
+    SHOWS = BOOK_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -214,7 +217,10 @@ class BookScreen(FreshScreen):
         self.query_one("#book-title", Static).update(title)
 
     def _mark_now(self) -> None:
-        """The current time's row, marked (every 30 s; a redraw only when it moved)."""
+        """The current time's row, marked (every 30 s; a redraw only when it moved), and
+        the bookings past the no-show rule recorded: the book re-reads only when a
+        booking or a visit changes, and with no board open nothing else would."""
+        record_if_due(self.om)
         now = self.om.clock.now()
         shown = self._daybook is not None and any(
             c.day == self.om.practice.today(now) for c in self._daybook.columns

@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from om_tui.messages import DataChanged
 from om_tui.practice.flow.patients import PatientEntry
 from om_tui.practice.schedule.patients import (
+    PATIENTS_TABLES,
     PatientCard,
     PatientFields,
     PatientRecord,
@@ -58,6 +59,9 @@ class PatientsScreen(FreshScreen):
         Binding("P", "app.care_plans", "Care plans", id="patients.care_plans"),
         Binding("down", "to_list", show=False),
     ]
+
+    SHOWS = PATIENTS_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self, patient_id: int | None = None) -> None:
         super().__init__()

@@ -21,7 +21,14 @@ from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from om_tui.messages import DataChanged
-from om_tui.practice.schedule.rooms import LONGEST_NAME, RoomError, RoomInfo, Rooms, room_name
+from om_tui.practice.schedule.rooms import (
+    LONGEST_NAME,
+    ROOMS_TABLES,
+    RoomError,
+    RoomInfo,
+    Rooms,
+    room_name,
+)
 from om_tui.screens.dialog import Dialog, edited
 from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import Confirm
@@ -92,6 +99,9 @@ class RoomsScreen(FreshScreen):
         Binding("ctrl+up,shift+up", "move(-1)", "Move", key_display="^↑↓", id="rooms.up"),
         Binding("ctrl+down,shift+down", "move(1)", "Move down", id="rooms.down", show=False),
     ]
+
+    SHOWS = ROOMS_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -29,7 +29,7 @@ from db.models import AppointmentType, CancelReason, ConfirmationStatus
 from om_tui.messages import DataChanged
 from om_tui.practice import settings
 from om_tui.practice.schedule import book_settings, hours, types
-from om_tui.practice.schedule.book_settings import BookSettings, WeekOfHours
+from om_tui.practice.schedule.book_settings import BOOK_SETTINGS_TABLES, BookSettings, WeekOfHours
 from om_tui.practice.schedule.types import ReasonLine, StatusLine, TypeLine
 from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import Confirm
@@ -69,6 +69,9 @@ class BookSettingsScreen(FreshScreen):
             "ctrl+down,shift+down", "move(1)", "Move down", id="book_settings.down", show=False
         ),
     ]
+
+    SHOWS = BOOK_SETTINGS_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Static
 from db.models import StatSource
 from om_tui.messages import DataChanged
 from om_tui.practice import periods, time_words
-from om_tui.practice.stats.board import StatRow
+from om_tui.practice.stats.board import STATS_TABLES, StatRow
 from om_tui.practice.stats.conditions import CONDITION_LABELS, CONDITION_ORDER, Condition, sparkline
 from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.picker import Choice, PickerScreen
@@ -81,6 +81,9 @@ class StatsScreen(FreshScreen):
         # Off the footer (80 columns hold the rest); F1 and the menu list it.
         Binding("n", "new_stat", "New stat", id="stats.new", show=False),
     ]
+
+    SHOWS = STATS_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Input, Label, Static
 from db.models import Stat, StatSource
 from om_tui.messages import DataChanged
 from om_tui.practice import limits, periods, time_words
+from om_tui.practice.stats.board import STATS_TABLES
 from om_tui.practice.stats.conditions import percent_change
 from om_tui.practice.stats.values import Reading, StatError, read_value
 from om_tui.practice.words import counted
@@ -122,6 +123,9 @@ class StatEntryScreen(FreshScreen):
         Binding("f7", "move(-1)", "◀ Back", id="entry.back"),
         Binding("f8", "move(1)", "On ▶", id="entry.on"),
     ]
+
+    SHOWS = STATS_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self, post: tuple[int, str] | None, week: dt.date | None) -> None:
         super().__init__()

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Static
 
 from om_tui.messages import DataChanged
+from om_tui.practice.stats.board import STATS_TABLES
 from om_tui.practice.stats.values import StatError
 from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.stats.board import format_value
@@ -32,6 +33,9 @@ class StatGraphScreen(FreshScreen):
         Binding("3", "span('52')", "52 wk", id="graph.52"),
         Binding("4", "span('all')", "All", id="graph.all"),
     ]
+
+    SHOWS = STATS_TABLES
+    """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     def __init__(self, stat_id: int, week: dt.date | None, span: str = "13") -> None:
         super().__init__()

@@ -40,6 +40,7 @@ from db.models import (
     utc_naive,
 )
 from om_tui.practice import time_words
+from om_tui.practice.changes import tables_of
 from om_tui.practice.clock import Clock
 from om_tui.practice.owner.line.items import (
     _DECIDED,
@@ -62,6 +63,9 @@ from om_tui.practice.owner.line.items import (
 from om_tui.practice.people.roles import ADMINISTRATOR, require
 from om_tui.practice.seen import ChangedElsewhere
 from om_tui.practice.settings import PracticeSettings
+
+LINE_TABLES = tables_of(LineEvent, LineItem, Staff)
+"""What the line screen is read from (its items, their events, who is who)."""
 
 
 @dataclass

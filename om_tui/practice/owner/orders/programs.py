@@ -11,12 +11,15 @@ from collections.abc import Iterable, Mapping
 from peewee import fn
 
 from db.models import (
+    HatHolder,
     Post,
     Program,
     ProgramStep,
+    Staff,
     as_utc,
     utc_naive,
 )
+from om_tui.practice.changes import tables_of
 from om_tui.practice.owner.orders.base import OrdersBase, _aware, _rows, _text
 from om_tui.practice.owner.orders.views import (
     LONGEST_PROGRAM_NAME,
@@ -29,6 +32,9 @@ from om_tui.practice.owner.orders.views import (
     StepLine,
 )
 from om_tui.practice.seen import require_unchanged
+
+PROGRAMS_TABLES = tables_of(HatHolder, Post, Program, ProgramStep, Staff)
+"""What the programs screen is read from (`programs`, `program`)."""
 
 
 class OrderPrograms(OrdersBase):

@@ -20,6 +20,7 @@ from db.models import (
     as_utc,
     utc_naive,
 )
+from om_tui.practice.changes import tables_of
 from om_tui.practice.hats.views import Tally
 from om_tui.practice.owner.orders.base import _aware, _in_force, _rows
 from om_tui.practice.owner.orders.programs import OrderPrograms
@@ -36,6 +37,9 @@ from om_tui.practice.owner.orders.views import (
     _order_key,
     _step_key,
 )
+
+ORDERS_TABLES = tables_of(HatHolder, Order, OrderHandover, Post, Program, ProgramStep, Staff)
+"""What the orders screen is read from (`board`; `mine`, with the person's program steps)."""
 
 
 class OrdersReading(OrderPrograms):
