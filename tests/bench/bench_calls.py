@@ -176,7 +176,7 @@ def list_reads(database: Any, now: dt.datetime) -> dict[str, Callable[[], object
         "Recall": lambda: recall_page(database, practice, load_rules(database), today, MOST_SHOWN),
         "Unscheduled": lambda: unscheduled_list(practice, load_rules(database), now),
         "ASAP": lambda: asap_list(practice, now),
-        "Falling off": lambda: Standings(database, clock, practice).falling_off(),
+        "Falling off": lambda: Standings(database, clock, practice).falling_off(MOST_SHOWN),
         "the picker (every list counted)": counted,
         "call_counts() (the overview's)": lambda: call_counts(database, clock, practice),
     }

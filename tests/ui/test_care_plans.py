@@ -8,7 +8,7 @@ import datetime as dt
 
 from textual.widgets import DataTable, Static
 
-from db.models import Appointment, CallContact, CarePlan
+from db.models import Appointment, CallContact, CarePlan, Patient
 from om_tui.practice import settings
 from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.plans.plans import CarePlans
@@ -151,3 +151,19 @@ async def test_a_call_logged_from_falling_off_is_in_the_call_log(office: Practic
         [contact] = CallContact.select().where(CallContact.patient == office.patients["nora"])
         assert (contact.listed, contact.outcome) == ("falling_off", "left_message")
         assert isinstance(app.screen, FallingOffScreen)
+
+
+async def test_falling_off_shows_a_name_as_typed_even_with_brackets(office: Practice) -> None:
+    """A name is never read as markup: "[/]" in it once stopped the list being drawn."""
+    walter = office.patients["walter"]  # on no board today: only this list shows him
+    Patient.update(last_name="Kim [/]").where(Patient.id == walter).execute()
+    CarePlans(office.database, office.clock, settings.load(office.database), ADMINISTRATOR).add(
+        walter, "12x3", None, None, MONDAY - dt.timedelta(weeks=1)
+    )
+    app = office.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.action_falling_off()
+        await settle(pilot)
+        lines = screen_lines(pilot)
+        assert lines[0].split()[:5] == ["Falling", "off", "·", "1", "plans"]
+        assert any(line.startswith(" Walter Kim [/]") for line in lines), lines

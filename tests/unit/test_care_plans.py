@@ -14,7 +14,7 @@ from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.owner.overview import gather
 from om_tui.practice.people.roles import ADMINISTRATOR
-from om_tui.practice.plans.pace import Pace, Standings
+from om_tui.practice.plans.pace import FallingOff, Pace, Standings, falling_off_count, worst_first
 from om_tui.practice.plans.phases import (
     Phase,
     PlanError,
@@ -186,13 +186,72 @@ def test_falling_off_is_worst_first(
     for day in range(7):
         _visit(ben, start + dt.timedelta(days=day))
     Appointment.delete().where(Appointment.patient == ben).execute()  # nothing booked
-    falling = _standings(database, clock).falling_off()
+    falling = _standings(database, clock).falling_off().worst
     assert [(s.patient_name, s.short, s.pace) for s in falling] == [
         ("Dee Dunn", 3, Pace.BEHIND),
         ("Gus Grant", 1, Pace.BEHIND),
         ("Ben Baker", 0, Pace.NONE_BOOKED),
     ]
     assert gather(database, clock, settings.load(database)).falling_off == 3  # the overview
+
+
+def test_falling_off_and_its_count_agree_with_every_plans_standing(
+    database: Database, practice: Practice, clock: FrozenClock
+) -> None:
+    """The Falling-off list and its count, worked out without reading every plan whole,
+    say what the standings of every active plan say, plan for plan, in the same order."""
+    _open_weekdays(database)
+    plans = _plans(database, clock, practice.desk)
+    start = MONDAY - dt.timedelta(weeks=2)
+    ann, ben, cal, dee, eve, gus, ida = (
+        practice.patients[k] for k in ("ann", "ben", "cal", "dee", "eve", "gus", "ida")
+    )
+    holiday = start + dt.timedelta(days=3)
+    hours.add_blockout(
+        database, clock, ADMINISTRATOR, None, local(0, 0, day=holiday), local(23, 59, day=holiday)
+    )
+    behind = plans.add(ann, "12x3", None, None, start).plan_id
+    for day, stage in ((0, Stage.DONE), (1, Stage.NO_SHOW), (2, Stage.DONE)):
+        _visit(ann, start + dt.timedelta(days=day), stage)  # a no-show is not kept
+    _booked(ann, dt.date(2026, 11, 23), practice)
+    plans.add(ben, "3x3", None, None, start)  # complete
+    for day in range(3):
+        _visit(ben, start + dt.timedelta(days=day))
+    plans.add(cal, "*x1", None, None, MONDAY)  # on pace: booked today at ten
+    paused = plans.add(dee, "12x3 8x2", None, None, start)
+    plans.pause(paused.plan_id, 0, "Away")
+    ended = plans.add(eve, "12x3", None, None, start).plan_id
+    _visit(eve, start)
+    plans.end(ended, 0, "Moved away")
+    _visit(eve, dt.date(2026, 11, 19))  # after the plan's end: not kept by it
+    plans.add(eve, "*x1", None, None, MONDAY)  # a new plan, nothing booked
+    first = plans.add(gus, "12x3", None, None, start).plan_id  # two plans, one patient
+    second = plans.add(gus, "*x2", None, None, MONDAY).plan_id
+    _visit(gus, start + dt.timedelta(days=1))
+    _visit(gus, MONDAY)
+    plans.add(ida, "8x2", None, None, start)  # nothing kept, booked today
+
+    standings = _standings(database, clock)
+    every = standings.active()
+    falling = sorted((s for s in every if s.falling_off), key=worst_first)
+    assert {s.pace for s in every} == {
+        Pace.BEHIND,
+        Pace.NONE_BOOKED,
+        Pace.ON_PACE,
+        Pace.COMPLETE,
+        Pace.PAUSED,
+    }
+    assert standings.falling_off() == FallingOff(len(falling), falling)
+    assert standings.falling_off(most=2) == FallingOff(len(falling), falling[:2])
+    assert falling_off_count(database, clock, settings.load(database)) == len(falling) == 5
+    assert [standings.of_plan(s.plan_id) for s in every] == every  # one by one, the same
+    kept = {p: standings.of_plan(p) for p in (behind, ended, first, second)}
+    assert [(s.kept, s.last_visit) for s in kept.values() if s] == [
+        (2, start + dt.timedelta(days=2)),
+        (1, start),
+        (2, MONDAY),
+        (1, MONDAY),
+    ]
 
 
 # -- keeping plans ---------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Where each care plan stands: visits kept, expected by now, booked ahead, and its pace.
 
-- Kept: the patient's visits on the board from the plan's first day (a no-show, a
-  cancelled visit or one left without being seen is not kept); walk-ins count.
+- Kept: the patient's visits on the board from the plan's first day (to its last, for
+  an ended plan; a no-show, a cancelled visit or one left without being seen is not
+  kept); walk-ins count.
 - Expected by now: what the plan's phases ask for over the open days before today
   (phases.py: holidays and the days the plan stood paused left out).
 - Booked ahead: the patient's appointments from now on, neither cancelled nor missed.
@@ -12,8 +13,10 @@
 Falling off: the active plans behind or with nothing booked, worst first — the most
 visits short, then nothing booked, then the longest since the last visit.
 
-Every plan of the practice is read in a few queries (plans; visits; appointments ahead;
-holidays), so the whole list is quick on a large practice.
+Every plan of the practice is read in a few queries (plans; their kept visits counted;
+appointments ahead; holidays), as plain rows: each plan's pace is worked out from those
+alone, and only the plans shown are then read whole (names, phones), so the whole list,
+and its count on the call lists and the overview, stay quick on a large practice.
 
 One idea, a plan's pace, kept whole: one plan's card and the whole practice's Falling off
 list count the same way from the same rows, and reading them apart would let them drift.
@@ -23,11 +26,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections import defaultdict
-from collections.abc import Iterable
+import heapq
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple, Protocol, cast
 
 from peewee import JOIN, Database, fn
 
@@ -48,8 +51,8 @@ from db.models import (
 from om_tui.practice.acting import Acting
 from om_tui.practice.changes import tables_of
 from om_tui.practice.clock import Clock
+from om_tui.practice.plans.open_days import OpenDays
 from om_tui.practice.plans.phases import Phase, expected_visits, read_phases, total_visits
-from om_tui.practice.schedule.hours import Hours
 from om_tui.practice.settings import PracticeSettings
 
 PACE_TABLES = tables_of(
@@ -138,67 +141,32 @@ class Standing:
         return f"plan: {self.pace}"
 
 
-def worst_first(standing: Standing) -> tuple[int, bool, dt.date]:
+class FallingOff(NamedTuple):
+    """The Falling-off list: how many plans are falling off, and the worst of them."""
+
+    total: int
+    worst: list[Standing]
+
+
+class _Ranked(Protocol):
+    """What the Falling-off order looks at (a plan's standing, or its counts alone)."""
+
+    @property
+    def short(self) -> int: ...
+    @property
+    def pace(self) -> Pace: ...
+    @property
+    def last_visit(self) -> dt.date | None: ...
+    @property
+    def first_day(self) -> dt.date: ...
+
+
+def worst_first(standing: _Ranked) -> tuple[int, bool, dt.date]:
     return (
         -standing.short,
         standing.pace != Pace.NONE_BOOKED,
         standing.last_visit or standing.first_day,
     )
-
-
-class OpenDays:
-    """The practice's open days over a stretch, counted at once (a running count)."""
-
-    def __init__(self, settings: PracticeSettings, first: dt.date, last: dt.date) -> None:
-        hours = Hours(settings)
-        self.weekdays = sorted(d for d, stretches in hours.open.items() if stretches) or list(
-            range(7)
-        )
-        self.first = first
-        days = max(0, (last - first).days + 1)
-        holidays = _holidays(settings, hours, first, last) if days else set()
-        self.running = [0]
-        for number in range(days):
-            day = first + dt.timedelta(days=number)
-            is_open = day.weekday() in self.weekdays and day not in holidays
-            self.running.append(self.running[-1] + is_open)
-
-    @property
-    def a_week(self) -> int:
-        return len(self.weekdays)
-
-    def between(self, first: dt.date, last: dt.date) -> int:
-        """Open days in [first, last] (within the stretch counted)."""
-        if last < first:
-            return 0
-        start = min(max(0, (first - self.first).days), len(self.running) - 1)
-        end = min(max(0, (last - self.first).days + 1), len(self.running) - 1)
-        return self.running[end] - self.running[start]
-
-
-def _holidays(
-    settings: PracticeSettings, hours: Hours, first: dt.date, last: dt.date
-) -> set[dt.date]:
-    """Days whose open hours a practice-wide blockout covers whole."""
-    start = settings.day_bounds(first)[0]
-    end = settings.day_bounds(last)[1]
-    blocks = [
-        (as_utc(b.start), as_utc(b.end))
-        for b in Blockout.select().where(
-            Blockout.staff.is_null(),
-            Blockout.start < utc_naive(end),
-            Blockout.end > utc_naive(start),
-        )
-    ]
-    found: set[dt.date] = set()
-    for block_start, block_end in blocks:
-        day = max(first, settings.local(block_start).date())
-        while day <= last and settings.day_bounds(day)[0] < block_end:
-            spans = hours.spans(None, day) or [settings.day_bounds(day)]
-            if all(block_start <= a and b <= block_end for a, b in spans):
-                found.add(day)
-            day += dt.timedelta(days=1)
-    return found
 
 
 class Standings(Acting):
@@ -218,9 +186,17 @@ class Standings(Acting):
         """Every plan not ended."""
         return self._standings(CarePlan.state != State.ENDED.value)
 
-    def falling_off(self) -> list[Standing]:
-        """Active plans behind their pace or with nothing booked ahead, worst first."""
-        return sorted((s for s in self.active() if s.falling_off), key=worst_first)
+    def falling_off(self, most: int | None = None) -> FallingOff:
+        """Active plans behind their pace or with nothing booked ahead, worst first: how
+        many, and the worst `most` of them (every one when None) read whole."""
+        scope = CarePlan.state == State.ACTIVE.value  # a paused plan keeps no pace
+        falling = [c for c in self._counted(scope) if c.falling_off]
+        if most is None:
+            return FallingOff(len(falling), self._built(sorted(falling, key=worst_first), scope))
+        worst = heapq.nsmallest(most, falling, key=worst_first)  # none to sort for a count
+        return FallingOff(
+            len(falling), self._built(worst, CarePlan.id.in_([c.plan.id for c in worst]))
+        )
 
     def marks(self, patient_ids: Iterable[int]) -> dict[int, str]:
         """Patient → the mark of their active plan that needs the front desk most."""
@@ -236,7 +212,11 @@ class Standings(Acting):
     # -- the reading -----------------------------------------------------------------------
 
     def _standings(self, scope: Any) -> list[Standing]:
-        """The plans `scope` (a condition on CarePlan) names, in four queries."""
+        """The plans `scope` (a condition on CarePlan) names, in five queries."""
+        return self._built(self._counted(scope), scope)
+
+    def _counted(self, scope: Any) -> list[_Counted]:
+        """The pace of each plan `scope` names, from plain rows (four queries)."""
         plans = [_Plan.of(row) for row in _raw(self.database, _plans().where(scope))]
         if not plans:
             return []
@@ -244,13 +224,28 @@ class Standings(Acting):
         today = self.settings.today(now)
         first = min(p.first_day for p in plans)
         days = OpenDays(self.settings, first, max(first, today - dt.timedelta(days=1)))
-        visits = _visit_days(self.database, scope)
-        ahead = _booked_ahead(scope, now)
-        return [_standing(p, days, visits, ahead, today) for p in plans]
+        kept = _kept(self.database, scope)
+        ahead = _booked_ahead(self.database, scope, now)
+        yesterday = today - dt.timedelta(days=1)
+        return [_count(p, days, kept, ahead, yesterday) for p in plans]
+
+    def _built(self, counted: Sequence[_Counted], named: Any) -> list[Standing]:
+        """The standings of `counted`, with the names `named` (a condition on CarePlan
+        that takes them all in) reads."""
+        if not counted:
+            return []
+        names = {row[0]: row[1:] for row in _raw(self.database, _names().where(named))}
+        return [_standing(c, *names[c.plan.id]) for c in counted]
+
+
+def falling_off_count(database: Database, clock: Clock, settings: PracticeSettings) -> int:
+    """How many plans are falling off: the call lists and the manager's overview show it
+    (counted without reading any plan whole)."""
+    return Standings(database, clock, settings).falling_off(most=0).total
 
 
 class _Plan(NamedTuple):
-    """A plan's row as the standings read it (one query, no model objects: quick)."""
+    """A plan's row as its pace needs it (one query, no model objects: quick)."""
 
     id: int
     version: int
@@ -263,27 +258,63 @@ class _Plan(NamedTuple):
     paused_since: dt.date | None
     paused_days: int
     ended_on: dt.date | None
-    first_name: str
-    last_name: str
-    phone: str
-    provider: str | None
-    type_name: str | None
 
     @classmethod
-    def of(cls, row: tuple[Any, ...]) -> _Plan:
+    def of(cls, row: Sequence[Any]) -> _Plan:
         """A raw row, its days made dates (peewee's own conversion of every column took
         most of the time on a practice of thousands of plans)."""
-        values = list(row)
-        for at in (6, 8, 10):  # first_day, paused_since, ended_on
-            values[at] = _day(values[at])
-        return cls(*values)
+        id_, version, patient, provider, type_, phases, first, state, paused, days, ended = row
+        return cls(
+            id_,
+            version,
+            patient,
+            provider,
+            type_,
+            phases,
+            _day(first),
+            state,
+            _day(paused),
+            days,
+            _day(ended),
+        )
+
+
+class _Counted(NamedTuple):
+    """A plan's counts and pace, worked out before anything else of it is read."""
+
+    plan: _Plan
+    state: State
+    phases: tuple[Phase, ...]
+    kept: int
+    expected: int
+    booked_ahead: int
+    next_visit: dt.datetime | None
+    last_visit: dt.date | None
+    pace: Pace
+
+    @property
+    def first_day(self) -> dt.date:
+        return self.plan.first_day
+
+    @property
+    def short(self) -> int:
+        return max(0, self.expected - self.kept)
+
+    @property
+    def falling_off(self) -> bool:
+        return self.pace in (Pace.BEHIND, Pace.NONE_BOOKED)
 
 
 def _day(value: Any) -> Any:
     """A stored day (text on SQLite, a date on PostgreSQL) as a date; None stays."""
+    if value.__class__ is str:
+        return _date_of(value[:10])
     if value is None or isinstance(value, dt.date):
         return value
     return dt.date.fromisoformat(str(value)[:10])
+
+
+_date_of = dt.date.fromisoformat
 
 
 def _raw(database: Database, query: Any) -> Iterable[tuple[Any, ...]]:
@@ -293,19 +324,26 @@ def _raw(database: Database, query: Any) -> Iterable[tuple[Any, ...]]:
 
 
 def _plans() -> Any:
+    return CarePlan.select(
+        CarePlan.id,
+        CarePlan.version,
+        CarePlan.patient,
+        CarePlan.provider,
+        CarePlan.type,
+        CarePlan.phases,
+        CarePlan.first_day,
+        CarePlan.state,
+        CarePlan.paused_since,
+        CarePlan.paused_days,
+        CarePlan.ended_on,
+    )
+
+
+def _names() -> Any:
+    """Each plan's patient (name, phone), provider and appointment type, by plan id."""
     return (
         CarePlan.select(
             CarePlan.id,
-            CarePlan.version,
-            CarePlan.patient,
-            CarePlan.provider,
-            CarePlan.type,
-            CarePlan.phases,
-            CarePlan.first_day,
-            CarePlan.state,
-            CarePlan.paused_since,
-            CarePlan.paused_days,
-            CarePlan.ended_on,
             Patient.first_name,
             Patient.last_name,
             Patient.phone,
@@ -320,61 +358,71 @@ def _plans() -> Any:
     )
 
 
-@functools.lru_cache(maxsize=256)
-def _phases(text: str) -> tuple[Phase, ...]:
-    return read_phases(text)
+_STATES = {state.value: state for state in State}
 
 
-def _standing(
+@functools.lru_cache(maxsize=4096)
+def _expected(text: str, open_days: int, a_week: int) -> tuple[tuple[Phase, ...], int | None, int]:
+    """A plan's phases as stored, read; its visits in all; and the visits they ask for
+    over `open_days` (plans share a few phases and days: each is worked out once)."""
+    phases = read_phases(text)
+    total = total_visits(phases)
+    expected = expected_visits(phases, open_days, a_week)
+    return phases, total, expected if total is None else min(expected, total)
+
+
+def _count(
     plan: _Plan,
     days: OpenDays,
-    visits: dict[int, list[dt.date]],
+    kept: dict[int, tuple[int, dt.date]],
     ahead: dict[int, tuple[int, dt.datetime]],
-    today: dt.date,
-) -> Standing:
-    state = State(plan.state)
-    phases = _phases(plan.phases)
-    stop = today - dt.timedelta(days=1)
+    yesterday: dt.date,
+) -> _Counted:
+    state = _STATES[plan.state]
+    stop = yesterday
     if state == State.PAUSED and plan.paused_since is not None:
         stop = min(stop, plan.paused_since - dt.timedelta(days=1))
     if state == State.ENDED and plan.ended_on is not None:
         stop = min(stop, plan.ended_on)
     elapsed = days.between(plan.first_day, stop) - plan.paused_days
-    expected = expected_visits(phases, elapsed, days.a_week)
-    seen = [d for d in visits.get(plan.patient_id, []) if d >= plan.first_day]
-    if state == State.ENDED and plan.ended_on is not None:
-        seen = [d for d in seen if d <= plan.ended_on]
+    phases, total, expected = _expected(plan.phases, elapsed, days.a_week)
+    seen, last_visit = kept.get(plan.id, (0, None))
     booked, next_visit = ahead.get(plan.patient_id, (0, None))
-    total = total_visits(phases)
-    if total is not None:
-        expected = min(expected, total)
+    pace = _pace(state, seen, expected, booked, total)
+    return _Counted(plan, state, phases, seen, expected, booked, next_visit, last_visit, pace)
+
+
+def _standing(
+    counted: _Counted,
+    first_name: str,
+    last_name: str,
+    phone: str,
+    provider: str | None,
+    type_name: str | None,
+) -> Standing:
+    plan = counted.plan
     return Standing(
         plan_id=plan.id,
         version=plan.version,
         patient_id=plan.patient_id,
-        patient_name=f"{plan.first_name} {plan.last_name}".strip(),
-        phone=plan.phone,
+        patient_name=f"{first_name} {last_name}".strip(),
+        phone=phone,
         provider_id=plan.provider_id,
-        provider=plan.provider or "",
+        provider=provider or "",
         type_id=plan.type_id,
-        type_name=plan.type_name or "",
-        phases=phases,
+        type_name=type_name or "",
+        phases=counted.phases,
         first_day=plan.first_day,
-        state=state,
+        state=counted.state,
         paused_since=plan.paused_since,
         ended_on=plan.ended_on,
-        kept=len(seen),
-        expected=expected,
-        booked_ahead=booked,
-        next_visit=next_visit,
-        last_visit=max(seen) if seen else None,
-        pace=_pace(state, len(seen), expected, booked, total),
+        kept=counted.kept,
+        expected=counted.expected,
+        booked_ahead=counted.booked_ahead,
+        next_visit=counted.next_visit,
+        last_visit=counted.last_visit,
+        pace=counted.pace,
     )
-
-
-def falling_off_count(database: Database, clock: Clock, settings: PracticeSettings) -> int:
-    """How many plans are falling off: the manager's overview shows it."""
-    return sum(1 for s in Standings(database, clock, settings).active() if s.falling_off)
 
 
 def _pace(state: State, kept: int, expected: int, booked: int, total: int | None) -> Pace:
@@ -389,22 +437,30 @@ def _pace(state: State, kept: int, expected: int, booked: int, total: int | None
     return Pace.BEHIND if kept < expected else Pace.ON_PACE
 
 
-def _visit_days(database: Database, scope: Any) -> dict[int, list[dt.date]]:
-    """The days of the kept visits of the patients of the plans in `scope`, from the
-    first day of one of their plans (each plan takes its own from them)."""
-    found: dict[int, list[dt.date]] = defaultdict(list)
-    query = (
-        Visit.select(Visit.id, Visit.patient, Visit.date)
-        .join(CarePlan, on=(Visit.patient == CarePlan.patient))
-        .where(scope, Visit.date >= CarePlan.first_day, Visit.stage.not_in(NOT_KEPT))
-        .distinct()
+def _kept(database: Database, scope: Any) -> dict[int, tuple[int, dt.date]]:
+    """Plan → its kept visits counted, and the last of them: the patient's visits from
+    the plan's first day (to its last, for an ended plan), counted by the database."""
+    within = (
+        (Visit.patient == CarePlan.patient)
+        & (Visit.date >= CarePlan.first_day)
+        & (
+            (CarePlan.state != State.ENDED.value)
+            | CarePlan.ended_on.is_null()
+            | (Visit.date <= CarePlan.ended_on)
+        )
     )
-    for _, patient, day in _raw(database, query):
-        found[patient].append(_day(day))
-    return found
+    query = (
+        CarePlan.select(CarePlan.id, fn.COUNT(Visit.id), fn.MAX(Visit.date))
+        .join(Visit, on=within)
+        .where(scope, Visit.stage.not_in(NOT_KEPT))
+        .group_by(CarePlan.id)
+    )
+    return {plan: (count, _day(last)) for plan, count, last in _raw(database, query)}
 
 
-def _booked_ahead(scope: Any, now: dt.datetime) -> dict[int, tuple[int, dt.datetime]]:
+def _booked_ahead(
+    database: Database, scope: Any, now: dt.datetime
+) -> dict[int, tuple[int, dt.datetime]]:
     """Patient → how many appointments from now on (neither cancelled nor missed), and
     the first of them."""
     query = (
@@ -418,7 +474,7 @@ def _booked_ahead(scope: Any, now: dt.datetime) -> dict[int, tuple[int, dt.datet
         .group_by(Appointment.patient)
     )
     found: dict[int, tuple[int, dt.datetime]] = {}
-    for patient, count, start in cast(Iterable[tuple[int, int, Any]], query.tuples()):
+    for patient, count, start in _raw(database, query):
         when = start if isinstance(start, dt.datetime) else dt.datetime.fromisoformat(start)
         found[patient] = (count, as_utc(when))
     return found

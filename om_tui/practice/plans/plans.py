@@ -31,7 +31,8 @@ from db.models import Appointment, CarePlan, CarePlanEvent, Patient, Role, Staff
 from om_tui.practice import time_words
 from om_tui.practice.acting import Acting
 from om_tui.practice.people.roles import may, recorded, require
-from om_tui.practice.plans.pace import OpenDays, Standing, Standings, State
+from om_tui.practice.plans.open_days import OpenDays
+from om_tui.practice.plans.pace import Standing, Standings, State
 from om_tui.practice.plans.phases import (
     Phase,
     PlanError,

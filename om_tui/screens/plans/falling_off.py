@@ -1,11 +1,18 @@
 """Falling off: patients behind their care plan's pace or with nothing booked ahead,
 worst first (the most visits short, then nothing booked, then the longest away).
-Opened from the menu ("Falling off"); read off the event loop. Enter books the plan's
-next visits; `o` opens the patient's plans. The rules live in om_tui.practice.plans.pace.
+Opened from the menu ("Falling off") and the call lists. Enter books the plan's next
+visits; `o` opens the patient's plans. The rules live in om_tui.practice.plans.pace.
+
+The list is read as the screen opens, on the event loop, and the table is filled once
+before the screen is first drawn: the person is waiting for just that, and read in a
+thread beside the screen's first drawing (an empty table drawn, then the full one, the
+read and the drawing taking turns) it cost about half again as much, measured on the
+large practice. A change made elsewhere is read again off the loop.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, cast
 
 from peewee import Database
@@ -13,17 +20,18 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
 from om_tui.messages import DataChanged
 from om_tui.practice import time_words
 from om_tui.practice.clock import Clock
-from om_tui.practice.plans.pace import PACE_TABLES, Standing, Standings
+from om_tui.practice.plans.pace import PACE_TABLES, FallingOff, Standing, Standings
 from om_tui.practice.settings import PracticeSettings
+from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.plans.booking import book_plan
 from om_tui.screens.plans.plans import pace_text
+from om_tui.widgets.footer import Footer
 from om_tui.widgets.row_table import RowTable
 
 if TYPE_CHECKING:
@@ -35,7 +43,7 @@ are far fewer, and a table of thousands takes seconds to fill."""
 COLUMNS = (("Patient", 18), ("Phone", 12), ("Pace", 12), ("Kept", 7), ("Last", 6), ("Plan", 14))
 
 
-class FallingOffScreen(Screen[None]):
+class FallingOffScreen(FreshScreen):
     """A row a plan falling off, worst first."""
 
     BINDINGS = [
@@ -65,44 +73,50 @@ class FallingOffScreen(Screen[None]):
         table = self.query_one("#falling-off", DataTable)
         for label, width in COLUMNS:
             table.add_column(label, width=width, key=label)
-        self.reload()
-        table.focus()
+        # The table, the screen's one focusable widget, has the focus already.
+        om = self.om
+        self._fill(Standings(om.database, om.clock, om.practice).falling_off(SHOWN))
 
     @on(DataChanged)
     def reload(self) -> None:
-        """Read every plan's pace off the event loop (on a large practice it takes a while)."""
+        """Read the list again off the event loop (the person may be busy on the screen)."""
         om = self.om
         self._read(om.database, om.clock, om.practice)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="falling-off")
     def _read(self, database: Database, clock: Clock, practice: PracticeSettings) -> None:
         with database.connection_context():
-            falling = Standings(database, clock, practice).falling_off()
+            falling = Standings(database, clock, practice).falling_off(SHOWN)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._fill, falling)
 
-    def _fill(self, falling: list[Standing]) -> None:
-        self._standings = falling[:SHOWN]
+    def _fill(self, falling: FallingOff) -> None:
+        if not self.is_attached:  # left before the list was read again
+            return
+        self._standings = falling.worst
         table = self.query_one("#falling-off", DataTable)
         row = table.cursor_row
-        table.clear()
+        if table.row_count:
+            table.clear()
+        days: dict[dt.date, str] = {}  # a few days among many rows: each written once
         for standing in self._standings:
             seen = standing.last_visit
-            last = time_words.numeric_day(seen, year=False) if seen else "never"
+            if seen is not None and seen not in days:
+                days[seen] = time_words.numeric_day(seen, year=False)
             table.add_row(
-                standing.patient_name,
-                standing.phone,
+                _cell(standing.patient_name),
+                _cell(standing.phone),
                 pace_text(standing),
-                f"{standing.kept}/{standing.expected}",
-                last,
-                " ".join(p.text for p in standing.phases),
+                _cell(f"{standing.kept}/{standing.expected}"),
+                _cell(days[seen] if seen is not None else "never"),
+                _cell(" ".join(p.text for p in standing.phases)),
                 key=str(standing.plan_id),
             )
         if self._standings:
             table.move_cursor(row=min(row, len(self._standings) - 1))
-        title = Text.assemble(("Falling off", "bold"), f" · {len(falling)} plans")
-        if len(falling) > SHOWN:
-            title.append(f" (the worst {SHOWN} shown)")
+        title = Text.assemble(("Falling off", "bold"), f" · {falling.total} plans")
+        if falling.total > len(self._standings):
+            title.append(f" (the worst {len(self._standings)} shown)")
         title.append(" · Enter book · l log a call · o plans · Esc back", style="dim")
         self.query_one("#falling-off-title", Static).update(title)
 
@@ -164,3 +178,9 @@ class FallingOffScreen(Screen[None]):
             ),
             SystemCommand("The patient's care plans", "(o)", self.action_open),
         ]
+
+
+def _cell(words: str) -> Text:
+    """A cell as the table draws it: one line, cut at the column's width, and never
+    read as markup (a name with a "[" in it is shown as typed)."""
+    return Text(words, no_wrap=True, end="")
