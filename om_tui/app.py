@@ -497,7 +497,7 @@ class OmTuiApp(App[None]):
             **{where: sheet.source[where] for where in files},
             **{where: source for where, source in sheet.source.items() if where not in files},
         }
-        sheet.reparse()
+        sheet.parse()
         sheet.update(self)  # the shown screen; the others under it below
         stack = self.screen_stack
         for screen in stack[:-1]:

@@ -336,6 +336,7 @@ class OverviewScreen(FreshScreen):
         if overview is None:
             return
         self._filled_width = self._width
+        self._show_title()  # its count of plans falling off is the reading's
         self._show_figures()
         self._fill_stats(overview)
         self._fill_main(overview)
