@@ -7,12 +7,12 @@ import sqlite3
 import zlib
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from peewee import Database, DatabaseError, OperationalError, ProgrammingError, SqliteDatabase
 
-from db import audit
-from db.models import MODELS
+from db import audit, binding
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 MIGRATION_TABLE = "schema_migration"
@@ -52,10 +52,15 @@ def open_database(
     else:
         path = Path(target) if target is not None else default_path()
         database = _open_sqlite(path, busy_timeout, create=create)
-    # MODELS is every model: binding each alone skips peewee's walk of each one's
-    # references (52 graph walks, several ms of every start).
-    database.bind(MODELS, bind_refs=False, bind_backrefs=False)
+    binding.bind(database)  # the models: now, or when first imported
     return database
+
+
+def rows(database: Database, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+    """A plain query's rows, without the models (the start's few reads: db/binding.py).
+    `?` marks a parameter, in SQLite and PostgreSQL alike."""
+    cursor = database.execute_sql(sql.replace("?", database.param), params)  # type: ignore[no-untyped-call]
+    return list(cursor.fetchall())
 
 
 def close_database(database: Database) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import gc
 import logging
 import os
@@ -18,7 +19,7 @@ import weakref
 from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple, TypeVar
 
 from peewee import Database, OperationalError, PeeweeException
 from textual import events, on, work
@@ -31,7 +32,7 @@ from textual.widget import AwaitMount
 from textual.widgets import Footer
 
 from db import problem
-from db.models import Appointment, LineItem, Role, Setting, Staff
+from db.kinds import Role
 from db.store import retryable
 from om_tui.messages import DataChanged
 from om_tui.practice import settings
@@ -46,18 +47,10 @@ from om_tui.practice.changes import (
     watcher_for,
 )
 from om_tui.practice.clock import Clock, SystemClock
-from om_tui.practice.people import audit, sessions
-from om_tui.practice.people.sessions import Pin
-from om_tui.practice.people.staff import (
-    ADMINISTRATOR,
-    People,
-    idle_lock_minutes,
-    may,
-    role_title,
-    set_actor,
-)
+from om_tui.practice.people import audit, login_view
+from om_tui.practice.people.roles import ADMINISTRATOR, may, role_title
 from om_tui.practice.refusal import Refusal
-from om_tui.practice.setup import needs_setup
+from om_tui.practice.settings import idle_lock_minutes
 from om_tui.resources import stylesheet
 from om_tui.screens.people.login import LoginRequest, LoginScreen
 from om_tui.widgets.screen_tabs import ScreenTabs
@@ -67,6 +60,8 @@ if TYPE_CHECKING:
     from om_tui.practice.flow.patients import PatientIndex
     from om_tui.practice.hats.service import Hats
     from om_tui.practice.owner.line.alert import UrgentWatch
+    from om_tui.practice.people.sessions import Pin
+    from om_tui.practice.people.staff import People
     from om_tui.practice.stats.service import Stats
     from om_tui.practice.wal_watch import WalWatch
 
@@ -191,6 +186,8 @@ MODE_PERMISSIONS = {"staff": "roster", "book": "schedule"}
 
 LOGIN = "login"
 """The mode of the login screen (start-up, idle lock, switch user): a stack of its own."""
+DEFAULT_MODE = App.DEFAULT_MODE
+"""Textual's own mode at start (a blank screen), before the first screen is shown."""
 FIRST_RUN = "first_run"
 """The mode of the first run's setup (om_tui/screens/people/first_run.py): before any login."""
 
@@ -222,15 +219,31 @@ STYLES = (
 START_STYLES = frozenset({"app.tcss", "first_run.tcss", "login.tcss", "modals.tcss"})
 """What the first screen (the login, or the first run) is drawn with: parsed at start. The
 others are parsed once it is drawn (OmTuiApp.load_screen_styles): a quicker start."""
+LOGIN_STYLES = frozenset({"app.tcss", "login.tcss"})
+"""The login's alone, when it is the first screen (most starts: not the first run)."""
 SCREEN_STYLES_DELAY = 0.1
 """Seconds after start-up that the main screens' stylesheets are parsed (behind the login)."""
 
-STAFF = tables_of(Staff)
-SETTINGS = tables_of(Setting)
-LINE_ITEMS = tables_of(LineItem)
-APPOINTMENTS = tables_of(Appointment)
-"""What the app itself reads on a change: a person's role, the idle lock, urgent items, freed
-slots (each read only when its table changed)."""
+
+class ReadOnChange(NamedTuple):
+    """What the app itself reads on a change: a person's role, the idle lock, urgent items,
+    freed slots (each read only when its table changed)."""
+
+    staff: Tables
+    settings: Tables
+    line_items: Tables
+    appointments: Tables
+
+
+@functools.cache
+def _read_on_change() -> ReadOnChange:
+    """Asked on the first change, not at start (the login screen does without the models)."""
+    from db.models import Appointment, LineItem, Setting, Staff
+
+    return ReadOnChange(
+        tables_of(Staff), tables_of(Setting), tables_of(LineItem), tables_of(Appointment)
+    )
+
 
 WAKE_SECONDS = 0.002
 """After the practice's log is written (wal_watch.py): the pause before one look, so that a
@@ -316,8 +329,14 @@ class OmTuiApp(App[None]):
         self._urgent: UrgentWatch | None = None
         """Urgent line items filed since the last look (from the first login: _watch_news)."""
         self._screen_styles = False
+        self._abandoned_closed = False
+        """Whether the sessions of terminals killed without a word are closed (once a start)."""
         """Whether the main screens' stylesheets are parsed (START_STYLES are from the start)."""
         super().__init__()
+        self._first_run = login and pin is None and login_view.needs_setup(database)
+        """A new practice: the first run sets it up (never over an SSH key's session)."""
+        if login and not self._first_run:
+            self.css_path = [stylesheet(name) for name in STYLES if name in LOGIN_STYLES]
         self.database = database
         self.clock: Clock = clock or SystemClock()
         self.practice = settings.load(database)
@@ -325,7 +344,6 @@ class OmTuiApp(App[None]):
         # The tests' nameless owner (no login, no one named) acts as the administrator.
         acting = ADMINISTRATOR if staff_id is None and not login else staff_id
         self._staff_id = acting
-        self.people = People(database, self.clock)
         self.user_id: int | None = None if login else staff_id
         """Who is logged in here (None: at the login screen, or the tests' nameless owner)."""
         self.role: str | None = None
@@ -354,6 +372,13 @@ class OmTuiApp(App[None]):
     def acting_id(self) -> int | None:
         """In whose name this terminal changes the practice (the practice checks their role)."""
         return self._staff_id
+
+    @cached_property
+    def people(self) -> People:
+        """The staff and their logins (the login screen reads without them: login_view)."""
+        from om_tui.practice.people.staff import People
+
+        return People(self.database, self.clock)
 
     @cached_property
     def flow(self) -> Flow:
@@ -390,8 +415,7 @@ class OmTuiApp(App[None]):
 
     def on_mount(self) -> None:
         self.screen_change_signal.subscribe(self, self._screen_shown)
-        self._close_abandoned_sessions()
-        if self.role is None and self.pin is None and needs_setup(self.database, self.clock):
+        if self._first_run:
             self._early_keys = None  # no login to keep them for
             # A new practice: the first run sets it up, then logs its first person in (never
             # over an SSH key's session: that key is one person's, on a practice set up).
@@ -403,7 +427,7 @@ class OmTuiApp(App[None]):
             self.switch_mode(LOGIN)
         else:
             if self.user_id is not None:
-                set_actor(self.database, self.user_id)
+                audit.set_actor(self.database, self.user_id)
             self.switch_mode(self.first_screen())
             self._watch_news()
         self._poll = self.set_interval(POLL_SECONDS, self.check_for_changes)
@@ -414,6 +438,10 @@ class OmTuiApp(App[None]):
         self.set_timer(PATIENT_LIST_DELAY, self.load_patients)
         # After the first screen is drawn (a timer alone may come first on a busy machine).
         self.call_after_refresh(self.set_timer, SCREEN_STYLES_DELAY, self.load_screen_styles)
+        # Once the first screen is drawn: the models (the login screen reads without them,
+        # login_view.py) and the trail's loose ends; then the collector, which keeps all
+        # that start-up made (the models among it) out of its passes.
+        self.call_after_refresh(self._close_abandoned_sessions)
         self.call_after_refresh(self._collect_from_now)
         self.remind_of_backups()
 
@@ -461,16 +489,16 @@ class OmTuiApp(App[None]):
             return
         self._screen_styles = True
         sheet = self.stylesheet
-        for name in STYLES:
-            if name not in START_STYLES:
-                sheet.read(stylesheet(name))
         files = [(os.path.abspath(stylesheet(name)), "") for name in STYLES]
+        for name, where in zip(STYLES, files, strict=True):
+            if where not in sheet.source:  # not read at start
+                sheet.read(stylesheet(name))
         # Read as at start: the files first, in their order, then the widgets' own CSS.
         sheet.source = {
             **{where: sheet.source[where] for where in files},
             **{where: source for where, source in sheet.source.items() if where not in files},
         }
-        sheet.reparse()
+        sheet.parse()
         sheet.update(self)  # the shown screen; the others under it below
         stack = self.screen_stack
         for screen in stack[:-1]:
@@ -479,7 +507,13 @@ class OmTuiApp(App[None]):
             stack[-1].refresh(layout=True)
 
     def _close_abandoned_sessions(self) -> None:
-        """Sessions whose terminal was killed without a word: closed on the trail now."""
+        """Sessions whose terminal was killed without a word: closed on the trail now (once
+        the first screen is drawn, or before quitting, if that comes first)."""
+        if self._abandoned_closed:
+            return
+        self._abandoned_closed = True
+        from om_tui.practice.people import sessions
+
         try:
             sessions.close_abandoned(self.database, self.clock)
         except OperationalError:
@@ -524,19 +558,20 @@ class OmTuiApp(App[None]):
         # writes (made on a worker's connection) among them: they are not read twice.
         self.watcher.changed()
         tables = self._news.since_last()
-        if touches(STAFF, tables) and not self._still_allowed():
+        watched = _read_on_change()
+        if touches(watched.staff, tables) and not self._still_allowed():
             return
         self._changes += 1
         self._tell_screens(tables)
         for mode, missed in self._unseen.items():
             self._unseen[mode] = joined(missed, tables)
-        if touches(SETTINGS, tables):
+        if touches(watched.settings, tables):
             # `om-tui settings idle-lock` on any terminal reaches the ones already logged in.
             self._idle_minutes = idle_lock_minutes(self.database)
         if self._urgent is not None:  # someone has logged in here: news is watched
-            if touches(LINE_ITEMS, tables):
+            if touches(watched.line_items, tables):
                 self._announce_urgent(self._urgent)
-            if touches(APPOINTMENTS, tables):
+            if touches(watched.appointments, tables):
                 from om_tui.screens.calls.lists import tell_freed_slots
 
                 tell_freed_slots(self)
@@ -624,6 +659,12 @@ class OmTuiApp(App[None]):
             return "overview"
         return next((mode for mode, _, _ in self.tabs()), "my_hat")
 
+    def delay_update(self, delay: float = 0.05) -> None:
+        """Textual holds the screen back for 50 ms on every change of mode, to mask it; not
+        from its blank start to the first screen (the login): nothing is there to mask."""
+        if self.current_mode != DEFAULT_MODE:
+            super().delay_update(delay)
+
     def switch_mode(self, mode: str) -> AwaitMount:
         """Open a main screen, if the person here may; the login screen, always."""
         if mode != LOGIN and mode in self.MODES and not self.may_open(mode):
@@ -671,6 +712,8 @@ class OmTuiApp(App[None]):
         someone else gets fresh ones."""
         if self.role is None:
             return
+        from om_tui.practice.people import sessions
+
         user_id = self.user_id
         if user_id is not None and action == "logout":
             session, self._session = self._session, None
@@ -706,6 +749,8 @@ class OmTuiApp(App[None]):
 
     @on(LoginScreen.LoggedIn)
     def _logged_in(self, message: LoginScreen.LoggedIn) -> None:
+        from om_tui.practice.people import sessions
+
         person = self.people.person(message.staff_id)
         if self.pin is not None and person.id != self.pin.staff_id:
             return  # the login screen offers no one else; nor does the app let them in
@@ -741,6 +786,8 @@ class OmTuiApp(App[None]):
         user_id, session = self.user_id, self._session
         if user_id is None or (self.role is None and session is None):
             return  # no one logged in (nor locked out of their session) here
+
+        from om_tui.practice.people import sessions
 
         def write() -> None:
             try:
@@ -792,6 +839,7 @@ class OmTuiApp(App[None]):
 
     async def action_quit(self) -> None:
         """ctrl+q: the session ends on the trail, the trail's head is anchored, om-tui quits."""
+        self._close_abandoned_sessions()
         self.end_session("quit")
         self._anchor_trail("quit")
         self.exit()
@@ -915,10 +963,13 @@ class OmTuiApp(App[None]):
     def load_patients(self) -> None:
         """Read patients added since last time into the check-in search."""
         with self.database.connection_context():
-            self.patients.refresh(self.database)
-        # A hundred thousand patients are long-lived: keep them out of the collector's
-        # full passes, which otherwise pause the screen for a few hundred ms.
-        gc.freeze()
+            rebuilt = self.patients.refresh(self.database)
+        if rebuilt:
+            # A hundred thousand patients are long-lived: keep them out of the collector's
+            # full passes, which otherwise pause the screen for a few hundred ms. Only when
+            # the index is made anew: a freeze also keeps whatever garbage there is then for
+            # good, and the search reloads at every opening.
+            gc.freeze()
 
     @work(thread=True, exit_on_error=False, group="writes")
     def write(

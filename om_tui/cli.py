@@ -524,12 +524,18 @@ def _stats_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser
     )
 
 
+_DRIVERS = ("psycopg", "psycopg2", "psycopg2cffi", "pymysql", "MySQLdb")
+"""The drivers peewee tries to import at its own import, for databases a file is not."""
+
+
 def _without_server_driver(target: str | None) -> None:
     """peewee imports psycopg whenever it is installed (tens of ms at start-up, the
-    `postgres` extra); a practice in a file never uses it, so a fresh process
-    opening one does without. A process that has peewee already is left as it is."""
+    `postgres` extra), and looks for the other servers' drivers; a practice in a file uses
+    none, so a fresh process opening one does without. A process that has peewee already
+    is left as it is."""
     if "peewee" not in sys.modules and (target is None or "://" not in target):
-        sys.modules["psycopg"] = None  # type: ignore[assignment]  # import psycopg: ImportError
+        for driver in _DRIVERS:
+            sys.modules.setdefault(driver, None)  # type: ignore[arg-type]  # import: ImportError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -625,9 +631,12 @@ def _run(database: Database, target: str, args: argparse.Namespace) -> int:
 
         return cli_schedule.run(database, args)
     from om_tui.app import make_app
-    from om_tui.practice.people.sessions import Pin
 
-    pin = None if args.ssh_user is None else Pin(args.ssh_user, args.ssh_key)
+    pin = None
+    if args.ssh_user is not None:  # an SSH key's forced command
+        from om_tui.practice.people.sessions import Pin
+
+        pin = Pin(args.ssh_user, args.ssh_key)
     app = make_app(database, login=True, user=args.user, pin=pin)
 
     def hung_up(signum: int, frame: object) -> None:

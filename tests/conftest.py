@@ -8,10 +8,16 @@ hashes are real and checked as in use (the parameters travel inside each hash), 
 cheap. Processes a test starts (the e2e tests) hash at the real cost.
 
 Migrating a new file runs some two thousand statements (a second or more on a busy
-machine), and most tests start from a new practice. So each test process migrates one
-file once and every test gets its own copy of it: a real, private SQLite file of the
-test's own, byte for byte what `open_database` makes of a new file. The tests of
-creating and migrating a file (test_store, test_backup…) still open new files.
+machine), and most tests start from a new practice. So the run migrates one file once
+and every test gets its own copy of it: a real, private SQLite file of the test's own,
+byte for byte what `open_database` makes of a new file. The tests of creating and
+migrating a file (test_store, test_backup…) still open new files. The demo practices
+the Pilot tests start from are made the same way (`built_once`): once a run, by the
+first test process to want one, while the others wait for it; never kept from an
+earlier run, so a change to the migrations or the demo reaches every test at once.
+
+Every app a test starts would parse the same stylesheets from their text again (some 15 %
+of a Pilot test's time): for the session, what was parsed is kept for the next app.
 
 `-n auto` (pyproject's addopts) starts two test processes per core, not one: a Pilot test
 spends about half its time waiting for the app to settle, and a second process uses the
@@ -21,6 +27,7 @@ core meanwhile. Measured on 2 cores, the whole suite: 5 min 58 s with 2 processe
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -50,12 +57,29 @@ def cheap_pin_hashes() -> Iterator[None]:
     people._hasher = real
 
 
+def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """The file `name`, made by `build(path)` once for the whole run and shared by its
+    test processes (pytest-xdist's workers): the first to ask builds it, the others wait
+    for it (a lock), then each only reads it. It lives in the run's own temporary folder,
+    so every run builds it afresh; a build that fails leaves nothing behind to be used."""
+    here = factory.getbasetemp()
+    run = here.parent if os.environ.get("PYTEST_XDIST_WORKER") else here  # the run's folder
+    path = run / name
+    with open(run / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the lock file closes
+        if not path.exists():
+            building = factory.mktemp("building") / name
+            build(building)
+            os.replace(building, path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A new practice file with every migration applied, its log folded in, closed."""
-    path = tmp_path_factory.mktemp("migrated") / "practice.db"
-    close_database(open_database(path))
-    return path
+    return built_once(
+        tmp_path_factory, "migrated.db", lambda path: close_database(open_database(path))
+    )
 
 
 @pytest.fixture
@@ -70,3 +94,35 @@ def new_practice_file(migrated_template: Path) -> Callable[[Path], Path]:
         return path
 
     return place
+
+
+@pytest.fixture(scope="session", autouse=True)
+def stylesheets_parsed_once() -> Iterator[None]:
+    """Every app a test starts parses its CSS (ours and each widget's) from the text, as
+    a new process does: the same work each time. For the session, a stylesheet keeps
+    what it parsed from the same text, with the same theme variables, for the next app:
+    the rules are the same objects Textual itself keeps between its own parses
+    (Stylesheet._parse_rules, its private cache), so the screens are styled exactly as
+    they are in use; a CSS error is still one, each time."""
+    from textual.css.model import RuleSet
+    from textual.css.stylesheet import Stylesheet
+
+    real = Stylesheet._parse_rules  # private: this fixture alone uses it
+    parsed: dict[tuple[object, ...], list[RuleSet]] = {}
+
+    def parse_once(
+        sheet: Stylesheet,
+        css: str,
+        read_from: tuple[str, str],
+        is_default_rules: bool = False,
+        tie_breaker: int = 0,
+        scope: str = "",
+    ) -> list[RuleSet]:
+        key = (css, read_from, is_default_rules, tie_breaker, scope, *sheet._variables.items())
+        if key not in parsed:
+            parsed[key] = real(sheet, css, read_from, is_default_rules, tie_breaker, scope)
+        return parsed[key]
+
+    Stylesheet._parse_rules = parse_once  # type: ignore[method-assign, assignment]
+    yield
+    Stylesheet._parse_rules = real  # type: ignore[method-assign]

@@ -6,11 +6,11 @@ import datetime as dt
 import json
 import os
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from peewee import Database
 
-from db.models import Setting, SettingKey, Stage
+from db.kinds import SettingKey, Stage
+from db.store import rows
 from om_tui.practice import limits
 from om_tui.practice.people.roles import checked
 from om_tui.practice.refusal import Refusal
@@ -38,6 +38,8 @@ DEFAULT_THRESHOLDS: dict[Stage, Thresholds] = {
     Stage.CHECKOUT: Thresholds(5, 10),
 }
 DEFAULT_LATE_AFTER = 10
+DEFAULT_IDLE_LOCK_MINUTES = 10
+IDLE_LOCK_RANGE = (1, 240)
 
 
 class SettingError(Refusal, ValueError):
@@ -73,6 +75,8 @@ def zone_named(name: str) -> dt.tzinfo:
     if name == "local":
         zone = dt.datetime.now().astimezone().tzinfo
         return zone if zone is not None else dt.UTC
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # not before the login: a quicker start
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -90,7 +94,8 @@ def system_timezone_name() -> str:
 
 
 def load(database: Database) -> PracticeSettings:
-    stored = {row.key: row.value for row in Setting.select()}
+    # Plain SQL, not the models: the login screen shows the practice's name before they load.
+    stored = {key: value for key, value in rows(database, 'SELECT "key", "value" FROM setting')}
     return PracticeSettings(
         name=stored.get(NAME, "Practice"),
         timezone=stored.get(TIMEZONE, "UTC"),
@@ -98,6 +103,12 @@ def load(database: Database) -> PracticeSettings:
         late_after_minutes=stored_minutes(stored.get(LATE_AFTER), DEFAULT_LATE_AFTER),
         no_show_after_minutes=stored_minutes(stored.get(NO_SHOW_AFTER), 0),
     )
+
+
+def idle_lock_minutes(database: Database) -> int:
+    """Minutes without a key or mouse before a terminal locks itself."""
+    stored = get(database, SettingKey.IDLE_LOCK)
+    return stored_minutes(stored, DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_RANGE[1])
 
 
 def stored_minutes(text: str | None, default: int, longest: int = limits.LONGEST_MINUTES) -> int:
@@ -133,6 +144,8 @@ def _stored_thresholds(text: str | None) -> dict[Stage, Thresholds]:
 def put(database: Database, key: str, value: str) -> None:
     """The store's writer of one setting, for the practice layer's own use (a backup's time,
     the checked setters below): what a person changes goes through those setters."""
+    from db.models import Setting
+
     with database.atomic():
         Setting.insert(key=key, value=value).on_conflict(
             conflict_target=[Setting.key], update={Setting.value: value}
@@ -140,8 +153,8 @@ def put(database: Database, key: str, value: str) -> None:
 
 
 def get(database: Database, key: str) -> str | None:
-    row = Setting.get_or_none(Setting.key == key)
-    return None if row is None else str(row.value)
+    found = rows(database, 'SELECT "value" FROM setting WHERE "key" = ?', (key,))
+    return str(found[0][0]) if found else None
 
 
 @checked("settings", "changes the practice's settings")

@@ -27,6 +27,7 @@ from peewee import Database
 from db.models import Role, SettingKey
 from om_tui.practice import limits, settings
 from om_tui.practice.clock import Clock
+from om_tui.practice.people import login_view
 from om_tui.practice.people.staff import (
     ADMINISTRATOR,
     MANAGERS,
@@ -78,9 +79,7 @@ class Defaults:
 
 def needs_setup(database: Database, clock: Clock) -> bool:
     """Must this database be set up before anyone can use it?"""
-    if settings.get(database, SettingKey.DEMO_DAY) is not None:
-        return False  # the demo lets anyone in as anyone
-    return not People(database, clock).has_logins()
+    return login_view.needs_setup(database)
 
 
 def defaults(database: Database) -> Defaults:

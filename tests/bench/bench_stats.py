@@ -15,8 +15,8 @@ ones), prints median / p95 / max of:
       switch and mount, board(), the fill, the first paint), and how many board()
       calls one opening makes (it starts a recompute() and reloads after it);
   (2) a 52-week graph, for a weekly, a daily, a formula and a computed stat:
-      Stats.graph(stat, 52) (the data), then StatGraph.show() and its render()
-      (the drawing: plotext builds the picture, Rich reads it back), and the
+      Stats.graph(stat, 52) (the data), then StatGraph.show() and its picture()
+      (the drawing: Plotext's grid of cells, made into the lines Textual draws), and the
       three together; and StatGraphScreen pushed in the app until it is drawn,
       in phases;
   (3) Stats.recompute(week) for a week in the middle of the history and for this
@@ -565,23 +565,23 @@ async def bench_stats_screen(
 @dataclass
 class Drawing:
     show: Figures
-    render: Figures
+    picture: Figures
     together: Figures
     screen: dict[str, Figures]
-    renders_per_push: list[int]
+    pictures_per_push: list[int]
     plot_size: tuple[int, int]
     direct_collections: list[float]  # full garbage collections, ms each
     screen_collections: list[float]
 
     @property
     def screen_runs(self) -> int:
-        return len(self.renders_per_push)
+        return len(self.pictures_per_push)
 
 
 def _draw(graph: StatGraph, stats: Stats, stat_id: int, week: dt.date) -> None:
-    """What StatGraphScreen.draw() does for the 52-week span, then the plot's render()."""
+    """What StatGraphScreen.draw() does for the 52-week span, then the plot's picture()."""
     _show(graph, *stats.graph(stat_id, 52, week))
-    graph.render()
+    graph.picture()
 
 
 def _show(graph: StatGraph, stat: Stat, weeks: Any, values: Any, found: Any) -> None:
@@ -599,7 +599,7 @@ def _show(graph: StatGraph, stat: Stat, weeks: Any, values: Any, found: Any) -> 
 async def bench_drawing(
     database: Database, now: dt.datetime, stat_ids: dict[str, int], week: dt.date, runs: int
 ) -> dict[str, Drawing]:
-    """StatGraph.show() and render() on a mounted graph; StatGraphScreen pushed until drawn."""
+    """StatGraph.show() and picture() on a mounted graph; StatGraphScreen pushed until drawn."""
     result: dict[str, Drawing] = {}
     marks: Marks = []
     app = make_app(database, clock=FrozenClock(now))
@@ -609,32 +609,34 @@ async def bench_drawing(
         stats = app.stats
 
         def drawn() -> bool:
-            rendered = _first(marks, "render<")
+            rendered = _first(marks, "picture<")
             return rendered is not None and _first(marks, "drawn", rendered) is not None
 
-        watched = ((Stats, "graph"), (StatGraph, "show"), (StatGraph, "render"))
+        watched = ((Stats, "graph"), (StatGraph, "show"), (StatGraph, "picture"))
         for short, stat_id in stat_ids.items():
             phases = Phases()
-            renders = []
+            pictures = []
             with _marking(marks, *watched), _full_collections() as pauses:
                 for _ in range(max(runs // 5, 5)):
                     marks.clear()
-                    pushed = time.perf_counter()
+                    pushed, cpu = time.perf_counter(), time.process_time()
                     app.push_screen(StatGraphScreen(stat_id, week, span="52"))
                     await _until(drawn)
+                    used = time.process_time()  # the look every ms after drawn: < 1 ms more
                     got, shown = _first(marks, "graph>"), _first(marks, "show<")
-                    rendering, rendered = _first(marks, "render>"), _first(marks, "render<")
+                    rendering, rendered = _first(marks, "picture>"), _first(marks, "picture<")
                     assert got and shown and rendering and rendered
                     display = _first(marks, "drawn", rendered)
                     assert display is not None
                     phases.add("pushed to graph() called (Textual: compose, mount)", pushed, got)
                     phases.add("graph() + show() in draw()", got, shown)
-                    phases.add("show() to render() called (layout)", shown, rendering)
-                    phases.add("render() in the app", rendering, rendered)
-                    phases.add("render() to drawn (compose the screen)", rendered, display)
+                    phases.add("show() to picture() called (layout)", shown, rendering)
+                    phases.add("picture() in the app", rendering, rendered)
+                    phases.add("picture() to drawn (compose the screen)", rendered, display)
                     phases.add("pushed to drawn", pushed, display)
+                    phases.add("pushed to drawn, CPU (the process)", cpu, used)
                     await pilot.pause()
-                    renders.append(len(_all(marks, "render<")))
+                    pictures.append(len(_all(marks, "picture<")))
                     app.pop_screen()
                     await pilot.pause()
             await app.push_screen(StatGraphScreen(stat_id, week, span="52"))
@@ -643,14 +645,14 @@ async def bench_drawing(
             data = stats.graph(stat_id, 52, week)
             with _full_collections() as direct_pauses:
                 showing = measure(lambda g=graph, d=data: _show(g, *d), runs)
-                rendering_figures = measure(graph.render, runs)
+                rendering_figures = measure(graph.picture, runs)
                 both = measure(lambda g=graph, s=stat_id: _draw(g, stats, s, week), runs)
             result[short] = Drawing(
                 showing,
                 rendering_figures,
                 both,
                 phases.figures(),
-                renders,
+                pictures,
                 (graph.size.width, graph.size.height),
                 list(direct_pauses),
                 list(pauses),
@@ -809,7 +811,7 @@ def main(argv: list[str] | None = None) -> int:
         )
 
         captured += bench_graph_data(stats, seeded.ids, args.runs, report)
-        print("\n(2) A 52-week graph: the drawing, StatGraph.show() and render()")
+        print("\n(2) A 52-week graph: the drawing, StatGraph.show() and picture()")
         drawings = asyncio.run(
             bench_drawing(
                 database, now, {s: seeded.ids[s] for s in GRAPHED}, stats.this_week(), args.runs
@@ -819,23 +821,27 @@ def main(argv: list[str] | None = None) -> int:
             width, height = drawing.plot_size
             print(f"  {short} ({width}x{height} plot), on a mounted StatGraph:")
             _line("  show()", drawing.show)
-            _line("  render() (plotext builds, Rich reads its ANSI)", drawing.render)
-            _line("  graph() + show() + render()", drawing.together, GRAPH_TARGET_MS)
+            _line("  picture() (Plotext's grid, made into lines)", drawing.picture)
+            _line("  graph() + show() + picture()", drawing.together, GRAPH_TARGET_MS)
             print(f"      {_collections_line(drawing.direct_collections)}")
             print(
                 f"    StatGraphScreen(span='52') pushed in the app, {drawing.screen_runs} runs "
-                f"(render() calls a push: {', '.join(map(str, drawing.renders_per_push))}):"
+                f"(picture() calls a push: {', '.join(map(str, drawing.pictures_per_push))}):"
             )
             for name, figures in drawing.screen.items():
                 _line(f"  {name}", figures, GRAPH_TARGET_MS if name == "pushed to drawn" else None)
             print(f"      {_collections_line(drawing.screen_collections)}")
             report.add(f"(2) draw: show(), {short}", drawing.show)
-            report.add(f"(2) draw: render(), {short}", drawing.render)
+            report.add(f"(2) draw: picture(), {short}", drawing.picture)
             report.add(f"(2) data + draw, {short}", drawing.together, GRAPH_TARGET_MS)
             report.add(
                 f"(2) app: graph screen pushed to drawn, {short}",
                 drawing.screen["pushed to drawn"],
                 GRAPH_TARGET_MS,
+            )
+            report.add(
+                f"(2) app: the same, CPU of the process, {short}",
+                drawing.screen["pushed to drawn, CPU (the process)"],
             )
 
         captured += bench_recompute(stats, args.recompute_runs, report)

@@ -2,8 +2,8 @@
 
 Two practices: a small hand-made one (`office`), whose every row a test can name,
 and the demo practice (`demo`) at a fixed "now", the board a person sees first.
-The demo takes a second to lay out, so it is built once per session and each test
-gets its own copy of the file.
+The demo takes a second to lay out, so it is built once a run (tests/conftest.py's
+`built_once`) and each test gets its own copy of the file.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import built_once  # tests/conftest.py
 from peewee import Database
 
 from db import open_database
@@ -126,14 +127,16 @@ def office(tmp_path: Path, new_practice_file: Callable[[Path], Path]) -> Iterato
     practice.database.close()
 
 
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo practice laid out once, closed, to be copied by each test."""
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
+def _build_demo(path: Path) -> None:
     database = open_database(path)
     open_demo(database, DEMO_NOW, ZONE)
     database.close()  # the last connection checkpoints the WAL into the file
-    return path
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo practice laid out once a run, closed, to be copied by each test."""
+    return built_once(tmp_path_factory, "demo.db", _build_demo)
 
 
 @pytest.fixture
@@ -155,24 +158,22 @@ STATS_NOW = DEMO_NOW
 STATS_WEEK = dt.date(2026, 11, 19)
 
 
-_stats_templates: list[Path] = []  # the snapshot tests' conftest shares this one
+def _build_stats_demo(path: Path) -> None:
+    from om_tui.demo.opening import open_demo_practice
+
+    database = open_database(path)
+    settings.set_timezone(
+        database, ZONE_NAME, by=ADMINISTRATOR
+    )  # before the demo: its weeks are Chicago's
+    open_demo_practice(database, FrozenClock(STATS_NOW))
+    database.close()
 
 
 @pytest.fixture(scope="session")
 def stats_demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo practice with its stats (two years of weekly history), laid out once."""
-    from om_tui.demo.opening import open_demo_practice
-
-    if not _stats_templates:
-        path = tmp_path_factory.mktemp("stats-demo") / "demo.db"
-        database = open_database(path)
-        settings.set_timezone(
-            database, ZONE_NAME, by=ADMINISTRATOR
-        )  # before the demo: its weeks are Chicago's
-        open_demo_practice(database, FrozenClock(STATS_NOW))
-        database.close()
-        _stats_templates.append(path)
-    return _stats_templates[0]
+    """The demo practice with its stats (two years of weekly history), laid out once a run
+    (the snapshot tests' conftest shares it too)."""
+    return built_once(tmp_path_factory, "stats-demo.db", _build_stats_demo)
 
 
 @pytest.fixture

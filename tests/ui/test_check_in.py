@@ -265,3 +265,28 @@ async def test_a_practice_with_no_patients_yet_says_so(tmp_path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, WalkInScreen)
     database.close()
+
+
+async def test_the_search_reloading_does_not_keep_garbage_for_good(
+    office: Practice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The patients are kept out of the collector's passes once, when the index is made:
+    not at each opening of the search, which would keep whatever garbage there was then."""
+    import gc
+
+    app = office.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash")  # the first opening reads every patient
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.patients.loaded
+        frozen: list[int] = []
+        monkeypatch.setattr(gc, "freeze", lambda: frozen.append(1))
+        for _ in range(3):
+            await pilot.press("slash")
+            await settle(pilot)
+            assert isinstance(app.screen, CheckInScreen)
+            await pilot.press("escape")
+            await settle(pilot)
+        assert frozen == []

@@ -6,7 +6,10 @@ from __future__ import annotations
 import asyncio
 import html
 import io
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +123,53 @@ async def test_start_up_asks_who_you_are_and_shows_nothing_of_the_practice(
         for widget in screen.query("#login-box > *"):
             if widget.display:
                 assert widget.region.bottom <= 23 and widget.region.right <= 80, widget
+
+
+FIRST_SCREEN_MODULES = """
+import asyncio, json, sys
+from db import open_database
+from om_tui.app import make_app
+from om_tui.screens.people.login import LoginScreen
+
+shown = LoginScreen.on_mount
+seen = {}
+
+def on_mount(screen):
+    seen["at login"] = "db.models" in sys.modules
+    shown(screen)
+    seen["listed"] = screen.query_one("#login-people").option_count
+
+LoginScreen.on_mount = on_mount
+
+async def main():
+    app = make_app(open_database(sys.argv[1]), login=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+    seen["after"] = "db.models" in sys.modules
+    print(json.dumps(seen))
+
+asyncio.run(main())
+"""
+
+
+def test_the_login_screen_comes_up_without_the_models(demo_pins: Practice) -> None:
+    """The models (peewee builds 52 classes) are a good part of a start: the login screen
+    reads what it shows without them, and they are imported once it is drawn."""
+    demo_pins.database.close()  # the app in its own process opens the file
+    ran = subprocess.run(
+        [sys.executable, "-c", FIRST_SCREEN_MODULES, str(demo_pins.path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    assert json.loads(ran.stdout.splitlines()[-1]) == {
+        "at login": False,
+        "listed": 6,
+        "after": True,
+    }
 
 
 async def test_a_person_picks_their_name_types_their_pin_and_is_in(demo_pins: Practice) -> None:

@@ -8,10 +8,14 @@ Wednesday, is not drawn: the legend gives its figure so far.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import weakref
 from typing import Any
 
+from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.strip import Strip
+from textual.widgets import DataTable, Footer
 
 from db.models import Stat
 from om_tui.screens.stats.board import StatsScreen
@@ -19,7 +23,14 @@ from om_tui.screens.stats.graph import StatGraphScreen
 from om_tui.widgets.stat_graph import LEGEND, StatGraph
 
 from .conftest import Practice
-from .helpers import settle
+from .helpers import footer_keys, settle
+
+
+def collect_everything() -> None:
+    """A full collection of everything, frozen or not: the app freezes what exists when its
+    patient list loads (app.load_patients), which may land while a test's garbage waits."""
+    gc.unfreeze()
+    gc.collect()
 
 
 def stat_key(short_name: str) -> str:
@@ -39,8 +50,15 @@ async def on_the_board_at(pilot: Pilot[Any], short_name: str) -> DataTable[Any]:
 
 
 def plot_text(pilot: Pilot[Any]) -> str:
-    """What the plot draws, as plain text (its title is the top line)."""
-    return pilot.app.screen.query_one(StatGraph).render().plain
+    """What the plot draws on the screen, as plain text (its title is the top line)."""
+    plot = pilot.app.screen.query_one(StatGraph)
+    lines = plot.render_lines(Region(0, 0, plot.size.width, plot.size.height))
+    return "\n".join(line.text for line in lines)
+
+
+def scale(pilot: Pilot[Any]) -> list[float]:
+    """The plot's scale, top to bottom."""
+    return [float(line.split("┤")[0]) for line in plot_text(pilot).splitlines() if "┤" in line]
 
 
 async def span(pilot: Pilot[Any], key: str) -> tuple[str, str]:
@@ -89,8 +107,7 @@ async def test_a_stats_graph_over_13_26_52_weeks_and_all_of_it(stats_demo: Pract
         # (6 on the board, and 2 bookings the no-show rule marked as the board opened).
         assert legend.splitlines()[1] == "This week so far: 8 (not drawn: it has not ended)"
         # Down is good: the fewest no-shows at the top.
-        scale = [float(line.split("┤")[0]) for line in plot_text(pilot).splitlines() if "┤" in line]
-        assert scale == sorted(scale)
+        assert scale(pilot) == sorted(scale(pilot))
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, StatsScreen)
@@ -108,3 +125,64 @@ async def test_a_week_that_ended_has_the_marks_alone_under_its_graph(
         await settle(pilot)
         legend = str(app.screen.query_one("#graph-legend").render())
         assert legend == LEGEND  # no empty line below it
+
+
+async def test_a_closed_graph_is_let_go(stats_demo: Practice) -> None:
+    """Each graph opened and closed leaves nothing behind: the plot and the lines of its
+    picture are freed with its screen, not kept by the app for the rest of the day."""
+    app = stats_demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_the_board_at(pilot, "visits")
+        await pilot.press("enter")
+        await settle(pilot)
+        plot = weakref.ref(app.screen.query_one(StatGraph))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, StatsScreen)
+        collect_everything()
+        assert plot() is None
+        drawn = [
+            o for o in gc.get_objects() if isinstance(o, Strip) and "Patient visits — 13" in o.text
+        ]
+        assert drawn == []
+
+
+async def test_the_boards_footer_lets_go_of_the_keys_it_drops(stats_demo: Practice) -> None:
+    """The stat board is kept all day: back from each graph its footer shows its keys made
+    anew, and the keys it showed before are freed, not kept by the footer."""
+    app = stats_demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_the_board_at(pilot, "visits")
+        board = app.screen
+        dropped = []
+        for _ in range(3):
+            dropped += [weakref.ref(key) for key in footer_keys(board.query_one(Footer))]
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, StatGraphScreen)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen is board
+        shown = footer_keys(board.query_one(Footer))
+        assert shown and not any(key() in shown for key in dropped)  # made anew
+        collect_everything()
+        assert [key() for key in dropped if key() is not None] == []
+
+
+async def test_a_down_is_good_graph_stays_flipped_when_the_terminal_is_resized(
+    stats_demo: Practice,
+) -> None:
+    """Drawn again at a new size, No-shows keeps the fewest at the top (Plotext turned a
+    reversed scale over again at each drawing)."""
+    app = stats_demo.app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await on_the_board_at(pilot, "no_shows")
+        await pilot.press("g")
+        await settle(pilot)
+        first = scale(pilot)
+        assert first == sorted(first) and first[0] < first[-1]
+        for size in ((120, 36), (100, 30), (140, 40)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            now = scale(pilot)
+            assert now == sorted(now) and now[0] < now[-1], size

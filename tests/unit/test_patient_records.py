@@ -234,3 +234,16 @@ def test_the_card_lists_todays_visit_and_booking(
     )
     dee = records.card(practice.patients["dee"])  # 10:30 today, not yet here
     assert [line.state for line in dee.upcoming] == ["Booked"]
+
+
+def test_the_index_says_when_it_was_made_anew(
+    records: PatientRecords, practice: Practice, database: Database
+) -> None:
+    """Made anew the first time (the app then keeps it out of the collector's passes), not
+    for an edit or nothing new: those are laid beside it."""
+    index = PatientIndex()
+    assert index.refresh(database) is True
+    assert index.refresh(database) is False
+    records.edit(records.record(practice.patients["gus"]), PatientFields("Gustav Grant"))
+    assert index.refresh(database) is False
+    assert index.get(practice.patients["gus"]).first_name == "Gustav"

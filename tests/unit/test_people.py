@@ -10,7 +10,9 @@ from peewee import Database
 
 from db.models import Role, Staff
 from om_tui.practice import settings
+from om_tui.practice.changes import tables_of
 from om_tui.practice.clock import FrozenClock
+from om_tui.practice.people import login_view
 from om_tui.practice.people.roles import ADMINISTRATOR
 from om_tui.practice.people.staff import (
     PERMISSIONS,
@@ -419,3 +421,41 @@ def test_taking_someone_off_the_staff_ends_their_hats_in_the_same_transaction(
     assert people.still_active(karen) and hats.hats_of(karen) == [(office, "Office Manager")]
     hats.take_off_staff(people, jenny)
     assert not people.still_active(jenny) and hats.hats_of(jenny) == []
+
+
+# -- the login screen's own reads (login_view: plain SQL, without the models) ------------
+
+
+def test_the_login_reads_the_staff_their_pins_and_lockouts_without_the_models(
+    people: People, database: Database, clock: FrozenClock
+) -> None:
+    assert login_view.TABLES == tables_of(Staff)  # what the login re-reads on a change
+    assert login_view.needs_setup(database)  # no one can log in yet
+    karen = people.add("Karen Miles", "office manager", "24680")
+    jenny = people.add("Jenny Ortiz", Role.FRONT_DESK, "1234")
+    tom = people.add("Tom Becker", Role.STAFF, None)
+    people.deactivate(tom)
+    assert not login_view.needs_setup(database)
+    assert [
+        (p.id, p.name, p.initials, p.role, p.active, p.has_secret, p.locked_until)
+        for p in login_view.staff(database)
+    ] == [
+        (jenny, "Jenny Ortiz", "JO", "front_desk", True, True, None),
+        (karen, "Karen Miles", "KM", "office_manager", True, True, None),
+        (tom, "Tom Becker", "TB", "staff", False, False, None),
+    ]
+    wrong_tries(people, jenny, 5)
+    seen = login_view.person(database, jenny)
+    assert seen is not None
+    assert seen.locked_at(clock.now()) == dt.datetime(2026, 11, 18, 15, 1, tzinfo=dt.UTC)
+    assert seen.locked_at(clock.now() + dt.timedelta(minutes=1)) is None
+    assert login_view.person(database, 999) is None
+
+
+def test_the_login_and_the_user_option_fit_a_typed_name_alike(
+    people: People, jenny: int, database: Database
+) -> None:
+    everyone = login_view.staff(database)
+    for typed, fits in (("bob", []), ("ortiz", ["Jenny Ortiz"]), ("KM", ["Karen Miles"])):
+        assert [p.name for p in login_view.fitting(everyone, typed)] == fits
+        assert [p.name for p in people.fitting(typed)] == fits

@@ -718,6 +718,8 @@ NOT_CHECKED = frozenset({
     "hats.periods.open_days_of", "owner.overview.gather", "owner.overview.chosen_main_stats",
     "owner.overview.main_stat_names", "flow.patients.find_same", "people.staff.idle_lock_minutes",
     "owner.report.gathering.gather", "settings.load", "settings.get", "setup.needs_setup",
+    "settings.idle_lock_minutes", "people.login_view.staff", "people.login_view.person",
+    "people.login_view.needs_setup", "people.login_view.fitting",
     "setup.defaults", "stats.weeks.week_ends_of", "people.trail_check.check",
     # the trail's own records (who is here, from where; what was done outside it)
     "people.audit.set_actor", "people.audit.set_terminal", "people.audit.set_clock",

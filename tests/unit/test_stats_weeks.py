@@ -170,6 +170,22 @@ def test_every_hour_of_2026_falls_inside_the_bounds_of_its_week(
     assert len(ordered) >= 55
 
 
+@pytest.mark.parametrize("zone", [NEW_YORK, SYDNEY])
+@pytest.mark.parametrize(
+    "ends", [WeekEnds(), WeekEnds(0, dt.time(0, 0)), WeekEnds(6, dt.time(23, 59))]
+)
+def test_a_weeks_days_are_the_days_that_belong_to_it(zone: ZoneInfo, ends: WeekEnds) -> None:
+    """days(week) and week_of_day agree on every day of a year with both DST changes (a
+    daily stat's values are rolled up into their weeks by days())."""
+    weeks = StatWeeks(zone, ends)
+    day = dt.date(2026, 1, 1)
+    while day < dt.date(2027, 1, 1):
+        week = weeks.week_of_day(day)
+        first, last = weeks.days(week)
+        assert first <= day <= last and (last - first).days == 6, (day, week)
+        day += dt.timedelta(days=1)
+
+
 def test_a_week_ending_in_early_january_holds_days_of_december() -> None:
     weeks = StatWeeks(NEW_YORK)
     # Thursday 1 January 2026 ends a week that began Thursday 25 December 2025, 14:00.

@@ -543,3 +543,41 @@ def test_a_row_already_pointing_at_nothing_does_not_stop_0011(
         assert len(migrated.execute_sql("PRAGMA foreign_key_check").fetchall()) == 1
     finally:
         migrated.close()
+
+
+MODELS_LATER = """
+import sys
+from db import open_database
+
+first = open_database(sys.argv[1])
+second = open_database(sys.argv[2])
+assert "db.models" not in sys.modules, "opening a database imports no models"
+from db.models import Staff
+
+print(Staff._meta.database is second, Staff.select().count())
+"""
+
+
+@pytest.mark.backends("sqlite")
+def test_models_imported_after_opening_are_bound_to_the_database_opened_last(
+    tmp_path: Path,
+) -> None:
+    """The login screen reads without the models; imported later, they use the database
+    opened last, as if they had been bound when it was opened."""
+    import subprocess
+    import sys
+
+    first, second = tmp_path / "first.db", tmp_path / "second.db"
+    for path, people in ((first, 0), (second, 2)):
+        database = open_database(path)
+        for number in range(people):
+            Staff.create(name=f"Person {number}", initials=f"P{number}", role="staff")
+        database.close()
+    ran = subprocess.run(
+        [sys.executable, "-c", MODELS_LATER, str(first), str(second)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ran.returncode == 0, ran.stderr[-2000:]
+    assert ran.stdout.split() == ["True", "2"]

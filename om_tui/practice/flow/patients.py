@@ -324,13 +324,15 @@ class PatientIndex:
     def __len__(self) -> int:
         return len(self._index.by_id)
 
-    def refresh(self, database: Database) -> None:
-        """Load patients added since the last refresh (all of them the first time)."""
+    def refresh(self, database: Database) -> bool:
+        """Load patients added since the last refresh (all of them the first time). True
+        when the whole index was made anew (the first time, or after many changes)."""
         with self._refreshing:
-            self._refresh(database)
+            rebuilt = self._refresh(database)
             self.loaded = True
+            return rebuilt
 
-    def _refresh(self, database: Database) -> None:
+    def _refresh(self, database: Database) -> bool:
         mark = database.param  # ? on SQLite, %s on PostgreSQL
         cursor = database.execute_sql(  # type: ignore[no-untyped-call]
             "SELECT id, first_name, last_name, dob, phone, chart_number, active, merged_into_id,"
@@ -351,17 +353,18 @@ class PatientIndex:
                 added.append(kept)
             self._highest_id = max(self._highest_id, pid)
         if not added and not changed:
-            return
+            return False
         index = self._index
         if index.entries and len(index.recent) + len(added) + len(changed) <= RECENT_LIMIT:
             self._index = index.with_recent(added, changed)
-            return
+            return False
         entries = [e for e in index.entries if e.patient_id not in index.hidden]
         entries = [e for e in (*entries, *index.recent) if e.patient_id not in changed]
         entries += [e for e in changed.values() if e is not None]
         entries += added
         entries.sort(key=lambda e: e.sort_key)
         self._index = _snapshot(entries)
+        return True
 
     def get(self, patient_id: int) -> PatientEntry | None:
         return self._index.by_id.get(patient_id)

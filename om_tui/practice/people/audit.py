@@ -26,7 +26,6 @@ from peewee import BooleanField, Database, ForeignKeyField, Table, fn
 
 from db import audit as store
 from db.audit import VerifyResult, suspended, terminal_here
-from db.models import MODELS, Patient, Post, Staff
 from om_tui.practice.clock import Clock
 from om_tui.practice.settings import PracticeSettings
 
@@ -126,6 +125,8 @@ def field_label(column: str) -> str:
 @functools.cache
 def _references() -> dict[tuple[str, str], str]:
     """(table, column) → "people" or "hats", for each column that holds a person's or hat's id."""
+    from db.models import MODELS, Post, Staff
+
     found = {("tick", "holder"): "people"}  # a person's id, or 0 for a shared item
     for model in MODELS:
         for column in model._meta.fields.values():
@@ -138,6 +139,8 @@ def _references() -> dict[tuple[str, str], str]:
 @functools.cache
 def _column_order() -> dict[str, dict[str, int]]:
     """Table → column → its place in the table, as the models declare them."""
+    from db.models import MODELS
+
     return {
         model._meta.table_name: {
             column.column_name: place for place, column in enumerate(model._meta.sorted_fields)
@@ -149,6 +152,8 @@ def _column_order() -> dict[str, dict[str, int]]:
 @functools.cache
 def _flags() -> frozenset[tuple[str, str]]:
     """(table, column) of each yes-or-no column (SQLite stores them as 1 and 0)."""
+    from db.models import MODELS
+
     return frozenset(
         (model._meta.table_name, column.column_name)
         for model in MODELS
@@ -201,6 +206,8 @@ def verify(database: Database) -> VerifyResult:
 def people(database: Database) -> list[tuple[int, str]]:
     """Everyone who can appear as the one who did something, by name; "(left)" after the
     name of someone deactivated."""
+    from db.models import Staff
+
     query = Staff.select(Staff.id, Staff.name, Staff.active).order_by(Staff.name)
     return [(s.id, s.name if s.active else f"{s.name} (left)") for s in query]
 
@@ -347,6 +354,8 @@ def read(
     `person` is a staff id (or NOBODY); `patient` a name, its start, or a chart number,
     matching patients on file and removed ones; `day` a practice-local day.
     """
+    from db.models import Patient, Post, Staff
+
     if not store.has_trail(database):
         return Page([], False)
     trail = Table("audit", _database=database)
@@ -450,6 +459,8 @@ def patients_named(database: Database, text: str) -> list[int]:
 
     Patients removed since are found by the names their removal recorded.
     """
+    from db.models import Patient
+
     words = text.lower().split()
     if not words:
         return []

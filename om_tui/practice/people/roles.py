@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, Final, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Final, ParamSpec, TypeVar
 
 from peewee import Database
 
-from db.models import Role, Staff
+from db.kinds import Role
 from om_tui.practice.refusal import Refusal
+
+if TYPE_CHECKING:
+    from db.models import Staff
 
 ADMINISTRATOR: Final = -1
 """The acting id of the command line (and the first run, and the demo builder): no person."""
@@ -83,6 +86,18 @@ _WHO: tuple[tuple[str, str], ...] = (
 )
 
 
+ROLE_TITLES: dict[str, str] = {
+    Role.FRONT_DESK: "Front desk",
+    Role.STAFF: "Staff",
+    Role.OFFICE_MANAGER: "Office manager",
+    Role.OWNER: "Owner",
+}
+
+
+def role_title(role: str) -> str:
+    return ROLE_TITLES.get(role, role)
+
+
 class NotAllowed(Refusal):
     """The person's role does not allow the change (or no one is logged in)."""
 
@@ -122,6 +137,8 @@ def require(
         return None
     if staff_id is None:
         raise refusal("Log in first: every change is made in a person's name.")
+    from db.models import Staff
+
     person = Staff.get_or_none(Staff.id == staff_id)
     if person is None or not person.active:
         raise refusal("You are no longer on the active staff list: nothing was changed.")

@@ -26,21 +26,26 @@ from db.models import HatHolder, Post, Role, SettingKey, Staff, as_utc, utc_naiv
 from om_tui.practice import limits, settings
 from om_tui.practice.changes import tables_of
 from om_tui.practice.clock import Clock
-from om_tui.practice.people import audit
+from om_tui.practice.people import audit, login_view
 from om_tui.practice.people.roles import ADMINISTRATOR as ADMINISTRATOR
 from om_tui.practice.people.roles import MANAGERS as MANAGERS
 from om_tui.practice.people.roles import PERMISSIONS as PERMISSIONS
+from om_tui.practice.people.roles import ROLE_TITLES as ROLE_TITLES
 from om_tui.practice.people.roles import checked, require
 from om_tui.practice.people.roles import (
     may as may,  # the one permission table, as the screens ask it
 )
+from om_tui.practice.people.roles import role_title as role_title
 from om_tui.practice.refusal import Refusal
 from om_tui.practice.seen import require_unchanged
+from om_tui.practice.settings import DEFAULT_IDLE_LOCK_MINUTES as DEFAULT_IDLE_LOCK_MINUTES
+from om_tui.practice.settings import IDLE_LOCK_RANGE as IDLE_LOCK_RANGE
+from om_tui.practice.settings import idle_lock_minutes as idle_lock_minutes
 
 STAFF_TABLES = tables_of(HatHolder, Post, Staff)
 """What the staff screen is read from (the people, and the hats they hold)."""
-PEOPLE_TABLES = tables_of(Staff)
-"""What the login screen is read from (`everyone`)."""
+PEOPLE_TABLES = login_view.TABLES
+"""What the login screen is read from (its plain reads: login_view.py)."""
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
@@ -50,26 +55,12 @@ MAX_TRIES = 5
 FIRST_LOCKOUT_MINUTES = 1
 LONGEST_LOCKOUT_MINUTES = 60
 
-DEFAULT_IDLE_LOCK_MINUTES = 10
-IDLE_LOCK_RANGE = (1, 240)
-
 PIN_DIGITS = 4
 PASSWORD_CHARS = 8
-
-ROLE_TITLES: dict[str, str] = {
-    Role.FRONT_DESK: "Front desk",
-    Role.STAFF: "Staff",
-    Role.OFFICE_MANAGER: "Office manager",
-    Role.OWNER: "Owner",
-}
 
 
 class PeopleError(Refusal):
     """Something about a person or their login that cannot be; the message is fit to show."""
-
-
-def role_title(role: str) -> str:
-    return ROLE_TITLES.get(role, role)
 
 
 def parse_role(text: str) -> Role:
@@ -135,12 +126,6 @@ def initials_of(name: str) -> str:
     """ "Karen Miles" → "KM"; a title such as "Dr." is left out."""
     words = [w for w in name.split() if not w.endswith(".")] or name.split()
     return "".join(w[0] for w in words[:3]).upper()
-
-
-def idle_lock_minutes(database: Database) -> int:
-    """Minutes without a key or mouse before a terminal locks itself."""
-    stored = settings.get(database, SettingKey.IDLE_LOCK)
-    return settings.stored_minutes(stored, DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_RANGE[1])
 
 
 @checked("settings", "changes the practice's settings")
@@ -227,22 +212,9 @@ class People:
         raise PeopleError(f"More than one person fits {name!r}: give more of the name.")
 
     def fitting(self, name: str) -> list[Staff]:
-        """The active people a typed name fits, as `--user` takes it: the whole name; else
-        each word typed starts a word of theirs ("Sarah", "Chen", "sarah ch"), or it is
-        their initials ("SC")."""
-        wanted = name.strip().lower()
+        """The active people a typed name fits (login_view.fitting: as `--user` takes it)."""
         people = list(Staff.select().where(Staff.active == True).order_by(Staff.name))  # noqa: E712
-        exact = [person for person in people if person.name.lower() == wanted]
-        if exact or not wanted:
-            return exact
-        typed = wanted.replace(".", " ").split()
-
-        def fits(person: Staff) -> bool:
-            words = person.name.lower().replace(".", " ").split()
-            starts = all(any(word.startswith(part) for word in words) for part in typed)
-            return starts or (person.initials or "").lower() == wanted
-
-        return [person for person in people if fits(person)]
+        return login_view.fitting(people, name)
 
     def still_active(self, staff_id: int) -> bool:
         """Is this person still allowed in? (The manager may have deactivated them.)"""

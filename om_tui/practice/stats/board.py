@@ -268,7 +268,7 @@ class StatsReading:
         daily: dict[tuple[int, dt.date], list[float]] = {}
         by_id = {s.id: s for s in stats}
         parsed: dict[object, dt.date] = {}
-        week_of: dict[dt.date, dt.date] = {}
+        week_of: dict[dt.date, dt.date] | None = None  # each day's week, at the first day
         for stat_id, period, stored_day, value in cursor:
             day = parsed.get(stored_day)
             if day is None:  # SQLite gives text, Postgres a date
@@ -280,10 +280,10 @@ class StatsReading:
                 if day in wanted:
                     result[stat_id][day] = value
             else:
+                if week_of is None:
+                    week_of = self._week_of_each_day(weeks)
                 week = week_of.get(day)
-                if week is None:
-                    week = week_of[day] = self.weeks.week_of_day(day)
-                if week in wanted:
+                if week is not None:
                     daily.setdefault((stat_id, week), []).append(value)
         for (stat_id, week), days in daily.items():
             if week in result[stat_id]:
@@ -296,6 +296,16 @@ class StatsReading:
             else:
                 result[stat_id][week] = float(sum(days))
         return result
+
+    def _week_of_each_day(self, weeks: Sequence[dt.date]) -> dict[dt.date, dt.date]:
+        """The days of these weeks, each with its week: found a week at a time (found a day
+        at a time, they were most of the time a daily stat's graph took)."""
+        found = {}
+        for week in weeks:
+            first, last = self.weeks.days(week)
+            for n in range((last - first).days + 1):
+                found[first + dt.timedelta(days=n)] = week
+        return found
 
     def board(
         self, week: dt.date | None = None, post_id: int | None = None, span: int = 8

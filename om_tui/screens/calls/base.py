@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
 from om_tui.messages import DataChanged
@@ -28,6 +28,7 @@ from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.picker import Choice, PickerScreen
 from om_tui.screens.schedule.consent import write_with_consent
 from om_tui.screens.schedule.pinned import Booking, Pinned
+from om_tui.widgets.footer import Footer
 from om_tui.widgets.row_table import RowTable
 
 if TYPE_CHECKING:

@@ -23,7 +23,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist, RowDoesNotExist
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -38,6 +38,7 @@ from om_tui.practice.hats.views import (
     Tally,
 )
 from om_tui.screens.fresh import FreshScreen
+from om_tui.widgets.footer import Footer
 from om_tui.widgets.plain_table import PlainTable
 from om_tui.widgets.screen_tabs import ScreenTabs
 

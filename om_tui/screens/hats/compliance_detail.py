@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist
 from textual.worker import get_current_worker
 
@@ -22,6 +22,7 @@ from om_tui.practice import time_words
 from om_tui.practice.hats.service import Hats
 from om_tui.practice.hats.views import HATS_TABLES, Occurrence, State, Tally
 from om_tui.screens.fresh import FreshScreen
+from om_tui.widgets.footer import Footer
 from om_tui.widgets.row_table import RowTable
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from db.models import as_utc
@@ -39,6 +39,7 @@ from om_tui.screens.hats.forms import (
     TextPrompt,
 )
 from om_tui.screens.picker import Choice, PickerScreen
+from om_tui.widgets.footer import Footer
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:

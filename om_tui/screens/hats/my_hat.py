@@ -20,7 +20,7 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from db.models import Frequency
@@ -37,6 +37,7 @@ from om_tui.practice.hats.views import (
 )
 from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.picker import Choice, PickerScreen
+from om_tui.widgets.footer import Footer
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:

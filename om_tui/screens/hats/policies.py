@@ -22,7 +22,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     DataTable,
-    Footer,
     Input,
     Label,
     Markdown,
@@ -41,6 +40,7 @@ from om_tui.practice.hats.views import POLICIES_TABLES
 from om_tui.screens.dialog import Dialog, edited
 from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import Confirm
+from om_tui.widgets.footer import Footer
 from om_tui.widgets.row_table import RowTable
 from om_tui.widgets.screen_tabs import ScreenTabs
 from om_tui.widgets.tick_list import TickList

@@ -19,7 +19,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from om_tui.messages import DataChanged
 from om_tui.practice import time_words
@@ -27,6 +27,7 @@ from om_tui.practice.imports import queue
 from om_tui.practice.imports.queue import QUEUE_TABLES, Candidate, Waiting
 from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.schedule.patient_finder import PatientFinder
+from om_tui.widgets.footer import Footer
 from om_tui.widgets.plain_table import PlainTable
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from db.models import CandidateStage, Role
@@ -49,6 +49,7 @@ from om_tui.screens.hats.forms import Confirm, TextPrompt
 from om_tui.screens.org.candidate_form import CandidateForm
 from om_tui.screens.people.staff_forms import SecretForm
 from om_tui.screens.picker import Choice, PickerScreen
+from om_tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp

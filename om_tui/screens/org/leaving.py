@@ -17,7 +17,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from om_tui.messages import DataChanged
@@ -28,6 +28,7 @@ from om_tui.practice.refusal import Refusal
 from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import Confirm, TextPrompt
 from om_tui.screens.picker import Choice, PickerScreen
+from om_tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp

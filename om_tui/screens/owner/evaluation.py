@@ -28,7 +28,7 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Label, OptionList, Static, TextArea
+from textual.widgets import Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from db.models import EvaluationKind, EvaluationStatus
@@ -52,6 +52,7 @@ from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import Confirm, TextPrompt
 from om_tui.screens.picker import Choice, PickerScreen
 from om_tui.screens.stats.board import CONDITION_COLOURS
+from om_tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp

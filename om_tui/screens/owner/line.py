@@ -25,7 +25,7 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from db.models import LineAnswer, LineStatus, Role
@@ -38,6 +38,7 @@ from om_tui.practice.people.staff import role_title
 from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.owner.line_forms import ItemFields, NewItemForm, NoteForm
+from om_tui.widgets.footer import Footer
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:

@@ -27,7 +27,7 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from db.models import OrderStatus
@@ -54,6 +54,7 @@ from om_tui.screens.owner.order_forms import (
 )
 from om_tui.screens.owner.orders_view import OrdersView
 from om_tui.screens.picker import Choice, PickerScreen
+from om_tui.widgets.footer import Footer
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 REFRESH_SECONDS = 30  # open orders turn overdue as time passes, with no write to say so

@@ -27,7 +27,7 @@ from textual.containers import Grid, Horizontal
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, OptionList, Static
+from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -43,6 +43,7 @@ from om_tui.practice.stats.service import Stats
 from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.compliance import level, share_text
 from om_tui.screens.stats.board import CONDITION_COLOURS, format_value
+from om_tui.widgets.footer import Footer
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 log = logging.getLogger(__name__)
@@ -335,6 +336,7 @@ class OverviewScreen(FreshScreen):
         if overview is None:
             return
         self._filled_width = self._width
+        self._show_title()  # its count of plans falling off is the reading's
         self._show_figures()
         self._fill_stats(overview)
         self._fill_main(overview)

@@ -22,7 +22,7 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from om_tui.messages import DataChanged
@@ -44,6 +44,7 @@ from om_tui.screens.owner.order_forms import (
     ProgramForm,
 )
 from om_tui.screens.owner.orders_view import OrdersView
+from om_tui.widgets.footer import Footer
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 MANAGERS_KEYS = frozenset(

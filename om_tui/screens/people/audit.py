@@ -21,7 +21,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from om_tui.messages import DataChanged
@@ -31,6 +31,7 @@ from om_tui.practice.people.audit import NOBODY, PAGE, Entry, Page
 from om_tui.practice.refusal import Refusal
 from om_tui.screens.dialog import Dialog, edited
 from om_tui.screens.fresh import FreshScreen
+from om_tui.widgets.footer import Footer
 from om_tui.widgets.plain_table import PlainTable
 from om_tui.widgets.row_table import RowTable
 

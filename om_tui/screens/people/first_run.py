@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from db.models import Role
 from om_tui.practice import limits, time_words
@@ -55,6 +55,7 @@ from om_tui.screens.people.staff_forms import (
     secret_problems,
     went_to_the_second,
 )
+from om_tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp

@@ -16,22 +16,24 @@ from typing import TYPE_CHECKING, cast
 
 from peewee import OperationalError
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from db import problem
 from om_tui.messages import DataChanged
-from om_tui.practice.people.sessions import Pin
-from om_tui.practice.people.staff import PEOPLE_TABLES, People, PeopleError, role_title
+from om_tui.practice.people import login_view
+from om_tui.practice.people.roles import role_title
+from om_tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp
+    from om_tui.practice.people.sessions import Pin
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +63,7 @@ class LoginScreen(Screen[None]):
         *(Binding(str(n), f"pick({n})", show=False) for n in range(1, 10)),
     ]
 
-    SHOWS = PEOPLE_TABLES
+    SHOWS = login_view.TABLES
     """A change elsewhere is read again only when it touches these (app.announce_change)."""
 
     class LoggedIn(Message):
@@ -80,6 +82,8 @@ class LoginScreen(Screen[None]):
         self._checking = False
         self._only: set[int] | None = None
         """The people `--user` fitted, when it fitted several: only they are listed."""
+        self._styled_by: object = None
+        """The app's style rules this screen was last styled by (on_screen_resume)."""
 
     @property
     def om(self) -> OmTuiApp:
@@ -103,6 +107,15 @@ class LoginScreen(Screen[None]):
             yield Static(id="login-message")
             yield Static("Enter log in · ctrl+q quit", id="login-hint")
         yield Footer(compact=True, show_command_palette=False)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Textual styles every widget of a screen again each time it is shown, and shows
+        a mode's new screen twice (start-up's first screen among them): not again by the
+        very rules it was just styled by."""
+        rules = self.app.stylesheet.rules
+        if rules is self._styled_by:
+            event.refresh_styles = False
+        self._styled_by = rules
 
     def on_mount(self) -> None:
         # A still screen: nothing is sent to the terminal while no one types, so that sshd's
@@ -135,7 +148,8 @@ class LoginScreen(Screen[None]):
         if self.request.name is None:
             return None
         name = self.request.name.strip()
-        ids = {person.id for person in People(self.om.database, self.om.clock).fitting(name)}
+        active = [person for person in login_view.staff(self.om.database) if person.active]
+        ids = {person.id for person in login_view.fitting(active, name)}
         fits = [p for p in self._people if p[0] in ids]
         if len(fits) == 1:
             return fits[0]
@@ -150,7 +164,7 @@ class LoginScreen(Screen[None]):
     # -- the list of people ----------------------------------------------------------
 
     def _read_people(self) -> None:
-        everyone = People(self.om.database, self.om.clock).everyone()
+        everyone = login_view.staff(self.om.database)
         self._people = [
             (p.id, p.name, p.role)
             for p in everyone
@@ -208,9 +222,9 @@ class LoginScreen(Screen[None]):
         secret.display = True
         secret.disabled = False
         secret.focus()
-        people = People(self.om.database, self.om.clock)
-        until = people.locked_until(staff_id)
-        if people.person(staff_id).secret is None:
+        seen = login_view.person(self.om.database, staff_id)
+        until = seen.locked_at(self.om.clock.now()) if seen is not None else None
+        if seen is None or not seen.has_secret:
             self._say(f"{name} has no PIN or password yet: the office manager sets one.")
         elif until is not None:
             from om_tui.practice import time_words  # arrow: loaded when first needed
@@ -243,6 +257,8 @@ class LoginScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="login")
     def _check(self, staff_id: int, secret: str) -> None:
         """Argon2id takes a moment on purpose: off the event loop."""
+        from om_tui.practice.people.staff import People, PeopleError
+
         om = self.om
         try:
             pin = self.request.pin

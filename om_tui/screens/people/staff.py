@@ -23,7 +23,7 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.widgets.data_table import RowDoesNotExist
 
 from db.models import Role, Staff, as_utc
@@ -34,6 +34,7 @@ from om_tui.practice.people.staff import STAFF_TABLES, People, role_title, shown
 from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.people.staff_forms import PersonFields, PersonForm, SecretForm
+from om_tui.widgets.footer import Footer
 from om_tui.widgets.row_table import RowTable
 from om_tui.widgets.screen_tabs import ScreenTabs
 

@@ -20,7 +20,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
 from om_tui.messages import DataChanged
@@ -31,6 +31,7 @@ from om_tui.practice.settings import PracticeSettings
 from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.plans.booking import book_plan
 from om_tui.screens.plans.plans import pace_text
+from om_tui.widgets.footer import Footer
 from om_tui.widgets.row_table import RowTable
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from om_tui.messages import DataChanged
@@ -31,6 +31,7 @@ from om_tui.practice.refusal import Refusal
 from om_tui.screens.hats.forms import TextPrompt
 from om_tui.screens.plans.booking import book_plan, plans_of
 from om_tui.screens.plans.forms import PlanForm
+from om_tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp

@@ -14,7 +14,7 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from om_tui.messages import DataChanged
 from om_tui.practice import time_words
@@ -31,6 +31,7 @@ from om_tui.screens.schedule import grid
 from om_tui.screens.schedule.consent import write_with_consent
 from om_tui.screens.schedule.no_show_rule import record_if_due
 from om_tui.screens.schedule.pinned import Pinned
+from om_tui.widgets.footer import Footer
 from om_tui.widgets.plain_table import PlainTable
 from om_tui.widgets.screen_tabs import ScreenTabs
 

@@ -18,7 +18,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from om_tui.messages import DataChanged
@@ -39,6 +39,7 @@ from om_tui.screens.plans.marks import card_plans
 from om_tui.screens.schedule.patient_card import card_header, card_lines
 from om_tui.screens.schedule.patient_finder import merge_finder
 from om_tui.screens.schedule.patient_form import PatientForm
+from om_tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp

@@ -17,7 +17,7 @@ from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from om_tui.messages import DataChanged
@@ -32,6 +32,7 @@ from om_tui.practice.schedule.rooms import (
 from om_tui.screens.dialog import Dialog, edited
 from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.hats.forms import Confirm
+from om_tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp

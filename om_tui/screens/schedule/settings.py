@@ -22,7 +22,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from db.models import AppointmentType, CancelReason, ConfirmationStatus
@@ -36,6 +36,7 @@ from om_tui.screens.hats.forms import Confirm
 from om_tui.screens.schedule import settings_forms as forms
 from om_tui.screens.schedule.settings_form import SettingForm, Values
 from om_tui.screens.schedule.settings_forms import Where
+from om_tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp

@@ -7,11 +7,11 @@ import math
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from db.models import StatSource
 from om_tui.messages import DataChanged
@@ -20,6 +20,7 @@ from om_tui.practice.stats.board import STATS_TABLES, StatRow
 from om_tui.practice.stats.conditions import CONDITION_LABELS, CONDITION_ORDER, Condition, sparkline
 from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.picker import Choice, PickerScreen
+from om_tui.widgets.footer import Footer
 from om_tui.widgets.row_table import RowTable
 from om_tui.widgets.screen_tabs import ScreenTabs
 
@@ -147,6 +148,7 @@ class StatsScreen(FreshScreen):
         self.reload()
         # Once the board is drawn: the count's thread would slow the first paint beside it.
         self.call_after_refresh(self._count_flow)
+        self.call_after_refresh(self._ready_the_graph)
         table.focus()
 
     def _count_flow(self) -> None:
@@ -154,6 +156,12 @@ class StatsScreen(FreshScreen):
         stats = self.om.stats
         week = self._week
         self.om.write(lambda: stats.recompute(week))  # a change, if any, re-reads the board
+
+    @work(thread=True, exit_on_error=False, group="graph-ready")
+    def _ready_the_graph(self) -> None:
+        """The graph's modules (Plotext's among them: 15–30 ms) imported while the board is
+        looked at, so that Enter opens a graph without waiting for them."""
+        import om_tui.screens.stats.graph  # noqa: F401
 
     @on(DataChanged)
     def reload(self) -> None:

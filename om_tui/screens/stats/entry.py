@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from db.models import Stat, StatSource
 from om_tui.messages import DataChanged
@@ -22,6 +22,7 @@ from om_tui.practice.stats.values import Reading, StatError, read_value
 from om_tui.practice.words import counted
 from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.stats.board import format_value
+from om_tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from om_tui.app import OmTuiApp

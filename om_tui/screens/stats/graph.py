@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, cast
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from om_tui.messages import DataChanged
 from om_tui.practice.stats.board import STATS_TABLES
 from om_tui.practice.stats.values import StatError
 from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.stats.board import format_value
+from om_tui.widgets.footer import Footer
 from om_tui.widgets.stat_graph import LEGEND, StatGraph
 
 if TYPE_CHECKING:
