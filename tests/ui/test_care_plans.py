@@ -167,3 +167,13 @@ async def test_falling_off_shows_a_name_as_typed_even_with_brackets(office: Prac
         lines = screen_lines(pilot)
         assert lines[0].split()[:5] == ["Falling", "off", "·", "1", "plans"]
         assert any(line.startswith(" Walter Kim [/]") for line in lines), lines
+
+
+async def test_a_patient_without_a_plan_is_named_on_their_plans(office: Practice) -> None:
+    """P on a card with no plan yet: whose plans these are, and the key to add one."""
+    app = office.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(PlansScreen(office.patients["walter"]))
+        await settle(pilot)
+        title = str(app.screen.query_one("#plans-title", Static).render())
+        assert title == "Care plans · Walter Kim · none yet: a adds one"

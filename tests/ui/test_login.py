@@ -471,6 +471,27 @@ async def test_a_person_taken_off_the_staff_elsewhere_must_log_in_again(
         assert "Jenny Ortiz" not in [label.split("  ")[1].strip() for label in listed(pilot)]
 
 
+async def test_names_in_brackets_are_shown_as_typed_at_the_login(demo_pins: Practice) -> None:
+    """The practice's name and a person's, brackets and all: plain words, not markup (a
+    "[/]" stopped the screen being drawn)."""
+    from om_tui.practice import settings
+
+    settings.set_name(demo_pins.database, "Riverside [Main] Chiropractic", by=ADMINISTRATOR)
+    jenny = staff("Jenny Ortiz")
+    Staff.update(name="Jenny [/] Ortiz").where(Staff.id == jenny).execute()
+    app = demo_pins.app(staff_id=jenny)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await asyncio.to_thread(deactivate_elsewhere, demo_pins, jenny)
+        app.check_for_changes()
+        await settle(pilot)
+        screen = at_login(pilot)
+        assert str(screen.query_one("#login-reason").render()) == (
+            "Jenny [/] Ortiz is no longer on the active staff list."
+        )
+        assert str(screen.query_one("#login-practice").render()) == "Riverside [Main] Chiropractic"
+
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True

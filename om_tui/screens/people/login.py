@@ -92,9 +92,9 @@ class LoginScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="top-line"):
             yield Static(TITLE, id="login-title")
-            yield Static(self.om.practice.name, id="login-practice")
+            yield Static(self.om.practice.name, id="login-practice", markup=False)
         with Center(id="login-middle"), Vertical(id="login-box"):
-            yield Static(self.request.reason, id="login-reason")
+            yield Static(self.request.reason, id="login-reason", markup=False)
             yield Label("Who are you?", id="login-ask")
             yield OptionList(id="login-people")
             yield Static(id="login-person")
@@ -104,7 +104,7 @@ class LoginScreen(Screen[None]):
                 max_length=128,
                 id="login-secret",
             )
-            yield Static(id="login-message")
+            yield Static(id="login-message", markup=False)
             yield Static("Enter log in · ctrl+q quit", id="login-hint")
         yield Footer(compact=True, show_command_palette=False)
 

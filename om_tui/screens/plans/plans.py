@@ -11,6 +11,7 @@ in om_tui.practice.plans.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -28,6 +29,7 @@ from om_tui.practice.plans.phases import described
 from om_tui.practice.plans.plans import PlanDone
 from om_tui.practice.plans.typed import PlanFields, read_plan
 from om_tui.practice.refusal import Refusal
+from om_tui.practice.schedule.patients import PatientRecords, RecordError
 from om_tui.screens.hats.forms import TextPrompt
 from om_tui.screens.plans.booking import book_plan, plans_of
 from om_tui.screens.plans.forms import PlanForm
@@ -90,6 +92,10 @@ class PlansScreen(Screen[None]):
         self._standings = Standings(om.database, om.clock, om.practice).of_patient(self.patient_id)
         if self._standings:
             self._name = self._standings[0].patient_name
+        elif not self._name:  # none yet: the name from their record
+            with suppress(RecordError):
+                records = PatientRecords(om.database, om.clock, om.practice, om.acting_id)
+                self._name = records.record(self.patient_id).full_name
         listed = self.query_one("#plans-list", OptionList)
         place = listed.highlighted
         listed.set_options([Option(self._line(s), id=str(s.plan_id)) for s in self._standings])
