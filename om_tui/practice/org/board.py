@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from peewee import Database
 
 from db.models import (
-    ConditionOverride,
     HatHolder,
     Offboarding,
     Opening,
@@ -31,7 +30,6 @@ from db.models import (
     Setting,
     Staff,
     Stat,
-    StatValue,
 )
 from om_tui.practice import time_words
 from om_tui.practice.changes import tables_of
@@ -39,26 +37,12 @@ from om_tui.practice.clock import Clock
 from om_tui.practice.hats.service import Hats
 from om_tui.practice.org.rollup import Rollup, of_post, total
 from om_tui.practice.settings import PracticeSettings
-from om_tui.practice.stats.board import COUNTED_FROM
+from om_tui.practice.stats.board import STATS_TABLES
 from om_tui.practice.stats.conditions import Condition
 from om_tui.practice.stats.service import Stats
 
-ORG_BOARD_TABLES = (
-    tables_of(
-        ConditionOverride,
-        HatHolder,
-        Offboarding,
-        Opening,
-        OrgDepartment,
-        OrgDivision,
-        OrgPlace,
-        Post,
-        Setting,
-        Staff,
-        Stat,
-        StatValue,
-    )
-    | COUNTED_FROM
+ORG_BOARD_TABLES = STATS_TABLES | tables_of(
+    HatHolder, Offboarding, Opening, OrgDepartment, OrgDivision, OrgPlace, Setting, Staff
 )
 """What the org board is read from (`read_board`: the posts, who holds them, their stats)."""
 

@@ -19,6 +19,9 @@ it is not:
 
 Finishing needs every step done; it takes them off the active staff. Nothing is
 deleted: their name stays on what they did. Each change is in the audit trail.
+
+One idea, a person's off-boarding from its start to its finish, kept whole: each step's
+write and the finish that needs them all read together.
 """
 
 from __future__ import annotations

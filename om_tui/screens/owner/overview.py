@@ -209,7 +209,7 @@ class OverviewScreen(FreshScreen):
         self._overview: Overview | None = None
         self._compact = False
         self._styles: dict[str, Style] = {}
-        self._shown: dict[str, str] = {}
+        self._shown: dict[str, tuple[str, int]] = {}  # the markup and its width
         """The text each figure shows now: a tick redraws only what changed."""
         self._stale = False
         """A reading was due while the screen was not shown (under a dialog, or the minute's
@@ -575,10 +575,13 @@ class OverviewScreen(FreshScreen):
         return self._styles["warning"] if minutes >= limits.warn else None
 
     def _update(self, selector: str, text: Text) -> None:
-        """Redraw a line only when its text changed (most ticks it does not)."""
-        if self._shown.get(selector) != text.markup:
-            self._shown[selector] = text.markup
-            self.query_one(selector, Static).update(text)
+        """Redraw a line only when its text changed (most ticks it does not), and lay the
+        screen out again only when its width did (a wait ticking 12:04 → 12:05 does not)."""
+        shown = self._shown.get(selector)
+        if shown is None or shown[0] != text.markup:
+            self._shown[selector] = (text.markup, text.cell_len)
+            wider = shown is None or shown[1] != text.cell_len
+            self.query_one(selector, Static).update(text, layout=wider)
 
     def tick(self) -> None:
         """Once a second: the waits and the clock (the rest changes only with the data)."""

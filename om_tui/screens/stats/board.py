@@ -1,4 +1,7 @@
-"""The stat board: every stat's week, last week, change, trend and condition."""
+"""The stat board: every stat's week, last week, change, trend and condition.
+
+One screen (one per module), whose length is its keys; the graph, the entry form and the
+stat's settings are screens of their own."""
 
 from __future__ import annotations
 
