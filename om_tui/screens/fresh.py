@@ -1,4 +1,5 @@
-"""A screen styled once on its first showing, not three times.
+"""A screen's first showing made quick: styled once, not three times, and no garbage
+collection on its way to the terminal.
 
 Textual styles each widget as it mounts, then restyles the whole screen (every widget,
 every rule) each time the screen is shown: once more when a pushed screen is shown, twice
@@ -7,18 +8,70 @@ just made nothing has changed in between, and on a busy practice's screens those
 are a good part of the time from the key to the screen drawn. A screen with `FreshScreen`
 among its bases skips the restyle until it has been hidden once; from then on every
 showing restyles as Textual does (a theme changed meanwhile, the app's focus…).
+
+A screen's first showing also makes tens of thousands of objects (its widgets, what it
+reads): the collector's passes meanwhile find little to free, and one of them, sooner or
+later, is a full pass over everything the app holds (50–100 ms on a large practice, in
+about one opening in two once a few screens are open). So the collector waits from the
+screen's compose to its first paint (Textual does the same while it scrolls,
+`App.PAUSE_GC_ON_SCROLL`), at most HOLD_SECONDS; then one young pass takes what the
+opening left.
 """
 
 from __future__ import annotations
 
-from textual import events
+import gc
+
+from textual import events, on
 from textual.screen import Screen
+
+HOLD_SECONDS = 1.0
+"""The longest the collector waits for a screen's first paint."""
+
+_holding: set[int] = set()  # the screens (ids) on their way to their first paint
+_held = False  # the collector was on, and is off for them
+
+
+def _hold(screen: Screen[None]) -> None:
+    global _held
+    if not _holding and gc.isenabled():
+        gc.disable()
+        _held = True
+    _holding.add(id(screen))
+
+
+def _release(screen: Screen[None]) -> None:
+    """The screen is drawn (or gone): the collector runs again once no screen waits.
+    Once only, whatever calls it first."""
+    global _held
+    if id(screen) not in _holding:
+        return
+    _holding.discard(id(screen))
+    if not _holding and _held:
+        _held = False
+        gc.enable()
 
 
 class FreshScreen(Screen[None]):
-    """A screen whose first showing keeps the styles its widgets got as they mounted."""
+    """A screen whose first showing keeps the styles its widgets got as they mounted, with
+    the collector waiting until it is drawn."""
 
     _hidden_since_made = False
+
+    @on(events.Compose)
+    def _hold_collector(self) -> None:
+        # Before the screen composes and mounts (Widget's handler, later in the MRO, does).
+        _hold(self)
+        self.set_timer(HOLD_SECONDS, lambda: _release(self))
+
+    @on(events.Mount)
+    def _release_once_drawn(self) -> None:
+        # After the subclass's on_mount (its first reading, if it reads on the event loop).
+        self.call_after_refresh(_release, self)
+
+    @on(events.Unmount)
+    def _release_when_gone(self) -> None:
+        _release(self)
 
     def _on_screen_suspend(self) -> None:
         self._hidden_since_made = True

@@ -30,6 +30,7 @@ import argparse
 import asyncio
 import cProfile
 import functools
+import gc
 import os
 import pstats
 import shutil
@@ -143,17 +144,33 @@ class Parts:
         work on the machine does not change."""
         self.painted = 0
         """Compositor.render_update calls: the screen's updates made (a count too)."""
+        self.collected = 0.0
+        """ms in garbage collections (any thread, any generation), apart from the parts:
+        a collection lands inside whichever part allocated last."""
+        self.full = 0
+        """Full (generation 2) collections: the app's every object walked."""
         self._running: list[list[Any]] = []  # [label, since]: the innermost last
         self._loop = threading.get_ident()
+        self._collecting = 0.0
+
+    def _collection(self, phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._collecting = time.perf_counter()
+            return
+        self.collected += 1000 * (time.perf_counter() - self._collecting)
+        if info.get("generation") == 2:
+            self.full += 1
 
     @contextmanager
     def watching(self) -> Iterator[None]:
         originals = [(cls, name, getattr(cls, name)) for _, cls, name in PARTS]
         for (label, cls, name), (_, _, original) in zip(PARTS, originals, strict=True):
             setattr(cls, name, self._timed(label, original))
+        gc.callbacks.append(self._collection)
         try:
             yield
         finally:
+            gc.callbacks.remove(self._collection)
             for cls, name, original in originals:
                 setattr(cls, name, original)
 
@@ -185,6 +202,8 @@ class Parts:
         spent, self.spent = self.spent, dict.fromkeys(self.spent, 0.0)
         spent["nodes styled"], self.applied = self.applied, 0
         spent["paints"], self.painted = self.painted, 0
+        spent["GC"], self.collected = self.collected, 0.0
+        spent["full GCs"], self.full = self.full, 0
         return spent
 
 
@@ -206,7 +225,13 @@ class Displays:
                     if w.node is screen and w.state in BUSY and w.group not in SIDE_READS
                 )
                 moment = (time.perf_counter(), time.process_time())
-                spent = {**parts.spent, "nodes styled": parts.applied, "paints": parts.painted}
+                spent = {
+                    **parts.spent,
+                    "nodes styled": parts.applied,
+                    "paints": parts.painted,
+                    "GC": parts.collected,
+                    "full GCs": parts.full,
+                }
                 self.seen.append((screen, *moment, busy, spent))
 
         app._display = display  # type: ignore[method-assign]
@@ -331,6 +356,15 @@ async def bench_role(
     return measured
 
 
+def _share(label: str, values: list[float]) -> str:
+    """A part's median ms, a count's median; full collections: how many in all the rounds."""
+    if label == "full GCs":
+        return f"full GCs {sum(values):.0f} in {len(values)} openings"
+    if label in ("nodes styled", "paints"):
+        return f"{label} {statistics.median(values):.0f}"
+    return f"{label} {ms(statistics.median(values))}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5, help="new apps, every screen once each")
@@ -383,10 +417,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"{ms(got.worst):>7}  {ms(cpu):>7}  {verdict}"
                 )
                 shares = [
-                    f"{label} {statistics.median(values):.0f}"
-                    if label in ("nodes styled", "paints")
-                    else f"{label} {ms(statistics.median(values))}"
-                    for label, values in measured[opening.name].parts.items()
+                    _share(label, values) for label, values in measured[opening.name].parts.items()
                 ]
                 print(f"  {'':{width}}  of it (medians): {', '.join(shares)}")
                 record(

@@ -1,14 +1,18 @@
 """A screen shown for the first time is styled once, as it mounts (om_tui/screens/fresh.py):
-what it shows must be what a full restyle would give, then and after a theme change."""
+what it shows must be what a full restyle would give, then and after a theme change. And
+the garbage collector waits while it is on its way to its first paint, never longer."""
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from textual.screen import Screen
 
 from om_tui.app import MAIN_SCREENS
+from om_tui.screens.owner import overview as overview_screen
 
 from .conftest import Practice
 from .helpers import settle
@@ -76,3 +80,52 @@ async def test_a_pushed_screen_shown_again_is_restyled(office: Practice) -> None
         await settle(pilot)
         assert app.screen is audit
         assert styles_of(audit) == restyled(audit)
+
+
+@pytest.fixture
+def collector_on() -> Iterator[None]:
+    """The collector on, as the app has it once started; on again after the test."""
+    gc.enable()
+    yield
+    gc.enable()
+
+
+async def test_the_collector_waits_for_a_screens_first_paint_then_runs_again(
+    demo: Practice, monkeypatch: pytest.MonkeyPatch, collector_on: None
+) -> None:
+    seen: list[bool] = []
+    gather = overview_screen.gather
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return gather(*args, **kwargs)
+
+    monkeypatch.setattr(overview_screen, "gather", watched)
+    app = demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("0")  # the overview reads as it mounts, on the event loop
+        await settle(pilot)
+        assert seen == [False]
+        assert gc.isenabled()
+
+
+async def test_a_screen_gone_before_its_first_paint_leaves_the_collector_on(
+    demo: Practice, collector_on: None
+) -> None:
+    app = demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("0")
+        app.exit()
+    assert gc.isenabled()
+
+
+async def test_a_collector_already_off_stays_off(demo: Practice, collector_on: None) -> None:
+    app = demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        gc.disable()  # as it is while the app starts (cli.main)
+        await pilot.press("0")
+        await settle(pilot)
+        assert not gc.isenabled()
