@@ -98,5 +98,6 @@ class StatWeeks:
 
 
 def later(week: dt.date, weeks: int = 1) -> dt.date:
-    """The stats week `weeks` after this one (before it, when negative)."""
-    return arrow.get(week).shift(weeks=weeks).date()
+    """The stats week `weeks` after this one (before it, when negative): a week is named
+    by a date, and a date's weeks are 7 days whatever the clocks do."""
+    return week + dt.timedelta(weeks=weeks)

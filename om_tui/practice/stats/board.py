@@ -207,9 +207,10 @@ class StatsReading:
         return values
 
     def _table(
-        self, stats: Sequence[Stat], weeks: Sequence[dt.date]
+        self, stats: Sequence[Stat], weeks: Sequence[dt.date], every_stat: bool = False
     ) -> tuple[dict[int, list[float | None]], dict[int, list[str]]]:
-        every = {s.short_name: s for s in self.stats()}
+        """`every_stat`: `stats` are every active stat (the formulas' inputs among them)."""
+        every = {s.short_name: s for s in (stats if every_stat else self.stats())}
         wanted: dict[str, Stat] = {}
         pending = list(stats)
         while pending:  # the stats asked for, and everything their formulas use
@@ -254,37 +255,41 @@ class StatsReading:
         if not weeks or not stats:
             return {}
         result: dict[int, dict[dt.date, float]] = {s.id: {} for s in stats}
-        first_day = weeks[0] - dt.timedelta(days=7)
-        # The raw cursor: building a peewee row per value costs most of a board's time.
+        # The raw cursor: building a peewee row per value costs most of a board's time. Each
+        # period its own read, in the unique index's order (stat, period, day); a day is
+        # looked up as stored, never parsed (SQLite gives text, PostgreSQL a date).
         ids = [s.id for s in stats]
         mark = self.database.param  # ? on SQLite, %s on PostgreSQL
-        cursor = self.database.execute_sql(  # type: ignore[no-untyped-call]
-            "SELECT stat_id, period, day, value FROM stat_value "
-            f"WHERE stat_id IN ({', '.join([mark] * len(ids))}) AND day BETWEEN {mark} AND {mark} "
-            "ORDER BY day",
-            (*ids, first_day.isoformat(), weeks[-1].isoformat()),
+        query = (
+            "SELECT stat_id, day, value FROM stat_value "
+            f"WHERE stat_id IN ({', '.join([mark] * len(ids))}) AND period = {mark} "
+            f"AND day BETWEEN {mark} AND {mark} ORDER BY stat_id, day"
         )
-        wanted = set(weeks)
+
+        def read(period: str, first: dt.date, last: dt.date) -> Any:
+            return self.database.execute_sql(  # type: ignore[no-untyped-call]
+                query, (*ids, period, first.isoformat(), last.isoformat())
+            )
+
+        def keyed(weeks_of: dict[dt.date, dt.date]) -> dict[object, dt.date]:
+            found: dict[object, dt.date] = {}
+            found.update(weeks_of.items())
+            found.update((day.isoformat(), week) for day, week in weeks_of.items())
+            return found
+
+        week_named = keyed({week: week for week in weeks})
+        for stat_id, stored_day, value in read("week", weeks[0], weeks[-1]):
+            week = week_named.get(stored_day)
+            if week is not None:
+                result[stat_id][week] = value
+        each_day = self._week_of_each_day(weeks)
+        week_of = keyed(each_day)
         daily: dict[tuple[int, dt.date], list[float]] = {}
+        for stat_id, stored_day, value in read("day", min(each_day), max(each_day)):
+            week = week_of.get(stored_day)
+            if week is not None:
+                daily.setdefault((stat_id, week), []).append(value)
         by_id = {s.id: s for s in stats}
-        parsed: dict[object, dt.date] = {}
-        week_of: dict[dt.date, dt.date] | None = None  # each day's week, at the first day
-        for stat_id, period, stored_day, value in cursor:
-            day = parsed.get(stored_day)
-            if day is None:  # SQLite gives text, Postgres a date
-                day = (
-                    dt.date.fromisoformat(stored_day) if isinstance(stored_day, str) else stored_day
-                )
-                parsed[stored_day] = day
-            if period == "week":
-                if day in wanted:
-                    result[stat_id][day] = value
-            else:
-                if week_of is None:
-                    week_of = self._week_of_each_day(weeks)
-                week = week_of.get(day)
-                if week is not None:
-                    daily.setdefault((stat_id, week), []).append(value)
         for (stat_id, week), days in daily.items():
             if week in result[stat_id]:
                 continue  # a weekly value typed for the week stands
@@ -316,7 +321,7 @@ class StatsReading:
         judged_week = week + dt.timedelta(weeks=judged + 1)
         stats = self.stats(post_id)
         history = self.weeks.weeks_back(week, max(span, 1) + LOOKBACK)  # conditions need history
-        values, notes = self._table(stats, history)
+        values, notes = self._table(stats, history, every_stat=post_id is None)
         overrides = {
             o.stat_id: (Condition(o.condition), o.reason)
             for o in ConditionOverride.select().where(ConditionOverride.week == judged_week)
