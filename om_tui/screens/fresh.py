@@ -21,6 +21,7 @@ opening left.
 from __future__ import annotations
 
 import gc
+import time
 
 from textual import events, on
 from textual.screen import Screen
@@ -28,25 +29,28 @@ from textual.screen import Screen
 HOLD_SECONDS = 1.0
 """The longest the collector waits for a screen's first paint."""
 
-_holding: set[int] = set()  # the screens (ids) on their way to their first paint
+_clock = time.monotonic  # a hold's age (a test moves it on)
+_holding: dict[int, float] = {}  # the screens (ids) on their way to their first paint, since
 _held = False  # the collector was on, and is off for them
 
 
 def _hold(screen: Screen[None]) -> None:
     global _held
-    if not _holding and gc.isenabled():
+    now = _clock()
+    for stale in [held for held, since in _holding.items() if now - since > HOLD_SECONDS]:
+        del _holding[stale]  # its app stopped before it could let go (its timers with it)
+    if not _holding and not _held and gc.isenabled():
         gc.disable()
         _held = True
-    _holding.add(id(screen))
+    _holding[id(screen)] = now
 
 
 def _release(screen: Screen[None]) -> None:
     """The screen is drawn (or gone): the collector runs again once no screen waits.
     Once only, whatever calls it first."""
     global _held
-    if id(screen) not in _holding:
+    if _holding.pop(id(screen), None) is None:
         return
-    _holding.discard(id(screen))
     if not _holding and _held:
         _held = False
         gc.enable()

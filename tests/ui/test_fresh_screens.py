@@ -12,6 +12,7 @@ import pytest
 from textual.screen import Screen
 
 from om_tui.app import MAIN_SCREENS
+from om_tui.screens import fresh
 from om_tui.screens.owner import overview as overview_screen
 
 from .conftest import Practice
@@ -129,3 +130,18 @@ async def test_a_collector_already_off_stays_off(demo: Practice, collector_on: N
         await pilot.press("0")
         await settle(pilot)
         assert not gc.isenabled()
+
+
+async def test_a_hold_its_app_never_let_go_of_lapses(
+    demo: Practice, monkeypatch: pytest.MonkeyPatch, collector_on: None
+) -> None:
+    app = demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        fresh._hold(Screen())  # a screen whose app stopped before its first paint
+        assert not gc.isenabled()
+        later = fresh._clock() + 2 * fresh.HOLD_SECONDS
+        monkeypatch.setattr(fresh, "_clock", lambda: later)
+        await pilot.press("0")
+        await settle(pilot)
+        assert gc.isenabled()
