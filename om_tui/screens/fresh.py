@@ -20,6 +20,8 @@ opening left.
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import gc
 import time
 
@@ -30,11 +32,13 @@ HOLD_SECONDS = 1.0
 """The longest the collector waits for a screen's first paint."""
 
 _clock = time.monotonic  # a hold's age (a test moves it on)
-_holding: dict[int, float] = {}  # the screens (ids) on their way to their first paint, since
+_holding: dict[object, float] = {}  # a hold for each screen on its way to its first paint, since
 _held = False  # the collector was on, and is off for them
 
 
-def _hold(screen: Screen[None]) -> None:
+def _hold() -> object:
+    """A hold on the collector, for `_release`: a token, not the screen (what waits to
+    let go must not keep a closed screen, and all it drew)."""
     global _held
     now = _clock()
     for stale in [held for held, since in _holding.items() if now - since > HOLD_SECONDS]:
@@ -42,14 +46,16 @@ def _hold(screen: Screen[None]) -> None:
     if not _holding and not _held and gc.isenabled():
         gc.disable()
         _held = True
-    _holding[id(screen)] = now
+    hold = object()
+    _holding[hold] = now
+    return hold
 
 
-def _release(screen: Screen[None]) -> None:
+def _release(hold: object) -> None:
     """The screen is drawn (or gone): the collector runs again once no screen waits.
     Once only, whatever calls it first."""
     global _held
-    if _holding.pop(id(screen), None) is None:
+    if _holding.pop(hold, None) is None:
         return
     if not _holding and _held:
         _held = False
@@ -61,21 +67,26 @@ class FreshScreen(Screen[None]):
     the collector waiting until it is drawn."""
 
     _hidden_since_made = False
+    _collector_held: object = None
 
     @on(events.Compose)
     def _hold_collector(self) -> None:
         # Before the screen composes and mounts (Widget's handler, later in the MRO, does).
-        _hold(self)
-        self.set_timer(HOLD_SECONDS, lambda: _release(self))
+        hold = self._collector_held = _hold()
+        # Not a Textual timer: its task would keep this screen (the active message pump, in
+        # the context it copies) for a second after it closed. An empty context keeps none.
+        asyncio.get_running_loop().call_later(
+            HOLD_SECONDS, _release, hold, context=contextvars.Context()
+        )
 
     @on(events.Mount)
     def _release_once_drawn(self) -> None:
         # After the subclass's on_mount (its first reading, if it reads on the event loop).
-        self.call_after_refresh(_release, self)
+        self.call_after_refresh(_release, self._collector_held)
 
     @on(events.Unmount)
     def _release_when_gone(self) -> None:
-        _release(self)
+        _release(self._collector_held)
 
     def _on_screen_suspend(self) -> None:
         self._hidden_since_made = True

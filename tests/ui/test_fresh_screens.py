@@ -138,7 +138,7 @@ async def test_a_hold_its_app_never_let_go_of_lapses(
     app = demo.app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        fresh._hold(Screen())  # a screen whose app stopped before its first paint
+        fresh._hold()  # a screen's, whose app stopped before its first paint
         assert not gc.isenabled()
         later = fresh._clock() + 2 * fresh.HOLD_SECONDS
         monkeypatch.setattr(fresh, "_clock", lambda: later)
