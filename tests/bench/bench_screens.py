@@ -12,7 +12,8 @@ command's action, called as the palette calls it), or — the stat graph — by 
 stat board. Each is timed from the key to the screen drawn: the first update of that
 screen the app hands its driver (headless: every line composed, none written) while none
 of the screen's own workers is still reading. Prints one line per screen, median / p95 /
-max, against 200 ms (100 ms for the stat graph).
+max, against 200 ms (100 ms for the stat graph); under it, where the time went on the
+event loop (PARTS), and the garbage collector's time and full passes in the openings.
 
 The first round opens each screen for the first time in this process (its module
 imported then, its widgets' default CSS parsed then): the max is that round, mostly.
