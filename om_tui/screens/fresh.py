@@ -11,11 +11,11 @@ showing restyles as Textual does (a theme changed meanwhile, the app's focus…)
 
 A screen's first showing also makes tens of thousands of objects (its widgets, what it
 reads): the collector's passes meanwhile find little to free, and one of them, sooner or
-later, is a full pass over everything the app holds (50–100 ms on a large practice, in
+later, is a full pass over everything the app holds (50–130 ms on a large practice, in
 about one opening in two once a few screens are open). So the collector waits from the
 screen's compose to its first paint (Textual does the same while it scrolls,
-`App.PAUSE_GC_ON_SCROLL`), at most HOLD_SECONDS; then one young pass takes what the
-opening left.
+`App.PAUSE_GC_ON_SCROLL`), at most HOLD_SECONDS; then it catches up — a young pass over
+what the opening left, or the full one if it is due — while the person reads the screen.
 """
 
 from __future__ import annotations
