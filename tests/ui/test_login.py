@@ -134,7 +134,8 @@ from textual.screen import Screen
 
 shown = LoginScreen.on_mount
 made = Screen.__init__
-seen = {"screens made": []}
+restyle = LoginScreen.update_node_styles
+seen = {"screens made": [], "styled again": 0}
 
 def on_mount(screen):
     seen["at login"] = "db.models" in sys.modules
@@ -145,8 +146,13 @@ def init(screen, *args, **kwargs):
     seen["screens made"].append(type(screen).__name__)
     made(screen, *args, **kwargs)
 
+def update_node_styles(screen, animate=True):
+    seen["styled again"] += 1
+    restyle(screen, animate)
+
 LoginScreen.on_mount = on_mount
 Screen.__init__ = init
+LoginScreen.update_node_styles = update_node_styles
 
 async def main():
     app = make_app(open_database(sys.argv[1]), login=True)
@@ -163,7 +169,8 @@ asyncio.run(main())
 def test_the_login_screen_comes_up_without_the_models(demo_pins: Practice) -> None:
     """The models (peewee builds 52 classes) are a good part of a start: the login screen
     reads what it shows without them, and they are imported once it is drawn. The login is
-    the start's first screen itself: no blank screen is made, styled and left first."""
+    the start's first screen itself: no blank screen is made, styled and left first; and
+    its widgets, styled as they are mounted, are not styled all over again as it shows."""
     demo_pins.database.close()  # the app in its own process opens the file
     ran = subprocess.run(
         [sys.executable, "-c", FIRST_SCREEN_MODULES, str(demo_pins.path)],
@@ -175,6 +182,7 @@ def test_the_login_screen_comes_up_without_the_models(demo_pins: Practice) -> No
     assert ran.returncode == 0, ran.stderr[-2000:]
     assert json.loads(ran.stdout.splitlines()[-1]) == {
         "screens made": ["LoginScreen"],
+        "styled again": 0,
         "at login": False,
         "listed": 6,
         "after": True,

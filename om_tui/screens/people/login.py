@@ -131,6 +131,10 @@ class LoginScreen(Screen[None]):
         else:
             self._show_list()
         self.call_after_refresh(self.om.login_ready)  # what was typed while it came up
+        # Each part was styled as it was mounted, by the rules as they stand now: its first
+        # showing, next, need not style them all again (Textual's scoped default styles of a
+        # widget mounted later cannot reach one mounted before).
+        self._styled_by = self.app.stylesheet.rules
 
     def _no_one_here(self) -> None:
         """A pinned session whose person cannot log in (taken off the staff): no one else may."""
