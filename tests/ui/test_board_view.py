@@ -121,6 +121,8 @@ async def test_time_ticks_in_the_cells_without_rebuilding_the_table(office: Prac
 
         assert cell(pilot, key, "in_stage") == "01:05"
         assert cell(pilot, key, "in_office") == "01:05"
+        drawn = next(line for line in screen_lines(pilot) if "Tom Baker" in line)
+        assert drawn.split()[-2:] == ["01:05", "01:05"]  # drawn again, in both cells
         assert (table.row_count, table.cursor_row) == (rows, cursor)
         assert table.rows[table.coordinate_to_cell_key((0, 0)).row_key] is row_object
         assert "Longest wait 01:05" in static_text(pilot, "#figures")

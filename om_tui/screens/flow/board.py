@@ -321,9 +321,10 @@ class FlowBoardScreen(FreshScreen):
             return
         now = self.om.clock.now()
         practice = self.om.practice
-        table = self.query_one("#board", DataTable)
+        table: RowTable[Text | str] = self.query_one("#board", RowTable)
         reorder = table.size.width not in (self._fitted_to, 0)  # the names get the new width
         no_show_after = practice.no_show_after_minutes  # the practice's rule; 0: never
+        changed: list[tuple[str, str, Text | str]] = []
         for key, row in self._rows.items():
             if row.stage in FINISHED:
                 continue
@@ -338,10 +339,11 @@ class FlowBoardScreen(FreshScreen):
             for column, value in self._live_cells(row, now).items():
                 if self._shown.get((key, column)) != value:
                     self._shown[(key, column)] = value
-                    table.update_cell(key, column, value)
+                    changed.append((key, column, value))
         if reorder:
             self._fill_table()  # someone crossed a threshold: they move up
         else:
+            table.update_in_place(changed)  # only those cells are drawn again
             self._show_header(now)
 
     # -- acting on the selected visit ----------------------------------------
