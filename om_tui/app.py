@@ -378,6 +378,11 @@ class OmTuiApp(App[None]):
         terminal back (a paint thrown away, and the next one only a part of the screen):
         about a fifth of the start's own work. The first run, and an app opened logged in
         (the tests'), still start on the blank screen and switch (on_mount).
+
+        (Not the login's mode as the first mode: its screen, marked styled as the app is
+        (_styled_as_the_app), is then made before the app itself is styled, and Textual's
+        restyle of a mode's first screen, which the mark skips, is what would put it right:
+        its bold lines came out in their background's colour.)
         """
         if self.role is None and not self._first_run:
             return LoginScreen(self._login_request)
