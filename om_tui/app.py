@@ -53,7 +53,6 @@ from om_tui.practice.refusal import Refusal
 from om_tui.practice.settings import idle_lock_minutes
 from om_tui.resources import stylesheet
 from om_tui.screens.people.login import LoginRequest, LoginScreen
-from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
     from om_tui.practice.flow.moves import Change, Flow
@@ -634,6 +633,8 @@ class OmTuiApp(App[None]):
             )
         # The toast goes (it covered a panel); the mark on the top line stays till the Line.
         if self.current_mode != "line":
+            from om_tui.widgets.screen_tabs import ScreenTabs  # the main screens' top line
+
             self.urgent_unread += len(news)
             self.screen.query(ScreenTabs).refresh(layout=True)
 
