@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from peewee import Database, OperationalError, PostgresqlDatabase
-from playhouse.postgres_ext import Psycopg3Database
 
 if TYPE_CHECKING:
     import psycopg
@@ -87,8 +86,8 @@ def reason(error: BaseException, url: str) -> str:
     return text.removeprefix("connection failed: ")
 
 
-class PracticeServer(Psycopg3Database):  # type: ignore[misc]  # playhouse is untyped
-    """The practice's server database: one transaction of om-tui's at a time.
+class PracticeServer(PostgresqlDatabase):
+    """The practice's server database, through psycopg 3: one transaction of om-tui's at a time.
 
     Each transaction first takes one advisory lock, as SQLite's BEGIN IMMEDIATE
     takes the write lock: a read-then-write (is the visit still where the desk saw
@@ -100,8 +99,14 @@ class PracticeServer(Psycopg3Database):  # type: ignore[misc]  # playhouse is un
     so that it is named too.
     """
 
-    field_types = {**Psycopg3Database.field_types, "FLOAT": "DOUBLE PRECISION"}
+    field_types = {**PostgresqlDatabase.field_types, "FLOAT": "DOUBLE PRECISION"}
     """A number with a fraction keeps SQLite's REAL precision (migration 0022)."""
+
+    def __init__(self, database: str, **options: Any) -> None:
+        # peewee's own class, told to use psycopg 3: playhouse's Psycopg3Database says no
+        # more than this (its hstore and server-side cursors are not used), and importing
+        # playhouse's PostgreSQL extensions cost a server start-up a few ms.
+        super().__init__(database, prefer_psycopg3=True, **options)
 
     def begin(self, isolation_level: Any = None) -> None:
         from db import audit, postgres_audit
@@ -117,17 +122,18 @@ class PracticeServer(Psycopg3Database):  # type: ignore[misc]  # playhouse is un
             super().begin(isolation_level)
         self.execute_sql(sql, params)
 
-    def execute_sql(self, sql: str, params: Any = None, **options: Any) -> Any:
+    def execute_sql(self, sql: str, params: Any = None) -> Any:
+        run = super().execute_sql
         if self.in_transaction():
-            return super().execute_sql(sql, params, **options)
+            return run(sql, params)  # type: ignore[no-untyped-call]
         if sql.lstrip()[:6].upper() in _WRITES:
             with self.atomic():
-                return super().execute_sql(sql, params, **options)
+                return run(sql, params)  # type: ignore[no-untyped-call]
         try:
-            return super().execute_sql(sql, params, **options)
+            return run(sql, params)  # type: ignore[no-untyped-call]
         except OperationalError as error:
             self._reconnect_if_lost(error)  # a read on its own: asked again once
-            return super().execute_sql(sql, params, **options)
+            return run(sql, params)  # type: ignore[no-untyped-call]
 
     def _reconnect_if_lost(self, error: OperationalError) -> None:
         """The server went away (restarted, the network dropped): connect again, once;

@@ -53,7 +53,6 @@ from om_tui.practice.refusal import Refusal
 from om_tui.practice.settings import idle_lock_minutes
 from om_tui.resources import stylesheet
 from om_tui.screens.people.login import LoginRequest, LoginScreen
-from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
     from om_tui.practice.flow.moves import Change, Flow
@@ -185,9 +184,11 @@ PALETTE_TITLES = {"book": "Appointment book"}
 MODE_PERMISSIONS = {"staff": "roster", "book": "schedule"}
 
 LOGIN = "login"
-"""The mode of the login screen (start-up, idle lock, switch user): a stack of its own."""
+"""The mode of the login screen (idle lock, switch user): a stack of its own. At start-up the
+login is the first mode's own screen (OmTuiApp.get_default_screen)."""
 DEFAULT_MODE = App.DEFAULT_MODE
-"""Textual's own mode at start (a blank screen), before the first screen is shown."""
+"""Textual's own mode at start: the start-up's login, else a blank screen before the first
+screen is shown."""
 FIRST_RUN = "first_run"
 """The mode of the first run's setup (om_tui/screens/people/first_run.py): before any login."""
 
@@ -368,6 +369,24 @@ class OmTuiApp(App[None]):
         self.undo_stack: list[Change] = []
         """What this terminal changed, newest last: `u` takes back the newest."""
 
+    def get_default_screen(self) -> Screen[Any]:
+        """The start's first screen: the login itself, when someone logs in (most starts).
+
+        Textual starts on a blank screen of its own; switching from it to the login made,
+        styled and laid out both, and painted the login once while start-up still held the
+        terminal back (a paint thrown away, and the next one only a part of the screen):
+        about a fifth of the start's own work. The first run, and an app opened logged in
+        (the tests'), still start on the blank screen and switch (on_mount).
+
+        (Not the login's mode as the first mode: its screen, marked styled as the app is
+        (_styled_as_the_app), is then made before the app itself is styled, and Textual's
+        restyle of a mode's first screen, which the mark skips, is what would put it right:
+        its bold lines came out in their background's colour.)
+        """
+        if self.role is None and not self._first_run:
+            return LoginScreen(self._login_request)
+        return super().get_default_screen()
+
     @property
     def acting_id(self) -> int | None:
         """In whose name this terminal changes the practice (the practice checks their role)."""
@@ -424,7 +443,7 @@ class OmTuiApp(App[None]):
             self.add_mode(FIRST_RUN, FirstRunScreen)
             self.switch_mode(FIRST_RUN)
         elif self.role is None:
-            self.switch_mode(LOGIN)
+            pass  # the login is up already: the first mode's own screen (get_default_screen)
         else:
             if self.user_id is not None:
                 audit.set_actor(self.database, self.user_id)
@@ -614,6 +633,8 @@ class OmTuiApp(App[None]):
             )
         # The toast goes (it covered a panel); the mark on the top line stays till the Line.
         if self.current_mode != "line":
+            from om_tui.widgets.screen_tabs import ScreenTabs  # the main screens' top line
+
             self.urgent_unread += len(news)
             self.screen.query(ScreenTabs).refresh(layout=True)
 
@@ -661,8 +682,9 @@ class OmTuiApp(App[None]):
 
     def delay_update(self, delay: float = 0.05) -> None:
         """Textual holds the screen back for 50 ms on every change of mode, to mask it; not
-        from its blank start to the first screen (the login): nothing is there to mask."""
-        if self.current_mode != DEFAULT_MODE:
+        from its blank start to the first screen: nothing is there to mask. (From the login
+        that start-up showed, as from any login, it does.)"""
+        if self.current_mode != DEFAULT_MODE or isinstance(self.screen, LoginScreen):
             super().delay_update(delay)
 
     def switch_mode(self, mode: str) -> AwaitMount:

@@ -6,7 +6,6 @@ practice, the schedule's and imports' options in cli_schedule.py and cli_imports
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import gc
 import logging
@@ -15,13 +14,16 @@ import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, cast
 
 import platformdirs
 
 from om_tui import __version__
 
 if TYPE_CHECKING:
+    import argparse
+
     from peewee import Database
 
     from om_tui.practice.people.backup import Restored
@@ -59,9 +61,42 @@ def _opens_the_app(argv: list[str]) -> bool:
     return True
 
 
+def _app_options(argv: list[str]) -> SimpleNamespace | None:
+    """The app's own options, read without argparse where they are all there is, each
+    plainly written (most starts: argparse's import and its parser are a few ms of one).
+    Anything else (a command, --help, a value that is not plain) is None: the parser reads
+    it, and says what is wrong. The same values as the parser's (a test checks)."""
+    options = SimpleNamespace(
+        db=None, demo=False, user=None, ssh_user=None, ssh_key="", command=None
+    )
+    words = iter(argv)
+    for word in words:
+        if word == "--demo":
+            options.demo = True
+            continue
+        name, equals, value = word.partition("=")
+        if name not in _VALUED_OPTIONS:
+            return None
+        if not equals:
+            following = next(words, None)
+            if following is None or following.startswith("-"):
+                return None
+            value = following
+        if name == "--ssh-user":
+            try:
+                options.ssh_user = int(value)
+            except ValueError:
+                return None
+        else:
+            setattr(options, name[2:].replace("-", "_"), value)
+    return options
+
+
 def build_parser(commands_too: bool = True) -> argparse.ArgumentParser:
     """The command line; without `commands_too`, the app's options only (a quicker start:
     the commands' parsers take tens of ms to build)."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="om-tui",
         description="The Office Manager's instrument panel for a small private practice.",
@@ -449,6 +484,8 @@ def _leave_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser
 def _date(text: str, *, ahead: bool = True) -> dt.date:
     """An argparse type: a day as typed anywhere in om-tui ("2026-03-02", "2 mar", "fri");
     a day without its year, or a weekday, is the next one (`ahead`) or the last one."""
+    import argparse
+
     from om_tui.practice import time_words
 
     try:
@@ -470,6 +507,8 @@ def _whole(low: int, high: int) -> Callable[[str], int]:
     no loop that runs for ever)."""
 
     def number(text: str) -> int:
+        import argparse
+
         try:
             value = int(text)
         except ValueError:
@@ -551,7 +590,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     words = sys.argv[1:] if argv is None else argv
-    args = build_parser(commands_too=not _opens_the_app(words)).parse_args(words)
+    # The app's options alone (most starts) have the parser's attributes, without argparse.
+    args = cast("argparse.Namespace", _app_options(words)) or build_parser(
+        commands_too=not _opens_the_app(words)
+    ).parse_args(words)
     _start_log()
     _without_server_driver(args.db)
     # Imported here so `om-tui --help` stays instant.

@@ -18,7 +18,7 @@ import math
 import random
 from collections.abc import Iterator
 
-from peewee import JOIN, Database, ModelInsert, fn
+from peewee import JOIN, Database, Model, ModelInsert, fn
 
 from db import audit
 from db.models import (
@@ -230,41 +230,44 @@ def _booked_visits(
 ) -> None:
     """A day's appointments, each with its visit and the visit's events, in three
     statements (a row at a time, the demo's six weeks of history took seconds). Inside
-    the demo's transaction SQLite numbers a statement's rows one after another, so each
-    visit's id follows from the last one inserted."""
+    the demo's transaction both stores number a statement's rows one after another, in
+    the order given, so the ids each statement returns, in order, pair with its rows."""
     if not booked:
         return
-    first_appointment = _last_id(Appointment.insert_many(booked)) - len(booked) + 1
-    first_visit = (
-        _last_id(
-            Visit.insert_many(
-                [
-                    {
-                        "patient": appointment["patient"],
-                        "appointment": first_appointment + n,
-                        "date": day,
-                        "stage": steps[-1][0],
-                        "provider": appointment["provider"],
-                        "room": None,
-                    }
-                    for n, (appointment, steps) in enumerate(zip(booked, visits, strict=True))
-                ]
-            )
-        )
-        - len(booked)
-        + 1
+    appointments = _ids(Appointment.insert_many(booked), Appointment)
+    visit_ids = _ids(
+        Visit.insert_many(
+            [
+                {
+                    "patient": appointment["patient"],
+                    "appointment": appointment_id,
+                    "date": day,
+                    "stage": steps[-1][0],
+                    "provider": appointment["provider"],
+                    "room": None,
+                }
+                for appointment_id, appointment, steps in zip(
+                    appointments, booked, visits, strict=True
+                )
+            ]
+        ),
+        Visit,
     )
     VisitEvent.insert_many(
         [
-            {"visit": first_visit + n, "stage": stage, "at": utc_naive(at), "by": by}
-            for n, steps in enumerate(visits)
+            {"visit": visit_id, "stage": stage, "at": utc_naive(at), "by": by}
+            for visit_id, steps in zip(visit_ids, visits, strict=True)
             for stage, at in steps
         ]
     ).execute()
 
 
-def _last_id(insert: ModelInsert) -> int:
-    return int(insert.execute())
+def _ids(insert: ModelInsert, model: type[Model]) -> list[int]:
+    """The new rows' ids, in the order the rows were given (a file's last id alone was
+    not an answer on the server, where an insert returns its rows)."""
+    return sorted(
+        int(row[0]) for row in insert.returning(model._meta.primary_key).tuples().execute()
+    )
 
 
 def _type_ids() -> list[int]:

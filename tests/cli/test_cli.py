@@ -212,6 +212,8 @@ def test_the_overviews_main_stats_are_chosen_from_the_command_line(
         (["--db", "p.db"], True),
         (["--demo", "--user", "Sarah"], True),
         (["--db=p.db", "--user", "report"], True),  # a name, not the command
+        (["--db", "p.db", "--ssh-user", "3", "--ssh-key", "SHA256:a+b/c"], True),
+        (["--user=", "--db", "a.db", "--db", "b.db", "--demo", "--demo"], True),  # the last wins
         (["--db", "p.db", "report", "week"], False),
         (["reprot"], False),  # a mistyped command is still named as one
         (["--help"], False),
@@ -220,9 +222,48 @@ def test_the_overviews_main_stats_are_chosen_from_the_command_line(
 def test_the_app_starts_without_building_the_commands_parsers(
     words: list[str], app_only: bool
 ) -> None:
-    from om_tui.cli import _opens_the_app, build_parser
+    from om_tui.cli import _app_options, _opens_the_app, build_parser
 
     assert _opens_the_app(words) is app_only
     if app_only:
         quick = vars(build_parser(commands_too=False).parse_args(words))
         assert quick == vars(build_parser().parse_args(words))
+        read = _app_options(words)  # the usual start: not even argparse
+        assert read is not None and vars(read) == quick
+    else:
+        assert _app_options(words) is None
+
+
+def test_the_app_starts_without_importing_argparse(tmp_path: Path) -> None:
+    """The usual start reads its options by itself (_app_options): argparse stays out."""
+    ran = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from om_tui.cli import main; code = main(sys.argv[1:]); "
+            "print(code, 'argparse' in sys.modules)",
+            "--db",
+            str(tmp_path / "p.db"),
+        ],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
+    # No terminal here: the app is refused, once its options are read.
+    assert ran.stdout.split() == ["2", "False"], ran.stderr[-2000:]
+    assert "needs a terminal" in ran.stderr
+
+
+@pytest.mark.parametrize(
+    "words", [["--ssh-user", "three"], ["--user", "-x"], ["--db"], ["--demo=yes"]]
+)
+def test_app_options_not_plainly_written_go_to_the_parser_which_says_what_is_wrong(
+    words: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from om_tui.cli import _app_options, main
+
+    assert _app_options(words) is None
+    with pytest.raises(SystemExit) as stopped:
+        main(words)
+    assert stopped.value.code == 2 and "error:" in capsys.readouterr().err

@@ -17,6 +17,7 @@ from peewee import Database
 
 from db import MODELS, Appointment, Patient, Room, SettingKey, Staff, Stage, Visit, open_database
 from om_tui.demo.office import PATIENTS, PRACTICE_NAME, open_demo
+from om_tui.demo.opening import open_demo_practice
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.flow.board import BoardRow, Severity, is_late, severity
@@ -178,3 +179,14 @@ def test_a_later_day_rolls_the_live_day_forward(demo: Database, tmp_path: Path) 
     finally:
         later.close()
         demo.bind(MODELS)
+
+
+def test_the_demo_opens_on_either_store(database: Database) -> None:
+    """`om-tui --demo --db postgresql://…` too: each of today's visits is its own
+    appointment's, on the server as in a file; and the rest of the demo opens there too."""
+    open_demo_practice(database, FrozenClock(NOW))
+
+    today = list(Visit.select().where(Visit.date == TODAY, Visit.appointment.is_null(False)))
+    assert len(today) > 10  # the morning so far: those who came, or were missed
+    assert all(visit.appointment.patient_id == visit.patient_id for visit in today)
+    assert all(visit.appointment.start.date() == TODAY for visit in today)

@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from db import problem
@@ -95,7 +95,7 @@ class LoginScreen(Screen[None]):
             yield Static(self.om.practice.name, id="login-practice", markup=False)
         with Center(id="login-middle"), Vertical(id="login-box"):
             yield Static(self.request.reason, id="login-reason", markup=False)
-            yield Label("Who are you?", id="login-ask")
+            yield Static("Who are you?", id="login-ask")
             yield OptionList(id="login-people")
             yield Static(id="login-person")
             yield Input(
@@ -131,6 +131,10 @@ class LoginScreen(Screen[None]):
         else:
             self._show_list()
         self.call_after_refresh(self.om.login_ready)  # what was typed while it came up
+        # Each part was styled as it was mounted, by the rules as they stand now: its first
+        # showing, next, need not style them all again (Textual's scoped default styles of a
+        # widget mounted later cannot reach one mounted before).
+        self._styled_by = self.app.stylesheet.rules
 
     def _no_one_here(self) -> None:
         """A pinned session whose person cannot log in (taken off the staff): no one else may."""
@@ -198,7 +202,7 @@ class LoginScreen(Screen[None]):
 
     def _show_list(self) -> None:
         self._chosen = None
-        self.query_one("#login-ask", Label).display = True
+        self.query_one("#login-ask", Static).display = True
         self.query_one("#login-people").display = True
         self.query_one("#login-person").display = False
         secret = self.query_one("#login-secret", Input)
@@ -210,7 +214,7 @@ class LoginScreen(Screen[None]):
     def _choose(self, person: tuple[int, str, str]) -> None:
         self._chosen = person
         staff_id, name, role = person
-        self.query_one("#login-ask", Label).display = False
+        self.query_one("#login-ask", Static).display = False
         self.query_one("#login-people").display = False
         shown = Text(name, style="bold")
         shown.append(f"  {role_title(role)}", style="dim")
