@@ -10,7 +10,8 @@
 2. One timer tick with 60 visits on the board: `FlowBoardScreen.tick()`, which
    updates the time cells in place (`PlainTable.update_in_place`) (target: < 5 ms).
 3. Propagation: another process checks a patient in; time from its commit to the
-   running app's table showing the patient as arrived (median < 60 ms, max < 150 ms).
+   running app's board drawn with the patient arrived (median < 60 ms, max < 150 ms),
+   and to its table holding them (before the drawing). Each check-in finds the app idle.
 4. Idle: 1 and 8 om-tui processes logged in on the board, each in a terminal of its
    own, their CPU over 20 s (target: < 2 % of a core each). Their clock reads the
    large practice's "now" and runs on in real time, so the board is the same busy day
@@ -32,6 +33,7 @@ import tempfile
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 from db import open_database
 from om_tui.app import make_app
@@ -265,24 +267,46 @@ WRITER = textwrap.dedent(
                       key=lambda r: r.appointment_start)
     for row in expected[: int(sys.argv[3])]:
         sys.stdin.readline()            # wait until the app is ready for the next one
+        print(row.key, flush=True)
+        sys.stdin.readline()            # and watches for this one
         flow.check_in(row.patient_id, row.appointment_id)
-        print(row.key, time.time(), flush=True)
+        print(time.time(), flush=True)
     """
 )
 
 
-async def bench_propagation(db_path: Path | str, now_iso: str, moves: int = 20) -> Figures:
+async def bench_propagation(
+    db_path: Path | str, now_iso: str, moves: int = 20
+) -> tuple[Figures, Figures]:
+    """Another process checks a patient in: from its commit to this app's board drawn with
+    the patient arrived (its update handed to the driver), and to its table holding the
+    patient as arrived (what earlier runs measured, before Textual draws it). Each
+    check-in finds the app idle, as the front desk's come seconds apart: the next waits
+    until the last is drawn and the app has settled (back to back, a check-in waited on
+    the drawing of the one before, which is not what this measures)."""
     import datetime as dt
 
     clock = FrozenClock(dt.datetime.fromisoformat(now_iso))
     app = make_app(open_database(db_path), clock=clock)
-    delays = []
+    delays: list[float] = []
+    filled: list[float] = []
     async with app.run_test(size=(140, 40)) as pilot:
         await pilot.pause()
         # Steady state: the check-in search's patient list loads after start-up.
         await asyncio.sleep(1.0)
         await app.workers.wait_for_complete()
         table = app.screen.query_one("#board")
+        waiting_for: list[str] = []  # the row whose arrival is awaited
+        drawn: list[float] = []
+        shown = app._display
+
+        def display(screen: Any, update: Any) -> None:
+            shown(screen, update)
+            if waiting_for and update is not None and not drawn:
+                if "Arrived" in str(table.get_row(waiting_for[0])[5]):  # the stage column
+                    drawn.append(time.time())
+
+        app._display = display  # type: ignore[method-assign]
         writer = subprocess.Popen(
             [sys.executable, "-c", WRITER, str(db_path), now_iso, str(moves)],
             stdin=subprocess.PIPE,
@@ -293,15 +317,24 @@ async def bench_propagation(db_path: Path | str, now_iso: str, moves: int = 20) 
         assert writer.stdin is not None and writer.stdout is not None
         loop = asyncio.get_running_loop()
         for _ in range(moves):
+            await pilot.pause()
+            await asyncio.sleep(0.2)  # settled: the last one drawn, a tick or two gone by
+            waiting_for.clear()
+            drawn.clear()
             writer.stdin.write("go\n")
             writer.stdin.flush()
-            line = await loop.run_in_executor(None, writer.stdout.readline)
-            key, committed = line.split()
-            while "Arrived" not in str(table.get_row(key)[5]):  # the stage column
+            waiting_for.append((await loop.run_in_executor(None, writer.stdout.readline)).strip())
+            writer.stdin.write("go\n")
+            writer.stdin.flush()
+            committed = float(await loop.run_in_executor(None, writer.stdout.readline))
+            while "Arrived" not in str(table.get_row(waiting_for[0])[5]):
                 await asyncio.sleep(0.002)
-            delays.append(1000 * (time.time() - float(committed)))
+            filled.append(1000 * (time.time() - committed))
+            while not drawn:
+                await asyncio.sleep(0.002)
+            delays.append(1000 * (drawn[0] - committed))
         writer.wait(timeout=30)
-    return Figures.of(delays)
+    return Figures.of(delays), Figures.of(filled)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -341,18 +374,27 @@ def main(argv: list[str] | None = None) -> int:
     record_figures(f"board tick, {rows} rows", tick, 5.0)
     for terminals in (1, 8):  # the board as the practice has it at its "now"
         measure_idle(copy, now_iso, terminals, args.idle_seconds)
-    spread = asyncio.run(bench_propagation(copy, now_iso, args.moves))
+    spread, filled = asyncio.run(bench_propagation(copy, now_iso, args.moves))
     print(
-        f"propagation       median {spread.median:6.0f} ms   max {spread.worst:6.0f} ms "
-        f"over {spread.runs} check-ins (targets: median < 60 ms, max < 150 ms)"
+        f"propagation       drawn: median {spread.median:6.0f} ms   max {spread.worst:6.0f} ms;"
+        f" in the table: median {filled.median:6.0f} ms   max {filled.worst:6.0f} ms;"
+        f" over {spread.runs} check-ins (targets: median < 60 ms, max < 150 ms)"
     )
     record(
-        "another terminal's check-in to this board",
+        "another terminal's check-in to this board drawn",
         spread.median,
         spread.p95,
         spread.worst,
         "median < 60, max < 150 ms",
         spread.median < 60 and spread.worst < 150,
+    )
+    record(
+        "the same, to the board's table (not yet drawn)",
+        filled.median,
+        filled.p95,
+        filled.worst,
+        "",
+        None,
     )
     measure_idle(copy, now_iso, 1, args.idle_seconds)  # with those check-ins: a crowded office
     shutil.rmtree(work)
