@@ -17,7 +17,6 @@ from peewee import Database
 
 from db import MODELS, Appointment, Patient, Room, SettingKey, Staff, Stage, Visit, open_database
 from om_tui.demo.office import PATIENTS, PRACTICE_NAME, open_demo
-from om_tui.demo.opening import open_demo_practice
 from om_tui.practice import settings
 from om_tui.practice.clock import FrozenClock
 from om_tui.practice.flow.board import BoardRow, Severity, is_late, severity
@@ -183,8 +182,8 @@ def test_a_later_day_rolls_the_live_day_forward(demo: Database, tmp_path: Path) 
 
 def test_the_demo_opens_on_either_store(database: Database) -> None:
     """`om-tui --demo --db postgresql://…` too: each of today's visits is its own
-    appointment's, on the server as in a file; and the rest of the demo opens there too."""
-    open_demo_practice(database, FrozenClock(NOW))
+    appointment's, on the server as in a file."""
+    open_demo(database, NOW, ZONE)
 
     today = list(Visit.select().where(Visit.date == TODAY, Visit.appointment.is_null(False)))
     assert len(today) > 10  # the morning so far: those who came, or were missed
