@@ -10,16 +10,17 @@ from dataclasses import dataclass
 from peewee import Database
 
 from db.models import CallContact, utc_naive
-from om_tui.practice.calls.asap import asap_count
+from om_tui.practice.calls.asap import ASAP_TABLES, asap_count
 from om_tui.practice.calls.confirmations import (
+    CONFIRMATION_TABLES,
     confirmation_rate_between,
     next_open_day,
     to_confirm,
 )
 from om_tui.practice.calls.contacts import RECALL
-from om_tui.practice.calls.recall import recall_page
+from om_tui.practice.calls.recall import RECALL_TABLES, recall_page
 from om_tui.practice.calls.rules import load_rules
-from om_tui.practice.calls.unscheduled import unscheduled_list
+from om_tui.practice.calls.unscheduled import UNSCHEDULED_TABLES, unscheduled_list
 from om_tui.practice.clock import Clock
 from om_tui.practice.settings import PracticeSettings
 
@@ -41,6 +42,10 @@ def call_figures(start: dt.datetime, end: dt.datetime) -> dict[str, float | None
         "reactivations": float(booked),
         "confirmation_rate": confirmation_rate_between(start, end),
     }
+
+
+CALL_COUNT_TABLES = CONFIRMATION_TABLES | RECALL_TABLES | UNSCHEDULED_TABLES | ASAP_TABLES
+"""What `call_counts` reads: each list's own tables."""
 
 
 @dataclass(frozen=True)

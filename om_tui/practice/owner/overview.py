@@ -32,91 +32,47 @@ from typing import Any
 from peewee import Database
 
 from db.models import (
-    Appointment,
-    AppointmentType,
-    AsapRequest,
-    Blockout,
-    CallContact,
-    CancelReason,
-    CarePlan,
-    ChecklistItem,
-    ConditionOverride,
-    ConfirmationStatus,
     HatHolder,
-    Leave,
-    LineItem,
-    Order,
-    OrderHandover,
-    Patient,
     Post,
-    Program,
-    ProgramStep,
     Role,
-    Room,
     Setting,
     Staff,
     Stage,
     Stat,
-    StatValue,
-    Tick,
-    Visit,
-    VisitEvent,
-    WorkingHours,
 )
 from om_tui.practice import settings as practice_settings
-from om_tui.practice.changes import tables_of
+from om_tui.practice.calls.figures import CALL_COUNT_TABLES
 from om_tui.practice.clock import Clock
-from om_tui.practice.flow.board import Board, BoardRow, DayFigures
+from om_tui.practice.flow.board import BOARD_TABLES, Board, BoardRow, DayFigures
 from om_tui.practice.flow.moves import Flow
 from om_tui.practice.hats.service import Hats
-from om_tui.practice.hats.views import Tally
+from om_tui.practice.hats.views import HATS_TABLES, Tally
 from om_tui.practice.owner.line.items import Item
-from om_tui.practice.owner.line.service import Line
+from om_tui.practice.owner.line.service import LINE_TABLES, Line
+from om_tui.practice.owner.orders.programs import PROGRAMS_TABLES
+from om_tui.practice.owner.orders.reading import ORDERS_TABLES
 from om_tui.practice.owner.orders.service import Orders
 from om_tui.practice.owner.orders.views import OrderLine, ProgramLine
 from om_tui.practice.people.roles import checked
-from om_tui.practice.plans.pace import falling_off_count
+from om_tui.practice.plans.pace import PACE_TABLES, falling_off_count
 from om_tui.practice.settings import PracticeSettings
-from om_tui.practice.stats.board import COUNTED_FROM, StatRow
+from om_tui.practice.stats.board import STATS_TABLES, StatRow
 from om_tui.practice.stats.conditions import CONDITION_ORDER, Condition, percent_change
 from om_tui.practice.stats.service import Stats
 from om_tui.practice.stats.values import StatError
 
 OVERVIEW_TABLES = (
-    tables_of(
-        Appointment,
-        AppointmentType,
-        AsapRequest,
-        Blockout,
-        CallContact,
-        CancelReason,
-        CarePlan,
-        ChecklistItem,
-        ConditionOverride,
-        ConfirmationStatus,
-        HatHolder,
-        Leave,
-        LineItem,
-        Order,
-        OrderHandover,
-        Patient,
-        Post,
-        Program,
-        ProgramStep,
-        Room,
-        Setting,
-        Staff,
-        Stat,
-        StatValue,
-        Tick,
-        Visit,
-        VisitEvent,
-        WorkingHours,
-    )
-    | COUNTED_FROM
+    BOARD_TABLES
+    | STATS_TABLES
+    | HATS_TABLES
+    | ORDERS_TABLES
+    | PROGRAMS_TABLES
+    | LINE_TABLES
+    | CALL_COUNT_TABLES
+    | PACE_TABLES
 )
-"""What the overview is read from (`gather`: the day's flow, the stats, the line, orders,
-compliance, the call lists' counts)."""
+"""What the overview is read from: each of the parts `gather` reads (the day's flow, the
+stats, compliance, orders and programs, the line), the call lists' counts and Falling off."""
 
 MAIN_STATS = "overview.main_stats"
 """The setting naming the practice's main stats (short names, space-separated)."""

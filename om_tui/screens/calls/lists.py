@@ -29,11 +29,12 @@ from textual.worker import get_current_worker
 
 from om_tui.messages import DataChanged
 from om_tui.practice import time_words
-from om_tui.practice.calls.asap import ASAP_TABLES, FreedWatch, asap_count
-from om_tui.practice.calls.confirmations import CONFIRMATION_TABLES, next_open_day, to_confirm
-from om_tui.practice.calls.recall import RECALL_TABLES, recall_page
+from om_tui.practice.calls.asap import FreedWatch, asap_count
+from om_tui.practice.calls.confirmations import next_open_day, to_confirm
+from om_tui.practice.calls.figures import CALL_COUNT_TABLES
+from om_tui.practice.calls.recall import recall_page
 from om_tui.practice.calls.rules import load_rules
-from om_tui.practice.calls.unscheduled import UNSCHEDULED_TABLES, unscheduled_list
+from om_tui.practice.calls.unscheduled import unscheduled_list
 from om_tui.practice.clock import Clock
 from om_tui.practice.plans.pace import PACE_TABLES
 from om_tui.practice.settings import PracticeSettings
@@ -145,7 +146,7 @@ class CallListsScreen(FreshScreen):
         *(Binding(str(n), f"open({n})", show=False) for n in range(1, 10)),
     ]
 
-    SHOWS = CONFIRMATION_TABLES | RECALL_TABLES | UNSCHEDULED_TABLES | ASAP_TABLES | PACE_TABLES
+    SHOWS = CALL_COUNT_TABLES | PACE_TABLES
     """What the lists are counted from: a change elsewhere is read again only when it touches
     these (app.announce_change)."""
 
