@@ -6,31 +6,15 @@ import json
 from collections.abc import Mapping
 
 from db.models import (
-    Attestation,
-    ChecklistItem,
-    ChecksheetStep,
-    ConditionOverride,
     Evaluation,
     EvaluationCriterion,
     EvaluationRating,
     EvaluationStatus,
-    HatHolder,
-    Leave,
-    Order,
-    OrderHandover,
-    Policy,
-    PolicyPost,
-    PolicyVersion,
-    Post,
-    Setting,
     Staff,
-    Stat,
-    StatValue,
-    StepSignoff,
-    Tick,
     as_utc,
 )
 from om_tui.practice.changes import tables_of
+from om_tui.practice.hats.views import HATS_TABLES
 from om_tui.practice.owner.evaluations.criteria import EvaluationCriteria
 from om_tui.practice.owner.evaluations.gathering import EvaluationGathering
 from om_tui.practice.owner.evaluations.views import (
@@ -43,41 +27,17 @@ from om_tui.practice.owner.evaluations.views import (
     _day,
     _frozen_ratings,
 )
+from om_tui.practice.owner.orders.reading import ORDERS_TABLES
 from om_tui.practice.people.roles import may
 from om_tui.practice.seen import require_unchanged
-from om_tui.practice.stats.board import COUNTED_FROM
+from om_tui.practice.stats.board import STATS_TABLES
 
 CRITERIA_TABLES = tables_of(Evaluation, EvaluationCriterion, EvaluationRating)
 """What the criteria screen is read from (`criteria`, `criterion_use`)."""
 
-EVALUATION_TABLES = (
-    tables_of(
-        Attestation,
-        ChecklistItem,
-        ChecksheetStep,
-        ConditionOverride,
-        Evaluation,
-        EvaluationCriterion,
-        EvaluationRating,
-        HatHolder,
-        Leave,
-        Order,
-        OrderHandover,
-        Policy,
-        PolicyPost,
-        PolicyVersion,
-        Post,
-        Setting,
-        Staff,
-        Stat,
-        StatValue,
-        StepSignoff,
-        Tick,
-    )
-    | COUNTED_FROM
-)
-"""What an evaluation is read from (`history`, `evaluation`: a draft's figures are gathered
-from the person's hats, orders and stats)."""
+EVALUATION_TABLES = CRITERIA_TABLES | HATS_TABLES | ORDERS_TABLES | STATS_TABLES
+"""What an evaluation is read from (`history`, `evaluation`): its criteria and ratings, and
+what a draft's figures are gathered from, the person's hats, orders and stats."""
 
 
 class EvaluationsReading(EvaluationGathering, EvaluationCriteria):
