@@ -12,6 +12,7 @@ import os
 import stat
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -50,8 +51,8 @@ def at(day: int, hour: int) -> dt.datetime:
 
 
 @pytest.fixture
-def practice(tmp_path: Path) -> Path:
-    path = tmp_path / "practice.db"
+def practice(tmp_path: Path, new_practice_file: Callable[[Path], Path]) -> Path:
+    path = new_practice_file(tmp_path / "practice.db")
     database = open_database(path)
     settings.set_timezone(database, "America/New_York", by=ADMINISTRATOR)
     settings.put(database, settings.NAME, "Birch Dental")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,9 @@ from om_tui.cli import main
 
 
 def test_types_hours_and_a_holiday_from_the_command_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], new_practice_file: Callable[[Path], Path]
 ) -> None:
-    path = tmp_path / "practice.db"
+    path = new_practice_file(tmp_path / "practice.db")
     database = open_database(path)
     Staff.create(name="Dr. Sarah Chen", initials="SC", role=Role.OWNER, provider=True)
     database.close()

@@ -7,6 +7,7 @@ so the conditions shown are those of the week ending 12 November.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -230,8 +231,10 @@ async def test_the_columns_say_whose_week_they_show(stats_demo: Practice) -> Non
         assert column_titles(pilot)[-1] == "Cond. 12 Nov"
 
 
-async def test_a_practice_without_stats_says_how_to_add_one(tmp_path: Path) -> None:
-    database = open_database(tmp_path / "new.db")
+async def test_a_practice_without_stats_says_how_to_add_one(
+    tmp_path: Path, new_practice_file: Callable[[Path], Path]
+) -> None:
+    database = open_database(new_practice_file(tmp_path / "new.db"))
     app = make_app(database, clock=FrozenClock(STATS_NOW))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_board(pilot)
@@ -247,8 +250,10 @@ async def test_a_practice_without_stats_says_how_to_add_one(tmp_path: Path) -> N
     database.close()
 
 
-async def test_the_manager_adds_a_stat_from_the_screen(tmp_path: Path) -> None:
-    database = open_database(tmp_path / "new.db")
+async def test_the_manager_adds_a_stat_from_the_screen(
+    tmp_path: Path, new_practice_file: Callable[[Path], Path]
+) -> None:
+    database = open_database(new_practice_file(tmp_path / "new.db"))
     app = make_app(database, clock=FrozenClock(STATS_NOW))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_board(pilot)
