@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import weakref
 import zlib
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,7 @@ def open_database(
     *,
     busy_timeout: float = 5.0,
     create: bool = True,
+    triggers_later: bool = False,
 ) -> Database:
     """Open the practice database, migrate it, bind the models.
 
@@ -46,9 +49,15 @@ def open_database(
     seconds, a write waits for another process's write lock before giving up. A file
     that is not there is created only when `create` (the first run, the demo): any other
     command refuses it, naming it, so that a mistyped path makes no empty practice.
+
+    `triggers_later` (the app's start): on a server whose migrations are all applied, its
+    triggers (the trail's capture, the change notices) are checked by `check_triggers`,
+    which the app calls once its first screen is drawn and before it takes a PIN, instead
+    of now: five queries on the server's catalogs, a sixth of a server start's own work. A
+    file's check is one query (its stamp) and is made now.
     """
     if target is not None and "://" in str(target):
-        database = _open_url(str(target))
+        database = _open_url(str(target), triggers_later=triggers_later)
     else:
         path = Path(target) if target is not None else default_path()
         database = _open_sqlite(path, busy_timeout, create=create)
@@ -130,7 +139,21 @@ def _problem(text: str, kind: str, where: str | os.PathLike[str]) -> str:
     return f"The database at {where} failed ({kind}). Nothing was changed."
 
 
-def _open_url(url: str) -> Database:
+def check_triggers(database: Database) -> None:
+    """The triggers `open_database(triggers_later=True)` left unchecked, checked (and put
+    right) now, once; StoreError when they need the owner's role."""
+    if database not in _TRIGGERS_UNCHECKED:
+        return
+    _TRIGGERS_UNCHECKED.discard(database)
+    with _schema_errors():
+        audit.install(database)
+
+
+_TRIGGERS_UNCHECKED: weakref.WeakSet[Database] = weakref.WeakSet()
+"""The server databases opened with `triggers_later`, their triggers not checked yet."""
+
+
+def _open_url(url: str, *, triggers_later: bool) -> Database:
     from db import postgres  # only for a server database: keeps start-up lean
 
     if not postgres.is_server_url(url):
@@ -147,6 +170,9 @@ def _open_url(url: str) -> Database:
             f"The database at {postgres.shown(url)} holds another application's tables, "
             "not om-tui's."
         )
+    if triggers_later and not _behind(database, tables):
+        _TRIGGERS_UNCHECKED.add(database)
+        return database
     _migrate(database)
     return database
 
@@ -268,10 +294,11 @@ def _make_private(path: Path) -> None:
         raise StoreError(f"Cannot make {path} private: {error.strerror}.") from None
 
 
-def _behind(database: Database) -> bool:
+def _behind(database: Database, tables: list[str] | None = None) -> bool:
     """Has the database not had every migration there is? Read without the runner,
-    whose import (playhouse's schema tools) would cost every start-up ~17 ms."""
-    if not database.table_exists(MIGRATION_TABLE):
+    whose import (playhouse's schema tools) would cost every start-up ~17 ms. (`tables`:
+    its tables, when just read.)"""
+    if MIGRATION_TABLE not in (database.get_tables() if tables is None else tables):
         return True
     applied = {name for (name,) in database.execute_sql(f'SELECT name FROM "{MIGRATION_TABLE}"')}  # type: ignore[no-untyped-call]
     return any(path.stem not in applied for path in MIGRATIONS.glob("[0-9]*.py"))
@@ -308,11 +335,18 @@ def _stamp_checked(database: Database) -> None:
 
 
 def _migrate(database: Database) -> None:
-    try:
+    with _schema_errors():
         if _stamped(database)[0]:
             return  # nothing changed in the schema since it was found whole
         _check_schema(database)
         _stamp_checked(database)
+
+
+@contextmanager
+def _schema_errors() -> Iterator[None]:
+    """A schema that cannot be put right, said as StoreError."""
+    try:
+        yield
     except OperationalError as error:
         raise StoreError(f"Cannot update the database schema: {error}") from None
     except ProgrammingError as error:

@@ -603,7 +603,12 @@ def _main(argv: list[str] | None) -> int:
     try:
         # Only the first run (the app, no command) and the demo make a new practice: a
         # mistyped --db for a command must not leave an empty one behind.
-        database = open_database(target, create=args.command is None or args.demo)
+        database = open_database(
+            target,
+            create=args.command is None or args.demo,
+            # The app checks them once its login is drawn (the demo writes first: not then).
+            triggers_later=args.command is None and not args.demo,
+        )
         if args.demo:
             _open_demo(database)
     except StoreError as error:
@@ -677,6 +682,9 @@ def _run(database: Database, target: str, args: argparse.Namespace) -> int:
     # started with SIGHUP ignored (nohup, a trap), or it spins on the dead terminal for ever.
     signal.signal(signal.SIGHUP, hung_up)
     app.run()
+    if app.refusal is not None:  # found once the login was drawn: said as a refusal before
+        print(f"om-tui: {app.refusal}", file=sys.stderr)
+        return 2
     return app.return_code or 0  # 1 after an error nobody foresaw
 
 
