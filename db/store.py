@@ -163,18 +163,36 @@ def _open_url(url: str, *, triggers_later: bool) -> Database:
         database = postgres.connect(url)
     except postgres.ServerError as error:
         raise StoreError(str(error)) from None
-    tables = database.get_tables()
-    if tables and MIGRATION_TABLE not in tables:
+    with _schema_errors():
+        applied = _applied(database)  # the usual start's one query
+    if applied is None and database.get_tables():
         database.close()
         raise StoreError(
             f"The database at {postgres.shown(url)} holds another application's tables, "
             "not om-tui's."
         )
-    if triggers_later and not _behind(database, tables):
+    if triggers_later and applied is not None and not _missing(applied):
         _TRIGGERS_UNCHECKED.add(database)
         return database
     _migrate(database)
     return database
+
+
+def _applied(database: Database) -> set[str] | None:
+    """The migrations a server database has had; None when it has no table of them (a new
+    practice, or another application's database). One query, without listing its tables."""
+    try:
+        cursor = database.execute_sql(f'SELECT name FROM "{MIGRATION_TABLE}"')  # type: ignore[no-untyped-call]
+    except ProgrammingError as error:
+        # peewee's error is raised while handling the driver's own, which has the code.
+        if getattr(error.__context__, "sqlstate", None) != UNDEFINED_TABLE:
+            raise
+        return None
+    return {str(name) for (name,) in cursor}
+
+
+UNDEFINED_TABLE = "42P01"
+"""PostgreSQL's code for a table that is not there."""
 
 
 def _open_sqlite(path: Path, busy_timeout: float, *, create: bool) -> SqliteDatabase:
@@ -294,13 +312,17 @@ def _make_private(path: Path) -> None:
         raise StoreError(f"Cannot make {path} private: {error.strerror}.") from None
 
 
-def _behind(database: Database, tables: list[str] | None = None) -> bool:
+def _behind(database: Database) -> bool:
     """Has the database not had every migration there is? Read without the runner,
-    whose import (playhouse's schema tools) would cost every start-up ~17 ms. (`tables`:
-    its tables, when just read.)"""
-    if MIGRATION_TABLE not in (database.get_tables() if tables is None else tables):
+    whose import (playhouse's schema tools) would cost every start-up ~17 ms."""
+    if not database.table_exists(MIGRATION_TABLE):
         return True
     applied = {name for (name,) in database.execute_sql(f'SELECT name FROM "{MIGRATION_TABLE}"')}  # type: ignore[no-untyped-call]
+    return _missing(applied)
+
+
+def _missing(applied: set[str]) -> bool:
+    """Is any migration there is not among `applied`?"""
     return any(path.stem not in applied for path in MIGRATIONS.glob("[0-9]*.py"))
 
 
