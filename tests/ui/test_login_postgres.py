@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from db import Staff, close_database, open_database
+from db import Staff, close_database, open_database, store
 from db.kinds import Role
 from om_tui.app import make_app
 from om_tui.practice.changes import ServerNotices
@@ -46,11 +46,14 @@ async def test_the_login_listens_once_drawn_and_lists_someone_added_elsewhere(
     _set_up(owner_url)
     desk = open_database(desk_url, triggers_later=True)
     app = make_app(desk, login=True)
+    assert isinstance(app.watcher, ServerNotices)
+    assert app.watcher._connection is None  # made without its second connection
+    assert desk in store._TRIGGERS_UNCHECKED
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            assert isinstance(app.watcher, ServerNotices)
             assert app.watcher._connection is not None  # listening, once the login was drawn
+            assert desk not in store._TRIGGERS_UNCHECKED  # and its triggers checked
             with psycopg.connect(owner_url) as elsewhere:
                 elsewhere.execute(
                     "INSERT INTO staff (name, initials, role, provider, active, failed_logins)"
