@@ -2,19 +2,22 @@
 
 Textual's DataTable draws every visible cell again when any row moves (its caches key on a
 count of changes), and measures every cell again when rows are added: on the board, a
-patient checked in at another terminal cost 40-50 ms of drawing before the desk saw them,
-and each second's clocks a whole row's drawing apiece. Here a row is drawn from its cells'
-own segments, once, and kept until its cells, its place's stripe or the cursor on it
-change; replacing the rows redraws only the lines whose row is not the one drawn there
-before. The columns are as wide as the screen sets them (it fits them to the terminal).
+patient checked in at another terminal took a median 74-85 ms to be seen, most of it that
+drawing, and each second's clocks cost a whole row's drawing apiece. Here a row is drawn
+from its cells' own segments, once, and kept until its cells, its place's stripe, the
+cursor or the mouse on it change; replacing the rows redraws only the lines whose row is
+not the one drawn there before. The columns are as wide as the screen sets them (it fits
+them to the terminal).
 
 Keys: up and down, Page Up and Page Down, Home and End move the cursor (a row); Enter, or
-a click on the cursor's row, posts RowSelected. Its cells are a rich Text or a str (shown
-as typed, never read as markup).
+a double click on a row, posts RowSelected. A click puts the cursor on a row (on the
+board, choosing a row moves a patient on: never on one click). Cells are a rich Text or a
+str, shown as typed (never read as markup), on one line.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -31,6 +34,10 @@ from textual.strip import Strip
 
 Cell = Text | str
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+"""Characters a terminal would act on: a cell shows a space for each (a line break or a
+tab from an imported name must not break the board's line)."""
+
 
 @dataclass
 class Column:
@@ -45,18 +52,19 @@ class LiveTable(ScrollView, can_focus=True):
     """Rows by key, in the order last given; the cursor is on a row and stays on its key."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Select", show=False),
-        Binding("up", "cursor_up", "Cursor up", show=False),
-        Binding("down", "cursor_down", "Cursor down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
+        Binding("enter", "select_cursor", "Select", show=False, id="live_table.select"),
+        Binding("up", "cursor_up", "Cursor up", show=False, id="live_table.up"),
+        Binding("down", "cursor_down", "Cursor down", show=False, id="live_table.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="live_table.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="live_table.page_down"),
+        Binding("home", "first", "First", show=False, id="live_table.first"),
+        Binding("end", "last", "Last", show=False, id="live_table.last"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "live-table--header",
         "live-table--cursor",
+        "live-table--hover",
         "live-table--even-row",
         "live-table--odd-row",
     }
@@ -93,6 +101,9 @@ class LiveTable(ScrollView, can_focus=True):
         & > .live-table--even-row {
             background: $surface-lighten-1 50%;
         }
+        & > .live-table--hover {
+            background: $block-hover-background;
+        }
         & > .live-table--cursor {
             background: $block-cursor-blurred-background;
             color: $block-cursor-blurred-foreground;
@@ -102,7 +113,7 @@ class LiveTable(ScrollView, can_focus=True):
     """
 
     class RowSelected(Message):
-        """Enter on a row, or a click on the cursor's row."""
+        """Enter on a row, or a double click on one."""
 
         def __init__(self, table: LiveTable, key: str) -> None:
             super().__init__()
@@ -113,30 +124,81 @@ class LiveTable(ScrollView, can_focus=True):
         def control(self) -> LiveTable:
             return self.table
 
-    def __init__(
-        self,
-        *,
-        zebra_stripes: bool = False,
-        cell_padding: int = 1,
-        **options: Any,
-    ) -> None:
+    def __init__(self, *, zebra_stripes: bool = False, cell_padding: int = 1, **options: Any):
         super().__init__(**options)
         self.zebra_stripes = zebra_stripes
         self.cell_padding = cell_padding
         self.columns: dict[str, Column] = {}
         self.cursor_row = 0
         """The index of the row the cursor is on."""
+        self._hover: int | None = None
+        """The index of the row under the mouse (None once a key moves the cursor)."""
         self._keys: list[str] = []
         self._index: dict[str, int] = {}
         self._cells: dict[str, list[Cell]] = {}
         self._content: dict[str, list[Segment]] = {}
         """Each row's cells drawn, padded to their columns, in no row's style yet."""
-        self._lines: dict[tuple[str, int, bool], Strip] = {}
-        """Rows drawn whole, by key, stripe and cursor: until their cells change."""
+        self._lines: dict[str, dict[tuple[int, bool, bool], Strip]] = {}
+        """Rows drawn whole, by key, then stripe, cursor and hover: until their cells change."""
         self._header: Strip | None = None
         self._styles: dict[str, Style] = {}
         self._width = 0
         """The width the rows in `_lines` were drawn out to."""
+
+    # -- the mouse, the size, focus and theme ---------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        index = self._row_at(event)
+        if index is None:
+            return
+        event.stop()
+        if index != self.cursor_row:
+            self.move_cursor(row=index)
+        elif event.chain >= 2:  # the second click of a double click
+            self.action_select_cursor()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self._set_hover(self._row_at(event))
+
+    def on_leave(self, event: events.Leave) -> None:
+        self._set_hover(None)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._scroll_into_view(self.cursor_row)  # the cursor's row stays in sight
+
+    def on_focus(self, event: events.Focus) -> None:
+        self._forget()
+
+    def on_blur(self, event: events.Blur) -> None:
+        self._forget()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._forget()
+
+    # -- keys -----------------------------------------------------------------
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(row=self.cursor_row - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(row=self.cursor_row + 1)
+
+    def action_page_up(self) -> None:
+        self._turn_page(-self._page())
+
+    def action_page_down(self) -> None:
+        self._turn_page(self._page())
+
+    def action_first(self) -> None:
+        self.move_cursor(row=0)
+
+    def action_last(self) -> None:
+        self.move_cursor(row=len(self._keys) - 1)
+
+    def action_select_cursor(self) -> None:
+        if (key := self.selected_key) is not None:
+            self.post_message(self.RowSelected(self, key))
 
     # -- what it holds -------------------------------------------------------
 
@@ -199,7 +261,7 @@ class LiveTable(ScrollView, can_focus=True):
         self._index = {key: index for index, key in enumerate(self._keys)}
         cells = {key: list(row) for key, row in rows}
         for key, row in cells.items():
-            if self._cells.get(key) != row:
+            if not _same_cells(self._cells.get(key), row):
                 self._changed(key)
         for key in self._cells.keys() - cells.keys():
             self._changed(key)
@@ -222,48 +284,15 @@ class LiveTable(ScrollView, can_focus=True):
             wanted.append((key, places[column], value))
         for key, place, value in wanted:
             self._cells[key][place] = value
-            self._changed(key)
         for key in {key for key, _, _ in wanted}:
+            self._changed(key)
             self._refresh_index(self._index[key])
 
     def move_cursor(self, *, row: int, animate: bool = False) -> None:
         """Put the cursor on a row (by index), scrolled into view."""
         del animate  # the cursor jumps: a board's row is never animated to
+        self._set_hover(None)  # the keys lead now, not the mouse
         self._set_cursor(max(0, min(row, len(self._keys) - 1)))
-
-    # -- keys and the mouse --------------------------------------------------
-
-    def action_cursor_up(self) -> None:
-        self.move_cursor(row=self.cursor_row - 1)
-
-    def action_cursor_down(self) -> None:
-        self.move_cursor(row=self.cursor_row + 1)
-
-    def action_page_up(self) -> None:
-        self.move_cursor(row=self.cursor_row - self._page())
-
-    def action_page_down(self) -> None:
-        self.move_cursor(row=self.cursor_row + self._page())
-
-    def action_first(self) -> None:
-        self.move_cursor(row=0)
-
-    def action_last(self) -> None:
-        self.move_cursor(row=len(self._keys) - 1)
-
-    def action_select_cursor(self) -> None:
-        if (key := self.selected_key) is not None:
-            self.post_message(self.RowSelected(self, key))
-
-    def on_click(self, event: events.Click) -> None:
-        index = int(self.scroll_y) + event.y - 1  # the header is the first line
-        if event.y < 1 or not 0 <= index < len(self._keys):
-            return
-        event.stop()
-        if index == self.cursor_row:
-            self.action_select_cursor()
-        else:
-            self.move_cursor(row=index)
 
     # -- drawing -------------------------------------------------------------
 
@@ -285,19 +314,6 @@ class LiveTable(ScrollView, can_focus=True):
             strip = strip.crop(scroll_x, scroll_x + width)
         return strip
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._forget()
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._scroll_into_view(self.cursor_row)  # the cursor's row stays in sight
-
-    def on_focus(self, event: events.Focus) -> None:
-        self._forget()
-
-    def on_blur(self, event: events.Blur) -> None:
-        self._forget()
-
     def _header_strip(self) -> Strip:
         if self._header is None:
             style = self.rich_style + self._style("live-table--header")
@@ -307,13 +323,17 @@ class LiveTable(ScrollView, can_focus=True):
 
     def _row_strip(self, key: str, index: int) -> Strip:
         cursor = index == self.cursor_row
+        hover = index == self._hover and not cursor
         stripe = index % 2 if self.zebra_stripes else 1
-        found = self._lines.get((key, stripe, cursor))
+        drawn = self._lines.setdefault(key, {})
+        found = drawn.get((stripe, cursor, hover))
         if found is not None:
             return found
         style = self.rich_style
         if self.zebra_stripes:
             style += self._style("live-table--odd-row" if stripe else "live-table--even-row")
+        if hover:
+            style += self._style("live-table--hover")
         post = None
         if cursor:
             cursor_style = self._style("live-table--cursor")
@@ -322,15 +342,14 @@ class LiveTable(ScrollView, can_focus=True):
         content = self._content.get(key)
         if content is None:
             content = self._content[key] = self._draw_cells(self._cells[key])
-        strip = self._lines[(key, stripe, cursor)] = self._strip(content, style, post)
+        strip = drawn[(stripe, cursor, hover)] = self._strip(content, style, post)
         return strip
 
     def _draw_cells(self, cells: Sequence[Cell]) -> list[Segment]:
         drawn = []
         for cell, column in zip(cells, self.columns.values(), strict=True):
-            text = Text(cell, end="") if isinstance(cell, str) else cell
+            text = _one_line(cell)
             if text.cell_len > column.width:
-                text = text.copy()
                 text.truncate(column.width, overflow="ellipsis")
             drawn.append(self._segments(text))
         return self._padded(drawn, self.columns.values())
@@ -368,8 +387,7 @@ class LiveTable(ScrollView, can_focus=True):
 
     def _changed(self, key: str) -> None:
         self._content.pop(key, None)
-        for look in [look for look in self._lines if look[0] == key]:
-            del self._lines[look]
+        self._lines.pop(key, None)
 
     def _forget(self) -> None:
         """Everything is drawn again (new columns, widths, focus or theme)."""
@@ -399,10 +417,14 @@ class LiveTable(ScrollView, can_focus=True):
             if was is None or now is None or was[0] != now[0] or not now[1]:
                 self._refresh_index(index)
 
-    def _refresh_index(self, index: int) -> None:
+    def _refresh_index(self, index: int | None) -> None:
+        if index is None:
+            return
         y = index + 1 - int(self.scroll_y)
         if 1 <= y < self.size.height:
             self.refresh(Region(0, y, self.size.width, 1))
+
+    # -- the cursor and the mouse --------------------------------------------
 
     def _set_cursor(self, index: int) -> None:
         old = self.cursor_row
@@ -412,8 +434,27 @@ class LiveTable(ScrollView, can_focus=True):
             self._refresh_index(index)
         self._scroll_into_view(index)
 
+    def _set_hover(self, index: int | None) -> None:
+        if index != self._hover:
+            old, self._hover = self._hover, index
+            self._refresh_index(old)
+            self._refresh_index(index)
+
+    def _row_at(self, event: events.MouseEvent) -> int | None:
+        """The index of the row under the mouse; None on the header or below the rows."""
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:
+            return None
+        index = int(self.scroll_y) + offset.y - 1  # the header is the first line
+        return index if 0 <= index < len(self._keys) else None
+
     def _page(self) -> int:
         return max(self.scrollable_content_region.height - 1, 1)
+
+    def _turn_page(self, rows: int) -> None:
+        """The view a page on, and the cursor with it (as Page Down turns a page)."""
+        self.scroll_to(y=self.scroll_y + rows, animate=False, force=True)
+        self.move_cursor(row=self.cursor_row + rows)
 
     def _scroll_into_view(self, index: int) -> None:
         height = self.scrollable_content_region.height
@@ -421,6 +462,29 @@ class LiveTable(ScrollView, can_focus=True):
             return
         top = int(self.scroll_y)
         if index < top:
-            self.scroll_to(y=index, animate=False, force=True, immediate=True)
+            self.scroll_to(y=index, animate=False, force=True)
         elif index > top + height - 2:
-            self.scroll_to(y=index - height + 2, animate=False, force=True, immediate=True)
+            self.scroll_to(y=index - height + 2, animate=False, force=True)
+
+
+def _one_line(cell: Cell) -> Text:
+    """A cell as a Text of one line, control characters shown as spaces (a copy: the
+    cell as given is kept as it is)."""
+    text = Text(cell, end="") if isinstance(cell, str) else cell.copy()
+    if CONTROL.search(text.plain):
+        text.plain = CONTROL.sub(" ", text.plain)  # as long as before: its spans still fit
+    return text
+
+
+def _same_cells(before: Sequence[Cell] | None, after: Sequence[Cell]) -> bool:
+    """Whether two rows' cells draw the same (rich's Text equality leaves out the Text's
+    own style: a clock turning from warning to alert would not be drawn again)."""
+    if before is None or len(before) != len(after):
+        return False
+    for old, new in zip(before, after, strict=True):
+        if isinstance(old, Text) and isinstance(new, Text):
+            if old != new or old.style != new.style:
+                return False
+        elif old != new:
+            return False
+    return True

@@ -147,13 +147,77 @@ async def test_keys_move_the_cursor_and_enter_chooses_its_row() -> None:
         assert app.chosen == ["p01"]
 
 
-async def test_a_click_moves_the_cursor_and_a_click_on_its_row_chooses_it() -> None:
+async def test_a_click_moves_the_cursor_and_a_double_click_chooses_the_row() -> None:
+    """On the board choosing a row moves a patient on: one click never does."""
     app = OneTable()
     async with app.run_test(size=(40, 8)) as pilot:
         table = table_of(app, "Ann", "Bob", "Cy")
-        await pilot.click(CountingTable, offset=(2, 3))  # Cy's line
+        await pilot.click(CountingTable, offset=(12, 3))  # Cy's line, past the name
         assert (table.selected_key, app.chosen) == ("cy", [])
         await pilot.click(CountingTable, offset=(2, 0))  # the header: nothing
-        await pilot.click(CountingTable, offset=(2, 3))
+        await pilot.click(CountingTable, offset=(12, 3))  # the cursor's row, once: nothing
         await pilot.pause()
-        assert app.chosen == ["cy"]
+        assert (table.selected_key, app.chosen) == ("cy", [])
+        await pilot.double_click(CountingTable, offset=(2, 1))  # Ann's: there, and chosen
+        await pilot.pause()
+        assert (table.selected_key, app.chosen) == ("ann", ["ann"])
+
+
+async def test_page_down_turns_a_page() -> None:
+    app = OneTable()
+    async with app.run_test(size=(40, 8)) as pilot:  # a header and 7 rows on screen
+        table = table_of(app, *[f"P{number:02}" for number in range(20)])
+        await pilot.pause()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert (table.cursor_row, table.scroll_y) == (7, 7)
+        assert screen_lines(pilot)[1].startswith(" P07")  # the next page, from its top
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert (table.cursor_row, table.scroll_y) == (0, 0)
+
+
+async def test_the_row_under_the_mouse_is_lit_until_a_key_moves_the_cursor() -> None:
+    app = OneTable()
+    async with app.run_test(size=(40, 8)) as pilot:
+        table = table_of(app, "Ann", "Bob", "Cy")
+        await pilot.pause()
+        plain_bob = table.render_line(2).text, table.render_line(2)._segments[0].style
+        await pilot.hover(CountingTable, offset=(2, 2))
+        await pilot.pause()
+        lit = table.render_line(2)._segments[0].style
+        assert table.render_line(2).text == plain_bob[0]
+        assert lit is not None and plain_bob[1] is not None
+        assert lit.bgcolor != plain_bob[1].bgcolor
+        await pilot.press("down")
+        await pilot.pause()
+        assert table.render_line(3)._segments[0].style == table.render_line(3)._segments[0].style
+        unlit = table.render_line(2)._segments[0].style
+        assert unlit is not None and unlit.bgcolor != lit.bgcolor  # the cursor's, not the hover's
+
+
+async def test_a_cell_whose_style_alone_changed_is_drawn_again() -> None:
+    """rich's Text equality leaves a Text's own style out: a clock turning from warning
+    to alert keeps its text."""
+    app = OneTable()
+    async with app.run_test(size=(40, 8)) as pilot:
+        table = table_of(app, "Ann", "Bob")
+        await pilot.pause()
+        table.set_rows(  # Bob's (not under the cursor, whose colour would win)
+            [("ann", ["Ann", Text("3:00", style="bold")]), ("bob", ["Bob", Text("3:00", "red")])]
+        )
+        await pilot.pause()
+        styles = {seg.style.color.name for seg in table.render_line(2) if seg.text == "3:00"}
+        assert styles == {"red"}
+
+
+async def test_control_characters_in_a_cell_show_as_spaces_on_its_line() -> None:
+    app = OneTable()
+    async with app.run_test(size=(40, 8)) as pilot:
+        table = table_of(app, "Ann\nLee", "Tab\there", "Esc\x1b[31m")
+        await pilot.pause()
+        lines = screen_lines(pilot)
+        assert lines[1].startswith(" Ann Lee ")
+        assert lines[2].startswith(" Tab here ")
+        assert lines[3].startswith(" Esc [31m ")
+        assert table.get_cell("ann\nlee", "name") == "Ann\nLee"  # kept as given
