@@ -41,14 +41,15 @@ LOGGED_BY_HAND = ("called", "left_message", "not_reachable", "do_not_contact")
 
 
 class CallListScreen(FreshScreen, Generic[Row]):
-    """A call list: one patient a line, worst first (styled once as it is first shown:
-    FreshScreen)."""
+    """A call list: one patient a line, worst first (styled once as it is first shown,
+    the collector waiting until its rows are drawn: FreshScreen)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="calls.back"),
         Binding("enter", "book", "Book", id="calls.book", priority=True),
         Binding("l", "log", "Log call", id="calls.log"),
     ]
+    HELD_UNTIL_FILLED = True
     TITLE_TEXT = ""
     LISTED = ""
     COLUMNS: ClassVar[tuple[tuple[str, int | None], ...]] = ()
@@ -157,6 +158,7 @@ class CallListScreen(FreshScreen, Generic[Row]):
             title.append(f" · the first {MOST_SHOWN} shown", style="dim")
         self.query_one("#calls-title", Static).update(title)
         self._show_detail()
+        self.filled()
 
     def current(self) -> Row | None:
         if not self.is_mounted:

@@ -139,12 +139,13 @@ CALL_LISTS: tuple[CallList, ...] = (
 
 class CallListsScreen(FreshScreen):
     """Each call list with its count; Enter or 1–9 opens one (styled once as it is first
-    shown: FreshScreen)."""
+    shown, the collector waiting until the counts are drawn: FreshScreen)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="call_lists.back"),
         *(Binding(str(n), f"open({n})", show=False) for n in range(1, 10)),
     ]
+    HELD_UNTIL_FILLED = True
 
     SHOWS = CALL_COUNT_TABLES | PACE_TABLES
     """What the lists are counted from: a change elsewhere is read again only when it touches
@@ -216,6 +217,7 @@ class CallListsScreen(FreshScreen):
         chosen = listing.highlighted
         listing.set_options(_lines(counts))
         listing.highlighted = chosen if chosen is not None else 0
+        self.filled()
 
     @on(OptionList.OptionSelected, "#call-lists")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
