@@ -32,7 +32,8 @@ class PlainTable(DataTable[CellType]):
     """A DataTable whose `str` cells and labels are plain text: add_column, add_columns
     (through add_column), add_row, add_rows (through add_row), update_cell and
     update_cell_at (through update_cell); and `update_in_place`, for cells that change
-    by themselves (a running clock)."""
+    by themselves (a running clock). Rows added under columns of set widths are not
+    measured (`_update_dimensions`)."""
 
     def add_column(
         self,
@@ -69,6 +70,19 @@ class PlainTable(DataTable[CellType]):
         wrap = row is not None and row.height != 1
         typed = cast(CellType, plain(value, wrap=wrap))
         super().update_cell(row_key, column_key, typed, update_width=update_width)
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        """DataTable measures every cell of every row added (each cell drawn by rich, a
+        call list's 200 rows 1,200 times) for its column's width; a column given a width
+        keeps that width, whatever it holds. So rows of one line, without a label, under
+        columns of set widths are not measured: only the table's size is worked out."""
+        rows = list(new_rows)
+        if all(not column.auto_width for column in self.columns.values()) and all(
+            row is None or (row.label is None and not row.auto_height)
+            for row in map(self.rows.get, rows)
+        ):
+            rows = []
+        super()._update_dimensions(rows)
 
     def update_in_place(
         self, changes: Iterable[tuple[RowKey | str, ColumnKey | str, CellType]]
