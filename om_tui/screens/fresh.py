@@ -16,9 +16,6 @@ about one opening in two once a few screens are open). So the collector waits fr
 screen's compose to its first paint (Textual does the same while it scrolls,
 `App.PAUSE_GC_ON_SCROLL`), at most HOLD_SECONDS; then it catches up — a young pass over
 what the opening left, or the full one if it is due — while the person reads the screen.
-A screen whose content is read in a worker and drawn after its first paint (the call
-lists) says so (`HELD_UNTIL_FILLED`) and lets go once that is drawn (`filled`): a full
-pass landing between its empty frame and its rows was most of its slowest openings.
 """
 
 from __future__ import annotations
@@ -27,7 +24,6 @@ import asyncio
 import contextvars
 import gc
 import time
-from typing import ClassVar
 
 from textual import events, on
 from textual.screen import Screen
@@ -70,9 +66,6 @@ class FreshScreen(Screen[None]):
     """A screen whose first showing keeps the styles its widgets got as they mounted, with
     the collector waiting until it is drawn."""
 
-    HELD_UNTIL_FILLED: ClassVar[bool] = False
-    """The collector waits past the first paint, until `filled()` is drawn."""
-
     _hidden_since_made = False
     _collector_held: object = None
 
@@ -89,12 +82,6 @@ class FreshScreen(Screen[None]):
     @on(events.Mount)
     def _release_once_drawn(self) -> None:
         # After the subclass's on_mount (its first reading, if it reads on the event loop).
-        if not self.HELD_UNTIL_FILLED:
-            self.filled()
-
-    def filled(self) -> None:
-        """What the screen shows is in: the collector runs again once it is drawn (once
-        only: a later call does nothing)."""
         self.call_after_refresh(_release, self._collector_held)
 
     @on(events.Unmount)

@@ -149,7 +149,7 @@ async def test_a_hold_its_app_never_let_go_of_lapses(
         assert gc.isenabled()
 
 
-async def test_the_collector_waits_for_a_call_lists_rows_read_after_its_first_paint(
+async def test_a_call_list_and_the_picker_are_drawn_filled_in_their_first_paint(
     demo: Practice, monkeypatch: pytest.MonkeyPatch, collector_on: None
 ) -> None:
     seen: list[tuple[str, bool]] = []
@@ -168,9 +168,11 @@ async def test_the_collector_waits_for_a_call_lists_rows_read_after_its_first_pa
     app = demo.app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("L")  # the counts are read in a worker, shown after the first paint
+        await pilot.press("L")
         await settle(pilot)
-        await pilot.press("2")  # so is the recall list
+        await pilot.press("2")
         await settle(pilot)
+        # Each filled as it mounted, the collector waiting for the first paint: not an
+        # empty frame first, its rows read in a worker and drawn after.
         assert seen == [("CallListsScreen", False), ("RecallScreen", False)]
         assert gc.isenabled()
