@@ -23,7 +23,8 @@ the machine runs). Also L itself, to every list counted and drawn. Moments are t
 screens' read and fill in this process (`bench_stats._marking`), not by Pilot's idle
 wait (which waits for the whole process, every thread, to go quiet: up to a second).
 
-Target (issue 20, every main screen): each list and the picker < 200 ms (p95). `--smoke`: the small practice, once each.
+Target (issue 20, every main screen): each list and the picker < 200 ms (p95).
+`--smoke`: the small practice, once each.
 """
 
 from __future__ import annotations
