@@ -525,6 +525,7 @@ def test_the_console_script_always_starts_at_the_login(
 
     class Started:
         return_code: int | None = None  # as Textual's, after a clean exit
+        refusal: str | None = None  # nothing found wrong once the login was drawn
 
         def run(self) -> None:
             built["ran"] = True

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, cast
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import on
@@ -225,7 +226,7 @@ class FlowBoardScreen(FreshScreen):
         gone takes its width with it."""
         widths: dict[str, int] = {}
         for key, column in table.columns.items():
-            lengths = (Text.assemble(row[key]).cell_len for row in every.values())
+            lengths = (width(row[key]) for row in every.values())
             widths[key] = max([column.label.cell_len, *lengths])
         for timed in ("in_stage", "in_office"):
             widths[timed] = max(widths[timed], TIME_WIDTH)
@@ -719,3 +720,8 @@ class FlowBoardScreen(FreshScreen):
                 self.action_give_slot,
             ),
         ]
+
+
+def width(cell: Cell) -> int:
+    """A cell's width on screen, in terminal cells (a wide character takes two)."""
+    return cell.cell_len if isinstance(cell, Text) else cell_len(cell)
