@@ -10,6 +10,7 @@ styled is passed as a Text (or any other renderable) built on purpose; those pas
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TypeVar, cast
 
 from rich.text import Text, TextType
@@ -30,7 +31,8 @@ def plain(cell: object, *, wrap: bool) -> object:
 class PlainTable(DataTable[CellType]):
     """A DataTable whose `str` cells and labels are plain text: add_column, add_columns
     (through add_column), add_row, add_rows (through add_row), update_cell and
-    update_cell_at (through update_cell)."""
+    update_cell_at (through update_cell). Rows added under columns of set widths are not
+    measured (`_update_dimensions`)."""
 
     def add_column(
         self,
@@ -67,3 +69,16 @@ class PlainTable(DataTable[CellType]):
         wrap = row is not None and row.height != 1
         typed = cast(CellType, plain(value, wrap=wrap))
         super().update_cell(row_key, column_key, typed, update_width=update_width)
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        """DataTable measures every cell of every row added (each cell drawn by rich, a
+        call list's 200 rows 1,200 times) for its column's width; a column given a width
+        keeps that width, whatever it holds. So rows of one line, without a label, under
+        columns of set widths are not measured: only the table's size is worked out."""
+        rows = list(new_rows)
+        if all(not column.auto_width for column in self.columns.values()) and all(
+            row is None or (row.label is None and not row.auto_height)
+            for row in map(self.rows.get, rows)
+        ):
+            rows = []
+        super()._update_dimensions(rows)
