@@ -396,9 +396,9 @@ def install(database: Database) -> None:
     if isinstance(database, PostgresqlDatabase):
         from db import postgres, postgres_audit  # a server database only
 
-        audited = [table for table in database.get_tables() if table not in UNAUDITED]
-        postgres.install_notices(database, audited)
-        if has_trail(database):
+        tables = database.get_tables()
+        postgres.install_notices(database, [table for table in tables if table not in UNAUDITED])
+        if TABLE in tables:
             done = postgres_audit.install(database, UNAUDITED, is_hidden)
             if done:
                 record(database, "audit_triggers", "", done)

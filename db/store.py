@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import weakref
 import zlib
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,7 @@ def open_database(
     *,
     busy_timeout: float = 5.0,
     create: bool = True,
+    triggers_later: bool = False,
 ) -> Database:
     """Open the practice database, migrate it, bind the models.
 
@@ -46,9 +49,15 @@ def open_database(
     seconds, a write waits for another process's write lock before giving up. A file
     that is not there is created only when `create` (the first run, the demo): any other
     command refuses it, naming it, so that a mistyped path makes no empty practice.
+
+    `triggers_later` (the app's start): on a server whose migrations are all applied, its
+    triggers (the trail's capture, the change notices) are checked by `check_triggers`,
+    which the app calls once its first screen is drawn and before it takes a PIN, instead
+    of now (five queries on the server's catalogs, 8-12 ms of a start here). A file's check
+    is one query (its stamp) and is made now.
     """
     if target is not None and "://" in str(target):
-        database = _open_url(str(target))
+        database = _open_url(str(target), triggers_later=triggers_later)
     else:
         path = Path(target) if target is not None else default_path()
         database = _open_sqlite(path, busy_timeout, create=create)
@@ -130,7 +139,21 @@ def _problem(text: str, kind: str, where: str | os.PathLike[str]) -> str:
     return f"The database at {where} failed ({kind}). Nothing was changed."
 
 
-def _open_url(url: str) -> Database:
+def check_triggers(database: Database) -> None:
+    """The triggers `open_database(triggers_later=True)` left unchecked, checked (and put
+    right) now, once; StoreError when they need the owner's role."""
+    if database not in _TRIGGERS_UNCHECKED:
+        return
+    _TRIGGERS_UNCHECKED.discard(database)
+    with _schema_errors():
+        audit.install(database)
+
+
+_TRIGGERS_UNCHECKED: weakref.WeakSet[Database] = weakref.WeakSet()
+"""The server databases opened with `triggers_later`, their triggers not checked yet."""
+
+
+def _open_url(url: str, *, triggers_later: bool) -> Database:
     from db import postgres  # only for a server database: keeps start-up lean
 
     if not postgres.is_server_url(url):
@@ -140,15 +163,36 @@ def _open_url(url: str) -> Database:
         database = postgres.connect(url)
     except postgres.ServerError as error:
         raise StoreError(str(error)) from None
-    tables = database.get_tables()
-    if tables and MIGRATION_TABLE not in tables:
+    with _schema_errors():
+        applied = _applied(database)  # the usual start's one query
+    if applied is None and database.get_tables():
         database.close()
         raise StoreError(
             f"The database at {postgres.shown(url)} holds another application's tables, "
             "not om-tui's."
         )
+    if triggers_later and applied is not None and not _missing(applied):
+        _TRIGGERS_UNCHECKED.add(database)
+        return database
     _migrate(database)
     return database
+
+
+def _applied(database: Database) -> set[str] | None:
+    """The migrations a server database has had; None when it has no table of them (a new
+    practice, or another application's database). One query, without listing its tables."""
+    try:
+        cursor = database.execute_sql(f'SELECT name FROM "{MIGRATION_TABLE}"')  # type: ignore[no-untyped-call]
+    except ProgrammingError as error:
+        # peewee's error is raised while handling the driver's own, which has the code.
+        if getattr(error.__context__, "sqlstate", None) != UNDEFINED_TABLE:
+            raise
+        return None
+    return {str(name) for (name,) in cursor}
+
+
+UNDEFINED_TABLE = "42P01"
+"""PostgreSQL's code for a table that is not there."""
 
 
 def _open_sqlite(path: Path, busy_timeout: float, *, create: bool) -> SqliteDatabase:
@@ -274,6 +318,11 @@ def _behind(database: Database) -> bool:
     if not database.table_exists(MIGRATION_TABLE):
         return True
     applied = {name for (name,) in database.execute_sql(f'SELECT name FROM "{MIGRATION_TABLE}"')}  # type: ignore[no-untyped-call]
+    return _missing(applied)
+
+
+def _missing(applied: set[str]) -> bool:
+    """Is any migration there is not among `applied`?"""
     return any(path.stem not in applied for path in MIGRATIONS.glob("[0-9]*.py"))
 
 
@@ -308,11 +357,18 @@ def _stamp_checked(database: Database) -> None:
 
 
 def _migrate(database: Database) -> None:
-    try:
+    with _schema_errors():
         if _stamped(database)[0]:
             return  # nothing changed in the schema since it was found whole
         _check_schema(database)
         _stamp_checked(database)
+
+
+@contextmanager
+def _schema_errors() -> Iterator[None]:
+    """A schema that cannot be put right, said as StoreError."""
+    try:
+        yield
     except OperationalError as error:
         raise StoreError(f"Cannot update the database schema: {error}") from None
     except ProgrammingError as error:

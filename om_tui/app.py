@@ -31,14 +31,15 @@ from textual.timer import Timer
 from textual.widget import AwaitMount
 from textual.widgets import Footer
 
-from db import problem
+from db import StoreError, problem
 from db.kinds import Role
-from db.store import retryable
+from db.store import check_triggers, retryable
 from om_tui.messages import DataChanged
 from om_tui.practice import settings
 from om_tui.practice.changes import (
     NOTHING,
     ChangeWatcher,
+    ServerNotices,
     Tables,
     TrailNews,
     joined,
@@ -330,9 +331,12 @@ class OmTuiApp(App[None]):
         self._urgent: UrgentWatch | None = None
         """Urgent line items filed since the last look (from the first login: _watch_news)."""
         self._screen_styles = False
+        """Whether the main screens' stylesheets are parsed (START_STYLES are from the start)."""
         self._abandoned_closed = False
         """Whether the sessions of terminals killed without a word are closed (once a start)."""
-        """Whether the main screens' stylesheets are parsed (START_STYLES are from the start)."""
+        self.refusal: str | None = None
+        """Why this practice cannot be used here, found once the first screen was drawn
+        (_finish_opening): the app ends, and the command line says it."""
         super().__init__()
         self._first_run = login and pin is None and login_view.needs_setup(database)
         """A new practice: the first run sets it up (never over an SSH key's session)."""
@@ -363,7 +367,8 @@ class OmTuiApp(App[None]):
         self._last_input = self.clock.now()
         self._idle_minutes = idle_lock_minutes(database)
         self.add_mode(LOGIN, lambda: LoginScreen(self._login_request))
-        self.watcher = watcher or watcher_for(database)
+        # On a server, listening begins once the first screen is drawn (_finish_opening).
+        self.watcher = watcher or watcher_for(database, listen=False)
         self._news = TrailNews(database, self.watcher)
         """Which tables each change touched (the audit trail's rows since the last look)."""
         self.undo_stack: list[Change] = []
@@ -449,6 +454,7 @@ class OmTuiApp(App[None]):
                 audit.set_actor(self.database, self.user_id)
             self.switch_mode(self.first_screen())
             self._watch_news()
+        self.call_after_refresh(self._finish_opening)
         self._poll = self.set_interval(POLL_SECONDS, self.check_for_changes)
         # The log's watch once the first screen is drawn (inotify's module and its set-up
         # are a few ms of start-up); the poll, quicker meanwhile, covers the moment.
@@ -463,6 +469,22 @@ class OmTuiApp(App[None]):
         self.call_after_refresh(self._close_abandoned_sessions)
         self.call_after_refresh(self._collect_from_now)
         self.remind_of_backups()
+
+    def _finish_opening(self) -> None:
+        """What opening a server's practice leaves until the first screen is drawn: its
+        triggers checked (db.store.check_triggers), and listening for other terminals'
+        changes. Before any PIN is taken (login_ready): a schema that only its owner may
+        put right ends the app, and the command line says why (`refusal`)."""
+        if self.refusal is not None:
+            return
+        try:
+            check_triggers(self.database)
+        except StoreError as error:
+            self.refusal = str(error)
+            self.exit(return_code=2)
+            return
+        if isinstance(self.watcher, ServerNotices):
+            self.watcher.listen()
 
     def _watch_news(self) -> None:
         """From now on, urgent items on the line reach the owner wherever they are, and a slot
@@ -656,6 +678,9 @@ class OmTuiApp(App[None]):
     def login_ready(self) -> None:
         """The login screen is up: the keys typed before it reach it, in order. An Enter
         typed before om-tui took the terminal over came as a line feed (ctrl+j)."""
+        self._finish_opening()
+        if self.refusal is not None:
+            return  # ending: no PIN is taken
         early, self._early_keys = self._early_keys or [], None
         for typed in early:
             key = events.Key("enter", "\r") if typed.key == "ctrl+j" else typed

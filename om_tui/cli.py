@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, cast
 
 import platformdirs
 
-from om_tui import __version__
+from om_tui import __version__, drivers
 
 if TYPE_CHECKING:
     import argparse
@@ -563,20 +563,6 @@ def _stats_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser
     )
 
 
-_DRIVERS = ("psycopg", "psycopg2", "psycopg2cffi", "pymysql", "MySQLdb")
-"""The drivers peewee tries to import at its own import, for databases a file is not."""
-
-
-def _without_server_driver(target: str | None) -> None:
-    """peewee imports psycopg whenever it is installed (tens of ms at start-up, the
-    `postgres` extra), and looks for the other servers' drivers; a practice in a file uses
-    none, so a fresh process opening one does without. A process that has peewee already
-    is left as it is."""
-    if "peewee" not in sys.modules and (target is None or "://" not in target):
-        for driver in _DRIVERS:
-            sys.modules.setdefault(driver, None)  # type: ignore[arg-type]  # import: ImportError
-
-
 def main(argv: list[str] | None = None) -> int:
     # Start-up makes many objects and frees few (modules, classes, the first screen): the
     # collector's passes meanwhile find nothing to free, and cost a sixth of the start. It
@@ -595,7 +581,7 @@ def _main(argv: list[str] | None) -> int:
         commands_too=not _opens_the_app(words)
     ).parse_args(words)
     _start_log()
-    _without_server_driver(args.db)
+    drivers.prepare(args.db)  # before peewee's import
     # Imported here so `om-tui --help` stays instant.
     import sqlite3
 
@@ -617,7 +603,12 @@ def _main(argv: list[str] | None) -> int:
     try:
         # Only the first run (the app, no command) and the demo make a new practice: a
         # mistyped --db for a command must not leave an empty one behind.
-        database = open_database(target, create=args.command is None or args.demo)
+        database = open_database(
+            target,
+            create=args.command is None or args.demo,
+            # The app checks them once its login is drawn (the demo writes first: not then).
+            triggers_later=args.command is None and not args.demo,
+        )
         if args.demo:
             _open_demo(database)
     except StoreError as error:
@@ -691,6 +682,9 @@ def _run(database: Database, target: str, args: argparse.Namespace) -> int:
     # started with SIGHUP ignored (nohup, a trap), or it spins on the dead terminal for ever.
     signal.signal(signal.SIGHUP, hung_up)
     app.run()
+    if app.refusal is not None:  # found once the login was drawn: said as a refusal before
+        print(f"om-tui: {app.refusal}", file=sys.stderr)
+        return 2
     return app.return_code or 0  # 1 after an error nobody foresaw
 
 

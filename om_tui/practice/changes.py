@@ -74,6 +74,11 @@ class ServerNotices:
     False meanwhile (screens still refresh on their own writes) and a new listening
     connection is tried every RELISTEN seconds; once it is had, `changed()` says True
     once (notices sent meanwhile were lost: a re-read covers them).
+
+    Made with `listen=False`, it does not listen until `listen()` is called: the app's
+    first screen is drawn without waiting for a second connection (its log-in, a round
+    trip or two, and its LISTEN: 6-10 ms of a start). The first `changed()` after it says
+    True too, as after listening again: what changed before it is read again.
     """
 
     RELISTEN = 10.0
@@ -82,7 +87,11 @@ class ServerNotices:
     """Seconds a try may wait for the server: the poll must not hold the screen up long."""
 
     def __init__(
-        self, database: PostgresqlDatabase, monotonic: Callable[[], float] = time.monotonic
+        self,
+        database: PostgresqlDatabase,
+        monotonic: Callable[[], float] = time.monotonic,
+        *,
+        listen: bool = True,
     ) -> None:
         self._database = database
         self._monotonic = monotonic
@@ -90,7 +99,18 @@ class ServerNotices:
         self._tried = monotonic()
         self._heard: Tables = NOTHING
         """The tables named by the notices read since the last `heard()` (None: some lost)."""
-        self._listen()
+        self._waiting = not listen
+        """Made not listening, and `listen()` not called yet: no changes heard meanwhile."""
+        self._missed = not listen
+        """Changes made before listening began were not heard: the next look says so."""
+        if listen:
+            self._listen()
+
+    def listen(self) -> None:
+        """Begin listening (a watcher made with `listen=False`; otherwise nothing to do)."""
+        if self._waiting:
+            self._waiting = False
+            self._listen()  # if the server is not there, tried again every RELISTEN seconds
 
     def _listen(self) -> bool:
         import psycopg
@@ -109,21 +129,23 @@ class ServerNotices:
     def changed(self, wait: float = 0.0) -> bool:
         """`wait`: up to how many seconds to wait for a notice still on its way (a test's
         second terminal); the app's poll never waits."""
-        if self._connection is None:
-            if self._monotonic() - self._tried < self.RELISTEN:
+        connection = self._connection
+        if connection is None:
+            if self._waiting or self._monotonic() - self._tried < self.RELISTEN:
                 return False
             if not self._listen():
                 return False
+            self._missed = True  # listening again
+        if self._missed or connection is None:
+            self._missed = False
             self._heard = None  # the notices sent meanwhile are lost: any table may have changed
             return True
         import psycopg
 
         try:
-            tables = {
-                notice.payload for notice in self._connection.notifies(timeout=wait, stop_after=1)
-            }
+            tables = {notice.payload for notice in connection.notifies(timeout=wait, stop_after=1)}
             # Read them all: one re-read covers every one.
-            tables |= {notice.payload for notice in self._connection.notifies(timeout=0)}
+            tables |= {notice.payload for notice in connection.notifies(timeout=0)}
         except psycopg.Error:
             self.close()
             return False
@@ -150,11 +172,13 @@ class NeverChanges:
         return False
 
 
-def watcher_for(database: Database) -> ChangeWatcher:
+def watcher_for(database: Database, *, listen: bool = True) -> ChangeWatcher:
+    """The change signal for `database`; on a server, not listening yet unless `listen`
+    (ServerNotices.listen)."""
     if isinstance(database, SqliteDatabase):
         return SqliteDataVersion(database)
     if isinstance(database, PostgresqlDatabase):
-        return ServerNotices(database)
+        return ServerNotices(database, listen=listen)
     return NeverChanges()
 
 

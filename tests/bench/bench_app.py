@@ -8,7 +8,8 @@
    started in a pseudo-terminal and timed until its text appears in what it writes
    (target: within 1.5x the bare app).
 2. One timer tick with 60 visits on the board: `FlowBoardScreen.tick()`, which
-   updates the time cells in place (`PlainTable.update_in_place`) (target: < 5 ms).
+   updates the time cells (`LiveTable.update_cells`: only their rows are drawn again)
+   (target: < 5 ms).
 3. Propagation: another process checks a patient in; time from its commit to the
    running app's board drawn with the patient arrived (median < 60 ms, max < 150 ms),
    and to its table holding them (before the drawing). Each check-in finds the app idle.

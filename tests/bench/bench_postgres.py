@@ -2,6 +2,7 @@
 
     .venv/bin/python -m tests.bench.bench_postgres            # the large practice (cached)
     .venv/bin/python -m tests.bench.bench_postgres --smoke    # the small one, a run or two
+    .venv/bin/python -m tests.bench.bench_postgres --start-only --start-runs 20  # start-up alone
 
 The large practice of large_practice.py (its SQLite file, cached) is copied row for row
 into a PostgreSQL server of the benchmark's own, started as the tests start theirs
@@ -33,6 +34,7 @@ import argparse
 import asyncio
 import os
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -167,6 +169,21 @@ def table(figures: dict[str, dict[str, Figures]], bare: Figures) -> list[str]:
     return lines
 
 
+def start_table(started: dict[str, Figures]) -> list[str]:
+    """The starts alone (`--start-only`): each store's median, and its ratio to the bare
+    app's, of the medians and the median of each round's own."""
+    bare = started["bare"]
+    lines = [f"a bare Textual app: median {ms(bare.median)} ms"]
+    for store in STORES:
+        mine = started[store]
+        rounds = statistics.median(a / b for a, b in zip(mine.samples, bare.samples, strict=True))
+        lines.append(
+            f"{store}: median {ms(mine.median)} ms, {mine.median / bare.median:.2f}x the bare"
+            f" app's ({rounds:.2f}x, the median of each round's own)"
+        )
+    return lines
+
+
 def note(figures: dict[str, dict[str, Figures]], bare: Figures) -> None:
     """The headline figures for run_all.py's table."""
     for store in STORES:
@@ -204,6 +221,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=200, help="timed runs per read figure")
     parser.add_argument("--start-runs", type=int, default=8, help="starts of each app")
     parser.add_argument("--moves", type=int, default=20, help="check-ins from elsewhere")
+    parser.add_argument(
+        "--start-only",
+        action="store_true",
+        help="only the start-up, on the small practice (a start reads its staff and settings"
+        " alone: the practice's size is not in it), --start-runs of each",
+    )
     add_smoke_option(parser)
     args = parser.parse_args(argv)
     smoke(args, runs=3, start_runs=1, moves=2)
@@ -228,7 +251,7 @@ def _run(args: argparse.Namespace, server: PostgresServer) -> int:
 
 
 def _measure(args: argparse.Namespace, server: PostgresServer, work: Path) -> int:
-    practice = open_large_practice(smoke=args.smoke)
+    practice = open_large_practice(smoke=args.smoke or args.start_only)
     url = copy_to_server(practice, server)
     practice.database.close()
     copy = work / "large.db"  # the benchmark checks patients in: SQLite's on a copy
@@ -236,12 +259,16 @@ def _measure(args: argparse.Namespace, server: PostgresServer, work: Path) -> in
     targets: dict[str, str | Path] = {"SQLite": copy, "PostgreSQL": url}
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     uptime = float(Path("/proc/uptime").read_text().split()[0]) / 3600
+    size = "small" if args.smoke or args.start_only else "full"
     print(
-        f"Large practice {practice.path} ({'smoke' if args.smoke else 'full'}), copied; "
+        f"Large practice {practice.path} ({size}), copied; "
         f"{args.runs} runs a read figure, {args.moves} check-ins, {args.start_runs} starts\n"
         f"Machine: {os.cpu_count()} CPUs, up {uptime:.1f} h, load average {load}; "
         f"calibration {ms(calibration())} ms; PostgreSQL {server.version()}"
     )
+    if args.start_only:
+        print("\n" + "\n".join(start_table(starts(targets, args.start_runs))))
+        return 0
     figures = {store: reads(practice, target, args.runs) for store, target in targets.items()}
     now_iso = practice.now.isoformat()
     for store, target in targets.items():

@@ -29,6 +29,27 @@ def test_a_practice_in_a_file_starts_without_the_server_driver(practice_file: st
     assert result.stdout.split()[-3:] == ["0", "True", "False"]
 
 
+_SERVER_DRIVER = """
+import sys
+from om_tui import drivers
+drivers.prepare("postgresql://om@127.0.0.1/practice")
+import peewee, psycopg, psycopg_binary
+print(psycopg.__version__, psycopg_binary.__version__, "importlib.metadata" in sys.modules)
+"""
+
+
+def test_a_server_practice_loads_psycopg_without_looking_its_version_up() -> None:
+    pytest.importorskip("psycopg_binary", reason="psycopg is not installed (the postgres extra)")
+    from importlib import metadata
+
+    result = subprocess.run(
+        [sys.executable, "-c", _SERVER_DRIVER], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    wanted = [metadata.version("psycopg"), metadata.version("psycopg-binary"), "False"]
+    assert result.stdout.split() == wanted
+
+
 def test_a_server_not_there_is_one_line_without_the_password(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

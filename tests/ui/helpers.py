@@ -21,12 +21,13 @@ from textual.notifications import Notification
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import Footer, Input, Select, Static
 from textual.widgets._footer import FooterKey  # private: footer_keys() alone uses it
 from textual.widgets._select import SelectCurrent  # private: select_shown() alone uses it
 from textual.worker import WorkerCancelled
 
 from db.models import Stage, Visit, VisitEvent
+from om_tui.widgets.live_table import LiveTable
 
 from .conftest import Practice
 
@@ -43,8 +44,8 @@ async def settle(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
-def board(pilot: Pilot[Any]) -> DataTable[Any]:
-    return pilot.app.screen.query_one("#board", DataTable)
+def board(pilot: Pilot[Any]) -> LiveTable:
+    return pilot.app.screen.query_one("#board", LiveTable)
 
 
 def plain(value: object) -> str:
@@ -73,7 +74,7 @@ def static_text(pilot: Pilot[Any], selector: str) -> str:
 def select(pilot: Pilot[Any], key: str) -> None:
     """Put the board's cursor on a row, as the arrow keys would."""
     table = board(pilot)
-    table.move_cursor(row=table.get_row_index(key), animate=False)
+    table.move_cursor(row=table.get_row_index(key))
 
 
 # -- Textual's private parts, one helper each ----------------------------------------------

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey
-
 from db.models import Patient
+from om_tui.widgets.live_table import LiveTable
 
 from .conftest import Practice
 from .helpers import (
@@ -26,7 +24,7 @@ DEMO_FIGURES = (
 )
 
 
-def titles(table: DataTable) -> list[str]:
+def titles(table: LiveTable) -> list[str]:
     return [str(column.label) for column in table.columns.values()]
 
 
@@ -45,7 +43,7 @@ async def test_the_board_lists_the_day_in_attention_order(office: Practice) -> N
             "In office",
         ]
         # Tom is in the office; then who is still expected, by time.
-        assert [key.value for key in table.rows] == ["a2", "a1", "a3"]
+        assert table.keys == ["a2", "a1", "a3"]
         assert [cell(pilot, key, "patient") for key in ("a2", "a1", "a3")] == [
             "Tom Baker",
             "Maria Lopez",
@@ -91,12 +89,12 @@ async def test_the_demo_board_puts_alerts_first(demo: Practice) -> None:
     app = demo.app()
     async with app.run_test(size=(140, 40)) as pilot:
         table = board(pilot)
-        first = table.coordinate_to_cell_key((0, 0)).row_key.value
+        first = table.keys[0]
         # Logan Wallace has waited 23:30 since arriving: past the 20-minute alert.
         assert cell(pilot, first, "patient") == "Logan Wallace"
         assert cell(pilot, first, "stage").startswith("!!")
         assert cell(pilot, first, "in_stage") == "23:30"
-        last = table.coordinate_to_cell_key((table.row_count - 1, 0)).row_key.value
+        last = table.keys[-1]
         assert stage(pilot, last) in {"Done", "No-show"}
 
         await pilot.press("end")  # the last row, and Home the first
@@ -111,8 +109,7 @@ async def test_time_ticks_in_the_cells_without_rebuilding_the_table(office: Prac
         key = office.row_key("tom")
         table = board(pilot)
         select(pilot, office.row_key("maria"))
-        rows, cursor = table.row_count, table.cursor_row
-        row_object = table.rows[table.coordinate_to_cell_key((0, 0)).row_key]
+        keys, cursor = table.keys, table.cursor_row
         assert cell(pilot, key, "in_stage") == "00:00"
 
         office.clock.advance(seconds=65)
@@ -123,8 +120,7 @@ async def test_time_ticks_in_the_cells_without_rebuilding_the_table(office: Prac
         assert cell(pilot, key, "in_office") == "01:05"
         drawn = next(line for line in screen_lines(pilot) if "Tom Baker" in line)
         assert drawn.split()[-2:] == ["01:05", "01:05"]  # drawn again, in both cells
-        assert (table.row_count, table.cursor_row) == (rows, cursor)
-        assert table.rows[table.coordinate_to_cell_key((0, 0)).row_key] is row_object
+        assert (table.keys, table.cursor_row) == (keys, cursor)
         assert "Longest wait 01:05" in static_text(pilot, "#figures")
 
 
@@ -148,7 +144,7 @@ async def test_a_small_terminal_gets_the_compact_board(demo: Practice) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         table = board(pilot)
         assert titles(table) == ["Appt", "Patient", "Ty", "Pr", "Room", "Stage", "In stg", "Total"]
-        first = table.coordinate_to_cell_key((0, 0)).row_key.value
+        first = table.keys[0]
         assert cell(pilot, first, "provider") == "MW"  # Dr. Marcus Webb
         assert cell(pilot, first, "kind") in {"N", "R", "E", "W"}  # the type's letter
         assert static_text(pilot, "#figures") == (
@@ -200,14 +196,14 @@ async def test_a_long_name_is_cut_and_never_pushes_the_times_off(office: Practic
         row = next(line for line in lines if "Maximiliana" in line)
         assert "Arrived" in row and row.rstrip().endswith("00:00")
         assert all(len(line) <= 80 for line in lines)
-        wide = board(pilot).columns[ColumnKey("patient")].get_render_width(board(pilot))
+        wide = board(pilot).render_width("patient")
 
         Patient.update(first_name="Tom", last_name="Baker").where(
             Patient.id == office.patients["tom"]
         ).execute()
         app.announce_change()
         await settle(pilot)
-        narrow = board(pilot).columns[ColumnKey("patient")].get_render_width(board(pilot))
+        narrow = board(pilot).render_width("patient")
         assert narrow == len("Maria Lopez") + 2 < wide
 
 

@@ -13,6 +13,8 @@ from textual.screen import Screen
 
 from om_tui.app import MAIN_SCREENS
 from om_tui.screens import fresh
+from om_tui.screens.calls.base import CallListScreen
+from om_tui.screens.calls.lists import CallListsScreen
 from om_tui.screens.owner import overview as overview_screen
 
 from .conftest import Practice
@@ -144,4 +146,33 @@ async def test_a_hold_its_app_never_let_go_of_lapses(
         monkeypatch.setattr(fresh, "_clock", lambda: later)
         await pilot.press("0")
         await settle(pilot)
+        assert gc.isenabled()
+
+
+async def test_a_call_list_and_the_picker_are_drawn_filled_in_their_first_paint(
+    demo: Practice, monkeypatch: pytest.MonkeyPatch, collector_on: None
+) -> None:
+    seen: list[tuple[str, bool]] = []
+    fill, show = CallListScreen._fill, CallListsScreen._show
+
+    def filled(screen: Any, rows: Any) -> None:
+        fill(screen, rows)
+        seen.append((type(screen).__name__, gc.isenabled()))
+
+    def shown(screen: Any, counts: Any) -> None:
+        show(screen, counts)
+        seen.append(("CallListsScreen", gc.isenabled()))
+
+    monkeypatch.setattr(CallListScreen, "_fill", filled)
+    monkeypatch.setattr(CallListsScreen, "_show", shown)
+    app = demo.app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("L")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        # Each filled as it mounted, the collector waiting for the first paint: not an
+        # empty frame first, its rows read in a worker and drawn after.
+        assert seen == [("CallListsScreen", False), ("RecallScreen", False)]
         assert gc.isenabled()

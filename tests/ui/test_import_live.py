@@ -38,4 +38,4 @@ async def test_an_import_shows_on_the_board_of_two_running_terminals(
             for terminal in (pilot, other):
                 terminal.app.check_for_changes()  # the change watcher's poll, as every 250 ms
                 await settle(terminal)
-                assert f"a{imported.id}" in [key.value for key in board(terminal).rows]
+                assert f"a{imported.id}" in board(terminal).keys

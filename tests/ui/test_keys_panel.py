@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from textual.geometry import Region
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 
 from db.models import Staff
 from om_tui.widgets.keys_panel import EVERYWHERE, HERE, THIS_SCREEN, KeysPanel, sections
 
 from .conftest import Practice
-from .helpers import screen_lines, settle
+from .helpers import board, screen_lines, settle
 
 
 async def test_f1_lists_the_screens_keys_first_and_f1_again_hides_them(office: Practice) -> None:
@@ -75,7 +75,7 @@ async def test_f1_at_80_columns_opens_over_the_board_leaving_its_columns_in_plac
     app = office.app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        table = app.screen.query_one("#board", DataTable)
+        table = board(pilot)
         before = (table.size.width, [column.width for column in table.columns.values()])
         await pilot.press("f1")
         await pilot.pause()

@@ -317,7 +317,7 @@ async def test_behind_the_login_screen_no_key_opens_the_practice(demo_pins: Prac
 
 def patients_on_board(pilot: Pilot[Any]) -> list[str]:
     table = board(pilot)
-    return [cell(pilot, str(key.value), "patient") for key in table.rows]
+    return [cell(pilot, key, "patient") for key in table.keys]
 
 
 async def test_ten_idle_minutes_lock_the_screen_and_the_same_person_goes_on(
@@ -525,6 +525,7 @@ def test_the_console_script_always_starts_at_the_login(
 
     class Started:
         return_code: int | None = None  # as Textual's, after a clean exit
+        refusal: str | None = None  # nothing found wrong once the login was drawn
 
         def run(self) -> None:
             built["ran"] = True

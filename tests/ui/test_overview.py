@@ -16,7 +16,7 @@ from typing import Any
 from rich.console import Console, RenderableType
 from rich.text import Text
 from textual.pilot import Pilot
-from textual.widgets import DataTable, OptionList
+from textual.widgets import OptionList
 
 from db.models import Order, Program, Role, Staff, Stage
 from om_tui.app import OmTuiApp
@@ -36,6 +36,7 @@ from om_tui.widgets.screen_tabs import ScreenTabs
 
 from .conftest import Practice
 from .helpers import (
+    board,
     cell,
     check_in_elsewhere,
     drawn,
@@ -287,8 +288,7 @@ async def test_enter_on_a_flow_figure_opens_the_board_on_the_longest_wait(
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, FlowBoardScreen)
-        table = app.screen.query_one("#board", DataTable)
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        key = board(pilot).selected_key
         assert key is not None
         assert cell(pilot, key, "patient") == "Logan Wallace"  # waiting 23:30, the longest
         await pilot.press("escape")  # back where the figure was

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.coordinate import Coordinate
-from textual.widgets.data_table import CellDoesNotExist
+from textual.widgets import DataTable
 
 from om_tui.widgets.plain_table import PlainTable
 from om_tui.widgets.row_table import RowTable
@@ -48,38 +50,35 @@ def test_a_row_table_is_a_plain_table() -> None:
     assert issubclass(RowTable, PlainTable)
 
 
-async def test_a_cell_updated_in_place_draws_again_only_its_row() -> None:
-    """A ticking clock's cells: the changed row shows its new time, and the other rows'
-    drawn lines are the very ones drawn before (update_cell would draw every row again)."""
+async def test_rows_under_columns_of_set_widths_are_drawn_unmeasured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A call list's rows: each column keeps the width it was given (a long name cut), with
+    no cell measured; a column of no set width still grows to its longest cell."""
+    measured: list[object] = []
+    data_table = sys.modules[DataTable.__module__]  # where DataTable finds `measure`
+    real = data_table.measure
+
+    def counted(console: object, renderable: object, default: int) -> int:
+        measured.append(renderable)
+        return real(console, renderable, default)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(data_table, "measure", counted)
     app = OneTable()
     async with app.run_test(size=(80, 10)) as pilot:
         table = app.query_one("#table", PlainTable)
-        table.add_column("Patient")
-        table.add_column("In stage", key="in_stage")
-        table.add_row("Ann [/] Lee", "04:05", key="ann")
-        table.add_row("Bob Smith", "10:00", key="bob")
+        table.add_column("Patient", width=8, key="patient")
+        table.add_column("Phone", width=8, key="phone")
+        measured.clear()  # the labels'
+        table.add_row("Maria Lopez-Hernandez", "555-0101", key="maria")
+        table.add_row("Ann Lee", "555-0102", key="ann")
         await pilot.pause()
-        ann_before, bob_before = table.render_line(1), table.render_line(2)
-
-        table.update_in_place([("ann", "in_stage", "04:06")])
+        assert measured == []
+        lines = screen_lines(pilot)
+        assert any(" Maria Lo  555-0101" in line for line in lines)  # cut where its column ends
+        assert any("Ann Lee" in line and "555-0102" in line for line in lines)
+        table.add_column("Note", key="note")  # no width: as long as its longest cell
+        table.add_row("Bob Smith", "555-0103", "called twice, no answer", key="bob")
         await pilot.pause()
-
-        assert table.render_line(2) is bob_before  # Bob's line is not drawn again
-        ann_now = table.render_line(1)
-        assert ann_now is not ann_before
-        assert "Ann [/] Lee  04:06" in ann_now.text  # as typed, in its place
-        assert "04:06" in "\n".join(screen_lines(pilot))  # and on the screen
-        assert isinstance(table.get_cell("ann", "in_stage"), Text)
-
-
-async def test_a_cell_that_is_not_there_is_refused_in_place() -> None:
-    app = OneTable()
-    async with app.run_test(size=(80, 10)):
-        table = app.query_one("#table", PlainTable)
-        table.add_column("Patient", key="patient")
-        table.add_row("Ann", key="ann")
-        with pytest.raises(CellDoesNotExist):
-            table.update_in_place([("nobody", "patient", "x")])
-        with pytest.raises(CellDoesNotExist):  # nothing is set when one cell is not there
-            table.update_in_place([("ann", "patient", "Bo"), ("ann", "nothing", "x")])
-        assert table.get_cell("ann", "patient").plain == "Ann"
+        assert measured
+        assert any("called twice, no answer" in line for line in screen_lines(pilot))

@@ -147,23 +147,35 @@ async def test_a_closed_graph_is_let_go(stats_demo: Practice) -> None:
         assert drawn == []
 
 
-async def test_the_boards_footer_lets_go_of_the_keys_it_drops(stats_demo: Practice) -> None:
-    """The stat board is kept all day: back from each graph its footer shows its keys made
-    anew, and the keys it showed before are freed, not kept by the footer."""
+async def test_the_boards_footer_keeps_its_keys_and_lets_go_of_those_it_drops(
+    stats_demo: Practice,
+) -> None:
+    """The stat board is kept all day: back from each graph its footer shows the same keys
+    (not made anew for the same keys); and when it does make them anew (its keys changed),
+    the keys it showed before are freed, not kept by the footer."""
     app = stats_demo.app()
     async with app.run_test(size=(80, 24)) as pilot:
         await on_the_board_at(pilot, "visits")
         board = app.screen
-        dropped = []
+        footer = board.query_one(Footer)
+        kept = footer_keys(footer)
         for _ in range(3):
-            dropped += [weakref.ref(key) for key in footer_keys(board.query_one(Footer))]
             await pilot.press("enter")
             await settle(pilot)
             assert isinstance(app.screen, StatGraphScreen)
             await pilot.press("escape")
             await settle(pilot)
             assert app.screen is board
-        shown = footer_keys(board.query_one(Footer))
+        shown = footer_keys(footer)
+        assert kept and len(shown) == len(kept)
+        assert all(now is before for now, before in zip(shown, kept, strict=True))
+        del kept
+        dropped = []
+        for _ in range(3):
+            dropped += [weakref.ref(key) for key in footer_keys(footer)]
+            footer.call_later(footer.recompose)  # as when its keys change
+            await settle(pilot)
+        shown = footer_keys(footer)
         assert shown and not any(key() in shown for key in dropped)  # made anew
         collect_everything()
         assert [key() for key in dropped if key() is not None] == []

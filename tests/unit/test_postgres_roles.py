@@ -14,7 +14,8 @@ import secrets
 import psycopg
 import pytest
 
-from db import Patient, close_database, open_database
+from db import Patient, StoreError, close_database, open_database
+from db.store import check_triggers
 from om_tui.practice.people import audit
 
 from .postgres_server import PostgresServer
@@ -75,3 +76,32 @@ def test_a_terminals_role_changes_the_practice_but_not_the_trail(roles: tuple[st
         assert audit.verify(reopened).ok
     finally:
         close_database(reopened)
+
+
+def test_triggers_left_for_later_are_checked_then_and_refused_to_a_terminals_role(
+    roles: tuple[str, str],
+) -> None:
+    """The app opens a server practice with `triggers_later` (checked once its login is
+    drawn): a capture trigger gone missing is then a refusal a terminal's role cannot get
+    past, and put back by the owner's."""
+    owner_url, desk_url = roles
+    close_database(open_database(owner_url))
+    with psycopg.connect(owner_url, autocommit=True) as owner:
+        owner.execute('DROP TRIGGER "audit_capture_patient" ON patient')
+    desk = open_database(desk_url, triggers_later=True)  # not checked yet: opens
+    try:
+        with pytest.raises(StoreError, match="only its owner's role may do that"):
+            check_triggers(desk)
+    finally:
+        close_database(desk)
+    with pytest.raises(StoreError, match="only its owner's role may do that"):
+        open_database(desk_url)  # checked at once, as every command does
+    owner_db = open_database(owner_url, triggers_later=True)
+    try:
+        check_triggers(owner_db)
+        found = owner_db.execute_sql(
+            "SELECT count(*) FROM pg_trigger WHERE tgname = 'audit_capture_patient'"
+        )
+        assert found.fetchone() == (1,)
+    finally:
+        close_database(owner_db)

@@ -699,7 +699,7 @@ READERS: dict[str, set[str]] = {
         "week",
         "when",
     },
-    "ServerNotices": {"changed", "close", "heard"},  # PostgreSQL's change signal
+    "ServerNotices": {"changed", "close", "heard", "listen"},  # PostgreSQL's change signal
     "Patients": {"find", "save_links"},  # the import's matching (the command line's only)
     "SqliteDataVersion": {"changed"},
     "TrailNews": {"since_last"},  # which tables the changes seen wrote (the trail's rows)

@@ -207,6 +207,25 @@ def test_a_listener_cut_off_listens_again_and_says_to_read_again(
     watcher.close()
 
 
+def test_a_watcher_made_not_listening_hears_nothing_until_told_then_says_to_read_again(
+    database: Database,
+) -> None:
+    """The app's start: its first screen is drawn before the second connection is made."""
+    watcher = ServerNotices(database, listen=False)
+    assert watcher._connection is None
+    Staff.create(name="Dr. Early", initials="DE", role="owner")
+    assert not watcher.changed(wait=0.2)  # not listening yet, and not trying to
+    watcher.listen()
+    assert watcher._connection is not None
+    assert watcher.changed()  # what changed before it listened is read again
+    assert watcher.heard() is None  # by every screen
+    assert not watcher.changed()
+    Staff.create(name="Dr. Later", initials="DL", role="owner")
+    assert watcher.changed(wait=5)
+    assert watcher.heard() == frozenset({"staff"})
+    watcher.close()
+
+
 def test_numbers_with_a_fraction_keep_their_digits(database: Database) -> None:
     """A stat's value as the SQLite store keeps it: double precision, not PostgreSQL's REAL."""
     kinds = {c.name: c.data_type for c in database.get_columns("stat_value")}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, cast
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import on
@@ -16,7 +17,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from db.models import Stage
 from om_tui.messages import DataChanged
@@ -37,7 +38,7 @@ from om_tui.screens.fresh import FreshScreen
 from om_tui.screens.picker import Choice, PickerScreen
 from om_tui.screens.plans.marks import plan_at_check_in
 from om_tui.widgets.footer import Footer
-from om_tui.widgets.row_table import RowTable
+from om_tui.widgets.live_table import Cell, LiveTable
 from om_tui.widgets.screen_tabs import ScreenTabs
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ class FlowBoardScreen(FreshScreen):
         super().__init__()
         self._board: Board | None = None
         self._rows: dict[str, BoardRow] = {}
-        self._shown: dict[tuple[str, str], Text | str] = {}
+        self._shown: dict[tuple[str, str], Cell] = {}
         self._levels: dict[str, Severity] = {}
         self._pending: set[str] = set()
         self._compact = False
@@ -120,8 +121,7 @@ class FlowBoardScreen(FreshScreen):
             yield Static(id="topbar", markup=False)
             yield ScreenTabs("board")
         yield Static(id="figures", markup=False)
-        table: RowTable[Text | str] = RowTable(id="board", zebra_stripes=True, cell_padding=1)
-        yield table
+        yield LiveTable(id="board", zebra_stripes=True)
         yield Static(id="empty", markup=False)
         yield Footer(compact=True)
 
@@ -131,7 +131,7 @@ class FlowBoardScreen(FreshScreen):
         self._set_columns()
         self.reload()
         self.set_interval(1.0, self.tick)
-        self.query_one("#board", DataTable).focus()
+        self.query_one("#board", LiveTable).focus()
 
     def watch_privacy(self) -> None:
         if self._board is not None:
@@ -160,7 +160,7 @@ class FlowBoardScreen(FreshScreen):
             self._resumed_at = self.om.clock.now()
         self._was_shown = True
 
-    @on(DataTable.RowSelected, "#board")
+    @on(LiveTable.RowSelected, "#board")
     def _row_chosen(self) -> None:
         # An Enter typed twice to close a dialog must not also move the next patient on.
         resumed = self._resumed_at
@@ -171,36 +171,35 @@ class FlowBoardScreen(FreshScreen):
     # -- drawing -------------------------------------------------------------
 
     def _set_columns(self) -> None:
-        table = self.query_one("#board", DataTable)
-        table.clear(columns=True)
-        for key, wide, compact in COLUMNS:
-            table.add_column(compact if self._compact else wide, key=key)
+        table = self.query_one("#board", LiveTable)
+        table.set_columns(
+            (key, compact if self._compact else wide) for key, wide, compact in COLUMNS
+        )
         self._shown.clear()
 
     def _fill_table(self, selected: str | None = None) -> None:
         """Put the rows in attention order, keeping the cursor on the same visit."""
         assert self._board is not None
-        table = self.query_one("#board", DataTable)
+        table = self.query_one("#board", LiveTable)
         now = self.om.clock.now()
         selected = selected or self._selected_key()
         ordered = attention_order(self._board.rows, now, self.om.practice)
         self._rows = {row.key: row for row in ordered}
         self._levels = {row.key: severity(row, now, self.om.practice) for row in ordered}
-        table.clear()
         self._shown.clear()
         every = {row.key: self._cells(row, now) for row in ordered}
         self._fit_names(table, every)
         for key, cells in every.items():
             self._shown.update(((key, column), value) for column, value in cells.items())
-            table.add_row(*cells.values(), key=key)
+        table.set_rows([(key, list(cells.values())) for key, cells in every.items()])
         if selected in self._rows:
-            table.move_cursor(row=table.get_row_index(selected), animate=False)
+            table.move_cursor(row=table.get_row_index(selected))
         self._show_header(now)
         empty = self.query_one("#empty", Static)
         empty.display = not ordered
         empty.update("No visits today yet. Press / to check a patient in, w for a walk-in.")
 
-    def _cells(self, row: BoardRow, now: dt.datetime) -> dict[str, Text | str]:
+    def _cells(self, row: BoardRow, now: dt.datetime) -> dict[str, Cell]:
         practice = self.om.practice
         if row.appointment_start is not None:
             time = time_words.clock(row.appointment_start, practice.zone)
@@ -221,14 +220,14 @@ class FlowBoardScreen(FreshScreen):
             **self._live_cells(row, now),
         }
 
-    def _fit_names(self, table: DataTable[Any], every: dict[str, dict[str, Text | str]]) -> None:
+    def _fit_names(self, table: LiveTable, every: dict[str, dict[str, Cell]]) -> None:
         """Cut long names to what the width leaves them, so that the stage and the times are
         never pushed off. The columns are sized here, from what they show now: a long name
         gone takes its width with it."""
         widths: dict[str, int] = {}
         for key, column in table.columns.items():
-            lengths = (Text.assemble(row[str(key.value)]).cell_len for row in every.values())
-            widths[str(key.value)] = max([column.label.cell_len, *lengths])
+            lengths = (width(row[key]) for row in every.values())
+            widths[key] = max([column.label.cell_len, *lengths])
         for timed in ("in_stage", "in_office"):
             widths[timed] = max(widths[timed], TIME_WIDTH)
         padding = 2 * table.cell_padding
@@ -241,11 +240,9 @@ class FlowBoardScreen(FreshScreen):
             name.truncate(room, overflow="ellipsis")
             cells["patient"] = name.plain
         widths["patient"] = min(widths["patient"], room)
-        for key, column in table.columns.items():
-            column.auto_width = False
-            column.width = widths[str(key.value)]
+        table.set_widths(widths)
 
-    def _live_cells(self, row: BoardRow, now: dt.datetime) -> dict[str, Text | str]:
+    def _live_cells(self, row: BoardRow, now: dt.datetime) -> dict[str, Cell]:
         """The cells that change with time: stage (lateness), in stage, in office."""
         level = severity(row, now, self.om.practice)
         style = self._styles[level]
@@ -254,7 +251,7 @@ class FlowBoardScreen(FreshScreen):
             if is_late(row, now, self.om.practice):
                 late = time_words.stopwatch(dt.timedelta(minutes=row.minutes_late(now)))
                 stage = Text(f"{marker}Late", style=style)
-                in_stage: Text | str = Text(f"+{late}", style=style)
+                in_stage: Cell = Text(f"+{late}", style=style)
             else:
                 stage, in_stage = Text(f"{marker}{STAGE_LABELS[row.stage]}"), ""
         else:
@@ -321,10 +318,10 @@ class FlowBoardScreen(FreshScreen):
             return
         now = self.om.clock.now()
         practice = self.om.practice
-        table: RowTable[Text | str] = self.query_one("#board", RowTable)
+        table = self.query_one("#board", LiveTable)
         reorder = table.size.width not in (self._fitted_to, 0)  # the names get the new width
         no_show_after = practice.no_show_after_minutes  # the practice's rule; 0: never
-        changed: list[tuple[str, str, Text | str]] = []
+        changed: list[tuple[str, str, Cell]] = []
         for key, row in self._rows.items():
             if row.stage in FINISHED:
                 continue
@@ -343,20 +340,13 @@ class FlowBoardScreen(FreshScreen):
         if reorder:
             self._fill_table()  # someone crossed a threshold: they move up
         else:
-            table.update_in_place(changed)  # only those cells are drawn again
+            table.update_cells(changed)  # only their rows are drawn again
             self._show_header(now)
 
     # -- acting on the selected visit ----------------------------------------
 
     def _selected_key(self) -> str | None:
-        table = self.query_one("#board", DataTable)
-        if table.row_count == 0:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except Exception:  # no rows or cursor out of range
-            return None
-        return key
+        return self.query_one("#board", LiveTable).selected_key
 
     def _selected(self) -> BoardRow | None:
         key = self._selected_key()
@@ -376,7 +366,7 @@ class FlowBoardScreen(FreshScreen):
             self._pending.add(key)
         # Where the visit is as the key is pressed: a re-read from the change watcher may
         # move the cursor with it before this write is done.
-        place = self.query_one("#board", DataTable).cursor_row
+        place = self.query_one("#board", LiveTable).cursor_row
 
         def done(made: Change) -> None:
             self._pending.discard(key or "")
@@ -402,13 +392,13 @@ class FlowBoardScreen(FreshScreen):
         """Put the cursor on a visit just changed, so the next key acts on it; on one just
         finished, leave it at `place` (the row that took its place): following it to the
         bottom would hide who needs attention."""
-        table = self.query_one("#board", DataTable)
+        table = self.query_one("#board", LiveTable)
         for key, row in self._rows.items():
             if row.visit_id == visit_id and row.stage not in FINISHED:
-                table.move_cursor(row=table.get_row_index(key), animate=False)
+                table.move_cursor(row=table.get_row_index(key))
                 return
         if place is not None and table.row_count:
-            table.move_cursor(row=min(place, table.row_count - 1), animate=False)
+            table.move_cursor(row=min(place, table.row_count - 1))
 
     def action_advance(self) -> None:
         row = self._selected()
@@ -730,3 +720,8 @@ class FlowBoardScreen(FreshScreen):
                 self.action_give_slot,
             ),
         ]
+
+
+def width(cell: Cell) -> int:
+    """A cell's width on screen, in terminal cells (a wide character takes two)."""
+    return cell.cell_len if isinstance(cell, Text) else cell_len(cell)
