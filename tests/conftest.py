@@ -126,19 +126,3 @@ def stylesheets_parsed_once() -> Iterator[None]:
     Stylesheet._parse_rules = parse_once  # type: ignore[method-assign, assignment]
     yield
     Stylesheet._parse_rules = real  # type: ignore[method-assign]
-
-
-@pytest.fixture(scope="session", autouse=True)
-def rules_hashed_by_identity() -> Iterator[None]:
-    """Styling a widget (Stylesheet.apply) picks the rules that may apply to it out of all
-    the app's (some 370: every screen's and widget's), putting each through a set, so a
-    rule is hashed hundreds of times a widget, thousands a screen. Textual hashes a rule by
-    its identity in Python (`RuleSet.__hash__` returns `id(self)`); for the session the
-    same identity hash is Python's own, in C: the same rules in the same sets, the same
-    styles, a quarter less of a Pilot test's time on styling."""
-    from textual.css.model import RuleSet
-
-    real = RuleSet.__hash__
-    RuleSet.__hash__ = object.__hash__  # type: ignore[method-assign]
-    yield
-    RuleSet.__hash__ = real  # type: ignore[method-assign]
