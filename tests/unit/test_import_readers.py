@@ -410,3 +410,21 @@ def test_the_reader_is_chosen_by_what_the_file_holds() -> None:
     assert format_of((FILES / "open_dental.csv").read_bytes()) is FileFormat.CSV
     kind, result = read_appointments((FILES / "weekly.ics").read_bytes(), "c", ZONE, *DEC)
     assert kind is FileFormat.ICS and len(result.appointments) == 6
+
+
+def test_the_queue_and_the_import_screens_load_no_file_format_library_until_a_file_is_read() -> (
+    None
+):
+    """python-hl7 and the calendar libraries (click among what they bring) load with the
+    first file of theirs, not with every screen that names the imports."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, om_tui.screens.imports.queue, om_tui.practice.imports.service;"
+        "print(sorted(m for m in ('hl7', 'icalendar', 'recurring_ical_events', 'click')"
+        " if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
