@@ -13,6 +13,9 @@ Keys: up and down, Page Up and Page Down, Home and End move the cursor (a row); 
 a double click on a row, posts RowSelected. A click puts the cursor on a row (on the
 board, choosing a row moves a patient on: never on one click). Cells are a rich Text or a
 str, shown as typed (never read as markup), on one line.
+
+One widget, one idea (a table that redraws only what changed): its length is its keys,
+its mouse and its drawing, each a short part of it.
 """
 
 from __future__ import annotations
