@@ -65,7 +65,11 @@ LONGEST_MINUTES = 24 * 60
 FIRST_DAY = dt.date(1900, 1, 1)
 LAST_DAY = dt.date(2999, 12, 31)
 
-_BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BIDI_CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_CONTROLS}]")
+"""Characters a terminal acts on (Unicode's control characters, Cc) or that turn the text
+around it (the bidirectional controls): refused in what is typed, shown as spaces where a
+name from another system is drawn (the board's table)."""
 _NAME_JOINERS = " '’.-\"“”"  # quotes: a nickname, as in Robert "Bob" Lee
 
 
@@ -191,7 +195,7 @@ class NumberUnclear(Refusal, ValueError):
 
 
 def _is_control(character: str) -> bool:
-    return unicodedata.category(character) == "Cc" or character in _BIDI_CONTROLS
+    return CONTROLS.fullmatch(character) is not None
 
 
 def _is_letter(character: str) -> bool:

@@ -20,7 +20,6 @@ its mouse and its drawing, each a short part of it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -35,11 +34,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-Cell = Text | str
+from om_tui.practice.limits import CONTROLS
 
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-"""Characters a terminal would act on: a cell shows a space for each (a line break or a
-tab from an imported name must not break the board's line)."""
+Cell = Text | str
 
 
 @dataclass
@@ -471,11 +468,12 @@ class LiveTable(ScrollView, can_focus=True):
 
 
 def _one_line(cell: Cell) -> Text:
-    """A cell as a Text of one line, control characters shown as spaces (a copy: the
-    cell as given is kept as it is)."""
+    """A cell as a Text of one line, control characters shown as spaces: a line break or a
+    tab in a name from another system must not break the board's line (a copy: the cell
+    as given is kept as it is)."""
     text = Text(cell, end="") if isinstance(cell, str) else cell.copy()
-    if CONTROL.search(text.plain):
-        text.plain = CONTROL.sub(" ", text.plain)  # as long as before: its spans still fit
+    if CONTROLS.search(text.plain):
+        text.plain = CONTROLS.sub(" ", text.plain)  # as long as before: its spans still fit
     return text
 
 

@@ -214,10 +214,11 @@ async def test_a_cell_whose_style_alone_changed_is_drawn_again() -> None:
 async def test_control_characters_in_a_cell_show_as_spaces_on_its_line() -> None:
     app = OneTable()
     async with app.run_test(size=(40, 8)) as pilot:
-        table = table_of(app, "Ann\nLee", "Tab\there", "Esc\x1b[31m")
+        table = table_of(app, "Ann\nLee", "Tab\there", "Esc\x1b[31m", "Rtl\u202eLee")
         await pilot.pause()
         lines = screen_lines(pilot)
         assert lines[1].startswith(" Ann Lee ")
         assert lines[2].startswith(" Tab here ")
         assert lines[3].startswith(" Esc [31m ")
+        assert lines[4].startswith(" Rtl Lee ")  # a bidirectional control turns nothing
         assert table.get_cell("ann\nlee", "name") == "Ann\nLee"  # kept as given
