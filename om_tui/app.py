@@ -1,7 +1,11 @@
 """The om-tui application: its main screens, global keys, and the change watcher.
 
-One idea, the app's frame (its screens, global keys, the change watcher and the idle
-lock), kept whole; each screen is in om_tui/screens/.
+One idea, the app's frame: Textual's App is one object, and this is its methods — its
+opening (the login as the first screen, what a server's practice leaves until it is
+drawn), its screens and global keys, who is here (log-in, the idle lock, switching
+user), the change watcher's signal handed to the screens, and writes in the background.
+The rooms behind them are elsewhere: each screen in om_tui/screens/, the change signal in
+practice/changes.py, sessions and roles in practice/people/, the command line in cli.py.
 """
 
 from __future__ import annotations
